@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import { ConfigError } from '../domain/errors.ts';
+import { BotConfigSchema, EnvSchema, type BotConfig, type Env } from './schema.ts';
+
+/** Turn zod issues into one line per field, e.g. `TICK_INTERVAL: a whole number of minutes…`. */
+export function formatIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .map((i) => `${prefix}${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}${'input' in i && i.input !== undefined ? ` (got ${JSON.stringify(i.input)})` : ''}`)
+    .join('\n');
+}
+
+/** Pure: environment in, validated settings out (injectable like functions-framework's parseOptions). */
+export function parseEnv(envVars: Record<string, string | undefined> = process.env): Env {
+  const relevant = Object.fromEntries(
+    Object.keys(EnvSchema.shape ?? {}).map((k) => [k, envVars[k] === '' ? undefined : envVars[k]]),
+  );
+  const parsed = EnvSchema.safeParse(relevant);
+  if (!parsed.success) throw new ConfigError(`invalid configuration:\n${formatIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+export function parseBotConfig(doc: unknown): BotConfig {
+  const parsed = BotConfigSchema.safeParse(doc ?? {});
+  if (!parsed.success) throw new ConfigError(`invalid config/bot document:\n${formatIssues(parsed.error, 'config/bot.')}`);
+  return parsed.data;
+}

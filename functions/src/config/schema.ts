@@ -1,0 +1,112 @@
+/**
+ * One schema for every setting. Deployment settings come from the environment (EnvSchema);
+ * trading parameters live in Firestore `config/bot` (BotConfigSchema) so they can change without a
+ * redeploy, with the defaults below. Both are parsed once per invocation and fail fast, naming the field.
+ */
+import { z } from 'zod';
+import { TIMEFRAMES } from '../domain/candle.ts';
+import { AMOUNT_STRING_RE } from '../domain/money.ts';
+
+const decimal = z.string().regex(/^\d+(\.\d{1,8})?$/, 'expected a decimal with at most 8 places, e.g. "10000" or "0.001"');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const SYMBOL_RE = /^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/;
+
+export const EnvSchema = z
+  .object({
+    PROJECT_ID: z.string().regex(/^[a-z][a-z0-9-]{4,29}$/, 'a Google Cloud project id').default('demo-eagle-eye'),
+    MARKET_SOURCE: z.enum(['replay', 'ccxt']).default('replay'),
+    EXCHANGE_ID: z.string().regex(/^[a-z0-9]+$/).default('binance'),
+    SYMBOLS: z
+      .string()
+      .default('BTC/USDT,ETH/USDT,SOL/USDT')
+      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(SYMBOL_RE, 'symbols look like BTC/USDT')).min(1)),
+    TIMEFRAME: z.enum(TIMEFRAMES).default('1m'),
+    /** How often the scheduler fires the tick: whole minutes, as Cloud Scheduler's cron allows. */
+    TICK_INTERVAL: z
+      .string()
+      .regex(/^[1-9]\d*m$/, 'a whole number of minutes such as "1m" or "5m"')
+      .default('1m'),
+    /** Replay source: market time at which the local replay starts. */
+    REPLAY_START: z.iso.datetime({ offset: true }).default('2023-03-20T00:00:00Z'),
+    /** Replay source: market seconds per wall second (60 ⇒ one 1m candle per second). */
+    REPLAY_SPEED: z.coerce.number().positive().max(100_000).default(1),
+    /** Wall-clock ms at which the replay started; shared by every local process so they agree on "now". */
+    REPLAY_ANCHOR_MS: z.coerce.number().int().nonnegative().optional(),
+    TRADING_MODE: z.enum(['paper', 'live']).default('paper'),
+    EXCHANGE_API_KEY: z.string().min(1).optional(),
+    EXCHANGE_API_SECRET: z.string().min(1).optional(),
+    SIGNALS_TOPIC: z.string().regex(/^[A-Za-z][\w.~+%-]{2,254}$/).default('signals'),
+    /** Symbols processed at once in one tick. */
+    SYMBOL_CONCURRENCY: intFromEnv(1, 32).default(4),
+    /** Candles kept per symbol for indicators (≥ the 250-candle warm-up). */
+    HISTORY_CANDLES: intFromEnv(260, 5000).default(600),
+    /** Time the tick may spend on one symbol's exchange calls, retries included. */
+    FETCH_BUDGET_MS: intFromEnv(1000, 540_000).default(20_000),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    FIRESTORE_EMULATOR_HOST: z.string().optional(),
+    PUBSUB_EMULATOR_HOST: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TRADING_MODE === 'live' && (!env.EXCHANGE_API_KEY || !env.EXCHANGE_API_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['EXCHANGE_API_KEY'], message: 'TRADING_MODE=live needs EXCHANGE_API_KEY and EXCHANGE_API_SECRET' });
+    }
+    if (env.TRADING_MODE === 'live' && env.MARKET_SOURCE !== 'ccxt') {
+      ctx.addIssue({ code: 'custom', path: ['MARKET_SOURCE'], message: 'TRADING_MODE=live needs MARKET_SOURCE=ccxt (live orders on replayed prices make no sense)' });
+    }
+  });
+export type Env = z.infer<typeof EnvSchema>;
+
+export const RegimeParamsSchema = z
+  .object({
+    /** ADX at or above this is a trend (bull or bear by the side of EMA200). */
+    adxTrendMin: z.number().positive().default(25),
+    /** ADX below this is a sideways range. Between the two the previous trend holds (hysteresis band). */
+    adxSidewaysMax: z.number().positive().default(20),
+    /** ATR% at or above this is high volatility, whatever the trend. */
+    highVolAtrPct: z.number().positive().default(0.5),
+    /** High volatility ends only when ATR% falls below highVolAtrPct × this. */
+    highVolExitRatio: z.number().gt(0).max(1).default(0.8),
+    /** Consecutive candles a new regime must hold before it replaces the current one. */
+    confirmCandles: z.number().int().min(1).max(50).default(2),
+  })
+  .refine((p) => p.adxSidewaysMax <= p.adxTrendMin, { message: 'adxSidewaysMax must be ≤ adxTrendMin', path: ['adxSidewaysMax'] });
+export type RegimeParams = z.infer<typeof RegimeParamsSchema>;
+
+export const RiskParamsSchema = z.object({
+  /** Equity put at risk per trade: the loss if the initial stop is hit. */
+  riskPerTradePct: z.number().gt(0).max(10).default(1),
+  stopAtrMult: z.number().positive().default(2),
+  takeProfitAtrMult: z.number().positive().default(4),
+  /** Trailing stop distance in ATRs, armed once price has gained trailingActivationAtrMult ATRs. */
+  trailingAtrMult: z.number().positive().default(2),
+  trailingActivationAtrMult: z.number().nonnegative().default(1),
+  maxOpenPositions: z.number().int().min(1).max(100).default(3),
+  maxExposurePerSymbolPct: z.number().gt(0).max(100).default(25),
+  dailyLossLimitPct: z.number().gt(0).max(100).default(3),
+  killSwitchDrawdownPct: z.number().gt(0).max(100).default(15),
+});
+export type RiskParams = z.infer<typeof RiskParamsSchema>;
+
+export const MarketRulesSchema = z.object({ amountStep: decimal, minNotional: decimal });
+
+export const BotConfigSchema = z.object({
+  symbols: z.array(z.string().regex(SYMBOL_RE)).min(1).optional(),
+  timeframe: z.enum(TIMEFRAMES).optional(),
+  strategy: z
+    .object({ name: z.string().default('regime_trend'), params: z.record(z.string(), z.unknown()).default({}) })
+    .default({ name: 'regime_trend', params: {} }),
+  regime: RegimeParamsSchema.default(RegimeParamsSchema.parse({})),
+  risk: RiskParamsSchema.default(RiskParamsSchema.parse({})),
+  paper: z
+    .object({ feeBps: z.number().min(0).max(1000).default(10), slippageBps: z.number().min(0).max(1000).default(5), initialCash: decimal.default('10000') })
+    .default({ feeBps: 10, slippageBps: 5, initialCash: '10000' }),
+  /** Exchange rules per symbol; `default` applies to symbols not listed. */
+  markets: z.record(z.string(), MarketRulesSchema).default({}),
+  defaultMarket: MarketRulesSchema.default({ amountStep: '0.00001', minNotional: '5' }),
+});
+export type BotConfig = z.infer<typeof BotConfigSchema>;
+
+export const AmountString = z.string().regex(AMOUNT_STRING_RE, 'expected a fixed 8-decimal amount like "12.50000000"');
+export { bool as BoolFromEnv };

@@ -1,0 +1,106 @@
+import type { Amount } from './money.ts';
+import type { Timeframe } from './candle.ts';
+
+export const SYSTEM_MODES = ['NORMAL', 'OBSERVATION', 'PAUSED', 'KILLED'] as const;
+/**
+ * NORMAL trades. OBSERVATION computes and records signals but places no orders.
+ * PAUSED and KILLED ingest only: no entries; protective exits still run (a pause must never leave
+ * a position without its stop), and KILLED keeps the book flat.
+ */
+export type SystemMode = (typeof SYSTEM_MODES)[number];
+
+export type Side = 'buy' | 'sell';
+
+export const EXIT_REASONS = ['regime_exit', 'stop_loss', 'take_profit', 'trailing_stop', 'kill_switch', 'manual'] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
+export type EntryReason = 'regime_entry';
+export type SignalReason = EntryReason | ExitReason;
+
+/** What a strategy returns. A strategy never sizes or places an order. */
+export type Advice =
+  | { readonly action: 'enter_long'; readonly reason: EntryReason }
+  | { readonly action: 'exit'; readonly reason: ExitReason }
+  | { readonly action: 'hold' };
+
+/** A trading signal as published on Pub/Sub and stored in signals/{id}. */
+export interface Signal {
+  /** deterministic: hash(strategyVersion, symbol, timeframe, candleTime, side) */
+  readonly id: string;
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  /** open time of the closed candle that produced the signal */
+  readonly candleTime: number;
+  readonly side: Side;
+  readonly reason: SignalReason;
+  /** the price the fill is based on: the candle close, or the stop/target level that was hit */
+  readonly refPrice: Amount;
+  /** ATR at the signal candle, used to size entries and place stops */
+  readonly atr: Amount;
+  readonly strategyVersion: string;
+  readonly createdAt: number;
+}
+
+export interface Fill {
+  readonly price: Amount;
+  readonly qty: Amount;
+  /** qty × price, before fees */
+  readonly notional: Amount;
+  /** in quote currency, always ≥ 0 */
+  readonly fee: Amount;
+}
+
+export interface Position {
+  readonly symbol: string;
+  readonly qty: Amount;
+  readonly entryPrice: Amount;
+  readonly entryTime: number;
+  /** cash that left the wallet to open it: notional + fee */
+  readonly costBasis: Amount;
+  readonly stopLoss: Amount;
+  readonly takeProfit: Amount;
+  /** null until price has moved enough to arm the trailing stop */
+  readonly trailingStop: Amount | null;
+  /** highest high since entry; drives the trailing stop */
+  readonly highWater: Amount;
+  readonly openTradeId: string;
+  /** last mark-to-market price */
+  readonly lastPrice: Amount;
+}
+
+export interface Wallet {
+  readonly initialCash: Amount;
+  readonly cash: Amount;
+  readonly realizedPnl: Amount;
+  readonly feesPaid: Amount;
+  /** cash + Σ qty × lastPrice at the last mark */
+  readonly equity: Amount;
+  readonly peakEquity: Amount;
+  /** UTC day (yyyymmdd) that dayStartEquity belongs to */
+  readonly day: string;
+  readonly dayStartEquity: Amount;
+}
+
+/** Append-only ledger entry: one per fill. Replaying cashDelta/qtyDelta reproduces wallet and positions. */
+export interface Trade {
+  readonly id: string;
+  readonly signalId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly reason: SignalReason;
+  readonly qty: Amount;
+  readonly price: Amount;
+  readonly fee: Amount;
+  /** signed change of wallet cash */
+  readonly cashDelta: Amount;
+  /** signed change of the position quantity */
+  readonly qtyDelta: Amount;
+  /** realized PnL of a closing trade (net of both fees); 0 for an opening trade */
+  readonly realizedPnl: Amount;
+  readonly time: number;
+}
+
+/** Exchange-style market rules (Binance calls them filters). */
+export interface MarketRules {
+  readonly amountStep: Amount;
+  readonly minNotional: Amount;
+}

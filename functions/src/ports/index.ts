@@ -1,0 +1,48 @@
+/**
+ * Ports: the only shapes the core and the handlers know of the outside world.
+ * One adapter folder per system implements them (adapters/firestore, pubsub, ccxt, replay, paper,
+ * monitoring); in-memory fakes implement the same interfaces and run the same contract tests.
+ */
+import type { Candle, Timeframe } from '../domain/candle.ts';
+import type { Fill, Signal } from '../domain/trading.types.ts';
+import type { Amount } from '../domain/money.ts';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface MarketData {
+  readonly name: string;
+  /**
+   * Closed candles with open time in [sinceMs, untilMs), ascending. Never returns a forming candle:
+   * the source drops any candle whose close time (t + timeframe) is after `nowMs`.
+   * Throws MarketDataError (domain/errors.ts) so callers can tell a retryable failure from a permanent one.
+   */
+  fetchClosedCandles(req: {
+    symbol: string;
+    timeframe: Timeframe;
+    sinceMs: number;
+    untilMs: number;
+    nowMs: number;
+  }): Promise<Candle[]>;
+}
+
+export interface SignalBus {
+  publish(signal: Signal): Promise<string>;
+}
+
+export interface OrderRequest {
+  readonly signal: Signal;
+  readonly qty: Amount;
+}
+
+export interface Broker {
+  readonly name: string;
+  /** Must be idempotent per signal id (paper: pure; live: clientOrderId = signal.id). */
+  fill(req: OrderRequest): Promise<Fill>;
+}
+
+export type MetricPoint = { name: string; value: number; labels?: Record<string, string> };
+export interface Metrics {
+  record(points: MetricPoint[]): Promise<void>;
+}
