@@ -5,7 +5,7 @@ import { BotConfigSchema, EnvSchema, type BotConfig, type Env } from './schema.t
 /** Turn zod issues into one line per field, e.g. `TICK_INTERVAL: a whole number of minutes…`. */
 export function formatIssues(error: z.ZodError, prefix = ''): string {
   return error.issues
-    .map((i) => `${prefix}${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}${'input' in i && i.input !== undefined ? ` (got ${JSON.stringify(i.input)})` : ''}`)
+    .map((i) => `${prefix}${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
     .join('\n');
 }
 
@@ -15,7 +15,15 @@ export function parseEnv(envVars: Record<string, string | undefined> = process.e
     Object.keys(EnvSchema.shape ?? {}).map((k) => [k, envVars[k] === '' ? undefined : envVars[k]]),
   );
   const parsed = EnvSchema.safeParse(relevant);
-  if (!parsed.success) throw new ConfigError(`invalid configuration:\n${formatIssues(parsed.error)}`);
+  if (!parsed.success) {
+    // Name the variable itself (SYMBOLS, not SYMBOLS.0) and show what it was set to.
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '(environment)');
+      const got = relevant[name];
+      return `${name}: ${i.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+  }
   return parsed.data;
 }
 

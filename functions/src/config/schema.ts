@@ -64,8 +64,11 @@ export const RegimeParamsSchema = z
     adxTrendMin: z.number().positive().default(25),
     /** ADX below this is a sideways range. Between the two the previous trend holds (hysteresis band). */
     adxSidewaysMax: z.number().positive().default(20),
-    /** ATR% at or above this is high volatility, whatever the trend. */
-    highVolAtrPct: z.number().positive().default(0.5),
+    /**
+     * ATR% at or above this is high volatility, whatever the trend. Unset ⇒ a per-timeframe default
+     * (ATR% scales with candle length), see domain/regime/highVolDefaults.ts.
+     */
+    highVolAtrPct: z.number().positive().optional(),
     /** High volatility ends only when ATR% falls below highVolAtrPct × this. */
     highVolExitRatio: z.number().gt(0).max(1).default(0.8),
     /** Consecutive candles a new regime must hold before it replaces the current one. */
@@ -100,7 +103,7 @@ export const BotConfigSchema = z.object({
   regime: RegimeParamsSchema.default(RegimeParamsSchema.parse({})),
   risk: RiskParamsSchema.default(RiskParamsSchema.parse({})),
   paper: z
-    .object({ feeBps: z.number().min(0).max(1000).default(10), slippageBps: z.number().min(0).max(1000).default(5), initialCash: decimal.default('10000') })
+    .object({ feeBps: z.number().min(0).max(1000).multipleOf(0.01).default(10), slippageBps: z.number().min(0).max(1000).multipleOf(0.01).default(5), initialCash: decimal.default('10000') })
     .default({ feeBps: 10, slippageBps: 5, initialCash: '10000' }),
   /** Exchange rules per symbol; `default` applies to symbols not listed. */
   markets: z.record(z.string(), MarketRulesSchema).default({}),

@@ -46,3 +46,10 @@ export type MetricPoint = { name: string; value: number; labels?: Record<string,
 export interface Metrics {
   record(points: MetricPoint[]): Promise<void>;
 }
+
+/** Closed candles at rest (Firestore: candles/{symbol}_{tf}/days/{bucket}). Upserts are idempotent. */
+export interface CandleStore {
+  upsert(symbol: string, timeframe: Timeframe, candles: readonly Candle[]): Promise<number>;
+  /** candles with open time in [fromMs, toMs), ascending */
+  read(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number): Promise<Candle[]>;
+}

@@ -1,0 +1,7 @@
+/** Environment variable names in one place (as firebase-tools does). */
+export const ENV = {
+  firestoreHost: 'FIRESTORE_EMULATOR_HOST',
+  pubsubHost: 'PUBSUB_EMULATOR_HOST',
+  sdkRoot: 'CLOUDSDK_ROOT_DIR',
+  java: 'JAVA',
+} as const;

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { localPorts, functionUrl, type LocalPorts } from '../infra/ports.ts';
+import { startEmulator, type RunningEmulator } from './emulator.ts';
+import { wirePubSub } from './pubsubWiring.ts';
+
+export interface EmulatorStack {
+  readonly projectId: string;
+  readonly ports: LocalPorts;
+  readonly firestoreHost: string;
+  readonly pubsubHost: string;
+  /** env vars that point client libraries at this stack */
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const LOG_DIR = fileURLToPath(new URL('../.emulators', import.meta.url));
+
+/**
+ * Start (or attach to) the Firestore and Pub/Sub emulators and wire production's topics and
+ * subscriptions, push endpoints pointing at the locally served functions.
+ */
+export async function startEmulatorStack(opts: { projectId: string; portOffset?: number; reuseFromEnv?: boolean; logDir?: string; wire?: boolean }): Promise<EmulatorStack> {
+  // Emulators need no credentials: stop Google clients from probing the GCE metadata server.
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
+  const ports = localPorts(opts.portOffset ?? 0);
+  const logDir = opts.logDir ?? join(LOG_DIR, String(opts.portOffset ?? 0));
+  const started: RunningEmulator[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((e) => e.stop()));
+  };
+  try {
+    const [fs, ps] = await Promise.all([
+      startEmulator('firestore', { host: ports.host, port: ports.firestore, logDir, reuseFromEnv: opts.reuseFromEnv }).then((e) => (started.push(e), e)),
+      startEmulator('pubsub', { host: ports.host, port: ports.pubsub, logDir, reuseFromEnv: opts.reuseFromEnv }).then((e) => (started.push(e), e)),
+    ]);
+    if (opts.wire !== false) {
+      // functions-framework reads the topic from the push path to fill the CloudEvent's source.
+      await wirePubSub({ projectId: opts.projectId, apiEndpoint: ps.host, pushUrl: (t, topic) => `${functionUrl(ports, t)}projects/${opts.projectId}/topics/${topic}` });
+    }
+    const env = { FIRESTORE_EMULATOR_HOST: fs.host, PUBSUB_EMULATOR_HOST: ps.host, PROJECT_ID: opts.projectId, GCLOUD_PROJECT: opts.projectId };
+    return { projectId: opts.projectId, ports, firestoreHost: fs.host, pubsubHost: ps.host, env, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Delete every document (emulator-only REST endpoint). */
+export async function clearFirestore(firestoreHost: string, projectId: string): Promise<void> {
+  const res = await fetch(`http://${firestoreHost}/emulator/v1/projects/${projectId}/databases/(default)/documents`, { method: 'DELETE' });
+  if (!res.ok) throw new Error(`clearing Firestore emulator failed: HTTP ${res.status}`);
+}

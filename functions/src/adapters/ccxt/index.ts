@@ -1,0 +1,24 @@
+/**
+ * Entry point used by wiring.ts. Importing this module does not import ccxt: the exchange class is
+ * loaded on the adapter's first call (loadExchange.ts). The factories do no I/O, so a failure to
+ * reach the exchange surfaces on the call that needs it (and is retried there), never while the
+ * runtime's dependencies are being assembled.
+ */
+import { ConfigError } from '../../domain/errors.ts';
+import type { Broker, MarketData } from '../../ports/index.ts';
+import { CcxtBroker, type CcxtBrokerOptions } from './CcxtBroker.ts';
+import { CcxtMarketData, type CcxtMarketDataOptions } from './CcxtMarketData.ts';
+
+export { CcxtBroker, clientOrderIdFor, type CcxtBrokerOptions } from './CcxtBroker.ts';
+export { CcxtMarketData, type CcxtMarketDataOptions } from './CcxtMarketData.ts';
+export { translateCcxtError } from './errors.ts';
+
+export function createCcxtMarketData(opts: CcxtMarketDataOptions = {}): MarketData {
+  return new CcxtMarketData(opts);
+}
+
+/** Live trading needs keys; refuse to build a broker that could only fail on its first order. */
+export async function createCcxtBroker(opts: CcxtBrokerOptions & { apiKey: string; secret: string }): Promise<Broker> {
+  if (!opts.apiKey || !opts.secret) throw new ConfigError('EXCHANGE_API_KEY: the live broker needs EXCHANGE_API_KEY and EXCHANGE_API_SECRET');
+  return new CcxtBroker(opts);
+}

@@ -1,0 +1,60 @@
+import type { Firestore } from '@google-cloud/firestore';
+import { timeframeMs, type Candle, type Timeframe } from '../../domain/candle.ts';
+import type { CandleStore } from '../../ports/index.ts';
+import { CandleBucketDoc, parseDoc, symbolDocId } from './codec.ts';
+
+/** 1440 candles per document: one UTC day of 1m candles, ~90 KB, far below Firestore's 1 MiB. */
+export const CANDLES_PER_BUCKET = 1440;
+
+export function bucketStart(t: number, tf: Timeframe): number {
+  const span = timeframeMs(tf) * CANDLES_PER_BUCKET;
+  return Math.floor(t / span) * span;
+}
+
+/** yyyymmdd of the bucket's start (UTC): for 1m candles, exactly the candle's day. */
+export function bucketId(start: number): string {
+  return new Date(start).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+export class FirestoreCandleStore implements CandleStore {
+  constructor(private readonly db: Firestore) {}
+
+  private bucketRef(symbol: string, tf: Timeframe, start: number) {
+    return this.db.doc(`candles/${symbolDocId(symbol)}_${tf}/days/${bucketId(start)}`);
+  }
+
+  async upsert(symbol: string, timeframe: Timeframe, candles: readonly Candle[]): Promise<number> {
+    const byBucket = new Map<number, Record<string, [number, number, number, number, number]>>();
+    for (const c of candles) {
+      const b = bucketStart(c.t, timeframe);
+      const entries = byBucket.get(b) ?? {};
+      entries[String(c.t)] = [c.o, c.h, c.l, c.c, c.v];
+      byBucket.set(b, entries);
+    }
+    // merge:true writes each candle under its own key: re-ingesting the same candle changes nothing.
+    const batch = this.db.batch();
+    for (const [start, entries] of byBucket) {
+      batch.set(this.bucketRef(symbol, timeframe, start), { symbol, timeframe, bucketStart: start, candles: entries }, { merge: true });
+    }
+    if (byBucket.size > 0) await batch.commit();
+    return byBucket.size;
+  }
+
+  async read(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number): Promise<Candle[]> {
+    if (toMs <= fromMs) return [];
+    const span = timeframeMs(timeframe) * CANDLES_PER_BUCKET;
+    const refs = [];
+    for (let b = bucketStart(fromMs, timeframe); b < toMs; b += span) refs.push(this.bucketRef(symbol, timeframe, b));
+    const snaps = await this.db.getAll(...refs);
+    const out: Candle[] = [];
+    for (const snap of snaps) {
+      if (!snap.exists) continue;
+      const doc = parseDoc(CandleBucketDoc, snap.ref.path, snap.data());
+      for (const [key, [o, h, l, c, v]] of Object.entries(doc.candles)) {
+        const t = Number(key);
+        if (t >= fromMs && t < toMs) out.push({ t, o, h, l, c, v });
+      }
+    }
+    return out.sort((a, b) => a.t - b.t);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Book a fill: the only function that moves money. Opening creates the position with its stops
+ * (from the fill price and the signal's ATR); closing removes it and realizes PnL net of both
+ * fees. Every invariant the planner should have guaranteed is re-asserted here and throws
+ * InvariantError — aborting the transaction — rather than write an inconsistent ledger.
+ */
+import type { RiskParams } from '../../config/schema.ts';
+import { initialStops } from '../risk/stops.ts';
+import type { Fill, Position, Signal, Trade } from '../trading.types.ts';
+import type { Book } from './book.ts';
+import { InvariantError } from './invariantError.ts';
+import { markToMarket } from './markToMarket.ts';
+import { cashDelta } from './paperFill.ts';
+
+export interface AppliedFill {
+  readonly book: Book;
+  readonly trade: Trade;
+  /** the symbol's position after the fill: the new one, or null once closed */
+  readonly position: Position | null;
+}
+
+/** One fill per signal, so the signal id is also the trade id: a replayed signal cannot book twice. */
+export const tradeIdFor = (signal: Signal): string => signal.id;
+
+export function applyFill(book: Book, signal: Signal, fill: Fill, risk: RiskParams, now: number): AppliedFill {
+  if (fill.qty <= 0n || fill.price <= 0n || fill.fee < 0n) throw new InvariantError(`malformed fill for ${signal.id}`);
+  const { wallet, positions } = book;
+  const held = positions[signal.symbol];
+  const delta = cashDelta(signal.side, fill);
+  const cash = wallet.cash + delta;
+  if (cash < 0n) throw new InvariantError(`cash would go negative (${cash}) on ${signal.id}: the planner must prevent this`);
+
+  let position: Position | null;
+  let realizedPnl = 0n;
+  const rest: Record<string, Position> = { ...positions };
+  if (signal.side === 'buy') {
+    if (held) throw new InvariantError(`${signal.symbol} is already open; one position per symbol`);
+    if (signal.atr <= 0n) throw new InvariantError(`entry ${signal.id} has no ATR to place its stop`);
+    position = {
+      symbol: signal.symbol,
+      qty: fill.qty,
+      entryPrice: fill.price,
+      entryTime: now,
+      costBasis: -delta,
+      ...initialStops(fill.price, signal.atr, risk),
+      trailingStop: null,
+      highWater: fill.price,
+      openTradeId: tradeIdFor(signal),
+      // marked at the market price, so equity shows the slippage and fee just paid
+      lastPrice: signal.refPrice,
+    };
+    rest[signal.symbol] = position;
+  } else {
+    if (!held) throw new InvariantError(`sell ${signal.id}: no open ${signal.symbol} position`);
+    if (fill.qty !== held.qty) throw new InvariantError(`sell ${signal.id} must close the whole position: ${fill.qty} ≠ ${held.qty}`);
+    realizedPnl = delta - held.costBasis;
+    position = null;
+    delete rest[signal.symbol];
+  }
+
+  const trade: Trade = {
+    id: tradeIdFor(signal),
+    signalId: signal.id,
+    symbol: signal.symbol,
+    side: signal.side,
+    reason: signal.reason,
+    qty: fill.qty,
+    price: fill.price,
+    fee: fill.fee,
+    cashDelta: delta,
+    qtyDelta: signal.side === 'buy' ? fill.qty : -fill.qty,
+    realizedPnl,
+    time: now,
+  };
+  const moved = { ...wallet, cash, realizedPnl: wallet.realizedPnl + realizedPnl, feesPaid: wallet.feesPaid + fill.fee };
+  return { book: { ...book, wallet: markToMarket(moved, rest, {}, now), positions: rest }, trade, position };
+}

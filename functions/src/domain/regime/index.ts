@@ -1,0 +1,2 @@
+export { classifyRegime, classifyRegimeSeries, rawRegime } from './classifyRegime.ts';
+export { defaultHighVolAtrPct, resolveRegimeParams, type ResolvedRegimeParams } from './highVolDefaults.ts';

@@ -1,0 +1,39 @@
+/**
+ * Account-level limits, computed exactly on Amounts (no float percentage near a threshold).
+ * killSwitch: drawdown from peak equity strictly above killSwitchDrawdownPct.
+ * dailyLossHit: equity strictly below dayStartEquity × (1 − dailyLossLimitPct/100).
+ */
+import type { RiskParams } from '../../config/schema.ts';
+import { ONE, toAmount, toNumber } from '../money.ts';
+import type { Wallet } from '../trading.types.ts';
+
+export interface RiskLimits {
+  readonly killSwitch: boolean;
+  readonly dailyLossHit: boolean;
+  /** for metrics and display only */
+  readonly drawdownPct: number;
+  readonly dayChangePct: number;
+}
+
+const HUNDRED = 100n * ONE;
+
+export function riskLimits(wallet: Wallet, risk: RiskParams): RiskLimits {
+  const { equity, peakEquity: peak, dayStartEquity: dayStart } = wallet;
+  // (peak − equity)/peak > pct/100  ⇔  (peak − equity)·100·ONE > peak·pct  (peak > 0)
+  const killSwitch = peak > 0n && (peak - equity) * HUNDRED > peak * toAmount(risk.killSwitchDrawdownPct);
+  // equity < dayStart·(1 − pct/100)  ⇔  equity·100·ONE < dayStart·(100·ONE − pct)
+  const dailyLossHit = dayStart > 0n && equity * HUNDRED < dayStart * (HUNDRED - toAmount(risk.dailyLossLimitPct));
+  return {
+    killSwitch,
+    dailyLossHit,
+    drawdownPct: peak > 0n ? (toNumber(peak - equity) / toNumber(peak)) * 100 : 0,
+    dayChangePct: dayStart > 0n ? (toNumber(equity - dayStart) / toNumber(dayStart)) * 100 : 0,
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/** Entries paused by the daily loss limit resume at the next 00:00 UTC. */
+export function nextUtcDayStart(now: number): number {
+  return (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+}

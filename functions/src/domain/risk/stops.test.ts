@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { RiskParamsSchema, type RiskParams } from '../../config/schema.ts';
+import type { Candle } from '../candle.ts';
+import { toAmount as A } from '../money.ts';
+import type { Position } from '../trading.types.ts';
+import { evaluateExit, initialStops } from './stops.ts';
+
+const risk: RiskParams = RiskParamsSchema.parse({}); // stop 2 ATR, target 4 ATR, trail 2 ATR armed after 1 ATR
+const ATR = A('2');
+const position: Position = {
+  symbol: 'BTC/USDT', qty: A('1'), entryPrice: A('100'), entryTime: 0, costBasis: A('100.1'),
+  ...initialStops(A('100'), ATR, risk), trailingStop: null, highWater: A('100'), openTradeId: 't1', lastPrice: A('100'),
+};
+const candle = (o: number, h: number, l: number, c: number): Candle => ({ t: 3_600_000, o, h, l, c, v: 1 });
+
+describe('initialStops', () => {
+  it('places the stop stopAtrMult ATRs below and the target takeProfitAtrMult ATRs above', () => {
+    expect(initialStops(A('100'), ATR, risk)).toEqual({ stopLoss: A('96'), takeProfit: A('108') });
+  });
+  it('never puts a stop below zero', () => {
+    expect(initialStops(A('1'), ATR, risk).stopLoss).toBe(0n);
+  });
+});
+
+describe('evaluateExit', () => {
+  it('holds on a quiet candle and tracks highWater and lastPrice', () => {
+    const r = evaluateExit(position, candle(100, 101, 99, 100.5), ATR, risk);
+    expect(r.exit).toBeNull();
+    expect(r.position).toMatchObject({ highWater: A('101'), lastPrice: A('100.5'), trailingStop: null });
+  });
+
+  it('stop-loss at the stop level when the low reaches it', () => {
+    expect(evaluateExit(position, candle(99, 99.5, 96, 97), ATR, risk).exit).toEqual({ reason: 'stop_loss', price: A('96') });
+  });
+
+  it('gap through the stop exits at the open, not the stop', () => {
+    expect(evaluateExit(position, candle(94, 95, 93, 94), ATR, risk).exit).toEqual({ reason: 'stop_loss', price: A('94') });
+  });
+
+  it('take-profit at the target level', () => {
+    expect(evaluateExit(position, candle(104, 109, 103, 108.5), ATR, risk).exit).toEqual({ reason: 'take_profit', price: A('108') });
+  });
+
+  it('a gap up through the target is still booked at the target (never credit a gap)', () => {
+    expect(evaluateExit(position, candle(110, 111, 109, 110), ATR, risk).exit).toEqual({ reason: 'take_profit', price: A('108') });
+  });
+
+  it('stop wins when both stop and target are inside one candle', () => {
+    expect(evaluateExit(position, candle(100, 109, 95, 100), ATR, risk).exit).toEqual({ reason: 'stop_loss', price: A('96') });
+  });
+
+  it('arms the trailing stop after trailingActivationAtrMult ATRs of gain, then ratchets up only', () => {
+    // gain 1.9 < 1 ATR (2): not armed
+    const a = evaluateExit(position, candle(100, 101.9, 100, 101.5), ATR, risk);
+    expect(a.position.trailingStop).toBeNull();
+    // gain 2.5 ≥ 2: armed at highWater − 2 × ATR = 102.5 − 4
+    const b = evaluateExit(a.position, candle(101.5, 102.5, 101, 102), ATR, risk);
+    expect(b.position.trailingStop).toBe(A('98.5'));
+    const c = evaluateExit(b.position, candle(102, 105, 101.5, 104), ATR, risk);
+    expect(c.position.trailingStop).toBe(A('101'));
+    // a lower high and a wider ATR would put the trail at 104 − 6 = 98: it stays at 101
+    const d = evaluateExit(c.position, candle(104, 104, 102, 103), A('3'), risk);
+    expect(d.exit).toBeNull();
+    expect(d.position).toMatchObject({ trailingStop: A('101'), highWater: A('105') });
+    // the trailing stop is now the stop in force
+    expect(evaluateExit(d.position, candle(103, 103.5, 100.5, 101), ATR, risk).exit).toEqual({ reason: 'trailing_stop', price: A('101') });
+  });
+
+  it("checks the levels known before the candle, then raises the trail from the candle's high", () => {
+    const armed: Position = { ...position, trailingStop: A('101'), highWater: A('105') };
+    // high 106 would lift the trail to 102, and the low 101.5 is below that — but not below 101
+    const r = evaluateExit(armed, candle(103, 106, 101.5, 102.5), ATR, risk);
+    expect(r.exit).toBeNull();
+    expect(r.position.trailingStop).toBe(A('102'));
+    // next candle gaps below the new trail: out at the open, as a trailing stop
+    expect(evaluateExit(r.position, candle(101.8, 102, 101, 101.5), ATR, risk).exit).toEqual({ reason: 'trailing_stop', price: A('101.8') });
+  });
+
+  it('a trailing stop below the initial stop does not weaken it', () => {
+    const loose: Position = { ...position, trailingStop: A('94') };
+    expect(evaluateExit(loose, candle(97, 97, 95.5, 96), ATR, risk).exit).toEqual({ reason: 'stop_loss', price: A('96') });
+  });
+
+  it('without ATR the fixed stops still work and the trail is frozen', () => {
+    const armed: Position = { ...position, trailingStop: A('99') };
+    const r = evaluateExit(armed, candle(100, 120, 99.5, 100), null, risk);
+    expect(r.position.trailingStop).toBe(A('99'));
+    expect(r.exit).toEqual({ reason: 'take_profit', price: A('108') });
+    expect(evaluateExit(position, candle(97, 97, 90, 91), null, risk).exit).toEqual({ reason: 'stop_loss', price: A('96') });
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * regime_trend: be long only while the market is in a confirmed bull trend.
+ *
+ * - Enter in `bull_trend` when flat; optionally only on a pullback (close within
+ *   `pullbackAtrMult` ATRs above EMA50), so entries are not chased far above the mean.
+ * - Exit (`regime_exit`) when holding and the regime is anything but `bull_trend`.
+ *   `unknown` is the exception by default (`exitOnUnknown: false`): it means "no information"
+ *   (indicator warm-up, or a data gap that reset them), not "the trend ended". Selling on missing
+ *   data would turn every feed outage into a trade; the position keeps its protective stops, which
+ *   decideOnCandle evaluates on every candle regardless of the regime.
+ * - Never enter in `high_volatility` or `unknown` (nor in bear/sideways).
+ */
+import { z } from 'zod';
+import type { Advice } from '../trading.types.ts';
+import type { StrategyDefinition, StrategyInput } from './strategy.types.ts';
+
+export const RegimeTrendParamsSchema = z.strictObject({
+  pullbackToEma50: z.boolean().default(false),
+  /** only with pullbackToEma50: the largest distance above EMA50, in ATRs, at which we still enter */
+  pullbackAtrMult: z.number().nonnegative().max(20).default(1),
+  exitOnUnknown: z.boolean().default(false),
+});
+export type RegimeTrendParams = z.output<typeof RegimeTrendParamsSchema>;
+
+export const REGIME_TREND_VERSION = 'regime_trend@1';
+
+const HOLD: Advice = { action: 'hold' };
+
+export function adviseRegimeTrend(p: RegimeTrendParams, { regime, indicators, hasPosition }: StrategyInput): Advice {
+  if (hasPosition) {
+    const keep = regime === 'bull_trend' || (regime === 'unknown' && !p.exitOnUnknown);
+    return keep ? HOLD : { action: 'exit', reason: 'regime_exit' };
+  }
+  if (regime !== 'bull_trend') return HOLD;
+  if (p.pullbackToEma50) {
+    const { close, ema50, atr } = indicators;
+    // Without both indicators we cannot tell a pullback from a chase: stay out.
+    if (ema50 === null || atr === null) return HOLD;
+    const above = close - ema50;
+    if (above < 0 || above > p.pullbackAtrMult * atr) return HOLD;
+  }
+  return { action: 'enter_long', reason: 'regime_entry' };
+}
+
+export const regimeTrend: StrategyDefinition<typeof RegimeTrendParamsSchema> = {
+  name: 'regime_trend',
+  version: REGIME_TREND_VERSION,
+  paramsSchema: RegimeTrendParamsSchema,
+  create: (params) => ({
+    name: 'regime_trend',
+    version: REGIME_TREND_VERSION,
+    params,
+    advise: (input) => adviseRegimeTrend(params, input),
+  }),
+};

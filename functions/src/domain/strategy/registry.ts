@@ -1,0 +1,36 @@
+/**
+ * Strategies by name, as `config/bot.strategy.name` refers to them. Adding a strategy is one
+ * entry here; each validates its own params, so a typo in Firestore fails the load naming the field.
+ */
+import type { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+import { regimeTrend } from './regimeTrend.ts';
+import type { Strategy, StrategyDefinition } from './strategy.types.ts';
+
+/** Erase a definition's params type for the registry; safe because create only ever receives its own schema's output. */
+function entry<S extends z.ZodType<Record<string, unknown>>>(def: StrategyDefinition<S>): StrategyDefinition {
+  return { ...def, create: (params) => def.create(params as z.output<S>) };
+}
+
+const STRATEGIES: Readonly<Record<string, StrategyDefinition>> = {
+  [regimeTrend.name]: entry(regimeTrend),
+};
+
+export const DEFAULT_STRATEGY = regimeTrend.name;
+
+export function strategyNames(): string[] {
+  return Object.keys(STRATEGIES).sort();
+}
+
+/** Throws ConfigError on an unknown name or invalid params (the message names the field). */
+export function getStrategy(name: string, params: unknown = {}): Strategy {
+  const def = Object.hasOwn(STRATEGIES, name) ? STRATEGIES[name] : undefined;
+  if (!def) throw new ConfigError(`strategy.name: unknown strategy "${name}" (known: ${strategyNames().join(', ')})`);
+  const r = def.paramsSchema.safeParse(params ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const path = ['strategy', 'params', ...(issue?.path ?? []).map(String)].join('.');
+    throw new ConfigError(`${path}: ${issue?.message ?? 'invalid'} (strategy ${name})`);
+  }
+  return def.create(r.data);
+}

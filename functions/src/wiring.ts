@@ -1,0 +1,77 @@
+/**
+ * The one place where adapters are chosen and connected. Clients are created once per instance
+ * (lazily, so a cold start pays only for what the invoked function uses) and reused while warm.
+ */
+import { PubSub } from '@google-cloud/pubsub';
+import type { Firestore } from '@google-cloud/firestore';
+import { parseEnv } from './config/load.ts';
+import type { Env } from './config/schema.ts';
+import { createFirestore } from './adapters/firestore/client.ts';
+import { FirestoreStateStore } from './adapters/firestore/FirestoreStateStore.ts';
+import { FirestoreCandleStore } from './adapters/firestore/FirestoreCandleStore.ts';
+import { FirestoreOrderLedger } from './adapters/firestore/FirestoreOrderLedger.ts';
+import { PubSubSignalBus } from './adapters/pubsub/PubSubSignalBus.ts';
+import { ReplayMarketData } from './adapters/replay/ReplayMarketData.ts';
+import { ReplayClock, systemClock } from './adapters/replay/ReplayClock.ts';
+import { LogMetrics } from './adapters/monitoring/LogMetrics.ts';
+import { PaperBroker } from './adapters/paper/PaperBroker.ts';
+import { createLogger } from './lib/log.ts';
+import { CandleWindowCache } from './services/candleWindow.ts';
+import type { TickDeps } from './services/runTick.ts';
+import type { ExecuteDeps } from './services/executeSignal.ts';
+import type { Broker, Clock, MarketData } from './ports/index.ts';
+
+export const VERSION = process.env.K_REVISION ?? process.env.EAGLE_EYE_VERSION ?? 'dev';
+
+export function marketClock(env: Env): Clock {
+  if (env.MARKET_SOURCE !== 'replay') return systemClock;
+  // Without a shared anchor (set by `npm start`), the replay starts when this process started.
+  return new ReplayClock(Date.parse(env.REPLAY_START), env.REPLAY_SPEED, env.REPLAY_ANCHOR_MS ?? Date.now());
+}
+
+async function marketSource(env: Env): Promise<MarketData> {
+  if (env.MARKET_SOURCE === 'replay') return new ReplayMarketData();
+  // ccxt costs seconds to import: only the ccxt-configured instance pays for it.
+  const { createCcxtMarketData } = await import('./adapters/ccxt/index.ts');
+  return createCcxtMarketData({ exchangeId: env.EXCHANGE_ID, budgetMs: env.FETCH_BUDGET_MS });
+}
+
+async function liveOrPaperBroker(env: Env): Promise<(cfg: { feeBps: number; slippageBps: number }) => Broker> {
+  if (env.TRADING_MODE !== 'live') return (cfg) => new PaperBroker(cfg);
+  const { createCcxtBroker } = await import('./adapters/ccxt/index.ts');
+  const live = await createCcxtBroker({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET! });
+  return () => live;
+}
+
+export interface Runtime {
+  env: Env;
+  db: Firestore;
+  tickDeps(): Promise<TickDeps>;
+  executeDeps(): Promise<ExecuteDeps>;
+}
+
+export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps & ExecuteDeps> = {}): Runtime {
+  const db = createFirestore(env.PROJECT_ID);
+  const log = createLogger(env.LOG_LEVEL, { service: 'eagle-eye', version: VERSION });
+  const store = new FirestoreStateStore(db);
+  const metrics = new LogMetrics(log);
+  const clock = marketClock(env);
+  const cache = new CandleWindowCache();
+  let pubsub: PubSub | undefined;
+  let tick: Promise<TickDeps> | undefined;
+  let exec: Promise<ExecuteDeps> | undefined;
+  return {
+    env,
+    db,
+    tickDeps: () =>
+      (tick ??= (async () => {
+        pubsub ??= new PubSub({ projectId: env.PROJECT_ID });
+        return {
+          env, store, candles: new FirestoreCandleStore(db), source: await marketSource(env), bus: new PubSubSignalBus(pubsub, env.SIGNALS_TOPIC),
+          clock, wallClock: systemClock, cache, metrics, log, version: VERSION, ...overrides,
+        };
+      })()),
+    executeDeps: () =>
+      (exec ??= (async () => ({ store, ledger: new FirestoreOrderLedger(db), broker: await liveOrPaperBroker(env), clock, metrics, log, ...overrides }))()),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The production resources, declared once. `infra/` deploys them; the emulator harness and the local
+ * scheduler read the same objects, so local wiring cannot drift from production.
+ */
+export const PROJECT_ID_DEFAULT = 'demo-eagle-eye';
+
+export const TOPICS = {
+  signals: 'signals',
+  signalsDeadLetter: 'signals-dead-letter',
+  budgetAlerts: 'budget-alerts',
+} as const;
+
+export type FunctionSignature = 'http' | 'cloudevent';
+
+export interface FunctionDef {
+  /** functions-framework target, exported from functions/src/index.ts */
+  readonly target: string;
+  readonly signature: FunctionSignature;
+  /** local port = firebase.json emulators.functions.port + portOffset */
+  readonly portOffset: number;
+  readonly timeoutSeconds: number;
+  readonly memory: '256Mi' | '512Mi' | '1Gi';
+  /** Pub/Sub topic that triggers a cloudevent function */
+  readonly triggerTopic?: string;
+}
+
+export const FUNCTIONS: readonly FunctionDef[] = [
+  { target: 'tick', signature: 'http', portOffset: 0, timeoutSeconds: 60, memory: '512Mi' },
+  { target: 'executeOrder', signature: 'cloudevent', portOffset: 1, timeoutSeconds: 60, memory: '256Mi', triggerTopic: TOPICS.signals },
+  { target: 'audit', signature: 'http', portOffset: 2, timeoutSeconds: 120, memory: '256Mi' },
+];
+
+export interface SubscriptionDef {
+  readonly name: string;
+  readonly topic: string;
+  /** push to this function's URL (Eventarc in production, a push subscription locally) */
+  readonly pushTo?: string;
+  readonly ackDeadlineSeconds: number;
+  readonly deadLetter?: { readonly topic: string; readonly maxDeliveryAttempts: number };
+  readonly retry?: { readonly minimumBackoffSeconds: number; readonly maximumBackoffSeconds: number };
+}
+
+export const SUBSCRIPTIONS: readonly SubscriptionDef[] = [
+  {
+    name: 'signals-execute-order',
+    topic: TOPICS.signals,
+    pushTo: 'executeOrder',
+    ackDeadlineSeconds: 60,
+    // executeOrder acks poison itself (deadletters/ record); this catches what still fails 10 times.
+    deadLetter: { topic: TOPICS.signalsDeadLetter, maxDeliveryAttempts: 10 },
+    retry: { minimumBackoffSeconds: 1, maximumBackoffSeconds: 60 },
+  },
+  // A pull subscription keeps dead-lettered messages for inspection (`npm run invoke -- deadletters`).
+  { name: 'signals-dead-letter-hold', topic: TOPICS.signalsDeadLetter, ackDeadlineSeconds: 60 },
+];
+
+export interface SchedulerJobDef {
+  readonly name: string;
+  /** cron, in market time (UTC) */
+  readonly schedule: string;
+  readonly target: string;
+  readonly body: Record<string, unknown>;
+  readonly attemptDeadlineSeconds: number;
+}
+
+/** `tickInterval` is the TICK_INTERVAL setting ("1m", "5m", …). */
+export function schedulerJobs(tickInterval = '1m'): SchedulerJobDef[] {
+  const minutes = Number(tickInterval.replace(/m$/, ''));
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 59) {
+    throw new RangeError(`TICK_INTERVAL must be 1m..59m for a cron schedule, got ${tickInterval}`);
+  }
+  return [
+    { name: 'eagle-eye-tick', schedule: minutes === 1 ? '* * * * *' : `*/${minutes} * * * *`, target: 'tick', body: {}, attemptDeadlineSeconds: 60 },
+    { name: 'eagle-eye-audit', schedule: '15 0 * * *', target: 'audit', body: {}, attemptDeadlineSeconds: 120 },
+  ];
+}

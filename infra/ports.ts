@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { FUNCTIONS } from './definitions.ts';
+
+/** firebase.json is the single place for local ports; everything local reads them from here. */
+export interface LocalPorts {
+  firestore: number;
+  pubsub: number;
+  hosting: number;
+  functionsBase: number;
+  host: string;
+}
+
+const FIREBASE_JSON = fileURLToPath(new URL('../firebase.json', import.meta.url));
+
+/** `offset` shifts every port, so the test suite can run beside a running `npm start`. */
+export function localPorts(offset = 0, file = FIREBASE_JSON): LocalPorts {
+  const emulators = (JSON.parse(readFileSync(file, 'utf8')) as { emulators: Record<string, { host?: string; port?: number }> }).emulators;
+  const port = (name: string): number => {
+    const p = emulators[name]?.port;
+    if (typeof p !== 'number') throw new Error(`firebase.json: emulators.${name}.port is missing`);
+    return p + offset;
+  };
+  return { firestore: port('firestore'), pubsub: port('pubsub'), hosting: port('hosting'), functionsBase: port('functions'), host: emulators.firestore?.host ?? '127.0.0.1' };
+}
+
+export function functionPort(ports: LocalPorts, target: string): number {
+  const def = FUNCTIONS.find((f) => f.target === target);
+  if (!def) throw new Error(`unknown function target ${target}`);
+  return ports.functionsBase + def.portOffset;
+}
+
+export function functionUrl(ports: LocalPorts, target: string): string {
+  return `http://${ports.host}:${functionPort(ports, target)}/`;
+}

@@ -1,0 +1,37 @@
+/** One-line renderings for the `npm start` console. */
+interface TickSymbol {
+  symbol: string;
+  price: number | null;
+  regime: string;
+  stale: boolean;
+  error: string | null;
+  signals: string[];
+}
+
+const short: Record<string, string> = { bull_trend: 'bull', bear_trend: 'bear', sideways_range: 'range', high_volatility: 'hi-vol', unknown: 'warming' };
+
+export function formatTickLine(target: string, result: { status: number; body: unknown; wallMs: number } | { error: string }): string {
+  if ('error' in result) return `${target}: request failed: ${result.error}`;
+  const body = result.body as { marketTime?: number; latencyMs?: number; mode?: string; symbols?: TickSymbol[]; published?: number; clean?: boolean; discrepancies?: string[]; error?: string };
+  if (result.status >= 400 && target !== 'audit') return `${target}: HTTP ${result.status} ${body?.error ?? JSON.stringify(body).slice(0, 200)}`;
+  if (target === 'audit') return `audit: ${body.clean ? 'clean' : `DRIFT ${JSON.stringify(body.discrepancies ?? body)}`}`;
+  const when = body.marketTime ? new Date(body.marketTime).toISOString().slice(0, 16).replace('T', ' ') : '?';
+  const symbols = (body.symbols ?? [])
+    .map((s) => `${s.symbol} ${s.price ?? '—'} ${short[s.regime] ?? s.regime}${s.stale ? ' STALE' : ''}${s.error ? ' ERR' : ''}`)
+    .join(' | ');
+  return `tick ${when} ${String(body.latencyMs ?? result.wallMs).padStart(4)}ms ${body.mode ?? ''} | ${symbols} | signals ${body.published ?? 0}`;
+}
+
+/** Show what a person running the bot cares about: fills, rejections, warnings and errors. */
+export function formatFunctionLog(target: string, line: string): string | null {
+  let entry: { severity?: string; message?: string; symbol?: string; qty?: string; price?: string; reason?: string; error?: string };
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return /error/i.test(line) ? `[${target}] ${line}` : null;
+  }
+  const sev = entry.severity ?? 'INFO';
+  if (entry.message?.startsWith('order ')) return `  ${entry.message} ${entry.symbol ?? ''} ${entry.qty ? `qty ${entry.qty} @ ${entry.price}` : (entry.reason ?? '')}`;
+  if (sev === 'ERROR' || sev === 'CRITICAL') return `[${target}] ${sev} ${entry.message ?? ''} ${entry.symbol ?? ''} ${entry.error ?? ''}`;
+  return null;
+}

@@ -1,0 +1,121 @@
+/**
+ * `npm start` — the whole bot on this machine: Firestore + Pub/Sub emulators, every function served
+ * by functions-framework (one process and port each, like production's separate instances), the
+ * local scheduler firing production's jobs, and the dashboard. Ctrl-C stops all of it.
+ *
+ *   npm start -- --speed 60            replay 60× faster than real time (one 1m candle per second)
+ *   npm start -- --start 2023-04-10T00:00:00Z
+ */
+import { existsSync, createWriteStream, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseEnv } from '../functions/src/config/load.ts';
+import { ConfigError } from '../functions/src/domain/errors.ts';
+import { FUNCTIONS, schedulerJobs } from '../infra/definitions.ts';
+import { functionPort, functionUrl } from '../infra/ports.ts';
+import { startEmulatorStack, type EmulatorStack } from '../emulators/stack.ts';
+import { EmulatorSetupError } from '../emulators/emulator.ts';
+import { startScheduler } from './local/scheduler.ts';
+import { startProcess, waitForHttp, type ManagedProcess } from './local/processes.ts';
+import { formatTickLine, formatFunctionLog } from './local/format.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LOG_DIR = join(ROOT, '.emulators', 'logs');
+
+const { values: args } = parseArgs({
+  options: { speed: { type: 'string' }, start: { type: 'string' }, 'no-dashboard': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+});
+if (args.help) {
+  console.log('usage: npm start [-- --speed N] [--start ISO-TIME] [--no-dashboard]');
+  process.exit(0);
+}
+if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
+
+const anchor = Date.now();
+let env;
+try {
+  env = parseEnv({ ...process.env, REPLAY_SPEED: args.speed ?? process.env.REPLAY_SPEED, REPLAY_START: args.start ?? process.env.REPLAY_START, REPLAY_ANCHOR_MS: String(anchor) });
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+}
+
+const children: ManagedProcess[] = [];
+let stack: EmulatorStack | undefined;
+let scheduler: { stop(): void } | undefined;
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log('\nstopping…');
+    scheduler?.stop();
+    await Promise.all(children.map((c) => c.stop()));
+    await stack?.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  mkdirSync(LOG_DIR, { recursive: true });
+  console.log('building functions…');
+  await import(join(ROOT, 'functions/build.mjs'));
+  console.log('starting emulators…');
+  stack = await startEmulatorStack({ projectId: env.PROJECT_ID, reuseFromEnv: true });
+  const childEnv = {
+    ...process.env, ...stack.env, REPLAY_ANCHOR_MS: String(anchor), REPLAY_SPEED: String(env.REPLAY_SPEED), REPLAY_START: env.REPLAY_START,
+    METADATA_SERVER_DETECTION: 'none',
+  };
+  const ffMain = join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
+  for (const fn of FUNCTIONS) {
+    const log = createWriteStream(join(LOG_DIR, `${fn.target}.log`));
+    const port = functionPort(stack.ports, fn.target);
+    const proc = startProcess(fn.target, process.execPath, [ffMain, `--target=${fn.target}`, `--signature-type=${fn.signature}`, `--port=${port}`, '--source=lib/index.js'], {
+      env: childEnv, cwd: join(ROOT, 'functions'),
+      onLine: (line) => {
+        log.write(`${line}\n`);
+        const shown = formatFunctionLog(fn.target, line);
+        if (shown) console.log(shown);
+      },
+    });
+    proc.child.once('exit', (code) => {
+      if (!stopping) {
+        console.error(`function ${fn.target} exited (code ${code}); see ${join(LOG_DIR, `${fn.target}.log`)}`);
+        void shutdown(1);
+      }
+    });
+    children.push(proc);
+  }
+  await Promise.all(FUNCTIONS.map((fn, i) => waitForHttp(functionUrl(stack!.ports, fn.target), 30_000, () => children[i]!.child.exitCode === null)));
+  for (const fn of FUNCTIONS) console.log(`  function ${fn.target.padEnd(13)} ${functionUrl(stack.ports, fn.target)}`);
+
+  if (!args['no-dashboard']) {
+    const vite = startProcess('dashboard', process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), '--port', String(stack.ports.hosting), '--strictPort', '--host', stack.ports.host], {
+      cwd: join(ROOT, 'web'),
+      env: { ...process.env, VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost, VITE_FIREBASE_PROJECT_ID: env.PROJECT_ID },
+      onLine: (line) => {
+        if (/error/i.test(line)) console.log(`[dashboard] ${line}`);
+      },
+    });
+    children.push(vite);
+    await waitForHttp(`http://${stack.ports.host}:${stack.ports.hosting}/`, 30_000, () => vite.child.exitCode === null);
+    console.log(`\n  dashboard: http://${stack.ports.host}:${stack.ports.hosting}/\n`);
+  }
+
+  const start = Date.parse(env.REPLAY_START);
+  const marketNow = () => (env.MARKET_SOURCE === 'replay' ? Math.floor(start + (Date.now() - anchor) * env.REPLAY_SPEED) : Date.now());
+  console.log(`source ${env.MARKET_SOURCE}${env.MARKET_SOURCE === 'replay' ? ` from ${env.REPLAY_START} at ${env.REPLAY_SPEED}×` : ''}, symbols ${env.SYMBOLS.join(', ')}, timeframe ${env.TIMEFRAME}, paper trading; Ctrl-C stops everything`);
+  scheduler = startScheduler({
+    jobs: schedulerJobs(env.TICK_INTERVAL),
+    url: (t) => functionUrl(stack!.ports, t),
+    marketNow,
+    speed: env.MARKET_SOURCE === 'replay' ? env.REPLAY_SPEED : 1,
+    fireAtStart: true,
+    onResult: (job, result) => console.log(formatTickLine(job.target, result)),
+  });
+} catch (err) {
+  console.error(err instanceof EmulatorSetupError || err instanceof ConfigError ? err.message : err);
+  await shutdown(1);
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PubSub } from '@google-cloud/pubsub';
+import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrder.ts';
+import { PaperBroker } from '../../functions/src/adapters/paper/PaperBroker.ts';
+import { PubSubSignalBus } from '../../functions/src/adapters/pubsub/PubSubSignalBus.ts';
+import { runAudit } from '../../functions/src/services/auditLedger.ts';
+import { toDecimalString } from '../../functions/src/domain/money.ts';
+import type { Broker } from '../../functions/src/ports/index.ts';
+import type { ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
+import { TOPICS } from '../../infra/definitions.ts';
+import { eventually, pubsubClient, resetFirestore, serveCloudEvent, testRuntime } from './harness.ts';
+import { testSignal } from './fixtures.ts';
+
+/**
+ * Exactly-once effect over Pub/Sub's at-least-once delivery, through the production path:
+ * PubSubSignalBus → topic "signals" → push subscription → functions-framework → executeOrder → Firestore.
+ */
+describe('executeOrder over the real Pub/Sub push path', () => {
+  let pubsub: PubSub;
+  let bus: PubSubSignalBus;
+  let server: Awaited<ReturnType<typeof serveCloudEvent>>;
+  const deliveries: { id: string; ok: boolean }[] = [];
+  /** each test may swap the broker, e.g. to inject a crash */
+  let brokerFor: ExecuteDeps['broker'] = (cfg) => new PaperBroker(cfg);
+  const runtime = testRuntime({}, { broker: (cfg) => brokerFor(cfg) });
+  const db = runtime.db;
+
+  beforeAll(async () => {
+    pubsub = pubsubClient();
+    bus = new PubSubSignalBus(pubsub, TOPICS.signals);
+    const handler = makeExecuteOrderHandler(runtime.executeDeps);
+    server = await serveCloudEvent('executeOrder', async (ce) => {
+      try {
+        await handler(ce);
+        deliveries.push({ id: ce.id, ok: true });
+      } catch (err) {
+        deliveries.push({ id: ce.id, ok: false });
+        throw err;
+      }
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await pubsub.close();
+    await db.terminate();
+  });
+  beforeEach(async () => {
+    await resetFirestore();
+    deliveries.length = 0;
+    brokerFor = (cfg) => new PaperBroker(cfg);
+  });
+
+  const trades = async () => (await db.collection('trades').get()).docs.map((d) => d.data());
+  const expectAuditClean = async () => {
+    const report = await runAudit((await runtime.executeDeps()).store, Date.now());
+    expect(report.discrepancies).toEqual([]);
+    expect(report.clean).toBe(true);
+  };
+
+  it('fills a signal delivered 5 times exactly once', async () => {
+    const signal = testSignal();
+    for (let i = 0; i < 5; i++) await bus.publish(signal);
+    await eventually(async () => (deliveries.filter((d) => d.ok).length >= 5 ? true : undefined), 30_000, '5 deliveries');
+    const all = await trades();
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ signalId: signal.id, side: 'buy', symbol: 'BTC/USDT' });
+    const order = (await db.doc(`orders/${signal.id}`).get()).data();
+    expect(order).toMatchObject({ status: 'filled', tradeId: all[0]!.id });
+    const wallet = (await db.doc('wallet/paper').get()).data()!;
+    // cash moved by exactly one trade's cashDelta
+    const expectedCash = 10000n * 100_000_000n + BigInt((all[0]!.cashDelta as string).replace('.', ''));
+    expect(wallet.cash).toBe(toDecimalString(expectedCash));
+    await expectAuditClean();
+  });
+
+  it('applies two different signals racing on the same wallet without losing an update', async () => {
+    const btc = testSignal({ symbol: 'BTC/USDT' });
+    const eth = testSignal({ symbol: 'ETH/USDT', price: '1780.55', atr: '2.4' });
+    await Promise.all([bus.publish(btc), bus.publish(eth)]);
+    await eventually(async () => ((await trades()).length === 2 ? true : undefined), 30_000, 'both fills');
+    const all = await trades();
+    const wallet = (await db.doc('wallet/paper').get()).data()!;
+    const sumDeltas = all.reduce((s, t) => s + BigInt((t.cashDelta as string).replace('.', '')), 0n);
+    expect(wallet.cash).toBe(toDecimalString(10000n * 100_000_000n + sumDeltas));
+    const positions = (await db.collection('positions').get()).docs.map((d) => d.id).sort();
+    expect(positions).toEqual(['BTC-USDT', 'ETH-USDT']);
+    await expectAuditClean();
+  });
+
+  it('completes once when the function crashes after the broker fill but before commit', async () => {
+    let calls = 0;
+    brokerFor = (cfg): Broker => {
+      const paper = new PaperBroker(cfg);
+      return {
+        name: 'crashing-paper',
+        async fill(req) {
+          calls++;
+          const fill = await paper.fill(req);
+          if (calls === 1) throw new Error('injected crash after fill, before commit');
+          return fill;
+        },
+      };
+    };
+    const signal = testSignal({ candleTime: Date.parse('2023-03-20T13:00:00Z') });
+    await bus.publish(signal);
+    await eventually(async () => ((await db.doc(`orders/${signal.id}`).get()).exists ? true : undefined), 45_000, 'redelivery to complete');
+    expect(deliveries.some((d) => !d.ok)).toBe(true); // the crash really happened and was redelivered
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(await trades()).toHaveLength(1);
+    await expectAuditClean();
+  });
+
+  it('acks a malformed message into deadletters/ with no state change and no retry loop', async () => {
+    const topic = pubsub.topic(TOPICS.signals);
+    await topic.publishMessage({ data: Buffer.from('{"id":"x","side":"sideways"}'), attributes: { signalId: 'x' } });
+    const letter = await eventually(async () => {
+      const snap = await db.collection('deadletters').get();
+      return snap.empty ? undefined : snap.docs[0]!.data();
+    }, 20_000, 'dead letter');
+    expect(letter.reason).toMatch(/^invalid signal: id: expected 32 lowercase hex/);
+    expect(letter.source).toBe('executeOrder');
+    // A valid message after it proves the subscription moved on; the poison was delivered once.
+    const sentinel = testSignal({ candleTime: Date.parse('2023-03-20T14:00:00Z') });
+    await bus.publish(sentinel);
+    await eventually(async () => ((await db.doc(`orders/${sentinel.id}`).get()).exists ? true : undefined), 20_000, 'sentinel');
+    expect(deliveries.filter((d) => !d.ok)).toHaveLength(0);
+    expect(deliveries).toHaveLength(2);
+    expect(await trades()).toHaveLength(1);
+    await expectAuditClean();
+  });
+});

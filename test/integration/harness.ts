@@ -1,0 +1,90 @@
+/**
+ * Shared test plumbing for the integration suite: clients pointed at the emulators the global setup
+ * started, in-process function servers on the ports the push subscriptions target, and
+ * waiting helpers that poll with a deadline (never fixed sleeps).
+ */
+import { inject } from 'vitest';
+import type { Server } from 'node:http';
+import * as ff from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { PubSub } from '@google-cloud/pubsub';
+import { clearFirestore } from '../../emulators/stack.ts';
+import { localPorts, functionPort } from '../../infra/ports.ts';
+import { parseEnv } from '../../functions/src/config/load.ts';
+import { createRuntime, type Runtime } from '../../functions/src/wiring.ts';
+import type { TickDeps } from '../../functions/src/services/runTick.ts';
+import type { ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
+
+export function emulatorEnv() {
+  const e = inject('emulators');
+  process.env.FIRESTORE_EMULATOR_HOST = e.firestoreHost;
+  process.env.PUBSUB_EMULATOR_HOST = e.pubsubHost;
+  process.env.METADATA_SERVER_DETECTION = 'none';
+  return e;
+}
+
+export async function resetFirestore(): Promise<void> {
+  const e = emulatorEnv();
+  await clearFirestore(e.firestoreHost, e.projectId);
+}
+
+/** A runtime wired exactly like production, with optional adapter overrides (e.g. a scripted source). */
+export function testRuntime(envVars: Record<string, string> = {}, overrides: Partial<TickDeps & ExecuteDeps> = {}): Runtime {
+  const e = emulatorEnv();
+  const env = parseEnv({ PROJECT_ID: e.projectId, LOG_LEVEL: 'error', FIRESTORE_EMULATOR_HOST: e.firestoreHost, PUBSUB_EMULATOR_HOST: e.pubsubHost, ...envVars });
+  return createRuntime(env, overrides);
+}
+
+let registered = 0;
+
+/**
+ * Serve a function in-process with functions-framework on the port its push subscription targets,
+ * so Pub/Sub delivers to it exactly as production's trigger would.
+ */
+async function listen(name: string, target: 'executeOrder' | 'tick'): Promise<{ url: string; close(): Promise<void> }> {
+  const e = emulatorEnv();
+  const server: Server = getTestServer(name);
+  const port = functionPort(localPorts(e.portOffset), target);
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+/**
+ * Serve a CloudEvent function in-process with functions-framework on the port its push subscription
+ * targets, so Pub/Sub delivers to it exactly as production's trigger would.
+ */
+export function serveCloudEvent(target: 'executeOrder', fn: ff.CloudEventFunction) {
+  const name = `${target}_${++registered}`;
+  ff.cloudEvent(name, fn);
+  return listen(name, target);
+}
+
+export function serveHttp(target: 'tick', fn: ff.HttpFunction) {
+  const name = `${target}_${++registered}`;
+  ff.http(name, fn);
+  return listen(name, target);
+}
+
+export function pubsubClient(): PubSub {
+  const e = emulatorEnv();
+  return new PubSub({ projectId: e.projectId, apiEndpoint: e.pubsubHost, emulatorMode: true });
+}
+
+/** Poll until `check` returns a non-undefined value, or fail after `timeoutMs` with the last state. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeTickHandler } from '../../functions/src/handlers/tick.ts';
+import { ReplayMarketData } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
+import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
+import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts';
+import type { TickReport } from '../../functions/src/services/runTick.ts';
+import { resetFirestore, serveHttp, testRuntime } from './harness.ts';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2023-03-21T14:00:30Z');
+
+/** The tick function served by functions-framework, called over HTTP like Cloud Scheduler does. */
+async function tickOver(runtime: ReturnType<typeof testRuntime>, asOf: number): Promise<TickReport> {
+  const server = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
+  try {
+    const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asOf }) });
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    return body as TickReport;
+  } finally {
+    await server.close();
+  }
+}
+
+describe('tick on the emulators with the replay source', () => {
+  beforeEach(resetFirestore);
+  const runtimes: ReturnType<typeof testRuntime>[] = [];
+  afterAll(async () => Promise.all(runtimes.map((r) => r.db.terminate())));
+  const make = (vars: Record<string, string>, hide?: (s: string, t: number) => boolean) => {
+    const r = testRuntime(vars, { source: new ReplayMarketData({ hide }), cache: new CandleWindowCache() });
+    runtimes.push(r);
+    return r;
+  };
+
+  it('ingests closed candles for 4 symbols, classifies regimes and records feed health', async () => {
+    const runtime = make({ SYMBOLS: 'BTC/USDT,ETH/USDT,SOL/USDT,XRP/USDT' });
+    const report = await tickOver(runtime, T0);
+    expect(report.symbols.map((s) => s.symbol)).toEqual(['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT']);
+    const bySymbol = Object.fromEntries(report.symbols.map((s) => [s.symbol, s]));
+    for (const s of ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']) {
+      expect(bySymbol[s]!.error).toBeNull();
+      expect(bySymbol[s]!.ingested).toBe(600); // HISTORY_CANDLES of 1m candles
+      expect(bySymbol[s]!.stale).toBe(false);
+      expect(bySymbol[s]!.regime).not.toBe('unknown');
+    }
+    const market = (await runtime.db.doc('markets/BTC-USDT').get()).data()!;
+    // the newest CLOSED candle at 14:00:30 opened at 13:59; the forming 14:00 candle is not used
+    expect(market.lastCandleAt).toBe(Date.parse('2023-03-21T13:59:00Z'));
+    expect(typeof market.adx).toBe('number');
+    expect(market.stale).toBe(false);
+    const status = (await runtime.db.doc('status/system').get()).data()!;
+    expect(status.marketTime).toBe(T0);
+    expect(Object.keys(status.feeds)).toHaveLength(4);
+    // XRP's bundled 1m data only starts on 2023-04-01: it has nothing yet and is stale with an alert
+    expect(bySymbol['XRP/USDT']!.stale).toBe(true);
+    expect((await runtime.db.collection('alerts').where('symbol', '==', 'XRP/USDT').get()).size).toBe(1);
+
+    // Idempotent: the same tick again ingests nothing new, reads no candle documents, emits nothing.
+    const again = await tickOver(runtime, T0);
+    expect(again.symbols.every((s) => s.ingested === 0 && s.backfilled === 0 && s.signals.length === 0)).toBe(true);
+  });
+
+  it('detects a missing hour and backfills it on the next tick', async () => {
+    let hidden = true;
+    const holeStart = Date.parse('2023-03-21T10:00:00Z');
+    const runtime = make({ SYMBOLS: 'BTC/USDT,ETH/USDT,SOL/USDT' }, (s, t) => hidden && s === 'ETH/USDT' && t >= holeStart && t < holeStart + HOUR);
+    const first = await tickOver(runtime, T0);
+    const eth = first.symbols.find((s) => s.symbol === 'ETH/USDT')!;
+    expect(eth.gaps).toBe(1);
+    expect(eth.ingested).toBe(540);
+    hidden = false; // the feed recovers
+    const second = await tickOver(runtime, T0 + 60_000);
+    const eth2 = second.symbols.find((s) => s.symbol === 'ETH/USDT')!;
+    expect(eth2.backfilled).toBe(60);
+    expect(eth2.gaps).toBe(0);
+    const stored = await new FirestoreCandleStore(runtime.db).read('ETH/USDT', '1m', holeStart, holeStart + HOUR);
+    expect(stored).toHaveLength(60);
+    expect(stored[0]!.t).toBe(holeStart);
+  });
+
+  it('marks a permanently failing symbol stale with an alert while the others proceed', async () => {
+    const runtime = make({ SYMBOLS: 'BTC/USDT,DOGE/USDT,SOL/USDT' });
+    const report = await tickOver(runtime, T0);
+    const doge = report.symbols.find((s) => s.symbol === 'DOGE/USDT')!;
+    expect(doge.error).toMatch(/no bundled candles/);
+    expect(doge.stale).toBe(true);
+    for (const s of report.symbols.filter((x) => x.symbol !== 'DOGE/USDT')) {
+      expect(s.error).toBeNull();
+      expect(s.ingested).toBe(600);
+    }
+    const market = (await runtime.db.doc('markets/DOGE-USDT').get()).data()!;
+    expect(market).toMatchObject({ stale: true, regime: 'unknown' });
+    const alerts = (await runtime.db.collection('alerts').get()).docs.map((d) => d.data());
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'stale_feed', symbol: 'DOGE/USDT' })]);
+    const status = (await runtime.db.doc('status/system').get()).data()!;
+    expect(status.feeds['DOGE/USDT']).toMatchObject({ stale: true, error: expect.stringMatching(/no bundled/) });
+    expect(status.healthScore).toBe(67);
+  });
+
+  it('answers 400 with the field for a bad request body', async () => {
+    const runtime = make({});
+    const server = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
+    try {
+      const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asOf: 'soon' }) });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { issues: { field: string }[] }).issues[0]!.field).toBe('asOf');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Firebase app + Firestore initialisation and the only way the dashboard reads data:
+ * onSnapshot listeners (with metadata changes, so "served from cache" is visible).
+ */
+import { initializeApp, type FirebaseApp } from 'firebase/app';
+import {
+  connectFirestoreEmulator,
+  initializeFirestore,
+  onSnapshot,
+  type DocumentData,
+  type DocumentReference,
+  type Firestore,
+  type FirestoreError,
+  type Query,
+  type Unsubscribe,
+} from 'firebase/firestore';
+
+const env = import.meta.env;
+
+export const config = {
+  projectId: env.VITE_FIREBASE_PROJECT_ID?.trim() || 'demo-eagle-eye',
+  emulatorHost: env.VITE_FIRESTORE_EMULATOR_HOST?.trim() || '',
+  apiKey: env.VITE_FIREBASE_API_KEY?.trim() || '',
+  authDomain: env.VITE_FIREBASE_AUTH_DOMAIN?.trim() || '',
+};
+
+/** Against the emulator there is no sign-in; in production the security rules require one. */
+export const usesEmulator = config.emulatorHost !== '';
+
+/** "127.0.0.1:8180", "http://localhost:8180" or "[::1]:8180" → host and port. */
+export function parseHostPort(value: string): { host: string; port: number } {
+  const v = value.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(v);
+  if (!m) throw new Error(`VITE_FIRESTORE_EMULATOR_HOST must be host:port, got "${value}"`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+}
+
+export const app: FirebaseApp = initializeApp({
+  projectId: config.projectId,
+  // The emulator ignores the key but the SDK wants one.
+  apiKey: config.apiKey || 'emulator-no-key',
+  ...(config.authDomain ? { authDomain: config.authDomain } : {}),
+});
+
+export const db: Firestore = initializeFirestore(app, {
+  // The default (auto-detected) transport works with the emulator; nothing forced.
+});
+
+if (usesEmulator) {
+  const { host, port } = parseHostPort(config.emulatorHost);
+  connectFirestoreEmulator(db, host, port);
+}
+
+/** What a listener reports to the connection indicator. */
+export interface ListenerSink {
+  snapshot(name: string, fromCache: boolean): void;
+  error(name: string, err: FirestoreError): void;
+}
+
+export interface Row {
+  id: string;
+  data: DocumentData;
+}
+
+/**
+ * Listens to one document. `onData` gets undefined when the document does not exist — or, when
+ * `fromCache` is true, when it is merely not in the local cache (offline).
+ * A throwing renderer is reported but never kills the listener.
+ */
+export function watchDoc(
+  name: string,
+  ref: DocumentReference,
+  sink: ListenerSink,
+  onData: (data: DocumentData | undefined, fromCache: boolean) => void,
+): Unsubscribe {
+  return onSnapshot(
+    ref,
+    { includeMetadataChanges: true },
+    (snap) => {
+      sink.snapshot(name, snap.metadata.fromCache);
+      guard(name, () => onData(snap.data(), snap.metadata.fromCache));
+    },
+    (err) => sink.error(name, err),
+  );
+}
+
+/** Listens to a query; `onRows` gets the documents in query order. */
+export function watchQuery(
+  name: string,
+  query: Query,
+  sink: ListenerSink,
+  onRows: (rows: Row[], fromCache: boolean) => void,
+): Unsubscribe {
+  return onSnapshot(
+    query,
+    { includeMetadataChanges: true },
+    (snap) => {
+      sink.snapshot(name, snap.metadata.fromCache);
+      guard(name, () => onRows(snap.docs.map((d) => ({ id: d.id, data: d.data() })), snap.metadata.fromCache));
+    },
+    (err) => sink.error(name, err),
+  );
+}
+
+function guard(name: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    // A renderer bug must not blank the page or stop other panels.
+    console.error(`[dashboard] rendering ${name} failed`, err);
+  }
+}
