@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/lib/**', '**/dist/**', '.emulators/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', 'functions/lib/**', '**/dist/**', '.emulators/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

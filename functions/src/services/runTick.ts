@@ -1,6 +1,6 @@
 import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../domain/candle.ts';
 import { computeIndicators } from '../domain/indicators/index.ts';
-import { classifyRegime } from '../domain/regime/classifyRegime.ts';
+import { classifyRegime, resolveRegimeParams } from '../domain/regime/index.ts';
 import { decideOnCandle } from '../domain/engine/decideOnCandle.ts';
 import { getStrategy } from '../domain/strategy/index.ts';
 import { INITIAL_REGIME_STATE, type IndicatorSnapshot } from '../domain/regime.types.ts';

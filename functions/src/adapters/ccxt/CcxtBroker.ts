@@ -10,10 +10,11 @@
  *   Binance answers -2013 "Order does not exist.".
  * - If two deliveries race past that lookup, the loser gets -2010 "Duplicate order sent." (ccxt:
  *   InvalidOrder, not DuplicateOrderId) and returns the winner's order instead of a second one.
- * - createOrder is never retried here: after a timeout or a 5xx the outcome is unknown. The error
- *   is thrown as temporary; the redelivery runs the lookup again. Redelivery should come later than
- *   the signed request's recvWindow (ccxt default 10 s), after which a still-queued request can no
- *   longer be accepted — then "not found" is conclusive.
+ * - createOrder is never retried here: after a timeout or a 5xx the outcome is unknown (Binance's
+ *   docs say so for 5xx and -1007). The error is thrown as temporary and the redelivery runs the
+ *   lookup again. Let that redelivery come later than the signed request's recvWindow (ccxt's
+ *   binance default: 10 s): Binance rejects a request that reaches it after timestamp + recvWindow,
+ *   so by then a request still stuck in the network can no longer create the order.
  *
  * Money is exact: quantities, cost and commissions are read from Binance's raw decimal strings
  * (`order.info`, `trade.info`), never from ccxt's float fields, unless an exchange has no raw form.

@@ -98,7 +98,7 @@ export function marketToDoc(m: MarketState) {
 
 const FeedDoc = z.object({ lastCandleAt: ms.nullable(), stale: z.boolean(), error: z.string().nullable() });
 export const StatusDoc = z.object({
-  mode: z.enum(SYSTEM_MODES),
+  mode: z.enum(SYSTEM_MODES).default('NORMAL'),
   modeReason: z.string().nullable().default(null),
   entriesPausedUntil: ms.nullable().default(null),
   lastTickAt: ms.nullable().default(null),

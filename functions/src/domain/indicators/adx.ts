@@ -22,8 +22,9 @@ const raw = (v: number): number => v;
  *   the start of its input (a halt: flat, identical candles) give 0/0 and NaN for ever after;
  *   TA-Lib reads a 0/0 DI as 0 and a 0/0 DX as "no information" (0 while seeding ADX, no update after);
  * - it seeds the DM/TR sums with `period` moves where TA-Lib sums period−1 and then smooths once.
- *   On the bundled candles that left ADX up to 1e-4 relative off TA-Lib even 250 candles in
- *   (worst: windows starting inside the 2023-03-24 halt needed ~300 candles to reach 1e-6).
+ *   Even with leading motionless candles skipped, that left the class's ADX up to 1e-4 relative off
+ *   TA-Lib 250 candles in on the bundled data (windows starting inside the 2023-03-24 halt needed
+ *   ~300 candles to get within 1e-6; ordinary windows up to ~260).
  * TA-Lib's seed is a WEMA whose first input is 0 (the first candle has no move, so the first
  * "period" sum only holds period−1 moves); feeding that 0 reproduces TA-Lib to float rounding.
  *

@@ -15,7 +15,7 @@ export const ADX_PERIOD = 14;
  *
  * Why 250 (measured on every 7th 400-row window of all bundled files, 1m and 1h):
  * - Matching TA-Lib on the same rows does not need a warm-up any more: adx.ts seeds like TA-Lib, so
- *   every value agrees with a transcription of TA-Lib's C code to ≤ 7e-15 relative from its first output.
+ *   every value agrees with a transcription of TA-Lib's C code to ≤ 1e-14 relative from its first output.
  *   (The package's own ADX class needed ~260 rows on ordinary windows and ~300 on windows that start
  *   inside the 2023-03-24 halt to get within 1e-6; that is why adx.ts does not use it.)
  * - EMA200 has no value before row 200.
