@@ -12,14 +12,14 @@ const short: Record<string, string> = { bull_trend: 'bull', bear_trend: 'bear', 
 
 export function formatTickLine(target: string, result: { status: number; body: unknown; wallMs: number } | { error: string }): string {
   if ('error' in result) return `${target}: request failed: ${result.error}`;
-  const body = result.body as { marketTime?: number; latencyMs?: number; mode?: string; symbols?: TickSymbol[]; published?: number; clean?: boolean; discrepancies?: string[]; error?: string };
+  const body = result.body as { marketTime?: number; latencyMs?: number; mode?: string; symbols?: TickSymbol[]; published?: string[]; clean?: boolean; discrepancies?: string[]; error?: string };
   if (result.status >= 400 && target !== 'audit') return `${target}: HTTP ${result.status} ${body?.error ?? JSON.stringify(body).slice(0, 200)}`;
   if (target === 'audit') return `audit: ${body.clean ? 'clean' : `DRIFT ${JSON.stringify(body.discrepancies ?? body)}`}`;
   const when = body.marketTime ? new Date(body.marketTime).toISOString().slice(0, 16).replace('T', ' ') : '?';
   const symbols = (body.symbols ?? [])
     .map((s) => `${s.symbol} ${s.price ?? '—'} ${short[s.regime] ?? s.regime}${s.stale ? ' STALE' : ''}${s.error ? ' ERR' : ''}`)
     .join(' | ');
-  return `tick ${when} ${String(body.latencyMs ?? result.wallMs).padStart(4)}ms ${body.mode ?? ''} | ${symbols} | signals ${body.published ?? 0}`;
+  return `tick ${when} ${String(body.latencyMs ?? result.wallMs).padStart(4)}ms ${body.mode ?? ''} | ${symbols} | signals ${body.published?.length ?? 0}`;
 }
 
 /** Show what a person running the bot cares about: fills, rejections, warnings and errors. */

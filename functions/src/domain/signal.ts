@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { TIMEFRAMES, type Timeframe } from './candle.ts';
 import { PoisonMessageError } from './errors.ts';
 import { AMOUNT_STRING_RE, toAmount, toDecimalString, type Amount } from './money.ts';
-import { EXIT_REASONS, type Side, type Signal, type SignalReason } from './trading.types.ts';
+import { ENTRY_REASONS, EXIT_REASONS, type Side, type Signal, type SignalReason } from './trading.types.ts';
 
 export interface SignalKey {
   readonly strategyVersion: string;
@@ -63,7 +63,7 @@ export const SignalMessageSchema = z
     timeframe: z.enum(TIMEFRAMES),
     candleTime: ms,
     side: z.enum(['buy', 'sell']),
-    reason: z.enum(['regime_entry', ...EXIT_REASONS]),
+    reason: z.enum([...ENTRY_REASONS, ...EXIT_REASONS]),
     refPrice: positiveAmount,
     atr: nonNegativeAmount,
     strategyVersion: z.string().min(1).max(100),
@@ -71,7 +71,7 @@ export const SignalMessageSchema = z
   })
   // Runs even when a field check failed (zod only skips it after a type error), so it guards its own parsing.
   .superRefine((m, ctx) => {
-    if ((m.side === 'buy') !== (m.reason === 'regime_entry')) {
+    if ((m.side === 'buy') !== (ENTRY_REASONS as readonly string[]).includes(m.reason)) {
       ctx.addIssue({ code: 'custom', path: ['reason'], message: `reason ${m.reason} does not fit side ${m.side}` });
     }
     // An entry without ATR could not place its stop.

@@ -13,7 +13,8 @@ export type Side = 'buy' | 'sell';
 
 export const EXIT_REASONS = ['regime_exit', 'stop_loss', 'take_profit', 'trailing_stop', 'kill_switch', 'manual'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
-export type EntryReason = 'regime_entry';
+export const ENTRY_REASONS = ['regime_entry', 'benchmark_entry'] as const;
+export type EntryReason = (typeof ENTRY_REASONS)[number];
 export type SignalReason = EntryReason | ExitReason;
 
 /** What a strategy returns. A strategy never sizes or places an order. */

@@ -47,7 +47,8 @@ export interface TickReport {
   latencyMs: number;
   mode: SystemStatus['mode'];
   symbols: SymbolReport[];
-  published: number;
+  /** ids of the signals sent to executeOrder this tick (kill-switch liquidations included) */
+  published: string[];
 }
 
 /** A symbol is stale when its newest closed candle closed more than two timeframes ago. */
@@ -162,7 +163,7 @@ export async function runTick(deps: TickDeps, opts: { tickId: string; now?: numb
   await deps.metrics.record([
     { name: 'tick_latency_ms', value: latencyMs },
     { name: 'candles_ingested', value: reports.reduce((s, r) => s + r.ingested + r.backfilled, 0) },
-    { name: 'signals_published', value: settled.published },
+    { name: 'signals_published', value: settled.published.length },
     { name: 'stale_feeds', value: staleCount },
   ]);
   return { tickId: opts.tickId, marketTime: now, latencyMs, mode: settled.mode, symbols: reports, published: settled.published };

@@ -29,7 +29,7 @@ export async function settleBook(
     timeframe: Timeframe;
     log: Logger;
   },
-): Promise<{ mode: SystemMode; published: number; equity: Amount }> {
+): Promise<{ mode: SystemMode; published: string[]; equity: Amount }> {
   const { book, now, config, log } = args;
   const prices: Record<string, Amount> = Object.fromEntries(Object.entries(args.prices).map(([s, p]) => [s, toAmount(p)]));
   const positions: Record<string, Position> = Object.fromEntries(args.positions.map((p) => [p.symbol, { ...p, lastPrice: prices[p.symbol] ?? p.lastPrice }]));
@@ -60,13 +60,10 @@ export async function settleBook(
   }
 
   await deps.store.saveSignals(signals);
-  let published = 0;
-  for (const s of signals) {
-    // OBSERVATION records signals but places no orders; PAUSED/KILLED let only exits through.
-    if (!modeAllows(mode, s.side === 'buy' ? 'entry' : 'exit')) continue;
-    await deps.bus.publish(s);
-    published++;
-  }
+  // OBSERVATION records signals but places no orders; PAUSED/KILLED let only exits through.
+  const toPublish = signals.filter((s) => modeAllows(mode, s.side === 'buy' ? 'entry' : 'exit'));
+  await Promise.all(toPublish.map((s) => deps.bus.publish(s)));
+  const published = toPublish.map((s) => s.id);
   await deps.store.saveMarks(wallet, Object.values(positions), now);
   await deps.store.recordEquity(now, wallet.equity);
   return { mode, published, equity: wallet.equity };

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { TIMEFRAMES } from '../../domain/candle.ts';
 import { toAmount, toDecimalString, type Amount } from '../../domain/money.ts';
 import { REGIMES } from '../../domain/regime.types.ts';
-import { EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, type Trade, type Wallet } from '../../domain/trading.types.ts';
+import { ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, type Trade, type Wallet } from '../../domain/trading.types.ts';
 import { AmountString } from '../../config/schema.ts';
 import { formatIssues } from '../../config/load.ts';
 import type { MarketState, OrderRecord, SystemStatus } from '../../ports/state.ts';
@@ -61,7 +61,7 @@ export const positionToDoc = (p: Position) => ({
   highWater: str(p.highWater), openTradeId: p.openTradeId, lastPrice: str(p.lastPrice),
 });
 
-const reason = z.enum(['regime_entry', ...EXIT_REASONS]);
+const reason = z.enum([...ENTRY_REASONS, ...EXIT_REASONS]);
 export const TradeDoc = z.object({
   id: z.string(), signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), reason,
   qty: amt, price: amt, fee: amt, cashDelta: amt, qtyDelta: amt, realizedPnl: amt, time: ms,

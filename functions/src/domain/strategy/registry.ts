@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { regimeTrend } from './regimeTrend.ts';
+import { buyAndHold } from './buyAndHold.ts';
 import type { Strategy, StrategyDefinition } from './strategy.types.ts';
 
 /** Erase a definition's params type for the registry; safe because create only ever receives its own schema's output. */
@@ -14,6 +15,7 @@ function entry<S extends z.ZodType<Record<string, unknown>>>(def: StrategyDefini
 
 const STRATEGIES: Readonly<Record<string, StrategyDefinition>> = {
   [regimeTrend.name]: entry(regimeTrend),
+  [buyAndHold.name]: entry(buyAndHold),
 };
 
 export const DEFAULT_STRATEGY = regimeTrend.name;
