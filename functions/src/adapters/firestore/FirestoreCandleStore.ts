@@ -40,6 +40,15 @@ export class FirestoreCandleStore implements CandleStore {
     return byBucket.size;
   }
 
+  /** Open time of the newest stored candle (one read: the latest bucket document), or null. */
+  async newest(symbol: string, timeframe: Timeframe): Promise<number | null> {
+    const snap = await this.db.collection(`candles/${symbolDocId(symbol)}_${timeframe}/days`).orderBy('bucketStart', 'desc').limit(1).get();
+    const doc = snap.docs[0];
+    if (!doc) return null;
+    const keys = Object.keys(parseDoc(CandleBucketDoc, doc.ref.path, doc.data()).candles).map(Number);
+    return keys.length ? Math.max(...keys) : null;
+  }
+
   async read(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number): Promise<Candle[]> {
     if (toMs <= fromMs) return [];
     const span = timeframeMs(timeframe) * CANDLES_PER_BUCKET;

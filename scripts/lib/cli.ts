@@ -1,0 +1,66 @@
+/**
+ * Plumbing shared by the operator CLIs (backfill, check-gaps, audit, invoke): environment and
+ * .env loading, the Firestore-backed stores, and a progress bar. They work against the emulators
+ * (FIRESTORE_EMULATOR_HOST set, as under `npm start`) and against a real project (ADC credentials).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { parseEnv } from '../../functions/src/config/load.ts';
+import type { Env } from '../../functions/src/config/schema.ts';
+import { createFirestore } from '../../functions/src/adapters/firestore/client.ts';
+import { localPorts } from '../../infra/ports.ts';
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  /** progress output; a TTY redraws one line */
+  progress?(line: string): void;
+}
+
+export const stdio: Io = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  progress: (l) => (process.stderr.isTTY ? process.stderr.write(`\r${l}\x1b[K`) : undefined),
+};
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The env a CLI runs with: .env, then the process env. With no emulator host and no real project
+ * configured, default to the local emulator from firebase.json so `npm run audit` next to
+ * `npm start` just works; a real project is chosen by setting PROJECT_ID (and credentials).
+ */
+export function cliEnv(vars: NodeJS.ProcessEnv = process.env): Env {
+  if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
+  const merged = { ...vars };
+  if (!merged.FIRESTORE_EMULATOR_HOST && (!merged.PROJECT_ID || merged.PROJECT_ID.startsWith('demo-'))) {
+    const p = localPorts();
+    merged.FIRESTORE_EMULATOR_HOST = `${p.host}:${p.firestore}`;
+    process.env.FIRESTORE_EMULATOR_HOST = merged.FIRESTORE_EMULATOR_HOST;
+  }
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
+  return parseEnv(merged);
+}
+
+export function firestoreFor(env: Env) {
+  return createFirestore(env.PROJECT_ID);
+}
+
+export function progressBar(done: number, total: number, label: string, width = 30): string {
+  const f = total > 0 ? Math.min(1, done / total) : 1;
+  const filled = Math.round(f * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(f * 100).toFixed(0).padStart(3)}% ${label}`;
+}
+
+/** YYYY-MM-DD (UTC) → ms; throws a message naming the flag. */
+export function parseDay(value: string | undefined, flag: string): number {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new UsageError(`${flag} must be a date like 2023-03-20 (got ${JSON.stringify(value ?? '')})`);
+  }
+  return Date.parse(`${value}T00:00:00Z`);
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
