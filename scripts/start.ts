@@ -17,7 +17,7 @@ import { functionPort, functionUrl } from '../infra/ports.ts';
 import { startEmulatorStack, type EmulatorStack } from '../emulators/stack.ts';
 import { EmulatorSetupError } from '../emulators/emulator.ts';
 import { startScheduler } from './local/scheduler.ts';
-import { startProcess, waitForHttp, type ManagedProcess } from './local/processes.ts';
+import { startProcess, waitForPort, type ManagedProcess } from './local/processes.ts';
 import { formatTickLine, formatFunctionLog } from './local/format.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,10 +32,10 @@ if (args.help) {
 }
 if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
 
-const anchor = Date.now();
+let anchor = Date.now();
 let env;
 try {
-  env = parseEnv({ ...process.env, REPLAY_SPEED: args.speed ?? process.env.REPLAY_SPEED, REPLAY_START: args.start ?? process.env.REPLAY_START, REPLAY_ANCHOR_MS: String(anchor) });
+  env = parseEnv({ ...process.env, REPLAY_SPEED: args.speed ?? process.env.REPLAY_SPEED, REPLAY_START: args.start ?? process.env.REPLAY_START });
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
@@ -64,6 +64,8 @@ try {
   await import(join(ROOT, 'functions/build.mjs'));
   console.log('starting emulators…');
   stack = await startEmulatorStack({ projectId: env.PROJECT_ID, reuseFromEnv: true });
+  // Market time starts now, once the slow parts (build, emulators) are done: the first tick sees REPLAY_START.
+  anchor = Date.now();
   const childEnv = {
     ...process.env, ...stack.env, REPLAY_ANCHOR_MS: String(anchor), REPLAY_SPEED: String(env.REPLAY_SPEED), REPLAY_START: env.REPLAY_START,
     METADATA_SERVER_DETECTION: 'none',
@@ -88,7 +90,7 @@ try {
     });
     children.push(proc);
   }
-  await Promise.all(FUNCTIONS.map((fn, i) => waitForHttp(functionUrl(stack!.ports, fn.target), 30_000, () => children[i]!.child.exitCode === null)));
+  await Promise.all(FUNCTIONS.map((fn, i) => waitForPort(stack!.ports.host, functionPort(stack!.ports, fn.target), 30_000, () => children[i]!.child.exitCode === null)));
   for (const fn of FUNCTIONS) console.log(`  function ${fn.target.padEnd(13)} ${functionUrl(stack.ports, fn.target)}`);
 
   if (!args['no-dashboard']) {
@@ -100,7 +102,7 @@ try {
       },
     });
     children.push(vite);
-    await waitForHttp(`http://${stack.ports.host}:${stack.ports.hosting}/`, 30_000, () => vite.child.exitCode === null);
+    await waitForPort(stack.ports.host, stack.ports.hosting, 30_000, () => vite.child.exitCode === null);
     console.log(`\n  dashboard: http://${stack.ports.host}:${stack.ports.hosting}/\n`);
   }
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 
 /** A child in its own process group, so stopping it also stops whatever it forked. */
 export interface ManagedProcess {
@@ -38,16 +39,21 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
   };
 }
 
-export async function waitForHttp(url: string, timeoutMs: number, alive: () => boolean): Promise<void> {
+/**
+ * Wait until something accepts TCP connections on host:port. A TCP probe, not an HTTP request:
+ * an empty GET would reach a CloudEvent function and be logged as a malformed event.
+ */
+export async function waitForPort(host: string, port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1000) });
-      return; // any HTTP answer means the server listens
-    } catch {
-      if (!alive()) throw new Error(`${url}: process exited before it listened`);
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port });
+      socket.once('connect', () => (socket.end(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (!alive()) throw new Error(`${host}:${port}: process exited before it listened`);
+    if (Date.now() > deadline) throw new Error(`${host}:${port} did not accept connections within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -74,6 +74,21 @@ export function badge(text: string, cls: string, testid?: string): HTMLSpanEleme
   return h('span', { class: `badge ${cls}`, testid }, text);
 }
 
+let marketOffsetMs = 0;
+
+/**
+ * Candle and market timestamps are in market time, which a replay shifts (and speeds up) against
+ * the wall clock. Their ages are taken against the market clock seen at the last tick, so a
+ * replayed candle reads "1m ago", not "3 years ago".
+ */
+export function setMarketClock(lastTickAt: number | null, marketTime: number | null): void {
+  marketOffsetMs = lastTickAt !== null && marketTime !== null ? lastTickAt - marketTime : 0;
+}
+
+export function marketToWall(t: number | null): number | null {
+  return t === null ? null : t + marketOffsetMs;
+}
+
 /** Writes relative ages into every element that carries data-age-of. */
 export function refreshAges(now: number): void {
   for (const el of document.querySelectorAll<HTMLElement>('[data-age-of]')) {

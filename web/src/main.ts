@@ -6,7 +6,7 @@
 import './style.css';
 import { collection, doc, limit, orderBy, query, type Unsubscribe } from 'firebase/firestore';
 import { watchAuth } from './auth.ts';
-import { byId, refreshAges } from './dom.ts';
+import { byId, refreshAges, setMarketClock } from './dom.ts';
 import { db, watchDoc, watchQuery } from './firestore.ts';
 import { fmtTime } from './format.ts';
 import {
@@ -46,6 +46,7 @@ function start(): void {
     watchDoc('status', doc(db, 'status', 'system'), conn, (data, fromCache) => {
       const status = data === undefined ? null : parseStatus(data);
       feeds = status?.feeds ?? [];
+      setMarketClock(status?.lastTickAt ?? null, status?.marketTime ?? null);
       renderStatus(status, fromCache);
       renderFeeds(byId('feeds'), status ? status.feeds : null, fromCache);
       renderMarkets(byId('markets'), markets, feeds, marketsOffline);

@@ -72,6 +72,8 @@ export interface SystemStatus {
   entriesPausedUntil: number | null;
   lastTickAt: number | null;
   lastTickLatencyMs: number | null;
+  /** market time of the last tick: in a replay it runs behind (or faster than) the wall clock */
+  marketTime: number | null;
   feeds: Feed[];
   healthScore: number | null;
   version: string | null;
@@ -93,6 +95,7 @@ export function parseStatus(data: unknown): SystemStatus {
     entriesPausedUntil: ms(d.entriesPausedUntil),
     lastTickAt: ms(d.lastTickAt),
     lastTickLatencyMs: num(d.lastTickLatencyMs),
+    marketTime: ms(d.marketTime),
     feeds,
     healthScore: health === null ? null : Math.min(100, Math.max(0, health)),
     version: str(d.version) ?? (typeof d.version === 'number' ? String(d.version) : null),

@@ -1,5 +1,5 @@
 /** Market-data feeds as reported in status/system.feeds. */
-import { badge, h, table, td } from '../dom.ts';
+import { badge, h, table, td, marketToWall } from '../dom.ts';
 import { OFFLINE_EMPTY, isoTime } from '../format.ts';
 import type { Feed } from '../parse.ts';
 
@@ -16,7 +16,7 @@ function row(f: Feed): HTMLTableRowElement {
     { data: { symbol: f.symbol } },
     td(f.symbol, 'sym'),
     td(state(f)),
-    td(h('span', { ageOf: f.lastCandleAt, title: isoTime(f.lastCandleAt) }), 'num'),
+    td(h('span', { ageOf: marketToWall(f.lastCandleAt), title: isoTime(f.lastCandleAt) }), 'num'),
     td(f.error ?? '', 'msg neg', f.error ?? ''),
   );
 }

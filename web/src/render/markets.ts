@@ -1,5 +1,5 @@
 /** One card per markets/{id} document: price, regime, ADX/DI, ATR%, EMAs, staleness. */
-import { badge, h } from '../dom.ts';
+import { badge, h, marketToWall } from '../dom.ts';
 import { DASH, OFFLINE_EMPTY, fmtNum, fmtPct, fmtPrice, humanize, isoTime } from '../format.ts';
 import type { Feed, Market, Regime } from '../parse.ts';
 
@@ -52,9 +52,9 @@ function card(m: Market, feed: Feed | undefined): HTMLElement {
       'div',
       { class: 'card-foot' },
       'candle ',
-      h('span', { ageOf: m.lastCandleAt, title: isoTime(m.lastCandleAt) }),
+      h('span', { ageOf: marketToWall(m.lastCandleAt), title: isoTime(m.lastCandleAt) }),
       ' · updated ',
-      h('span', { ageOf: m.updatedAt, title: isoTime(m.updatedAt) }),
+      h('span', { ageOf: marketToWall(m.updatedAt), title: isoTime(m.updatedAt) }),
     ),
     ...[...new Set([m.error, feed?.error].filter((e): e is string => !!e))].map((e) =>
       h('div', { class: 'feed-error', title: e }, `feed error: ${e}`),

@@ -1,5 +1,5 @@
 /** Open positions: one row per positions/{id}; unrealized PnL is exact bigint arithmetic. */
-import { badge, h, table, td } from '../dom.ts';
+import { badge, h, table, td, marketToWall } from '../dom.ts';
 import { DASH, OFFLINE_EMPTY, fmtDecimal, isoTime, signClass, unitsToText, unrealizedUnits } from '../format.ts';
 import type { PositionView } from '../parse.ts';
 
@@ -17,7 +17,7 @@ function row(p: PositionView): HTMLTableRowElement {
     td(fmtDecimal(p.stopLoss), 'num neg-soft', p.stopLoss ?? ''),
     td(fmtDecimal(p.takeProfit), 'num pos-soft', p.takeProfit ?? ''),
     td(p.trailingStop === null ? badge('not armed', 'muted-badge') : fmtDecimal(p.trailingStop), 'num'),
-    td(h('span', { ageOf: p.entryTime, title: isoTime(p.entryTime) }), 'num'),
+    td(h('span', { ageOf: marketToWall(p.entryTime), title: isoTime(p.entryTime) }), 'num'),
   );
 }
 
