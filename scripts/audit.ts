@@ -7,11 +7,10 @@ import { pathToFileURL } from 'node:url';
 import { FirestoreStateStore } from '../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { runAudit } from '../functions/src/services/auditLedger.ts';
 import type { Env } from '../functions/src/config/schema.ts';
-import { cliEnv, firestoreFor, stdio, type Io } from './lib/cli.ts';
+import { cliEnv, withFirestore, stdio, type Io } from './lib/cli.ts';
 
 export async function main(_argv: string[], io: Io = stdio, env: Env = cliEnv()): Promise<number> {
-  const db = firestoreFor(env);
-  try {
+  return withFirestore(env, io, 'audit', 2, async (db) => {
     const report = await runAudit(new FirestoreStateStore(db), Date.now());
     if (report.clean) {
       io.out(`audit: clean (${report.trades} trades, ${report.positions} open positions)`);
@@ -20,12 +19,7 @@ export async function main(_argv: string[], io: Io = stdio, env: Env = cliEnv())
     io.out(`audit: ${report.discrepancies.length} discrepancies (${report.trades} trades, ${report.positions} open positions)`);
     for (const d of report.discrepancies) io.out(`  ${d}`);
     return 1;
-  } catch (err) {
-    io.err(`audit failed: ${err instanceof Error ? err.message : String(err)}`);
-    return 2;
-  } finally {
-    await db.terminate();
-  }
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = await main(process.argv.slice(2));

@@ -11,7 +11,7 @@ import { FirestoreCandleStore, CANDLES_PER_BUCKET, bucketStart } from '../functi
 import { ReplayMarketData } from '../functions/src/adapters/replay/ReplayMarketData.ts';
 import type { Env } from '../functions/src/config/schema.ts';
 import type { MarketData } from '../functions/src/ports/index.ts';
-import { UsageError, cliEnv, firestoreFor, parseDay, progressBar, stdio, type Io } from './lib/cli.ts';
+import { UsageError, cliEnv, usageFailure, withFirestore, parseDay, progressBar, stdio, type Io } from './lib/cli.ts';
 
 export const USAGE = 'usage: npm run backfill -- --symbol BTC/USDT --timeframe 1m --since YYYY-MM-DD [--until YYYY-MM-DD]';
 
@@ -34,12 +34,9 @@ export async function main(argv: string[], io: Io = stdio, env: Env = cliEnv(), 
     until = Math.min(values.until ? parseDay(values.until, '--until') : Infinity, lastClosedOpenTime(Date.now(), timeframe) + timeframeMs(timeframe));
     if (until <= since) throw new UsageError(`nothing to do: --since is not before ${new Date(until).toISOString()} (the newest closed candle)`);
   } catch (err) {
-    io.err(err instanceof Error ? err.message : String(err));
-    io.err(USAGE);
-    return 2;
+    return usageFailure(io, USAGE, err);
   }
-  const db = firestoreFor(env);
-  try {
+  return withFirestore(env, io, 'backfill', 1, async (db) => {
     const store = new FirestoreCandleStore(db);
     const src = source ?? (await sourceFor(env));
     const span = timeframeMs(timeframe) * CANDLES_PER_BUCKET;
@@ -59,12 +56,7 @@ export async function main(argv: string[], io: Io = stdio, env: Env = cliEnv(), 
     io.progress?.('\n');
     io.out(`backfill ${symbol} ${timeframe}: ${fetched} candles from ${new Date(since).toISOString()} to ${new Date(until).toISOString()} in ${done} documents; ${gaps} gaps the source could not fill`);
     return 0;
-  } catch (err) {
-    io.err(`backfill failed: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
-  } finally {
-    await db.terminate();
-  }
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = await main(process.argv.slice(2));

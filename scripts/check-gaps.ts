@@ -10,7 +10,7 @@ import { FirestoreCandleStore } from '../functions/src/adapters/firestore/Firest
 import { FirestoreStateStore } from '../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { parseBotConfig } from '../functions/src/config/load.ts';
 import type { Env } from '../functions/src/config/schema.ts';
-import { UsageError, cliEnv, firestoreFor, stdio, type Io } from './lib/cli.ts';
+import { UsageError, cliEnv, usageFailure, withFirestore, stdio, type Io } from './lib/cli.ts';
 
 export const USAGE = 'usage: npm run check-gaps -- --timeframe <1m|5m|15m|1h|4h|1d|all> [--days N]';
 const DAY = 86_400_000;
@@ -27,12 +27,9 @@ export async function main(argv: string[], io: Io = stdio, env: Env = cliEnv()):
     days = Number(values.days);
     if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError('--days must be a whole number from 1 to 366');
   } catch (err) {
-    io.err(err instanceof Error ? err.message : String(err));
-    io.err(USAGE);
-    return 2;
+    return usageFailure(io, USAGE, err);
   }
-  const db = firestoreFor(env);
-  try {
+  return withFirestore(env, io, 'check-gaps', 2, async (db) => {
     const state = new FirestoreStateStore(db);
     const candles = new FirestoreCandleStore(db);
     const config = parseBotConfig(await state.getBotConfigDoc());
@@ -55,12 +52,7 @@ export async function main(argv: string[], io: Io = stdio, env: Env = cliEnv()):
       }
     }
     return total > 0 ? 1 : 0;
-  } catch (err) {
-    io.err(`check-gaps failed: ${err instanceof Error ? err.message : String(err)}`);
-    return 2;
-  } finally {
-    await db.terminate();
-  }
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = await main(process.argv.slice(2));

@@ -64,3 +64,26 @@ export function parseDay(value: string | undefined, flag: string): number {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** Print a usage error and the usage line: exit code 2. */
+export function usageFailure(io: Io, usage: string, err: unknown): number {
+  io.err(err instanceof Error ? err.message : String(err));
+  io.err(usage);
+  return 2;
+}
+
+/**
+ * Run a CLI body with a Firestore client that is always closed. An unexpected error prints
+ * `<name> failed: …` and exits with `failCode`.
+ */
+export async function withFirestore(env: Env, io: Io, name: string, failCode: number, body: (db: ReturnType<typeof createFirestore>) => Promise<number>): Promise<number> {
+  const db = firestoreFor(env);
+  try {
+    return await body(db);
+  } catch (err) {
+    io.err(`${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    return failCode;
+  } finally {
+    await db.terminate();
+  }
+}
