@@ -48,7 +48,9 @@ export const SUBSCRIPTIONS: readonly SubscriptionDef[] = [
     ackDeadlineSeconds: 60,
     // executeOrder acks poison itself (deadletters/ record); this catches what still fails 10 times.
     deadLetter: { topic: TOPICS.signalsDeadLetter, maxDeliveryAttempts: 10 },
-    retry: { minimumBackoffSeconds: 1, maximumBackoffSeconds: 60 },
+    // Redeliver no sooner than 15 s: longer than Binance's 10 s recvWindow, so a live order request
+    // still in flight when executeOrder failed can no longer land after the redelivery's lookup.
+    retry: { minimumBackoffSeconds: 15, maximumBackoffSeconds: 600 },
   },
   // A pull subscription keeps dead-lettered messages for inspection (`npm run invoke -- deadletters`).
   { name: 'signals-dead-letter-hold', topic: TOPICS.signalsDeadLetter, ackDeadlineSeconds: 60 },

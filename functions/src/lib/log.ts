@@ -2,6 +2,8 @@
  * Structured logs: one JSON line per event with a `severity` field, which Cloud Logging reads as
  * the entry's level. Context (tickId, symbol, signalId) travels with a child logger.
  */
+import { toDecimalString } from '../domain/money.ts';
+
 export type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 const RANK: Record<Severity, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 3, CRITICAL: 4 };
 const LEVEL_TO_SEVERITY = { debug: 'DEBUG', info: 'INFO', warn: 'WARNING', error: 'ERROR' } as const;
@@ -20,7 +22,8 @@ export function createLogger(
   return {
     log(severity, message, fields) {
       if (RANK[severity] < min) return;
-      write(JSON.stringify({ severity, message, ...context, ...fields, time: new Date().toISOString() }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+      // Every bigint in this codebase is an Amount (domain/money.ts): log it as the decimal people read.
+      write(JSON.stringify({ severity, message, ...context, ...fields, time: new Date().toISOString() }, (_k, v) => (typeof v === 'bigint' ? toDecimalString(v) : v)));
     },
     child(fields) {
       return createLogger(level, { ...context, ...fields }, write);

@@ -75,7 +75,7 @@ export async function runTick(deps: TickDeps, opts: { tickId: string; now?: numb
     deps.store.getBook(toAmount(config.paper.initialCash), now),
   ]);
   // A fresh database: record the starting mode once, so every reader sees an explicit NORMAL.
-  if (status === null) await deps.store.setMode('NORMAL', 'first tick');
+  if (status === null) await deps.store.setMode('NORMAL', 'initial mode');
   const mode = status?.mode ?? 'NORMAL';
   const entriesPaused = status?.entriesPausedUntil != null && status.entriesPausedUntil > now;
 
