@@ -97,6 +97,19 @@ describe('tick on the emulators with the replay source', () => {
     expect(status.healthScore).toBe(67);
   });
 
+  it('survives a corrupt market document: alerts, starts that symbol afresh, heals the document', async () => {
+    const runtime = make({ SYMBOLS: 'BTC/USDT,ETH/USDT' });
+    await runtime.db.doc('markets/ETH-USDT').set({ symbol: 'ETH/USDT', regime: 'to_the_moon', price: 'lots' });
+    const report = await tickOver(runtime, T0);
+    expect(report.symbols.map((s) => s.error)).toEqual([null, null]);
+    expect(report.symbols[1]!.regime).not.toBe('unknown');
+    const alerts = (await runtime.db.collection('alerts').where('kind', '==', 'error').get()).docs.map((d) => d.data());
+    expect(alerts).toEqual([expect.objectContaining({ symbol: 'ETH/USDT', message: expect.stringMatching(/corrupt document markets\/ETH-USDT: [\s\S]*regime: Invalid option/) })]);
+    const healed = (await runtime.db.doc('markets/ETH-USDT').get()).data()!;
+    expect(healed).toMatchObject({ symbol: 'ETH/USDT', stale: false, timeframe: '1m' });
+    expect(typeof healed.price).toBe('number');
+  });
+
   it('answers 400 with the field for a bad request body', async () => {
     const runtime = make({});
     const server = await serveHttp('tick', makeTickHandler(runtime.tickDeps));

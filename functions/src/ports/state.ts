@@ -88,7 +88,8 @@ export interface StateStore {
   getStatus(): Promise<SystemStatus | null>;
   saveStatus(status: SystemStatus): Promise<void>;
   getBotConfigDoc(): Promise<unknown>;
-  getMarkets(symbols: readonly string[]): Promise<Map<string, MarketState>>;
+  /** Valid market documents by symbol; a corrupt one is reported in `corrupt` (symbol → reason), never thrown. */
+  getMarkets(symbols: readonly string[]): Promise<{ markets: Map<string, MarketState>; corrupt: Map<string, string> }>;
   saveMarket(state: MarketState): Promise<void>;
   getBook(initialCash: Amount, now: number): Promise<Book>;
   /** mark-to-market writes from the tick; positions are matched by symbol and only price fields change */

@@ -69,11 +69,17 @@ export async function runTick(deps: TickDeps, opts: { tickId: string; now?: numb
   const regimeParams = resolveRegimeParams(config.regime, timeframe);
   const closedUntil = lastClosedOpenTime(now, timeframe) + timeframeMs(timeframe);
 
-  const [status, markets, book] = await Promise.all([
+  const [status, { markets, corrupt }, book] = await Promise.all([
     deps.store.getStatus(),
     deps.store.getMarkets(symbols),
     deps.store.getBook(toAmount(config.paper.initialCash), now),
   ]);
+  // A corrupt market document costs that symbol its regime memory, not the tick: start it afresh
+  // (this tick's write replaces the document) and tell a human.
+  for (const [symbol, reason] of corrupt) {
+    log.log('ERROR', 'corrupt market document; starting the symbol afresh', { symbol, reason });
+    await deps.store.raiseAlert({ id: `corrupt_market_${symbol.replace('/', '-')}_${now}`, kind: 'error', severity: 'warning', symbol, message: reason, createdAt: now });
+  }
   // A fresh database: record the starting mode once, so every reader sees an explicit NORMAL.
   if (status === null) await deps.store.setMode('NORMAL', 'initial mode');
   const mode = status?.mode ?? 'NORMAL';

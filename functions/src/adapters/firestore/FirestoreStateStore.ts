@@ -4,7 +4,7 @@ import { toDecimalString, type Amount } from '../../domain/money.ts';
 import type { Position, Signal, SystemMode, Trade, Wallet } from '../../domain/trading.types.ts';
 import type { Alert, Book, DeadLetter, MarketState, StateStore, SystemStatus } from '../../ports/state.ts';
 import {
-  MarketDoc, PositionDoc, StatusDoc, TradeDoc, WalletDoc, marketFromDoc, marketToDoc, parseDoc, positionToDoc,
+  CorruptDocumentError, MarketDoc, PositionDoc, StatusDoc, TradeDoc, WalletDoc, marketFromDoc, marketToDoc, parseDoc, positionToDoc,
   signalToDoc, statusToDoc, symbolDocId, walletToDoc,
 } from './codec.ts';
 
@@ -80,17 +80,21 @@ export class FirestoreStateStore implements StateStore {
     return snap.exists ? snap.data() : undefined;
   }
 
-  async getMarkets(symbols: readonly string[]): Promise<Map<string, MarketState>> {
-    const out = new Map<string, MarketState>();
-    if (symbols.length === 0) return out;
+  async getMarkets(symbols: readonly string[]) {
+    const markets = new Map<string, MarketState>();
+    const corrupt = new Map<string, string>();
+    if (symbols.length === 0) return { markets, corrupt };
     const snaps = await this.db.getAll(...symbols.map((s) => this.db.doc(`${PATHS.markets}/${symbolDocId(s)}`)));
-    for (const snap of snaps) {
-      if (snap.exists) {
-        const m = marketFromDoc(parseDoc(MarketDoc, snap.ref.path, snap.data()));
-        out.set(m.symbol, m);
+    snaps.forEach((snap, i) => {
+      if (!snap.exists) return;
+      try {
+        markets.set(symbols[i]!, marketFromDoc(parseDoc(MarketDoc, snap.ref.path, snap.data())));
+      } catch (err) {
+        if (!(err instanceof CorruptDocumentError)) throw err;
+        corrupt.set(symbols[i]!, err.message);
       }
-    }
-    return out;
+    });
+    return { markets, corrupt };
   }
 
   async saveMarket(state: MarketState): Promise<void> {
