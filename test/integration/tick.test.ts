@@ -55,9 +55,15 @@ describe('tick on the emulators with the replay source', () => {
     expect(bySymbol['XRP/USDT']!.stale).toBe(true);
     expect((await runtime.db.collection('alerts').where('symbol', '==', 'XRP/USDT').get()).size).toBe(1);
 
-    // Idempotent: the same tick again ingests nothing new, reads no candle documents, emits nothing.
+    expect(bySymbol['BTC/USDT']!.candleReads).toBe(1); // cold instance: one read of the stored window
+
+    // Idempotent: the same tick again ingests nothing new, emits nothing, and the warm window
+    // cache serves every candle: no candle document is read.
     const again = await tickOver(runtime, T0);
-    expect(again.symbols.every((s) => s.ingested === 0 && s.backfilled === 0 && s.signals.length === 0)).toBe(true);
+    expect(again.symbols.filter((s) => s.symbol !== 'XRP/USDT').map((s) => [s.ingested, s.backfilled, s.candleReads, s.signals.length])).toEqual([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
+    // Next minute, steady state: exactly one new candle per symbol, still no candle read.
+    const next = await tickOver(runtime, T0 + 60_000);
+    expect(next.symbols.filter((s) => s.symbol !== 'XRP/USDT').map((s) => [s.ingested, s.candleReads])).toEqual([[1, 0], [1, 0], [1, 0]]);
   });
 
   it('detects a missing hour and backfills it on the next tick', async () => {

@@ -34,6 +34,8 @@ export interface SymbolReport {
   ingested: number;
   backfilled: number;
   gaps: number;
+  /** candle-store reads this tick: 1 on a cold instance, 0 when the warm window cache serves */
+  candleReads: number;
   regime: MarketState['regime'];
   price: number | null;
   stale: boolean;
@@ -132,7 +134,7 @@ export async function runTick(deps: TickDeps, opts: { tickId: string; now?: numb
       signals.push(...r.value.signals);
       if (r.value.position) positions.push(r.value.position);
       if (market.price !== null) prices[symbol] = market.price;
-      reports.push({ symbol, ingested: window.ingested, backfilled: window.backfilled, gaps: window.gaps.length, regime: market.regime, price: market.price, stale: market.stale, error: null, signals: r.value.signals.map((s) => s.id) });
+      reports.push({ symbol, ingested: window.ingested, backfilled: window.backfilled, gaps: window.gaps.length, candleReads: window.readsFromStore, regime: market.regime, price: market.price, stale: market.stale, error: null, signals: r.value.signals.map((s) => s.id) });
     } else {
       // One symbol's failure never blocks the others: keep its last good data, mark it, move on.
       const prev = markets.get(symbol);
@@ -148,7 +150,7 @@ export async function runTick(deps: TickDeps, opts: { tickId: string; now?: numb
         ...(prev ?? { symbol, timeframe, lastCandleAt: null, price: null, regime: 'unknown', regimeState: INITIAL_REGIME_STATE, indicators: null }),
         stale, error, updatedAt: now,
       });
-      reports.push({ symbol, ingested: 0, backfilled: 0, gaps: 0, regime: prev?.regime ?? 'unknown', price: prev?.price ?? null, stale, error, signals: [] });
+      reports.push({ symbol, ingested: 0, backfilled: 0, gaps: 0, candleReads: 0, regime: prev?.regime ?? 'unknown', price: prev?.price ?? null, stale, error, signals: [] });
     }
     const feed = feeds[symbol]!;
     if (feed.stale) {
