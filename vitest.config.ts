@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // `integration` talks to the real Firestore and Pub/Sub emulators, which its global setup starts once.
 export default defineConfig({
   test: {
+    // Under CI also write a machine-readable report; .ci/run turns it into a "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: process.env.CI ? { json: '.ci/results/vitest.json' } : undefined,
     projects: [
       {
         test: {
