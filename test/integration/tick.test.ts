@@ -1,6 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTickHandler } from '../../functions/src/handlers/tick.ts';
-import { ReplayMarketData } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
+import { ReplayMarketData, loadBundledCandles } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
+import { computeIndicators } from '../../functions/src/domain/indicators/index.ts';
+import { classifyRegimeSeries, resolveRegimeParams } from '../../functions/src/domain/regime/index.ts';
+import { parseBotConfig } from '../../functions/src/config/load.ts';
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts';
 import type { TickReport } from '../../functions/src/services/runTick.ts';
@@ -114,6 +117,28 @@ describe('tick on the emulators with the replay source', () => {
     const healed = (await runtime.db.doc('markets/ETH-USDT').get()).data()!;
     expect(healed).toMatchObject({ symbol: 'ETH/USDT', stale: false, timeframe: '1m' });
     expect(typeof healed.price).toBe('number');
+  });
+
+  it('starts regime memory afresh when config/bot switches the timeframe', async () => {
+    const runtime = make({ SYMBOLS: 'BTC/USDT' });
+    // A moment when the 1m regime (bear) and the 1h regime (bull) disagree.
+    const t0 = Date.parse('2023-03-23T02:00:30Z');
+    const minute = await tickOver(runtime, t0); // 1m history and regime state, last candle 01:59
+    await runtime.db.doc('config/bot').set({ timeframe: '1h' });
+    // Half an hour later the newest closed 1h candle (01:00) is older than the last 1m candle:
+    // carried-over 1m memory would skip every hourly candle and keep the 1m regime.
+    const at = t0 + 30 * 60_000;
+    const report = await tickOver(runtime, at);
+    expect(report.symbols[0]!.error).toBeNull();
+    // Independent expectation: the regime the 1h candles alone produce over the same 600-candle window.
+    const closedUntil = Math.floor(at / HOUR) * HOUR;
+    const hourly = loadBundledCandles('BTC/USDT', '1h').filter((c) => c.t < closedUntil).slice(-600);
+    const expected = classifyRegimeSeries(computeIndicators(hourly), resolveRegimeParams(parseBotConfig({}).regime, '1h')).at(-1)!;
+    const market = (await runtime.db.doc('markets/BTC-USDT').get()).data()!;
+    expect(market.timeframe).toBe('1h');
+    expect(market.lastCandleAt).toBe(closedUntil - HOUR);
+    expect(market.regimeState).toEqual(expected);
+    expect(expected.regime).not.toBe(minute.symbols[0]!.regime); // the case can tell the two apart
   });
 
   it('answers 400 with the field for a bad request body', async () => {

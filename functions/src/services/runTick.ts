@@ -89,7 +89,9 @@ export async function runTick(deps: TickDeps, opts: { tickId: string; now?: numb
 
   const results = await mapSettledLimit(symbols, deps.env.SYMBOL_CONCURRENCY, async (symbol) => {
     const slog = log.child({ symbol });
-    const prev = markets.get(symbol);
+    // State recorded under another timeframe (config/bot changed) says nothing about this one.
+    const recorded = markets.get(symbol);
+    const prev = recorded?.timeframe === timeframe ? recorded : undefined;
     const window = await refreshWindow({ symbol, timeframe, closedUntil, nowMs: now, size: deps.env.HISTORY_CANDLES, cache: deps.cache, store: deps.candles, source: deps.source });
     const snapshots = computeIndicators(window.candles);
     // Regime hysteresis walks every candle not yet classified, so a catch-up tick ends in the same state as N ticks.
