@@ -1,7 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV } from './env.ts';
+import { stopProcessGroup } from './processGroup.ts';
 
 /** One small interface per emulator (as in firebase-tools): start, stop, info. */
 export interface RunningEmulator {
@@ -58,28 +59,6 @@ async function answers(host: string): Promise<boolean> {
   }
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
-}
-
-/** Kill the whole process group: the Pub/Sub launcher is a shell script that forks java. */
-async function killGroup(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const signalGroup = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      /* already gone */
-    }
-  };
-  signalGroup('SIGTERM');
-  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5000).unref());
-  if ((await Promise.race([exited(child), timeout])) === 'timeout') {
-    signalGroup('SIGKILL');
-    await exited(child);
-  }
-}
-
 export interface StartOptions {
   host: string;
   port: number;
@@ -111,7 +90,7 @@ export async function startEmulator(name: RunningEmulator['name'], opts: StartOp
   const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, JAVA: java } });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const stop = () => killGroup(child);
+  const stop = () => stopProcessGroup(child);
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   while (!(await answers(host))) {
     if (child.exitCode !== null) {

@@ -8,18 +8,12 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { TIMEFRAMES, findGaps, lastClosedOpenTime, timeframeMs, type Timeframe } from '../functions/src/domain/candle.ts';
 import { FirestoreCandleStore, CANDLES_PER_BUCKET, bucketStart } from '../functions/src/adapters/firestore/FirestoreCandleStore.ts';
-import { ReplayMarketData } from '../functions/src/adapters/replay/ReplayMarketData.ts';
+import { marketSource } from '../functions/src/wiring.ts';
 import type { Env } from '../functions/src/config/schema.ts';
 import type { MarketData } from '../functions/src/ports/index.ts';
 import { UsageError, cliEnv, usageFailure, withFirestore, parseDay, progressBar, stdio, type Io } from './lib/cli.ts';
 
 export const USAGE = 'usage: npm run backfill -- --symbol BTC/USDT --timeframe 1m --since YYYY-MM-DD [--until YYYY-MM-DD]';
-
-async function sourceFor(env: Env): Promise<MarketData> {
-  if (env.MARKET_SOURCE === 'replay') return new ReplayMarketData();
-  const { createCcxtMarketData } = await import('../functions/src/adapters/ccxt/index.ts');
-  return createCcxtMarketData({ exchangeId: env.EXCHANGE_ID, budgetMs: env.FETCH_BUDGET_MS });
-}
 
 export async function main(argv: string[], io: Io = stdio, env: Env = cliEnv(), source?: MarketData): Promise<number> {
   let symbol: string, timeframe: Timeframe, since: number, until: number;
@@ -38,7 +32,7 @@ export async function main(argv: string[], io: Io = stdio, env: Env = cliEnv(), 
   }
   return withFirestore(env, io, 'backfill', 1, async (db) => {
     const store = new FirestoreCandleStore(db);
-    const src = source ?? (await sourceFor(env));
+    const src = source ?? (await marketSource(env));
     const span = timeframeMs(timeframe) * CANDLES_PER_BUCKET;
     const total = Math.ceil((until - bucketStart(since, timeframe)) / span);
     let fetched = 0;

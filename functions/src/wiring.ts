@@ -29,7 +29,7 @@ export function marketClock(env: Env): Clock {
   return new ReplayClock(Date.parse(env.REPLAY_START), env.REPLAY_SPEED, env.REPLAY_ANCHOR_MS ?? Date.now());
 }
 
-async function marketSource(env: Env): Promise<MarketData> {
+export async function marketSource(env: Env): Promise<MarketData> {
   if (env.MARKET_SOURCE === 'replay') return new ReplayMarketData();
   // ccxt costs seconds to import: only the ccxt-configured instance pays for it.
   const { createCcxtMarketData } = await import('./adapters/ccxt/index.ts');

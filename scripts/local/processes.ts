@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
+import { stopProcessGroup } from '../../emulators/processGroup.ts';
 
 /** A child in its own process group, so stopping it also stops whatever it forked. */
 export interface ManagedProcess {
@@ -15,28 +16,7 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
-  const done = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    name,
-    child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        return;
-      }
-      const timeout = new Promise<'t'>((r) => setTimeout(() => r('t'), 5000).unref());
-      if ((await Promise.race([done, timeout])) === 't') {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-        await done;
-      }
-    },
-  };
+  return { name, child, stop: () => stopProcessGroup(child) };
 }
 
 /**
