@@ -35,8 +35,7 @@ export async function startEmulatorStack(opts: { projectId: string; portOffset?:
       startEmulator('pubsub', { host: ports.host, port: ports.pubsub, logDir, reuseFromEnv: opts.reuseFromEnv }).then((e) => (started.push(e), e)),
     ]);
     if (opts.wire !== false) {
-      // functions-framework reads the topic from the push path to fill the CloudEvent's source.
-      await wirePubSub({ projectId: opts.projectId, apiEndpoint: ps.host, pushUrl: (t, topic) => `${functionUrl(ports, t)}projects/${opts.projectId}/topics/${topic}` });
+      await wirePubSub({ projectId: opts.projectId, apiEndpoint: ps.host, pushUrl: pushUrlFor(ports, opts.projectId) });
     }
     const env = { FIRESTORE_EMULATOR_HOST: fs.host, PUBSUB_EMULATOR_HOST: ps.host, PROJECT_ID: opts.projectId, GCLOUD_PROJECT: opts.projectId };
     return { projectId: opts.projectId, ports, firestoreHost: fs.host, pubsubHost: ps.host, env, stop };
@@ -44,6 +43,11 @@ export async function startEmulatorStack(opts: { projectId: string; portOffset?:
     await stop();
     throw err;
   }
+}
+
+/** Where a push subscription delivers locally; functions-framework reads the topic from the path to fill the CloudEvent's source. */
+export function pushUrlFor(ports: LocalPorts, projectId: string): (target: string, topic: string) => string {
+  return (target, topic) => `${functionUrl(ports, target)}projects/${projectId}/topics/${topic}`;
 }
 
 /** Delete every document (emulator-only REST endpoint). */

@@ -8,7 +8,8 @@ import type { Server } from 'node:http';
 import * as ff from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { PubSub } from '@google-cloud/pubsub';
-import { clearFirestore } from '../../emulators/stack.ts';
+import { clearFirestore, pushUrlFor } from '../../emulators/stack.ts';
+import { wirePubSub } from '../../emulators/pubsubWiring.ts';
 import { localPorts, functionPort } from '../../infra/ports.ts';
 import { parseEnv } from '../../functions/src/config/load.ts';
 import { createRuntime, type Runtime } from '../../functions/src/wiring.ts';
@@ -43,6 +44,8 @@ let registered = 0;
  */
 async function listen(name: string, target: 'executeOrder' | 'tick'): Promise<{ url: string; close(): Promise<void> }> {
   const e = emulatorEnv();
+  // Earlier test files may have published signals while no function listened; start from an empty backlog.
+  await wirePubSub({ projectId: e.projectId, apiEndpoint: e.pubsubHost, pushUrl: pushUrlFor(localPorts(e.portOffset), e.projectId), fresh: true });
   const server: Server = getTestServer(name);
   const port = functionPort(localPorts(e.portOffset), target);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
