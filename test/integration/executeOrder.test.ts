@@ -45,6 +45,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     await db.terminate();
   });
   beforeEach(async () => {
+    await server.quiesce();
     await resetFirestore();
     deliveries.length = 0;
     brokerFor = (cfg) => new PaperBroker(cfg);

@@ -38,6 +38,12 @@ export function testRuntime(envVars: Record<string, string> = {}, overrides: Par
 
 let registered = 0;
 
+/** Recreate production's subscriptions, dropping any backlog (see wirePubSub's `fresh`). */
+export async function freshSubscriptions(): Promise<void> {
+  const e = emulatorEnv();
+  await wirePubSub({ projectId: e.projectId, apiEndpoint: e.pubsubHost, pushUrl: pushUrlFor(localPorts(e.portOffset), e.projectId), fresh: true });
+}
+
 /**
  * Serve a function in-process with functions-framework on the port its push subscription targets,
  * so Pub/Sub delivers to it exactly as production's trigger would.
@@ -45,7 +51,7 @@ let registered = 0;
 async function listen(name: string, target: 'executeOrder' | 'tick'): Promise<{ url: string; close(): Promise<void> }> {
   const e = emulatorEnv();
   // Earlier test files may have published signals while no function listened; start from an empty backlog.
-  await wirePubSub({ projectId: e.projectId, apiEndpoint: e.pubsubHost, pushUrl: pushUrlFor(localPorts(e.portOffset), e.projectId), fresh: true });
+  await freshSubscriptions();
   const server: Server = getTestServer(name);
   const port = functionPort(localPorts(e.portOffset), target);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
@@ -58,11 +64,30 @@ async function listen(name: string, target: 'executeOrder' | 'tick'): Promise<{ 
 /**
  * Serve a CloudEvent function in-process with functions-framework on the port its push subscription
  * targets, so Pub/Sub delivers to it exactly as production's trigger would.
+ *
+ * `quiesce()` is for between tests: the emulator redelivers at once and keeps redelivering, so a
+ * redelivery of the previous test's message could otherwise land after Firestore was cleared and
+ * execute again. It drops the backlog and waits for handlers still running.
  */
-export function serveCloudEvent(target: 'executeOrder', fn: ff.CloudEventFunction) {
+export async function serveCloudEvent(target: 'executeOrder', fn: ff.CloudEventFunction) {
   const name = `${target}_${++registered}`;
-  ff.cloudEvent(name, fn);
-  return listen(name, target);
+  let inFlight = 0;
+  ff.cloudEvent(name, async (ce: Parameters<ff.CloudEventFunction>[0]) => {
+    inFlight++;
+    try {
+      await fn(ce);
+    } finally {
+      inFlight--;
+    }
+  });
+  const served = await listen(name, target);
+  return {
+    ...served,
+    async quiesce(): Promise<void> {
+      await freshSubscriptions();
+      await eventually(async () => (inFlight === 0 ? true : undefined), 30_000, 'in-flight deliveries to finish');
+    },
+  };
 }
 
 export function serveHttp(target: 'tick', fn: ff.HttpFunction) {
