@@ -5,6 +5,12 @@
  *
  *   npm start -- --speed 60            replay 60× faster than real time (one 1m candle per second)
  *   npm start -- --start 2023-04-10T00:00:00Z
+ *   npm start -- --port-offset 2000     every port shifted, to run a second stack beside the first
+ *
+ * The npm script is `exec node --import tsx`: `exec`, so a SIGTERM/SIGINT sent to npm alone (a
+ * supervisor, `timeout`) reaches this process instead of stopping at npm's `sh -c`; `--import` rather
+ * than the tsx CLI, whose signal relay SIGKILLs a child that doesn't acknowledge within ~60 ms, which
+ * under load orphaned the emulators. test/integration/start.test.ts covers it.
  */
 import { existsSync, createWriteStream, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +30,20 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LOG_DIR = join(ROOT, '.emulators', 'logs');
 
 const { values: args } = parseArgs({
-  options: { speed: { type: 'string' }, start: { type: 'string' }, 'no-dashboard': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  options: {
+    speed: { type: 'string' }, start: { type: 'string' }, 'port-offset': { type: 'string' },
+    'no-dashboard': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+  },
 });
+const USAGE = 'usage: npm start [-- --speed N] [--start ISO-TIME] [--port-offset N] [--no-dashboard]';
 if (args.help) {
-  console.log('usage: npm start [-- --speed N] [--start ISO-TIME] [--no-dashboard]');
+  console.log(USAGE);
   process.exit(0);
+}
+const portOffset = Number(args['port-offset'] ?? 0);
+if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > 50_000) {
+  console.error(`--port-offset: a whole number from 0 to 50000 (got "${args['port-offset']}")\n${USAGE}`);
+  process.exit(2);
 }
 if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
 
@@ -44,26 +59,40 @@ try {
 const children: ManagedProcess[] = [];
 let stack: EmulatorStack | undefined;
 let scheduler: { stop(): void } | undefined;
-let stopping = false;
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+let stopping: Promise<never> | undefined;
+/**
+ * Stop everything, once. Ctrl-C delivers SIGINT twice (the terminal signals the whole group and npm
+ * forwards its copy): the second must wait for the first stop, not exit and orphan the emulators.
+ */
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
     console.log('\nstopping…');
     scheduler?.stop();
     await Promise.all(children.map((c) => c.stop()));
     await stack?.stop();
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopping;
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGHUP', () => void shutdown(0));
+// If the launcher dies without passing a signal on (SIGKILL), stop too rather than leave Java running.
+const launcher = process.ppid;
+setInterval(() => {
+  try {
+    process.kill(launcher, 0);
+  } catch {
+    void shutdown(0);
+  }
+}, 1000).unref();
 
 try {
   mkdirSync(LOG_DIR, { recursive: true });
   console.log('building functions…');
   await import(join(ROOT, 'functions/build.mjs'));
   console.log('starting emulators…');
-  stack = await startEmulatorStack({ projectId: env.PROJECT_ID, reuseFromEnv: true });
+  stack = await startEmulatorStack({ projectId: env.PROJECT_ID, portOffset, reuseFromEnv: true });
   // Market time starts now, once the slow parts (build, emulators) are done: the first tick sees REPLAY_START.
   anchor = Date.now();
   const childEnv = {
