@@ -20,18 +20,22 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
 }
 
 /**
- * Wait until something accepts TCP connections on host:port. A TCP probe, not an HTTP request:
+ * Whether something accepts TCP connections on host:port. A TCP probe, not an HTTP request:
  * an empty GET would reach a CloudEvent function and be logged as a malformed event.
  */
+export function acceptsConnections(host: string, port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => (socket.end(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Wait until something accepts TCP connections on host:port. */
 export async function waitForPort(host: string, port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port });
-      socket.once('connect', () => (socket.end(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
+    if (await acceptsConnections(host, port)) return;
     if (!alive()) throw new Error(`${host}:${port}: process exited before it listened`);
     if (Date.now() > deadline) throw new Error(`${host}:${port} did not accept connections within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));

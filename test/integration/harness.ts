@@ -50,8 +50,6 @@ export async function freshSubscriptions(): Promise<void> {
  */
 async function listen(name: string, target: 'executeOrder' | 'tick'): Promise<{ url: string; close(): Promise<void> }> {
   const e = emulatorEnv();
-  // Earlier test files may have published signals while no function listened; start from an empty backlog.
-  await freshSubscriptions();
   const server: Server = getTestServer(name);
   const port = functionPort(localPorts(e.portOffset), target);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
@@ -80,6 +78,8 @@ export async function serveCloudEvent(target: 'executeOrder', fn: ff.CloudEventF
       inFlight--;
     }
   });
+  // Earlier test files may have published signals while no function listened; start from an empty backlog.
+  await freshSubscriptions();
   const served = await listen(name, target);
   return {
     ...served,

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../infra/definitions.ts';
 import { functionPort, localPorts } from '../../infra/ports.ts';
+import { acceptsConnections } from '../../scripts/local/processes.ts';
 import { eventually } from './harness.ts';
 import { TEST_PORT_OFFSET } from './global-setup.ts';
 
@@ -13,12 +13,7 @@ const OFFSET = 2 * TEST_PORT_OFFSET;
 const ports = localPorts(OFFSET);
 const allPorts = [ports.firestore, ports.pubsub, ports.hosting, ...FUNCTIONS.map((f) => functionPort(ports, f.target))];
 
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: ports.host, port });
-    socket.once('connect', () => (socket.end(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
+const accepts = (port: number) => acceptsConnections(ports.host, port);
 
 const signals = {
   /** what a supervisor or `timeout` does */
