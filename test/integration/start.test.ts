@@ -38,6 +38,17 @@ describe('npm start', () => {
     }
   }, 60_000);
 
+  it('refuses a bad --port-offset with exit 2, naming the flag, before starting anything', async () => {
+    const run = spawn('npm', ['start', '--', '--port-offset', 'banana'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    run.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    run.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((r) => run.once('exit', (c) => r(c)));
+    expect(code).toBe(2);
+    expect(output).toContain('--port-offset: a whole number from 0 to 50000 (got "banana")');
+    expect(output).not.toContain('starting emulators');
+  });
+
   it.each(Object.keys(signals) as (keyof typeof signals)[])('runs the bot on the bundled replay; %s stops every process it started', async (how) => {
     for (const port of allPorts) expect(await accepts(port), `port ${port} already in use`).toBe(false);
     // Not the suite's emulators: npm start must start its own.
