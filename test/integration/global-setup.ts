@@ -1,8 +1,11 @@
 import type { TestProject } from 'vitest/node';
 import { startEmulatorStack, type EmulatorStack } from '../../emulators/stack.ts';
 
-/** Ports shift by this much, so the suite can run next to a running `npm start`. */
-export const TEST_PORT_OFFSET = 1000;
+/**
+ * Ports shift by this much, so the suite can run next to a running `npm start`.
+ * EAGLE_TEST_PORT_OFFSET moves it, so two checkouts can run their suites side by side.
+ */
+export const TEST_PORT_OFFSET = Number(process.env.EAGLE_TEST_PORT_OFFSET ?? 1000);
 export const TEST_PROJECT_ID = 'demo-eagle-eye-test';
 
 declare module 'vitest' {
