@@ -3,6 +3,7 @@
  * the entry's level. Context (tickId, symbol, signalId) travels with a child logger.
  */
 import { toDecimalString } from '../domain/money.ts';
+import { redactText, secretValues } from './redact.ts';
 
 export type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 const RANK: Record<Severity, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 3, CRITICAL: 4 };
@@ -19,11 +20,13 @@ export function createLogger(
   write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
 ): Logger {
   const min = RANK[LEVEL_TO_SEVERITY[level]];
+  // A secret that slipped into a message or an error (an exchange echoing its key) is masked here.
+  const secrets = secretValues();
   return {
     log(severity, message, fields) {
       if (RANK[severity] < min) return;
       // Every bigint in this codebase is an Amount (domain/money.ts): log it as the decimal people read.
-      write(JSON.stringify({ severity, message, ...context, ...fields, time: new Date().toISOString() }, (_k, v) => (typeof v === 'bigint' ? toDecimalString(v) : v)));
+      write(redactText(JSON.stringify({ severity, message, ...context, ...fields, time: new Date().toISOString() }, (_k, v) => (typeof v === 'bigint' ? toDecimalString(v) : v)), secrets));
     },
     child(fields) {
       return createLogger(level, { ...context, ...fields }, write);
