@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
 import { AMOUNT_STRING_RE } from '../domain/money.ts';
+import { RegimeParamsSchema } from '../domain/regime/params.ts';
+import { RiskParamsSchema } from '../domain/risk/params.ts';
 
 const decimal = z.string().regex(/^\d+(\.\d{1,8})?$/, 'expected a decimal with at most 8 places, e.g. "10000" or "0.001"');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -58,40 +60,6 @@ export const EnvSchema = z
   });
 export type Env = z.infer<typeof EnvSchema>;
 
-export const RegimeParamsSchema = z
-  .object({
-    /** ADX at or above this is a trend (bull or bear by the side of EMA200). */
-    adxTrendMin: z.number().positive().default(25),
-    /** ADX below this is a sideways range. Between the two the previous trend holds (hysteresis band). */
-    adxSidewaysMax: z.number().positive().default(20),
-    /**
-     * ATR% at or above this is high volatility, whatever the trend. Unset ⇒ a per-timeframe default
-     * (ATR% scales with candle length), see domain/regime/highVolDefaults.ts.
-     */
-    highVolAtrPct: z.number().positive().optional(),
-    /** High volatility ends only when ATR% falls below highVolAtrPct × this. */
-    highVolExitRatio: z.number().gt(0).max(1).default(0.8),
-    /** Consecutive candles a new regime must hold before it replaces the current one. */
-    confirmCandles: z.number().int().min(1).max(50).default(2),
-  })
-  .refine((p) => p.adxSidewaysMax <= p.adxTrendMin, { message: 'adxSidewaysMax must be ≤ adxTrendMin', path: ['adxSidewaysMax'] });
-export type RegimeParams = z.infer<typeof RegimeParamsSchema>;
-
-export const RiskParamsSchema = z.object({
-  /** Equity put at risk per trade: the loss if the initial stop is hit. */
-  riskPerTradePct: z.number().gt(0).max(10).default(1),
-  stopAtrMult: z.number().positive().default(2),
-  takeProfitAtrMult: z.number().positive().default(4),
-  /** Trailing stop distance in ATRs, armed once price has gained trailingActivationAtrMult ATRs. */
-  trailingAtrMult: z.number().positive().default(2),
-  trailingActivationAtrMult: z.number().nonnegative().default(1),
-  maxOpenPositions: z.number().int().min(1).max(100).default(3),
-  maxExposurePerSymbolPct: z.number().gt(0).max(100).default(25),
-  dailyLossLimitPct: z.number().gt(0).max(100).default(3),
-  killSwitchDrawdownPct: z.number().gt(0).max(100).default(15),
-});
-export type RiskParams = z.infer<typeof RiskParamsSchema>;
-
 export const MarketRulesSchema = z.object({ amountStep: decimal, minNotional: decimal });
 
 export const BotConfigSchema = z.object({
@@ -110,6 +78,10 @@ export const BotConfigSchema = z.object({
   defaultMarket: MarketRulesSchema.default({ amountStep: '0.00001', minNotional: '5' }),
 });
 export type BotConfig = z.infer<typeof BotConfigSchema>;
+
+export { RegimeParamsSchema, RiskParamsSchema };
+export type { RegimeParams } from '../domain/regime/params.ts';
+export type { RiskParams } from '../domain/risk/params.ts';
 
 export const AmountString = z.string().regex(AMOUNT_STRING_RE, 'expected a fixed 8-decimal amount like "12.50000000"');
 export { bool as BoolFromEnv };

@@ -4,7 +4,7 @@ import { toAmount } from './money.ts';
 import { createSignal, decodeSignal, encodeSignal, InvalidSignalError, signalId, toSignalMessage } from './signal.ts';
 
 const key = { strategyVersion: 'regime_trend@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: 1_679_270_400_000, side: 'buy' } as const;
-const signal = createSignal({ ...key, reason: 'regime_entry', refPrice: toAmount('27123.45'), atr: toAmount('35.2') }, 1_679_270_460_500);
+const signal = createSignal({ ...key, reason: 'regime_entry', refPrice: toAmount('27123.45'), atr: toAmount('35.2'), qty: toAmount('0.012') }, 1_679_270_460_500);
 
 function decodeError(body: unknown): InvalidSignalError {
   try {
@@ -34,7 +34,7 @@ describe('signalId', () => {
   });
 
   it('does not depend on createdAt', () => {
-    const later = createSignal({ ...key, reason: 'regime_entry', refPrice: 1n, atr: 1n }, 99);
+    const later = createSignal({ ...key, reason: 'regime_entry', refPrice: 1n, atr: 1n, qty: 1n }, 99);
     expect(later.id).toBe(signal.id);
   });
 });
@@ -89,7 +89,7 @@ describe('encodeSignal / decodeSignal', () => {
   });
 
   it('rejects a sell whose reason is an entry, and accepts a sell with atr 0', () => {
-    const sell = createSignal({ ...key, side: 'sell', reason: 'stop_loss', refPrice: toAmount('27000'), atr: 0n }, 1);
+    const sell = createSignal({ ...key, side: 'sell', reason: 'stop_loss', refPrice: toAmount('27000'), atr: 0n, qty: toAmount('0.5') }, 1_679_270_460_500);
     expect(decodeSignal(encodeSignal(sell))).toEqual(sell);
     const e = decodeError({ ...toSignalMessage(sell), reason: 'regime_entry' });
     expect(e.field).toBe('reason');

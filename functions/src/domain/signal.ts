@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TIMEFRAMES, type Timeframe } from './candle.ts';
 import { PoisonMessageError } from './errors.ts';
-import { AMOUNT_STRING_RE, toAmount, toDecimalString, type Amount } from './money.ts';
+import { toAmount, toDecimalString, type Amount } from './money.ts';
 import { ENTRY_REASONS, EXIT_REASONS, type Side, type Signal, type SignalReason } from './trading.types.ts';
 
 export interface SignalKey {
@@ -31,6 +31,7 @@ export interface SignalDraft extends SignalKey {
   readonly reason: SignalReason;
   readonly refPrice: Amount;
   readonly atr: Amount;
+  readonly qty: Amount;
 }
 
 /** Build a Signal with its deterministic id. `now` becomes createdAt (not part of the id). */
@@ -44,16 +45,26 @@ export function createSignal(draft: SignalDraft, now: number): Signal {
     reason: draft.reason,
     refPrice: draft.refPrice,
     atr: draft.atr,
+    qty: draft.qty,
     strategyVersion: draft.strategyVersion,
     createdAt: now,
   };
 }
 
-const amountString = z.string().regex(AMOUNT_STRING_RE, 'expected a fixed 8-decimal amount like "12.50000000"');
+/**
+ * Amounts from outside are bounded before anything parses them: at most 12 integer digits (a
+ * trillion), 8 decimals, no sign. A 300,000-digit "price" is poison, not a retryable write error.
+ */
+const WIRE_AMOUNT_RE = /^\d{1,12}\.\d{8}$/;
+const amountString = z
+  .string()
+  .max(21, 'at most 12 integer digits and 8 decimals')
+  .regex(WIRE_AMOUNT_RE, 'expected a fixed 8-decimal amount like "12.50000000" (at most 12 integer digits)');
 // zod runs refinements even after the regex failed, hence the guard before toAmount.
-const positiveAmount = amountString.refine((s) => !AMOUNT_STRING_RE.test(s) || toAmount(s) > 0n, 'must be > 0');
-const nonNegativeAmount = amountString.refine((s) => !AMOUNT_STRING_RE.test(s) || toAmount(s) >= 0n, 'must be ≥ 0');
-const ms = z.number().int().nonnegative();
+const positiveAmount = amountString.refine((s) => !WIRE_AMOUNT_RE.test(s) || toAmount(s) > 0n, 'must be > 0');
+const nonNegativeAmount = amountString.refine((s) => !WIRE_AMOUNT_RE.test(s) || toAmount(s) >= 0n, 'must be ≥ 0');
+/** Unix ms between 2010 and 2100: anything else is not a candle time this bot can have produced. */
+const ms = z.number().int().min(Date.UTC(2010, 0, 1)).max(Date.UTC(2100, 0, 1));
 
 /** The Pub/Sub JSON body of a signal. Unknown extra keys are ignored (forward compatible). */
 export const SignalMessageSchema = z
@@ -66,6 +77,7 @@ export const SignalMessageSchema = z
     reason: z.enum([...ENTRY_REASONS, ...EXIT_REASONS]),
     refPrice: positiveAmount,
     atr: nonNegativeAmount,
+    qty: positiveAmount,
     strategyVersion: z.string().min(1).max(100),
     createdAt: ms,
   })
@@ -75,7 +87,7 @@ export const SignalMessageSchema = z
       ctx.addIssue({ code: 'custom', path: ['reason'], message: `reason ${m.reason} does not fit side ${m.side}` });
     }
     // An entry without ATR could not place its stop.
-    if (m.side === 'buy' && AMOUNT_STRING_RE.test(m.atr) && toAmount(m.atr) === 0n) {
+    if (m.side === 'buy' && WIRE_AMOUNT_RE.test(m.atr) && toAmount(m.atr) === 0n) {
       ctx.addIssue({ code: 'custom', path: ['atr'], message: 'a buy needs atr > 0 to place its stop' });
     }
     if (m.id !== signalId(m)) {
@@ -112,6 +124,7 @@ export function toSignalMessage(s: Signal): SignalMessage {
     reason: s.reason,
     refPrice: toDecimalString(s.refPrice),
     atr: toDecimalString(s.atr),
+    qty: toDecimalString(s.qty),
     strategyVersion: s.strategyVersion,
     createdAt: s.createdAt,
   };
@@ -135,5 +148,5 @@ export function decodeSignal(json: unknown): Signal {
     }
   }
   const m = parseMessage(body);
-  return { ...m, refPrice: toAmount(m.refPrice), atr: toAmount(m.atr) };
+  return { ...m, refPrice: toAmount(m.refPrice), atr: toAmount(m.atr), qty: toAmount(m.qty) };
 }

@@ -37,6 +37,11 @@ export interface Signal {
   readonly refPrice: Amount;
   /** ATR at the signal candle, used to size entries and place stops */
   readonly atr: Amount;
+  /**
+   * Base quantity, decided by the tick from the book it read: an entry's size, or the whole
+   * position for an exit. The executor may shrink or refuse it, never grow it.
+   */
+  readonly qty: Amount;
   readonly strategyVersion: string;
   readonly createdAt: number;
 }
@@ -54,7 +59,10 @@ export interface Position {
   readonly symbol: string;
   readonly qty: Amount;
   readonly entryPrice: Amount;
+  /** close time of the decision candle (signal.candleTime + timeframe): deterministic in both drivers */
   readonly entryTime: number;
+  /** open time of the newest candle whose high/low has been checked against the stops */
+  readonly checkedThrough: number;
   /** cash that left the wallet to open it: notional + fee */
   readonly costBasis: Amount;
   readonly stopLoss: Amount;

@@ -7,6 +7,7 @@ import type { Amount } from '../domain/money.ts';
 import type { IndicatorSnapshot, Regime, RegimeState } from '../domain/regime.types.ts';
 import type { Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
 import type { Book } from '../domain/portfolio/book.ts';
+import type { Alert } from '../domain/alerts.ts';
 
 export interface MarketState {
   readonly symbol: string;
@@ -43,14 +44,7 @@ export interface SystemStatus {
   readonly version: string;
 }
 
-export interface Alert {
-  readonly id: string;
-  readonly kind: 'stale_feed' | 'kill_switch' | 'daily_loss' | 'drawdown' | 'budget' | 'error' | 'dead_letter';
-  readonly severity: 'info' | 'warning' | 'critical';
-  readonly message: string;
-  readonly symbol?: string;
-  readonly createdAt: number;
-}
+export type { Alert };
 
 export interface DeadLetter {
   readonly id: string;

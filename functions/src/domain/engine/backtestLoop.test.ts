@@ -5,7 +5,7 @@ import { findLedgerDiscrepancies } from '../portfolio/ledger.ts';
 import type { IndicatorSnapshot, Regime } from '../regime.types.ts';
 import { getStrategy } from '../strategy/registry.ts';
 import { riskParams } from '../testing/builders.ts';
-import type { RiskParams } from '../../config/schema.ts';
+import type { RiskParams } from '../risk/params.ts';
 import { backtestLoop, type BacktestBar, type BacktestInput } from './backtestLoop.ts';
 import { FTX_CRASH_1H } from './fixtures/ftxCrash2022.ts';
 import { KILL_SWITCH_VERSION } from './killSwitch.ts';

@@ -1,53 +1,44 @@
 /**
- * A pure backtest over closed candles for one or more symbols, wiring the same functions the live
- * system uses: decideOnCandle (tick) → planOrder → paperFill → applyFill (executeOrder) →
- * markToMarket → riskLimits. Candles are processed in time order; at one time, symbols in
- * alphabetical order; signals execute immediately at the candle close ("now" = close time).
- *
- * After each time step, the book is marked at the closes. Kill switch (drawdown from peak beyond
- * the limit): mode → KILLED and every position is sold at the close with reason kill_switch; while
- * KILLED the book stays flat. Daily loss limit: entries paused until the next 00:00 UTC.
- * Feeds are never stale here (the candles are what they are).
+ * The backtest driver: the engine's steps over candle series, with fills applied at once.
+ * Per time step (one closed candle per symbol, symbols in alphabetical order), exactly what a live
+ * tick followed by executeOrder does: symbolStep for every symbol → accountStep → for each published
+ * signal planOrder → paperFill → applyFill. `warmupUntil` feeds every candle up to that time in the
+ * first step, as a live tick's first run walks its whole history window.
  */
-import type { RiskParams } from '../../config/schema.ts';
 import { timeframeMs, type Candle, type Timeframe } from '../candle.ts';
-import { transitionMode } from '../mode.ts';
 import { toAmount, type Amount } from '../money.ts';
 import { applyFill } from '../portfolio/applyFill.ts';
 import { openingBook, type Book } from '../portfolio/book.ts';
-import { markToMarket } from '../portfolio/markToMarket.ts';
 import { paperFill } from '../portfolio/paperFill.ts';
 import { planOrder, type OrderRejectReason } from '../portfolio/planOrder.ts';
-import type { IndicatorSnapshot, Regime } from '../regime.types.ts';
-import { nextUtcDayStart, riskLimits } from '../risk/limits.ts';
+import type { ResolvedRegimeParams } from '../regime/index.ts';
+import type { RegimeState } from '../regime.types.ts';
+import type { RiskParams } from '../risk/params.ts';
 import type { Strategy } from '../strategy/strategy.types.ts';
 import type { MarketRules, Signal, SystemMode, Trade } from '../trading.types.ts';
-import { decideOnCandle } from './decideOnCandle.ts';
-import { killSwitchSignals } from './killSwitch.ts';
-
-/** One closed candle with its indicators and (already classified) regime. */
-export interface BacktestBar {
-  readonly candle: Candle;
-  readonly indicators: IndicatorSnapshot;
-  readonly regime: Regime;
-}
+import { accountStep, type ExecutionParams } from './accountStep.ts';
+import { initialSymbolState, symbolStep, type SignalIntent, type SymbolState } from './symbolStep.ts';
 
 export interface BacktestInput {
   readonly timeframe: Timeframe;
-  /** per symbol, ascending by candle time */
-  readonly bars: Readonly<Record<string, readonly BacktestBar[]>>;
+  /** per symbol, strictly ascending by open time */
+  readonly candles: Readonly<Record<string, readonly Candle[]>>;
   readonly strategy: Strategy;
   readonly risk: RiskParams;
-  readonly markets: Readonly<Record<string, MarketRules>>;
-  readonly defaultMarket: MarketRules;
+  readonly regime: ResolvedRegimeParams;
+  readonly rulesFor: (symbol: string) => MarketRules;
   readonly feeBps: number;
   readonly slippageBps: number;
   readonly initialCash: Amount;
   readonly mode?: SystemMode;
+  /** candles with open time ≤ this are walked in the first step, as a cold live tick does */
+  readonly warmupUntil?: number;
+  /** called after each step with each symbol's state (reports: regimes, indicators) */
+  readonly onStep?: (t: number, states: Readonly<Record<string, SymbolState>>) => void;
 }
 
 export interface EquityPoint {
-  /** close time of the step's candles */
+  /** the step's time (close of its candles) */
   readonly t: number;
   readonly equity: Amount;
   readonly cash: Amount;
@@ -66,89 +57,90 @@ export interface BacktestResult {
   readonly trades: readonly Trade[];
   readonly signals: readonly Signal[];
   readonly rejections: readonly Rejection[];
+  readonly skipped: readonly { readonly intent: SignalIntent; readonly reason: string }[];
   readonly equity: readonly EquityPoint[];
-  /** close time of the candle at which the kill switch fired, null if it never did */
+  readonly regimes: Readonly<Record<string, RegimeState>>;
+  /** step time at which the kill switch fired, null if it never did */
   readonly killedAt: number | null;
+  readonly dailyLossPauses: number;
   readonly maxDrawdownPct: number;
 }
 
-function stepTimes(bars: BacktestInput['bars']): number[] {
+/** Step times: the first is the warm-up batch (if any), then one per distinct candle time. */
+function stepTimes(candles: BacktestInput['candles'], warmupUntil: number | undefined): number[] {
   const times = new Set<number>();
-  for (const [symbol, series] of Object.entries(bars)) {
+  for (const [symbol, series] of Object.entries(candles)) {
     for (let i = 0; i < series.length; i++) {
-      const t = series[i]!.candle.t;
-      if (i > 0 && t <= series[i - 1]!.candle.t) throw new RangeError(`${symbol}: bars must be strictly ascending (at index ${i})`);
-      if (series[i]!.indicators.t !== t) throw new RangeError(`${symbol}: indicators at index ${i} belong to another candle`);
-      times.add(t);
+      const t = series[i]!.t;
+      if (i > 0 && t <= series[i - 1]!.t) throw new RangeError(`${symbol}: candles must be strictly ascending (at index ${i})`);
+      times.add(warmupUntil !== undefined && t <= warmupUntil ? warmupUntil : t);
     }
   }
   return [...times].sort((a, b) => a - b);
 }
 
 export function backtestLoop(input: BacktestInput): BacktestResult {
-  const { timeframe, bars, strategy, risk, feeBps, slippageBps } = input;
+  const { timeframe, strategy, risk, feeBps, slippageBps } = input;
   const tf = timeframeMs(timeframe);
-  const times = stepTimes(bars);
-  const symbols = Object.keys(bars).sort();
+  const symbols = Object.keys(input.candles).sort();
+  const times = stepTimes(input.candles, input.warmupUntil);
+  const params: ExecutionParams = { risk, feeBps, slippageBps, rulesFor: input.rulesFor };
+  const states: Record<string, SymbolState> = Object.fromEntries(symbols.map((s) => [s, initialSymbolState(timeframe)]));
   const cursor: Record<string, number> = Object.fromEntries(symbols.map((s) => [s, 0]));
+  const noPending = new Map<string, never>();
 
-  let book = openingBook(input.initialCash, times.length > 0 ? times[0]! : 0, input.mode ?? 'NORMAL');
+  let book = openingBook(input.initialCash, times.length > 0 ? times[0]! + tf : 0, input.mode ?? 'NORMAL');
   const trades: Trade[] = [];
   const signals: Signal[] = [];
   const rejections: Rejection[] = [];
+  const skipped: BacktestResult['skipped'][number][] = [];
   const equity: EquityPoint[] = [];
   let killedAt: number | null = null;
+  let dailyLossPauses = 0;
   let maxDrawdownPct = 0;
-
-  const execute = (signal: Signal, now: number): void => {
-    signals.push(signal);
-    const rules = input.markets[signal.symbol] ?? input.defaultMarket;
-    const plan = planOrder(book, signal, { risk, rules, feeBps, slippageBps }, now);
-    if (plan.kind === 'rejected') {
-      rejections.push({ signal, reason: plan.reason, detail: plan.detail });
-      return;
-    }
-    const fill = paperFill({ side: signal.side, refPrice: signal.refPrice, qty: plan.qty, feeBps, slippageBps });
-    const applied = applyFill(book, signal, fill, risk, now);
-    book = applied.book;
-    trades.push(applied.trade);
-  };
 
   for (const t of times) {
     const now = t + tf;
-    const closes: Record<string, Amount> = {};
+    const intents: SignalIntent[] = [];
+    const closes: Record<string, { price: Amount; candleTime: number }> = {};
     for (const symbol of symbols) {
-      const bar = bars[symbol]![cursor[symbol]!];
-      if (!bar || bar.candle.t !== t) continue;
-      cursor[symbol]! += 1;
-      closes[symbol] = toAmount(bar.candle.c);
-      const decision = decideOnCandle({
-        symbol, timeframe, candle: bar.candle, indicators: bar.indicators, regime: bar.regime,
-        position: book.positions[symbol] ?? null, mode: book.mode,
-        entriesPaused: book.entriesPausedUntil !== null && now < book.entriesPausedUntil,
-        stale: false, strategy, risk, now,
+      const series = input.candles[symbol]!;
+      let end = cursor[symbol]!;
+      while (end < series.length && series[end]!.t <= t) end++;
+      const fresh = series.slice(cursor[symbol]!, end);
+      cursor[symbol] = end;
+      const step = symbolStep({
+        symbol, state: states[symbol]!, candles: fresh, position: book.positions[symbol] ?? null, now, tradable: true, mode: book.mode,
+        entriesPaused: book.entriesPausedUntil !== null && now < book.entriesPausedUntil, strategy, risk, regime: input.regime,
       });
-      if (decision.position) book = { ...book, positions: { ...book.positions, [symbol]: decision.position } };
-      for (const s of decision.signals) execute(s, now);
+      states[symbol] = step.state;
+      if (step.position) book = { ...book, positions: { ...book.positions, [symbol]: step.position } };
+      const newest = fresh.at(-1);
+      if (newest) closes[symbol] = { price: toAmount(newest.c), candleTime: newest.t };
+      if (step.intent) intents.push(step.intent);
     }
-
-    book = { ...book, wallet: markToMarket(book.wallet, book.positions, closes, now) };
-    const limits = riskLimits(book.wallet, risk);
-    if (limits.killSwitch || book.mode === 'KILLED') {
-      if (book.mode !== 'KILLED') {
-        book = { ...book, mode: transitionMode(book.mode, { type: 'kill_switch' }).mode };
-        killedAt = now;
+    const pausedBefore = book.entriesPausedUntil;
+    const account = accountStep({ book, intents, closes, pending: noPending, timeframe, now, params });
+    book = account.book;
+    if (account.modeChange?.mode === 'KILLED' && killedAt === null) killedAt = now;
+    if (book.entriesPausedUntil !== null && book.entriesPausedUntil !== pausedBefore) dailyLossPauses++;
+    skipped.push(...account.skipped);
+    signals.push(...account.signals);
+    equity.push({ t: now, equity: book.wallet.equity, cash: book.wallet.cash, drawdownPct: account.limits.drawdownPct, mode: book.mode });
+    maxDrawdownPct = Math.max(maxDrawdownPct, account.limits.drawdownPct);
+    for (const signal of account.publish) {
+      const rules = input.rulesFor(signal.symbol);
+      const plan = planOrder(book, signal, { risk, rules, feeBps, slippageBps });
+      if (plan.kind === 'rejected') {
+        rejections.push({ signal, reason: plan.reason, detail: plan.detail });
+        continue;
       }
-      for (const s of killSwitchSignals({ positions: book.positions, timeframe, candleTime: t, prices: closes, now })) execute(s, now);
-      book = { ...book, wallet: markToMarket(book.wallet, book.positions, closes, now) };
-    } else if (limits.dailyLossHit && (book.entriesPausedUntil === null || now >= book.entriesPausedUntil)) {
-      book = { ...book, entriesPausedUntil: nextUtcDayStart(now) };
-    } else if (book.entriesPausedUntil !== null && now >= book.entriesPausedUntil) {
-      book = { ...book, entriesPausedUntil: null };
+      const applied = applyFill(book, signal, paperFill({ side: signal.side, refPrice: signal.refPrice, qty: plan.qty, feeBps, slippageBps }), risk);
+      book = applied.book;
+      trades.push(applied.trade);
     }
-    const after = riskLimits(book.wallet, risk);
-    maxDrawdownPct = Math.max(maxDrawdownPct, limits.drawdownPct, after.drawdownPct);
-    equity.push({ t: now, equity: book.wallet.equity, cash: book.wallet.cash, drawdownPct: after.drawdownPct, mode: book.mode });
+    input.onStep?.(now, states);
   }
-  return { book, trades, signals, rejections, equity, killedAt, maxDrawdownPct };
+  const regimes = Object.fromEntries(symbols.map((s) => [s, states[s]!.regime]));
+  return { book, trades, signals, rejections, skipped, equity, regimes, killedAt, dailyLossPauses, maxDrawdownPct };
 }

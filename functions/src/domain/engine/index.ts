@@ -1,3 +1,8 @@
-export { atrAmount, decideOnCandle, type DecideInput, type Decision } from './decideOnCandle.ts';
-export { KILL_SWITCH_VERSION, killSwitchSignals, type KillSwitchInput } from './killSwitch.ts';
-export { backtestLoop, type BacktestBar, type BacktestInput, type BacktestResult, type EquityPoint, type Rejection } from './backtestLoop.ts';
+export { accountStep, KILL_SWITCH_VERSION, type AccountStepInput, type AccountStepResult, type ExecutionParams, type SkippedIntent } from './accountStep.ts';
+export { backtestLoop, type BacktestInput, type BacktestResult, type EquityPoint, type Rejection } from './backtestLoop.ts';
+export { signalPriceMismatch } from './checkSignal.ts';
+export { expiredPendingAlert, PENDING_TIMEOUT_CANDLES, resolvePending, settledInBook, type PendingResolution } from './pending.ts';
+export {
+  atrAmount, initialSymbolState, isStale, RECENT_ATR, symbolStep, type PendingOrder, type SignalIntent, type SymbolState, type SymbolStepInput,
+  type SymbolStepResult,
+} from './symbolStep.ts';

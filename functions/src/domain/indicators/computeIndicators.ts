@@ -1,8 +1,8 @@
 import type { Candle } from '../candle.ts';
 import type { IndicatorSnapshot } from '../regime.types.ts';
-import { adxSeries } from './adx.ts';
-import { atrSeries } from './atr.ts';
-import { emaSeries } from './ema.ts';
+import { dmiInit, dmiNext, type DmiState } from './adx.ts';
+import { atrInit, atrNext, type AtrState } from './atr.ts';
+import { emaInit, emaNext, type EmaState } from './ema.ts';
 
 export const EMA_FAST_PERIOD = 50;
 export const EMA_SLOW_PERIOD = 200;
@@ -29,28 +29,48 @@ export const INDICATOR_WARMUP = 250;
 
 const EMPTY = { adx: null, pdi: null, mdi: null, atr: null, atrPct: null, ema50: null, ema200: null } as const;
 
+/**
+ * Everything the indicators remember between candles, as plain numbers: a live tick stores it
+ * (status/system) and resumes where it stopped, so live values equal a single pass over the series,
+ * which is what the backtester computes. `n` counts candles seen, for the warm-up.
+ */
+export interface IndicatorStream {
+  n: number;
+  ema50: EmaState;
+  ema200: EmaState;
+  atr: AtrState;
+  dmi: DmiState;
+}
+
+export const indicatorStreamInit = (): IndicatorStream => ({ n: 0, ema50: emaInit(), ema200: emaInit(), atr: atrInit(), dmi: dmiInit() });
+
+export const cloneStream = (s: IndicatorStream): IndicatorStream => ({
+  n: s.n, ema50: { ...s.ema50 }, ema200: { ...s.ema200 }, atr: { ...s.atr }, dmi: { ...s.dmi },
+});
+
+/** Advance the stream by one closed candle (mutates `s`) and return that candle's snapshot. */
+export function nextIndicators(s: IndicatorStream, c: Candle): IndicatorSnapshot {
+  s.n++;
+  const ema50 = emaNext(s.ema50, c.c, EMA_FAST_PERIOD);
+  const ema200 = emaNext(s.ema200, c.c, EMA_SLOW_PERIOD);
+  const atr = atrNext(s.atr, c, ATR_PERIOD);
+  const d = dmiNext(s.dmi, c, ADX_PERIOD);
+  if (s.n < INDICATOR_WARMUP) return { t: c.t, close: c.c, ...EMPTY };
+  return {
+    t: c.t,
+    close: c.c,
+    adx: d?.adx ?? null,
+    pdi: d?.pdi ?? null,
+    mdi: d?.mdi ?? null,
+    atr,
+    // A non-positive close would make the percentage meaningless (or Infinity): report nothing.
+    atrPct: atr !== null && c.c > 0 ? (100 * atr) / c.c : null,
+    ema50,
+    ema200,
+  };
+}
+
 /** One snapshot per input candle, same order; input must be ascending by time (gaps are not filled). */
-export function computeIndicators(candles: readonly Candle[]): IndicatorSnapshot[] {
-  const closes = candles.map((c) => c.c);
-  const ema50 = emaSeries(closes, EMA_FAST_PERIOD);
-  const ema200 = emaSeries(closes, EMA_SLOW_PERIOD);
-  const atr = atrSeries(candles, ATR_PERIOD);
-  const adx = adxSeries(candles, ADX_PERIOD);
-  return candles.map((c, i): IndicatorSnapshot => {
-    if (i < INDICATOR_WARMUP - 1) return { t: c.t, close: c.c, ...EMPTY };
-    const a = atr[i] ?? null;
-    const d = adx[i] ?? null;
-    return {
-      t: c.t,
-      close: c.c,
-      adx: d?.adx ?? null,
-      pdi: d?.pdi ?? null,
-      mdi: d?.mdi ?? null,
-      atr: a,
-      // A non-positive close would make the percentage meaningless (or Infinity): report nothing.
-      atrPct: a !== null && c.c > 0 ? (100 * a) / c.c : null,
-      ema50: ema50[i] ?? null,
-      ema200: ema200[i] ?? null,
-    };
-  });
+export function computeIndicators(candles: readonly Candle[], stream: IndicatorStream = indicatorStreamInit()): IndicatorSnapshot[] {
+  return candles.map((c) => nextIndicators(stream, c));
 }

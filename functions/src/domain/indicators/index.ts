@@ -8,4 +8,8 @@ export {
   EMA_SLOW_PERIOD,
   INDICATOR_WARMUP,
   computeIndicators,
+  cloneStream,
+  indicatorStreamInit,
+  nextIndicators,
+  type IndicatorStream,
 } from './computeIndicators.ts';

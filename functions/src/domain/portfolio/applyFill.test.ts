@@ -12,19 +12,19 @@ describe('applyFill', () => {
   // Expected figures computed independently (Python Decimal, same rounding directions).
   const buy = testSignal({ side: 'buy', refPrice: '27123.45', atr: '35.2' });
   const buyFill = paperFill({ side: 'buy', refPrice: buy.refPrice, qty: A('0.123'), ...fees });
-  const opened = applyFill(testBook(), buy, buyFill, risk, T0);
+  const opened = applyFill(testBook(), buy, buyFill, risk);
 
   it('opens a position with stops from the fill price and the signal ATR', () => {
     expect(opened.position).toEqual({
-      symbol: 'BTC/USDT', qty: A('0.123'), entryPrice: A('27137.011725'), entryTime: T0, costBasis: A('3341.19029463'),
+      symbol: 'BTC/USDT', qty: A('0.123'), entryPrice: A('27137.011725'), entryTime: T0, checkedThrough: buy.candleTime, costBasis: A('3341.19029463'),
       stopLoss: A('27066.611725'), takeProfit: A('27277.811725'), trailingStop: null, highWater: A('27137.011725'),
       openTradeId: buy.id, lastPrice: A('27123.45'),
     });
     expect(opened.book.positions['BTC/USDT']).toEqual(opened.position);
     expect(S(opened.book.wallet.cash)).toBe('6658.80970537');
     expect(opened.book.wallet.feesPaid).toBe(A('3.33785245'));
-    // marked at the market price: equity shows the fee and slippage just paid
-    expect(S(opened.book.wallet.equity)).toBe('9994.99405537');
+    // marks are the account step's: a fill moves the ledger only
+    expect(opened.book.wallet.equity).toBe(testBook().wallet.equity);
     expect(opened.trade).toEqual({
       id: buy.id, signalId: buy.id, symbol: 'BTC/USDT', side: 'buy', reason: 'regime_entry', qty: A('0.123'), price: A('27137.011725'),
       fee: A('3.33785245'), cashDelta: A('-3341.19029463'), qtyDelta: A('0.123'), realizedPnl: 0n, time: T0,
@@ -35,36 +35,36 @@ describe('applyFill', () => {
     const sell = testSignal({ side: 'sell', reason: 'take_profit', refPrice: '28001.99' });
     const fill = paperFill({ side: 'sell', refPrice: sell.refPrice, qty: A('0.123'), ...fees });
     expect([S(fill.price), S(fill.notional), S(fill.fee)]).toEqual(['27987.98900500', '3442.52264761', '3.44252265']);
-    const closed = applyFill(opened.book, sell, fill, risk, T0 + 3_600_000);
+    const closed = applyFill(opened.book, sell, fill, risk);
     expect(closed.position).toBeNull();
     expect(closed.book.positions).toEqual({});
     expect(S(closed.trade.realizedPnl)).toBe('97.88983033');
     expect(S(closed.trade.cashDelta)).toBe('3439.08012496');
     expect(closed.trade.qtyDelta).toBe(A('-0.123'));
     expect(closed.book.wallet).toMatchObject({
-      cash: A('10097.88983033'), equity: A('10097.88983033'), realizedPnl: A('97.88983033'), feesPaid: A('6.7803751'),
+      cash: A('10097.88983033'), realizedPnl: A('97.88983033'), feesPaid: A('6.7803751'),
     });
     expect(closed.book.wallet.cash - closed.book.wallet.initialCash).toBe(closed.trade.realizedPnl);
   });
 
   it('never lets cash go negative: throws instead of booking', () => {
     const tooBig = paperFill({ side: 'buy', refPrice: A('27000'), qty: A('1'), ...fees });
-    expect(() => applyFill(testBook(), testSignal(), tooBig, risk, T0)).toThrow(InvariantError);
+    expect(() => applyFill(testBook(), testSignal(), tooBig, risk)).toThrow(InvariantError);
   });
 
   it('refuses to double-open, to sell what is not held, or to sell part of a position', () => {
     const held = testBook({ positions: { 'BTC/USDT': testPosition() } });
     const small = paperFill({ side: 'buy', refPrice: A('27000'), qty: A('0.01'), ...fees });
-    expect(() => applyFill(held, testSignal(), small, risk, T0)).toThrow(/already open/);
+    expect(() => applyFill(held, testSignal(), small, risk)).toThrow(/already open/);
     const sell = testSignal({ side: 'sell' });
-    expect(() => applyFill(testBook(), sell, paperFill({ side: 'sell', refPrice: A('27000'), qty: A('0.1'), ...fees }), risk, T0)).toThrow(/no open/);
-    expect(() => applyFill(held, sell, paperFill({ side: 'sell', refPrice: A('27000'), qty: A('0.05'), ...fees }), risk, T0)).toThrow(/whole position/);
+    expect(() => applyFill(testBook(), sell, paperFill({ side: 'sell', refPrice: A('27000'), qty: A('0.1'), ...fees }), risk)).toThrow(/no open/);
+    expect(() => applyFill(held, sell, paperFill({ side: 'sell', refPrice: A('27000'), qty: A('0.05'), ...fees }), risk)).toThrow(/whole position/);
   });
 
   it('does not mutate its input book', () => {
     const book = testBook();
     const before = structuredClone(book);
-    applyFill(book, buy, buyFill, risk, T0);
+    applyFill(book, buy, buyFill, risk);
     expect(book).toEqual(before);
   });
 });

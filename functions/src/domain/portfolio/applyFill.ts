@@ -4,13 +4,13 @@
  * fees. Every invariant the planner should have guaranteed is re-asserted here and throws
  * InvariantError — aborting the transaction — rather than write an inconsistent ledger.
  */
-import type { RiskParams } from '../../config/schema.ts';
+import type { RiskParams } from '../risk/params.ts';
 import { initialStops } from '../risk/stops.ts';
 import type { Fill, Position, Signal, Trade } from '../trading.types.ts';
 import type { Book } from './book.ts';
 import { InvariantError } from './invariantError.ts';
-import { markToMarket } from './markToMarket.ts';
 import { cashDelta } from './paperFill.ts';
+import { decisionTime } from './planOrder.ts';
 
 export interface AppliedFill {
   readonly book: Book;
@@ -22,7 +22,12 @@ export interface AppliedFill {
 /** One fill per signal, so the signal id is also the trade id: a replayed signal cannot book twice. */
 export const tradeIdFor = (signal: Signal): string => signal.id;
 
-export function applyFill(book: Book, signal: Signal, fill: Fill, risk: RiskParams, now: number): AppliedFill {
+/**
+ * Moves the ledger only (cash, PnL, fees, quantities). Equity, peak and the day's start are marks:
+ * the account step alone updates them, in both drivers.
+ */
+export function applyFill(book: Book, signal: Signal, fill: Fill, risk: RiskParams): AppliedFill {
+  const at = decisionTime(signal);
   if (fill.qty <= 0n || fill.price <= 0n || fill.fee < 0n) throw new InvariantError(`malformed fill for ${signal.id}`);
   const { wallet, positions } = book;
   const held = positions[signal.symbol];
@@ -40,7 +45,8 @@ export function applyFill(book: Book, signal: Signal, fill: Fill, risk: RiskPara
       symbol: signal.symbol,
       qty: fill.qty,
       entryPrice: fill.price,
-      entryTime: now,
+      entryTime: at,
+      checkedThrough: signal.candleTime,
       costBasis: -delta,
       ...initialStops(fill.price, signal.atr, risk),
       trailingStop: null,
@@ -70,8 +76,8 @@ export function applyFill(book: Book, signal: Signal, fill: Fill, risk: RiskPara
     cashDelta: delta,
     qtyDelta: signal.side === 'buy' ? fill.qty : -fill.qty,
     realizedPnl,
-    time: now,
+    time: at,
   };
   const moved = { ...wallet, cash, realizedPnl: wallet.realizedPnl + realizedPnl, feesPaid: wallet.feesPaid + fill.fee };
-  return { book: { ...book, wallet: markToMarket(moved, rest, {}, now), positions: rest }, trade, position };
+  return { book: { ...book, wallet: moved, positions: rest }, trade, position };
 }

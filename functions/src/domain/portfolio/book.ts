@@ -1,4 +1,4 @@
-import type { RiskParams } from '../../config/schema.ts';
+import type { RiskParams } from '../risk/params.ts';
 import type { Amount } from '../money.ts';
 import type { MarketRules, Position, SystemMode, Wallet } from '../trading.types.ts';
 import { openingWallet } from '../wallet.ts';

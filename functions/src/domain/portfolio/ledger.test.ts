@@ -1,3 +1,4 @@
+import { toAmount } from '../money.ts';
 import { describe, expect, it } from 'vitest';
 import type { Amount } from '../money.ts';
 import { A, riskParams, T0, testBook, testCtx, testSignal } from '../testing/builders.ts';
@@ -26,11 +27,13 @@ function randomSession(seed: number, steps: number): { book: Book; trades: Trade
     const side = book.positions[symbol] ? 'sell' : 'buy';
     const refPrice = prices[symbol]!;
     const atr = (refPrice * BigInt(randInt(rand, 20, 300))) / 10_000n + 1n;
-    const signal = { ...testSignal({ symbol, side, candleTime: now }), refPrice, atr };
-    const plan = planOrder(book, signal, ctx, now);
+    // entries ask for far more than they can get (the caps decide); exits for exactly what is held
+    const qty = book.positions[symbol]?.qty ?? toAmount('1000');
+    const signal = { ...testSignal({ symbol, side, candleTime: now }), refPrice, atr, qty };
+    const plan = planOrder(book, signal, ctx);
     if (plan.kind === 'order') {
       const fill = paperFill({ side, refPrice, qty: plan.qty, feeBps: ctx.feeBps, slippageBps: ctx.slippageBps });
-      const applied = applyFill(book, signal, fill, ctx.risk, now);
+      const applied = applyFill(book, signal, fill, ctx.risk);
       book = applied.book;
       trades.push(applied.trade);
       expect(book.wallet.cash).toBeGreaterThanOrEqual(0n);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RegimeParamsSchema } from '../../config/schema.ts';
+import { RegimeParamsSchema } from './params.ts';
 import { bundledCandles } from '../indicators/bundledCandles.testkit.ts';
 import { computeIndicators } from '../indicators/computeIndicators.ts';
 import { INITIAL_REGIME_STATE, type IndicatorSnapshot, type Regime, type RegimeState } from '../regime.types.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RegimeParamsSchema } from '../../config/schema.ts';
+import { RegimeParamsSchema } from './params.ts';
 import { TIMEFRAMES } from '../candle.ts';
 import { bundledCandles, type BundledFile } from '../indicators/bundledCandles.testkit.ts';
 import { computeIndicators } from '../indicators/computeIndicators.ts';

@@ -1,4 +1,4 @@
-import type { RegimeParams } from '../../config/schema.ts';
+import type { RegimeParams } from './params.ts';
 import type { Timeframe } from '../candle.ts';
 
 /** Regime parameters with every threshold known (config leaves highVolAtrPct unset to mean "per timeframe"). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RiskParamsSchema } from '../../config/schema.ts';
+import { RiskParamsSchema } from './params.ts';
 import { toAmount as A } from '../money.ts';
 import type { Wallet } from '../trading.types.ts';
 import { nextUtcDayStart, riskLimits } from './limits.ts';

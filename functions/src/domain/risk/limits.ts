@@ -3,7 +3,7 @@
  * killSwitch: drawdown from peak equity strictly above killSwitchDrawdownPct.
  * dailyLossHit: equity strictly below dayStartEquity × (1 − dailyLossLimitPct/100).
  */
-import type { RiskParams } from '../../config/schema.ts';
+import type { RiskParams } from './params.ts';
 import { ONE, toAmount, toNumber } from '../money.ts';
 import type { Wallet } from '../trading.types.ts';
 

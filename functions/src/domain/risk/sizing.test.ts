@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RiskParamsSchema, type RiskParams } from '../../config/schema.ts';
+import { RiskParamsSchema, type RiskParams } from './params.ts';
 import { toAmount as A, toDecimalString } from '../money.ts';
 import { cashDelta, paperFill } from '../portfolio/paperFill.ts';
 import { mulberry32, randInt } from '../testing/prng.ts';

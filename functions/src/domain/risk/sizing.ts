@@ -3,7 +3,7 @@
  * then capped by the per-symbol exposure limit and by the cash actually available (fees and
  * slippage included), floored to the exchange's amount step, and refused below min notional.
  */
-import type { RiskParams } from '../../config/schema.ts';
+import type { RiskParams } from './params.ts';
 import { applyBps, div, floorToStep, minAmount, type Amount } from '../money.ts';
 import type { Fill, MarketRules } from '../trading.types.ts';
 import { cashDelta, paperFill, slippedPrice } from '../portfolio/paperFill.ts';
@@ -35,13 +35,26 @@ export type SizeEntryResult =
 const reject = (reason: SizeRejectReason, detail: string): SizeEntryResult => ({ ok: false, reason, detail });
 
 export function sizeEntry(i: SizeEntryInput): SizeEntryResult {
+  return fitEntry(i, null);
+}
+
+/**
+ * The executor's re-check of an entry the tick sized: the same caps (exposure, cash, step, min
+ * notional) applied to `requested` instead of the risk-based size, so an order can shrink or be
+ * refused but never grow.
+ */
+export function capEntry(i: SizeEntryInput, requested: Amount): SizeEntryResult {
+  return fitEntry(i, requested);
+}
+
+function fitEntry(i: SizeEntryInput, requested: Amount | null): SizeEntryResult {
   if (i.refPrice <= 0n) return reject('invalid_price', `refPrice ${i.refPrice} ≤ 0`);
   if (i.atr <= 0n) return reject('invalid_atr', `atr ${i.atr} ≤ 0: no stop distance`);
   if (i.equity <= 0n) return reject('no_equity', `equity ${i.equity} ≤ 0`);
   if (i.cash <= 0n) return reject('insufficient_cash', `cash ${i.cash} ≤ 0`);
 
   const price = slippedPrice('buy', i.refPrice, i.slippageBps);
-  const byRisk = div(percentOf(i.equity, i.risk.riskPerTradePct, 'down'), stopDistance(i.atr, i.risk), 'down');
+  const byRisk = requested ?? div(percentOf(i.equity, i.risk.riskPerTradePct, 'down'), stopDistance(i.atr, i.risk), 'down');
   const byExposure = div(percentOf(i.equity, i.risk.maxExposurePerSymbolPct, 'down'), price, 'down');
   const unitCost = price + applyBps(price, i.feeBps, 'up');
   const byCash = div(i.cash, unitCost, 'down');

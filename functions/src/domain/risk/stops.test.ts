@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RiskParamsSchema, type RiskParams } from '../../config/schema.ts';
+import { RiskParamsSchema, type RiskParams } from './params.ts';
 import type { Candle } from '../candle.ts';
 import { toAmount as A } from '../money.ts';
 import type { Position } from '../trading.types.ts';
@@ -8,7 +8,7 @@ import { evaluateExit, initialStops } from './stops.ts';
 const risk: RiskParams = RiskParamsSchema.parse({}); // stop 2 ATR, target 4 ATR, trail 2 ATR armed after 1 ATR
 const ATR = A('2');
 const position: Position = {
-  symbol: 'BTC/USDT', qty: A('1'), entryPrice: A('100'), entryTime: 0, costBasis: A('100.1'),
+  symbol: 'BTC/USDT', qty: A('1'), entryPrice: A('100'), entryTime: 0, checkedThrough: 0, costBasis: A('100.1'),
   ...initialStops(A('100'), ATR, risk), trailingStop: null, highWater: A('100'), openTradeId: 't1', lastPrice: A('100'),
 };
 const candle = (o: number, h: number, l: number, c: number): Candle => ({ t: 3_600_000, o, h, l, c, v: 1 });

@@ -13,7 +13,7 @@
  * If it opens at or above the target, the exit is at the target: the bot is never credited with a
  * gap in its favour.
  */
-import type { RiskParams } from '../../config/schema.ts';
+import type { RiskParams } from './params.ts';
 import type { Candle } from '../candle.ts';
 import { maxAmount, toAmount, type Amount } from '../money.ts';
 import type { Position } from '../trading.types.ts';

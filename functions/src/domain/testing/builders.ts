@@ -1,5 +1,5 @@
 /** Small builders for domain tests: defaults that read like a real account, overridable per test. */
-import { RiskParamsSchema, type RiskParams } from '../../config/schema.ts';
+import { RiskParamsSchema, type RiskParams } from '../risk/params.ts';
 import { toAmount } from '../money.ts';
 import type { Book, OrderContext } from '../portfolio/book.ts';
 import { createSignal } from '../signal.ts';
@@ -14,7 +14,7 @@ export const riskParams = (over: Partial<RiskParams> = {}): RiskParams => RiskPa
 export const testWallet = (over: Partial<Wallet> = {}): Wallet => ({ ...openingWallet(A('10000'), T0), ...over });
 
 export const testPosition = (over: Partial<Position> = {}): Position => ({
-  symbol: 'BTC/USDT', qty: A('0.1'), entryPrice: A('27000'), entryTime: T0 - 3_600_000, costBasis: A('2702.7'),
+  symbol: 'BTC/USDT', qty: A('0.1'), entryPrice: A('27000'), entryTime: T0 - 3_600_000, checkedThrough: T0 - 7_200_000, costBasis: A('2702.7'),
   stopLoss: A('26900'), takeProfit: A('27200'), trailingStop: null, highWater: A('27000'), openTradeId: 'open-btc', lastPrice: A('27000'),
   ...over,
 });
@@ -25,12 +25,12 @@ export const testCtx = (over: Partial<OrderContext> = {}): OrderContext => ({
   risk: riskParams(), rules: { amountStep: A('0.00001'), minNotional: A('5') }, feeBps: 10, slippageBps: 5, ...over,
 });
 
-export function testSignal(over: { symbol?: string; side?: 'buy' | 'sell'; reason?: SignalReason; refPrice?: string; atr?: string; candleTime?: number } = {}): Signal {
+export function testSignal(over: { symbol?: string; side?: 'buy' | 'sell'; reason?: SignalReason; refPrice?: string; atr?: string; qty?: string; candleTime?: number } = {}): Signal {
   const side = over.side ?? 'buy';
   return createSignal(
     {
       strategyVersion: 'test@1', symbol: over.symbol ?? 'BTC/USDT', timeframe: '1h', candleTime: over.candleTime ?? T0 - 3_600_000, side,
-      reason: over.reason ?? (side === 'buy' ? 'regime_entry' : 'regime_exit'), refPrice: A(over.refPrice ?? '27000'), atr: A(over.atr ?? '50'),
+      reason: over.reason ?? (side === 'buy' ? 'regime_entry' : 'regime_exit'), refPrice: A(over.refPrice ?? '27000'), atr: A(over.atr ?? '50'), qty: A(over.qty ?? (side === 'buy' ? '0.05' : '0.1')),
     },
     T0,
   );

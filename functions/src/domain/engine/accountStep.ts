@@ -1,0 +1,135 @@
+/**
+ * The account step, shared by the live tick and the backtester. After the symbol steps:
+ *
+ * 1. Mark every held position (configured or not) at its newest close; roll the UTC day.
+ * 2. Kill switch: drawdown from peak beyond the limit → KILLED (critical alert). While KILLED, every
+ *    position with a new candle is liquidated at its close and nothing else is emitted.
+ * 3. Daily loss: equity below the day's start by more than the limit → entries paused until the next
+ *    00:00 UTC (warning alert); a pause that has run out is lifted.
+ * 4. Entries are sized from the book this step read, one after another: each reserves the cash its
+ *    expected fill costs, and open positions plus entries never exceed maxOpenPositions. Proceeds of
+ *    exits in the same step are not counted, so the orders fit whatever order they are filled in.
+ * 5. Every signal is recorded; the mode decides which are published (OBSERVATION publishes none).
+ */
+import type { Alert } from '../alerts.ts';
+import type { Timeframe } from '../candle.ts';
+import { modeAllows, modeEmitsEntries, transitionMode } from '../mode.ts';
+import { type Amount } from '../money.ts';
+import { cashDelta } from '../portfolio/paperFill.ts';
+import type { Book } from '../portfolio/book.ts';
+import { markPositions, markToMarket } from '../portfolio/markToMarket.ts';
+import { nextUtcDayStart, riskLimits, type RiskLimits } from '../risk/limits.ts';
+import type { RiskParams } from '../risk/params.ts';
+import { sizeEntry } from '../risk/sizing.ts';
+import { createSignal } from '../signal.ts';
+import type { MarketRules, Side, Signal, SystemMode } from '../trading.types.ts';
+import type { SignalIntent } from './symbolStep.ts';
+
+/** Kill-switch signals have their own strategy version, so their ids never collide with a strategy exit on the same candle. */
+export const KILL_SWITCH_VERSION = 'kill_switch@1';
+
+export interface ExecutionParams {
+  readonly risk: RiskParams;
+  readonly feeBps: number;
+  readonly slippageBps: number;
+  readonly rulesFor: (symbol: string) => MarketRules;
+}
+
+export interface AccountStepInput {
+  readonly book: Book;
+  /** in symbol order */
+  readonly intents: readonly SignalIntent[];
+  /** per symbol that got a new closed candle this step: its close and open time */
+  readonly closes: Readonly<Record<string, { readonly price: Amount; readonly candleTime: number }>>;
+  /** symbols with an unsettled order, and its side */
+  readonly pending: ReadonlyMap<string, Side>;
+  readonly timeframe: Timeframe;
+  readonly now: number;
+  readonly params: ExecutionParams;
+}
+
+export interface SkippedIntent {
+  readonly intent: SignalIntent;
+  readonly reason: string;
+}
+
+export interface AccountStepResult {
+  /** marks, mode and pause updated; the ledger (cash, quantities) untouched */
+  readonly book: Book;
+  readonly modeChange: { readonly mode: SystemMode; readonly reason: string } | null;
+  /** every signal, as recorded */
+  readonly signals: Signal[];
+  /** the subset the mode lets through to the executor */
+  readonly publish: Signal[];
+  readonly skipped: SkippedIntent[];
+  readonly alerts: Alert[];
+  readonly limits: RiskLimits;
+}
+
+export function accountStep(input: AccountStepInput): AccountStepResult {
+  const { now, params, pending } = input;
+  const prices: Record<string, Amount> = {};
+  for (const [symbol, c] of Object.entries(input.closes)) prices[symbol] = c.price;
+  const positions = markPositions(input.book.positions, prices);
+  const wallet = markToMarket(input.book.wallet, positions, prices, now);
+  const limits = riskLimits(wallet, params.risk);
+  let mode = input.book.mode;
+  let entriesPausedUntil = input.book.entriesPausedUntil;
+  let modeChange: AccountStepResult['modeChange'] = null;
+  const alerts: Alert[] = [];
+  const skipped: SkippedIntent[] = [];
+  const signals: Signal[] = [];
+
+  if (limits.killSwitch && mode !== 'KILLED') {
+    mode = transitionMode(mode, { type: 'kill_switch' }).mode;
+    const reason = `kill switch: drawdown ${limits.drawdownPct.toFixed(2)}% from peak exceeds ${params.risk.killSwitchDrawdownPct}%`;
+    modeChange = { mode, reason };
+    alerts.push({ id: `kill_switch_${now}`, kind: 'kill_switch', severity: 'critical', message: `${reason}; closing all positions`, createdAt: now });
+  }
+
+  if (mode === 'KILLED') {
+    // Liquidate on the kill and on every step after it while anything is still open: a lost or
+    // rejected sell must not leave a position behind.
+    for (const p of Object.values(positions).sort((a, b) => a.symbol.localeCompare(b.symbol))) {
+      const close = input.closes[p.symbol];
+      if (!close || pending.has(p.symbol)) continue;
+      signals.push(createSignal({
+        strategyVersion: KILL_SWITCH_VERSION, symbol: p.symbol, timeframe: input.timeframe, candleTime: close.candleTime, side: 'sell',
+        reason: 'kill_switch', refPrice: close.price, atr: 0n, qty: p.qty,
+      }, now));
+    }
+    for (const intent of input.intents) skipped.push({ intent, reason: 'killed' });
+  } else {
+    if (limits.dailyLossHit && (entriesPausedUntil === null || now >= entriesPausedUntil)) {
+      entriesPausedUntil = nextUtcDayStart(now);
+      const reason = `daily loss ${limits.dayChangePct.toFixed(2)}% exceeds −${params.risk.dailyLossLimitPct}%: entries paused until ${new Date(entriesPausedUntil).toISOString()}`;
+      alerts.push({ id: `daily_loss_${wallet.day}`, kind: 'daily_loss', severity: 'warning', message: reason, createdAt: now });
+    } else if (entriesPausedUntil !== null && now >= entriesPausedUntil) {
+      entriesPausedUntil = null;
+    }
+    const paused = entriesPausedUntil !== null && now < entriesPausedUntil;
+    let reserved = 0n;
+    let open = Object.keys(positions).length + [...pending.values()].filter((s) => s === 'buy').length;
+    for (const intent of input.intents) {
+      if (intent.side === 'sell') {
+        signals.push(createSignal({ ...intent, qty: intent.qty ?? positions[intent.symbol]?.qty ?? 0n }, now));
+        continue;
+      }
+      if (paused) { skipped.push({ intent, reason: 'entries_paused' }); continue; }
+      if (!modeEmitsEntries(mode)) { skipped.push({ intent, reason: `mode ${mode}` }); continue; }
+      if (open >= params.risk.maxOpenPositions) { skipped.push({ intent, reason: 'max_open_positions' }); continue; }
+      const size = sizeEntry({
+        equity: wallet.equity, cash: wallet.cash - reserved, refPrice: intent.refPrice, atr: intent.atr, risk: params.risk,
+        rules: params.rulesFor(intent.symbol), feeBps: params.feeBps, slippageBps: params.slippageBps,
+      });
+      if (!size.ok) { skipped.push({ intent, reason: `${size.reason}: ${size.detail}` }); continue; }
+      reserved += -cashDelta('buy', size.expectedFill);
+      open++;
+      signals.push(createSignal({ ...intent, qty: size.qty }, now));
+    }
+  }
+
+  const publish = signals.filter((s) => modeAllows(mode, s.side === 'buy' ? 'entry' : 'exit'));
+  const book: Book = { mode, entriesPausedUntil, wallet, positions };
+  return { book, modeChange, signals, publish, skipped, alerts, limits };
+}

@@ -1,0 +1,32 @@
+/**
+ * Orders the tick published and has not yet seen settle. The tick never re-emits for a symbol
+ * with one: it resolves it from the book it read (a buy settled once its position exists, a sell
+ * once the position is gone), else from the order record, and gives up after PENDING_TIMEOUT_CANDLES
+ * (the message was lost or dead-lettered) with an alert.
+ */
+import type { Alert } from '../alerts.ts';
+import { symbolKey } from '../alerts.ts';
+import { timeframeMs, type Timeframe } from '../candle.ts';
+import type { Position } from '../trading.types.ts';
+import type { PendingOrder } from './symbolStep.ts';
+
+export const PENDING_TIMEOUT_CANDLES = 10;
+
+export type PendingResolution = 'settled' | 'open' | 'expired';
+
+/** Whether the book alone shows the order settled (no read of the order record needed). */
+export function settledInBook(p: PendingOrder, position: Position | null): boolean {
+  return p.side === 'buy' ? position?.openTradeId === p.signalId : position === null;
+}
+
+export function resolvePending(p: PendingOrder, position: Position | null, orderRecorded: boolean, now: number, tf: Timeframe): PendingResolution {
+  if (settledInBook(p, position) || orderRecorded) return 'settled';
+  return now - p.emittedAt > PENDING_TIMEOUT_CANDLES * timeframeMs(tf) ? 'expired' : 'open';
+}
+
+export function expiredPendingAlert(symbol: string, p: PendingOrder, now: number): Alert {
+  return {
+    id: `pending_expired_${symbolKey(symbol)}_${p.signalId}`, kind: 'error', severity: 'warning', symbol, createdAt: now,
+    message: `${symbol}: order ${p.signalId} (${p.side}) published at ${new Date(p.emittedAt).toISOString()} never settled; look in deadletters/ and the signals-dead-letter subscription`,
+  };
+}

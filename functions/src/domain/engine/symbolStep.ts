@@ -1,0 +1,175 @@
+/**
+ * The per-symbol step, shared by the live tick and the backtester:
+ *
+ * 1. Walk every candle not walked yet: indicators (a resumable stream) and regime hysteresis, so a
+ *    catch-up tick ends in the same state as one tick per candle.
+ * 2. Staleness: the newest closed candle closed more than two timeframes ago. The onset raises one
+ *    alert dated when the outage began.
+ * 3. Protective exits over every candle after the position's last check (stop, target, trailing):
+ *    the first hit wins; a gap through the stop exits at the open.
+ * 4. Otherwise the strategy, on the newest closed candle only, and only when that candle is new.
+ *
+ * Nothing new is decided for a symbol with an unsettled order. Entries need ATR (to size and place
+ * the stop), a fresh feed, a tradable (configured) symbol, no daily-loss pause and a mode that emits
+ * entries; exits are emitted whatever the mode (the account step decides what gets published).
+ */
+import type { Alert } from '../alerts.ts';
+import { symbolKey } from '../alerts.ts';
+import { timeframeMs, type Candle, type Timeframe } from '../candle.ts';
+import { cloneStream, indicatorStreamInit, nextIndicators, type IndicatorStream } from '../indicators/index.ts';
+import { modeEmitsEntries } from '../mode.ts';
+import { toAmount, type Amount } from '../money.ts';
+import { classifyRegime, type ResolvedRegimeParams } from '../regime/index.ts';
+import { INITIAL_REGIME_STATE, type IndicatorSnapshot, type RegimeState } from '../regime.types.ts';
+import type { RiskParams } from '../risk/params.ts';
+import { evaluateExit } from '../risk/stops.ts';
+import type { Strategy } from '../strategy/strategy.types.ts';
+import type { Position, Side, SignalReason, SystemMode } from '../trading.types.ts';
+
+/** An order the tick has published and not yet seen settle. */
+export interface PendingOrder {
+  readonly signalId: string;
+  readonly side: Side;
+  /** market time of the tick that published it */
+  readonly emittedAt: number;
+}
+
+export interface SymbolState {
+  readonly timeframe: Timeframe;
+  /** open time of the newest candle walked; null before the first */
+  readonly lastCandleAt: number | null;
+  readonly price: number | null;
+  readonly indicators: IndicatorStream;
+  readonly regime: RegimeState;
+  readonly snapshot: IndicatorSnapshot | null;
+  /** [open time, ATR] of the newest candles, so stops can catch up over candles walked before a fill landed */
+  readonly recentAtr: readonly (readonly [number, number | null])[];
+  readonly staleSince: number | null;
+  readonly pending: PendingOrder | null;
+}
+
+/** Candles of ATR history kept for catching stops up. */
+export const RECENT_ATR = 32;
+
+export function initialSymbolState(timeframe: Timeframe): SymbolState {
+  return {
+    timeframe, lastCandleAt: null, price: null, indicators: indicatorStreamInit(), regime: INITIAL_REGIME_STATE, snapshot: null,
+    recentAtr: [], staleSince: null, pending: null,
+  };
+}
+
+/** What a symbol step wants; the account step sizes entries and turns intents into signals. */
+export interface SignalIntent {
+  readonly strategyVersion: string;
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly candleTime: number;
+  readonly side: Side;
+  readonly reason: SignalReason;
+  readonly refPrice: Amount;
+  readonly atr: Amount;
+  /** exits: the whole position; entries: null until sized */
+  readonly qty: Amount | null;
+}
+
+export interface SymbolStepInput {
+  readonly symbol: string;
+  readonly state: SymbolState;
+  /** closed candles, ascending; those not after `state.lastCandleAt` only serve to catch stops up */
+  readonly candles: readonly Candle[];
+  /** the open position with its protective levels, if any */
+  readonly position: Position | null;
+  readonly now: number;
+  /** false for a held symbol that is no longer configured: protected and valued, never entered */
+  readonly tradable: boolean;
+  readonly mode: SystemMode;
+  readonly entriesPaused: boolean;
+  readonly strategy: Strategy;
+  readonly risk: RiskParams;
+  readonly regime: ResolvedRegimeParams;
+}
+
+export interface SymbolStepResult {
+  readonly state: SymbolState;
+  readonly position: Position | null;
+  readonly intent: SignalIntent | null;
+  readonly stale: boolean;
+  /** candles walked this step */
+  readonly walked: number;
+  readonly alerts: Alert[];
+}
+
+/** A symbol is stale when its newest closed candle closed more than two timeframes ago. */
+export function isStale(lastCandleAt: number | null, now: number, tf: Timeframe): boolean {
+  if (lastCandleAt === null) return true;
+  const step = timeframeMs(tf);
+  return now - (lastCandleAt + step) > 2 * step;
+}
+
+/** ATR as an Amount, or null when not warmed up (or degenerate). */
+export function atrAmount(atr: number | null): Amount | null {
+  if (atr === null || !Number.isFinite(atr) || atr <= 0) return null;
+  const a = toAmount(atr, 'up');
+  return a > 0n ? a : null;
+}
+
+export function symbolStep(input: SymbolStepInput): SymbolStepResult {
+  const { symbol, state, candles, now, strategy, risk } = input;
+  const tf = state.timeframe;
+  const stream = cloneStream(state.indicators);
+  let regime = state.regime;
+  let snapshot = state.snapshot;
+  let lastCandleAt = state.lastCandleAt;
+  let price = state.price;
+  const recentAtr = [...state.recentAtr];
+  let walked = 0;
+  for (const c of candles) {
+    if (lastCandleAt !== null && c.t <= lastCandleAt) continue;
+    snapshot = nextIndicators(stream, c);
+    regime = classifyRegime(snapshot, regime, input.regime);
+    recentAtr.push([c.t, snapshot.atr]);
+    lastCandleAt = c.t;
+    price = c.c;
+    walked++;
+  }
+  if (recentAtr.length > RECENT_ATR) recentAtr.splice(0, recentAtr.length - RECENT_ATR);
+
+  const stale = isStale(lastCandleAt, now, tf);
+  const alerts: Alert[] = [];
+  const staleSince = stale ? (state.staleSince ?? now) : null;
+  if (stale && state.staleSince === null) {
+    alerts.push({
+      id: `stale_${symbolKey(symbol)}_${now}`, kind: 'stale_feed', severity: 'warning', symbol, createdAt: now,
+      message: `${symbol}: no closed candle since ${lastCandleAt === null ? 'start' : new Date(lastCandleAt + timeframeMs(tf)).toISOString()}; no new entries`,
+    });
+  }
+  const next: SymbolState = { timeframe: tf, lastCandleAt, price, indicators: stream, regime, snapshot, recentAtr, staleSince, pending: state.pending };
+  const result = (position: Position | null, intent: SignalIntent | null): SymbolStepResult => ({ state: next, position, intent, stale, walked, alerts });
+  if (state.pending) return result(input.position, null);
+
+  const intent = (side: Side, reason: SignalReason, candle: Candle, refPrice: Amount, atr: Amount | null, qty: Amount | null): SignalIntent => ({
+    strategyVersion: strategy.version, symbol, timeframe: tf, candleTime: candle.t, side, reason, refPrice, atr: atr ?? 0n, qty,
+  });
+  const atrAt = new Map(recentAtr);
+  let position = input.position;
+  if (position) {
+    for (const c of candles) {
+      if (c.t <= position.checkedThrough || (lastCandleAt !== null && c.t > lastCandleAt)) continue;
+      const atr = atrAmount(atrAt.get(c.t) ?? snapshot?.atr ?? null);
+      const evaluated = evaluateExit(position, c, atr, risk);
+      position = { ...evaluated.position, checkedThrough: c.t };
+      if (evaluated.exit) return result(position, intent('sell', evaluated.exit.reason, c, evaluated.exit.price, atr, position.qty));
+    }
+  }
+
+  const newest = candles.at(-1);
+  if (walked === 0 || !snapshot || !newest || newest.t !== lastCandleAt) return result(position, null);
+  const advice = strategy.advise({ regime: regime.regime, indicators: snapshot, hasPosition: position !== null });
+  const close = toAmount(newest.c);
+  const atr = atrAmount(snapshot.atr);
+  if (advice.action === 'exit' && position) return result(position, intent('sell', advice.reason, newest, close, atr, position.qty));
+  if (advice.action === 'enter_long' && !position && atr !== null && !stale && input.tradable && !input.entriesPaused && modeEmitsEntries(input.mode)) {
+    return result(position, intent('buy', advice.reason, newest, close, atr, null));
+  }
+  return result(position, null);
+}

@@ -1,0 +1,21 @@
+/** Regime parameters: the domain owns their type and defaults; config/ builds them from config/bot. */
+import { z } from 'zod';
+
+export const RegimeParamsSchema = z
+  .object({
+    /** ADX at or above this is a trend (bull or bear by the side of EMA200). */
+    adxTrendMin: z.number().positive().default(25),
+    /** ADX below this is a sideways range. Between the two the previous trend holds (hysteresis band). */
+    adxSidewaysMax: z.number().positive().default(20),
+    /**
+     * ATR% at or above this is high volatility, whatever the trend. Unset ⇒ a per-timeframe default
+     * (ATR% scales with candle length), see domain/regime/highVolDefaults.ts.
+     */
+    highVolAtrPct: z.number().positive().optional(),
+    /** High volatility ends only when ATR% falls below highVolAtrPct × this. */
+    highVolExitRatio: z.number().gt(0).max(1).default(0.8),
+    /** Consecutive candles a new regime must hold before it replaces the current one. */
+    confirmCandles: z.number().int().min(1).max(50).default(2),
+  })
+  .refine((p) => p.adxSidewaysMax <= p.adxTrendMin, { message: 'adxSidewaysMax must be ≤ adxTrendMin', path: ['adxSidewaysMax'] });
+export type RegimeParams = z.infer<typeof RegimeParamsSchema>;

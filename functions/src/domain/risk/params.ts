@@ -1,0 +1,17 @@
+/** Risk parameters: the domain owns their type and defaults; config/ builds them from config/bot. */
+import { z } from 'zod';
+
+export const RiskParamsSchema = z.object({
+  /** Equity put at risk per trade: the loss if the initial stop is hit. */
+  riskPerTradePct: z.number().gt(0).max(10).default(1),
+  stopAtrMult: z.number().positive().default(2),
+  takeProfitAtrMult: z.number().positive().default(4),
+  /** Trailing stop distance in ATRs, armed once price has gained trailingActivationAtrMult ATRs. */
+  trailingAtrMult: z.number().positive().default(2),
+  trailingActivationAtrMult: z.number().nonnegative().default(1),
+  maxOpenPositions: z.number().int().min(1).max(100).default(3),
+  maxExposurePerSymbolPct: z.number().gt(0).max(100).default(25),
+  dailyLossLimitPct: z.number().gt(0).max(100).default(3),
+  killSwitchDrawdownPct: z.number().gt(0).max(100).default(15),
+});
+export type RiskParams = z.infer<typeof RiskParamsSchema>;
