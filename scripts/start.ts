@@ -13,7 +13,7 @@
  * under load orphaned the emulators. test/integration/start.test.ts covers it.
  */
 import { existsSync, createWriteStream, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseEnv } from '../functions/src/config/load.ts';
@@ -100,10 +100,12 @@ try {
     METADATA_SERVER_DETECTION: 'none',
   };
   const ffMain = join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
+  // functions-framework has no --host: this preload binds its servers to 127.0.0.1 (see the file).
+  const BIND_LOOPBACK = pathToFileURL(join(ROOT, 'scripts/local/bindLoopback.mjs')).href;
   for (const fn of FUNCTIONS) {
     const log = createWriteStream(join(LOG_DIR, `${fn.target}.log`));
     const port = functionPort(stack.ports, fn.target);
-    const proc = startProcess(fn.target, process.execPath, [ffMain, `--target=${fn.target}`, `--signature-type=${fn.signature}`, `--port=${port}`, '--source=lib/index.js'], {
+    const proc = startProcess(fn.target, process.execPath, ['--import', BIND_LOOPBACK, ffMain, `--target=${fn.target}`, `--signature-type=${fn.signature}`, `--port=${port}`, '--source=lib/index.js'], {
       env: childEnv, cwd: join(ROOT, 'functions'),
       onLine: (line) => {
         log.write(`${line}\n`);

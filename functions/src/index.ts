@@ -7,9 +7,16 @@ import { createRuntime } from './wiring.ts';
 import { makeTickHandler } from './handlers/tick.ts';
 import { makeExecuteOrderHandler } from './handlers/executeOrder.ts';
 import { makeAuditHandler } from './handlers/audit.ts';
+import { makeAdminHandler } from './handlers/admin.ts';
+import { createOpsRuntime } from './wiringOps.ts';
+import { installJsonFrameworkErrors } from './handlers/frameworkErrors.ts';
 
+installJsonFrameworkErrors();
 const runtime = createRuntime();
 
 ff.http('tick', makeTickHandler(runtime.tickDeps));
 ff.cloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
 ff.http('audit', makeAuditHandler(runtime.executeDeps));
+
+const ops = createOpsRuntime(runtime);
+ff.http('admin', makeAdminHandler(ops.adminDeps));

@@ -1,23 +1,39 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import type { z } from 'zod';
+import { ConfigError, MarketDataError } from '../domain/errors.ts';
+import { CorruptDocumentError } from '../adapters/firestore/codec.ts';
+import { redactText } from '../lib/redact.ts';
 
-
-/** Parse an HTTP JSON body with zod; answer 400 naming the bad field. Returns null when it answered. */
+/**
+ * The HTTP boundary of every function: POST with a JSON object only, parsed with zod. Anything else
+ * is answered here (405 / 415 / 400, JSON naming the field) and never reaches a service.
+ * Returns null when it answered.
+ */
 export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Response): z.infer<S> | null {
-  if (req.method !== 'POST' && req.method !== 'GET') {
-    res.status(405).json({ error: 'use POST (or GET for a default run)' });
+  if (req.method !== 'POST') {
+    res.status(405).set('allow', 'POST').json({ error: `method ${String(req.method).slice(0, 16)} not allowed: use POST with a JSON body` });
     return null;
   }
-  const parsed = schema.safeParse(req.method === 'GET' ? {} : (req.body ?? {}));
+  if (!req.is('application/json')) {
+    res.status(415).json({ error: 'content-type must be application/json' });
+    return null;
+  }
+  // functions-framework has parsed the JSON already (bad JSON never gets here, see frameworkErrors.ts); an empty body is {}.
+  const parsed = schema.safeParse(req.body ?? {});
   if (!parsed.success) {
-    res.status(400).json({ error: 'invalid request body', issues: parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message })) });
+    const issues = parsed.error.issues.slice(0, 10).map((i) => ({ field: i.path.map(String).join('.').slice(0, 100) || '(root)', message: i.message.slice(0, 200) }));
+    res.status(400).json({ error: 'invalid request body', field: issues[0]!.field, issues });
     return null;
   }
   return parsed.data;
 }
 
-/** Errors carry their kind (ConfigError, CorruptDocumentError, …) so an operator knows what to fix. */
-export function sendError(res: Response, err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
-  res.status(500).json({ error: message, kind: err instanceof Error ? err.name : 'Error' });
+/** Our own error types carry messages written for operators (field names, paths, no secrets); anything else is logged, not shown. */
+const SHOWN: readonly (abstract new (...args: never[]) => Error)[] = [ConfigError, CorruptDocumentError, MarketDataError];
+
+export function sendError(res: Response, err: unknown, log: (fields: Record<string, unknown>) => void = (f) => console.error(JSON.stringify({ severity: 'ERROR', ...f }))): void {
+  const shown = err instanceof Error && SHOWN.some((T) => err instanceof T);
+  if (!shown) log({ message: 'unexpected error in an HTTP function', error: redactText(err instanceof Error ? err.message : String(err)), errorName: err instanceof Error ? err.name : typeof err });
+  if (res.headersSent) return;
+  res.status(500).json(shown ? { error: redactText(err.message), kind: err.name } : { error: 'internal error', kind: 'Error' });
 }

@@ -1,16 +1,29 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { BUNDLED_SPAN } from '../adapters/replay/bundledSpan.ts';
 import { runTick, type TickDeps } from '../services/runTick.ts';
 import { parseBody, sendError } from './http.ts';
+
+/** No exchange data before 2017 is of use to the bot; Binance spot opened in July 2017. */
+export const EARLIEST_AS_OF = Date.parse('2017-01-01T00:00:00Z');
+
+const marketTime = z
+  .union([z.iso.datetime({ offset: true }).max(40).transform((s) => Date.parse(s)), z.number().int()], {
+    error: 'asOf must be an ISO 8601 time with an offset, or whole milliseconds since 1970',
+  })
+  .refine((t) => t >= EARLIEST_AS_OF, { message: 'asOf must not be before 2017-01-01T00:00:00Z' })
+  .refine((t) => t <= Date.now(), { message: 'asOf must not be in the future' });
 
 export const TickRequestSchema = z
   .object({
     /** replay only: run the tick as of this market time (ISO or ms) instead of the clock's */
-    asOf: z.union([z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.number().int().positive()]).optional(),
+    asOf: marketTime.optional(),
     tickId: z.string().regex(/^[\w.-]{1,64}$/).optional(),
   })
   .strict();
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 export function makeTickHandler(getDeps: () => Promise<TickDeps>): HttpFunction {
   return async (req, res) => {
@@ -18,9 +31,15 @@ export function makeTickHandler(getDeps: () => Promise<TickDeps>): HttpFunction 
     if (!body) return;
     try {
       const deps = await getDeps();
-      if (body.asOf !== undefined && deps.env.MARKET_SOURCE !== 'replay') {
-        res.status(400).json({ error: 'asOf is only allowed with MARKET_SOURCE=replay' });
-        return;
+      if (body.asOf !== undefined) {
+        if (deps.env.MARKET_SOURCE !== 'replay') {
+          res.status(400).json({ error: 'asOf is only allowed with MARKET_SOURCE=replay', field: 'asOf' });
+          return;
+        }
+        if (body.asOf < BUNDLED_SPAN.fromMs || body.asOf > BUNDLED_SPAN.untilMs) {
+          res.status(400).json({ error: `asOf must be within the bundled data, ${iso(BUNDLED_SPAN.fromMs)} to ${iso(BUNDLED_SPAN.untilMs)}`, field: 'asOf' });
+          return;
+        }
       }
       res.json(await runTick(deps, { tickId: body.tickId ?? randomUUID(), now: body.asOf }));
     } catch (err) {
