@@ -1,0 +1,1 @@
+export { summarizeTrades, type EquityPoint, type MarkedPosition, type PerfTrade, type PerformanceSummary } from './summarize.ts';
