@@ -28,6 +28,8 @@ export const FUNCTIONS: readonly FunctionDef[] = [
   { target: 'tick', signature: 'http', portOffset: 0, timeoutSeconds: 60, memory: '512Mi' },
   { target: 'executeOrder', signature: 'cloudevent', portOffset: 1, timeoutSeconds: 60, memory: '256Mi', triggerTopic: TOPICS.signals },
   { target: 'audit', signature: 'http', portOffset: 2, timeoutSeconds: 120, memory: '256Mi' },
+  // Operator actions (eagle CLI, dashboard): authenticated in the handler; backfill needs the time.
+  { target: 'admin', signature: 'http', portOffset: 3, timeoutSeconds: 540, memory: '512Mi' },
 ];
 
 export interface SubscriptionDef {

@@ -1,0 +1,136 @@
+/**
+ * The admin actions, thin over the existing services and ports. Both the admin HTTP function and
+ * the `eagle` CLI call runAdminAction; the caller records the audit_log entry.
+ */
+import { transitionMode, type ModeEvent } from '../domain/mode.ts';
+import { createSignal, decodeSignal } from '../domain/signal.ts';
+import { TIMEFRAMES, timeframeMs } from '../domain/candle.ts';
+import { toAmount } from '../domain/money.ts';
+import { ConfigError } from '../domain/errors.ts';
+import { parseBotConfig } from '../config/load.ts';
+import type { Env } from '../config/schema.ts';
+import type { MarketData, SignalBus } from '../ports/index.ts';
+import type { StateStore } from '../ports/state.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Caller, OpsStore, SchedulerControl } from './adminPorts.ts';
+import { ActionError, type AdminRequest } from './adminActions.ts';
+import { backfillCandles, checkGaps, NothingToDoError, type CandleArchive } from './adminCandles.ts';
+import { healthReport } from './adminHealth.ts';
+import { runAudit } from './auditLedger.ts';
+
+export interface AdminDeps {
+  env: Pick<Env, 'SYMBOLS' | 'TIMEFRAME'>;
+  store: StateStore;
+  ops: OpsStore;
+  candles: CandleArchive;
+  /** loaded on first use: only backfill needs the market source, only signals need Pub/Sub */
+  source: () => Promise<MarketData>;
+  bus: () => Promise<SignalBus>;
+  scheduler: SchedulerControl;
+  tick: (req: { asOf?: number }) => Promise<unknown>;
+  /** the target stack's market time (replay clock, or the wall clock live) */
+  marketNow: () => Promise<number>;
+  wallNow: () => number;
+  log: Logger;
+}
+
+const MANUAL_STRATEGY = 'manual@1';
+
+async function changeMode(deps: AdminDeps, event: ModeEvent, reason: string) {
+  const status = await deps.store.getStatus();
+  const from = status?.mode ?? 'NORMAL';
+  const t = transitionMode(from, event);
+  if (!t.ok) throw new ActionError(409, t.reason);
+  if (t.changed) await deps.store.setMode(t.mode, reason);
+  return { from, mode: t.mode, changed: t.changed };
+}
+
+async function forceExit(deps: AdminDeps, symbol: string, by: string) {
+  const config = parseBotConfig(await deps.store.getBotConfigDoc());
+  const now = await deps.marketNow();
+  const book = await deps.store.getBook(toAmount(config.paper.initialCash), now);
+  const position = book.positions[symbol];
+  if (!position) throw new ActionError(409, `no open position in ${symbol}`, 'symbol');
+  const timeframe = config.timeframe ?? deps.env.TIMEFRAME;
+  const newest = await deps.candles.newest(symbol, timeframe);
+  const candle = newest === null ? undefined : (await deps.candles.read(symbol, timeframe, newest, newest + timeframeMs(timeframe)))[0];
+  if (!candle) throw new ActionError(409, `no stored ${timeframe} candle for ${symbol} to price the exit`, 'symbol');
+  const signal = createSignal(
+    { strategyVersion: MANUAL_STRATEGY, symbol, timeframe, candleTime: candle.t, side: 'sell', reason: 'manual', refPrice: toAmount(candle.c), atr: 0n, qty: position.qty },
+    now,
+  );
+  await deps.store.saveSignals([signal]);
+  const messageId = await (await deps.bus()).publish(signal);
+  deps.log.log('WARNING', 'manual exit published', { symbol, signalId: signal.id, qty: position.qty, by });
+  return { signalId: signal.id, messageId, qty: position.qty, refPrice: signal.refPrice };
+}
+
+async function regenerateSignal(deps: AdminDeps, id: string) {
+  const doc = await deps.ops.getSignalDoc(id);
+  if (!doc) throw new ActionError(404, `signals/${id} does not exist`, 'signalId');
+  const str = (v: unknown) => (typeof v === 'bigint' ? String(v) : v);
+  let signal;
+  try {
+    signal = decodeSignal({ ...doc, refPrice: str(doc.refPrice), atr: str(doc.atr), qty: str(doc.qty) });
+  } catch (err) {
+    throw new ActionError(409, `signals/${id} cannot be re-published: ${(err as Error).message}`, 'signalId');
+  }
+  const messageId = await (await deps.bus()).publish(signal);
+  return { signalId: id, messageId };
+}
+
+function setConfig(deps: AdminDeps, doc: Record<string, unknown>) {
+  try {
+    return parseBotConfig(doc);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const field = /config\/bot\.([\w.]+)/.exec(err.message)?.[1];
+    throw new ActionError(400, err.message, field ? `set.${field}` : 'set');
+  }
+}
+
+export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller: Caller): Promise<unknown> {
+  const by = `${req.action} by ${caller.id}`;
+  switch (req.action) {
+    case 'tick':
+      return deps.tick({ asOf: req.asOf });
+    case 'backfill':
+      try {
+        return await backfillCandles({ source: await deps.source(), candles: deps.candles }, req, await deps.marketNow());
+      } catch (err) {
+        if (err instanceof NothingToDoError) throw new ActionError(400, err.message, 'since');
+        throw err;
+      }
+    case 'check-gaps': {
+      const config = parseBotConfig(await deps.store.getBotConfigDoc());
+      const tfs = req.timeframe === 'all' ? TIMEFRAMES : [req.timeframe];
+      const reports = await checkGaps(deps.candles, config.symbols ?? deps.env.SYMBOLS, tfs, req.days);
+      return { gaps: reports.reduce((n, r) => n + r.gaps.length, 0), symbols: reports };
+    }
+    case 'regenerate-signal':
+      return regenerateSignal(deps, req.signalId);
+    case 'pause':
+      return changeMode(deps, { type: 'admin_set', to: 'PAUSED' }, req.reason ?? by);
+    case 'resume': {
+      const r = await changeMode(deps, { type: 'admin_set', to: 'NORMAL' }, req.reason ?? by);
+      await deps.scheduler.setPaused(false, req.reason ?? by);
+      return r;
+    }
+    case 'kill':
+      return changeMode(deps, { type: 'kill_switch' }, req.reason ?? by);
+    case 'reset':
+      return changeMode(deps, { type: 'reset', authenticated: true }, req.reason ?? by);
+    case 'force-exit':
+      return forceExit(deps, req.symbol, caller.id);
+    case 'health':
+      return healthReport(deps.ops, async () => runAudit(deps.store, await deps.marketNow()), { marketNow: await deps.marketNow(), wallNow: deps.wallNow(), sinceMs: req.since });
+    case 'audit':
+      return runAudit(deps.store, await deps.marketNow());
+    case 'config': {
+      if (!req.set) return { config: parseBotConfig(await deps.store.getBotConfigDoc()) };
+      const config = setConfig(deps, req.set);
+      await deps.ops.setBotConfigDoc(req.set);
+      return { config, saved: true };
+    }
+  }
+}

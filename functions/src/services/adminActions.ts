@@ -1,0 +1,48 @@
+/** The admin function's request bodies: one zod schema per action, so a bad field is named (400). */
+import { z } from 'zod';
+import { TIMEFRAMES } from '../domain/candle.ts';
+
+const symbol = z.string().regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/, 'symbols look like BTC/USDT');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'a UTC date like 2023-03-20 or an ISO time ending in Z')
+  .refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), 'not a real date')
+  .transform((s) => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s));
+const reason = z.string().min(1).max(200).optional();
+const duration = z
+  .string()
+  .regex(/^\d{1,4}[hd]$/, 'a duration such as 72h or 3d')
+  .transform((s) => Number(s.slice(0, -1)) * (s.endsWith('d') ? 24 : 1) * 3_600_000);
+
+export const ADMIN_ACTIONS = ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'force-exit', 'health', 'audit', 'config'] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+/** Actions a dashboard reader (not an admin) may run: they change nothing. */
+export const READ_ONLY_ACTIONS: readonly AdminAction[] = ['health', 'audit', 'check-gaps'];
+
+export const AdminRequestSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('tick'), asOf: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)).optional() }).strict(),
+  z.object({ action: z.literal('backfill'), symbol, timeframe: z.enum(TIMEFRAMES), since: day, until: day.optional() }).strict(),
+  z.object({ action: z.literal('check-gaps'), timeframe: z.enum([...TIMEFRAMES, 'all']).default('all'), days: z.number().int().min(1).max(366).default(7) }).strict(),
+  z.object({ action: z.literal('regenerate-signal'), signalId: z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex chars') }).strict(),
+  z.object({ action: z.literal('pause'), reason }).strict(),
+  z.object({ action: z.literal('resume'), reason }).strict(),
+  z.object({ action: z.literal('kill'), reason }).strict(),
+  z.object({ action: z.literal('reset'), reason }).strict(),
+  z.object({ action: z.literal('force-exit'), symbol }).strict(),
+  z.object({ action: z.literal('health'), since: duration.default(72 * 3_600_000) }).strict(),
+  z.object({ action: z.literal('audit') }).strict(),
+  z.object({ action: z.literal('config'), set: z.record(z.string(), z.unknown()).optional() }).strict(),
+]);
+export type AdminRequest = z.output<typeof AdminRequestSchema>;
+
+/** A refusal the caller can act on: HTTP status, message, and the field at fault when there is one. */
+export class ActionError extends Error {
+  override readonly name = 'ActionError';
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}

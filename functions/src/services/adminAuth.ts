@@ -1,0 +1,30 @@
+import type { Caller, OpsStore, TokenVerifier } from './adminPorts.ts';
+
+export type AuthResult = { ok: true; caller: Caller; admin: boolean } | { ok: false; status: 401 | 403; error: string };
+
+/**
+ * Who is calling: a dashboard user (Firebase ID token, allow-listed in config/dashboardUsers) or a
+ * service account (Google-signed ID token, allow-listed in ADMIN_SERVICE_ACCOUNTS). `admin` is
+ * false for dashboard readers, who may only run read-only actions.
+ */
+export async function authorize(
+  authorization: string | undefined,
+  deps: { verifiers: readonly TokenVerifier[]; ops: Pick<OpsStore, 'dashboardUsers'>; serviceAccounts: readonly string[] },
+): Promise<AuthResult> {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) return { ok: false, status: 401, error: 'missing bearer token (Authorization: Bearer <ID token>)' };
+  for (const v of deps.verifiers) {
+    const id = await v.verify(token);
+    if (!id) continue;
+    if (v.kind === 'service_account') {
+      return deps.serviceAccounts.map((s) => s.toLowerCase()).includes(id.email)
+        ? { ok: true, caller: { kind: 'service_account', id: id.email }, admin: true }
+        : { ok: false, status: 403, error: `service account ${id.email} is not in ADMIN_SERVICE_ACCOUNTS` };
+    }
+    const users = await deps.ops.dashboardUsers();
+    const admin = users.admins.includes(id.email);
+    if (!admin && !users.emails.includes(id.email)) return { ok: false, status: 403, error: `${id.email} is not an allow-listed dashboard user` };
+    return { ok: true, caller: { kind: 'user', id: id.email }, admin };
+  }
+  return { ok: false, status: 401, error: 'invalid or expired token' };
+}

@@ -1,0 +1,50 @@
+/**
+ * What the operations services (admin, budget guard, health) need from the outside, beyond the
+ * trading ports. Firestore implements OpsStore (adapters/ops), the Auth verifiers sit in
+ * adapters/ops/verifiers.ts, Scheduler control in adapters/scheduler.
+ */
+export interface AuditEntry {
+  readonly at: number;
+  readonly who: string;
+  readonly via: Caller['kind'];
+  readonly action: string;
+  readonly params: Record<string, unknown>;
+  readonly ok: boolean;
+  readonly status: number;
+  readonly summary: string;
+}
+
+export interface Caller {
+  readonly kind: 'user' | 'service_account' | 'cli';
+  /** email (user, service account) or `cli:<os user>` */
+  readonly id: string;
+}
+
+export interface OpsRecord {
+  readonly id: string;
+  readonly [field: string]: unknown;
+}
+
+export interface OpsStore {
+  /** status/system as stored (read defensively: its shape grows) */
+  readStatusDoc(): Promise<Record<string, unknown> | null>;
+  listAlerts(sinceMs: number, limit: number): Promise<OpsRecord[]>;
+  listDeadLetters(sinceMs: number, limit: number): Promise<OpsRecord[]>;
+  getSignalDoc(id: string): Promise<Record<string, unknown> | null>;
+  setBotConfigDoc(doc: Record<string, unknown>): Promise<void>;
+  dashboardUsers(): Promise<{ emails: string[]; admins: string[] }>;
+  recordAudit(entry: AuditEntry): Promise<void>;
+  /** Create the notice once; false when (budget, interval, threshold) was already recorded. */
+  claimBudgetNotice(id: string, doc: Record<string, unknown>): Promise<boolean>;
+}
+
+/** Pauses and resumes the scheduler-driven trading jobs (Cloud Scheduler, or the local scheduler's flag). */
+export interface SchedulerControl {
+  setPaused(paused: boolean, reason: string): Promise<void>;
+}
+
+/** Verified identity of a bearer token, or null when the token is not of this kind / not valid. */
+export interface TokenVerifier {
+  readonly kind: 'user' | 'service_account';
+  verify(token: string): Promise<{ email: string } | null>;
+}

@@ -1,0 +1,55 @@
+/**
+ * Adapters for the operations functions (admin, budgetGuard), beside wiring.ts's trading runtime.
+ * Everything heavy (Pub/Sub, firebase-admin, google-auth-library, Cloud Scheduler) loads on first
+ * use, so a cold admin call that only reads health pays for none of it.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseOpsEnv, type OpsEnv } from './config/opsSchema.ts';
+import { marketClock, marketSource, VERSION, type Runtime } from './wiring.ts';
+import { FirestoreStateStore } from './adapters/firestore/FirestoreStateStore.ts';
+import { FirestoreCandleStore } from './adapters/firestore/FirestoreCandleStore.ts';
+import { FirestoreOpsStore } from './adapters/ops/FirestoreOpsStore.ts';
+import { firebaseVerifier, googleServiceAccountVerifier } from './adapters/ops/verifiers.ts';
+import { schedulerControl } from './adapters/scheduler/SchedulerControls.ts';
+import { createLogger } from './lib/log.ts';
+import { runTick } from './services/runTick.ts';
+import type { AdminHandlerDeps } from './handlers/admin.ts';
+import type { SignalBus } from './ports/index.ts';
+
+export interface OpsRuntime {
+  opsEnv: OpsEnv;
+  adminDeps(): Promise<AdminHandlerDeps>;
+}
+
+export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv()): OpsRuntime {
+  const { env, db } = runtime;
+  const log = createLogger(env.LOG_LEVEL, { service: 'eagle-eye', version: VERSION });
+  const clock = marketClock(env);
+  let bus: Promise<SignalBus> | undefined;
+  const loadBus = () =>
+    (bus ??= (async () => {
+      const [{ PubSub }, { PubSubSignalBus }] = await Promise.all([import('@google-cloud/pubsub'), import('./adapters/pubsub/PubSubSignalBus.ts')]);
+      return new PubSubSignalBus(new PubSub({ projectId: env.PROJECT_ID }), env.SIGNALS_TOPIC);
+    })());
+  let admin: Promise<AdminHandlerDeps> | undefined;
+  return {
+    opsEnv,
+    adminDeps: () =>
+      (admin ??= Promise.resolve({
+        env,
+        store: new FirestoreStateStore(db),
+        ops: new FirestoreOpsStore(db),
+        candles: new FirestoreCandleStore(db),
+        source: () => marketSource(env),
+        bus: loadBus,
+        scheduler: schedulerControl(db, { projectId: env.PROJECT_ID, region: opsEnv.SCHEDULER_REGION, emulator: Boolean(env.FIRESTORE_EMULATOR_HOST) }),
+        tick: async ({ asOf }) => runTick(await runtime.tickDeps(), { tickId: `admin-${randomUUID()}`, now: asOf }),
+        marketNow: async () => clock.now(),
+        wallNow: () => Date.now(),
+        log: log.child({ function: 'admin' }),
+        verifiers: [firebaseVerifier(env.PROJECT_ID), googleServiceAccountVerifier(opsEnv.ADMIN_TOKEN_AUDIENCE)],
+        serviceAccounts: opsEnv.ADMIN_SERVICE_ACCOUNTS,
+        allowedOrigins: opsEnv.ADMIN_ALLOWED_ORIGINS,
+      })),
+  };
+}
