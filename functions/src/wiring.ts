@@ -17,6 +17,7 @@ import { LogMetrics } from './adapters/monitoring/LogMetrics.ts';
 import { PaperBroker } from './adapters/paper/PaperBroker.ts';
 import { createLogger } from './lib/log.ts';
 import { CandleWindowCache } from './services/candleWindow.ts';
+import { cachedBotConfig } from './config/botConfig.ts';
 import type { TickDeps } from './services/runTick.ts';
 import type { ExecuteDeps } from './services/executeSignal.ts';
 import type { Broker, Clock, MarketData } from './ports/index.ts';
@@ -57,6 +58,8 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
   const metrics = new LogMetrics(log);
   const clock = marketClock(env);
   const cache = new CandleWindowCache();
+  const config = cachedBotConfig(() => store.getBotConfigDoc(), systemClock, env.CONFIG_CACHE_MS);
+  const candles = new FirestoreCandleStore(db);
   let pubsub: PubSub | undefined;
   let tick: Promise<TickDeps> | undefined;
   let exec: Promise<ExecuteDeps> | undefined;
@@ -67,11 +70,11 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
       (tick ??= (async () => {
         pubsub ??= new PubSub({ projectId: env.PROJECT_ID });
         return {
-          env, store, candles: new FirestoreCandleStore(db), source: await marketSource(env), bus: new PubSubSignalBus(pubsub, env.SIGNALS_TOPIC),
+          env, store, config, candles, source: await marketSource(env), bus: new PubSubSignalBus(pubsub, env.SIGNALS_TOPIC),
           clock, wallClock: systemClock, cache, metrics, log, version: VERSION, ...overrides,
         };
       })()),
     executeDeps: () =>
-      (exec ??= (async () => ({ store, ledger: new FirestoreOrderLedger(db), broker: await liveOrPaperBroker(env), clock, metrics, log, ...overrides }))()),
+      (exec ??= (async () => ({ store, ledger: new FirestoreOrderLedger(db), candles, config, symbols: env.SYMBOLS, broker: await liveOrPaperBroker(env), clock, metrics, log, ...overrides }))()),
   };
 }

@@ -5,11 +5,12 @@ import { PaperBroker } from '../../functions/src/adapters/paper/PaperBroker.ts';
 import { PubSubSignalBus } from '../../functions/src/adapters/pubsub/PubSubSignalBus.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { toDecimalString } from '../../functions/src/domain/money.ts';
+import { toSignalMessage } from '../../functions/src/domain/signal.ts';
 import type { Broker } from '../../functions/src/ports/index.ts';
 import type { ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
 import { TOPICS } from '../../infra/definitions.ts';
 import { eventually, pubsubClient, resetFirestore, serveCloudEvent, testRuntime } from './harness.ts';
-import { testSignal } from './fixtures.ts';
+import { storeCandleFor, testSignal } from './fixtures.ts';
 
 /**
  * Exactly-once effect over Pub/Sub's at-least-once delivery, through the production path:
@@ -22,7 +23,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
   const deliveries: { id: string; ok: boolean }[] = [];
   /** each test may swap the broker, e.g. to inject a crash */
   let brokerFor: ExecuteDeps['broker'] = (cfg) => new PaperBroker(cfg);
-  const runtime = testRuntime({}, { broker: (cfg) => brokerFor(cfg) });
+  const runtime = testRuntime({ CONFIG_CACHE_MS: '0', SYMBOLS: 'BTC/USDT,ETH/USDT' }, { broker: (cfg) => brokerFor(cfg) });
   const db = runtime.db;
 
   beforeAll(async () => {
@@ -58,8 +59,15 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     expect(report.clean).toBe(true);
   };
 
+  /** Publish like the tick: the candle the signal refers to is stored first. */
+  const publish = async (signal: ReturnType<typeof testSignal>) => {
+    await storeCandleFor(db, signal);
+    await bus.publish(signal);
+  };
+
   it('fills a signal delivered 5 times exactly once', async () => {
     const signal = testSignal();
+    await storeCandleFor(db, signal);
     for (let i = 0; i < 5; i++) await bus.publish(signal);
     await eventually(async () => (deliveries.filter((d) => d.ok).length >= 5 ? true : undefined), 30_000, '5 deliveries');
     const all = await trades();
@@ -76,8 +84,8 @@ describe('executeOrder over the real Pub/Sub push path', () => {
 
   it('applies two different signals racing on the same wallet without losing an update', async () => {
     const btc = testSignal({ symbol: 'BTC/USDT' });
-    const eth = testSignal({ symbol: 'ETH/USDT', price: '1780.55', atr: '2.4' });
-    await Promise.all([bus.publish(btc), bus.publish(eth)]);
+    const eth = testSignal({ symbol: 'ETH/USDT', atr: '2.4', qty: '0.5' });
+    await Promise.all([publish(btc), publish(eth)]);
     await eventually(async () => ((await trades()).length === 2 ? true : undefined), 30_000, 'both fills');
     const all = await trades();
     const wallet = (await db.doc('wallet/paper').get()).data()!;
@@ -103,7 +111,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
       };
     };
     const signal = testSignal({ candleTime: Date.parse('2023-03-20T13:00:00Z') });
-    await bus.publish(signal);
+    await publish(signal);
     await eventually(async () => ((await db.doc(`orders/${signal.id}`).get()).exists ? true : undefined), 45_000, 'redelivery to complete');
     expect(deliveries.some((d) => !d.ok)).toBe(true); // the crash really happened and was redelivered
     expect(calls).toBeGreaterThanOrEqual(2);
@@ -122,11 +130,53 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     expect(letter.source).toBe('executeOrder');
     // A valid message after it proves the subscription moved on; the poison was delivered once.
     const sentinel = testSignal({ candleTime: Date.parse('2023-03-20T14:00:00Z') });
-    await bus.publish(sentinel);
+    await publish(sentinel);
     await eventually(async () => ((await db.doc(`orders/${sentinel.id}`).get()).exists ? true : undefined), 20_000, 'sentinel');
     expect(deliveries.filter((d) => !d.ok)).toHaveLength(0);
     expect(deliveries).toHaveLength(2);
     expect(await trades()).toHaveLength(1);
     await expectAuditClean();
+  });
+
+  /** Publish raw bytes/attributes; wait for the dead letter; prove the subscription moved on with a sentinel. */
+  async function expectDeadLetteredOnce(message: { data?: Buffer; attributes?: Record<string, string> }, reason: RegExp) {
+    await pubsub.topic(TOPICS.signals).publishMessage(message);
+    const letter = await eventually(async () => {
+      const snap = await db.collection('deadletters').get();
+      return snap.empty ? undefined : snap.docs[0]!.data();
+    }, 20_000, 'dead letter');
+    expect(letter.reason).toMatch(reason);
+    const sentinel = testSignal({ candleTime: Date.parse('2023-03-20T15:00:00Z') });
+    await publish(sentinel);
+    await eventually(async () => ((await db.doc(`orders/${sentinel.id}`).get()).exists ? true : undefined), 20_000, 'sentinel');
+    expect(deliveries.filter((d) => !d.ok)).toHaveLength(0);
+    expect(deliveries).toHaveLength(2); // the poison was delivered once: no retry loop
+    expect((await db.collection('deadletters').get()).size).toBe(1);
+    expect((await trades()).map((t) => t.signalId)).toEqual([sentinel.id]);
+    await expectAuditClean();
+  }
+
+  it('dead-letters a signal whose price is not the stored candle\'s (a forged 0.01 buy), state unchanged', async () => {
+    const real = testSignal();
+    await storeCandleFor(db, real);
+    const forged = testSignal({ price: '0.01' });
+    await expectDeadLetteredOnce({ data: Buffer.from(JSON.stringify(toSignalMessage(forged))) }, /^price check: refPrice 1000000 ≠ the candle's close/);
+  });
+
+  it('dead-letters a 300,000-digit price once instead of looping on Firestore limits', async () => {
+    const body = { ...toSignalMessage(testSignal()), refPrice: `${'9'.repeat(300_000)}.00000000` };
+    await expectDeadLetteredOnce({ data: Buffer.from(JSON.stringify(body)) }, /^invalid signal: refPrice: at most 12 integer digits/);
+    const letter = (await db.collection('deadletters').get()).docs[0]!.data();
+    expect(letter.payload.length).toBeLessThanOrEqual(10_000);
+  });
+
+  it('dead-letters an attributes-only message (no data) once', async () => {
+    await expectDeadLetteredOnce({ attributes: { signalId: 'nothing' } }, /no data/);
+  });
+
+  it('dead-letters a signal for a symbol that is neither configured nor held', async () => {
+    const doge = testSignal({ symbol: 'SOL/USDT' });
+    await storeCandleFor(db, doge);
+    await expectDeadLetteredOnce({ data: Buffer.from(JSON.stringify(toSignalMessage(doge))) }, /^unconfigured symbol: SOL\/USDT/);
   });
 });

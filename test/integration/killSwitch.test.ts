@@ -60,7 +60,8 @@ describe('kill switch on a replayed real crash, through tick → Pub/Sub → exe
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.severity).toBe('critical');
     const wallet = (await db.doc('wallet/paper').get()).data()!;
-    const drawdown = 1 - Number(wallet.equity) / Number(wallet.peakEquity);
+    const account = status.account;
+    const drawdown = 1 - Number(account.equity) / Number(account.peakEquity);
     expect(drawdown).toBeGreaterThan(0.15);
     expect(toAmount(wallet.cash)).toBeGreaterThan(0n);
 

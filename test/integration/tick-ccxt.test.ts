@@ -34,6 +34,6 @@ describe('tick with the live ccxt adapter on recorded Binance responses', () => 
     expect(btc.stale).toBe(false);
     const stored = await new FirestoreCandleStore(runtime.db).read('BTC/USDT', '1m', NOW - 3_600_000, NOW);
     expect(stored.at(-1)!.t).toBe(Date.UTC(2023, 2, 24, 19, 59)); // newest closed candle; the forming one dropped
-    expect((await runtime.db.doc('markets/BTC-USDT').get()).get('stale')).toBe(false);
+    expect((await runtime.db.doc('status/system').get()).get('markets.BTC-USDT.stale')).toBe(false);
   });
 });

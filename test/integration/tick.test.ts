@@ -46,7 +46,7 @@ describe('tick on the emulators with the replay source', () => {
       expect(bySymbol[s]!.stale).toBe(false);
       expect(bySymbol[s]!.regime).not.toBe('unknown');
     }
-    const market = (await runtime.db.doc('markets/BTC-USDT').get()).data()!;
+    const market = (await runtime.db.doc('status/system').get()).get('markets.BTC-USDT');
     // the newest CLOSED candle at 14:00:30 opened at 13:59; the forming 14:00 candle is not used
     expect(market.lastCandleAt).toBe(Date.parse('2023-03-21T13:59:00Z'));
     expect(typeof market.adx).toBe('number');
@@ -97,8 +97,8 @@ describe('tick on the emulators with the replay source', () => {
       expect(s.error).toBeNull();
       expect(s.ingested).toBe(600);
     }
-    const market = (await runtime.db.doc('markets/DOGE-USDT').get()).data()!;
-    expect(market).toMatchObject({ stale: true, regime: 'unknown' });
+    const market = (await runtime.db.doc('status/system').get()).get('markets.DOGE-USDT');
+    expect(market).toMatchObject({ stale: true, regime: 'unknown', staleSince: T0 });
     const alerts = (await runtime.db.collection('alerts').get()).docs.map((d) => d.data());
     expect(alerts).toEqual([expect.objectContaining({ kind: 'stale_feed', symbol: 'DOGE/USDT' })]);
     const status = (await runtime.db.doc('status/system').get()).data()!;
@@ -106,21 +106,21 @@ describe('tick on the emulators with the replay source', () => {
     expect(status.healthScore).toBe(67);
   });
 
-  it('survives a corrupt market document: alerts, starts that symbol afresh, heals the document', async () => {
+  it('survives a corrupt engine state: alerts, starts that symbol afresh, heals the entry', async () => {
     const runtime = make({ SYMBOLS: 'BTC/USDT,ETH/USDT' });
-    await runtime.db.doc('markets/ETH-USDT').set({ symbol: 'ETH/USDT', regime: 'to_the_moon', price: 'lots' });
+    await runtime.db.doc('status/system').set({ mode: 'NORMAL', engine: { 'ETH-USDT': { timeframe: '1m', regime: 'to_the_moon', price: 'lots' } } });
     const report = await tickOver(runtime, T0);
     expect(report.symbols.map((s) => s.error)).toEqual([null, null]);
     expect(report.symbols[1]!.regime).not.toBe('unknown');
     const alerts = (await runtime.db.collection('alerts').where('kind', '==', 'error').get()).docs.map((d) => d.data());
-    expect(alerts).toEqual([expect.objectContaining({ symbol: 'ETH/USDT', message: expect.stringMatching(/corrupt document markets\/ETH-USDT: [\s\S]*regime: Invalid option/) })]);
-    const healed = (await runtime.db.doc('markets/ETH-USDT').get()).data()!;
-    expect(healed).toMatchObject({ symbol: 'ETH/USDT', stale: false, timeframe: '1m' });
-    expect(typeof healed.price).toBe('number');
+    expect(alerts).toEqual([expect.objectContaining({ symbol: 'ETH/USDT', message: expect.stringMatching(/corrupt document status\/system#engine.ETH-USDT: [\s\S]*regime/) })]);
+    const status = await runtime.db.doc('status/system').get();
+    expect(status.get('engine.ETH-USDT')).toMatchObject({ timeframe: '1m', regime: { regime: expect.any(String) } });
+    expect(status.get('markets.ETH-USDT')).toMatchObject({ symbol: 'ETH/USDT', stale: false, timeframe: '1m', price: expect.any(Number) });
   });
 
   it('starts regime memory afresh when config/bot switches the timeframe', async () => {
-    const runtime = make({ SYMBOLS: 'BTC/USDT' });
+    const runtime = make({ SYMBOLS: 'BTC/USDT', CONFIG_CACHE_MS: '0' });
     // A moment when the 1m regime (bear) and the 1h regime (bull) disagree.
     const t0 = Date.parse('2023-03-23T02:00:30Z');
     const minute = await tickOver(runtime, t0); // 1m history and regime state, last candle 01:59
@@ -134,10 +134,10 @@ describe('tick on the emulators with the replay source', () => {
     const closedUntil = Math.floor(at / HOUR) * HOUR;
     const hourly = loadBundledCandles('BTC/USDT', '1h').filter((c) => c.t < closedUntil).slice(-600);
     const expected = classifyRegimeSeries(computeIndicators(hourly), resolveRegimeParams(parseBotConfig({}).regime, '1h')).at(-1)!;
-    const market = (await runtime.db.doc('markets/BTC-USDT').get()).data()!;
-    expect(market.timeframe).toBe('1h');
-    expect(market.lastCandleAt).toBe(closedUntil - HOUR);
-    expect(market.regimeState).toEqual(expected);
+    const engine = (await runtime.db.doc('status/system').get()).get('engine.BTC-USDT');
+    expect(engine.timeframe).toBe('1h');
+    expect(engine.lastCandleAt).toBe(closedUntil - HOUR);
+    expect(engine.regime).toEqual(expected);
     expect(expected.regime).not.toBe(minute.symbols[0]!.regime); // the case can tell the two apart
   });
 

@@ -1,5 +1,6 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
 import { executeSignalMessage, type ExecuteDeps } from '../services/executeSignal.ts';
+import { decodePubSubEvent } from './pubsub.ts';
 
 /**
  * Pub/Sub-triggered. Returning acks the message; throwing makes Pub/Sub redeliver — which is what
@@ -8,6 +9,6 @@ import { executeSignalMessage, type ExecuteDeps } from '../services/executeSigna
  */
 export function makeExecuteOrderHandler(getDeps: () => Promise<ExecuteDeps>): CloudEventFunction {
   return async (event) => {
-    await executeSignalMessage(await getDeps(), event.data, event.id);
+    await executeSignalMessage(await getDeps(), decodePubSubEvent(event.data, event.id));
   };
 }

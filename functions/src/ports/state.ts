@@ -1,25 +1,45 @@
 /**
- * Ports for the bot's state (Firestore in production, in-memory in unit tests).
- * Documents are validated on the way in and out by the adapter; these are domain shapes.
+ * Ports for the bot's state (Firestore in production, in-memory fakes in unit tests; both pass the
+ * contract suites in ports/contracts). Adapters validate documents on the way in and out; these
+ * are domain shapes.
+ *
+ * Ownership, so the tick and executeOrder never fight over a document:
+ * - executeOrder owns the ledger (wallet/paper with its positions, positions/*, trades/*, orders/*);
+ * - the tick owns status/system's engine state, market views and account marks, and equity/*;
+ * - mode changes (kill switch, admin, budget guard) are field-level merges on status/system.
  */
-import type { Timeframe } from '../domain/candle.ts';
-import type { Amount } from '../domain/money.ts';
-import type { IndicatorSnapshot, Regime, RegimeState } from '../domain/regime.types.ts';
-import type { Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
-import type { Book } from '../domain/portfolio/book.ts';
 import type { Alert } from '../domain/alerts.ts';
+import type { Timeframe } from '../domain/candle.ts';
+import type { Guard, SymbolState } from '../domain/engine/index.ts';
+import type { Amount } from '../domain/money.ts';
+import type { Book } from '../domain/portfolio/book.ts';
+import type { Regime } from '../domain/regime.types.ts';
+import type { Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
 
-export interface MarketState {
+export type { Alert, Book };
+
+/** What the dashboard shows per symbol (status/system.markets). */
+export interface MarketView {
   readonly symbol: string;
   readonly timeframe: Timeframe;
-  /** open time of the newest stored closed candle, null before the first ingest */
+  /** open time of the newest closed candle walked */
   readonly lastCandleAt: number | null;
   readonly price: number | null;
   readonly regime: Regime;
-  readonly regimeState: RegimeState;
-  readonly indicators: Omit<IndicatorSnapshot, 't' | 'close'> | null;
+  readonly adx: number | null;
+  readonly pdi: number | null;
+  readonly mdi: number | null;
+  readonly atr: number | null;
+  readonly atrPct: number | null;
+  readonly ema50: number | null;
+  readonly ema200: number | null;
   readonly stale: boolean;
+  /** when the current outage began (market time), null while fresh */
+  readonly staleSince: number | null;
   readonly error: string | null;
+  /** the stop in force and the target of an open position */
+  readonly stop: Amount | null;
+  readonly takeProfit: Amount | null;
   readonly updatedAt: number;
 }
 
@@ -28,6 +48,15 @@ export interface FeedHealth {
   readonly stale: boolean;
   readonly error: string | null;
 }
+
+/** The engine's memory of one symbol, as the tick persists it. */
+export interface PersistedSymbol {
+  readonly state: SymbolState;
+  readonly guard: Guard | null;
+}
+
+/** The account's marks: the tick alone moves them (account step). */
+export type AccountMarks = Pick<Wallet, 'equity' | 'peakEquity' | 'day' | 'dayStartEquity'>;
 
 export interface SystemStatus {
   readonly mode: SystemMode;
@@ -42,9 +71,9 @@ export interface SystemStatus {
   readonly feeds: Readonly<Record<string, FeedHealth>>;
   readonly healthScore: number;
   readonly version: string;
+  readonly account: AccountMarks | null;
+  readonly markets: Readonly<Record<string, MarketView>>;
 }
-
-export type { Alert };
 
 export interface DeadLetter {
   readonly id: string;
@@ -67,35 +96,57 @@ export interface OrderRecord {
   readonly createdAt: number;
 }
 
-export type { Book };
+/** Everything a tick reads: status/system and the ledger (two documents). */
+export interface TickSnapshot {
+  readonly status: SystemStatus | null;
+  /** by symbol; a corrupt entry is reported in `corrupt` (symbol → reason), never thrown */
+  readonly symbols: ReadonlyMap<string, PersistedSymbol>;
+  readonly corrupt: ReadonlyMap<string, string>;
+  /** mode, pause, marks (opening marks before the first tick) and the booked positions (without guards) */
+  readonly book: Book;
+}
 
-/** What one executeOrder transaction decided: nothing to write (duplicate) or the new state. */
-export interface BookChange {
-  readonly order: OrderRecord;
-  readonly wallet?: Wallet;
-  /** the symbol's position after the fill; null deletes it */
-  readonly position?: Position | null;
-  readonly trade?: Trade;
+/** Everything a tick writes to status/system, in one write. */
+export interface TickSave {
+  readonly symbols: ReadonlyMap<string, PersistedSymbol>;
+  readonly markets: Readonly<Record<string, MarketView>>;
+  readonly feeds: Readonly<Record<string, FeedHealth>>;
+  readonly account: AccountMarks;
+  readonly entriesPausedUntil: number | null;
+  /** set only when the tick changes the mode (kill switch, first tick) */
+  readonly mode: { readonly mode: SystemMode; readonly reason: string } | null;
+  readonly lastTickAt: number;
+  readonly lastTickLatencyMs: number;
+  readonly lastTickId: string;
+  readonly marketTime: number;
+  readonly healthScore: number;
+  readonly version: string;
 }
 
 export interface StateStore {
   getStatus(): Promise<SystemStatus | null>;
-  saveStatus(status: SystemStatus): Promise<void>;
   getBotConfigDoc(): Promise<unknown>;
-  /** Valid market documents by symbol; a corrupt one is reported in `corrupt` (symbol → reason), never thrown. */
-  getMarkets(symbols: readonly string[]): Promise<{ markets: Map<string, MarketState>; corrupt: Map<string, string> }>;
-  saveMarket(state: MarketState): Promise<void>;
+  loadTick(initialCash: Amount, now: number): Promise<TickSnapshot>;
+  saveTick(save: TickSave): Promise<void>;
+  /** the subset of these signal ids that have an order record (filled or rejected) */
+  recordedOrders(signalIds: readonly string[]): Promise<Set<string>>;
+  /** mode, pause, marks and booked positions, as executeOrder sees them */
   getBook(initialCash: Amount, now: number): Promise<Book>;
-  /** mark-to-market writes from the tick; positions are matched by symbol and only price fields change */
-  saveMarks(wallet: Wallet, positions: readonly Position[], now: number): Promise<void>;
+  /** the booked positions as projected to positions/* (for the audit) */
+  listPositionDocs(): Promise<Position[]>;
   saveSignals(signals: readonly Signal[]): Promise<void>;
   raiseAlert(alert: Alert): Promise<void>;
   recordDeadLetter(letter: DeadLetter): Promise<void>;
   listTrades(): Promise<Trade[]>;
   setMode(mode: SystemMode, reason: string): Promise<void>;
-  /** daily loss limit: entries stay paused until `until` (next UTC midnight) */
-  pauseEntriesUntil(until: number, reason: string): Promise<void>;
   recordEquity(now: number, equity: Amount): Promise<void>;
+}
+
+/** What one executeOrder transaction decided: the order record, and the ledger after it (when filled). */
+export interface BookChange {
+  readonly order: OrderRecord;
+  readonly ledger?: Pick<Book, 'wallet' | 'positions'>;
+  readonly trade?: Trade;
 }
 
 /**

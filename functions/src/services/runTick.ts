@@ -1,23 +1,31 @@
-import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../domain/candle.ts';
-import { computeIndicators } from '../domain/indicators/index.ts';
-import { classifyRegime, resolveRegimeParams } from '../domain/regime/index.ts';
-import { decideOnCandle } from '../domain/engine/decideOnCandle.ts';
+/**
+ * The tick: load (status/system + wallet/paper, two reads) → the engine's steps → save (one write to
+ * status/system, one equity point, the candles it ingested). Every trading and account rule lives in
+ * domain/engine; this file only moves state in and out and talks to the ports.
+ */
+import { lastClosedOpenTime, timeframeMs } from '../domain/candle.ts';
+import {
+  accountStep, expiredPendingAlert, guardOf, initialSymbolState, isStale, resolvePending, settledInBook, symbolStep, withGuard,
+  type SignalIntent, type SymbolStepResult,
+} from '../domain/engine/index.ts';
+import { toAmount, type Amount } from '../domain/money.ts';
+import { resolveRegimeParams } from '../domain/regime/index.ts';
+import { activeStop } from '../domain/risk/index.ts';
 import { getStrategy } from '../domain/strategy/index.ts';
-import { INITIAL_REGIME_STATE, type IndicatorSnapshot } from '../domain/regime.types.ts';
-import { toAmount } from '../domain/money.ts';
-import type { Position, Signal } from '../domain/trading.types.ts';
-import type { BotConfig, Env } from '../config/schema.ts';
-import { parseBotConfig } from '../config/load.ts';
+import type { Alert } from '../domain/alerts.ts';
+import type { Position, Side, SystemMode } from '../domain/trading.types.ts';
+import type { Env } from '../config/schema.ts';
+import { executionParams, type BotConfigSource } from '../config/botConfig.ts';
 import type { CandleStore, Clock, MarketData, Metrics, SignalBus } from '../ports/index.ts';
-import type { FeedHealth, MarketState, StateStore, SystemStatus } from '../ports/state.ts';
+import type { FeedHealth, MarketView, PersistedSymbol, StateStore, SystemStatus } from '../ports/state.ts';
 import { errorFields, type Logger } from '../lib/log.ts';
 import { mapSettledLimit } from '../lib/mapLimit.ts';
-import { refreshWindow, type CandleWindowCache } from './candleWindow.ts';
-import { settleBook } from './settleBook.ts';
+import { refreshWindow, type CandleWindowCache, type WindowResult } from './candleWindow.ts';
 
 export interface TickDeps {
   env: Env;
   store: StateStore;
+  config: BotConfigSource;
   candles: CandleStore;
   source: MarketData;
   bus: SignalBus;
@@ -36,7 +44,7 @@ export interface SymbolReport {
   gaps: number;
   /** candle-store reads this tick: 1 on a cold instance, 0 when the warm window cache serves */
   candleReads: number;
-  regime: MarketState['regime'];
+  regime: MarketView['regime'];
   price: number | null;
   stale: boolean;
   error: string | null;
@@ -51,132 +59,179 @@ export interface TickReport {
   symbols: SymbolReport[];
   /** ids of the signals sent to executeOrder this tick (kill-switch liquidations included) */
   published: string[];
-}
-
-/** A symbol is stale when its newest closed candle closed more than two timeframes ago. */
-export function isStale(lastCandleAt: number | null, now: number, tf: Timeframe): boolean {
-  if (lastCandleAt === null) return true;
-  const step = timeframeMs(tf);
-  return now - (lastCandleAt + step) > 2 * step;
+  /** symbols waiting for an order published earlier: nothing new is decided for them */
+  pending: string[];
+  /** entries the account step did not emit, and why */
+  skipped: { symbol: string; reason: string }[];
 }
 
 export async function runTick(deps: TickDeps, opts: { tickId: string; now?: number }): Promise<TickReport> {
+  const log = deps.log.child({ tickId: opts.tickId });
+  try {
+    return await tick(deps, opts, log);
+  } catch (err) {
+    log.log('ERROR', 'tick failed', errorFields(err));
+    throw err;
+  }
+}
+
+async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log: Logger): Promise<TickReport> {
   const started = deps.wallClock.now();
   const now = opts.now ?? deps.clock.now();
-  const log = deps.log.child({ tickId: opts.tickId });
-  const config: BotConfig = parseBotConfig(await deps.store.getBotConfigDoc());
-  const symbols = config.symbols ?? deps.env.SYMBOLS;
+  const config = await deps.config.get();
   const timeframe = config.timeframe ?? deps.env.TIMEFRAME;
   const strategy = getStrategy(config.strategy.name, config.strategy.params);
   const regimeParams = resolveRegimeParams(config.regime, timeframe);
+  const params = executionParams(config);
   const closedUntil = lastClosedOpenTime(now, timeframe) + timeframeMs(timeframe);
 
-  const [status, { markets, corrupt }, book] = await Promise.all([
-    deps.store.getStatus(),
-    deps.store.getMarkets(symbols),
-    deps.store.getBook(toAmount(config.paper.initialCash), now),
-  ]);
-  // A corrupt market document costs that symbol its regime memory, not the tick: start it afresh
-  // (this tick's write replaces the document) and tell a human.
-  for (const [symbol, reason] of corrupt) {
-    log.log('ERROR', 'corrupt market document; starting the symbol afresh', { symbol, reason });
-    await deps.store.raiseAlert({ id: `corrupt_market_${symbol.replace('/', '-')}_${now}`, kind: 'error', severity: 'warning', symbol, message: reason, createdAt: now });
+  const loaded = await deps.store.loadTick(toAmount(config.paper.initialCash), now);
+  const configured = new Set(config.symbols ?? deps.env.SYMBOLS);
+  // Held symbols are watched whether configured or not: removing one from config/bot must not strand a position.
+  const symbols = [...new Set([...configured, ...Object.keys(loaded.book.positions)])].sort();
+  const alerts: Alert[] = [];
+  for (const [symbol, reason] of loaded.corrupt) {
+    log.log('ERROR', 'corrupt engine state; starting the symbol afresh', { symbol, reason });
+    alerts.push({ id: `corrupt_state_${symbol.replace('/', '-')}_${now}`, kind: 'error', severity: 'warning', symbol, message: reason, createdAt: now });
   }
-  // A fresh database: record the starting mode once, so every reader sees an explicit NORMAL.
-  if (status === null) await deps.store.setMode('NORMAL', 'initial mode');
-  const mode = status?.mode ?? 'NORMAL';
-  const entriesPaused = status?.entriesPausedUntil != null && status.entriesPausedUntil > now;
 
+  // Earlier orders: settled (the book shows it, or an order record exists), still open, or given up.
+  const persisted = new Map<string, PersistedSymbol>();
+  for (const symbol of symbols) {
+    const prev = loaded.symbols.get(symbol);
+    persisted.set(symbol, prev && prev.state.timeframe === timeframe ? prev : { state: initialSymbolState(timeframe), guard: null });
+  }
+  const unresolved = [...persisted].filter(([s, p]) => p.state.pending && !settledInBook(p.state.pending, loaded.book.positions[s] ?? null));
+  const recorded = await deps.store.recordedOrders(unresolved.map(([, p]) => p.state.pending!.signalId));
+  const pending = new Map<string, Side>();
+  for (const [symbol, p] of persisted) {
+    const order = p.state.pending;
+    if (!order) continue;
+    const resolution = resolvePending(order, loaded.book.positions[symbol] ?? null, recorded.has(order.signalId), now, timeframe);
+    if (resolution === 'open') {
+      pending.set(symbol, order.side);
+      continue;
+    }
+    if (resolution === 'expired') {
+      alerts.push(expiredPendingAlert(symbol, order, now));
+      log.log('ERROR', 'published order never settled; giving up on it', { symbol, signalId: order.signalId });
+    }
+    persisted.set(symbol, { ...p, state: { ...p.state, pending: null } });
+  }
+
+  const book = loaded.book;
+  const positions: Record<string, Position> = {};
+  for (const [symbol, p] of Object.entries(book.positions)) positions[symbol] = withGuard(p, persisted.get(symbol)?.guard ?? null);
+  const mode: SystemMode = book.mode;
+  const entriesPaused = book.entriesPausedUntil !== null && now < book.entriesPausedUntil;
+
+  const errors = new Map<string, string>();
   const results = await mapSettledLimit(symbols, deps.env.SYMBOL_CONCURRENCY, async (symbol) => {
-    const slog = log.child({ symbol });
-    // State recorded under another timeframe (config/bot changed) says nothing about this one.
-    const recorded = markets.get(symbol);
-    const prev = recorded?.timeframe === timeframe ? recorded : undefined;
-    const window = await refreshWindow({ symbol, timeframe, closedUntil, nowMs: now, size: deps.env.HISTORY_CANDLES, cache: deps.cache, store: deps.candles, source: deps.source });
-    const snapshots = computeIndicators(window.candles);
-    // Regime hysteresis walks every candle not yet classified, so a catch-up tick ends in the same state as N ticks.
-    let regimeState = prev?.regimeState ?? INITIAL_REGIME_STATE;
-    const lastDone = prev?.lastCandleAt ?? -Infinity;
-    for (const snap of snapshots) if (snap.t > lastDone) regimeState = classifyRegime(snap, regimeState, regimeParams);
-    const latest: IndicatorSnapshot | undefined = snapshots.at(-1);
-    const candle = window.candles.at(-1);
-    const lastCandleAt = candle?.t ?? prev?.lastCandleAt ?? null;
-    const stale = isStale(lastCandleAt, now, timeframe);
-    let signals: Signal[] = [];
-    let position: Position | null = book.positions[symbol] ?? null;
-    // Decide only on a candle this symbol has not acted on yet: a repeated tick emits nothing new.
-    if (candle && latest && candle.t > lastDone) {
-      const decision = decideOnCandle({
-        symbol, timeframe, candle, indicators: latest, regime: regimeState.regime, position, mode, entriesPaused, stale,
-        strategy, risk: config.risk, now,
-      });
-      signals = decision.signals;
-      position = decision.position;
+    let window: WindowResult | null = null;
+    try {
+      window = await refreshWindow({ symbol, timeframe, closedUntil, nowMs: now, size: deps.env.HISTORY_CANDLES, cache: deps.cache, store: deps.candles, source: deps.source });
+    } catch (err) {
+      // One symbol's feed failing never blocks the others: it steps with no new candle (and goes stale in time).
+      errors.set(symbol, err instanceof Error ? err.message : String(err));
+      log.log('ERROR', 'symbol feed failed', { symbol, ...errorFields(err) });
     }
-    const { t: _t, close: _c, ...indicators } = latest ?? { t: 0, close: 0 };
-    const market: MarketState = {
-      symbol, timeframe, lastCandleAt, price: candle?.c ?? prev?.price ?? null, regime: regimeState.regime, regimeState,
-      indicators: latest ? (indicators as MarketState['indicators']) : null, stale, error: null, updatedAt: now,
-    };
-    await deps.store.saveMarket(market);
-    slog.log(stale ? 'WARNING' : 'INFO', 'symbol ticked', { ingested: window.ingested, backfilled: window.backfilled, gaps: window.gaps.length, regime: market.regime, stale, signals: signals.map((s) => s.id) });
-    return { market, window, signals, position };
+    const step = symbolStep({
+      symbol, state: persisted.get(symbol)!.state, candles: window?.candles ?? [], position: positions[symbol] ?? null, now, tradable: configured.has(symbol),
+      mode, entriesPaused, strategy, risk: config.risk, regime: regimeParams,
+    });
+    return { window, step };
   });
 
-  const reports: SymbolReport[] = [];
-  const feeds: Record<string, FeedHealth> = {};
-  const signals: Signal[] = [];
-  const positions: Position[] = [];
-  const prices: Record<string, number> = {};
-  for (const [i, r] of results.entries()) {
+  const intents: SignalIntent[] = [];
+  const closes: Record<string, { price: Amount; candleTime: number }> = {};
+  const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult }>();
+  results.forEach((r, i) => {
     const symbol = symbols[i]!;
-    if (r.status === 'fulfilled') {
-      const { market, window } = r.value;
-      feeds[symbol] = { lastCandleAt: market.lastCandleAt, stale: market.stale, error: null };
-      signals.push(...r.value.signals);
-      if (r.value.position) positions.push(r.value.position);
-      if (market.price !== null) prices[symbol] = market.price;
-      reports.push({ symbol, ingested: window.ingested, backfilled: window.backfilled, gaps: window.gaps.length, candleReads: window.readsFromStore, regime: market.regime, price: market.price, stale: market.stale, error: null, signals: r.value.signals.map((s) => s.id) });
-    } else {
-      // One symbol's failure never blocks the others: keep its last good data, mark it, move on.
-      const prev = markets.get(symbol);
-      const error = r.reason instanceof Error ? r.reason.message : String(r.reason);
-      const lastCandleAt = prev?.lastCandleAt ?? null;
-      const stale = isStale(lastCandleAt, now, timeframe);
-      log.log('ERROR', 'symbol failed', { symbol, ...errorFields(r.reason) });
-      feeds[symbol] = { lastCandleAt, stale, error };
-      const held = book.positions[symbol];
-      if (held) positions.push(held);
-      if (prev?.price != null) prices[symbol] = prev.price;
-      await deps.store.saveMarket({
-        ...(prev ?? { symbol, timeframe, lastCandleAt: null, price: null, regime: 'unknown', regimeState: INITIAL_REGIME_STATE, indicators: null }),
-        stale, error, updatedAt: now,
-      });
-      reports.push({ symbol, ingested: 0, backfilled: 0, gaps: 0, candleReads: 0, regime: prev?.regime ?? 'unknown', price: prev?.price ?? null, stale, error, signals: [] });
-    }
-    const feed = feeds[symbol]!;
-    if (feed.stale) {
-      await deps.store.raiseAlert({
-        id: `stale_${symbol.replace('/', '-')}_${feed.lastCandleAt ?? 'never'}`, kind: 'stale_feed', severity: 'warning', symbol, createdAt: now,
-        message: `${symbol}: no closed candle since ${feed.lastCandleAt === null ? 'start' : new Date(feed.lastCandleAt).toISOString()}${feed.error ? ` (${feed.error})` : ''}; no new entries`,
-      });
-    }
-  }
-
-  const candleTimes: Record<string, number> = {};
-  for (const [symbol, feed] of Object.entries(feeds)) if (feed.lastCandleAt !== null) candleTimes[symbol] = feed.lastCandleAt;
-  const settled = await settleBook(deps, { book, mode, entriesPaused, positions, prices, candleTimes, signals, now, config, timeframe, log });
-  const latencyMs = deps.wallClock.now() - started;
-  const staleCount = Object.values(feeds).filter((f) => f.stale).length;
-  await deps.store.saveStatus({
-    mode: settled.mode, modeReason: null, entriesPausedUntil: null, lastTickAt: deps.wallClock.now(), lastTickLatencyMs: latencyMs, lastTickId: opts.tickId,
-    feeds, healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))), version: deps.version, marketTime: now,
+    if (r.status === 'rejected') throw r.reason; // a bug in the engine, not a feed problem
+    const { step } = r.value;
+    steps.set(symbol, r.value);
+    alerts.push(...step.alerts);
+    if (step.position) positions[symbol] = step.position;
+    if (step.intent) intents.push(step.intent);
+    const newest = r.value.window?.candles.at(-1);
+    if (step.walked > 0 && newest) closes[symbol] = { price: toAmount(newest.c), candleTime: newest.t };
   });
+
+  const account = accountStep({ book: { ...book, positions }, intents, closes, pending, timeframe, now, params });
+  alerts.push(...account.alerts);
+  if (account.modeChange) log.log('CRITICAL', account.modeChange.reason, { drawdownPct: account.limits.drawdownPct });
+  for (const s of account.skipped) log.log('INFO', 'entry not taken', { symbol: s.intent.symbol, reason: s.reason });
+
+  const saved = new Map<string, PersistedSymbol>();
+  const markets: Record<string, MarketView> = {};
+  const feeds: Record<string, FeedHealth> = {};
+  for (const symbol of symbols) {
+    const done = steps.get(symbol);
+    const prev = persisted.get(symbol)!;
+    const state = done ? done.step.state : prev.state;
+    const held = account.book.positions[symbol] ?? null;
+    const published = account.publish.find((s) => s.symbol === symbol);
+    const error = errors.get(symbol) ?? null;
+    const stale = done ? done.step.stale : isStale(state.lastCandleAt, now, timeframe);
+    saved.set(symbol, {
+      state: { ...state, pending: published ? { signalId: published.id, side: published.side, emittedAt: now } : state.pending },
+      guard: held ? guardOf(held) : null,
+    });
+    feeds[symbol] = { lastCandleAt: state.lastCandleAt, stale, error };
+    markets[symbol] = marketView(symbol, saved.get(symbol)!.state, held, stale, error, now);
+  }
+  const staleCount = Object.values(feeds).filter((f) => f.stale).length;
+
+  // Signals and state first, then publish: executeOrder must find the marks this tick decided with.
+  await deps.store.saveSignals(account.signals);
+  const save = {
+    symbols: saved, markets, feeds, account: account.book.wallet, entriesPausedUntil: account.book.entriesPausedUntil,
+    mode: account.modeChange ?? (loaded.status === null ? { mode: 'NORMAL' as const, reason: 'initial mode' } : null),
+    lastTickAt: deps.wallClock.now(), lastTickLatencyMs: deps.wallClock.now() - started, lastTickId: opts.tickId, marketTime: now,
+    healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))), version: deps.version,
+  };
+  await deps.store.saveTick(save);
+  const failed = new Set<string>();
+  await Promise.all(account.publish.map((s) => deps.bus.publish(s).catch((err: unknown) => {
+    failed.add(s.symbol);
+    log.log('ERROR', 'publish failed; the signal will be decided again next tick', { symbol: s.symbol, signalId: s.id, ...errorFields(err) });
+  })));
+  if (failed.size > 0) {
+    for (const symbol of failed) saved.set(symbol, { ...saved.get(symbol)!, state: { ...saved.get(symbol)!.state, pending: null } });
+    await deps.store.saveTick({ ...save, symbols: saved, mode: null });
+  }
+  await Promise.all(alerts.map((a) => deps.store.raiseAlert(a)));
+  await deps.store.recordEquity(now, account.book.wallet.equity);
+
+  const latencyMs = deps.wallClock.now() - started;
+  const publishedIds = account.publish.filter((s) => !failed.has(s.symbol)).map((s) => s.id);
   await deps.metrics.record([
     { name: 'tick_latency_ms', value: latencyMs },
-    { name: 'candles_ingested', value: reports.reduce((s, r) => s + r.ingested + r.backfilled, 0) },
-    { name: 'signals_published', value: settled.published.length },
+    { name: 'candles_ingested', value: [...steps.values()].reduce((s, r) => s + (r.window?.ingested ?? 0) + (r.window?.backfilled ?? 0), 0) },
+    { name: 'signals_published', value: publishedIds.length },
     { name: 'stale_feeds', value: staleCount },
   ]);
-  return { tickId: opts.tickId, marketTime: now, latencyMs, mode: settled.mode, symbols: reports, published: settled.published };
+  const reports: SymbolReport[] = symbols.map((symbol) => {
+    const done = steps.get(symbol);
+    const m = markets[symbol]!;
+    return {
+      symbol, ingested: done?.window?.ingested ?? 0, backfilled: done?.window?.backfilled ?? 0, gaps: done?.window?.gaps.length ?? 0,
+      candleReads: done?.window?.readsFromStore ?? 0, regime: m.regime, price: m.price, stale: m.stale, error: m.error,
+      signals: account.signals.filter((s) => s.symbol === symbol).map((s) => s.id),
+    };
+  });
+  for (const r of reports) log.log(r.stale ? 'WARNING' : 'INFO', 'symbol ticked', { symbol: r.symbol, ingested: r.ingested, backfilled: r.backfilled, gaps: r.gaps, regime: r.regime, stale: r.stale, signals: r.signals });
+  return {
+    tickId: opts.tickId, marketTime: now, latencyMs, mode: account.book.mode, symbols: reports, published: publishedIds, pending: [...pending.keys()],
+    skipped: account.skipped.map((s) => ({ symbol: s.intent.symbol, reason: s.reason })),
+  };
+}
+
+function marketView(symbol: string, state: PersistedSymbol['state'], held: Position | null, stale: boolean, error: string | null, now: number): MarketView {
+  const i = state.snapshot;
+  return {
+    symbol, timeframe: state.timeframe, lastCandleAt: state.lastCandleAt, price: state.price, regime: state.regime.regime,
+    adx: i?.adx ?? null, pdi: i?.pdi ?? null, mdi: i?.mdi ?? null, atr: i?.atr ?? null, atrPct: i?.atrPct ?? null, ema50: i?.ema50 ?? null, ema200: i?.ema200 ?? null,
+    stale, staleSince: state.staleSince, error, stop: held ? activeStop(held).price : null, takeProfit: held?.takeProfit ?? null, updatedAt: now,
+  };
 }

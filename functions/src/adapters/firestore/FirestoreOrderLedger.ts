@@ -1,13 +1,16 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { Amount } from '../../domain/money.ts';
 import type { BookChange, OrderLedger } from '../../ports/state.ts';
-import { orderToDoc, positionToDoc, symbolDocId, tradeToDoc, walletToDoc } from './codec.ts';
-import { PATHS, readBook } from './FirestoreStateStore.ts';
+import { PATHS } from '../../shared/names.ts';
+import { ledgerToDoc, orderToDoc, positionToDoc, symbolDocId, tradeToDoc } from './codec.ts';
+import { readBook } from './FirestoreStateStore.ts';
 
 /**
  * Exactly-once effect over at-least-once delivery: the idempotency record orders/{signalId} is
  * read and created in the same transaction that moves money. A duplicate delivery finds the record
  * and changes nothing; a crash before commit leaves nothing, so the redelivery does the work once.
+ * The transaction reads three documents (the order, status/system, wallet/paper) and writes only
+ * what executeOrder owns: the order, the ledger, the position projection and the trade.
  */
 export class FirestoreOrderLedger implements OrderLedger {
   constructor(private readonly db: Firestore) {}
@@ -20,14 +23,15 @@ export class FirestoreOrderLedger implements OrderLedger {
       const book = await readBook(this.db, initialCash, now, tx);
       const change: BookChange = await decide(book);
       tx.create(orderRef, orderToDoc(change.order));
-      if (change.wallet) tx.set(this.db.doc(PATHS.wallet), walletToDoc(change.wallet, now));
-      if (change.trade) tx.create(this.db.doc(`${PATHS.trades}/${change.trade.id}`), tradeToDoc(change.trade));
-      if (change.position !== undefined) {
+      if (change.ledger) {
+        tx.set(this.db.doc(PATHS.wallet), ledgerToDoc(change.ledger.wallet, change.ledger.positions, now));
         const symbol = change.order.symbol;
         const ref = this.db.doc(`${PATHS.positions}/${symbolDocId(symbol)}`);
-        if (change.position === null) tx.delete(ref);
-        else tx.set(ref, positionToDoc(change.position));
+        const position = change.ledger.positions[symbol];
+        if (position) tx.set(ref, positionToDoc(position));
+        else tx.delete(ref);
       }
+      if (change.trade) tx.create(this.db.doc(`${PATHS.trades}/${change.trade.id}`), tradeToDoc(change.trade));
       return { duplicate: false, change };
     });
   }

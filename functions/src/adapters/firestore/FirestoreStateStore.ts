@@ -2,51 +2,59 @@ import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/fir
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import { toDecimalString, type Amount } from '../../domain/money.ts';
 import type { Position, Signal, SystemMode, Trade, Wallet } from '../../domain/trading.types.ts';
-import type { Alert, Book, DeadLetter, MarketState, StateStore, SystemStatus } from '../../ports/state.ts';
+import type {
+  Alert, Book, DeadLetter, PersistedSymbol, StateStore, SystemStatus, TickSave, TickSnapshot,
+} from '../../ports/state.ts';
+import { PATHS } from '../../shared/names.ts';
 import {
-  CorruptDocumentError, MarketDoc, PositionDoc, StatusDoc, TradeDoc, WalletDoc, marketFromDoc, marketToDoc, parseDoc, positionToDoc,
-  signalToDoc, statusToDoc, symbolDocId, walletToDoc,
+  CorruptDocumentError, LedgerDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, marketViewToDoc, parseDoc, signalToDoc,
+  symbolFromDoc, symbolToDoc,
 } from './codec.ts';
 
-export const PATHS = {
-  status: 'status/system',
-  config: 'config/bot',
-  wallet: 'wallet/paper',
-  markets: 'markets',
-  positions: 'positions',
-  signals: 'signals',
-  orders: 'orders',
-  trades: 'trades',
-  alerts: 'alerts',
-  deadletters: 'deadletters',
-  equity: 'equity',
-} as const;
-
-export const DEFAULT_STATUS: SystemStatus = {
-  mode: 'NORMAL', modeReason: null, entriesPausedUntil: null, lastTickAt: null, lastTickLatencyMs: null, lastTickId: null, marketTime: null,
-  feeds: {}, healthScore: 100, version: 'unknown',
-};
+export { PATHS };
 
 export function statusFromSnap(snap: DocumentSnapshot): SystemStatus | null {
   return snap.exists ? parseDoc(StatusDoc, snap.ref.path, snap.data()) : null;
 }
 
-/** Read wallet, open positions and mode — inside a transaction when one is given. */
-export async function readBook(db: Firestore, initialCash: Amount, now: number, tx?: Transaction): Promise<Book> {
-  const statusRef = db.doc(PATHS.status);
-  const walletRef = db.doc(PATHS.wallet);
-  const positionsQuery = db.collection(PATHS.positions);
-  const [statusSnap, walletSnap, positionsSnap] = tx
-    ? await Promise.all([tx.get(statusRef), tx.get(walletRef), tx.get(positionsQuery)])
-    : await Promise.all([statusRef.get(), walletRef.get(), positionsQuery.get()]);
-  const status = statusFromSnap(statusSnap) ?? DEFAULT_STATUS;
-  const wallet: Wallet = walletSnap.exists ? parseDoc(WalletDoc, walletSnap.ref.path, walletSnap.data()) : openingWallet(initialCash, now);
-  const positions: Record<string, Position> = {};
-  for (const d of positionsSnap.docs) {
-    const p = parseDoc(PositionDoc, d.ref.path, d.data());
-    positions[p.symbol] = p;
+/** The per-symbol engine states in status/system; one corrupt entry costs that symbol its memory, not the tick. */
+function symbolsFromSnap(snap: DocumentSnapshot): { symbols: Map<string, PersistedSymbol>; corrupt: Map<string, string> } {
+  const symbols = new Map<string, PersistedSymbol>();
+  const corrupt = new Map<string, string>();
+  const engine: unknown = snap.exists ? snap.get('engine') : undefined;
+  if (engine && typeof engine === 'object') {
+    for (const [key, value] of Object.entries(engine)) {
+      const symbol = key.replace('-', '/');
+      try {
+        symbols.set(symbol, symbolFromDoc(parseDoc(SymbolDoc, `${snap.ref.path}#engine.${key}`, value)));
+      } catch (err) {
+        if (!(err instanceof CorruptDocumentError)) throw err;
+        corrupt.set(symbol, err.message);
+      }
+    }
   }
-  return { mode: status.mode, entriesPausedUntil: status.entriesPausedUntil, wallet, positions };
+  return { symbols, corrupt };
+}
+
+/** Compose the book from status/system (mode, pause, marks) and wallet/paper (the ledger). */
+function bookFrom(statusSnap: DocumentSnapshot, ledgerSnap: DocumentSnapshot, initialCash: Amount, now: number): { book: Book; status: SystemStatus | null } {
+  const status = statusFromSnap(statusSnap);
+  const opening = openingWallet(initialCash, now);
+  const ledger = ledgerSnap.exists ? parseDoc(LedgerDoc, ledgerSnap.ref.path, ledgerSnap.data()) : null;
+  const marks = status?.account ?? { equity: opening.equity, peakEquity: opening.peakEquity, day: opening.day, dayStartEquity: opening.dayStartEquity };
+  const wallet: Wallet = ledger
+    ? { initialCash: ledger.initialCash, cash: ledger.cash, realizedPnl: ledger.realizedPnl, feesPaid: ledger.feesPaid, ...marks }
+    : { ...opening, ...marks };
+  const positions: Record<string, Position> = {};
+  for (const p of Object.values(ledger?.positions ?? {})) positions[p.symbol] = p;
+  return { book: { mode: status?.mode ?? 'NORMAL', entriesPausedUntil: status?.entriesPausedUntil ?? null, wallet, positions }, status };
+}
+
+/** Read the book — inside a transaction when one is given (two documents either way). */
+export async function readBook(db: Firestore, initialCash: Amount, now: number, tx?: Transaction): Promise<Book> {
+  const refs = [db.doc(PATHS.status), db.doc(PATHS.wallet)] as const;
+  const [statusSnap, ledgerSnap] = tx ? await tx.getAll(...refs) : await db.getAll(...refs);
+  return bookFrom(statusSnap!, ledgerSnap!, initialCash, now).book;
 }
 
 export class FirestoreStateStore implements StateStore {
@@ -56,77 +64,52 @@ export class FirestoreStateStore implements StateStore {
     return statusFromSnap(await this.db.doc(PATHS.status).get());
   }
 
-  async saveStatus(status: SystemStatus): Promise<void> {
-    // mode fields are owned by setMode (admin, kill switch, budget guard): never overwrite them here.
-    const { mode: _m, modeReason: _r, entriesPausedUntil: _p, ...tickFields } = statusToDoc(status);
-    await this.db.doc(PATHS.status).set(tickFields, { merge: true });
-  }
-
-  async setMode(mode: SystemMode, reason: string): Promise<void> {
-    await this.db.doc(PATHS.status).set({ mode, modeReason: reason }, { merge: true });
-  }
-
-  async pauseEntriesUntil(until: number, reason: string): Promise<void> {
-    await this.db.doc(PATHS.status).set({ entriesPausedUntil: until, modeReason: reason }, { merge: true });
-  }
-
-  async recordEquity(now: number, equity: Amount): Promise<void> {
-    // One document per UTC day, one map entry per tick: the chart reads a day with one read.
-    await this.db.doc(`${PATHS.equity}/${utcDay(now)}`).set({ day: utcDay(now), points: { [String(now)]: toDecimalString(equity) } }, { merge: true });
-  }
-
   async getBotConfigDoc(): Promise<unknown> {
     const snap = await this.db.doc(PATHS.config).get();
     return snap.exists ? snap.data() : undefined;
   }
 
-  async getMarkets(symbols: readonly string[]) {
-    const markets = new Map<string, MarketState>();
-    const corrupt = new Map<string, string>();
-    if (symbols.length === 0) return { markets, corrupt };
-    const snaps = await this.db.getAll(...symbols.map((s) => this.db.doc(`${PATHS.markets}/${symbolDocId(s)}`)));
-    snaps.forEach((snap, i) => {
-      if (!snap.exists) return;
-      try {
-        markets.set(symbols[i]!, marketFromDoc(parseDoc(MarketDoc, snap.ref.path, snap.data())));
-      } catch (err) {
-        if (!(err instanceof CorruptDocumentError)) throw err;
-        corrupt.set(symbols[i]!, err.message);
-      }
-    });
-    return { markets, corrupt };
+  async loadTick(initialCash: Amount, now: number): Promise<TickSnapshot> {
+    const [statusSnap, ledgerSnap] = await this.db.getAll(this.db.doc(PATHS.status), this.db.doc(PATHS.wallet));
+    const { book, status } = bookFrom(statusSnap!, ledgerSnap!, initialCash, now);
+    return { status, book, ...symbolsFromSnap(statusSnap!) };
   }
 
-  async saveMarket(state: MarketState): Promise<void> {
-    await this.db.doc(`${PATHS.markets}/${symbolDocId(state.symbol)}`).set(marketToDoc(state));
+  async saveTick(save: TickSave): Promise<void> {
+    // One merge write: mode fields only when the tick changes the mode, so an admin's pause is never overwritten.
+    const doc: Record<string, unknown> = {
+      engine: Object.fromEntries([...save.symbols].map(([symbol, s]) => [symbol.replace('/', '-'), symbolToDoc(s)])),
+      markets: Object.fromEntries(Object.values(save.markets).map((m) => [m.symbol.replace('/', '-'), marketViewToDoc(m)])),
+      feeds: save.feeds, account: accountToDoc(save.account), entriesPausedUntil: save.entriesPausedUntil,
+      lastTickAt: save.lastTickAt, lastTickLatencyMs: save.lastTickLatencyMs, lastTickId: save.lastTickId, marketTime: save.marketTime,
+      healthScore: save.healthScore, version: save.version,
+    };
+    if (save.mode) Object.assign(doc, { mode: save.mode.mode, modeReason: save.mode.reason });
+    await this.db.doc(PATHS.status).set(doc, { merge: true });
+  }
+
+  async recordedOrders(signalIds: readonly string[]): Promise<Set<string>> {
+    if (signalIds.length === 0) return new Set();
+    const snaps = await this.db.getAll(...signalIds.map((id) => this.db.doc(`${PATHS.orders}/${id}`)));
+    return new Set(snaps.filter((s) => s.exists).map((s) => s.id));
   }
 
   getBook(initialCash: Amount, now: number): Promise<Book> {
     return readBook(this.db, initialCash, now);
   }
 
-  async saveMarks(wallet: Wallet, positions: readonly Position[], now: number): Promise<void> {
-    // A transaction, so a fill committed meanwhile by executeOrder is never overwritten by a stale mark.
-    await this.db.runTransaction(async (tx) => {
-      const walletSnap = await tx.get(this.db.doc(PATHS.wallet));
-      const posSnaps = positions.length ? await tx.getAll(...positions.map((p) => this.db.doc(`${PATHS.positions}/${symbolDocId(p.symbol)}`))) : [];
-      if (walletSnap.exists) {
-        const current = parseDoc(WalletDoc, walletSnap.ref.path, walletSnap.data());
-        // Only the mark fields move; cash and PnL belong to executeOrder. Skip if cash changed under us.
-        if (current.cash === wallet.cash) {
-          tx.set(walletSnap.ref, walletToDoc({ ...current, equity: wallet.equity, peakEquity: wallet.peakEquity, day: wallet.day, dayStartEquity: wallet.dayStartEquity }, now));
-        }
-      } else {
-        tx.set(walletSnap.ref, walletToDoc(wallet, now));
-      }
-      posSnaps.forEach((snap, i) => {
-        const p = positions[i]!;
-        if (!snap.exists) return;
-        const current = parseDoc(PositionDoc, snap.ref.path, snap.data());
-        if (current.openTradeId !== p.openTradeId) return;
-        tx.set(snap.ref, positionToDoc({ ...current, lastPrice: p.lastPrice, highWater: p.highWater, trailingStop: p.trailingStop }));
-      });
-    });
+  async listPositionDocs(): Promise<Position[]> {
+    const snap = await this.db.collection(PATHS.positions).get();
+    return snap.docs.map((d) => parseDoc(PositionDoc, d.ref.path, d.data()));
+  }
+
+  async setMode(mode: SystemMode, reason: string): Promise<void> {
+    await this.db.doc(PATHS.status).set({ mode, modeReason: reason }, { merge: true });
+  }
+
+  async recordEquity(now: number, equity: Amount): Promise<void> {
+    // One document per UTC day, one map entry per tick: the chart reads a day with one read.
+    await this.db.doc(`${PATHS.equity}/${utcDay(now)}`).set({ day: utcDay(now), points: { [String(now)]: toDecimalString(equity) } }, { merge: true });
   }
 
   async saveSignals(signals: readonly Signal[]): Promise<void> {
@@ -137,7 +120,7 @@ export class FirestoreStateStore implements StateStore {
   }
 
   async raiseAlert(alert: Alert): Promise<void> {
-    // Deterministic ids (e.g. stale:BTC-USDT:<day>) make a repeated alert an overwrite, not a flood.
+    // Deterministic ids make a repeated alert an overwrite, not a flood.
     await this.db.doc(`${PATHS.alerts}/${alert.id}`).set(alert);
   }
 

@@ -7,10 +7,12 @@ import { z } from 'zod';
 import { TIMEFRAMES } from '../../domain/candle.ts';
 import { toAmount, toDecimalString, type Amount } from '../../domain/money.ts';
 import { REGIMES } from '../../domain/regime.types.ts';
+import { symbolKey } from '../../domain/alerts.ts';
 import { ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, type Trade, type Wallet } from '../../domain/trading.types.ts';
 import { AmountString } from '../../config/schema.ts';
 import { formatIssues } from '../../config/load.ts';
-import type { MarketState, OrderRecord, SystemStatus } from '../../ports/state.ts';
+import type { AccountMarks, MarketView, OrderRecord, PersistedSymbol, SystemStatus } from '../../ports/state.ts';
+import type { SymbolState } from '../../domain/engine/index.ts';
 
 export class CorruptDocumentError extends Error {
   override readonly name = 'CorruptDocumentError';
@@ -29,37 +31,39 @@ export function parseDoc<S extends z.ZodType>(schema: S, path: string, data: unk
 }
 
 /** Firestore ids cannot contain '/': BTC/USDT → BTC-USDT. */
-export const symbolDocId = (symbol: string): string => symbol.replace('/', '-');
+export { symbolKey as symbolDocId } from '../../domain/alerts.ts';
 
 const amt = AmountString.transform((s) => toAmount(s));
 const ms = z.number().int().nonnegative();
 const num = z.number().finite();
 const str = (a: Amount): string => toDecimalString(a);
 
-export const WalletDoc = z.object({
+export const PositionDoc = z.object({
+  symbol: z.string(), qty: amt, entryPrice: amt, entryTime: ms, checkedThrough: ms, costBasis: amt, stopLoss: amt, takeProfit: amt,
+  trailingStop: amt.nullable(), highWater: amt, openTradeId: z.string().min(1), lastPrice: amt,
+});
+export const positionToDoc = (p: Position) => ({
+  symbol: p.symbol, qty: str(p.qty), entryPrice: str(p.entryPrice), entryTime: p.entryTime, checkedThrough: p.checkedThrough, costBasis: str(p.costBasis),
+  stopLoss: str(p.stopLoss), takeProfit: str(p.takeProfit), trailingStop: p.trailingStop === null ? null : str(p.trailingStop),
+  highWater: str(p.highWater), openTradeId: p.openTradeId, lastPrice: str(p.lastPrice),
+});
+
+/** wallet/paper: the ledger executeOrder owns — cash, PnL, fees, and the booked positions by symbol key. */
+export const LedgerDoc = z.object({
   initialCash: amt,
   cash: amt,
   realizedPnl: amt,
   feesPaid: amt,
-  equity: amt,
-  peakEquity: amt,
-  day: z.string().regex(/^\d{8}$/),
-  dayStartEquity: amt,
+  positions: z.record(z.string(), PositionDoc).default({}),
 });
-export const walletToDoc = (w: Wallet, now: number) => ({
+export const ledgerToDoc = (w: Wallet, positions: Readonly<Record<string, Position>>, now: number) => ({
   initialCash: str(w.initialCash), cash: str(w.cash), realizedPnl: str(w.realizedPnl), feesPaid: str(w.feesPaid),
-  equity: str(w.equity), peakEquity: str(w.peakEquity), day: w.day, dayStartEquity: str(w.dayStartEquity), updatedAt: now,
+  positions: Object.fromEntries(Object.values(positions).map((p) => [symbolKey(p.symbol), positionToDoc(p)])),
+  updatedAt: now,
 });
 
-export const PositionDoc = z.object({
-  symbol: z.string(), qty: amt, entryPrice: amt, entryTime: ms, costBasis: amt, stopLoss: amt, takeProfit: amt,
-  trailingStop: amt.nullable(), highWater: amt, openTradeId: z.string().min(1), lastPrice: amt,
-});
-export const positionToDoc = (p: Position) => ({
-  symbol: p.symbol, qty: str(p.qty), entryPrice: str(p.entryPrice), entryTime: p.entryTime, costBasis: str(p.costBasis),
-  stopLoss: str(p.stopLoss), takeProfit: str(p.takeProfit), trailingStop: p.trailingStop === null ? null : str(p.trailingStop),
-  highWater: str(p.highWater), openTradeId: p.openTradeId, lastPrice: str(p.lastPrice),
-});
+const AccountDoc = z.object({ equity: amt, peakEquity: amt, day: z.string().regex(/^\d{8}$/), dayStartEquity: amt });
+export const accountToDoc = (a: AccountMarks) => ({ equity: str(a.equity), peakEquity: str(a.peakEquity), day: a.day, dayStartEquity: str(a.dayStartEquity) });
 
 const reason = z.enum([...ENTRY_REASONS, ...EXIT_REASONS]);
 export const TradeDoc = z.object({
@@ -74,25 +78,39 @@ export const signalToDoc = (s: Signal) => ({ ...s, refPrice: str(s.refPrice), at
 
 const RegimeStateDoc = z.object({ regime: z.enum(REGIMES), pending: z.enum(REGIMES).nullable(), pendingCount: z.number().int().nonnegative() });
 const nullableNum = num.nullable();
-export const MarketDoc = z.object({
+
+export const MarketViewDoc = z.object({
   symbol: z.string(), timeframe: z.enum(TIMEFRAMES), lastCandleAt: ms.nullable(), price: nullableNum, regime: z.enum(REGIMES),
-  regimeState: RegimeStateDoc, adx: nullableNum, pdi: nullableNum, mdi: nullableNum, atr: nullableNum, atrPct: nullableNum,
-  ema50: nullableNum, ema200: nullableNum, stale: z.boolean(), error: z.string().nullable(), updatedAt: ms,
+  adx: nullableNum, pdi: nullableNum, mdi: nullableNum, atr: nullableNum, atrPct: nullableNum, ema50: nullableNum, ema200: nullableNum,
+  stale: z.boolean(), staleSince: ms.nullable().default(null), error: z.string().nullable(), stop: amt.nullable().default(null),
+  takeProfit: amt.nullable().default(null), updatedAt: ms,
 });
-export function marketFromDoc(d: z.infer<typeof MarketDoc>): MarketState {
-  const { adx, pdi, mdi, atr, atrPct, ema50, ema200 } = d;
-  const hasIndicators = [adx, pdi, mdi, atr, atrPct, ema50, ema200].some((v) => v !== null);
-  return {
-    symbol: d.symbol, timeframe: d.timeframe, lastCandleAt: d.lastCandleAt, price: d.price, regime: d.regime, regimeState: d.regimeState,
-    indicators: hasIndicators ? { adx, pdi, mdi, atr, atrPct, ema50, ema200 } : null, stale: d.stale, error: d.error, updatedAt: d.updatedAt,
-  };
+export const marketViewToDoc = (m: MarketView) => ({ ...m, stop: m.stop === null ? null : str(m.stop), takeProfit: m.takeProfit === null ? null : str(m.takeProfit) });
+
+const ema = z.object({ n: num, sum: num, value: nullableNum });
+const StreamDoc = z.object({
+  n: num, ema50: ema, ema200: ema,
+  atr: z.object({ n: num, prevClose: nullableNum, sum: num, value: nullableNum }),
+  dmi: z.object({ n: num, prevH: num, prevL: num, prevC: num, plusDM: num, minusDM: num, tr: num, sumDX: num, adx: nullableNum }),
+});
+const SnapshotDoc = z.object({ t: ms, close: num, adx: nullableNum, pdi: nullableNum, mdi: nullableNum, atr: nullableNum, atrPct: nullableNum, ema50: nullableNum, ema200: nullableNum });
+const GuardDoc = z.object({ tradeId: z.string().min(1), highWater: amt, trailingStop: amt.nullable(), checkedThrough: ms, lastPrice: amt });
+/** status/system.engine.{symbol}: the symbol step's state plus the open position's guard (Firestore has no nested arrays, hence {t, atr}). */
+export const SymbolDoc = z.object({
+  timeframe: z.enum(TIMEFRAMES), lastCandleAt: ms.nullable(), price: nullableNum, indicators: StreamDoc, regime: RegimeStateDoc,
+  snapshot: SnapshotDoc.nullable(), recentAtr: z.array(z.object({ t: ms, atr: nullableNum })), staleSince: ms.nullable(),
+  pending: z.object({ signalId: z.string().min(1), side: z.enum(['buy', 'sell']), emittedAt: ms }).nullable(),
+  guard: GuardDoc.nullable(),
+});
+export function symbolFromDoc(d: z.infer<typeof SymbolDoc>): PersistedSymbol {
+  const { guard, recentAtr, ...rest } = d;
+  const state: SymbolState = { ...rest, recentAtr: recentAtr.map((r) => [r.t, r.atr] as const) };
+  return { state, guard };
 }
-export function marketToDoc(m: MarketState) {
-  const i = m.indicators;
+export function symbolToDoc({ state, guard }: PersistedSymbol) {
   return {
-    symbol: m.symbol, timeframe: m.timeframe, lastCandleAt: m.lastCandleAt, price: m.price, regime: m.regime, regimeState: m.regimeState,
-    adx: i?.adx ?? null, pdi: i?.pdi ?? null, mdi: i?.mdi ?? null, atr: i?.atr ?? null, atrPct: i?.atrPct ?? null,
-    ema50: i?.ema50 ?? null, ema200: i?.ema200 ?? null, stale: m.stale, error: m.error, updatedAt: m.updatedAt,
+    ...state, recentAtr: state.recentAtr.map(([t, atr]) => ({ t, atr })),
+    guard: guard && { ...guard, highWater: str(guard.highWater), trailingStop: guard.trailingStop === null ? null : str(guard.trailingStop), lastPrice: str(guard.lastPrice) },
   };
 }
 
@@ -108,8 +126,9 @@ export const StatusDoc = z.object({
   feeds: z.record(z.string(), FeedDoc).default({}),
   healthScore: z.number().min(0).max(100).default(100),
   version: z.string().default('unknown'),
+  account: AccountDoc.nullable().default(null),
+  markets: z.record(z.string(), MarketViewDoc).default({}),
 });
-export const statusToDoc = (s: SystemStatus) => ({ ...s });
 
 export const OrderDoc = z.object({ signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), status: z.enum(['filled', 'rejected']), createdAt: ms }).loose();
 export function orderToDoc(o: OrderRecord) {

@@ -6,3 +6,4 @@ export {
   atrAmount, initialSymbolState, isStale, RECENT_ATR, symbolStep, type PendingOrder, type SignalIntent, type SymbolState, type SymbolStepInput,
   type SymbolStepResult,
 } from './symbolStep.ts';
+export { guardOf, withGuard, type Guard } from './guard.ts';

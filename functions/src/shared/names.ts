@@ -1,0 +1,24 @@
+/**
+ * Names shared by the functions and the dashboard: Firestore paths, modes and regimes. Both import
+ * this module (web through Vite), so a collection cannot be renamed on one side only.
+ */
+export { SYSTEM_MODES, type SystemMode } from '../domain/trading.types.ts';
+export { REGIMES, type Regime } from '../domain/regime.types.ts';
+
+export const PATHS = {
+  status: 'status/system',
+  config: 'config/bot',
+  dashboardUsers: 'config/dashboardUsers',
+  wallet: 'wallet/paper',
+  positions: 'positions',
+  signals: 'signals',
+  orders: 'orders',
+  trades: 'trades',
+  alerts: 'alerts',
+  deadletters: 'deadletters',
+  equity: 'equity',
+  candles: 'candles',
+} as const;
+
+/** Firestore ids cannot contain '/': BTC/USDT → BTC-USDT. */
+export { symbolKey } from '../domain/alerts.ts';
