@@ -1,0 +1,100 @@
+/**
+ * firestore.rules against the real Firestore emulator (@firebase/rules-unit-testing). A project of
+ * its own, so the rules loaded here never touch the other suites' data.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
+import { collection, deleteDoc, doc, getDoc, getDocs, limit, orderBy, query, setDoc, setLogLevel, updateDoc, type Firestore } from 'firebase/firestore';
+import { emulatorEnv } from './harness.ts';
+
+const RULES = readFileSync(fileURLToPath(new URL('../../firestore.rules', import.meta.url)), 'utf8');
+const READER = 'reader@example.com';
+
+/** Every document the bot writes, one of each kind. */
+const DOCS = [
+  'status/system', 'config/bot', 'config/dashboardUsers', 'wallet/paper', 'markets/BTC-USDT', 'positions/BTC-USDT',
+  'signals/s1', 'orders/s1', 'trades/t1', 'alerts/a1', 'deadletters/d1', 'equity/20230320',
+  'candles/BTC-USDT_1m/days/20230320', 'adminAudit/x1', 'locks/tick',
+];
+/** What the dashboard reads, as it reads it. */
+const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
+  ['status/system', (db) => getDoc(doc(db, 'status/system'))],
+  ['config/dashboardUsers', (db) => getDoc(doc(db, 'config/dashboardUsers'))],
+  ['wallet/paper', (db) => getDoc(doc(db, 'wallet/paper'))],
+  ['markets (limit 50)', (db) => getDocs(query(collection(db, 'markets'), limit(50)))],
+  ['positions (limit 50)', (db) => getDocs(query(collection(db, 'positions'), limit(50)))],
+  ['signals (latest 20)', (db) => getDocs(query(collection(db, 'signals'), orderBy('createdAt', 'desc'), limit(20)))],
+  ['trades (latest 200)', (db) => getDocs(query(collection(db, 'trades'), orderBy('time', 'desc'), limit(200)))],
+  ['alerts (latest 10)', (db) => getDocs(query(collection(db, 'alerts'), orderBy('createdAt', 'desc'), limit(10)))],
+  ["today's candle document", (db) => getDoc(doc(db, 'candles/BTC-USDT_1m/days/20230320'))],
+  ["today's equity document", (db) => getDoc(doc(db, 'equity/20230320'))],
+];
+
+describe('firestore.rules', () => {
+  const e = emulatorEnv();
+  let env: RulesTestEnvironment;
+  const [host, port] = e.firestoreHost.split(':');
+  const verified = (email: string) => env.authenticatedContext(email.split('@')[0]!, { email, email_verified: true }).firestore();
+
+  beforeAll(async () => {
+    // Every denied write is also logged by the SDK; the assertions say what matters.
+    setLogLevel('silent');
+    env = await initializeTestEnvironment({ projectId: 'demo-eagle-eye-rules', firestore: { host: host!, port: Number(port), rules: RULES } });
+    await env.clearFirestore();
+    await env.withSecurityRulesDisabled(async (ctx) => {
+      const db = ctx.firestore();
+      for (const path of DOCS) await setDoc(doc(db, path), { createdAt: 1, time: 1, seeded: true });
+      await setDoc(doc(db, 'config/dashboardUsers'), { emails: [READER], admins: [] });
+    });
+  });
+  afterAll(async () => {
+    await env?.clearFirestore();
+    await env?.cleanup();
+  });
+
+  describe('an allow-listed, verified user', () => {
+    for (const [name, read] of PAGE_READS) it(`may read ${name}`, async () => void (await assertSucceeds(read(verified(READER)))));
+    it('matches the allow-list case-insensitively', async () => void (await assertSucceeds(getDoc(doc(verified('Reader@Example.com'), 'status/system')))));
+    it('may not read beyond the page: config/bot, orders, deadletters, unbounded lists, candle listings', async () => {
+      const db = verified(READER);
+      await assertFails(getDoc(doc(db, 'config/bot')));
+      await assertFails(getDoc(doc(db, 'orders/s1')));
+      await assertFails(getDoc(doc(db, 'deadletters/d1')));
+      await assertFails(getDocs(collection(db, 'trades')));
+      await assertFails(getDocs(query(collection(db, 'trades'), limit(1000))));
+      await assertFails(getDocs(collection(db, 'candles/BTC-USDT_1m/days')));
+      await assertFails(getDocs(query(collection(db, 'equity'), limit(5))));
+    });
+  });
+
+  describe('everyone else', () => {
+    const cases: [string, () => Firestore][] = [
+      ['anonymous', () => env.unauthenticatedContext().firestore()],
+      ['signed in, not allow-listed', () => verified('stranger@example.com')],
+      ['allow-listed email, not verified', () => env.authenticatedContext('r2', { email: READER, email_verified: false }).firestore()],
+    ];
+    for (const [who, db] of cases) {
+      for (const [name, read] of PAGE_READS) it(`${who}: may not read ${name}`, async () => void (await assertFails(read(db()))));
+    }
+  });
+
+  describe('no client writes anything', () => {
+    const writers: [string, () => Firestore][] = [
+      ['anonymous', () => env.unauthenticatedContext().firestore()],
+      ['an allow-listed admin', () => verified(READER)],
+    ];
+    for (const [who, db] of writers) {
+      it(`${who}: create, update and delete are denied on every collection`, async () => {
+        const fs = db();
+        for (const path of DOCS) {
+          await assertFails(setDoc(doc(fs, path), { cash: '1000000.00000000' }));
+          await assertFails(updateDoc(doc(fs, path), { seeded: false }));
+          await assertFails(deleteDoc(doc(fs, path)));
+          await assertFails(setDoc(doc(fs, `${path}-new`), { x: 1 }));
+        }
+      });
+    }
+  });
+});
