@@ -38,12 +38,12 @@ function checkJava(java: string): void {
   if (m && Number(m[1]) < 17) throw new EmulatorSetupError(`Java ${m[1]} found; the emulators need Java 17+.\n${INSTALL_HINT}`);
 }
 
-function command(name: RunningEmulator['name'], sdkRoot: string, java: string, host: string, port: number): [string, string[]] {
+function command(name: RunningEmulator['name'], sdkRoot: string, java: string, host: string, port: number, rules?: string): [string, string[]] {
   if (name === 'firestore') {
     const jar = join(sdkRoot, 'platform/cloud-firestore-emulator/cloud-firestore-emulator.jar');
     if (!existsSync(jar)) throw new EmulatorSetupError(`Firestore emulator missing (${jar}).\n${INSTALL_HINT}`);
     // The SDK jar has no Main-Class; this is what `gcloud emulators firestore start` runs, minus gcloud.
-    return [java, ['-Duser.language=en', '-cp', jar, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', 'start', `--host=${host}`, `--port=${port}`, '--database-mode=firestore-native']];
+    return [java, ['-Duser.language=en', '-cp', jar, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', 'start', `--host=${host}`, `--port=${port}`, '--database-mode=firestore-native', ...(rules ? [`--rules=${rules}`] : [])]];
   }
   const bin = join(sdkRoot, 'platform/pubsub-emulator/bin/cloud-pubsub-emulator');
   if (!existsSync(bin)) throw new EmulatorSetupError(`Pub/Sub emulator missing (${bin}).\n${INSTALL_HINT}`);
@@ -67,6 +67,8 @@ export interface StartOptions {
   /** attach to FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST when set (e.g. under firebase emulators:exec) */
   reuseFromEnv?: boolean;
   readyTimeoutMs?: number;
+  /** Firestore only: enforce this security rules file for client SDKs, as production does */
+  rules?: string;
 }
 
 export async function startEmulator(name: RunningEmulator['name'], opts: StartOptions): Promise<RunningEmulator> {
@@ -82,7 +84,7 @@ export async function startEmulator(name: RunningEmulator['name'], opts: StartOp
   }
   const java = env[ENV.java] ?? 'java';
   checkJava(java);
-  const [cmd, args] = command(name, findSdkRoot(env), java, opts.host, opts.port);
+  const [cmd, args] = command(name, findSdkRoot(env), java, opts.host, opts.port, opts.rules);
   mkdirSync(opts.logDir, { recursive: true });
   const logFile = join(opts.logDir, `${name}.log`);
   const log = createWriteStream(logFile);

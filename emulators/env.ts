@@ -2,6 +2,7 @@
 export const ENV = {
   firestoreHost: 'FIRESTORE_EMULATOR_HOST',
   pubsubHost: 'PUBSUB_EMULATOR_HOST',
+  authHost: 'FIREBASE_AUTH_EMULATOR_HOST',
   sdkRoot: 'CLOUDSDK_ROOT_DIR',
   java: 'JAVA',
 } as const;
