@@ -65,3 +65,45 @@ export function startScheduler(opts: SchedulerOptions): { stop(): void } {
     },
   };
 }
+
+export interface LockStepOptions {
+  /** the tick function's URL */
+  url: string;
+  /** market times to tick at, ascending */
+  times: readonly number[];
+  /** true once every order of these signal ids has a record (filled or rejected) */
+  settled: (signalIds: readonly string[]) => Promise<boolean>;
+  /** per tick, for the orders to settle */
+  settleTimeoutMs?: number;
+  onTick?: (report: LockStepTick) => void;
+}
+
+export interface LockStepTick {
+  marketTime: number;
+  published: string[];
+  pending: string[];
+}
+
+/**
+ * Lock-step replay: tick as of each market time in turn, and before the next one wait until every
+ * order the previous tick published has settled. This is the live path with the one source of
+ * timing noise removed (a fill landing after the next tick), which is what the parity test needs.
+ */
+export async function runLockStep(opts: LockStepOptions): Promise<LockStepTick[]> {
+  const ticks: LockStepTick[] = [];
+  for (const asOf of opts.times) {
+    const res = await fetch(opts.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asOf }) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`lock-step tick at ${new Date(asOf).toISOString()} failed: HTTP ${res.status} ${text.slice(0, 500)}`);
+    const report = JSON.parse(text) as LockStepTick;
+    const tick = { marketTime: asOf, published: report.published, pending: report.pending };
+    const deadline = Date.now() + (opts.settleTimeoutMs ?? 30_000);
+    while (!(await opts.settled(tick.published))) {
+      if (Date.now() > deadline) throw new Error(`orders ${tick.published.join(', ')} of the tick at ${new Date(asOf).toISOString()} did not settle`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    ticks.push(tick);
+    opts.onTick?.(tick);
+  }
+  return ticks;
+}
