@@ -1,5 +1,7 @@
 import { findGaps, mergeCandles, timeframeMs, type Candle, type Gap, type Timeframe } from '../domain/candle.ts';
 import type { CandleStore, MarketData } from '../ports/index.ts';
+import { MarketDataError } from '../domain/errors.ts';
+import { isBudgetedSource, type Deadline } from '../lib/deadline.ts';
 
 /**
  * The recent candles of each symbol, kept by a warm instance so a steady-state tick reads nothing
@@ -36,11 +38,18 @@ export interface WindowResult {
   /** gaps that remain after repair (the source has no data for them) */
   gaps: Gap[];
   readsFromStore: number;
+  /** gap repairs not attempted or failed this tick (budget spent, exchange error): retried next tick */
+  repairsDeferred?: number;
 }
 
 /**
  * Bring a symbol's window up to `closedUntil` (exclusive open time of the forming candle):
  * fetch new closed candles, repair holes inside the window from the source, upsert what is new.
+ *
+ * All fetches of one refresh share ONE deadline (`deadline`, or one the source starts when it has a
+ * budget, see lib/deadline.ts): gap repairs spend what the new candles left, never a budget of their
+ * own. A repair that fails or finds no time left is deferred to the next tick; the new candles
+ * already fetched are kept. Only the fetch of new candles can fail the refresh.
  */
 export async function refreshWindow(args: {
   symbol: string;
@@ -51,8 +60,14 @@ export async function refreshWindow(args: {
   cache: CandleWindowCache;
   store: CandleStore;
   source: MarketData;
+  deadline?: Deadline;
 }): Promise<WindowResult> {
   const { symbol, timeframe, closedUntil, nowMs, size, cache, store, source } = args;
+  const deadline = args.deadline ?? (isBudgetedSource(source) ? source.startDeadline() : undefined);
+  const fetch = (sinceMs: number, untilMs: number) => {
+    const req = { symbol, timeframe, sinceMs, untilMs, nowMs, ...(deadline && { deadline }) };
+    return source.fetchClosedCandles(req);
+  };
   const step = timeframeMs(timeframe);
   const key = `${symbol}|${timeframe}`;
   const windowStart = closedUntil - size * step;
@@ -64,13 +79,25 @@ export async function refreshWindow(args: {
   }
   const newest = window.at(-1)?.t;
   const since = newest === undefined ? windowStart : newest + step;
-  const fresh = since < closedUntil ? await source.fetchClosedCandles({ symbol, timeframe, sinceMs: since, untilMs: closedUntil, nowMs }) : [];
+  const fresh = since < closedUntil ? await fetch(since, closedUntil) : [];
 
   // Holes inside the window (a missed tick, a failed fetch): ask the source once per hole.
   let recovered: Candle[] = [];
+  let repairsDeferred = 0;
   const holes = findGaps(window.length ? [{ t: windowStart - step } as Candle, ...window] : [], timeframe).filter((g) => !cache.isUnfillable(key, g));
   for (const gap of holes) {
-    const got = await source.fetchClosedCandles({ symbol, timeframe, sinceMs: gap.after + step, untilMs: gap.next, nowMs });
+    if (deadline && deadline.remainingMs() <= 0) {
+      repairsDeferred++;
+      continue;
+    }
+    let got: Candle[];
+    try {
+      got = await fetch(gap.after + step, gap.next);
+    } catch (err) {
+      if (!(err instanceof MarketDataError)) throw err;
+      repairsDeferred++;
+      continue;
+    }
     if (got.length === 0) cache.markUnfillable(key, gap);
     recovered = recovered.concat(got);
   }
@@ -79,5 +106,5 @@ export async function refreshWindow(args: {
   const candles = mergeCandles(window, toStore).slice(-size);
   cache.set(key, candles);
   const remaining = findGaps(candles, timeframe);
-  return { candles, ingested: fresh.length, backfilled: recovered.length, gaps: remaining, readsFromStore };
+  return { candles, ingested: fresh.length, backfilled: recovered.length, gaps: remaining, readsFromStore, ...(repairsDeferred && { repairsDeferred }) };
 }

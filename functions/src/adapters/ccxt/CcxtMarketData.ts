@@ -3,12 +3,19 @@
  *
  * One `fetchClosedCandles` call = one symbol's fetch within one tick. All pages and all retries of
  * that call share ONE time budget (`budgetMs`, FETCH_BUDGET_MS in the env), so a slow exchange can
- * cost a tick at most that long per symbol, never the whole Cloud Function deadline.
+ * cost a tick at most that long per symbol, never the whole Cloud Function deadline. A caller that
+ * makes several calls for one symbol (the candle window: new candles, then gap repairs) starts one
+ * deadline with `startDeadline()` and passes it to each call, so they all share that one budget.
+ *
+ * A circuit breaker per instance (= per exchange) stops calling an exchange that failed
+ * `breaker.failureThreshold` times in a row, for a cool-down, then lets one probe through.
  */
 import type { Exchange, OHLCV } from 'ccxt';
 import { timeframeMs, type Candle, type Timeframe } from '../../domain/candle.ts';
 import { MarketDataError } from '../../domain/errors.ts';
 import { withRetry, type RetryOptions } from '../../lib/retry.ts';
+import { CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions } from '../../lib/circuitBreaker.ts';
+import { deadlineIn, type BudgetedSource, type Deadline } from '../../lib/deadline.ts';
 import type { MarketData } from '../../ports/index.ts';
 import { translateCcxtError } from './errors.ts';
 import { LazyExchange } from './loadExchange.ts';
@@ -30,6 +37,8 @@ export interface CcxtMarketDataOptions {
   /** Candles per request, ≤ 1000. */
   readonly pageLimit?: number;
   readonly retry?: RetryTuning;
+  /** Failure threshold and cool-down of this exchange's circuit breaker (clock: `now`). */
+  readonly breaker?: Omit<CircuitBreakerOptions, 'now'>;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
   readonly random?: () => number;
@@ -44,8 +53,11 @@ export function toCandle(row: OHLCV): Candle | undefined {
   return { t, o, h, l, c, v };
 }
 
-export class CcxtMarketData implements MarketData {
+export type FetchRequest = Parameters<MarketData['fetchClosedCandles']>[0] & { readonly deadline?: Deadline };
+
+export class CcxtMarketData implements MarketData, BudgetedSource {
   readonly name: string;
+  readonly breaker: CircuitBreaker;
   private readonly lazy: LazyExchange;
   private readonly budgetMs: number;
   private readonly pageLimit: number;
@@ -63,23 +75,28 @@ export class CcxtMarketData implements MarketData {
     this.sleep = opts.sleep;
     this.now = opts.now ?? Date.now;
     this.random = opts.random;
+    this.breaker = new CircuitBreaker({ ...opts.breaker, now: this.now });
   }
 
-  async fetchClosedCandles(req: { symbol: string; timeframe: Timeframe; sinceMs: number; untilMs: number; nowMs: number }): Promise<Candle[]> {
+  startDeadline(): Deadline {
+    return deadlineIn(this.budgetMs, this.now);
+  }
+
+  async fetchClosedCandles(req: FetchRequest): Promise<Candle[]> {
     const { symbol, timeframe, sinceMs, nowMs } = req;
     const step = timeframeMs(timeframe);
     // A candle [t, t+step) is closed at nowMs iff t + step ≤ nowMs; asking for less also spares
     // the exchange a request for the forming candle.
     const untilMs = Math.min(req.untilMs, Math.floor(nowMs / step) * step);
-    const deadline = this.now() + this.budgetMs;
+    const deadline = req.deadline ?? this.startDeadline();
     const byTime = new Map<number, Candle>();
     // Round up to the first open time at or after sinceMs, so every page starts on the grid.
     let since = Math.ceil(sinceMs / step) * step;
 
     while (since < untilMs) {
-      const remaining = deadline - this.now();
+      const remaining = deadline.remainingMs();
       if (remaining <= 0) {
-        throw new MarketDataError('temporary', `${this.name} ${symbol} ${timeframe}: time budget of ${this.budgetMs} ms spent after ${byTime.size} candles`);
+        throw new MarketDataError('temporary', `${this.name} ${symbol} ${timeframe}: fetch budget spent after ${byTime.size} candles`);
       }
       const limit = Math.min(this.pageLimit, Math.ceil((untilMs - since) / step));
       const rows = await this.page(symbol, timeframe, since, limit, untilMs - 1, remaining);
@@ -99,16 +116,26 @@ export class CcxtMarketData implements MarketData {
     return [...byTime.values()].sort((a, b) => a.t - b.t);
   }
 
-  /** One request, retried on temporary and rate-limit errors within what is left of the budget. */
+  /**
+   * One request, retried on temporary and rate-limit errors within what is left of the budget.
+   * Every attempt goes through the breaker: a temporary failure counts against the exchange, any
+   * answer (even "bad symbol") shows it is up.
+   */
   private page(symbol: string, timeframe: Timeframe, since: number, limit: number, endInclusive: number, budgetMs: number): Promise<OHLCV[]> {
     return withRetry(
       async () => {
+        if (!this.breaker.tryAcquire()) throw new CircuitOpenError(this.name, this.breaker.retryAt);
         try {
           const ex = await this.lazy.withMarkets();
           // `until` becomes Binance's endTime (inclusive) in ccxt.
-          return await ex.fetchOHLCV(symbol, timeframe, since, limit, { until: endInclusive });
+          const rows = await ex.fetchOHLCV(symbol, timeframe, since, limit, { until: endInclusive });
+          this.breaker.success();
+          return rows;
         } catch (err) {
-          throw translateCcxtError(err);
+          const e = translateCcxtError(err);
+          if (e.retryable) this.breaker.failure();
+          else this.breaker.success();
+          throw e;
         }
       },
       { ...this.retry, budgetMs, now: this.now, ...(this.sleep && { sleep: this.sleep }), ...(this.random && { random: this.random }) },
