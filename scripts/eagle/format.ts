@@ -1,0 +1,60 @@
+/** Human-readable output of each action's result, and its exit code (0 ok, 1 needs attention). */
+import type { HealthReport } from '../../functions/src/services/adminHealth.ts';
+import type { AuditReport } from '../../functions/src/services/auditLedger.ts';
+import type { BackfillResult, GapReport } from '../../functions/src/services/adminCandles.ts';
+import { formatTickLine } from '../local/format.ts';
+
+const iso = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().slice(0, 16).replace('T', ' '));
+
+export function formatResult(action: string, result: unknown): { lines: string[]; code: number } {
+  const r = result as Record<string, unknown>;
+  switch (action) {
+    case 'pause':
+    case 'resume':
+    case 'kill':
+    case 'reset':
+      return { lines: [r.changed ? `mode ${String(r.mode)} (was ${String(r.from)})` : `mode unchanged: ${String(r.mode)}`], code: 0 };
+    case 'backfill': {
+      const b = result as BackfillResult;
+      return {
+        lines: [`backfill ${b.symbol} ${b.timeframe}: ${b.candles} candles from ${b.from} to ${b.to} in ${b.steps} steps; ${b.gaps} gaps the source could not fill${b.capped ? " (stopped at the stack's clock)" : ''}`],
+        code: 0,
+      };
+    }
+    case 'check-gaps': {
+      const reports = (r.symbols ?? []) as GapReport[];
+      const lines: string[] = [];
+      for (const g of reports) {
+        if (g.stored === 0) {
+          lines.push(`${g.symbol} ${g.timeframe}: no stored candles`);
+          continue;
+        }
+        const missing = g.gaps.reduce((s, x) => s + x.missing, 0);
+        lines.push(`${g.symbol} ${g.timeframe}: ${g.stored} candles ${iso(g.first)} → ${iso(g.last)}, ${g.gaps.length} gaps (${missing} missing)`);
+        for (const x of g.gaps) lines.push(`  after ${iso(x.after)} next ${iso(x.next)}: ${x.missing} missing`);
+      }
+      return { lines, code: Number(r.gaps) > 0 ? 1 : 0 };
+    }
+    case 'audit': {
+      const a = result as AuditReport;
+      if (a.clean) return { lines: [`audit: clean (${a.trades} trades, ${a.positions} open positions)`], code: 0 };
+      return { lines: [`audit: ${a.discrepancies.length} discrepancies (${a.trades} trades, ${a.positions} open positions)`, ...a.discrepancies.map((d) => `  ${d}`)], code: 1 };
+    }
+    case 'health': {
+      const h = result as HealthReport;
+      const lines = [`health since ${h.since}: ${h.ok ? 'OK' : 'ATTENTION'} (mode ${h.mode})`];
+      for (const c of h.checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(16)} ${c.detail}`);
+      for (const a of h.alerts.slice(0, 10)) lines.push(`  alert ${String(a.severity ?? '').padEnd(8)} ${String(a.kind ?? '')} ${String(a.message ?? '')}`);
+      for (const d of h.deadletters.slice(0, 10)) lines.push(`  dead letter ${d.id}: ${String(d.reason ?? '')}`);
+      return { lines, code: h.ok ? 0 : 1 };
+    }
+    case 'tick':
+      return { lines: [formatTickLine('tick', { status: 200, body: result, wallMs: 0 })], code: 0 };
+    case 'force-exit':
+      return { lines: [`manual exit published: signal ${String(r.signalId)}, qty ${String(r.qty)} at ~${String(r.refPrice)}`], code: 0 };
+    case 'regenerate-signal':
+      return { lines: [`re-published signal ${String(r.signalId)} (message ${String(r.messageId)})`], code: 0 };
+    default:
+      return { lines: JSON.stringify(result, null, 2).split('\n'), code: 0 };
+  }
+}

@@ -1,0 +1,119 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { runEagle } from '../../scripts/eagle/program.ts';
+import { createFirestore } from '../../functions/src/adapters/firestore/client.ts';
+import { emulatorEnv, resetFirestore } from './harness.ts';
+import type { Io } from '../../scripts/lib/cli.ts';
+
+function capture(): Io & { lines: string[]; errors: string[] } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l) };
+}
+
+/** `npm run eagle -- …` in-process, against the test stack's emulators (its port offset and demo project). */
+describe('eagle CLI against the emulators', () => {
+  const e = emulatorEnv();
+  const db = createFirestore(e.projectId);
+  const stack = ['--port-offset', String(e.portOffset), '--project', e.projectId];
+  const eagle = async (...args: string[]) => {
+    const io = capture();
+    const code = await runEagle([...args, ...stack], { io });
+    return { code, out: io.lines.join('\n'), err: io.errors.join('\n') };
+  };
+  const setMarketTime = (iso: string) => db.doc('status/system').set({ marketTime: Date.parse(iso) }, { merge: true });
+  afterAll(() => db.terminate());
+  beforeEach(resetFirestore);
+
+  it('--help lists every command; unknown flags and bad values exit 2 with the valid ones', async () => {
+    const help = await runEagle(['--help'], { io: capture() });
+    expect(help).toBe(0);
+    const io = capture();
+    await runEagle(['--help'], { io });
+    for (const c of ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'force-exit', 'health', 'audit', 'config', 'invoke', 'indicators', 'backtest', 'cost']) {
+      expect(io.lines.join('\n')).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    }
+    const bogus = await eagle('audit', '--bogus');
+    expect(bogus.code).toBe(2);
+    expect(bogus.err).toMatch(/unknown option '--bogus'[\s\S]*Usage: eagle audit/);
+    const days = await eagle('check-gaps', '--days', 'many');
+    expect(days.code).toBe(2);
+    expect(days.err).toMatch(/--days must be a whole number/);
+    const tf = await eagle('backfill', '--symbol', 'BTC/USDT', '--timeframe', '7m', '--since', '2023-03-20');
+    expect(tf.code).toBe(2);
+    expect(tf.err).toMatch(/--timeframe/);
+    const sym = await eagle('backfill', '--symbol', 'BTCUSDT', '--timeframe', '1m', '--since', '2023-03-20');
+    expect(sym.code).toBe(2);
+    expect(sym.err).toMatch(/symbol/);
+  });
+
+  it('backfill never writes past the stack clock; check-gaps finds the real 2023-03-24 outage', async () => {
+    await setMarketTime('2023-03-25T00:00:30Z');
+    const bf = await eagle('backfill', '--symbol', 'ETH/USDT', '--timeframe', '1m', '--since', '2023-03-23');
+    expect(bf.code).toBe(0);
+    expect(bf.out).toMatch(/^backfill ETH\/USDT 1m: \d+ candles from 2023-03-23T00:00:00.000Z to 2023-03-25T00:00:00.000Z .* 1 gaps .*stopped at the stack's clock/);
+    expect((await db.collection('candles/ETH-USDT_1m/days').get()).docs.map((d) => d.id)).toEqual(['20230323', '20230324']);
+    const before = (await db.doc('candles/ETH-USDT_1m/days/20230324').get()).data();
+    expect((await eagle('backfill', '--symbol', 'ETH/USDT', '--timeframe', '1m', '--since', '2023-03-24', '--until', '2023-03-25')).code).toBe(0);
+    expect((await db.doc('candles/ETH-USDT_1m/days/20230324').get()).data()).toEqual(before);
+    const future = await eagle('backfill', '--symbol', 'ETH/USDT', '--timeframe', '1m', '--since', '2023-03-26');
+    expect(future.code).toBe(2);
+    expect(future.err).toMatch(/nothing to do/);
+
+    const gaps = await eagle('check-gaps', '--timeframe', '1m', '--days', '3');
+    expect(gaps.code).toBe(1);
+    expect(gaps.out).toMatch(/ETH\/USDT 1m: .* 1 gaps \(80 missing\)/);
+    const json = await eagle('check-gaps', '--timeframe', '1m', '--days', '3', '--json');
+    expect(JSON.parse(json.out).gaps).toBe(1);
+  });
+
+  it('pause, resume, kill, reset change the mode through the state machine and are audit-logged as the CLI', async () => {
+    expect((await eagle('pause', '--reason', 'deploy')).out).toBe('mode PAUSED (was NORMAL)');
+    expect((await eagle('resume')).out).toBe('mode NORMAL (was PAUSED)');
+    expect((await eagle('kill')).out).toBe('mode KILLED (was NORMAL)');
+    const refused = await eagle('resume');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/KILLED is left only by an authenticated reset/);
+    expect((await eagle('reset')).out).toBe('mode NORMAL (was KILLED)');
+    const log = (await db.collection('audit_log').orderBy('at').get()).docs.map((d) => d.data());
+    expect(log.map((l) => `${l.action}:${l.status}`)).toEqual(['pause:200', 'resume:200', 'kill:200', 'resume:409', 'reset:200']);
+    expect(log[0]).toMatchObject({ via: 'cli', params: { reason: 'deploy' } });
+    expect(String(log[0]!.who)).toMatch(/^cli:/);
+  });
+
+  it('audit, health, config, force-exit and regenerate-signal', async () => {
+    expect(await eagle('audit')).toMatchObject({ code: 0, out: 'audit: clean (0 trades, 0 open positions)' });
+    const health = await eagle('health', '--since', '72h');
+    expect(health.code).toBe(1);
+    expect(health.out).toMatch(/FAIL ticking +no tick recorded/);
+    expect(health.out).toMatch(/ok {3}ledger/);
+    expect((await eagle('health', '--since', 'soon')).code).toBe(2);
+
+    const dir = mkdtempSync(join(tmpdir(), 'eagle-cli-'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ risk: { killSwitchDrawdownPct: 500 } }));
+    writeFileSync(join(dir, 'good.json'), JSON.stringify({ risk: { killSwitchDrawdownPct: 12 } }));
+    const bad = await eagle('config', '--set', join(dir, 'bad.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/risk\.killSwitchDrawdownPct/);
+    expect((await eagle('config', '--set', join(dir, 'good.json'))).code).toBe(0);
+    expect(JSON.parse((await eagle('config', '--json')).out).config.risk.killSwitchDrawdownPct).toBe(12);
+
+    const exit = await eagle('force-exit', 'BTC/USDT');
+    expect(exit.code).toBe(1);
+    expect(exit.err).toMatch(/no open position in BTC\/USDT/);
+    const missing = await eagle('regenerate-signal', 'a'.repeat(32));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/does not exist/);
+  });
+
+  it('tick and invoke say so when the target stack is not running (exit 3), instead of waiting', async () => {
+    const tick = await eagle('tick');
+    expect(tick.code).toBe(3);
+    expect(tick.err).toMatch(new RegExp(`npm start -- --port-offset ${e.portOffset}`));
+    const invoke = await eagle('invoke', 'audit');
+    expect(invoke.code).toBe(3);
+    expect((await eagle('invoke', 'nonsense')).code).toBe(2);
+  });
+});
