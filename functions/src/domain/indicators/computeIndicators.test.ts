@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Candle } from '../candle.ts';
 import type { IndicatorSnapshot } from '../regime.types.ts';
 import { HALT_START_1M, bundledCandles, indexAt, relErr, type BundledFile } from './bundledCandles.testkit.ts';
-import { INDICATOR_WARMUP, computeIndicators } from './computeIndicators.ts';
+import { INDICATOR_WARMUP, computeIndicators, indicatorStreamInit } from './computeIndicators.ts';
 import { taAtr, taDmi, taEma } from './talibReference.ts';
 
 const FIELDS = ['adx', 'pdi', 'mdi', 'atr', 'atrPct', 'ema50', 'ema200'] as const;
@@ -92,5 +92,19 @@ describe('computeIndicators', () => {
     expect(snaps.at(-1)!.adx).not.toBeNull();
     // The same rows as fresh objects give bit-identical results: nothing but the rows is an input.
     expect(computeIndicators(all.slice(start, start + INDICATOR_WARMUP).map((c) => ({ ...c })))).toEqual(snaps);
+  });
+});
+
+describe('the indicator stream', () => {
+  it('resumes exactly where it stopped, through a JSON round trip (as a tick stores it)', () => {
+    const candles = bundledCandles('BTC_USDT-1m').slice(0, 2000);
+    const once = computeIndicators(candles);
+    let stream = indicatorStreamInit();
+    const resumed: ReturnType<typeof computeIndicators> = [];
+    for (const [a, b] of [[0, 7], [7, 260], [260, 261], [261, 1500], [1500, 2000]] as const) {
+      resumed.push(...computeIndicators(candles.slice(a, b), stream));
+      stream = JSON.parse(JSON.stringify(stream)) as typeof stream;
+    }
+    expect(resumed).toEqual(once);
   });
 });
