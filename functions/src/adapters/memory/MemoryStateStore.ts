@@ -1,0 +1,120 @@
+/**
+ * In-memory StateStore and OrderLedger over one shared MemoryDb: what the unit tests drive the
+ * services with. They pass the same contract suites (ports/contracts) as the Firestore adapters.
+ * Values are cloned in and out, so a caller can never mutate stored state by accident.
+ */
+import { openingWallet, utcDay } from '../../domain/wallet.ts';
+import type { Amount } from '../../domain/money.ts';
+import type { Position, Signal, SystemMode, Trade, Wallet } from '../../domain/trading.types.ts';
+import type {
+  Alert, Book, BookChange, DeadLetter, OrderLedger, OrderRecord, PersistedSymbol, StateStore, SystemStatus, TickSave, TickSnapshot,
+} from '../../ports/state.ts';
+
+type Ledger = Pick<Wallet, 'initialCash' | 'cash' | 'realizedPnl' | 'feesPaid'> & { positions: Record<string, Position> };
+
+export class MemoryDb {
+  config: unknown = undefined;
+  status: SystemStatus | null = null;
+  engine = new Map<string, PersistedSymbol>();
+  ledger: Ledger | null = null;
+  positionDocs = new Map<string, Position>();
+  orders = new Map<string, OrderRecord>();
+  trades = new Map<string, Trade>();
+  signals = new Map<string, Signal>();
+  alerts = new Map<string, Alert>();
+  deadletters = new Map<string, DeadLetter>();
+  equity = new Map<string, Map<number, Amount>>();
+}
+
+const EMPTY_STATUS: SystemStatus = {
+  mode: 'NORMAL', modeReason: null, entriesPausedUntil: null, lastTickAt: null, lastTickLatencyMs: null, lastTickId: null, marketTime: null,
+  feeds: {}, healthScore: 100, version: 'unknown', account: null, markets: {},
+};
+
+function bookOf(db: MemoryDb, initialCash: Amount, now: number): Book {
+  const opening = openingWallet(initialCash, now);
+  const marks = db.status?.account ?? { equity: opening.equity, peakEquity: opening.peakEquity, day: opening.day, dayStartEquity: opening.dayStartEquity };
+  const { positions = {}, ...ledger } = db.ledger ?? {};
+  const wallet: Wallet = { ...opening, ...ledger, ...marks };
+  return structuredClone({ mode: db.status?.mode ?? 'NORMAL', entriesPausedUntil: db.status?.entriesPausedUntil ?? null, wallet, positions });
+}
+
+export class MemoryStateStore implements StateStore {
+  constructor(readonly db: MemoryDb = new MemoryDb()) {}
+
+  async getStatus() {
+    return structuredClone(this.db.status);
+  }
+  async getBotConfigDoc() {
+    return structuredClone(this.db.config);
+  }
+  async loadTick(initialCash: Amount, now: number): Promise<TickSnapshot> {
+    return { status: structuredClone(this.db.status), symbols: structuredClone(this.db.engine), corrupt: new Map(), book: bookOf(this.db, initialCash, now) };
+  }
+  async saveTick(save: TickSave): Promise<void> {
+    const s = structuredClone(save);
+    const prev = this.db.status ?? EMPTY_STATUS;
+    for (const [symbol, p] of s.symbols) this.db.engine.set(symbol, p);
+    this.db.status = {
+      ...prev, markets: { ...prev.markets, ...s.markets }, feeds: s.feeds, account: s.account, entriesPausedUntil: s.entriesPausedUntil,
+      lastTickAt: s.lastTickAt, lastTickLatencyMs: s.lastTickLatencyMs, lastTickId: s.lastTickId, marketTime: s.marketTime, healthScore: s.healthScore,
+      version: s.version, ...(s.mode ? { mode: s.mode.mode, modeReason: s.mode.reason } : {}),
+    };
+  }
+  async recordedOrders(ids: readonly string[]) {
+    return new Set(ids.filter((id) => this.db.orders.has(id)));
+  }
+  async getBook(initialCash: Amount, now: number) {
+    return bookOf(this.db, initialCash, now);
+  }
+  async listPositionDocs() {
+    return structuredClone([...this.db.positionDocs.values()]);
+  }
+  async saveSignals(signals: readonly Signal[]) {
+    for (const s of signals) this.db.signals.set(s.id, structuredClone(s));
+  }
+  async raiseAlert(alert: Alert) {
+    this.db.alerts.set(alert.id, structuredClone(alert));
+  }
+  async recordDeadLetter(letter: DeadLetter) {
+    this.db.deadletters.set(letter.id, structuredClone(letter));
+  }
+  async listTrades() {
+    return structuredClone([...this.db.trades.values()].sort((a, b) => a.time - b.time));
+  }
+  async setMode(mode: SystemMode, reason: string) {
+    this.db.status = { ...(this.db.status ?? EMPTY_STATUS), mode, modeReason: reason };
+  }
+  async recordEquity(now: number, equity: Amount) {
+    const day = this.db.equity.get(utcDay(now)) ?? new Map<number, Amount>();
+    day.set(now, equity);
+    this.db.equity.set(utcDay(now), day);
+  }
+}
+
+/** Transactions are serialized (one at a time), which is the isolation Firestore's give executeOrder. */
+export class MemoryOrderLedger implements OrderLedger {
+  private queue: Promise<unknown> = Promise.resolve();
+  constructor(readonly db: MemoryDb) {}
+
+  execute(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>) {
+    const run = async () => {
+      if (this.db.orders.has(signalId)) return { duplicate: true, change: null };
+      const change = await decide(bookOf(this.db, initialCash, now));
+      const c = structuredClone(change);
+      this.db.orders.set(signalId, c.order);
+      if (c.ledger) {
+        const { wallet, positions } = c.ledger;
+        this.db.ledger = { initialCash: wallet.initialCash, cash: wallet.cash, realizedPnl: wallet.realizedPnl, feesPaid: wallet.feesPaid, positions: { ...positions } };
+        const p = positions[c.order.symbol];
+        if (p) this.db.positionDocs.set(c.order.symbol, p);
+        else this.db.positionDocs.delete(c.order.symbol);
+      }
+      if (c.trade) this.db.trades.set(c.trade.id, c.trade);
+      return { duplicate: false, change };
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}

@@ -1,0 +1,10 @@
+import { describeCandleStoreContract } from '../../ports/contracts/candleStore.contract.ts';
+import { describeStateStoreContract } from '../../ports/contracts/stateStore.contract.ts';
+import { MemoryCandleStore } from './MemoryCandleStore.ts';
+import { MemoryDb, MemoryOrderLedger, MemoryStateStore } from './MemoryStateStore.ts';
+
+describeStateStoreContract('in-memory fake', async () => {
+  const db = new MemoryDb();
+  return { store: new MemoryStateStore(db), ledger: new MemoryOrderLedger(db) };
+});
+describeCandleStoreContract('in-memory fake', async () => new MemoryCandleStore());

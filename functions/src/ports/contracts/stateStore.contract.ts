@@ -1,0 +1,122 @@
+/**
+ * One contract for every StateStore + OrderLedger pair (hono-style: the suite is a function of a
+ * factory). The in-memory fakes run it in the unit project, the Firestore adapters on the emulator.
+ */
+import { describe, expect, it } from 'vitest';
+import { initialSymbolState } from '../../domain/engine/index.ts';
+import { toAmount as A } from '../../domain/money.ts';
+import { createSignal } from '../../domain/signal.ts';
+import type { Position, Trade } from '../../domain/trading.types.ts';
+import type { BookChange, OrderLedger, StateStore, TickSave } from '../state.ts';
+
+export interface StateStoreSubject {
+  store: StateStore;
+  ledger: OrderLedger;
+}
+
+const T = Date.parse('2023-03-20T12:00:00Z');
+const CASH = A('10000');
+
+const position = (symbol: string, tradeId: string): Position => ({
+  symbol, qty: A('0.1'), entryPrice: A('27000'), entryTime: T, checkedThrough: T - 60_000, costBasis: A('2702.7'), stopLoss: A('26900'),
+  takeProfit: A('27200'), trailingStop: null, highWater: A('27000'), openTradeId: tradeId, lastPrice: A('27000'),
+});
+
+const trade = (id: string, symbol: string, time: number): Trade => ({
+  id, signalId: id, symbol, side: 'buy', reason: 'regime_entry', qty: A('0.1'), price: A('27000'), fee: A('2.7'), cashDelta: A('-2702.7'),
+  qtyDelta: A('0.1'), realizedPnl: 0n, time,
+});
+
+function tickSave(over: Partial<TickSave> = {}): TickSave {
+  const state = { ...initialSymbolState('1m'), lastCandleAt: T - 60_000, price: 27000.5, staleSince: null, recentAtr: [[T - 60_000, 12.5] as const] };
+  return {
+    symbols: new Map([['BTC/USDT', { state, guard: { tradeId: 't1', highWater: A('27100'), trailingStop: A('26950'), checkedThrough: T - 60_000, lastPrice: A('27050') } }]]),
+    markets: {}, feeds: { 'BTC/USDT': { lastCandleAt: T - 60_000, stale: false, error: null } },
+    account: { equity: A('10010'), peakEquity: A('10020'), day: '20230320', dayStartEquity: A('10000') },
+    entriesPausedUntil: null, mode: null, lastTickAt: T, lastTickLatencyMs: 12, lastTickId: 'tick-1', marketTime: T, healthScore: 100, version: 'test',
+    ...over,
+  };
+}
+
+export function describeStateStoreContract(name: string, make: () => Promise<StateStoreSubject>): void {
+  describe(`StateStore + OrderLedger contract: ${name}`, () => {
+    it('an empty store loads an opening book in NORMAL with no state', async () => {
+      const { store } = await make();
+      const snap = await store.loadTick(CASH, T);
+      expect(snap.status).toBeNull();
+      expect(snap.symbols.size).toBe(0);
+      expect(snap.book).toMatchObject({ mode: 'NORMAL', entriesPausedUntil: null, positions: {} });
+      expect(snap.book.wallet).toMatchObject({ cash: CASH, equity: CASH, peakEquity: CASH, day: '20230320' });
+    });
+
+    it('saveTick round-trips engine state, guards and marks exactly; loadTick sees them', async () => {
+      const { store } = await make();
+      const save = tickSave();
+      await store.saveTick(save);
+      const snap = await store.loadTick(CASH, T);
+      expect(snap.symbols.get('BTC/USDT')).toEqual(save.symbols.get('BTC/USDT'));
+      expect(snap.book.wallet).toMatchObject(save.account);
+      expect(snap.status).toMatchObject({ lastTickId: 'tick-1', marketTime: T });
+    });
+
+    it('a tick never overwrites a mode it did not change; a mode it sets sticks', async () => {
+      const { store } = await make();
+      await store.setMode('PAUSED', 'operator');
+      await store.saveTick(tickSave());
+      expect((await store.getStatus())!.mode).toBe('PAUSED');
+      await store.saveTick(tickSave({ mode: { mode: 'KILLED', reason: 'kill switch' } }));
+      expect(await store.getStatus()).toMatchObject({ mode: 'KILLED', modeReason: 'kill switch' });
+    });
+
+    it('executes an order once: the record, ledger, projection and trade; a duplicate changes nothing', async () => {
+      const { store, ledger } = await make();
+      const book = await store.getBook(CASH, T);
+      const p = position('BTC/USDT', 'sig-1');
+      const change: BookChange = {
+        order: { signalId: 'sig-1', symbol: 'BTC/USDT', side: 'buy', createdAt: T, outcome: { status: 'filled', tradeId: 'sig-1', qty: p.qty, price: p.entryPrice, fee: A('2.7') } },
+        ledger: { wallet: { ...book.wallet, cash: CASH - A('2702.7'), feesPaid: A('2.7') }, positions: { 'BTC/USDT': p } },
+        trade: trade('sig-1', 'BTC/USDT', T),
+      };
+      let calls = 0;
+      const first = await ledger.execute('sig-1', CASH, T, async () => (calls++, change));
+      expect(first.duplicate).toBe(false);
+      const again = await ledger.execute('sig-1', CASH, T, async () => (calls++, change));
+      expect(again).toEqual({ duplicate: true, change: null });
+      expect(calls).toBe(1);
+      const after = await store.getBook(CASH, T);
+      expect(after.wallet.cash).toBe(CASH - A('2702.7'));
+      expect(after.positions).toEqual({ 'BTC/USDT': p });
+      expect(await store.listPositionDocs()).toEqual([p]);
+      expect(await store.listTrades()).toEqual([change.trade]);
+      expect(await store.recordedOrders(['sig-1', 'sig-2'])).toEqual(new Set(['sig-1']));
+    });
+
+    it('a failing decision leaves nothing behind', async () => {
+      const { store, ledger } = await make();
+      await expect(ledger.execute('sig-x', CASH, T, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+      expect(await store.recordedOrders(['sig-x'])).toEqual(new Set());
+      expect(await store.listTrades()).toEqual([]);
+    });
+
+    it('a closing order removes the position from the ledger and its projection', async () => {
+      const { store, ledger } = await make();
+      const book = await store.getBook(CASH, T);
+      const p = position('ETH/USDT', 'sig-open');
+      const base = { symbol: 'ETH/USDT', createdAt: T };
+      await ledger.execute('sig-open', CASH, T, async () => ({ order: { ...base, signalId: 'sig-open', side: 'buy', outcome: { status: 'rejected', reason: 'test' } }, ledger: { wallet: book.wallet, positions: { 'ETH/USDT': p } } }));
+      await ledger.execute('sig-close', CASH, T, async () => ({ order: { ...base, signalId: 'sig-close', side: 'sell', outcome: { status: 'rejected', reason: 'test' } }, ledger: { wallet: book.wallet, positions: {} } }));
+      expect((await store.getBook(CASH, T)).positions).toEqual({});
+      expect(await store.listPositionDocs()).toEqual([]);
+    });
+
+    it('stores signals, alerts and dead letters by id (a repeat is an overwrite)', async () => {
+      const { store } = await make();
+      const s = createSignal({ strategyVersion: 't@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T, side: 'buy', reason: 'regime_entry', refPrice: A('1'), atr: A('1'), qty: A('1') }, T);
+      await store.saveSignals([s, s]);
+      await store.raiseAlert({ id: 'a1', kind: 'error', severity: 'warning', message: 'x', createdAt: T });
+      await store.raiseAlert({ id: 'a1', kind: 'error', severity: 'warning', message: 'x', createdAt: T });
+      await store.recordDeadLetter({ id: 'd1', source: 'test', reason: 'r', payload: '{}', attributes: {}, receivedAt: T });
+      await store.recordEquity(T, A('10000'));
+    });
+  });
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { loadBundledCandles } from '../adapters/replay/ReplayMarketData.ts';
+import { toAmount as A } from '../domain/money.ts';
+import type { Position } from '../domain/trading.types.ts';
+import { executeSignalMessage } from './executeSignal.ts';
+import { runTick } from './runTick.ts';
+import { asMessage, memoryDeps } from './testing.ts';
+
+const M = 60_000;
+const T = Date.parse('2023-03-21T14:00:30Z');
+
+describe('runTick on the in-memory fakes', () => {
+  it('values and protects a position in a symbol removed from config/bot (no false kill switch)', async () => {
+    const { db, tick } = memoryDeps();
+    db.config = { symbols: ['BTC/USDT'], risk: { trailingActivationAtrMult: 1000 } };
+    // Bought 0.5 ETH earlier; the config no longer lists ETH.
+    const eth = loadBundledCandles('ETH/USDT', '1m').find((c) => c.t === T - 30_000 - 120 * M)!;
+    const p: Position = {
+      symbol: 'ETH/USDT', qty: A('0.5'), entryPrice: A(eth.c), entryTime: eth.t + M, checkedThrough: eth.t, costBasis: A(eth.c) / 2n,
+      stopLoss: A('1'), takeProfit: A('100000'), trailingStop: null, highWater: A(eth.c), openTradeId: 'eth-open', lastPrice: A(eth.c),
+    };
+    db.ledger = { initialCash: A('10000'), cash: A('10000') - p.costBasis, realizedPnl: 0n, feesPaid: 0n, positions: { 'ETH/USDT': p } };
+    const report = await runTick(tick, { tickId: 't1', now: T });
+    expect(report.symbols.map((s) => s.symbol)).toEqual(['BTC/USDT', 'ETH/USDT']);
+    expect(report.mode).toBe('NORMAL');
+    expect(report.symbols.find((s) => s.symbol === 'ETH/USDT')!.signals).toEqual([]);
+    const equity = db.status!.account!.equity;
+    expect(equity).toBeGreaterThan(A('9500')); // valued at its price, not at zero (−25 % would read 7 500 and kill)
+    expect([...db.alerts.values()].filter((a) => a.kind === 'kill_switch')).toEqual([]);
+
+    // ...and its stops are still watched: a stop above the market exits on the next candle.
+    db.ledger.positions['ETH/USDT'] = { ...p, stopLoss: A('100000') };
+    const next = await runTick(tick, { tickId: 't2', now: T + M });
+    const exits = (tick.bus as { published: { symbol: string; side: string; reason: string }[] }).published;
+    expect(exits.filter((s) => s.symbol === 'ETH/USDT').map((s) => [s.symbol, s.side, s.reason])).toEqual([['ETH/USDT', 'sell', 'stop_loss']]);
+    expect(next.symbols.find((s) => s.symbol === 'ETH/USDT')!.signals).toHaveLength(1);
+  });
+
+  it('never re-emits an order that has not settled; picks the position up once it has', async () => {
+    const { db, tick, execute } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
+    db.config = { strategy: { name: 'buy_and_hold', params: {} } };
+    const first = await runTick(tick, { tickId: 't1', now: T });
+    expect(first.published).toHaveLength(1);
+    // executeOrder has not run yet: the next tick must not buy again
+    const second = await runTick(tick, { tickId: 't2', now: T + M });
+    expect(second.published).toEqual([]);
+    expect(second.pending).toEqual(['BTC/USDT']);
+    const signal = (tick.bus as { published: Parameters<typeof asMessage>[0][] }).published[0]!;
+    expect(await executeSignalMessage(execute, asMessage(signal))).toMatchObject({ status: 'filled' });
+    const third = await runTick(tick, { tickId: 't3', now: T + 2 * M });
+    expect(third.pending).toEqual([]);
+    expect(third.published).toEqual([]);
+    // the tick now owns the position's levels: checked through the newest candle, never behind the fill
+    expect(db.engine.get('BTC/USDT')!.guard).toMatchObject({ tradeId: signal.id, checkedThrough: T + M - 30_000 });
+    expect(db.trades.size).toBe(1);
+  });
+
+  it('gives up on an order that never settles, with an alert, and decides again', async () => {
+    const { db, tick } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
+    db.config = { strategy: { name: 'buy_and_hold', params: {} } };
+    await runTick(tick, { tickId: 't1', now: T });
+    const late = await runTick(tick, { tickId: 't2', now: T + 11 * M });
+    expect(late.pending).toEqual([]);
+    expect(late.published).toHaveLength(1); // a new decision on a new candle, with a new id
+    expect([...db.alerts.values()].map((a) => a.id)).toEqual([expect.stringMatching(/^pending_expired_BTC-USDT_/)]);
+  });
+});

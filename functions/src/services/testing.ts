@@ -1,0 +1,43 @@
+/**
+ * TEST-ONLY: the services wired to the in-memory fakes and the bundled replay, so engine-driving
+ * tests run without an emulator. The same wiring shape as wiring.ts, minus every SDK.
+ */
+import { MemoryCandleStore } from '../adapters/memory/MemoryCandleStore.ts';
+import { MemoryDb, MemoryOrderLedger, MemoryStateStore } from '../adapters/memory/MemoryStateStore.ts';
+import { MemorySignalBus } from '../adapters/memory/MemorySignalBus.ts';
+import { PaperBroker } from '../adapters/paper/PaperBroker.ts';
+import { ReplayMarketData } from '../adapters/replay/ReplayMarketData.ts';
+import { cachedBotConfig } from '../config/botConfig.ts';
+import { parseEnv } from '../config/load.ts';
+import { encodeSignal } from '../domain/signal.ts';
+import type { Signal } from '../domain/trading.types.ts';
+import { createLogger } from '../lib/log.ts';
+import type { PubSubMessage } from '../handlers/pubsub.ts';
+import { CandleWindowCache } from './candleWindow.ts';
+import type { ExecuteDeps } from './executeSignal.ts';
+import type { TickDeps } from './runTick.ts';
+
+export function memoryDeps(env: Record<string, string> = {}) {
+  const db = new MemoryDb();
+  const store = new MemoryStateStore(db);
+  const candles = new MemoryCandleStore();
+  const bus = new MemorySignalBus();
+  const clock = { now: () => 0 };
+  const config = cachedBotConfig(() => store.getBotConfigDoc(), clock, 0);
+  const log = createLogger('error', { service: 'test' });
+  const metrics = { record: async () => undefined };
+  const parsed = parseEnv({ LOG_LEVEL: 'error', ...env });
+  const tick: TickDeps = {
+    env: parsed, store, config, candles, source: new ReplayMarketData(), bus, clock, wallClock: clock, cache: new CandleWindowCache(), metrics, log, version: 'test',
+  };
+  const execute: ExecuteDeps = {
+    store, ledger: new MemoryOrderLedger(db), candles, config, symbols: parsed.SYMBOLS, broker: (cfg) => new PaperBroker(cfg), clock, metrics, log,
+  };
+  return { db, store, bus, tick, execute };
+}
+
+/** A signal as Pub/Sub would deliver it to executeOrder. */
+export function asMessage(signal: Signal): PubSubMessage {
+  const body = encodeSignal(signal);
+  return { id: signal.id, body, attributes: { signalId: signal.id }, envelopeError: null, raw: body };
+}
