@@ -23,6 +23,7 @@ import { functionPort, functionUrl } from '../infra/ports.ts';
 import { startEmulatorStack, type EmulatorStack } from '../emulators/stack.ts';
 import { EmulatorSetupError } from '../emulators/emulator.ts';
 import { startScheduler } from './local/scheduler.ts';
+import { schedulerPausedFlag } from './local/schedulerPause.ts';
 import { startProcess, waitForPort, type ManagedProcess } from './local/processes.ts';
 import { formatTickLine, formatFunctionLog } from './local/format.ts';
 
@@ -147,6 +148,8 @@ try {
     speed: env.MARKET_SOURCE === 'replay' ? env.REPLAY_SPEED : 1,
     fireAtStart: true,
     onResult: (job, result) => console.log(formatTickLine(job.target, result)),
+    tradingPaused: schedulerPausedFlag(stack.firestoreHost, env.PROJECT_ID),
+    onSkip: (job) => console.log(`${job.target}: skipped, trading jobs paused (status/system.schedulerPaused; \`npm run eagle -- resume\`)`),
   });
 } catch (err) {
   console.error(err instanceof EmulatorSetupError || err instanceof ConfigError ? err.message : err);

@@ -12,7 +12,7 @@ const T = Date.parse('2023-03-21T14:00:30Z');
 describe('runTick on the in-memory fakes', () => {
   it('values and protects a position in a symbol removed from config/bot (no false kill switch)', async () => {
     const { db, tick } = memoryDeps();
-    db.config = { symbols: ['BTC/USDT'], risk: { trailingActivationAtrMult: 1000 } };
+    db.config = { symbols: ['BTC/USDT'], strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } };
     // Bought 0.5 ETH earlier; the config no longer lists ETH.
     const eth = loadBundledCandles('ETH/USDT', '1m').find((c) => c.t === T - 30_000 - 120 * M)!;
     const p: Position = {
