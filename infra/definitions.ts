@@ -30,6 +30,8 @@ export const FUNCTIONS: readonly FunctionDef[] = [
   { target: 'audit', signature: 'http', portOffset: 2, timeoutSeconds: 120, memory: '256Mi' },
   // Operator actions (eagle CLI, dashboard): authenticated in the handler; backfill needs the time.
   { target: 'admin', signature: 'http', portOffset: 3, timeoutSeconds: 540, memory: '512Mi' },
+  // Cloud Billing budget notifications (Pub/Sub): alerts, and PAUSED at the spend limit.
+  { target: 'budgetGuard', signature: 'cloudevent', portOffset: 4, timeoutSeconds: 60, memory: '256Mi', triggerTopic: TOPICS.budgetAlerts },
 ];
 
 export interface SubscriptionDef {
@@ -54,6 +56,8 @@ export const SUBSCRIPTIONS: readonly SubscriptionDef[] = [
     // still in flight when executeOrder failed can no longer land after the redelivery's lookup.
     retry: { minimumBackoffSeconds: 15, maximumBackoffSeconds: 600 },
   },
+  // Budget notifications: every effect is idempotent, so plain redelivery is safe; bad payloads are acked by the function.
+  { name: 'budget-alerts-guard', topic: TOPICS.budgetAlerts, pushTo: 'budgetGuard', ackDeadlineSeconds: 60, retry: { minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 } },
   // A pull subscription keeps dead-lettered messages for inspection (`npm run invoke -- deadletters`).
   { name: 'signals-dead-letter-hold', topic: TOPICS.signalsDeadLetter, ackDeadlineSeconds: 60 },
 ];

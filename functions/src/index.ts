@@ -8,6 +8,7 @@ import { makeTickHandler } from './handlers/tick.ts';
 import { makeExecuteOrderHandler } from './handlers/executeOrder.ts';
 import { makeAuditHandler } from './handlers/audit.ts';
 import { makeAdminHandler } from './handlers/admin.ts';
+import { makeBudgetGuardHandler } from './handlers/budgetGuard.ts';
 import { createOpsRuntime } from './wiringOps.ts';
 import { installJsonFrameworkErrors } from './handlers/frameworkErrors.ts';
 
@@ -20,3 +21,4 @@ ff.http('audit', makeAuditHandler(runtime.executeDeps));
 
 const ops = createOpsRuntime(runtime);
 ff.http('admin', makeAdminHandler(ops.adminDeps));
+ff.cloudEvent('budgetGuard', makeBudgetGuardHandler(ops.budgetDeps));

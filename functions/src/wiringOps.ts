@@ -14,11 +14,13 @@ import { schedulerControl } from './adapters/scheduler/SchedulerControls.ts';
 import { createLogger } from './lib/log.ts';
 import { runTick } from './services/runTick.ts';
 import type { AdminHandlerDeps } from './handlers/admin.ts';
+import type { BudgetDeps } from './services/budgetGuard.ts';
 import type { SignalBus } from './ports/index.ts';
 
 export interface OpsRuntime {
   opsEnv: OpsEnv;
   adminDeps(): Promise<AdminHandlerDeps>;
+  budgetDeps(): Promise<BudgetDeps>;
 }
 
 export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv()): OpsRuntime {
@@ -32,6 +34,8 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
       return new PubSubSignalBus(new PubSub({ projectId: env.PROJECT_ID }), env.SIGNALS_TOPIC);
     })());
   let admin: Promise<AdminHandlerDeps> | undefined;
+  let budget: Promise<BudgetDeps> | undefined;
+  const scheduler = () => schedulerControl(db, { projectId: env.PROJECT_ID, region: opsEnv.SCHEDULER_REGION, emulator: Boolean(env.FIRESTORE_EMULATOR_HOST) });
   return {
     opsEnv,
     adminDeps: () =>
@@ -42,7 +46,7 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
         candles: new FirestoreCandleStore(db),
         source: () => marketSource(env),
         bus: loadBus,
-        scheduler: schedulerControl(db, { projectId: env.PROJECT_ID, region: opsEnv.SCHEDULER_REGION, emulator: Boolean(env.FIRESTORE_EMULATOR_HOST) }),
+        scheduler: scheduler(),
         tick: async ({ asOf }) => runTick(await runtime.tickDeps(), { tickId: `admin-${randomUUID()}`, now: asOf }),
         marketNow: async () => clock.now(),
         wallNow: () => Date.now(),
@@ -50,6 +54,15 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
         verifiers: [firebaseVerifier(env.PROJECT_ID), googleServiceAccountVerifier(opsEnv.ADMIN_TOKEN_AUDIENCE)],
         serviceAccounts: opsEnv.ADMIN_SERVICE_ACCOUNTS,
         allowedOrigins: opsEnv.ADMIN_ALLOWED_ORIGINS,
+      })),
+    budgetDeps: () =>
+      (budget ??= Promise.resolve({
+        store: new FirestoreStateStore(db),
+        ops: new FirestoreOpsStore(db),
+        scheduler: scheduler(),
+        clock,
+        log: log.child({ function: 'budgetGuard' }),
+        pausePct: opsEnv.BUDGET_PAUSE_PCT,
       })),
   };
 }

@@ -15,12 +15,19 @@ export interface SchedulerOptions {
   onResult: (job: SchedulerJobDef, result: { status: number; body: unknown; wallMs: number } | { error: string }) => void;
   /** fire every job once at start, so the dashboard fills at once */
   fireAtStart?: boolean;
+  /** the trading jobs are skipped while this says so (budget pause; Cloud Scheduler's paused jobs) */
+  tradingPaused?: () => Promise<boolean>;
+  onSkip?: (job: SchedulerJobDef) => void;
 }
+
+/** Jobs a budget pause stops; keep in step with adapters/scheduler TRADING_JOBS. */
+const TRADING_TARGETS = ['tick'];
 
 export function startScheduler(opts: SchedulerOptions): { stop(): void } {
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
   const fire = async (job: SchedulerJobDef) => {
+    if (TRADING_TARGETS.includes(job.target) && (await opts.tradingPaused?.())) return opts.onSkip?.(job);
     const started = Date.now();
     try {
       const res = await fetch(opts.url(job.target), {

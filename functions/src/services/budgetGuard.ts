@@ -1,0 +1,110 @@
+/**
+ * Cloud Billing budget notifications (schemaVersion 1.0) → alerts, and a pause at the spend limit.
+ * Google resends each notification several times a day whatever the thresholds, in any order:
+ * - one alert per (budget, cost interval, threshold), however often and in whatever order it comes;
+ * - actual spend ≥ BUDGET_PAUSE_PCT of the budget ⇒ mode PAUSED through transitionMode (never out
+ *   of KILLED) and the trading Scheduler jobs paused; forecasts only warn;
+ * - nothing here ever resumes trading (a new interval neither): that is an operator's `eagle resume`;
+ * - billing is never disabled; bad payloads go to deadletters/ and are acked.
+ */
+import { z } from 'zod';
+import { transitionMode } from '../domain/mode.ts';
+import type { Alert } from '../domain/alerts.ts';
+import type { StateStore } from '../ports/state.ts';
+import type { Clock } from '../ports/index.ts';
+import type { Logger } from '../lib/log.ts';
+import type { PubSubMessage } from '../handlers/pubsub.ts';
+import type { OpsStore, SchedulerControl } from './adminPorts.ts';
+
+const fraction = z.number().nonnegative().max(100);
+export const BudgetNotificationSchema = z.object({
+  budgetDisplayName: z.string().min(1).max(200),
+  costAmount: z.number().nonnegative(),
+  costIntervalStart: z.iso.datetime({ offset: true }),
+  budgetAmount: z.number().positive(),
+  budgetAmountType: z.enum(['SPECIFIED_AMOUNT', 'LAST_MONTH_COST', 'LAST_PERIODS_AMOUNT']),
+  currencyCode: z.string().regex(/^[A-Z]{3}$/),
+  alertThresholdExceeded: fraction.optional(),
+  forecastThresholdExceeded: fraction.optional(),
+});
+const AttributesSchema = z.object({ billingAccountId: z.string().min(1).max(100), budgetId: z.string().min(1).max(200), schemaVersion: z.literal('1.0') });
+
+export interface BudgetDeps {
+  store: Pick<StateStore, 'getStatus' | 'setMode' | 'raiseAlert' | 'recordDeadLetter'>;
+  ops: Pick<OpsStore, 'claimBudgetNotice'>;
+  scheduler: SchedulerControl;
+  /** called for each alert recorded for the first time (notifications) */
+  onNewAlert?: (alert: Alert) => Promise<void>;
+  clock: Clock;
+  log: Logger;
+  pausePct: number;
+}
+
+export type BudgetResult =
+  | { status: 'dead_lettered'; reason: string }
+  | { status: 'recorded'; newAlerts: string[]; spendPct: number; paused: boolean };
+
+const idPart = (s: string) => s.replace(/[^\w-]/g, '_').slice(0, 80);
+
+export async function handleBudgetMessage(deps: BudgetDeps, message: PubSubMessage): Promise<BudgetResult> {
+  const now = deps.clock.now();
+  const poison = async (reason: string): Promise<BudgetResult> => {
+    await deps.store.recordDeadLetter({ id: `budget_${message.id}`, source: 'budgetGuard', reason, payload: message.raw, attributes: message.attributes, receivedAt: now });
+    deps.log.log('ERROR', 'budget notification dead-lettered', { reason, messageId: message.id });
+    return { status: 'dead_lettered', reason };
+  };
+  if (message.envelopeError) return poison(message.envelopeError);
+  if (message.body === null) return poison('message has no data');
+  const attrs = AttributesSchema.safeParse(message.attributes);
+  if (!attrs.success) return poison(`attributes: ${attrs.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(message.body);
+  } catch {
+    return poison('data is not JSON');
+  }
+  const parsed = BudgetNotificationSchema.safeParse(json);
+  if (!parsed.success) return poison(parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+  const n = parsed.data;
+  const interval = n.costIntervalStart.slice(0, 10);
+  const spendPct = Math.round((n.costAmount / n.budgetAmount) * 10_000) / 100;
+  const base = `${idPart(attrs.data.budgetId)}_${interval}`;
+  const money = (x: number) => `${x.toFixed(2)} ${n.currencyCode}`;
+
+  const candidates: Alert[] = [];
+  if (n.alertThresholdExceeded !== undefined) {
+    const pct = Math.round(n.alertThresholdExceeded * 100);
+    candidates.push({
+      id: `budget_${base}_actual_${pct}`, kind: 'budget', severity: pct >= deps.pausePct ? 'critical' : 'warning', createdAt: now,
+      message: `budget "${n.budgetDisplayName}": actual spend passed ${pct} % (${money(n.costAmount)} of ${money(n.budgetAmount)}, interval from ${interval})`,
+    });
+  }
+  if (n.forecastThresholdExceeded !== undefined) {
+    const pct = Math.round(n.forecastThresholdExceeded * 100);
+    candidates.push({
+      id: `budget_${base}_forecast_${pct}`, kind: 'budget', severity: 'warning', createdAt: now,
+      message: `budget "${n.budgetDisplayName}": forecast spend passes ${pct} % (${money(n.budgetAmount)} budget, interval from ${interval})`,
+    });
+  }
+  const newAlerts: string[] = [];
+  for (const alert of candidates) {
+    if (!(await deps.ops.claimBudgetNotice(alert.id, { ...alert, budgetId: attrs.data.budgetId, billingAccountId: attrs.data.billingAccountId }))) continue;
+    await deps.store.raiseAlert(alert);
+    newAlerts.push(alert.id);
+    await deps.onNewAlert?.(alert);
+  }
+
+  const actualPct = Math.max(spendPct, (n.alertThresholdExceeded ?? 0) * 100);
+  const pause = actualPct >= deps.pausePct;
+  if (pause) {
+    const from = (await deps.store.getStatus())?.mode ?? 'NORMAL';
+    const t = transitionMode(from, { type: 'budget_alert' });
+    if (t.ok && t.changed) {
+      await deps.store.setMode(t.mode, `budget "${n.budgetDisplayName}" at ${actualPct} % of ${money(n.budgetAmount)}`);
+      deps.log.log('CRITICAL', 'budget limit reached: trading paused', { budgetId: attrs.data.budgetId, spendPct: actualPct, from });
+    }
+    await deps.scheduler.setPaused(true, `budget "${n.budgetDisplayName}" at ${actualPct} %`);
+  }
+  deps.log.log(newAlerts.length ? 'WARNING' : 'INFO', 'budget notification', { budgetId: attrs.data.budgetId, interval, spendPct, newAlerts, paused: pause });
+  return { status: 'recorded', newAlerts, spendPct, paused: pause };
+}
