@@ -29,7 +29,7 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
 
   beforeAll(async () => {
     const handler = makeBudgetGuardHandler(createOpsRuntime(runtime, parseOpsEnv({})).budgetDeps);
-    ff.cloudEvent('budgetGuard_test', async (ce) => {
+    ff.cloudEvent('budgetGuard_test', async (ce: Parameters<ff.CloudEventFunction>[0]) => {
       try {
         await handler(ce);
       } finally {
