@@ -20,6 +20,7 @@ function signal(over: Partial<Signal> = {}): Signal {
     reason: 'regime_entry',
     refPrice: toAmount('27641.85'),
     atr: toAmount('31.2'),
+    qty: toAmount('0.01234'),
     strategyVersion: 'regime_trend@1',
     createdAt: Date.UTC(2023, 2, 24, 18, 0, 5),
     ...over,

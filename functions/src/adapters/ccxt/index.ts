@@ -11,6 +11,7 @@ import { CcxtMarketData, type CcxtMarketDataOptions } from './CcxtMarketData.ts'
 
 export { CcxtBroker, clientOrderIdFor, type CcxtBrokerOptions } from './CcxtBroker.ts';
 export { CcxtMarketData, type CcxtMarketDataOptions } from './CcxtMarketData.ts';
+export { LiveOrders, type LiveOrdersOptions, type OrderIntent, type OrderOutcome, type PlaceHooks } from './LiveOrders.ts';
 export { translateCcxtError } from './errors.ts';
 
 export function createCcxtMarketData(opts: CcxtMarketDataOptions = {}): MarketData {
