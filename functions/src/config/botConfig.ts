@@ -1,6 +1,6 @@
 /**
  * config/bot as the functions see it: parsed once, then kept by a warm instance for
- * CONFIG_CACHE_MS (one read a minute at most instead of one per tick), and turned into the
+ * CONFIG_CACHE_MS (default 5 minutes: one read per five 1m ticks instead of one per tick), and turned into the
  * domain's execution parameters. A config/bot change therefore takes effect within that time.
  */
 import { toAmount } from '../domain/money.ts';

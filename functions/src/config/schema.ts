@@ -47,7 +47,7 @@ export const EnvSchema = z
     /** Time the tick may spend on one symbol's exchange calls, retries included. */
     FETCH_BUDGET_MS: intFromEnv(1000, 540_000).default(20_000),
     /** How long a warm instance keeps config/bot before reading it again (0 = every invocation). */
-    CONFIG_CACHE_MS: intFromEnv(0, 3_600_000).default(60_000),
+    CONFIG_CACHE_MS: intFromEnv(0, 3_600_000).default(300_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     FIRESTORE_EMULATOR_HOST: z.string().optional(),
     PUBSUB_EMULATOR_HOST: z.string().optional(),
