@@ -11,7 +11,7 @@ const T = Date.parse('2023-03-21T14:00:30Z');
 
 describe('runTick on the in-memory fakes', () => {
   it('values and protects a position in a symbol removed from config/bot (no false kill switch)', async () => {
-    const { db, tick } = memoryDeps();
+    const { db, tick, bus } = memoryDeps();
     db.config = { symbols: ['BTC/USDT'], strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } };
     // Bought 0.5 ETH earlier; the config no longer lists ETH.
     const eth = loadBundledCandles('ETH/USDT', '1m').find((c) => c.t === T - 30_000 - 120 * M)!;
@@ -31,13 +31,13 @@ describe('runTick on the in-memory fakes', () => {
     // ...and its stops are still watched: a stop above the market exits on the next candle.
     db.ledger.positions['ETH/USDT'] = { ...p, stopLoss: A('100000') };
     const next = await runTick(tick, { tickId: 't2', now: T + M });
-    const exits = (tick.bus as { published: { symbol: string; side: string; reason: string }[] }).published;
+    const exits = bus.published;
     expect(exits.filter((s) => s.symbol === 'ETH/USDT').map((s) => [s.symbol, s.side, s.reason])).toEqual([['ETH/USDT', 'sell', 'stop_loss']]);
     expect(next.symbols.find((s) => s.symbol === 'ETH/USDT')!.signals).toHaveLength(1);
   });
 
   it('never re-emits an order that has not settled; picks the position up once it has', async () => {
-    const { db, tick, execute } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
+    const { db, tick, execute, bus } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
     db.config = { strategy: { name: 'buy_and_hold', params: {} } };
     const first = await runTick(tick, { tickId: 't1', now: T });
     expect(first.published).toHaveLength(1);
@@ -45,7 +45,7 @@ describe('runTick on the in-memory fakes', () => {
     const second = await runTick(tick, { tickId: 't2', now: T + M });
     expect(second.published).toEqual([]);
     expect(second.pending).toEqual(['BTC/USDT']);
-    const signal = (tick.bus as { published: Parameters<typeof asMessage>[0][] }).published[0]!;
+    const signal = bus.published[0]!;
     expect(await executeSignalMessage(execute, asMessage(signal))).toMatchObject({ status: 'filled' });
     const third = await runTick(tick, { tickId: 't3', now: T + 2 * M });
     expect(third.pending).toEqual([]);
