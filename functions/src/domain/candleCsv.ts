@@ -72,20 +72,23 @@ function isUnsignedInteger(s: string): boolean {
 
 const FIELDS = ['timestamp_ms', 'open', 'high', 'low', 'close', 'volume'] as const;
 
+/** A field as quoted in an error: bounded, so a hostile 1 MB field cannot make a 1 MB message. */
+const quote = (s: string) => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+
 function parseRow(text: string, line: number): Candle {
   const f = text.split(',');
   if (f.length !== 6) throw new CandleCsvError(line, `expected 6 comma-separated fields, got ${f.length}`);
   const ts = f[0]!;
-  if (!isUnsignedInteger(ts)) throw new CandleCsvError(line, `timestamp_ms must be a non-negative integer of milliseconds, got ${JSON.stringify(ts)}`);
+  if (!isUnsignedInteger(ts)) throw new CandleCsvError(line, `timestamp_ms must be a non-negative integer of milliseconds, got ${quote(ts)}`);
   const t = Number(ts);
-  if (!Number.isSafeInteger(t)) throw new CandleCsvError(line, `timestamp_ms ${ts} is too large`);
+  if (!Number.isSafeInteger(t)) throw new CandleCsvError(line, `timestamp_ms ${quote(ts)} is too large`);
   const v: number[] = [];
   for (let k = 1; k < 6; k++) {
     const s = f[k]!;
     const x = isDecimal(s) ? Number(s) : NaN;
-    if (!Number.isFinite(x)) throw new CandleCsvError(line, `${FIELDS[k]} is not a finite decimal number: ${JSON.stringify(s)}`);
+    if (!Number.isFinite(x)) throw new CandleCsvError(line, `${FIELDS[k]} is not a finite decimal number: ${quote(s)}`);
     // Zero or negative prices only come from corrupt data, and ATR% divides by the close.
-    if (k < 5 && x <= 0) throw new CandleCsvError(line, `${FIELDS[k]} must be > 0, got ${s}`);
+    if (k < 5 && x <= 0) throw new CandleCsvError(line, `${FIELDS[k]} must be > 0, got ${quote(s)}`);
     v.push(x);
   }
   const [o, h, l, c, vol] = v as [number, number, number, number, number];
