@@ -2,7 +2,7 @@
  * The one place where adapters are chosen and connected. Clients are created once per instance
  * (lazily, so a cold start pays only for what the invoked function uses) and reused while warm.
  */
-import { PubSub } from '@google-cloud/pubsub';
+import type { PubSub } from '@google-cloud/pubsub';
 import type { Firestore } from '@google-cloud/firestore';
 import { parseEnv } from './config/load.ts';
 import type { Env } from './config/schema.ts';
@@ -14,6 +14,9 @@ import { PubSubSignalBus } from './adapters/pubsub/PubSubSignalBus.ts';
 import { ReplayMarketData } from './adapters/replay/ReplayMarketData.ts';
 import { ReplayClock, systemClock } from './adapters/replay/ReplayClock.ts';
 import { LogMetrics } from './adapters/monitoring/LogMetrics.ts';
+import { cloudMonitoringMetrics } from './adapters/monitoring/CloudMonitoringMetrics.ts';
+import { createNotifier, notifying } from './adapters/notify/index.ts';
+import { parseOpsEnv } from './config/opsSchema.ts';
 import { PaperBroker } from './adapters/paper/PaperBroker.ts';
 import { createLogger } from './lib/log.ts';
 import { CandleWindowCache } from './services/candleWindow.ts';
@@ -54,8 +57,10 @@ export interface Runtime {
 export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps & ExecuteDeps> = {}): Runtime {
   const db = createFirestore(env.PROJECT_ID);
   const log = createLogger(env.LOG_LEVEL, { service: 'eagle-eye', version: VERSION });
-  const store = new FirestoreStateStore(db);
-  const metrics = new LogMetrics(log);
+  const opsEnv = parseOpsEnv();
+  // Every alert and dead letter also notifies (Telegram when configured).
+  const store = notifying(new FirestoreStateStore(db), createNotifier(db, opsEnv, log));
+  const metrics = opsEnv.METRICS_BACKEND === 'monitoring' ? cloudMonitoringMetrics(env.PROJECT_ID, log) : new LogMetrics(log);
   const clock = marketClock(env);
   const cache = new CandleWindowCache();
   const config = cachedBotConfig(() => store.getBotConfigDoc(), systemClock, env.CONFIG_CACHE_MS);
@@ -68,6 +73,8 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
     db,
     tickDeps: () =>
       (tick ??= (async () => {
+        // Only the tick publishes: executeOrder and audit never load the Pub/Sub client.
+        const { PubSub } = await import('@google-cloud/pubsub');
         pubsub ??= new PubSub({ projectId: env.PROJECT_ID });
         return {
           env, store, config, candles, source: await marketSource(env), bus: new PubSubSignalBus(pubsub, env.SIGNALS_TOPIC),

@@ -12,6 +12,7 @@ import { FirestoreOpsStore } from './adapters/ops/FirestoreOpsStore.ts';
 import { firebaseVerifier, googleServiceAccountVerifier } from './adapters/ops/verifiers.ts';
 import { schedulerControl } from './adapters/scheduler/SchedulerControls.ts';
 import { createLogger } from './lib/log.ts';
+import { createNotifier, notifying } from './adapters/notify/index.ts';
 import { runTick } from './services/runTick.ts';
 import type { AdminHandlerDeps } from './handlers/admin.ts';
 import type { BudgetDeps } from './services/budgetGuard.ts';
@@ -27,6 +28,7 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
   const { env, db } = runtime;
   const log = createLogger(env.LOG_LEVEL, { service: 'eagle-eye', version: VERSION });
   const clock = marketClock(env);
+  const store = notifying(new FirestoreStateStore(db), createNotifier(db, opsEnv, log));
   let bus: Promise<SignalBus> | undefined;
   const loadBus = () =>
     (bus ??= (async () => {
@@ -41,7 +43,7 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
     adminDeps: () =>
       (admin ??= Promise.resolve({
         env,
-        store: new FirestoreStateStore(db),
+        store,
         ops: new FirestoreOpsStore(db),
         candles: new FirestoreCandleStore(db),
         source: () => marketSource(env),
@@ -57,7 +59,7 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
       })),
     budgetDeps: () =>
       (budget ??= Promise.resolve({
-        store: new FirestoreStateStore(db),
+        store,
         ops: new FirestoreOpsStore(db),
         scheduler: scheduler(),
         clock,

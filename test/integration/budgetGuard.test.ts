@@ -8,6 +8,7 @@ import { createOpsRuntime } from '../../functions/src/wiringOps.ts';
 import { parseOpsEnv } from '../../functions/src/config/opsSchema.ts';
 import { TOPICS } from '../../infra/definitions.ts';
 import { functionPort, localPorts } from '../../infra/ports.ts';
+import { fakeBotApi } from '../../functions/src/adapters/notify/fakeBotApi.testkit.ts';
 import { emulatorEnv, eventually, freshSubscriptions, pubsubClient, resetFirestore, testRuntime } from './harness.ts';
 
 /** A Cloud Billing budget notification as Google sends it (schemaVersion 1.0). */
@@ -26,9 +27,11 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
   let pubsub: PubSub;
   let server: Server;
   let handled = 0;
+  const telegram = fakeBotApi();
 
   beforeAll(async () => {
-    const handler = makeBudgetGuardHandler(createOpsRuntime(runtime, parseOpsEnv({})).budgetDeps);
+    const opsEnv = parseOpsEnv({ TELEGRAM_BOT_TOKEN: '123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOpp', TELEGRAM_CHAT_ID: '-1001', TELEGRAM_API_URL: await telegram.listen(), TELEGRAM_MIN_INTERVAL_MS: '0' });
+    const handler = makeBudgetGuardHandler(createOpsRuntime(runtime, opsEnv).budgetDeps);
     ff.cloudEvent('budgetGuard_test', async (ce: Parameters<ff.CloudEventFunction>[0]) => {
       try {
         await handler(ce);
@@ -46,10 +49,12 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
     await new Promise((r) => server.close(r));
     await pubsub.close();
     await db.terminate();
+    await new Promise((r) => telegram.server.close(r));
   });
   beforeEach(async () => {
     await resetFirestore();
     handled = 0;
+    telegram.received.length = 0;
   });
 
   const publish = (data: string | object, attributes: Record<string, string> = ATTRS) =>
@@ -80,6 +85,8 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
     expect(critical).toMatchObject({ kind: 'budget', severity: 'critical' });
     expect(await status()).toMatchObject({ mode: 'PAUSED', schedulerPaused: true });
 
+    // The fake Bot API received one message per alert, however often Google resent it.
+    expect(telegram.received.map((m) => m.body.text.split('\n')[0])).toEqual(['⚠️ WARNING budget', '⚠️ WARNING budget', '⚠️ WARNING budget', '🚨 CRITICAL budget']);
     // A new month starts low: nothing resumes by itself.
     await sendAll([[notification({ costAmount: 0.01, costIntervalStart: '2026-12-01T08:00:00Z' })]]);
     expect((await status()).mode).toBe('PAUSED');
@@ -111,5 +118,6 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
     expect(letters.every((l) => l.source === 'budgetGuard')).toBe(true);
     expect(await alertIds()).toEqual([]);
     expect((await status()).mode).toBeUndefined();
+    expect(telegram.received.map((m) => m.body.text.split('\n')[0])).toEqual(Array(4).fill('⚠️ WARNING dead_letter'));
   });
 });

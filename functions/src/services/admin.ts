@@ -5,7 +5,7 @@
 import { transitionMode, type ModeEvent } from '../domain/mode.ts';
 import { createSignal, decodeSignal } from '../domain/signal.ts';
 import { TIMEFRAMES, timeframeMs } from '../domain/candle.ts';
-import { toAmount } from '../domain/money.ts';
+import { toAmount, toDecimalString } from '../domain/money.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { parseBotConfig } from '../config/load.ts';
 import type { Env } from '../config/schema.ts';
@@ -68,7 +68,8 @@ async function forceExit(deps: AdminDeps, symbol: string, by: string) {
 async function regenerateSignal(deps: AdminDeps, id: string) {
   const doc = await deps.ops.getSignalDoc(id);
   if (!doc) throw new ActionError(404, `signals/${id} does not exist`, 'signalId');
-  const str = (v: unknown) => (typeof v === 'bigint' ? String(v) : v);
+  // Amounts are 8-decimal strings at rest; an Amount written raw (bigint) reads back as an integer of 1e-8 units.
+  const str = (v: unknown) => (typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v)) ? toDecimalString(BigInt(v)) : v);
   let signal;
   try {
     signal = decodeSignal({ ...doc, refPrice: str(doc.refPrice), atr: str(doc.atr), qty: str(doc.qty) });

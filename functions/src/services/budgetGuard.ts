@@ -33,8 +33,6 @@ export interface BudgetDeps {
   store: Pick<StateStore, 'getStatus' | 'setMode' | 'raiseAlert' | 'recordDeadLetter'>;
   ops: Pick<OpsStore, 'claimBudgetNotice'>;
   scheduler: SchedulerControl;
-  /** called for each alert recorded for the first time (notifications) */
-  onNewAlert?: (alert: Alert) => Promise<void>;
   clock: Clock;
   log: Logger;
   pausePct: number;
@@ -91,7 +89,6 @@ export async function handleBudgetMessage(deps: BudgetDeps, message: PubSubMessa
     if (!(await deps.ops.claimBudgetNotice(alert.id, { ...alert, budgetId: attrs.data.budgetId, billingAccountId: attrs.data.billingAccountId }))) continue;
     await deps.store.raiseAlert(alert);
     newAlerts.push(alert.id);
-    await deps.onNewAlert?.(alert);
   }
 
   const actualPct = Math.max(spendPct, (n.alertThresholdExceeded ?? 0) * 100);
