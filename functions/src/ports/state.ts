@@ -128,7 +128,7 @@ export interface StateStore {
   getBotConfigDoc(): Promise<unknown>;
   loadTick(initialCash: Amount, now: number): Promise<TickSnapshot>;
   saveTick(save: TickSave): Promise<void>;
-  /** the subset of these signal ids that have an order record (filled or rejected) */
+  /** the subset of these signal ids the executor has recorded: an order (filled or rejected) or a dead letter */
   recordedOrders(signalIds: readonly string[]): Promise<Set<string>>;
   /** mode, pause, marks and booked positions, as executeOrder sees them */
   getBook(initialCash: Amount, now: number): Promise<Book>;

@@ -59,7 +59,7 @@ describe('runTick on the in-memory fakes', () => {
     const { db, tick } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
     db.config = { strategy: { name: 'buy_and_hold', params: {} } };
     await runTick(tick, { tickId: 't1', now: T });
-    const late = await runTick(tick, { tickId: 't2', now: T + 11 * M });
+    const late = await runTick(tick, { tickId: 't2', now: T + 61 * M });
     expect(late.pending).toEqual([]);
     expect(late.published).toHaveLength(1); // a new decision on a new candle, with a new id
     expect([...db.alerts.values()].map((a) => a.id)).toEqual([expect.stringMatching(/^pending_expired_BTC-USDT_/)]);

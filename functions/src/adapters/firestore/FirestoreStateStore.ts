@@ -90,8 +90,8 @@ export class FirestoreStateStore implements StateStore {
 
   async recordedOrders(signalIds: readonly string[]): Promise<Set<string>> {
     if (signalIds.length === 0) return new Set();
-    const snaps = await this.db.getAll(...signalIds.map((id) => this.db.doc(`${PATHS.orders}/${id}`)));
-    return new Set(snaps.filter((s) => s.exists).map((s) => s.id));
+    const refs = signalIds.flatMap((id) => [this.db.doc(`${PATHS.orders}/${id}`), this.db.doc(`${PATHS.deadletters}/${id}`)]);
+    return new Set((await this.db.getAll(...refs)).filter((s) => s.exists).map((s) => s.id));
   }
 
   getBook(initialCash: Amount, now: number): Promise<Book> {

@@ -62,7 +62,7 @@ export class MemoryStateStore implements StateStore {
     };
   }
   async recordedOrders(ids: readonly string[]) {
-    return new Set(ids.filter((id) => this.db.orders.has(id)));
+    return new Set(ids.filter((id) => this.db.orders.has(id) || this.db.deadletters.has(id)));
   }
   async getBook(initialCash: Amount, now: number) {
     return bookOf(this.db, initialCash, now);

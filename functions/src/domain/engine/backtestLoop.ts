@@ -17,6 +17,7 @@ import type { RiskParams } from '../risk/params.ts';
 import type { Strategy } from '../strategy/strategy.types.ts';
 import type { MarketRules, Signal, SystemMode, Trade } from '../trading.types.ts';
 import { accountStep, type ExecutionParams } from './accountStep.ts';
+import { signalPriceMismatch } from './checkSignal.ts';
 import { initialSymbolState, symbolStep, type SignalIntent, type SymbolState } from './symbolStep.ts';
 
 export interface BacktestInput {
@@ -79,6 +80,16 @@ function stepTimes(candles: BacktestInput['candles'], warmupUntil: number | unde
   return [...times].sort((a, b) => a - b);
 }
 
+/** The candle with open time `t`, searching back from the cursor (signals refer to recent candles). */
+function candleAt(series: readonly Candle[], end: number, t: number): Candle | null {
+  for (let i = end - 1; i >= 0; i--) {
+    const c = series[i]!;
+    if (c.t === t) return c;
+    if (c.t < t) return null;
+  }
+  return null;
+}
+
 export function backtestLoop(input: BacktestInput): BacktestResult {
   const { timeframe, strategy, risk, feeBps, slippageBps } = input;
   const tf = timeframeMs(timeframe);
@@ -129,6 +140,9 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     equity.push({ t: now, equity: book.wallet.equity, cash: book.wallet.cash, drawdownPct: account.limits.drawdownPct, mode: book.mode });
     maxDrawdownPct = Math.max(maxDrawdownPct, account.limits.drawdownPct);
     for (const signal of account.publish) {
+      // The executor's price check, as live: the signal must fit its own candle.
+      const mismatch = signalPriceMismatch(signal, candleAt(input.candles[signal.symbol]!, cursor[signal.symbol]!, signal.candleTime));
+      if (mismatch) throw new Error(`engine emitted a signal its own candle contradicts: ${mismatch}`);
       const rules = input.rulesFor(signal.symbol);
       const plan = planOrder(book, signal, { risk, rules, feeBps, slippageBps });
       if (plan.kind === 'rejected') {

@@ -1,8 +1,9 @@
 /**
  * Orders the tick published and has not yet seen settle. The tick never re-emits for a symbol
  * with one: it resolves it from the book it read (a buy settled once its position exists, a sell
- * once the position is gone), else from the order record, and gives up after PENDING_TIMEOUT_CANDLES
- * (the message was lost or dead-lettered) with an alert.
+ * once the position is gone), else from the executor's records (an order record, or a dead letter
+ * under the signal's id), and only gives up after PENDING_TIMEOUT_CANDLES without any of those
+ * (the message itself was lost) with an alert.
  */
 import type { Alert } from '../alerts.ts';
 import { symbolKey } from '../alerts.ts';
@@ -10,7 +11,7 @@ import { timeframeMs, type Timeframe } from '../candle.ts';
 import type { Position } from '../trading.types.ts';
 import type { PendingOrder } from './symbolStep.ts';
 
-export const PENDING_TIMEOUT_CANDLES = 10;
+export const PENDING_TIMEOUT_CANDLES = 60;
 
 export type PendingResolution = 'settled' | 'open' | 'expired';
 
@@ -19,8 +20,8 @@ export function settledInBook(p: PendingOrder, position: Position | null): boole
   return p.side === 'buy' ? position?.openTradeId === p.signalId : position === null;
 }
 
-export function resolvePending(p: PendingOrder, position: Position | null, orderRecorded: boolean, now: number, tf: Timeframe): PendingResolution {
-  if (settledInBook(p, position) || orderRecorded) return 'settled';
+export function resolvePending(p: PendingOrder, position: Position | null, executorRecorded: boolean, now: number, tf: Timeframe): PendingResolution {
+  if (settledInBook(p, position) || executorRecorded) return 'settled';
   return now - p.emittedAt > PENDING_TIMEOUT_CANDLES * timeframeMs(tf) ? 'expired' : 'open';
 }
 
