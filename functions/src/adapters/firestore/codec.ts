@@ -11,7 +11,7 @@ import { symbolKey } from '../../domain/alerts.ts';
 import { ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, type Trade, type Wallet } from '../../domain/trading.types.ts';
 import { AmountString } from '../../config/schema.ts';
 import { formatIssues } from '../../config/load.ts';
-import type { AccountMarks, MarketView, OrderRecord, PersistedSymbol, SystemStatus } from '../../ports/state.ts';
+import type { AccountMarks, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
 import type { SymbolState } from '../../domain/engine/index.ts';
 
 export class CorruptDocumentError extends Error {
