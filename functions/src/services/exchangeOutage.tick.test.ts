@@ -6,38 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findGaps } from '../domain/candle.ts';
-import { CcxtMarketData } from '../adapters/ccxt/CcxtMarketData.ts';
-import { createExchange } from '../adapters/ccxt/loadExchange.ts';
-import { btcKlines, exchangeInfo, installPlayer, klinesServer } from '../adapters/ccxt/fixtures/player.ts';
-import { SimClock, withFaults, type FaultKind } from '../adapters/ccxt/fixtures/faults.ts';
-import { createLogger } from '../lib/log.ts';
-import { runTick, type TickReport } from './runTick.ts';
-import { memoryDeps } from './testing.ts';
+import type { FaultKind } from '../adapters/ccxt/fixtures/faults.ts';
+import { OUTAGE_T0, outageRun } from '../adapters/ccxt/fixtures/outageRun.ts';
 
 const MIN = 60_000;
-const T0 = Date.UTC(2023, 2, 24, 18, 50, 5);
-
-async function outageRun(kind: FaultKind, outage: { fromMs: number; untilMs: number }, minutes: number) {
-  const clock = new SimClock(T0);
-  const exchange = await createExchange('binance', { enableRateLimit: false });
-  let requests = 0;
-  const klines = withFaults(klinesServer(btcKlines), clock, [{ ...outage, kind }], { timeoutMs: 10_000 });
-  installPlayer(exchange, { 'GET /api/v3/exchangeInfo': exchangeInfo, 'GET /api/v3/klines': (req) => (requests++, klines(req)) });
-  const source = new CcxtMarketData({ exchange, budgetMs: 20_000, now: clock.now, sleep: clock.sleep, random: () => 0.5 });
-  const { db, tick, bus } = memoryDeps({ SYMBOLS: 'BTC/USDT', MARKET_SOURCE: 'ccxt' });
-  db.config = { strategy: { name: 'buy_and_hold', params: {} } }; // enters at the first chance it gets
-  const deps = { ...tick, source, wallClock: { now: clock.now }, log: createLogger('error', {}, () => {}) }; // feed errors are expected here
-  const reports: (TickReport & { at: number; requests: number })[] = [];
-  for (let i = 0; i < minutes; i++) {
-    clock.t = Math.max(clock.t, T0 + i * MIN);
-    const at = clock.t;
-    const before = requests;
-    const report = await runTick(deps, { tickId: `t${i}`, now: at });
-    reports.push({ ...report, at, requests: requests - before });
-  }
-  const staleAlerts = [...db.alerts.values()].filter((a) => a.kind === 'stale_feed');
-  return { reports, staleAlerts, bus, source, cache: tick.cache };
-}
+const T0 = OUTAGE_T0;
 
 describe('an exchange outage through the tick', () => {
   it.each(['unavailable', 'timeout', 'rate_limit', 'maintenance'] as FaultKind[])('%s from the start: stale, one alert, zero entries; entry after recovery', async (kind) => {
