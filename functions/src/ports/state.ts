@@ -13,26 +13,19 @@ import type { Timeframe } from '../domain/candle.ts';
 import type { Guard, SymbolState } from '../domain/engine/index.ts';
 import type { Amount } from '../domain/money.ts';
 import type { Book } from '../domain/portfolio/book.ts';
-import type { Regime } from '../domain/regime.types.ts';
+import type { IndicatorSnapshot, Regime } from '../domain/regime.types.ts';
 import type { Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
 
 export type { Alert, Book };
 
-/** What the dashboard shows per symbol (status/system.markets). */
-export interface MarketView {
+/** What the dashboard shows per symbol (status/system.markets): the newest candle's indicators and more. */
+export interface MarketView extends Omit<IndicatorSnapshot, 't' | 'close'> {
   readonly symbol: string;
   readonly timeframe: Timeframe;
   /** open time of the newest closed candle walked */
   readonly lastCandleAt: number | null;
   readonly price: number | null;
   readonly regime: Regime;
-  readonly adx: number | null;
-  readonly pdi: number | null;
-  readonly mdi: number | null;
-  readonly atr: number | null;
-  readonly atrPct: number | null;
-  readonly ema50: number | null;
-  readonly ema200: number | null;
   readonly stale: boolean;
   /** when the current outage began (market time), null while fresh */
   readonly staleSince: number | null;

@@ -23,6 +23,7 @@ import { classifyRegime, type ResolvedRegimeParams } from '../regime/index.ts';
 import { INITIAL_REGIME_STATE, type IndicatorSnapshot, type RegimeState } from '../regime.types.ts';
 import type { RiskParams } from '../risk/params.ts';
 import { evaluateExit } from '../risk/stops.ts';
+import type { SignalDraft } from '../signal.ts';
 import type { Strategy } from '../strategy/strategy.types.ts';
 import type { Position, Side, SignalReason, SystemMode } from '../trading.types.ts';
 
@@ -59,18 +60,10 @@ export function initialSymbolState(timeframe: Timeframe): SymbolState {
 }
 
 /** What a symbol step wants; the account step sizes entries and turns intents into signals. */
-export interface SignalIntent {
-  readonly strategyVersion: string;
-  readonly symbol: string;
-  readonly timeframe: Timeframe;
-  readonly candleTime: number;
-  readonly side: Side;
-  readonly reason: SignalReason;
-  readonly refPrice: Amount;
-  readonly atr: Amount;
+export type SignalIntent = Omit<SignalDraft, 'qty'> & {
   /** exits: the whole position; entries: null until sized */
   readonly qty: Amount | null;
-}
+};
 
 export interface SymbolStepInput {
   readonly symbol: string;
