@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../candle.ts';
 import { A, testSignal } from '../testing/builders.ts';
+import type { SignalReason } from '../trading.types.ts';
 import { signalPriceMismatch } from './checkSignal.ts';
 
 const T = Date.parse('2023-03-20T11:00:00Z');
 const candle: Candle = { t: T, o: 27100, h: 27300, l: 26950, c: 27250, v: 10 };
-const at = (reason: Parameters<typeof testSignal>[0]['reason'], price: string) =>
+const at = (reason: SignalReason, price: string) =>
   testSignal({ side: reason === 'regime_entry' ? 'buy' : 'sell', reason, refPrice: price, candleTime: T });
 
 describe('signalPriceMismatch', () => {
