@@ -26,6 +26,7 @@ import { startScheduler } from './local/scheduler.ts';
 import { schedulerPausedFlag } from './local/schedulerPause.ts';
 import { startProcess, waitForPort, type ManagedProcess } from './local/processes.ts';
 import { formatTickLine, formatFunctionLog } from './local/format.ts';
+import { seedDashboardUsers } from './local/dashboardUsers.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LOG_DIR = join(ROOT, '.emulators', 'logs');
@@ -93,12 +94,17 @@ try {
   console.log('building functions…');
   await import(join(ROOT, 'functions/build.mjs'));
   console.log('starting emulators…');
-  stack = await startEmulatorStack({ projectId: env.PROJECT_ID, portOffset, reuseFromEnv: true });
+  // Production's security rules and sign-in, locally: the dashboard reads as a signed-in, allow-listed user.
+  stack = await startEmulatorStack({ projectId: env.PROJECT_ID, portOffset, reuseFromEnv: true, rules: join(ROOT, 'firestore.rules'), auth: true });
+  const dashboardUsers = await seedDashboardUsers(env.PROJECT_ID, stack.env);
+  const dashboardOrigin = `http://${stack.ports.host}:${stack.ports.hosting}`;
   // Market time starts now, once the slow parts (build, emulators) are done: the first tick sees REPLAY_START.
   anchor = Date.now();
   const childEnv = {
     ...process.env, ...stack.env, REPLAY_ANCHOR_MS: String(anchor), REPLAY_SPEED: String(env.REPLAY_SPEED), REPLAY_START: env.REPLAY_START,
     METADATA_SERVER_DETECTION: 'none',
+    // The dashboard calls the admin function from its origin (CORS).
+    ADMIN_ALLOWED_ORIGINS: process.env.ADMIN_ALLOWED_ORIGINS ?? dashboardOrigin,
   };
   const ffMain = join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
   // functions-framework has no --host: this preload binds its servers to 127.0.0.1 (see the file).
@@ -128,14 +134,19 @@ try {
   if (!args['no-dashboard']) {
     const vite = startProcess('dashboard', process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), '--port', String(stack.ports.hosting), '--strictPort', '--host', stack.ports.host], {
       cwd: join(ROOT, 'web'),
-      env: { ...process.env, VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost, VITE_FIREBASE_PROJECT_ID: env.PROJECT_ID },
+      env: {
+        ...process.env, VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost, VITE_FIREBASE_PROJECT_ID: env.PROJECT_ID,
+        VITE_AUTH_EMULATOR_HOST: stack.authHost ?? '', VITE_ADMIN_URL: functionUrl(stack.ports, 'admin'), VITE_TICK_INTERVAL: env.TICK_INTERVAL, VITE_REPLAY_SPEED: String(env.MARKET_SOURCE === 'replay' ? env.REPLAY_SPEED : 1),
+      },
       onLine: (line) => {
         if (/error/i.test(line)) console.log(`[dashboard] ${line}`);
       },
     });
     children.push(vite);
     await waitForPort(stack.ports.host, stack.ports.hosting, 30_000, () => vite.child.exitCode === null);
-    console.log(`\n  dashboard: http://${stack.ports.host}:${stack.ports.hosting}/\n`);
+    console.log(`\n  dashboard: ${dashboardOrigin}/`);
+    for (const u of dashboardUsers) console.log(`    sign in as ${u.email} / ${u.password}  (${u.admin ? 'admin: controls' : 'read-only'})`);
+    console.log('');
   }
 
   const start = Date.parse(env.REPLAY_START);

@@ -1,66 +1,232 @@
+/**
+ * The dashboard in Debian's Chromium (playwright-core), served by Vite, against the real emulators
+ * with production's security rules loaded and the Firebase Auth emulator: sign-in, charts, a real
+ * tick and fill arriving without reload, tick → paint latency, the stale banner, the "not
+ * authorised" page, readers without controls, and a control round trip through the admin function.
+ */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as ff from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { deleteApp, initializeApp } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
-import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
-import { INITIAL_REGIME_STATE } from '../../functions/src/domain/regime.types.ts';
-import type { MarketState } from '../../functions/src/ports/state.ts';
-import { localPorts } from '../../infra/ports.ts';
-import { emulatorEnv, resetFirestore, testRuntime } from './harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
+import { PubSubSignalBus } from '../../functions/src/adapters/pubsub/PubSubSignalBus.ts';
+import { parseOpsEnv } from '../../functions/src/config/opsSchema.ts';
+import { toAmount } from '../../functions/src/domain/money.ts';
+import { createSignal } from '../../functions/src/domain/signal.ts';
+import { makeAdminHandler } from '../../functions/src/handlers/admin.ts';
+import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrder.ts';
+import { makeTickHandler } from '../../functions/src/handlers/tick.ts';
+import { createOpsRuntime } from '../../functions/src/wiringOps.ts';
+import { authPort, startAuthEmulator, type RunningAuthEmulator } from '../../emulators/auth.ts';
+import { TOPICS } from '../../infra/definitions.ts';
+import { functionPort, localPorts } from '../../infra/ports.ts';
+import { seedDashboardUsers, type SeededUser } from '../../scripts/local/dashboardUsers.ts';
+import { emulatorEnv, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, testRuntime } from './harness.ts';
 
-const market = (price: number, regime: MarketState['regime']): MarketState => ({
-  symbol: 'BTC/USDT', timeframe: '1m', lastCandleAt: Date.parse('2023-03-21T13:59:00Z'), price, regime,
-  regimeState: { ...INITIAL_REGIME_STATE, regime }, indicators: { adx: 31.2, pdi: 28, mdi: 12, atr: 35, atrPct: 0.13, ema50: 27900, ema200: 27650 },
-  stale: false, error: null, updatedAt: Date.parse('2023-03-21T14:00:00Z'),
-});
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Screenshots land here (gitignored). */
+const ARTIFACTS = join(ROOT, 'test/artifacts');
+const RULES = readFileSync(join(ROOT, 'firestore.rules'), 'utf8');
+const OPEN_RULES = "rules_version = '2'; service cloud.firestore { match /databases/{database}/documents { match /{document=**} { allow read, write: if true; } } }";
+const STRANGER = { email: 'stranger@example.com', password: 'stranger-pass-1' };
+const T0 = Date.parse('2023-03-20T12:00:30Z');
+const MIN = 60_000;
 
-/** The dashboard in a real browser against the emulator: data arrives only through Firestore listeners. */
-describe('dashboard in Chromium', () => {
+async function loadRules(firestoreHost: string, projectId: string, content: string): Promise<void> {
+  const res = await fetch(`http://${firestoreHost}/emulator/v1/projects/${projectId}:securityRules`, {
+    method: 'PUT', body: JSON.stringify({ rules: { files: [{ content }] } }),
+  });
+  if (!res.ok) throw new Error(`loading rules failed: HTTP ${res.status} ${await res.text()}`);
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+
+describe('dashboard in Chromium, signed in, rules enforced', () => {
   const e = emulatorEnv();
-  const runtime = testRuntime();
-  const store = new FirestoreStateStore(runtime.db);
+  // Market time starts at T0's minute, so fills are stamped beside the candles on the chart.
+  const runtime = testRuntime({ SYMBOLS: 'BTC/USDT,ETH/USDT', REPLAY_START: '2023-03-20T12:00:00Z' });
+  const db = runtime.db;
+  const ports = localPorts(e.portOffset);
+  const origin = `http://127.0.0.1:${ports.hosting}`;
+  let auth: RunningAuthEmulator;
+  let users: SeededUser[];
   let vite: ViteDevServer;
   let browser: Browser;
   let page: Page;
+  let tick: Awaited<ReturnType<typeof serveHttp>>;
+  let exec: Awaited<ReturnType<typeof serveCloudEvent>>;
+  let admin: Server;
+
+  const runTick = async (asOf: number) => {
+    const res = await fetch(tick.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asOf: new Date(asOf).toISOString() }) });
+    expect(res.status, await res.clone().text()).toBe(200);
+  };
+  const signIn = async (p: Page, email: string, password: string) => {
+    await p.goto(`${origin}/`);
+    await p.fill('[data-testid="signin-email"]', email);
+    await p.fill('[data-testid="signin-password"]', password);
+    await p.click('[data-testid="signin-submit"]');
+  };
+  const attr = (sel: string, name: string) => page.getAttribute(sel, name);
 
   beforeAll(async () => {
     await resetFirestore();
-    await store.setMode('NORMAL', 'initial mode');
-    await store.saveMarket(market(27950.12, 'bull_trend'));
-    process.env.VITE_FIRESTORE_EMULATOR_HOST = e.firestoreHost;
-    process.env.VITE_FIREBASE_PROJECT_ID = e.projectId;
-    const port = localPorts(e.portOffset).hosting;
-    vite = await createServer({ root: fileURLToPath(new URL('../../web', import.meta.url)), configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), server: { port, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
+    await loadRules(e.firestoreHost, e.projectId, RULES);
+    auth = await startAuthEmulator({ projectId: e.projectId, port: authPort(e.portOffset), logDir: join(tmpdir(), `eagle-auth-dash-${e.portOffset}`) });
+    process.env.FIREBASE_AUTH_EMULATOR_HOST = auth.host;
+    users = await seedDashboardUsers(e.projectId, { FIRESTORE_EMULATOR_HOST: e.firestoreHost, FIREBASE_AUTH_EMULATOR_HOST: auth.host });
+    const app = initializeApp({ projectId: e.projectId }, 'dashboard-test');
+    await getAuth(app).createUser({ ...STRANGER, emailVerified: true });
+    await deleteApp(app);
+
+    tick = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
+    exec = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
+    ff.http('admin_dashboard', makeAdminHandler(createOpsRuntime(runtime, parseOpsEnv({ ADMIN_ALLOWED_ORIGINS: origin })).adminDeps));
+    admin = getTestServer('admin_dashboard');
+    await new Promise<void>((r, j) => admin.once('error', j).listen(functionPort(ports, 'admin'), '127.0.0.1', () => r()));
+    await runTick(T0);
+
+    Object.assign(process.env, {
+      VITE_FIRESTORE_EMULATOR_HOST: e.firestoreHost, VITE_FIREBASE_PROJECT_ID: e.projectId, VITE_AUTH_EMULATOR_HOST: auth.host,
+      VITE_ADMIN_URL: `http://127.0.0.1:${functionPort(ports, 'admin')}/`,
+      // 1m ticks at 60× replay speed: the stale banner fires after 3 s without a tick.
+      VITE_TICK_INTERVAL: '1m', VITE_REPLAY_SPEED: '60',
+    });
+    vite = await createServer({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web/vite.config.ts'), server: { port: ports.hosting, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
     await vite.listen();
     browser = await chromium.launch({
       executablePath: execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim(),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     });
-    page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
+    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await signIn(page, users[0]!.email, users[0]!.password);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
-  }, 120_000);
+  }, 180_000);
+
   afterAll(async () => {
     await browser?.close();
     await vite?.close();
-    await runtime.db.terminate();
+    admin?.closeAllConnections();
+    await new Promise((r) => admin?.close(r));
+    await tick?.close();
+    await exec?.close();
+    await auth?.stop();
+    await loadRules(e.firestoreHost, e.projectId, OPEN_RULES).catch(() => {});
+    await db.terminate();
   });
 
-  it('renders the mode and the market from Firestore', async () => {
-    await expect.poll(() => page.textContent('[data-testid="mode-badge"]'), { timeout: 15_000 }).toMatch(/NORMAL/);
-    await expect.poll(() => page.textContent('[data-testid="price-BTC-USDT"]'), { timeout: 15_000 }).toMatch(/27,950\.12/);
-    expect(await page.textContent('[data-testid="regime-BTC-USDT"]')).toMatch(/bull/i);
+  it('signs in and renders the header, the candle chart with indicators, the equity curve and the performance panel', async () => {
+    await expect.poll(() => page.textContent('[data-testid="mode-badge"]'), { timeout: 20_000 }).toMatch(/NORMAL/);
+    expect(await page.textContent('[data-testid="signed-in-as"]')).toBe(users[0]!.email);
+    await expect.poll(async () => Number(await attr('[data-testid="price-chart"]', 'data-candles')), { timeout: 20_000 }).toBeGreaterThan(100);
+    await expect.poll(async () => Number(await attr('[data-testid="equity-chart"]', 'data-points')), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    expect(Number(await attr('[data-testid="regime-timeline"]', 'data-segments'))).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('[data-testid="price-chart"] canvas').count()).toBeGreaterThan(0);
+    // Market time of the replay, with its year, not the wall clock.
+    expect(await page.textContent('[data-testid="market-time"]')).toMatch(/^12:0\d:\d\d \(replay\)$|^2023-03-20/);
+    expect(await page.textContent('[data-testid="perf-fees"]')).toBe('0.00');
+    expect(await page.isVisible('[data-testid="control-pause"]')).toBe(true);
   });
 
-  it('updates live when Firestore changes, without a reload', async () => {
+  it('a fill and the next tick change the chart, trades, performance and equity without a reload', async () => {
     const marker = await page.evaluate(() => ((globalThis as unknown as { __marker: number }).__marker = Math.random()));
-    await store.saveMarket(market(28111.5, 'high_volatility'));
-    await store.setMode('KILLED', 'test: kill switch');
-    await expect.poll(() => page.textContent('[data-testid="price-BTC-USDT"]'), { timeout: 15_000 }).toMatch(/28,111\.5/);
-    await expect.poll(() => page.textContent('[data-testid="mode-badge"]'), { timeout: 15_000 }).toMatch(/KILLED/);
-    expect(await page.textContent('[data-testid="regime-BTC-USDT"]')).toMatch(/high volatility/i);
-    // Same page instance: the change came through the listener, not a navigation.
+    const candlesBefore = Number(await attr('[data-testid="price-chart"]', 'data-candles'));
+    const pointsBefore = Number(await attr('[data-testid="equity-chart"]', 'data-points'));
+    const t = Math.floor(T0 / MIN) * MIN - MIN;
+    const [c] = await new FirestoreCandleStore(db).read('BTC/USDT', '1m', t, t + MIN);
+    const pubsub = pubsubClient();
+    await new PubSubSignalBus(pubsub, TOPICS.signals).publish(
+      createSignal({ strategyVersion: 'dashboard-test@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: t, side: 'buy', reason: 'regime_entry', refPrice: toAmount(c!.c), atr: toAmount('30'), qty: toAmount('0.01') }, t + MIN),
+    );
+    await pubsub.close();
+    await expect.poll(() => page.locator('[data-testid="trades-list"] tr[data-id]').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => attr('[data-testid="price-chart"]', 'data-markers'), { timeout: 10_000 }).toBe('1');
+    await expect.poll(() => page.textContent('[data-testid="perf-fees"]'), { timeout: 10_000 }).not.toBe('0.00');
+    expect(await page.locator('[data-testid="positions-table"] tr[data-id]').count()).toBe(1);
+
+    await runTick(T0 + MIN);
+    await expect.poll(async () => Number(await attr('[data-testid="price-chart"]', 'data-candles')), { timeout: 20_000 }).toBe(candlesBefore + 1);
+    await expect.poll(async () => Number(await attr('[data-testid="equity-chart"]', 'data-points')), { timeout: 20_000 }).toBe(pointsBefore + 1);
     expect(await page.evaluate(() => (globalThis as unknown as { __marker: number }).__marker)).toBe(marker);
+  });
+
+  it('paints a new candle quickly after it is written (tick → paint latency)', async () => {
+    const day = 'candles/BTC-USDT_1m/days/20230320';
+    const samples: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const close = 30_000 + i + 0.5;
+      const t = T0 + (10 + i) * MIN;
+      const issued = Date.now();
+      await db.doc(day).set({ candles: { [String(t)]: [close, close + 1, close - 1, close, 1] } }, { merge: true });
+      await page.waitForFunction(`document.querySelector('[data-testid="price-chart"]')?.getAttribute('data-last-close') === '${close}'`, undefined, { timeout: 10_000, polling: 'raf' });
+      samples.push(Date.now() - issued);
+    }
+    console.log(`dashboard tick → paint latency (write issued → chart painted, n=${samples.length}): p50 ${pct(samples, 50)} ms, p95 ${pct(samples, 95)} ms`);
+    expect(samples).toHaveLength(15);
+  });
+
+  it('shows the stale banner, with the last tick time, after 3 intervals without a tick', async () => {
+    await runTick(T0 + 2 * MIN);
+    await expect.poll(() => page.getAttribute('body', 'data-stale'), { timeout: 10_000 }).toBe('true');
+    expect(await page.textContent('[data-testid="stale-warning"]')).toMatch(/No tick for 3 intervals: the last tick was at \d\d:\d\d:\d\d UTC/);
+    await runTick(T0 + 3 * MIN);
+    await expect.poll(() => page.getAttribute('body', 'data-stale'), { timeout: 10_000 }).toBe('false');
+  });
+
+  it('a pause round trip: confirmed in the page, sent to the admin function, PAUSED arrives through the listener', async () => {
+    await page.click('[data-testid="control-pause"]');
+    expect(await page.textContent('[data-testid="control-confirm"]')).toMatch(/Pause new entries/);
+    await page.click('[data-testid="control-confirm-yes"]');
+    await expect.poll(() => page.textContent('[data-testid="control-result"]'), { timeout: 20_000 }).toMatch(/pause: done/);
+    await expect.poll(() => page.textContent('[data-testid="mode-badge"]'), { timeout: 20_000 }).toBe('PAUSED');
+    expect(await page.isVisible('[data-testid="control-resume"]')).toBe(true);
+  });
+
+  it('saves 1440 px and 375 px screenshots', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-1440.png'), fullPage: true });
+    const phone = await (await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 })).newPage();
+    await signIn(phone, users[0]!.email, users[0]!.password);
+    await phone.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await expect.poll(async () => Number(await phone.getAttribute('[data-testid="price-chart"]', 'data-candles')), { timeout: 20_000 }).toBeGreaterThan(100);
+    // Nothing wider than the screen: no sideways scrolling.
+    expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await phone.screenshot({ path: join(ARTIFACTS, 'dashboard-375.png'), fullPage: true });
+    await phone.context().close();
+  });
+
+  it('a reader sees everything but no controls', async () => {
+    const reader = await (await browser.newContext()).newPage();
+    await signIn(reader, users[1]!.email, users[1]!.password);
+    await reader.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await expect.poll(() => reader.textContent('[data-testid="mode-badge"]'), { timeout: 20_000 }).toBe('PAUSED');
+    expect(await reader.isVisible('[data-testid="control-resume"]')).toBe(false);
+    expect(await reader.locator('[data-testid^="close-"]').count()).toBe(0);
+    await reader.context().close();
+  });
+
+  it('a signed-in user who is not on the allow-list gets the "not authorised" page', async () => {
+    const stranger = await (await browser.newContext()).newPage();
+    await signIn(stranger, STRANGER.email, STRANGER.password);
+    await stranger.waitForSelector('[data-testid="not-authorised"]', { timeout: 30_000 });
+    expect(await stranger.textContent('[data-testid="not-authorised"]')).toContain(STRANGER.email);
+    expect(await stranger.isVisible('[data-testid="price-chart"]')).toBe(false);
+    await stranger.context().close();
+  });
+
+  it('a wrong password is refused on the sign-in form', async () => {
+    const p = await (await browser.newContext()).newPage();
+    await signIn(p, users[0]!.email, 'not-the-password');
+    await expect.poll(() => p.textContent('[data-testid="signin-error"]'), { timeout: 20_000 }).toMatch(/Wrong email or password/);
+    await p.context().close();
   });
 });

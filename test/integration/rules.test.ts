@@ -36,7 +36,9 @@ describe('firestore.rules', () => {
   const e = emulatorEnv();
   let env: RulesTestEnvironment;
   const [host, port] = e.firestoreHost.split(':');
-  const verified = (email: string) => env.authenticatedContext(email.split('@')[0]!, { email, email_verified: true }).firestore();
+  // rules-unit-testing types its instances as the compat API; they are modular Firestore instances at run time.
+  const modular = (ctx: ReturnType<RulesTestEnvironment['unauthenticatedContext']>) => ctx.firestore() as unknown as Firestore;
+  const verified = (email: string) => modular(env.authenticatedContext(email.split('@')[0]!, { email, email_verified: true }));
 
   beforeAll(async () => {
     // Every denied write is also logged by the SDK; the assertions say what matters.
@@ -44,7 +46,7 @@ describe('firestore.rules', () => {
     env = await initializeTestEnvironment({ projectId: 'demo-eagle-eye-rules', firestore: { host: host!, port: Number(port), rules: RULES } });
     await env.clearFirestore();
     await env.withSecurityRulesDisabled(async (ctx) => {
-      const db = ctx.firestore();
+      const db = modular(ctx);
       for (const path of DOCS) await setDoc(doc(db, path), { createdAt: 1, time: 1, seeded: true });
       await setDoc(doc(db, 'config/dashboardUsers'), { emails: [READER], admins: [] });
     });
@@ -71,9 +73,9 @@ describe('firestore.rules', () => {
 
   describe('everyone else', () => {
     const cases: [string, () => Firestore][] = [
-      ['anonymous', () => env.unauthenticatedContext().firestore()],
+      ['anonymous', () => modular(env.unauthenticatedContext())],
       ['signed in, not allow-listed', () => verified('stranger@example.com')],
-      ['allow-listed email, not verified', () => env.authenticatedContext('r2', { email: READER, email_verified: false }).firestore()],
+      ['allow-listed email, not verified', () => modular(env.authenticatedContext('r2', { email: READER, email_verified: false }))],
     ];
     for (const [who, db] of cases) {
       for (const [name, read] of PAGE_READS) it(`${who}: may not read ${name}`, async () => void (await assertFails(read(db()))));
@@ -82,7 +84,7 @@ describe('firestore.rules', () => {
 
   describe('no client writes anything', () => {
     const writers: [string, () => Firestore][] = [
-      ['anonymous', () => env.unauthenticatedContext().firestore()],
+      ['anonymous', () => modular(env.unauthenticatedContext())],
       ['an allow-listed admin', () => verified(READER)],
     ];
     for (const [who, db] of writers) {

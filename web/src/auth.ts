@@ -1,36 +1,72 @@
 /**
- * Sign-in gate. Production security rules only let allow-listed, signed-in users read, so the
- * listeners start after Google sign-in. Against the emulator there is no sign-in at all.
- * firebase/auth is loaded lazily, so emulator builds never fetch it.
+ * Sign-in gate. The security rules only let signed-in, allow-listed users with a verified email
+ * read, so the listeners start after sign-in: email + password (the local stack's seeded user on the
+ * Auth emulator, or a production account) or Google in production.
  */
+import { connectAuthEmulator, getAuth, GoogleAuthProvider, onAuthStateChanged, signInWithEmailAndPassword, signInWithPopup, signOut, type User } from 'firebase/auth';
 import { h } from './dom.ts';
-import { app, usesEmulator } from './firestore.ts';
+import { app, config } from './firestore.ts';
 
-/** Calls onChange(true) when reads may start and onChange(false) when they must stop. */
-export async function watchAuth(el: HTMLElement, onChange: (signedIn: boolean) => void): Promise<void> {
-  if (usesEmulator) {
-    el.replaceChildren(h('span', { class: 'muted small', title: 'VITE_FIRESTORE_EMULATOR_HOST is set' }, 'emulator'));
-    onChange(true);
-    return;
+const auth = getAuth(app);
+if (config.authEmulatorHost) connectAuthEmulator(auth, `http://${config.authEmulatorHost}`, { disableWarnings: true });
+
+/** The signed-in user's Firebase ID token, for the admin function. */
+export async function idToken(): Promise<string> {
+  const user = auth.currentUser;
+  if (!user) throw new Error('not signed in');
+  return user.getIdToken();
+}
+
+export function signOutNow(): Promise<void> {
+  return signOut(auth);
+}
+
+function message(err: unknown): string {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  if (/invalid-credential|wrong-password|user-not-found|invalid-email/.test(code)) return 'Wrong email or password.';
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The sign-in form, rendered into the gate. */
+export function renderSignIn(root: HTMLElement): void {
+  const email = h('input', { testid: 'signin-email' });
+  email.type = 'email';
+  email.placeholder = 'email';
+  email.autocomplete = 'username';
+  const password = h('input', { testid: 'signin-password' });
+  password.type = 'password';
+  password.placeholder = 'password';
+  password.autocomplete = 'current-password';
+  const error = h('div', { class: 'neg small', testid: 'signin-error' });
+  const submit = h('button', { class: 'btn btn-primary', testid: 'signin-submit' }, 'Sign in');
+  const form = h('form', { class: 'signin' }, h('h2', {}, 'Sign in to Eagle Eye'), email, password, submit, error);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    error.textContent = '';
+    submit.disabled = true;
+    signInWithEmailAndPassword(auth, email.value.trim(), password.value)
+      .catch((err: unknown) => (error.textContent = message(err)))
+      .finally(() => (submit.disabled = false));
+  });
+  if (!config.authEmulatorHost) {
+    const google = h('button', { class: 'btn' }, 'Sign in with Google');
+    google.type = 'button';
+    google.addEventListener('click', () => void signInWithPopup(auth, new GoogleAuthProvider()).catch((err: unknown) => (error.textContent = message(err))));
+    form.append(google);
   }
-  const { GoogleAuthProvider, getAuth, onAuthStateChanged, signInWithPopup, signOut } = await import('firebase/auth');
-  const auth = getAuth(app);
+  root.replaceChildren(form);
+}
+
+/** Calls onChange(user) on sign-in and onChange(null) on sign-out; the header shows who is signed in. */
+export function watchAuth(el: HTMLElement, onChange: (user: User | null) => void): void {
   onAuthStateChanged(auth, (user) => {
     if (user) {
-      const out = h('button', { class: 'btn', title: 'sign out' }, 'sign out');
+      const out = h('button', { class: 'btn', title: 'sign out', testid: 'signout' }, 'sign out');
       out.addEventListener('click', () => void signOut(auth));
-      el.replaceChildren(h('span', { class: 'muted small' }, user.email ?? user.uid), out);
+      el.replaceChildren(h('span', { class: 'muted small', testid: 'signed-in-as' }, user.email ?? user.uid), out);
     } else {
-      const btn = h('button', { class: 'btn btn-primary' }, 'Sign in with Google');
-      btn.addEventListener('click', () => {
-        signInWithPopup(auth, new GoogleAuthProvider()).catch((err: unknown) => {
-          console.error('[dashboard] sign-in failed', err);
-          btn.title = err instanceof Error ? err.message : String(err);
-          btn.textContent = 'Sign-in failed — retry';
-        });
-      });
-      el.replaceChildren(btn);
+      el.replaceChildren();
     }
-    onChange(user !== null);
+    onChange(user);
   });
 }

@@ -59,6 +59,8 @@ export function table(
     td.colSpan = headers.length;
     body.append(h('tr', {}, td));
   } else {
+    // Labels for the phone layout, where the header row is hidden and each cell names itself.
+    for (const r of rows) [...r.cells].forEach((c, i) => (c.dataset.label = headers[i] ?? ''));
     body.append(...rows);
   }
   return h('table', { class: 'grid' }, h('thead', {}, head), body);

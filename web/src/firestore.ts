@@ -6,6 +6,8 @@ import { initializeApp, type FirebaseApp } from 'firebase/app';
 import {
   connectFirestoreEmulator,
   initializeFirestore,
+  persistentLocalCache,
+  persistentMultipleTabManager,
   onSnapshot,
   type DocumentData,
   type DocumentReference,
@@ -22,9 +24,22 @@ export const config = {
   emulatorHost: env.VITE_FIRESTORE_EMULATOR_HOST?.trim() || '',
   apiKey: env.VITE_FIREBASE_API_KEY?.trim() || '',
   authDomain: env.VITE_FIREBASE_AUTH_DOMAIN?.trim() || '',
+  /** host:port of the Firebase Auth emulator (npm start sets it); empty ⇒ production Firebase Auth */
+  authEmulatorHost: env.VITE_AUTH_EMULATOR_HOST?.trim() || '',
+  /** the admin function's URL; empty ⇒ no controls */
+  adminUrl: env.VITE_ADMIN_URL?.trim() || '',
+  /** the scheduler's tick interval ("1m"); the stale banner fires after 3 intervals without a tick */
+  tickIntervalMs: minutes(env.VITE_TICK_INTERVAL) * 60_000,
+  /** replay speed of a local stack: ticks come this many times faster in wall time */
+  replaySpeed: Number(env.VITE_REPLAY_SPEED) > 0 ? Number(env.VITE_REPLAY_SPEED) : 1,
 };
 
-/** Against the emulator there is no sign-in; in production the security rules require one. */
+function minutes(v: string | undefined): number {
+  const m = /^([1-9]\d*)m$/.exec(v?.trim() ?? '');
+  return m ? Number(m[1]) : 1;
+}
+
+/** The Firestore emulator (local stack or tests) instead of a real project. */
 export const usesEmulator = config.emulatorHost !== '';
 
 /** "127.0.0.1:8180", "http://localhost:8180" or "[::1]:8180" → host and port. */
@@ -43,7 +58,8 @@ export const app: FirebaseApp = initializeApp({
 });
 
 export const db: Firestore = initializeFirestore(app, {
-  // The default (auto-detected) transport works with the emulator; nothing forced.
+  // Reloads and returning tabs start from IndexedDB instead of re-reading every document.
+  localCache: persistentLocalCache({ tabManager: persistentMultipleTabManager() }),
 });
 
 if (usesEmulator) {

@@ -85,14 +85,6 @@ export function fmtNum(n: number | null | undefined, dp = 2): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: dp, maximumFractionDigits: dp });
 }
 
-/** A numeric price: more decimals for cheaper assets. */
-export function fmtPrice(n: number | null | undefined): string {
-  if (typeof n !== 'number' || !Number.isFinite(n)) return DASH;
-  const a = Math.abs(n);
-  const dp = a >= 100 ? 2 : a >= 1 ? 4 : 6;
-  return fmtNum(n, dp);
-}
-
 export function fmtPct(n: number | null | undefined, dp = 2): string {
   const s = fmtNum(n, dp);
   return s === DASH ? DASH : `${s}%`;
@@ -102,12 +94,56 @@ function pad2(n: number): string {
   return n.toString().padStart(2, '0');
 }
 
-/** Epoch ms → "MM-DD HH:MM:SS" in UTC. */
-export function fmtTime(ms: number | null | undefined): string {
+let marketNow: () => number = () => Date.now();
+
+/** What "today" means for data timestamps: market time, which a replay moves to another year. */
+export function setMarketNow(fn: () => number): void {
+  marketNow = fn;
+}
+
+/** Epoch ms → "HH:MM:SS" (UTC) when it is today in market time, else "YYYY-MM-DD HH:MM:SS". */
+export function fmtTime(ms: number | null | undefined, today: number = marketNow()): string {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) return DASH;
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return DASH;
-  return `${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  const time = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  const sameDay = new Date(today).toISOString().slice(0, 10) === d.toISOString().slice(0, 10);
+  return sameDay ? time : `${d.toISOString().slice(0, 10)} ${time}`;
+}
+
+/** Decimals to show for a market's prices, learned from its candles (exchange tick size); magnitude rule until then. */
+const priceDecimals = new Map<string, number>();
+
+export function learnPriceDecimals(symbol: string, prices: readonly number[]): void {
+  let dp = 0;
+  for (const p of prices.slice(-200)) {
+    const frac = String(p).split('.')[1] ?? '';
+    if (!/e/i.test(String(p))) dp = Math.max(dp, frac.length);
+  }
+  if (prices.length > 0) priceDecimals.set(symbol.replace('/', '-'), Math.min(8, dp));
+}
+
+export function priceDp(symbol: string | null | undefined, value: number | null): number {
+  const learned = symbol ? priceDecimals.get(symbol.replace('/', '-')) : undefined;
+  if (learned !== undefined) return learned;
+  const a = Math.abs(value ?? 0);
+  return a >= 100 ? 2 : a >= 1 ? 4 : 6;
+}
+
+/** A price (number) at its market's precision. */
+export function fmtMarketPrice(symbol: string | null | undefined, n: number | null | undefined): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return DASH;
+  return fmtNum(n, priceDp(symbol, n));
+}
+
+/** A price amount string at its market's precision (exact: rounded in bigint units). */
+export function fmtMarketAmount(symbol: string | null | undefined, s: string | null | undefined): string {
+  return fmtAmount(s, priceDp(symbol, num(s)));
+}
+
+function num(s: string | null | undefined): number | null {
+  const n = Number(s);
+  return s != null && Number.isFinite(n) ? n : null;
 }
 
 export function isoTime(ms: number | null | undefined): string {

@@ -77,6 +77,17 @@ export interface SystemStatus {
   feeds: Feed[];
   healthScore: number | null;
   version: string | null;
+  /** status.markets (the engine's per-market state); null while the bot still writes markets/{symbol} */
+  markets: Market[] | null;
+  /** status.account (equity and peak marked by the tick); null before the engine writes it */
+  account: AccountView | null;
+}
+
+export interface AccountView {
+  equity: string | null;
+  peakEquity: string | null;
+  dayStartEquity: string | null;
+  markedAt: number | null;
 }
 
 export function parseStatus(data: unknown): SystemStatus {
@@ -99,7 +110,14 @@ export function parseStatus(data: unknown): SystemStatus {
     feeds,
     healthScore: health === null ? null : Math.min(100, Math.max(0, health)),
     version: str(d.version) ?? (typeof d.version === 'number' ? String(d.version) : null),
+    markets: typeof d.markets === 'object' && d.markets !== null ? Object.entries(obj(d.markets)).map(([k, m]) => parseMarket(k.replace('/', '-'), m)) : null,
+    account: typeof d.account === 'object' && d.account !== null ? parseAccount(d.account) : null,
   };
+}
+
+function parseAccount(data: unknown): AccountView {
+  const a = obj(data);
+  return { equity: amt(a.equity), peakEquity: amt(a.peakEquity), dayStartEquity: amt(a.dayStartEquity), markedAt: ms(a.markedAt) };
 }
 
 export interface Market {
@@ -218,6 +236,8 @@ export interface TradeView {
   symbol: string | null;
   side: Side | null;
   qty: string | null;
+  /** signed change of the position (+ buy, − sell) */
+  qtyDelta: string | null;
   price: string | null;
   fee: string | null;
   realizedPnl: string | null;
@@ -232,6 +252,7 @@ export function parseTrade(id: string, data: unknown): TradeView {
     symbol: str(d.symbol),
     side: oneOf(d.side, ['buy', 'sell'] as const),
     qty: amt(d.qty),
+    qtyDelta: amt(d.qtyDelta),
     price: amt(d.price),
     fee: amt(d.fee),
     realizedPnl: amt(d.realizedPnl),

@@ -5,10 +5,11 @@
  */
 import { byId } from '../dom.ts';
 import { DASH, fmtAge, fmtDuration, fmtNum, fmtTime, isoTime } from '../format.ts';
+import { config } from '../firestore.ts';
 import type { SystemStatus } from '../parse.ts';
 
-/** A tick older than this means the bot (or this dashboard's connection) has gone quiet. */
-export const STALE_AFTER_MS = 3 * 60 * 1000;
+/** No tick for 3 scheduler intervals (in wall time: a replay ticks `replaySpeed` times faster) means the bot has gone quiet. */
+export const STALE_AFTER_MS = Math.max(3 * (config.tickIntervalMs / config.replaySpeed), 3000);
 /** How long to wait for the very first status snapshot before calling that silence too. */
 const FIRST_SNAPSHOT_GRACE_MS = 15 * 1000;
 
@@ -61,7 +62,7 @@ export function staleReason(now: number): string | null {
   if (status.lastTickAt === null) return 'status/system has no valid lastTickAt: the bot is not reporting ticks.';
   const age = now - status.lastTickAt;
   if (age > STALE_AFTER_MS) {
-    return `Stale dashboard: the last tick was ${fmtAge(status.lastTickAt, now)} (limit ${fmtDuration(STALE_AFTER_MS)}). The bot may be down, or this dashboard is not receiving updates.`;
+    return `No tick for 3 intervals: the last tick was at ${fmtTime(status.lastTickAt, now)} UTC (${fmtAge(status.lastTickAt, now)}). The bot may be down, or this dashboard is not receiving updates.`;
   }
   return null;
 }

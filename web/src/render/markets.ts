@@ -1,6 +1,6 @@
 /** One card per markets/{id} document: price, regime, ADX/DI, ATR%, EMAs, staleness. */
 import { badge, h, marketToWall } from '../dom.ts';
-import { DASH, OFFLINE_EMPTY, fmtNum, fmtPct, fmtPrice, humanize, isoTime } from '../format.ts';
+import { DASH, OFFLINE_EMPTY, fmtMarketPrice, fmtNum, fmtPct, humanize, isoTime } from '../format.ts';
 import type { Feed, Market, Regime } from '../parse.ts';
 
 const REGIME_CLASS: Record<Regime, string> = {
@@ -37,7 +37,7 @@ function card(m: Market, feed: Feed | undefined): HTMLElement {
       badge(humanize(m.regime), `regime ${REGIME_CLASS[regime]}`, `regime-${m.id}`),
       stale ? badge('STALE', 'stale-flag', `stale-${m.id}`) : null,
     ),
-    h('div', { class: 'price', testid: `price-${m.id}` }, fmtPrice(m.price)),
+    h('div', { class: 'price', testid: `price-${m.id}` }, fmtMarketPrice(m.symbol, m.price)),
     h(
       'div',
       { class: 'stats' },
@@ -45,8 +45,8 @@ function card(m: Market, feed: Feed | undefined): HTMLElement {
       stat('+DI', fmtNum(m.pdi, 1), diCls(m.pdi, m.mdi, true)),
       stat('−DI', fmtNum(m.mdi, 1), diCls(m.pdi, m.mdi, false)),
       stat('ATR%', fmtPct(m.atrPct, 2)),
-      stat('EMA50', fmtPrice(m.ema50), emaCls),
-      stat('EMA200', fmtPrice(m.ema200)),
+      stat('EMA50', fmtMarketPrice(m.symbol, m.ema50), emaCls),
+      stat('EMA200', fmtMarketPrice(m.symbol, m.ema200)),
     ),
     h(
       'div',

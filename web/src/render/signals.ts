@@ -1,6 +1,6 @@
 /** The 20 most recent signals (orderBy createdAt desc). */
 import { badge, h, table, td } from '../dom.ts';
-import { DASH, OFFLINE_EMPTY, fmtDecimal, fmtTime, humanize, isoTime } from '../format.ts';
+import { DASH, OFFLINE_EMPTY, fmtMarketAmount, fmtTime, humanize, isoTime } from '../format.ts';
 import type { SignalView } from '../parse.ts';
 
 export function sideBadge(side: 'buy' | 'sell' | null): HTMLElement {
@@ -15,7 +15,7 @@ function row(s: SignalView): HTMLTableRowElement {
     td(s.symbol, 'sym'),
     td(sideBadge(s.side)),
     td(humanize(s.reason)),
-    td(fmtDecimal(s.refPrice), 'num', s.refPrice ?? ''),
+    td(fmtMarketAmount(s.symbol, s.refPrice), 'num', s.refPrice ?? ''),
     td(fmtTime(s.candleTime), 'time muted', isoTime(s.candleTime)),
   );
 }

@@ -1,6 +1,6 @@
 /** The 20 most recent trades (orderBy time desc): the paper ledger. */
 import { h, table, td } from '../dom.ts';
-import { OFFLINE_EMPTY, amountSign, fmtAmount, fmtDecimal, fmtTime, humanize, isoTime, signClass } from '../format.ts';
+import { OFFLINE_EMPTY, amountSign, fmtAmount, fmtDecimal, fmtMarketAmount, fmtTime, humanize, isoTime, signClass } from '../format.ts';
 import type { TradeView } from '../parse.ts';
 import { sideBadge } from './signals.ts';
 
@@ -14,7 +14,7 @@ function row(t: TradeView): HTMLTableRowElement {
     td(t.symbol, 'sym'),
     td(sideBadge(t.side)),
     td(fmtDecimal(t.qty, 0), 'num', t.qty ?? ''),
-    td(fmtDecimal(t.price), 'num', t.price ?? ''),
+    td(fmtMarketAmount(t.symbol, t.price), 'num', t.price ?? ''),
     td(fmtAmount(t.fee, 4), 'num muted', t.fee ?? ''),
     td(fmtAmount(t.realizedPnl, 2, true), `num ${pnlSign === 0 ? 'muted' : signClass(pnlSign)}`, t.realizedPnl ?? ''),
     td(humanize(t.reason)),

@@ -1,0 +1,97 @@
+/**
+ * Chart inputs from the documents the page reads (a day of candles, a day of equity points, the
+ * trades list). Indicators and regimes are computed with the bot's own domain code over the candles
+ * on display, so the shading is what the bot's rules say about those candles.
+ */
+import type { Candle, Timeframe } from '../../functions/src/domain/candle.ts';
+import { TIMEFRAMES } from '../../functions/src/domain/candle.ts';
+import { computeIndicators } from '../../functions/src/domain/indicators/computeIndicators.ts';
+import { classifyRegimeSeries } from '../../functions/src/domain/regime/classifyRegime.ts';
+import { resolveRegimeParams } from '../../functions/src/domain/regime/highVolDefaults.ts';
+import { RegimeParamsSchema } from '../../functions/src/domain/regime/params.ts';
+import type { Regime } from './parse.ts';
+import { ms, num } from './parse.ts';
+
+/** yyyymmdd of a UTC day: the id of candle and equity day documents. */
+export function dayKey(t: number): string {
+  return new Date(t).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+/** `candles/{BTC-USDT}_{tf}/days/{yyyymmdd}` */
+export function candleDayPath(symbol: string, timeframe: string, t: number): string {
+  return `candles/${symbol.replace('/', '-')}_${timeframe}/days/${dayKey(t)}`;
+}
+
+/** A day document's `candles` map (openTime → [o,h,l,c,v]) → candles by time; malformed entries are skipped. */
+export function parseCandleDay(data: unknown): Candle[] {
+  const map = typeof data === 'object' && data !== null ? (data as { candles?: unknown }).candles : undefined;
+  if (typeof map !== 'object' || map === null) return [];
+  const out: Candle[] = [];
+  for (const [key, v] of Object.entries(map)) {
+    const t = Number(key);
+    if (!Number.isFinite(t) || !Array.isArray(v) || v.length < 5) continue;
+    const [o, h, l, c, vol] = v.map(num);
+    if (o == null || h == null || l == null || c == null || vol == null) continue;
+    out.push({ t, o, h, l, c, v: vol });
+  }
+  return out.sort((a, b) => a.t - b.t);
+}
+
+/** Candles from several day documents, de-duplicated by open time. */
+export function mergeCandles(...days: Candle[][]): Candle[] {
+  const byTime = new Map<number, Candle>();
+  for (const day of days) for (const c of day) byTime.set(c.t, c);
+  return [...byTime.values()].sort((a, b) => a.t - b.t);
+}
+
+export interface EquityPointView {
+  time: number;
+  /** 8-decimal amount string */
+  equity: string;
+}
+
+/** An equity day document's `points` map (time → amount string). */
+export function parseEquityDay(data: unknown): EquityPointView[] {
+  const map = typeof data === 'object' && data !== null ? (data as { points?: unknown }).points : undefined;
+  if (typeof map !== 'object' || map === null) return [];
+  return Object.entries(map)
+    .map(([k, v]) => ({ time: ms(Number(k)), equity: typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? v : typeof v === 'number' ? String(v) : null }))
+    .filter((p): p is EquityPointView => p.time !== null && p.equity !== null)
+    .sort((a, b) => a.time - b.time);
+}
+
+export interface IndicatorRow {
+  t: number;
+  ema50: number | null;
+  ema200: number | null;
+  regime: Regime;
+}
+
+function timeframeOf(tf: string): Timeframe {
+  return (TIMEFRAMES as readonly string[]).includes(tf) ? (tf as Timeframe) : '1m';
+}
+
+/** EMA50/EMA200 and the confirmed regime after each candle (default regime parameters). */
+export function indicatorRows(candles: readonly Candle[], timeframe: string): IndicatorRow[] {
+  const snaps = computeIndicators(candles);
+  const regimes = classifyRegimeSeries(snaps, resolveRegimeParams(RegimeParamsSchema.parse({}), timeframeOf(timeframe)));
+  return snaps.map((s, i) => ({ t: s.t, ema50: s.ema50, ema200: s.ema200, regime: regimes[i]!.regime }));
+}
+
+export interface RegimeSegment {
+  regime: Regime;
+  from: number;
+  /** open time of the last candle in the segment */
+  to: number;
+}
+
+/** Consecutive candles of one regime → one segment (the regime timeline). */
+export function regimeSegments(rows: readonly IndicatorRow[]): RegimeSegment[] {
+  const out: RegimeSegment[] = [];
+  for (const r of rows) {
+    const last = out[out.length - 1];
+    if (last && last.regime === r.regime) last.to = r.t;
+    else out.push({ regime: r.regime, from: r.t, to: r.t });
+  }
+  return out;
+}
