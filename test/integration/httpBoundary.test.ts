@@ -5,7 +5,6 @@
  * listened on every interface before the fix.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { Firestore } from '@google-cloud/firestore';
 import { acceptsConnections } from '../../scripts/local/processes.ts';
 import { stopProcessGroup } from '../../emulators/processGroup.ts';
 import { emulatorEnv, eventually, resetFirestore } from './harness.ts';
+import { listenAddresses } from './listening.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -23,14 +23,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-/** Listening sockets of `port` from /proc/net/tcp{,6}: local addresses in the kernel's hex form. */
-function listenAddresses(port: number): string[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((f) =>
-    readFileSync(f, 'utf8').split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((c) => c[1]?.endsWith(`:${hexPort}`) && c[3] === '0A').map((c) => c[1]!.split(':')[0]!),
-  );
 }
 
 describe('HTTP boundary of the tick and audit functions (real functions-framework server)', () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../infra/definitions.ts';
 import { functionPort, localPorts } from '../../infra/ports.ts';
 import { acceptsConnections } from '../../scripts/local/processes.ts';
+import { isLoopback, listenAddresses } from './listening.ts';
 import { eventually } from './harness.ts';
 import { TEST_PORT_OFFSET } from './global-setup.ts';
 
@@ -74,6 +75,8 @@ describe('npm start', () => {
     const page = await fetch(`http://${ports.host}:${ports.hosting}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('data-testid="mode-badge"');
+    // Reachable from this machine only: functions (functions-framework has no --host), emulators, dashboard.
+    for (const port of allPorts) expect(listenAddresses(port).filter((a) => !isLoopback(a)), `port ${port}`).toEqual([]);
 
     const exited = new Promise<number | null>((r) => npm!.once('exit', (code) => r(code)));
     signals[how](npm);
