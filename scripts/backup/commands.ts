@@ -1,0 +1,137 @@
+/**
+ * `npm run backup -- --out DIR|gs://BUCKET[/PATH]` and `npm run restore -- --from DIR|gs://… [--force]`.
+ * Local (emulator, or any project with a DIR): a typed JSON dump through the server SDK (dump.ts).
+ * gs://: Firestore managed export/import (real projects only).
+ * Exit codes: 0 done · 1 refused, failed, or the audit after a restore is not clean · 2 usage.
+ */
+import { parseArgs } from 'node:util';
+import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
+import type { Env } from '../../functions/src/config/schema.ts';
+import { createRuntime, marketClock } from '../../functions/src/wiring.ts';
+import { cliEnv, usageFailure, UsageError, type Io } from '../lib/cli.ts';
+import { isGcsUri, managedExport, managedImport } from './cloud.ts';
+import { readAllDocuments, readDump, writeDump } from './dump.ts';
+import { nonEmptyCollections, NotEmptyError, restoredMode, type RestoreResult, restoreDocuments } from './restoreDocuments.ts';
+import { runAudit, type AuditReport } from '../../functions/src/services/auditLedger.ts';
+
+const BACKUP_USAGE = 'usage: npm run backup -- --out DIR|gs://BUCKET[/PATH]';
+const RESTORE_USAGE = 'usage: npm run restore -- --from DIR|gs://BUCKET/EXPORT_FOLDER [--force] [--reason TEXT]';
+
+function flags<T extends Record<string, { type: 'string' | 'boolean' }>>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function required(value: unknown, flag: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${flag} is required`);
+  return value;
+}
+
+/** The database the command works on, for the first line of its output. */
+function describeTarget(env: Env): string {
+  return env.FIRESTORE_EMULATOR_HOST ? `${env.PROJECT_ID} (emulator ${env.FIRESTORE_EMULATOR_HOST})` : `project ${env.PROJECT_ID}`;
+}
+
+/**
+ * Reading a backup needs a client that tells integers from doubles and keeps int64 exact
+ * (codec.ts); writes take bigint on any client, and the stores (audit, mode) need plain numbers.
+ */
+function runtimeFor(env: Env, opts: { exactReads: boolean }) {
+  const runtime = createRuntime(env);
+  if (opts.exactReads) runtime.db.settings({ useBigInt: true });
+  return runtime;
+}
+
+export async function backupCommand(argv: string[], io: Io, envVars: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let out: string;
+  try {
+    const v = flags(argv, { out: { type: 'string' } });
+    if (v.help) return io.out(BACKUP_USAGE), 0;
+    out = required(v.out, '--out');
+  } catch (err) {
+    return usageFailure(io, BACKUP_USAGE, err);
+  }
+  const env = cliEnv(envVars);
+  if (isGcsUri(out)) {
+    if (env.FIRESTORE_EMULATOR_HOST) return io.err('backup: gs:// needs a real project (the emulator has no managed export); use --out DIR'), 1;
+    io.out(`backup: managed export of project ${env.PROJECT_ID} → ${await managedExport(env.PROJECT_ID, out)}`);
+    return 0;
+  }
+  const runtime = runtimeFor(env, { exactReads: true });
+  try {
+    const started = Date.now();
+    const docs = await readAllDocuments(runtime.db);
+    const manifest = await writeDump(out, env.PROJECT_ID, docs);
+    const byCollection = Object.entries(manifest.collections).map(([c, n]) => `${c}=${n}`).join(' ');
+    io.out(`backup: ${manifest.documents} documents from ${describeTarget(env)} → ${out} in ${Date.now() - started} ms`);
+    io.out(`backup: ${byCollection || '(empty database)'}`);
+    return 0;
+  } catch (err) {
+    io.err(`backup failed: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    await runtime.db.terminate();
+  }
+}
+
+export function printAudit(io: Io, audit: AuditReport): void {
+  if (audit.clean) io.out(`audit: clean (trades=${audit.trades}, positions=${audit.positions})`);
+  else for (const d of audit.discrepancies) io.err(`audit: ${d}`);
+}
+
+export async function restoreCommand(argv: string[], io: Io, envVars: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let from: string;
+  let force: boolean;
+  let reason: string | undefined;
+  try {
+    const v = flags(argv, { from: { type: 'string' }, force: { type: 'boolean' }, reason: { type: 'string' } });
+    if (v.help) return io.out(RESTORE_USAGE), 0;
+    from = required(v.from, '--from');
+    force = v.force === true;
+    reason = v.reason as string | undefined;
+  } catch (err) {
+    return usageFailure(io, RESTORE_USAGE, err);
+  }
+  const env = cliEnv(envVars);
+  const runtime = runtimeFor(env, { exactReads: false });
+  const store = new FirestoreStateStore(runtime.db);
+  const now = () => marketClock(env).now();
+  try {
+    io.out(`restore: into ${describeTarget(env)}`);
+    let result: RestoreResult;
+    if (isGcsUri(from)) {
+      if (env.FIRESTORE_EMULATOR_HOST) return io.err('restore: gs:// needs a real project (the emulator has no managed import); use --from DIR'), 1;
+      result = await restoreManaged({ db: runtime.db, store, now }, env.PROJECT_ID, from, { force, reason: reason ?? `restored from ${from}` });
+    } else {
+      const { manifest, docs } = await readDump(from);
+      io.out(`restore: backup of ${manifest.projectId} taken ${manifest.createdAt}, ${manifest.documents} documents`);
+      result = await restoreDocuments({ db: runtime.db, store, now }, docs, { force, reason: reason ?? `restored from ${from} (backup of ${manifest.createdAt})` });
+    }
+    io.out(`restore: ${result.documents === null ? 'managed import' : `${result.documents} documents`} written in ${result.restoreMs} ms; mode ${result.mode}`);
+    printAudit(io, result.audit);
+    if (!result.audit.clean) return 1;
+    io.out(result.mode === 'KILLED' ? 'next: the backup or the live bot was KILLED; `npm run eagle -- reset` when it is safe' : 'next: check the dashboard, then `npm run eagle -- resume`');
+    return 0;
+  } catch (err) {
+    io.err(`restore ${err instanceof NotEmptyError ? 'refused' : 'failed'}: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    await runtime.db.terminate();
+  }
+}
+
+/** gs://: the same guard rails around a managed import (which overwrites status/system, so the mode is set again after it). */
+async function restoreManaged(deps: Parameters<typeof restoreDocuments>[0], projectId: string, folder: string, opts: { force: boolean; reason: string }): Promise<RestoreResult> {
+  const present = await nonEmptyCollections(deps.db);
+  if (present.length > 0 && !opts.force) throw new NotEmptyError(`the target database is not empty (collections: ${present.join(', ')}); pass --force to import over it (documents not in the export are kept)`);
+  const mode = restoredMode((await deps.store.getStatus())?.mode, undefined);
+  await deps.store.setMode(mode, opts.reason);
+  const started = Date.now();
+  await managedImport(projectId, folder);
+  const after = restoredMode((await deps.store.getStatus())?.mode, mode);
+  await deps.store.setMode(after, opts.reason);
+  return { documents: null, mode: after, audit: await runAudit(deps.store, deps.now()), restoreMs: Date.now() - started };
+}
