@@ -8,7 +8,7 @@ import { doc, getDoc, type Unsubscribe } from 'firebase/firestore';
 import type { Candle } from '../../functions/src/domain/candle.ts';
 import { candleDayPath, dayKey, indicatorRows, mergeCandles, parseCandleDay, parseEquityDay, regimeSegments, type EquityPointView } from './chartData.ts';
 import { byId, h } from './dom.ts';
-import { db, watchDoc, type ListenerSink } from './firestore.ts';
+import { countReads, db, watchDoc, type ListenerSink } from './firestore.ts';
 import { learnPriceDecimals, priceDp } from './format.ts';
 import type { Market, TradeView } from './parse.ts';
 import { EquityChart, PriceChart, renderRegimeTimeline } from './render/charts.ts';
@@ -107,7 +107,11 @@ export class ChartPanel {
         if (!this.previous.has(yesterday)) {
           this.previous.set(yesterday, []);
           getDoc(doc(db, yesterday))
-            .then((snap) => (this.previous.set(yesterday, parseCandleDay(snap.data())), this.draw()))
+            .then((snap) => {
+              if (!snap.metadata.fromCache) countReads(1);
+              this.previous.set(yesterday, parseCandleDay(snap.data()));
+              this.draw();
+            })
             .catch((err: unknown) => console.warn('[dashboard] previous candle day', err));
         }
         this.candleUnsub = watchDoc('candles', doc(db, candleKey), this.sink('chart-state'), (data) => {

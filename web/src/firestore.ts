@@ -67,6 +67,15 @@ if (usesEmulator) {
   connectFirestoreEmulator(db, host, port);
 }
 
+/**
+ * Estimated billed document reads of this tab (documents the server sent; an empty result counts
+ * one), exposed as window.__eagleReads for `npm run bench`. getDoc calls count themselves.
+ */
+export function countReads(n: number): void {
+  const w = window as unknown as { __eagleReads?: number };
+  w.__eagleReads = (w.__eagleReads ?? 0) + n;
+}
+
 /** What a listener reports to the connection indicator. */
 export interface ListenerSink {
   snapshot(name: string, fromCache: boolean): void;
@@ -89,10 +98,15 @@ export function watchDoc(
   sink: ListenerSink,
   onData: (data: DocumentData | undefined, fromCache: boolean) => void,
 ): Unsubscribe {
+  let seen: string | undefined;
   return onSnapshot(
     ref,
     { includeMetadataChanges: true },
     (snap) => {
+      // A document read is billed when the server sends its content: the first server snapshot and each change.
+      const version = JSON.stringify(snap.data() ?? null);
+      if (!snap.metadata.fromCache && version !== seen) countReads(1);
+      if (!snap.metadata.fromCache) seen = version;
       sink.snapshot(name, snap.metadata.fromCache);
       guard(name, () => onData(snap.data(), snap.metadata.fromCache));
     },
@@ -111,6 +125,7 @@ export function watchQuery(
     query,
     { includeMetadataChanges: true },
     (snap) => {
+      if (!snap.metadata.fromCache) countReads(Math.max(snap.docChanges().filter((c) => c.type !== 'removed').length, snap.empty ? 1 : 0));
       sink.snapshot(name, snap.metadata.fromCache);
       guard(name, () => onRows(snap.docs.map((d) => ({ id: d.id, data: d.data() })), snap.metadata.fromCache));
     },

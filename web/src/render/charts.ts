@@ -70,7 +70,7 @@ export class PriceChart {
     const format = { type: 'price' as const, precision: priceDecimals, minMove: 10 ** -priceDecimals };
     this.candles.applyOptions({ priceFormat: format });
     this.candles.setData(candles.map((c) => ({ time: sec(c.t), open: c.o, high: c.h, low: c.l, close: c.c })));
-    this.regime.setData(rows.map((r) => ({ time: sec(r.t), value: 1, color: `${REGIME_COLORS[r.regime]}22` })));
+    this.regime.setData(rows.map((r) => ({ time: sec(r.t), value: 1, color: `${REGIME_COLORS[r.regime]}1a` })));
     this.ema50.setData(rows.map((r) => (r.ema50 === null ? { time: sec(r.t) } : { time: sec(r.t), value: r.ema50 })));
     this.ema200.setData(rows.map((r) => (r.ema200 === null ? { time: sec(r.t) } : { time: sec(r.t), value: r.ema200 })));
     const first = candles[0]?.t ?? Infinity;

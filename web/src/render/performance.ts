@@ -10,6 +10,8 @@ import { DASH, fmtNum, fmtPct, signClass, toUnits, unitsToText } from '../format
 import type { PositionView, TradeView } from '../parse.ts';
 
 export const PERFORMANCE_TRADES = 200;
+/** An annualized ratio from a handful of minute returns is noise: shown from this many equity points on. */
+const MIN_POINTS_FOR_SHARPE = 30;
 
 function toPerf(t: TradeView): PerfTrade | null {
   const qtyDelta = toUnits(t.qtyDelta) ?? (t.side && toUnits(t.qty) !== null ? (t.side === 'buy' ? toUnits(t.qty)! : -toUnits(t.qty)!) : null);
@@ -61,7 +63,7 @@ export function renderPerformance(
       cell('Max drawdown (today)', [s.peakEquity === null ? DASH : `${fmtPct(s.maxDrawdownPct * 100)} (${unitsToText(s.maxDrawdown, 2)})`, s.maxDrawdown > 0n ? 'neg' : ''], 'perf-maxdd'),
       cell('Fees', money(s.feesPaid), 'perf-fees'),
       cell('Exposure (today)', pct(s.exposure), 'perf-exposure'),
-      cell('Sharpe (ann.)', ratio(s.sharpe), 'perf-sharpe'),
+      cell('Sharpe (ann.)', points.length >= MIN_POINTS_FOR_SHARPE ? ratio(s.sharpe) : [DASH, ''], 'perf-sharpe'),
     ),
     h('div', { class: 'muted small' }, trades.length >= PERFORMANCE_TRADES ? `Over the latest ${PERFORMANCE_TRADES} trades.` : `Over all ${trades.length} trades.`),
   );
