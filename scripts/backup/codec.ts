@@ -3,7 +3,7 @@
  * (stringValue, integerValue, doubleValue, …), so a dump keeps every type, not just what JSON has:
  * - integers stay integers of any size (decimal strings; read with `useBigInt`, written as bigint);
  * - doubles keep NaN, ±Infinity and -0 (as strings, which JSON cannot hold as numbers);
- * - timestamps keep their nanoseconds, bytes are base64, geo points and vectors keep their type;
+ * - timestamps keep every digit Firestore keeps (microseconds), bytes are base64, geo points and vectors keep their type;
  * - a reference is stored as its path inside the database, so a restore into another project
  *   points at that project's document.
  * One loss, documented: the Node SDK writes an integral double (2.0) as an integer. Eagle Eye's own
