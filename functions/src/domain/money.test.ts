@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyBps, div, floorToStep, mul, toAmount, toDecimalString } from './money.ts';
+import { mulberry32 } from './testing/prng.ts';
 
 describe('money', () => {
   it('parses decimal strings and numbers exactly', () => {
@@ -41,5 +42,24 @@ describe('money', () => {
     expect(toDecimalString(applyBps(toAmount('3.34838990'), 10, 'up'))).toBe('0.00334839');
     expect(toDecimalString(applyBps(toAmount('3.34838990'), 10, 'down'))).toBe('0.00334838');
     expect(toDecimalString(floorToStep(toAmount('0.123456'), toAmount('0.001')))).toBe('0.12300000');
+  });
+});
+
+describe('toAmount(number): the fast path equals the string path', () => {
+  const slow = (n: number, r: 'down' | 'up' | 'half-even') => {
+    // the reference: the number's shortest decimal text, parsed as a string
+    const text = /e/i.test(String(n)) ? n.toFixed(20) : String(n);
+    return toAmount(text, r);
+  };
+  it.each(['down', 'up', 'half-even'] as const)('on 100 000 random prices, ATRs and edge cases (%s)', (r) => {
+    const rand = mulberry32(20231123);
+    const cases: number[] = [0, 1e-8, -1e-8, 0.5e-8, 1.5e-8, 2.5e-8, 27950.12, 0.1 + 0.2, 1 / 3, 89_999_999.99999999, -1234.56789012345];
+    for (let i = 0; i < 100_000; i++) {
+      const mag = 10 ** Math.floor(rand() * 12 - 4);
+      const v = rand() * mag;
+      cases.push(i % 3 === 0 ? Math.round(v * 1e8) / 1e8 : i % 3 === 1 ? v : -v);
+    }
+    const wrong = cases.filter((n) => toAmount(n, r) !== slow(n, r));
+    expect(wrong).toEqual([]);
   });
 });

@@ -19,6 +19,10 @@ const DECIMAL_RE = /^([+-])?(\d+)(?:\.(\d+))?$/;
 
 /** Parse a decimal string or a finite number (via its shortest round-trip text) into an Amount. */
 export function toAmount(value: string | number, rounding: Rounding = 'half-even'): Amount {
+  if (typeof value === 'number') {
+    const fast = numberToUnits(value, rounding);
+    if (fast !== null) return fast;
+  }
   const text = typeof value === 'number' ? numberToPlainString(value) : value.trim();
   const m = DECIMAL_RE.exec(text);
   if (!m) throw new RangeError(`not a decimal amount: ${JSON.stringify(value)}`);
@@ -40,6 +44,33 @@ export function toAmount(value: string | number, rounding: Rounding = 'half-even
   return sign === '-' ? -units : units;
 }
 
+/** 2^53 / 1e8: below it every integer count of units is exact in a double. */
+const FAST_LIMIT = 2 ** 53 / 1e8;
+/** Four ulps of the scaled value: more than the scaling's error plus the distance to the shortest decimal. */
+const TOLERANCE = 4 * 2 ** -52;
+
+/**
+ * The exact result of the string path, without strings, whenever it can be proven: the scaled
+ * value x = n·1e8 is within a few ulps of n's shortest decimal ×1e8, so when x is not that close to
+ * an integer (or, for half-even, to a half) the rounding is decided by x alone; an x within that
+ * distance of an integer whose division back gives n exactly is that integer. Anything closer to a
+ * boundary returns null and takes the string path. Property-tested against it.
+ */
+function numberToUnits(n: number, rounding: Rounding): Amount | null {
+  if (!(Math.abs(n) < FAST_LIMIT)) return null;
+  const x = n * 1e8;
+  const nearest = Math.round(x);
+  if (nearest / 1e8 === n) return BigInt(nearest);
+  const tol = Math.abs(x) * TOLERANCE + 1e-9;
+  const floor = Math.floor(x);
+  const frac = x - floor;
+  if (frac < tol || 1 - frac < tol) return null;
+  if (rounding === 'down') return BigInt(floor);
+  if (rounding === 'up') return BigInt(floor + 1);
+  if (Math.abs(frac - 0.5) < tol) return null;
+  return BigInt(frac < 0.5 ? floor : floor + 1);
+}
+
 function numberToPlainString(n: number): string {
   if (!Number.isFinite(n)) throw new RangeError(`not a finite amount: ${n}`);
   const s = String(n);
@@ -59,7 +90,7 @@ export function toDecimalString(a: Amount): string {
 
 /** For display, charts and metrics only — never feed the result back into balances. */
 export function toNumber(a: Amount): number {
-  return Number(toDecimalString(a));
+  return Number(a) / 1e8;
 }
 
 function divRound(num: bigint, den: bigint, rounding: Rounding): bigint {

@@ -68,16 +68,22 @@ export interface BacktestResult {
 }
 
 /** Step times: the first is the warm-up batch (if any), then one per distinct candle time. */
-function stepTimes(candles: BacktestInput['candles'], warmupUntil: number | undefined): number[] {
-  const times = new Set<number>();
+function stepTimes(candles: BacktestInput['candles'], warmupUntil: number | undefined): Float64Array {
+  let n = 0;
+  for (const series of Object.values(candles)) n += series.length;
+  const all = new Float64Array(n);
+  let k = 0;
   for (const [symbol, series] of Object.entries(candles)) {
     for (let i = 0; i < series.length; i++) {
       const t = series[i]!.t;
       if (i > 0 && t <= series[i - 1]!.t) throw new RangeError(`${symbol}: candles must be strictly ascending (at index ${i})`);
-      times.add(warmupUntil !== undefined && t <= warmupUntil ? warmupUntil : t);
+      all[k++] = warmupUntil !== undefined && t <= warmupUntil ? warmupUntil : t;
     }
   }
-  return [...times].sort((a, b) => a - b);
+  all.sort();
+  let u = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || all[i] !== all[i - 1]) all[u++] = all[i]!;
+  return all.subarray(0, u);
 }
 
 /** The candle with open time `t`, searching back from the cursor (signals refer to recent candles). */
@@ -122,7 +128,7 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
       cursor[symbol] = end;
       const step = symbolStep({
         symbol, state: states[symbol]!, candles: fresh, position: book.positions[symbol] ?? null, now, tradable: true, mode: book.mode,
-        entriesPaused: book.entriesPausedUntil !== null && now < book.entriesPausedUntil, strategy, risk, regime: input.regime,
+        entriesPaused: book.entriesPausedUntil !== null && now < book.entriesPausedUntil, strategy, risk, regime: input.regime, handOver: true,
       });
       states[symbol] = step.state;
       if (step.position) book = { ...book, positions: { ...book.positions, [symbol]: step.position } };

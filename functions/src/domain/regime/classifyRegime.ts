@@ -66,6 +66,13 @@ export function classifyRegimeSeries(
   return out;
 }
 
+/** Settled states are immutable: one object per regime instead of one per candle. */
+const SETTLED = new Map<Regime, RegimeState>();
 function settled(regime: Regime): RegimeState {
-  return { regime, pending: null, pendingCount: 0 };
+  let s = SETTLED.get(regime);
+  if (!s) {
+    s = Object.freeze({ regime, pending: null, pendingCount: 0 });
+    SETTLED.set(regime, s);
+  }
+  return s;
 }

@@ -17,12 +17,24 @@ export interface RiskLimits {
 
 const HUNDRED = 100n * ONE;
 
+/** The two limits as Amounts, converted once per params object (riskLimits runs on every step). */
+const limitAmounts = new WeakMap<RiskParams, { kill: bigint; daily: bigint }>();
+function amountsOf(risk: RiskParams): { kill: bigint; daily: bigint } {
+  let a = limitAmounts.get(risk);
+  if (!a) {
+    a = { kill: toAmount(risk.killSwitchDrawdownPct), daily: toAmount(risk.dailyLossLimitPct) };
+    limitAmounts.set(risk, a);
+  }
+  return a;
+}
+
 export function riskLimits(wallet: Wallet, risk: RiskParams): RiskLimits {
   const { equity, peakEquity: peak, dayStartEquity: dayStart } = wallet;
+  const pct = amountsOf(risk);
   // (peak − equity)/peak > pct/100  ⇔  (peak − equity)·100·ONE > peak·pct  (peak > 0)
-  const killSwitch = peak > 0n && (peak - equity) * HUNDRED > peak * toAmount(risk.killSwitchDrawdownPct);
+  const killSwitch = peak > 0n && (peak - equity) * HUNDRED > peak * pct.kill;
   // equity < dayStart·(1 − pct/100)  ⇔  equity·100·ONE < dayStart·(100·ONE − pct)
-  const dailyLossHit = dayStart > 0n && equity * HUNDRED < dayStart * (HUNDRED - toAmount(risk.dailyLossLimitPct));
+  const dailyLossHit = dayStart > 0n && equity * HUNDRED < dayStart * (HUNDRED - pct.daily);
   return {
     killSwitch,
     dailyLossHit,
