@@ -1,0 +1,234 @@
+/**
+ * `npm run cost` (also `npm run eagle -- cost`): measure, then project the monthly bill.
+ * Starts its own emulator stack, runs N replayed 1m ticks through the real tick service with
+ * executeOrder served on Pub/Sub's push path and a listener attached to everything the dashboard
+ * watches, and counts Firestore reads/writes/deletes on the wire (the client's request log),
+ * listener reads, invocations, Pub/Sub messages and Monitoring points. Two runs (1 and 4 symbols)
+ * split the counts into a fixed and a per-symbol part; scripts/cost/model.ts turns them into dollars
+ * with the dated price table in scripts/cost/prices.ts.
+ */
+import { pathToFileURL } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Command, InvalidArgumentError } from 'commander';
+import { Firestore, setLogFunction } from '@google-cloud/firestore';
+import * as ff from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { startEmulatorStack } from '../emulators/stack.ts';
+import { clearFirestore } from '../emulators/stack.ts';
+import { parseEnv } from '../functions/src/config/load.ts';
+import { createRuntime } from '../functions/src/wiring.ts';
+import { runTick } from '../functions/src/services/runTick.ts';
+import { makeExecuteOrderHandler } from '../functions/src/handlers/executeOrder.ts';
+import { schedulerJobs } from '../infra/definitions.ts';
+import { functionPort } from '../infra/ports.ts';
+import { projectBill, type PerDay, type PerTick } from './cost/model.ts';
+import { PRICES_AS_OF } from './cost/prices.ts';
+import type { Io } from './lib/cli.ts';
+
+interface Counts {
+  reads: number;
+  writes: number;
+  deletes: number;
+  listenReads: number;
+}
+
+/**
+ * Billable operations, from the Firestore client's own log: writes per commit (transactions
+ * included), documents per batch get (found or missing: both are billed), documents per query
+ * (an empty query is billed one read), and documents a listener receives (the dashboard's reads).
+ */
+function countFirestoreOps(counts: Counts): () => void {
+  const queryDocs = new Map<string, number>();
+  setLogFunction((line: string) => {
+    const tag = / (\S+) \[/.exec(line)?.[1] ?? '';
+    let m: RegExpExecArray | null;
+    if ((m = /\[WriteBatch\.commit\]: Sending (\d+) writes/.exec(line))) counts.writes += Number(m[1]);
+    else if ((m = /\[DocumentReader\.fetchDocuments\]: Received (\d+) results/.exec(line))) counts.reads += Number(m[1]);
+    else if (line.includes('[Watch.onData]: Received document change')) counts.listenReads++;
+    else if (line.includes('Sending request: ') && line.includes('"structuredQuery"') && !line.includes('"addTarget"')) queryDocs.set(tag, 0);
+    else if (line.includes('Received response: ') && queryDocs.has(tag) && line.includes('"document":{')) queryDocs.set(tag, queryDocs.get(tag)! + 1);
+  });
+  /** settle the queries seen so far: their documents, or one read for an empty result */
+  return () => {
+    for (const n of queryDocs.values()) counts.reads += Math.max(1, n);
+    queryDocs.clear();
+  };
+}
+
+/** What the dashboard listens to (web/src/main.ts), on the server SDK: same documents, same reads. */
+function attachDashboard(db: Firestore, symbol: string): () => void {
+  const unsubs = [
+    db.doc('status/system').onSnapshot(() => {}),
+    db.doc('config/dashboardUsers').onSnapshot(() => {}),
+    db.collection('markets').limit(50).onSnapshot(() => {}),
+    db.doc('wallet/paper').onSnapshot(() => {}),
+    db.collection('positions').limit(50).onSnapshot(() => {}),
+    db.collection('signals').orderBy('createdAt', 'desc').limit(20).onSnapshot(() => {}),
+    db.collection('trades').orderBy('time', 'desc').limit(50).onSnapshot(() => {}),
+    db.collection('alerts').orderBy('createdAt', 'desc').limit(10).onSnapshot(() => {}),
+    db.doc(`equity/${'20230320'}`).onSnapshot(() => {}),
+    db.doc(`candles/${symbol.replace('/', '-')}_1m/days/20230320`).onSnapshot(() => {}),
+  ];
+  return () => unsubs.forEach((u) => u());
+}
+
+interface RunResult {
+  symbols: number;
+  ticks: number;
+  counts: Counts;
+  tickMs: number;
+  orders: number;
+  orderMs: number;
+  points: number;
+  trades: number;
+}
+
+async function measure(opts: { projectId: string; env: Record<string, string>; symbols: string[]; ticks: number; warmup: number; port: number }): Promise<RunResult> {
+  const counts: Counts = { reads: 0, writes: 0, deletes: 0, listenReads: 0 };
+  const settle = countFirestoreOps(counts);
+  let points = 0;
+  const env = parseEnv({ ...opts.env, PROJECT_ID: opts.projectId, SYMBOLS: opts.symbols.join(','), LOG_LEVEL: 'error', REPLAY_START: '2023-03-20T06:00:00Z' });
+  const runtime = createRuntime(env, { metrics: { record: async (p) => void (points += p.length) } });
+  let inFlight = 0;
+  let orders = 0;
+  let orderMs = 0;
+  const exec = makeExecuteOrderHandler(runtime.executeDeps);
+  const name = `executeOrder_cost_${opts.symbols.length}`;
+  ff.cloudEvent(name, async (ce: Parameters<ff.CloudEventFunction>[0]) => {
+    inFlight++;
+    const t0 = performance.now();
+    try {
+      await exec(ce);
+    } finally {
+      orders++;
+      orderMs += performance.now() - t0;
+      inFlight--;
+    }
+  });
+  const server: Server = getTestServer(name);
+  await new Promise<void>((r) => server.listen(opts.port, '127.0.0.1', () => r()));
+  const dashDb = new Firestore({ projectId: opts.projectId });
+  const detach = attachDashboard(dashDb, opts.symbols[0]!);
+  const deps = await runtime.tickDeps();
+  const start = Date.parse('2023-03-20T06:00:30Z');
+  let tickMs = 0;
+  let published = 0;
+  let base: Counts | undefined;
+  let basePoints = 0;
+  let baseOrders = 0;
+  for (let i = 0; i < opts.warmup + opts.ticks; i++) {
+    if (i === opts.warmup) {
+      settle();
+      base = { ...counts };
+      basePoints = points;
+      baseOrders = orders;
+      tickMs = 0;
+      orderMs = 0;
+    }
+    const t0 = performance.now();
+    const report = await runTick(deps, { tickId: randomUUID(), now: start + i * 60_000 });
+    tickMs += performance.now() - t0;
+    published += report.published.length;
+    const deadline = Date.now() + 30_000;
+    while ((orders < published || inFlight > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, 300)); // let the listener see the last writes (measurement only)
+  settle();
+  setLogFunction(null);
+  const trades = (await runtime.db.collection('trades').count().get()).data().count;
+  detach();
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await dashDb.terminate();
+  await runtime.db.terminate();
+  const b = base!;
+  return {
+    symbols: opts.symbols.length, ticks: opts.ticks, tickMs: tickMs / opts.ticks, orders: orders - baseOrders, orderMs: orders - baseOrders ? orderMs / (orders - baseOrders) : 100,
+    points: (points - basePoints) / opts.ticks, trades,
+    counts: { reads: counts.reads - b.reads, writes: counts.writes - b.writes, deletes: counts.deletes - b.deletes, listenReads: counts.listenReads - b.listenReads },
+  };
+}
+
+const usd = (x: number) => `$${x.toFixed(x < 1 ? 4 : 2)}`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let code = 0;
+  const program = new Command('cost').exitOverride().showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .option('--ticks <n>', 'steady-state ticks measured per run', (v) => {
+      if (!/^\d+$/.test(v) || Number(v) < 10 || Number(v) > 2000) throw new InvalidArgumentError('a whole number from 10 to 2000');
+      return Number(v);
+    }, 60)
+    .option('--port-offset <n>', 'emulator port offset for the measuring stack', (v) => {
+      if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
+      return Number(v);
+    }, 4500)
+    .option('--json', 'print the measurements and the bill as JSON', false)
+    .action(async (o: { ticks: number; portOffset: number; json: boolean }) => {
+      const projectId = 'demo-eagle-eye-cost';
+      io.err(`starting emulators (port offset ${o.portOffset})…`);
+      const stack = await startEmulatorStack({ projectId, portOffset: o.portOffset });
+      try {
+        Object.assign(process.env, stack.env, { METADATA_SERVER_DETECTION: 'none' });
+        const port = functionPort(stack.ports, 'executeOrder');
+        const runs: RunResult[] = [];
+        for (const symbols of [['BTC/USDT'], ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT']]) {
+          await clearFirestore(stack.firestoreHost, projectId);
+          io.err(`measuring ${o.ticks} ticks with ${symbols.length} symbol(s)…`);
+          runs.push(await measure({ projectId, env: stack.env, symbols, ticks: o.ticks, warmup: 2, port }));
+        }
+        const [one, four] = runs as [RunResult, RunResult];
+        const per = (r: RunResult, k: keyof Counts) => r.counts[k] / r.ticks;
+        const split = (k: keyof Counts) => {
+          const perSymbol = Math.max(0, (per(four, k) - per(one, k)) / 3);
+          return { fixed: Math.max(0, per(one, k) - perSymbol), perSymbol };
+        };
+        const reads = split('reads');
+        const writes = split('writes');
+        const listen = split('listenReads');
+        const pointsPerSymbol = Math.max(0, (four.points - one.points) / 3);
+        const perTick: PerTick = {
+          readsFixed: reads.fixed, readsPerSymbol: reads.perSymbol, writesFixed: writes.fixed, writesPerSymbol: writes.perSymbol, deletes: per(four, 'deletes'),
+          dashboardReadsFixed: listen.fixed, dashboardReadsPerSymbol: listen.perSymbol, tickMs: four.tickMs,
+          monitoringPointsFixed: Math.max(0, one.points - pointsPerSymbol), monitoringPointsPerSymbol: pointsPerSymbol,
+          ordersPerSymbol: four.orders / four.ticks / 4, orderMs: four.orderMs,
+        };
+        // The daily audit replays the whole ledger: a month of this run's trade rate.
+        const perDay: PerDay = { auditReads: Math.ceil((four.trades / four.ticks) * 1440 * 30) + 2 };
+        const jobs = schedulerJobs().length + 1;
+        const table = [1, 5, 20].flatMap((symbols) => [1, 5, 60].map((tickMinutes) => projectBill(perTick, perDay, { symbols, tickMinutes, dashboardHours: 8 }, jobs)));
+        const def = projectBill(perTick, perDay, { symbols: 5, tickMinutes: 1, dashboardHours: 8 }, jobs);
+        if (o.json) {
+          io.out(JSON.stringify({ pricesAsOf: PRICES_AS_OF, runs, perTick, perDay, table, projectedMonthlyUsd: Number(def.total.toFixed(4)) }, null, 2));
+        } else {
+          io.out(`measured (per steady-state tick): ${perTick.readsFixed.toFixed(1)} + ${perTick.readsPerSymbol.toFixed(2)}/symbol reads, ${perTick.writesFixed.toFixed(1)} + ${perTick.writesPerSymbol.toFixed(2)}/symbol writes, ` +
+            `dashboard ${perTick.dashboardReadsFixed.toFixed(1)} + ${perTick.dashboardReadsPerSymbol.toFixed(2)}/symbol reads, ${perTick.tickMs.toFixed(0)} ms, ${perTick.ordersPerSymbol.toFixed(4)} orders/symbol, ` +
+            `${(perTick.monitoringPointsFixed + perTick.monitoringPointsPerSymbol * 5).toFixed(0)} metric points (5 symbols)`);
+          io.out(`prices as of ${PRICES_AS_OF}; free tiers applied; dashboard open 8 h/day; ${jobs} Scheduler jobs`);
+          io.out('symbols  tick  reads/day  writes/day  invocations/mo  firestore  functions  pubsub  scheduler  monitoring  total/mo');
+          for (const b of table) {
+            io.out(`${String(b.scenario.symbols).padStart(7)}  ${`${b.scenario.tickMinutes === 60 ? '1h' : `${b.scenario.tickMinutes}m`}`.padStart(4)}  ${Math.round(b.readsPerDay).toString().padStart(9)}  ${Math.round(b.writesPerDay).toString().padStart(10)}  ${Math.round(b.invocationsPerMonth).toString().padStart(14)}  ` +
+              `${usd(b.lines.firestore).padStart(9)}  ${usd(b.lines.functions).padStart(9)}  ${usd(b.lines.pubsub).padStart(6)}  ${usd(b.lines.scheduler).padStart(9)}  ${usd(b.lines.monitoring).padStart(10)}  ${usd(b.total).padStart(8)}`);
+          }
+          io.out(`projected monthly cost (USD): ${def.total.toFixed(4)}`);
+        }
+      } catch (err) {
+        io.err(`cost: ${(err as Error).message}`);
+        code = 1;
+      } finally {
+        await stack.stop();
+      }
+    });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    return (err as { code?: string }).code === 'commander.helpDisplayed' || (err as { code?: string }).code === 'commander.help' ? 0 : 2;
+  }
+  return code;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main(process.argv.slice(2), { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) });
+  process.exit();
+}
