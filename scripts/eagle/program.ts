@@ -53,7 +53,7 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
     const cmd = args.at(-1) as Command;
     const g = cmd.optsWithGlobals() as GlobalOpts & Record<string, unknown>;
     const opts: TargetOptions = { portOffset: g.portOffset, project: g.project, url: g.url, region: g.region };
-    const make = deps.target ?? ((o: TargetOptions) => (isLocalProject(o.project) && !o.url ? localTarget(o) : remoteTarget({ ...o, project: o.project ?? 'local' })));
+    const make = deps.target ?? ((o: TargetOptions) => (isLocalProject(o.project) && !o.url ? localTarget(o, g.json ? undefined : io.progress) : remoteTarget({ ...o, project: o.project ?? 'local' })));
     let target: Target | undefined;
     try {
       target = make(opts);

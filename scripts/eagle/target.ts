@@ -23,6 +23,7 @@ import { runAdminAction, type AdminDeps } from '../../functions/src/services/adm
 import { ActionError, AdminRequestSchema } from '../../functions/src/services/adminActions.ts';
 import type { SignalBus } from '../../functions/src/ports/index.ts';
 import { functionUrl, localPorts, type LocalPorts } from '../../infra/ports.ts';
+import { progressBar } from '../lib/cli.ts';
 
 export interface Answer {
   status: number;
@@ -64,7 +65,7 @@ async function stackMarketNow(ops: FirestoreOpsStore, env: Env): Promise<number>
   return env.MARKET_SOURCE === 'replay' ? Date.parse(env.REPLAY_START) : Date.now();
 }
 
-export function localTarget(opts: TargetOptions): Target {
+export function localTarget(opts: TargetOptions, progress?: (line: string) => void): Target {
   const { env, ports } = localEnv(opts);
   const db = createFirestore(env.PROJECT_ID);
   const ops = new FirestoreOpsStore(db);
@@ -97,6 +98,7 @@ export function localTarget(opts: TargetOptions): Target {
     marketNow: () => stackMarketNow(ops, env),
     wallNow: () => Date.now(),
     log: createLogger('error'),
+    onBackfillStep: progress && ((done, total, candles, to) => progress(progressBar(done, total, `${new Date(to).toISOString().slice(0, 10)} ${candles} candles`))),
   };
   return {
     description: `local stack (Firestore ${ports.host}:${ports.firestore}, project ${env.PROJECT_ID})`,
@@ -114,6 +116,7 @@ export function localTarget(opts: TargetOptions): Target {
       try {
         await probeEmulator(ports, opts.portOffset);
         const result = await runAdminAction(deps, parsed.data, caller);
+        if (parsed.data.action === 'backfill') progress?.('\n');
         await record(200, 'ok');
         return { status: 200, body: { ok: true, action: parsed.data.action, result } };
       } catch (err) {

@@ -32,6 +32,8 @@ export interface AdminDeps {
   marketNow: () => Promise<number>;
   wallNow: () => number;
   log: Logger;
+  /** backfill progress (the CLI draws a bar) */
+  onBackfillStep?: (done: number, total: number, candles: number, to: number) => void;
 }
 
 const MANUAL_STRATEGY = 'manual@1';
@@ -97,7 +99,7 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       return deps.tick({ asOf: req.asOf });
     case 'backfill':
       try {
-        return await backfillCandles({ source: await deps.source(), candles: deps.candles }, req, await deps.marketNow());
+        return await backfillCandles({ source: await deps.source(), candles: deps.candles }, req, await deps.marketNow(), deps.onBackfillStep);
       } catch (err) {
         if (err instanceof NothingToDoError) throw new ActionError(400, err.message, 'since');
         throw err;
