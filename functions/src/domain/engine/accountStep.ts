@@ -39,7 +39,7 @@ export interface AccountStepInput {
   readonly book: Book;
   /** in symbol order */
   readonly intents: readonly SignalIntent[];
-  /** per symbol that got a new closed candle this step: its close and open time */
+  /** per symbol that got a new closed candle this step: its close and open time (only held symbols' are used) */
   readonly closes: Readonly<Record<string, { readonly price: Amount; readonly candleTime: number }>>;
   /** symbols with an unsettled order, and its side */
   readonly pending: ReadonlyMap<string, Side>;
@@ -66,11 +66,18 @@ export interface AccountStepResult {
   readonly limits: RiskLimits;
 }
 
+const NONE: Record<string, Amount> = Object.freeze({}) as Record<string, Amount>;
+
 export function accountStep(input: AccountStepInput): AccountStepResult {
   const { now, params, pending } = input;
-  const prices: Record<string, Amount> = {};
-  for (const [symbol, c] of Object.entries(input.closes)) prices[symbol] = c.price;
-  const positions = markPositions(input.book.positions, prices);
+  let prices: Record<string, Amount> = NONE;
+  for (const symbol in input.book.positions) {
+    const close = input.closes[symbol];
+    if (!close) continue;
+    if (prices === NONE) prices = {};
+    prices[symbol] = close.price;
+  }
+  const positions = prices === NONE ? input.book.positions : markPositions(input.book.positions, prices);
   const wallet = markToMarket(input.book.wallet, positions, prices, now);
   const limits = riskLimits(wallet, params.risk);
   let mode = input.book.mode;
@@ -129,7 +136,8 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
     }
   }
 
-  const publish = signals.filter((s) => modeAllows(mode, s.side === 'buy' ? 'entry' : 'exit'));
-  const book: Book = { mode, entriesPausedUntil, wallet, positions };
+  const publish = signals.length === 0 ? signals : signals.filter((s) => modeAllows(mode, s.side === 'buy' ? 'entry' : 'exit'));
+  const same = wallet === input.book.wallet && positions === input.book.positions && mode === input.book.mode && entriesPausedUntil === input.book.entriesPausedUntil;
+  const book: Book = same ? input.book : { mode, entriesPausedUntil, wallet, positions };
   return { book, modeChange, signals, publish, skipped, alerts, limits };
 }

@@ -10,7 +10,7 @@ import { getStrategy } from '../strategy/registry.ts';
 import { riskParams } from '../testing/builders.ts';
 import type { Timeframe } from '../candle.ts';
 import { KILL_SWITCH_VERSION } from './accountStep.ts';
-import { backtestLoop, type BacktestInput } from './backtestLoop.ts';
+import { backtestLoop, equityPoints, type BacktestInput } from './backtestLoop.ts';
 
 const H = 3_600_000;
 const M = 60_000;
@@ -50,14 +50,15 @@ describe('backtestLoop on the FTX collapse (real Binance 1h candles, Nov 2022)',
     expect(killed.every((t) => t.side === 'sell' && t.time === result.killedAt)).toBe(true);
     expect(result.signals.filter((s) => s.reason === 'kill_switch').every((s) => s.strategyVersion === KILL_SWITCH_VERSION)).toBe(true);
     expect(result.trades.filter((t) => t.time > result.killedAt!)).toEqual([]);
-    expect(result.equity.filter((p) => p.t >= result.killedAt!).every((p) => p.mode === 'KILLED')).toBe(true);
-    expect(result.equity.filter((p) => p.t < result.killedAt!).every((p) => p.mode === 'NORMAL')).toBe(true);
+    const points = equityPoints(result.equity);
+    expect(points.filter((p) => p.t >= result.killedAt!).every((p) => p.killed)).toBe(true);
+    expect(points.filter((p) => p.t < result.killedAt!).every((p) => !p.killed)).toBe(true);
   });
 
   it('keeps the ledger exact and one equity point per step', () => {
     expect(findLedgerDiscrepancies(result.book.wallet, result.book.positions, result.trades)).toEqual([]);
-    expect(result.equity).toHaveLength(7 * 24 + 1); // the warm-up batch, then one per hour
-    expect(result.equity.every((p) => p.cash >= 0n)).toBe(true);
+    expect(result.equity.length).toBe(7 * 24 + 1); // the warm-up batch, then one per hour
+    expect(equityPoints(result.equity).every((p) => p.cash >= 0n)).toBe(true);
   });
 
   it('is deterministic', () => {
@@ -85,6 +86,6 @@ describe('no look-ahead', () => {
     const decidedBy = (t: number) => t <= cut;
     expect(whole.trades.filter((t) => decidedBy(t.time))).toEqual(early.trades);
     expect(whole.signals.filter((s) => s.candleTime < cut).map((s) => s.id)).toEqual(early.signals.map((s) => s.id));
-    expect(whole.equity.filter((p) => decidedBy(p.t))).toEqual(early.equity);
+    expect(equityPoints(whole.equity).filter((p) => decidedBy(p.t))).toEqual(equityPoints(early.equity));
   });
 });

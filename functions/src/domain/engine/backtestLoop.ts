@@ -38,13 +38,29 @@ export interface BacktestInput {
   readonly onStep?: (t: number, states: Readonly<Record<string, SymbolState>>) => void;
 }
 
-export interface EquityPoint {
+/** One row per step, in columns (a million-step run allocates no per-step objects). */
+export interface EquitySeries {
+  readonly length: number;
   /** the step's time (close of its candles) */
+  readonly t: Float64Array;
+  readonly equity: BigInt64Array;
+  readonly cash: BigInt64Array;
+  readonly drawdownPct: Float64Array;
+  /** 1 from the step the kill switch fired */
+  readonly killed: Uint8Array;
+}
+
+export interface EquityPoint {
   readonly t: number;
   readonly equity: Amount;
   readonly cash: Amount;
   readonly drawdownPct: number;
-  readonly mode: SystemMode;
+  readonly killed: boolean;
+}
+
+/** The rows as objects, for reports and tests. */
+export function equityPoints(e: EquitySeries): EquityPoint[] {
+  return Array.from({ length: e.length }, (_, i) => ({ t: e.t[i]!, equity: e.equity[i]!, cash: e.cash[i]!, drawdownPct: e.drawdownPct[i]!, killed: e.killed[i] === 1 }));
 }
 
 export interface Rejection {
@@ -59,7 +75,7 @@ export interface BacktestResult {
   readonly signals: readonly Signal[];
   readonly rejections: readonly Rejection[];
   readonly skipped: readonly { readonly intent: SignalIntent; readonly reason: string }[];
-  readonly equity: readonly EquityPoint[];
+  readonly equity: EquitySeries;
   readonly regimes: Readonly<Record<string, RegimeState>>;
   /** step time at which the kill switch fired, null if it never did */
   readonly killedAt: number | null;
@@ -111,21 +127,34 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   const signals: Signal[] = [];
   const rejections: Rejection[] = [];
   const skipped: BacktestResult['skipped'][number][] = [];
-  const equity: EquityPoint[] = [];
+  const n = times.length;
+  const equity: EquitySeries = {
+    length: n, t: new Float64Array(n), equity: new BigInt64Array(n), cash: new BigInt64Array(n), drawdownPct: new Float64Array(n), killed: new Uint8Array(n),
+  };
+  const one: Candle[] = [];
   let killedAt: number | null = null;
   let dailyLossPauses = 0;
   let maxDrawdownPct = 0;
 
-  for (const t of times) {
+  for (let step = 0; step < n; step++) {
+    const t = times[step]!;
     const now = t + tf;
     const intents: SignalIntent[] = [];
     const closes: Record<string, { price: Amount; candleTime: number }> = {};
     for (const symbol of symbols) {
       const series = input.candles[symbol]!;
-      let end = cursor[symbol]!;
+      const start = cursor[symbol]!;
+      let end = start;
       while (end < series.length && series[end]!.t <= t) end++;
-      const fresh = series.slice(cursor[symbol]!, end);
       cursor[symbol] = end;
+      // One candle per step is the hot path: reuse one array instead of slicing.
+      let fresh: readonly Candle[];
+      if (end - start === 1) {
+        one[0] = series[start]!;
+        fresh = one;
+      } else {
+        fresh = series.slice(start, end);
+      }
       const step = symbolStep({
         symbol, state: states[symbol]!, candles: fresh, position: book.positions[symbol] ?? null, now, tradable: true, mode: book.mode,
         entriesPaused: book.entriesPausedUntil !== null && now < book.entriesPausedUntil, strategy, risk, regime: input.regime, handOver: true,
@@ -133,7 +162,8 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
       states[symbol] = step.state;
       if (step.position) book = { ...book, positions: { ...book.positions, [symbol]: step.position } };
       const newest = fresh.at(-1);
-      if (newest) closes[symbol] = { price: toAmount(newest.c), candleTime: newest.t };
+      // The account step values held symbols only: closes of the others are never read.
+      if (newest && book.positions[symbol]) closes[symbol] = { price: toAmount(newest.c), candleTime: newest.t };
       if (step.intent) intents.push(step.intent);
     }
     const pausedBefore = book.entriesPausedUntil;
@@ -141,9 +171,13 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     book = account.book;
     if (account.modeChange?.mode === 'KILLED' && killedAt === null) killedAt = now;
     if (book.entriesPausedUntil !== null && book.entriesPausedUntil !== pausedBefore) dailyLossPauses++;
-    skipped.push(...account.skipped);
-    signals.push(...account.signals);
-    equity.push({ t: now, equity: book.wallet.equity, cash: book.wallet.cash, drawdownPct: account.limits.drawdownPct, mode: book.mode });
+    for (const x of account.skipped) skipped.push(x);
+    for (const x of account.signals) signals.push(x);
+    equity.t[step] = now;
+    equity.equity[step] = book.wallet.equity;
+    equity.cash[step] = book.wallet.cash;
+    equity.drawdownPct[step] = account.limits.drawdownPct;
+    equity.killed[step] = book.mode === 'KILLED' ? 1 : 0;
     maxDrawdownPct = Math.max(maxDrawdownPct, account.limits.drawdownPct);
     for (const signal of account.publish) {
       // The executor's price check, as live: the signal must fit its own candle.

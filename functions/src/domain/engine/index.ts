@@ -1,5 +1,5 @@
 export { accountStep, KILL_SWITCH_VERSION, type AccountStepInput, type AccountStepResult, type ExecutionParams, type SkippedIntent } from './accountStep.ts';
-export { backtestLoop, type BacktestInput, type BacktestResult, type EquityPoint, type Rejection } from './backtestLoop.ts';
+export { backtestLoop, equityPoints, type BacktestInput, type BacktestResult, type EquityPoint, type EquitySeries, type Rejection } from './backtestLoop.ts';
 export { signalPriceMismatch } from './checkSignal.ts';
 export { expiredPendingAlert, PENDING_TIMEOUT_CANDLES, resolvePending, settledInBook, type PendingResolution } from './pending.ts';
 export {

@@ -43,7 +43,10 @@ export interface SymbolState {
   readonly indicators: IndicatorStream;
   readonly regime: RegimeState;
   readonly snapshot: IndicatorSnapshot | null;
-  /** [open time, ATR] of the newest candles, so stops can catch up over candles walked before a fill landed */
+  /**
+   * [open time, ATR] of candles walked while an order was in flight, so the position's stops can
+   * catch up over them once its fill lands; empty otherwise (nothing to catch up).
+   */
   readonly recentAtr: readonly (readonly [number, number | null])[];
   readonly staleSince: number | null;
   readonly pending: PendingOrder | null;
@@ -124,54 +127,69 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   let snapshot = state.snapshot;
   let lastCandleAt = state.lastCandleAt;
   let price = state.price;
-  const recentAtr = input.handOver ? (state.recentAtr as (readonly [number, number | null])[]) : [...state.recentAtr];
+  // Each walked candle's ATR is kept only when stops may need it: a position is held (this step's
+  // checks) or an order is in flight (the next steps' catch-up). No allocation per candle otherwise.
+  const walkedAtr: (readonly [number, number | null])[] | null = input.position || state.pending ? [] : null;
   let walked = 0;
   for (const c of candles) {
     if (lastCandleAt !== null && c.t <= lastCandleAt) continue;
     snapshot = nextIndicators(stream, c);
     regime = classifyRegime(snapshot, regime, input.regime);
-    recentAtr.push([c.t, snapshot.atr]);
+    walkedAtr?.push([c.t, snapshot.atr]);
     lastCandleAt = c.t;
     price = c.c;
     walked++;
   }
-  if (recentAtr.length > 2 * RECENT_ATR) recentAtr.splice(0, recentAtr.length - RECENT_ATR);
+  // Persisted only while an order is in flight; the step that sees its fill catches the stops up and is done with it.
+  const recentAtr: SymbolState['recentAtr'] = state.pending ? [...state.recentAtr, ...walkedAtr!].slice(-RECENT_ATR) : NO_ATRS;
+  const history = state.recentAtr;
 
   const stale = isStale(lastCandleAt, now, tf);
-  const alerts: Alert[] = [];
   const staleSince = stale ? (state.staleSince ?? now) : null;
-  if (stale && state.staleSince === null) {
-    alerts.push({
-      id: `stale_${symbolKey(symbol)}_${now}`, kind: 'stale_feed', severity: 'warning', symbol, createdAt: now,
-      message: `${symbol}: no closed candle since ${lastCandleAt === null ? 'start' : new Date(lastCandleAt + timeframeMs(tf)).toISOString()}; no new entries`,
-    });
-  }
-  const next: SymbolState = { timeframe: tf, lastCandleAt, price, indicators: stream, regime, snapshot, recentAtr, staleSince, pending: state.pending };
-  const result = (position: Position | null, intent: SignalIntent | null): SymbolStepResult => ({ state: next, position, intent, stale, walked, alerts });
-  if (state.pending) return result(input.position, null);
+  const alerts = stale && state.staleSince === null ? [staleAlert(symbol, lastCandleAt, now, tf)] : NO_ALERTS;
+  const fields = { timeframe: tf, lastCandleAt, price, indicators: stream, regime, snapshot, recentAtr, staleSince, pending: state.pending };
+  // Handed over: advance the caller's object in place (no new state per candle on the backtester's hot path).
+  const next: SymbolState = input.handOver ? Object.assign(state as { -readonly [K in keyof SymbolState]: SymbolState[K] }, fields) : fields;
+  const out = { state: next, position: input.position, intent: null as SignalIntent | null, stale, walked, alerts };
+  if (state.pending) return out;
 
-  const intent = (side: Side, reason: SignalReason, candle: Candle, refPrice: Amount, atr: Amount | null, qty: Amount | null): SignalIntent => ({
-    strategyVersion: strategy.version, symbol, timeframe: tf, candleTime: candle.t, side, reason, refPrice, atr: atr ?? 0n, qty,
-  });
   let position = input.position;
   if (position) {
     for (const c of candles) {
       if (c.t <= position.checkedThrough || (lastCandleAt !== null && c.t > lastCandleAt)) continue;
-      const atr = atrAmount(atrAt(recentAtr, c.t) ?? snapshot?.atr ?? null);
+      const atr = atrAmount(atrAt(walkedAtr!, c.t) ?? atrAt(history, c.t) ?? snapshot?.atr ?? null);
       const evaluated = evaluateExit(position, c, atr, risk);
       position = { ...evaluated.position, checkedThrough: c.t };
-      if (evaluated.exit) return result(position, intent('sell', evaluated.exit.reason, c, evaluated.exit.price, atr, position.qty));
+      out.position = position;
+      if (evaluated.exit) {
+        out.intent = intentOf(input, evaluated.exit.reason, 'sell', c.t, evaluated.exit.price, atr, position.qty);
+        return out;
+      }
     }
   }
 
   const newest = candles.at(-1);
-  if (walked === 0 || !snapshot || !newest || newest.t !== lastCandleAt) return result(position, null);
+  if (walked === 0 || !snapshot || !newest || newest.t !== lastCandleAt) return out;
   const advice = strategy.advise({ regime: regime.regime, indicators: snapshot, hasPosition: position !== null });
-  const close = toAmount(newest.c);
+  if (advice.action === 'hold') return out;
   const atr = atrAmount(snapshot.atr);
-  if (advice.action === 'exit' && position) return result(position, intent('sell', advice.reason, newest, close, atr, position.qty));
-  if (advice.action === 'enter_long' && !position && atr !== null && !stale && input.tradable && !input.entriesPaused && modeEmitsEntries(input.mode)) {
-    return result(position, intent('buy', advice.reason, newest, close, atr, null));
+  if (advice.action === 'exit' && position) out.intent = intentOf(input, advice.reason, 'sell', newest.t, toAmount(newest.c), atr, position.qty);
+  else if (advice.action === 'enter_long' && !position && atr !== null && !stale && input.tradable && !input.entriesPaused && modeEmitsEntries(input.mode)) {
+    out.intent = intentOf(input, advice.reason, 'buy', newest.t, toAmount(newest.c), atr, null);
   }
-  return result(position, null);
+  return out;
+}
+
+const NO_ALERTS: Alert[] = [];
+const NO_ATRS: SymbolState['recentAtr'] = Object.freeze([]);
+
+function staleAlert(symbol: string, lastCandleAt: number | null, now: number, tf: Timeframe): Alert {
+  return {
+    id: `stale_${symbolKey(symbol)}_${now}`, kind: 'stale_feed', severity: 'warning', symbol, createdAt: now,
+    message: `${symbol}: no closed candle since ${lastCandleAt === null ? 'start' : new Date(lastCandleAt + timeframeMs(tf)).toISOString()}; no new entries`,
+  };
+}
+
+function intentOf(input: SymbolStepInput, reason: SignalReason, side: Side, candleTime: number, refPrice: Amount, atr: Amount | null, qty: Amount | null): SignalIntent {
+  return { strategyVersion: input.strategy.version, symbol: input.symbol, timeframe: input.state.timeframe, candleTime, side, reason, refPrice, atr: atr ?? 0n, qty };
 }

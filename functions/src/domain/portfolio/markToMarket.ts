@@ -11,7 +11,7 @@ export function positionValue(p: Position, price: Amount = p.lastPrice): Amount 
   return mul(p.qty, price, 'down');
 }
 
-/** Prices missing from `prices` fall back to the position's lastPrice. */
+/** Prices missing from `prices` fall back to the position's lastPrice. The same wallet comes back when nothing moved. */
 export function markToMarket(
   wallet: Wallet,
   positions: Readonly<Record<string, Position>>,
@@ -19,28 +19,36 @@ export function markToMarket(
   now: number,
 ): Wallet {
   let equity = wallet.cash;
-  for (const p of Object.values(positions)) equity += positionValue(p, prices[p.symbol] ?? p.lastPrice);
+  for (const symbol in positions) {
+    const p = positions[symbol]!;
+    equity += positionValue(p, prices[symbol] ?? p.lastPrice);
+  }
   const day = utcDay(now);
   // yyyymmdd compares as text; a late, out-of-order mark never moves the day backwards.
   const newDay = day > wallet.day;
+  const peakEquity = equity > wallet.peakEquity ? equity : wallet.peakEquity;
+  if (!newDay && equity === wallet.equity && peakEquity === wallet.peakEquity) return wallet;
   return {
     ...wallet,
     equity,
-    peakEquity: equity > wallet.peakEquity ? equity : wallet.peakEquity,
+    peakEquity,
     day: newDay ? day : wallet.day,
     dayStartEquity: newDay ? equity : wallet.dayStartEquity,
   };
 }
 
-/** Positions with lastPrice moved to the given prices (those without a price are unchanged). */
+/** Positions with lastPrice moved to the given prices (those without a price are unchanged); the same object when none moved. */
 export function markPositions(
   positions: Readonly<Record<string, Position>>,
   prices: Readonly<Record<string, Amount>>,
-): Record<string, Position> {
-  const out: Record<string, Position> = {};
-  for (const [symbol, p] of Object.entries(positions)) {
+): Readonly<Record<string, Position>> {
+  let out: Record<string, Position> | null = null;
+  for (const symbol in positions) {
+    const p = positions[symbol]!;
     const price = prices[symbol];
-    out[symbol] = price === undefined ? p : { ...p, lastPrice: price };
+    if (price === undefined || price === p.lastPrice) continue;
+    out ??= { ...positions };
+    out[symbol] = { ...p, lastPrice: price };
   }
-  return out;
+  return out ?? positions;
 }

@@ -28,7 +28,18 @@ function amountsOf(risk: RiskParams): { kill: bigint; daily: bigint } {
   return a;
 }
 
+/** Limits of a wallet object under a params object: an unchanged book is not re-computed every step. */
+const memo = new WeakMap<Wallet, { risk: RiskParams; limits: RiskLimits }>();
+
 export function riskLimits(wallet: Wallet, risk: RiskParams): RiskLimits {
+  const hit = memo.get(wallet);
+  if (hit?.risk === risk) return hit.limits;
+  const limits = computeLimits(wallet, risk);
+  memo.set(wallet, { risk, limits });
+  return limits;
+}
+
+function computeLimits(wallet: Wallet, risk: RiskParams): RiskLimits {
   const { equity, peakEquity: peak, dayStartEquity: dayStart } = wallet;
   const pct = amountsOf(risk);
   // (peak − equity)/peak > pct/100  ⇔  (peak − equity)·100·ONE > peak·pct  (peak > 0)
