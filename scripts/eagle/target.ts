@@ -19,6 +19,7 @@ import { FirestoreSchedulerFlag } from '../../functions/src/adapters/scheduler/S
 import { marketSource } from '../../functions/src/wiring.ts';
 import { createLogger } from '../../functions/src/lib/log.ts';
 import { redact } from '../../functions/src/lib/redact.ts';
+import { toDecimalString } from '../../functions/src/domain/money.ts';
 import { runAdminAction, type AdminDeps } from '../../functions/src/services/admin.ts';
 import { ActionError, AdminRequestSchema } from '../../functions/src/services/adminActions.ts';
 import type { SignalBus } from '../../functions/src/ports/index.ts';
@@ -118,7 +119,9 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
         const result = await runAdminAction(deps, parsed.data, caller);
         if (parsed.data.action === 'backfill') progress?.('\n');
         await record(200, 'ok');
-        return { status: 200, body: { ok: true, action: parsed.data.action, result } };
+        // The same JSON the admin function answers (amounts as decimals), so output does not depend on the target.
+        const json = JSON.parse(JSON.stringify(result ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? toDecimalString(v) : v))) as unknown;
+        return { status: 200, body: { ok: true, action: parsed.data.action, result: json } };
       } catch (err) {
         if (err instanceof UnreachableError) throw err;
         const status = err instanceof ActionError ? err.status : 500;

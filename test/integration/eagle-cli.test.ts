@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runEagle } from '../../scripts/eagle/program.ts';
 import { createFirestore } from '../../functions/src/adapters/firestore/client.ts';
-import { emulatorEnv, resetFirestore } from './harness.ts';
+import { makeTickHandler } from '../../functions/src/handlers/tick.ts';
+import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrder.ts';
+import { PubSubSignalBus } from '../../functions/src/adapters/pubsub/PubSubSignalBus.ts';
+import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
+import { createSignal } from '../../functions/src/domain/signal.ts';
+import { toAmount } from '../../functions/src/domain/money.ts';
+import { TOPICS } from '../../infra/definitions.ts';
+import { emulatorEnv, eventually, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, testRuntime } from './harness.ts';
 import type { Io } from '../../scripts/lib/cli.ts';
 
 function capture(): Io & { lines: string[]; errors: string[] } {
@@ -115,5 +122,40 @@ describe('eagle CLI against the emulators', () => {
     const invoke = await eagle('invoke', 'audit');
     expect(invoke.code).toBe(3);
     expect((await eagle('invoke', 'nonsense')).code).toBe(2);
+  });
+
+  it('tick, force-exit and regenerate-signal succeed against a running stack (tick and executeOrder served)', async () => {
+    const runtime = testRuntime({ REPLAY_START: '2023-03-21T00:00:00Z', SYMBOLS: 'BTC/USDT' });
+    const tickServer = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
+    const exec = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
+    const pubsub = pubsubClient();
+    try {
+      await exec.quiesce();
+      await resetFirestore();
+      await setMarketTime('2023-03-21T00:00:00Z');
+      expect((await eagle('backfill', '--symbol', 'BTC/USDT', '--timeframe', '1m', '--since', '2023-03-20')).code).toBe(0);
+      const tick = await eagle('tick', '--as-of', '2023-03-20T23:30:30Z');
+      expect(tick.code).toBe(0);
+      expect(tick.out).toMatch(/^tick 2023-03-20 23:30 .*BTC\/USDT/);
+
+      const t = Date.parse('2023-03-20T23:00:00Z');
+      const [c] = await new FirestoreCandleStore(db).read('BTC/USDT', '1m', t, t + 60_000);
+      const buy = createSignal({ strategyVersion: 'test@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: t, side: 'buy', reason: 'regime_entry', refPrice: toAmount(c!.c), atr: toAmount('30'), qty: toAmount('0.01') }, t + 60_000);
+      await new PubSubSignalBus(pubsub, TOPICS.signals).publish(buy);
+      await eventually(async () => ((await db.collection('positions').get()).size === 1 ? true : undefined), 30_000, 'the buy to fill');
+
+      const exit = await eagle('force-exit', 'BTC/USDT');
+      expect(exit.code).toBe(0);
+      expect(exit.out).toMatch(/^manual exit published: signal [0-9a-f]{32}, qty 0.01000000/);
+      await eventually(async () => ((await db.collection('positions').get()).size === 0 ? true : undefined), 30_000, 'the manual exit to fill');
+      const id = /signal ([0-9a-f]{32})/.exec(exit.out)![1]!;
+      expect((await eagle('regenerate-signal', id)).out).toMatch(new RegExp(`^re-published signal ${id}`));
+      expect((await eagle('audit')).code).toBe(0);
+    } finally {
+      await pubsub.close();
+      await exec.close();
+      await tickServer.close();
+      await runtime.db.terminate();
+    }
   });
 });
