@@ -62,8 +62,8 @@ describe('TelegramNotifier against a fake Bot API', () => {
     const raised: string[] = [];
     const store = {
       other: () => 'kept',
-      raiseAlert: async (a: { id: string }) => void raised.push(a.id),
-      recordDeadLetter: async (d: { id: string }) => void raised.push(d.id),
+      raiseAlert: async (a: Notice & { createdAt: number }) => void raised.push(a.id),
+      recordDeadLetter: async (d: { id: string; source: string; reason: string }) => void raised.push(d.id),
     };
     const wrapped = notifying(store, make());
     await wrapped.raiseAlert({ ...alert('k', 'critical'), createdAt: 1 });
