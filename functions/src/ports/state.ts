@@ -121,8 +121,8 @@ export interface StateStore {
   getBotConfigDoc(): Promise<unknown>;
   loadTick(initialCash: Amount, now: number): Promise<TickSnapshot>;
   saveTick(save: TickSave): Promise<void>;
-  /** the subset of these signal ids the executor has recorded: an order (filled or rejected) or a dead letter */
-  recordedOrders(signalIds: readonly string[]): Promise<Set<string>>;
+  /** what the executor recorded for these signal ids: 'filled', 'not_filled' (rejected or dead-lettered); absent ids have nothing yet */
+  executorOutcomes(signalIds: readonly string[]): Promise<Map<string, 'filled' | 'not_filled'>>;
   /** mode, pause, marks and booked positions, as executeOrder sees them */
   getBook(initialCash: Amount, now: number): Promise<Book>;
   /** the booked positions as projected to positions/* (for the audit) */

@@ -64,4 +64,25 @@ describe('runTick on the in-memory fakes', () => {
     expect(late.published).toHaveLength(1); // a new decision on a new candle, with a new id
     expect([...db.alerts.values()].map((a) => a.id)).toEqual([expect.stringMatching(/^pending_expired_BTC-USDT_/)]);
   });
+
+  it('a fill that lands between reading the book and looking up the order is not decided on again (the 600× race)', async () => {
+    const { db, store, tick, execute, bus } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
+    db.config = { strategy: { name: 'buy_and_hold', params: {} } };
+    await runTick(tick, { tickId: 't1', now: T });
+    const signal = bus.published[0]!;
+    // executeOrder commits right after the next tick has read the book
+    const load = store.loadTick.bind(store);
+    store.loadTick = async (...args) => {
+      const snap = await load(...args);
+      await executeSignalMessage(execute, asMessage(signal));
+      return snap;
+    };
+    const second = await runTick(tick, { tickId: 't2', now: T + M });
+    expect(second.published).toEqual([]); // before the fix: a second buy, rejected position_open
+    store.loadTick = load;
+    const third = await runTick(tick, { tickId: 't3', now: T + 2 * M });
+    expect([third.published, third.pending]).toEqual([[], []]);
+    expect(db.engine.get('BTC/USDT')!.state.pending).toBeNull();
+    expect([...db.orders.values()].map((o) => o.outcome.status)).toEqual(['filled']);
+  });
 });

@@ -102,14 +102,17 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     persisted.set(symbol, prev && prev.state.timeframe === timeframe ? prev : { state: initialSymbolState(timeframe), guard: null });
   }
   const unresolved = [...persisted].filter(([s, p]) => p.state.pending && !settledInBook(p.state.pending, loaded.book.positions[s] ?? null));
-  const recorded = await deps.store.recordedOrders(unresolved.map(([, p]) => p.state.pending!.signalId));
+  const outcomes = await deps.store.executorOutcomes(unresolved.map(([, p]) => p.state.pending!.signalId));
   const pending = new Map<string, Side>();
+  // Filled after the book was read: decide nothing for the symbol this tick, forget the order after it.
+  const landing = new Set<string>();
   for (const [symbol, p] of persisted) {
     const order = p.state.pending;
     if (!order) continue;
-    const resolution = resolvePending(order, loaded.book.positions[symbol] ?? null, recorded.has(order.signalId), now, timeframe);
-    if (resolution === 'open') {
+    const resolution = resolvePending(order, loaded.book.positions[symbol] ?? null, outcomes.get(order.signalId) ?? null, now, timeframe);
+    if (resolution === 'open' || resolution === 'landing') {
       pending.set(symbol, order.side);
+      if (resolution === 'landing') landing.add(symbol);
       continue;
     }
     if (resolution === 'expired') {
@@ -174,7 +177,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     const error = errors.get(symbol) ?? null;
     const stale = done ? done.step.stale : isStale(state.lastCandleAt, now, timeframe);
     saved.set(symbol, {
-      state: { ...state, pending: published ? { signalId: published.id, side: published.side, emittedAt: now } : state.pending },
+      state: { ...state, pending: published ? { signalId: published.id, side: published.side, emittedAt: now } : landing.has(symbol) ? null : state.pending },
       guard: held ? guardOf(held) : null,
     });
     feeds[symbol] = { lastCandleAt: state.lastCandleAt, stale, error };

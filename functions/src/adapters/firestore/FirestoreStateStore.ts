@@ -88,10 +88,16 @@ export class FirestoreStateStore implements StateStore {
     await this.db.doc(PATHS.status).set(doc, { merge: true });
   }
 
-  async recordedOrders(signalIds: readonly string[]): Promise<Set<string>> {
-    if (signalIds.length === 0) return new Set();
+  async executorOutcomes(signalIds: readonly string[]): Promise<Map<string, 'filled' | 'not_filled'>> {
+    const out = new Map<string, 'filled' | 'not_filled'>();
+    if (signalIds.length === 0) return out;
     const refs = signalIds.flatMap((id) => [this.db.doc(`${PATHS.orders}/${id}`), this.db.doc(`${PATHS.deadletters}/${id}`)]);
-    return new Set((await this.db.getAll(...refs)).filter((s) => s.exists).map((s) => s.id));
+    for (const snap of await this.db.getAll(...refs)) {
+      if (!snap.exists) continue;
+      const filled = snap.ref.parent.id === PATHS.orders && snap.get('status') === 'filled';
+      if (filled || !out.has(snap.id)) out.set(snap.id, filled ? 'filled' : 'not_filled');
+    }
+    return out;
   }
 
   getBook(initialCash: Amount, now: number): Promise<Book> {

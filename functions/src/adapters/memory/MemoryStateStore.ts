@@ -61,8 +61,14 @@ export class MemoryStateStore implements StateStore {
       version: s.version, ...(s.mode ? { mode: s.mode.mode, modeReason: s.mode.reason } : {}),
     };
   }
-  async recordedOrders(ids: readonly string[]) {
-    return new Set(ids.filter((id) => this.db.orders.has(id) || this.db.deadletters.has(id)));
+  async executorOutcomes(ids: readonly string[]) {
+    const out = new Map<string, 'filled' | 'not_filled'>();
+    for (const id of ids) {
+      const order = this.db.orders.get(id);
+      if (order) out.set(id, order.outcome.status === 'filled' ? 'filled' : 'not_filled');
+      else if (this.db.deadletters.has(id)) out.set(id, 'not_filled');
+    }
+    return out;
   }
   async getBook(initialCash: Amount, now: number) {
     return bookOf(this.db, initialCash, now);

@@ -13,15 +13,25 @@ import type { PendingOrder } from './symbolStep.ts';
 
 export const PENDING_TIMEOUT_CANDLES = 60;
 
-export type PendingResolution = 'settled' | 'open' | 'expired';
+/**
+ * - settled: the book read this tick already shows it, or it did not fill (rejected, dead-lettered);
+ * - landing: it filled after this tick read the book: the book is stale for that symbol, so nothing
+ *   is decided for it this tick (the next tick's book shows the fill);
+ * - open: no outcome yet; expired: given up.
+ */
+export type PendingResolution = 'settled' | 'landing' | 'open' | 'expired';
+
+/** What the executor recorded for a signal, if anything. */
+export type ExecutorOutcome = 'filled' | 'not_filled' | null;
 
 /** Whether the book alone shows the order settled (no read of the order record needed). */
 export function settledInBook(p: PendingOrder, position: Position | null): boolean {
   return p.side === 'buy' ? position?.openTradeId === p.signalId : position === null;
 }
 
-export function resolvePending(p: PendingOrder, position: Position | null, executorRecorded: boolean, now: number, tf: Timeframe): PendingResolution {
-  if (settledInBook(p, position) || executorRecorded) return 'settled';
+export function resolvePending(p: PendingOrder, position: Position | null, outcome: ExecutorOutcome, now: number, tf: Timeframe): PendingResolution {
+  if (settledInBook(p, position) || outcome === 'not_filled') return 'settled';
+  if (outcome === 'filled') return 'landing';
   return now - p.emittedAt > PENDING_TIMEOUT_CANDLES * timeframeMs(tf) ? 'expired' : 'open';
 }
 

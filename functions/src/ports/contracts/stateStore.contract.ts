@@ -88,13 +88,13 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       expect(after.positions).toEqual({ 'BTC/USDT': p });
       expect(await store.listPositionDocs()).toEqual([p]);
       expect(await store.listTrades()).toEqual([change.trade]);
-      expect(await store.recordedOrders(['sig-1', 'sig-2'])).toEqual(new Set(['sig-1']));
+      expect(await store.executorOutcomes(['sig-1', 'sig-2'])).toEqual(new Map([['sig-1', 'filled']]));
     });
 
     it('a failing decision leaves nothing behind', async () => {
       const { store, ledger } = await make();
       await expect(ledger.execute('sig-x', CASH, T, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
-      expect(await store.recordedOrders(['sig-x'])).toEqual(new Set());
+      expect(await store.executorOutcomes(['sig-x'])).toEqual(new Map());
       expect(await store.listTrades()).toEqual([]);
     });
 
@@ -105,6 +105,7 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       const base = { symbol: 'ETH/USDT', createdAt: T };
       await ledger.execute('sig-open', CASH, T, async () => ({ order: { ...base, signalId: 'sig-open', side: 'buy', outcome: { status: 'rejected', reason: 'test' } }, ledger: { wallet: book.wallet, positions: { 'ETH/USDT': p } } }));
       await ledger.execute('sig-close', CASH, T, async () => ({ order: { ...base, signalId: 'sig-close', side: 'sell', outcome: { status: 'rejected', reason: 'test' } }, ledger: { wallet: book.wallet, positions: {} } }));
+      expect(await store.executorOutcomes(['sig-open', 'sig-close'])).toEqual(new Map([['sig-open', 'not_filled'], ['sig-close', 'not_filled']]));
       expect((await store.getBook(CASH, T)).positions).toEqual({});
       expect(await store.listPositionDocs()).toEqual([]);
     });
@@ -117,6 +118,7 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       await store.raiseAlert({ id: 'a1', kind: 'error', severity: 'warning', message: 'x', createdAt: T });
       await store.recordDeadLetter({ id: 'd1', source: 'test', reason: 'r', payload: '{}', attributes: {}, receivedAt: T });
       await store.recordEquity(T, A('10000'));
+      expect(await store.executorOutcomes(['d1'])).toEqual(new Map([['d1', 'not_filled']]));
     });
   });
 }
