@@ -202,6 +202,24 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     expect(await page.isVisible('[data-testid="control-resume"]')).toBe(true);
   });
 
+  it('detaches its listeners while the tab is hidden and catches up when it shows again', async () => {
+    const setHidden = (hidden: boolean) =>
+      page.evaluate(`Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} }); document.dispatchEvent(new Event('visibilitychange'));`);
+    await setHidden(true);
+    expect(await page.textContent('[data-testid="connection-status"]')).toContain('paused while hidden');
+    const readsBefore = await page.evaluate('window.__eagleReads');
+    await db.doc('status/system').set({ lastTickLatencyMs: 4242 }, { merge: true });
+    // A visible tab is the witness: once it shows the write, an attached listener would have had it too.
+    const witness = await (await browser.newContext()).newPage();
+    await signIn(witness, users[1]!.email, users[1]!.password);
+    await expect.poll(() => witness.textContent('#tick-latency'), { timeout: 30_000 }).toBe('4,242 ms');
+    expect(await page.textContent('#tick-latency')).not.toBe('4,242 ms');
+    expect(await page.evaluate('window.__eagleReads')).toBe(readsBefore);
+    await witness.context().close();
+    await setHidden(false);
+    await expect.poll(() => page.textContent('#tick-latency'), { timeout: 20_000 }).toBe('4,242 ms');
+  });
+
   it('saves 1440 px and 375 px screenshots', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-1440.png'), fullPage: true });
