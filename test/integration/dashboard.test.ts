@@ -222,6 +222,9 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
 
   it('saves 1440 px and 375 px screenshots', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
+    // A fresh tick and every listener live: the picture shows the page as a trader sees it.
+    await runTick(T0 + 4 * MIN);
+    await expect.poll(() => page.getAttribute('[data-testid="connection-status"]', 'data-state'), { timeout: 20_000 }).toBe('live');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-1440.png'), fullPage: true });
     const phone = await (await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 })).newPage();
     await signIn(phone, users[0]!.email, users[0]!.password);
