@@ -67,6 +67,7 @@ export interface AccountStepResult {
 }
 
 const NONE: Record<string, Amount> = Object.freeze({}) as Record<string, Amount>;
+const NOTHING: readonly never[] = Object.freeze([]);
 
 export function accountStep(input: AccountStepInput): AccountStepResult {
   const { now, params, pending } = input;
@@ -83,15 +84,16 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
   let mode = input.book.mode;
   let entriesPausedUntil = input.book.entriesPausedUntil;
   let modeChange: AccountStepResult['modeChange'] = null;
-  const alerts: Alert[] = [];
-  const skipped: SkippedIntent[] = [];
-  const signals: Signal[] = [];
+  // Most steps emit nothing: the lists are allocated on their first entry.
+  let alerts: Alert[] | null = null;
+  let skipped: SkippedIntent[] | null = null;
+  let signals: Signal[] | null = null;
 
   if (limits.killSwitch && mode !== 'KILLED') {
     mode = transitionMode(mode, { type: 'kill_switch' }).mode;
     const reason = `kill switch: drawdown ${limits.drawdownPct.toFixed(2)}% from peak exceeds ${params.risk.killSwitchDrawdownPct}%`;
     modeChange = { mode, reason };
-    alerts.push({ id: `kill_switch_${now}`, kind: 'kill_switch', severity: 'critical', message: `${reason}; closing all positions`, createdAt: now });
+    (alerts ??= []).push({ id: `kill_switch_${now}`, kind: 'kill_switch', severity: 'critical', message: `${reason}; closing all positions`, createdAt: now });
   }
 
   if (mode === 'KILLED') {
@@ -100,17 +102,17 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
     for (const p of Object.values(positions).sort((a, b) => a.symbol.localeCompare(b.symbol))) {
       const close = input.closes[p.symbol];
       if (!close || pending.has(p.symbol)) continue;
-      signals.push(createSignal({
+      (signals ??= []).push(createSignal({
         strategyVersion: KILL_SWITCH_VERSION, symbol: p.symbol, timeframe: input.timeframe, candleTime: close.candleTime, side: 'sell',
         reason: 'kill_switch', refPrice: close.price, atr: 0n, qty: p.qty,
       }, now));
     }
-    for (const intent of input.intents) skipped.push({ intent, reason: 'killed' });
+    for (const intent of input.intents) (skipped ??= []).push({ intent, reason: 'killed' });
   } else {
     if (limits.dailyLossHit && (entriesPausedUntil === null || now >= entriesPausedUntil)) {
       entriesPausedUntil = nextUtcDayStart(now);
       const reason = `daily loss ${limits.dayChangePct.toFixed(2)}% exceeds −${params.risk.dailyLossLimitPct}%: entries paused until ${new Date(entriesPausedUntil).toISOString()}`;
-      alerts.push({ id: `daily_loss_${wallet.day}`, kind: 'daily_loss', severity: 'warning', message: reason, createdAt: now });
+      (alerts ??= []).push({ id: `daily_loss_${wallet.day}`, kind: 'daily_loss', severity: 'warning', message: reason, createdAt: now });
     } else if (entriesPausedUntil !== null && now >= entriesPausedUntil) {
       entriesPausedUntil = null;
     }
@@ -119,25 +121,26 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
     let open = Object.keys(positions).length + [...pending.values()].filter((s) => s === 'buy').length;
     for (const intent of input.intents) {
       if (intent.side === 'sell') {
-        signals.push(createSignal({ ...intent, qty: intent.qty ?? positions[intent.symbol]?.qty ?? 0n }, now));
+        (signals ??= []).push(createSignal({ ...intent, qty: intent.qty ?? positions[intent.symbol]?.qty ?? 0n }, now));
         continue;
       }
-      if (paused) { skipped.push({ intent, reason: 'entries_paused' }); continue; }
-      if (!modeEmitsEntries(mode)) { skipped.push({ intent, reason: `mode ${mode}` }); continue; }
-      if (open >= params.risk.maxOpenPositions) { skipped.push({ intent, reason: 'max_open_positions' }); continue; }
+      if (paused) { (skipped ??= []).push({ intent, reason: 'entries_paused' }); continue; }
+      if (!modeEmitsEntries(mode)) { (skipped ??= []).push({ intent, reason: `mode ${mode}` }); continue; }
+      if (open >= params.risk.maxOpenPositions) { (skipped ??= []).push({ intent, reason: 'max_open_positions' }); continue; }
       const size = sizeEntry({
         equity: wallet.equity, cash: wallet.cash - reserved, refPrice: intent.refPrice, atr: intent.atr, risk: params.risk,
         rules: params.rulesFor(intent.symbol), feeBps: params.feeBps, slippageBps: params.slippageBps,
       });
-      if (!size.ok) { skipped.push({ intent, reason: `${size.reason}: ${size.detail}` }); continue; }
+      if (!size.ok) { (skipped ??= []).push({ intent, reason: `${size.reason}: ${size.detail}` }); continue; }
       reserved += -cashDelta('buy', size.expectedFill);
       open++;
-      signals.push(createSignal({ ...intent, qty: size.qty }, now));
+      (signals ??= []).push(createSignal({ ...intent, qty: size.qty }, now));
     }
   }
 
-  const publish = signals.length === 0 ? signals : signals.filter((s) => modeAllows(mode, s.side === 'buy' ? 'entry' : 'exit'));
+  const recorded = signals ?? (NOTHING as unknown as Signal[]);
+  const publish = recorded.length === 0 ? recorded : recorded.filter((s) => modeAllows(mode, s.side === 'buy' ? 'entry' : 'exit'));
   const same = wallet === input.book.wallet && positions === input.book.positions && mode === input.book.mode && entriesPausedUntil === input.book.entriesPausedUntil;
   const book: Book = same ? input.book : { mode, entriesPausedUntil, wallet, positions };
-  return { book, modeChange, signals, publish, skipped, alerts, limits };
+  return { book, modeChange, signals: recorded, publish, skipped: skipped ?? (NOTHING as unknown as SkippedIntent[]), alerts: alerts ?? (NOTHING as unknown as Alert[]), limits };
 }

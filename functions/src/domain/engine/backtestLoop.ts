@@ -83,6 +83,8 @@ export interface BacktestResult {
   readonly maxDrawdownPct: number;
 }
 
+const NO_CLOSES: Record<string, { price: Amount; candleTime: number }> = Object.freeze({}) as Record<string, { price: Amount; candleTime: number }>;
+
 /** Step times: the first is the warm-up batch (if any), then one per distinct candle time. */
 function stepTimes(candles: BacktestInput['candles'], warmupUntil: number | undefined): Float64Array {
   let n = 0;
@@ -132,6 +134,7 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     length: n, t: new Float64Array(n), equity: new BigInt64Array(n), cash: new BigInt64Array(n), drawdownPct: new Float64Array(n), killed: new Uint8Array(n),
   };
   const one: Candle[] = [];
+  const intents: SignalIntent[] = [];
   let killedAt: number | null = null;
   let dailyLossPauses = 0;
   let maxDrawdownPct = 0;
@@ -139,8 +142,8 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   for (let step = 0; step < n; step++) {
     const t = times[step]!;
     const now = t + tf;
-    const intents: SignalIntent[] = [];
-    const closes: Record<string, { price: Amount; candleTime: number }> = {};
+    intents.length = 0;
+    let closes = NO_CLOSES;
     for (const symbol of symbols) {
       const series = input.candles[symbol]!;
       const start = cursor[symbol]!;
@@ -163,7 +166,10 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
       if (step.position) book = { ...book, positions: { ...book.positions, [symbol]: step.position } };
       const newest = fresh.at(-1);
       // The account step values held symbols only: closes of the others are never read.
-      if (newest && book.positions[symbol]) closes[symbol] = { price: toAmount(newest.c), candleTime: newest.t };
+      if (newest && book.positions[symbol]) {
+        if (closes === NO_CLOSES) closes = {};
+        closes[symbol] = { price: toAmount(newest.c), candleTime: newest.t };
+      }
       if (step.intent) intents.push(step.intent);
     }
     const pausedBefore = book.entriesPausedUntil;

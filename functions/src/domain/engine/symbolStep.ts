@@ -147,9 +147,20 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   const stale = isStale(lastCandleAt, now, tf);
   const staleSince = stale ? (state.staleSince ?? now) : null;
   const alerts = stale && state.staleSince === null ? [staleAlert(symbol, lastCandleAt, now, tf)] : NO_ALERTS;
-  const fields = { timeframe: tf, lastCandleAt, price, indicators: stream, regime, snapshot, recentAtr, staleSince, pending: state.pending };
-  // Handed over: advance the caller's object in place (no new state per candle on the backtester's hot path).
-  const next: SymbolState = input.handOver ? Object.assign(state as { -readonly [K in keyof SymbolState]: SymbolState[K] }, fields) : fields;
+  let next: SymbolState;
+  if (input.handOver) {
+    // Handed over: advance the caller's object in place (no new state per candle on the backtester's hot path).
+    const m = state as { -readonly [K in keyof SymbolState]: SymbolState[K] };
+    m.lastCandleAt = lastCandleAt;
+    m.price = price;
+    m.regime = regime;
+    m.snapshot = snapshot;
+    m.recentAtr = recentAtr;
+    m.staleSince = staleSince;
+    next = m;
+  } else {
+    next = { timeframe: tf, lastCandleAt, price, indicators: stream, regime, snapshot, recentAtr, staleSince, pending: state.pending };
+  }
   const out = { state: next, position: input.position, intent: null as SignalIntent | null, stale, walked, alerts };
   if (state.pending) return out;
 
