@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FieldValue, Firestore, GeoPoint, Timestamp, VectorValue, type DocumentReference } from '@google-cloud/firestore';
+import { FieldValue, Firestore, GeoPoint, Timestamp, type DocumentReference, type VectorValue } from '@google-cloud/firestore';
 import { decodeFields, encodeFields, encodeValue, ValueSchema } from './codec.ts';
 
 // Never connects: only used to build references.

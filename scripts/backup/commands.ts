@@ -11,7 +11,7 @@ import { createRuntime, marketClock } from '../../functions/src/wiring.ts';
 import { cliEnv, usageFailure, UsageError, type Io } from '../lib/cli.ts';
 import { isGcsUri, managedExport, managedImport } from './cloud.ts';
 import { readAllDocuments, readDump, writeDump } from './dump.ts';
-import { nonEmptyCollections, NotEmptyError, restoredMode, type RestoreResult, restoreDocuments } from './restoreDocuments.ts';
+import { deleteAllButStatus, nonEmptyCollections, NotEmptyError, restoredMode, type RestoreResult, restoreDocuments } from './restoreDocuments.ts';
 import { runAudit, type AuditReport } from '../../functions/src/services/auditLedger.ts';
 
 const BACKUP_USAGE = 'usage: npm run backup -- --out DIR|gs://BUCKET[/PATH]';
@@ -123,13 +123,18 @@ export async function restoreCommand(argv: string[], io: Io, envVars: NodeJS.Pro
   }
 }
 
-/** gs://: the same guard rails around a managed import (which overwrites status/system, so the mode is set again after it). */
+/**
+ * gs://: the same guard rails around a managed import. --force empties the database first (as for a
+ * DIR), since an import only overwrites the documents it holds; the import overwrites status/system,
+ * so the mode is set again after it.
+ */
 async function restoreManaged(deps: Parameters<typeof restoreDocuments>[0], projectId: string, folder: string, opts: { force: boolean; reason: string }): Promise<RestoreResult> {
   const present = await nonEmptyCollections(deps.db);
-  if (present.length > 0 && !opts.force) throw new NotEmptyError(`the target database is not empty (collections: ${present.join(', ')}); pass --force to import over it (documents not in the export are kept)`);
+  if (present.length > 0 && !opts.force) throw new NotEmptyError(`the target database is not empty (collections: ${present.join(', ')}); pass --force to import over it (it empties the database first)`);
   const mode = restoredMode((await deps.store.getStatus())?.mode, undefined);
   await deps.store.setMode(mode, opts.reason);
   const started = Date.now();
+  if (present.length > 0) await deleteAllButStatus(deps.db);
   await managedImport(projectId, folder);
   const after = restoredMode((await deps.store.getStatus())?.mode, mode);
   await deps.store.setMode(after, opts.reason);

@@ -45,7 +45,7 @@ function backedUpMode(docs: readonly DumpedDoc[]): SystemMode | undefined {
 }
 
 /** Everything except status/system (which holds the pause while the rest is replaced). */
-async function deleteAllButStatus(db: Firestore): Promise<void> {
+export async function deleteAllButStatus(db: Firestore): Promise<void> {
   for (const col of await db.listCollections()) {
     if (col.id !== 'status') {
       await db.recursiveDelete(col);
