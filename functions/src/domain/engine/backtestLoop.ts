@@ -12,7 +12,7 @@ import { openingBook, type Book } from '../portfolio/book.ts';
 import { paperFill } from '../portfolio/paperFill.ts';
 import { planOrder, type OrderRejectReason } from '../portfolio/planOrder.ts';
 import type { ResolvedRegimeParams } from '../regime/index.ts';
-import type { RegimeState } from '../regime.types.ts';
+import type { Regime, RegimeState } from '../regime.types.ts';
 import type { RiskParams } from '../risk/params.ts';
 import type { Strategy } from '../strategy/strategy.types.ts';
 import type { MarketRules, Signal, SystemMode, Trade } from '../trading.types.ts';
@@ -77,6 +77,8 @@ export interface BacktestResult {
   readonly skipped: readonly { readonly intent: SignalIntent; readonly reason: string }[];
   readonly equity: EquitySeries;
   readonly regimes: Readonly<Record<string, RegimeState>>;
+  /** the confirmed regime of each entry's symbol when it filled, by trade id */
+  readonly entryRegimes: ReadonlyMap<string, Regime>;
   /** step time at which the kill switch fired, null if it never did */
   readonly killedAt: number | null;
   readonly dailyLossPauses: number;
@@ -136,6 +138,7 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   const one: Candle[] = [];
   const intents: SignalIntent[] = [];
   let killedAt: number | null = null;
+  const entryRegimes = new Map<string, Regime>();
   let dailyLossPauses = 0;
   let maxDrawdownPct = 0;
 
@@ -198,9 +201,10 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
       const applied = applyFill(book, signal, paperFill({ side: signal.side, refPrice: signal.refPrice, qty: plan.qty, feeBps, slippageBps }), risk);
       book = applied.book;
       trades.push(applied.trade);
+      if (signal.side === 'buy') entryRegimes.set(applied.trade.id, states[signal.symbol]!.regime.regime);
     }
     input.onStep?.(now, states);
   }
   const regimes = Object.fromEntries(symbols.map((s) => [s, states[s]!.regime]));
-  return { book, trades, signals, rejections, skipped, equity, regimes, killedAt, dailyLossPauses, maxDrawdownPct };
+  return { book, trades, signals, rejections, skipped, equity, regimes, entryRegimes, killedAt, dailyLossPauses, maxDrawdownPct };
 }
