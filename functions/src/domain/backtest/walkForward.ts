@@ -1,0 +1,112 @@
+/**
+ * Walk-forward: optimise on each in-sample window, trade the next out-of-sample window with the
+ * winner, stitch the out-of-sample results. Each out-of-sample run walks the in-sample candles first
+ * as its warm-up (as a live tick walks its history), so it trades from its first candle. The
+ * backtest itself is a parameter: this module knows windows and grids, not trading.
+ */
+import type { Candle } from '../candle.ts';
+
+export type Grid = Readonly<Record<string, readonly unknown[]>>;
+export type Point = Readonly<Record<string, unknown>>;
+
+/** Every combination of the grid's values, keys in a stable order. */
+export function gridPoints(grid: Grid): Point[] {
+  let points: Record<string, unknown>[] = [{}];
+  for (const key of Object.keys(grid).sort()) {
+    const values = grid[key]!;
+    if (values.length === 0) throw new RangeError(`grid: ${key} has no values`);
+    points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
+  }
+  return points;
+}
+
+/** Apply dotted keys ("risk.stopAtrMult") onto a plain config document. */
+export function applyPoint(doc: Readonly<Record<string, unknown>>, point: Point): Record<string, unknown> {
+  const out = structuredClone(doc) as Record<string, unknown>;
+  for (const [path, value] of Object.entries(point)) {
+    const keys = path.split('.');
+    let node = out;
+    for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
+    node[keys.at(-1)!] = value;
+  }
+  return out;
+}
+
+export interface WindowRun {
+  totalReturnPct: number;
+  sharpe: number | null;
+  maxDrawdownPct: number;
+  trades: number;
+  /** the run's equity after each step: [time, equity] */
+  equity: readonly (readonly [number, number])[];
+}
+
+export interface WalkForwardWindow {
+  inSample: { from: string; to: string };
+  outOfSample: { from: string; to: string };
+  chosen: Point;
+  inSampleResult: Omit<WindowRun, 'equity'>;
+  outOfSampleResult: Omit<WindowRun, 'equity'>;
+}
+
+export interface WalkForwardResult {
+  windows: WalkForwardWindow[];
+  /** out-of-sample equity, each window compounding on the previous one's end, starting at 1 */
+  stitched: [number, number][];
+  outOfSample: { totalReturnPct: number; maxDrawdownPct: number };
+  inSampleMeanReturnPct: number;
+}
+
+const DAY = 86_400_000;
+const slice = (candles: Readonly<Record<string, readonly Candle[]>>, from: number, to: number) =>
+  Object.fromEntries(Object.entries(candles).map(([s, cs]) => [s, cs.filter((c) => c.t >= from && c.t < to)]));
+const iso = (t: number) => new Date(t).toISOString();
+const strip = ({ equity: _e, ...r }: WindowRun) => r;
+/** Higher is better: Sharpe, then return. */
+const score = (r: WindowRun) => [r.sharpe ?? -Infinity, r.totalReturnPct] as const;
+
+export function walkForward(
+  candles: Readonly<Record<string, readonly Candle[]>>,
+  opts: { trainDays: number; testDays: number; points: readonly Point[] },
+  run: (candles: Readonly<Record<string, readonly Candle[]>>, point: Point, warmupUntil?: number) => WindowRun,
+): WalkForwardResult {
+  const all = Object.values(candles).flat();
+  const start = Math.min(...all.map((c) => c.t));
+  // the last candle's close: its open plus the series' step
+  const series = Object.values(candles).find((cs) => cs.length > 1);
+  const stepMs = series ? series[series.length - 1]!.t - series[series.length - 2]!.t : 1;
+  const end = Math.max(...all.map((c) => c.t)) + stepMs;
+  const windows: WalkForwardWindow[] = [];
+  const stitched: [number, number][] = [];
+  let level = 1;
+  for (let s = start; s + (opts.trainDays + opts.testDays) * DAY <= end; s += opts.testDays * DAY) {
+    const split = s + opts.trainDays * DAY;
+    const stop = split + opts.testDays * DAY;
+    const inSample = slice(candles, s, split);
+    let best: { point: Point; run: WindowRun } | null = null;
+    for (const point of opts.points) {
+      const r = run(inSample, point);
+      const [a, b] = score(r);
+      if (!best || a > score(best.run)[0] || (a === score(best.run)[0] && b > score(best.run)[1])) best = { point, run: r };
+    }
+    const oos = run(slice(candles, s, stop), best!.point, split - 1);
+    const base = oos.equity.find(([t]) => t > split)?.[1] ?? oos.equity[0]?.[1] ?? 1;
+    for (const [t, e] of oos.equity) if (t > split) stitched.push([t, level * (e / base)]);
+    level = stitched.at(-1)?.[1] ?? level;
+    windows.push({
+      inSample: { from: iso(s), to: iso(split) }, outOfSample: { from: iso(split), to: iso(stop) }, chosen: best!.point,
+      inSampleResult: strip(best!.run), outOfSampleResult: strip(oos),
+    });
+  }
+  let peak = 1;
+  let dd = 0;
+  for (const [, v] of stitched) {
+    peak = Math.max(peak, v);
+    dd = Math.max(dd, (peak - v) / peak);
+  }
+  const mean = windows.length ? windows.reduce((x, w) => x + w.inSampleResult.totalReturnPct, 0) / windows.length : 0;
+  return {
+    windows, stitched, outOfSample: { totalReturnPct: Math.round(1e4 * 100 * (level - 1)) / 1e4, maxDrawdownPct: Math.round(1e6 * dd) / 1e4 },
+    inSampleMeanReturnPct: Math.round(1e4 * mean) / 1e4,
+  };
+}
