@@ -90,7 +90,9 @@ export function walkForward(
       if (!best || a > score(best.run)[0] || (a === score(best.run)[0] && b > score(best.run)[1])) best = { point, run: r };
     }
     const oos = run(slice(candles, s, stop), best!.point, split - 1);
-    const base = oos.equity.find(([t]) => t > split)?.[1] ?? oos.equity[0]?.[1] ?? 1;
+    // the equity at the split (the last point of the warm-up) is where out of sample starts
+    let base = oos.equity[0]?.[1] ?? 1;
+    for (const [t, e] of oos.equity) if (t <= split) base = e;
     for (const [t, e] of oos.equity) if (t > split) stitched.push([t, level * (e / base)]);
     level = stitched.at(-1)?.[1] ?? level;
     windows.push({
