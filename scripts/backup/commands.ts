@@ -9,20 +9,32 @@ import { FirestoreStateStore } from '../../functions/src/adapters/firestore/Fire
 import type { Env } from '../../functions/src/config/schema.ts';
 import { createRuntime, marketClock } from '../../functions/src/wiring.ts';
 import { cliEnv, usageFailure, UsageError, type Io } from '../lib/cli.ts';
+import { localPorts } from '../../infra/ports.ts';
 import { isGcsUri, managedExport, managedImport } from './cloud.ts';
 import { readAllDocuments, readDump, writeDump } from './dump.ts';
 import { deleteAllButStatus, nonEmptyCollections, NotEmptyError, restoredMode, type RestoreResult, restoreDocuments } from './restoreDocuments.ts';
 import { runAudit, type AuditReport } from '../../functions/src/services/auditLedger.ts';
 
-const BACKUP_USAGE = 'usage: npm run backup -- --out DIR|gs://BUCKET[/PATH]';
-const RESTORE_USAGE = 'usage: npm run restore -- --from DIR|gs://BUCKET/EXPORT_FOLDER [--force] [--reason TEXT]';
+const TARGET = '[--port-offset N (the local stack of npm start -- --port-offset N)]';
+const BACKUP_USAGE = `usage: npm run backup -- --out DIR|gs://BUCKET[/PATH] ${TARGET}`;
+const RESTORE_USAGE = `usage: npm run restore -- --from DIR|gs://BUCKET/EXPORT_FOLDER [--force] [--reason TEXT] ${TARGET}`;
 
 function flags<T extends Record<string, { type: 'string' | 'boolean' }>>(argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: argv, options: { ...options, 'port-offset': { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/** --port-offset N points at that local stack's Firestore emulator (ports from firebase.json). */
+function targetVars(envVars: NodeJS.ProcessEnv, portOffset: unknown): NodeJS.ProcessEnv {
+  if (portOffset === undefined) return envVars;
+  if (typeof portOffset !== 'string' || !/^\d{1,5}$/.test(portOffset) || Number(portOffset) > 50_000) {
+    throw new UsageError(`--port-offset must be a whole number from 0 to 50000 (got "${String(portOffset)}")`);
+  }
+  const p = localPorts(Number(portOffset));
+  return { ...envVars, FIRESTORE_EMULATOR_HOST: `${p.host}:${p.firestore}` };
 }
 
 function required(value: unknown, flag: string): string {
@@ -40,6 +52,8 @@ function describeTarget(env: Env): string {
  * (codec.ts); writes take bigint on any client, and the stores (audit, mode) need plain numbers.
  */
 function runtimeFor(env: Env, opts: { exactReads: boolean }) {
+  // The client library reads the emulator host from the process environment only.
+  if (env.FIRESTORE_EMULATOR_HOST) process.env.FIRESTORE_EMULATOR_HOST = env.FIRESTORE_EMULATOR_HOST;
   const runtime = createRuntime(env);
   if (opts.exactReads) runtime.db.settings({ useBigInt: true });
   return runtime;
@@ -47,16 +61,24 @@ function runtimeFor(env: Env, opts: { exactReads: boolean }) {
 
 export async function backupCommand(argv: string[], io: Io, envVars: NodeJS.ProcessEnv = process.env): Promise<number> {
   let out: string;
+  let vars: NodeJS.ProcessEnv;
   try {
     const v = flags(argv, { out: { type: 'string' } });
-    if (v.help) return io.out(BACKUP_USAGE), 0;
+    if (v.help) {
+      io.out(BACKUP_USAGE);
+      return 0;
+    }
     out = required(v.out, '--out');
+    vars = targetVars(envVars, v['port-offset']);
   } catch (err) {
     return usageFailure(io, BACKUP_USAGE, err);
   }
-  const env = cliEnv(envVars);
+  const env = cliEnv(vars);
   if (isGcsUri(out)) {
-    if (env.FIRESTORE_EMULATOR_HOST) return io.err('backup: gs:// needs a real project (the emulator has no managed export); use --out DIR'), 1;
+    if (env.FIRESTORE_EMULATOR_HOST) {
+      io.err('backup: gs:// needs a real project (the emulator has no managed export); use --out DIR');
+      return 1;
+    }
     io.out(`backup: managed export of project ${env.PROJECT_ID} → ${await managedExport(env.PROJECT_ID, out)}`);
     return 0;
   }
@@ -86,16 +108,21 @@ export async function restoreCommand(argv: string[], io: Io, envVars: NodeJS.Pro
   let from: string;
   let force: boolean;
   let reason: string | undefined;
+  let vars: NodeJS.ProcessEnv;
   try {
     const v = flags(argv, { from: { type: 'string' }, force: { type: 'boolean' }, reason: { type: 'string' } });
-    if (v.help) return io.out(RESTORE_USAGE), 0;
+    if (v.help) {
+      io.out(RESTORE_USAGE);
+      return 0;
+    }
     from = required(v.from, '--from');
     force = v.force === true;
     reason = v.reason as string | undefined;
+    vars = targetVars(envVars, v['port-offset']);
   } catch (err) {
     return usageFailure(io, RESTORE_USAGE, err);
   }
-  const env = cliEnv(envVars);
+  const env = cliEnv(vars);
   const runtime = runtimeFor(env, { exactReads: false });
   const store = new FirestoreStateStore(runtime.db);
   const now = () => marketClock(env).now();
@@ -103,7 +130,10 @@ export async function restoreCommand(argv: string[], io: Io, envVars: NodeJS.Pro
     io.out(`restore: into ${describeTarget(env)}`);
     let result: RestoreResult;
     if (isGcsUri(from)) {
-      if (env.FIRESTORE_EMULATOR_HOST) return io.err('restore: gs:// needs a real project (the emulator has no managed import); use --from DIR'), 1;
+      if (env.FIRESTORE_EMULATOR_HOST) {
+        io.err('restore: gs:// needs a real project (the emulator has no managed import); use --from DIR');
+        return 1;
+      }
       result = await restoreManaged({ db: runtime.db, store, now }, env.PROJECT_ID, from, { force, reason: reason ?? `restored from ${from}` });
     } else {
       const { manifest, docs } = await readDump(from);

@@ -48,7 +48,10 @@ export async function drillMain(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     return usageFailure(io, USAGE, err);
   }
-  if (opts.help) return (io.out(USAGE), 0);
+  if (opts.help) {
+    io.out(USAGE);
+    return 0;
+  }
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'eagle-drill-')));
   // The drill's own emulators: reuseFromEnv false, so an exported FIRESTORE_EMULATOR_HOST is never wiped.
   const stack = await startEmulatorStack({ projectId: PROJECT_ID, portOffset: opts.portOffset, reuseFromEnv: false });

@@ -46,8 +46,9 @@ describe('npm run backup / restore on the emulator', () => {
     const before = await withoutStatus(exact);
     const dir = await tmp();
     const io = capture();
-    expect(await backupCommand(['--out', dir], io, vars)).toBe(0);
-    expect(io.text()).toMatch(/backup: 3 documents from demo-eagle-eye-test \(emulator 127\.0\.0\.1:\d+\)/);
+    // --port-offset finds the emulator from firebase.json, as for a stack started with npm start -- --port-offset N.
+    expect(await backupCommand(['--out', dir, '--port-offset', String(e.portOffset)], io, { PROJECT_ID: e.projectId, LOG_LEVEL: 'error' })).toBe(0);
+    expect(io.text()).toContain(`backup: 3 documents from demo-eagle-eye-test (emulator ${e.firestoreHost})`);
     expect(io.text()).toMatch(/candles=1 status=1 typed=1/);
 
     await resetFirestore();
@@ -83,6 +84,14 @@ describe('npm run backup / restore on the emulator', () => {
     expect(await restoreCommand(['--from', dir, '--force', '--reason', 'test restore'], capture(), vars)).toBe(0);
     expect((await db.doc('trades/late').get()).exists).toBe(false);
     expect((await db.doc('status/system').get()).data()).toMatchObject({ mode: 'PAUSED', modeReason: 'test restore' });
+  });
+
+  it('refuses gs:// against the emulator, which has no managed export or import', async () => {
+    const io = capture();
+    expect(await backupCommand(['--out', 'gs://some-bucket/x'], io, vars)).toBe(1);
+    expect(await restoreCommand(['--from', 'gs://some-bucket/x'], io, vars)).toBe(1);
+    expect(io.text()).toMatch(/backup: gs:\/\/ needs a real project.*\n.*restore: gs:\/\/ needs a real project/s);
+    expect(await readAllDocuments(exact)).toEqual([]);
   });
 
   it('refuses an edited backup before writing anything', async () => {
