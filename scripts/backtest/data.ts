@@ -1,0 +1,76 @@
+/**
+ * Candles for a backtest: CSV files given with --data (symbol and timeframe from the file name
+ * `<BASE>_<QUOTE>-<tf>[-anything].csv[.gz]`) or the bundled candles; rolled up to the requested
+ * timeframe (complete buckets only) and cut to [from, to).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { loadBundledCandles } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
+import { TIMEFRAMES, timeframeMs, type Candle, type Timeframe } from '../../functions/src/domain/candle.ts';
+import { CandleCsvError, parseCandleCsv } from '../../functions/src/domain/candleCsv.ts';
+import { rollUp } from '../../functions/src/domain/rollup.ts';
+import { UsageError } from '../lib/cli.ts';
+
+const NAME_RE = /^([A-Z0-9]{2,15})_([A-Z0-9]{2,15})-(1m|5m|15m|1h|4h|1d)(?:-[^/]*)?\.csv(?:\.gz)?$/;
+
+export function parseDataName(file: string): { symbol: string; timeframe: Timeframe } {
+  const m = NAME_RE.exec(basename(file));
+  if (!m) throw new UsageError(`--data: ${basename(file)} is not named <BASE>_<QUOTE>-<tf>[-anything].csv[.gz] (e.g. BTC_USDT-1m.csv.gz)`);
+  return { symbol: `${m[1]}/${m[2]}`, timeframe: m[3] as Timeframe };
+}
+
+/** A bad CSV row: names the file and the line. */
+export class DataFileError extends Error {
+  override readonly name = 'DataFileError';
+}
+
+export function readCandleFile(file: string): Candle[] {
+  if (!existsSync(file)) throw new UsageError(`--data: ${file} does not exist`);
+  const raw = readFileSync(file);
+  const text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  try {
+    return parseCandleCsv(text);
+  } catch (err) {
+    if (err instanceof CandleCsvError) throw new DataFileError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+function fit(candles: Candle[], from: Timeframe, to: Timeframe, source: string): Candle[] {
+  if (timeframeMs(to) < timeframeMs(from)) throw new UsageError(`--timeframe ${to} is finer than ${source} (${from}): candles can only be rolled up`);
+  return rollUp(candles, from, to);
+}
+
+export function loadCandles(opts: { data?: string[]; symbols: string[]; timeframe: Timeframe; from?: number; to?: number }): Record<string, Candle[]> {
+  const out: Record<string, Candle[]> = {};
+  const cut = (cs: Candle[]) => cs.filter((c) => (opts.from === undefined || c.t >= opts.from) && (opts.to === undefined || c.t < opts.to));
+  if (opts.data) {
+    for (const file of opts.data) {
+      const { symbol, timeframe } = parseDataName(file);
+      if (out[symbol]) throw new UsageError(`--data: two files for ${symbol}`);
+      out[symbol] = cut(fit(readCandleFile(file), timeframe, opts.timeframe, file));
+    }
+  } else {
+    for (const symbol of opts.symbols) {
+      // Hourly and coarser: the bundled 1h files reach back to 2017; finer: the 1m files.
+      const hourly = timeframeMs(opts.timeframe) >= 3_600_000 && existsBundled(symbol, '1h');
+      const source: Timeframe = hourly ? '1h' : '1m';
+      if (!existsBundled(symbol, source)) throw new UsageError(`--symbols: no bundled ${source} candles for ${symbol} (bundled: BTC, ETH, SOL, XRP /USDT 1m; BTC, ETH /USDT 1h)`);
+      out[symbol] = cut(fit(loadBundledCandles(symbol, source), source, opts.timeframe, `the bundled ${symbol} file`));
+    }
+  }
+  for (const [symbol, cs] of Object.entries(out)) if (cs.length === 0) throw new UsageError(`no ${opts.timeframe} candles for ${symbol} in the chosen range`);
+  return out;
+}
+
+function existsBundled(symbol: string, tf: Timeframe): boolean {
+  try {
+    loadBundledCandles(symbol, tf);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export { TIMEFRAMES };
