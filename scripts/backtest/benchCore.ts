@@ -1,0 +1,34 @@
+/**
+ * The measured part of `bench backtest`, bundled by esbuild and run in a fresh process (the
+ * production build, no tsx): the full default strategy with risk and accounting over one symbol's
+ * ≥ 500k 1m candles, then the naive way (indicators recomputed over the 600-candle window every
+ * candle) on a slice of the same candles. Prints one JSON line.
+ */
+import { loadBundledCandles } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
+import type { Candle } from '../../functions/src/domain/candle.ts';
+import { computeIndicators } from '../../functions/src/domain/indicators/index.ts';
+import { buildConfig, runBacktest } from './run.ts';
+
+const base = loadBundledCandles('BTC/USDT', '1m');
+const span = base.at(-1)!.t - base[0]!.t + 60_000;
+// The bundled 66k real candles, repeated end to end (shifted in time) to reach half a million.
+const candles: Candle[] = [];
+for (let k = 0; candles.length < 500_000; k++) for (const c of base) candles.push({ ...c, t: c.t + k * span });
+const config = buildConfig({}, {});
+
+const runs: number[] = [];
+let trades = 0;
+for (let i = 0; i < 3; i++) {
+  const t0 = performance.now();
+  const r = runBacktest({ 'BTC/USDT': candles }, '1m', config);
+  runs.push(candles.length / ((performance.now() - t0) / 1000));
+  trades = r.result.trades.length;
+}
+runs.sort((a, b) => a - b);
+
+const NAIVE = 20_000;
+const t1 = performance.now();
+let sink = 0;
+for (let i = 600; i < 600 + NAIVE; i++) sink += computeIndicators(candles.slice(i - 599, i + 1)).at(-1)!.close;
+const naive = NAIVE / ((performance.now() - t1) / 1000);
+console.log(JSON.stringify({ candles: candles.length, trades, perSecond: runs[1], best: runs[2], naivePerSecond: naive, sink: sink > 0 }));
