@@ -133,7 +133,8 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   let walked = 0;
   for (const c of candles) {
     if (lastCandleAt !== null && c.t <= lastCandleAt) continue;
-    snapshot = nextIndicators(stream, c);
+    // handed over: the previous snapshot object is nobody else's, so it is overwritten in place
+    snapshot = nextIndicators(stream, c, input.handOver ? (snapshot ?? undefined) : undefined);
     regime = classifyRegime(snapshot, regime, input.regime);
     walkedAtr?.push([c.t, snapshot.atr]);
     lastCandleAt = c.t;

@@ -27,8 +27,6 @@ export const ADX_PERIOD = 14;
  */
 export const INDICATOR_WARMUP = 250;
 
-const EMPTY = { adx: null, pdi: null, mdi: null, atr: null, atrPct: null, ema50: null, ema200: null } as const;
-
 /**
  * Everything the indicators remember between candles, as plain numbers: a live tick stores it
  * (status/system) and resumes where it stopped, so live values equal a single pass over the series,
@@ -48,26 +46,32 @@ export const cloneStream = (s: IndicatorStream): IndicatorStream => ({
   n: s.n, ema50: { ...s.ema50 }, ema200: { ...s.ema200 }, atr: { ...s.atr }, dmi: { ...s.dmi },
 });
 
-/** Advance the stream by one closed candle (mutates `s`) and return that candle's snapshot. */
-export function nextIndicators(s: IndicatorStream, c: Candle): IndicatorSnapshot {
+/**
+ * Advance the stream by one closed candle (mutates `s`) and return that candle's snapshot. With
+ * `into`, that object is overwritten and returned instead of a new one (the backtester's hot path).
+ */
+export function nextIndicators(s: IndicatorStream, c: Candle, into?: IndicatorSnapshot): IndicatorSnapshot {
   s.n++;
   const ema50 = emaNext(s.ema50, c.c, EMA_FAST_PERIOD);
   const ema200 = emaNext(s.ema200, c.c, EMA_SLOW_PERIOD);
   const atr = atrNext(s.atr, c, ATR_PERIOD);
   const d = dmiNext(s.dmi, c, ADX_PERIOD);
-  if (s.n < INDICATOR_WARMUP) return { t: c.t, close: c.c, ...EMPTY };
-  return {
-    t: c.t,
-    close: c.c,
-    adx: d?.adx ?? null,
-    pdi: d?.pdi ?? null,
-    mdi: d?.mdi ?? null,
-    atr,
-    // A non-positive close would make the percentage meaningless (or Infinity): report nothing.
-    atrPct: atr !== null && c.c > 0 ? (100 * atr) / c.c : null,
-    ema50,
-    ema200,
-  };
+  const out = (into ?? {}) as { -readonly [K in keyof IndicatorSnapshot]: IndicatorSnapshot[K] };
+  out.t = c.t;
+  out.close = c.c;
+  if (s.n < INDICATOR_WARMUP) {
+    out.adx = out.pdi = out.mdi = out.atr = out.atrPct = out.ema50 = out.ema200 = null;
+    return out;
+  }
+  out.adx = d?.adx ?? null;
+  out.pdi = d?.pdi ?? null;
+  out.mdi = d?.mdi ?? null;
+  out.atr = atr;
+  // A non-positive close would make the percentage meaningless (or Infinity): report nothing.
+  out.atrPct = atr !== null && c.c > 0 ? (100 * atr) / c.c : null;
+  out.ema50 = ema50;
+  out.ema200 = ema200;
+  return out;
 }
 
 /** One snapshot per input candle, same order; input must be ascending by time (gaps are not filled). */
