@@ -4,8 +4,10 @@
  * gs://: Firestore managed export/import (real projects only).
  * Exit codes: 0 done · 1 refused, failed, or the audit after a restore is not clean · 2 usage.
  */
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
+import { FirestoreOpsStore } from '../../functions/src/adapters/ops/FirestoreOpsStore.ts';
 import type { Env } from '../../functions/src/config/schema.ts';
 import { createRuntime, marketClock } from '../../functions/src/wiring.ts';
 import { cliEnv, usageFailure, UsageError, type Io } from '../lib/cli.ts';
@@ -142,6 +144,11 @@ export async function restoreCommand(argv: string[], io: Io, envVars: NodeJS.Pro
     }
     io.out(`restore: ${result.documents === null ? 'managed import' : `${result.documents} documents`} written in ${result.restoreMs} ms; mode ${result.mode}`);
     printAudit(io, result.audit);
+    // Like every operator action, recorded in audit_log/ (after the restore, which replaced that collection too).
+    await new FirestoreOpsStore(runtime.db).recordAudit({
+      at: Date.now(), who: `cli:${userInfo().username}`, via: 'cli', action: 'restore', params: { from, force }, ok: result.audit.clean, status: result.audit.clean ? 200 : 409,
+      summary: `restored ${result.documents ?? 'a managed export'} from ${from}; mode ${result.mode}; audit ${result.audit.clean ? 'clean' : `${result.audit.discrepancies.length} discrepancies`}`,
+    });
     if (!result.audit.clean) return 1;
     io.out(result.mode === 'KILLED' ? 'next: the backup or the live bot was KILLED; `npm run eagle -- reset` when it is safe' : 'next: check the dashboard, then `npm run eagle -- resume`');
     return 0;

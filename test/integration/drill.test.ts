@@ -25,7 +25,8 @@ describe('npm run backup / restore on the emulator', () => {
   const exact = testRuntime().db;
   exact.settings({ useBigInt: true });
   const store = new FirestoreStateStore(db);
-  const withoutStatus = async (d: Firestore) => (await readAllDocuments(d)).filter((x) => x.path !== 'status/system');
+  // What a restore adds on purpose: the pause in status/system and its own audit_log entry.
+  const withoutStatus = async (d: Firestore) => (await readAllDocuments(d)).filter((x) => x.path !== 'status/system' && !x.path.startsWith('audit_log/'));
 
   beforeEach(() => resetFirestore());
   afterAll(() => Promise.all([db.terminate(), exact.terminate()]));
@@ -58,6 +59,8 @@ describe('npm run backup / restore on the emulator', () => {
     expect(io2.text()).toMatch(/audit: clean \(trades=0, positions=0\)/);
     expect(await withoutStatus(exact)).toEqual(before);
     expect((await store.getStatus())?.mode ?? (await db.doc('status/system').get()).get('mode')).toBe('PAUSED');
+    const logged = (await db.collection('audit_log').get()).docs.map((d) => d.data());
+    expect(logged).toEqual([expect.objectContaining({ action: 'restore', via: 'cli', ok: true, status: 200, params: { from: dir, force: false } })]);
 
     // Independently of the codec: the emulator's REST view keeps int64 and double apart.
     const res = await fetch(`http://${e.firestoreHost}/v1/projects/${e.projectId}/databases/(default)/documents/typed/all`, { headers: { Authorization: 'Bearer owner' } });
