@@ -160,7 +160,7 @@ try {
     fireAtStart: true,
     onResult: (job, result) => console.log(formatTickLine(job.target, result)),
     tradingPaused: schedulerPausedFlag(stack.firestoreHost, env.PROJECT_ID),
-    onSkip: (job) => console.log(`${job.target}: skipped, trading jobs paused (status/system.schedulerPaused; \`npm run eagle -- resume\`)`),
+    onSkip: (job) => console.log(`${job.target}: trading jobs paused (status/system.schedulerPaused), skipping until \`npm run eagle -- resume\``),
   });
 } catch (err) {
   console.error(err instanceof EmulatorSetupError || err instanceof ConfigError ? err.message : err);

@@ -17,6 +17,7 @@ export interface SchedulerOptions {
   fireAtStart?: boolean;
   /** the trading jobs are skipped while this says so (budget pause; Cloud Scheduler's paused jobs) */
   tradingPaused?: () => Promise<boolean>;
+  /** called once when the trading jobs start being skipped (not on every skipped run) */
   onSkip?: (job: SchedulerJobDef) => void;
 }
 
@@ -25,9 +26,15 @@ const TRADING_TARGETS = ['tick'];
 
 export function startScheduler(opts: SchedulerOptions): { stop(): void } {
   let stopped = false;
+  let skipping = false;
   const timers = new Set<NodeJS.Timeout>();
   const fire = async (job: SchedulerJobDef) => {
-    if (TRADING_TARGETS.includes(job.target) && (await opts.tradingPaused?.())) return opts.onSkip?.(job);
+    if (TRADING_TARGETS.includes(job.target)) {
+      const paused = (await opts.tradingPaused?.()) ?? false;
+      if (paused && !skipping) opts.onSkip?.(job);
+      skipping = paused;
+      if (paused) return;
+    }
     const started = Date.now();
     try {
       const res = await fetch(opts.url(job.target), {
