@@ -24,14 +24,20 @@ export function formatTickLine(target: string, result: { status: number; body: u
 
 /** Show what a person running the bot cares about: fills, rejections, warnings and errors. */
 export function formatFunctionLog(target: string, line: string): string | null {
-  let entry: { severity?: string; message?: string; symbol?: string; qty?: string; price?: string; reason?: string; error?: string };
+  let entry: {
+    severity?: string; message?: string; symbol?: string; side?: string; qty?: string; price?: string; fee?: string; realizedPnl?: string; reason?: string; error?: string;
+  };
   try {
     entry = JSON.parse(line);
   } catch {
     return /error/i.test(line) ? `[${target}] ${line}` : null;
   }
   const sev = entry.severity ?? 'INFO';
-  if (entry.message?.startsWith('order ')) return `  ${entry.message} ${entry.symbol ?? ''} ${entry.qty ? `qty ${entry.qty} @ ${entry.price}` : (entry.reason ?? '')}`;
+  if (entry.message === 'order filled') {
+    const pnl = entry.side === 'sell' && entry.realizedPnl !== undefined ? ` pnl ${entry.realizedPnl}` : '';
+    return `  order filled ${entry.symbol ?? ''} ${entry.side ?? ''} ${entry.reason ?? ''} qty ${entry.qty} @ ${entry.price} fee ${entry.fee ?? '?'}${pnl}`;
+  }
+  if (entry.message?.startsWith('order ')) return `  ${entry.message} ${entry.symbol ?? ''} ${entry.side ?? ''}: ${entry.reason ?? ''}`;
   if (sev === 'ERROR' || sev === 'CRITICAL') return `[${target}] ${sev} ${entry.message ?? ''} ${entry.symbol ?? ''} ${entry.error ?? ''}`;
   return null;
 }
