@@ -103,7 +103,7 @@ export function encodeFields(doc: DocumentData): Record<string, Value> {
 }
 
 /** The value to hand to a `set()` of `db`: references are re-rooted in that database. */
-export function decodeValue(v: Value, db: Firestore): unknown {
+function decodeValue(v: Value, db: Firestore): unknown {
   if ('stringValue' in v) return v.stringValue;
   if ('booleanValue' in v) return v.booleanValue;
   if ('nullValue' in v) return null;

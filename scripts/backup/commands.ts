@@ -101,7 +101,7 @@ export async function backupCommand(argv: string[], io: Io, envVars: NodeJS.Proc
   }
 }
 
-export function printAudit(io: Io, audit: AuditReport): void {
+function printAudit(io: Io, audit: AuditReport): void {
   if (audit.clean) io.out(`audit: clean (trades=${audit.trades}, positions=${audit.positions})`);
   else for (const d of audit.discrepancies) io.err(`audit: ${d}`);
 }

@@ -23,7 +23,7 @@ import { nonEmptyCollections, restoreDocuments } from './restoreDocuments.ts';
 
 const HOUR = 3_600_000;
 /** The week FTX failed: real 1h candles that move enough for stops to fire within a day. */
-export const DRILL_START = Date.parse('2022-11-07T00:00:30Z');
+const DRILL_START = Date.parse('2022-11-07T00:00:30Z');
 export const DRILL_ENV = { SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAME: '1h' } as const;
 const DRILL_CONFIG = {
   strategy: { name: 'buy_and_hold', params: {} },

@@ -15,10 +15,10 @@ import { z } from 'zod';
 import { mapSettledLimit } from '../../functions/src/lib/mapLimit.ts';
 import { encodeFields, ValueSchema } from './codec.ts';
 
-export const DumpedDocSchema = z.object({ path: z.string().regex(/^[^/]+\/[^/]+(\/[^/]+\/[^/]+)*$/, 'a document path (collection/id[/collection/id…])'), fields: z.record(z.string(), ValueSchema) }).strict();
+const DumpedDocSchema = z.object({ path: z.string().regex(/^[^/]+\/[^/]+(\/[^/]+\/[^/]+)*$/, 'a document path (collection/id[/collection/id…])'), fields: z.record(z.string(), ValueSchema) }).strict();
 export type DumpedDoc = z.infer<typeof DumpedDocSchema>;
 
-export const ManifestSchema = z.object({
+const ManifestSchema = z.object({
   format: z.literal('eagle-eye-firestore-dump'),
   version: z.literal(1),
   projectId: z.string(),

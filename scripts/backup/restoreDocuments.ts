@@ -13,7 +13,7 @@ import { runAudit, type AuditReport } from '../../functions/src/services/auditLe
 import { decodeFields, type Value } from './codec.ts';
 import type { DumpedDoc } from './dump.ts';
 
-export const STATUS_PATH = 'status/system';
+const STATUS_PATH = 'status/system';
 
 export class NotEmptyError extends Error {
   override readonly name = 'NotEmptyError';
