@@ -30,7 +30,11 @@ export interface ModelOptions {
 
 export const MANAGED_LABEL = 'eagle-eye-infra';
 
-export const METRICS = ['tick_latency_ms', 'equity', 'drawdown_pct', 'feed_age_s', 'fills', 'orders_rejected', 'errors', 'dead_letters'] as const;
+/**
+ * What the functions record through the Metrics port (runTick, executeSignal). equity and
+ * drawdown_pct are declared for the drawdown alert policies; the tick must record them.
+ */
+export const METRICS = ['tick_latency_ms', 'candles_ingested', 'signals_published', 'stale_feeds', 'fills', 'orders_rejected', 'dead_letters', 'equity', 'drawdown_pct'] as const;
 
 const fnUrl = (o: ModelOptions, target: string) => `https://${o.region}-${o.projectId}.cloudfunctions.net/${target}`;
 const sa = (o: ModelOptions, name: string) => `${name}@${o.projectId}.iam.gserviceaccount.com`;
@@ -53,7 +57,7 @@ function alertPolicies(o: ModelOptions): Resource<'alertPolicy'>[] {
   return [
     p('eagle-eye drawdown > 10 %', metric('drawdown_pct'), 'COMPARISON_GT', 10, 0, 'WARNING'),
     p('eagle-eye drawdown > 15 %', metric('drawdown_pct'), 'COMPARISON_GT', 15, 0, 'CRITICAL'),
-    p('eagle-eye feed stale > 5 min', metric('feed_age_s'), 'COMPARISON_GT', 300, 0, 'ERROR'),
+    p('eagle-eye feed stale > 5 min', metric('stale_feeds'), 'COMPARISON_GT', 0, 300, 'ERROR'),
     p('eagle-eye function errors', 'metric.type="run.googleapis.com/request_count" AND resource.type="cloud_run_revision" AND metric.labels.response_code_class="5xx"', 'COMPARISON_GT', 0, 300, 'ERROR'),
     p('eagle-eye dead letters', metric('dead_letters'), 'COMPARISON_GT', 0, 0, 'WARNING'),
     p('eagle-eye no tick for 5 min', metric('tick_latency_ms'), 'METRIC_ABSENT', 0, 300, 'CRITICAL'),
@@ -81,7 +85,7 @@ export function desiredResources(o: ModelOptions): Resource[] {
   const backup = backupPlan({ projectId: o.projectId, region: o.region });
   const ex = backup.exportJob;
   out.push({ kind: 'schedulerJob', name: ex.name, spec: { schedule: ex.schedule, timeZone: ex.timeZone, uri: ex.httpTarget.uri, body: JSON.stringify(ex.httpTarget.body), attemptDeadlineSeconds: ex.attemptDeadlineSeconds, oauthServiceAccount: ex.httpTarget.oauthToken.serviceAccountEmail } });
-  for (const m of METRICS) out.push({ kind: 'metricDescriptor', name: `custom.googleapis.com/eagle_eye/${m}`, spec: { metricKind: 'GAUGE', valueType: 'DOUBLE', labels: m === 'feed_age_s' || m === 'fills' || m === 'orders_rejected' ? ['symbol'] : [] } });
+  for (const m of METRICS) out.push({ kind: 'metricDescriptor', name: `custom.googleapis.com/eagle_eye/${m}`, spec: { metricKind: 'GAUGE', valueType: 'DOUBLE', labels: m === 'fills' || m === 'orders_rejected' ? ['symbol'] : [] } });
   out.push(...alertPolicies(o));
   out.push({ kind: 'budget', name: 'eagle-eye monthly', spec: { amountUsd: o.budgetUsd ?? 1, topic: TOPICS.budgetAlerts, thresholds: ['0.5', '0.9', '1', 'forecast:1'], billingAccount: o.billingAccount ?? '' } });
 
