@@ -54,24 +54,26 @@ export async function drillMain(argv: string[], io: Io): Promise<number> {
   }
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'eagle-drill-')));
   // The drill's own emulators: reuseFromEnv false, so an exported FIRESTORE_EMULATOR_HOST is never wiped.
-  const stack = await startEmulatorStack({ projectId: PROJECT_ID, portOffset: opts.portOffset, reuseFromEnv: false });
+  let stack: EmulatorStack | undefined;
   let server: Server | undefined;
   try {
+    stack = await startEmulatorStack({ projectId: PROJECT_ID, portOffset: opts.portOffset, reuseFromEnv: false });
     const executor = observedExecutor();
     server = await serveExecuteOrder(stack, executor.fn);
     // Google client libraries find emulators only through the process environment.
-    process.env.FIRESTORE_EMULATOR_HOST = stack.firestoreHost;
+    const { firestoreHost } = stack;
+    process.env.FIRESTORE_EMULATOR_HOST = firestoreHost;
     process.env.PUBSUB_EMULATOR_HOST = stack.pubsubHost;
     const env = parseEnv({ ...stack.env, ...DRILL_ENV, LOG_LEVEL: 'error' });
     const report = await runDrill({
       newRuntime: () => createRuntime(env),
-      wipe: () => clearFirestore(stack.firestoreHost, PROJECT_ID),
+      wipe: () => clearFirestore(firestoreHost, PROJECT_ID),
       executor,
       dir,
       progress: (l) => io.out(`  ${l}`),
     });
     io.out(drillLine(report));
-    io.out(`drill: backup ${report.documents} documents in ${report.backupMs} ms → ${dir}; restore ${report.restoreMs} ms (RTO of the data step for this book)`);
+    io.out(`drill: backup ${report.documents} documents in ${report.backupMs} ms → ${dir}; restore ${report.restoreMs} ms (read, check, write, audit: the data step of the RTO for this book)`);
     io.out(`drill: redelivered ${report.redelivered.signalId} → ${report.redelivered.outcome}; first tick after resume ${report.resumedTick.map((s) => `${s.symbol} +${s.ingested} candle(s)`).join(', ')}; ${report.ticksAfter} ticks → ${report.tradesAfter} trades`);
     const passed = report.audit === 'clean' && report.duplicateRefill === 0 && report.redelivered.outcome === 'duplicate' && report.restored === report.trades;
     if (!passed) io.err(`drill FAILED${report.discrepancies.length ? `: ${report.discrepancies.join('; ')}` : ''}`);
@@ -84,7 +86,7 @@ export async function drillMain(argv: string[], io: Io): Promise<number> {
       server.closeAllConnections();
       await new Promise((r) => server!.close(r));
     }
-    await stack.stop();
+    await stack?.stop();
   }
 }
 

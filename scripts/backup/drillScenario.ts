@@ -94,13 +94,6 @@ async function tickAndSettle(runtime: Runtime, executor: ObservedExecutor, now: 
   return report;
 }
 
-/** The backup's reader: integers as bigint, so integer and double stay apart (codec.ts). */
-function exactReader(hooks: DrillHooks): Runtime {
-  const r = hooks.newRuntime();
-  r.db.settings({ useBigInt: true });
-  return r;
-}
-
 /** signals/ docs hold qty as integer 1e-8 units today and may hold 8-decimal strings later: accept both. */
 function wireAmounts(doc: Record<string, unknown>): Record<string, unknown> {
   const amount = (v: unknown) => (typeof v === 'number' || typeof v === 'bigint' ? toDecimalString(BigInt(v)) : v);
@@ -108,8 +101,22 @@ function wireAmounts(doc: Record<string, unknown>): Record<string, unknown> {
 }
 
 export async function runDrill(hooks: DrillHooks): Promise<DrillReport> {
+  const runtimes: Runtime[] = [];
+  const fresh = (): Runtime => {
+    const r = hooks.newRuntime();
+    runtimes.push(r);
+    return r;
+  };
+  try {
+    return await drill(hooks, fresh);
+  } finally {
+    await Promise.all(runtimes.map((r) => r.db.terminate()));
+  }
+}
+
+async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillReport> {
   const say = hooks.progress ?? (() => {});
-  const live = hooks.newRuntime();
+  const live = fresh();
   hooks.executor.use(live);
   await live.db.doc('config/bot').set(DRILL_CONFIG);
   const liveStore = new FirestoreStateStore(live.db);
@@ -128,7 +135,9 @@ export async function runDrill(hooks: DrillHooks): Promise<DrillReport> {
   say(`traded: ${before.trades} trades, ${before.positions} open positions at ${new Date(now - HOUR).toISOString()}`);
 
   // 2. Back up, wipe, restore into the empty database.
-  const tool = exactReader(hooks);
+  // The backup's reader: integers as bigint, so integer and double stay apart (codec.ts).
+  const tool = fresh();
+  tool.db.settings({ useBigInt: true });
   let t0 = Date.now();
   await writeDump(hooks.dir, tool.env.PROJECT_ID, await readAllDocuments(tool.db));
   const backupMs = Date.now() - t0;
@@ -137,14 +146,14 @@ export async function runDrill(hooks: DrillHooks): Promise<DrillReport> {
   if (leftover.length > 0) throw new Error(`drill: the wipe left ${leftover.join(', ')}`);
   t0 = Date.now();
   const { docs } = await readDump(hooks.dir);
-  const target = hooks.newRuntime();
+  const target = fresh();
   const restored = await restoreDocuments({ db: target.db, store: new FirestoreStateStore(target.db), now: () => now }, docs, { force: false, reason: 'drill: restored from backup' });
   const restoreMs = Date.now() - t0;
   if (restored.mode !== 'PAUSED') throw new Error(`drill: restored mode is ${restored.mode}, expected PAUSED`);
   say(`restored ${docs.length} documents in ${restoreMs} ms; audit ${restored.audit.clean ? 'clean' : restored.audit.discrepancies.join('; ')}`);
 
   // 3. Functions cold-start on the restored data; an already-filled signal is delivered again.
-  const after = hooks.newRuntime();
+  const after = fresh();
   hooks.executor.use(after);
   const signalDoc = (await after.db.doc(`signals/${filled}`).get()).data();
   if (!signalDoc) throw new Error(`drill: signals/${filled} was not restored`);
@@ -168,7 +177,6 @@ export async function runDrill(hooks: DrillHooks): Promise<DrillReport> {
     final = await runAudit(afterStore, now);
   }
   say(`resumed: ${ticksAfter} ticks, ${final.trades - restored.audit.trades} new trades`);
-  await Promise.all([live, tool, target, after].map((r) => r.db.terminate()));
   return {
     trades: before.trades, restored: restored.audit.trades, documents: docs.length,
     audit: restored.audit.clean && final.clean ? 'clean' : 'drift', discrepancies: [...restored.audit.discrepancies, ...final.discrepancies],
