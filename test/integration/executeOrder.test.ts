@@ -132,6 +132,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     const sentinel = testSignal({ candleTime: Date.parse('2023-03-20T14:00:00Z') });
     await publish(sentinel);
     await eventually(async () => ((await db.doc(`orders/${sentinel.id}`).get()).exists ? true : undefined), 20_000, 'sentinel');
+    await eventually(async () => (deliveries.length >= 2 ? true : undefined), 20_000, 'both deliveries to finish');
     expect(deliveries.filter((d) => !d.ok)).toHaveLength(0);
     expect(deliveries).toHaveLength(2);
     expect(await trades()).toHaveLength(1);
@@ -149,6 +150,8 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     const sentinel = testSignal({ candleTime: Date.parse('2023-03-20T15:00:00Z') });
     await publish(sentinel);
     await eventually(async () => ((await db.doc(`orders/${sentinel.id}`).get()).exists ? true : undefined), 20_000, 'sentinel');
+    // the order commits before the handler returns: wait for both handlers to finish, then count
+    await eventually(async () => (deliveries.length >= 2 ? true : undefined), 20_000, 'both deliveries to finish');
     expect(deliveries.filter((d) => !d.ok)).toHaveLength(0);
     expect(deliveries).toHaveLength(2); // the poison was delivered once: no retry loop
     expect((await db.collection('deadletters').get()).size).toBe(1);
