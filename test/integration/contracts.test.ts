@@ -1,5 +1,7 @@
 /** The port contracts against the Firestore adapters on the real emulator (the fakes run the same suites in the unit project). */
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSignal } from '../../functions/src/domain/signal.ts';
+import { toAmount } from '../../functions/src/domain/money.ts';
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { FirestoreOrderLedger } from '../../functions/src/adapters/firestore/FirestoreOrderLedger.ts';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
@@ -17,4 +19,13 @@ describeStateStoreContract('Firestore (emulator)', async () => {
 describeCandleStoreContract('Firestore (emulator)', async () => {
   await resetFirestore();
   return new FirestoreCandleStore(runtime.db);
+});
+
+describe('signals/{id} on Firestore', () => {
+  it('stores every amount as an 8-decimal string, qty included', async () => {
+    await resetFirestore();
+    const s = createSignal({ strategyVersion: 't@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: Date.parse('2023-03-20T12:00:00Z'), side: 'buy', reason: 'regime_entry', refPrice: toAmount('27000.5'), atr: toAmount('12.25'), qty: toAmount('0.19124') }, Date.now());
+    await new FirestoreStateStore(runtime.db).saveSignals([s]);
+    expect((await runtime.db.doc(`signals/${s.id}`).get()).data()).toMatchObject({ refPrice: '27000.50000000', atr: '12.25000000', qty: '0.19124000' });
+  });
 });

@@ -74,7 +74,7 @@ export const tradeToDoc = (t: Trade) => ({
   ...t, qty: str(t.qty), price: str(t.price), fee: str(t.fee), cashDelta: str(t.cashDelta), qtyDelta: str(t.qtyDelta), realizedPnl: str(t.realizedPnl),
 });
 
-export const signalToDoc = (s: Signal) => ({ ...s, refPrice: str(s.refPrice), atr: str(s.atr) });
+export const signalToDoc = (s: Signal) => ({ ...s, refPrice: str(s.refPrice), atr: str(s.atr), qty: str(s.qty) });
 
 const RegimeStateDoc = z.object({ regime: z.enum(REGIMES), pending: z.enum(REGIMES).nullable(), pendingCount: z.number().int().nonnegative() });
 const nullableNum = num.nullable();

@@ -5,6 +5,11 @@ export const RiskParamsSchema = z.object({
   /** Equity put at risk per trade: the loss if the initial stop is hit. */
   riskPerTradePct: z.number().gt(0).max(10).default(1),
   stopAtrMult: z.number().positive().default(2),
+  /**
+   * An entry is not taken when its stop would sit closer than this many round-trip costs
+   * (2 × (fee + slippage) of the price): a stop inside the cost of trading loses by construction.
+   */
+  minStopCostMultiple: z.number().nonnegative().max(100).default(0),
   takeProfitAtrMult: z.number().positive().default(4),
   /** Trailing stop distance in ATRs, armed once price has gained trailingActivationAtrMult ATRs. */
   trailingAtrMult: z.number().positive().default(2),

@@ -93,3 +93,13 @@ describe('sizeEntry', () => {
     expect(sized).toBeGreaterThan(200); // the property was exercised, not vacuously true
   });
 });
+
+describe('minStopCostMultiple', () => {
+  it('refuses an entry whose stop sits inside a few round-trip costs, exactly at the boundary', () => {
+    // price 100, fee 10 + slippage 5 bps ⇒ round trip 0.3; 3 × 0.3 = 0.9; stop = 2 × ATR
+    const at = (atr: string) => sizeEntry({ ...base, atr: A(atr), risk: risk({ minStopCostMultiple: 3 }) });
+    expect(at('0.449')).toMatchObject({ ok: false, reason: 'stop_too_close' }); // stop 0.898 < 0.9
+    expect(at('0.45').ok).toBe(true); // stop 0.9 = 0.9
+    expect(sizeEntry({ ...base, atr: A('0.1') }).ok).toBe(true); // off by default
+  });
+});

@@ -7,7 +7,7 @@ import type { RiskParams } from './params.ts';
 import { applyBps, div, floorToStep, minAmount, type Amount } from '../money.ts';
 import type { Fill, MarketRules } from '../trading.types.ts';
 import { cashDelta, paperFill, slippedPrice } from '../portfolio/paperFill.ts';
-import { percentOf } from './scale.ts';
+import { percentOf, times } from './scale.ts';
 import { stopDistance } from './stops.ts';
 
 export interface SizeEntryInput {
@@ -23,7 +23,7 @@ export interface SizeEntryInput {
   readonly slippageBps: number;
 }
 
-export const SIZE_REJECT_REASONS = ['invalid_price', 'invalid_atr', 'no_equity', 'insufficient_cash', 'below_min_notional'] as const;
+export const SIZE_REJECT_REASONS = ['invalid_price', 'invalid_atr', 'no_equity', 'insufficient_cash', 'below_min_notional', 'stop_too_close'] as const;
 export type SizeRejectReason = (typeof SIZE_REJECT_REASONS)[number];
 /** which cap decided the size (useful in logs: "why so small?") */
 export type SizeLimit = 'risk' | 'exposure' | 'cash';
@@ -54,6 +54,12 @@ function fitEntry(i: SizeEntryInput, requested: Amount | null): SizeEntryResult 
   if (i.cash <= 0n) return reject('insufficient_cash', `cash ${i.cash} ≤ 0`);
 
   const price = slippedPrice('buy', i.refPrice, i.slippageBps);
+  if (i.risk.minStopCostMultiple > 0) {
+    const roundTrip = applyBps(i.refPrice, 2 * (i.feeBps + i.slippageBps), 'up');
+    const floor = times(roundTrip, i.risk.minStopCostMultiple, 'up');
+    const distance = stopDistance(i.atr, i.risk);
+    if (distance < floor) return reject('stop_too_close', `stop ${distance} from the price is under ${i.risk.minStopCostMultiple} round-trip costs (${floor})`);
+  }
   const byRisk = requested ?? div(percentOf(i.equity, i.risk.riskPerTradePct, 'down'), stopDistance(i.atr, i.risk), 'down');
   const byExposure = div(percentOf(i.equity, i.risk.maxExposurePerSymbolPct, 'down'), price, 'down');
   const unitCost = price + applyBps(price, i.feeBps, 'up');

@@ -110,7 +110,7 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       expect(await store.listPositionDocs()).toEqual([]);
     });
 
-    it('stores signals, alerts and dead letters by id (a repeat is an overwrite)', async () => {
+    it('stores signals (amounts as 8-decimal text), alerts and dead letters by id (a repeat is an overwrite)', async () => {
       const { store } = await make();
       const s = createSignal({ strategyVersion: 't@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T, side: 'buy', reason: 'regime_entry', refPrice: A('1'), atr: A('1'), qty: A('1') }, T);
       await store.saveSignals([s, s]);
