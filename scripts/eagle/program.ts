@@ -116,7 +116,7 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
       setCode(await invokeFunction(io, { target: fn, body, url: g.url ?? functionUrl(localPorts(g.portOffset), fn), token: o.token, json: g.json }));
     });
   delegated('indicators', 'indicators + regime per row of a candle CSV', '<candles.csv[.gz]>');
-  delegated('backtest', 'run the backtester over the bundled candles (when it exists)', '[backtest flags]');
+  delegated('backtest', 'the backtester (npm run backtest; backtest --help for its flags)', '[backtest flags]');
   delegated('cost', 'projected monthly bill from a measured emulator run', '[--ticks N] [--json]');
   return program;
 }
