@@ -30,10 +30,7 @@ export interface ModelOptions {
 
 export const MANAGED_LABEL = 'eagle-eye-infra';
 
-/**
- * What the functions record through the Metrics port (runTick, executeSignal). equity and
- * drawdown_pct are declared for the drawdown alert policies; the tick must record them.
- */
+/** What the functions record through the Metrics port (runTick, executeSignal); the drawdown alert policies read drawdown_pct. */
 export const METRICS = ['tick_latency_ms', 'candles_ingested', 'signals_published', 'stale_feeds', 'fills', 'orders_rejected', 'dead_letters', 'equity', 'drawdown_pct'] as const;
 
 const fnUrl = (o: ModelOptions, target: string) => `https://${o.region}-${o.projectId}.cloudfunctions.net/${target}`;

@@ -8,7 +8,7 @@ import {
   accountStep, expiredPendingAlert, guardOf, initialSymbolState, isStale, resolvePending, settledInBook, symbolStep, withGuard,
   type SignalIntent, type SymbolStepResult,
 } from '../domain/engine/index.ts';
-import { toAmount, type Amount } from '../domain/money.ts';
+import { toAmount, toNumber, type Amount } from '../domain/money.ts';
 import { resolveRegimeParams } from '../domain/regime/index.ts';
 import { activeStop } from '../domain/risk/index.ts';
 import { getStrategy } from '../domain/strategy/index.ts';
@@ -213,6 +213,8 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     { name: 'candles_ingested', value: [...steps.values()].reduce((s, r) => s + (r.window?.ingested ?? 0) + (r.window?.backfilled ?? 0), 0) },
     { name: 'signals_published', value: publishedIds.length },
     { name: 'stale_feeds', value: staleCount },
+    { name: 'equity', value: toNumber(account.book.wallet.equity) },
+    { name: 'drawdown_pct', value: account.limits.drawdownPct },
   ]);
   const reports: SymbolReport[] = symbols.map((symbol) => {
     const done = steps.get(symbol);
