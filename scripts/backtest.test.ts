@@ -44,6 +44,19 @@ describe('npm run backtest', () => {
     expect(e.err.join('\n')).toMatch(new RegExp(`${bad.replace(/[.]/g, '\\.')}: .*line 3`));
   });
 
+  it('walks forward over a grid: every window names its choice; out of sample is stitched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bt-'));
+    const grid = join(dir, 'grid.json');
+    writeFileSync(grid, JSON.stringify({ 'risk.stopAtrMult': [2, 4] }));
+    const code = await main(['--symbols', 'BTC/USDT', '--timeframe', '5m', '--from', '2023-03-20', '--to', '2023-04-03', '--walk-forward', '4:3', '--grid', grid, '--out', dir, '--no-progress'], io().io);
+    expect(code).toBe(0);
+    const wf = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).walkForward;
+    expect(wf.windows.length).toBeGreaterThanOrEqual(3);
+    for (const w of wf.windows) expect([2, 4]).toContain(w.chosen['risk.stopAtrMult']);
+    expect(wf.stitched.length).toBeGreaterThan(0);
+    expect(wf.stitched[0][0]).toBeGreaterThan(Date.parse(wf.windows[0].outOfSample.from)); // nothing before the first split
+  });
+
   it('refuses unknown flags, bad values and badly named files with exit 2 naming the flag', async () => {
     for (const [args, pattern] of [
       [['--bogus'], /unknown option '--bogus'/],

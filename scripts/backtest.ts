@@ -9,13 +9,13 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { TIMEFRAMES, type Timeframe } from '../functions/src/domain/candle.ts';
+import { TIMEFRAMES, type Candle, type Timeframe } from '../functions/src/domain/candle.ts';
 import { ConfigError } from '../functions/src/domain/errors.ts';
 import { equityPoints } from '../functions/src/domain/engine/index.ts';
 import { benchmark, roundTrips, summarizeBacktest, type BacktestSummary } from '../functions/src/domain/backtest/summary.ts';
 import { applyPoint, gridPoints, walkForward, type Grid } from '../functions/src/domain/backtest/walkForward.ts';
 import { monteCarlo } from '../functions/src/domain/backtest/monteCarlo.ts';
-import { toDecimalString, toNumber } from '../functions/src/domain/money.ts';
+import { toAmount, toDecimalString, toNumber } from '../functions/src/domain/money.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
 import { DataFileError, loadCandles } from './backtest/data.ts';
 import { renderReport } from './backtest/report.ts';
@@ -114,15 +114,15 @@ function execute(io: Io, f: Flags): number {
   bar?.start(total, 0);
   const run = runBacktest(candles, f.timeframe, config, { charts: true, onProgress: bar ? (d) => bar.update(d) : undefined });
   bar?.stop();
-  const initial = run.result.equity.length ? toDecimalString(run.result.equity.equity[0]!) : config.paper.initialCash;
-  const summary = summarizeBacktest(run.result, candles, BigInt(Math.round(Number(config.paper.initialCash) * 1e8)));
+  const initialCash = toAmount(config.paper.initialCash);
+  const summary = summarizeBacktest(run.result, candles, initialCash);
   const out = resolve(f.out);
   mkdirSync(out, { recursive: true });
   const extra: Record<string, unknown> = {};
   if (f.monteCarlo) {
     const trips = roundTrips(run.result.trades, run.result.entryRegimes);
     // each round trip's return on the equity before it
-    let eq = toNumber(BigInt(Math.round(Number(config.paper.initialCash) * 1e8)));
+    let eq = toNumber(initialCash);
     const returns = trips.map((t) => { const r = toNumber(t.pnl) / eq; eq += toNumber(t.pnl); return r; });
     extra.monteCarlo = monteCarlo(returns, Number(config.paper.initialCash), f.monteCarlo);
   }
@@ -136,9 +136,9 @@ function execute(io: Io, f: Flags): number {
     for (const p of points) buildConfig(applyPoint(doc, p), { feeBps: f.feeBps, slippageBps: f.slippageBps, initial: f.initial, strategy: f.strategy });
     extra.walkForward = walkForward(candles, { trainDays: Number(m[1]), testDays: Number(m[2]), points }, (cs, point, warmupUntil) => {
       const cfg = buildConfig(applyPoint(doc, point), { feeBps: f.feeBps, slippageBps: f.slippageBps, initial: f.initial, strategy: f.strategy });
-      const r = runBacktest(cs as Record<string, never>, f.timeframe, cfg);
-      const s = summarizeBacktest(r.result, cs, BigInt(Math.round(Number(cfg.paper.initialCash) * 1e8)));
-      void warmupUntil;
+      // out of sample: the in-sample candles are walked as one warm-up batch (no trading), as a cold live tick does
+      const r = runBacktest(cs as Record<string, Candle[]>, f.timeframe, cfg, { warmupUntil });
+      const s = summarizeBacktest(r.result, cs, toAmount(cfg.paper.initialCash));
       return { totalReturnPct: s.totalReturnPct, sharpe: s.sharpe, maxDrawdownPct: s.maxDrawdownPct, trades: s.trades, equity: equityPoints(r.result.equity).map((p) => [p.t, toNumber(p.equity)] as const) };
     });
   }
@@ -151,7 +151,7 @@ function execute(io: Io, f: Flags): number {
     title: `Eagle Eye backtest — ${Object.keys(candles).join(', ')} ${f.timeframe}, ${config.strategy.name}`, summary: full as BacktestSummary, charts: run.charts,
     trades: run.result.trades, equity, benchmark: benchmark(candles).series,
   }));
-  io.out(`backtest ${Object.keys(candles).join(', ')} ${f.timeframe} ${config.strategy.name}, initial ${initial}`);
+  io.out(`backtest ${Object.keys(candles).join(', ')} ${f.timeframe} ${config.strategy.name}, initial ${toDecimalString(initialCash)}`);
   table(io, summary);
   if (extra.monteCarlo) io.out(`  monte carlo (${f.monteCarlo}) final equity p5/p50/p95: ${JSON.stringify((extra.monteCarlo as { finalEquity: unknown }).finalEquity)}`);
   if (extra.walkForward) io.out(`  walk-forward out-of-sample: ${JSON.stringify((extra.walkForward as { outOfSample: unknown }).outOfSample)}`);

@@ -41,7 +41,7 @@ export function buildConfig(doc: unknown, over: { feeBps?: number; slippageBps?:
   return parseBotConfig({ ...base, paper, ...(strategy ? { strategy } : {}) });
 }
 
-export function runBacktest(candles: Record<string, Candle[]>, timeframe: Timeframe, config: BotConfig, opts: { charts?: boolean; onProgress?: (done: number, total: number) => void } = {}): RunOutput {
+export function runBacktest(candles: Record<string, Candle[]>, timeframe: Timeframe, config: BotConfig, opts: { charts?: boolean; onProgress?: (done: number, total: number) => void; warmupUntil?: number } = {}): RunOutput {
   const charts: Record<string, ChartSeries> = {};
   const counts = Object.fromEntries(Object.entries(candles).map(([s, cs]) => [s, cs.length]));
   const total = Math.max(...Object.values(counts));
@@ -51,7 +51,7 @@ export function runBacktest(candles: Record<string, Candle[]>, timeframe: Timefr
   let step = 0;
   const result = backtestLoop({
     timeframe, candles, strategy: getStrategy(config.strategy.name, config.strategy.params),
-    regime: resolveRegimeParams(config.regime, timeframe), ...executionParams(config), initialCash: toAmount(config.paper.initialCash),
+    regime: resolveRegimeParams(config.regime, timeframe), ...executionParams(config), initialCash: toAmount(config.paper.initialCash), warmupUntil: opts.warmupUntil,
     onStep: opts.charts || opts.onProgress ? (_now, states) => {
       step++;
       if (opts.onProgress && step % 20_000 === 0) opts.onProgress(step, total);
