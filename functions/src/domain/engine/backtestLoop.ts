@@ -18,7 +18,7 @@ import type { Strategy } from '../strategy/strategy.types.ts';
 import type { MarketRules, Signal, SystemMode, Trade } from '../trading.types.ts';
 import { accountStep, type ExecutionParams } from './accountStep.ts';
 import { signalPriceMismatch } from './checkSignal.ts';
-import { initialSymbolState, symbolStep, type SignalIntent, type SymbolState } from './symbolStep.ts';
+import { initialSymbolState, symbolStep, type SignalIntent, type SymbolState, type SymbolStepInput } from './symbolStep.ts';
 
 export interface BacktestInput {
   readonly timeframe: Timeframe;
@@ -100,7 +100,10 @@ function stepTimes(candles: BacktestInput['candles'], warmupUntil: number | unde
       all[k++] = warmupUntil !== undefined && t <= warmupUntil ? warmupUntil : t;
     }
   }
-  all.sort();
+  // One symbol (or symbols in lockstep order) is already ascending: no sort needed.
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) if (all[i]! < all[i - 1]!) sorted = false;
+  if (!sorted) all.sort();
   let u = 0;
   for (let i = 0; i < n; i++) if (i === 0 || all[i] !== all[i - 1]) all[u++] = all[i]!;
   return all.subarray(0, u);
@@ -123,7 +126,13 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   const times = stepTimes(input.candles, input.warmupUntil);
   const params: ExecutionParams = { risk, feeBps, slippageBps, rulesFor: input.rulesFor };
   const states: Record<string, SymbolState> = Object.fromEntries(symbols.map((s) => [s, initialSymbolState(timeframe)]));
-  const cursor: Record<string, number> = Object.fromEntries(symbols.map((s) => [s, 0]));
+  const seriesOf = symbols.map((s) => input.candles[s]!);
+  const cursor = new Int32Array(symbols.length);
+  // Each symbol's step input, reused and updated in place every step (symbolStep keeps none of it).
+  const inputs: { -readonly [K in keyof SymbolStepInput]: SymbolStepInput[K] }[] = symbols.map((symbol) => ({
+    symbol, state: states[symbol]!, candles: [], position: null, now: 0, tradable: true, mode: 'NORMAL', entriesPaused: false, strategy, risk,
+    regime: input.regime, handOver: true,
+  }));
   const noPending = new Map<string, never>();
 
   let book = openingBook(input.initialCash, times.length > 0 ? times[0]! + tf : 0, input.mode ?? 'NORMAL');
@@ -147,12 +156,13 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     const now = t + tf;
     intents.length = 0;
     let closes = NO_CLOSES;
-    for (const symbol of symbols) {
-      const series = input.candles[symbol]!;
-      const start = cursor[symbol]!;
+    for (let k = 0; k < symbols.length; k++) {
+      const symbol = symbols[k]!;
+      const series = seriesOf[k]!;
+      const start = cursor[k]!;
       let end = start;
       while (end < series.length && series[end]!.t <= t) end++;
-      cursor[symbol] = end;
+      cursor[k] = end;
       // One candle per step is the hot path: reuse one array instead of slicing.
       let fresh: readonly Candle[];
       if (end - start === 1) {
@@ -161,11 +171,13 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
       } else {
         fresh = series.slice(start, end);
       }
-      const step = symbolStep({
-        symbol, state: states[symbol]!, candles: fresh, position: book.positions[symbol] ?? null, now, tradable: true, mode: book.mode,
-        entriesPaused: book.entriesPausedUntil !== null && now < book.entriesPausedUntil, strategy, risk, regime: input.regime, handOver: true,
-      });
-      states[symbol] = step.state;
+      const args = inputs[k]!;
+      args.candles = fresh;
+      args.position = book.positions[symbol] ?? null;
+      args.now = now;
+      args.mode = book.mode;
+      args.entriesPaused = book.entriesPausedUntil !== null && now < book.entriesPausedUntil;
+      const step = symbolStep(args);
       if (step.position) book = { ...book, positions: { ...book.positions, [symbol]: step.position } };
       const newest = fresh.at(-1);
       // The account step values held symbols only: closes of the others are never read.
@@ -190,7 +202,8 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     maxDrawdownPct = Math.max(maxDrawdownPct, account.limits.drawdownPct);
     for (const signal of account.publish) {
       // The executor's price check, as live: the signal must fit its own candle.
-      const mismatch = signalPriceMismatch(signal, candleAt(input.candles[signal.symbol]!, cursor[signal.symbol]!, signal.candleTime));
+      const k = symbols.indexOf(signal.symbol);
+      const mismatch = signalPriceMismatch(signal, candleAt(seriesOf[k]!, cursor[k]!, signal.candleTime));
       if (mismatch) throw new Error(`engine emitted a signal its own candle contradicts: ${mismatch}`);
       const rules = input.rulesFor(signal.symbol);
       const plan = planOrder(book, signal, { risk, rules, feeBps, slippageBps });
