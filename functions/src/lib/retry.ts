@@ -35,6 +35,9 @@ export interface RetryOptions {
   readonly onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }
 
+/** The knobs an adapter lets its caller tune (its own budget and classification stay its own). */
+export type RetryTuning = Pick<RetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'rateLimitedBaseDelayMs' | 'onRetry'>;
+
 /** What the loop attaches to the error it finally throws. */
 export interface RetryInfo {
   readonly attempts: number;

@@ -13,7 +13,7 @@
 import type { Exchange, OHLCV } from 'ccxt';
 import { timeframeMs, type Candle, type Timeframe } from '../../domain/candle.ts';
 import { MarketDataError } from '../../domain/errors.ts';
-import { withRetry, type RetryOptions } from '../../lib/retry.ts';
+import { withRetry, type RetryOptions, type RetryTuning } from '../../lib/retry.ts';
 import { CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions } from '../../lib/circuitBreaker.ts';
 import { deadlineIn, type BudgetedSource, type Deadline } from '../../lib/deadline.ts';
 import type { MarketData } from '../../ports/index.ts';
@@ -22,8 +22,6 @@ import { LazyExchange } from './loadExchange.ts';
 
 /** Binance's maximum klines per request; also what ccxt caps `limit` at for binance. */
 export const MAX_PAGE = 1000;
-
-type RetryTuning = Pick<RetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'rateLimitedBaseDelayMs' | 'onRetry'>;
 
 export interface CcxtMarketDataOptions {
   /** ccxt exchange id; default 'binance'. Ignored when `exchange` is given. */
