@@ -106,6 +106,9 @@ export function chaosExecutor(runtime: Runtime, random: () => number, crashRate:
   const wrapped = async (): Promise<ExecuteDeps> => {
     const d = await runtime.executeDeps();
     const ledger: OrderLedger = {
+      beginLive: d.ledger.beginLive.bind(d.ledger),
+      markAttempt: d.ledger.markAttempt.bind(d.ledger),
+      finishLive: d.ledger.finishLive.bind(d.ledger),
       execute: (id, cash, now, decide) => {
         crash('before_read');
         return d.ledger.execute(id, cash, now, async (book) => {

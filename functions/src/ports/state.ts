@@ -14,7 +14,7 @@ import type { Guard, SymbolState } from '../domain/engine/index.ts';
 import type { Amount } from '../domain/money.ts';
 import type { Book } from '../domain/portfolio/book.ts';
 import type { IndicatorSnapshot, Regime } from '../domain/regime.types.ts';
-import type { Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
+import type { Fill, Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
 
 export type { Alert, Book };
 
@@ -149,4 +149,46 @@ export interface BookChange {
  */
 export interface OrderLedger {
   execute(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>): Promise<{ duplicate: boolean; change: BookChange | null }>;
+  /**
+   * Live tx 1. orders/{signalId} exists ⇒ `final`. An intent is already recorded ⇒ `placing` with it
+   * (`plan` is not called). Otherwise `plan(book)` either returns the intent to record, or a refusal,
+   * which is committed as the order's outcome (like `execute`) ⇒ `refused`.
+   */
+  beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep>;
+  /** beforeSend: record the attempt, only if the intent's lastAttemptAt is still `seen`; else throws AttemptRaceError. */
+  markAttempt(signalId: string, seen: number | undefined, at: number): Promise<void>;
+  /** Live tx 2: the intent must exist; orders/{signalId} exists ⇒ duplicate; else commit `decide(book)` like `execute` and drop the intent. */
+  finishLive(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>): Promise<{ duplicate: boolean; change: BookChange | null }>;
+}
+
+/** intents/{signalId}: a live order that may have been sent to the exchange and has no recorded outcome yet. */
+export interface LiveIntent {
+  readonly signalId: string;
+  readonly symbol: string;
+  readonly side: Signal['side'];
+  readonly qty: Amount;
+  readonly createdAt: number;
+  /** when the last placement was sent; absent if none was */
+  readonly lastAttemptAt?: number;
+}
+
+export type LiveStep =
+  | { readonly kind: 'final' }
+  | { readonly kind: 'placing'; readonly intent: LiveIntent }
+  | { readonly kind: 'refused'; readonly change: BookChange };
+
+/** What the live broker's order desk (adapters/ccxt/LiveOrders) answers for one intent. */
+export type LiveOutcome =
+  | { readonly status: 'filled'; readonly fill: Fill; readonly orderId: string; readonly dust: Amount }
+  | { readonly status: 'rejected'; readonly reason: string }
+  | { readonly status: 'unknown'; readonly reason: string; readonly retryAfterMs: number };
+
+/** A live broker exposes its desk as `orders`: reconcile by client order id first, send at most once per lag. */
+export interface LiveOrderDesk {
+  place(intent: Pick<LiveIntent, 'signalId' | 'symbol' | 'side' | 'qty' | 'lastAttemptAt'>, hooks: { beforeSend(at: number): Promise<void> }): Promise<LiveOutcome>;
+}
+
+/** Another delivery recorded an attempt between our read of the intent and our send: do not send. */
+export class AttemptRaceError extends Error {
+  override readonly name = 'AttemptRaceError';
 }

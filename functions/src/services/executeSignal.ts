@@ -7,11 +7,11 @@ import { decodeSignal } from '../domain/signal.ts';
 import { signalPriceMismatch } from '../domain/engine/index.ts';
 import { applyFill, planOrder, InvariantError } from '../domain/portfolio/index.ts';
 import { toAmount } from '../domain/money.ts';
-import type { Signal } from '../domain/trading.types.ts';
+import type { Fill, Signal } from '../domain/trading.types.ts';
 import { PoisonMessageError } from '../domain/errors.ts';
 import { rulesFor, type BotConfigSource } from '../config/botConfig.ts';
 import type { Broker, CandleStore, Clock, Metrics } from '../ports/index.ts';
-import type { Book, BookChange, OrderLedger, StateStore } from '../ports/state.ts';
+import type { Book, BookChange, LiveOrderDesk, OrderLedger, StateStore } from '../ports/state.ts';
 import type { PubSubMessage } from '../handlers/pubsub.ts';
 import { errorFields, type Logger } from '../lib/log.ts';
 
@@ -42,6 +42,52 @@ function decode(message: PubSubMessage): Signal {
   } catch (err) {
     throw new PoisonMessageError(err instanceof Error ? err.message : String(err));
   }
+}
+
+/** The outcome of a live order is not known yet (exchange lag, timeout, open order): Pub/Sub redelivers. */
+export class LiveOrderPendingError extends Error {
+  override readonly name = 'LiveOrderPendingError';
+}
+
+function liveDesk(broker: Broker): LiveOrderDesk | null {
+  const orders = (broker as Broker & { orders?: Partial<LiveOrderDesk> }).orders;
+  return orders && typeof orders.place === 'function' ? (orders as LiveOrderDesk) : null;
+}
+
+/**
+ * Live: the exchange call happens outside any transaction that can be re-run.
+ *   tx 1 (beginLive): orders/{id} exists ⇒ duplicate; an intent exists ⇒ go on with it (reconcile);
+ *         else planOrder on the book ⇒ refused (recorded) or the intent (recorded, 'placing').
+ *   desk.place: looks the order up by client order id first; sends only if it was never sent or the
+ *         exchange's not-found lag since the last attempt is over; beforeSend records the attempt
+ *         in a transaction that fails if another delivery recorded one meanwhile.
+ *   tx 2 (finishLive): filled ⇒ applyFill; rejected ⇒ the order is recorded rejected and the
+ *         message dead-lettered; unknown ⇒ nothing recorded, throw so Pub/Sub redelivers.
+ */
+async function executeLive(a: {
+  deps: ExecuteDeps; desk: LiveOrderDesk; signal: Signal; initialCash: bigint; now: number; log: Logger;
+  refusal: (book: Book) => BookChange | bigint; book: (book: Book, fill: Fill) => BookChange;
+}): Promise<{ status: 'done'; result: Awaited<ReturnType<OrderLedger['execute']>> } | { status: 'rejected_by_exchange'; reason: string }> {
+  const { deps, desk, signal, initialCash, now } = a;
+  const step = await deps.ledger.beginLive(signal.id, initialCash, now, async (b) => {
+    const planned = a.refusal(b);
+    return typeof planned === 'bigint' ? { intent: { signalId: signal.id, symbol: signal.symbol, side: signal.side, qty: planned, createdAt: now } } : { refused: planned };
+  });
+  if (step.kind === 'final') return { status: 'done', result: { duplicate: true, change: null } };
+  if (step.kind === 'refused') return { status: 'done', result: { duplicate: false, change: step.change } };
+  const { intent } = step;
+  const outcome = await desk.place(intent, { beforeSend: (at) => deps.ledger.markAttempt(signal.id, intent.lastAttemptAt, at) });
+  if (outcome.status === 'unknown') {
+    a.log.log('WARNING', 'live order outcome unknown; Pub/Sub will redeliver', { reason: outcome.reason, retryAfterMs: outcome.retryAfterMs });
+    throw new LiveOrderPendingError(`live order ${signal.id}: ${outcome.reason}`);
+  }
+  if (outcome.status === 'rejected') {
+    const base = { signalId: signal.id, symbol: signal.symbol, side: signal.side, createdAt: now };
+    await deps.ledger.finishLive(signal.id, initialCash, now, async () => ({ order: { ...base, outcome: { status: 'rejected', reason: `exchange: ${outcome.reason}` } } }));
+    return { status: 'rejected_by_exchange', reason: outcome.reason };
+  }
+  if (outcome.dust > 0n) a.log.log('INFO', 'sell left dust below the amount step', { dust: outcome.dust, orderId: outcome.orderId });
+  return { status: 'done', result: await deps.ledger.finishLive(signal.id, initialCash, now, async (b) => a.book(b, outcome.fill)) };
 }
 
 export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMessage): Promise<ExecuteResult> {
@@ -77,11 +123,12 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
     if (!(signal.side === 'sell' && book.positions[signal.symbol])) return deadLetter(signal.id, `unconfigured symbol: ${signal.symbol} is neither in config/bot.symbols nor held`);
   }
 
-  const decide = async (book: Book): Promise<BookChange> => {
-    const base = { signalId: signal.id, symbol: signal.symbol, side: signal.side, createdAt: now };
+  const base = { signalId: signal.id, symbol: signal.symbol, side: signal.side, createdAt: now };
+  const refusal = (book: Book): BookChange | bigint => {
     const plan = planOrder(book, signal, ctx);
-    if (plan.kind === 'rejected') return { order: { ...base, outcome: { status: 'rejected', reason: `${plan.reason}: ${plan.detail}` } } };
-    const fill = await deps.broker(ctx).fill({ signal, qty: plan.qty });
+    return plan.kind === 'rejected' ? { order: { ...base, outcome: { status: 'rejected', reason: `${plan.reason}: ${plan.detail}` } } } : plan.qty;
+  };
+  const book = (book: Book, fill: Fill): BookChange => {
     const applied = applyFill(book, signal, fill, config.risk);
     return {
       order: { ...base, outcome: { status: 'filled', tradeId: applied.trade.id, qty: fill.qty, price: fill.price, fee: fill.fee } },
@@ -89,9 +136,22 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
       trade: applied.trade,
     };
   };
+  const broker = deps.broker(ctx);
+  const desk = liveDesk(broker);
+  const initialCash = toAmount(config.paper.initialCash);
   let result: Awaited<ReturnType<OrderLedger['execute']>>;
   try {
-    result = await deps.ledger.execute(signal.id, toAmount(config.paper.initialCash), now, decide);
+    if (desk) {
+      const live = await executeLive({ deps, desk, signal, initialCash, now, refusal, book, log });
+      if (live.status === 'rejected_by_exchange') return deadLetter(signal.id, `exchange rejected the order: ${live.reason}`);
+      result = live.result;
+    } else {
+      // Paper: one transaction reads the book, fills (pure) and books it.
+      result = await deps.ledger.execute(signal.id, initialCash, now, async (b) => {
+        const planned = refusal(b);
+        return typeof planned === 'bigint' ? book(b, await broker.fill({ signal, qty: planned })) : planned;
+      });
+    }
   } catch (err) {
     if (!(err instanceof InvariantError)) throw err; // transient (contention, unavailable): let Pub/Sub retry
     // The book would break (e.g. a live fill costlier than planned): retrying cannot help. Nothing

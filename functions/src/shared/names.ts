@@ -13,6 +13,8 @@ export const PATHS = {
   positions: 'positions',
   signals: 'signals',
   orders: 'orders',
+  /** live orders sent (or about to be) whose outcome is not recorded yet */
+  intents: 'intents',
   trades: 'trades',
   alerts: 'alerts',
   deadletters: 'deadletters',

@@ -6,8 +6,9 @@
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import type { Amount } from '../../domain/money.ts';
 import type { Position, Signal, SystemMode, Trade, Wallet } from '../../domain/trading.types.ts';
-import type {
-  Alert, Book, BookChange, DeadLetter, OrderLedger, OrderRecord, PersistedSymbol, StateStore, SystemStatus, TickSave, TickSnapshot,
+import {
+  AttemptRaceError,
+  type Alert, type Book, type BookChange, type DeadLetter, type LiveIntent, type LiveStep, type OrderLedger, type OrderRecord, type PersistedSymbol, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
 } from '../../ports/state.ts';
 
 type Ledger = Pick<Wallet, 'initialCash' | 'cash' | 'realizedPnl' | 'feesPaid'> & { positions: Record<string, Position> };
@@ -19,6 +20,7 @@ export class MemoryDb {
   ledger: Ledger | null = null;
   positionDocs = new Map<string, Position>();
   orders = new Map<string, OrderRecord>();
+  intents = new Map<string, LiveIntent>();
   trades = new Map<string, Trade>();
   signals = new Map<string, Signal>();
   alerts = new Map<string, Alert>();
@@ -103,24 +105,66 @@ export class MemoryOrderLedger implements OrderLedger {
   private queue: Promise<unknown> = Promise.resolve();
   constructor(readonly db: MemoryDb) {}
 
-  execute(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>) {
-    const run = async () => {
-      if (this.db.orders.has(signalId)) return { duplicate: true, change: null };
-      const change = await decide(bookOf(this.db, initialCash, now));
-      const c = structuredClone(change);
-      this.db.orders.set(signalId, c.order);
-      if (c.ledger) {
-        const { wallet, positions } = c.ledger;
-        this.db.ledger = { initialCash: wallet.initialCash, cash: wallet.cash, realizedPnl: wallet.realizedPnl, feesPaid: wallet.feesPaid, positions: { ...positions } };
-        const p = positions[c.order.symbol];
-        if (p) this.db.positionDocs.set(c.order.symbol, p);
-        else this.db.positionDocs.delete(c.order.symbol);
-      }
-      if (c.trade) this.db.trades.set(c.trade.id, c.trade);
-      return { duplicate: false, change };
-    };
+  /** One at a time, like a serialised transaction. */
+  private serial<T>(run: () => Promise<T>): Promise<T> {
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  private commit(change: BookChange): void {
+    const c = structuredClone(change);
+    this.db.orders.set(c.order.signalId, c.order);
+    if (c.ledger) {
+      const { wallet, positions } = c.ledger;
+      this.db.ledger = { initialCash: wallet.initialCash, cash: wallet.cash, realizedPnl: wallet.realizedPnl, feesPaid: wallet.feesPaid, positions: { ...positions } };
+      const p = positions[c.order.symbol];
+      if (p) this.db.positionDocs.set(c.order.symbol, p);
+      else this.db.positionDocs.delete(c.order.symbol);
+    }
+    if (c.trade) this.db.trades.set(c.trade.id, c.trade);
+  }
+
+  execute(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>) {
+    return this.serial(async () => {
+      if (this.db.orders.has(signalId)) return { duplicate: true, change: null };
+      const change = await decide(bookOf(this.db, initialCash, now));
+      this.commit(change);
+      return { duplicate: false, change };
+    });
+  }
+
+  beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep> {
+    return this.serial(async () => {
+      if (this.db.orders.has(signalId)) return { kind: 'final' as const };
+      const existing = this.db.intents.get(signalId);
+      if (existing) return { kind: 'placing' as const, intent: structuredClone(existing) };
+      const planned = await plan(bookOf(this.db, initialCash, now));
+      if ('refused' in planned) {
+        this.commit(planned.refused);
+        return { kind: 'refused' as const, change: planned.refused };
+      }
+      this.db.intents.set(signalId, structuredClone(planned.intent));
+      return { kind: 'placing' as const, intent: planned.intent };
+    });
+  }
+
+  markAttempt(signalId: string, seen: number | undefined, at: number): Promise<void> {
+    return this.serial(async () => {
+      const intent = this.db.intents.get(signalId);
+      if (!intent || intent.lastAttemptAt !== seen) throw new AttemptRaceError(`intent ${signalId}: another delivery recorded an attempt`);
+      this.db.intents.set(signalId, { ...intent, lastAttemptAt: at });
+    });
+  }
+
+  finishLive(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>) {
+    return this.serial(async () => {
+      if (this.db.orders.has(signalId)) return { duplicate: true, change: null };
+      if (!this.db.intents.has(signalId)) throw new Error(`no live intent recorded for ${signalId}`);
+      const change = await decide(bookOf(this.db, initialCash, now));
+      this.commit(change);
+      this.db.intents.delete(signalId);
+      return { duplicate: false, change };
+    });
   }
 }

@@ -7,7 +7,7 @@ import { initialSymbolState } from '../../domain/engine/index.ts';
 import { toAmount as A } from '../../domain/money.ts';
 import { createSignal } from '../../domain/signal.ts';
 import type { Position, Trade } from '../../domain/trading.types.ts';
-import type { BookChange, OrderLedger, StateStore, TickSave } from '../state.ts';
+import { AttemptRaceError, type BookChange, type OrderLedger, type StateStore, type TickSave } from '../state.ts';
 
 export interface StateStoreSubject {
   store: StateStore;
@@ -96,6 +96,43 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       await expect(ledger.execute('sig-x', CASH, T, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
       expect(await store.executorOutcomes(['sig-x'])).toEqual(new Map());
       expect(await store.listTrades()).toEqual([]);
+    });
+
+    it('live: tx 1 records the intent once; an attempt is recorded only over the attempt seen; tx 2 books once and drops the intent', async () => {
+      const { store, ledger } = await make();
+      const intent = { signalId: 'sig-live', symbol: 'BTC/USDT', side: 'buy' as const, qty: A('0.01234'), createdAt: T };
+      let plans = 0;
+      expect(await ledger.beginLive('sig-live', CASH, T, async () => (plans++, { intent }))).toEqual({ kind: 'placing', intent });
+      // a redelivery finds the intent (no second plan), with the attempt once one is recorded
+      await ledger.markAttempt('sig-live', undefined, T + 5);
+      await expect(ledger.markAttempt('sig-live', undefined, T + 6)).rejects.toBeInstanceOf(AttemptRaceError);
+      expect(await ledger.beginLive('sig-live', CASH, T, async () => (plans++, { intent }))).toEqual({ kind: 'placing', intent: { ...intent, lastAttemptAt: T + 5 } });
+      await ledger.markAttempt('sig-live', T + 5, T + 70_000);
+      expect(plans).toBe(1);
+      expect(await store.executorOutcomes(['sig-live'])).toEqual(new Map());
+      const p = position('BTC/USDT', 'sig-live');
+      const book = await store.getBook(CASH, T);
+      const change: BookChange = {
+        order: { signalId: 'sig-live', symbol: 'BTC/USDT', side: 'buy', createdAt: T, outcome: { status: 'filled', tradeId: 'sig-live', qty: p.qty, price: p.entryPrice, fee: A('2.7') } },
+        ledger: { wallet: { ...book.wallet, cash: CASH - A('2702.7'), feesPaid: A('2.7') }, positions: { 'BTC/USDT': p } },
+        trade: trade('sig-live', 'BTC/USDT', T),
+      };
+      expect(await ledger.finishLive('sig-live', CASH, T, async () => change)).toEqual({ duplicate: false, change });
+      expect(await ledger.finishLive('sig-live', CASH, T, async () => change)).toEqual({ duplicate: true, change: null });
+      expect(await ledger.beginLive('sig-live', CASH, T, async () => (plans++, { intent }))).toEqual({ kind: 'final' });
+      await expect(ledger.markAttempt('sig-live', T + 70_000, T + 80_000)).rejects.toBeInstanceOf(AttemptRaceError);
+      expect(await store.listTrades()).toEqual([change.trade]);
+      expect((await store.getBook(CASH, T)).wallet.cash).toBe(CASH - A('2702.7'));
+      expect(await store.executorOutcomes(['sig-live'])).toEqual(new Map([['sig-live', 'filled']]));
+    });
+
+    it('live: a refusal in tx 1 is the order\'s outcome; tx 2 without an intent fails and writes nothing', async () => {
+      const { store, ledger } = await make();
+      const refused: BookChange = { order: { signalId: 'sig-no', symbol: 'BTC/USDT', side: 'buy', createdAt: T, outcome: { status: 'rejected', reason: 'mode: PAUSED' } } };
+      expect(await ledger.beginLive('sig-no', CASH, T, async () => ({ refused }))).toEqual({ kind: 'refused', change: refused });
+      expect(await ledger.beginLive('sig-no', CASH, T, async () => ({ refused }))).toEqual({ kind: 'final' });
+      await expect(ledger.finishLive('sig-none', CASH, T, async () => refused)).rejects.toThrow(/no live intent/);
+      expect(await store.executorOutcomes(['sig-no', 'sig-none'])).toEqual(new Map([['sig-no', 'not_filled']]));
     });
 
     it('a closing order removes the position from the ledger and its projection', async () => {

@@ -1,0 +1,104 @@
+/**
+ * executeSignal with a live broker (CcxtBroker → LiveOrders) on recorded Binance responses and the
+ * in-memory ledger: tx 1 records the intent, the exchange is called outside any transaction, tx 2
+ * books the outcome. Permanent exchange errors are dead-lettered; unknown outcomes throw for
+ * redelivery and never place twice inside Binance's "order does not exist" lag.
+ */
+import { describe, expect, it } from 'vitest';
+import { CcxtBroker } from '../adapters/ccxt/CcxtBroker.ts';
+import { createExchange } from '../adapters/ccxt/loadExchange.ts';
+import { exchangeInfo, installPlayer, recorded, timeoutFault, type Route } from '../adapters/ccxt/fixtures/player.ts';
+import { loadBundledCandles } from '../adapters/replay/ReplayMarketData.ts';
+import { toAmount as A } from '../domain/money.ts';
+import { createSignal } from '../domain/signal.ts';
+import { createLogger } from '../lib/log.ts';
+import { executeSignalMessage, LiveOrderPendingError } from './executeSignal.ts';
+import { asMessage, memoryDeps } from './testing.ts';
+
+const CREATE = 'POST /api/v3/order';
+const QUERY = 'GET /api/v3/order';
+const TRADES = 'GET /api/v3/myTrades';
+/** the minute of the recorded buy (2023-03-24 18:00:05 UTC) */
+const T = Date.UTC(2023, 2, 24, 18, 0);
+const candle = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t === T)!;
+const signal = createSignal({ strategyVersion: 'live@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T, side: 'buy', reason: 'regime_entry', refPrice: A(String(candle.c)), atr: A('30'), qty: A('0.01234') }, T + 60_000);
+
+async function setup(routes: Partial<Record<string, Route>>) {
+  const d = memoryDeps({ SYMBOLS: 'BTC/USDT' });
+  await d.execute.candles.upsert('BTC/USDT', '1m', [candle]);
+  const exchange = await createExchange('binance', { enableRateLimit: false, apiKey: 'test-key', secret: 'test-secret' });
+  const player = installPlayer(exchange, { 'GET /api/v3/exchangeInfo': exchangeInfo, ...routes });
+  const clock = { t: T + 65_000 };
+  const broker = new CcxtBroker({ exchange, now: () => clock.t, sleep: async (ms) => void (clock.t += ms), random: () => 0.5, onWarning: () => {} });
+  d.execute.broker = () => broker;
+  d.execute.log = createLogger('error', {}, () => undefined);
+  return { ...d, player, clock, deliver: () => executeSignalMessage(d.execute, asMessage(signal)) };
+}
+
+describe('executeSignal, live: exactly once at the exchange', () => {
+  it('records the intent, places once, books the fill and drops the intent; a redelivery is a duplicate', async () => {
+    const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketBuyFull! });
+    const first = await w.deliver();
+    expect(first).toMatchObject({ status: 'filled' });
+    expect([...w.db.trades.values()]).toMatchObject([{ signalId: signal.id, side: 'buy', price: A('27641.85351702') }]);
+    expect(w.db.orders.get(signal.id)).toMatchObject({ outcome: { status: 'filled' } });
+    expect(w.db.intents.size).toBe(0);
+    expect(await w.deliver()).toEqual({ status: 'duplicate', signalId: signal.id });
+    expect(w.player.count(CREATE)).toBe(1);
+  });
+
+  it('a create that timed out (the order exists, Binance says -2013): redelivered until visible, placed once, booked once', async () => {
+    const w = await setup({
+      [QUERY]: [recorded.orderDoesNotExist!, recorded.orderDoesNotExist!, recorded.orderMarketBuyQuery!],
+      [CREATE]: timeoutFault,
+      [TRADES]: [{ status: 200, body: [] }, recorded.myTradesForBuy!],
+    });
+    await expect(w.deliver()).rejects.toBeInstanceOf(LiveOrderPendingError);
+    const intent = w.db.intents.get(signal.id)!;
+    expect(intent.lastAttemptAt).toBeDefined();
+    expect(w.db.orders.size).toBe(0);
+    w.clock.t += 15_000; // Pub/Sub's minimum backoff: still inside the not-found lag
+    await expect(w.deliver()).rejects.toBeInstanceOf(LiveOrderPendingError);
+    expect(w.player.count(CREATE)).toBe(1);
+    w.clock.t += 30_000;
+    expect(await w.deliver()).toMatchObject({ status: 'filled' });
+    expect(w.player.count(CREATE)).toBe(1);
+    expect(w.db.trades.size).toBe(1);
+    expect(w.db.intents.size).toBe(0);
+  });
+
+  it('a permanent rejection (insufficient balance) is recorded rejected and dead-lettered with the reason, never retried', async () => {
+    const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.insufficientBalance! });
+    const out = await w.deliver();
+    expect(out).toMatchObject({ status: 'dead_lettered', reason: expect.stringMatching(/^exchange rejected the order: .*insufficient balance/) });
+    expect(w.db.orders.get(signal.id)).toMatchObject({ outcome: { status: 'rejected', reason: expect.stringMatching(/^exchange: /) } });
+    expect(w.db.deadletters.get(signal.id)?.reason).toMatch(/insufficient balance/);
+    expect(w.db.ledger).toBeNull();
+    expect(await w.deliver()).toMatchObject({ status: 'duplicate' });
+    expect(w.player.count(CREATE)).toBe(1);
+  });
+
+  it('a delivery that finds another one already sent (beforeSend race) does not send', async () => {
+    const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketBuyFull! });
+    // Another delivery recorded its attempt between our read of the intent and our send.
+    const ledger = w.execute.ledger;
+    w.execute.ledger = Object.assign(Object.create(ledger) as typeof ledger, {
+      markAttempt: async (id: string, _seen: number | undefined, at: number) => {
+        await ledger.markAttempt(id, undefined, at - 1);
+        return ledger.markAttempt(id, undefined, at);
+      },
+    });
+    await expect(w.deliver()).rejects.toThrow(/another delivery recorded an attempt/);
+    expect(w.player.count(CREATE)).toBe(0);
+    expect(w.db.orders.size).toBe(0);
+  });
+
+  it('a gate refusal is recorded in tx 1 and nothing is sent', async () => {
+    const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketBuyFull! });
+    await w.store.setMode('PAUSED', 'test');
+    expect(await w.deliver()).toMatchObject({ status: 'rejected' });
+    expect(w.player.count(CREATE)).toBe(0);
+    expect(w.player.count(QUERY)).toBe(0);
+    expect(w.db.intents.size).toBe(0);
+  });
+});
