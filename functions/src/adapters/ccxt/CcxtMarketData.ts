@@ -13,7 +13,7 @@
 import type { Exchange, OHLCV } from 'ccxt';
 import { timeframeMs, type Candle, type Timeframe } from '../../domain/candle.ts';
 import { MarketDataError } from '../../domain/errors.ts';
-import { withRetry, type RetryOptions, type RetryTuning } from '../../lib/retry.ts';
+import { withRetry, type RetryTuning } from '../../lib/retry.ts';
 import { CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions } from '../../lib/circuitBreaker.ts';
 import { deadlineIn, type BudgetedSource, type Deadline } from '../../lib/deadline.ts';
 import type { MarketData } from '../../ports/index.ts';
