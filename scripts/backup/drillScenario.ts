@@ -12,7 +12,6 @@ import type { CloudEventFunction } from '@google-cloud/functions-framework';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { decodeSignal } from '../../functions/src/domain/signal.ts';
 import { transitionMode } from '../../functions/src/domain/mode.ts';
-import { toDecimalString } from '../../functions/src/domain/money.ts';
 import { decodePubSubEvent } from '../../functions/src/handlers/pubsub.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { executeSignalMessage, type ExecuteResult } from '../../functions/src/services/executeSignal.ts';
@@ -94,12 +93,6 @@ async function tickAndSettle(runtime: Runtime, executor: ObservedExecutor, now: 
   return report;
 }
 
-/** signals/ docs hold qty as integer 1e-8 units today and may hold 8-decimal strings later: accept both. */
-function wireAmounts(doc: Record<string, unknown>): Record<string, unknown> {
-  const amount = (v: unknown) => (typeof v === 'number' || typeof v === 'bigint' ? toDecimalString(BigInt(v)) : v);
-  return { ...doc, refPrice: amount(doc.refPrice), atr: amount(doc.atr), qty: amount(doc.qty) };
-}
-
 export async function runDrill(hooks: DrillHooks): Promise<DrillReport> {
   const runtimes: Runtime[] = [];
   const fresh = (): Runtime => {
@@ -158,7 +151,7 @@ async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillRepo
   const signalDoc = (await after.db.doc(`signals/${filled}`).get()).data();
   if (!signalDoc) throw new Error(`drill: signals/${filled} was not restored`);
   const seen = hooks.executor.outcomes(filled).length;
-  await (await after.tickDeps()).bus.publish(decodeSignal(wireAmounts(signalDoc)));
+  await (await after.tickDeps()).bus.publish(decodeSignal(signalDoc));
   await poll('the redelivered signal to be handled', async () => (hooks.executor.outcomes(filled).length > seen ? true : undefined));
   const redelivered = { signalId: filled, outcome: hooks.executor.outcomes(filled).at(-1)! };
   const afterStore = new FirestoreStateStore(after.db);

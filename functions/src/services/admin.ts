@@ -5,7 +5,7 @@
 import { transitionMode, type ModeEvent } from '../domain/mode.ts';
 import { createSignal, decodeSignal } from '../domain/signal.ts';
 import { TIMEFRAMES, timeframeMs } from '../domain/candle.ts';
-import { toAmount, toDecimalString } from '../domain/money.ts';
+import { toAmount } from '../domain/money.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { parseBotConfig } from '../config/load.ts';
 import type { Env } from '../config/schema.ts';
@@ -70,11 +70,10 @@ async function forceExit(deps: AdminDeps, symbol: string, by: string) {
 async function regenerateSignal(deps: AdminDeps, id: string) {
   const doc = await deps.ops.getSignalDoc(id);
   if (!doc) throw new ActionError(404, `signals/${id} does not exist`, 'signalId');
-  // Amounts are 8-decimal strings at rest; an Amount written raw (bigint) reads back as an integer of 1e-8 units.
-  const str = (v: unknown) => (typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v)) ? toDecimalString(BigInt(v)) : v);
+  // signals/{id} holds the wire form (amounts as 8-decimal strings): decode it as executeOrder would.
   let signal;
   try {
-    signal = decodeSignal({ ...doc, refPrice: str(doc.refPrice), atr: str(doc.atr), qty: str(doc.qty) });
+    signal = decodeSignal(doc);
   } catch (err) {
     throw new ActionError(409, `signals/${id} cannot be re-published: ${(err as Error).message}`, 'signalId');
   }
