@@ -3,7 +3,7 @@
  * status/system, one equity point, the candles it ingested). Every trading and account rule lives in
  * domain/engine; this file only moves state in and out and talks to the ports.
  */
-import { lastClosedOpenTime, timeframeMs } from '../domain/candle.ts';
+import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../domain/candle.ts';
 import {
   accountStep, expiredPendingAlert, guardOf, initialSymbolState, isStale, resolvePending, settledInBook, symbolStep, withGuard,
   type SignalIntent, type SymbolStepResult,
@@ -17,7 +17,7 @@ import type { Position, Side, SystemMode } from '../domain/trading.types.ts';
 import type { Env } from '../config/schema.ts';
 import { executionParams, type BotConfigSource } from '../config/botConfig.ts';
 import type { CandleStore, Clock, MarketData, Metrics, SignalBus } from '../ports/index.ts';
-import type { FeedHealth, MarketView, PersistedSymbol, StateStore, SystemStatus } from '../ports/state.ts';
+import type { FeedHealth, MarketView, PersistedSymbol, StateStore, SystemStatus, TickSnapshot } from '../ports/state.ts';
 import { errorFields, type Logger } from '../lib/log.ts';
 import { mapSettledLimit } from '../lib/mapLimit.ts';
 import { refreshWindow, type CandleWindowCache, type WindowResult } from './candleWindow.ts';
@@ -95,32 +95,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     alerts.push({ id: `corrupt_state_${symbol.replace('/', '-')}_${now}`, kind: 'error', severity: 'warning', symbol, message: reason, createdAt: now });
   }
 
-  // Earlier orders: settled (the book shows it, or an order record exists), still open, or given up.
-  const persisted = new Map<string, PersistedSymbol>();
-  for (const symbol of symbols) {
-    const prev = loaded.symbols.get(symbol);
-    persisted.set(symbol, prev && prev.state.timeframe === timeframe ? prev : { state: initialSymbolState(timeframe), guard: null });
-  }
-  const unresolved = [...persisted].filter(([s, p]) => p.state.pending && !settledInBook(p.state.pending, loaded.book.positions[s] ?? null));
-  const outcomes = await deps.store.executorOutcomes(unresolved.map(([, p]) => p.state.pending!.signalId));
-  const pending = new Map<string, Side>();
-  // Filled after the book was read: decide nothing for the symbol this tick, forget the order after it.
-  const landing = new Set<string>();
-  for (const [symbol, p] of persisted) {
-    const order = p.state.pending;
-    if (!order) continue;
-    const resolution = resolvePending(order, loaded.book.positions[symbol] ?? null, outcomes.get(order.signalId) ?? null, now, timeframe);
-    if (resolution === 'open' || resolution === 'landing') {
-      pending.set(symbol, order.side);
-      if (resolution === 'landing') landing.add(symbol);
-      continue;
-    }
-    if (resolution === 'expired') {
-      alerts.push(expiredPendingAlert(symbol, order, now));
-      log.log('ERROR', 'published order never settled; giving up on it', { symbol, signalId: order.signalId });
-    }
-    persisted.set(symbol, { ...p, state: { ...p.state, pending: null } });
-  }
+  const { persisted, pending, landing } = await settlePending(deps.store, loaded, symbols, timeframe, now, alerts, log);
 
   const book = loaded.book;
   const positions: Record<string, Position> = {};
@@ -230,6 +205,39 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     tickId: opts.tickId, marketTime: now, latencyMs, mode: account.book.mode, symbols: reports, published: publishedIds, pending: [...pending.keys()],
     skipped: account.skipped.map((s) => ({ symbol: s.intent.symbol, reason: s.reason })),
   };
+}
+
+/**
+ * The engine's memory per symbol (fresh after a timeframe switch), with earlier orders resolved:
+ * settled (the book shows it, or the executor recorded an outcome) and forgotten, still open, landing
+ * (filled after the book was read: nothing is decided for the symbol this tick), or given up.
+ */
+async function settlePending(store: StateStore, loaded: TickSnapshot, symbols: readonly string[], timeframe: Timeframe, now: number, alerts: Alert[], log: Logger) {
+  const persisted = new Map<string, PersistedSymbol>();
+  for (const symbol of symbols) {
+    const prev = loaded.symbols.get(symbol);
+    persisted.set(symbol, prev && prev.state.timeframe === timeframe ? prev : { state: initialSymbolState(timeframe), guard: null });
+  }
+  const unresolved = [...persisted].filter(([s, p]) => p.state.pending && !settledInBook(p.state.pending, loaded.book.positions[s] ?? null));
+  const outcomes = await store.executorOutcomes(unresolved.map(([, p]) => p.state.pending!.signalId));
+  const pending = new Map<string, Side>();
+  const landing = new Set<string>();
+  for (const [symbol, p] of persisted) {
+    const order = p.state.pending;
+    if (!order) continue;
+    const resolution = resolvePending(order, loaded.book.positions[symbol] ?? null, outcomes.get(order.signalId) ?? null, now, timeframe);
+    if (resolution === 'open' || resolution === 'landing') {
+      pending.set(symbol, order.side);
+      if (resolution === 'landing') landing.add(symbol);
+      continue;
+    }
+    if (resolution === 'expired') {
+      alerts.push(expiredPendingAlert(symbol, order, now));
+      log.log('ERROR', 'published order never settled; giving up on it', { symbol, signalId: order.signalId });
+    }
+    persisted.set(symbol, { ...p, state: { ...p.state, pending: null } });
+  }
+  return { persisted, pending, landing };
 }
 
 function marketView(symbol: string, state: PersistedSymbol['state'], held: Position | null, stale: boolean, error: string | null, now: number): MarketView {
