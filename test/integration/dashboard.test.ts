@@ -132,7 +132,8 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     expect(Number(await attr('[data-testid="regime-timeline"]', 'data-segments'))).toBeGreaterThanOrEqual(1);
     expect(await page.locator('[data-testid="price-chart"] canvas').count()).toBeGreaterThan(0);
     // Market time of the replay, with its year, not the wall clock.
-    expect(await page.textContent('[data-testid="market-time"]')).toMatch(/^12:0\d:\d\d \(replay\)$|^2023-03-20/);
+    // (the header clock repaints once a second: poll rather than read it once)
+    await expect.poll(() => page.textContent('[data-testid="market-time"]'), { timeout: 10_000 }).toMatch(/^12:0\d:\d\d \(replay\)$|^2023-03-20/);
     expect(await page.textContent('[data-testid="perf-fees"]')).toBe('0.00');
     expect(await page.isVisible('[data-testid="control-pause"]')).toBe(true);
   });
