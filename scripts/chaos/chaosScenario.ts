@@ -20,6 +20,7 @@ import type { OrderLedger } from '../../functions/src/ports/state.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { executeSignalMessage, type ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
 import type { Runtime } from '../../functions/src/wiring.ts';
+import { mulberry32 } from '../../functions/src/domain/testing/prng.ts';
 
 /** Four symbols, each with a small fixed quantity (tens of dollars) so a large book never hits a limit. */
 const MARKETS: readonly { symbol: string; qty: string }[] = [
@@ -48,17 +49,8 @@ export class InjectedCrash extends Error {
   }
 }
 
-/** mulberry32: a seeded generator, so a run can be repeated with --seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the domain's test PRNG): a seeded generator, so a run can be repeated with --seed. */
+export const seededRandom = mulberry32;
 
 /** N distinct valid signals: buys and sells, round-robin over the symbols, at real candle closes. */
 export function chaosSignals(n: number, random: () => number): { signals: Signal[]; candles: Map<string, ReturnType<typeof loadBundledCandles>> } {
