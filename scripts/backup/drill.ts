@@ -17,7 +17,7 @@ import { clearFirestore, startEmulatorStack, type EmulatorStack } from '../../em
 import { functionPort } from '../../infra/ports.ts';
 import { parseEnv } from '../../functions/src/config/load.ts';
 import { createRuntime } from '../../functions/src/wiring.ts';
-import { stdio, usageFailure, UsageError, type Io } from '../lib/cli.ts';
+import { stdio, parseOrAnswer, UsageError, type Io } from '../lib/cli.ts';
 import { DRILL_ENV, drillLine, observedExecutor, runDrill } from './drillScenario.ts';
 
 const USAGE = 'usage: npm run drill [-- --port-offset N (default 6000)] [--dir DIR (default: a new temporary directory)]';
@@ -42,16 +42,8 @@ function serveExecuteOrder(stack: EmulatorStack, fn: ff.CloudEventFunction): Pro
 }
 
 export async function drillMain(argv: string[], io: Io): Promise<number> {
-  let opts: ReturnType<typeof parse>;
-  try {
-    opts = parse(argv);
-  } catch (err) {
-    return usageFailure(io, USAGE, err);
-  }
-  if (opts.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const opts = parseOrAnswer(argv, parse, USAGE, io);
+  if (typeof opts === 'number') return opts;
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'eagle-drill-')));
   // The drill's own emulators: reuseFromEnv false, so an exported FIRESTORE_EMULATOR_HOST is never wiped.
   let stack: EmulatorStack | undefined;

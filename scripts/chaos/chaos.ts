@@ -13,7 +13,7 @@ import { startEmulatorStack, type EmulatorStack } from '../../emulators/stack.ts
 import { functionPort } from '../../infra/ports.ts';
 import { parseEnv } from '../../functions/src/config/load.ts';
 import { createRuntime, type Runtime } from '../../functions/src/wiring.ts';
-import { stdio, usageFailure, UsageError, type Io } from '../lib/cli.ts';
+import { stdio, parseOrAnswer, UsageError, type Io } from '../lib/cli.ts';
 import { CHAOS_ENV, chaosExecutor, quietInjectedCrashes, chaosLine, runChaos, seededRandom } from './chaosScenario.ts';
 
 const USAGE = 'usage: npm run chaos -- --signals N (1..100000) [--port-offset K (default 7000)] [--seed S]';
@@ -42,16 +42,8 @@ function parse(argv: string[]): { signals: number; portOffset: number; seed: num
 }
 
 export async function chaosMain(argv: string[], io: Io): Promise<number> {
-  let opts: ReturnType<typeof parse>;
-  try {
-    opts = parse(argv);
-  } catch (err) {
-    return usageFailure(io, USAGE, err);
-  }
-  if (opts.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const opts = parseOrAnswer(argv, parse, USAGE, io);
+  if (typeof opts === 'number') return opts;
   const loud = quietInjectedCrashes();
   let stack: EmulatorStack | undefined;
   let server: Server | undefined;

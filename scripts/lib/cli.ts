@@ -73,6 +73,24 @@ export function usageFailure(io: Io, usage: string, err: unknown): number {
 }
 
 /**
+ * Parse a CLI's flags, or answer for it: a usage error prints the message and the usage (exit 2),
+ * --help prints the usage (exit 0). Returns the options, or the exit code when it answered.
+ */
+export function parseOrAnswer<O extends { help: boolean }>(argv: string[], parse: (argv: string[]) => O, usage: string, io: Io): Exclude<O, { help: true }> | number {
+  let opts: O;
+  try {
+    opts = parse(argv);
+  } catch (err) {
+    return usageFailure(io, usage, err);
+  }
+  if (opts.help) {
+    io.out(usage);
+    return 0;
+  }
+  return opts as Exclude<O, { help: true }>;
+}
+
+/**
  * Run a CLI body with a Firestore client that is always closed. An unexpected error prints
  * `<name> failed: …` and exits with `failCode`.
  */

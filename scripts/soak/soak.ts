@@ -19,7 +19,7 @@ import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { runTick } from '../../functions/src/services/runTick.ts';
 import { createRuntime, type Runtime } from '../../functions/src/wiring.ts';
 import { observedExecutor } from '../backup/drillScenario.ts';
-import { stdio, usageFailure, UsageError, type Io } from '../lib/cli.ts';
+import { stdio, parseOrAnswer, UsageError, type Io } from '../lib/cli.ts';
 
 const USAGE = 'usage: npm run soak -- --ticks N (100..100000) [--port-offset K (default 8000)] [--start ISO (default 2023-03-20T00:00:00Z)]';
 const PROJECT_ID = 'demo-eagle-eye-soak';
@@ -82,16 +82,8 @@ async function soak(runtime: Runtime, executor: ReturnType<typeof observedExecut
 }
 
 export async function soakMain(argv: string[], io: Io): Promise<number> {
-  let opts: ReturnType<typeof parse>;
-  try {
-    opts = parse(argv);
-  } catch (err) {
-    return usageFailure(io, USAGE, err);
-  }
-  if (opts.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const opts = parseOrAnswer(argv, parse, USAGE, io);
+  if (typeof opts === 'number') return opts;
   let stack: EmulatorStack | undefined;
   let server: Server | undefined;
   let runtime: Runtime | undefined;
