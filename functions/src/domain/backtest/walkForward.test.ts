@@ -28,6 +28,13 @@ describe('walk-forward', () => {
     expect(calls.filter((c) => c.warm !== undefined).map((c) => c.days)).toEqual([6, 6, 6]);
     expect(r.outOfSample.totalReturnPct).toBeCloseTo(100 * (1.02 ** 6 - 1), 3);
   });
+
+  it('bounds years of 1m candles without spreading them onto the stack', () => {
+    // 400k candles: Math.min(...times) threw "Maximum call stack size exceeded" here
+    const X = Array.from({ length: 400_000 }, (_, i) => ({ t: i * 60_000, o: 1, h: 1, l: 1, c: 1, v: 1 }));
+    const r = walkForward({ X }, { trainDays: 100, testDays: 50, points: [{}] }, () => ({ totalReturnPct: 0, sharpe: 0, maxDrawdownPct: 0, trades: 0, equity: [] }));
+    expect(r.windows.map((w) => w.outOfSample.to.slice(0, 10))).toEqual(['1970-05-31', '1970-07-20', '1970-09-08']);
+  });
 });
 
 describe('monteCarlo', () => {

@@ -70,12 +70,13 @@ export function walkForward(
   opts: { trainDays: number; testDays: number; points: readonly Point[] },
   run: (candles: Readonly<Record<string, readonly Candle[]>>, point: Point, warmupUntil?: number) => WindowRun,
 ): WalkForwardResult {
-  const all = Object.values(candles).flat();
-  const start = Math.min(...all.map((c) => c.t));
+  // Each series is ascending: its first and last candles bound it (no spread: a year of 1m candles overflows the stack).
+  const nonEmpty = Object.values(candles).filter((cs) => cs.length > 0);
+  const start = nonEmpty.reduce((m, cs) => Math.min(m, cs[0]!.t), Infinity);
   // the last candle's close: its open plus the series' step
-  const series = Object.values(candles).find((cs) => cs.length > 1);
+  const series = nonEmpty.find((cs) => cs.length > 1);
   const stepMs = series ? series[series.length - 1]!.t - series[series.length - 2]!.t : 1;
-  const end = Math.max(...all.map((c) => c.t)) + stepMs;
+  const end = nonEmpty.reduce((m, cs) => Math.max(m, cs[cs.length - 1]!.t), -Infinity) + stepMs;
   const windows: WalkForwardWindow[] = [];
   const stitched: [number, number][] = [];
   let level = 1;
