@@ -13,7 +13,7 @@ import { TIMEFRAMES, type Candle, type Timeframe } from '../functions/src/domain
 import { ConfigError } from '../functions/src/domain/errors.ts';
 import { equityPoints } from '../functions/src/domain/engine/index.ts';
 import { benchmark, roundTrips, summarizeBacktest, type BacktestSummary } from '../functions/src/domain/backtest/summary.ts';
-import { applyPoint, gridPoints, walkForward, type Grid } from '../functions/src/domain/backtest/walkForward.ts';
+import { applyPoint, gridPoints, walkForward, type Grid, type WalkForwardResult } from '../functions/src/domain/backtest/walkForward.ts';
 import { monteCarlo } from '../functions/src/domain/backtest/monteCarlo.ts';
 import { toAmount, toDecimalString, toNumber } from '../functions/src/domain/money.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
@@ -139,8 +139,17 @@ function execute(io: Io, f: Flags): number {
       // out of sample: the in-sample candles are walked as one warm-up batch (no trading), as a cold live tick does
       const r = runBacktest(cs as Record<string, Candle[]>, f.timeframe, cfg, { warmupUntil });
       const s = summarizeBacktest(r.result, cs, toAmount(cfg.paper.initialCash));
-      return { totalReturnPct: s.totalReturnPct, sharpe: s.sharpe, maxDrawdownPct: s.maxDrawdownPct, trades: s.trades, equity: equityPoints(r.result.equity).map((p) => [p.t, toNumber(p.equity)] as const) };
+      const feesPaid = Number(s.feesPaid);
+      const netPnl = r.result.trades.reduce((x, t) => x + toNumber(t.realizedPnl), 0);
+      return { totalReturnPct: s.totalReturnPct, sharpe: s.sharpe, maxDrawdownPct: s.maxDrawdownPct, trades: s.trades, feesPaid, netPnl, equity: equityPoints(r.result.equity).map((p) => [p.t, toNumber(p.equity)] as const) };
     });
+  }
+  if (extra.walkForward) {
+    // buy-and-hold over the stitched out-of-sample span, to compare like with like
+    const wf = extra.walkForward as WalkForwardResult;
+    const from = wf.windows[0] ? Date.parse(wf.windows[0].outOfSample.from) : Infinity;
+    const b = benchmark(Object.fromEntries(Object.entries(candles).map(([s, cs]) => [s, cs.filter((c) => c.t >= from)])));
+    wf.outOfSampleBenchmark = { totalReturnPct: b.totalReturnPct, maxDrawdownPct: b.maxDrawdownPct };
   }
   const full = { ...summary, ...extra };
   writeFileSync(join(out, 'summary.json'), `${JSON.stringify(full, null, 2)}\n`);
@@ -154,7 +163,11 @@ function execute(io: Io, f: Flags): number {
   io.out(`backtest ${Object.keys(candles).join(', ')} ${f.timeframe} ${config.strategy.name}, initial ${toDecimalString(initialCash)}`);
   table(io, summary);
   if (extra.monteCarlo) io.out(`  monte carlo (${f.monteCarlo}) final equity p5/p50/p95: ${JSON.stringify((extra.monteCarlo as { finalEquity: unknown }).finalEquity)}`);
-  if (extra.walkForward) io.out(`  walk-forward out-of-sample: ${JSON.stringify((extra.walkForward as { outOfSample: unknown }).outOfSample)}`);
+  if (extra.walkForward) {
+    const wf = extra.walkForward as WalkForwardResult;
+    io.out(`  walk-forward out-of-sample: ${JSON.stringify(wf.outOfSample)}`);
+    io.out(`  buy-and-hold, same span: ${JSON.stringify(wf.outOfSampleBenchmark)}`);
+  }
   io.out(`wrote ${join(out, 'summary.json')}, trades.csv, report.html`);
   return 0;
 }

@@ -37,6 +37,9 @@ export interface WindowRun {
   sharpe: number | null;
   maxDrawdownPct: number;
   trades: number;
+  /** fees paid and realized PnL net of fees, in the quote currency of the run */
+  feesPaid: number;
+  netPnl: number;
   /** the run's equity after each step: [time, equity] */
   equity: readonly (readonly [number, number])[];
 }
@@ -53,8 +56,16 @@ export interface WalkForwardResult {
   windows: WalkForwardWindow[];
   /** out-of-sample equity, each window compounding on the previous one's end, starting at 1 */
   stitched: [number, number][];
-  outOfSample: { totalReturnPct: number; maxDrawdownPct: number };
+  outOfSample: {
+    totalReturnPct: number; maxDrawdownPct: number; trades: number;
+    /** summed over the windows (each starts from the same initial cash): fees, and PnL before fees */
+    feesPaid: number; pnlBeforeFees: number;
+    /** fees as a share of the PnL before them (null when that is not positive) */
+    feesOfGrossPct: number | null;
+  };
   inSampleMeanReturnPct: number;
+  /** equal-weight buy-and-hold over the out-of-sample span (set by the caller, which owns the benchmark) */
+  outOfSampleBenchmark?: { totalReturnPct: number; maxDrawdownPct: number };
 }
 
 const DAY = 86_400_000;
@@ -107,9 +118,17 @@ export function walkForward(
     peak = Math.max(peak, v);
     dd = Math.max(dd, (peak - v) / peak);
   }
+  const sum = (f: (r: Omit<WindowRun, 'equity'>) => number) => windows.reduce((x, w) => x + f(w.outOfSampleResult), 0);
+  const fees = sum((r) => r.feesPaid);
+  const beforeFees = sum((r) => r.netPnl) + fees;
   const mean = windows.length ? windows.reduce((x, w) => x + w.inSampleResult.totalReturnPct, 0) / windows.length : 0;
   return {
-    windows, stitched, outOfSample: { totalReturnPct: Math.round(1e4 * 100 * (level - 1)) / 1e4, maxDrawdownPct: Math.round(1e6 * dd) / 1e4 },
+    windows, stitched,
+    outOfSample: {
+      totalReturnPct: Math.round(1e4 * 100 * (level - 1)) / 1e4, maxDrawdownPct: Math.round(1e6 * dd) / 1e4, trades: sum((r) => r.trades),
+      feesPaid: Math.round(100 * fees) / 100, pnlBeforeFees: Math.round(100 * beforeFees) / 100,
+      feesOfGrossPct: beforeFees > 0 ? Math.round((1e4 * fees) / beforeFees) / 100 : null,
+    },
     inSampleMeanReturnPct: Math.round(1e4 * mean) / 1e4,
   };
 }
