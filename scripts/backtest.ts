@@ -16,10 +16,14 @@ import { benchmark, roundTrips, summarizeBacktest, type BacktestSummary } from '
 import { applyPoint, gridPoints, walkForward, type Grid, type WalkForwardResult } from '../functions/src/domain/backtest/walkForward.ts';
 import { monteCarlo } from '../functions/src/domain/backtest/monteCarlo.ts';
 import { toAmount, toDecimalString, toNumber } from '../functions/src/domain/money.ts';
+import { EnvSchema } from '../functions/src/config/schema.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
 import { DataFileError, loadCandles } from './backtest/data.ts';
 import { renderReport } from './backtest/report.ts';
 import { buildConfig, runBacktest } from './backtest/run.ts';
+
+/** The product's defaults (what the live tick trades without configuration), not the backtester's own. */
+const ENV_DEFAULTS = EnvSchema.parse({});
 
 interface Flags {
   data?: string;
@@ -81,8 +85,8 @@ function buildProgram(io: Io, done: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .option('--data <files>', 'comma-separated CSVs named <BASE>_<QUOTE>-<tf>[-anything].csv[.gz] (header timestamp_ms,open,high,low,close,volume)')
-    .option('--symbols <list>', 'bundled symbols, comma-separated (without --data)', 'BTC/USDT,ETH/USDT,SOL/USDT')
-    .addOption(new Option('--timeframe <tf>', 'decision timeframe (finer data is rolled up)').choices([...TIMEFRAMES]).default('1m'))
+    .option('--symbols <list>', 'bundled symbols, comma-separated (without --data)', ENV_DEFAULTS.SYMBOLS.join(','))
+    .addOption(new Option('--timeframe <tf>', 'decision timeframe (finer data is rolled up)').choices([...TIMEFRAMES]).default(ENV_DEFAULTS.TIMEFRAME))
     .option('--from <iso>', 'first candle (inclusive)', day('--from'))
     .option('--to <iso>', 'end (exclusive)', day('--to'))
     .option('--strategy <name>', 'strategy name (default: config default)')

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { loadBundledCandles } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
+import { loadBundledSeries } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
+import { MarketDataError } from '../../functions/src/domain/errors.ts';
 import { TIMEFRAMES, timeframeMs, type Candle, type Timeframe } from '../../functions/src/domain/candle.ts';
 import { CandleCsvError, parseCandleCsv } from '../../functions/src/domain/candleCsv.ts';
 import { rollUp } from '../../functions/src/domain/rollup.ts';
@@ -53,24 +54,16 @@ export function loadCandles(opts: { data?: string[]; symbols: string[]; timefram
     }
   } else {
     for (const symbol of opts.symbols) {
-      // Hourly and coarser: the bundled 1h files reach back to 2017; finer: the 1m files.
-      const hourly = timeframeMs(opts.timeframe) >= 3_600_000 && existsBundled(symbol, '1h');
-      const source: Timeframe = hourly ? '1h' : '1m';
-      if (!existsBundled(symbol, source)) throw new UsageError(`--symbols: no bundled ${source} candles for ${symbol} (bundled: BTC, ETH, SOL, XRP /USDT 1m; BTC, ETH /USDT 1h)`);
-      out[symbol] = cut(fit(loadBundledCandles(symbol, source), source, opts.timeframe, `the bundled ${symbol} file`));
+      try {
+        out[symbol] = cut(loadBundledSeries(symbol, opts.timeframe));
+      } catch (err) {
+        if (!(err instanceof MarketDataError)) throw err;
+        throw new UsageError(`--symbols: ${err.message} (bundled: BTC, ETH, SOL, XRP /USDT 1m; BTC, ETH, BNB, XRP /USDT 1h)`);
+      }
     }
   }
   for (const [symbol, cs] of Object.entries(out)) if (cs.length === 0) throw new UsageError(`no ${opts.timeframe} candles for ${symbol} in the chosen range`);
   return out;
-}
-
-function existsBundled(symbol: string, tf: Timeframe): boolean {
-  try {
-    loadBundledCandles(symbol, tf);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export { TIMEFRAMES };

@@ -15,6 +15,7 @@ import { parseEnv } from '../../functions/src/config/load.ts';
 import { createRuntime, type Runtime } from '../../functions/src/wiring.ts';
 import type { TickDeps } from '../../functions/src/services/runTick.ts';
 import type { ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
+import { TEST_ENV_1M } from '../../functions/src/services/testing.ts';
 
 export function emulatorEnv() {
   const e = inject('emulators');
@@ -29,10 +30,13 @@ export async function resetFirestore(): Promise<void> {
   await clearFirestore(e.firestoreHost, e.projectId);
 }
 
-/** A runtime wired exactly like production, with optional adapter overrides (e.g. a scripted source). */
+/**
+ * A runtime wired exactly like production, with optional adapter overrides (e.g. a scripted source).
+ * The tests are written against the bundled 1m candles (TEST_ENV_1M) unless they say otherwise.
+ */
 export function testRuntime(envVars: Record<string, string> = {}, overrides: Partial<TickDeps & ExecuteDeps> = {}): Runtime {
   const e = emulatorEnv();
-  const env = parseEnv({ PROJECT_ID: e.projectId, LOG_LEVEL: 'error', FIRESTORE_EMULATOR_HOST: e.firestoreHost, PUBSUB_EMULATOR_HOST: e.pubsubHost, ...envVars });
+  const env = parseEnv({ PROJECT_ID: e.projectId, LOG_LEVEL: 'error', FIRESTORE_EMULATOR_HOST: e.firestoreHost, PUBSUB_EMULATOR_HOST: e.pubsubHost, ...TEST_ENV_1M, ...envVars });
   return createRuntime(env, overrides);
 }
 

@@ -7,7 +7,7 @@ describe('parseEnv', () => {
     const env = parseEnv({});
     expect(env.MARKET_SOURCE).toBe('replay');
     expect(env.TRADING_MODE).toBe('paper');
-    expect(env.SYMBOLS).toEqual(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
+    expect(env.SYMBOLS).toEqual(['BTC/USDT', 'ETH/USDT', 'BNB/USDT', 'XRP/USDT']);
   });
 
   it.each([
@@ -25,7 +25,7 @@ describe('parseEnv', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(parseEnv({ TIMEFRAME: '' }).TIMEFRAME).toBe('1m');
+    expect(parseEnv({ TIMEFRAME: '' }).TIMEFRAME).toBe('4h');
   });
 });
 

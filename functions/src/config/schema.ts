@@ -21,10 +21,11 @@ export const EnvSchema = z
     EXCHANGE_ID: z.string().regex(/^[a-z0-9]+$/).default('binance'),
     SYMBOLS: z
       .string()
-      .default('BTC/USDT,ETH/USDT,SOL/USDT')
+      .default('BTC/USDT,ETH/USDT,BNB/USDT,XRP/USDT')
       .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(SYMBOL_RE, 'symbols look like BTC/USDT')).min(1)),
-    TIMEFRAME: z.enum(TIMEFRAMES).default('1m'),
+    /** Candles the strategy decides on; 4h chosen by walk-forward (README → Backtester → Defaults). */
+    TIMEFRAME: z.enum(TIMEFRAMES).default('4h'),
     /** How often the scheduler fires the tick: whole minutes, as Cloud Scheduler's cron allows. */
     TICK_INTERVAL: z
       .string()

@@ -4,7 +4,7 @@ import { toAmount as A } from '../domain/money.ts';
 import type { Position } from '../domain/trading.types.ts';
 import { executeSignalMessage } from './executeSignal.ts';
 import { runTick } from './runTick.ts';
-import { asMessage, memoryDeps } from './testing.ts';
+import { asMessage, memoryDeps, testConfigDoc } from './testing.ts';
 
 const M = 60_000;
 const T = Date.parse('2023-03-21T14:00:30Z');
@@ -12,7 +12,7 @@ const T = Date.parse('2023-03-21T14:00:30Z');
 describe('runTick on the in-memory fakes', () => {
   it('values and protects a position in a symbol removed from config/bot (no false kill switch)', async () => {
     const { db, tick, bus } = memoryDeps();
-    db.config = { symbols: ['BTC/USDT'], strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } };
+    db.config = testConfigDoc({ symbols: ['BTC/USDT'], strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } });
     // Bought 0.5 ETH earlier; the config no longer lists ETH.
     const eth = loadBundledCandles('ETH/USDT', '1m').find((c) => c.t === T - 30_000 - 120 * M)!;
     const p: Position = {
@@ -38,7 +38,7 @@ describe('runTick on the in-memory fakes', () => {
 
   it('never re-emits an order that has not settled; picks the position up once it has', async () => {
     const { db, tick, execute, bus } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
-    db.config = { strategy: { name: 'buy_and_hold', params: {} } };
+    db.config = testConfigDoc({ strategy: { name: 'buy_and_hold', params: {} } });
     const first = await runTick(tick, { tickId: 't1', now: T });
     expect(first.published).toHaveLength(1);
     // executeOrder has not run yet: the next tick must not buy again
@@ -57,7 +57,7 @@ describe('runTick on the in-memory fakes', () => {
 
   it('gives up on an order that never settles, with an alert, and decides again', async () => {
     const { db, tick } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
-    db.config = { strategy: { name: 'buy_and_hold', params: {} } };
+    db.config = testConfigDoc({ strategy: { name: 'buy_and_hold', params: {} } });
     await runTick(tick, { tickId: 't1', now: T });
     const late = await runTick(tick, { tickId: 't2', now: T + 61 * M });
     expect(late.pending).toEqual([]);
@@ -67,7 +67,7 @@ describe('runTick on the in-memory fakes', () => {
 
   it('a fill that lands between reading the book and looking up the order is not decided on again (the 600× race)', async () => {
     const { db, store, tick, execute, bus } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
-    db.config = { strategy: { name: 'buy_and_hold', params: {} } };
+    db.config = testConfigDoc({ strategy: { name: 'buy_and_hold', params: {} } });
     await runTick(tick, { tickId: 't1', now: T });
     const signal = bus.published[0]!;
     // executeOrder commits right after the next tick has read the book

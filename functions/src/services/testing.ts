@@ -10,6 +10,7 @@ import { ReplayMarketData } from '../adapters/replay/ReplayMarketData.ts';
 import { cachedBotConfig } from '../config/botConfig.ts';
 import { parseEnv } from '../config/load.ts';
 import { encodeSignal } from '../domain/signal.ts';
+import { MECHANICS_RISK } from '../domain/testing/builders.ts';
 import type { Signal } from '../domain/trading.types.ts';
 import { createLogger } from '../lib/log.ts';
 import type { PubSubMessage } from '../handlers/pubsub.ts';
@@ -17,8 +18,18 @@ import { CandleWindowCache } from './candleWindow.ts';
 import type { ExecuteDeps } from './executeSignal.ts';
 import type { TickDeps } from './runTick.ts';
 
+/**
+ * What these tests are written against: the bundled 1m candles of BTC, ETH and SOL (2023-03-16 →
+ * 05-01) and the pinned mechanics risk, not the product's 4h defaults (tests can override both).
+ */
+export const TEST_ENV_1M = { TIMEFRAME: '1m', SYMBOLS: 'BTC/USDT,ETH/USDT,SOL/USDT' } as const;
+export const testConfigDoc = (doc: Record<string, unknown> = {}): Record<string, unknown> => ({
+  ...doc, risk: { ...MECHANICS_RISK, ...(doc.risk as object | undefined) },
+});
+
 export function memoryDeps(env: Record<string, string> = {}) {
   const db = new MemoryDb();
+  db.config = testConfigDoc();
   const store = new MemoryStateStore(db);
   const candles = new MemoryCandleStore();
   const bus = new MemorySignalBus();
@@ -26,7 +37,7 @@ export function memoryDeps(env: Record<string, string> = {}) {
   const config = cachedBotConfig(() => store.getBotConfigDoc(), clock, 0);
   const log = createLogger('error', { service: 'test' });
   const metrics = { record: async () => undefined };
-  const parsed = parseEnv({ LOG_LEVEL: 'error', ...env });
+  const parsed = parseEnv({ LOG_LEVEL: 'error', ...TEST_ENV_1M, ...env });
   const tick: TickDeps = {
     env: parsed, store, config, candles, source: new ReplayMarketData(), bus, clock, wallClock: clock, cache: new CandleWindowCache(), metrics, log, version: 'test',
   };

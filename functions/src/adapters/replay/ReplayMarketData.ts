@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { parseCandleCsv } from '../../domain/candleCsv.ts';
 import { timeframeMs, type Candle, type Timeframe } from '../../domain/candle.ts';
+import { rollUp } from '../../domain/rollup.ts';
 import { MarketDataError } from '../../domain/errors.ts';
 import type { MarketData } from '../../ports/index.ts';
 
@@ -23,13 +24,35 @@ export const BUNDLED_CANDLES_DIR = process.env.EAGLE_EYE_CANDLES_DIR ?? findData
 const fileCache = new Map<string, Candle[]>();
 
 export function loadBundledCandles(symbol: string, timeframe: Timeframe, dir = BUNDLED_CANDLES_DIR): Candle[] {
-  const file = join(dir, `${symbol.replace('/', '_')}-${timeframe}.csv.gz`);
+  const file = bundledFile(symbol, timeframe, dir);
   const cached = fileCache.get(file);
   if (cached) return cached;
   if (!existsSync(file)) throw new MarketDataError('permanent', `replay: no bundled candles for ${symbol} ${timeframe} (${file})`);
   const candles = parseCandleCsv(gunzipSync(readFileSync(file)).toString('utf8'));
   fileCache.set(file, candles);
   return candles;
+}
+
+const bundledFile = (symbol: string, timeframe: Timeframe, dir: string) => join(dir, `${symbol.replace('/', '_')}-${timeframe}.csv.gz`);
+const seriesCache = new Map<string, Candle[]>();
+
+/**
+ * The bundled candles of any timeframe: the file itself when one exists; otherwise rolled up from
+ * the 1h file (hourly and coarser, back to 2017) or the 1m file (finer), partial buckets dropped.
+ * The replay source and the backtester both read through here, so they see the same candles.
+ */
+export function loadBundledSeries(symbol: string, timeframe: Timeframe, dir = BUNDLED_CANDLES_DIR): Candle[] {
+  if (existsSync(bundledFile(symbol, timeframe, dir))) return loadBundledCandles(symbol, timeframe, dir);
+  const key = `${dir}|${symbol}|${timeframe}`;
+  const cached = seriesCache.get(key);
+  if (cached) return cached;
+  const hourly = timeframeMs(timeframe) >= 3_600_000 && existsSync(bundledFile(symbol, '1h', dir));
+  const source: Timeframe = hourly ? '1h' : '1m';
+  if (!existsSync(bundledFile(symbol, source, dir))) throw new MarketDataError('permanent', `replay: no bundled candles for ${symbol} ${timeframe} (no ${timeframe}, 1h or 1m file)`);
+  if (timeframeMs(timeframe) < timeframeMs(source)) throw new MarketDataError('permanent', `replay: bundled ${symbol} candles are ${source}, coarser than ${timeframe}`);
+  const series = rollUp(loadBundledCandles(symbol, source, dir), source, timeframe);
+  seriesCache.set(key, series);
+  return series;
 }
 
 function lowerBound(candles: readonly Candle[], t: number): number {
@@ -53,7 +76,7 @@ export class ReplayMarketData implements MarketData {
   constructor(private readonly opts: { dir?: string; hide?: (symbol: string, t: number) => boolean } = {}) {}
 
   async fetchClosedCandles(req: { symbol: string; timeframe: Timeframe; sinceMs: number; untilMs: number; nowMs: number }): Promise<Candle[]> {
-    const all = loadBundledCandles(req.symbol, req.timeframe, this.opts.dir);
+    const all = loadBundledSeries(req.symbol, req.timeframe, this.opts.dir);
     const step = timeframeMs(req.timeframe);
     const end = Math.min(req.untilMs, req.nowMs - step + 1);
     const out: Candle[] = [];

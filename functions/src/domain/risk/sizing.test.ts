@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RiskParamsSchema, type RiskParams } from './params.ts';
+import type { RiskParams } from './params.ts';
+import { riskParams } from '../testing/builders.ts';
 import { toAmount as A, toDecimalString } from '../money.ts';
 import { cashDelta, paperFill } from '../portfolio/paperFill.ts';
 import { mulberry32, randInt } from '../testing/prng.ts';
 import { sizeEntry, type SizeEntryInput } from './sizing.ts';
 
-const risk = (over: Partial<RiskParams> = {}): RiskParams => RiskParamsSchema.parse(over);
+const risk = (over: Partial<RiskParams> = {}): RiskParams => riskParams(over);
 const base: SizeEntryInput = {
   equity: A('10000'),
   cash: A('10000'),

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RiskParamsSchema, type RiskParams } from './params.ts';
+import type { RiskParams } from './params.ts';
+import { riskParams } from '../testing/builders.ts';
 import type { Candle } from '../candle.ts';
 import { toAmount as A } from '../money.ts';
 import type { Position } from '../trading.types.ts';
 import { evaluateExit, initialStops } from './stops.ts';
 
-const risk: RiskParams = RiskParamsSchema.parse({}); // stop 2 ATR, target 4 ATR, trail 2 ATR armed after 1 ATR
+const risk: RiskParams = riskParams(); // stop 2 ATR, target 4 ATR, trail 2 ATR armed after 1 ATR
 const ATR = A('2');
 const position: Position = {
   symbol: 'BTC/USDT', qty: A('1'), entryPrice: A('100'), entryTime: 0, checkedThrough: 0, costBasis: A('100.1'),

@@ -9,7 +9,14 @@ import { openingWallet } from '../wallet.ts';
 export const T0 = Date.parse('2023-03-20T12:00:00Z');
 export const A = (s: string): bigint => toAmount(s);
 
-export const riskParams = (over: Partial<RiskParams> = {}): RiskParams => RiskParamsSchema.parse(over);
+/**
+ * Risk parameters that tests of the mechanics (stops, sizing, fills) are written against: pinned
+ * here, so the product's defaults (chosen by the walk-forward study, README → Backtester) can change
+ * without rewriting what a stop-loss is.
+ */
+export const MECHANICS_RISK = { stopAtrMult: 2, takeProfitAtrMult: 4, trailingAtrMult: 2, trailingActivationAtrMult: 1, minStopCostMultiple: 0 } as const;
+
+export const riskParams = (over: Partial<RiskParams> = {}): RiskParams => RiskParamsSchema.parse({ ...MECHANICS_RISK, ...over });
 
 export const testWallet = (over: Partial<Wallet> = {}): Wallet => ({ ...openingWallet(A('10000'), T0), ...over });
 
