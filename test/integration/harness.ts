@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import type { Server } from 'node:http';
 import * as ff from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import { clearFirestore, pushUrlFor } from '../../emulators/stack.ts';
 import { wirePubSub } from '../../emulators/pubsubWiring.ts';
@@ -15,7 +16,8 @@ import { parseEnv } from '../../functions/src/config/load.ts';
 import { createRuntime, type Runtime } from '../../functions/src/wiring.ts';
 import type { TickDeps } from '../../functions/src/services/runTick.ts';
 import type { ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
-import { TEST_ENV_1M } from '../../functions/src/services/testing.ts';
+import { TEST_ENV_1M, testConfigDoc } from '../../functions/src/services/testing.ts';
+import { PATHS } from '../../functions/src/shared/names.ts';
 
 export function emulatorEnv() {
   const e = inject('emulators');
@@ -25,9 +27,18 @@ export function emulatorEnv() {
   return e;
 }
 
-export async function resetFirestore(): Promise<void> {
+/**
+ * Clear the emulator's Firestore; then, unless `productDefaults`, write config/bot with the pinned
+ * mechanics risk (testConfigDoc) that the 1m tests are written against. The parity test alone runs
+ * the product's defaults, with no config/bot at all.
+ */
+export async function resetFirestore(opts: { productDefaults?: boolean } = {}): Promise<void> {
   const e = emulatorEnv();
   await clearFirestore(e.firestoreHost, e.projectId);
+  if (opts.productDefaults) return;
+  const db = new Firestore({ projectId: e.projectId, host: e.firestoreHost, ssl: false });
+  await db.doc(PATHS.config).set(testConfigDoc());
+  await db.terminate();
 }
 
 /**

@@ -23,8 +23,9 @@ import type { TickDeps } from './runTick.ts';
  * 05-01) and the pinned mechanics risk, not the product's 4h defaults (tests can override both).
  */
 export const TEST_ENV_1M = { TIMEFRAME: '1m', SYMBOLS: 'BTC/USDT,ETH/USDT,SOL/USDT' } as const;
+/** config/bot for those tests: 1m (config overrides the environment, so a CLI run in-process agrees) and the mechanics risk. */
 export const testConfigDoc = (doc: Record<string, unknown> = {}): Record<string, unknown> => ({
-  ...doc, risk: { ...MECHANICS_RISK, ...(doc.risk as object | undefined) },
+  timeframe: TEST_ENV_1M.TIMEFRAME, ...doc, risk: { ...MECHANICS_RISK, ...(doc.risk as object | undefined) },
 });
 
 export function memoryDeps(env: Record<string, string> = {}) {
