@@ -28,7 +28,7 @@ describe('npm run backup / restore on the emulator', () => {
   // What a restore adds on purpose: the pause in status/system and its own audit_log entry.
   const withoutStatus = async (d: Firestore) => (await readAllDocuments(d)).filter((x) => x.path !== 'status/system' && !x.path.startsWith('audit_log/'));
 
-  beforeEach(() => resetFirestore());
+  beforeEach(() => resetFirestore({ empty: true }));
   afterAll(() => Promise.all([db.terminate(), exact.terminate()]));
 
   async function seed(): Promise<void> {
@@ -52,7 +52,7 @@ describe('npm run backup / restore on the emulator', () => {
     expect(io.text()).toContain(`backup: 3 documents from demo-eagle-eye-test (emulator ${e.firestoreHost})`);
     expect(io.text()).toMatch(/candles=1 status=1 typed=1/);
 
-    await resetFirestore();
+    await resetFirestore({ empty: true });
     const io2 = capture();
     expect(await restoreCommand(['--from', dir], io2, vars)).toBe(0);
     expect(io2.text()).toMatch(/restore: 3 documents written in \d+ ms; mode PAUSED/);
@@ -101,7 +101,7 @@ describe('npm run backup / restore on the emulator', () => {
     await seed();
     const dir = await tmp();
     expect(await backupCommand(['--out', dir], capture(), vars)).toBe(0);
-    await resetFirestore();
+    await resetFirestore({ empty: true });
     const file = join(dir, DOCUMENTS_FILE);
     await writeFile(file, (await readFile(file, 'utf8')).replace('BTC-USDT_1h', 'ETH-USDT_1h'));
     const io = capture();
@@ -116,13 +116,13 @@ describe('recovery drill: trade → back up → wipe → restore → redeliver �
   let server: Awaited<ReturnType<typeof serveCloudEvent>>;
 
   beforeAll(async () => {
-    await resetFirestore();
+    await resetFirestore({ empty: true });
     server = await serveCloudEvent('executeOrder', executor.fn);
   });
   afterAll(() => server.close());
 
   it('restores a clean ledger that still refuses a second fill, and trades on', async () => {
-    const report = await runDrill({ newRuntime: () => testRuntime(DRILL_ENV), wipe: resetFirestore, executor, dir: await tmp() });
+    const report = await runDrill({ newRuntime: () => testRuntime(DRILL_ENV), wipe: () => resetFirestore({ empty: true }), executor, dir: await tmp() });
     console.log(drillLine(report), `(restore ${report.restoreMs} ms, ${report.documents} documents)`);
     expect(report.trades).toBeGreaterThanOrEqual(2);
     expect(drillLine(report)).toBe(`drill: trades=${report.trades} restored=${report.trades} audit=clean duplicate_refill=0`);

@@ -28,14 +28,14 @@ export function emulatorEnv() {
 }
 
 /**
- * Clear the emulator's Firestore; then, unless `productDefaults`, write config/bot with the pinned
- * mechanics risk (testConfigDoc) that the 1m tests are written against. The parity test alone runs
- * the product's defaults, with no config/bot at all.
+ * Clear the emulator's Firestore; then, unless `empty`, write config/bot with the pinned
+ * mechanics risk (testConfigDoc) that the 1m tests are written against. `empty` leaves nothing:
+ * the parity test runs the product's defaults, the drill backs up and restores a whole database.
  */
-export async function resetFirestore(opts: { productDefaults?: boolean } = {}): Promise<void> {
+export async function resetFirestore(opts: { empty?: boolean } = {}): Promise<void> {
   const e = emulatorEnv();
   await clearFirestore(e.firestoreHost, e.projectId);
-  if (opts.productDefaults) return;
+  if (opts.empty) return;
   const db = new Firestore({ projectId: e.projectId, host: e.firestoreHost, ssl: false });
   await db.doc(PATHS.config).set(testConfigDoc());
   await db.terminate();

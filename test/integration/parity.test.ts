@@ -63,7 +63,7 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
   let tickServer: Awaited<ReturnType<typeof serveHttp>>;
 
   beforeAll(async () => {
-    await resetFirestore({ productDefaults: true });
+    await resetFirestore({ empty: true });
     pubsub = pubsubClient();
     executor = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
     tickServer = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
