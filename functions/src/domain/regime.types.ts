@@ -14,6 +14,8 @@ export interface IndicatorSnapshot {
   readonly atr: number | null;
   /** ATR as a percentage of close (e.g. 0.35 means 0.35 %). */
   readonly atrPct: number | null;
+  /** the symbol's own recent ATR% (an EMA over ATR_PCT_AVG_PERIOD candles) */
+  readonly atrPctAvg: number | null;
   readonly ema50: number | null;
   readonly ema200: number | null;
 }

@@ -244,7 +244,7 @@ function marketView(symbol: string, state: PersistedSymbol['state'], held: Posit
   const i = state.snapshot;
   return {
     symbol, timeframe: state.timeframe, lastCandleAt: state.lastCandleAt, price: state.price, regime: state.regime.regime,
-    adx: i?.adx ?? null, pdi: i?.pdi ?? null, mdi: i?.mdi ?? null, atr: i?.atr ?? null, atrPct: i?.atrPct ?? null, ema50: i?.ema50 ?? null, ema200: i?.ema200 ?? null,
+    adx: i?.adx ?? null, pdi: i?.pdi ?? null, mdi: i?.mdi ?? null, atr: i?.atr ?? null, atrPct: i?.atrPct ?? null, atrPctAvg: i?.atrPctAvg ?? null, ema50: i?.ema50 ?? null, ema200: i?.ema200 ?? null,
     stale, staleSince: state.staleSince, error, stop: held ? activeStop(held).price : null, takeProfit: held?.takeProfit ?? null, updatedAt: now,
   };
 }

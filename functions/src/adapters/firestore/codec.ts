@@ -81,7 +81,7 @@ const nullableNum = num.nullable();
 
 export const MarketViewDoc = z.object({
   symbol: z.string(), timeframe: z.enum(TIMEFRAMES), lastCandleAt: ms.nullable(), price: nullableNum, regime: z.enum(REGIMES),
-  adx: nullableNum, pdi: nullableNum, mdi: nullableNum, atr: nullableNum, atrPct: nullableNum, ema50: nullableNum, ema200: nullableNum,
+  adx: nullableNum, pdi: nullableNum, mdi: nullableNum, atr: nullableNum, atrPct: nullableNum, atrPctAvg: nullableNum.default(null), ema50: nullableNum, ema200: nullableNum,
   stale: z.boolean(), staleSince: ms.nullable().default(null), error: z.string().nullable(), stop: amt.nullable().default(null),
   takeProfit: amt.nullable().default(null), updatedAt: ms,
 });
@@ -92,8 +92,12 @@ const StreamDoc = z.object({
   n: num, ema50: ema, ema200: ema,
   atr: z.object({ n: num, prevClose: nullableNum, sum: num, value: nullableNum }),
   dmi: z.object({ n: num, prevH: num, prevL: num, prevC: num, plusDM: num, minusDM: num, tr: num, sumDX: num, adx: nullableNum }),
+  // absent in state stored before the relative high-volatility threshold: seeded afresh (the regime falls back to the fixed threshold meanwhile)
+  atrPctAvg: ema.default({ n: 0, sum: 0, value: null }),
 });
-const SnapshotDoc = z.object({ t: ms, close: num, adx: nullableNum, pdi: nullableNum, mdi: nullableNum, atr: nullableNum, atrPct: nullableNum, ema50: nullableNum, ema200: nullableNum });
+const SnapshotDoc = z.object({
+  t: ms, close: num, adx: nullableNum, pdi: nullableNum, mdi: nullableNum, atr: nullableNum, atrPct: nullableNum, atrPctAvg: nullableNum.default(null), ema50: nullableNum, ema200: nullableNum,
+});
 const GuardDoc = z.object({ tradeId: z.string().min(1), highWater: amt, trailingStop: amt.nullable(), checkedThrough: ms, lastPrice: amt });
 /** status/system.engine.{symbol}: the symbol step's state plus the open position's guard (Firestore has no nested arrays, hence {t, atr}). */
 export const SymbolDoc = z.object({

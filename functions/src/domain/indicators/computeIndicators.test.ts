@@ -2,21 +2,26 @@ import { describe, expect, it } from 'vitest';
 import type { Candle } from '../candle.ts';
 import type { IndicatorSnapshot } from '../regime.types.ts';
 import { HALT_START_1M, bundledCandles, indexAt, relErr, type BundledFile } from './bundledCandles.testkit.ts';
-import { INDICATOR_WARMUP, computeIndicators, indicatorStreamInit } from './computeIndicators.ts';
+import { ATR_PCT_AVG_PERIOD, INDICATOR_WARMUP, computeIndicators, indicatorStreamInit } from './computeIndicators.ts';
 import { taAtr, taDmi, taEma } from './talibReference.ts';
 
-const FIELDS = ['adx', 'pdi', 'mdi', 'atr', 'atrPct', 'ema50', 'ema200'] as const;
+const FIELDS = ['adx', 'pdi', 'mdi', 'atr', 'atrPct', 'atrPctAvg', 'ema50', 'ema200'] as const;
 
 function reference(candles: readonly Candle[]): Record<(typeof FIELDS)[number], number[]> {
   const closes = candles.map((c) => c.c);
   const dmi = taDmi(candles, 14);
   const atr = taAtr(candles, 14);
+  const atrPct = atr.map((a, i) => (100 * a) / closes[i]!);
+  // TA-Lib's EMA(200) over ATR% from its first value on (the stream feeds it from the first ATR)
+  const first = atrPct.findIndex((v) => !Number.isNaN(v));
+  const atrPctAvg = [...new Array<number>(first).fill(NaN), ...taEma(atrPct.slice(first), ATR_PCT_AVG_PERIOD)];
   return {
     adx: dmi.adx,
     pdi: dmi.pdi,
     mdi: dmi.mdi,
     atr,
-    atrPct: atr.map((a, i) => (100 * a) / closes[i]!),
+    atrPct,
+    atrPctAvg,
     ema50: taEma(closes, 50),
     ema200: taEma(closes, 200),
   };

@@ -8,6 +8,12 @@ export const EMA_FAST_PERIOD = 50;
 export const EMA_SLOW_PERIOD = 200;
 export const ATR_PERIOD = 14;
 export const ADX_PERIOD = 14;
+/**
+ * The symbol's own recent ATR%: an EMA of ATR% over this many candles, fed from the first ATR
+ * (candle 15), so it is seeded (candle 214) before the warm-up ends and adds none. The relative
+ * high-volatility threshold compares ATR% with it (domain/regime).
+ */
+export const ATR_PCT_AVG_PERIOD = 200;
 
 /**
  * Candles needed before any value is reported: `snapshots[i]` carries values iff i ≥ INDICATOR_WARMUP − 1,
@@ -38,12 +44,13 @@ export interface IndicatorStream {
   ema200: EmaState;
   atr: AtrState;
   dmi: DmiState;
+  atrPctAvg: EmaState;
 }
 
-export const indicatorStreamInit = (): IndicatorStream => ({ n: 0, ema50: emaInit(), ema200: emaInit(), atr: atrInit(), dmi: dmiInit() });
+export const indicatorStreamInit = (): IndicatorStream => ({ n: 0, ema50: emaInit(), ema200: emaInit(), atr: atrInit(), dmi: dmiInit(), atrPctAvg: emaInit() });
 
 export const cloneStream = (s: IndicatorStream): IndicatorStream => ({
-  n: s.n, ema50: { ...s.ema50 }, ema200: { ...s.ema200 }, atr: { ...s.atr }, dmi: { ...s.dmi },
+  n: s.n, ema50: { ...s.ema50 }, ema200: { ...s.ema200 }, atr: { ...s.atr }, dmi: { ...s.dmi }, atrPctAvg: { ...s.atrPctAvg },
 });
 
 /**
@@ -56,19 +63,22 @@ export function nextIndicators(s: IndicatorStream, c: Candle, into?: IndicatorSn
   const ema200 = emaNext(s.ema200, c.c, EMA_SLOW_PERIOD);
   const atr = atrNext(s.atr, c, ATR_PERIOD);
   const d = dmiNext(s.dmi, c, ADX_PERIOD);
+  // A non-positive close would make the percentage meaningless (or Infinity): report nothing.
+  const atrPct = atr !== null && c.c > 0 ? (100 * atr) / c.c : null;
+  const atrPctAvg = atrPct === null ? s.atrPctAvg.value : emaNext(s.atrPctAvg, atrPct, ATR_PCT_AVG_PERIOD);
   const out = (into ?? {}) as { -readonly [K in keyof IndicatorSnapshot]: IndicatorSnapshot[K] };
   out.t = c.t;
   out.close = c.c;
   if (s.n < INDICATOR_WARMUP) {
-    out.adx = out.pdi = out.mdi = out.atr = out.atrPct = out.ema50 = out.ema200 = null;
+    out.adx = out.pdi = out.mdi = out.atr = out.atrPct = out.atrPctAvg = out.ema50 = out.ema200 = null;
     return out;
   }
   out.adx = d?.adx ?? null;
   out.pdi = d?.pdi ?? null;
   out.mdi = d?.mdi ?? null;
   out.atr = atr;
-  // A non-positive close would make the percentage meaningless (or Infinity): report nothing.
-  out.atrPct = atr !== null && c.c > 0 ? (100 * atr) / c.c : null;
+  out.atrPct = atrPct;
+  out.atrPctAvg = atrPctAvg;
   out.ema50 = ema50;
   out.ema200 = ema200;
   return out;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RegimeParamsSchema } from './params.ts';
 import { bundledCandles } from '../indicators/bundledCandles.testkit.ts';
 import { computeIndicators } from '../indicators/computeIndicators.ts';
+import { rollUp } from '../rollup.ts';
 import { INITIAL_REGIME_STATE, type IndicatorSnapshot, type Regime, type RegimeState } from '../regime.types.ts';
 import { classifyRegime, classifyRegimeSeries, rawRegime } from './classifyRegime.ts';
 import { resolveRegimeParams, type ResolvedRegimeParams } from './highVolDefaults.ts';
@@ -11,7 +12,7 @@ const P: ResolvedRegimeParams = { ...RegimeParamsSchema.parse({}), highVolAtrPct
 
 /** A complete snapshot: ADX 30, ATR% 0.5, close 110 above EMA200 100 unless overridden. */
 function snap(over: Partial<IndicatorSnapshot> = {}): IndicatorSnapshot {
-  return { t: 0, close: 110, adx: 30, pdi: 25, mdi: 10, atr: 0.55, atrPct: 0.5, ema50: 105, ema200: 100, ...over };
+  return { t: 0, close: 110, adx: 30, pdi: 25, mdi: 10, atr: 0.55, atrPct: 0.5, atrPctAvg: null, ema50: 105, ema200: 100, ...over };
 }
 const state = (regime: Regime, pending: Regime | null = null, pendingCount = 0): RegimeState => ({ regime, pending, pendingCount });
 
@@ -31,6 +32,25 @@ describe('rawRegime: the rule table', () => {
     expect(rawRegime(snap({ atrPct: 0.79 }), 'high_volatility', P)).toBe('bull_trend');
     // the lower exit bar does not apply to entering
     expect(rawRegime(snap({ atrPct: 0.9 }), 'bull_trend', P)).toBe('bull_trend');
+  });
+
+  it('2. relative: ATR% ≥ highVolRelative × the symbol\'s own average ⇒ high_volatility; the fixed threshold no longer counts', () => {
+    const R: ResolvedRegimeParams = { ...P, highVolRelative: 1.5 };
+    expect(rawRegime(snap({ atrPct: 0.75, atrPctAvg: 0.5 }), 'bull_trend', R)).toBe('high_volatility');
+    expect(rawRegime(snap({ atrPct: 0.74, atrPctAvg: 0.5 }), 'bull_trend', R)).toBe('bull_trend');
+    // always agitated (ATR% 3, far over the fixed 1) but no more than usual: not high volatility
+    expect(rawRegime(snap({ atrPct: 3, atrPctAvg: 2.5 }), 'bull_trend', R)).toBe('bull_trend');
+    // the exit bar is relative too: 1.5 × 0.5 × 0.8 = 0.6
+    expect(rawRegime(snap({ atrPct: 0.61, atrPctAvg: 0.5 }), 'high_volatility', R)).toBe('high_volatility');
+    expect(rawRegime(snap({ atrPct: 0.59, atrPctAvg: 0.5 }), 'high_volatility', R)).toBe('bull_trend');
+    // average not known (state stored before it existed): the fixed threshold stands in
+    expect(rawRegime(snap({ atrPct: 1, atrPctAvg: null }), 'bull_trend', R)).toBe('high_volatility');
+  });
+
+  it('2. a configured highVolAtrPct turns the relative threshold off', () => {
+    expect(resolveRegimeParams(RegimeParamsSchema.parse({ highVolAtrPct: 2 }), '4h')).toMatchObject({ highVolAtrPct: 2, highVolRelative: null });
+    expect(resolveRegimeParams(RegimeParamsSchema.parse({}), '4h')).toMatchObject({ highVolAtrPct: 3.8, highVolRelative: 1.5 });
+    expect(resolveRegimeParams(RegimeParamsSchema.parse({ highVolRelative: null }), '1m')).toMatchObject({ highVolAtrPct: 0.22, highVolRelative: null });
   });
 
   it('3. ADX < adxSidewaysMax ⇒ sideways_range, even in a trend', () => {
@@ -124,6 +144,21 @@ describe('classifyRegime on real 1h candles', () => {
     expect(changes(confirmOnly1)).toBeLessThan(changes(none));
     // every regime the rules can produce shows up in six months of BTC
     expect(new Set(withHysteresis.map((s) => s.regime))).toEqual(new Set(['unknown', 'bull_trend', 'bear_trend', 'sideways_range', 'high_volatility']));
+  });
+
+  it('relative threshold: a symbol is high volatility a small share of the time in every year, not most of it', () => {
+    // The fixed 4h threshold (3.8 %) kept XRP "high volatility" 57 % of 2021 and BNB 100 % of 2017.
+    for (const file of ['XRP_USDT-1h', 'BNB_USDT-1h'] as const) {
+      const h4 = rollUp(bundledCandles(file), '1h', '4h');
+      const states = classifyRegimeSeries(computeIndicators(h4), resolveRegimeParams(RegimeParamsSchema.parse({}), '4h'));
+      const fixed = classifyRegimeSeries(computeIndicators(h4), resolveRegimeParams(RegimeParamsSchema.parse({ highVolAtrPct: 3.8 }), '4h'));
+      const share = (ss: readonly RegimeState[], year: number) => {
+        const known = ss.filter((s, i) => s.regime !== 'unknown' && new Date(h4[i]!.t).getUTCFullYear() === year);
+        return known.filter((s) => s.regime === 'high_volatility').length / known.length;
+      };
+      for (let year = 2019; year <= 2022; year++) expect(share(states, year), `${file} ${year}`).toBeLessThan(0.25);
+      expect(Math.max(...[2019, 2020, 2021, 2022].map((y) => share(fixed, y))), `${file} fixed`).toBeGreaterThan(0.4);
+    }
   });
 
   it('for any confirmCandles, every confirmed regime held for at least that many raw candles', () => {

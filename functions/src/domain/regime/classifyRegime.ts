@@ -9,7 +9,7 @@ export { defaultHighVolAtrPct, resolveRegimeParams, type ResolvedRegimeParams } 
  * | # | when (first match wins) | raw regime |
  * |---|---|---|
  * | 1 | any indicator is null (warm-up not complete) | `unknown` |
- * | 2 | ATR% ≥ highVolAtrPct; once current is `high_volatility`: ATR% ≥ highVolAtrPct × highVolExitRatio | `high_volatility` |
+ * | 2 | ATR% ≥ the threshold; once current is `high_volatility`: ATR% ≥ threshold × highVolExitRatio. The threshold is highVolRelative × the symbol's recent ATR% (atrPctAvg), or highVolAtrPct when relative is off or the average unknown | `high_volatility` |
  * | 3 | ADX < adxSidewaysMax | `sideways_range` |
  * | 4 | ADX ≥ adxTrendMin and close > EMA200 | `bull_trend` |
  * | 5 | ADX ≥ adxTrendMin and close < EMA200 | `bear_trend` |
@@ -26,8 +26,9 @@ export function rawRegime(ind: IndicatorSnapshot, current: Regime, params: Resol
   if (adx === null || atrPct === null || ema200 === null || ind.pdi === null || ind.mdi === null || ind.atr === null || ind.ema50 === null) {
     return 'unknown';
   }
+  const threshold = params.highVolRelative !== null && ind.atrPctAvg !== null ? params.highVolRelative * ind.atrPctAvg : params.highVolAtrPct;
   // Exit below a lower bar than entry, so ATR% hovering around the threshold does not toggle the regime.
-  const highVolBar = current === 'high_volatility' ? params.highVolAtrPct * params.highVolExitRatio : params.highVolAtrPct;
+  const highVolBar = current === 'high_volatility' ? threshold * params.highVolExitRatio : threshold;
   if (atrPct >= highVolBar) return 'high_volatility';
   if (adx < params.adxSidewaysMax) return 'sideways_range';
   const side: Regime | null = ind.close > ema200 ? 'bull_trend' : ind.close < ema200 ? 'bear_trend' : null;

@@ -1,8 +1,11 @@
 import type { RegimeParams } from './params.ts';
 import type { Timeframe } from '../candle.ts';
 
-/** Regime parameters with every threshold known (config leaves highVolAtrPct unset to mean "per timeframe"). */
-export type ResolvedRegimeParams = Omit<RegimeParams, 'highVolAtrPct'> & { readonly highVolAtrPct: number };
+/**
+ * Regime parameters with every threshold known: the fixed one (config's, else the timeframe's
+ * default) and the relative multiple, null when the fixed threshold is configured (it wins).
+ */
+export type ResolvedRegimeParams = Omit<RegimeParams, 'highVolAtrPct' | 'highVolRelative'> & { readonly highVolAtrPct: number; readonly highVolRelative: number | null };
 
 /**
  * Default high-volatility threshold (ATR(14) as % of close) per timeframe.
@@ -40,7 +43,11 @@ export function defaultHighVolAtrPct(timeframe: Timeframe): number {
   return v;
 }
 
-/** Fill in the per-timeframe default when the config leaves highVolAtrPct unset. */
+/**
+ * A configured highVolAtrPct is used as is (and turns the relative threshold off); otherwise the
+ * per-timeframe default, which also stands in while the symbol's own average is not known yet.
+ */
 export function resolveRegimeParams(params: RegimeParams, timeframe: Timeframe): ResolvedRegimeParams {
-  return { ...params, highVolAtrPct: params.highVolAtrPct ?? defaultHighVolAtrPct(timeframe) };
+  if (params.highVolAtrPct !== undefined) return { ...params, highVolAtrPct: params.highVolAtrPct, highVolRelative: null };
+  return { ...params, highVolAtrPct: defaultHighVolAtrPct(timeframe), highVolRelative: params.highVolRelative };
 }

@@ -8,11 +8,18 @@ export const RegimeParamsSchema = z
     /** ADX below this is a sideways range. Between the two the previous trend holds (hysteresis band). */
     adxSidewaysMax: z.number().positive().default(20),
     /**
-     * ATR% at or above this is high volatility, whatever the trend. Unset ⇒ a per-timeframe default
-     * (ATR% scales with candle length), see domain/regime/highVolDefaults.ts.
+     * Fixed threshold: ATR% at or above this is high volatility, whatever the trend. Set, it wins
+     * over highVolRelative. Unset with highVolRelative null ⇒ a per-timeframe default (ATR% scales
+     * with candle length), see domain/regime/highVolDefaults.ts.
      */
     highVolAtrPct: z.number().positive().optional(),
-    /** High volatility ends only when ATR% falls below highVolAtrPct × this. */
+    /**
+     * Relative threshold: high volatility when ATR% ≥ this × the symbol's own recent ATR% (an EMA over
+     * 200 candles), so a symbol that is always agitated is not "high volatility" all the time. null ⇒
+     * the fixed threshold. 1.5 chosen by walk-forward (README → Backtester → Defaults).
+     */
+    highVolRelative: z.number().min(1).max(10).nullable().default(1.5),
+    /** High volatility ends only when ATR% falls below its threshold × this. */
     highVolExitRatio: z.number().gt(0).max(1).default(0.8),
     /** Consecutive candles a new regime must hold before it replaces the current one. */
     confirmCandles: z.number().int().min(1).max(50).default(2),
