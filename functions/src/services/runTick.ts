@@ -138,7 +138,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const account = accountStep({ book: { ...book, positions }, intents, closes, pending, timeframe, now, params });
   alerts.push(...account.alerts);
   if (account.modeChange) log.log('CRITICAL', account.modeChange.reason, { drawdownPct: account.limits.drawdownPct });
-  for (const s of account.skipped) log.log('INFO', 'entry not taken', { symbol: s.intent.symbol, reason: s.reason });
+  for (const s of account.skipped) log.log('INFO', 'entry not taken', { symbol: s.intent.symbol, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) });
 
   const saved = new Map<string, PersistedSymbol>();
   const markets: Record<string, MarketView> = {};
@@ -203,7 +203,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   for (const r of reports) log.log(r.stale ? 'WARNING' : 'INFO', 'symbol ticked', { symbol: r.symbol, ingested: r.ingested, backfilled: r.backfilled, gaps: r.gaps, regime: r.regime, stale: r.stale, signals: r.signals });
   return {
     tickId: opts.tickId, marketTime: now, latencyMs, mode: account.book.mode, symbols: reports, published: publishedIds, pending: [...pending.keys()],
-    skipped: account.skipped.map((s) => ({ symbol: s.intent.symbol, reason: s.reason })),
+    skipped: account.skipped.map((s) => ({ symbol: s.intent.symbol, reason: s.detail === undefined ? s.reason : `${s.reason}: ${s.detail}` })),
   };
 }
 

@@ -41,6 +41,8 @@ export interface BacktestSummary {
   feesPaid: string;
   killSwitchAt: string | null;
   dailyLossPauses: number;
+  /** entries the strategy wanted and the account step did not take, in candles, by reason (e.g. stop_too_close) */
+  entriesNotTaken: Readonly<Record<string, number>>;
   perSymbol: Record<string, SplitStats>;
   /** by the regime at entry */
   perRegime: Record<string, SplitStats>;
@@ -142,6 +144,7 @@ export function summarizeBacktest(
     feesPaid: toDecimalString(perf.feesPaid),
     killSwitchAt: result.killedAt === null ? null : new Date(result.killedAt).toISOString(),
     dailyLossPauses: result.dailyLossPauses,
+    entriesNotTaken: result.skipped,
     perSymbol: split(trips, (r) => r.symbol),
     perRegime: split(trips, (r) => r.regime),
     benchmark: { totalReturnPct: bench.totalReturnPct, maxDrawdownPct: bench.maxDrawdownPct },

@@ -48,9 +48,23 @@ export interface AccountStepInput {
   readonly params: ExecutionParams;
 }
 
+/** An entry sizing refused; its detail is formatted only when read (a prototype getter keeps the object cheap). */
+class SizeRefused implements SkippedIntent {
+  readonly reason: string;
+  constructor(readonly intent: SignalIntent, private readonly refusal: { readonly reason: string; readonly detail: string }) {
+    this.reason = refusal.reason;
+  }
+  get detail(): string {
+    return this.refusal.detail;
+  }
+}
+
 export interface SkippedIntent {
   readonly intent: SignalIntent;
+  /** a short code: entries_paused, max_open_positions, stop_too_close, … */
   readonly reason: string;
+  /** the particulars, formatted only when read */
+  readonly detail?: string;
 }
 
 export interface AccountStepResult {
@@ -118,7 +132,8 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
     }
     const paused = entriesPausedUntil !== null && now < entriesPausedUntil;
     let reserved = 0n;
-    let open = Object.keys(positions).length + [...pending.values()].filter((s) => s === 'buy').length;
+    let open = Object.keys(positions).length;
+    for (const side of pending.values()) if (side === 'buy') open++;
     for (const intent of input.intents) {
       if (intent.side === 'sell') {
         (signals ??= []).push(createSignal({ ...intent, qty: intent.qty ?? positions[intent.symbol]?.qty ?? 0n }, now));
@@ -131,7 +146,7 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
         equity: wallet.equity, cash: wallet.cash - reserved, refPrice: intent.refPrice, atr: intent.atr, risk: params.risk,
         rules: params.rulesFor(intent.symbol), feeBps: params.feeBps, slippageBps: params.slippageBps,
       });
-      if (!size.ok) { (skipped ??= []).push({ intent, reason: `${size.reason}: ${size.detail}` }); continue; }
+      if (!size.ok) { (skipped ??= []).push(new SizeRefused(intent, size)); continue; }
       reserved += -cashDelta('buy', size.expectedFill);
       open++;
       (signals ??= []).push(createSignal({ ...intent, qty: size.qty }, now));

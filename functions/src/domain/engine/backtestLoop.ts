@@ -74,7 +74,8 @@ export interface BacktestResult {
   readonly trades: readonly Trade[];
   readonly signals: readonly Signal[];
   readonly rejections: readonly Rejection[];
-  readonly skipped: readonly { readonly intent: SignalIntent; readonly reason: string }[];
+  /** entries the account step did not take, counted by reason (one per candle they were wanted on) */
+  readonly skipped: Readonly<Record<string, number>>;
   readonly equity: EquitySeries;
   readonly regimes: Readonly<Record<string, RegimeState>>;
   /** the confirmed regime of each entry's symbol when it filled, by trade id */
@@ -139,7 +140,7 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   const trades: Trade[] = [];
   const signals: Signal[] = [];
   const rejections: Rejection[] = [];
-  const skipped: BacktestResult['skipped'][number][] = [];
+  const skipped: Record<string, number> = {};
   const n = times.length;
   const equity: EquitySeries = {
     length: n, t: new Float64Array(n), equity: new BigInt64Array(n), cash: new BigInt64Array(n), drawdownPct: new Float64Array(n), killed: new Uint8Array(n),
@@ -154,7 +155,7 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   for (let step = 0; step < n; step++) {
     const t = times[step]!;
     const now = t + tf;
-    intents.length = 0;
+    if (intents.length > 0) intents.length = 0;
     let closes = NO_CLOSES;
     for (let k = 0; k < symbols.length; k++) {
       const symbol = symbols[k]!;
@@ -192,7 +193,7 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     book = account.book;
     if (account.modeChange?.mode === 'KILLED' && killedAt === null) killedAt = now;
     if (book.entriesPausedUntil !== null && book.entriesPausedUntil !== pausedBefore) dailyLossPauses++;
-    for (const x of account.skipped) skipped.push(x);
+    for (const x of account.skipped) skipped[x.reason] = (skipped[x.reason] ?? 0) + 1;
     for (const x of account.signals) signals.push(x);
     equity.t[step] = now;
     equity.equity[step] = book.wallet.equity;

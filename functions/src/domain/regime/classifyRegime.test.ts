@@ -49,7 +49,7 @@ describe('rawRegime: the rule table', () => {
 
   it('2. a configured highVolAtrPct turns the relative threshold off', () => {
     expect(resolveRegimeParams(RegimeParamsSchema.parse({ highVolAtrPct: 2 }), '4h')).toMatchObject({ highVolAtrPct: 2, highVolRelative: null });
-    expect(resolveRegimeParams(RegimeParamsSchema.parse({}), '4h')).toMatchObject({ highVolAtrPct: 3.8, highVolRelative: 1.5 });
+    expect(resolveRegimeParams(RegimeParamsSchema.parse({}), '4h')).toMatchObject({ highVolAtrPct: 3.8, highVolRelative: 2 });
     expect(resolveRegimeParams(RegimeParamsSchema.parse({ highVolRelative: null }), '1m')).toMatchObject({ highVolAtrPct: 0.22, highVolRelative: null });
   });
 

@@ -16,9 +16,9 @@ export const RegimeParamsSchema = z
     /**
      * Relative threshold: high volatility when ATR% ≥ this × the symbol's own recent ATR% (an EMA over
      * 200 candles), so a symbol that is always agitated is not "high volatility" all the time. null ⇒
-     * the fixed threshold. 1.5 chosen by walk-forward (README → Backtester → Defaults).
+     * the fixed threshold. 2 chosen by walk-forward (README → Backtester → Defaults).
      */
-    highVolRelative: z.number().min(1).max(10).nullable().default(1.5),
+    highVolRelative: z.number().min(1).max(10).nullable().default(2),
     /** High volatility ends only when ATR% falls below its threshold × this. */
     highVolExitRatio: z.number().gt(0).max(1).default(0.8),
     /** Consecutive candles a new regime must hold before it replaces the current one. */

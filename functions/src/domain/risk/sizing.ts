@@ -32,7 +32,18 @@ export type SizeEntryResult =
   | { readonly ok: true; readonly qty: Amount; readonly limitedBy: SizeLimit; readonly expectedFill: Fill }
   | { readonly ok: false; readonly reason: SizeRejectReason; readonly detail: string };
 
-const reject = (reason: SizeRejectReason, detail: string): SizeEntryResult => ({ ok: false, reason, detail });
+/**
+ * The detail is formatted only when read: the backtester refuses an entry on most candles of a
+ * long bull regime under the cost floor, and formatting amounts there cost half its time.
+ */
+class Refusal {
+  readonly ok = false;
+  constructor(readonly reason: SizeRejectReason, private readonly format: () => string) {}
+  get detail(): string {
+    return this.format();
+  }
+}
+const reject = (reason: SizeRejectReason, detail: () => string): SizeEntryResult => new Refusal(reason, detail);
 
 export function sizeEntry(i: SizeEntryInput): SizeEntryResult {
   return fitEntry(i, null);
@@ -48,18 +59,18 @@ export function capEntry(i: SizeEntryInput, requested: Amount): SizeEntryResult 
 }
 
 function fitEntry(i: SizeEntryInput, requested: Amount | null): SizeEntryResult {
-  if (i.refPrice <= 0n) return reject('invalid_price', `refPrice ${i.refPrice} ≤ 0`);
-  if (i.atr <= 0n) return reject('invalid_atr', `atr ${i.atr} ≤ 0: no stop distance`);
-  if (i.equity <= 0n) return reject('no_equity', `equity ${i.equity} ≤ 0`);
-  if (i.cash <= 0n) return reject('insufficient_cash', `cash ${i.cash} ≤ 0`);
+  if (i.refPrice <= 0n) return reject('invalid_price', () => `refPrice ${i.refPrice} ≤ 0`);
+  if (i.atr <= 0n) return reject('invalid_atr', () => `atr ${i.atr} ≤ 0: no stop distance`);
+  if (i.equity <= 0n) return reject('no_equity', () => `equity ${i.equity} ≤ 0`);
+  if (i.cash <= 0n) return reject('insufficient_cash', () => `cash ${i.cash} ≤ 0`);
 
-  const price = slippedPrice('buy', i.refPrice, i.slippageBps);
   if (i.risk.minStopCostMultiple > 0) {
     const roundTrip = applyBps(i.refPrice, 2 * (i.feeBps + i.slippageBps), 'up');
     const floor = times(roundTrip, i.risk.minStopCostMultiple, 'up');
     const distance = stopDistance(i.atr, i.risk);
-    if (distance < floor) return reject('stop_too_close', `stop ${distance} from the price is under ${i.risk.minStopCostMultiple} round-trip costs (${floor})`);
+    if (distance < floor) return reject('stop_too_close', () => `stop ${distance} from the price is under ${i.risk.minStopCostMultiple} round-trip costs (${floor})`);
   }
+  const price = slippedPrice('buy', i.refPrice, i.slippageBps);
   const byRisk = requested ?? div(percentOf(i.equity, i.risk.riskPerTradePct, 'down'), stopDistance(i.atr, i.risk), 'down');
   const byExposure = div(percentOf(i.equity, i.risk.maxExposurePerSymbolPct, 'down'), price, 'down');
   const unitCost = price + applyBps(price, i.feeBps, 'up');
@@ -76,12 +87,12 @@ function fitEntry(i: SizeEntryInput, requested: Amount | null): SizeEntryResult 
   }
   if (qty <= 0n) {
     return limitedBy === 'cash'
-      ? reject('insufficient_cash', `cash ${i.cash} buys less than one step ${i.rules.amountStep}`)
-      : reject('below_min_notional', `size rounds to 0 at step ${i.rules.amountStep}`);
+      ? reject('insufficient_cash', () => `cash ${i.cash} buys less than one step ${i.rules.amountStep}`)
+      : reject('below_min_notional', () => `size rounds to 0 at step ${i.rules.amountStep}`);
   }
   const expectedFill = paperFill({ side: 'buy', refPrice: i.refPrice, qty, feeBps: i.feeBps, slippageBps: i.slippageBps });
   if (expectedFill.notional < i.rules.minNotional) {
-    return reject('below_min_notional', `notional ${expectedFill.notional} < minNotional ${i.rules.minNotional} (limited by ${limitedBy})`);
+    return reject('below_min_notional', () => `notional ${expectedFill.notional} < minNotional ${i.rules.minNotional} (limited by ${limitedBy})`);
   }
   return { ok: true, qty, limitedBy, expectedFill };
 }

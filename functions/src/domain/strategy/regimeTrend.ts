@@ -24,12 +24,15 @@ export type RegimeTrendParams = z.output<typeof RegimeTrendParamsSchema>;
 
 export const REGIME_TREND_VERSION = 'regime_trend@1';
 
-const HOLD: Advice = { action: 'hold' };
+// Advice is immutable: one object each, not one per candle (the backtester asks on every candle).
+const HOLD: Advice = Object.freeze({ action: 'hold' });
+const EXIT: Advice = Object.freeze({ action: 'exit', reason: 'regime_exit' });
+const ENTER: Advice = Object.freeze({ action: 'enter_long', reason: 'regime_entry' });
 
 export function adviseRegimeTrend(p: RegimeTrendParams, { regime, indicators, hasPosition }: StrategyInput): Advice {
   if (hasPosition) {
     const keep = regime === 'bull_trend' || (regime === 'unknown' && !p.exitOnUnknown);
-    return keep ? HOLD : { action: 'exit', reason: 'regime_exit' };
+    return keep ? HOLD : EXIT;
   }
   if (regime !== 'bull_trend') return HOLD;
   if (p.pullbackToEma50) {
@@ -39,7 +42,7 @@ export function adviseRegimeTrend(p: RegimeTrendParams, { regime, indicators, ha
     const above = close - ema50;
     if (above < 0 || above > p.pullbackAtrMult * atr) return HOLD;
   }
-  return { action: 'enter_long', reason: 'regime_entry' };
+  return ENTER;
 }
 
 export const regimeTrend: StrategyDefinition<typeof RegimeTrendParamsSchema> = {
