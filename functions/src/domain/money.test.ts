@@ -43,6 +43,13 @@ describe('money', () => {
     expect(toDecimalString(applyBps(toAmount('3.34838990'), 10, 'down'))).toBe('0.00334838');
     expect(toDecimalString(floorToStep(toAmount('0.123456'), toAmount('0.001')))).toBe('0.12300000');
   });
+
+  it('takes sums of 2-decimal bps despite their double noise, and refuses a third decimal', () => {
+    // 2 × (0.1 + 0.2) is 0.6000000000000001 in doubles: a fee of 0.1 bps plus 0.2 of slippage once threw here
+    expect(toDecimalString(applyBps(toAmount('1000000'), 2 * (0.1 + 0.2), 'up'))).toBe('60.00000000');
+    expect(() => applyBps(toAmount('1'), 0.125, 'up')).toThrow(RangeError);
+    expect(() => applyBps(toAmount('1'), Number.NaN, 'up')).toThrow(RangeError);
+  });
 });
 
 describe('toAmount(number): the fast path equals the string path', () => {

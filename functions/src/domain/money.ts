@@ -118,8 +118,10 @@ export function div(a: Amount, b: Amount, rounding: Rounding): Amount {
 
 /** `a` × bps / 10 000, e.g. a fee of 10 bps. */
 export function applyBps(a: Amount, bps: number, rounding: Rounding): Amount {
-  if (!Number.isInteger(bps * 100)) throw new RangeError(`bps must have at most 2 decimals: ${bps}`);
-  return divRound(a * BigInt(Math.round(bps * 100)), 1_000_000n, rounding);
+  // Sums of 2-decimal bps carry double noise (0.1 + 0.2 = 0.30000000000000004): tolerate it, refuse real extra decimals.
+  const hundredths = Math.round(bps * 100);
+  if (!Number.isFinite(bps) || Math.abs(bps * 100 - hundredths) > 1e-6) throw new RangeError(`bps must have at most 2 decimals: ${bps}`);
+  return divRound(a * BigInt(hundredths), 1_000_000n, rounding);
 }
 
 /** Largest multiple of `step` that is ≤ a (a ≥ 0): exchange amount precision. */

@@ -4,7 +4,8 @@ import { riskParams } from '../testing/builders.ts';
 import { toAmount as A, toDecimalString } from '../money.ts';
 import { cashDelta, paperFill } from '../portfolio/paperFill.ts';
 import { mulberry32, randInt } from '../testing/prng.ts';
-import { sizeEntry, type SizeEntryInput } from './sizing.ts';
+import { costFloor, sizeEntry, stopInsideCosts, type SizeEntryInput } from './sizing.ts';
+import { stopDistance } from './stops.ts';
 
 const risk = (over: Partial<RiskParams> = {}): RiskParams => riskParams(over);
 const base: SizeEntryInput = {
@@ -99,8 +100,33 @@ describe('minStopCostMultiple', () => {
   it('refuses an entry whose stop sits inside a few round-trip costs, exactly at the boundary', () => {
     // price 100, fee 10 + slippage 5 bps ⇒ round trip 0.3; 3 × 0.3 = 0.9; stop = 2 × ATR
     const at = (atr: string) => sizeEntry({ ...base, atr: A(atr), risk: risk({ minStopCostMultiple: 3 }) });
-    expect(at('0.449')).toMatchObject({ ok: false, reason: 'stop_too_close' }); // stop 0.898 < 0.9
+    expect(at('0.449')).toMatchObject({ ok: false, reason: 'stop_too_close', detail: 'stop 0.89800000 from the price is under 3 round-trip costs (0.90000000)' }); // stop 0.898 < 0.9
     expect(at('0.45').ok).toBe(true); // stop 0.9 = 0.9
-    expect(sizeEntry({ ...base, atr: A('0.1') }).ok).toBe(true); // off by default
+    expect(sizeEntry({ ...base, atr: A('0.1') }).ok).toBe(true); // off at 0 (the mechanics risk; the product default is 3)
+  });
+});
+
+describe('the cost-floor screen', () => {
+  it('answers exactly as the bigint comparison, far from and at the boundary (100k cases)', () => {
+    const rand = mulberry32(42);
+    let near = 0;
+    for (let k = 0; k < 100_000; k++) {
+      const refPrice = BigInt(randInt(rand, 1, 2 ** 31)) * BigInt(randInt(rand, 1, 2 ** 20));
+      const feeBps = randInt(rand, 0, 100_000) / 100;
+      const slippageBps = randInt(rand, 0, 100_000) / 100;
+      const risk = riskParams({ minStopCostMultiple: randInt(rand, 1, 10_000) / 100, stopAtrMult: randInt(rand, 1, 2_000) / 100 });
+      const base = { equity: A('10000'), cash: A('10000'), refPrice, risk, rules: { amountStep: A('0.00001'), minNotional: A('5') }, feeBps, slippageBps };
+      // an ATR whose stop lands within a few units of the floor half the time, anywhere otherwise
+      const floor = costFloor({ ...base, atr: 1n });
+      const atr = k % 2 === 0
+        ? (floor * 100n) / BigInt(Math.round(risk.stopAtrMult * 100)) + BigInt(randInt(rand, -3, 3))
+        : BigInt(randInt(rand, 1, 2 ** 31)) * BigInt(randInt(rand, 1, 2 ** 10));
+      if (atr <= 0n) continue;
+      const i: SizeEntryInput = { ...base, atr };
+      const exact = stopDistance(atr, risk) < floor;
+      if (k % 2 === 0) near++;
+      expect(stopInsideCosts(i), `refPrice ${refPrice} atr ${atr} fee ${feeBps} slip ${slippageBps} ×${risk.minStopCostMultiple} stop ${risk.stopAtrMult}`).toBe(exact);
+    }
+    expect(near).toBe(50_000);
   });
 });

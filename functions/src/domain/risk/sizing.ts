@@ -4,7 +4,7 @@
  * slippage included), floored to the exchange's amount step, and refused below min notional.
  */
 import type { RiskParams } from './params.ts';
-import { applyBps, div, floorToStep, minAmount, type Amount } from '../money.ts';
+import { applyBps, div, floorToStep, minAmount, toDecimalString as dec, type Amount } from '../money.ts';
 import type { Fill, MarketRules } from '../trading.types.ts';
 import { cashDelta, paperFill, slippedPrice } from '../portfolio/paperFill.ts';
 import { percentOf, times } from './scale.ts';
@@ -38,12 +38,13 @@ export type SizeEntryResult =
  */
 class Refusal {
   readonly ok = false;
-  constructor(readonly reason: SizeRejectReason, private readonly format: () => string) {}
+  constructor(readonly reason: SizeRejectReason, private readonly format: (i: SizeEntryInput) => string, private readonly input: SizeEntryInput) {}
   get detail(): string {
-    return this.format();
+    return this.format(this.input);
   }
 }
-const reject = (reason: SizeRejectReason, detail: () => string): SizeEntryResult => new Refusal(reason, detail);
+const reject = (i: SizeEntryInput, reason: SizeRejectReason, detail: (i: SizeEntryInput) => string): SizeEntryResult => new Refusal(reason, detail, i);
+const stopTooClose = (i: SizeEntryInput) => `stop ${dec(stopDistance(i.atr, i.risk))} from the price is under ${i.risk.minStopCostMultiple} round-trip costs (${dec(costFloor(i))})`;
 
 export function sizeEntry(i: SizeEntryInput): SizeEntryResult {
   return fitEntry(i, null);
@@ -58,18 +59,36 @@ export function capEntry(i: SizeEntryInput, requested: Amount): SizeEntryResult 
   return fitEntry(i, requested);
 }
 
-function fitEntry(i: SizeEntryInput, requested: Amount | null): SizeEntryResult {
-  if (i.refPrice <= 0n) return reject('invalid_price', () => `refPrice ${i.refPrice} ≤ 0`);
-  if (i.atr <= 0n) return reject('invalid_atr', () => `atr ${i.atr} ≤ 0: no stop distance`);
-  if (i.equity <= 0n) return reject('no_equity', () => `equity ${i.equity} ≤ 0`);
-  if (i.cash <= 0n) return reject('insufficient_cash', () => `cash ${i.cash} ≤ 0`);
+/** minStopCostMultiple round trips (2 × (fee + slippage)) of the price, each rounding up. */
+export function costFloor(i: SizeEntryInput): Amount {
+  return times(applyBps(i.refPrice, 2 * (i.feeBps + i.slippageBps), 'up'), i.risk.minStopCostMultiple, 'up');
+}
 
-  if (i.risk.minStopCostMultiple > 0) {
-    const roundTrip = applyBps(i.refPrice, 2 * (i.feeBps + i.slippageBps), 'up');
-    const floor = times(roundTrip, i.risk.minStopCostMultiple, 'up');
-    const distance = stopDistance(i.atr, i.risk);
-    if (distance < floor) return reject('stop_too_close', () => `stop ${distance} from the price is under ${i.risk.minStopCostMultiple} round-trip costs (${floor})`);
+/**
+ * stopDistance < costFloor, exactly. A screen in doubles (units of 1e-8) answers first when the two
+ * are further apart than its error can reach — the roundings up add at most multiple + 2 units and
+ * the doubles are exact to well under a unit below 2^53 units — and the exact bigint comparison
+ * decides everything closer. The backtester asks on most candles of a bull regime while flat.
+ */
+export function stopInsideCosts(i: SizeEntryInput): boolean {
+  const floor = (Number(i.refPrice) * 2 * (i.feeBps + i.slippageBps) * i.risk.minStopCostMultiple) / 10_000;
+  const distance = Number(i.atr) * i.risk.stopAtrMult;
+  const margin = i.risk.minStopCostMultiple + 16 + 1e-9 * floor;
+  if (floor < 2 ** 52 && distance < 2 ** 52) {
+    if (distance < floor - margin) return true;
+    if (distance > floor + margin) return false;
   }
+  return stopDistance(i.atr, i.risk) < costFloor(i);
+}
+
+function fitEntry(i: SizeEntryInput, requested: Amount | null): SizeEntryResult {
+  if (i.refPrice <= 0n) return reject(i, 'invalid_price', () => `refPrice ${dec(i.refPrice)} ≤ 0`);
+  if (i.atr <= 0n) return reject(i, 'invalid_atr', () => `atr ${dec(i.atr)} ≤ 0: no stop distance`);
+  if (i.equity <= 0n) return reject(i, 'no_equity', () => `equity ${dec(i.equity)} ≤ 0`);
+  if (i.cash <= 0n) return reject(i, 'insufficient_cash', () => `cash ${dec(i.cash)} ≤ 0`);
+
+  // the hot refusal (most candles of a bull regime while flat, on short timeframes): no closure, nothing formatted
+  if (i.risk.minStopCostMultiple > 0 && stopInsideCosts(i)) return reject(i, 'stop_too_close', stopTooClose);
   const price = slippedPrice('buy', i.refPrice, i.slippageBps);
   const byRisk = requested ?? div(percentOf(i.equity, i.risk.riskPerTradePct, 'down'), stopDistance(i.atr, i.risk), 'down');
   const byExposure = div(percentOf(i.equity, i.risk.maxExposurePerSymbolPct, 'down'), price, 'down');
@@ -87,12 +106,12 @@ function fitEntry(i: SizeEntryInput, requested: Amount | null): SizeEntryResult 
   }
   if (qty <= 0n) {
     return limitedBy === 'cash'
-      ? reject('insufficient_cash', () => `cash ${i.cash} buys less than one step ${i.rules.amountStep}`)
-      : reject('below_min_notional', () => `size rounds to 0 at step ${i.rules.amountStep}`);
+      ? reject(i, 'insufficient_cash', () => `cash ${dec(i.cash)} buys less than one step ${dec(i.rules.amountStep)}`)
+      : reject(i, 'below_min_notional', () => `size rounds to 0 at step ${dec(i.rules.amountStep)}`);
   }
   const expectedFill = paperFill({ side: 'buy', refPrice: i.refPrice, qty, feeBps: i.feeBps, slippageBps: i.slippageBps });
   if (expectedFill.notional < i.rules.minNotional) {
-    return reject('below_min_notional', () => `notional ${expectedFill.notional} < minNotional ${i.rules.minNotional} (limited by ${limitedBy})`);
+    return reject(i, 'below_min_notional', () => `notional ${dec(expectedFill.notional)} < minNotional ${dec(i.rules.minNotional)} (limited by ${limitedBy})`);
   }
   return { ok: true, qty, limitedBy, expectedFill };
 }
