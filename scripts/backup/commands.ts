@@ -175,5 +175,5 @@ async function restoreManaged(deps: Parameters<typeof restoreDocuments>[0], proj
   await managedImport(projectId, folder);
   const after = restoredMode((await deps.store.getStatus())?.mode, mode);
   await deps.store.setMode(after, opts.reason);
-  return { documents: null, mode: after, audit: await runAudit(deps.store, deps.now()), restoreMs: Date.now() - started };
+  return { documents: null, mode: after, audit: await runAudit(deps.store, deps.now(), { full: true }), restoreMs: Date.now() - started };
 }

@@ -117,12 +117,12 @@ async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillRepo
   // 1. Trade until the book has trades and open positions.
   let now = DRILL_START;
   let filled: string | undefined;
-  let before = await runAudit(liveStore, now);
+  let before = await runAudit(liveStore, now, { full: true });
   for (let i = 0; before.trades === 0 || before.positions === 0; i++, now += HOUR) {
     if (i >= MAX_TICKS) throw new Error(`drill: no open position after ${MAX_TICKS} ticks`);
     const report = await tickAndSettle(live, hooks.executor, now, `drill-${i}`);
     filled ??= report.published.find((id) => hooks.executor.outcomes(id)[0] === 'filled');
-    before = await runAudit(liveStore, now);
+    before = await runAudit(liveStore, now, { full: true });
   }
   if (!filled) throw new Error('drill: trades exist but no fill was observed');
   say(`traded: ${before.trades} trades, ${before.positions} open positions at ${new Date(now - HOUR).toISOString()}`);
@@ -155,19 +155,19 @@ async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillRepo
   await poll('the redelivered signal to be handled', async () => (hooks.executor.outcomes(filled).length > seen ? true : undefined));
   const redelivered = { signalId: filled, outcome: hooks.executor.outcomes(filled).at(-1)! };
   const afterStore = new FirestoreStateStore(after.db);
-  const duplicateRefill = (await runAudit(afterStore, now)).trades - restored.audit.trades;
+  const duplicateRefill = (await runAudit(afterStore, now, { full: true })).trades - restored.audit.trades;
 
   // 4. Resume, and tick on where the backup left off until the restored positions trade again.
   const resume = transitionMode(restored.mode, { type: 'admin_set', to: 'NORMAL' });
   await afterStore.setMode(resume.mode, 'drill: resumed after restore');
   let resumedTick: DrillReport['resumedTick'] = [];
-  let final = await runAudit(afterStore, now);
+  let final = await runAudit(afterStore, now, { full: true });
   let ticksAfter = 0;
   for (; final.trades <= restored.audit.trades; ticksAfter++, now += HOUR) {
     if (ticksAfter >= MAX_TICKS) throw new Error(`drill: no trade in ${MAX_TICKS} ticks after the restore`);
     const report = await tickAndSettle(after, hooks.executor, now, `drill-after-${ticksAfter}`);
     if (ticksAfter === 0) resumedTick = report.symbols.map((s) => ({ symbol: s.symbol, ingested: s.ingested, backfilled: s.backfilled, error: s.error }));
-    final = await runAudit(afterStore, now);
+    final = await runAudit(afterStore, now, { full: true });
   }
   say(`resumed: ${ticksAfter} ticks, ${final.trades - restored.audit.trades} new trades`);
   return {

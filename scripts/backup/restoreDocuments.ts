@@ -78,5 +78,5 @@ export async function restoreDocuments(
   await writer.close();
   await Promise.all(writes);
   const restoreMs = Date.now() - started;
-  return { documents: docs.length, mode, audit: await runAudit(store, deps.now()), restoreMs };
+  return { documents: docs.length, mode, audit: await runAudit(store, deps.now(), { full: true }), restoreMs };
 }

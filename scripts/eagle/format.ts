@@ -37,8 +37,9 @@ export function formatResult(action: string, result: unknown): { lines: string[]
     }
     case 'audit': {
       const a = result as AuditReport;
-      if (a.clean) return { lines: [`audit: clean (${a.trades} trades, ${a.positions} open positions)`], code: 0 };
-      return { lines: [`audit: ${a.discrepancies.length} discrepancies (${a.trades} trades, ${a.positions} open positions)`, ...a.discrepancies.map((d) => `  ${d}`)], code: 1 };
+      const scope = `${a.mode}: ${a.trades} trades replayed, ledger sequence ${a.fromSeq} → ${a.throughSeq}, ${a.positions} open positions`;
+      if (a.clean) return { lines: [`audit: clean (${scope})`], code: 0 };
+      return { lines: [`audit: ${a.discrepancies.length} discrepancies (${scope})`, ...a.discrepancies.map((d) => `  ${d}`)], code: 1 };
     }
     case 'health': {
       const h = result as HealthReport;

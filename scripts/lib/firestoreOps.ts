@@ -2,7 +2,8 @@
  * Counts Firestore operations from the outside: wraps a client's two RPC funnels (request and
  * requestStream, which every read and write goes through) and tallies what crosses the wire.
  * - reads: documents asked for in BatchGetDocuments (Firestore bills a missing document too), and
- *   1 per RunQuery (its minimum; queries are counted separately so a budget can forbid them);
+ *   the documents a RunQuery streams back, at least 1 (an empty query is billed one read; queries
+ *   are also counted on their own so a budget can forbid them);
  * - writes: the writes inside each Commit (a transaction's or a batch's).
  * The code under test is not touched and keeps no counters of its own.
  */
@@ -31,11 +32,20 @@ export function countFirestoreOps(db: Firestore): { counts: () => OpCounts; rese
   };
   client.requestStream = (method, bidi, req, ...rest) => {
     if (method === 'batchGetDocuments') c.reads += (req as { documents?: unknown[] }).documents?.length ?? 0;
-    if (method === 'runQuery' || method === 'runAggregationQuery') {
-      c.queries++;
-      c.reads++;
-    }
-    return requestStream(method, bidi, req, ...rest);
+    const stream = requestStream(method, bidi, req, ...rest);
+    if (method !== 'runQuery' && method !== 'runAggregationQuery') return stream;
+    c.queries++;
+    c.reads++;
+    // Tap the responses without touching the stream's flow: the 2nd, 3rd… document each add a read.
+    return Promise.resolve(stream).then((s) => {
+      const emit = (s as NodeJS.EventEmitter).emit.bind(s);
+      let docs = 0;
+      (s as NodeJS.EventEmitter).emit = (event: string | symbol, ...args: unknown[]) => {
+        if (event === 'data' && (args[0] as { document?: unknown } | undefined)?.document && ++docs > 1) c.reads++;
+        return emit(event, ...args);
+      };
+      return s;
+    });
   };
   return { counts: () => ({ ...c }), reset: () => Object.assign(c, { reads: 0, writes: 0, queries: 0, commits: 0 }) };
 }

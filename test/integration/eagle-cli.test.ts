@@ -91,7 +91,7 @@ describe('eagle CLI against the emulators', () => {
   });
 
   it('audit, health, config, force-exit and regenerate-signal', async () => {
-    expect(await eagle('audit')).toMatchObject({ code: 0, out: 'audit: clean (0 trades, 0 open positions)' });
+    expect(await eagle('audit')).toMatchObject({ code: 0, out: 'audit: clean (full: 0 trades replayed, ledger sequence 0 → 0, 0 open positions)' });
     const health = await eagle('health', '--since', '72h');
     expect(health.code).toBe(1);
     expect(health.out).toMatch(/FAIL ticking +no tick recorded/);

@@ -53,6 +53,11 @@ export interface Fill {
   readonly notional: Amount;
   /** in quote currency, always ≥ 0 */
   readonly fee: Amount;
+  /**
+   * Sell only: base quantity held but below the exchange's amount step, so it could not be sold
+   * (what a base-asset buy fee leaves). Written off with this fill; see applyFill's dust policy.
+   */
+  readonly dust?: Amount;
 }
 
 export interface Position {
@@ -81,6 +86,8 @@ export interface Wallet {
   readonly cash: Amount;
   readonly realizedPnl: Amount;
   readonly feesPaid: Amount;
+  /** the sequence number of the last trade booked (0 before the first): the ledger's length */
+  readonly tradeSeq: number;
   /** cash + Σ qty × lastPrice at the last mark */
   readonly equity: Amount;
   readonly peakEquity: Amount;
@@ -92,6 +99,8 @@ export interface Wallet {
 /** Append-only ledger entry: one per fill. Replaying cashDelta/qtyDelta reproduces wallet and positions. */
 export interface Trade {
   readonly id: string;
+  /** booking order in the ledger: 1, 2, 3… with no gaps (the wallet's tradeSeq after booking it) */
+  readonly seq: number;
   readonly signalId: string;
   readonly symbol: string;
   readonly side: Side;
@@ -101,8 +110,10 @@ export interface Trade {
   readonly fee: Amount;
   /** signed change of wallet cash */
   readonly cashDelta: Amount;
-  /** signed change of the position quantity */
+  /** signed change of the position quantity: a closing sell's is −(qty + dust) */
   readonly qtyDelta: Amount;
+  /** base quantity written off as dust by a closing sell; absent when none */
+  readonly dust?: Amount;
   /** realized PnL of a closing trade (net of both fees); 0 for an opening trade */
   readonly realizedPnl: Amount;
   readonly time: number;

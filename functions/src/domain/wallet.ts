@@ -23,6 +23,7 @@ export function openingWallet(initialCash: Amount, now: number): Wallet {
     cash: initialCash,
     realizedPnl: 0n,
     feesPaid: 0n,
+    tradeSeq: 0,
     equity: initialCash,
     peakEquity: initialCash,
     day: utcDay(now),

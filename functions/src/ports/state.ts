@@ -13,6 +13,7 @@ import type { Timeframe } from '../domain/candle.ts';
 import type { Guard, SymbolState } from '../domain/engine/index.ts';
 import type { Amount } from '../domain/money.ts';
 import type { Book } from '../domain/portfolio/book.ts';
+import type { LedgerReplay } from '../domain/portfolio/ledger.ts';
 import type { IndicatorSnapshot, Regime } from '../domain/regime.types.ts';
 import type { Fill, Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
 
@@ -116,6 +117,18 @@ export interface TickSave {
   readonly version: string;
 }
 
+export interface AuditSnapshot {
+  readonly book: Book;
+  readonly trades: Trade[];
+  readonly projected: Position[];
+}
+
+export interface AuditCheckpoint extends LedgerReplay {
+  readonly initialCash: Amount;
+  /** when the audit that wrote it ran */
+  readonly at: number;
+}
+
 export interface StateStore {
   getStatus(): Promise<SystemStatus | null>;
   getBotConfigDoc(): Promise<unknown>;
@@ -125,12 +138,17 @@ export interface StateStore {
   executorOutcomes(signalIds: readonly string[]): Promise<Map<string, 'filled' | 'not_filled'>>;
   /** mode, pause, marks and booked positions, as executeOrder sees them */
   getBook(initialCash: Amount, now: number): Promise<Book>;
-  /** the booked positions as projected to positions/* (for the audit) */
-  listPositionDocs(): Promise<Position[]>;
+  /**
+   * What the ledger audit compares, read at one instant (a read-only transaction): the book, the
+   * trades with seq > afterSeq (0: all of them), and the positions/* projection.
+   */
+  loadAudit(initialCash: Amount, now: number, afterSeq: number): Promise<AuditSnapshot>;
+  /** audit/ledger: the replay through the last clean audit, so the next one reads only newer trades */
+  getAuditCheckpoint(): Promise<AuditCheckpoint | null>;
+  saveAuditCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
   saveSignals(signals: readonly Signal[]): Promise<void>;
   raiseAlert(alert: Alert): Promise<void>;
   recordDeadLetter(letter: DeadLetter): Promise<void>;
-  listTrades(): Promise<Trade[]>;
   setMode(mode: SystemMode, reason: string): Promise<void>;
   recordEquity(now: number, equity: Amount): Promise<void>;
 }
@@ -179,7 +197,7 @@ export type LiveStep =
 
 /** What the live broker's order desk (adapters/ccxt/LiveOrders) answers for one intent. */
 export type LiveOutcome =
-  | { readonly status: 'filled'; readonly fill: Fill; readonly orderId: string; readonly dust: Amount }
+  | { readonly status: 'filled'; readonly fill: Fill; readonly orderId: string }
   | { readonly status: 'rejected'; readonly reason: string }
   | { readonly status: 'unknown'; readonly reason: string; readonly retryAfterMs: number };
 

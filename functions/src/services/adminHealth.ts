@@ -56,7 +56,7 @@ export async function healthReport(ops: OpsStore, audit: () => Promise<AuditRepo
     { name: 'feeds', ok: stale.length === 0, detail: stale.length ? `stale: ${stale.join(', ')}` : 'all fresh' },
     { name: 'critical alerts', ok: critical.length === 0, detail: `${critical.length} critical, ${alerts.length} alerts in window` },
     { name: 'dead letters', ok: deadletters.length === 0, detail: `${deadletters.length} in window` },
-    { name: 'ledger', ok: ledger.clean, detail: ledger.clean ? `clean (${ledger.trades} trades)` : ledger.discrepancies.join('; ') },
+    { name: 'ledger', ok: ledger.clean, detail: ledger.clean ? `clean (through trade ${ledger.throughSeq})` : ledger.discrepancies.join('; ') },
   ];
   return { ok: checks.every((c) => c.ok), since: new Date(from).toISOString(), mode, checks, alerts, deadletters };
 }

@@ -1,23 +1,46 @@
-import { auditLedger } from '../domain/portfolio/index.ts';
+import { findLedgerDiscrepancies, describeDiscrepancy, openingReplay, replayLedger, type LedgerReplay } from '../domain/portfolio/index.ts';
 import { toAmount } from '../domain/money.ts';
+import { symbolKey } from '../shared/names.ts';
 import { parseBotConfig } from '../config/load.ts';
 import type { StateStore } from '../ports/state.ts';
 
 export interface AuditReport {
   clean: boolean;
+  /** incremental: from the last clean audit's checkpoint; full: from the opening wallet */
+  mode: 'full' | 'incremental';
+  /** the ledger sequence the audit started after, and how far it reached */
+  fromSeq: number;
+  throughSeq: number;
+  /** trades read and replayed by this audit */
   trades: number;
   positions: number;
   discrepancies: string[];
 }
 
-/** Replay trades/ and compare with wallet/paper and positions/: exact, to the last 1e-8 unit. */
-export async function runAudit(store: StateStore, now: number): Promise<AuditReport> {
-  const config = parseBotConfig(await store.getBotConfigDoc());
-  const [book, trades, projected] = await Promise.all([store.getBook(toAmount(config.paper.initialCash), now), store.listTrades(), store.listPositionDocs()]);
-  const discrepancies = auditLedger(book.wallet, book.positions, trades);
+/**
+ * Replay trades/ and compare with wallet/paper and positions/: exact, to the last 1e-8 unit.
+ * Incremental by default: it starts from audit/ledger, the replay through the last clean audit,
+ * and reads only the trades booked since (by their ledger sequence number, assigned in the same
+ * transaction as the wallet, so a late commit can never fall behind the cursor). `full` replays
+ * from the opening wallet. A clean audit moves the checkpoint to the wallet's sequence.
+ */
+export async function runAudit(store: StateStore, now: number, options: { full?: boolean } = {}): Promise<AuditReport> {
+  const initialCash = toAmount(parseBotConfig(await store.getBotConfigDoc()).paper.initialCash);
+  const saved = options.full ? null : await store.getAuditCheckpoint();
+  // A checkpoint from another initial cash (a reset ledger) cannot be continued.
+  let from: LedgerReplay = saved && saved.initialCash === initialCash ? saved : openingReplay(initialCash);
+  let { book, trades, projected } = await store.loadAudit(initialCash, now, from.seq);
+  if (from.seq > book.wallet.tradeSeq) {
+    // The ledger is shorter than the checkpoint (restored from a backup): replay it all.
+    from = openingReplay(initialCash);
+    ({ book, trades, projected } = await store.loadAudit(initialCash, now, 0));
+  }
+  const discrepancies = findLedgerDiscrepancies(book.wallet, book.positions, trades, from).map(describeDiscrepancy);
   // positions/* is a projection of the ledger's positions, written in the same transaction: they must agree.
   const booked = new Map(Object.values(book.positions).map((p) => [p.symbol, p]));
-  for (const p of projected) if (booked.get(p.symbol)?.openTradeId !== p.openTradeId || booked.get(p.symbol)?.qty !== p.qty) discrepancies.push(`projection_mismatch: positions/${p.symbol.replace('/', '-')} does not match wallet/paper`);
-  for (const p of booked.values()) if (!projected.some((q) => q.symbol === p.symbol)) discrepancies.push(`projection_missing: no positions/${p.symbol.replace('/', '-')} for the booked position`);
-  return { clean: discrepancies.length === 0, trades: trades.length, positions: Object.keys(book.positions).length, discrepancies };
+  for (const p of projected) if (booked.get(p.symbol)?.openTradeId !== p.openTradeId || booked.get(p.symbol)?.qty !== p.qty) discrepancies.push(`projection_mismatch: positions/${symbolKey(p.symbol)} does not match wallet/paper`);
+  for (const p of booked.values()) if (!projected.some((q) => q.symbol === p.symbol)) discrepancies.push(`projection_missing: no positions/${symbolKey(p.symbol)} for the booked position`);
+  const clean = discrepancies.length === 0;
+  if (clean && book.wallet.tradeSeq > from.seq) await store.saveAuditCheckpoint({ ...replayLedger(from, trades), initialCash, at: now });
+  return { clean, mode: from.seq === 0 ? 'full' : 'incremental', fromSeq: from.seq, throughSeq: book.wallet.tradeSeq, trades: trades.length, positions: Object.keys(book.positions).length, discrepancies };
 }

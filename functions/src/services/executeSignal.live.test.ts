@@ -12,6 +12,7 @@ import { loadBundledCandles } from '../adapters/replay/ReplayMarketData.ts';
 import { toAmount as A } from '../domain/money.ts';
 import { createSignal } from '../domain/signal.ts';
 import { createLogger } from '../lib/log.ts';
+import { runAudit } from './auditLedger.ts';
 import { executeSignalMessage, LiveOrderPendingError } from './executeSignal.ts';
 import { asMessage, memoryDeps } from './testing.ts';
 
@@ -22,17 +23,22 @@ const TRADES = 'GET /api/v3/myTrades';
 const T = Date.UTC(2023, 2, 24, 18, 0);
 const candle = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t === T)!;
 const signal = createSignal({ strategyVersion: 'live@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T, side: 'buy', reason: 'regime_entry', refPrice: A(String(candle.c)), atr: A('30'), qty: A('0.01234') }, T + 60_000);
+/** the minute of the recorded sell (18:05), of what the buy left after its BTC commission */
+const T5 = T + 5 * 60_000;
+const candle5 = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t === T5)!;
+const HELD = A('0.01232766');
+const exit = createSignal({ strategyVersion: 'live@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T5, side: 'sell', reason: 'regime_exit', refPrice: A(String(candle5.c)), atr: A('30'), qty: HELD }, T5 + 60_000);
 
 async function setup(routes: Partial<Record<string, Route>>) {
   const d = memoryDeps({ SYMBOLS: 'BTC/USDT' });
-  await d.execute.candles.upsert('BTC/USDT', '1m', [candle]);
+  await d.execute.candles.upsert('BTC/USDT', '1m', [candle, candle5]);
   const exchange = await createExchange('binance', { enableRateLimit: false, apiKey: 'test-key', secret: 'test-secret' });
   const player = installPlayer(exchange, { 'GET /api/v3/exchangeInfo': exchangeInfo, ...routes });
   const clock = { t: T + 65_000 };
   const broker = new CcxtBroker({ exchange, now: () => clock.t, sleep: async (ms) => void (clock.t += ms), random: () => 0.5, onWarning: () => {} });
   d.execute.broker = () => broker;
   d.execute.log = createLogger('error', {}, () => undefined);
-  return { ...d, player, clock, deliver: () => executeSignalMessage(d.execute, asMessage(signal)) };
+  return { ...d, player, clock, deliver: (s = signal) => executeSignalMessage(d.execute, asMessage(s)) };
 }
 
 describe('executeSignal, live: exactly once at the exchange', () => {
@@ -100,5 +106,22 @@ describe('executeSignal, live: exactly once at the exchange', () => {
     expect(w.player.count(CREATE)).toBe(0);
     expect(w.player.count(QUERY)).toBe(0);
     expect(w.db.intents.size).toBe(0);
+  });
+
+  it('a sell that leaves base-asset fee dust below the amount step closes the position and writes the dust off; the audit replays exactly', async () => {
+    const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: [recorded.orderMarketBuyFull!, recorded.orderMarketSellBtcHeld!] });
+    expect(await w.deliver()).toMatchObject({ status: 'filled' });
+    expect(w.db.ledger?.positions['BTC/USDT']?.qty).toBe(HELD); // 0.01234 bought − 0.00001234 BTC commission
+    const costBasis = w.db.ledger!.positions['BTC/USDT']!.costBasis;
+    w.clock.t = T5 + 65_000;
+    const out = await w.deliver(exit);
+    expect(out).toMatchObject({ status: 'filled' });
+    const sold = w.db.trades.get(exit.id)!;
+    expect(sold).toMatchObject({ side: 'sell', qty: A('0.01232'), dust: A('0.00000766'), qtyDelta: -HELD, cashDelta: A('340.34427504') });
+    expect(sold.realizedPnl).toBe(sold.cashDelta - costBasis);
+    expect(w.db.ledger?.positions).toEqual({});
+    expect(w.db.deadletters.size).toBe(0);
+    expect(await runAudit(w.store, 0)).toMatchObject({ clean: true, trades: 2, positions: 0 });
+    expect(w.player.count(CREATE)).toBe(2);
   });
 });

@@ -86,7 +86,6 @@ async function executeLive(a: {
     await deps.ledger.finishLive(signal.id, initialCash, now, async () => ({ order: { ...base, outcome: { status: 'rejected', reason: `exchange: ${outcome.reason}` } } }));
     return { status: 'rejected_by_exchange', reason: outcome.reason };
   }
-  if (outcome.dust > 0n) a.log.log('INFO', 'sell left dust below the amount step', { dust: outcome.dust, orderId: outcome.orderId });
   return { status: 'done', result: await deps.ledger.finishLive(signal.id, initialCash, now, async (b) => a.book(b, outcome.fill)) };
 }
 
@@ -129,7 +128,7 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
     return plan.kind === 'rejected' ? { order: { ...base, outcome: { status: 'rejected', reason: `${plan.reason}: ${plan.detail}` } } } : plan.qty;
   };
   const book = (book: Book, fill: Fill): BookChange => {
-    const applied = applyFill(book, signal, fill, config.risk);
+    const applied = applyFill(book, signal, fill, ctx);
     return {
       order: { ...base, outcome: { status: 'filled', tradeId: applied.trade.id, qty: fill.qty, price: fill.price, fee: fill.fee } },
       ledger: applied.book,
@@ -166,7 +165,7 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
   }
   const outcome = result.change.order.outcome;
   if (outcome.status === 'filled') {
-    log.log('INFO', 'order filled', { side: signal.side, reason: signal.reason, qty: outcome.qty, price: outcome.price, fee: outcome.fee, realizedPnl: result.change.trade?.realizedPnl ?? 0n });
+    log.log('INFO', 'order filled', { side: signal.side, reason: signal.reason, qty: outcome.qty, price: outcome.price, fee: outcome.fee, realizedPnl: result.change.trade?.realizedPnl ?? 0n, ...(result.change.trade?.dust ? { dustWrittenOff: result.change.trade.dust } : {}) });
   } else {
     log.log('WARNING', 'order rejected', { side: signal.side, reason: outcome.reason });
   }

@@ -19,7 +19,7 @@ describe('runTick on the in-memory fakes', () => {
       symbol: 'ETH/USDT', qty: A('0.5'), entryPrice: A(eth.c), entryTime: eth.t + M, checkedThrough: eth.t, costBasis: A(eth.c) / 2n,
       stopLoss: A('1'), takeProfit: A('100000'), trailingStop: null, highWater: A(eth.c), openTradeId: 'eth-open', lastPrice: A(eth.c),
     };
-    db.ledger = { initialCash: A('10000'), cash: A('10000') - p.costBasis, realizedPnl: 0n, feesPaid: 0n, positions: { 'ETH/USDT': p } };
+    db.ledger = { initialCash: A('10000'), cash: A('10000') - p.costBasis, realizedPnl: 0n, feesPaid: 0n, tradeSeq: 1, positions: { 'ETH/USDT': p } };
     const report = await runTick(tick, { tickId: 't1', now: T });
     expect(report.symbols.map((s) => s.symbol)).toEqual(['BTC/USDT', 'ETH/USDT']);
     expect(report.mode).toBe('NORMAL');

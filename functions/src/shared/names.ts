@@ -16,6 +16,8 @@ export const PATHS = {
   /** live orders sent (or about to be) whose outcome is not recorded yet */
   intents: 'intents',
   trades: 'trades',
+  /** the ledger audit's checkpoint (server only) */
+  auditCheckpoint: 'audit/ledger',
   alerts: 'alerts',
   deadletters: 'deadletters',
   equity: 'equity',

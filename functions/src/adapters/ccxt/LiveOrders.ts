@@ -8,7 +8,7 @@
  *     beforeSend(at): a transaction that sets intent.lastAttemptAt = at, and throws if another
  *                     delivery recorded an attempt meanwhile: the attempt is durable BEFORE the
  *                     request leaves, so a crash after sending is never mistaken for "never sent".
- *   tx 2: 'filled' → apply the fill (and write off `dust`); 'rejected' → dead-letter with `reason`,
+ *   tx 2: 'filled' → apply the fill (and write off its `dust`); 'rejected' → dead-letter with `reason`,
  *         never retried; 'unknown' → leave 'placing' and throw a transient error (Pub/Sub redelivers).
  *
  * Why the lag: Binance answers -2013 "Order does not exist." for a while (documented 20–60 s) after
@@ -22,7 +22,8 @@
  * unknown: 'unknown', resolved by reconciling on the redelivery.
  *
  * Dust: a buy whose fee is taken in the base asset leaves qty − fee. A sell sells what is held,
- * floored to the amount step; the remainder is reported as `dust` (never an error).
+ * floored to the amount step; the remainder is reported as the fill's `dust` (never an error here;
+ * applyFill's dust policy writes it off).
  */
 import type { Exchange, Order } from 'ccxt';
 import { MarketDataError } from '../../domain/errors.ts';
@@ -44,7 +45,7 @@ export interface OrderIntent {
 }
 
 export type OrderOutcome =
-  | { readonly status: 'filled'; readonly fill: Fill; readonly orderId: string; readonly clientOrderId: string; readonly dust: Amount }
+  | { readonly status: 'filled'; readonly fill: Fill; readonly orderId: string; readonly clientOrderId: string }
   | { readonly status: 'rejected'; readonly reason: string; readonly errorClass?: string }
   | { readonly status: 'unknown'; readonly reason: string; readonly retryAfterMs: number };
 
@@ -196,7 +197,7 @@ export class LiveOrders {
     const market = await read((e) => Promise.resolve(e.market(symbol)));
     const fill = orderToFill(order, market, side, legs, this.warn);
     const dust = side === 'sell' && intent.qty > filled ? intent.qty - filled : 0n;
-    return { status: 'filled', fill, orderId: String(order.id), clientOrderId: clientOrderIdFor(intent.signalId), dust };
+    return { status: 'filled', fill: dust > 0n ? { ...fill, dust } : fill, orderId: String(order.id), clientOrderId: clientOrderIdFor(intent.signalId) };
   }
 }
 

@@ -1,13 +1,13 @@
 import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import { toDecimalString, type Amount } from '../../domain/money.ts';
-import type { Position, Signal, SystemMode, Trade, Wallet } from '../../domain/trading.types.ts';
+import type { Position, Signal, SystemMode, Wallet } from '../../domain/trading.types.ts';
 import type {
-  Alert, Book, DeadLetter, PersistedSymbol, StateStore, SystemStatus, TickSave, TickSnapshot,
+  Alert, AuditCheckpoint, AuditSnapshot, Book, DeadLetter, PersistedSymbol, StateStore, SystemStatus, TickSave, TickSnapshot,
 } from '../../ports/state.ts';
 import { PATHS } from '../../shared/names.ts';
 import {
-  CorruptDocumentError, LedgerDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, marketViewToDoc, parseDoc, signalToDoc,
+  AuditCheckpointDoc, CorruptDocumentError, LedgerDoc, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, marketViewToDoc, parseDoc, signalToDoc,
   symbolFromDoc, symbolToDoc,
 } from './codec.ts';
 
@@ -43,7 +43,7 @@ function bookFrom(statusSnap: DocumentSnapshot, ledgerSnap: DocumentSnapshot, in
   const ledger = ledgerSnap.exists ? parseDoc(LedgerDoc, ledgerSnap.ref.path, ledgerSnap.data()) : null;
   const marks = status?.account ?? { equity: opening.equity, peakEquity: opening.peakEquity, day: opening.day, dayStartEquity: opening.dayStartEquity };
   const wallet: Wallet = ledger
-    ? { initialCash: ledger.initialCash, cash: ledger.cash, realizedPnl: ledger.realizedPnl, feesPaid: ledger.feesPaid, ...marks }
+    ? { initialCash: ledger.initialCash, cash: ledger.cash, realizedPnl: ledger.realizedPnl, feesPaid: ledger.feesPaid, tradeSeq: ledger.tradeSeq, ...marks }
     : { ...opening, ...marks };
   const positions: Record<string, Position> = {};
   for (const p of Object.values(ledger?.positions ?? {})) positions[p.symbol] = p;
@@ -104,9 +104,29 @@ export class FirestoreStateStore implements StateStore {
     return readBook(this.db, initialCash, now);
   }
 
-  async listPositionDocs(): Promise<Position[]> {
-    const snap = await this.db.collection(PATHS.positions).get();
-    return snap.docs.map((d) => parseDoc(PositionDoc, d.ref.path, d.data()));
+  async loadAudit(initialCash: Amount, now: number, afterSeq: number): Promise<AuditSnapshot> {
+    // One read-only transaction: the wallet, the projection and the trades agree on one instant.
+    return this.db.runTransaction(async (tx) => {
+      const book = await readBook(this.db, initialCash, now, tx);
+      const [positions, trades] = await Promise.all([
+        tx.get(this.db.collection(PATHS.positions)),
+        tx.get(this.db.collection(PATHS.trades).where('seq', '>', afterSeq)),
+      ]);
+      return {
+        book,
+        trades: trades.docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data())),
+        projected: positions.docs.map((d) => parseDoc(PositionDoc, d.ref.path, d.data())),
+      };
+    }, { readOnly: true });
+  }
+
+  async getAuditCheckpoint(): Promise<AuditCheckpoint | null> {
+    const snap = await this.db.doc(PATHS.auditCheckpoint).get();
+    return snap.exists ? parseDoc(AuditCheckpointDoc, snap.ref.path, snap.data()) : null;
+  }
+
+  async saveAuditCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    await this.db.doc(PATHS.auditCheckpoint).set(auditCheckpointToDoc(checkpoint));
   }
 
   async setMode(mode: SystemMode, reason: string): Promise<void> {
@@ -134,8 +154,4 @@ export class FirestoreStateStore implements StateStore {
     await this.db.doc(`${PATHS.deadletters}/${letter.id}`).set(letter);
   }
 
-  async listTrades(): Promise<Trade[]> {
-    const snap = await this.db.collection(PATHS.trades).orderBy('time').get();
-    return snap.docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
-  }
 }

@@ -11,7 +11,7 @@ import { symbolKey } from '../../domain/alerts.ts';
 import { ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, type Trade, type Wallet } from '../../domain/trading.types.ts';
 import { AmountString } from '../../config/schema.ts';
 import { formatIssues } from '../../config/load.ts';
-import type { AccountMarks, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
+import type { AccountMarks, AuditCheckpoint, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
 import type { SymbolState } from '../../domain/engine/index.ts';
 
 export class CorruptDocumentError extends Error {
@@ -54,10 +54,12 @@ export const LedgerDoc = z.object({
   cash: amt,
   realizedPnl: amt,
   feesPaid: amt,
+  /** absent only in a ledger from before sequence numbers: its full audit then reports the gap */
+  tradeSeq: z.number().int().nonnegative().default(0),
   positions: z.record(z.string(), PositionDoc).default({}),
 });
 export const ledgerToDoc = (w: Wallet, positions: Readonly<Record<string, Position>>, now: number) => ({
-  initialCash: str(w.initialCash), cash: str(w.cash), realizedPnl: str(w.realizedPnl), feesPaid: str(w.feesPaid),
+  initialCash: str(w.initialCash), cash: str(w.cash), realizedPnl: str(w.realizedPnl), feesPaid: str(w.feesPaid), tradeSeq: w.tradeSeq,
   positions: Object.fromEntries(Object.values(positions).map((p) => [symbolKey(p.symbol), positionToDoc(p)])),
   updatedAt: now,
 });
@@ -67,11 +69,22 @@ export const accountToDoc = (a: AccountMarks) => ({ equity: str(a.equity), peakE
 
 const reason = z.enum([...ENTRY_REASONS, ...EXIT_REASONS]);
 export const TradeDoc = z.object({
-  id: z.string(), signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), reason,
-  qty: amt, price: amt, fee: amt, cashDelta: amt, qtyDelta: amt, realizedPnl: amt, time: ms,
+  id: z.string(), seq: z.number().int().positive(), signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), reason,
+  qty: amt, price: amt, fee: amt, cashDelta: amt, qtyDelta: amt, realizedPnl: amt, time: ms, dust: amt.optional(),
 });
-export const tradeToDoc = (t: Trade) => ({
+export const tradeToDoc = ({ dust, ...t }: Trade) => ({
   ...t, qty: str(t.qty), price: str(t.price), fee: str(t.fee), cashDelta: str(t.cashDelta), qtyDelta: str(t.qtyDelta), realizedPnl: str(t.realizedPnl),
+  ...(dust ? { dust: str(dust) } : {}),
+});
+
+const CheckpointPosition = z.object({ symbol: z.string(), qty: amt, openTradeId: z.string() });
+export const AuditCheckpointDoc = z.object({
+  seq: z.number().int().nonnegative(), initialCash: amt, cash: amt, realizedPnl: amt, feesPaid: amt,
+  positions: z.record(z.string(), CheckpointPosition), at: ms,
+}).transform(({ positions, ...c }) => ({ ...c, positions: Object.fromEntries(Object.values(positions).map(({ symbol, ...p }) => [symbol, p])) }));
+export const auditCheckpointToDoc = (c: AuditCheckpoint) => ({
+  seq: c.seq, initialCash: str(c.initialCash), cash: str(c.cash), realizedPnl: str(c.realizedPnl), feesPaid: str(c.feesPaid), at: c.at,
+  positions: Object.fromEntries(Object.entries(c.positions).map(([symbol, p]) => [symbolKey(symbol), { symbol, qty: str(p.qty), openTradeId: p.openTradeId }])),
 });
 
 export const signalToDoc = (s: Signal) => ({ ...s, refPrice: str(s.refPrice), atr: str(s.atr), qty: str(s.qty) });

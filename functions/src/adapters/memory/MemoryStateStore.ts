@@ -8,10 +8,10 @@ import type { Amount } from '../../domain/money.ts';
 import type { Position, Signal, SystemMode, Trade, Wallet } from '../../domain/trading.types.ts';
 import {
   AttemptRaceError,
-  type Alert, type Book, type BookChange, type DeadLetter, type LiveIntent, type LiveStep, type OrderLedger, type OrderRecord, type PersistedSymbol, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
+  type Alert, type AuditCheckpoint, type AuditSnapshot, type Book, type BookChange, type DeadLetter, type LiveIntent, type LiveStep, type OrderLedger, type OrderRecord, type PersistedSymbol, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
 } from '../../ports/state.ts';
 
-type Ledger = Pick<Wallet, 'initialCash' | 'cash' | 'realizedPnl' | 'feesPaid'> & { positions: Record<string, Position> };
+type Ledger = Pick<Wallet, 'initialCash' | 'cash' | 'realizedPnl' | 'feesPaid' | 'tradeSeq'> & { positions: Record<string, Position> };
 
 export class MemoryDb {
   config: unknown = undefined;
@@ -26,6 +26,7 @@ export class MemoryDb {
   alerts = new Map<string, Alert>();
   deadletters = new Map<string, DeadLetter>();
   equity = new Map<string, Map<number, Amount>>();
+  auditCheckpoint: AuditCheckpoint | null = null;
 }
 
 const EMPTY_STATUS: SystemStatus = {
@@ -75,9 +76,6 @@ export class MemoryStateStore implements StateStore {
   async getBook(initialCash: Amount, now: number) {
     return bookOf(this.db, initialCash, now);
   }
-  async listPositionDocs() {
-    return structuredClone([...this.db.positionDocs.values()]);
-  }
   async saveSignals(signals: readonly Signal[]) {
     for (const s of signals) this.db.signals.set(s.id, structuredClone(s));
   }
@@ -87,8 +85,15 @@ export class MemoryStateStore implements StateStore {
   async recordDeadLetter(letter: DeadLetter) {
     this.db.deadletters.set(letter.id, structuredClone(letter));
   }
-  async listTrades() {
-    return structuredClone([...this.db.trades.values()].sort((a, b) => a.time - b.time));
+  async loadAudit(initialCash: Amount, now: number, afterSeq: number): Promise<AuditSnapshot> {
+    const trades = [...this.db.trades.values()].filter((t) => t.seq > afterSeq);
+    return structuredClone({ book: bookOf(this.db, initialCash, now), trades, projected: [...this.db.positionDocs.values()] });
+  }
+  async getAuditCheckpoint() {
+    return structuredClone(this.db.auditCheckpoint);
+  }
+  async saveAuditCheckpoint(checkpoint: AuditCheckpoint) {
+    this.db.auditCheckpoint = structuredClone(checkpoint);
   }
   async setMode(mode: SystemMode, reason: string) {
     this.db.status = { ...(this.db.status ?? EMPTY_STATUS), mode, modeReason: reason };
@@ -117,7 +122,7 @@ export class MemoryOrderLedger implements OrderLedger {
     this.db.orders.set(c.order.signalId, c.order);
     if (c.ledger) {
       const { wallet, positions } = c.ledger;
-      this.db.ledger = { initialCash: wallet.initialCash, cash: wallet.cash, realizedPnl: wallet.realizedPnl, feesPaid: wallet.feesPaid, positions: { ...positions } };
+      this.db.ledger = { initialCash: wallet.initialCash, cash: wallet.cash, realizedPnl: wallet.realizedPnl, feesPaid: wallet.feesPaid, tradeSeq: wallet.tradeSeq, positions: { ...positions } };
       const p = positions[c.order.symbol];
       if (p) this.db.positionDocs.set(c.order.symbol, p);
       else this.db.positionDocs.delete(c.order.symbol);

@@ -8,7 +8,7 @@ import { benchmark, summarizeBacktest } from './summary.ts';
 const DAY = 86_400_000;
 const T0 = Date.UTC(2023, 0, 1);
 const trade = (id: string, day: number, side: 'buy' | 'sell', pnl: string, fee = '1'): Trade => ({
-  id, signalId: id, symbol: 'BTC/USDT', side, reason: side === 'buy' ? 'regime_entry' : 'regime_exit', qty: A('1'), price: A('100'), fee: A(fee),
+  id, seq: day + 1, signalId: id, symbol: 'BTC/USDT', side, reason: side === 'buy' ? 'regime_entry' : 'regime_exit', qty: A('1'), price: A('100'), fee: A(fee),
   cashDelta: 0n, qtyDelta: side === 'buy' ? A('1') : A('-1'), realizedPnl: A(pnl), time: T0 + day * DAY,
 });
 

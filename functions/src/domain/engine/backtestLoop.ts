@@ -207,12 +207,13 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
       const mismatch = signalPriceMismatch(signal, candleAt(seriesOf[k]!, cursor[k]!, signal.candleTime));
       if (mismatch) throw new Error(`engine emitted a signal its own candle contradicts: ${mismatch}`);
       const rules = input.rulesFor(signal.symbol);
-      const plan = planOrder(book, signal, { risk, rules, feeBps, slippageBps });
+      const ctx = { risk, rules, feeBps, slippageBps };
+      const plan = planOrder(book, signal, ctx);
       if (plan.kind === 'rejected') {
         rejections.push({ signal, reason: plan.reason, detail: plan.detail });
         continue;
       }
-      const applied = applyFill(book, signal, paperFill({ side: signal.side, refPrice: signal.refPrice, qty: plan.qty, feeBps, slippageBps }), risk);
+      const applied = applyFill(book, signal, paperFill({ side: signal.side, refPrice: signal.refPrice, qty: plan.qty, feeBps, slippageBps }), ctx);
       book = applied.book;
       trades.push(applied.trade);
       if (signal.side === 'buy') entryRegimes.set(applied.trade.id, states[signal.symbol]!.regime.regime);

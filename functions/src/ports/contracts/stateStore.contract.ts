@@ -22,8 +22,8 @@ const position = (symbol: string, tradeId: string): Position => ({
   takeProfit: A('27200'), trailingStop: null, highWater: A('27000'), openTradeId: tradeId, lastPrice: A('27000'),
 });
 
-const trade = (id: string, symbol: string, time: number): Trade => ({
-  id, signalId: id, symbol, side: 'buy', reason: 'regime_entry', qty: A('0.1'), price: A('27000'), fee: A('2.7'), cashDelta: A('-2702.7'),
+const trade = (id: string, symbol: string, time: number, seq = 1): Trade => ({
+  id, seq, signalId: id, symbol, side: 'buy', reason: 'regime_entry', qty: A('0.1'), price: A('27000'), fee: A('2.7'), cashDelta: A('-2702.7'),
   qtyDelta: A('0.1'), realizedPnl: 0n, time,
 });
 
@@ -86,8 +86,7 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       const after = await store.getBook(CASH, T);
       expect(after.wallet.cash).toBe(CASH - A('2702.7'));
       expect(after.positions).toEqual({ 'BTC/USDT': p });
-      expect(await store.listPositionDocs()).toEqual([p]);
-      expect(await store.listTrades()).toEqual([change.trade]);
+      expect(await store.loadAudit(CASH, T, 0)).toEqual({ book: after, trades: [change.trade], projected: [p] });
       expect(await store.executorOutcomes(['sig-1', 'sig-2'])).toEqual(new Map([['sig-1', 'filled']]));
     });
 
@@ -95,7 +94,7 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       const { store, ledger } = await make();
       await expect(ledger.execute('sig-x', CASH, T, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
       expect(await store.executorOutcomes(['sig-x'])).toEqual(new Map());
-      expect(await store.listTrades()).toEqual([]);
+      expect((await store.loadAudit(CASH, T, 0)).trades).toEqual([]);
     });
 
     it('live: tx 1 records the intent once; an attempt is recorded only over the attempt seen; tx 2 books once and drops the intent', async () => {
@@ -121,7 +120,7 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       expect(await ledger.finishLive('sig-live', CASH, T, async () => change)).toEqual({ duplicate: true, change: null });
       expect(await ledger.beginLive('sig-live', CASH, T, async () => (plans++, { intent }))).toEqual({ kind: 'final' });
       await expect(ledger.markAttempt('sig-live', T + 70_000, T + 80_000)).rejects.toBeInstanceOf(AttemptRaceError);
-      expect(await store.listTrades()).toEqual([change.trade]);
+      expect((await store.loadAudit(CASH, T, 0)).trades).toEqual([change.trade]);
       expect((await store.getBook(CASH, T)).wallet.cash).toBe(CASH - A('2702.7'));
       expect(await store.executorOutcomes(['sig-live'])).toEqual(new Map([['sig-live', 'filled']]));
     });
@@ -144,7 +143,32 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       await ledger.execute('sig-close', CASH, T, async () => ({ order: { ...base, signalId: 'sig-close', side: 'sell', outcome: { status: 'rejected', reason: 'test' } }, ledger: { wallet: book.wallet, positions: {} } }));
       expect(await store.executorOutcomes(['sig-open', 'sig-close'])).toEqual(new Map([['sig-open', 'not_filled'], ['sig-close', 'not_filled']]));
       expect((await store.getBook(CASH, T)).positions).toEqual({});
-      expect(await store.listPositionDocs()).toEqual([]);
+      expect((await store.loadAudit(CASH, T, 0)).projected).toEqual([]);
+    });
+
+    it('the audit reads the trades after a sequence number, with dust; its checkpoint round-trips exactly', async () => {
+      const { store, ledger } = await make();
+      const base = { symbol: 'BTC/USDT', createdAt: T };
+      for (let seq = 1; seq <= 3; seq++) {
+        const book = await store.getBook(CASH, T);
+        const t = { ...trade(`sig-${seq}`, 'BTC/USDT', T + seq, seq), ...(seq === 2 ? { side: 'sell' as const, qtyDelta: A('-0.10000001'), dust: A('0.00000001') } : {}) };
+        await ledger.execute(t.id, CASH, T, async () => ({
+          order: { ...base, signalId: t.id, side: t.side, outcome: { status: 'filled', tradeId: t.id, qty: t.qty, price: t.price, fee: t.fee } },
+          ledger: { wallet: { ...book.wallet, tradeSeq: seq }, positions: {} }, trade: t,
+        }));
+      }
+      const all = await store.loadAudit(CASH, T, 0);
+      expect(all.book.wallet.tradeSeq).toBe(3);
+      expect(all.trades.map((t) => t.seq).sort()).toEqual([1, 2, 3]);
+      expect(all.trades.find((t) => t.seq === 2)).toMatchObject({ dust: A('0.00000001'), qtyDelta: A('-0.10000001') });
+      expect(all.trades.find((t) => t.seq === 1)).not.toHaveProperty('dust');
+      expect((await store.loadAudit(CASH, T, 2)).trades.map((t) => t.id)).toEqual(['sig-3']);
+      expect((await store.loadAudit(CASH, T, 3)).trades).toEqual([]);
+
+      expect(await store.getAuditCheckpoint()).toBeNull();
+      const checkpoint = { seq: 3, initialCash: CASH, cash: A('1234.56789012'), realizedPnl: A('-0.00000001'), feesPaid: A('8.1'), positions: { 'BTC/USDT': { qty: A('0.1'), openTradeId: 'sig-3' } }, at: T };
+      await store.saveAuditCheckpoint(checkpoint);
+      expect(await store.getAuditCheckpoint()).toEqual(checkpoint);
     });
 
     it('stores signals (amounts as 8-decimal text), alerts and dead letters by id (a repeat is an overwrite)', async () => {
