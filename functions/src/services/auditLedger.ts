@@ -1,6 +1,5 @@
-import { findLedgerDiscrepancies, describeDiscrepancy, openingReplay, replayLedger, type LedgerReplay } from '../domain/portfolio/index.ts';
+import { findLedgerDiscrepancies, describeDiscrepancy, openingReplay, projectionDiscrepancies, replayLedger, type LedgerReplay } from '../domain/portfolio/index.ts';
 import { toAmount } from '../domain/money.ts';
-import { symbolKey } from '../shared/names.ts';
 import { parseBotConfig } from '../config/load.ts';
 import type { StateStore } from '../ports/state.ts';
 
@@ -35,11 +34,10 @@ export async function runAudit(store: StateStore, now: number, options: { full?:
     from = openingReplay(initialCash);
     ({ book, trades, projected } = await store.loadAudit(initialCash, now, 0));
   }
-  const discrepancies = findLedgerDiscrepancies(book.wallet, book.positions, trades, from).map(describeDiscrepancy);
-  // positions/* is a projection of the ledger's positions, written in the same transaction: they must agree.
-  const booked = new Map(Object.values(book.positions).map((p) => [p.symbol, p]));
-  for (const p of projected) if (booked.get(p.symbol)?.openTradeId !== p.openTradeId || booked.get(p.symbol)?.qty !== p.qty) discrepancies.push(`projection_mismatch: positions/${symbolKey(p.symbol)} does not match wallet/paper`);
-  for (const p of booked.values()) if (!projected.some((q) => q.symbol === p.symbol)) discrepancies.push(`projection_missing: no positions/${symbolKey(p.symbol)} for the booked position`);
+  const discrepancies = [
+    ...findLedgerDiscrepancies(book.wallet, book.positions, trades, from).map(describeDiscrepancy),
+    ...projectionDiscrepancies(book.positions, projected),
+  ];
   const clean = discrepancies.length === 0;
   if (clean && book.wallet.tradeSeq > from.seq) await store.saveAuditCheckpoint({ ...replayLedger(from, trades), initialCash, at: now });
   return { clean, mode: from.seq === 0 ? 'full' : 'incremental', fromSeq: from.seq, throughSeq: book.wallet.tradeSeq, trades: trades.length, positions: Object.keys(book.positions).length, discrepancies };

@@ -9,7 +9,7 @@ import type { Book } from './book.ts';
 import { markToMarket } from './markToMarket.ts';
 import { paperFill } from './paperFill.ts';
 import { planOrder } from './planOrder.ts';
-import { auditLedger, findLedgerDiscrepancies, openingReplay, replayLedger } from './ledger.ts';
+import { auditLedger, findLedgerDiscrepancies, openingReplay, projectionDiscrepancies, replayLedger } from './ledger.ts';
 
 const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT'] as const;
 
@@ -103,6 +103,13 @@ describe('ledger', () => {
       const sell = trades.find((t) => t.side === 'sell')!;
       const edited = trades.map((t) => (t === sell ? { ...t, qty: t.qty + 1n } : t));
       expect(auditLedger(book.wallet, book.positions, edited)).toEqual([`trade_inconsistent: ${sell.id}: sell qtyDelta ${toDecimalString(sell.qtyDelta)} ≠ −(qty + dust)`]);
+    });
+
+    it('a projection that disagrees with the booked positions, or is missing', () => {
+      expect(projectionDiscrepancies(book.positions, Object.values(book.positions))).toEqual([]);
+      const [first, ...rest] = Object.values(book.positions);
+      expect(projectionDiscrepancies(book.positions, [{ ...first!, qty: first!.qty + 1n }, ...rest])).toEqual([`projection_mismatch: positions/${first!.symbol.replace('/', '-')} does not match wallet/paper`]);
+      expect(projectionDiscrepancies(book.positions, rest)).toEqual([`projection_missing: no positions/${first!.symbol.replace('/', '-')} for the booked position`]);
     });
 
     it('a position the ledger does not know, and negative cash', () => {

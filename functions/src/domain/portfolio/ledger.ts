@@ -5,6 +5,7 @@
  * checkpoint — the replay through sequence n — and read only the trades booked since: the daily
  * audit is incremental, and a lost or duplicated trade shows as a gap in the sequence.
  */
+import { symbolKey } from '../alerts.ts';
 import { toDecimalString, type Amount } from '../money.ts';
 import type { Position, Trade, Wallet } from '../trading.types.ts';
 
@@ -124,6 +125,22 @@ export function describeDiscrepancy(d: LedgerDiscrepancy): string {
     default:
       return `${d.kind}: wallet ${s(d.wallet)} ≠ ledger ${s(d.ledger)}`;
   }
+}
+
+/**
+ * positions/* is a projection of the ledger's positions, written in the same transaction: they must
+ * agree, symbol for symbol (ids are symbol keys, BTC/USDT → BTC-USDT).
+ */
+export function projectionDiscrepancies(booked: Readonly<Record<string, Position>>, projected: readonly Position[]): string[] {
+  const out: string[] = [];
+  for (const p of projected) {
+    const b = booked[p.symbol];
+    if (b?.openTradeId !== p.openTradeId || b.qty !== p.qty) out.push(`projection_mismatch: positions/${symbolKey(p.symbol)} does not match wallet/paper`);
+  }
+  for (const symbol of Object.keys(booked).sort()) {
+    if (!projected.some((q) => q.symbol === symbol)) out.push(`projection_missing: no positions/${symbolKey(symbol)} for the booked position`);
+  }
+  return out;
 }
 
 /** Human-readable discrepancies (empty = clean); use findLedgerDiscrepancies for structured ones. */
