@@ -1,4 +1,4 @@
-import { findLedgerDiscrepancies, describeDiscrepancy, openingReplay, projectionDiscrepancies, replayLedger, type LedgerReplay } from '../domain/portfolio/index.ts';
+import { auditLedger, openingReplay, projectionDiscrepancies, replayLedger, type LedgerReplay } from '../domain/portfolio/index.ts';
 import { toAmount } from '../domain/money.ts';
 import { parseBotConfig } from '../config/load.ts';
 import type { StateStore } from '../ports/state.ts';
@@ -35,7 +35,7 @@ export async function runAudit(store: StateStore, now: number, options: { full?:
     ({ book, trades, projected } = await store.loadAudit(initialCash, now, 0));
   }
   const discrepancies = [
-    ...findLedgerDiscrepancies(book.wallet, book.positions, trades, from).map(describeDiscrepancy),
+    ...auditLedger(book.wallet, book.positions, trades, from),
     ...projectionDiscrepancies(book.positions, projected),
   ];
   const clean = discrepancies.length === 0;
