@@ -157,6 +157,31 @@ describe('LiveOrders: permanent versus transient errors', () => {
   });
 });
 
+describe('LiveOrders: once an attempt was sent, no read error makes it "rejected"', () => {
+  // Found by the end-to-end live test: a redelivery reconciling while the first delivery's order was
+  // in flight hit a permanent error on a read, answered "rejected", and booked the order as rejected
+  // before the first delivery could book its fill: the exchange had bought, the ledger had not.
+  it('a permanent error (BadSymbol) on the reconciliation reads after an attempt is UNKNOWN, nothing sent', async () => {
+    const { live, player, hooks } = await setup({ [QUERY]: recorded.orderDoesNotExist!, [TRADES]: recorded.invalidSymbol!, [CREATE]: recorded.orderMarketBuyFull! });
+    const out = await live.place(buy({ lastAttemptAt: T - 5_000 }), hooks);
+    expect(out).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/^BadSymbol: .*an attempt was sent/) });
+    expect(player.count(CREATE)).toBe(0);
+  });
+
+  it('the same error before any attempt is still a rejection (nothing can have been placed)', async () => {
+    const { live, player, hooks } = await setup({ [QUERY]: recorded.invalidSymbol!, [CREATE]: recorded.orderMarketBuyFull! });
+    expect(await live.place(buy(), hooks)).toMatchObject({ status: 'rejected' });
+    expect(player.count(CREATE)).toBe(0);
+  });
+
+  it('a permanent error settling the order this call just sent is UNKNOWN too', async () => {
+    const buyNoFills = { ...recorded.orderMarketBuyFull!, body: { ...(recorded.orderMarketBuyFull!.body as object), fills: [] } };
+    const { live, player, hooks } = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: buyNoFills, [TRADES]: recorded.invalidSymbol! });
+    expect(await live.place(buy(), hooks)).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/^BadSymbol: .*an attempt was sent/) });
+    expect(player.count(CREATE)).toBe(1);
+  });
+});
+
 describe('LiveOrders: dust from base-asset fees', () => {
   it('sells what the buy left after its BTC fee, floored to the step, and reports the dust', async () => {
     const { live, player, hooks } = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketSellBtcHeld! });

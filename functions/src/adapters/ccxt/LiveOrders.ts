@@ -17,8 +17,9 @@
  * means UNKNOWN until `notFoundLagMs` after that attempt: the trades since the attempt are also
  * searched (and their orders asked for by id), and nothing is placed again before the lag is over.
  *
- * Errors: permanent rejections (InsufficientFunds, InvalidOrder, BadSymbol, authentication…) mean
- * the exchange refused the order: 'rejected'. Timeouts, 5xx, rate limits and -1007 leave the outcome
+ * Errors: permanent rejections (InsufficientFunds, InvalidOrder, BadSymbol, authentication…) of the
+ * create, or of a read before anything was ever sent, mean no order exists: 'rejected'. Once an
+ * attempt was sent, a permanent read error leaves the outcome 'unknown' (the order may have filled). Timeouts, 5xx, rate limits and -1007 leave the outcome
  * unknown: 'unknown', resolved by reconciling on the redelivery.
  *
  * Dust: a buy whose fee is taken in the base asset leaves qty − fee. A sell sells what is held,
@@ -93,7 +94,7 @@ export class LiveOrders {
 
   /** Look the intent's order up (order, then trades since the last attempt); never places. */
   async reconcile(intent: OrderIntent): Promise<OrderOutcome | { readonly status: 'not_found' }> {
-    return this.guarded(async (read) => {
+    return this.guarded(intent.lastAttemptAt !== undefined, async (read) => {
       const found = await this.lookup(read, intent);
       return found === 'not_found' || found === 'unknown' ? this.notFound(intent, found) : this.settle(read, intent, found);
     });
@@ -101,7 +102,8 @@ export class LiveOrders {
 
   /** Reconcile, then place only if the order was never sent or the lag since the last attempt is over. */
   async place(intent: OrderIntent, hooks: PlaceHooks): Promise<OrderOutcome> {
-    return this.guarded(async (read) => {
+    const attempt = { sent: intent.lastAttemptAt !== undefined };
+    return this.guarded(attempt, async (read) => {
       const found = await this.lookup(read, intent);
       if (found !== 'not_found' && found !== 'unknown') return this.settle(read, intent, found);
       const pending = this.notFound(intent, found);
@@ -113,6 +115,7 @@ export class LiveOrders {
       const amount = guard(() => ex.amountToPrecision(symbol, toDecimalString(intent.qty)));
       const clientOrderId = clientOrderIdFor(intent.signalId);
       await hooks.beforeSend(this.now());
+      attempt.sent = true;
       let order: Order;
       try {
         // Number(amount) is transport only: a truncated decimal string round-trips through a double.
@@ -142,8 +145,12 @@ export class LiveOrders {
     return { status: 'unknown', reason, retryAfterMs: Math.max(0, retryAfterMs) };
   }
 
-  /** Read errors: a permanent one (bad symbol, keys) rejects; a temporary one leaves the outcome unknown. */
-  private async guarded<T>(fn: (read: Read) => Promise<T | OrderOutcome>): Promise<T | OrderOutcome> {
+  /**
+   * Read errors: a temporary one leaves the outcome unknown. A permanent one (bad symbol, keys)
+   * rejects only while nothing was ever sent for this intent; once an attempt was sent the order may
+   * exist and may have filled, so its outcome stays unknown until a read can settle it.
+   */
+  private async guarded<T>(attempt: boolean | { readonly sent: boolean }, fn: (read: Read) => Promise<T | OrderOutcome>): Promise<T | OrderOutcome> {
     const deadline = this.now() + this.budgetMs;
     const read: Read = (call) =>
       withRetry(async () => {
@@ -157,7 +164,9 @@ export class LiveOrders {
       return await fn(read);
     } catch (err) {
       if (!(err instanceof MarketDataError)) throw err;
-      if (err.kind === 'permanent') return { status: 'rejected', reason: clean(err), errorClass: ccxtErrorClass(err.cause) ?? err.name };
+      const sent = typeof attempt === 'boolean' ? attempt : attempt.sent;
+      if (err.kind === 'permanent' && !sent) return { status: 'rejected', reason: clean(err), errorClass: ccxtErrorClass(err.cause) ?? err.name };
+      if (err.kind === 'permanent') return this.unknown(`${clean(err)}; an attempt was sent, so the outcome stays unknown`, this.lagMs);
       return this.unknown(clean(err), 0);
     }
   }
