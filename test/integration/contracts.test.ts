@@ -5,6 +5,8 @@ import { toAmount } from '../../functions/src/domain/money.ts';
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { FirestoreOrderLedger } from '../../functions/src/adapters/firestore/FirestoreOrderLedger.ts';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
+import { FirestoreOpsStore } from '../../functions/src/adapters/ops/FirestoreOpsStore.ts';
+import { describeBudgetNoticesContract } from '../../functions/src/ports/contracts/budgetNotices.contract.ts';
 import { describeCandleStoreContract } from '../../functions/src/ports/contracts/candleStore.contract.ts';
 import { describeStateStoreContract } from '../../functions/src/ports/contracts/stateStore.contract.ts';
 import { resetFirestore, testRuntime } from './harness.ts';
@@ -19,6 +21,11 @@ describeStateStoreContract('Firestore (emulator)', async () => {
 describeCandleStoreContract('Firestore (emulator)', async () => {
   await resetFirestore();
   return new FirestoreCandleStore(runtime.db);
+});
+
+describeBudgetNoticesContract('Firestore (emulator)', async () => {
+  await resetFirestore();
+  return new FirestoreOpsStore(runtime.db);
 });
 
 describe('signals/{id} on Firestore', () => {

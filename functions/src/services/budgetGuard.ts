@@ -17,11 +17,13 @@ import type { PubSubMessage } from '../handlers/pubsub.ts';
 import type { OpsStore, SchedulerControl } from './adminPorts.ts';
 
 const fraction = z.number().nonnegative().max(100);
+/** Currency amounts: cents to a trillion. A 5e-324 budget would make any spend an infinite percentage. */
+const MAX_AMOUNT = 1e12;
 export const BudgetNotificationSchema = z.object({
   budgetDisplayName: z.string().min(1).max(200),
-  costAmount: z.number().nonnegative(),
+  costAmount: z.number().nonnegative().max(MAX_AMOUNT),
   costIntervalStart: z.iso.datetime({ offset: true }),
-  budgetAmount: z.number().positive(),
+  budgetAmount: z.number().min(0.01).max(MAX_AMOUNT),
   budgetAmountType: z.enum(['SPECIFIED_AMOUNT', 'LAST_MONTH_COST', 'LAST_PERIODS_AMOUNT']),
   currencyCode: z.string().regex(/^[A-Z]{3}$/),
   alertThresholdExceeded: fraction.optional(),

@@ -1,5 +1,7 @@
+import { describeBudgetNoticesContract } from '../../ports/contracts/budgetNotices.contract.ts';
 import { describeCandleStoreContract } from '../../ports/contracts/candleStore.contract.ts';
 import { describeStateStoreContract } from '../../ports/contracts/stateStore.contract.ts';
+import { MemoryBudgetNotices } from './MemoryBudgetNotices.ts';
 import { MemoryCandleStore } from './MemoryCandleStore.ts';
 import { MemoryDb, MemoryOrderLedger, MemoryStateStore } from './MemoryStateStore.ts';
 
@@ -8,3 +10,4 @@ describeStateStoreContract('in-memory fake', async () => {
   return { store: new MemoryStateStore(db), ledger: new MemoryOrderLedger(db) };
 });
 describeCandleStoreContract('in-memory fake', async () => new MemoryCandleStore());
+describeBudgetNoticesContract('in-memory fake', async () => new MemoryBudgetNotices());

@@ -1,0 +1,20 @@
+/**
+ * The budget guard's idempotency port (OpsStore.claimBudgetNotice): a notice id is claimed once,
+ * whoever asks and however concurrently. Run against the in-memory fake (unit) and Firestore (emulator).
+ */
+import { describe, expect, it } from 'vitest';
+import type { OpsStore } from '../../services/adminPorts.ts';
+
+export function describeBudgetNoticesContract(name: string, make: () => Promise<Pick<OpsStore, 'claimBudgetNotice'>>): void {
+  describe(`budget notices contract: ${name}`, () => {
+    it('claims an id once; a repeat, even concurrent, is refused; other ids are independent', async () => {
+      const ops = await make();
+      const doc = { kind: 'budget', message: 'actual spend passed 50 %' };
+      expect(await ops.claimBudgetNotice('budget_b1_2026-11-01_actual_50', doc)).toBe(true);
+      expect(await ops.claimBudgetNotice('budget_b1_2026-11-01_actual_50', doc)).toBe(false);
+      const race = await Promise.all(Array.from({ length: 5 }, () => ops.claimBudgetNotice('budget_b1_2026-11-01_actual_90', doc)));
+      expect(race.filter(Boolean)).toHaveLength(1);
+      expect(await ops.claimBudgetNotice('budget_b1_2026-12-01_actual_50', doc)).toBe(true);
+    });
+  });
+}
