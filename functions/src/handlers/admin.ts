@@ -32,7 +32,7 @@ function cors(req: Request, res: Response, allowed: readonly string[]): void {
 /**
  * POST {"action": "...", ...params} with `Authorization: Bearer <ID token>`. Answers JSON only:
  * 200 {ok, action, result}; 400 bad body (naming the field), 401 no/invalid token, 403 not
- * allowed, 404 unknown action, 405 not POST, 409 refused by the current state.
+ * allowed, 404 unknown action, 405 not POST, 409 refused by the current state, 415 not JSON.
  */
 export function makeAdminHandler(getDeps: () => Promise<AdminHandlerDeps>): HttpFunction {
   return async (req, res) => {
@@ -49,27 +49,36 @@ export function makeAdminHandler(getDeps: () => Promise<AdminHandlerDeps>): Http
       return;
     }
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST with a JSON body {"action": ...}' });
+    // functions-framework also parses form and text bodies: only JSON may act.
+    if (!req.is('application/json')) return send(res, 415, { error: 'content-type must be application/json' });
     const auth = await authorize(req.get('authorization'), { verifiers: deps.verifiers, ops: deps.ops, serviceAccounts: deps.serviceAccounts });
     if (!auth.ok) {
       deps.log.log('WARNING', 'admin call refused', { status: auth.status, reason: auth.error });
       return send(res, auth.status, { error: auth.error });
     }
-    const body: unknown = req.body;
-    const action = body && typeof body === 'object' ? (body as { action?: unknown }).action : undefined;
-    if (typeof action !== 'string') return send(res, 400, { error: 'body must be a JSON object with a string "action"', field: 'action' });
-    if (!(ADMIN_ACTIONS as readonly string[]).includes(action)) return send(res, 404, { error: `unknown action "${action}"; actions: ${ADMIN_ACTIONS.join(', ')}`, field: 'action' });
-    const [status, answer] = await handle(deps, auth.caller, auth.admin, action as AdminAction, body);
+    const [status, answer] = await handle(deps, auth.caller, auth.admin, req.body);
     send(res, status, answer);
   };
 }
 
-async function handle(deps: AdminHandlerDeps, caller: Caller, admin: boolean, action: AdminAction, body: unknown): Promise<[number, unknown]> {
-  const { action: _a, ...params } = body as Record<string, unknown>;
+/** Every call that passed authentication is recorded in audit_log/, refused ones included. */
+async function handle(deps: AdminHandlerDeps, caller: Caller, admin: boolean, body: unknown): Promise<[number, unknown]> {
+  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+  const { action: given, ...params } = isObject ? (body as Record<string, unknown>) : { action: undefined };
+  const action = typeof given === 'string' ? given.slice(0, 100) : '(none)';
   const record = async (status: number, summary: string) => {
     await deps.ops.recordAudit({ at: deps.wallNow(), who: caller.id, via: caller.kind, action, params: redact(params), ok: status === 200, status, summary: summary.slice(0, 500) });
     deps.log.log(status === 200 ? 'INFO' : 'WARNING', `admin ${action}`, { who: caller.id, status, summary: summary.slice(0, 200) });
   };
-  if (!admin && !READ_ONLY_ACTIONS.includes(action)) {
+  if (typeof given !== 'string') {
+    await record(400, 'no string "action"');
+    return [400, { error: 'body must be a JSON object with a string "action"', field: 'action' }];
+  }
+  if (!(ADMIN_ACTIONS as readonly string[]).includes(given)) {
+    await record(404, `unknown action "${action}"`);
+    return [404, { error: `unknown action "${action}"; actions: ${ADMIN_ACTIONS.join(', ')}`, field: 'action' }];
+  }
+  if (!admin && !READ_ONLY_ACTIONS.includes(given as AdminAction)) {
     await record(403, 'reader may not act');
     return [403, { error: `${caller.id} may read but not run "${action}" (not in config/dashboardUsers.admins)` }];
   }
