@@ -1,8 +1,9 @@
 /**
  * `bench cold load <function>: X ms (node -e 0: Y ms)` — a cold start of each function as a whole
- * process: node, the functions bundle (functions/lib/index.js, what Cloud Functions loads), and the
- * modules that function loads lazily on its first call (wiring.ts / wiringOps.ts). Interleaved
- * runs, medians, in the same run as a bare `node -e 0`, so machine load cancels out in the ratio.
+ * process: node, the functions bundle (functions/lib/index.js, what Cloud Functions loads, with the
+ * npm packages every invocation needs bundled in), and what that function loads lazily on its first
+ * call (wiring.ts / wiringOps.ts: the tick's Pub/Sub entry lib/pubsub.js, admin's token verifiers).
+ * Interleaved runs, medians, in the same run as a bare `node -e 0`, so machine load shows in both.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,7 +16,9 @@ const FUNCTIONS_DIR = join(ROOT, 'functions');
 
 /** What each function imports on its first invocation, beyond the bundle (keep in step with wiring). */
 const LAZY: Record<string, readonly string[]> = {
-  tick: ['@google-cloud/pubsub'],
+  tick: [],
+  // the tick's first signal (not its first call: most ticks publish nothing)
+  'tick, publishing': ['./lib/pubsub.js'],
   executeOrder: [],
   audit: [],
   admin: ['firebase-admin/app', 'firebase-admin/auth', 'google-auth-library'],
@@ -41,10 +44,11 @@ const program = new Command('bench-cold-load')
     await import(pathToFileURL(join(FUNCTIONS_DIR, 'build.mjs')).href);
     const index = JSON.stringify(pathToFileURL(join(FUNCTIONS_DIR, 'lib/index.js')).href);
     const variants: Record<string, string> = { 'node -e 0': '0' };
-    for (const f of FUNCTIONS) variants[f.target] = `await import(${index}); ${(LAZY[f.target] ?? []).map((m) => `await import(${JSON.stringify(m)});`).join(' ')}`;
+    const targets = [...FUNCTIONS.map((f) => f.target), 'tick, publishing'];
+    for (const t of targets) variants[t] = `await import(${index}); ${(LAZY[t] ?? []).map((m) => `await import(${JSON.stringify(m)});`).join(' ')}`;
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
     for (let i = 0; i < o.runs; i++) for (const [k, code] of Object.entries(variants)) times[k]!.push(wallMs(code));
     const base = median(times['node -e 0']!);
-    for (const f of FUNCTIONS) console.log(`bench cold load ${f.target}: ${median(times[f.target]!).toFixed(0)} ms (node -e 0: ${base.toFixed(0)} ms)`);
+    for (const t of targets) console.log(`bench cold load ${t}: ${median(times[t]!).toFixed(0)} ms (node -e 0: ${base.toFixed(0)} ms)`);
   });
 await program.parseAsync();

@@ -2,7 +2,6 @@
  * The one place where adapters are chosen and connected. Clients are created once per instance
  * (lazily, so a cold start pays only for what the invoked function uses) and reused while warm.
  */
-import type { PubSub } from '@google-cloud/pubsub';
 import type { Firestore } from '@google-cloud/firestore';
 import { parseEnv } from './config/load.ts';
 import type { Env } from './config/schema.ts';
@@ -10,7 +9,7 @@ import { createFirestore } from './adapters/firestore/client.ts';
 import { FirestoreStateStore } from './adapters/firestore/FirestoreStateStore.ts';
 import { FirestoreCandleStore } from './adapters/firestore/FirestoreCandleStore.ts';
 import { FirestoreOrderLedger } from './adapters/firestore/FirestoreOrderLedger.ts';
-import { PubSubSignalBus } from './adapters/pubsub/PubSubSignalBus.ts';
+import { lazyPubSubBus } from './adapters/pubsub/lazyBus.ts';
 import { ReplayMarketData } from './adapters/replay/ReplayMarketData.ts';
 import { ReplayClock, systemClock } from './adapters/replay/ReplayClock.ts';
 import { LogMetrics } from './adapters/monitoring/LogMetrics.ts';
@@ -65,7 +64,6 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
   const cache = new CandleWindowCache();
   const config = cachedBotConfig(() => store.getBotConfigDoc(), systemClock, env.CONFIG_CACHE_MS);
   const candles = new FirestoreCandleStore(db);
-  let pubsub: PubSub | undefined;
   let tick: Promise<TickDeps> | undefined;
   let exec: Promise<ExecuteDeps> | undefined;
   return {
@@ -73,11 +71,9 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
     db,
     tickDeps: () =>
       (tick ??= (async () => {
-        // Only the tick publishes: executeOrder and audit never load the Pub/Sub client.
-        const { PubSub } = await import('@google-cloud/pubsub');
-        pubsub ??= new PubSub({ projectId: env.PROJECT_ID });
+        // Only the tick publishes, and it loads the Pub/Sub client with its first signal.
         return {
-          env, store, config, candles, source: await marketSource(env), bus: new PubSubSignalBus(pubsub, env.SIGNALS_TOPIC),
+          env, store, config, candles, source: await marketSource(env), bus: lazyPubSubBus(env.PROJECT_ID, env.SIGNALS_TOPIC),
           clock, wallClock: systemClock, cache, metrics, log, version: VERSION, ...overrides,
         };
       })()),

@@ -17,6 +17,7 @@ import { runTick } from './services/runTick.ts';
 import type { AdminHandlerDeps } from './handlers/admin.ts';
 import type { BudgetDeps } from './services/budgetGuard.ts';
 import type { SignalBus } from './ports/index.ts';
+import { lazyPubSubBus } from './adapters/pubsub/lazyBus.ts';
 
 export interface OpsRuntime {
   opsEnv: OpsEnv;
@@ -29,12 +30,8 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
   const log = createLogger(env.LOG_LEVEL, { service: 'eagle-eye', version: VERSION });
   const clock = marketClock(env);
   const store = notifying(new FirestoreStateStore(db), createNotifier(db, opsEnv, log));
-  let bus: Promise<SignalBus> | undefined;
-  const loadBus = () =>
-    (bus ??= (async () => {
-      const [{ PubSub }, { PubSubSignalBus }] = await Promise.all([import('@google-cloud/pubsub'), import('./adapters/pubsub/PubSubSignalBus.ts')]);
-      return new PubSubSignalBus(new PubSub({ projectId: env.PROJECT_ID }), env.SIGNALS_TOPIC);
-    })());
+  const bus = lazyPubSubBus(env.PROJECT_ID, env.SIGNALS_TOPIC);
+  const loadBus = async (): Promise<SignalBus> => bus;
   let admin: Promise<AdminHandlerDeps> | undefined;
   let budget: Promise<BudgetDeps> | undefined;
   const scheduler = () => schedulerControl(db, { projectId: env.PROJECT_ID, region: opsEnv.SCHEDULER_REGION, emulator: Boolean(env.FIRESTORE_EMULATOR_HOST) });

@@ -1,0 +1,6 @@
+/**
+ * The Pub/Sub client, imported on first use by the functions that publish (the tick; admin's
+ * regenerate-signal). The build makes this module an entry of its own, `lib/pubsub.js`, so
+ * executeOrder, audit and budgetGuard never load it, and the cold-load bench can load exactly it.
+ */
+export { PubSub } from '@google-cloud/pubsub';
