@@ -94,7 +94,7 @@ export class LiveOrders {
 
   /** Look the intent's order up (order, then trades since the last attempt); never places. */
   async reconcile(intent: OrderIntent): Promise<OrderOutcome | { readonly status: 'not_found' }> {
-    return this.guarded(intent.lastAttemptAt !== undefined, async (read) => {
+    return this.guarded({ sent: intent.lastAttemptAt !== undefined }, async (read) => {
       const found = await this.lookup(read, intent);
       return found === 'not_found' || found === 'unknown' ? this.notFound(intent, found) : this.settle(read, intent, found);
     });
@@ -150,7 +150,7 @@ export class LiveOrders {
    * rejects only while nothing was ever sent for this intent; once an attempt was sent the order may
    * exist and may have filled, so its outcome stays unknown until a read can settle it.
    */
-  private async guarded<T>(attempt: boolean | { readonly sent: boolean }, fn: (read: Read) => Promise<T | OrderOutcome>): Promise<T | OrderOutcome> {
+  private async guarded<T>(attempt: { readonly sent: boolean }, fn: (read: Read) => Promise<T | OrderOutcome>): Promise<T | OrderOutcome> {
     const deadline = this.now() + this.budgetMs;
     const read: Read = (call) =>
       withRetry(async () => {
@@ -164,8 +164,7 @@ export class LiveOrders {
       return await fn(read);
     } catch (err) {
       if (!(err instanceof MarketDataError)) throw err;
-      const sent = typeof attempt === 'boolean' ? attempt : attempt.sent;
-      if (err.kind === 'permanent' && !sent) return { status: 'rejected', reason: clean(err), errorClass: ccxtErrorClass(err.cause) ?? err.name };
+      if (err.kind === 'permanent' && !attempt.sent) return { status: 'rejected', reason: clean(err), errorClass: ccxtErrorClass(err.cause) ?? err.name };
       if (err.kind === 'permanent') return this.unknown(`${clean(err)}; an attempt was sent, so the outcome stays unknown`, this.lagMs);
       return this.unknown(clean(err), 0);
     }
