@@ -22,6 +22,8 @@ import { createSignal } from '../functions/src/domain/signal.ts';
 import { makeExecuteOrderHandler } from '../functions/src/handlers/executeOrder.ts';
 import { makeTickHandler } from '../functions/src/handlers/tick.ts';
 import { createRuntime } from '../functions/src/wiring.ts';
+import { testConfigDoc } from '../functions/src/services/testing.ts';
+import { PATHS } from '../functions/src/shared/names.ts';
 import { startEmulatorStack } from '../emulators/stack.ts';
 import { TOPICS } from '../infra/definitions.ts';
 import { functionPort } from '../infra/ports.ts';
@@ -45,7 +47,8 @@ const listen = async (target: string, port: number) => {
 let closeAll = async () => {};
 try {
   const [user] = await seedDashboardUsers(PROJECT, stack.env);
-  const runtime = createRuntime(parseEnv({ ...stack.env, SYMBOLS: SYMBOLS.join(','), LOG_LEVEL: 'error', REPLAY_START: new Date(T0 - 30_000).toISOString() }));
+  // 1m candles: every tick brings one per symbol, the busiest the dashboard gets (the 4h default, one per 240 ticks).
+  const runtime = createRuntime(parseEnv({ ...stack.env, SYMBOLS: SYMBOLS.join(','), TIMEFRAME: '1m', LOG_LEVEL: 'error', REPLAY_START: new Date(T0 - 30_000).toISOString() }));
   ff.http('tick', makeTickHandler(runtime.tickDeps));
   ff.cloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
   const tickPort = functionPort(stack.ports, 'tick');
@@ -66,6 +69,8 @@ try {
     const side = (i / 5) % 2 === 1 ? 'buy' : 'sell';
     await bus.publish(createSignal({ strategyVersion: 'bench@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: t, side, reason: side === 'buy' ? 'regime_entry' : 'manual', refPrice: toAmount(c.c), atr: toAmount('30'), qty: toAmount('0.01') }, t + MIN));
   };
+  // Stops scaled to 1m, so the busy book's orders fill (the product's 4h stops would refuse them at 1m).
+  await runtime.db.doc(PATHS.config).set(testConfigDoc());
   await tick(T0);
 
   Object.assign(process.env, {

@@ -23,7 +23,8 @@ Object.assign(process.env, stack.env);
 try {
   for (let n = 1; n <= ALL.length; n++) {
     await clearFirestore(stack.firestoreHost, PROJECT);
-    const env = parseEnv({ ...stack.env, SYMBOLS: ALL.slice(0, n).join(','), LOG_LEVEL: 'error' });
+    // 1m candles: one new candle per symbol every tick (the 4h default writes one per 240 ticks).
+    const env = parseEnv({ ...stack.env, SYMBOLS: ALL.slice(0, n).join(','), TIMEFRAME: '1m', LOG_LEVEL: 'error' });
     const runtime = createRuntime(env, { source: new ReplayMarketData(), cache: new CandleWindowCache() });
     await runtime.db.doc('status/system').set({ mode: 'PAUSED', modeReason: 'bench: steady state, nothing to trade' });
     const ops = countFirestoreOps(runtime.db);
