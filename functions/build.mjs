@@ -5,7 +5,7 @@
 // package.json by Cloud Build), as does functions-framework, whose registry the runner and the
 // functions must share. Pub/Sub, loaded lazily by the functions that publish, is an entry of its
 // own: lib/pubsub.js. Run by `npm run build` and by Cloud Build (gcp-build).
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /** JSON (the packages' protobuf descriptors, ~1 MB) as JSON.parse of a string: V8 parses that far faster than object literals. */
@@ -17,7 +17,8 @@ const jsonAsParse = {
 };
 
 const root = new URL('.', import.meta.url).pathname;
-rmSync(new URL('lib', import.meta.url), { recursive: true, force: true });
+// lib/ is not emptied first: a stack running from it (npm start) keeps its lazily loaded chunks, whose
+// names are content hashes, so an unchanged build rewrites the same files.
 await build({
   entryPoints: { index: 'src/index.ts', pubsub: 'src/adapters/pubsub/client.ts' },
   outdir: 'lib',
