@@ -63,8 +63,23 @@ export function pushUrlFor(ports: LocalPorts, projectId: string): (target: strin
   return (target, topic) => `${functionUrl(ports, target)}projects/${projectId}/topics/${topic}`;
 }
 
-/** Delete every document (emulator-only REST endpoint). */
-export async function clearFirestore(firestoreHost: string, projectId: string): Promise<void> {
-  const res = await fetch(`http://${firestoreHost}/emulator/v1/projects/${projectId}/databases/(default)/documents`, { method: 'DELETE' });
-  if (!res.ok) throw new Error(`clearing Firestore emulator failed: HTTP ${res.status}`);
+/**
+ * Delete every document (emulator-only REST endpoint). The emulator refuses (409 ABORTED, "Transaction
+ * lock timeout", after ~2 s) while any transaction holds a lock, and a transaction whose client went
+ * away without committing or rolling back (a crashed function, a terminated client whose rollback
+ * was still in flight) holds its locks until the emulator expires them, about 60 s later. So a 409 is
+ * waited out, up to `timeoutMs`; any other status fails at once.
+ */
+export async function clearFirestore(firestoreHost: string, projectId: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
+  const url = `http://${firestoreHost}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, { method: 'DELETE' });
+    if (res.ok) return;
+    const body = (await res.text()).slice(0, 200);
+    if (res.status !== 409 || Date.now() >= deadline) {
+      throw new Error(`clearing Firestore emulator failed after ${attempt} attempt(s): HTTP ${res.status} ${body}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
