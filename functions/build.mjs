@@ -1,12 +1,23 @@
-// Bundles src/ into lib/: what Cloud Functions loads at a cold start. The code AND the npm packages
-// every invocation needs (Firestore, zod, …) go into one ESM file, lib/index.js: one file to read
-// and compile instead of ~1,500 modules to resolve. Packages only some paths load lazily stay
-// external (ccxt, firebase-admin, google-auth-library, Monitoring, Scheduler: installed from
-// package.json by Cloud Build), as does functions-framework, whose registry the runner and the
-// functions must share. Pub/Sub, loaded lazily by the functions that publish, is an entry of its
-// own: lib/pubsub.js. Run by `npm run build` and by Cloud Build (gcp-build).
-import { readFileSync } from 'node:fs';
+// Builds what Cloud Functions loads at a cold start (run by `npm run build` and by Cloud Build, gcp-build):
+//
+//   lib/index.js          package.json `main`: picks the instance's function and loads its bundle
+//   lib/fn/<name>.cjs     one CommonJS bundle per function (src/entries/<name>.ts; `all` registers
+//                         every one), with the npm packages every invocation needs (Firestore, gax, zod):
+//                         one file to read instead of ~1,500 modules to resolve
+//   lib/fn/<name>.cjs.cache  its V8 code cache, made by loading the bundle once here (lib/codeCache.ts)
+//   lib/pubsub.cjs        the Pub/Sub client, required by the tick with its first signal
+//
+// Packages only some paths load lazily stay external (ccxt, firebase-admin, google-auth-library,
+// Monitoring, Scheduler: installed from package.json by Cloud Build), as does functions-framework,
+// whose registry the runner and the functions must share.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
+
+const root = new URL('.', import.meta.url).pathname;
+/** src/entries/<function>.ts registers one function; all.ts registers every one */
+const BUNDLES = readdirSync(new URL('src/entries', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+const EXTERNAL = ['@google-cloud/functions-framework', 'ccxt', 'firebase-admin', 'firebase-admin/*', '@google-cloud/monitoring', '@google-cloud/scheduler'];
 
 /** JSON (the packages' protobuf descriptors, ~1 MB) as JSON.parse of a string: V8 parses that far faster than object literals. */
 const jsonAsParse = {
@@ -16,24 +27,48 @@ const jsonAsParse = {
   },
 };
 
-const root = new URL('.', import.meta.url).pathname;
-// lib/ is not emptied first: a stack running from it (npm start) keeps its lazily loaded chunks, whose
-// names are content hashes, so an unchanged build rewrites the same files.
-await build({
-  entryPoints: { index: 'src/index.ts', pubsub: 'src/adapters/pubsub/client.ts' },
-  outdir: 'lib',
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  minify: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  external: ['@google-cloud/functions-framework', 'ccxt', 'firebase-admin', 'firebase-admin/*', 'google-auth-library', '@google-cloud/monitoring', '@google-cloud/scheduler'],
-  // Bundled CommonJS packages use require, __dirname and __filename, which ESM does not define.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);" },
-  plugins: [jsonAsParse],
-  sourcemap: true,
-  logLevel: 'warning',
-  absWorkingDir: root,
-});
+/** The lazy Pub/Sub import (adapters/pubsub/lazyBus.ts) stays a file of its own: most ticks publish nothing. */
+const pubsubApart = {
+  name: 'pubsub-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/client\.ts$/ }, (args) => (args.importer.endsWith('lazyBus.ts') ? { path: '../pubsub.cjs', external: true } : undefined));
+  },
+};
+
+/** In the CommonJS bundles, lib/esmImport.ts is the ES loader's import() that lib/codeCache.ts hands in. */
+const esmImportHandedIn = {
+  name: 'esm-import-handed-in',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]lib[\\/]esmImport\.ts$/ }, () => ({ contents: 'export const esmImport = __eagleImport;', loader: 'js' }));
+  },
+};
+
+const common = { bundle: true, minify: true, legalComments: 'external', platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
+
+// lib/ is not emptied: a stack running from it (npm start) may still require lib/pubsub.cjs. Builds
+// before this layout left ESM chunks behind.
+rmSync(new URL('lib/chunks', import.meta.url), { recursive: true, force: true });
+rmSync(new URL('lib/pubsub.js', import.meta.url), { force: true });
+rmSync(new URL('lib/pubsub.js.map', import.meta.url), { force: true });
+
+await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'lib', format: 'esm' });
+const cjs = {
+  ...common,
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  external: EXTERNAL,
+  // CommonJS has no import.meta: lib/codeCache.ts passes both in
+  define: { 'import.meta.url': '__eagleMetaUrl', 'import.meta.resolve': '__eagleMetaResolve' },
+  // import() compiled into a code cache fails in any other process: the lazy loads become require()
+  // (all CommonJS-capable), and the one ES-only import goes through lib/esmImport.ts
+  supported: { 'dynamic-import': false },
+  plugins: [jsonAsParse, pubsubApart, esmImportHandedIn],
+};
+await build({ ...cjs, entryPoints: Object.fromEntries(BUNDLES.map((f) => [f, `src/entries/${f}.ts`])), outdir: 'lib/fn' });
+await build({ ...cjs, entryPoints: { pubsub: 'src/adapters/pubsub/client.ts' }, outdir: 'lib' });
+
+// The code caches: each bundle loaded once, as an instance would at a cold start, in a bare environment.
+for (const f of BUNDLES) {
+  const env = { PATH: process.env.PATH, METADATA_SERVER_DETECTION: 'none', EAGLE_WRITE_CODE_CACHE: '1', ...(f === 'all' ? {} : { EAGLE_FUNCTION: f }) };
+  execFileSync(process.execPath, ['--input-type=module', '-e', "await import('./lib/index.js'); process.exit(0);"], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+}

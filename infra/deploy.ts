@@ -22,7 +22,7 @@ export function deployCommands(o: { project: string; region: string }): string[]
       'gcloud', 'functions', 'deploy', r.name, '--gen2', `--project=${o.project}`, `--region=${o.region}`, `--runtime=${String(s.runtime)}`, '--source=functions',
       `--entry-point=${String(s.entryPoint)}`, '--trigger-http', '--no-allow-unauthenticated', `--memory=${String(s.memory)}`, `--timeout=${String(s.timeoutSeconds)}s`,
       `--max-instances=${String(s.maxInstances)}`, `--min-instances=${String(s.minInstances)}`, `--service-account=${String(s.serviceAccount)}`,
-      `--set-env-vars=PROJECT_ID=${o.project},MARKET_SOURCE=ccxt,SCHEDULER_REGION=${o.region}`, ...(secrets ? [`--set-secrets=${secrets}`] : []),
+      `--set-env-vars=PROJECT_ID=${o.project},MARKET_SOURCE=ccxt,SCHEDULER_REGION=${o.region},EAGLE_FUNCTION=${String(s.entryPoint)}`, ...(secrets ? [`--set-secrets=${secrets}`] : []),
     ]);
   }
   cmds.push(['npx', 'firebase', 'deploy', `--project=${o.project}`, '--only', 'hosting,firestore:rules,firestore:indexes', '--non-interactive']);

@@ -1,8 +1,9 @@
 /**
  * `bench cold load <function>: X ms (node -e 0: Y ms)` — a cold start of each function as a whole
  * process: node, the functions bundle (functions/lib/index.js, what Cloud Functions loads, with the
- * npm packages every invocation needs bundled in), and what that function loads lazily on its first
- * call (wiring.ts / wiringOps.ts: the tick's Pub/Sub entry lib/pubsub.js, admin's token verifiers).
+ * npm packages every invocation needs bundled in) told which function it serves (EAGLE_FUNCTION, as
+ * deployed: only that function's bundle and code cache load), and what it loads lazily on its first
+ * call (wiring.ts / wiringOps.ts: the tick's Pub/Sub bundle lib/pubsub.cjs, admin's firebase-admin).
  * Interleaved runs, medians, in the same run as a bare `node -e 0`, so machine load shows in both.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,16 +19,21 @@ const FUNCTIONS_DIR = join(ROOT, 'functions');
 const LAZY: Record<string, readonly string[]> = {
   tick: [],
   // the tick's first signal (not its first call: most ticks publish nothing)
-  'tick, publishing': ['./lib/pubsub.js'],
+  'tick, publishing': ['./lib/pubsub.cjs'],
   executeOrder: [],
   audit: [],
-  admin: ['firebase-admin/app', 'firebase-admin/auth', 'google-auth-library'],
+  admin: ['firebase-admin/app', 'firebase-admin/auth'],
   budgetGuard: [],
 };
 
-function wallMs(code: string): number {
+function wallMs(code: string, fn?: string): number {
+  const env: NodeJS.ProcessEnv = { ...process.env, METADATA_SERVER_DETECTION: 'none' };
+  delete env.EAGLE_FUNCTION;
+  delete env.FUNCTION_TARGET;
+  // as deployed: the instance is told which one function it serves (infra/deploy.ts)
+  if (fn) env.EAGLE_FUNCTION = fn;
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: FUNCTIONS_DIR, env: { ...process.env, METADATA_SERVER_DETECTION: 'none' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: FUNCTIONS_DIR, env, encoding: 'utf8' });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr.slice(0, 500)}`);
   return ms;
@@ -43,11 +49,13 @@ const program = new Command('bench-cold-load')
   .action(async (o: { runs: number }) => {
     await import(pathToFileURL(join(FUNCTIONS_DIR, 'build.mjs')).href);
     const index = JSON.stringify(pathToFileURL(join(FUNCTIONS_DIR, 'lib/index.js')).href);
-    const variants: Record<string, string> = { 'node -e 0': '0' };
+    const variants: Record<string, { code: string; fn?: string }> = { 'node -e 0': { code: '0' } };
     const targets = [...FUNCTIONS.map((f) => f.target), 'tick, publishing'];
-    for (const t of targets) variants[t] = `await import(${index}); ${(LAZY[t] ?? []).map((m) => `await import(${JSON.stringify(m)});`).join(' ')}`;
+    for (const t of targets) {
+      variants[t] = { code: `await import(${index}); ${(LAZY[t] ?? []).map((m) => `await import(${JSON.stringify(m)});`).join(' ')}`, fn: t.split(',')[0] };
+    }
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-    for (let i = 0; i < o.runs; i++) for (const [k, code] of Object.entries(variants)) times[k]!.push(wallMs(code));
+    for (let i = 0; i < o.runs; i++) for (const [k, v] of Object.entries(variants)) times[k]!.push(wallMs(v.code, v.fn));
     const base = median(times['node -e 0']!);
     for (const t of targets) console.log(`bench cold load ${t}: ${median(times[t]!).toFixed(0)} ms (node -e 0: ${base.toFixed(0)} ms)`);
   });

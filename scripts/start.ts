@@ -113,7 +113,7 @@ try {
     const log = createWriteStream(join(LOG_DIR, `${fn.target}.log`));
     const port = functionPort(stack.ports, fn.target);
     const proc = startProcess(fn.target, process.execPath, ['--import', BIND_LOOPBACK, ffMain, `--target=${fn.target}`, `--signature-type=${fn.signature}`, `--port=${port}`, '--source=lib/index.js'], {
-      env: childEnv, cwd: join(ROOT, 'functions'),
+      env: { ...childEnv, EAGLE_FUNCTION: fn.target }, cwd: join(ROOT, 'functions'),
       onLine: (line) => {
         log.write(`${line}\n`);
         const shown = formatFunctionLog(fn.target, line);

@@ -1,24 +1,24 @@
 /**
- * Entry point for every deployed function: registration only. Each handler is thin — parse input,
- * call a service, write through ports — and the adapters are chosen in wiring.ts.
+ * What Cloud Functions loads (package.json `main`): it loads one bundle, which registers the
+ * functions. Each handler is thin — parse input, call a service, write through ports — the adapters
+ * are chosen in wiring.ts, and src/entries/<function>.ts registers one function.
+ *
+ * A deployed instance serves one function, named by EAGLE_FUNCTION (set by `npm run deploy`) or
+ * FUNCTION_TARGET: only that function's bundle, lib/fn/<function>.cjs, is loaded, with the code cache
+ * the build made for it (lib/codeCache.ts). A process serving several functions (no name, or a name
+ * with no bundle) loads lib/fn/all.cjs, which registers them all.
  */
-import * as ff from '@google-cloud/functions-framework';
-import { createRuntime } from './wiring.ts';
-import { makeTickHandler } from './handlers/tick.ts';
-import { makeExecuteOrderHandler } from './handlers/executeOrder.ts';
-import { makeAuditHandler } from './handlers/audit.ts';
-import { makeAdminHandler } from './handlers/admin.ts';
-import { makeBudgetGuardHandler } from './handlers/budgetGuard.ts';
-import { createOpsRuntime } from './wiringOps.ts';
-import { installJsonFrameworkErrors } from './handlers/frameworkErrors.ts';
+import { existsSync } from 'node:fs';
+import { loadBundle } from './lib/codeCache.ts';
 
-installJsonFrameworkErrors();
-const runtime = createRuntime();
-
-ff.http('tick', makeTickHandler(runtime.tickDeps));
-ff.cloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
-ff.http('audit', makeAuditHandler(runtime.executeDeps));
-
-const ops = createOpsRuntime(runtime);
-ff.http('admin', makeAdminHandler(ops.adminDeps));
-ff.cloudEvent('budgetGuard', makeBudgetGuardHandler(ops.budgetDeps));
+const named = process.env.EAGLE_FUNCTION ?? process.env.FUNCTION_TARGET ?? '';
+const own = /^\w{1,64}$/.test(named) ? new URL(`./fn/${named}.cjs`, import.meta.url) : undefined;
+const bundle = own && existsSync(own) ? own : new URL('./fn/all.cjs', import.meta.url);
+const loaded = loadBundle(bundle, {
+  resolve: (specifier) => import.meta.resolve(specifier),
+  import: (specifier) => import(specifier),
+  writeCache: process.env.EAGLE_WRITE_CODE_CACHE === '1',
+});
+if (loaded.cacheRejected) {
+  console.warn(JSON.stringify({ severity: 'WARNING', message: 'code cache refused (made by another Node or other V8 flags, or stale): this cold start compiled the bundle', bundle: bundle.pathname }));
+}

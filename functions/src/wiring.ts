@@ -81,3 +81,8 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
       (exec ??= (async () => ({ store, ledger: new FirestoreOrderLedger(db), candles, config, symbols: env.SYMBOLS, broker: await liveOrPaperBroker(env), clock, metrics, log, ...overrides }))()),
   };
 }
+
+let instance: Runtime | undefined;
+
+/** The instance's runtime: one per process, however many of the functions it serves. */
+export const instanceRuntime = (): Runtime => (instance ??= createRuntime());

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseOpsEnv, type OpsEnv } from './config/opsSchema.ts';
-import { marketClock, marketSource, VERSION, type Runtime } from './wiring.ts';
+import { instanceRuntime, marketClock, marketSource, VERSION, type Runtime } from './wiring.ts';
 import { FirestoreStateStore } from './adapters/firestore/FirestoreStateStore.ts';
 import { FirestoreCandleStore } from './adapters/firestore/FirestoreCandleStore.ts';
 import { FirestoreOpsStore } from './adapters/ops/FirestoreOpsStore.ts';
@@ -65,3 +65,8 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
       })),
   };
 }
+
+let instance: OpsRuntime | undefined;
+
+/** The instance's operations runtime, on top of its trading runtime. */
+export const instanceOpsRuntime = (): OpsRuntime => (instance ??= createOpsRuntime(instanceRuntime()));

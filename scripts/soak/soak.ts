@@ -63,7 +63,7 @@ class FunctionProcess {
     const ffMain = join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
     const preload = (f: string) => pathToFileURL(join(ROOT, f)).href;
     this.proc = startProcess(target, process.execPath, ['--expose-gc', '--import', preload('scripts/local/bindLoopback.mjs'), '--import', preload('scripts/soak/memoryProbe.mjs'), ffMain, `--target=${target}`, `--signature-type=${signature}`, `--port=${port}`, '--source=lib/index.js'], {
-      env, cwd: join(ROOT, 'functions'),
+      env: { ...env, EAGLE_FUNCTION: target }, cwd: join(ROOT, 'functions'),
       onLine: (line) => {
         if (line.startsWith('{"soakMemory"')) {
           this.waiting?.((JSON.parse(line) as { soakMemory: { heapUsed: number; rss: number } }).soakMemory);

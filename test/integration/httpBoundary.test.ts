@@ -1,6 +1,6 @@
 /**
  * The HTTP boundary, probed as an attacker would, against the REAL functions-framework entry point
- * (its main.js, as `npm start` and Cloud Run run it), loading functions/src/index.ts, with the
+ * (its main.js, as `npm start` and Cloud Run run it), loading the function's own entry (functions/src/entries/), with the
  * loopback preload `npm start` uses. Each case here ran a tick, answered HTML with a stack trace, or
  * listened on every interface before the fix.
  */
@@ -43,7 +43,7 @@ describe('HTTP boundary of the tick and audit functions (real functions-framewor
       const child = spawn(
         process.execPath,
         ['--import', 'tsx', '--import', join(ROOT, 'scripts/local/bindLoopback.mjs'), join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'),
-          `--target=${target}`, '--signature-type=http', `--port=${port}`, '--source=src/index.ts'],
+          `--target=${target}`, '--signature-type=http', `--port=${port}`, `--source=src/entries/${target}.ts`],
         {
           cwd: join(ROOT, 'functions'), detached: true, stdio: ['ignore', 'pipe', 'pipe'],
           env: { ...process.env, PROJECT_ID: e.projectId, FIRESTORE_EMULATOR_HOST: e.firestoreHost, PUBSUB_EMULATOR_HOST: e.pubsubHost, MARKET_SOURCE: 'replay', LOG_LEVEL: 'error', METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'development' },

@@ -15,6 +15,7 @@
  */
 import type { Exchange } from 'ccxt';
 import { ConfigError } from '../../domain/errors.ts';
+import { esmImport } from '../../lib/esmImport.ts';
 
 export type ExchangeClass = new (config?: Record<string, unknown>) => Exchange;
 export type LoadedVia = 'per-exchange' | 'full';
@@ -26,12 +27,12 @@ async function importClass(id: string): Promise<{ ctor: ExchangeClass; via: Load
   let perExchangeError: unknown;
   try {
     const url = new URL(`./src/${id}.js`, import.meta.resolve('ccxt')).href;
-    const mod = (await import(url)) as { default?: unknown };
+    const mod = (await esmImport(url)) as { default?: unknown };
     if (typeof mod.default === 'function') return { ctor: mod.default as ExchangeClass, via: 'per-exchange' };
   } catch (err) {
     perExchangeError = err;
   }
-  const ccxt = (await import('ccxt')) as unknown as Record<string, unknown>;
+  const ccxt = (await esmImport('ccxt')) as unknown as Record<string, unknown>;
   const ctor = ccxt[id];
   if (typeof ctor !== 'function') throw new ConfigError(`EXCHANGE_ID: ccxt has no exchange "${id}"`, { cause: perExchangeError });
   return { ctor: ctor as ExchangeClass, via: 'full' };

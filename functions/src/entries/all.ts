@@ -1,0 +1,6 @@
+// Every function in one bundle: for a process that serves them all (no EAGLE_FUNCTION).
+import './tick.ts';
+import './executeOrder.ts';
+import './audit.ts';
+import './admin.ts';
+import './budgetGuard.ts';
