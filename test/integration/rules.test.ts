@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
 import { collection, deleteDoc, doc, getDoc, getDocs, limit, orderBy, query, setDoc, setLogLevel, updateDoc, type Firestore } from 'firebase/firestore';
+import { clearFirestore } from '../../emulators/stack.ts';
 import { emulatorEnv } from './harness.ts';
 
 const RULES = readFileSync(fileURLToPath(new URL('../../firestore.rules', import.meta.url)), 'utf8');
@@ -32,6 +33,9 @@ const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
   ["today's equity document", (db) => getDoc(doc(db, 'equity/20230320'))],
 ];
 
+// The emulator's clear waits out held transaction locks (emulators/stack.ts); rules-unit-testing's does not.
+const RULES_PROJECT = 'demo-eagle-eye-rules';
+
 describe('firestore.rules', () => {
   const e = emulatorEnv();
   let env: RulesTestEnvironment;
@@ -43,8 +47,8 @@ describe('firestore.rules', () => {
   beforeAll(async () => {
     // Every denied write is also logged by the SDK; the assertions say what matters.
     setLogLevel('silent');
-    env = await initializeTestEnvironment({ projectId: 'demo-eagle-eye-rules', firestore: { host: host!, port: Number(port), rules: RULES } });
-    await env.clearFirestore();
+    env = await initializeTestEnvironment({ projectId: RULES_PROJECT, firestore: { host: host!, port: Number(port), rules: RULES } });
+    await clearFirestore(e.firestoreHost, RULES_PROJECT);
     await env.withSecurityRulesDisabled(async (ctx) => {
       const db = modular(ctx);
       for (const path of DOCS) await setDoc(doc(db, path), { createdAt: 1, time: 1, seeded: true });
@@ -52,7 +56,7 @@ describe('firestore.rules', () => {
     });
   });
   afterAll(async () => {
-    await env?.clearFirestore();
+    await clearFirestore(e.firestoreHost, RULES_PROJECT);
     await env?.cleanup();
   });
 
