@@ -73,6 +73,26 @@ describe('executeSignal, live: exactly once at the exchange', () => {
     expect(w.db.intents.size).toBe(0);
   });
 
+  it('an order that never becomes visible: redelivered with nothing booked, and after 5 minutes one critical alert for a human', async () => {
+    const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: timeoutFault });
+    w.execute.clock = { now: () => w.clock.t };
+    const start = w.clock.t;
+    await expect(w.deliver()).rejects.toBeInstanceOf(LiveOrderPendingError);
+    w.clock.t = start + 4 * 60_000;
+    await expect(w.deliver()).rejects.toBeInstanceOf(LiveOrderPendingError);
+    expect(w.db.alerts.size).toBe(0);
+    w.clock.t = start + 6 * 60_000;
+    await expect(w.deliver()).rejects.toBeInstanceOf(LiveOrderPendingError);
+    w.clock.t = start + 9 * 60_000;
+    await expect(w.deliver()).rejects.toBeInstanceOf(LiveOrderPendingError);
+    expect([...w.db.alerts.values()]).toEqual([
+      expect.objectContaining({ id: `live_unknown_${signal.id}`, kind: 'error', severity: 'critical', symbol: 'BTC/USDT', createdAt: start, message: expect.stringMatching(/no known outcome after \d+ min/) }),
+    ]);
+    expect(w.db.orders.size).toBe(0);
+    expect(w.db.trades.size).toBe(0);
+    expect(w.db.intents.has(signal.id)).toBe(true);
+  });
+
   it('a permanent rejection (insufficient balance) is recorded rejected and dead-lettered with the reason, never retried', async () => {
     const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.insufficientBalance! });
     const out = await w.deliver();

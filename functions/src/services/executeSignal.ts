@@ -9,6 +9,7 @@ import { applyFill, planOrder, InvariantError } from '../domain/portfolio/index.
 import { toAmount } from '../domain/money.ts';
 import type { Fill, Signal } from '../domain/trading.types.ts';
 import { PoisonMessageError } from '../domain/errors.ts';
+import { liveOutcomeOverdue } from '../domain/alerts.ts';
 import { rulesFor, type BotConfigSource } from '../config/botConfig.ts';
 import type { Broker, CandleStore, Clock, Metrics } from '../ports/index.ts';
 import type { Book, BookChange, LiveOrderDesk, OrderLedger, StateStore } from '../ports/state.ts';
@@ -62,7 +63,8 @@ function liveDesk(broker: Broker): LiveOrderDesk | null {
  *         exchange's not-found lag since the last attempt is over; beforeSend records the attempt
  *         in a transaction that fails if another delivery recorded one meanwhile.
  *   tx 2 (finishLive): filled ⇒ applyFill; rejected ⇒ the order is recorded rejected and the
- *         message dead-lettered; unknown ⇒ nothing recorded, throw so Pub/Sub redelivers.
+ *         message dead-lettered; unknown ⇒ nothing recorded, throw so Pub/Sub redelivers (and, once
+ *         the intent is LIVE_OUTCOME_ALERT_AFTER_MS old, raise a critical alert for a human).
  */
 async function executeLive(a: {
   deps: ExecuteDeps; desk: LiveOrderDesk; signal: Signal; initialCash: bigint; now: number; log: Logger;
@@ -79,6 +81,8 @@ async function executeLive(a: {
   const outcome = await desk.place(intent, { beforeSend: (at) => deps.ledger.markAttempt(signal.id, intent.lastAttemptAt, at) });
   if (outcome.status === 'unknown') {
     a.log.log('WARNING', 'live order outcome unknown; Pub/Sub will redeliver', { reason: outcome.reason, retryAfterMs: outcome.retryAfterMs });
+    const overdue = liveOutcomeOverdue(intent, now, outcome.reason);
+    if (overdue) await deps.store.raiseAlert(overdue);
     throw new LiveOrderPendingError(`live order ${signal.id}: ${outcome.reason}`);
   }
   if (outcome.status === 'rejected') {
