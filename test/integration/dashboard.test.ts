@@ -160,6 +160,17 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { __marker: number }).__marker)).toBe(marker);
   });
 
+  it('a closing sell that wrote off dust says so in the trades list', async () => {
+    // as applyFill books it (a live sell that left under one amount step); written here, then removed
+    const ref = db.doc('trades/dust-shown');
+    await ref.set({ id: 'dust-shown', signalId: 'dust-shown', symbol: 'BTC/USDT', side: 'sell', qty: '0.01230000', qtyDelta: '-0.01232766', price: '28000.00000000', fee: '0.34440000', cashDelta: '344.05560000', realizedPnl: '1.23000000', reason: 'regime_exit', time: T0 + 2 * MIN, dust: '0.00002766' });
+    const row = page.locator('[data-testid="trades-list"] tr[data-id="dust-shown"]');
+    await expect.poll(() => row.locator('td.dust').textContent().catch(() => null), { timeout: 20_000 }).toMatch(/ · dust 0\.00002766 written off$/);
+    expect(await page.locator('[data-testid="trades-list"] td.dust').count()).toBe(1); // the paper buy above has none
+    await ref.delete();
+    await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
+  });
+
   it('paints a new candle quickly after it is written (tick → paint latency)', async () => {
     const day = 'candles/BTC-USDT_1m/days/20230320';
     const [last] = await new FirestoreCandleStore(db).read('BTC/USDT', '1m', T0 - 2 * MIN, T0);

@@ -243,6 +243,8 @@ export interface TradeView {
   realizedPnl: string | null;
   reason: string | null;
   time: number | null;
+  /** base asset a closing sell could not sell (under one amount step), written off; null when none */
+  dust: string | null;
 }
 
 export function parseTrade(id: string, data: unknown): TradeView {
@@ -258,6 +260,7 @@ export function parseTrade(id: string, data: unknown): TradeView {
     realizedPnl: amt(d.realizedPnl),
     reason: str(d.reason),
     time: ms(d.time),
+    dust: amt(d.dust),
   };
 }
 

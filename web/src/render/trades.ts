@@ -7,6 +7,8 @@ import { sideBadge } from './signals.ts';
 function row(t: TradeView): HTMLTableRowElement {
   // An opening trade has realizedPnl "0.00000000": show it muted, not as a result.
   const pnlSign = amountSign(t.realizedPnl);
+  // A closing sell that could not sell its last fraction of an amount step wrote it off.
+  const dusty = amountSign(t.dust) > 0;
   return h(
     'tr',
     { data: { id: t.id } },
@@ -17,7 +19,9 @@ function row(t: TradeView): HTMLTableRowElement {
     td(fmtMarketAmount(t.symbol, t.price), 'num', t.price ?? ''),
     td(fmtAmount(t.fee, 4), 'num muted', t.fee ?? ''),
     td(fmtAmount(t.realizedPnl, 2, true), `num ${pnlSign === 0 ? 'muted' : signClass(pnlSign)}`, t.realizedPnl ?? ''),
-    td(humanize(t.reason)),
+    dusty
+      ? td(`${humanize(t.reason)} · dust ${t.dust} written off`, 'dust', `${t.dust} of the base asset was under one amount step: it stayed on the exchange and was written off`)
+      : td(humanize(t.reason)),
   );
 }
 
