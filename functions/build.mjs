@@ -7,9 +7,10 @@
 //   lib/fn/<name>.cjs.cache  its V8 code cache, made by loading the bundle once here (lib/codeCache.ts)
 //   lib/pubsub.cjs        the Pub/Sub client, required by the tick with its first signal
 //
-// Packages only some paths load lazily stay external (ccxt, firebase-admin, google-auth-library,
-// Monitoring, Scheduler: installed from package.json by Cloud Build), as does functions-framework,
-// whose registry the runner and the functions must share.
+// Packages only some paths load lazily stay external (ccxt, firebase-admin, Monitoring, Scheduler:
+// installed from package.json by Cloud Build), as does functions-framework, whose registry the runner
+// and the functions must share. google-auth-library is bundled: gax requires it at load anyway.
+// The parameter names in `define` and esmImportHandedIn are the ones lib/codeCache.ts passes in.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';

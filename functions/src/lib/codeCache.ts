@@ -21,10 +21,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
-export const META_URL = '__eagleMetaUrl';
-export const META_RESOLVE = '__eagleMetaResolve';
-export const ESM_IMPORT = '__eagleImport';
-const PARAMS = ['exports', 'require', 'module', '__filename', '__dirname', META_URL, META_RESOLVE, ESM_IMPORT];
+/** CommonJS's five, then import.meta.url, import.meta.resolve and import(), by the names build.mjs gives them */
+const PARAMS = ['exports', 'require', 'module', '__filename', '__dirname', '__eagleMetaUrl', '__eagleMetaResolve', '__eagleImport'];
 
 export interface LoadedBundle {
   exports: unknown;
@@ -64,8 +62,8 @@ function readCache(file: string): Buffer | undefined {
 
 /**
  * Run the bundle at `file` (a path or file URL) as CommonJS. `resolve` stands in for its
- * `import.meta.resolve`, `import` for its ES module imports; `writeCache` (the build) saves the code cache after the bundle has run, so it
- * holds what its load compiled, not just the top level.
+ * `import.meta.resolve`, `import` for its ES module imports; `writeCache` (the build) saves the code
+ * cache after the bundle has run, so it holds what its load compiled, not just the top level.
  */
 export function loadBundle(
   fileOrUrl: string | URL,
