@@ -3,7 +3,8 @@
  * process: node, the functions bundle (functions/lib/index.js, what Cloud Functions loads, with the
  * npm packages every invocation needs bundled in) told which function it serves (EAGLE_FUNCTION, as
  * deployed: only that function's bundle and code cache load), and what it loads lazily on its first
- * call (wiring.ts / wiringOps.ts: the tick's Pub/Sub bundle lib/pubsub.cjs, admin's firebase-admin).
+ * call (wiring.ts / wiringOps.ts: the tick's Pub/Sub bundle lib/pubsub.cjs, loaded as the tick's
+ * bundle requires it, with its code cache; admin's firebase-admin).
  * Interleaved runs, medians, in the same run as a bare `node -e 0`, so machine load shows in both.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,15 +16,12 @@ import { FUNCTIONS } from '../infra/definitions.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FUNCTIONS_DIR = join(ROOT, 'functions');
 
-/** What each function imports on its first invocation, beyond the bundle (keep in step with wiring). */
-const LAZY: Record<string, readonly string[]> = {
-  tick: [],
-  // the tick's first signal (not its first call: most ticks publish nothing)
-  'tick, publishing': ['./lib/pubsub.cjs'],
-  executeOrder: [],
-  audit: [],
-  admin: ['firebase-admin/app', 'firebase-admin/auth'],
-  budgetGuard: [],
+/** What each function loads on its first invocation, beyond the bundle (keep in step with wiring). */
+const LAZY: Record<string, string> = {
+  // the tick's first signal (not its first call: most ticks publish nothing): lib/pubsub.cjs through
+  // the same loader the tick's bundle requires it with
+  'tick, publishing': "const { loadBundle } = await import('./lib/codeCache.js'); loadBundle('lib/pubsub.cjs', { resolve: (s) => import.meta.resolve(s), import: (s) => import(s) });",
+  admin: "await import('firebase-admin/app'); await import('firebase-admin/auth');",
 };
 
 function wallMs(code: string, fn?: string): number {
@@ -52,7 +50,7 @@ const program = new Command('bench-cold-load')
     const variants: Record<string, { code: string; fn?: string }> = { 'node -e 0': { code: '0' } };
     const targets = [...FUNCTIONS.map((f) => f.target), 'tick, publishing'];
     for (const t of targets) {
-      variants[t] = { code: `await import(${index}); ${(LAZY[t] ?? []).map((m) => `await import(${JSON.stringify(m)});`).join(' ')}`, fn: t.split(',')[0] };
+      variants[t] = { code: `await import(${index}); ${LAZY[t] ?? ''}`, fn: t.split(',')[0] };
     }
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
     for (let i = 0; i < o.runs; i++) for (const [k, v] of Object.entries(variants)) times[k]!.push(wallMs(v.code, v.fn));

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cachePathOf, loadBundle } from './codeCache.ts';
 
@@ -63,5 +63,40 @@ describe('loadBundle (CommonJS bundle + V8 code cache)', () => {
     bytes.fill(7, bytes.length - 64, bytes.length - 16); // the V8 data, past our header
     writeFileSync(cachePathOf(file), bytes);
     expect(loadBundle(file, opts)).toMatchObject({ cacheRejected: true, exports: { sum: 14 } });
+  });
+
+  describe('a sibling bundle the bundle requires', () => {
+    const SIBLING = `let n = 0; module.exports = { load: () => ++n, hello: (s) => 'hello ' + s, url: __eagleMetaUrl };`;
+    const MAIN = `const a = require('../part/sibling.cjs'); const b = require('../part/sibling.cjs'); module.exports = { same: a === b, loads: a.load(), hi: a.hello('x'), url: a.url, path: require('node:path').sep };`;
+    /** <tmp>/fn/main.cjs and <tmp>/part/sibling.cjs: a fresh pair per test (siblings load once per process) */
+    const setupPair = (sibling = SIBLING) => {
+      dir = mkdtempSync(join(tmpdir(), 'eagle-codecache-'));
+      const main = join(dir, 'fn', 'main.cjs');
+      const sib = join(dir, 'part', 'sibling.cjs');
+      for (const [file, src] of [[main, MAIN], [sib, sibling]] as const) {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, src);
+      }
+      return { main, sib };
+    };
+
+    it('loads through the loader with its own cache, once per process, while other requires stay Node\'s', () => {
+      const { main, sib } = setupPair();
+      expect(loadBundle(sib, { ...opts, writeCache: true }).cacheAccepted).toBe(false);
+      const refused: string[] = [];
+      const loaded = loadBundle(main, { ...opts, onCacheRefused: (f) => refused.push(f) });
+      expect(loaded.exports).toEqual({ same: true, loads: 1, hi: 'hello x', url: pathToFileURL(sib).href, path: sep });
+      expect(refused).toEqual([]);
+    });
+
+    it('a stale sibling cache is refused, reported, and the sibling\'s new source runs', () => {
+      const { main, sib } = setupPair(SIBLING.replace("'hello '", "'HELLO '"));
+      loadBundle(sib, { ...opts, writeCache: true });
+      writeFileSync(sib, SIBLING); // same length, other source
+      const refused: string[] = [];
+      const loaded = loadBundle(main, { ...opts, onCacheRefused: (f) => refused.push(f) });
+      expect((loaded.exports as { hi: string }).hi).toBe('hello x');
+      expect(refused).toEqual([sib]);
+    });
   });
 });

@@ -6,8 +6,13 @@
  * Node 20 has no code cache for ES modules (module.enableCompileCache is Node 22), so the bundles
  * are CommonJS, run through vm.Script. The cache is only a hint, checked twice: V8 refuses one made
  * by another Node or V8 flags; but V8 compares only the source's *length*, and does not checksum its
- * data, so the cache file also carries SHA-256 digests of the source it was made from and of its own
- * data (~3 ms for 5 MB). Either check failing, the bundle compiles as it would have without a cache.
+ * data, so the cache file also carries SHA-1 digests of the source it was made from and of its own data.
+ * SHA-1 because this guards against a stale or damaged file, not an attacker (one who can write the
+ * cache can write the bundle): at a cold start it costs ~3 ms for the 5 MB, SHA-256 ~10 ms. Either
+ * check failing, the bundle compiles as it would have without a cache.
+ *
+ * A bundle may require a sibling bundle (`require('../pubsub.cjs')`, a part only some calls need):
+ * that loads the same way, with its own cache, once per process.
  *
  * `import.meta` does not exist in CommonJS: the build replaces `import.meta.url` and
  * `import.meta.resolve` with two extra parameters of the wrapper below. A third is the ES loader's
@@ -17,7 +22,7 @@
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
@@ -34,13 +39,13 @@ export interface LoadedBundle {
 
 export const cachePathOf = (file: string) => `${file}.cache`;
 
-const MAGIC = Buffer.from('EAGLECC1');
-const DIGEST = 32;
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest();
+const MAGIC = Buffer.from('EAGLECC2');
+const DIGEST = 20;
+const digest = (b: Buffer) => createHash('sha1').update(b).digest();
 
-/** magic, SHA-256 of the source, SHA-256 of the V8 data, the V8 data */
+/** magic, SHA-1 of the source, SHA-1 of the V8 data, the V8 data */
 function encodeCache(source: Buffer, data: Buffer): Buffer {
-  return Buffer.concat([MAGIC, sha256(source), sha256(data), data]);
+  return Buffer.concat([MAGIC, digest(source), digest(data), data]);
 }
 
 /** The V8 data, if the file is ours, intact and made from this very source. */
@@ -48,7 +53,7 @@ function decodeCache(source: Buffer, file: Buffer): Buffer | undefined {
   const head = MAGIC.length + 2 * DIGEST;
   if (file.length <= head || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const data = file.subarray(head);
-  const ok = file.subarray(MAGIC.length, MAGIC.length + DIGEST).equals(sha256(source)) && file.subarray(MAGIC.length + DIGEST, head).equals(sha256(data));
+  const ok = file.subarray(MAGIC.length, MAGIC.length + DIGEST).equals(digest(source)) && file.subarray(MAGIC.length + DIGEST, head).equals(digest(data));
   return ok ? data : undefined;
 }
 
@@ -60,16 +65,35 @@ function readCache(file: string): Buffer | undefined {
   }
 }
 
-/**
- * Run the bundle at `file` (a path or file URL) as CommonJS. `resolve` stands in for its
- * `import.meta.resolve`, `import` for its ES module imports; `writeCache` (the build) saves the code
- * cache after the bundle has run, so it holds what its load compiled, not just the top level.
- */
-export function loadBundle(
-  fileOrUrl: string | URL,
-  opts: { resolve: (specifier: string) => string; import: (specifier: string) => Promise<unknown>; writeCache?: boolean },
-): LoadedBundle {
-  const file = fileOrUrl instanceof URL || fileOrUrl.startsWith('file:') ? fileURLToPath(fileOrUrl) : fileOrUrl;
+export interface LoadOptions {
+  /** stands in for the bundle's `import.meta.resolve` */
+  resolve: (specifier: string) => string;
+  /** stands in for its ES module imports */
+  import: (specifier: string) => Promise<unknown>;
+  /** the build: save the code cache after the bundle has run, so it holds what its load compiled, not just the top level */
+  writeCache?: boolean;
+  /** told of a cache file that was read and refused (this bundle or a sibling it requires) */
+  onCacheRefused?: (file: string) => void;
+}
+
+/** sibling bundles already loaded in this process, by path */
+const siblings = new Map<string, unknown>();
+const SIBLING = /^\.\.?\/[\w./-]+\.cjs$/;
+
+/** The bundle's `require`: Node's, except for a sibling bundle, which loads through loadBundle. */
+function bundleRequire(file: string, opts: LoadOptions): NodeJS.Require {
+  const node = createRequire(file);
+  const sibling = (id: string): unknown => {
+    const path = resolvePath(dirname(file), id);
+    if (!siblings.has(path)) siblings.set(path, loadBundle(path, { ...opts, writeCache: false }).exports);
+    return siblings.get(path);
+  };
+  return Object.assign((id: string) => (SIBLING.test(id) ? sibling(id) : node(id)), node);
+}
+
+/** Run the bundle at `file` (a path, relative to the working directory, or a file URL) as CommonJS. */
+export function loadBundle(fileOrUrl: string | URL, opts: LoadOptions): LoadedBundle {
+  const file = resolvePath(fileOrUrl instanceof URL || fileOrUrl.startsWith('file:') ? fileURLToPath(fileOrUrl) : fileOrUrl);
   const source = readFileSync(file);
   const cacheFile = opts.writeCache ? undefined : readCache(file);
   const cachedData = cacheFile && decodeCache(source, cacheFile);
@@ -79,8 +103,10 @@ export function loadBundle(
   });
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href, opts.resolve, opts.import);
+  run.call(module.exports, module.exports, bundleRequire(file, opts), module, file, dirname(file), pathToFileURL(file).href, opts.resolve, opts.import);
   if (opts.writeCache) writeFileSync(cachePathOf(file), encodeCache(source, script.createCachedData()));
   const accepted = cachedData !== undefined && !script.cachedDataRejected;
-  return { exports: module.exports, cacheAccepted: accepted, cacheRejected: cacheFile !== undefined && !accepted };
+  const rejected = cacheFile !== undefined && !accepted;
+  if (rejected) opts.onCacheRefused?.(file);
+  return { exports: module.exports, cacheAccepted: accepted, cacheRejected: rejected };
 }
