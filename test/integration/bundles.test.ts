@@ -7,7 +7,6 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@google-cloud/pubsub';
@@ -17,19 +16,11 @@ import { FUNCTIONS, TOPICS } from '../../infra/definitions.ts';
 import { acceptsConnections } from '../../scripts/local/processes.ts';
 import { stopProcessGroup } from '../../emulators/processGroup.ts';
 import { emulatorEnv, eventually, pubsubClient, resetFirestore } from './harness.ts';
+import { freePort } from './listening.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const FUNCTIONS_DIR = join(ROOT, 'functions');
 const REFUSED = 'code cache refused';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A bare environment, as an instance has: no tsx, no test runner's variables. */
 function instanceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

@@ -5,25 +5,15 @@
  * listened on every interface before the fix.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Firestore } from '@google-cloud/firestore';
 import { acceptsConnections } from '../../scripts/local/processes.ts';
 import { stopProcessGroup } from '../../emulators/processGroup.ts';
 import { emulatorEnv, eventually, resetFirestore } from './harness.ts';
-import { listenAddresses } from './listening.ts';
+import { freePort, listenAddresses } from './listening.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('HTTP boundary of the tick and audit functions (real functions-framework server)', () => {
   const servers: { target: string; port: number; child: ChildProcess; output: string[] }[] = [];
