@@ -100,6 +100,6 @@ for (const f of BUNDLES) {
   execFileSync(process.execPath, ['--input-type=module', '-e', "await import('./lib/index.js'); process.exit(0);"], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 const writePubSubCache = `const { loadBundle } = await import('./lib/codeCache.js');
-loadBundle('lib/pubsub.cjs', { resolve: (s) => import.meta.resolve(s), import: (s) => import(s), writeCache: true });
+loadBundle('lib/pubsub.cjs', { writeCache: true });
 process.exit(0);`;
 execFileSync(process.execPath, ['--input-type=module', '-e', writePubSubCache], { cwd: root, env: bare, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -23,7 +23,7 @@ const FUNCTIONS_DIR = join(ROOT, 'functions');
 const LAZY: Record<string, string> = {
   // the tick's first signal (not its first call: most ticks publish nothing): lib/pubsub.cjs through
   // the same loader the tick's bundle requires it with
-  'tick, publishing': "const { loadBundle } = await import('./lib/codeCache.js'); loadBundle('lib/pubsub.cjs', { resolve: (s) => import.meta.resolve(s), import: (s) => import(s) });",
+  'tick, publishing': "const { loadBundle } = await import('./lib/codeCache.js'); loadBundle('lib/pubsub.cjs');",
   admin: "await import('firebase-admin/app'); await import('firebase-admin/auth');",
 };
 

@@ -15,8 +15,6 @@ const named = process.env.EAGLE_FUNCTION ?? process.env.FUNCTION_TARGET ?? '';
 const own = /^\w{1,64}$/.test(named) ? new URL(`./fn/${named}.cjs`, import.meta.url) : undefined;
 const bundle = own && existsSync(own) ? own : new URL('./fn/all.cjs', import.meta.url);
 loadBundle(bundle, {
-  resolve: (specifier) => import.meta.resolve(specifier),
-  import: (specifier) => import(specifier),
   writeCache: process.env.EAGLE_WRITE_CODE_CACHE === '1',
   onCacheRefused: (file) =>
     console.warn(JSON.stringify({ severity: 'WARNING', message: 'code cache refused (made by another Node or other V8 flags, or stale): this load compiled the bundle', bundle: file })),

@@ -66,10 +66,10 @@ function readCache(file: string): Buffer | undefined {
 }
 
 export interface LoadOptions {
-  /** stands in for the bundle's `import.meta.resolve` */
-  resolve: (specifier: string) => string;
-  /** stands in for its ES module imports */
-  import: (specifier: string) => Promise<unknown>;
+  /** stands in for the bundle's `import.meta.resolve`; by default this module's own (built into lib/, beside the bundles) */
+  resolve?: (specifier: string) => string;
+  /** stands in for its ES module imports; by default this module's import() */
+  import?: (specifier: string) => Promise<unknown>;
   /** the build: save the code cache after the bundle has run, so it holds what its load compiled, not just the top level */
   writeCache?: boolean;
   /** told of a cache file that was read and refused (this bundle or a sibling it requires) */
@@ -92,7 +92,7 @@ function bundleRequire(file: string, opts: LoadOptions): NodeJS.Require {
 }
 
 /** Run the bundle at `file` (a path, relative to the working directory, or a file URL) as CommonJS. */
-export function loadBundle(fileOrUrl: string | URL, opts: LoadOptions): LoadedBundle {
+export function loadBundle(fileOrUrl: string | URL, opts: LoadOptions = {}): LoadedBundle {
   const file = resolvePath(fileOrUrl instanceof URL || fileOrUrl.startsWith('file:') ? fileURLToPath(fileOrUrl) : fileOrUrl);
   const source = readFileSync(file);
   const cacheFile = opts.writeCache ? undefined : readCache(file);
@@ -103,7 +103,9 @@ export function loadBundle(fileOrUrl: string | URL, opts: LoadOptions): LoadedBu
   });
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run.call(module.exports, module.exports, bundleRequire(file, opts), module, file, dirname(file), pathToFileURL(file).href, opts.resolve, opts.import);
+  const resolve = opts.resolve ?? ((specifier: string) => import.meta.resolve(specifier));
+  const esmImport = opts.import ?? ((specifier: string) => import(specifier));
+  run.call(module.exports, module.exports, bundleRequire(file, opts), module, file, dirname(file), pathToFileURL(file).href, resolve, esmImport);
   if (opts.writeCache) writeFileSync(cachePathOf(file), encodeCache(source, script.createCachedData()));
   const accepted = cachedData !== undefined && !script.cachedDataRejected;
   const rejected = cacheFile !== undefined && !accepted;
