@@ -33,7 +33,7 @@ export interface Signal {
   readonly candleTime: number;
   readonly side: Side;
   readonly reason: SignalReason;
-  /** the price the fill is based on: the candle close, or the stop/target level that was hit */
+  /** the price the fill is based on: the close of the signal's candle (for every reason, protective exits included) */
   readonly refPrice: Amount;
   /** ATR at the signal candle, used to size entries and place stops */
   readonly atr: Amount;
@@ -66,8 +66,11 @@ export interface Position {
   readonly entryPrice: Amount;
   /** close time of the decision candle (signal.candleTime + timeframe): deterministic in both drivers */
   readonly entryTime: number;
-  /** open time of the newest candle whose high/low has been checked against the stops */
-  readonly checkedThrough: number;
+  /**
+   * End (exclusive) of the span already checked against the stops: a candle of any timeframe is
+   * checked when it ends after this. Starts at entryTime; the tick's guard moves it candle by candle.
+   */
+  readonly checkedUntil: number;
   /** cash that left the wallet to open it: notional + fee */
   readonly costBasis: Amount;
   readonly stopLoss: Amount;

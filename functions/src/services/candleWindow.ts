@@ -9,6 +9,8 @@ import { isBudgetedSource, type Deadline } from '../lib/deadline.ts';
  */
 export class CandleWindowCache {
   private readonly windows = new Map<string, Candle[]>();
+  /** for a series fetched from a start time (the guard series): the time it was asked from */
+  private readonly asked = new Map<string, number>();
   /** gaps the source itself could not fill (real exchange outages): not asked again by this instance */
   private readonly unfillable = new Set<string>();
   get(key: string): Candle[] | undefined {
@@ -16,6 +18,12 @@ export class CandleWindowCache {
   }
   set(key: string, candles: Candle[]): void {
     this.windows.set(key, candles);
+  }
+  askedFrom(key: string): number | undefined {
+    return this.asked.get(key);
+  }
+  setAskedFrom(key: string, t: number): void {
+    this.asked.set(key, t);
   }
   isUnfillable(key: string, gap: Gap): boolean {
     return this.unfillable.has(`${key}:${gap.after}:${gap.next}`);
@@ -25,6 +33,7 @@ export class CandleWindowCache {
   }
   clear(): void {
     this.windows.clear();
+    this.asked.clear();
     this.unfillable.clear();
   }
 }

@@ -16,7 +16,7 @@ describe('runTick on the in-memory fakes', () => {
     // Bought 0.5 ETH earlier; the config no longer lists ETH.
     const eth = loadBundledCandles('ETH/USDT', '1m').find((c) => c.t === T - 30_000 - 120 * M)!;
     const p: Position = {
-      symbol: 'ETH/USDT', qty: A('0.5'), entryPrice: A(eth.c), entryTime: eth.t + M, checkedThrough: eth.t, costBasis: A(eth.c) / 2n,
+      symbol: 'ETH/USDT', qty: A('0.5'), entryPrice: A(eth.c), entryTime: eth.t + M, checkedUntil: eth.t + M, costBasis: A(eth.c) / 2n,
       stopLoss: A('1'), takeProfit: A('100000'), trailingStop: null, highWater: A(eth.c), openTradeId: 'eth-open', lastPrice: A(eth.c),
     };
     db.ledger = { initialCash: A('10000'), cash: A('10000') - p.costBasis, realizedPnl: 0n, feesPaid: 0n, tradeSeq: 1, positions: { 'ETH/USDT': p } };
@@ -50,8 +50,8 @@ describe('runTick on the in-memory fakes', () => {
     const third = await runTick(tick, { tickId: 't3', now: T + 2 * M });
     expect(third.pending).toEqual([]);
     expect(third.published).toEqual([]);
-    // the tick now owns the position's levels: checked through the newest candle, never behind the fill
-    expect(db.engine.get('BTC/USDT')!.guard).toMatchObject({ tradeId: signal.id, checkedThrough: T + M - 30_000 });
+    // the tick now owns the position's levels: checked until the newest candle's close, never behind the fill
+    expect(db.engine.get('BTC/USDT')!.guard).toMatchObject({ tradeId: signal.id, checkedUntil: T + 2 * M - 30_000, checkedAt: T + 2 * M });
     expect(db.trades.size).toBe(1);
   });
 
@@ -84,5 +84,41 @@ describe('runTick on the in-memory fakes', () => {
     expect([third.published, third.pending]).toEqual([[], []]);
     expect(db.engine.get('BTC/USDT')!.state.pending).toBeNull();
     expect([...db.orders.values()].map((o) => o.outcome.status)).toEqual(['filled']);
+  });
+});
+
+describe('runTick: a 4h position is protected every minute on 1m guard candles', () => {
+  it('stops within one minute of the 1m candle that crossed the stop, priced at its close, and executeOrder fills it', async () => {
+    const H4 = 4 * 60 * M;
+    const { db, tick, execute, bus } = memoryDeps({ SYMBOLS: 'BTC/USDT', TIMEFRAME: '4h' });
+    db.config = testConfigDoc({ timeframe: '4h', strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } });
+    const open = Date.parse('2023-04-10T12:00:00Z');
+    const entry = await runTick(tick, { tickId: 'entry', now: open + 30_000 });
+    expect(entry.published).toHaveLength(1);
+    expect(await executeSignalMessage(execute, asMessage(bus.published[0]!))).toMatchObject({ status: 'filled' });
+    // A stop 0.3 % under the entry: find the first 1m candle after the entry whose low reaches it.
+    const p = db.ledger!.positions['BTC/USDT']!;
+    const stop = (p.entryPrice * 997n) / 1000n;
+    db.ledger!.positions['BTC/USDT'] = { ...p, stopLoss: stop };
+    const minutes = loadBundledCandles('BTC/USDT', '1m').filter((c) => c.t >= p.entryTime && c.t < p.entryTime + H4);
+    const crossing = minutes.find((c) => A(c.l) <= stop);
+    expect(crossing, 'the window must hold a crossing between two 4h closes').toBeDefined();
+    expect(crossing!.t + M).toBeLessThan(p.entryTime + H4);
+
+    // The Scheduler's ticks, one a minute: nothing is sold before the crossing candle has closed.
+    let exit = null;
+    let now = p.entryTime + 30_000;
+    for (; now < crossing!.t + 3 * M && !exit; now += M) {
+      const r = await runTick(tick, { tickId: `m${now}`, now });
+      expect(r.symbols[0]!.protectedOn).toBe('1m');
+      exit = bus.published.find((s) => s.side === 'sell') ?? null;
+      if (!exit) expect(now).toBeLessThan(crossing!.t + M);
+    }
+    expect(exit).toMatchObject({ reason: 'stop_loss', timeframe: '1m', candleTime: crossing!.t, refPrice: A(crossing!.c) });
+    // the tick that sold ran within a minute of that candle's close
+    expect(now - M - (crossing!.t + M)).toBeLessThan(M);
+    const filled = await executeSignalMessage(execute, asMessage(exit!));
+    expect(filled).toMatchObject({ status: 'filled' });
+    expect(db.ledger!.positions['BTC/USDT']).toBeUndefined();
   });
 });

@@ -5,8 +5,8 @@
  */
 import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../domain/candle.ts';
 import {
-  accountStep, expiredPendingAlert, guardOf, initialSymbolState, isStale, resolvePending, settledInBook, symbolStep, withGuard,
-  type SignalIntent, type SymbolStepResult,
+  accountStep, expiredPendingAlert, guardOf, guardTimeframeFor, initialSymbolState, isStale, resolvePending, settledInBook, symbolStep, withGuard,
+  type Mark, type SignalIntent, type SymbolStepResult,
 } from '../domain/engine/index.ts';
 import { toAmount, toNumber, type Amount } from '../domain/money.ts';
 import { resolveRegimeParams } from '../domain/regime/index.ts';
@@ -21,6 +21,7 @@ import type { FeedHealth, MarketView, PersistedSymbol, StateStore, SystemStatus,
 import { errorFields, type Logger } from '../lib/log.ts';
 import { mapSettledLimit } from '../lib/mapLimit.ts';
 import { refreshWindow, type CandleWindowCache, type WindowResult } from './candleWindow.ts';
+import { refreshGuard, type GuardWindow } from './guardWindow.ts';
 
 export interface TickDeps {
   env: Env;
@@ -49,6 +50,8 @@ export interface SymbolReport {
   stale: boolean;
   error: string | null;
   signals: string[];
+  /** the candles an open position's stops were checked on this tick ('1m' guard, or the decision timeframe where the source has no 1m); null without a position */
+  protectedOn: Timeframe | null;
 }
 
 export interface TickReport {
@@ -104,6 +107,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const entriesPaused = book.entriesPausedUntil !== null && now < book.entriesPausedUntil;
 
   const errors = new Map<string, string>();
+  const guardTimeframe = guardTimeframeFor(timeframe);
   const results = await mapSettledLimit(symbols, deps.env.SYMBOL_CONCURRENCY, async (symbol) => {
     let window: WindowResult | null = null;
     try {
@@ -113,15 +117,29 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
       errors.set(symbol, err instanceof Error ? err.message : String(err));
       log.log('ERROR', 'symbol feed failed', { symbol, ...errorFields(err) });
     }
+    // An open position is checked on the finest candles every tick, not only when a decision candle closes.
+    const position = positions[symbol] ?? null;
+    const state = persisted.get(symbol)!.state;
+    let guard: GuardWindow | null = null;
+    if (position && guardTimeframe && !state.pending) {
+      try {
+        guard = await refreshGuard({ symbol, timeframe: guardTimeframe, from: position.checkedUntil, nowMs: now, cache: deps.cache, store: deps.candles, source: deps.source });
+        if (guard.error) log.log('INFO', 'guard candles unavailable; the stops run on what is known', { symbol, timeframe: guardTimeframe, reason: guard.error });
+      } catch (err) {
+        log.log('ERROR', 'guard candles failed; the stops run on the decision candles', { symbol, ...errorFields(err) });
+      }
+    }
     const step = symbolStep({
-      symbol, state: persisted.get(symbol)!.state, candles: window?.candles ?? [], position: positions[symbol] ?? null, now, tradable: configured.has(symbol),
+      symbol, state, candles: window?.candles ?? [], position, now, tradable: configured.has(symbol),
       mode, entriesPaused, strategy, risk: config.risk, regime: regimeParams,
+      // a series that has nothing yet and is not current (no 1m data here) leaves the stops to the decision candles
+      guard: guard && (guard.current || guard.candles.length > 0) ? guard : undefined,
     });
     return { window, step };
   });
 
   const intents: SignalIntent[] = [];
-  const closes: Record<string, { price: Amount; candleTime: number }> = {};
+  const closes: Record<string, Mark> = {};
   const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult }>();
   results.forEach((r, i) => {
     const symbol = symbols[i]!;
@@ -131,11 +149,10 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     alerts.push(...step.alerts);
     if (step.position) positions[symbol] = step.position;
     if (step.intent) intents.push(step.intent);
-    const newest = r.value.window?.candles.at(-1);
-    if (step.walked > 0 && newest) closes[symbol] = { price: toAmount(newest.c), candleTime: newest.t };
+    if (step.mark) closes[symbol] = step.mark;
   });
 
-  const account = accountStep({ book: { ...book, positions }, intents, closes, pending, timeframe, now, params });
+  const account = accountStep({ book: { ...book, positions }, intents, closes, pending, now, params });
   alerts.push(...account.alerts);
   if (account.modeChange) log.log('CRITICAL', account.modeChange.reason, { drawdownPct: account.limits.drawdownPct });
   for (const s of account.skipped) log.log('INFO', 'entry not taken', { symbol: s.intent.symbol, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) });
@@ -151,9 +168,11 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     const published = account.publish.find((s) => s.symbol === symbol);
     const error = errors.get(symbol) ?? null;
     const stale = done ? done.step.stale : isStale(state.lastCandleAt, now, timeframe);
+    // The watchdog reads when each position's stops last ran.
+    const checkedAt = done?.step.protectedOn ? now : prev.guard && held && prev.guard.tradeId === held.openTradeId ? prev.guard.checkedAt : (held?.entryTime ?? now);
     saved.set(symbol, {
       state: { ...state, pending: published ? { signalId: published.id, side: published.side, emittedAt: now } : landing.has(symbol) ? null : state.pending },
-      guard: held ? guardOf(held) : null,
+      guard: held ? guardOf(held, checkedAt) : null,
     });
     feeds[symbol] = { lastCandleAt: state.lastCandleAt, stale, error };
     markets[symbol] = marketView(symbol, saved.get(symbol)!.state, held, stale, error, now);
@@ -197,7 +216,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     return {
       symbol, ingested: done?.window?.ingested ?? 0, backfilled: done?.window?.backfilled ?? 0, gaps: done?.window?.gaps.length ?? 0,
       candleReads: done?.window?.readsFromStore ?? 0, regime: m.regime, price: m.price, stale: m.stale, error: m.error,
-      signals: account.signals.filter((s) => s.symbol === symbol).map((s) => s.id),
+      signals: account.signals.filter((s) => s.symbol === symbol).map((s) => s.id), protectedOn: done?.step.protectedOn ?? null,
     };
   });
   for (const r of reports) log.log(r.stale ? 'WARNING' : 'INFO', 'symbol ticked', { symbol: r.symbol, ingested: r.ingested, backfilled: r.backfilled, gaps: r.gaps, regime: r.regime, stale: r.stale, signals: r.signals });

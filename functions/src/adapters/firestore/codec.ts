@@ -12,7 +12,7 @@ import { ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, 
 import { AmountString } from '../../config/schema.ts';
 import { formatIssues } from '../../config/load.ts';
 import type { AccountMarks, AuditCheckpoint, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
-import type { SymbolState } from '../../domain/engine/index.ts';
+import type { Guard, SymbolState } from '../../domain/engine/index.ts';
 
 export class CorruptDocumentError extends Error {
   override readonly name = 'CorruptDocumentError';
@@ -38,12 +38,23 @@ const ms = z.number().int().nonnegative();
 const num = z.number().finite();
 const str = (a: Amount): string => toDecimalString(a);
 
+/**
+ * Migration: positions booked before protection ran on guard candles stored `checkedThrough` (the open
+ * time of the last decision candle checked) instead of `checkedUntil` (the end of the span checked).
+ * Read as "checked until just after it": that candle is checked once more, which can only repeat a
+ * decision already taken. Writers write `checkedUntil` only.
+ */
+const checkedSpan = <T extends { checkedUntil?: number | undefined; checkedThrough?: number | undefined }>(d: T, floor: number) => {
+  const { checkedThrough, checkedUntil, ...rest } = d;
+  return { ...rest, checkedUntil: Math.max(checkedUntil ?? (checkedThrough ?? 0) + 1, floor) };
+};
 export const PositionDoc = z.object({
-  symbol: z.string(), qty: amt, entryPrice: amt, entryTime: ms, checkedThrough: ms, costBasis: amt, stopLoss: amt, takeProfit: amt,
+  symbol: z.string(), qty: amt, entryPrice: amt, entryTime: ms, checkedUntil: ms.optional(), checkedThrough: ms.optional(), costBasis: amt, stopLoss: amt, takeProfit: amt,
   trailingStop: amt.nullable(), highWater: amt, openTradeId: z.string().min(1), lastPrice: amt,
-});
+}).refine((d) => d.checkedUntil !== undefined || d.checkedThrough !== undefined, { message: 'checkedUntil is required', path: ['checkedUntil'] })
+  .transform((d): Position => checkedSpan(d, d.entryTime));
 export const positionToDoc = (p: Position) => ({
-  symbol: p.symbol, qty: str(p.qty), entryPrice: str(p.entryPrice), entryTime: p.entryTime, checkedThrough: p.checkedThrough, costBasis: str(p.costBasis),
+  symbol: p.symbol, qty: str(p.qty), entryPrice: str(p.entryPrice), entryTime: p.entryTime, checkedUntil: p.checkedUntil, costBasis: str(p.costBasis),
   stopLoss: str(p.stopLoss), takeProfit: str(p.takeProfit), trailingStop: p.trailingStop === null ? null : str(p.trailingStop),
   highWater: str(p.highWater), openTradeId: p.openTradeId, lastPrice: str(p.lastPrice),
 });
@@ -111,7 +122,15 @@ const StreamDoc = z.object({
 const SnapshotDoc = z.object({
   t: ms, close: num, adx: nullableNum, pdi: nullableNum, mdi: nullableNum, atr: nullableNum, atrPct: nullableNum, atrPctAvg: nullableNum.default(null), ema50: nullableNum, ema200: nullableNum,
 });
-const GuardDoc = z.object({ tradeId: z.string().min(1), highWater: amt, trailingStop: amt.nullable(), checkedThrough: ms, lastPrice: amt });
+const GuardDoc = z.object({
+  tradeId: z.string().min(1), highWater: amt, trailingStop: amt.nullable(), checkedUntil: ms.optional(), checkedThrough: ms.optional(), lastPrice: amt,
+  /** absent before the watchdog: taken as the span checked */
+  checkedAt: ms.optional(),
+}).refine((d) => d.checkedUntil !== undefined || d.checkedThrough !== undefined, { message: 'checkedUntil is required', path: ['checkedUntil'] })
+  .transform((d): Guard => {
+    const g = checkedSpan(d, 0);
+    return { ...g, checkedAt: d.checkedAt ?? g.checkedUntil };
+  });
 /** status/system.engine.{symbol}: the symbol step's state plus the open position's guard (Firestore has no nested arrays, hence {t, atr}). */
 export const SymbolDoc = z.object({
   timeframe: z.enum(TIMEFRAMES), lastCandleAt: ms.nullable(), price: nullableNum, indicators: StreamDoc, regime: RegimeStateDoc,

@@ -9,14 +9,14 @@ const params = { risk: riskParams(), feeBps: 10, slippageBps: 5, rulesFor: () =>
 const buy = (symbol: string, price = '100'): SignalIntent => ({
   strategyVersion: 'test@1', symbol, timeframe: '1h', candleTime: T0 - 3_600_000, side: 'buy', reason: 'regime_entry', refPrice: A(price), atr: A('1'), qty: null,
 });
-const run = (over: Partial<AccountStepInput>) => accountStep({ book: testBook(), intents: [], closes: {}, pending: new Map(), timeframe: '1h', now: T0, params, ...over });
+const run = (over: Partial<AccountStepInput>) => accountStep({ book: testBook(), intents: [], closes: {}, pending: new Map(), now: T0, params, ...over });
 
 describe('accountStep', () => {
   it('values a held position in a symbol that is no longer configured, instead of zero (no false kill switch)', () => {
     // 0.1 DOGE-like position bought at 27 000; the tick fetched its candle although config/bot dropped the symbol
     const held = testPosition({ symbol: 'DOGE/USDT', openTradeId: 'doge' });
     const book = testBook({ wallet: testWallet({ cash: A('7297.3') }), positions: { 'DOGE/USDT': held } });
-    const r = run({ book, closes: { 'DOGE/USDT': { price: A('27100'), candleTime: T0 - 3_600_000 } } });
+    const r = run({ book, closes: { 'DOGE/USDT': { price: A('27100'), candleTime: T0 - 3_600_000, timeframe: '1h' as const } } });
     expect(r.book.wallet.equity).toBe(A('10007.3'));
     expect(r.modeChange).toBeNull();
     expect(r.book.mode).toBe('NORMAL');
@@ -62,7 +62,7 @@ describe('accountStep', () => {
       'SOL/USDT': testPosition({ symbol: 'SOL/USDT', openTradeId: 'sol' }),
     };
     const book = testBook({ wallet: testWallet({ cash: A('100'), peakEquity: A('20000') }), positions });
-    const closes = { 'BTC/USDT': { price: A('20000'), candleTime: T0 - 3_600_000 }, 'ETH/USDT': { price: A('1500'), candleTime: T0 - 7_200_000 } };
+    const closes = { 'BTC/USDT': { price: A('20000'), candleTime: T0 - 3_600_000, timeframe: '1h' as const }, 'ETH/USDT': { price: A('1500'), candleTime: T0 - 7_200_000, timeframe: '1h' as const } };
     const r = run({ book, closes, intents: [buy('XRP/USDT')], pending: new Map([['ETH/USDT', 'sell' as const]]) });
     expect(r.book.mode).toBe('KILLED');
     expect(r.alerts).toEqual([expect.objectContaining({ kind: 'kill_switch', severity: 'critical' })]);

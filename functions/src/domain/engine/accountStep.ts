@@ -12,7 +12,6 @@
  * 5. Every signal is recorded; the mode decides which are published (OBSERVATION publishes none).
  */
 import type { Alert } from '../alerts.ts';
-import type { Timeframe } from '../candle.ts';
 import { modeAllows, modeEmitsEntries, transitionMode } from '../mode.ts';
 import { type Amount } from '../money.ts';
 import { cashDelta } from '../portfolio/paperFill.ts';
@@ -23,7 +22,7 @@ import type { RiskParams } from '../risk/params.ts';
 import { sizeEntry } from '../risk/sizing.ts';
 import { createSignal } from '../signal.ts';
 import type { MarketRules, Side, Signal, SystemMode } from '../trading.types.ts';
-import type { SignalIntent } from './symbolStep.ts';
+import type { Mark, SignalIntent } from './symbolStep.ts';
 
 /** Kill-switch signals have their own strategy version, so their ids never collide with a strategy exit on the same candle. */
 export const KILL_SWITCH_VERSION = 'kill_switch@1';
@@ -39,11 +38,10 @@ export interface AccountStepInput {
   readonly book: Book;
   /** in symbol order */
   readonly intents: readonly SignalIntent[];
-  /** per symbol that got a new closed candle this step: its close and open time (only held symbols' are used) */
-  readonly closes: Readonly<Record<string, { readonly price: Amount; readonly candleTime: number }>>;
+  /** per symbol that got a new closed candle this step (symbolStep's mark): its close, open time and timeframe (only held symbols' are used) */
+  readonly closes: Readonly<Record<string, Mark>>;
   /** symbols with an unsettled order, and its side */
   readonly pending: ReadonlyMap<string, Side>;
-  readonly timeframe: Timeframe;
   readonly now: number;
   readonly params: ExecutionParams;
 }
@@ -117,7 +115,7 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
       const close = input.closes[p.symbol];
       if (!close || pending.has(p.symbol)) continue;
       (signals ??= []).push(createSignal({
-        strategyVersion: KILL_SWITCH_VERSION, symbol: p.symbol, timeframe: input.timeframe, candleTime: close.candleTime, side: 'sell',
+        strategyVersion: KILL_SWITCH_VERSION, symbol: p.symbol, timeframe: close.timeframe, candleTime: close.candleTime, side: 'sell',
         reason: 'kill_switch', refPrice: close.price, atr: 0n, qty: p.qty,
       }, now));
     }

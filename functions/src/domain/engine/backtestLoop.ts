@@ -1,9 +1,11 @@
 /**
  * The backtest driver: the engine's steps over candle series, with fills applied at once.
- * Per time step (one closed candle per symbol, symbols in alphabetical order), exactly what a live
- * tick followed by executeOrder does: symbolStep for every symbol → accountStep → for each published
- * signal planOrder → paperFill → applyFill. `warmupUntil` feeds every candle up to that time in the
- * first step, as a live tick's first run walks its whole history window.
+ * Per time step (symbols in alphabetical order), exactly what a live tick followed by executeOrder
+ * does: symbolStep for every symbol → accountStep → for each published signal planOrder → paperFill
+ * → applyFill. A step happens at every decision close and at every extra tick time (the Scheduler's
+ * ticks between decision closes); each step feeds the decision candles closed by then and, for held
+ * symbols, the guard candles (1m) closed by then, as the live tick fetches them. `warmupUntil` feeds
+ * every candle up to that time in the first step, as a live tick's first run walks its history window.
  */
 import { timeframeMs, type Candle, type Timeframe } from '../candle.ts';
 import { toAmount, type Amount } from '../money.ts';
@@ -18,7 +20,7 @@ import type { Strategy } from '../strategy/strategy.types.ts';
 import type { MarketRules, Signal, SystemMode, Trade } from '../trading.types.ts';
 import { accountStep, type ExecutionParams } from './accountStep.ts';
 import { signalPriceMismatch } from './checkSignal.ts';
-import { initialSymbolState, symbolStep, type SignalIntent, type SymbolState, type SymbolStepInput } from './symbolStep.ts';
+import { initialSymbolState, symbolStep, type Mark, type SignalIntent, type SymbolState, type SymbolStepInput } from './symbolStep.ts';
 
 export interface BacktestInput {
   readonly timeframe: Timeframe;
@@ -34,6 +36,10 @@ export interface BacktestInput {
   readonly mode?: SystemMode;
   /** candles with open time ≤ this are walked in the first step, as a cold live tick does */
   readonly warmupUntil?: number;
+  /** finer candles per symbol (1m) for the protective checks between decision closes, fed for held symbols only (as the tick fetches them) */
+  readonly guard?: { readonly timeframe: Timeframe; readonly candles: Readonly<Record<string, readonly Candle[]>> } | undefined;
+  /** extra step times (market time), the Scheduler's ticks between decision closes; steps at decision closes happen anyway */
+  readonly tickTimes?: readonly number[] | undefined;
   /** called after each step with each symbol's state (reports: regimes, indicators) */
   readonly onStep?: (t: number, states: Readonly<Record<string, SymbolState>>) => void;
 }
@@ -86,9 +92,24 @@ export interface BacktestResult {
   readonly maxDrawdownPct: number;
 }
 
-const NO_CLOSES: Record<string, { price: Amount; candleTime: number }> = Object.freeze({}) as Record<string, { price: Amount; candleTime: number }>;
+const NO_CANDLES: readonly Candle[] = Object.freeze([]);
+const NO_CLOSES: Record<string, Mark> = Object.freeze({}) as Record<string, Mark>;
 
-/** Step times: the first is the warm-up batch (if any), then one per distinct candle time. */
+/** Market times at which the engine steps: every decision close, plus the tick times after the first step. */
+function stepNows(decisionOpens: Float64Array, tf: number, tickTimes: readonly number[] | undefined): Float64Array {
+  if (!tickTimes || tickTimes.length === 0 || decisionOpens.length === 0) return decisionOpens.map((t) => t + tf);
+  const first = decisionOpens[0]! + tf;
+  const all = new Float64Array(decisionOpens.length + tickTimes.length);
+  let n = 0;
+  for (const t of decisionOpens) all[n++] = t + tf;
+  for (const t of tickTimes) if (t > first) all[n++] = t;
+  const sorted = all.subarray(0, n).sort();
+  let u = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[u++] = sorted[i]!;
+  return sorted.subarray(0, u);
+}
+
+/** Step times (open times): the first is the warm-up batch (if any), then one per distinct candle time. */
 function stepTimes(candles: BacktestInput['candles'], warmupUntil: number | undefined): Float64Array {
   let n = 0;
   for (const series of Object.values(candles)) n += series.length;
@@ -124,7 +145,11 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   const { timeframe, strategy, risk, feeBps, slippageBps } = input;
   const tf = timeframeMs(timeframe);
   const symbols = Object.keys(input.candles).sort();
-  const times = stepTimes(input.candles, input.warmupUntil);
+  const nows = stepNows(stepTimes(input.candles, input.warmupUntil), tf, input.tickTimes);
+  const guard = input.guard;
+  const guardTf = guard ? timeframeMs(guard.timeframe) : 0;
+  const guardOf = symbols.map((s) => guard?.candles[s] ?? []);
+  const guardCursor = new Int32Array(symbols.length);
   const params: ExecutionParams = { risk, feeBps, slippageBps, rulesFor: input.rulesFor };
   const states: Record<string, SymbolState> = Object.fromEntries(symbols.map((s) => [s, initialSymbolState(timeframe)]));
   const seriesOf = symbols.map((s) => input.candles[s]!);
@@ -136,12 +161,12 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   }));
   const noPending = new Map<string, never>();
 
-  let book = openingBook(input.initialCash, times.length > 0 ? times[0]! + tf : 0, input.mode ?? 'NORMAL');
+  let book = openingBook(input.initialCash, nows.length > 0 ? nows[0]! : 0, input.mode ?? 'NORMAL');
   const trades: Trade[] = [];
   const signals: Signal[] = [];
   const rejections: Rejection[] = [];
   const skipped: Record<string, number> = {};
-  const n = times.length;
+  const n = nows.length;
   const equity: EquitySeries = {
     length: n, t: new Float64Array(n), equity: new BigInt64Array(n), cash: new BigInt64Array(n), drawdownPct: new Float64Array(n), killed: new Uint8Array(n),
   };
@@ -153,8 +178,8 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   let maxDrawdownPct = 0;
 
   for (let step = 0; step < n; step++) {
-    const t = times[step]!;
-    const now = t + tf;
+    const now = nows[step]!;
+    const t = now - tf;
     if (intents.length > 0) intents.length = 0;
     let closes = NO_CLOSES;
     for (let k = 0; k < symbols.length; k++) {
@@ -166,7 +191,9 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
       cursor[k] = end;
       // One candle per step is the hot path: reuse one array instead of slicing.
       let fresh: readonly Candle[];
-      if (end - start === 1) {
+      if (end === start) {
+        fresh = NO_CANDLES;
+      } else if (end - start === 1) {
         one[0] = series[start]!;
         fresh = one;
       } else {
@@ -175,21 +202,29 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
       const args = inputs[k]!;
       args.candles = fresh;
       args.position = book.positions[symbol] ?? null;
+      if (guard) {
+        // Guard candles closed by now: checked for a held symbol, passed over otherwise (the tick fetches none then).
+        const gs = guardOf[k]!;
+        const from = guardCursor[k]!;
+        let to = from;
+        while (to < gs.length && gs[to]!.t + guardTf <= now) to++;
+        guardCursor[k] = to;
+        args.guard = args.position && to > from ? { timeframe: guard.timeframe, candles: gs.slice(from, to) } : undefined;
+      }
       args.now = now;
       args.mode = book.mode;
       args.entriesPaused = book.entriesPausedUntil !== null && now < book.entriesPausedUntil;
       const step = symbolStep(args);
       if (step.position) book = { ...book, positions: { ...book.positions, [symbol]: step.position } };
-      const newest = fresh.at(-1);
-      // The account step values held symbols only: closes of the others are never read.
-      if (newest && book.positions[symbol]) {
+      // The account step values held symbols only: marks of the others are never read.
+      if (step.mark && book.positions[symbol]) {
         if (closes === NO_CLOSES) closes = {};
-        closes[symbol] = { price: toAmount(newest.c), candleTime: newest.t };
+        closes[symbol] = step.mark;
       }
       if (step.intent) intents.push(step.intent);
     }
     const pausedBefore = book.entriesPausedUntil;
-    const account = accountStep({ book, intents, closes, pending: noPending, timeframe, now, params });
+    const account = accountStep({ book, intents, closes, pending: noPending, now, params });
     book = account.book;
     if (account.modeChange?.mode === 'KILLED' && killedAt === null) killedAt = now;
     if (book.entriesPausedUntil !== null && book.entriesPausedUntil !== pausedBefore) dailyLossPauses++;
@@ -204,7 +239,10 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     for (const signal of account.publish) {
       // The executor's price check, as live: the signal must fit its own candle.
       const k = symbols.indexOf(signal.symbol);
-      const mismatch = signalPriceMismatch(signal, candleAt(seriesOf[k]!, cursor[k]!, signal.candleTime));
+      const own = guard && signal.timeframe === guard.timeframe && signal.timeframe !== timeframe
+        ? candleAt(guardOf[k]!, guardCursor[k]!, signal.candleTime)
+        : candleAt(seriesOf[k]!, cursor[k]!, signal.candleTime);
+      const mismatch = signalPriceMismatch(signal, own);
       if (mismatch) throw new Error(`engine emitted a signal its own candle contradicts: ${mismatch}`);
       const rules = input.rulesFor(signal.symbol);
       const ctx = { risk, rules, feeBps, slippageBps };

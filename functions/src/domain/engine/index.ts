@@ -3,7 +3,7 @@ export { backtestLoop, equityPoints, type BacktestInput, type BacktestResult, ty
 export { signalPriceMismatch } from './checkSignal.ts';
 export { expiredPendingAlert, PENDING_TIMEOUT_CANDLES, resolvePending, settledInBook, type ExecutorOutcome, type PendingResolution } from './pending.ts';
 export {
-  atrAmount, initialSymbolState, isStale, RECENT_ATR, symbolStep, type PendingOrder, type SignalIntent, type SymbolState, type SymbolStepInput,
+  atrAmount, initialSymbolState, isStale, RECENT_ATR, symbolStep, type Mark, type PendingOrder, type SignalIntent, type SymbolState, type SymbolStepInput,
   type SymbolStepResult,
 } from './symbolStep.ts';
-export { guardOf, withGuard, type Guard } from './guard.ts';
+export { GUARD_TIMEFRAME, GUARD_WINDOW, guardOf, guardTimeframeFor, withGuard, type Guard } from './guard.ts';

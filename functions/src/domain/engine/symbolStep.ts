@@ -5,8 +5,9 @@
  *    catch-up tick ends in the same state as one tick per candle.
  * 2. Staleness: the newest closed candle closed more than two timeframes ago. The onset raises one
  *    alert dated when the outage began.
- * 3. Protective exits over every candle after the position's last check (stop, target, trailing):
- *    the first hit wins; a gap through the stop exits at the open.
+ * 3. Protective exits over every candle after the position's last check (stop, target, trailing),
+ *    on the finest candles given: the guard series (1m under coarser decisions) where it exists,
+ *    the decision candles before it; the first hit wins and is priced at that candle's close.
  * 4. Otherwise the strategy, on the newest closed candle only, and only when that candle is new.
  *
  * Nothing new is decided for a symbol with an unsettled order. Entries need ATR (to size and place
@@ -75,6 +76,12 @@ export interface SymbolStepInput {
   readonly candles: readonly Candle[];
   /** the open position with its protective levels, if any */
   readonly position: Position | null;
+  /**
+   * Finer closed candles for the position's protective checks between decision closes (1m under
+   * 4h decisions), ascending; absent when the source has none (the decision candles serve). Decision
+   * candles that end before the first guard candle are checked first.
+   */
+  readonly guard?: { readonly timeframe: Timeframe; readonly candles: readonly Candle[] } | undefined;
   readonly now: number;
   /** false for a held symbol that is no longer configured: protected and valued, never entered */
   readonly tradable: boolean;
@@ -98,6 +105,16 @@ export interface SymbolStepResult {
   /** candles walked this step */
   readonly walked: number;
   readonly alerts: Alert[];
+  /** the timeframe the position's stops were checked on this step; null when not checked (no position, order in flight) */
+  readonly protectedOn: Timeframe | null;
+  /** the newest close this step saw (guard or decision candle): what a held position is marked at */
+  readonly mark: Mark | null;
+}
+
+export interface Mark {
+  readonly price: Amount;
+  readonly candleTime: number;
+  readonly timeframe: Timeframe;
 }
 
 /** A symbol is stale when its newest closed candle closed more than two timeframes ago. */
@@ -114,14 +131,27 @@ export function atrAmount(atr: number | null): Amount | null {
   return a > 0n ? a : null;
 }
 
-function atrAt(recent: readonly (readonly [number, number | null])[], t: number): number | null {
+type AtrHistory = readonly (readonly [number, number | null])[];
+
+function atrAt(recent: AtrHistory, t: number): number | null {
   for (let i = recent.length - 1; i >= 0; i--) if (recent[i]![0] === t) return recent[i]![1];
   return null;
+}
+
+/** The ATR of the newest decision candle closed by `t` (a guard candle's open): what was known then. */
+function atrKnownAt(t: number, step: number, lists: readonly AtrHistory[], fallback: number | null): number | null {
+  let bestT = -Infinity;
+  let best: number | null = fallback;
+  for (const list of lists) for (const [ct, atr] of list) if (ct + step <= t && ct > bestT) { bestT = ct; best = atr; }
+  return best;
 }
 
 export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   const { symbol, state, candles, now, strategy, risk } = input;
   const tf = state.timeframe;
+  const step = timeframeMs(tf);
+  // the last decision candle's ATR before this step (a handed-over snapshot is overwritten in place below)
+  const before: AtrHistory = state.lastCandleAt === null ? NO_ATRS : [[state.lastCandleAt, state.snapshot?.atr ?? null]];
   const stream = input.handOver ? state.indicators : cloneStream(state.indicators);
   let regime = state.regime;
   let snapshot = state.snapshot;
@@ -162,20 +192,42 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   } else {
     next = { timeframe: tf, lastCandleAt, price, indicators: stream, regime, snapshot, recentAtr, staleSince, pending: state.pending };
   }
-  const out = { state: next, position: input.position, intent: null as SignalIntent | null, stale, walked, alerts };
+  const position0 = input.position;
+  const guard = position0 && input.guard ? input.guard : null;
+  const out: { -readonly [K in keyof SymbolStepResult]: SymbolStepResult[K] } = {
+    state: next, position: position0, intent: null, stale, walked, alerts, protectedOn: null, mark: markOf(input, walked, lastCandleAt, guard),
+  };
   if (state.pending) return out;
 
-  let position = input.position;
+  let position = position0;
   if (position) {
+    out.protectedOn = guard ? guard.timeframe : tf;
+    // Decision candles first, up to where the guard series begins; then the guard candles.
+    const guardFrom = guard?.candles[0]?.t ?? Infinity;
     for (const c of candles) {
-      if (c.t <= position.checkedThrough || (lastCandleAt !== null && c.t > lastCandleAt)) continue;
+      if (c.t + step <= position.checkedUntil || (lastCandleAt !== null && c.t > lastCandleAt)) continue;
+      if (c.t + step > guardFrom) break;
       const atr = atrAmount(atrAt(walkedAtr!, c.t) ?? atrAt(history, c.t) ?? snapshot?.atr ?? null);
       const evaluated = evaluateExit(position, c, atr, risk);
-      position = { ...evaluated.position, checkedThrough: c.t };
+      position = { ...evaluated.position, checkedUntil: c.t + step };
       out.position = position;
       if (evaluated.exit) {
-        out.intent = intentOf(input, evaluated.exit.reason, 'sell', c.t, evaluated.exit.price, atr, position.qty);
+        out.intent = intentOf(input, tf, evaluated.exit.reason, 'sell', c.t, evaluated.exit.price, atr, position.qty);
         return out;
+      }
+    }
+    if (guard) {
+      const gStep = timeframeMs(guard.timeframe);
+      for (const g of guard.candles) {
+        if (g.t + gStep <= position.checkedUntil) continue;
+        const atr = atrAmount(atrKnownAt(g.t, step, [history, before, walkedAtr!], snapshot?.atr ?? null));
+        const evaluated = evaluateExit(position, g, atr, risk);
+        position = { ...evaluated.position, checkedUntil: g.t + gStep };
+        out.position = position;
+        if (evaluated.exit) {
+          out.intent = intentOf(input, guard.timeframe, evaluated.exit.reason, 'sell', g.t, evaluated.exit.price, atr, position.qty);
+          return out;
+        }
       }
     }
   }
@@ -185,9 +237,9 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   const advice = strategy.advise({ regime: regime.regime, indicators: snapshot, hasPosition: position !== null });
   if (advice.action === 'hold') return out;
   const atr = atrAmount(snapshot.atr);
-  if (advice.action === 'exit' && position) out.intent = intentOf(input, advice.reason, 'sell', newest.t, toAmount(newest.c), atr, position.qty);
+  if (advice.action === 'exit' && position) out.intent = intentOf(input, tf, advice.reason, 'sell', newest.t, toAmount(newest.c), atr, position.qty);
   else if (advice.action === 'enter_long' && !position && atr !== null && !stale && input.tradable && !input.entriesPaused && modeEmitsEntries(input.mode)) {
-    out.intent = intentOf(input, advice.reason, 'buy', newest.t, toAmount(newest.c), atr, null);
+    out.intent = intentOf(input, tf, advice.reason, 'buy', newest.t, toAmount(newest.c), atr, null);
   }
   return out;
 }
@@ -202,6 +254,23 @@ function staleAlert(symbol: string, lastCandleAt: number | null, now: number, tf
   };
 }
 
-function intentOf(input: SymbolStepInput, reason: SignalReason, side: Side, candleTime: number, refPrice: Amount, atr: Amount | null, qty: Amount | null): SignalIntent {
-  return { strategyVersion: input.strategy.version, symbol: input.symbol, timeframe: input.state.timeframe, candleTime, side, reason, refPrice, atr: atr ?? 0n, qty };
+function intentOf(input: SymbolStepInput, timeframe: Timeframe, reason: SignalReason, side: Side, candleTime: number, refPrice: Amount, atr: Amount | null, qty: Amount | null): SignalIntent {
+  return { strategyVersion: input.strategy.version, symbol: input.symbol, timeframe, candleTime, side, reason, refPrice, atr: atr ?? 0n, qty };
+}
+
+/** The newest close seen this step: the newest walked decision candle or unchecked guard candle, whichever closed last. */
+function markOf(input: SymbolStepInput, walked: number, lastCandleAt: number | null, guard: SymbolStepInput['guard'] | null): Mark | null {
+  const tf = input.state.timeframe;
+  let mark: Mark | null = null;
+  let closesAt = -Infinity;
+  if (walked > 0 && lastCandleAt !== null) {
+    const newest = input.candles.at(-1)!;
+    mark = { price: toAmount(newest.c), candleTime: newest.t, timeframe: tf };
+    closesAt = newest.t + timeframeMs(tf);
+  }
+  const g = guard?.candles.at(-1);
+  if (guard && g && g.t + timeframeMs(guard.timeframe) > Math.max(closesAt, input.position!.checkedUntil)) {
+    mark = { price: toAmount(g.c), candleTime: g.t, timeframe: guard.timeframe };
+  }
+  return mark;
 }

@@ -16,7 +16,7 @@ describe('applyFill', () => {
 
   it('opens a position with stops from the fill price and the signal ATR', () => {
     expect(opened.position).toEqual({
-      symbol: 'BTC/USDT', qty: A('0.123'), entryPrice: A('27137.011725'), entryTime: T0, checkedThrough: buy.candleTime, costBasis: A('3341.19029463'),
+      symbol: 'BTC/USDT', qty: A('0.123'), entryPrice: A('27137.011725'), entryTime: T0, checkedUntil: T0, costBasis: A('3341.19029463'),
       stopLoss: A('27066.611725'), takeProfit: A('27277.811725'), trailingStop: null, highWater: A('27137.011725'),
       openTradeId: buy.id, lastPrice: A('27123.45'),
     });

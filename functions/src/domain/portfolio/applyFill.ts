@@ -53,7 +53,7 @@ export function applyFill(book: Book, signal: Signal, fill: Fill, ctx: Pick<Orde
       qty: fill.qty,
       entryPrice: fill.price,
       entryTime: at,
-      checkedThrough: signal.candleTime,
+      checkedUntil: at,
       costBasis: -delta,
       ...initialStops(fill.price, signal.atr, ctx.risk),
       trailingStop: null,

@@ -9,7 +9,7 @@ import { evaluateExit, initialStops } from './stops.ts';
 const risk: RiskParams = riskParams(); // stop 2 ATR, target 4 ATR, trail 2 ATR armed after 1 ATR
 const ATR = A('2');
 const position: Position = {
-  symbol: 'BTC/USDT', qty: A('1'), entryPrice: A('100'), entryTime: 0, checkedThrough: 0, costBasis: A('100.1'),
+  symbol: 'BTC/USDT', qty: A('1'), entryPrice: A('100'), entryTime: 0, checkedUntil: 0, costBasis: A('100.1'),
   ...initialStops(A('100'), ATR, risk), trailingStop: null, highWater: A('100'), openTradeId: 't1', lastPrice: A('100'),
 };
 const candle = (o: number, h: number, l: number, c: number): Candle => ({ t: 3_600_000, o, h, l, c, v: 1 });
@@ -30,24 +30,25 @@ describe('evaluateExit', () => {
     expect(r.position).toMatchObject({ highWater: A('101'), lastPrice: A('100.5'), trailingStop: null });
   });
 
-  it('stop-loss at the stop level when the low reaches it', () => {
-    expect(evaluateExit(position, candle(99, 99.5, 96, 97), ATR, risk).exit).toEqual({ reason: 'stop_loss', price: A('96') });
+  it('stop-loss when the low reaches the stop, sold at the close of that candle (a market order once it closed)', () => {
+    expect(evaluateExit(position, candle(99, 99.5, 96, 97), ATR, risk).exit).toEqual({ reason: 'stop_loss', price: A('97') });
   });
 
-  it('gap through the stop exits at the open, not the stop', () => {
-    expect(evaluateExit(position, candle(94, 95, 93, 94), ATR, risk).exit).toEqual({ reason: 'stop_loss', price: A('94') });
+  it('a gap through the stop also sells at the close: what live gets, not the level', () => {
+    expect(evaluateExit(position, candle(94, 95, 93, 93.5), ATR, risk).exit).toEqual({ reason: 'stop_loss', price: A('93.5') });
   });
 
-  it('take-profit at the target level', () => {
-    expect(evaluateExit(position, candle(104, 109, 103, 108.5), ATR, risk).exit).toEqual({ reason: 'take_profit', price: A('108') });
+  it('take-profit when a candle closes at or above the target, sold at that close', () => {
+    expect(evaluateExit(position, candle(104, 109, 103, 108.5), ATR, risk).exit).toEqual({ reason: 'take_profit', price: A('108.5') });
+    expect(evaluateExit(position, candle(104, 109, 103, 108), ATR, risk).exit).toEqual({ reason: 'take_profit', price: A('108') });
   });
 
-  it('a gap up through the target is still booked at the target (never credit a gap)', () => {
-    expect(evaluateExit(position, candle(110, 111, 109, 110), ATR, risk).exit).toEqual({ reason: 'take_profit', price: A('108') });
+  it('a wick through the target that closes below it is no take-profit (live would not have got the target)', () => {
+    expect(evaluateExit(position, candle(104, 111, 103, 107.9), ATR, risk).exit).toBeNull();
   });
 
-  it('stop wins when both stop and target are inside one candle', () => {
-    expect(evaluateExit(position, candle(100, 109, 95, 100), ATR, risk).exit).toEqual({ reason: 'stop_loss', price: A('96') });
+  it('stop wins when the low reaches the stop in a candle that also closes above the target', () => {
+    expect(evaluateExit(position, candle(100, 109, 95, 108.5), ATR, risk).exit).toEqual({ reason: 'stop_loss', price: A('108.5') });
   });
 
   it('arms the trailing stop after trailingActivationAtrMult ATRs of gain, then ratchets up only', () => {
@@ -64,7 +65,7 @@ describe('evaluateExit', () => {
     expect(d.exit).toBeNull();
     expect(d.position).toMatchObject({ trailingStop: A('101'), highWater: A('105') });
     // the trailing stop is now the stop in force
-    expect(evaluateExit(d.position, candle(103, 103.5, 100.5, 101), ATR, risk).exit).toEqual({ reason: 'trailing_stop', price: A('101') });
+    expect(evaluateExit(d.position, candle(103, 103.5, 100.5, 101.2), ATR, risk).exit).toEqual({ reason: 'trailing_stop', price: A('101.2') });
   });
 
   it("checks the levels known before the candle, then raises the trail from the candle's high", () => {
@@ -73,8 +74,8 @@ describe('evaluateExit', () => {
     const r = evaluateExit(armed, candle(103, 106, 101.5, 102.5), ATR, risk);
     expect(r.exit).toBeNull();
     expect(r.position.trailingStop).toBe(A('102'));
-    // next candle gaps below the new trail: out at the open, as a trailing stop
-    expect(evaluateExit(r.position, candle(101.8, 102, 101, 101.5), ATR, risk).exit).toEqual({ reason: 'trailing_stop', price: A('101.8') });
+    // next candle gaps below the new trail: out at its close, as a trailing stop
+    expect(evaluateExit(r.position, candle(101.8, 102, 101, 101.5), ATR, risk).exit).toEqual({ reason: 'trailing_stop', price: A('101.5') });
   });
 
   it('a trailing stop below the initial stop does not weaken it', () => {
@@ -84,9 +85,9 @@ describe('evaluateExit', () => {
 
   it('without ATR the fixed stops still work and the trail is frozen', () => {
     const armed: Position = { ...position, trailingStop: A('99') };
-    const r = evaluateExit(armed, candle(100, 120, 99.5, 100), null, risk);
+    const r = evaluateExit(armed, candle(100, 120, 99.5, 110), null, risk);
     expect(r.position.trailingStop).toBe(A('99'));
-    expect(r.exit).toEqual({ reason: 'take_profit', price: A('108') });
-    expect(evaluateExit(position, candle(97, 97, 90, 91), null, risk).exit).toEqual({ reason: 'stop_loss', price: A('96') });
+    expect(r.exit).toEqual({ reason: 'take_profit', price: A('110') });
+    expect(evaluateExit(position, candle(97, 97, 90, 91), null, risk).exit).toEqual({ reason: 'stop_loss', price: A('91') });
   });
 });

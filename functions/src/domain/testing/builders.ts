@@ -21,7 +21,7 @@ export const riskParams = (over: Partial<RiskParams> = {}): RiskParams => RiskPa
 export const testWallet = (over: Partial<Wallet> = {}): Wallet => ({ ...openingWallet(A('10000'), T0), ...over });
 
 export const testPosition = (over: Partial<Position> = {}): Position => ({
-  symbol: 'BTC/USDT', qty: A('0.1'), entryPrice: A('27000'), entryTime: T0 - 3_600_000, checkedThrough: T0 - 7_200_000, costBasis: A('2702.7'),
+  symbol: 'BTC/USDT', qty: A('0.1'), entryPrice: A('27000'), entryTime: T0 - 3_600_000, checkedUntil: T0 - 3_600_000, costBasis: A('2702.7'),
   stopLoss: A('26900'), takeProfit: A('27200'), trailingStop: null, highWater: A('27000'), openTradeId: 'open-btc', lastPrice: A('27000'),
   ...over,
 });

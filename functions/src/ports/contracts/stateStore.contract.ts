@@ -18,7 +18,7 @@ const T = Date.parse('2023-03-20T12:00:00Z');
 const CASH = A('10000');
 
 const position = (symbol: string, tradeId: string): Position => ({
-  symbol, qty: A('0.1'), entryPrice: A('27000'), entryTime: T, checkedThrough: T - 60_000, costBasis: A('2702.7'), stopLoss: A('26900'),
+  symbol, qty: A('0.1'), entryPrice: A('27000'), entryTime: T, checkedUntil: T, costBasis: A('2702.7'), stopLoss: A('26900'),
   takeProfit: A('27200'), trailingStop: null, highWater: A('27000'), openTradeId: tradeId, lastPrice: A('27000'),
 });
 
@@ -30,7 +30,7 @@ const trade = (id: string, symbol: string, time: number, seq = 1): Trade => ({
 function tickSave(over: Partial<TickSave> = {}): TickSave {
   const state = { ...initialSymbolState('1m'), lastCandleAt: T - 60_000, price: 27000.5, staleSince: null, recentAtr: [[T - 60_000, 12.5] as const] };
   return {
-    symbols: new Map([['BTC/USDT', { state, guard: { tradeId: 't1', highWater: A('27100'), trailingStop: A('26950'), checkedThrough: T - 60_000, lastPrice: A('27050') } }]]),
+    symbols: new Map([['BTC/USDT', { state, guard: { tradeId: 't1', highWater: A('27100'), trailingStop: A('26950'), checkedUntil: T, lastPrice: A('27050'), checkedAt: T } }]]),
     markets: {}, feeds: { 'BTC/USDT': { lastCandleAt: T - 60_000, stale: false, error: null } },
     account: { equity: A('10010'), peakEquity: A('10020'), day: '20230320', dayStartEquity: A('10000') },
     entriesPausedUntil: null, mode: null, lastTickAt: T, lastTickLatencyMs: 12, lastTickId: 'tick-1', marketTime: T, healthScore: 100, version: 'test',
