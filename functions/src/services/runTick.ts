@@ -8,7 +8,7 @@ import {
   accountStep, expiredPendingAlert, guardOf, guardTimeframeFor, initialSymbolState, isStale, resolvePending, settledInBook, symbolStep, withGuard,
   type Mark, type SignalIntent, type SymbolStepResult,
 } from '../domain/engine/index.ts';
-import { toAmount, toNumber, type Amount } from '../domain/money.ts';
+import { toAmount, toNumber } from '../domain/money.ts';
 import { resolveRegimeParams } from '../domain/regime/index.ts';
 import { activeStop } from '../domain/risk/index.ts';
 import { getStrategy } from '../domain/strategy/index.ts';

@@ -8,7 +8,7 @@
  * every candle up to that time in the first step, as a live tick's first run walks its history window.
  */
 import { timeframeMs, type Candle, type Timeframe } from '../candle.ts';
-import { toAmount, type Amount } from '../money.ts';
+import type { Amount } from '../money.ts';
 import { applyFill } from '../portfolio/applyFill.ts';
 import { openingBook, type Book } from '../portfolio/book.ts';
 import { paperFill } from '../portfolio/paperFill.ts';
