@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { TIMEFRAMES, type Candle, type Timeframe } from '../functions/src/domain/candle.ts';
+import { TIMEFRAMES, timeframeMs, type Candle, type Timeframe } from '../functions/src/domain/candle.ts';
 import { ConfigError } from '../functions/src/domain/errors.ts';
 import { equityPoints } from '../functions/src/domain/engine/index.ts';
 import { benchmark, roundTrips, summarizeBacktest, type BacktestSummary } from '../functions/src/domain/backtest/summary.ts';
@@ -18,7 +18,7 @@ import { monteCarlo } from '../functions/src/domain/backtest/monteCarlo.ts';
 import { toAmount, toDecimalString, toNumber } from '../functions/src/domain/money.ts';
 import { EnvSchema } from '../functions/src/config/schema.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
-import { DataFileError, loadCandles } from './backtest/data.ts';
+import { DataFileError, loadCandles, loadGuard } from './backtest/data.ts';
 import { renderReport } from './backtest/report.ts';
 import { buildConfig, runBacktest } from './backtest/run.ts';
 
@@ -40,6 +40,7 @@ interface Flags {
   walkForward?: string;
   grid?: string;
   monteCarlo?: number;
+  guard: Timeframe | 'none';
   progress: boolean;
 }
 
@@ -70,6 +71,14 @@ function readJson(file: string, flag: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+/** Which candles the stops were checked on, per symbol (said in summary.json and on the console). */
+function guardSummary(guard: ReturnType<typeof loadGuard>, symbols: string[], timeframe: Timeframe) {
+  return Object.fromEntries(symbols.map((s) => {
+    const cs = guard?.candles[s];
+    return [s, cs ? { timeframe: guard!.timeframe, from: new Date(cs[0]!.t).toISOString(), to: new Date(cs.at(-1)!.t + timeframeMs(guard!.timeframe)).toISOString(), candles: cs.length } : { timeframe, note: 'no finer candles: stops checked on the decision candles' }];
+  }));
+}
+
 function table(io: Io, s: BacktestSummary): void {
   const rows: [string, unknown][] = [
     ['period', `${s.from.slice(0, 16)} → ${s.to.slice(0, 16)}`], ['total return %', s.totalReturnPct], ['benchmark return %', s.benchmark.totalReturnPct],
@@ -98,6 +107,7 @@ function buildProgram(io: Io, done: (code: number) => void): Command {
     .option('--walk-forward <train:test>', 'walk-forward windows in days, e.g. 14:7 (needs --grid)')
     .option('--grid <file.json>', 'walk-forward grid: {"risk.stopAtrMult": [2, 3], ...}')
     .option('--monte-carlo <n>', 'bootstrap the round trips n times', int('--monte-carlo', 1, 1_000_000))
+    .addOption(new Option('--guard <tf>', 'finer candles the stops are checked on between decision closes (bundled data only; none: decision candles)').choices([...TIMEFRAMES, 'none']).default('1m'))
     .option('--no-progress', 'no progress bar')
     .action((f: Flags) => done(execute(io, f)));
   return program;
@@ -113,16 +123,20 @@ function execute(io: Io, f: Flags): number {
     timeframe: f.timeframe, from: f.from ? Date.parse(f.from.length === 10 ? `${f.from}T00:00:00Z` : f.from) : undefined,
     to: f.to ? Date.parse(f.to.length === 10 ? `${f.to}T00:00:00Z` : f.to) : undefined,
   });
+  const guard = loadGuard({
+    data: f.data ? [f.data] : undefined, symbols: Object.keys(candles), timeframe: f.timeframe, guard: f.guard,
+    from: Object.values(candles)[0]?.[0]?.t, to: f.to ? Date.parse(f.to.length === 10 ? `${f.to}T00:00:00Z` : f.to) : undefined,
+  });
   const total = Math.max(...Object.values(candles).map((c) => c.length));
   const bar = f.progress && process.stderr.isTTY && total > 100_000 ? new SingleBar({ format: 'backtest [{bar}] {percentage}% {value}/{total} candles', stream: process.stderr }) : null;
   bar?.start(total, 0);
-  const run = runBacktest(candles, f.timeframe, config, { charts: true, onProgress: bar ? (d) => bar.update(d) : undefined });
+  const run = runBacktest(candles, f.timeframe, config, { charts: true, onProgress: bar ? (d) => bar.update(d) : undefined, ...(guard && { guard }) });
   bar?.stop();
   const initialCash = toAmount(config.paper.initialCash);
   const summary = summarizeBacktest(run.result, candles, initialCash);
   const out = resolve(f.out);
   mkdirSync(out, { recursive: true });
-  const extra: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = { guard: guardSummary(guard, Object.keys(candles), f.timeframe) };
   if (f.monteCarlo) {
     const trips = roundTrips(run.result.trades, run.result.entryRegimes);
     // each round trip's return on the equity before it
@@ -166,6 +180,9 @@ function execute(io: Io, f: Flags): number {
   }));
   io.out(`backtest ${Object.keys(candles).join(', ')} ${f.timeframe} ${config.strategy.name}, initial ${toDecimalString(initialCash)}`);
   table(io, summary);
+  for (const [symbol, g] of Object.entries(extra.guard as Record<string, { timeframe: string; from?: string; to?: string }>)) {
+    io.out(`  ${`stops ${symbol}`.padEnd(20)} ${g.timeframe}${g.from ? ` candles ${g.from.slice(0, 16)} → ${g.to!.slice(0, 16)}, decision candles elsewhere` : ''}`);
+  }
   if (extra.monteCarlo) io.out(`  monte carlo (${f.monteCarlo}) final equity p5/p50/p95: ${JSON.stringify((extra.monteCarlo as { finalEquity: unknown }).finalEquity)}`);
   if (extra.walkForward) {
     const wf = extra.walkForward as WalkForwardResult;

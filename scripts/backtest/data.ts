@@ -66,4 +66,25 @@ export function loadCandles(opts: { data?: string[]; symbols: string[]; timefram
   return out;
 }
 
+/**
+ * The guard series the live tick would check stops on: the bundled 1m candles of each symbol that has
+ * them, within the range (with --data there is none: stops run on the decision candles).
+ */
+export function loadGuard(opts: { data?: string[]; symbols: string[]; timeframe: Timeframe; guard: Timeframe | 'none'; from?: number; to?: number }): { timeframe: Timeframe; candles: Record<string, Candle[]> } | null {
+  if (opts.guard === 'none' || opts.data || timeframeMs(opts.guard) >= timeframeMs(opts.timeframe)) return null;
+  const candles: Record<string, Candle[]> = {};
+  for (const symbol of opts.symbols) {
+    let series: Candle[];
+    try {
+      series = loadBundledSeries(symbol, opts.guard);
+    } catch (err) {
+      if (!(err instanceof MarketDataError)) throw err;
+      continue; // no finer data for this symbol: its stops run on the decision candles
+    }
+    const cut = series.filter((c) => (opts.from === undefined || c.t >= opts.from) && (opts.to === undefined || c.t < opts.to));
+    if (cut.length > 0) candles[symbol] = cut;
+  }
+  return Object.keys(candles).length > 0 ? { timeframe: opts.guard, candles } : null;
+}
+
 export { TIMEFRAMES };

@@ -6,7 +6,7 @@
 import { executionParams } from '../../functions/src/config/botConfig.ts';
 import { parseBotConfig } from '../../functions/src/config/load.ts';
 import type { BotConfig } from '../../functions/src/config/schema.ts';
-import type { Candle, Timeframe } from '../../functions/src/domain/candle.ts';
+import { timeframeMs, type Candle, type Timeframe } from '../../functions/src/domain/candle.ts';
 import { backtestLoop, type BacktestResult } from '../../functions/src/domain/engine/index.ts';
 import { toAmount } from '../../functions/src/domain/money.ts';
 import { resolveRegimeParams } from '../../functions/src/domain/regime/index.ts';
@@ -41,7 +41,23 @@ export function buildConfig(doc: unknown, over: { feeBps?: number; slippageBps?:
   return parseBotConfig({ ...base, paper, ...(strategy ? { strategy } : {}) });
 }
 
-export function runBacktest(candles: Record<string, Candle[]>, timeframe: Timeframe, config: BotConfig, opts: { charts?: boolean; onProgress?: (done: number, total: number) => void; warmupUntil?: number } = {}): RunOutput {
+/**
+ * The Scheduler's ticks where guard candles exist: one at every guard candle's close (each minute), as
+ * a deployment ticks, so positions are stopped on the minute they would be live.
+ */
+export function guardTickTimes(guard: GuardSeries): number[] {
+  const step = timeframeMs(guard.timeframe);
+  const times = new Set<number>();
+  for (const cs of Object.values(guard.candles)) for (const c of cs) times.add(c.t + step);
+  return [...times].sort((a, b) => a - b);
+}
+
+export interface GuardSeries {
+  readonly timeframe: Timeframe;
+  readonly candles: Readonly<Record<string, readonly Candle[]>>;
+}
+
+export function runBacktest(candles: Record<string, Candle[]>, timeframe: Timeframe, config: BotConfig, opts: { charts?: boolean; onProgress?: (done: number, total: number) => void; warmupUntil?: number; guard?: GuardSeries } = {}): RunOutput {
   const charts: Record<string, ChartSeries> = {};
   const counts = Object.fromEntries(Object.entries(candles).map(([s, cs]) => [s, cs.length]));
   const total = Math.max(...Object.values(counts));
@@ -52,6 +68,7 @@ export function runBacktest(candles: Record<string, Candle[]>, timeframe: Timefr
   const result = backtestLoop({
     timeframe, candles, strategy: getStrategy(config.strategy.name, config.strategy.params),
     regime: resolveRegimeParams(config.regime, timeframe), ...executionParams(config), initialCash: toAmount(config.paper.initialCash), warmupUntil: opts.warmupUntil,
+    guard: opts.guard, tickTimes: opts.guard ? guardTickTimes(opts.guard) : undefined,
     onStep: opts.charts || opts.onProgress ? (_now, states) => {
       step++;
       if (opts.onProgress && step % 20_000 === 0) opts.onProgress(step, total);

@@ -47,18 +47,22 @@ function diff(live: ReturnType<typeof key>[], backtest: ReturnType<typeof key>[]
   return out;
 }
 
-function backtest() {
+function backtest(start = START, end = START + (CANDLES - 1) * STEP, guard?: { tickTimes: number[] }) {
   const cfg = parseBotConfig({});
-  const candles = Object.fromEntries(SYMBOLS.map((s) => [s, loadBundledSeries(s, TF).filter((c) => c.t >= START - HISTORY * STEP && c.t < START + (CANDLES - 1) * STEP)]));
+  const candles = Object.fromEntries(SYMBOLS.map((s) => [s, loadBundledSeries(s, TF).filter((c) => c.t >= start - HISTORY * STEP && c.t < end)]));
+  // The 1m candles the live tick fetches for its stops, where the bundle has them (not BNB).
+  const minutes = guard ? Object.fromEntries(SYMBOLS.filter((s) => s !== 'BNB/USDT').map((s) => [s, loadBundledSeries(s, '1m').filter((c) => c.t >= start - STEP && c.t < end + STEP)])) : {};
   return backtestLoop({
     timeframe: TF, candles, strategy: getStrategy(cfg.strategy.name, cfg.strategy.params), risk: cfg.risk, regime: resolveRegimeParams(cfg.regime, TF),
-    rulesFor: rulesFor(cfg), feeBps: cfg.paper.feeBps, slippageBps: cfg.paper.slippageBps, initialCash: toAmount(cfg.paper.initialCash), warmupUntil: START - STEP,
+    rulesFor: rulesFor(cfg), feeBps: cfg.paper.feeBps, slippageBps: cfg.paper.slippageBps, initialCash: toAmount(cfg.paper.initialCash), warmupUntil: start - STEP,
+    ...(guard && { guard: { timeframe: '1m' as const, candles: minutes }, tickTimes: guard.tickTimes }),
   });
 }
 
 describe('parity: live path on the emulators vs backtestLoop, same candles', () => {
   let pubsub: PubSub;
-  const runtime = testRuntime({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY) }, { source: new ReplayMarketData(), cache: new CandleWindowCache() });
+  const cache = new CandleWindowCache();
+  const runtime = testRuntime({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY) }, { source: new ReplayMarketData(), cache });
   let executor: Awaited<ReturnType<typeof serveCloudEvent>>;
   let tickServer: Awaited<ReturnType<typeof serveHttp>>;
 
@@ -99,6 +103,38 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     expect(live.length).toBeGreaterThanOrEqual(4);
 
     // Both drivers also agree on the money: cash, realized PnL and fees to the last unit.
+    const book = await (await runtime.executeDeps()).store.getBook(toAmount('10000'), Date.now());
+    expect([book.wallet.cash, book.wallet.realizedPnl, book.wallet.feesPaid]).toEqual([result.book.wallet.cash, result.book.wallet.realizedPnl, result.book.wallet.feesPaid]);
+    expect((await runAudit((await runtime.executeDeps()).store, Date.now())).discrepancies).toEqual([]);
+  });
+
+  it('with 1m guard candles between 4h closes (ticks every 15 minutes): stops on the minute they crossed, 0 differences', async () => {
+    await resetFirestore({ empty: true });
+    cache.clear();
+    // 2023-04-26: BTC and ETH bought on 4h closes, then stopped out on 1m candles at 19:39 and 19:47, between two
+    // 4h closes; re-entries on the 20:00 decision and a regime exit at midnight (under the defaults, with 1m guard data).
+    const start = Date.parse('2023-04-26T00:00:00Z');
+    const end = Date.parse('2023-04-27T04:00:00Z');
+    const QUARTER = 15 * 60_000;
+    const steps = Array.from({ length: (end - start) / QUARTER + 1 }, (_, k) => start + k * QUARTER);
+    const db = runtime.db;
+    const ticks = await runLockStep({
+      url: tickServer.url, times: steps.map((t) => t + 30_000),
+      settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(`orders/${id}`)))).every((s) => s.exists),
+    });
+    expect(ticks.every((t) => t.pending.length === 0)).toBe(true);
+    const liveTrades = (await db.collection('trades').get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
+    const sort = (ts: readonly Trade[]) => [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
+    const result = backtest(start, end, { tickTimes: steps });
+    const bt = sort(result.trades);
+    // the window is worth comparing: protective exits on 1m candles, between two 4h closes
+    const minuteExits = result.signals.filter((s) => s.timeframe === '1m' && s.side === 'sell');
+    expect(minuteExits.map((s) => s.reason)).toEqual(expect.arrayContaining(['trailing_stop', 'stop_loss']));
+    for (const s of minuteExits) expect((s.candleTime + 60_000) % STEP, 'a stop between two 4h closes').not.toBe(0);
+    const differences = diff(sort(liveTrades), bt);
+    if (differences.length) console.error(`parity (1m guard): ${differences.length} differences\n${differences.join('\n')}`);
+    expect(differences).toEqual([]);
+    expect(bt.length).toBeGreaterThanOrEqual(4);
     const book = await (await runtime.executeDeps()).store.getBook(toAmount('10000'), Date.now());
     expect([book.wallet.cash, book.wallet.realizedPnl, book.wallet.feesPaid]).toEqual([result.book.wallet.cash, result.book.wallet.realizedPnl, result.book.wallet.feesPaid]);
     expect((await runAudit((await runtime.executeDeps()).store, Date.now())).discrepancies).toEqual([]);
