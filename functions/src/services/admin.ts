@@ -120,6 +120,10 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       return changeMode(deps, { type: 'kill_switch' }, req.reason ?? by);
     case 'reset':
       return changeMode(deps, { type: 'reset', authenticated: true }, req.reason ?? by);
+    case 'scheduler-pause':
+      await deps.scheduler.setPaused(true, req.reason ?? by);
+      deps.log.log('CRITICAL', 'trading Scheduler stopped by an operator: no tick runs, no stop is checked, until `eagle resume`', { by: caller.id });
+      return { schedulerPaused: true };
     case 'force-exit':
       return forceExit(deps, req.symbol, caller.id);
     case 'health':
