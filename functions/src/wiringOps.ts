@@ -58,7 +58,6 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
       (budget ??= Promise.resolve({
         store,
         ops: new FirestoreOpsStore(db),
-        scheduler: scheduler(),
         clock,
         log: log.child({ function: 'budgetGuard' }),
         pausePct: opsEnv.BUDGET_PAUSE_PCT,

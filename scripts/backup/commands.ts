@@ -14,7 +14,7 @@ import { cliEnv, usageFailure, UsageError, type Io } from '../lib/cli.ts';
 import { localPorts } from '../../infra/ports.ts';
 import { isGcsUri, managedExport, managedImport } from './cloud.ts';
 import { readAllDocuments, readDump, writeDump } from './dump.ts';
-import { deleteAllButStatus, nonEmptyCollections, NotEmptyError, restoredMode, type RestoreResult, restoreDocuments } from './restoreDocuments.ts';
+import { deleteAllButStatus, holdMode, nonEmptyCollections, NotEmptyError, restoredMode, type RestoreResult, restoreDocuments } from './restoreDocuments.ts';
 import { runAudit, type AuditReport } from '../../functions/src/services/auditLedger.ts';
 
 const TARGET = '[--port-offset N (the local stack of npm start -- --port-offset N)]';
@@ -169,11 +169,11 @@ async function restoreManaged(deps: Parameters<typeof restoreDocuments>[0], proj
   const present = await nonEmptyCollections(deps.db);
   if (present.length > 0 && !opts.force) throw new NotEmptyError(`the target database is not empty (collections: ${present.join(', ')}); pass --force to import over it (it empties the database first)`);
   const mode = restoredMode((await deps.store.getStatus())?.mode, undefined);
-  await deps.store.setMode(mode, opts.reason);
+  await holdMode(deps.store, mode, opts.reason);
   const started = Date.now();
   if (present.length > 0) await deleteAllButStatus(deps.db);
   await managedImport(projectId, folder);
   const after = restoredMode((await deps.store.getStatus())?.mode, mode);
-  await deps.store.setMode(after, opts.reason);
+  await holdMode(deps.store, after, opts.reason);
   return { documents: null, mode: after, audit: await runAudit(deps.store, deps.now(), { full: true }), restoreMs: Date.now() - started };
 }

@@ -11,7 +11,6 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { decodeSignal } from '../../functions/src/domain/signal.ts';
-import { transitionMode } from '../../functions/src/domain/mode.ts';
 import { decodePubSubEvent } from '../../functions/src/handlers/pubsub.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { executeSignalMessage, type ExecuteResult } from '../../functions/src/services/executeSignal.ts';
@@ -158,8 +157,7 @@ async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillRepo
   const duplicateRefill = (await runAudit(afterStore, now, { full: true })).trades - restored.audit.trades;
 
   // 4. Resume, and tick on where the backup left off until the restored positions trade again.
-  const resume = transitionMode(restored.mode, { type: 'admin_set', to: 'NORMAL' });
-  await afterStore.setMode(resume.mode, 'drill: resumed after restore');
+  await afterStore.changeMode({ type: 'admin_set', to: 'NORMAL' }, 'drill: resumed after restore');
   let resumedTick: DrillReport['resumedTick'] = [];
   let final = await runAudit(afterStore, now, { full: true });
   let ticksAfter = 0;

@@ -39,6 +39,11 @@ export function restoredMode(live: SystemMode | undefined, backedUp: SystemMode 
   return pause(live) === 'KILLED' || pause(backedUp) === 'KILLED' ? 'KILLED' : 'PAUSED';
 }
 
+/** Hold the book in restoredMode's PAUSED or KILLED through the mode transaction (StateStore.changeMode). */
+export async function holdMode(store: Pick<StateStore, 'changeMode'>, mode: SystemMode, reason: string): Promise<void> {
+  await store.changeMode(mode === 'KILLED' ? { type: 'kill_switch' } : { type: 'admin_set', to: 'PAUSED' }, reason);
+}
+
 function backedUpMode(docs: readonly DumpedDoc[]): SystemMode | undefined {
   const mode = docs.find((d) => d.path === STATUS_PATH)?.fields.mode;
   return mode && 'stringValue' in mode ? (mode.stringValue as SystemMode) : undefined;
@@ -67,7 +72,7 @@ export async function restoreDocuments(
   }
   const mode = restoredMode((await store.getStatus())?.mode, backedUpMode(docs));
   // Pause first: a tick running during the restore must not open anything on a half-restored book.
-  await store.setMode(mode, opts.reason);
+  await holdMode(store, mode, opts.reason);
   const started = Date.now();
   if (present.length > 0) await deleteAllButStatus(db);
   const writer = db.bulkWriter();

@@ -14,6 +14,8 @@ export function formatResult(action: string, result: unknown): { lines: string[]
     case 'kill':
     case 'reset':
       return { lines: [r.changed ? `mode ${String(r.mode)} (was ${String(r.from)})` : `mode unchanged: ${String(r.mode)}`], code: 0 };
+    case 'scheduler-pause':
+      return { lines: ['trading Scheduler stopped: no tick runs and no stop is checked until `eagle resume`'], code: 0 };
     case 'backfill': {
       const b = result as BackfillResult;
       return {

@@ -91,6 +91,9 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
     program.command(name).description(what).option('--reason <text>', 'why (recorded in status/system and audit_log)')
       .action(action(name, (_a, o) => (o.reason ? { reason: o.reason } : {})));
   }
+  program.command('scheduler-pause').description('stop the trading Scheduler: no tick runs, so no stop, trailing stop, take-profit or kill switch is checked until `resume`')
+    .option('--confirm', 'required: I know open positions are unprotected while it is stopped').option('--reason <text>', 'why (recorded in status/system and audit_log)')
+    .action(action('scheduler-pause', (_a, o) => ({ ...(o.confirm ? { confirm: true } : {}), ...(o.reason ? { reason: o.reason } : {}) })));
   program.command('force-exit').description("sell a symbol's open position at the newest stored close (reason manual)")
     .argument('<symbol>', 'e.g. BTC/USDT').action(action('force-exit', ([symbol]) => ({ symbol })));
   program.command('health').description('the post-deploy checklist: ticking, mode, feeds, alerts, dead letters, ledger (exit 1 when not OK)')

@@ -117,6 +117,22 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     expect(log[0]).toMatchObject({ via: 'user', params: { reason: 'maintenance' }, ok: true });
   });
 
+  it('scheduler-pause needs confirm: true (400 naming confirm, audited); resume starts the Scheduler again', async () => {
+    const flag = async () => (await db.doc('status/system').get()).get('schedulerPaused') as unknown;
+    for (const body of [{ action: 'scheduler-pause' }, { action: 'scheduler-pause', confirm: 'yes' }, { action: 'scheduler-pause', confirm: false }]) {
+      const refused = await call(body);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ field: 'confirm', error: expect.stringMatching(/no stop-loss, trailing stop, take-profit or kill switch is checked/) });
+    }
+    expect(await flag()).toBeUndefined();
+    expect((await call({ action: 'scheduler-pause', confirm: true, reason: 'maintenance' })).body.result).toEqual({ schedulerPaused: true });
+    expect(await flag()).toBe(true);
+    expect(await mode()).toBe('NORMAL'); // the mode is not the Scheduler
+    expect((await call({ action: 'resume' })).status).toBe(200);
+    expect(await flag()).toBe(false);
+    expect((await auditLog()).map((l) => `${String(l.action)}:${String(l.status)}`)).toEqual(['scheduler-pause:400', 'scheduler-pause:400', 'scheduler-pause:400', 'scheduler-pause:200', 'resume:200']);
+  });
+
   it('backfill stops at the replay clock; check-gaps, config, audit and health report', async () => {
     const bf = await call({ action: 'backfill', symbol: 'BTC/USDT', timeframe: '1m', since: '2023-03-20' });
     expect(bf.status).toBe(200);

@@ -5,6 +5,7 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { PubSub } from '@google-cloud/pubsub';
 import { makeBudgetGuardHandler } from '../../functions/src/handlers/budgetGuard.ts';
 import { createOpsRuntime } from '../../functions/src/wiringOps.ts';
+import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { parseOpsEnv } from '../../functions/src/config/opsSchema.ts';
 import { TOPICS } from '../../infra/definitions.ts';
 import { functionPort, localPorts } from '../../infra/ports.ts';
@@ -83,13 +84,30 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
     expect(await alertIds()).toHaveLength(4);
     const critical = (await db.doc('alerts/budget_de72f49d-779b-4945-a127-4d6ce8def0bb_2026-11-01_actual_100').get()).data();
     expect(critical).toMatchObject({ kind: 'budget', severity: 'critical' });
-    expect(await status()).toMatchObject({ mode: 'PAUSED', schedulerPaused: true });
+    // PAUSED stops entries only: the Scheduler keeps ticking, so the stops keep running (DESIGN §4)
+    expect(await status()).toMatchObject({ mode: 'PAUSED' });
+    expect(await status()).not.toHaveProperty('schedulerPaused');
 
     // The fake Bot API received one message per alert, however often Google resent it.
     expect(telegram.received.map((m) => m.body.text.split('\n')[0])).toEqual(['⚠️ WARNING budget', '⚠️ WARNING budget', '⚠️ WARNING budget', '🚨 CRITICAL budget']);
     // A new month starts low: nothing resumes by itself.
     await sendAll([[notification({ costAmount: 0.01, costIntervalStart: '2026-12-01T08:00:00Z' })]]);
     expect((await status()).mode).toBe('PAUSED');
+  });
+
+  it('orders notices by their interval: a late resend of last month after a resume does not pause; a new month at 100 % does', async () => {
+    await sendAll([[notification({ costAmount: 1.02, alertThresholdExceeded: 1.0 })]]);
+    expect((await status()).mode).toBe('PAUSED');
+    expect(await new FirestoreStateStore(db).changeMode({ type: 'admin_set', to: 'NORMAL' }, 'resume by test')).toMatchObject({ ok: true, mode: 'NORMAL' });
+    await sendAll([
+      [notification({ costAmount: 1.1, alertThresholdExceeded: 1.0 })], // Google's resend of the same month
+      [notification({ costAmount: 0.2, costIntervalStart: '2026-12-01T08:00:00Z' })],
+      [notification({ costAmount: 1.2, alertThresholdExceeded: 1.0 })], // late, for November
+    ]);
+    expect(await status()).toMatchObject({ mode: 'NORMAL', modeReason: 'resume by test' });
+    await sendAll([[notification({ costAmount: 1.01, costIntervalStart: '2026-12-01T08:00:00Z', alertThresholdExceeded: 1.0 })]]);
+    expect(await status()).toMatchObject({ mode: 'PAUSED', modeReason: expect.stringMatching(/^budget "eagle-eye monthly" at 101 %/) });
+    expect((await status()).budgets).toEqual({ [ATTRS.budgetId]: { latest: Date.parse('2026-12-01T08:00:00Z'), paused: Date.parse('2026-12-01T08:00:00Z'), resumed: Date.parse('2026-11-01T07:00:00Z') } });
   });
 
   it('never moves KILLED to PAUSED', async () => {

@@ -39,7 +39,7 @@ describe('eagle CLI against the emulators', () => {
     expect(help).toBe(0);
     const io = capture();
     await runEagle(['--help'], { io });
-    for (const c of ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'force-exit', 'health', 'audit', 'config', 'invoke', 'indicators', 'backtest', 'cost']) {
+    for (const c of ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'config', 'invoke', 'indicators', 'backtest', 'cost']) {
       expect(io.lines.join('\n')).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     }
     const bogus = await eagle('audit', '--bogus');
@@ -88,6 +88,20 @@ describe('eagle CLI against the emulators', () => {
     expect(log.map((l) => `${l.action}:${l.status}`)).toEqual(['pause:200', 'resume:200', 'kill:200', 'resume:409', 'reset:200']);
     expect(log[0]).toMatchObject({ via: 'cli', params: { reason: 'deploy' } });
     expect(String(log[0]!.who)).toMatch(/^cli:/);
+  });
+
+  it('scheduler-pause stops the Scheduler only with --confirm (400 naming confirm, exit 2, without); resume starts it again', async () => {
+    const flag = async () => (await db.doc('status/system').get()).get('schedulerPaused') as unknown;
+    const refused = await eagle('scheduler-pause', '--reason', 'maintenance');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/confirm: must be true: a stopped Scheduler runs no tick/);
+    expect(await flag()).toBeUndefined();
+    expect(await eagle('scheduler-pause', '--confirm', '--reason', 'maintenance')).toMatchObject({ code: 0, out: expect.stringMatching(/^trading Scheduler stopped/) });
+    expect(await flag()).toBe(true);
+    expect((await eagle('resume')).code).toBe(0);
+    expect(await flag()).toBe(false);
+    const log = (await db.collection('audit_log').orderBy('at').get()).docs.map((d) => d.data());
+    expect(log.map((l) => `${l.action}:${l.status}`)).toEqual(['scheduler-pause:200', 'resume:200']); // the local CLI audits what passed validation
   });
 
   it('audit, health, config, force-exit and regenerate-signal', async () => {

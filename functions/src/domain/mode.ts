@@ -5,8 +5,14 @@
  *   any ──kill_switch──▶ KILLED            (drawdown limit or an admin "kill")
  *   KILLED ──reset (authenticated)──▶ NORMAL   the only way out of KILLED
  *   NORMAL / OBSERVATION / PAUSED ──admin_set──▶ any of those three (never into or out of KILLED)
- *   NORMAL / OBSERVATION ──budget_alert──▶ PAUSED; PAUSED and KILLED stay as they are
+ *   NORMAL / OBSERVATION ──budget_alert (at the limit)──▶ PAUSED; PAUSED and KILLED stay as they are
  *                                          (a budget alert never downgrades a kill to a pause)
+ *   any ──initial──▶ itself                 (the first tick records the mode it found)
+ *
+ * Precedence KILLED > PAUSED > OBSERVATION > NORMAL: automatic events (kill switch, budget alert,
+ * initial) only ever raise the mode; only an operator lowers it, and only a reset leaves KILLED.
+ * Every writer applies `applyModeEvent` to the stored record inside one transaction on
+ * status/system (StateStore.changeMode), so concurrent writers compose by precedence.
  */
 import type { SystemMode } from './trading.types.ts';
 
@@ -16,21 +22,27 @@ export type ModeEvent =
   | { readonly type: 'kill_switch' }
   | { readonly type: 'reset'; readonly authenticated: boolean }
   | { readonly type: 'admin_set'; readonly to: AdminSettableMode }
-  | { readonly type: 'budget_alert' };
+  /** a budget notice for the cost interval starting at `period` (ms); `atLimit`: actual spend ≥ the pause threshold */
+  | { readonly type: 'budget_alert'; readonly budgetId: string; readonly period: number; readonly atLimit: boolean }
+  | { readonly type: 'initial' };
 
 export type ModeTransition =
   | { readonly ok: true; readonly mode: SystemMode; readonly changed: boolean }
   | { readonly ok: false; readonly mode: SystemMode; readonly reason: string };
 
+/** Higher wins: automatic events only ever raise the mode. */
+export const MODE_PRECEDENCE: Readonly<Record<SystemMode, number>> = { NORMAL: 0, OBSERVATION: 1, PAUSED: 2, KILLED: 3 };
+
 const ADMIN_SETTABLE: readonly SystemMode[] = ['NORMAL', 'OBSERVATION', 'PAUSED'];
 
 const to = (from: SystemMode, next: SystemMode): ModeTransition => ({ ok: true, mode: next, changed: from !== next });
+const raise = (from: SystemMode, next: SystemMode): ModeTransition => to(from, MODE_PRECEDENCE[next] > MODE_PRECEDENCE[from] ? next : from);
 const refuse = (from: SystemMode, reason: string): ModeTransition => ({ ok: false, mode: from, reason });
 
 export function transitionMode(from: SystemMode, event: ModeEvent): ModeTransition {
   switch (event.type) {
     case 'kill_switch':
-      return to(from, 'KILLED');
+      return raise(from, 'KILLED');
     case 'reset':
       if (from !== 'KILLED') return refuse(from, `reset only leaves KILLED (mode is ${from}); use admin_set`);
       if (!event.authenticated) return refuse(from, 'reset from KILLED requires an authenticated admin');
@@ -40,8 +52,77 @@ export function transitionMode(from: SystemMode, event: ModeEvent): ModeTransiti
       if (!ADMIN_SETTABLE.includes(event.to)) return refuse(from, `admin cannot set ${String(event.to)}`);
       return to(from, event.to);
     case 'budget_alert':
-      return from === 'KILLED' ? to(from, from) : to(from, 'PAUSED');
+      return event.atLimit ? raise(from, 'PAUSED') : to(from, from);
+    case 'initial':
+      return to(from, from);
   }
+}
+
+/**
+ * One budget's notices, by cost interval start (ms): the newest interval seen, the one whose notice
+ * last asked for a pause, and the newest an operator resumed past (notices for it or older never pause again).
+ */
+export interface BudgetPeriods {
+  readonly latest: number;
+  readonly paused: number | null;
+  readonly resumed: number | null;
+}
+
+/** What status/system holds for the mode: `mode` null when none is stored yet. */
+export interface ModeRecord {
+  readonly mode: SystemMode | null;
+  readonly budgets: Readonly<Record<string, BudgetPeriods>>;
+}
+
+export type AppliedMode = ModeTransition & {
+  readonly from: SystemMode;
+  /** a budget notice at the limit that does not pause: an older interval than one already seen, or one an operator resumed past */
+  readonly ignored?: 'older_period' | 'resumed_period';
+};
+
+export interface ModeStep {
+  readonly applied: AppliedMode;
+  readonly record: ModeRecord;
+  /** the mode must be written (it changed, or none was stored) */
+  readonly writeMode: boolean;
+  readonly budgetsChanged: boolean;
+}
+
+/**
+ * `transitionMode` over the stored record, with the budget periods: a notice at the limit pauses only
+ * for an interval at least as new as every one seen for its budget and newer than the last one an
+ * operator resumed past; an operator's resume (admin_set to NORMAL or OBSERVATION) resumes past every
+ * interval seen so far. A reset does not: a resend of an unresumed interval pauses again.
+ */
+export function applyModeEvent(record: ModeRecord, event: ModeEvent): ModeStep {
+  const from = record.mode ?? 'NORMAL';
+  let budgets = record.budgets;
+  let ignored: AppliedMode['ignored'];
+  let effective = event;
+  if (event.type === 'budget_alert') {
+    const seen = budgets[event.budgetId];
+    if (event.atLimit && seen && event.period < seen.latest) ignored = 'older_period';
+    else if (event.atLimit && seen?.resumed != null && event.period <= seen.resumed) ignored = 'resumed_period';
+    const atLimit = event.atLimit && ignored === undefined;
+    const next: BudgetPeriods = {
+      latest: Math.max(seen?.latest ?? event.period, event.period),
+      paused: atLimit ? event.period : (seen?.paused ?? null),
+      resumed: seen?.resumed ?? null,
+    };
+    if (!seen || next.latest !== seen.latest || next.paused !== seen.paused) budgets = { ...budgets, [event.budgetId]: next };
+    effective = { ...event, atLimit };
+  }
+  const t = transitionMode(from, effective);
+  if (t.ok && event.type === 'admin_set' && MODE_PRECEDENCE[t.mode] < MODE_PRECEDENCE.PAUSED) {
+    const resumed = Object.entries(budgets).filter(([, b]) => b.resumed !== b.latest);
+    if (resumed.length > 0) budgets = { ...budgets, ...Object.fromEntries(resumed.map(([id, b]) => [id, { ...b, resumed: b.latest }])) };
+  }
+  return {
+    applied: { ...t, from, ...(ignored ? { ignored } : {}) },
+    record: { mode: t.mode, budgets },
+    writeMode: t.ok && (t.changed || (record.mode === null && event.type !== 'budget_alert')),
+    budgetsChanged: budgets !== record.budgets,
+  };
 }
 
 export type ModeAction = 'entry' | 'exit';

@@ -6,11 +6,14 @@
  * Ownership, so the tick and executeOrder never fight over a document:
  * - executeOrder owns the ledger (wallet/paper with its positions, positions/*, trades/*, orders/*);
  * - the tick owns status/system's engine state, market views and account marks, and equity/*;
- * - mode changes (kill switch, admin, budget guard) are field-level merges on status/system.
+ * - the mode (and the budget periods beside it) changes only through changeMode: one transaction on
+ *   status/system that reads the stored mode and applies domain/mode.ts's applyModeEvent, so the
+ *   tick's kill switch, admin and the budget guard compose by precedence instead of overwriting.
  */
 import type { Alert } from '../domain/alerts.ts';
 import type { Timeframe } from '../domain/candle.ts';
 import type { Guard, SymbolState } from '../domain/engine/index.ts';
+import type { AppliedMode, ModeEvent } from '../domain/mode.ts';
 import type { Amount } from '../domain/money.ts';
 import type { Book } from '../domain/portfolio/book.ts';
 import type { LedgerReplay } from '../domain/portfolio/ledger.ts';
@@ -107,8 +110,6 @@ export interface TickSave {
   readonly feeds: Readonly<Record<string, FeedHealth>>;
   readonly account: AccountMarks;
   readonly entriesPausedUntil: number | null;
-  /** set only when the tick changes the mode (kill switch, first tick) */
-  readonly mode: { readonly mode: SystemMode; readonly reason: string } | null;
   readonly lastTickAt: number;
   readonly lastTickLatencyMs: number;
   readonly lastTickId: string;
@@ -149,7 +150,12 @@ export interface StateStore {
   saveSignals(signals: readonly Signal[]): Promise<void>;
   raiseAlert(alert: Alert): Promise<void>;
   recordDeadLetter(letter: DeadLetter): Promise<void>;
-  setMode(mode: SystemMode, reason: string): Promise<void>;
+  /**
+   * One transaction on status/system: read the mode and budget periods, apply `event` through
+   * applyModeEvent, write what changed (`reason` becomes modeReason when the mode is written).
+   * A refusal (e.g. resume while KILLED) is returned with ok: false, never thrown.
+   */
+  changeMode(event: ModeEvent, reason: string): Promise<AppliedMode>;
   recordEquity(now: number, equity: Amount): Promise<void>;
 }
 

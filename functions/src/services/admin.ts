@@ -2,7 +2,7 @@
  * The admin actions, thin over the existing services and ports. Both the admin HTTP function and
  * the `eagle` CLI call runAdminAction; the caller records the audit_log entry.
  */
-import { transitionMode, type ModeEvent } from '../domain/mode.ts';
+import type { ModeEvent } from '../domain/mode.ts';
 import { createSignal, decodeSignal } from '../domain/signal.ts';
 import { TIMEFRAMES, timeframeMs } from '../domain/candle.ts';
 import { toAmount } from '../domain/money.ts';
@@ -38,13 +38,11 @@ export interface AdminDeps {
 
 const MANUAL_STRATEGY = 'manual@1';
 
+/** One transaction: a concurrent kill switch or budget pause composes with it by precedence (domain/mode.ts). */
 async function changeMode(deps: AdminDeps, event: ModeEvent, reason: string) {
-  const status = await deps.store.getStatus();
-  const from = status?.mode ?? 'NORMAL';
-  const t = transitionMode(from, event);
+  const t = await deps.store.changeMode(event, reason);
   if (!t.ok) throw new ActionError(409, t.reason);
-  if (t.changed) await deps.store.setMode(t.mode, reason);
-  return { from, mode: t.mode, changed: t.changed };
+  return { from: t.from, mode: t.mode, changed: t.changed };
 }
 
 async function forceExit(deps: AdminDeps, symbol: string, by: string) {
@@ -122,6 +120,10 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       return changeMode(deps, { type: 'kill_switch' }, req.reason ?? by);
     case 'reset':
       return changeMode(deps, { type: 'reset', authenticated: true }, req.reason ?? by);
+    case 'scheduler-pause':
+      await deps.scheduler.setPaused(true, req.reason ?? by);
+      deps.log.log('CRITICAL', 'trading Scheduler stopped by an operator: no tick runs, no stop is checked, until `eagle resume`', { by: caller.id });
+      return { schedulerPaused: true };
     case 'force-exit':
       return forceExit(deps, req.symbol, caller.id);
     case 'health':

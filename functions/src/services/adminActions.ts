@@ -14,7 +14,7 @@ const duration = z
   .regex(/^\d{1,4}[hd]$/, 'a duration such as 72h or 3d')
   .transform((s) => Number(s.slice(0, -1)) * (s.endsWith('d') ? 24 : 1) * 3_600_000);
 
-export const ADMIN_ACTIONS = ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'force-exit', 'health', 'audit', 'config'] as const;
+export const ADMIN_ACTIONS = ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'config'] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 /** Actions a dashboard reader (not an admin) may run: they change nothing. */
 export const READ_ONLY_ACTIONS: readonly AdminAction[] = ['health', 'audit', 'check-gaps'];
@@ -28,6 +28,12 @@ export const AdminRequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('resume'), reason }).strict(),
   z.object({ action: z.literal('kill'), reason }).strict(),
   z.object({ action: z.literal('reset'), reason }).strict(),
+  // The only way to stop the Scheduler (nothing automatic may): with it stopped no tick runs, so no stop is checked.
+  z.object({
+    action: z.literal('scheduler-pause'),
+    confirm: z.literal(true, { error: 'must be true: a stopped Scheduler runs no tick, so no stop-loss, trailing stop, take-profit or kill switch is checked' }),
+    reason,
+  }).strict(),
   z.object({ action: z.literal('force-exit'), symbol }).strict(),
   z.object({ action: z.literal('health'), since: duration.default(72 * 3_600_000) }).strict(),
   z.object({ action: z.literal('audit'), full: z.boolean().optional() }).strict(),

@@ -2,19 +2,23 @@
  * Cloud Billing budget notifications (schemaVersion 1.0) → alerts, and a pause at the spend limit.
  * Google resends each notification several times a day whatever the thresholds, in any order:
  * - one alert per (budget, cost interval, threshold), however often and in whatever order it comes;
- * - actual spend ≥ BUDGET_PAUSE_PCT of the budget ⇒ mode PAUSED through transitionMode (never out
- *   of KILLED) and the trading Scheduler jobs paused; forecasts only warn;
+ * - actual spend ≥ BUDGET_PAUSE_PCT of the budget ⇒ mode PAUSED, in StateStore.changeMode's one
+ *   transaction (precedence: never out of KILLED, never lowering a concurrent kill); forecasts only warn;
+ * - notices are ordered by their own cost interval: one older than the newest interval seen for the
+ *   budget never pauses, and neither does one for an interval an operator has resumed past (a late
+ *   resend of last month's 100 % after `eagle resume`); a new interval at ≥ 100 % pauses again;
+ * - the Scheduler is never touched: PAUSED stops entries only, and the tick must keep running the
+ *   stops, trailing stops, take-profits and the kill switch (DESIGN §4);
  * - nothing here ever resumes trading (a new interval neither): that is an operator's `eagle resume`;
  * - billing is never disabled; bad payloads go to deadletters/ and are acked.
  */
 import { z } from 'zod';
-import { transitionMode } from '../domain/mode.ts';
 import type { Alert } from '../domain/alerts.ts';
 import type { StateStore } from '../ports/state.ts';
 import type { Clock } from '../ports/index.ts';
 import type { Logger } from '../lib/log.ts';
 import type { PubSubMessage } from '../handlers/pubsub.ts';
-import type { OpsStore, SchedulerControl } from './adminPorts.ts';
+import type { OpsStore } from './adminPorts.ts';
 
 const fraction = z.number().nonnegative().max(100);
 /** Currency amounts: cents to a trillion. A 5e-324 budget would make any spend an infinite percentage. */
@@ -22,7 +26,8 @@ const MAX_AMOUNT = 1e12;
 export const BudgetNotificationSchema = z.object({
   budgetDisplayName: z.string().min(1).max(200),
   costAmount: z.number().nonnegative().max(MAX_AMOUNT),
-  costIntervalStart: z.iso.datetime({ offset: true }),
+  // the period the pause rules order notices by (ms since the epoch, so never before 1970)
+  costIntervalStart: z.iso.datetime({ offset: true }).refine((s) => Date.parse(s) >= 0, 'must not be before 1970'),
   budgetAmount: z.number().min(0.01).max(MAX_AMOUNT),
   budgetAmountType: z.enum(['SPECIFIED_AMOUNT', 'LAST_MONTH_COST', 'LAST_PERIODS_AMOUNT']),
   currencyCode: z.string().regex(/^[A-Z]{3}$/),
@@ -32,9 +37,8 @@ export const BudgetNotificationSchema = z.object({
 const AttributesSchema = z.object({ billingAccountId: z.string().min(1).max(100), budgetId: z.string().min(1).max(200), schemaVersion: z.literal('1.0') });
 
 export interface BudgetDeps {
-  store: Pick<StateStore, 'getStatus' | 'setMode' | 'raiseAlert' | 'recordDeadLetter'>;
+  store: Pick<StateStore, 'changeMode' | 'raiseAlert' | 'recordDeadLetter'>;
   ops: Pick<OpsStore, 'claimBudgetNotice'>;
-  scheduler: SchedulerControl;
   clock: Clock;
   log: Logger;
   pausePct: number;
@@ -42,7 +46,8 @@ export interface BudgetDeps {
 
 export type BudgetResult =
   | { status: 'dead_lettered'; reason: string }
-  | { status: 'recorded'; newAlerts: string[]; spendPct: number; paused: boolean };
+  /** paused: at the limit for a current interval (trading is PAUSED, or KILLED); ignored: at the limit, but why it does not pause */
+  | { status: 'recorded'; newAlerts: string[]; spendPct: number; paused: boolean; ignored?: 'older_period' | 'resumed_period' };
 
 const idPart = (s: string) => s.replace(/[^\w-]/g, '_').slice(0, 80);
 
@@ -94,16 +99,14 @@ export async function handleBudgetMessage(deps: BudgetDeps, message: PubSubMessa
   }
 
   const actualPct = Math.max(spendPct, (n.alertThresholdExceeded ?? 0) * 100);
-  const pause = actualPct >= deps.pausePct;
-  if (pause) {
-    const from = (await deps.store.getStatus())?.mode ?? 'NORMAL';
-    const t = transitionMode(from, { type: 'budget_alert' });
-    if (t.ok && t.changed) {
-      await deps.store.setMode(t.mode, `budget "${n.budgetDisplayName}" at ${actualPct} % of ${money(n.budgetAmount)}`);
-      deps.log.log('CRITICAL', 'budget limit reached: trading paused', { budgetId: attrs.data.budgetId, spendPct: actualPct, from });
-    }
-    await deps.scheduler.setPaused(true, `budget "${n.budgetDisplayName}" at ${actualPct} %`);
-  }
-  deps.log.log(newAlerts.length ? 'WARNING' : 'INFO', 'budget notification', { budgetId: attrs.data.budgetId, interval, spendPct, newAlerts, paused: pause });
-  return { status: 'recorded', newAlerts, spendPct, paused: pause };
+  const atLimit = actualPct >= deps.pausePct;
+  // Every notice goes through the transaction: one below the limit still moves the budget's newest interval on.
+  const t = await deps.store.changeMode(
+    { type: 'budget_alert', budgetId: attrs.data.budgetId, period: Date.parse(n.costIntervalStart), atLimit },
+    `budget "${n.budgetDisplayName}" at ${actualPct} % of ${money(n.budgetAmount)}`,
+  );
+  if (t.ok && t.changed) deps.log.log('CRITICAL', 'budget limit reached: trading paused', { budgetId: attrs.data.budgetId, spendPct: actualPct, from: t.from });
+  const paused = atLimit && t.ignored === undefined;
+  deps.log.log(newAlerts.length ? 'WARNING' : 'INFO', 'budget notification', { budgetId: attrs.data.budgetId, interval, spendPct, newAlerts, paused, mode: t.mode, ...(t.ignored ? { ignored: t.ignored } : {}) });
+  return { status: 'recorded', newAlerts, spendPct, paused, ...(t.ignored ? { ignored: t.ignored } : {}) };
 }

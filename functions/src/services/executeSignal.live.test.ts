@@ -121,7 +121,7 @@ describe('executeSignal, live: exactly once at the exchange', () => {
 
   it('a gate refusal is recorded in tx 1 and nothing is sent', async () => {
     const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketBuyFull! });
-    await w.store.setMode('PAUSED', 'test');
+    await w.store.changeMode({ type: 'admin_set', to: 'PAUSED' }, 'test');
     expect(await w.deliver()).toMatchObject({ status: 'rejected' });
     expect(w.player.count(CREATE)).toBe(0);
     expect(w.player.count(QUERY)).toBe(0);

@@ -183,11 +183,12 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   await deps.store.saveSignals(account.signals);
   const save = {
     symbols: saved, markets, feeds, account: account.book.wallet, entriesPausedUntil: account.book.entriesPausedUntil,
-    mode: account.modeChange ?? (loaded.status === null ? { mode: 'NORMAL' as const, reason: 'initial mode' } : null),
     lastTickAt: deps.wallClock.now(), lastTickLatencyMs: deps.wallClock.now() - started, lastTickId: opts.tickId, marketTime: now,
     healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))), version: deps.version,
   };
   await deps.store.saveTick(save);
+  // The mode moves only in changeMode's transaction (precedence: a concurrent budget pause or admin kill is never lowered).
+  if (account.modeChange || loaded.status === null) await deps.store.changeMode(account.modeChange ? { type: 'kill_switch' } : { type: 'initial' }, account.modeChange?.reason ?? 'initial mode');
   const failed = new Set<string>();
   await Promise.all(account.publish.map((s) => deps.bus.publish(s).catch((err: unknown) => {
     failed.add(s.symbol);
@@ -195,7 +196,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   })));
   if (failed.size > 0) {
     for (const symbol of failed) saved.set(symbol, { ...saved.get(symbol)!, state: { ...saved.get(symbol)!.state, pending: null } });
-    await deps.store.saveTick({ ...save, symbols: saved, mode: null });
+    await deps.store.saveTick({ ...save, symbols: saved });
   }
   await Promise.all(alerts.map((a) => deps.store.raiseAlert(a)));
   await deps.store.recordEquity(now, account.book.wallet.equity);

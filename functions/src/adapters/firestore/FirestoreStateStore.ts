@@ -1,13 +1,14 @@
 import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
+import { applyModeEvent, type AppliedMode, type ModeEvent } from '../../domain/mode.ts';
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import { toDecimalString, type Amount } from '../../domain/money.ts';
-import type { Position, Signal, SystemMode, Wallet } from '../../domain/trading.types.ts';
+import type { Position, Signal, Wallet } from '../../domain/trading.types.ts';
 import type {
   Alert, AuditCheckpoint, AuditSnapshot, Book, DeadLetter, PersistedSymbol, StateStore, SystemStatus, TickSave, TickSnapshot,
 } from '../../ports/state.ts';
 import { PATHS } from '../../shared/names.ts';
 import {
-  AuditCheckpointDoc, CorruptDocumentError, LedgerDoc, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, marketViewToDoc, parseDoc, signalToDoc,
+  AuditCheckpointDoc, CorruptDocumentError, LedgerDoc, ModeRecordDoc, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, marketViewToDoc, parseDoc, signalToDoc,
   symbolFromDoc, symbolToDoc,
 } from './codec.ts';
 
@@ -76,7 +77,7 @@ export class FirestoreStateStore implements StateStore {
   }
 
   async saveTick(save: TickSave): Promise<void> {
-    // One merge write: mode fields only when the tick changes the mode, so an admin's pause is never overwritten.
+    // One merge write without the mode: that moves only through changeMode's transaction.
     const doc: Record<string, unknown> = {
       engine: Object.fromEntries([...save.symbols].map(([symbol, s]) => [symbol.replace('/', '-'), symbolToDoc(s)])),
       markets: Object.fromEntries(Object.values(save.markets).map((m) => [m.symbol.replace('/', '-'), marketViewToDoc(m)])),
@@ -84,7 +85,6 @@ export class FirestoreStateStore implements StateStore {
       lastTickAt: save.lastTickAt, lastTickLatencyMs: save.lastTickLatencyMs, lastTickId: save.lastTickId, marketTime: save.marketTime,
       healthScore: save.healthScore, version: save.version,
     };
-    if (save.mode) Object.assign(doc, { mode: save.mode.mode, modeReason: save.mode.reason });
     await this.db.doc(PATHS.status).set(doc, { merge: true });
   }
 
@@ -129,8 +129,18 @@ export class FirestoreStateStore implements StateStore {
     await this.db.doc(PATHS.auditCheckpoint).set(auditCheckpointToDoc(checkpoint));
   }
 
-  async setMode(mode: SystemMode, reason: string): Promise<void> {
-    await this.db.doc(PATHS.status).set({ mode, modeReason: reason }, { merge: true });
+  async changeMode(event: ModeEvent, reason: string): Promise<AppliedMode> {
+    const ref = this.db.doc(PATHS.status);
+    // Contention here is a kill, a budget pause and an operator at once: more attempts than the default 5.
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      const step = applyModeEvent(parseDoc(ModeRecordDoc, ref.path, { mode: snap.get('mode'), budgets: snap.get('budgets') }), event);
+      const doc: Record<string, unknown> = {};
+      if (step.writeMode) Object.assign(doc, { mode: step.record.mode, modeReason: reason });
+      if (step.budgetsChanged) doc.budgets = step.record.budgets;
+      if (Object.keys(doc).length > 0) tx.set(ref, doc, { merge: true });
+      return step.applied;
+    }, { maxAttempts: 20 });
   }
 
   async recordEquity(now: number, equity: Amount): Promise<void> {

@@ -166,6 +166,16 @@ export const StatusDoc = z.object({
   markets: z.record(z.string(), MarketViewDoc).default({}),
 });
 
+/**
+ * The fields StateStore.changeMode reads in its transaction: only these, so a corrupt market view
+ * never blocks a kill. `budgets.{budgetId}` holds each budget's cost-interval starts (ms).
+ */
+export const ModeRecordDoc = z.object({
+  mode: z.enum(SYSTEM_MODES).nullable().default(null),
+  // unreadable periods are forgotten (a resend may pause again), never a reason to refuse a kill
+  budgets: z.record(z.string(), z.object({ latest: ms, paused: ms.nullable(), resumed: ms.nullable() })).default({}).catch({}),
+});
+
 export const OrderDoc = z.object({ signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), status: z.enum(['filled', 'rejected']), createdAt: ms }).loose();
 export function orderToDoc(o: OrderRecord) {
   const base = { signalId: o.signalId, symbol: o.symbol, side: o.side, createdAt: o.createdAt };

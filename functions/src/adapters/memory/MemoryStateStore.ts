@@ -3,9 +3,10 @@
  * services with. They pass the same contract suites (ports/contracts) as the Firestore adapters.
  * Values are cloned in and out, so a caller can never mutate stored state by accident.
  */
+import { applyModeEvent, type AppliedMode, type ModeEvent, type ModeRecord } from '../../domain/mode.ts';
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import type { Amount } from '../../domain/money.ts';
-import type { Position, Signal, SystemMode, Trade, Wallet } from '../../domain/trading.types.ts';
+import type { Position, Signal, Trade, Wallet } from '../../domain/trading.types.ts';
 import {
   AttemptRaceError,
   type Alert, type AuditCheckpoint, type AuditSnapshot, type Book, type BookChange, type DeadLetter, type LiveIntent, type LiveStep, type OrderLedger, type OrderRecord, type PersistedSymbol, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
@@ -16,6 +17,8 @@ type Ledger = Pick<Wallet, 'initialCash' | 'cash' | 'realizedPnl' | 'feesPaid' |
 export class MemoryDb {
   config: unknown = undefined;
   status: SystemStatus | null = null;
+  /** status/system.budgets: the budget periods changeMode keeps beside the mode */
+  budgets: ModeRecord['budgets'] = {};
   engine = new Map<string, PersistedSymbol>();
   ledger: Ledger | null = null;
   positionDocs = new Map<string, Position>();
@@ -61,7 +64,7 @@ export class MemoryStateStore implements StateStore {
     this.db.status = {
       ...prev, markets: { ...prev.markets, ...s.markets }, feeds: s.feeds, account: s.account, entriesPausedUntil: s.entriesPausedUntil,
       lastTickAt: s.lastTickAt, lastTickLatencyMs: s.lastTickLatencyMs, lastTickId: s.lastTickId, marketTime: s.marketTime, healthScore: s.healthScore,
-      version: s.version, ...(s.mode ? { mode: s.mode.mode, modeReason: s.mode.reason } : {}),
+      version: s.version,
     };
   }
   async executorOutcomes(ids: readonly string[]) {
@@ -95,8 +98,12 @@ export class MemoryStateStore implements StateStore {
   async saveAuditCheckpoint(checkpoint: AuditCheckpoint) {
     this.db.auditCheckpoint = structuredClone(checkpoint);
   }
-  async setMode(mode: SystemMode, reason: string) {
-    this.db.status = { ...(this.db.status ?? EMPTY_STATUS), mode, modeReason: reason };
+  /** Read, decide and write with no await in between: as atomic as Firestore's transaction. */
+  async changeMode(event: ModeEvent, reason: string): Promise<AppliedMode> {
+    const step = applyModeEvent({ mode: this.db.status?.mode ?? null, budgets: this.db.budgets }, structuredClone(event));
+    this.db.budgets = structuredClone(step.record.budgets);
+    if (step.writeMode) this.db.status = { ...(this.db.status ?? EMPTY_STATUS), mode: step.record.mode!, modeReason: reason };
+    return step.applied;
   }
   async recordEquity(now: number, equity: Amount) {
     const day = this.db.equity.get(utcDay(now)) ?? new Map<number, Amount>();

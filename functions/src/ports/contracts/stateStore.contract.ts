@@ -16,6 +16,9 @@ export interface StateStoreSubject {
 
 const T = Date.parse('2023-03-20T12:00:00Z');
 const CASH = A('10000');
+const NOV = Date.parse('2026-11-01T07:00:00Z');
+const DEC = Date.parse('2026-12-01T08:00:00Z');
+const JAN = Date.parse('2027-01-01T08:00:00Z');
 
 const position = (symbol: string, tradeId: string): Position => ({
   symbol, qty: A('0.1'), entryPrice: A('27000'), entryTime: T, checkedUntil: T, costBasis: A('2702.7'), stopLoss: A('26900'),
@@ -33,7 +36,7 @@ function tickSave(over: Partial<TickSave> = {}): TickSave {
     symbols: new Map([['BTC/USDT', { state, guard: { tradeId: 't1', highWater: A('27100'), trailingStop: A('26950'), checkedUntil: T, lastPrice: A('27050'), checkedAt: T } }]]),
     markets: {}, feeds: { 'BTC/USDT': { lastCandleAt: T - 60_000, stale: false, error: null } },
     account: { equity: A('10010'), peakEquity: A('10020'), day: '20230320', dayStartEquity: A('10000') },
-    entriesPausedUntil: null, mode: null, lastTickAt: T, lastTickLatencyMs: 12, lastTickId: 'tick-1', marketTime: T, healthScore: 100, version: 'test',
+    entriesPausedUntil: null, lastTickAt: T, lastTickLatencyMs: 12, lastTickId: 'tick-1', marketTime: T, healthScore: 100, version: 'test',
     ...over,
   };
 }
@@ -59,12 +62,55 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       expect(snap.status).toMatchObject({ lastTickId: 'tick-1', marketTime: T });
     });
 
-    it('a tick never overwrites a mode it did not change; a mode it sets sticks', async () => {
+    it('the mode moves only through changeMode: a tick never writes it; precedence holds; only a reset leaves KILLED', async () => {
       const { store } = await make();
-      await store.setMode('PAUSED', 'operator');
       await store.saveTick(tickSave());
-      expect((await store.getStatus())!.mode).toBe('PAUSED');
-      await store.saveTick(tickSave({ mode: { mode: 'KILLED', reason: 'kill switch' } }));
+      expect(await store.changeMode({ type: 'initial' }, 'initial mode')).toEqual({ ok: true, from: 'NORMAL', mode: 'NORMAL', changed: false });
+      expect((await store.getStatus())!.mode).toBe('NORMAL');
+      expect(await store.changeMode({ type: 'admin_set', to: 'PAUSED' }, 'operator')).toEqual({ ok: true, from: 'NORMAL', mode: 'PAUSED', changed: true });
+      await store.saveTick(tickSave());
+      expect(await store.changeMode({ type: 'initial' }, 'initial mode')).toMatchObject({ mode: 'PAUSED', changed: false });
+      expect(await store.getStatus()).toMatchObject({ mode: 'PAUSED', modeReason: 'operator' });
+      expect(await store.changeMode({ type: 'kill_switch' }, 'kill switch')).toMatchObject({ ok: true, from: 'PAUSED', mode: 'KILLED', changed: true });
+      expect(await store.changeMode({ type: 'budget_alert', budgetId: 'b1', period: NOV, atLimit: true }, 'budget')).toMatchObject({ ok: true, mode: 'KILLED', changed: false });
+      expect(await store.changeMode({ type: 'admin_set', to: 'NORMAL' }, 'resume')).toMatchObject({ ok: false, mode: 'KILLED' });
+      await store.saveTick(tickSave());
+      expect(await store.getStatus()).toMatchObject({ mode: 'KILLED', modeReason: 'kill switch' });
+      expect((await store.getBook(CASH, T)).mode).toBe('KILLED');
+      expect(await store.changeMode({ type: 'reset', authenticated: true }, 'reset')).toMatchObject({ ok: true, mode: 'NORMAL', changed: true });
+      expect(await store.getStatus()).toMatchObject({ mode: 'NORMAL', modeReason: 'reset' });
+    });
+
+    it('the first change on an empty store writes the mode (the first tick records NORMAL)', async () => {
+      const { store } = await make();
+      expect(await store.changeMode({ type: 'initial' }, 'initial mode')).toEqual({ ok: true, from: 'NORMAL', mode: 'NORMAL', changed: false });
+      expect(await store.getStatus()).toMatchObject({ mode: 'NORMAL', modeReason: 'initial mode' });
+    });
+
+    it('budget notices are ordered by their interval; after a resume the same interval never pauses again; a new one does', async () => {
+      const { store } = await make();
+      const budget = (period: number, atLimit = true) => store.changeMode({ type: 'budget_alert', budgetId: 'de72f49d', period, atLimit }, `budget ${period}`);
+      expect(await budget(DEC, false)).toEqual({ ok: true, from: 'NORMAL', mode: 'NORMAL', changed: false });
+      expect(await budget(NOV)).toMatchObject({ mode: 'NORMAL', changed: false, ignored: 'older_period' });
+      expect(await budget(DEC)).toMatchObject({ mode: 'PAUSED', changed: true });
+      expect(await store.changeMode({ type: 'admin_set', to: 'NORMAL' }, 'resume')).toMatchObject({ mode: 'NORMAL', changed: true });
+      expect(await budget(DEC)).toMatchObject({ mode: 'NORMAL', changed: false, ignored: 'resumed_period' });
+      expect(await budget(NOV)).toMatchObject({ mode: 'NORMAL', ignored: 'older_period' });
+      expect((await store.getStatus())!.mode).toBe('NORMAL');
+      expect(await budget(JAN)).toMatchObject({ from: 'NORMAL', mode: 'PAUSED', changed: true });
+      expect(await store.getStatus()).toMatchObject({ mode: 'PAUSED', modeReason: `budget ${JAN}` });
+    });
+
+    it('concurrent changes compose by precedence: a kill, a budget pause and an operator pause end KILLED', async () => {
+      const { store } = await make();
+      await store.changeMode({ type: 'initial' }, 'initial mode');
+      const out = await Promise.all([
+        store.changeMode({ type: 'admin_set', to: 'PAUSED' }, 'operator'),
+        store.changeMode({ type: 'budget_alert', budgetId: 'b1', period: NOV, atLimit: true }, 'budget'),
+        store.changeMode({ type: 'kill_switch' }, 'kill switch'),
+        store.saveTick(tickSave()),
+      ]);
+      expect(out.slice(0, 3).filter((t) => t !== undefined && t.ok && t.changed && t.mode === 'KILLED')).toHaveLength(1);
       expect(await store.getStatus()).toMatchObject({ mode: 'KILLED', modeReason: 'kill switch' });
     });
 
