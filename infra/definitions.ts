@@ -32,6 +32,8 @@ export const FUNCTIONS: readonly FunctionDef[] = [
   { target: 'admin', signature: 'http', portOffset: 3, timeoutSeconds: 540, memory: '512Mi' },
   // Cloud Billing budget notifications (Pub/Sub): alerts, and PAUSED at the spend limit.
   { target: 'budgetGuard', signature: 'cloudevent', portOffset: 4, timeoutSeconds: 60, memory: '256Mi', triggerTopic: TOPICS.budgetAlerts },
+  // Every open position's stops ran within 3 minutes of market time (a separate check, so a tick that never runs is noticed).
+  { target: 'watchdog', signature: 'http', portOffset: 5, timeoutSeconds: 30, memory: '256Mi' },
 ];
 
 export interface SubscriptionDef {
@@ -80,5 +82,7 @@ export function schedulerJobs(tickInterval = '1m'): SchedulerJobDef[] {
   return [
     { name: 'eagle-eye-tick', schedule: minutes === 1 ? '* * * * *' : `*/${minutes} * * * *`, target: 'tick', body: {}, attemptDeadlineSeconds: 60 },
     { name: 'eagle-eye-audit', schedule: '15 0 * * *', target: 'audit', body: {}, attemptDeadlineSeconds: 120 },
+    // Not a trading job: no pause (budget or operator) ever skips it.
+    { name: 'eagle-eye-watchdog', schedule: '* * * * *', target: 'watchdog', body: {}, attemptDeadlineSeconds: 30 },
   ];
 }

@@ -158,7 +158,10 @@ try {
     marketNow,
     speed: env.MARKET_SOURCE === 'replay' ? env.REPLAY_SPEED : 1,
     fireAtStart: true,
-    onResult: (job, result) => console.log(formatTickLine(job.target, result)),
+    onResult: (job, result) => {
+      const line = formatTickLine(job.target, result);
+      if (line) console.log(line);
+    },
     tradingPaused: schedulerPausedFlag(stack.firestoreHost, env.PROJECT_ID),
     onSkip: (job) => console.log(`${job.target}: trading jobs paused (status/system.schedulerPaused), skipping until \`npm run eagle -- resume\``),
   });

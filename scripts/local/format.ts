@@ -10,9 +10,14 @@ interface TickSymbol {
 
 const short: Record<string, string> = { bull_trend: 'bull', bear_trend: 'bear', sideways_range: 'range', high_volatility: 'hi-vol', unknown: 'warming' };
 
+/** One line per scheduler run; '' for a watchdog run that found nothing (it runs every minute). */
 export function formatTickLine(target: string, result: { status: number; body: unknown; wallMs: number } | { error: string }): string {
   if ('error' in result) return `${target}: request failed: ${result.error}`;
   const body = result.body as { marketTime?: number; latencyMs?: number; mode?: string; symbols?: TickSymbol[]; published?: string[]; clean?: boolean; discrepancies?: string[]; error?: string };
+  if (target === 'watchdog') {
+    const w = body as { unprotected?: { symbol: string; ageMs: number }[] };
+    return result.status === 409 ? `watchdog: UNPROTECTED ${(w.unprotected ?? []).map((u) => `${u.symbol} (${Math.floor(u.ageMs / 60_000)} min)`).join(', ')}` : result.status >= 400 ? `watchdog: HTTP ${result.status} ${body?.error ?? ''}` : '';
+  }
   if (result.status >= 400 && target !== 'audit') return `${target}: HTTP ${result.status} ${body?.error ?? JSON.stringify(body).slice(0, 200)}`;
   if (target === 'audit') return `audit: ${body.clean ? 'clean' : `DRIFT ${JSON.stringify(body.discrepancies ?? body)}`}`;
   const when = body.marketTime ? new Date(body.marketTime).toISOString().slice(0, 16).replace('T', ' ') : '?';

@@ -4,3 +4,4 @@ import './executeOrder.ts';
 import './audit.ts';
 import './admin.ts';
 import './budgetGuard.ts';
+import './watchdog.ts';
