@@ -17,12 +17,15 @@ describe('signalPriceMismatch', () => {
     expect(signalPriceMismatch(at('kill_switch', '27250.00000001'), candle)).toMatch(/≠/);
   });
 
-  it('prices protective exits at the close too: a stop or take-profit at any other price is refused', () => {
-    expect(signalPriceMismatch(at('stop_loss', '27250'), candle)).toBeNull();
-    expect(signalPriceMismatch(at('take_profit', '27250'), candle)).toBeNull();
-    expect(signalPriceMismatch(at('stop_loss', '26950'), candle)).toMatch(/≠ the candle's close/);
-    expect(signalPriceMismatch(at('trailing_stop', '27100'), candle)).toMatch(/≠/);
-    expect(signalPriceMismatch(at('take_profit', '0.01'), candle)).toMatch(/≠/);
+  it('accepts a stop inside the candle (or its gapped open), refuses one outside', () => {
+    expect(signalPriceMismatch(at('stop_loss', '26950'), candle)).toBeNull();
+    expect(signalPriceMismatch(at('trailing_stop', '27100'), candle)).toBeNull();
+    expect(signalPriceMismatch(at('stop_loss', '26949.99'), candle)).toMatch(/outside the candle's range/);
+  });
+
+  it('accepts a take-profit booked at its target below a gap up, refuses one above the high', () => {
+    expect(signalPriceMismatch(at('take_profit', '26000'), candle)).toBeNull();
+    expect(signalPriceMismatch(at('take_profit', '27300.01'), candle)).toMatch(/above the candle's high/);
   });
 
   it('refuses a signal with no stored candle or another candle', () => {

@@ -121,11 +121,11 @@ describe('symbolStep: protection on 1m guard candles under 4h decisions', () => 
     expect(r.position!.checkedUntil).toBe(D + H4 + M);
   });
 
-  it('without guard candles (a source with no 1m) the stops run on the decision candles, as before', () => {
+  it('without guard candles (a source with no 1m) the stops run on the decision candles, priced at the level as before', () => {
     const next = { t: D + H4, o: 27000, h: 27050, l: 26800, c: 26850, v: 1 };
     const r = step4h({ candles: [decision, next], now: D + 2 * H4 });
     expect(r.protectedOn).toBe('4h');
-    expect(r.intent).toMatchObject({ reason: 'stop_loss', timeframe: '4h', candleTime: D + H4, refPrice: A('26850') });
+    expect(r.intent).toMatchObject({ reason: 'stop_loss', timeframe: '4h', candleTime: D + H4, refPrice: A('26900') });
   });
 
   it('an order in flight: stops wait for its outcome, and the step says it did not check', () => {

@@ -7,7 +7,8 @@
  *    alert dated when the outage began.
  * 3. Protective exits over every candle after the position's last check (stop, target, trailing),
  *    on the finest candles given: the guard series (1m under coarser decisions) where it exists,
- *    the decision candles before it; the first hit wins and is priced at that candle's close.
+ *    the decision candles before it; the first hit wins (priced by risk/stops.ts: a 1m candle's
+ *    close, a coarser candle's level or gapped open).
  * 4. Otherwise the strategy, on the newest closed candle only, and only when that candle is new.
  *
  * Nothing new is decided for a symbol with an unsettled order. Entries need ATR (to size and place
@@ -24,6 +25,7 @@ import { classifyRegime, type ResolvedRegimeParams } from '../regime/index.ts';
 import { INITIAL_REGIME_STATE, type IndicatorSnapshot, type RegimeState } from '../regime.types.ts';
 import type { RiskParams } from '../risk/params.ts';
 import { evaluateExit } from '../risk/stops.ts';
+import { GUARD_TIMEFRAME } from './guard.ts';
 import type { SignalDraft } from '../signal.ts';
 import type { Strategy } from '../strategy/strategy.types.ts';
 import type { Position, Side, SignalReason, SystemMode } from '../trading.types.ts';
@@ -208,7 +210,7 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
       if (c.t + step <= position.checkedUntil || (lastCandleAt !== null && c.t > lastCandleAt)) continue;
       if (c.t + step > guardFrom) break;
       const atr = atrAmount(atrAt(walkedAtr!, c.t) ?? atrAt(history, c.t) ?? snapshot?.atr ?? null);
-      const evaluated = evaluateExit(position, c, atr, risk);
+      const evaluated = evaluateExit(position, c, atr, risk, tf === GUARD_TIMEFRAME);
       position = { ...evaluated.position, checkedUntil: c.t + step };
       out.position = position;
       if (evaluated.exit) {
@@ -221,7 +223,7 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
       for (const g of guard.candles) {
         if (g.t + gStep <= position.checkedUntil) continue;
         const atr = atrAmount(atrKnownAt(g.t, step, [history, before, walkedAtr!], snapshot?.atr ?? null));
-        const evaluated = evaluateExit(position, g, atr, risk);
+        const evaluated = evaluateExit(position, g, atr, risk, guard.timeframe === GUARD_TIMEFRAME);
         position = { ...evaluated.position, checkedUntil: g.t + gStep };
         out.position = position;
         if (evaluated.exit) {
