@@ -182,6 +182,9 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     const tick = await call({ action: 'tick', asOf: '2023-03-20T23:30:30Z' });
     expect(tick.status).toBe(200);
     expect(tick.body.result).toBeTypeOf('object');
+    const back = await call({ action: 'tick', asOf: '2023-03-20T23:00:30Z' });
+    expect(back).toMatchObject({ status: 409, body: { field: 'asOf', error: expect.stringContaining('never moves backwards') } });
+    expect((await db.doc('status/system').get()).data()?.marketTime).toBe(Date.parse('2023-03-20T23:30:30Z'));
     await pubsub.close();
   });
   it('refuses a Firebase token whose email is not verified (an allow-listed address claimed by whoever signed up first)', async () => {

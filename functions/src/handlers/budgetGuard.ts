@@ -9,6 +9,6 @@ import { decodePubSubEvent } from './pubsub.ts';
  */
 export function makeBudgetGuardHandler(getDeps: () => Promise<BudgetDeps>): CloudEventFunction {
   return async (event) => {
-    await handleBudgetMessage(await getDeps(), decodePubSubEvent(event.data, event.id));
+    await handleBudgetMessage(await getDeps(), decodePubSubEvent(event.data, event.id, event));
   };
 }

@@ -9,6 +9,6 @@ import { decodePubSubEvent } from './pubsub.ts';
  */
 export function makeExecuteOrderHandler(getDeps: () => Promise<ExecuteDeps>): CloudEventFunction {
   return async (event) => {
-    await executeSignalMessage(await getDeps(), decodePubSubEvent(event.data, event.id));
+    await executeSignalMessage(await getDeps(), decodePubSubEvent(event.data, event.id, event));
   };
 }

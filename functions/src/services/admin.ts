@@ -16,6 +16,7 @@ import type { Caller, OpsStore, SchedulerControl } from './adminPorts.ts';
 import { ActionError, type AdminRequest } from './adminActions.ts';
 import { backfillCandles, checkGaps, NothingToDoError, type CandleArchive } from './adminCandles.ts';
 import { healthReport } from './adminHealth.ts';
+import { pastAsOf } from './tickAsOf.ts';
 import { runAudit } from './auditLedger.ts';
 
 export interface AdminDeps {
@@ -97,8 +98,11 @@ export const takesEffect = (cacheMs: number): string => (cacheMs === 0 ? 'at the
 export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller: Caller): Promise<unknown> {
   const by = `${req.action} by ${caller.id}`;
   switch (req.action) {
-    case 'tick':
+    case 'tick': {
+      const past = req.asOf === undefined ? null : await pastAsOf(deps.store, req.asOf);
+      if (past) throw new ActionError(409, past, 'asOf');
       return deps.tick({ asOf: req.asOf });
+    }
     case 'backfill':
       try {
         return await backfillCandles({ source: await deps.source(), candles: deps.candles }, req, await deps.marketNow(), deps.onBackfillStep);
