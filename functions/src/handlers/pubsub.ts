@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { redactText } from '../lib/redact.ts';
 
 export interface PubSubMessage {
   /** the message id, else the event id, else a hash of the whole event (its attributes included): the dead-letter record's id */
@@ -82,4 +83,18 @@ export function decodePubSubEvent(data: unknown, eventId: unknown, event?: unkno
     envelopeError: null,
     raw,
   };
+}
+
+/**
+ * What a Pub/Sub-triggered handler throws to have the message redelivered (a transient failure).
+ * functions-framework logs a thrown error's `stack` as plain text, which carried the server's file
+ * paths: this error's stack is one structured log line with the cause's name and message only.
+ */
+export class RedeliveryError extends Error {
+  override readonly name = 'RedeliveryError';
+  constructor(fn: string, cause: unknown) {
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`${fn} failed; Pub/Sub will redeliver: ${redactText(why).slice(0, 500)}`);
+    this.stack = JSON.stringify({ severity: 'ERROR', message: this.message, function: fn });
+  }
 }
