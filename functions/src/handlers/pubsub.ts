@@ -78,7 +78,8 @@ export function decodePubSubEvent(data: unknown, eventId: unknown, event?: unkno
   const messageId = m.messageId ?? m.message_id;
   return {
     id: messageId ? safeId(messageId) : fallbackId,
-    body: m.data === undefined ? null : Buffer.from(m.data, 'base64').toString('utf8'),
+    // Pub/Sub pushes a message without data with `data: ""` (the emulator) or none at all
+    body: m.data === undefined || m.data === '' ? null : Buffer.from(m.data, 'base64').toString('utf8'),
     attributes: m.attributes ?? {},
     envelopeError: null,
     raw,
