@@ -62,7 +62,7 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
   const metrics = opsEnv.METRICS_BACKEND === 'monitoring' ? cloudMonitoringMetrics(env.PROJECT_ID, log) : new LogMetrics(log);
   const clock = marketClock(env);
   const cache = new CandleWindowCache();
-  const config = cachedBotConfig(() => store.getBotConfigDoc(), systemClock, env.CONFIG_CACHE_MS);
+  const config = cachedBotConfig(() => store.getBotConfigDoc(), systemClock, env.CONFIG_CACHE_MS, env.TIMEFRAME);
   const candles = new FirestoreCandleStore(db);
   let tick: Promise<TickDeps> | undefined;
   let exec: Promise<ExecuteDeps> | undefined;

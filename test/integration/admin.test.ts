@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as ff from '@google-cloud/functions-framework';
+import { deleteApp, initializeApp } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { makeAdminHandler } from '../../functions/src/handlers/admin.ts';
 import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrder.ts';
@@ -20,6 +22,8 @@ import { emulatorEnv, eventually, pubsubClient, resetFirestore, serveCloudEvent,
 const ADMIN = 'ops@example.com';
 const READER = 'reader@example.com';
 const STRANGER = 'stranger@example.com';
+/** allow-listed as an admin, but its owner never verified the address: whoever signed up with it first */
+const SQUATTER = 'new-ops@example.com';
 const ORIGIN = 'http://127.0.0.1:8700';
 
 describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)', () => {
@@ -36,7 +40,14 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
   beforeAll(async () => {
     auth = await startAuthEmulator({ projectId: e.projectId, port: authPort(e.portOffset), logDir: join(tmpdir(), `eagle-auth-${e.portOffset}`) });
     process.env.FIREBASE_AUTH_EMULATOR_HOST = auth.host;
-    for (const email of [ADMIN, READER, STRANGER]) tokens[email] = await emulatorIdToken(auth.host, email);
+    // Real users sign up, then verify their address (the emulator's admin API); a fresh sign-in carries email_verified.
+    const app = initializeApp({ projectId: e.projectId }, 'admin-test');
+    for (const email of [ADMIN, READER, STRANGER, SQUATTER]) {
+      await emulatorIdToken(auth.host, email);
+      if (email !== SQUATTER) await getAuth(app).updateUser((await getAuth(app).getUserByEmail(email)).uid, { emailVerified: true });
+      tokens[email] = await emulatorIdToken(auth.host, email);
+    }
+    await deleteApp(app);
     ff.http('admin_test', makeAdminHandler(createOpsRuntime(runtime, parseOpsEnv({ ADMIN_SERVICE_ACCOUNTS: 'cli@demo.iam.gserviceaccount.com' })).adminDeps));
     server = getTestServer('admin_test');
     const port = functionPort(localPorts(e.portOffset), 'admin');
@@ -54,7 +65,7 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
   beforeEach(async () => {
     await exec.quiesce();
     await resetFirestore();
-    await db.doc('config/dashboardUsers').set({ emails: [ADMIN, READER], admins: [ADMIN] });
+    await db.doc('config/dashboardUsers').set({ emails: [ADMIN, READER], admins: [ADMIN, SQUATTER] });
   });
 
   const call = async (body: unknown, who: string | null = ADMIN, init: RequestInit = {}) => {
@@ -187,6 +198,47 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     const tick = await call({ action: 'tick', asOf: '2023-03-20T23:30:30Z' });
     expect(tick.status).toBe(200);
     expect(tick.body.result).toBeTypeOf('object');
+    const back = await call({ action: 'tick', asOf: '2023-03-20T23:00:30Z' });
+    expect(back).toMatchObject({ status: 409, body: { field: 'asOf', error: expect.stringContaining('never moves backwards') } });
+    expect((await db.doc('status/system').get()).data()?.marketTime).toBe(Date.parse('2023-03-20T23:30:30Z'));
     await pubsub.close();
+  });
+  it('refuses a Firebase token whose email is not verified (an allow-listed address claimed by whoever signed up first)', async () => {
+    const claims = JSON.parse(Buffer.from(tokens[SQUATTER]!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ email: SQUATTER, email_verified: false });
+    const pause = await call({ action: 'pause' }, SQUATTER);
+    expect(pause).toMatchObject({ status: 401, body: { error: expect.any(String) } });
+    expect(await mode()).toBe('NORMAL');
+    expect((await call({ action: 'pause' })).status).toBe(200); // the verified admin's token still works
+    expect(await auditLog()).toEqual([expect.objectContaining({ action: 'pause', status: 200, who: ADMIN })]);
+  });
+
+  it('config set: refused unless the runtime builds from it, naming the field; every call audited, whatever it sent', async () => {
+    const deep = (n: number): unknown => (n === 0 ? 1 : { k: deep(n - 1) });
+    const cases: [unknown, string][] = [
+      [{ strategy: { name: 'no_such_strategy' } }, 'set.strategy.name'],
+      [{ strategy: { name: 'regime_trend', params: { pullbackAtrMult: 1e9 } } }, 'set.strategy.params.pullbackAtrMult'],
+      [{ risk: { stopAtrMult: 1e21 } }, 'set.risk.stopAtrMult'],
+      [{ risk: { riskPerTradPct: 5 } }, 'set.risk.riskPerTradPct'],
+      [{ risk: { killSwitchDrawdownPct: 100 }, markets: deep(19) }, 'set.markets.k.k.k.k.k'],
+      [{ '': 1 }, 'set.""'],
+      [{ defaultMarket: { amountStep: '0', minNotional: '5' } }, 'set.defaultMarket.amountStep'],
+    ];
+    const before = (await db.doc('config/bot').get()).data();
+    for (const [set, field] of cases) {
+      const res = await call({ action: 'config', set });
+      expect(res.headers.get('content-type'), field).toMatch(/^application\/json/);
+      expect(res, field).toMatchObject({ status: 400, body: { field } });
+    }
+    expect((await db.doc('config/bot').get()).data()).toEqual(before);
+    const log = await auditLog();
+    expect(log.map((l) => [l.action, l.status])).toEqual(cases.map(() => ['config', 400]));
+    // what Firestore could not hold as a map is kept as a bounded string, with the reason
+    expect(log[4]).toMatchObject({ params: expect.stringMatching(/^\{"set":\{"risk":\{"killSwitchDrawdownPct":100\}/), paramsUnstorable: expect.stringMatching(/deeper/) });
+    expect(log[5]).toMatchObject({ params: '{"set":{"":1}}', paramsUnstorable: 'an empty key' });
+
+    const ok = await call({ action: 'config', set: { risk: { stopAtrMult: 2.5 } } });
+    expect(ok).toMatchObject({ status: 200, body: { result: { saved: true, takesEffect: 'within 300 s (CONFIG_CACHE_MS)' } } });
+    expect((await db.doc('config/bot').get()).data()).toEqual({ risk: { stopAtrMult: 2.5 } });
   });
 });

@@ -148,9 +148,11 @@ describe('eagle CLI against the emulators', () => {
       await resetFirestore();
       await setMarketTime('2023-03-21T00:00:00Z');
       expect((await eagle('backfill', '--symbol', 'BTC/USDT', '--timeframe', '1m', '--since', '2023-03-20')).code).toBe(0);
-      const tick = await eagle('tick', '--as-of', '2023-03-20T23:30:30Z');
+      // a tick never goes back before the stack's market time (409 naming asOf), so tick at it
+      expect((await eagle('tick', '--as-of', '2023-03-20T23:30:30Z')).code).toBe(1);
+      const tick = await eagle('tick', '--as-of', '2023-03-21T00:00:30Z');
       expect(tick.code).toBe(0);
-      expect(tick.out).toMatch(/^tick 2023-03-20 23:30 .*BTC\/USDT/);
+      expect(tick.out).toMatch(/^tick 2023-03-21 00:00 .*BTC\/USDT/);
 
       const t = Date.parse('2023-03-20T23:00:00Z');
       const [c] = await new FirestoreCandleStore(db).read('BTC/USDT', '1m', t, t + 60_000);

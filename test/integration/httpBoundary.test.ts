@@ -5,17 +5,19 @@
  * listened on every interface before the fix.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Firestore } from '@google-cloud/firestore';
 import { acceptsConnections } from '../../scripts/local/processes.ts';
 import { stopProcessGroup } from '../../emulators/processGroup.ts';
 import { emulatorEnv, eventually, resetFirestore } from './harness.ts';
+import { MAX_PUSH_BODY_BYTES } from '../../functions/src/handlers/frameworkErrors.ts';
 import { freePort, listenAddresses } from './listening.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-describe('HTTP boundary of the tick and audit functions (real functions-framework server)', () => {
+describe('HTTP boundary of the tick, audit, executeOrder and budgetGuard functions (real functions-framework server)', () => {
   const servers: { target: string; port: number; child: ChildProcess; output: string[] }[] = [];
   let db: Firestore;
   const url = (target: string) => `http://127.0.0.1:${servers.find((s) => s.target === target)!.port}/`;
@@ -27,13 +29,13 @@ describe('HTTP boundary of the tick and audit functions (real functions-framewor
     const e = emulatorEnv();
     db = new Firestore({ projectId: e.projectId });
     await resetFirestore();
-    for (const target of ['tick', 'audit']) {
+    for (const [target, signature] of [['tick', 'http'], ['audit', 'http'], ['executeOrder', 'cloudevent'], ['budgetGuard', 'cloudevent']] as const) {
       const port = await freePort();
       const output: string[] = [];
       const child = spawn(
         process.execPath,
         ['--import', 'tsx', '--import', join(ROOT, 'scripts/local/bindLoopback.mjs'), join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'),
-          `--target=${target}`, '--signature-type=http', `--port=${port}`, `--source=src/entries/${target}.ts`],
+          `--target=${target}`, `--signature-type=${signature}`, `--port=${port}`, `--source=src/entries/${target}.ts`],
         {
           cwd: join(ROOT, 'functions'), detached: true, stdio: ['ignore', 'pipe', 'pipe'],
           env: { ...process.env, PROJECT_ID: e.projectId, FIRESTORE_EMULATOR_HOST: e.firestoreHost, PUBSUB_EMULATOR_HOST: e.pubsubHost, MARKET_SOURCE: 'replay', LOG_LEVEL: 'error', METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'development' },
@@ -58,7 +60,7 @@ describe('HTTP boundary of the tick and audit functions (real functions-framewor
   });
 
   it('answers bad JSON with a 400 JSON message, no stack trace and no path', async () => {
-    for (const target of ['tick', 'audit']) {
+    for (const target of ['tick', 'audit', 'executeOrder', 'budgetGuard']) {
       const res = await post(target, '{"asOf": 1679407230000,');
       const text = await res.text();
       expect(res.status).toBe(400);
@@ -118,5 +120,65 @@ describe('HTTP boundary of the tick and audit functions (real functions-framewor
     expect(res.status, await res.clone().text()).toBe(200);
     expect(await res.json()).toMatchObject({ tickId: 'boundary-1' });
     expect(await statusExists()).toBe(true);
+  });
+  it('refuses a tick whose asOf goes back before the market time already ticked (409 naming asOf), and allows the same asOf again', async () => {
+    const marketTime = async () => (await db.doc('status/system').get()).data()?.marketTime as number | undefined;
+    const at = Date.parse('2023-03-21T14:00:30Z');
+    if ((await marketTime()) !== at) expect((await post('tick', JSON.stringify({ asOf: at }))).status).toBe(200);
+    const back = await post('tick', JSON.stringify({ asOf: '2023-03-21T13:00:30Z' }));
+    expect(back.status).toBe(409);
+    expect(await back.json()).toMatchObject({ field: 'asOf', error: expect.stringContaining('never moves backwards') });
+    expect(await marketTime()).toBe(at);
+    expect((await post('tick', JSON.stringify({ asOf: at }))).status).toBe(200);
+    expect(await marketTime()).toBe(at);
+  });
+
+  const pushPath = () => `projects/${emulatorEnv().projectId}/topics/signals`;
+  const push = (target: string, message: Record<string, unknown>) =>
+    fetch(`${url(target)}${pushPath()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message, subscription: 'projects/p/subscriptions/s' }) });
+  const deadLetter = (id: string) => eventually(async () => (await db.doc(`deadletters/${id}`).get()).data(), 20_000, `deadletters/${id}`);
+
+  it('executeOrder and budgetGuard answer a stray method 405 (Allow: POST) and a non-JSON body 415, as JSON, never 500', async () => {
+    for (const target of ['executeOrder', 'budgetGuard']) {
+      for (const method of ['GET', 'PUT', 'DELETE']) {
+        const res = await fetch(url(target), { method, ...(method === 'PUT' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) });
+        expect(res.status, `${target} ${method}`).toBe(405);
+        expect(res.headers.get('allow')).toBe('POST');
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(await res.json()).toHaveProperty('error');
+      }
+      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', null]) {
+        const res = await post(target, 'message=1', contentType);
+        expect(res.status, `${target} ${contentType}`).toBe(415);
+        expect(await res.json()).toHaveProperty('error');
+      }
+    }
+    expect((await db.collection('deadletters').get()).size).toBe(0);
+  });
+
+  it('Pub/Sub pushes over 64 KB reach the handler and are dead-lettered with the reason; only bodies over the push limit get 413', async () => {
+    const data = Buffer.alloc(1_500_000, 'x').toString('base64'); // 2 MB of base64: far over the HTTP limit, inside Pub/Sub's 10 MB
+    const res = await push('executeOrder', { data, messageId: 'big-1', attributes: { signalId: 'big' } });
+    expect(res.status, await res.clone().text()).toBeLessThan(300); // acked: a dead letter, not a retry
+    expect((await deadLetter('big-1')).reason).toMatch(/message data over 1000000 base64 characters/);
+
+    const status = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${url('executeOrder')}${pushPath()}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': MAX_PUSH_BODY_BYTES + 1 } }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ status: r.statusCode!, body: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(status.status).toBe(413);
+    expect(JSON.parse(status.body)).toEqual({ error: `request body larger than ${MAX_PUSH_BODY_BYTES} bytes` });
+  });
+
+  it('attributes-only messages each get their own dead-letter record, named by their message id', async () => {
+    for (const [target, prefix] of [['executeOrder', ''], ['budgetGuard', 'budget_']] as const) {
+      for (const n of [1, 2]) expect((await push(target, { messageId: `${target}-attrs-${n}`, attributes: { signalId: `s${n}` } })).status).toBeLessThan(300);
+      for (const n of [1, 2]) expect(await deadLetter(`${prefix}${target}-attrs-${n}`)).toMatchObject({ attributes: { signalId: `s${n}` } });
+    }
+    expect((await db.collection('deadletters').get()).docs.map((d) => d.id).filter((id) => id.includes('-attrs-'))).toHaveLength(4);
   });
 });

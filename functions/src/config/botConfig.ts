@@ -1,44 +1,87 @@
 /**
- * config/bot as the functions see it: parsed once, then kept by a warm instance for
- * CONFIG_CACHE_MS (default 5 minutes: one read per five 1m ticks instead of one per tick), and turned into the
- * domain's execution parameters. A config/bot change therefore takes effect within that time.
+ * config/bot as the functions see it: validated by building the runtime from it (botRuntime.ts),
+ * then kept by a warm instance for CONFIG_CACHE_MS (default 5 minutes: one read per five 1m ticks
+ * instead of one per tick). A config/bot change therefore takes effect within that time.
+ *
+ * A document that fails validation (written to Firestore directly, bypassing the admin function)
+ * never stops the functions: load() answers the last good config this instance had (or the schema
+ * defaults on an instance that never had one) together with the problem, and the callers protect
+ * (the tick keeps running stops, takes no entries and raises one critical alert per problem).
  */
-import { toAmount } from '../domain/money.ts';
-import type { ExecutionParams } from '../domain/engine/index.ts';
-import type { MarketRules } from '../domain/trading.types.ts';
+import { createHash } from 'node:crypto';
+import type { Timeframe } from '../domain/candle.ts';
+import type { Alert } from '../domain/alerts.ts';
+import { ConfigError } from '../domain/errors.ts';
 import type { Clock } from '../ports/index.ts';
-import { parseBotConfig } from './load.ts';
+import { BotConfigError } from './load.ts';
+import { validateBotConfig } from './botRuntime.ts';
 import type { BotConfig } from './schema.ts';
 
-export interface BotConfigSource {
-  get(): Promise<BotConfig>;
+export { executionParams, rulesFor, validateBotConfig, type BotRuntime } from './botRuntime.ts';
+
+/** Why the stored config/bot was not used: the field at fault and the validator's message. */
+export interface ConfigProblem {
+  readonly field: string;
+  readonly message: string;
+  /** stable per problem (the same document gives the same id): one alert, not one per tick */
+  readonly alertId: string;
+  /** whether `config` is this instance's last good config or, never having had one, the defaults */
+  readonly using: 'last_good' | 'defaults';
 }
 
-export function cachedBotConfig(read: () => Promise<unknown>, wallClock: Clock, ttlMs: number): BotConfigSource {
-  let cached: { config: BotConfig; at: number } | null = null;
+export interface LoadedBotConfig {
+  readonly config: BotConfig;
+  readonly problem: ConfigProblem | null;
+}
+
+export interface BotConfigSource {
+  /** The config, or a ConfigError when the stored document is invalid. */
+  get(): Promise<BotConfig>;
+  /** Never throws for an invalid document: the last good config (or the defaults) and the problem. */
+  load(): Promise<LoadedBotConfig>;
+}
+
+export function cachedBotConfig(read: () => Promise<unknown>, wallClock: Clock, ttlMs: number, envTimeframe: Timeframe = '4h'): BotConfigSource {
+  let cached: { loaded: LoadedBotConfig; at: number } | null = null;
+  let lastGood: BotConfig | null = null;
+  const load = async (): Promise<LoadedBotConfig> => {
+    const t = wallClock.now();
+    if (cached && t - cached.at < ttlMs) return cached.loaded;
+    const doc = await read();
+    let loaded: LoadedBotConfig;
+    try {
+      lastGood = validateBotConfig(doc, envTimeframe).config;
+      loaded = { config: lastGood, problem: null };
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      const field = err instanceof BotConfigError ? err.field : 'config/bot';
+      const digest = createHash('sha256').update(err.message).digest('hex').slice(0, 16);
+      loaded = {
+        config: lastGood ?? validateBotConfig({}, envTimeframe).config,
+        problem: { field, message: err.message, alertId: `config_invalid_${digest}`, using: lastGood ? 'last_good' : 'defaults' },
+      };
+    }
+    cached = { loaded, at: t };
+    return loaded;
+  };
   return {
+    load,
     async get() {
-      const t = wallClock.now();
-      if (cached && t - cached.at < ttlMs) return cached.config;
-      cached = { config: parseBotConfig(await read()), at: t };
-      return cached.config;
+      const { config, problem } = await load();
+      if (problem) throw new ConfigError(problem.message);
+      return config;
     },
   };
 }
 
-export function rulesFor(config: BotConfig): (symbol: string) => MarketRules {
-  const memo = new Map<string, MarketRules>();
-  return (symbol) => {
-    let rules = memo.get(symbol);
-    if (!rules) {
-      const r = config.markets[symbol] ?? config.defaultMarket;
-      rules = { amountStep: toAmount(r.amountStep), minNotional: toAmount(r.minNotional) };
-      memo.set(symbol, rules);
-    }
-    return rules;
+/** The critical alert for an invalid config/bot: one document per problem (its id), rewritten by each tick that still sees it. */
+export function configProblemAlert(problem: ConfigProblem, now: number): Alert {
+  const using = problem.using === 'last_good' ? "this instance's last good config" : 'the schema defaults';
+  return {
+    id: problem.alertId,
+    kind: 'error',
+    severity: 'critical',
+    message: `config/bot is invalid (${problem.field}); running stops with ${using} and taking no entries until it is fixed: ${problem.message}`.slice(0, 1500),
+    createdAt: now,
   };
-}
-
-export function executionParams(config: BotConfig): ExecutionParams {
-  return { risk: config.risk, feeBps: config.paper.feeBps, slippageBps: config.paper.slippageBps, rulesFor: rulesFor(config) };
 }

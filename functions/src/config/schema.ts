@@ -9,7 +9,6 @@ import { AMOUNT_STRING_RE } from '../domain/money.ts';
 import { RegimeParamsSchema } from '../domain/regime/params.ts';
 import { RiskParamsSchema } from '../domain/risk/params.ts';
 
-const decimal = z.string().regex(/^\d+(\.\d{1,8})?$/, 'expected a decimal with at most 8 places, e.g. "10000" or "0.001"');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const SYMBOL_RE = /^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/;
@@ -63,21 +62,37 @@ export const EnvSchema = z
   });
 export type Env = z.infer<typeof EnvSchema>;
 
-export const MarketRulesSchema = z.object({ amountStep: decimal, minNotional: decimal });
+/** A decimal of at most 12 integer digits and 8 places: every amount the money code can hold exactly, and no more. */
+const boundedDecimal = z.string().regex(/^\d{1,12}(\.\d{1,8})?$/, 'expected a decimal below 10^12 with at most 8 places, e.g. "10000" or "0.001"');
+const positiveDecimal = boundedDecimal.refine((s) => /[1-9]/.test(s), 'must be greater than 0');
 
-export const BotConfigSchema = z.object({
-  symbols: z.array(z.string().regex(SYMBOL_RE)).min(1).optional(),
+/** amountStep > 0: sizing floors to it (a zero step would throw). */
+export const MarketRulesSchema = z.strictObject({ amountStep: positiveDecimal, minNotional: boundedDecimal });
+const fee = z.number().min(0).max(1000).multipleOf(0.01);
+/** At most this many per-symbol market rules in config/bot.markets. */
+export const MAX_MARKETS = 100;
+
+/**
+ * config/bot: strict at every level (an unknown key, e.g. a typo, is refused naming its path),
+ * every number bounded. Strategy params are checked by the strategy's own schema in the registry,
+ * when the runtime is built from the config (config/botRuntime.ts).
+ */
+export const BotConfigSchema = z.strictObject({
+  symbols: z.array(z.string().regex(SYMBOL_RE)).min(1).max(50).optional(),
   timeframe: z.enum(TIMEFRAMES).optional(),
   strategy: z
-    .object({ name: z.string().default('regime_trend'), params: z.record(z.string(), z.unknown()).default({}) })
+    .strictObject({ name: z.string().max(64).default('regime_trend'), params: z.record(z.string(), z.unknown()).default({}) })
     .default({ name: 'regime_trend', params: {} }),
   regime: RegimeParamsSchema.default(RegimeParamsSchema.parse({})),
   risk: RiskParamsSchema.default(RiskParamsSchema.parse({})),
   paper: z
-    .object({ feeBps: z.number().min(0).max(1000).multipleOf(0.01).default(10), slippageBps: z.number().min(0).max(1000).multipleOf(0.01).default(5), initialCash: decimal.default('10000') })
+    .strictObject({ feeBps: fee.default(10), slippageBps: fee.default(5), initialCash: positiveDecimal.default('10000') })
     .default({ feeBps: 10, slippageBps: 5, initialCash: '10000' }),
   /** Exchange rules per symbol; `default` applies to symbols not listed. */
-  markets: z.record(z.string(), MarketRulesSchema).default({}),
+  markets: z
+    .record(z.string().regex(SYMBOL_RE, 'market keys are symbols like BTC/USDT'), MarketRulesSchema)
+    .refine((m) => Object.keys(m).length <= MAX_MARKETS, `at most ${MAX_MARKETS} markets`)
+    .default({}),
   defaultMarket: MarketRulesSchema.default({ amountStep: '0.00001', minNotional: '5' }),
 });
 export type BotConfig = z.infer<typeof BotConfigSchema>;

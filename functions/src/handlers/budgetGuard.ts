@@ -1,6 +1,6 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
 import { handleBudgetMessage, type BudgetDeps } from '../services/budgetGuard.ts';
-import { decodePubSubEvent } from './pubsub.ts';
+import { decodePubSubEvent, RedeliveryError } from './pubsub.ts';
 
 /**
  * Triggered by the budget's Pub/Sub topic. Returning acks; a throw (Firestore or Scheduler
@@ -9,6 +9,10 @@ import { decodePubSubEvent } from './pubsub.ts';
  */
 export function makeBudgetGuardHandler(getDeps: () => Promise<BudgetDeps>): CloudEventFunction {
   return async (event) => {
-    await handleBudgetMessage(await getDeps(), decodePubSubEvent(event.data, event.id));
+    try {
+      await handleBudgetMessage(await getDeps(), decodePubSubEvent(event.data, event.id, event));
+    } catch (err) {
+      throw new RedeliveryError('budgetGuard', err);
+    }
   };
 }

@@ -1,6 +1,6 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
 import { executeSignalMessage, type ExecuteDeps } from '../services/executeSignal.ts';
-import { decodePubSubEvent } from './pubsub.ts';
+import { decodePubSubEvent, RedeliveryError } from './pubsub.ts';
 
 /**
  * Pub/Sub-triggered. Returning acks the message; throwing makes Pub/Sub redeliver — which is what
@@ -9,6 +9,10 @@ import { decodePubSubEvent } from './pubsub.ts';
  */
 export function makeExecuteOrderHandler(getDeps: () => Promise<ExecuteDeps>): CloudEventFunction {
   return async (event) => {
-    await executeSignalMessage(await getDeps(), decodePubSubEvent(event.data, event.id));
+    try {
+      await executeSignalMessage(await getDeps(), decodePubSubEvent(event.data, event.id, event));
+    } catch (err) {
+      throw new RedeliveryError('executeOrder', err);
+    }
   };
 }

@@ -14,6 +14,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Larger bodies are refused before they are read (functions-framework would buffer up to 1 GB). */
 export const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * The limit for Pub/Sub-triggered functions (executeOrder, budgetGuard): Pub/Sub publishes messages
+ * of up to 10 MB, which a push carries base64-encoded (4/3 of the size, 13.4 MB) in a JSON envelope.
+ * Every message Pub/Sub can deliver must reach the handler, which dead-letters what it cannot use
+ * with the reason (a 413 here would only be retried until the dead-letter topic, with no reason).
+ */
+export const MAX_PUSH_BODY_BYTES = 14 * 1024 * 1024;
+const PUSH_CONTENT_TYPES = ['application/json', 'application/cloudevents+json'];
 
 type Final = (err?: unknown) => void;
 type Handle = (this: unknown, req: IncomingMessage, res: ServerResponse, done?: Final) => void;
@@ -35,7 +43,7 @@ export function frameworkErrorAnswer(err: unknown): { status: number; error: str
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status < 400 || status >= 500) return { status: 500, error: 'internal error' };
   if (e.type === 'entity.parse.failed') return { status: 400, error: 'request body is not valid JSON' };
-  if (e.type === 'entity.too.large') return { status: 413, error: `request body larger than ${MAX_BODY_BYTES} bytes` };
+  if (e.type === 'entity.too.large') return { status: 413, error: 'request body too large' };
   return { status, error: e.expose === true && typeof e.message === 'string' ? e.message.slice(0, 200) : 'bad request' };
 }
 
@@ -48,6 +56,42 @@ function jsonFinalHandler(req: IncomingMessage, res: ServerResponse): Final {
   };
 }
 
+type App = { router?: { stack?: { name?: string }[] } };
+const eventApps = new WeakMap<object, boolean>();
+
+/**
+ * Whether this Express app serves a Pub/Sub-triggered (CloudEvent or background event) function:
+ * functions-framework puts its Pub/Sub push middleware only in those apps (server.js getServer).
+ */
+function servesEvents(app: App): boolean {
+  let known = eventApps.get(app);
+  if (known === undefined) {
+    known = (app.router?.stack ?? []).some((layer) => layer.name === 'legacyPubSubEventMiddleware');
+    eventApps.set(app, known);
+  }
+  return known;
+}
+
+/**
+ * The door of a Pub/Sub-triggered function, answered before functions-framework reads the body
+ * (its wrapper would answer these with 500): POST only (405, Allow: POST), a JSON or CloudEvents
+ * JSON body only (415), at most MAX_PUSH_BODY_BYTES (413). HTTP functions keep MAX_BODY_BYTES and
+ * answer 405/415 themselves (http.ts parseBody, the admin handler).
+ */
+function refusePush(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    answer(res, 405, `method ${String(req.method).slice(0, 16)} not allowed: Pub/Sub pushes with POST`);
+    return true;
+  }
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!PUSH_CONTENT_TYPES.includes(type)) {
+    answer(res, 415, 'content-type must be application/json (a Pub/Sub push or a CloudEvent)');
+    return true;
+  }
+  return false;
+}
+
 /** Idempotent; call before functions-framework builds its server (index.ts does, at import). */
 export function installJsonFrameworkErrors(): void {
   const ffRequire = createRequire(createRequire(import.meta.url).resolve('@google-cloud/functions-framework'));
@@ -55,11 +99,14 @@ export function installJsonFrameworkErrors(): void {
   if (app.handle[PATCHED]) return;
   const original = app.handle;
   const patched: Handle & { [PATCHED]?: true } = function (this: unknown, req, res, done) {
+    const events = servesEvents(this as App);
+    const limit = events ? MAX_PUSH_BODY_BYTES : MAX_BODY_BYTES;
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
+    if (declared > limit) {
       res.setHeader('connection', 'close');
-      return answer(res, 413, `request body larger than ${MAX_BODY_BYTES} bytes`);
+      return answer(res, 413, `request body larger than ${limit} bytes`);
     }
+    if (events && refusePush(req, res)) return;
     original.call(this, req, res, done ?? jsonFinalHandler(req, res));
   };
   patched[PATCHED] = true;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BUNDLED_SPAN } from '../adapters/replay/bundledSpan.ts';
 import { runTick, type TickDeps } from '../services/runTick.ts';
+import { pastAsOf } from '../services/tickAsOf.ts';
 import { parseBody, sendError } from './http.ts';
 
 /** No exchange data before 2017 is of use to the bot; Binance spot opened in July 2017. */
@@ -38,6 +39,11 @@ export function makeTickHandler(getDeps: () => Promise<TickDeps>): HttpFunction 
         }
         if (body.asOf < BUNDLED_SPAN.fromMs || body.asOf > BUNDLED_SPAN.untilMs) {
           res.status(400).json({ error: `asOf must be within the bundled data, ${iso(BUNDLED_SPAN.fromMs)} to ${iso(BUNDLED_SPAN.untilMs)}`, field: 'asOf' });
+          return;
+        }
+        const past = await pastAsOf(deps.store, body.asOf);
+        if (past) {
+          res.status(409).json({ error: past, field: 'asOf' });
           return;
         }
       }

@@ -6,8 +6,8 @@ import type { ModeEvent } from '../domain/mode.ts';
 import { createSignal, decodeSignal } from '../domain/signal.ts';
 import { TIMEFRAMES, timeframeMs } from '../domain/candle.ts';
 import { toAmount } from '../domain/money.ts';
-import { ConfigError } from '../domain/errors.ts';
-import { parseBotConfig } from '../config/load.ts';
+import { BotConfigError, parseBotConfig } from '../config/load.ts';
+import { validateBotConfig } from '../config/botRuntime.ts';
 import type { Env } from '../config/schema.ts';
 import type { MarketData, SignalBus } from '../ports/index.ts';
 import type { StateStore } from '../ports/state.ts';
@@ -16,10 +16,11 @@ import type { Caller, OpsStore, SchedulerControl } from './adminPorts.ts';
 import { ActionError, type AdminRequest } from './adminActions.ts';
 import { backfillCandles, checkGaps, NothingToDoError, type CandleArchive } from './adminCandles.ts';
 import { healthReport } from './adminHealth.ts';
+import { pastAsOf } from './tickAsOf.ts';
 import { runAudit } from './auditLedger.ts';
 
 export interface AdminDeps {
-  env: Pick<Env, 'SYMBOLS' | 'TIMEFRAME'>;
+  env: Pick<Env, 'SYMBOLS' | 'TIMEFRAME' | 'CONFIG_CACHE_MS'>;
   store: StateStore;
   ops: OpsStore;
   candles: CandleArchive;
@@ -79,21 +80,27 @@ async function regenerateSignal(deps: AdminDeps, id: string) {
   return { signalId: id, messageId };
 }
 
+/** Validated by building the runtime from it, exactly as the tick and executeOrder will load it. */
 function setConfig(deps: AdminDeps, doc: Record<string, unknown>) {
   try {
-    return parseBotConfig(doc);
+    return validateBotConfig(doc, deps.env.TIMEFRAME, 'set').config;
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    const field = /config\/bot\.([\w.]+)/.exec(err.message)?.[1];
-    throw new ActionError(400, err.message, field ? `set.${field}` : 'set');
+    if (err instanceof BotConfigError) throw new ActionError(400, err.message, err.field);
+    throw err;
   }
 }
+
+/** Warm instances keep config/bot for CONFIG_CACHE_MS: say so in the answer. */
+export const takesEffect = (cacheMs: number): string => (cacheMs === 0 ? 'at the next invocation (CONFIG_CACHE_MS=0)' : `within ${cacheMs / 1000} s (CONFIG_CACHE_MS)`);
 
 export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller: Caller): Promise<unknown> {
   const by = `${req.action} by ${caller.id}`;
   switch (req.action) {
-    case 'tick':
+    case 'tick': {
+      const past = req.asOf === undefined ? null : await pastAsOf(deps.store, req.asOf);
+      if (past) throw new ActionError(409, past, 'asOf');
       return deps.tick({ asOf: req.asOf });
+    }
     case 'backfill':
       try {
         return await backfillCandles({ source: await deps.source(), candles: deps.candles }, req, await deps.marketNow(), deps.onBackfillStep);
@@ -134,7 +141,7 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       if (!req.set) return { config: parseBotConfig(await deps.store.getBotConfigDoc()) };
       const config = setConfig(deps, req.set);
       await deps.ops.setBotConfigDoc(req.set);
-      return { config, saved: true };
+      return { config, saved: true, takesEffect: takesEffect(deps.env.CONFIG_CACHE_MS) };
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { Caller, OpsStore, TokenVerifier } from './adminPorts.ts';
 
-export type AuthResult = { ok: true; caller: Caller; admin: boolean } | { ok: false; status: 401 | 403; error: string };
+/** A refusal carries the caller when the token was valid (a 403): the handler records it. */
+export type AuthResult = { ok: true; caller: Caller; admin: boolean } | { ok: false; status: 401 | 403; error: string; caller?: Caller };
 
 /**
  * Who is calling: a dashboard user (Firebase ID token, allow-listed in config/dashboardUsers) or a
@@ -19,11 +20,11 @@ export async function authorize(
     if (v.kind === 'service_account') {
       return deps.serviceAccounts.map((s) => s.toLowerCase()).includes(id.email)
         ? { ok: true, caller: { kind: 'service_account', id: id.email }, admin: true }
-        : { ok: false, status: 403, error: `service account ${id.email} is not in ADMIN_SERVICE_ACCOUNTS` };
+        : { ok: false, status: 403, error: `service account ${id.email} is not in ADMIN_SERVICE_ACCOUNTS`, caller: { kind: 'service_account', id: id.email } };
     }
     const users = await deps.ops.dashboardUsers();
     const admin = users.admins.includes(id.email);
-    if (!admin && !users.emails.includes(id.email)) return { ok: false, status: 403, error: `${id.email} is not an allow-listed dashboard user` };
+    if (!admin && !users.emails.includes(id.email)) return { ok: false, status: 403, error: `${id.email} is not an allow-listed dashboard user`, caller: { kind: 'user', id: id.email } };
     return { ok: true, caller: { kind: 'user', id: id.email }, admin };
   }
   return { ok: false, status: 401, error: 'invalid or expired token' };

@@ -110,7 +110,10 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
     return deadLetter(message.id, err.message);
   }
   const log = deps.log.child({ signalId: signal.id, symbol: signal.symbol });
-  const config = await deps.config.get();
+  // An invalid config/bot does not loop the message: exits go on with the last good config (or the
+  // defaults), entries are refused and recorded (the tick raises the alert). README → Configuration.
+  const { config, problem: configProblem } = await deps.config.load();
+  if (configProblem) log.log('ERROR', 'config/bot is invalid; exits only', { field: configProblem.field, using: configProblem.using });
   const rules = rulesFor(config)(signal.symbol);
   const ctx = { risk: config.risk, rules, feeBps: config.paper.feeBps, slippageBps: config.paper.slippageBps };
 
@@ -128,7 +131,9 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
 
   const base = { signalId: signal.id, symbol: signal.symbol, side: signal.side, createdAt: now };
   const refusal = (book: Book): BookChange | bigint => {
-    const plan = planOrder(book, signal, ctx);
+    const plan = configProblem && signal.side === 'buy'
+      ? { kind: 'rejected' as const, reason: 'config_invalid', detail: `config/bot is invalid (${configProblem.field}): no entries until it is fixed` }
+      : planOrder(book, signal, ctx);
     return plan.kind === 'rejected' ? { order: { ...base, outcome: { status: 'rejected', reason: `${plan.reason}: ${plan.detail}` } } } : plan.qty;
   };
   const book = (book: Book, fill: Fill): BookChange => {

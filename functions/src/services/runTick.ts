@@ -15,7 +15,7 @@ import { getStrategy } from '../domain/strategy/index.ts';
 import type { Alert } from '../domain/alerts.ts';
 import type { Position, Side, SystemMode } from '../domain/trading.types.ts';
 import type { Env } from '../config/schema.ts';
-import { executionParams, type BotConfigSource } from '../config/botConfig.ts';
+import { configProblemAlert, executionParams, type BotConfigSource } from '../config/botConfig.ts';
 import type { CandleStore, Clock, MarketData, Metrics, SignalBus } from '../ports/index.ts';
 import type { FeedHealth, MarketView, PersistedSymbol, StateStore, SystemStatus, TickSnapshot } from '../ports/state.ts';
 import { errorFields, type Logger } from '../lib/log.ts';
@@ -81,7 +81,9 @@ export async function runTick(deps: TickDeps, opts: { tickId: string; now?: numb
 async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log: Logger): Promise<TickReport> {
   const started = deps.wallClock.now();
   const now = opts.now ?? deps.clock.now();
-  const config = await deps.config.get();
+  // An invalid config/bot never stops the tick: the last good config runs the stops, entries wait (README → Configuration).
+  const { config, problem: configProblem } = await deps.config.load();
+  if (configProblem) log.log('CRITICAL', 'config/bot is invalid; protecting only', { field: configProblem.field, using: configProblem.using });
   const timeframe = config.timeframe ?? deps.env.TIMEFRAME;
   const strategy = getStrategy(config.strategy.name, config.strategy.params);
   const regimeParams = resolveRegimeParams(config.regime, timeframe);
@@ -92,7 +94,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const configured = new Set(config.symbols ?? deps.env.SYMBOLS);
   // Held symbols are watched whether configured or not: removing one from config/bot must not strand a position.
   const symbols = [...new Set([...configured, ...Object.keys(loaded.book.positions)])].sort();
-  const alerts: Alert[] = [];
+  const alerts: Alert[] = configProblem ? [configProblemAlert(configProblem, now)] : [];
   for (const [symbol, reason] of loaded.corrupt) {
     log.log('ERROR', 'corrupt engine state; starting the symbol afresh', { symbol, reason });
     alerts.push({ id: `corrupt_state_${symbol.replace('/', '-')}_${now}`, kind: 'error', severity: 'warning', symbol, message: reason, createdAt: now });
@@ -104,7 +106,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const positions: Record<string, Position> = {};
   for (const [symbol, p] of Object.entries(book.positions)) positions[symbol] = withGuard(p, persisted.get(symbol)?.guard ?? null);
   const mode: SystemMode = book.mode;
-  const entriesPaused = book.entriesPausedUntil !== null && now < book.entriesPausedUntil;
+  const entriesPaused = configProblem !== null || (book.entriesPausedUntil !== null && now < book.entriesPausedUntil);
 
   const errors = new Map<string, string>();
   const guardTimeframe = guardTimeframeFor(timeframe);

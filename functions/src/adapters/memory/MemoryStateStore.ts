@@ -39,7 +39,9 @@ const EMPTY_STATUS: SystemStatus = {
 
 function bookOf(db: MemoryDb, initialCash: Amount, now: number): Book {
   const opening = openingWallet(initialCash, now);
-  const marks = db.status?.account ?? { equity: opening.equity, peakEquity: opening.peakEquity, day: opening.day, dayStartEquity: opening.dayStartEquity };
+  const account = db.status?.account ?? opening;
+  // Only the marks come from status/system, as in Firestore (accountToDoc): the ledger's cash wins.
+  const marks = { equity: account.equity, peakEquity: account.peakEquity, day: account.day, dayStartEquity: account.dayStartEquity };
   const { positions = {}, ...ledger } = db.ledger ?? {};
   const wallet: Wallet = { ...opening, ...ledger, ...marks };
   return structuredClone({ mode: db.status?.mode ?? 'NORMAL', entriesPausedUntil: db.status?.entriesPausedUntil ?? null, wallet, positions });

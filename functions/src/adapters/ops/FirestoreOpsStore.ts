@@ -1,5 +1,6 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { AuditEntry, OpsRecord, OpsStore } from '../../services/adminPorts.ts';
+import { storableParams } from '../firestore/storable.ts';
 
 export const OPS_PATHS = {
   status: 'status/system',
@@ -49,8 +50,10 @@ export class FirestoreOpsStore implements OpsStore {
     return { emails: strings(data.emails), admins: strings(data.admins) };
   }
 
+  /** Whatever a caller sent, the entry is written: params Firestore cannot store go in as a bounded string. */
   async recordAudit(entry: AuditEntry) {
-    await this.db.collection(OPS_PATHS.auditLog).add(entry);
+    const params = storableParams(entry.params);
+    await this.db.collection(OPS_PATHS.auditLog).add(params.ok ? entry : { ...entry, params: params.text, paramsUnstorable: params.reason });
   }
 
   async claimBudgetNotice(id: string, doc: Record<string, unknown>) {

@@ -8,8 +8,17 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { TokenVerifier } from '../../services/adminPorts.ts';
 
+/**
+ * The identity a verified token's claims stand for, or null. Only an address the provider says was
+ * verified counts: an allow-listed email with no account yet must not be claimable by whoever signs
+ * up with it first (the Firestore rules ask the same of dashboard reads).
+ */
+export function verifiedEmail(claims: { email?: unknown; email_verified?: unknown } | undefined): { email: string } | null {
+  return claims && typeof claims.email === 'string' && claims.email !== '' && claims.email_verified === true ? { email: claims.email.toLowerCase() } : null;
+}
+
 export function firebaseVerifier(projectId: string): TokenVerifier {
-  let auth: Promise<{ verifyIdToken(t: string): Promise<{ email?: string; email_verified?: boolean }> }> | undefined;
+  let auth: Promise<{ verifyIdToken(t: string): Promise<{ email?: unknown; email_verified?: unknown }> }> | undefined;
   return {
     kind: 'user',
     async verify(token) {
@@ -20,8 +29,7 @@ export function firebaseVerifier(projectId: string): TokenVerifier {
         return getAuth(app);
       })();
       try {
-        const decoded = await (await auth).verifyIdToken(token);
-        return decoded.email ? { email: decoded.email.toLowerCase() } : null;
+        return verifiedEmail(await (await auth).verifyIdToken(token));
       } catch {
         return null;
       }
@@ -29,16 +37,16 @@ export function firebaseVerifier(projectId: string): TokenVerifier {
   };
 }
 
-export function googleServiceAccountVerifier(audience: string | undefined): TokenVerifier {
+/** `newClient` lets a test hand in a client that knows a local issuer's certificates; the checks are the library's. */
+export function googleServiceAccountVerifier(audience: string | undefined, newClient?: () => Promise<OAuth2Client>): TokenVerifier {
   let client: Promise<OAuth2Client> | undefined;
   return {
     kind: 'service_account',
     async verify(token) {
-      client ??= import('google-auth-library').then(({ OAuth2Client }) => new OAuth2Client());
+      client ??= newClient ? newClient() : import('google-auth-library').then(({ OAuth2Client }) => new OAuth2Client());
       try {
         const ticket = await (await client).verifyIdToken({ idToken: token, ...(audience ? { audience } : {}) });
-        const p = ticket.getPayload();
-        return p?.email && p.email_verified ? { email: p.email.toLowerCase() } : null;
+        return verifiedEmail(ticket.getPayload());
       } catch {
         return null;
       }

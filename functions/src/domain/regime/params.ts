@@ -2,17 +2,17 @@
 import { z } from 'zod';
 
 export const RegimeParamsSchema = z
-  .object({
-    /** ADX at or above this is a trend (bull or bear by the side of EMA200). */
-    adxTrendMin: z.number().positive().default(25),
+  .strictObject({
+    /** ADX (0–100) at or above this is a trend (bull or bear by the side of EMA200). */
+    adxTrendMin: z.number().positive().max(100).default(25),
     /** ADX below this is a sideways range. Between the two the previous trend holds (hysteresis band). */
-    adxSidewaysMax: z.number().positive().default(20),
+    adxSidewaysMax: z.number().positive().max(100).default(20),
     /**
      * Fixed threshold: ATR% at or above this is high volatility, whatever the trend. Set, it wins
      * over highVolRelative. Unset with highVolRelative null ⇒ a per-timeframe default (ATR% scales
      * with candle length), see domain/regime/highVolDefaults.ts.
      */
-    highVolAtrPct: z.number().positive().optional(),
+    highVolAtrPct: z.number().positive().max(1000).optional(),
     /**
      * Relative threshold: high volatility when ATR% ≥ this × the symbol's own recent ATR% (an EMA over
      * 200 candles), so a symbol that is always agitated is not "high volatility" all the time. null ⇒

@@ -31,7 +31,9 @@ export function getStrategy(name: string, params: unknown = {}): Strategy {
   const r = def.paramsSchema.safeParse(params ?? {});
   if (!r.success) {
     const issue = r.error.issues[0];
-    const path = ['strategy', 'params', ...(issue?.path ?? []).map(String)].join('.');
+    // an unknown param is named itself, not its parent
+    const unknown = issue?.code === 'unrecognized_keys' ? issue.keys.slice(0, 1).map((k) => k.slice(0, 64)) : [];
+    const path = ['strategy', 'params', ...(issue?.path ?? []).map(String), ...unknown].join('.');
     throw new ConfigError(`${path}: ${issue?.message ?? 'invalid'} (strategy ${name})`);
   }
   return def.create(r.data);
