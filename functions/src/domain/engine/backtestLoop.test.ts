@@ -9,6 +9,8 @@ import type { RiskParams } from '../risk/params.ts';
 import { getStrategy } from '../strategy/registry.ts';
 import { riskParams } from '../testing/builders.ts';
 import type { Timeframe } from '../candle.ts';
+import { rollUp } from '../rollup.ts';
+import { initialStops } from '../risk/stops.ts';
 import { KILL_SWITCH_VERSION } from './accountStep.ts';
 import { backtestLoop, equityPoints, type BacktestInput } from './backtestLoop.ts';
 
@@ -87,5 +89,30 @@ describe('no look-ahead', () => {
     expect(whole.trades.filter((t) => decidedBy(t.time))).toEqual(early.trades);
     expect(whole.signals.filter((s) => s.candleTime < cut).map((s) => s.id)).toEqual(early.signals.map((s) => s.id));
     expect(equityPoints(whole.equity).filter((p) => decidedBy(p.t))).toEqual(equityPoints(early.equity));
+  });
+});
+
+describe('backtestLoop with 1m guard candles under 4h decisions', () => {
+  it('stops a 4h position on the minute: the first 1m candle that crossed, priced at its close, booked at its close', () => {
+    const open = Date.parse('2023-04-10T12:00:00Z');
+    const H4 = 4 * H;
+    const decisions = { 'BTC/USDT': rollUp(slice('BTC_USDT-1h', open - 700 * H4, open + 2 * H4), '1h', '4h') };
+    const minutes = slice('BTC_USDT-1m', open - H4, open + 2 * H4);
+    // the Scheduler's ticks: one a minute
+    const tickTimes = minutes.map((c) => c.t + M);
+    // a stop half an ATR away, no cost floor: the entry is stopped inside the next 4h candle
+    const tight = riskParams({ stopAtrMult: 0.5, minStopCostMultiple: 0, trailingActivationAtrMult: 1000, takeProfitAtrMult: 1000 });
+    const r = run(decisions, '4h', tight, { strategy: getStrategy('buy_and_hold'), warmupUntil: open - H4, guard: { timeframe: '1m', candles: { 'BTC/USDT': minutes } }, tickTimes });
+    const entry = r.signals.find((s) => s.side === 'buy')!;
+    const [buy, sell] = r.trades;
+    expect(buy).toMatchObject({ side: 'buy', time: open });
+    const { stopLoss } = initialStops(buy!.price, entry.atr, tight);
+    const crossing = minutes.find((c) => c.t >= open && A(c.l) <= stopLoss)!;
+    expect(crossing.t, 'crossed between two 4h closes').toBeLessThan(open + H4 - M);
+    const exit = r.signals.find((s) => s.side === 'sell')!;
+    expect(exit).toMatchObject({ reason: 'stop_loss', timeframe: '1m', candleTime: crossing.t, refPrice: A(crossing.c) });
+    // booked at that candle's close: within a minute of the crossing, not at the next 4h close
+    expect(sell).toMatchObject({ side: 'sell', reason: 'stop_loss', time: crossing.t + M });
+    expect(findLedgerDiscrepancies(r.book.wallet, r.book.positions, r.trades)).toEqual([]);
   });
 });
