@@ -31,7 +31,8 @@ describe('infra plan/apply', () => {
     const first = await plan(want, providers);
     expect(first.map((c) => c.action === 'create' && `${c.resource.kind} ${c.resource.name}`).sort()).toEqual(want.map((r) => `${r.kind} ${r.name}`).sort());
     expect(formatPlan(first).at(-1)).toBe(`plan: ${want.length} to create, 0 to change, 0 to delete`);
-    expect(want.filter((r) => r.kind === 'schedulerJob')).toHaveLength(3); // the free tier's 3 jobs: tick, audit, backup
+    // tick, audit, backup (the free tier's 3) and the watchdog, which must be its own job (0.10 USD a month)
+    expect(want.filter((r) => r.kind === 'schedulerJob').map((r) => r.name).sort()).toEqual(['eagle-eye-audit', 'eagle-eye-backup', 'eagle-eye-tick', 'eagle-eye-watchdog']);
 
     await apply(first, providers);
     expect(await plan(want, providers)).toEqual([]);
