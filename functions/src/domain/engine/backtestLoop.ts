@@ -18,6 +18,7 @@ import type { Strategy } from '../strategy/strategy.types.ts';
 import type { MarketRules, Signal, SystemMode, Trade } from '../trading.types.ts';
 import { accountStep, type ExecutionParams } from './accountStep.ts';
 import { signalPriceMismatch } from './checkSignal.ts';
+import { atCurrentPrice, takeProfitBelowTarget } from './currentPrice.ts';
 import { initialSymbolState, symbolStep, type SignalIntent, type SymbolState, type SymbolStepInput } from './symbolStep.ts';
 
 export interface BacktestInput {
@@ -201,11 +202,18 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     equity.drawdownPct[step] = account.limits.drawdownPct;
     equity.killed[step] = book.mode === 'KILLED' ? 1 : 0;
     maxDrawdownPct = Math.max(maxDrawdownPct, account.limits.drawdownPct);
-    for (const signal of account.publish) {
-      // The executor's price check, as live: the signal must fit its own candle.
-      const k = symbols.indexOf(signal.symbol);
-      const mismatch = signalPriceMismatch(signal, candleAt(seriesOf[k]!, cursor[k]!, signal.candleTime));
+    for (const published of account.publish) {
+      // The executor's price and time checks, as live: the signal must fit its own candle and be
+      // current (fills here always are: a refusal means the engine emitted an old or forged signal).
+      const k = symbols.indexOf(published.symbol);
+      const mismatch = signalPriceMismatch(published, candleAt(seriesOf[k]!, cursor[k]!, published.candleTime));
       if (mismatch) throw new Error(`engine emitted a signal its own candle contradicts: ${mismatch}`);
+      const newest = published.timeframe === timeframe && cursor[k]! > 0 ? seriesOf[k]![cursor[k]! - 1]! : null;
+      const current = atCurrentPrice(published, now, newest);
+      if (current.kind === 'refused') throw new Error(`engine emitted a signal that is not current: ${current.reason}`);
+      const belowTarget = takeProfitBelowTarget(published, book.positions[published.symbol]);
+      if (belowTarget) throw new Error(`engine emitted a take-profit below its target: ${belowTarget}`);
+      const signal = current.signal;
       const rules = input.rulesFor(signal.symbol);
       const ctx = { risk, rules, feeBps, slippageBps };
       const plan = planOrder(book, signal, ctx);
