@@ -48,13 +48,16 @@ let closeAll = async () => {};
 try {
   const [user] = await seedDashboardUsers(PROJECT, stack.env);
   // 1m candles: every tick brings one per symbol, the busiest the dashboard gets (the 4h default, one per 240 ticks).
-  const runtime = createRuntime(parseEnv({ ...stack.env, SYMBOLS: SYMBOLS.join(','), TIMEFRAME: '1m', LOG_LEVEL: 'error', REPLAY_START: new Date(T0 - 30_000).toISOString() }));
+  // One market time for the tick and executeOrder, moved by each tick (an entry fills only while current).
+  const market = { t: T0, now: (): number => market.t };
+  const runtime = createRuntime(parseEnv({ ...stack.env, SYMBOLS: SYMBOLS.join(','), TIMEFRAME: '1m', LOG_LEVEL: 'error', REPLAY_START: new Date(T0 - 30_000).toISOString() }), { clock: market });
   ff.http('tick', makeTickHandler(runtime.tickDeps));
   ff.cloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
   const tickPort = functionPort(stack.ports, 'tick');
   await listen('tick', tickPort);
   await listen('executeOrder', functionPort(stack.ports, 'executeOrder'));
   const tick = async (asOf: number) => {
+    market.t = asOf;
     const res = await fetch(`http://127.0.0.1:${tickPort}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asOf: new Date(asOf).toISOString() }) });
     if (!res.ok) throw new Error(`tick failed: HTTP ${res.status} ${await res.text()}`);
   };

@@ -94,7 +94,9 @@ async function measure(opts: { projectId: string; env: Record<string, string>; s
   const settle = countFirestoreOps(counts);
   let points = 0;
   const env = parseEnv({ ...opts.env, ...TEST_ENV_1M, PROJECT_ID: opts.projectId, SYMBOLS: opts.symbols.join(','), LOG_LEVEL: 'error', REPLAY_START: '2023-03-20T06:00:00Z' });
-  const runtime = createRuntime(env, { metrics: { record: async (p) => void (points += p.length) } });
+  // One market time for the tick and executeOrder, moved with each tick (an entry fills only while current).
+  const market = { t: Date.parse('2023-03-20T06:00:30Z'), now: (): number => market.t };
+  const runtime = createRuntime(env, { metrics: { record: async (p) => void (points += p.length) }, clock: market });
   // The heaviest case: 1m candles (one new candle per symbol every tick; the 4h default writes one
   // per symbol every 240 ticks) with stops scaled to 1m, so it trades and books as it would.
   await runtime.db.doc(PATHS.config).set(testConfigDoc());
@@ -135,7 +137,8 @@ async function measure(opts: { projectId: string; env: Record<string, string>; s
       orderMs = 0;
     }
     const t0 = performance.now();
-    const report = await runTick(deps, { tickId: randomUUID(), now: start + i * 60_000 });
+    market.t = start + i * 60_000;
+    const report = await runTick(deps, { tickId: randomUUID(), now: market.t });
     tickMs += performance.now() - t0;
     published += report.published.length;
     const deadline = Date.now() + 30_000;

@@ -38,13 +38,16 @@ export type Outcome = ExecuteResult['status'];
 export function observedExecutor() {
   let runtime: Runtime | undefined;
   const outcomes = new Map<string, Outcome[]>();
+  // The drill's market time (the tick's `now`): executeOrder fills an entry only while its candle is current.
+  const market = { t: 0 };
   const fn: CloudEventFunction = async (event) => {
     if (!runtime) throw new Error('executor has no runtime yet');
-    const result = await executeSignalMessage(await runtime.executeDeps(), decodePubSubEvent(event.data, event.id));
+    const deps = { ...(await runtime.executeDeps()), clock: { now: () => market.t } };
+    const result = await executeSignalMessage(deps, decodePubSubEvent(event.data, event.id));
     const id = 'signalId' in result ? result.signalId : 'dead_lettered';
     outcomes.set(id, [...(outcomes.get(id) ?? []), result.status]);
   };
-  return { fn, use: (r: Runtime) => void (runtime = r), outcomes: (id: string): readonly Outcome[] => outcomes.get(id) ?? [] };
+  return { fn, use: (r: Runtime) => void (runtime = r), at: (t: number) => void (market.t = t), outcomes: (id: string): readonly Outcome[] => outcomes.get(id) ?? [] };
 }
 export type ObservedExecutor = ReturnType<typeof observedExecutor>;
 
@@ -87,6 +90,7 @@ async function poll<T>(what: string, check: () => Promise<T | undefined>, timeou
 
 /** A tick, then wait (with a deadline) until executeOrder has answered every signal it published. */
 async function tickAndSettle(runtime: Runtime, executor: ObservedExecutor, now: number, tickId: string): Promise<TickReport> {
+  executor.at(now);
   const report = await runTick(await runtime.tickDeps(), { tickId, now });
   await poll(`executeOrder to answer ${tickId}'s signals`, async () => (report.published.every((id) => executor.outcomes(id).length > 0) ? true : undefined));
   return report;

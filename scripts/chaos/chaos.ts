@@ -2,8 +2,8 @@
  * `npm run chaos -- --signals N [--port-offset K] [--seed S]`: the chaos run (chaosScenario.ts) on its
  * own emulators (project demo-eagle-eye-chaos, ports shifted by K, default 7000), with executeOrder
  * served in-process by functions-framework on the port its push subscription targets.
- * Last line: `chaos: signals=N fills=F duplicates=D lost=L audit=clean|drift`; exit 0 when D = 0,
- * L = 0 and the audit is clean, 1 otherwise, 2 on a usage error.
+ * Last line: `chaos: signals=N fills=F duplicates=D lost=L stale_fills=S audit=clean|drift`; exit 0 when
+ * D = 0, L = 0, S = 0 and the audit is clean, 1 otherwise, 2 on a usage error.
  */
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -64,10 +64,11 @@ export async function chaosMain(argv: string[], io: Io): Promise<number> {
     await new Promise<void>((resolve, reject) => s.once('error', reject).listen(functionPort(stack!.ports, 'executeOrder'), stack!.ports.host, () => resolve()));
     const report = await runChaos(runtime, executor, { signals: opts.signals, seed: opts.seed, progress: (l) => io.out(`  ${l}`) });
     io.out(`chaos: published ${report.published} messages (${report.published - report.signals} duplicates) in ${report.publishMs} ms; settled ${report.settleMs} ms later after ${report.deliveries} deliveries`);
-    io.out(`chaos: crashes ${Object.entries(report.crashes).map(([k, n]) => `${k}=${n}`).join(' ')}; other errors ${report.unexpectedErrors.length}; rejected ${report.rejected}; dead letters ${report.deadLetters}`);
+    io.out(`chaos: crashes ${Object.entries(report.crashes).map(([k, n]) => `${k}=${n}`).join(' ')}; other errors ${report.unexpectedErrors.length}; rejected ${report.rejected}; dead letters ${report.deadLetters} (stale entries ${report.staleDeadLetters})`);
+    io.out(`chaos: late deliveries ${report.lateDeliveries} (first delivered late ${report.firstDeliveredLate}); exits repriced at the current candle ${report.repricedExits}; mode changes ${report.modeChanges}`);
     if (report.discrepancies.length) io.err(`chaos: audit drift: ${report.discrepancies.join('; ')}`);
     io.out(chaosLine(report));
-    return report.duplicates === 0 && report.lost === 0 && report.audit === 'clean' ? 0 : 1;
+    return report.duplicates === 0 && report.lost === 0 && report.staleFills === 0 && report.audit === 'clean' ? 0 : 1;
   } catch (err) {
     io.err(`chaos FAILED: ${(err as Error).message}`);
     return 1;

@@ -17,7 +17,8 @@ import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/Fir
 import { TOPICS } from '../../infra/definitions.ts';
 import { functionPort, localPorts } from '../../infra/ports.ts';
 import { authPort, emulatorIdToken, startAuthEmulator, type RunningAuthEmulator } from '../../emulators/auth.ts';
-import { emulatorEnv, eventually, pubsubClient, resetFirestore, serveCloudEvent, testRuntime } from './harness.ts';
+import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
+import { emulatorEnv, eventually, pubsubClient, resetFirestore, serveCloudEvent, steppedClock, testRuntime } from './harness.ts';
 
 const ADMIN = 'ops@example.com';
 const READER = 'reader@example.com';
@@ -34,7 +35,9 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
   let exec: Awaited<ReturnType<typeof serveCloudEvent>>;
   const tokens: Record<string, string> = {};
   // Market time starts at 2023-03-21 00:00: the bundled 2023-03-20 is history, 2023-03-21 is the future.
-  const runtime = testRuntime({ REPLAY_START: '2023-03-21T00:00:00Z', SYMBOLS: 'BTC/USDT,ETH/USDT' });
+  // One market time for admin and executeOrder, held still so an entry's currency does not depend on the test's speed.
+  const clock = steppedClock(Date.parse('2023-03-21T00:00:30Z'));
+  const runtime = testRuntime({ REPLAY_START: '2023-03-21T00:00:00Z', SYMBOLS: 'BTC/USDT,ETH/USDT' }, { clock });
   const db = runtime.db;
 
   beforeAll(async () => {
@@ -48,7 +51,8 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
       tokens[email] = await emulatorIdToken(auth.host, email);
     }
     await deleteApp(app);
-    ff.http('admin_test', makeAdminHandler(createOpsRuntime(runtime, parseOpsEnv({ ADMIN_SERVICE_ACCOUNTS: 'cli@demo.iam.gserviceaccount.com' })).adminDeps));
+    const ops = createOpsRuntime(runtime, parseOpsEnv({ ADMIN_SERVICE_ACCOUNTS: 'cli@demo.iam.gserviceaccount.com' }));
+    ff.http('admin_test', makeAdminHandler(async () => ({ ...(await ops.adminDeps()), marketNow: async () => clock.t })));
     server = getTestServer('admin_test');
     const port = functionPort(localPorts(e.portOffset), 'admin');
     await new Promise<void>((r, j) => server.once('error', j).listen(port, '127.0.0.1', () => r()));
@@ -63,6 +67,7 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     await db.terminate();
   });
   beforeEach(async () => {
+    clock.t = Date.parse('2023-03-21T00:00:30Z');
     await exec.quiesce();
     await resetFirestore();
     await db.doc('config/dashboardUsers').set({ emails: [ADMIN, READER], admins: [ADMIN, SQUATTER] });
@@ -172,12 +177,13 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     expect((await call({ action: 'health', since: 'forever' })).body.field).toBe('since');
   });
 
-  it('tick runs the tick service; force-exit sells the open position at the newest close; regenerate-signal re-publishes', async () => {
+  it('tick runs the tick service; force-exit sells the open position at the newest close; regenerate-signal re-publishes what is current', async () => {
     await call({ action: 'backfill', symbol: 'BTC/USDT', timeframe: '1m', since: '2023-03-20' });
-    const t = Date.parse('2023-03-20T23:00:00Z');
+    const t = Date.parse('2023-03-20T23:59:00Z'); // the newest closed candle at market time 00:00:30
     const [c] = await new FirestoreCandleStore(db).read('BTC/USDT', '1m', t, t + 60_000);
     const pubsub = pubsubClient();
     const buy = createSignal({ strategyVersion: 'test@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: t, side: 'buy', reason: 'regime_entry', refPrice: toAmount(c!.c), atr: toAmount('30'), qty: toAmount('0.01') }, t + 60_000);
+    await new FirestoreStateStore(db).saveSignals([buy]);
     await new PubSubSignalBus(pubsub, TOPICS.signals).publish(buy);
     await eventually(async () => ((await db.collection('positions').get()).size === 1 ? true : undefined), 30_000, 'the buy to fill');
 
@@ -192,9 +198,17 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
 
     const again = await call({ action: 'regenerate-signal', signalId: exit.body.result.signalId });
     expect(again.status).toBe(200);
+    // An entry is re-published while its candle is current (here a duplicate: it filled), refused once it is not.
+    expect((await call({ action: 'regenerate-signal', signalId: buy.id })).status).toBe(200);
+    clock.t = Date.parse('2023-03-21T03:00:00Z');
+    const stale = await call({ action: 'regenerate-signal', signalId: buy.id });
+    expect(stale).toMatchObject({ status: 409, body: { field: 'signalId', error: expect.stringMatching(/is an entry that is no longer current \(stale signal: 1m candle 2023-03-20T23:59:00.000Z is 180 timeframes old at 2023-03-21T03:00:00.000Z\); the tick decides again/) } });
+    // An exit is re-published however late: executeOrder prices it at the current candle (here: a duplicate).
+    expect((await call({ action: 'regenerate-signal', signalId: exit.body.result.signalId })).status).toBe(200);
     expect((await call({ action: 'regenerate-signal', signalId: 'f'.repeat(32) })).status).toBe(404);
     expect((await call({ action: 'audit' })).body.result.clean).toBe(true);
 
+    clock.t = Date.parse('2023-03-21T00:00:30Z');
     const tick = await call({ action: 'tick', asOf: '2023-03-20T23:30:30Z' });
     expect(tick.status).toBe(200);
     expect(tick.body.result).toBeTypeOf('object');

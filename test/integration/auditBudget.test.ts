@@ -9,14 +9,15 @@ import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { executeSignalMessage } from '../../functions/src/services/executeSignal.ts';
 import { asMessage } from '../../functions/src/services/testing.ts';
 import { countFirestoreOps } from '../../scripts/lib/firestoreOps.ts';
-import { resetFirestore, testRuntime } from './harness.ts';
+import { resetFirestore, steppedClock, testRuntime } from './harness.ts';
 import { storeCandleFor, testSignal } from './fixtures.ts';
 
 const T = Date.parse('2023-03-20T12:00:00Z');
 const M = 60_000;
 
 describe('audit read budget on the emulator', () => {
-  const runtime = testRuntime({ SYMBOLS: 'BTC/USDT' });
+  const clock = steppedClock();
+  const runtime = testRuntime({ SYMBOLS: 'BTC/USDT' }, { clock });
   const ops = countFirestoreOps(runtime.db);
   let minute = 0;
   /** a buy and the sell of what it booked, through the real executor */
@@ -26,6 +27,7 @@ describe('audit read budget on the emulator', () => {
       const held = side === 'sell' ? (await runtime.db.doc('wallet/paper').get()).get('positions.BTC-USDT.qty') as string : undefined;
       const signal = testSignal({ side, candleTime: T + minute++ * M, ...(held ? { qty: held } : {}) });
       await storeCandleFor(runtime.db, signal);
+      clock.t = signal.candleTime + 90_000; // delivered while its candle is current
       expect(await executeSignalMessage(deps, asMessage(signal))).toMatchObject({ status: 'filled' });
     }
   };

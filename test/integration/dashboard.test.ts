@@ -30,7 +30,7 @@ import { authPort, startAuthEmulator, type RunningAuthEmulator } from '../../emu
 import { TOPICS } from '../../infra/definitions.ts';
 import { functionPort, localPorts } from '../../infra/ports.ts';
 import { seedDashboardUsers, type SeededUser } from '../../scripts/local/dashboardUsers.ts';
-import { emulatorEnv, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, testRuntime } from './harness.ts';
+import { emulatorEnv, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, steppedClock, testRuntime, tickMovesClock } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Screenshots land here (gitignored). */
@@ -53,7 +53,9 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 describe('dashboard in Chromium, signed in, rules enforced', () => {
   const e = emulatorEnv();
   // Market time starts at T0's minute, so fills are stamped beside the candles on the chart.
-  const runtime = testRuntime({ SYMBOLS: 'BTC/USDT,ETH/USDT', REPLAY_START: '2023-03-20T12:00:00Z' });
+  // executeOrder's market time follows the ticks' asOf (a fill lands while its candle is current).
+  const clock = steppedClock(T0);
+  const runtime = testRuntime({ SYMBOLS: 'BTC/USDT,ETH/USDT', REPLAY_START: '2023-03-20T12:00:00Z' }, { clock });
   const db = runtime.db;
   const ports = localPorts(e.portOffset);
   const origin = `http://127.0.0.1:${ports.hosting}`;
@@ -88,7 +90,7 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     await getAuth(app).createUser({ ...STRANGER, emailVerified: true });
     await deleteApp(app);
 
-    tick = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
+    tick = await serveHttp('tick', tickMovesClock(clock, makeTickHandler(runtime.tickDeps)));
     exec = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
     ff.http('admin_dashboard', makeAdminHandler(createOpsRuntime(runtime, parseOpsEnv({ ADMIN_ALLOWED_ORIGINS: origin })).adminDeps));
     admin = getTestServer('admin_dashboard');

@@ -11,7 +11,7 @@ import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/Fir
 import { createSignal } from '../../functions/src/domain/signal.ts';
 import { toAmount } from '../../functions/src/domain/money.ts';
 import { TOPICS } from '../../infra/definitions.ts';
-import { emulatorEnv, eventually, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, testRuntime } from './harness.ts';
+import { emulatorEnv, eventually, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, steppedClock, testRuntime } from './harness.ts';
 import type { Io } from '../../scripts/lib/cli.ts';
 
 function capture(): Io & { lines: string[]; errors: string[] } {
@@ -139,7 +139,8 @@ describe('eagle CLI against the emulators', () => {
   });
 
   it('tick, force-exit and regenerate-signal succeed against a running stack (tick and executeOrder served)', async () => {
-    const runtime = testRuntime({ REPLAY_START: '2023-03-21T00:00:00Z', SYMBOLS: 'BTC/USDT' });
+    // executeOrder's market time, held still: the buy below is on the newest closed candle at it
+    const runtime = testRuntime({ REPLAY_START: '2023-03-21T00:00:00Z', SYMBOLS: 'BTC/USDT' }, { clock: steppedClock(Date.parse('2023-03-21T00:00:30Z')) });
     const tickServer = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
     const exec = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
     const pubsub = pubsubClient();
@@ -154,7 +155,7 @@ describe('eagle CLI against the emulators', () => {
       expect(tick.code).toBe(0);
       expect(tick.out).toMatch(/^tick 2023-03-21 00:00 .*BTC\/USDT/);
 
-      const t = Date.parse('2023-03-20T23:00:00Z');
+      const t = Date.parse('2023-03-20T23:59:00Z');
       const [c] = await new FirestoreCandleStore(db).read('BTC/USDT', '1m', t, t + 60_000);
       const buy = createSignal({ strategyVersion: 'test@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: t, side: 'buy', reason: 'regime_entry', refPrice: toAmount(c!.c), atr: toAmount('30'), qty: toAmount('0.01') }, t + 60_000);
       await new PubSubSignalBus(pubsub, TOPICS.signals).publish(buy);

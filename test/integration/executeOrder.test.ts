@@ -9,7 +9,14 @@ import { toSignalMessage } from '../../functions/src/domain/signal.ts';
 import type { Broker } from '../../functions/src/ports/index.ts';
 import type { ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
 import { TOPICS } from '../../infra/definitions.ts';
-import { eventually, pubsubClient, resetFirestore, serveCloudEvent, testRuntime } from './harness.ts';
+import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
+import { loadBundledSeries } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
+import { createSignal } from '../../functions/src/domain/signal.ts';
+import { toAmount } from '../../functions/src/domain/money.ts';
+import type { Candle } from '../../functions/src/domain/candle.ts';
+import type { Signal } from '../../functions/src/domain/trading.types.ts';
+import { testConfigDoc } from '../../functions/src/services/testing.ts';
+import { eventually, pubsubClient, resetFirestore, serveCloudEvent, steppedClock, testRuntime } from './harness.ts';
 import { storeCandleFor, testSignal } from './fixtures.ts';
 
 /**
@@ -23,7 +30,9 @@ describe('executeOrder over the real Pub/Sub push path', () => {
   const deliveries: { id: string; ok: boolean }[] = [];
   /** each test may swap the broker, e.g. to inject a crash */
   let brokerFor: ExecuteDeps['broker'] = (cfg) => new PaperBroker(cfg);
-  const runtime = testRuntime({ CONFIG_CACHE_MS: '0', SYMBOLS: 'BTC/USDT,ETH/USDT' }, { broker: (cfg) => brokerFor(cfg) });
+  /** market time: each signal is delivered 30 s after its candle closed, unless a test says otherwise */
+  const clock = steppedClock();
+  const runtime = testRuntime({ CONFIG_CACHE_MS: '0', SYMBOLS: 'BTC/USDT,ETH/USDT' }, { broker: (cfg) => brokerFor(cfg), clock });
   const db = runtime.db;
 
   beforeAll(async () => {
@@ -59,14 +68,17 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     expect(report.clean).toBe(true);
   };
 
+  const currentFor = (signal: Signal) => void (clock.t = signal.candleTime + 90_000);
   /** Publish like the tick: the candle the signal refers to is stored first. */
   const publish = async (signal: ReturnType<typeof testSignal>) => {
+    currentFor(signal);
     await storeCandleFor(db, signal);
     await bus.publish(signal);
   };
 
   it('fills a signal delivered 5 times exactly once', async () => {
     const signal = testSignal();
+    currentFor(signal);
     await storeCandleFor(db, signal);
     for (let i = 0; i < 5; i++) await bus.publish(signal);
     await eventually(async () => (deliveries.filter((d) => d.ok).length >= 5 ? true : undefined), 30_000, '5 deliveries');
@@ -181,5 +193,78 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     const doge = testSignal({ symbol: 'SOL/USDT' });
     await storeCandleFor(db, doge);
     await expectDeadLetteredOnce({ data: Buffer.from(JSON.stringify(toSignalMessage(doge))) }, /^unconfigured symbol: SOL\/USDT/);
+  });
+
+  describe('only current prices fill', () => {
+    const H4 = 4 * 3_600_000;
+    const xrp = loadBundledSeries('XRP/USDT', '4h');
+    const candleAt = (iso: string) => xrp.find((c) => c.t === Date.parse(iso))!;
+    const xrpSignal = (c: Candle, side: 'buy' | 'sell', o: { reason?: 'take_profit'; price?: string; qty?: bigint } = {}) => createSignal({
+      strategyVersion: 'test@1', symbol: 'XRP/USDT', timeframe: '4h', candleTime: c.t, side, reason: side === 'buy' ? 'regime_entry' : (o.reason ?? 'regime_exit'),
+      refPrice: toAmount(o.price ?? c.c), atr: toAmount('0.01'), qty: o.qty ?? toAmount('1000'),
+    }, c.t + H4);
+    const ledgerState = async () => {
+      const [wallet, positions, all, orders] = await Promise.all([db.doc('wallet/paper').get(), db.collection('positions').get(), trades(), db.collection('orders').get()]);
+      return { wallet: wallet.data() ?? null, positions: positions.docs.map((d) => [d.id, d.data()]), trades: all, orders: orders.docs.map((d) => d.id).sort() };
+    };
+    const deadLetter = (id: string) => eventually(async () => {
+      const snap = await db.doc(`deadletters/${id}`).get();
+      return snap.exists ? snap.data()! : undefined;
+    }, 20_000, `dead letter ${id}`);
+    const order = (id: string) => eventually(async () => {
+      const snap = await db.doc(`orders/${id}`).get();
+      return snap.exists ? snap.data()! : undefined;
+    }, 20_000, `orders/${id}`);
+
+    beforeEach(async () => {
+      await db.doc('config/bot').set(testConfigDoc({ symbols: ['BTC/USDT', 'XRP/USDT'] }));
+    });
+
+    it('dead-letters a buy at a months-old real candle (XRP, 2022-09) as stale, state unchanged; the next current buy fills', async () => {
+      const sep2022 = candleAt('2022-09-10T00:00:00Z');
+      const june = candleAt('2023-06-10T00:00:00Z');
+      await new FirestoreCandleStore(db).upsert('XRP/USDT', '4h', [sep2022, june]);
+      clock.t = june.t + H4 + 30 * 60_000;
+      const before = await ledgerState();
+      const old = xrpSignal(sep2022, 'buy');
+      await bus.publish(old);
+      expect((await deadLetter(old.id)).reason).toBe('stale signal: 4h candle 2022-09-10T00:00:00.000Z is 1638 timeframes old at 2023-06-10T04:30:00.000Z');
+      expect(await ledgerState()).toEqual(before);
+      const current = xrpSignal(june, 'buy');
+      await bus.publish(current);
+      expect(await order(current.id)).toMatchObject({ status: 'filled' });
+      await eventually(async () => (deliveries.length >= 2 ? true : undefined), 20_000, 'both deliveries to finish');
+      expect(deliveries).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]); // the stale one was delivered once
+      expect((await trades()).map((t) => t.signalId)).toEqual([current.id]);
+      expect((await db.collection('deadletters').get()).size).toBe(1);
+      await expectAuditClean();
+    });
+
+    it('dead-letters a take-profit at 0.01 (below the position\'s target), state unchanged; the exit at the close then fills', async () => {
+      const june = candleAt('2023-06-10T00:00:00Z');
+      const next = candleAt('2023-06-10T04:00:00Z');
+      await new FirestoreCandleStore(db).upsert('XRP/USDT', '4h', [june, next]);
+      clock.t = june.t + H4 + 60_000;
+      const buy = xrpSignal(june, 'buy');
+      await bus.publish(buy);
+      expect(await order(buy.id)).toMatchObject({ status: 'filled' });
+      const held = (await db.doc('positions/XRP-USDT').get()).data()!;
+      clock.t = next.t + H4 + 60_000;
+      const before = await ledgerState();
+      const tp = xrpSignal(next, 'sell', { reason: 'take_profit', price: '0.01', qty: toAmount(held.qty) });
+      await bus.publish(tp);
+      // The price check lets a take-profit sit anywhere up to the candle's high; the target rule refuses it.
+      // (Were the price check to demand the close, it would refuse it first: either way, never filled.)
+      expect((await deadLetter(tp.id)).reason).toMatch(new RegExp(`^take-profit refPrice 0\\.01000000 below the position's target ${held.takeProfit.replace('.', '\\.')}$|^price check: `));
+      expect(await ledgerState()).toEqual(before);
+      const exit = xrpSignal(next, 'sell', { qty: toAmount(held.qty) });
+      await bus.publish(exit);
+      expect(await order(exit.id)).toMatchObject({ status: 'filled' });
+      await eventually(async () => (deliveries.length >= 3 ? true : undefined), 20_000, 'the deliveries to finish');
+      expect(deliveries.every((d) => d.ok)).toBe(true);
+      expect(deliveries).toHaveLength(3);
+      expect((await db.collection('positions').get()).size).toBe(0);
+      await expectAuditClean();
+    });
   });
 });

@@ -16,6 +16,7 @@ import { parseEnv } from '../../functions/src/config/load.ts';
 import { createRuntime, type Runtime } from '../../functions/src/wiring.ts';
 import type { TickDeps } from '../../functions/src/services/runTick.ts';
 import type { ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
+import type { Clock } from '../../functions/src/ports/index.ts';
 import { TEST_ENV_1M, testConfigDoc } from '../../functions/src/services/testing.ts';
 import { PATHS } from '../../functions/src/shared/names.ts';
 
@@ -130,4 +131,26 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Market time that a test moves: pass it as the runtime's `clock`. executeOrder fills an entry only
+ * while its candle is current at this clock, so tests that drive the tick with `asOf` must move it too.
+ */
+export function steppedClock(t = 0): Clock & { t: number } {
+  const clock = { t, now: () => clock.t };
+  return clock;
+}
+
+/**
+ * The tick handler, moving `clock` to each request's `asOf` first: the tick and executeOrder then share
+ * one market time, as they do under `npm start` (one replay clock, the local scheduler ticking on it).
+ */
+export function tickMovesClock(clock: { t: number }, handler: ff.HttpFunction): ff.HttpFunction {
+  return (req, res) => {
+    const asOf: unknown = (req.body as { asOf?: unknown } | undefined)?.asOf;
+    const t = typeof asOf === 'number' ? asOf : typeof asOf === 'string' ? (/^\d+$/.test(asOf) ? Number(asOf) : Date.parse(asOf)) : Number.NaN;
+    if (Number.isFinite(t)) clock.t = t;
+    return handler(req, res);
+  };
 }

@@ -4,7 +4,7 @@ import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrd
 import { runTick } from '../../functions/src/services/runTick.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { toAmount } from '../../functions/src/domain/money.ts';
-import { eventually, pubsubClient, resetFirestore, serveCloudEvent, testRuntime } from './harness.ts';
+import { eventually, pubsubClient, resetFirestore, serveCloudEvent, steppedClock, testRuntime } from './harness.ts';
 
 const HOUR = 3_600_000;
 /** FTX collapse week on real Binance 1h candles: BTC ≈ −25 %, ETH ≈ −30 % in two days. */
@@ -13,7 +13,8 @@ const START = Date.parse('2022-11-06T00:00:30Z');
 describe('kill switch on a replayed real crash, through tick → Pub/Sub → executeOrder', () => {
   let pubsub: PubSub;
   let server: Awaited<ReturnType<typeof serveCloudEvent>>;
-  const runtime = testRuntime({ SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAME: '1h' });
+  const clock = steppedClock();
+  const runtime = testRuntime({ SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAME: '1h' }, { clock });
   const db = runtime.db;
 
   beforeAll(async () => {
@@ -38,6 +39,7 @@ describe('kill switch on a replayed real crash, through tick → Pub/Sub → exe
     let killedAt: number | null = null;
     for (let h = 0; h < 24 * 6 && killedAt === null; h++) {
       const now = START + h * HOUR;
+      clock.t = now; // executeOrder's market time is the tick's
       const report = await runTick(deps, { tickId: `crash-${h}`, now });
       // Let executeOrder apply this tick's signals before the next candle, as the scheduler's minute would.
       await eventually(async () => {

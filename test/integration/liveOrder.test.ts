@@ -14,7 +14,7 @@ import { PubSubSignalBus } from '../../functions/src/adapters/pubsub/PubSubSigna
 import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrder.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { TOPICS } from '../../infra/definitions.ts';
-import { eventually, pubsubClient, resetFirestore, serveCloudEvent, testRuntime } from './harness.ts';
+import { eventually, pubsubClient, resetFirestore, serveCloudEvent, steppedClock, testRuntime } from './harness.ts';
 import { storeCandleFor, testSignal } from './fixtures.ts';
 
 const CREATE = 'POST /api/v3/order';
@@ -28,7 +28,9 @@ describe('live executeOrder over the real Pub/Sub push path, exchange on recorde
   let server: Awaited<ReturnType<typeof serveCloudEvent>>;
   let player: Player;
   let broker: CcxtBroker;
-  const runtime = testRuntime({ CONFIG_CACHE_MS: '0', SYMBOLS: 'BTC/USDT' }, { broker: () => broker });
+  /** market time: each signal is delivered 5 s after its candle closed */
+  const clock = steppedClock(T + 65_000);
+  const runtime = testRuntime({ CONFIG_CACHE_MS: '0', SYMBOLS: 'BTC/USDT' }, { broker: () => broker, clock });
   const db = runtime.db;
 
   beforeAll(async () => {
@@ -70,6 +72,7 @@ describe('live executeOrder over the real Pub/Sub push path, exchange on recorde
 
     const sell = testSignal({ side: 'sell', candleTime: T + 5 * 60_000, qty: held });
     await storeCandleFor(db, sell);
+    clock.t = sell.candleTime + 65_000;
     await bus.publish(sell);
     await eventually(async () => ((await db.doc(`orders/${sell.id}`).get()).exists ? true : undefined), 30_000, 'the sell to be booked');
     expect(player.count(CREATE)).toBe(2);

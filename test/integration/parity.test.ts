@@ -22,7 +22,7 @@ import { TradeDoc, parseDoc } from '../../functions/src/adapters/firestore/codec
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts';
 import { runLockStep } from '../../scripts/local/scheduler.ts';
-import { pubsubClient, resetFirestore, serveCloudEvent, serveHttp, testRuntime } from './harness.ts';
+import { pubsubClient, resetFirestore, serveCloudEvent, serveHttp, steppedClock, testRuntime, tickMovesClock } from './harness.ts';
 
 /** The product's defaults, as a fresh deployment runs them: symbols, timeframe, strategy, risk. */
 const ENV = parseEnv({});
@@ -61,8 +61,10 @@ function backtest(start = START, end = START + (CANDLES - 1) * STEP, guard?: { t
 
 describe('parity: live path on the emulators vs backtestLoop, same candles', () => {
   let pubsub: PubSub;
+  // One market time for the tick and executeOrder (each tick moves it to its asOf).
+  const clock = steppedClock();
   const cache = new CandleWindowCache();
-  const runtime = testRuntime({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY) }, { source: new ReplayMarketData(), cache });
+  const runtime = testRuntime({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY) }, { source: new ReplayMarketData(), cache, clock });
   let executor: Awaited<ReturnType<typeof serveCloudEvent>>;
   let tickServer: Awaited<ReturnType<typeof serveHttp>>;
 
@@ -70,7 +72,7 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     await resetFirestore({ empty: true });
     pubsub = pubsubClient();
     executor = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
-    tickServer = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
+    tickServer = await serveHttp('tick', tickMovesClock(clock, makeTickHandler(runtime.tickDeps)));
   });
   afterAll(async () => {
     await tickServer.close();

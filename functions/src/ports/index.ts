@@ -52,4 +52,6 @@ export interface CandleStore {
   upsert(symbol: string, timeframe: Timeframe, candles: readonly Candle[]): Promise<number>;
   /** candles with open time in [fromMs, toMs), ascending */
   read(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number): Promise<Candle[]>;
+  /** open time of the newest stored candle, or null when none */
+  newest(symbol: string, timeframe: Timeframe): Promise<number | null>;
 }

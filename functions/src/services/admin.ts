@@ -4,6 +4,7 @@
  */
 import type { ModeEvent } from '../domain/mode.ts';
 import { createSignal, decodeSignal } from '../domain/signal.ts';
+import { entryNotCurrent } from '../domain/engine/currentPrice.ts';
 import { TIMEFRAMES, timeframeMs } from '../domain/candle.ts';
 import { toAmount } from '../domain/money.ts';
 import { BotConfigError, parseBotConfig } from '../config/load.ts';
@@ -75,6 +76,13 @@ async function regenerateSignal(deps: AdminDeps, id: string) {
     signal = decodeSignal(doc);
   } catch (err) {
     throw new ActionError(409, `signals/${id} cannot be re-published: ${(err as Error).message}`, 'signalId');
+  }
+  // Re-decide rather than replay an old price: an entry fills only while its candle is current (the
+  // tick decides again on its next run); an exit is re-published and executeOrder prices it at the
+  // current candle.
+  if (signal.side === 'buy') {
+    const notCurrent = entryNotCurrent(signal, await deps.marketNow());
+    if (notCurrent) throw new ActionError(409, `signals/${id} is an entry that is no longer current (${notCurrent}); the tick decides again on its next run`, 'signalId');
   }
   const messageId = await (await deps.bus()).publish(signal);
   return { signalId: id, messageId };

@@ -22,6 +22,7 @@ async function setup() {
     for (const side of ['buy', 'sell'] as const) {
       const c = candles[k++]!;
       const qty = side === 'buy' ? A('0.05') : d.db.ledger!.positions['BTC/USDT']!.qty;
+      d.clock.t = c.t + 90_000; // delivered while its candle is current
       const s = createSignal({ strategyVersion: 't@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: c.t, side, reason: side === 'buy' ? 'regime_entry' : 'regime_exit', refPrice: A(String(c.c)), atr: A('30'), qty }, c.t + 60_000);
       expect(await executeSignalMessage(d.execute, asMessage(s))).toMatchObject({ status: 'filled' });
     }

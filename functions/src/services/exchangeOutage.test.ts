@@ -30,6 +30,9 @@ class MemoryCandles implements CandleStore {
   async read(_s: string, _tf: Timeframe, fromMs: number, toMs: number): Promise<Candle[]> {
     return [...this.rows.values()].filter((c) => c.t >= fromMs && c.t < toMs).sort((a, b) => a.t - b.t);
   }
+  async newest(): Promise<number | null> {
+    return this.rows.size > 0 ? Math.max(...this.rows.keys()) : null;
+  }
 }
 
 async function rig(schedule: FaultWindow[], opts: { latencyMs?: number; start?: number } = {}) {

@@ -24,6 +24,7 @@ const WIRE = toSignalMessage(signal);
 async function world() {
   const d = memoryDeps({ SYMBOLS: 'BTC/USDT,ETH/USDT' });
   await d.execute.candles.upsert('BTC/USDT', '1m', [candle]);
+  d.clock.t = T + 90_000;
   expect(await executeSignalMessage(d.execute, asMessage(signal))).toMatchObject({ status: 'filled' });
   // 1,500 dead letters would each log an ERROR line: keep the test output readable.
   d.execute.log = createLogger('error', {}, () => undefined);

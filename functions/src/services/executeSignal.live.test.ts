@@ -38,6 +38,7 @@ async function setup(routes: Partial<Record<string, Route>>) {
   const broker = new CcxtBroker({ exchange, now: () => clock.t, sleep: async (ms) => void (clock.t += ms), random: () => 0.5, onWarning: () => {} });
   d.execute.broker = () => broker;
   d.execute.log = createLogger('error', {}, () => undefined);
+  d.execute.clock = { now: () => clock.t };
   return { ...d, player, clock, deliver: (s = signal) => executeSignalMessage(d.execute, asMessage(s)) };
 }
 
@@ -75,7 +76,6 @@ describe('executeSignal, live: exactly once at the exchange', () => {
 
   it('an order that never becomes visible: redelivered with nothing booked, and after 5 minutes one critical alert for a human', async () => {
     const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: timeoutFault });
-    w.execute.clock = { now: () => w.clock.t };
     const start = w.clock.t;
     await expect(w.deliver()).rejects.toBeInstanceOf(LiveOrderPendingError);
     w.clock.t = start + 4 * 60_000;

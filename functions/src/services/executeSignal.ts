@@ -1,10 +1,13 @@
 /**
- * executeOrder: decode → check the signal against the bot's own data → one transaction that reads
- * the book, re-checks every gate (planOrder: shrink or refuse, never grow), fills and books it.
- * Poison (malformed, forged price, unknown symbol) is acked into deadletters/ once, never retried.
+ * executeOrder: decode → check the signal against the bot's own data (price, then time: only a
+ * current price fills) → one transaction that reads the book, re-checks every gate (planOrder:
+ * shrink or refuse, never grow), fills and books it.
+ * Poison (malformed, forged price, stale entry, take-profit below target, unknown symbol) is acked
+ * into deadletters/ once, never retried.
  */
 import { decodeSignal } from '../domain/signal.ts';
-import { signalPriceMismatch } from '../domain/engine/index.ts';
+import { atCurrentPrice, exitNeedsCurrentCandle, signalPriceMismatch, takeProfitBelowTarget } from '../domain/engine/index.ts';
+import { lastClosedOpenTime, type Candle } from '../domain/candle.ts';
 import { applyFill, planOrder, InvariantError } from '../domain/portfolio/index.ts';
 import { toAmount } from '../domain/money.ts';
 import type { Fill, Signal } from '../domain/trading.types.ts';
@@ -34,6 +37,19 @@ export type ExecuteResult =
   | { status: 'filled' | 'rejected'; signalId: string; change: BookChange }
   | { status: 'duplicate'; signalId: string }
   | { status: 'dead_lettered'; reason: string };
+
+/**
+ * The newest stored candle of the signal's symbol and timeframe closed at `now`, for an exit whose own
+ * candle may be old: one read for its time, one for the candle; none when it is the signal's own.
+ */
+async function newestClosedCandle(candles: CandleStore, signal: Signal, now: number): Promise<Candle | null> {
+  const last = lastClosedOpenTime(now, signal.timeframe);
+  const newest = await candles.newest(signal.symbol, signal.timeframe);
+  if (newest === null || newest <= signal.candleTime) return null;
+  if (newest <= last) return (await candles.read(signal.symbol, signal.timeframe, newest, newest + 1))[0] ?? null;
+  // The store is ahead of this clock (a replay ticked past it): the newest candle closed by now.
+  return (await candles.read(signal.symbol, signal.timeframe, signal.candleTime + 1, last + 1)).at(-1) ?? null;
+}
 
 function decode(message: PubSubMessage): Signal {
   if (message.envelopeError) throw new PoisonMessageError(message.envelopeError);
@@ -122,6 +138,13 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
   const mismatch = signalPriceMismatch(signal, candle ?? null);
   if (mismatch) return deadLetter(signal.id, `price check: ${mismatch}`);
 
+  // Nor a time: an entry fills only at the current candle, an exit sells at it (same id, repriced).
+  // A refusal is acted on inside the transaction, after its duplicate check: a late redelivery of a
+  // signal that already filled is a duplicate, not a dead letter.
+  const current = atCurrentPrice(signal, now, exitNeedsCurrentCandle(signal, now) ? await newestClosedCandle(deps.candles, signal, now) : null);
+  const order = current.kind === 'fill' ? current.signal : signal;
+  if (current.kind === 'fill' && current.repriced) log.log('INFO', 'late exit priced at the current candle', { candleTime: signal.candleTime, currentCandleTime: order.candleTime, refPrice: signal.refPrice, currentPrice: order.refPrice });
+
   // An unconfigured symbol is traded only to close what is held there (the extra read happens only then).
   const configured = config.symbols ?? deps.symbols;
   if (!configured.includes(signal.symbol)) {
@@ -131,13 +154,17 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
 
   const base = { signalId: signal.id, symbol: signal.symbol, side: signal.side, createdAt: now };
   const refusal = (book: Book): BookChange | bigint => {
+    if (current.kind === 'refused') throw new PoisonMessageError(current.reason);
+    // The signal's own price, before any repricing: a take-profit below the target was never due.
+    const belowTarget = takeProfitBelowTarget(signal, book.positions[signal.symbol]);
+    if (belowTarget) throw new PoisonMessageError(belowTarget);
     const plan = configProblem && signal.side === 'buy'
       ? { kind: 'rejected' as const, reason: 'config_invalid', detail: `config/bot is invalid (${configProblem.field}): no entries until it is fixed` }
-      : planOrder(book, signal, ctx);
+      : planOrder(book, order, ctx);
     return plan.kind === 'rejected' ? { order: { ...base, outcome: { status: 'rejected', reason: `${plan.reason}: ${plan.detail}` } } } : plan.qty;
   };
   const book = (book: Book, fill: Fill): BookChange => {
-    const applied = applyFill(book, signal, fill, ctx);
+    const applied = applyFill(book, order, fill, ctx);
     return {
       order: { ...base, outcome: { status: 'filled', tradeId: applied.trade.id, qty: fill.qty, price: fill.price, fee: fill.fee } },
       ledger: applied.book,
@@ -150,17 +177,19 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
   let result: Awaited<ReturnType<OrderLedger['execute']>>;
   try {
     if (desk) {
-      const live = await executeLive({ deps, desk, signal, initialCash, now, refusal, book, log });
+      const live = await executeLive({ deps, desk, signal: order, initialCash, now, refusal, book, log });
       if (live.status === 'rejected_by_exchange') return deadLetter(signal.id, `exchange rejected the order: ${live.reason}`);
       result = live.result;
     } else {
       // Paper: one transaction reads the book, fills (pure) and books it.
       result = await deps.ledger.execute(signal.id, initialCash, now, async (b) => {
         const planned = refusal(b);
-        return typeof planned === 'bigint' ? book(b, await broker.fill({ signal, qty: planned })) : planned;
+        return typeof planned === 'bigint' ? book(b, await broker.fill({ signal: order, qty: planned })) : planned;
       });
     }
   } catch (err) {
+    // Refused inside the transaction (stale entry, take-profit below target): nothing was committed.
+    if (err instanceof PoisonMessageError) return deadLetter(signal.id, err.message);
     if (!(err instanceof InvariantError)) throw err; // transient (contention, unavailable): let Pub/Sub retry
     // The book would break (e.g. a live fill costlier than planned): retrying cannot help. Nothing
     // was committed; park the message and page a human instead of looping.

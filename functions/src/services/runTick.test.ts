@@ -37,7 +37,7 @@ describe('runTick on the in-memory fakes', () => {
   });
 
   it('never re-emits an order that has not settled; picks the position up once it has', async () => {
-    const { db, tick, execute, bus } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
+    const { db, tick, execute, bus, clock } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
     db.config = testConfigDoc({ strategy: { name: 'buy_and_hold', params: {} } });
     const first = await runTick(tick, { tickId: 't1', now: T });
     expect(first.published).toHaveLength(1);
@@ -46,6 +46,7 @@ describe('runTick on the in-memory fakes', () => {
     expect(second.published).toEqual([]);
     expect(second.pending).toEqual(['BTC/USDT']);
     const signal = bus.published[0]!;
+    clock.t = T + M; // delivered after the next tick: one timeframe of grace
     expect(await executeSignalMessage(execute, asMessage(signal))).toMatchObject({ status: 'filled' });
     const third = await runTick(tick, { tickId: 't3', now: T + 2 * M });
     expect(third.pending).toEqual([]);
@@ -66,10 +67,11 @@ describe('runTick on the in-memory fakes', () => {
   });
 
   it('a fill that lands between reading the book and looking up the order is not decided on again (the 600× race)', async () => {
-    const { db, store, tick, execute, bus } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
+    const { db, store, tick, execute, bus, clock } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
     db.config = testConfigDoc({ strategy: { name: 'buy_and_hold', params: {} } });
     await runTick(tick, { tickId: 't1', now: T });
     const signal = bus.published[0]!;
+    clock.t = T + M;
     // executeOrder commits right after the next tick has read the book
     const load = store.loadTick.bind(store);
     store.loadTick = async (...args) => {

@@ -34,7 +34,8 @@ export function memoryDeps(env: Record<string, string> = {}) {
   const store = new MemoryStateStore(db);
   const candles = new MemoryCandleStore();
   const bus = new MemorySignalBus();
-  const clock = { now: () => 0 };
+  // Market time: a test sets `clock.t` (an entry fills only while its candle is current at it).
+  const clock = { t: 0, now: (): number => clock.t };
   const config = cachedBotConfig(() => store.getBotConfigDoc(), clock, 0);
   const log = createLogger('error', { service: 'test' });
   const metrics = { record: async () => undefined };
@@ -45,7 +46,7 @@ export function memoryDeps(env: Record<string, string> = {}) {
   const execute: ExecuteDeps = {
     store, ledger: new MemoryOrderLedger(db), candles, config, symbols: parsed.SYMBOLS, broker: (cfg) => new PaperBroker(cfg), clock, metrics, log,
   };
-  return { db, store, bus, tick, execute };
+  return { db, store, bus, tick, execute, clock };
 }
 
 /** A signal as Pub/Sub would deliver it to executeOrder. */

@@ -18,4 +18,9 @@ export class MemoryCandleStore implements CandleStore {
     if (!byTime) return [];
     return [...byTime.values()].filter((c) => c.t >= fromMs && c.t < toMs).sort((a, b) => a.t - b.t).map((c) => ({ ...c }));
   }
+
+  async newest(symbol: string, timeframe: Timeframe): Promise<number | null> {
+    const byTime = this.series.get(`${symbol}|${timeframe}`);
+    return byTime && byTime.size > 0 ? Math.max(...byTime.keys()) : null;
+  }
 }

@@ -20,6 +20,7 @@ import type { Strategy } from '../strategy/strategy.types.ts';
 import type { MarketRules, Signal, SystemMode, Trade } from '../trading.types.ts';
 import { accountStep, type ExecutionParams } from './accountStep.ts';
 import { signalPriceMismatch } from './checkSignal.ts';
+import { atCurrentPrice, takeProfitBelowTarget } from './currentPrice.ts';
 import { initialSymbolState, symbolStep, type Mark, type SignalIntent, type SymbolState, type SymbolStepInput } from './symbolStep.ts';
 
 export interface BacktestInput {
@@ -236,14 +237,21 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     equity.drawdownPct[step] = account.limits.drawdownPct;
     equity.killed[step] = book.mode === 'KILLED' ? 1 : 0;
     maxDrawdownPct = Math.max(maxDrawdownPct, account.limits.drawdownPct);
-    for (const signal of account.publish) {
-      // The executor's price check, as live: the signal must fit its own candle.
-      const k = symbols.indexOf(signal.symbol);
-      const own = guard && signal.timeframe === guard.timeframe && signal.timeframe !== timeframe
-        ? candleAt(guardOf[k]!, guardCursor[k]!, signal.candleTime)
-        : candleAt(seriesOf[k]!, cursor[k]!, signal.candleTime);
-      const mismatch = signalPriceMismatch(signal, own);
+    for (const published of account.publish) {
+      // The executor's price and time checks, as live: the signal must fit its own candle (a 1m guard
+      // candle for a protective exit on one) and be current (fills here always are: a refusal means
+      // the engine emitted an old or forged signal).
+      const k = symbols.indexOf(published.symbol);
+      const onGuard = guard !== undefined && published.timeframe === guard.timeframe && published.timeframe !== timeframe;
+      const [series, end] = onGuard ? [guardOf[k]!, guardCursor[k]!] : [seriesOf[k]!, cursor[k]!];
+      const mismatch = signalPriceMismatch(published, candleAt(series, end, published.candleTime));
       if (mismatch) throw new Error(`engine emitted a signal its own candle contradicts: ${mismatch}`);
+      const newest = (onGuard || published.timeframe === timeframe) && end > 0 ? series[end - 1]! : null;
+      const current = atCurrentPrice(published, now, newest);
+      if (current.kind === 'refused') throw new Error(`engine emitted a signal that is not current: ${current.reason}`);
+      const belowTarget = takeProfitBelowTarget(published, book.positions[published.symbol]);
+      if (belowTarget) throw new Error(`engine emitted a take-profit below its target: ${belowTarget}`);
+      const signal = current.signal;
       const rules = input.rulesFor(signal.symbol);
       const ctx = { risk, rules, feeBps, slippageBps };
       const plan = planOrder(book, signal, ctx);

@@ -1,6 +1,7 @@
 export { accountStep, KILL_SWITCH_VERSION, type AccountStepInput, type AccountStepResult, type ExecutionParams, type SkippedIntent } from './accountStep.ts';
 export { backtestLoop, equityPoints, type BacktestInput, type BacktestResult, type EquityPoint, type EquitySeries, type Rejection } from './backtestLoop.ts';
 export { signalPriceMismatch } from './checkSignal.ts';
+export { atCurrentPrice, entryNotCurrent, exitNeedsCurrentCandle, repriceExit, takeProfitBelowTarget, timeframesBehind, type CurrentPrice } from './currentPrice.ts';
 export { expiredPendingAlert, PENDING_TIMEOUT_CANDLES, resolvePending, settledInBook, type ExecutorOutcome, type PendingResolution } from './pending.ts';
 export {
   atrAmount, initialSymbolState, isStale, RECENT_ATR, symbolStep, type Mark, type PendingOrder, type SignalIntent, type SymbolState, type SymbolStepInput,

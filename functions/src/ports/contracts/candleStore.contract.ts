@@ -26,5 +26,14 @@ export function describeCandleStoreContract(name: string, make: () => Promise<Ca
       expect(await store.read('BTC/USDT', '1m', T, T + 60_000)).toEqual([c(T, 9)]);
       expect(await store.upsert('BTC/USDT', '1m', [])).toBe(0);
     });
+
+    it('newest is the open time of the newest stored candle of that symbol and timeframe, across day buckets', async () => {
+      const store = await make();
+      expect(await store.newest('BTC/USDT', '1m')).toBeNull();
+      await store.upsert('BTC/USDT', '1m', [c(T + 3 * 60_000, 4), c(T, 1)]);
+      await store.upsert('BTC/USDT', '1h', [c(T + DAY, 1)]);
+      expect(await store.newest('BTC/USDT', '1m')).toBe(T + 3 * 60_000);
+      expect(await store.newest('ETH/USDT', '1m')).toBeNull();
+    });
   });
 }
