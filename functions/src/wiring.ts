@@ -78,7 +78,12 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
         };
       })()),
     executeDeps: () =>
-      (exec ??= (async () => ({ store, ledger: new FirestoreOrderLedger(db), candles, config, symbols: env.SYMBOLS, broker: await liveOrPaperBroker(env), clock, metrics, log, ...overrides }))()),
+      (exec ??= (async () => ({
+        store, ledger: new FirestoreOrderLedger(db), candles, config, symbols: env.SYMBOLS, broker: await liveOrPaperBroker(env), clock, metrics, log,
+        // a replay's market time is also what its tick last recorded (one read; live uses the wall clock only)
+        ...(env.MARKET_SOURCE === 'replay' && { recordedMarketTime: async () => (await store.getStatus())?.marketTime ?? null }),
+        ...overrides,
+      }))()),
   };
 }
 

@@ -29,6 +29,12 @@ export interface ExecuteDeps {
   /** paper: a broker with this invocation's fee/slippage settings; live: the exchange */
   broker: (paper: { feeBps: number; slippageBps: number }) => Broker;
   clock: Clock;
+  /**
+   * Replay only: the market time our own tick last recorded (status/system.marketTime). A replay's
+   * ticks may run ahead of this process's replay clock (the soak, a hand-invoked `asOf`); market time
+   * is then the later of the two. Never a time from the message.
+   */
+  recordedMarketTime?: () => Promise<number | null>;
   metrics: Metrics;
   log: Logger;
 }
@@ -110,7 +116,8 @@ async function executeLive(a: {
 }
 
 export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMessage): Promise<ExecuteResult> {
-  const now = deps.clock.now();
+  const recorded = deps.recordedMarketTime ? await deps.recordedMarketTime() : null;
+  const now = Math.max(deps.clock.now(), recorded ?? -Infinity);
   const deadLetter = async (id: string, reason: string): Promise<ExecuteResult> => {
     // Ack into deadletters/ with the reason; rethrowing would only loop until the DLQ.
     await deps.store.recordDeadLetter({ id, source: 'executeOrder', reason, payload: message.body?.slice(0, 10_000) ?? message.raw, attributes: message.attributes, receivedAt: now });

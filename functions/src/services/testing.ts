@@ -45,6 +45,8 @@ export function memoryDeps(env: Record<string, string> = {}) {
   };
   const execute: ExecuteDeps = {
     store, ledger: new MemoryOrderLedger(db), candles, config, symbols: parsed.SYMBOLS, broker: (cfg) => new PaperBroker(cfg), clock, metrics, log,
+    // as the replay wiring: market time is also what the last tick recorded
+    recordedMarketTime: async () => (await store.getStatus())?.marketTime ?? null,
   };
   return { db, store, bus, tick, execute, clock };
 }
