@@ -355,7 +355,8 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
   let publishMs = 0;
   let published = 0;
   // The emulator serialises the transactions on wallet/paper: ~10–15 messages a second on 2 cores.
-  const deadline = Date.now() + (opts.settleTimeoutMs ?? 120_000 + 300 * opts.signals);
+  // one deadline for the whole run, only against a hang: a loaded 2-core machine took over 270 s for 500 signals that take 84 s alone
+  const deadline = Date.now() + (opts.settleTimeoutMs ?? 300_000 + 600 * opts.signals);
   let lastSay = Date.now();
   let modeChanges = 0;
   try {

@@ -29,7 +29,8 @@ describe('chaos run (500 signals) over the real Pub/Sub push path', () => {
   });
 
   it('fills each signal at most once, loses none, and audits clean', async () => {
-    const report = await runChaos(runtime, executor, { signals: 500, seed: 11, settleTimeoutMs: 90_000 });
+    // 84 s alone on 2 cores; the deadline only guards against a hang (a loaded machine needed over 90 s)
+    const report = await runChaos(runtime, executor, { signals: 500, seed: 11, settleTimeoutMs: 300_000 });
     expect(report.published).toBeGreaterThanOrEqual(650);
     // the run really was chaotic: crashes at several points, and redeliveries beyond the messages published
     expect(Object.values(report.crashes).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
@@ -47,5 +48,5 @@ describe('chaos run (500 signals) over the real Pub/Sub push path', () => {
     expect(report.deadLetters).toBe(report.staleDeadLetters);
     expect(report.discrepancies).toEqual([]);
     expect(chaosLine(report)).toBe(`chaos: signals=500 fills=${report.fills} duplicates=0 lost=0 stale_fills=0 audit=clean`);
-  }, 150_000);
+  }, 400_000);
 });
