@@ -10,6 +10,7 @@ import { idToken, renderSignIn, signOutNow, watchAuth } from './auth.ts';
 import { ChartPanel } from './chartPanel.ts';
 import { byId, h, refreshAges, setMarketClock } from './dom.ts';
 import { config, db, watchDoc, watchQuery, type ListenerSink } from './firestore.ts';
+import { positionMark, type PositionPrice } from './marks.ts';
 import { fmtTime, setMarketNow } from './format.ts';
 import { parseAlert, parseMarket, parsePosition, parseSignal, parseStatus, parseTrade, parseWallet, type Market, type PositionView, type SystemStatus, type TradeView } from './parse.ts';
 import { renderAlerts } from './render/alerts.ts';
@@ -47,9 +48,9 @@ function markets(): Market[] {
   return status?.markets ?? marketDocs;
 }
 
-function markPrice(symbol: string): string | null {
-  const m = markets().find((x) => x.symbol === symbol || x.id === symbol.replace('/', '-'));
-  return m?.price != null ? m.price.toFixed(8) : null;
+/** The one price every panel values an open position at (see marks.ts). */
+function mark(p: PositionView): PositionPrice {
+  return positionMark(p, status, markets());
 }
 
 /** Market time now: the last tick's market time moved on by the wall time since, at replay speed. */
@@ -77,8 +78,8 @@ function renderCombined(): void {
   // The equity in status.account is the tick's mark; wallet/paper keeps cash, PnL and fees.
   renderWallet(byId('wallet'), wallet && { ...wallet, equity: status?.account?.equity ?? wallet.equity, peakEquity: status?.account?.peakEquity ?? wallet.peakEquity }, walletCached);
   byId('positions-count').textContent = String(positions.length);
-  renderPositions(byId('positions'), positions, positionsCached, { markPrice, close: user && controls.enabled() ? (s) => controls.closeButton(s) : undefined });
-  renderPerformance(byId('performance'), trades, chart.equityPoints(), positions, markPrice);
+  renderPositions(byId('positions'), positions, positionsCached, { mark, close: user && controls.enabled() ? (s) => controls.closeButton(s) : undefined });
+  renderPerformance(byId('performance'), trades, chart.equityPoints(), positions, mark);
 }
 
 function start(): void {
