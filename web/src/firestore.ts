@@ -32,6 +32,8 @@ export const config = {
   tickIntervalMs: minutes(env.VITE_TICK_INTERVAL) * 60_000,
   /** replay speed of a local stack: ticks come this many times faster in wall time */
   replaySpeed: Number(env.VITE_REPLAY_SPEED) > 0 ? Number(env.VITE_REPLAY_SPEED) : 1,
+  /** market time a local replay's data ends at (npm start: the bundled span); null when live or unknown */
+  replayEndMs: Number.isFinite(Date.parse(env.VITE_REPLAY_END ?? '')) ? Date.parse(env.VITE_REPLAY_END!) : null,
 };
 
 function minutes(v: string | undefined): number {

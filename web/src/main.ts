@@ -53,10 +53,11 @@ function mark(p: PositionView): PositionPrice {
   return positionMark(p, status, markets());
 }
 
-/** Market time now: the last tick's market time moved on by the wall time since, at replay speed. */
+/** Market time now: the last tick's market time moved on by the wall time since, at replay speed; a replay stops where its data ends. */
 function marketNow(): number {
   if (status?.marketTime == null || status.lastTickAt == null) return Date.now();
-  return status.marketTime + (Date.now() - status.lastTickAt) * config.replaySpeed;
+  const t = status.marketTime + (Date.now() - status.lastTickAt) * config.replaySpeed;
+  return config.replayEndMs === null ? t : Math.min(t, config.replayEndMs);
 }
 
 /** A sink that also writes a listener's error into its panel (never a silent blank). */
