@@ -132,6 +132,7 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
       await expect.poll(drawn, { timeout: 20_000, message: symbol }).toMatchObject({ series: `${id} ${TF}` });
       const d = await drawn();
       expect(Number(d.candles), symbol).toBeGreaterThanOrEqual(200);
+      console.log(`dashboard 4h chart ${symbol}: ${d.candles} candles drawn, ${d.regimeKnown} with a regime`);
       expect(await page.textContent('[data-testid="chart-state"]')).toBe('');
       // Warm-up is loaded and computed over, not drawn: EMA50, EMA200 and a regime on every drawn candle.
       expect(d, symbol).toMatchObject({ ema50: d.candles, ema200: d.candles, regimeKnown: d.candles });
