@@ -33,15 +33,16 @@ export interface CandleBuckets {
 }
 
 /**
- * The candle bucket documents a chart of `timeframe` needs at market time `now`, by the functions'
- * own bucket rule: the current bucket, and the previous one while the current holds fewer than
- * WARMUP_CANDLES + MIN_SHOWN_CANDLES candles (on 1m: before 07:30 UTC; on 4h: the first 75 days of
- * a 240-day bucket).
+ * The candle bucket documents a chart of `timeframe` needs when its newest stored candle opens at
+ * `newest`, by the functions' own bucket rule: that candle's bucket, and the previous one while it
+ * holds fewer than WARMUP_CANDLES + MIN_SHOWN_CANDLES candles (on 1m: before 07:30 UTC; on 4h: the
+ * first 75 days of a 240-day bucket). Keyed on the newest candle, not the clock, so the page moves
+ * to a new bucket only once the tick has written into it, by when the previous one is complete.
  */
-export function candleBuckets(symbol: string, timeframe: string, now: number): CandleBuckets {
+export function candleBuckets(symbol: string, timeframe: string, newest: number): CandleBuckets {
   const tf = timeframeOf(timeframe);
-  const start = bucketStart(now, tf);
-  const inCurrent = Math.floor((now - start) / timeframeMs(tf));
+  const start = bucketStart(newest, tf);
+  const inCurrent = Math.floor((newest - start) / timeframeMs(tf)) + 1;
   return {
     current: candleBucketPath(symbol, tf, start),
     previous: inCurrent < WARMUP_CANDLES + MIN_SHOWN_CANDLES ? candleBucketPath(symbol, tf, start - bucketSpanMs(tf)) : null,

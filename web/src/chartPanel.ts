@@ -1,9 +1,10 @@
 /**
  * The chart panel's data: one listener on the selected market's current candle bucket document (the
- * functions' bucket rule: a UTC day on 1m, 240 days on 4h), the previous bucket read once while the
- * current one is too short for the chart and the indicators' warm-up, and one listener on today's
- * equity document. "Now" is market time, so a replay charts its own span. Keys are re-derived on
- * every status update and clock tick; a new bucket, day or market moves the listeners.
+ * functions' bucket rule: a UTC day on 1m, 240 days on 4h; the bucket of the newest stored candle),
+ * the previous bucket read once while the current one is too short for the chart and the
+ * indicators' warm-up, and one listener on today's equity document (market time, so a replay charts
+ * its own span). Keys are re-derived on every status update and clock tick; a new bucket, day or
+ * market moves the listeners.
  */
 import { doc, getDoc, type Unsubscribe } from 'firebase/firestore';
 import type { Candle } from '../../functions/src/domain/candle.ts';
@@ -15,6 +16,9 @@ import { learnPriceDecimals, priceDp } from './format.ts';
 import type { Market, TradeView } from './parse.ts';
 import { EquityChart, PriceChart, renderRegimeTimeline } from './render/charts.ts';
 
+/** previous (closed) buckets kept in memory: one per market of a typical book, so switching tabs reads nothing */
+const PREVIOUS_KEPT = 8;
+
 export class ChartPanel {
   private price: PriceChart | null = null;
   private equity: EquityChart | null = null;
@@ -22,7 +26,7 @@ export class ChartPanel {
   private selected = localStorage.getItem('eagle.chart.symbol') ?? '';
   private trades: TradeView[] = [];
   private current: Candle[] = [];
-  /** the previous bucket's candles by path, read once (or handed over when the current bucket rolled) */
+  /** closed previous buckets' candles by path, each read once */
   private previous = new Map<string, Candle[]>();
   private previousKey: string | null = null;
   /** the current bucket's listener has delivered (the previous bucket's read is tracked in `previous`) */
@@ -97,18 +101,19 @@ export class ChartPanel {
   private ensure(): void {
     if (!this.sink) return;
     const m = this.market();
-    const buckets = m ? candleBuckets(m.symbol, m.timeframe ?? '1m', this.marketNow) : null;
+    // Before the first tick has stored a candle, the market clock says where the next one will go.
+    const buckets = m ? candleBuckets(m.symbol, m.timeframe ?? '1m', m.lastCandleAt ?? this.marketNow) : null;
     const candleKey = buckets?.current ?? '';
     if (candleKey !== this.candleKey) {
       this.candleUnsub?.();
       this.candleUnsub = null;
-      // The bucket that just ended is the new one's previous: keep what the listener had, no read.
-      if (this.candleKey && this.current.length > 0) this.previous.set(this.candleKey, this.current);
       this.candleKey = candleKey;
       this.current = [];
       this.currentLoaded = false;
       this.previousKey = buckets?.previous ?? null;
       const previous = this.previousKey;
+      // A tab open for weeks on 1m hands a bucket over every day: keep the few most recent only.
+      for (const key of [...this.previous.keys()].slice(0, -PREVIOUS_KEPT)) if (key !== previous) this.previous.delete(key);
       if (previous && !this.previous.has(previous)) {
         getDoc(doc(db, previous))
           .then((snap) => {
