@@ -23,6 +23,7 @@ import { functionPort, functionUrl } from '../infra/ports.ts';
 import { startEmulatorStack, type EmulatorStack } from '../emulators/stack.ts';
 import { EmulatorSetupError } from '../emulators/emulator.ts';
 import { startScheduler } from './local/scheduler.ts';
+import { BUNDLED_SPAN } from '../functions/src/adapters/replay/bundledSpan.ts';
 import { schedulerPausedFlag } from './local/schedulerPause.ts';
 import { startProcess, waitForPort, type ManagedProcess } from './local/processes.ts';
 import { formatTickLine, formatFunctionLog } from './local/format.ts';
@@ -61,6 +62,8 @@ try {
 const children: ManagedProcess[] = [];
 let stack: EmulatorStack | undefined;
 let scheduler: { stop(): void } | undefined;
+/** A replay runs out of data where the bundled candles end: the scheduler stops there and the page says so. */
+const replayEnd = env.MARKET_SOURCE === 'replay' ? BUNDLED_SPAN.untilMs : undefined;
 let stopping: Promise<never> | undefined;
 /**
  * Stop everything, once. Ctrl-C delivers SIGINT twice (the terminal signals the whole group and npm
@@ -137,6 +140,7 @@ try {
       env: {
         ...process.env, VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost, VITE_FIREBASE_PROJECT_ID: env.PROJECT_ID,
         VITE_AUTH_EMULATOR_HOST: stack.authHost ?? '', VITE_ADMIN_URL: functionUrl(stack.ports, 'admin'), VITE_TICK_INTERVAL: env.TICK_INTERVAL, VITE_REPLAY_SPEED: String(env.MARKET_SOURCE === 'replay' ? env.REPLAY_SPEED : 1),
+        VITE_REPLAY_END: replayEnd === undefined ? '' : new Date(replayEnd).toISOString(),
       },
       onLine: (line) => {
         if (/error/i.test(line)) console.log(`[dashboard] ${line}`);
@@ -164,6 +168,10 @@ try {
     },
     tradingPaused: schedulerPausedFlag(stack.firestoreHost, env.PROJECT_ID),
     onSkip: (job) => console.log(`${job.target}: trading jobs paused (status/system.schedulerPaused), skipping until \`npm run eagle -- resume\``),
+    ...(replayEnd === undefined ? {} : {
+      untilMarketMs: replayEnd,
+      onEnd: (until) => console.log(`replay data ended at ${new Date(until).toISOString()} (the bundled candles end there): no more ticks. The dashboard stays up; Ctrl-C stops everything, \`npm start -- --start ISO-TIME\` replays from another time.`),
+    }),
   });
 } catch (err) {
   console.error(err instanceof EmulatorSetupError || err instanceof ConfigError ? err.message : err);

@@ -19,15 +19,32 @@ export interface SchedulerOptions {
   tradingPaused?: () => Promise<boolean>;
   /** called once when the trading jobs start being skipped (not on every skipped run) */
   onSkip?: (job: SchedulerJobDef) => void;
+  /**
+   * Market time the data ends at (a replay's bundled span): no job fires after it. Once every job
+   * has nothing left to fire, `onEnd` is called once and the scheduler is idle.
+   */
+  untilMarketMs?: number;
+  onEnd?: (untilMarketMs: number) => void;
+}
+
+export interface RunningScheduler {
+  stop(): void;
+  /** jobs still planned to fire (0 once stopped or past `untilMarketMs`) */
+  planned(): number;
 }
 
 /** Jobs a budget pause stops; keep in step with adapters/scheduler TRADING_JOBS. */
 const TRADING_TARGETS = ['tick'];
 
-export function startScheduler(opts: SchedulerOptions): { stop(): void } {
+export function startScheduler(opts: SchedulerOptions): RunningScheduler {
   let stopped = false;
   let skipping = false;
   const timers = new Set<NodeJS.Timeout>();
+  const until = opts.untilMarketMs ?? Infinity;
+  let ended = 0;
+  const end = () => {
+    if (++ended === opts.jobs.length) opts.onEnd?.(until);
+  };
   const fire = async (job: SchedulerJobDef) => {
     if (TRADING_TARGETS.includes(job.target)) {
       const paused = (await opts.tradingPaused?.()) ?? false;
@@ -62,6 +79,7 @@ export function startScheduler(opts: SchedulerOptions): { stop(): void } {
       if (stopped) return;
       const now = opts.marketNow();
       const next = nextFireTime(spec, now);
+      if (next > until) return end();
       const timer = setTimeout(async () => {
         timers.delete(timer);
         await fire(job);
@@ -69,14 +87,16 @@ export function startScheduler(opts: SchedulerOptions): { stop(): void } {
       }, Math.max(0, (next - now) / opts.speed));
       timers.add(timer);
     };
-    if (opts.fireAtStart && job.target === 'tick') void fire(job).then(plan);
+    if (opts.fireAtStart && job.target === 'tick' && opts.marketNow() <= until) void fire(job).then(plan);
     else plan();
   }
   return {
     stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
+      timers.clear();
     },
+    planned: () => timers.size,
   };
 }
 

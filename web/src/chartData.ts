@@ -1,10 +1,13 @@
 /**
- * Chart inputs from the documents the page reads (a day of candles, a day of equity points, the
- * trades list). Indicators and regimes are computed with the bot's own domain code over the candles
+ * Chart inputs from the documents the page reads (candle bucket documents, a day of equity points,
+ * the trades list). Indicators and regimes are computed with the bot's own domain code over the candles
  * on display, so the shading is what the bot's rules say about those candles.
  */
 import type { Candle, Timeframe } from '../../functions/src/domain/candle.ts';
-import { TIMEFRAMES } from '../../functions/src/domain/candle.ts';
+import { TIMEFRAMES, timeframeMs } from '../../functions/src/domain/candle.ts';
+import { utcDay } from '../../functions/src/domain/wallet.ts';
+import { bucketSpanMs, bucketStart, candleBucketPath } from '../../functions/src/shared/candleBucket.ts';
+import { PATHS } from '../../functions/src/shared/names.ts';
 import { computeIndicators } from '../../functions/src/domain/indicators/computeIndicators.ts';
 import { classifyRegimeSeries } from '../../functions/src/domain/regime/classifyRegime.ts';
 import { resolveRegimeParams } from '../../functions/src/domain/regime/highVolDefaults.ts';
@@ -12,17 +15,49 @@ import { RegimeParamsSchema } from '../../functions/src/domain/regime/params.ts'
 import type { Regime } from './parse.ts';
 import { ms, num } from './parse.ts';
 
-/** yyyymmdd of a UTC day: the id of candle and equity day documents. */
-export function dayKey(t: number): string {
-  return new Date(t).toISOString().slice(0, 10).replace(/-/g, '');
+/** `equity/{yyyymmdd}`: the equity points of a UTC day, as the tick's state store names them. */
+export function equityDayPath(t: number): string {
+  return `${PATHS.equity}/${utcDay(t)}`;
 }
 
-/** `candles/{BTC-USDT}_{tf}/days/{yyyymmdd}` */
-export function candleDayPath(symbol: string, timeframe: string, t: number): string {
-  return `candles/${symbol.replace('/', '-')}_${timeframe}/days/${dayKey(t)}`;
+/** EMA200 needs 200 candles and the regime's ADX and hysteresis a few dozen more before they say anything. */
+export const WARMUP_CANDLES = 250;
+/** The chart shows at least this many candles once that many are stored. */
+export const MIN_SHOWN_CANDLES = 200;
+
+export interface CandleBuckets {
+  /** the bucket the market's clock is in: listened to */
+  current: string;
+  /** the bucket before it, read once when the current one cannot yet fill the chart and its warm-up */
+  previous: string | null;
 }
 
-/** A day document's `candles` map (openTime → [o,h,l,c,v]) → candles by time; malformed entries are skipped. */
+/**
+ * The candle bucket documents a chart of `timeframe` needs when its newest stored candle opens at
+ * `newest`, by the functions' own bucket rule: that candle's bucket, and the previous one while it
+ * holds fewer than WARMUP_CANDLES + MIN_SHOWN_CANDLES candles (on 1m: before 07:30 UTC; on 4h: the
+ * first 75 days of a 240-day bucket). Keyed on the newest candle, not the clock, so the page moves
+ * to a new bucket only once the tick has written into it, by when the previous one is complete.
+ */
+export function candleBuckets(symbol: string, timeframe: string, newest: number): CandleBuckets {
+  const tf = timeframeOf(timeframe);
+  const start = bucketStart(newest, tf);
+  const inCurrent = Math.floor((newest - start) / timeframeMs(tf)) + 1;
+  return {
+    current: candleBucketPath(symbol, tf, start),
+    previous: inCurrent < WARMUP_CANDLES + MIN_SHOWN_CANDLES ? candleBucketPath(symbol, tf, start - bucketSpanMs(tf)) : null,
+  };
+}
+
+/**
+ * Of `n` loaded candles, how many leading ones are warm-up only: computed over, not drawn. At most
+ * WARMUP_CANDLES, and never so many that fewer than MIN_SHOWN_CANDLES remain.
+ */
+export function warmupOf(n: number): number {
+  return Math.max(0, Math.min(WARMUP_CANDLES, n - MIN_SHOWN_CANDLES));
+}
+
+/** A bucket document's `candles` map (openTime → [o,h,l,c,v]) → candles by time; malformed entries are skipped. */
 export function parseCandleDay(data: unknown): Candle[] {
   const map = typeof data === 'object' && data !== null ? (data as { candles?: unknown }).candles : undefined;
   if (typeof map !== 'object' || map === null) return [];
@@ -37,7 +72,7 @@ export function parseCandleDay(data: unknown): Candle[] {
   return out.sort((a, b) => a.t - b.t);
 }
 
-/** Candles from several day documents, de-duplicated by open time. */
+/** Candles from several bucket documents, de-duplicated by open time. */
 export function mergeCandles(...days: Candle[][]): Candle[] {
   const byTime = new Map<number, Candle>();
   for (const day of days) for (const c of day) byTime.set(c.t, c);
@@ -67,7 +102,7 @@ export interface IndicatorRow {
   regime: Regime;
 }
 
-function timeframeOf(tf: string): Timeframe {
+export function timeframeOf(tf: string): Timeframe {
   return (TIMEFRAMES as readonly string[]).includes(tf) ? (tf as Timeframe) : '1m';
 }
 

@@ -1,20 +1,23 @@
 /**
- * The chart panel's data: one listener on today's candle document of the selected market (yesterday's
- * is read once, so EMA200 and the regime have history early in the UTC day) and one on today's
- * equity document. "Today" is market time, so a replay charts its own day. Keys are re-derived on
- * every status update and clock tick; a new day or market moves the listeners.
+ * The chart panel's data: one listener on the selected market's current candle bucket document (the
+ * functions' bucket rule: a UTC day on 1m, 240 days on 4h; the bucket of the newest stored candle),
+ * the previous bucket read once while the current one is too short for the chart and the
+ * indicators' warm-up, and one listener on today's equity document (market time, so a replay charts
+ * its own span). Keys are re-derived on every status update and clock tick; a new bucket, day or
+ * market moves the listeners.
  */
 import { doc, getDoc, type Unsubscribe } from 'firebase/firestore';
 import type { Candle } from '../../functions/src/domain/candle.ts';
-import { candleDayPath, dayKey, indicatorRows, mergeCandles, parseCandleDay, parseEquityDay, regimeSegments, type EquityPointView } from './chartData.ts';
+import { timeframeMs } from '../../functions/src/domain/candle.ts';
+import { candleBuckets, equityDayPath, indicatorRows, mergeCandles, parseCandleDay, parseEquityDay, regimeSegments, timeframeOf, warmupOf, type EquityPointView } from './chartData.ts';
 import { byId, h } from './dom.ts';
 import { countReads, db, watchDoc, type ListenerSink } from './firestore.ts';
 import { learnPriceDecimals, priceDp } from './format.ts';
 import type { Market, TradeView } from './parse.ts';
 import { EquityChart, PriceChart, renderRegimeTimeline } from './render/charts.ts';
 
-const DAY_MS = 86_400_000;
-const TF_MS: Record<string, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '4h': 14_400_000, '1d': DAY_MS };
+/** previous (closed) buckets kept in memory: one per market of a typical book, so switching tabs reads nothing */
+const PREVIOUS_KEPT = 8;
 
 export class ChartPanel {
   private price: PriceChart | null = null;
@@ -22,8 +25,12 @@ export class ChartPanel {
   private markets: Market[] = [];
   private selected = localStorage.getItem('eagle.chart.symbol') ?? '';
   private trades: TradeView[] = [];
-  private today: Candle[] = [];
+  private current: Candle[] = [];
+  /** closed previous buckets' candles by path, each read once */
   private previous = new Map<string, Candle[]>();
+  private previousKey: string | null = null;
+  /** the current bucket's listener has delivered (the previous bucket's read is tracked in `previous`) */
+  private currentLoaded = false;
   private points: EquityPointView[] = [];
   private candleKey = '';
   private equityKey = '';
@@ -90,42 +97,51 @@ export class ChartPanel {
     );
   }
 
-  /** (Re-)attach the two listeners when the market, timeframe or market day changed. */
+  /** (Re-)attach the two listeners when the market, timeframe, bucket or market day changed. */
   private ensure(): void {
     if (!this.sink) return;
     const m = this.market();
-    const day = dayKey(this.marketNow);
-    const candleKey = m ? candleDayPath(m.symbol, m.timeframe ?? '1m', this.marketNow) : '';
+    // Before the first tick has stored a candle, the market clock says where the next one will go.
+    const buckets = m ? candleBuckets(m.symbol, m.timeframe ?? '1m', m.lastCandleAt ?? this.marketNow) : null;
+    const candleKey = buckets?.current ?? '';
     if (candleKey !== this.candleKey) {
       this.candleUnsub?.();
       this.candleUnsub = null;
       this.candleKey = candleKey;
-      this.today = [];
-      if (m) {
-        const tf = m.timeframe ?? '1m';
-        const yesterday = candleDayPath(m.symbol, tf, this.marketNow - DAY_MS);
-        if (!this.previous.has(yesterday)) {
-          this.previous.set(yesterday, []);
-          getDoc(doc(db, yesterday))
-            .then((snap) => {
-              if (!snap.metadata.fromCache) countReads(1);
-              this.previous.set(yesterday, parseCandleDay(snap.data()));
-              this.draw();
-            })
-            .catch((err: unknown) => console.warn('[dashboard] previous candle day', err));
-        }
-        this.candleUnsub = watchDoc('candles', doc(db, candleKey), this.sink('chart-state'), (data) => {
-          this.today = parseCandleDay(data);
+      this.current = [];
+      this.currentLoaded = false;
+      this.previousKey = buckets?.previous ?? null;
+      const previous = this.previousKey;
+      // A tab open for weeks on 1m hands a bucket over every day: keep the few most recent only.
+      for (const key of [...this.previous.keys()].slice(0, -PREVIOUS_KEPT)) if (key !== previous) this.previous.delete(key);
+      if (previous && !this.previous.has(previous)) {
+        getDoc(doc(db, previous))
+          .then((snap) => {
+            if (!snap.metadata.fromCache) countReads(1, 'candles');
+            this.previous.set(previous, parseCandleDay(snap.data()));
+            this.draw();
+          })
+          .catch((err: unknown) => {
+            // Draw what the current bucket has rather than wait for ever.
+            this.previous.set(previous, []);
+            console.warn('[dashboard] previous candle bucket', err);
+            this.draw();
+          });
+      }
+      if (buckets) {
+        this.candleUnsub = watchDoc('candles', doc(db, buckets.current), this.sink('chart-state'), (data) => {
+          this.current = parseCandleDay(data);
+          this.currentLoaded = true;
           this.draw();
         });
-      } else {
-        this.draw();
       }
+      this.draw();
     }
-    const equityKey = `equity/${day}`;
+    const equityKey = equityDayPath(this.marketNow);
     if (equityKey !== this.equityKey) {
       this.equityUnsub?.();
       this.equityKey = equityKey;
+      const day = equityKey.slice(equityKey.lastIndexOf('/') + 1);
       this.equityUnsub = watchDoc('equity', doc(db, equityKey), this.sink('equity-state'), (data) => {
         this.points = parseEquityDay(data);
         this.equity?.update(this.points);
@@ -143,13 +159,24 @@ export class ChartPanel {
       this.price?.clear();
       return;
     }
-    const tf = m.timeframe ?? '1m';
-    const tfMs = TF_MS[tf] ?? 60_000;
-    const candles = mergeCandles(this.previous.get(candleDayPath(m.symbol, tf, this.marketNow - DAY_MS)) ?? [], this.today).slice(-2880);
-    learnPriceDecimals(m.symbol, candles.map((c) => c.c));
-    const rows = indicatorRows(candles, tf);
-    this.price?.update(candles, rows, this.trades.filter((t) => t.symbol === m.symbol), priceDp(m.symbol, m.price), tfMs);
-    renderRegimeTimeline(byId('regime-timeline'), regimeSegments(rows.slice(-this.today.length || undefined)), tfMs);
-    state.textContent = candles.length === 0 ? `No ${tf} candles stored for ${m.symbol} on ${dayKey(this.marketNow)} yet.` : '';
+    const tf = timeframeOf(m.timeframe ?? '1m');
+    const tfMs = timeframeMs(tf);
+    // One paint with everything the chart needs: no flash of a few candles without their EMAs.
+    const previous = this.previousKey === null ? [] : this.previous.get(this.previousKey);
+    if (!this.currentLoaded || previous === undefined) {
+      state.textContent = `Loading ${tf} candles of ${m.symbol}…`;
+      this.price?.clear();
+      return;
+    }
+    const loaded = mergeCandles(previous, this.current);
+    learnPriceDecimals(m.symbol, loaded.map((c) => c.c));
+    // The indicator pass runs over every loaded candle; the warm-up at the front is not drawn.
+    const skip = warmupOf(loaded.length);
+    const candles = loaded.slice(skip);
+    const rows = indicatorRows(loaded, tf).slice(skip);
+    this.price?.update(candles, rows, this.trades.filter((t) => t.symbol === m.symbol), priceDp(m.symbol, m.price), tfMs, `${m.id} ${tf}`);
+    renderRegimeTimeline(byId('regime-timeline'), regimeSegments(rows), tfMs);
+    const bucket = this.candleKey.slice(this.candleKey.lastIndexOf('/') + 1);
+    state.textContent = candles.length === 0 ? `No ${tf} candles stored for ${m.symbol} in bucket ${bucket} (or the one before) yet.` : '';
   }
 }

@@ -32,6 +32,8 @@ export const config = {
   tickIntervalMs: minutes(env.VITE_TICK_INTERVAL) * 60_000,
   /** replay speed of a local stack: ticks come this many times faster in wall time */
   replaySpeed: Number(env.VITE_REPLAY_SPEED) > 0 ? Number(env.VITE_REPLAY_SPEED) : 1,
+  /** market time a local replay's data ends at (npm start: the bundled span); null when live or unknown */
+  replayEndMs: Number.isFinite(Date.parse(env.VITE_REPLAY_END ?? '')) ? Date.parse(env.VITE_REPLAY_END!) : null,
 };
 
 function minutes(v: string | undefined): number {
@@ -69,11 +71,14 @@ if (usesEmulator) {
 
 /**
  * Estimated billed document reads of this tab (documents the server sent; an empty result counts
- * one), exposed as window.__eagleReads for `npm run bench`. getDoc calls count themselves.
+ * one), exposed as window.__eagleReads for `npm run bench`, and by listener name as
+ * window.__eagleReadsBy. getDoc calls count themselves.
  */
-export function countReads(n: number): void {
-  const w = window as unknown as { __eagleReads?: number };
+export function countReads(n: number, name = 'other'): void {
+  const w = window as unknown as { __eagleReads?: number; __eagleReadsBy?: Record<string, number> };
   w.__eagleReads = (w.__eagleReads ?? 0) + n;
+  w.__eagleReadsBy ??= {};
+  w.__eagleReadsBy[name] = (w.__eagleReadsBy[name] ?? 0) + n;
 }
 
 /** What a listener reports to the connection indicator. */
@@ -105,7 +110,7 @@ export function watchDoc(
     (snap) => {
       // A document read is billed when the server sends its content: the first server snapshot and each change.
       const version = JSON.stringify(snap.data() ?? null);
-      if (!snap.metadata.fromCache && version !== seen) countReads(1);
+      if (!snap.metadata.fromCache && version !== seen) countReads(1, name);
       if (!snap.metadata.fromCache) seen = version;
       sink.snapshot(name, snap.metadata.fromCache);
       guard(name, () => onData(snap.data(), snap.metadata.fromCache));
@@ -125,7 +130,7 @@ export function watchQuery(
     query,
     { includeMetadataChanges: true },
     (snap) => {
-      if (!snap.metadata.fromCache) countReads(Math.max(snap.docChanges().filter((c) => c.type !== 'removed').length, snap.empty ? 1 : 0));
+      if (!snap.metadata.fromCache) countReads(Math.max(snap.docChanges().filter((c) => c.type !== 'removed').length, snap.empty ? 1 : 0), name);
       sink.snapshot(name, snap.metadata.fromCache);
       guard(name, () => onRows(snap.docs.map((d) => ({ id: d.id, data: d.data() })), snap.metadata.fromCache));
     },

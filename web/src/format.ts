@@ -11,7 +11,6 @@ export const OFFLINE_EMPTY = 'Offline: nothing in the local cache.';
 
 const DECIMAL_RE = /^([+-])?(\d+)(?:\.(\d+))?$/;
 const SCALE = 8;
-const ONE = 10n ** BigInt(SCALE);
 
 /** Amount string → integer count of 1e-8 units, or null when it is not a plain decimal. */
 export function toUnits(s: string | null | undefined): bigint | null {
@@ -69,15 +68,6 @@ export function amountSign(s: string | null | undefined): -1 | 0 | 1 {
 /** CSS class for a signed value. */
 export function signClass(sign: number): string {
   return sign > 0 ? 'pos' : sign < 0 ? 'neg' : '';
-}
-
-/** Exact (qty × (last − entry)) in units; null if any input is malformed. Display only. */
-export function unrealizedUnits(qty: string | null, entry: string | null, last: string | null): bigint | null {
-  const q = toUnits(qty);
-  const e = toUnits(entry);
-  const l = toUnits(last);
-  if (q === null || e === null || l === null) return null;
-  return (q * (l - e)) / ONE;
 }
 
 export function fmtNum(n: number | null | undefined, dp = 2): string {

@@ -10,6 +10,7 @@ import { idToken, renderSignIn, signOutNow, watchAuth } from './auth.ts';
 import { ChartPanel } from './chartPanel.ts';
 import { byId, h, refreshAges, setMarketClock } from './dom.ts';
 import { config, db, watchDoc, watchQuery, type ListenerSink } from './firestore.ts';
+import { positionMark, type PositionPrice } from './marks.ts';
 import { fmtTime, setMarketNow } from './format.ts';
 import { parseAlert, parseMarket, parsePosition, parseSignal, parseStatus, parseTrade, parseWallet, type Market, type PositionView, type SystemStatus, type TradeView } from './parse.ts';
 import { renderAlerts } from './render/alerts.ts';
@@ -47,15 +48,16 @@ function markets(): Market[] {
   return status?.markets ?? marketDocs;
 }
 
-function markPrice(symbol: string): string | null {
-  const m = markets().find((x) => x.symbol === symbol || x.id === symbol.replace('/', '-'));
-  return m?.price != null ? m.price.toFixed(8) : null;
+/** The one price every panel values an open position at (see marks.ts). */
+function mark(p: PositionView): PositionPrice {
+  return positionMark(p, status, markets());
 }
 
-/** Market time now: the last tick's market time moved on by the wall time since, at replay speed. */
+/** Market time now: the last tick's market time moved on by the wall time since, at replay speed; a replay stops where its data ends. */
 function marketNow(): number {
   if (status?.marketTime == null || status.lastTickAt == null) return Date.now();
-  return status.marketTime + (Date.now() - status.lastTickAt) * config.replaySpeed;
+  const t = status.marketTime + (Date.now() - status.lastTickAt) * config.replaySpeed;
+  return config.replayEndMs === null ? t : Math.min(t, config.replayEndMs);
 }
 
 /** A sink that also writes a listener's error into its panel (never a silent blank). */
@@ -77,8 +79,8 @@ function renderCombined(): void {
   // The equity in status.account is the tick's mark; wallet/paper keeps cash, PnL and fees.
   renderWallet(byId('wallet'), wallet && { ...wallet, equity: status?.account?.equity ?? wallet.equity, peakEquity: status?.account?.peakEquity ?? wallet.peakEquity }, walletCached);
   byId('positions-count').textContent = String(positions.length);
-  renderPositions(byId('positions'), positions, positionsCached, { markPrice, close: user && controls.enabled() ? (s) => controls.closeButton(s) : undefined });
-  renderPerformance(byId('performance'), trades, chart.equityPoints(), positions, markPrice);
+  renderPositions(byId('positions'), positions, positionsCached, { mark, close: user && controls.enabled() ? (s) => controls.closeButton(s) : undefined });
+  renderPerformance(byId('performance'), trades, chart.equityPoints(), positions, mark);
 }
 
 function start(): void {

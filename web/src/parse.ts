@@ -3,6 +3,7 @@
  * in which every field that is missing or malformed is null, so renderers print "—" instead of
  * crashing. Amounts stay strings (fixed 8-decimal text); they are never converted to floats here.
  */
+import type { symbolToDoc } from '../../functions/src/adapters/firestore/codec.ts';
 
 export const MODES = ['NORMAL', 'OBSERVATION', 'PAUSED', 'KILLED'] as const;
 export type Mode = (typeof MODES)[number];
@@ -81,6 +82,29 @@ export interface SystemStatus {
   markets: Market[] | null;
   /** status.account (equity and peak marked by the tick); null before the engine writes it */
   account: AccountView | null;
+  /** by symbol id (BTC-USDT): the price the tick valued the open position at, from `engine.{id}.guard` */
+  marks: Record<string, PositionMark>;
+}
+
+/** The tick's mark of an open position: what status.account.equity counts it at. */
+export interface PositionMark {
+  /** the position it marks (its opening trade) */
+  tradeId: string;
+  price: string;
+}
+
+type StoredGuard = NonNullable<ReturnType<typeof symbolToDoc>['guard']>;
+
+/** `engine.{id}.guard` (codec's symbolToDoc writes it) → the mark, when the guard is well formed. */
+function parseMarks(engine: unknown): Record<string, PositionMark> {
+  const out: Record<string, PositionMark> = {};
+  for (const [id, state] of Object.entries(obj(engine))) {
+    const g = obj(obj(state).guard) as Partial<Record<keyof StoredGuard, unknown>>;
+    const tradeId = str(g.tradeId);
+    const price = amt(g.lastPrice);
+    if (tradeId && price) out[id.replace('/', '-')] = { tradeId, price };
+  }
+  return out;
 }
 
 export interface AccountView {
@@ -112,6 +136,7 @@ export function parseStatus(data: unknown): SystemStatus {
     version: str(d.version) ?? (typeof d.version === 'number' ? String(d.version) : null),
     markets: typeof d.markets === 'object' && d.markets !== null ? Object.entries(obj(d.markets)).map(([k, m]) => parseMarket(k.replace('/', '-'), m)) : null,
     account: typeof d.account === 'object' && d.account !== null ? parseAccount(d.account) : null,
+    marks: parseMarks(d.engine),
   };
 }
 
@@ -189,8 +214,10 @@ export interface PositionView {
   stopLoss: string | null;
   takeProfit: string | null;
   trailingStop: string | null;
+  /** the fill-time price executeOrder booked; the tick's mark (PositionMark) supersedes it */
   lastPrice: string | null;
   entryTime: number | null;
+  openTradeId: string | null;
 }
 
 export function parsePosition(id: string, data: unknown): PositionView {
@@ -205,6 +232,7 @@ export function parsePosition(id: string, data: unknown): PositionView {
     trailingStop: amt(d.trailingStop),
     lastPrice: amt(d.lastPrice),
     entryTime: ms(d.entryTime),
+    openTradeId: str(d.openTradeId),
   };
 }
 

@@ -13,6 +13,8 @@ interface ImportMetaEnv {
   /** "1m": the stale banner appears after 3 intervals without a tick */
   readonly VITE_TICK_INTERVAL?: string;
   readonly VITE_REPLAY_SPEED?: string;
+  /** ISO time the replay's bundled candles end at (npm start sets it): the page says so instead of going stale */
+  readonly VITE_REPLAY_END?: string;
 }
 
 interface ImportMeta {

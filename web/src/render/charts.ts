@@ -65,8 +65,8 @@ export class PriceChart {
     this.markers = createSeriesMarkers(this.candles, []);
   }
 
-  /** Full redraw: a day or two of candles is a few thousand points, well within one frame. */
-  update(candles: readonly Candle[], rows: readonly IndicatorRow[], trades: readonly TradeView[], priceDecimals: number, tfMs: number): void {
+  /** Full redraw: up to two buckets (2,880 candles) is a few thousand points, well within one frame. */
+  update(candles: readonly Candle[], rows: readonly IndicatorRow[], trades: readonly TradeView[], priceDecimals: number, tfMs: number, series = ''): void {
     const format = { type: 'price' as const, precision: priceDecimals, minMove: 10 ** -priceDecimals };
     this.candles.applyOptions({ priceFormat: format });
     this.candles.setData(candles.map((c) => ({ time: sec(c.t), open: c.o, high: c.h, low: c.l, close: c.c })));
@@ -87,7 +87,11 @@ export class PriceChart {
         text: t.side === 'buy' ? 'buy' : `sell ${humanize(t.reason)}`,
       }));
     this.markers.setMarkers(marks);
+    this.el.dataset.series = series;
     this.el.dataset.candles = String(candles.length);
+    this.el.dataset.ema50 = String(rows.filter((r) => r.ema50 !== null).length);
+    this.el.dataset.ema200 = String(rows.filter((r) => r.ema200 !== null).length);
+    this.el.dataset.regimeKnown = String(rows.filter((r) => r.regime !== 'unknown').length);
     this.el.dataset.markers = String(marks.length);
     this.el.dataset.lastClose = String(candles[candles.length - 1]?.c ?? '');
   }

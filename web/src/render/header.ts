@@ -67,15 +67,31 @@ export function staleReason(now: number): string | null {
   return null;
 }
 
+/**
+ * A local replay (npm start sets VITE_REPLAY_END) whose market clock has run past the end of its
+ * bundled candles: the scheduler stopped ticking there, so silence is expected, not a fault.
+ */
+export function replayEndedAt(now: number): number | null {
+  const end = config.replayEndMs;
+  if (end === null || typeof status !== 'object' || status.marketTime === null || status.lastTickAt === null) return null;
+  const market = status.marketTime + (now - status.lastTickAt) * config.replaySpeed;
+  return market >= end ? end : null;
+}
+
 /** Called every second: refresh the banner, the page title and the body flag. */
 export function tickClock(now: number): void {
-  const reason = staleReason(now);
+  const ended = replayEndedAt(now);
+  const reason = ended === null ? staleReason(now) : null;
   const banner = byId('stale-banner');
-  banner.hidden = reason === null;
-  banner.textContent = reason ? `⚠ ${reason}` : '';
+  banner.hidden = reason === null && ended === null;
+  banner.classList.toggle('replay-ended', ended !== null);
+  banner.textContent = ended !== null
+    ? `Replay data ended at ${fmtTime(ended, now)} UTC: the bundled candles stop there, so the local scheduler stopped ticking. Restart with \`npm start -- --start ISO-TIME\` to replay another span.`
+    : reason ? `⚠ ${reason}` : '';
+  document.body.dataset.replayEnded = ended === null ? 'false' : 'true';
   document.body.classList.toggle('is-stale', reason !== null);
   byId('tick-age').classList.toggle('neg', reason !== null);
   document.body.dataset.stale = reason === null ? 'false' : 'true';
   const mode = typeof status === 'object' ? (status.mode ?? 'UNKNOWN') : status === undefined ? '…' : 'UNKNOWN';
-  document.title = `${reason ? '⚠ STALE · ' : ''}${mode} · Eagle Eye`;
+  document.title = `${reason ? '⚠ STALE · ' : ended !== null ? 'REPLAY ENDED · ' : ''}${mode} · Eagle Eye`;
 }

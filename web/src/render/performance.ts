@@ -1,12 +1,13 @@
 /**
  * Performance panel: the numbers come from the domain's summarizeTrades, the same code the
  * backtester reports with. Inputs are the trades the page listens to (the latest 200) and today's
- * equity points; open positions are marked at the market price.
+ * equity points; open positions are valued at the tick's mark (marks.ts), like the positions table.
  */
 import { summarizeTrades, type MarkedPosition, type PerfTrade } from '../../../functions/src/domain/performance/summarize.ts';
 import type { EquityPointView } from '../chartData.ts';
 import { h } from '../dom.ts';
 import { DASH, fmtNum, fmtPct, signClass, toUnits, unitsToText } from '../format.ts';
+import type { PositionPrice } from '../marks.ts';
 import type { PositionView, TradeView } from '../parse.ts';
 
 export const PERFORMANCE_TRADES = 200;
@@ -25,8 +26,9 @@ function money(u: bigint | null, signed = false): [string, string] {
   return u === null ? [DASH, ''] : [unitsToText(u, 2, signed), signed ? signClass(u > 0n ? 1 : u < 0n ? -1 : 0) : ''];
 }
 
-function cell(label: string, [value, cls]: [string, string], testid: string): HTMLElement {
-  return h('div', { class: 'stat' }, h('span', { class: 'label' }, label), h('span', { class: `value num ${cls}`, testid }, value));
+function cell(label: string, [value, cls]: [string, string], testid: string, units?: bigint): HTMLElement {
+  const data = units === undefined ? undefined : { units: String(units) };
+  return h('div', { class: 'stat' }, h('span', { class: 'label' }, label), h('span', { class: `value num ${cls}`, testid, data }, value));
 }
 
 export function renderPerformance(
@@ -34,7 +36,7 @@ export function renderPerformance(
   trades: readonly TradeView[],
   equity: readonly EquityPointView[],
   positions: readonly PositionView[],
-  markPrice: (symbol: string) => string | null,
+  mark: (p: PositionView) => PositionPrice,
 ): void {
   const perf = trades.map(toPerf).filter((t): t is PerfTrade => t !== null);
   const points = equity.flatMap((p) => {
@@ -44,8 +46,8 @@ export function renderPerformance(
   const marked = positions.flatMap((p): MarkedPosition[] => {
     const qty = toUnits(p.qty);
     const entry = toUnits(p.entryPrice);
-    const mark = toUnits(markPrice(p.symbol) ?? p.lastPrice);
-    return qty === null || entry === null || mark === null ? [] : [{ qty, entryPrice: entry, markPrice: mark }];
+    const price = toUnits(mark(p).price);
+    return qty === null || entry === null || price === null ? [] : [{ qty, entryPrice: entry, markPrice: price }];
   });
   const s = summarizeTrades(perf, points, marked);
   const ratio = (n: number | null, dp = 2): [string, string] => [n === null ? DASH : n === Infinity ? '∞' : fmtNum(n, dp), ''];
@@ -55,7 +57,7 @@ export function renderPerformance(
       'div',
       { class: 'stats perf-grid' },
       cell('Realized PnL', money(s.realizedPnl, true), 'perf-realized'),
-      cell('Unrealized PnL', money(s.unrealizedPnl, true), 'perf-unrealized'),
+      cell('Unrealized PnL', money(s.unrealizedPnl, true), 'perf-unrealized', s.unrealizedPnl),
       cell('Win rate', [s.winRate === null ? DASH : `${fmtPct(s.winRate * 100, 0)} of ${s.closedTrades}`, ''], 'perf-winrate'),
       cell('Profit factor', ratio(s.profitFactor), 'perf-pf'),
       cell('Avg win', money(s.avgWin, true), 'perf-avgwin'),

@@ -1,26 +1,16 @@
 import type { Firestore } from '@google-cloud/firestore';
-import { timeframeMs, type Candle, type Timeframe } from '../../domain/candle.ts';
+import type { Candle, Timeframe } from '../../domain/candle.ts';
+import { bucketSpanMs, bucketStart, candleBucketPath, candleBucketsPath } from '../../shared/candleBucket.ts';
 import type { CandleStore } from '../../ports/index.ts';
-import { CandleBucketDoc, parseDoc, symbolDocId } from './codec.ts';
+import { CandleBucketDoc, parseDoc } from './codec.ts';
 
-/** 1440 candles per document: one UTC day of 1m candles, ~90 KB, far below Firestore's 1 MiB. */
-export const CANDLES_PER_BUCKET = 1440;
-
-export function bucketStart(t: number, tf: Timeframe): number {
-  const span = timeframeMs(tf) * CANDLES_PER_BUCKET;
-  return Math.floor(t / span) * span;
-}
-
-/** yyyymmdd of the bucket's start (UTC): for 1m candles, exactly the candle's day. */
-export function bucketId(start: number): string {
-  return new Date(start).toISOString().slice(0, 10).replaceAll('-', '');
-}
+export { CANDLES_PER_BUCKET, bucketId, bucketStart } from '../../shared/candleBucket.ts';
 
 export class FirestoreCandleStore implements CandleStore {
   constructor(private readonly db: Firestore) {}
 
   private bucketRef(symbol: string, tf: Timeframe, start: number) {
-    return this.db.doc(`candles/${symbolDocId(symbol)}_${tf}/days/${bucketId(start)}`);
+    return this.db.doc(candleBucketPath(symbol, tf, start));
   }
 
   async upsert(symbol: string, timeframe: Timeframe, candles: readonly Candle[]): Promise<number> {
@@ -42,7 +32,7 @@ export class FirestoreCandleStore implements CandleStore {
 
   /** Open time of the newest stored candle (one read: the latest bucket document), or null. */
   async newest(symbol: string, timeframe: Timeframe): Promise<number | null> {
-    const snap = await this.db.collection(`candles/${symbolDocId(symbol)}_${timeframe}/days`).orderBy('bucketStart', 'desc').limit(1).get();
+    const snap = await this.db.collection(candleBucketsPath(symbol, timeframe)).orderBy('bucketStart', 'desc').limit(1).get();
     const doc = snap.docs[0];
     if (!doc) return null;
     const keys = Object.keys(parseDoc(CandleBucketDoc, doc.ref.path, doc.data()).candles).map(Number);
@@ -51,7 +41,7 @@ export class FirestoreCandleStore implements CandleStore {
 
   async read(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number): Promise<Candle[]> {
     if (toMs <= fromMs) return [];
-    const span = timeframeMs(timeframe) * CANDLES_PER_BUCKET;
+    const span = bucketSpanMs(timeframe);
     const refs = [];
     for (let b = bucketStart(fromMs, timeframe); b < toMs; b += span) refs.push(this.bucketRef(symbol, timeframe, b));
     const snaps = await this.db.getAll(...refs);

@@ -31,6 +31,12 @@ export interface MarkedPosition {
   readonly markPrice: Amount;
 }
 
+/** qty × (mark − entry), floored toward −∞: never overstates a gain. The dashboard's positions table uses it too. */
+export function unrealizedPnl(p: MarkedPosition): Amount {
+  const v = p.qty * (p.markPrice - p.entryPrice);
+  return v >= ZERO ? v / ONE : -((-v + ONE - 1n) / ONE);
+}
+
 export interface PerformanceSummary {
   readonly realizedPnl: Amount;
   /** Σ qty × (mark − entry), rounded down (against the bot) */
@@ -136,11 +142,7 @@ export function summarizeTrades(
   const sum = (xs: readonly PerfTrade[], pick: (t: PerfTrade) => Amount) => xs.reduce((s, t) => s + pick(t), ZERO);
   const grossProfit = sum(wins, (t) => t.realizedPnl);
   const grossLoss = sum(losses, (t) => t.realizedPnl);
-  const unrealized = positions.reduce((s, p) => {
-    const v = p.qty * (p.markPrice - p.entryPrice);
-    // floor division toward −∞: never overstate a gain
-    return s + (v >= ZERO ? v / ONE : -((-v + ONE - 1n) / ONE));
-  }, ZERO);
+  const unrealized = positions.reduce((s, p) => s + unrealizedPnl(p), ZERO);
   const dd = drawdown(points);
   return {
     realizedPnl: sum(ledger, (t) => t.realizedPnl),
