@@ -4,8 +4,7 @@
  * tick and fill arriving without reload, tick → paint latency, the stale banner, the "not
  * authorised" page, readers without controls, and a control round trip through the admin function.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +13,9 @@ import * as ff from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { launchChromium, loadRules, OPEN_RULES, RULES, serveDashboard } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { PubSubSignalBus } from '../../functions/src/adapters/pubsub/PubSubSignalBus.ts';
@@ -35,18 +35,10 @@ import { emulatorEnv, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Screenshots land here (gitignored). */
 const ARTIFACTS = join(ROOT, 'test/artifacts');
-const RULES = readFileSync(join(ROOT, 'firestore.rules'), 'utf8');
-const OPEN_RULES = "rules_version = '2'; service cloud.firestore { match /databases/{database}/documents { match /{document=**} { allow read, write: if true; } } }";
 const STRANGER = { email: 'stranger@example.com', password: 'stranger-pass-1' };
 const T0 = Date.parse('2023-03-20T12:00:30Z');
 const MIN = 60_000;
 
-async function loadRules(firestoreHost: string, projectId: string, content: string): Promise<void> {
-  const res = await fetch(`http://${firestoreHost}/emulator/v1/projects/${projectId}:securityRules`, {
-    method: 'PUT', body: JSON.stringify({ rules: { files: [{ content }] } }),
-  });
-  if (!res.ok) throw new Error(`loading rules failed: HTTP ${res.status} ${await res.text()}`);
-}
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
@@ -103,12 +95,8 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
       // 1m ticks at 60× replay speed: the stale banner fires after 3 s without a tick.
       VITE_TICK_INTERVAL: '1m', VITE_REPLAY_SPEED: '60',
     });
-    vite = await createServer({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web/vite.config.ts'), server: { port: ports.hosting, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
-    await vite.listen();
-    browser = await chromium.launch({
-      executablePath: execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim(),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    vite = await serveDashboard(ports.hosting);
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     await signIn(page, users[0]!.email, users[0]!.password);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });

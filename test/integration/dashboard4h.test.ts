@@ -5,13 +5,13 @@
  * 2023-03-31, a week into the bucket that starts 2023-03-24), draws ≥ 200 candles with EMA50/EMA200,
  * regime bands and a trade marker, and every panel values the open position at the tick's mark.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { launchChromium, loadRules, OPEN_RULES, RULES, serveDashboard } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { PubSubSignalBus } from '../../functions/src/adapters/pubsub/PubSubSignalBus.ts';
@@ -32,8 +32,6 @@ import { emulatorEnv, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, 
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test/artifacts');
-const RULES = readFileSync(join(ROOT, 'firestore.rules'), 'utf8');
-const OPEN_RULES = "rules_version = '2'; service cloud.firestore { match /databases/{database}/documents { match /{document=**} { allow read, write: if true; } } }";
 /** The defaults `npm start` runs with: no config/bot, no TIMEFRAME or SYMBOLS in the environment. */
 const DEFAULTS = parseEnv({});
 const TF = DEFAULTS.TIMEFRAME;
@@ -42,12 +40,6 @@ const MIN = 60_000;
 /** A week into the 4h bucket that starts 2023-03-24: the page needs that bucket and the one before. */
 const T0 = Date.parse('2023-03-31T12:00:30Z');
 
-async function loadRules(firestoreHost: string, projectId: string, content: string): Promise<void> {
-  const res = await fetch(`http://${firestoreHost}/emulator/v1/projects/${projectId}:securityRules`, {
-    method: 'PUT', body: JSON.stringify({ rules: { files: [{ content }] } }),
-  });
-  if (!res.ok) throw new Error(`loading rules failed: HTTP ${res.status} ${await res.text()}`);
-}
 
 describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), signed in, rules enforced`, () => {
   const e = emulatorEnv();
@@ -99,12 +91,8 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
       // as npm start sets it for a replay
       VITE_REPLAY_END: new Date(BUNDLED_SPAN.untilMs).toISOString(),
     });
-    vite = await createServer({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web/vite.config.ts'), server: { port: ports.hosting, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
-    await vite.listen();
-    browser = await chromium.launch({
-      executablePath: execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim(),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    vite = await serveDashboard(ports.hosting);
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await signIn(page, users[0]!.email, users[0]!.password);
   }, 180_000);

@@ -1,0 +1,37 @@
+/**
+ * What the browser tests share: firestore.rules loaded into the emulator (and opened again after),
+ * the dashboard served by Vite on the hosting port, and Debian's Chromium through playwright-core.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const RULES = readFileSync(join(ROOT, 'firestore.rules'), 'utf8');
+/** What the other suites expect to find afterwards: the emulator's default, everything allowed. */
+export const OPEN_RULES = "rules_version = '2'; service cloud.firestore { match /databases/{database}/documents { match /{document=**} { allow read, write: if true; } } }";
+
+export async function loadRules(firestoreHost: string, projectId: string, content: string): Promise<void> {
+  const res = await fetch(`http://${firestoreHost}/emulator/v1/projects/${projectId}:securityRules`, {
+    method: 'PUT', body: JSON.stringify({ rules: { files: [{ content }] } }),
+  });
+  if (!res.ok) throw new Error(`loading rules failed: HTTP ${res.status} ${await res.text()}`);
+}
+
+/** The dashboard as `npm start` serves it (its VITE_* settings come from process.env). */
+export async function serveDashboard(port: number): Promise<ViteDevServer> {
+  const vite = await createServer({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web/vite.config.ts'), server: { port, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
+  await vite.listen();
+  return vite;
+}
+
+/** Debian's Chromium, headless, kept off the closed network (see ENVIRONMENT: it slows everything otherwise). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
