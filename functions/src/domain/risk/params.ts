@@ -28,6 +28,7 @@ export const RiskParamsSchema = z.strictObject({
   maxOpenPositions: z.number().int().min(1).max(100).default(3),
   maxExposurePerSymbolPct: z.number().min(0.01).max(100).default(25),
   dailyLossLimitPct: z.number().min(0.01).max(100).default(3),
-  killSwitchDrawdownPct: z.number().min(0.01).max(100).default(15),
+  // At most 50: a kill switch further away than half the account is off in all but name (a config must not switch it off).
+  killSwitchDrawdownPct: z.number().min(0.01).max(50).default(15),
 });
 export type RiskParams = z.infer<typeof RiskParamsSchema>;
