@@ -16,7 +16,7 @@ const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT'] as const;
 /** A random walk of entries and exits through the real planner and fill path. */
 function randomSession(seed: number, steps: number): { book: Book; trades: Trade[] } {
   const rand = mulberry32(seed);
-  const ctx = testCtx({ risk: riskParams({ maxOpenPositions: 3, riskPerTradePct: 5, maxExposurePerSymbolPct: 60, killSwitchDrawdownPct: 100, dailyLossLimitPct: 100 }), feeBps: 7.5, slippageBps: 3 });
+  const ctx = testCtx({ risk: riskParams({ maxOpenPositions: 3, riskPerTradePct: 5, maxExposurePerSymbolPct: 60, killSwitchDrawdownPct: 50, dailyLossLimitPct: 100 }), feeBps: 7.5, slippageBps: 3 });
   const prices: Record<string, Amount> = { 'BTC/USDT': A('27123.45'), 'ETH/USDT': A('1789.01'), 'SOL/USDT': A('21.456'), 'XRP/USDT': A('0.51234') };
   let book = testBook();
   const trades: Trade[] = [];
