@@ -18,8 +18,6 @@ export interface GuardWindow {
   readonly timeframe: Timeframe;
   /** closed candles from `from` (at most GUARD_WINDOW of them), ascending */
   readonly candles: Candle[];
-  /** candles new to this instance (fetched and upserted this tick) */
-  readonly fetched: number;
   /** why the source could not be asked (the known candles still serve) */
   readonly error: string | null;
   /** the series reaches the newest closed candle (or none has closed since `from`): the stops run on it */
@@ -64,5 +62,5 @@ export async function refreshGuard(args: {
   cache.set(key, candles);
   if (error === null && !covered) cache.setAskedFrom(key, since);
   const newest = candles.at(-1)?.t;
-  return { timeframe, candles, fetched: fresh.length, error, current: since >= closedUntil || newest === closedUntil - step };
+  return { timeframe, candles, error, current: since >= closedUntil || newest === closedUntil - step };
 }
