@@ -104,10 +104,7 @@ function stepNows(decisionOpens: Float64Array, tf: number, tickTimes: readonly n
   let n = 0;
   for (const t of decisionOpens) all[n++] = t + tf;
   for (const t of tickTimes) if (t > first) all[n++] = t;
-  const sorted = all.subarray(0, n).sort();
-  let u = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[u++] = sorted[i]!;
-  return sorted.subarray(0, u);
+  return sortedUnique(all.subarray(0, n));
 }
 
 /** Step times (open times): the first is the warm-up batch (if any), then one per distinct candle time. */
@@ -123,7 +120,12 @@ function stepTimes(candles: BacktestInput['candles'], warmupUntil: number | unde
       all[k++] = warmupUntil !== undefined && t <= warmupUntil ? warmupUntil : t;
     }
   }
-  // One symbol (or symbols in lockstep order) is already ascending: no sort needed.
+  return sortedUnique(all);
+}
+
+/** The times ascending, each once (in place). One symbol (or symbols in lockstep order) is already ascending: no sort then. */
+function sortedUnique(all: Float64Array): Float64Array {
+  const n = all.length;
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) if (all[i]! < all[i - 1]!) sorted = false;
   if (!sorted) all.sort();
