@@ -23,7 +23,7 @@ import { makeExecuteOrderHandler } from '../functions/src/handlers/executeOrder.
 import { makeTickHandler } from '../functions/src/handlers/tick.ts';
 import { createRuntime } from '../functions/src/wiring.ts';
 import { testConfigDoc } from '../functions/src/services/testing.ts';
-import { PATHS } from '../functions/src/shared/names.ts';
+import { PATHS } from '../functions/src/shared/store/index.ts';
 import { startEmulatorStack } from '../emulators/stack.ts';
 import { TOPICS } from '../infra/definitions.ts';
 import { functionPort } from '../infra/ports.ts';

@@ -21,7 +21,7 @@ import { createRuntime } from '../functions/src/wiring.ts';
 import { runTick } from '../functions/src/services/runTick.ts';
 import { runAudit } from '../functions/src/services/auditLedger.ts';
 import { TEST_ENV_1M, testConfigDoc } from '../functions/src/services/testing.ts';
-import { PATHS } from '../functions/src/shared/names.ts';
+import { PATHS } from '../functions/src/shared/store/index.ts';
 import { makeExecuteOrderHandler } from '../functions/src/handlers/executeOrder.ts';
 import { schedulerJobs } from '../infra/definitions.ts';
 import { functionPort } from '../infra/ports.ts';

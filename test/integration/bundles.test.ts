@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@google-cloud/pubsub';
 import { Firestore } from '@google-cloud/firestore';
-import { PATHS } from '../../functions/src/shared/names.ts';
+import { PATHS } from '../../functions/src/shared/store/index.ts';
 import { FUNCTIONS, TOPICS } from '../../infra/definitions.ts';
 import { acceptsConnections } from '../../scripts/local/processes.ts';
 import { stopProcessGroup } from '../../emulators/processGroup.ts';

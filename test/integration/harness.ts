@@ -18,7 +18,7 @@ import type { TickDeps } from '../../functions/src/services/runTick.ts';
 import type { ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
 import type { Clock } from '../../functions/src/ports/index.ts';
 import { TEST_ENV_1M, testConfigDoc } from '../../functions/src/services/testing.ts';
-import { PATHS } from '../../functions/src/shared/names.ts';
+import { PATHS } from '../../functions/src/shared/store/index.ts';
 
 export function emulatorEnv() {
   const e = inject('emulators');

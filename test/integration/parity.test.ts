@@ -18,7 +18,7 @@ import { toAmount, toDecimalString } from '../../functions/src/domain/money.ts';
 import type { Trade } from '../../functions/src/domain/trading.types.ts';
 import { parseBotConfig, parseEnv } from '../../functions/src/config/load.ts';
 import { rulesFor } from '../../functions/src/config/botConfig.ts';
-import { TradeDoc, parseDoc } from '../../functions/src/adapters/firestore/codec.ts';
+import { TradeDoc, parseDoc } from '../../functions/src/shared/store/index.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts';
 import { runLockStep } from '../../scripts/local/scheduler.ts';

@@ -1,14 +1,11 @@
 import type { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
+import { formatIssues } from '../lib/zodFields.ts';
 import { isSecretName } from '../lib/redact.ts';
 import { BotConfigSchema, EnvSchema, type BotConfig, type Env } from './schema.ts';
 
 /** Turn zod issues into one line per field, e.g. `TICK_INTERVAL: a whole number of minutes…`. */
-export function formatIssues(error: z.ZodError, prefix = ''): string {
-  return error.issues
-    .map((i) => `${prefix}${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-    .join('\n');
-}
+export { formatIssues };
 
 /** Pure: environment in, validated settings out (injectable like functions-framework's parseOptions). */
 export function parseEnv(envVars: Record<string, string | undefined> = process.env): Env {

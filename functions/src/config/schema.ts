@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
-import { AMOUNT_STRING_RE } from '../domain/money.ts';
+import { AmountString } from '../lib/zodFields.ts';
 import { RegimeParamsSchema } from '../domain/regime/params.ts';
 import { RiskParamsSchema } from '../domain/risk/params.ts';
 
@@ -101,5 +101,5 @@ export { RegimeParamsSchema, RiskParamsSchema };
 export type { RegimeParams } from '../domain/regime/params.ts';
 export type { RiskParams } from '../domain/risk/params.ts';
 
-export const AmountString = z.string().regex(AMOUNT_STRING_RE, 'expected a fixed 8-decimal amount like "12.50000000"');
+export { AmountString };
 export { bool as BoolFromEnv };

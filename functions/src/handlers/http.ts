@@ -1,7 +1,7 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import type { z } from 'zod';
 import { ConfigError, MarketDataError } from '../domain/errors.ts';
-import { CorruptDocumentError } from '../adapters/firestore/codec.ts';
+import { CorruptDocumentError } from '../shared/store/index.ts';
 import { redactText } from '../lib/redact.ts';
 
 /**

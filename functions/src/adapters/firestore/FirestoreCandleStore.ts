@@ -1,10 +1,9 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { Candle, Timeframe } from '../../domain/candle.ts';
-import { bucketSpanMs, bucketStart, candleBucketPath, candleBucketsPath } from '../../shared/candleBucket.ts';
+import { CandleBucketDoc, bucketCandles, bucketSpanMs, bucketStart, candleBucketPath, candleBucketToDoc, candleBucketsPath, parseDoc } from '../../shared/store/index.ts';
 import type { CandleStore } from '../../ports/index.ts';
-import { CandleBucketDoc, parseDoc } from './codec.ts';
 
-export { CANDLES_PER_BUCKET, bucketId, bucketStart } from '../../shared/candleBucket.ts';
+export { CANDLES_PER_BUCKET, bucketId, bucketStart } from '../../shared/store/index.ts';
 
 export class FirestoreCandleStore implements CandleStore {
   constructor(private readonly db: Firestore) {}
@@ -14,17 +13,17 @@ export class FirestoreCandleStore implements CandleStore {
   }
 
   async upsert(symbol: string, timeframe: Timeframe, candles: readonly Candle[]): Promise<number> {
-    const byBucket = new Map<number, Record<string, [number, number, number, number, number]>>();
+    const byBucket = new Map<number, Candle[]>();
     for (const c of candles) {
       const b = bucketStart(c.t, timeframe);
-      const entries = byBucket.get(b) ?? {};
-      entries[String(c.t)] = [c.o, c.h, c.l, c.c, c.v];
-      byBucket.set(b, entries);
+      const entries = byBucket.get(b);
+      if (entries) entries.push(c);
+      else byBucket.set(b, [c]);
     }
     // merge:true writes each candle under its own key: re-ingesting the same candle changes nothing.
     const batch = this.db.batch();
     for (const [start, entries] of byBucket) {
-      batch.set(this.bucketRef(symbol, timeframe, start), { symbol, timeframe, bucketStart: start, candles: entries }, { merge: true });
+      batch.set(this.bucketRef(symbol, timeframe, start), candleBucketToDoc(symbol, timeframe, start, entries), { merge: true });
     }
     if (byBucket.size > 0) await batch.commit();
     return byBucket.size;
@@ -48,11 +47,7 @@ export class FirestoreCandleStore implements CandleStore {
     const out: Candle[] = [];
     for (const snap of snaps) {
       if (!snap.exists) continue;
-      const doc = parseDoc(CandleBucketDoc, snap.ref.path, snap.data());
-      for (const [key, [o, h, l, c, v]] of Object.entries(doc.candles)) {
-        const t = Number(key);
-        if (t >= fromMs && t < toMs) out.push({ t, o, h, l, c, v });
-      }
+      for (const c of bucketCandles(parseDoc(CandleBucketDoc, snap.ref.path, snap.data()))) if (c.t >= fromMs && c.t < toMs) out.push(c);
     }
     return out.sort((a, b) => a.t - b.t);
   }

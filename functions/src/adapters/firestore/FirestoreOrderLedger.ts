@@ -1,29 +1,10 @@
 import type { Firestore, Transaction } from '@google-cloud/firestore';
-import { z } from 'zod';
-import { toAmount, toDecimalString, type Amount } from '../../domain/money.ts';
+import type { Amount } from '../../domain/money.ts';
 import { AttemptRaceError, type Book, type BookChange, type LiveIntent, type LiveStep, type OrderLedger } from '../../ports/state.ts';
-import { PATHS } from '../../shared/names.ts';
-import { formatIssues } from '../../config/load.ts';
-import { CorruptDocumentError, ledgerToDoc, orderToDoc, positionToDoc, symbolDocId, tradeToDoc } from './codec.ts';
+import { IntentDoc, PATHS, intentPath, intentToDoc, ledgerToDoc, orderPath, orderToDoc, parseDoc, positionPath, positionToDoc, tradePath, tradeToDoc } from '../../shared/store/index.ts';
 import { readBook } from './FirestoreStateStore.ts';
 
-const IntentDoc = z.object({
-  signalId: z.string(),
-  symbol: z.string(),
-  side: z.enum(['buy', 'sell']),
-  qty: z.string().regex(/^\d{1,12}\.\d{8}$/),
-  createdAt: z.number().int().nonnegative(),
-  lastAttemptAt: z.number().int().nonnegative().nullable(),
-});
-
-function intentFromDoc(path: string, data: unknown): LiveIntent {
-  const r = IntentDoc.safeParse(data);
-  if (!r.success) throw new CorruptDocumentError(path, formatIssues(r.error));
-  const { lastAttemptAt, qty, ...rest } = r.data;
-  return { ...rest, qty: toAmount(qty), ...(lastAttemptAt === null ? {} : { lastAttemptAt }) };
-}
-
-const intentToDoc = (i: LiveIntent) => ({ signalId: i.signalId, symbol: i.symbol, side: i.side, qty: toDecimalString(i.qty), createdAt: i.createdAt, lastAttemptAt: i.lastAttemptAt ?? null });
+const intentFromDoc = (path: string, data: unknown): LiveIntent => parseDoc(IntentDoc, path, data);
 
 /**
  * Exactly-once effect over at-least-once delivery: the idempotency record orders/{signalId} is
@@ -39,20 +20,20 @@ const intentToDoc = (i: LiveIntent) => ({ signalId: i.signalId, symbol: i.symbol
 export class FirestoreOrderLedger implements OrderLedger {
   constructor(private readonly db: Firestore) {}
 
-  private orderRef = (id: string) => this.db.doc(`${PATHS.orders}/${id}`);
-  private intentRef = (id: string) => this.db.doc(`${PATHS.intents}/${id}`);
+  private orderRef = (id: string) => this.db.doc(orderPath(id));
+  private intentRef = (id: string) => this.db.doc(intentPath(id));
 
   private commit(tx: Transaction, change: BookChange, now: number): void {
     tx.create(this.orderRef(change.order.signalId), orderToDoc(change.order));
     if (change.ledger) {
       tx.set(this.db.doc(PATHS.wallet), ledgerToDoc(change.ledger.wallet, change.ledger.positions, now));
       const symbol = change.order.symbol;
-      const ref = this.db.doc(`${PATHS.positions}/${symbolDocId(symbol)}`);
+      const ref = this.db.doc(positionPath(symbol));
       const position = change.ledger.positions[symbol];
       if (position) tx.set(ref, positionToDoc(position));
       else tx.delete(ref);
     }
-    if (change.trade) tx.create(this.db.doc(`${PATHS.trades}/${change.trade.id}`), tradeToDoc(change.trade));
+    if (change.trade) tx.create(this.db.doc(tradePath(change.trade.id)), tradeToDoc(change.trade));
   }
 
   async execute(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>) {

@@ -1,18 +1,15 @@
 import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import { applyModeEvent, type AppliedMode, type ModeEvent } from '../../domain/mode.ts';
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
-import { toDecimalString, type Amount } from '../../domain/money.ts';
+import type { Amount } from '../../domain/money.ts';
 import type { Position, Signal, Wallet } from '../../domain/trading.types.ts';
 import type {
   Alert, AuditCheckpoint, AuditSnapshot, Book, DeadLetter, PersistedSymbol, StateStore, SystemStatus, TickSave, TickSnapshot,
 } from '../../ports/state.ts';
-import { PATHS } from '../../shared/names.ts';
 import {
-  AuditCheckpointDoc, CorruptDocumentError, LedgerDoc, ModeRecordDoc, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, marketViewToDoc, parseDoc, signalToDoc,
-  symbolFromDoc, symbolToDoc,
-} from './codec.ts';
-
-export { PATHS };
+  AuditCheckpointDoc, CorruptDocumentError, LedgerDoc, ModeRecordDoc, PATHS, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, alertPath, alertToDoc,
+  deadLetterPath, deadLetterToDoc, equityDayPath, equityPointToDoc, marketViewToDoc, orderPath, parseDoc, signalPath, signalToDoc, symbolFromDoc, symbolKey, symbolToDoc,
+} from '../../shared/store/index.ts';
 
 export function statusFromSnap(snap: DocumentSnapshot): SystemStatus | null {
   return snap.exists ? parseDoc(StatusDoc, snap.ref.path, snap.data()) : null;
@@ -79,8 +76,8 @@ export class FirestoreStateStore implements StateStore {
   async saveTick(save: TickSave): Promise<void> {
     // One merge write without the mode: that moves only through changeMode's transaction.
     const doc: Record<string, unknown> = {
-      engine: Object.fromEntries([...save.symbols].map(([symbol, s]) => [symbol.replace('/', '-'), symbolToDoc(s)])),
-      markets: Object.fromEntries(Object.values(save.markets).map((m) => [m.symbol.replace('/', '-'), marketViewToDoc(m)])),
+      engine: Object.fromEntries([...save.symbols].map(([symbol, s]) => [symbolKey(symbol), symbolToDoc(s)])),
+      markets: Object.fromEntries(Object.values(save.markets).map((m) => [symbolKey(m.symbol), marketViewToDoc(m)])),
       feeds: save.feeds, account: accountToDoc(save.account), entriesPausedUntil: save.entriesPausedUntil,
       lastTickAt: save.lastTickAt, lastTickLatencyMs: save.lastTickLatencyMs, lastTickId: save.lastTickId, marketTime: save.marketTime,
       healthScore: save.healthScore, version: save.version,
@@ -91,7 +88,7 @@ export class FirestoreStateStore implements StateStore {
   async executorOutcomes(signalIds: readonly string[]): Promise<Map<string, 'filled' | 'not_filled'>> {
     const out = new Map<string, 'filled' | 'not_filled'>();
     if (signalIds.length === 0) return out;
-    const refs = signalIds.flatMap((id) => [this.db.doc(`${PATHS.orders}/${id}`), this.db.doc(`${PATHS.deadletters}/${id}`)]);
+    const refs = signalIds.flatMap((id) => [this.db.doc(orderPath(id)), this.db.doc(deadLetterPath(id))]);
     for (const snap of await this.db.getAll(...refs)) {
       if (!snap.exists) continue;
       const filled = snap.ref.parent.id === PATHS.orders && snap.get('status') === 'filled';
@@ -145,23 +142,23 @@ export class FirestoreStateStore implements StateStore {
 
   async recordEquity(now: number, equity: Amount): Promise<void> {
     // One document per UTC day, one map entry per tick: the chart reads a day with one read.
-    await this.db.doc(`${PATHS.equity}/${utcDay(now)}`).set({ day: utcDay(now), points: { [String(now)]: toDecimalString(equity) } }, { merge: true });
+    await this.db.doc(equityDayPath(now)).set(equityPointToDoc(utcDay(now), now, equity), { merge: true });
   }
 
   async saveSignals(signals: readonly Signal[]): Promise<void> {
     if (signals.length === 0) return;
     const batch = this.db.batch();
-    for (const s of signals) batch.set(this.db.doc(`${PATHS.signals}/${s.id}`), signalToDoc(s));
+    for (const s of signals) batch.set(this.db.doc(signalPath(s.id)), signalToDoc(s));
     await batch.commit();
   }
 
   async raiseAlert(alert: Alert): Promise<void> {
     // Deterministic ids make a repeated alert an overwrite, not a flood.
-    await this.db.doc(`${PATHS.alerts}/${alert.id}`).set(alert);
+    await this.db.doc(alertPath(alert.id)).set(alertToDoc(alert));
   }
 
   async recordDeadLetter(letter: DeadLetter): Promise<void> {
-    await this.db.doc(`${PATHS.deadletters}/${letter.id}`).set(letter);
+    await this.db.doc(deadLetterPath(letter.id)).set(deadLetterToDoc(letter));
   }
 
 }

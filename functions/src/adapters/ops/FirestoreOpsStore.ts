@@ -1,25 +1,13 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { AuditEntry, OpsRecord, OpsStore } from '../../services/adminPorts.ts';
+import { DashboardUsersDoc, PATHS, budgetNoticePath, parseDoc, signalPath } from '../../shared/store/index.ts';
 import { storableParams } from '../firestore/storable.ts';
-
-export const OPS_PATHS = {
-  status: 'status/system',
-  config: 'config/bot',
-  dashboardUsers: 'config/dashboardUsers',
-  alerts: 'alerts',
-  deadletters: 'deadletters',
-  signals: 'signals',
-  auditLog: 'audit_log',
-  budgetNotices: 'budget_notices',
-} as const;
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()) : []);
 
 export class FirestoreOpsStore implements OpsStore {
   constructor(private readonly db: Firestore) {}
 
   async readStatusDoc() {
-    const snap = await this.db.doc(OPS_PATHS.status).get();
+    const snap = await this.db.doc(PATHS.status).get();
     return snap.exists ? (snap.data() ?? {}) : null;
   }
 
@@ -29,36 +17,36 @@ export class FirestoreOpsStore implements OpsStore {
   }
 
   listAlerts(sinceMs: number, limit: number) {
-    return this.since(OPS_PATHS.alerts, 'createdAt', sinceMs, limit);
+    return this.since(PATHS.alerts, 'createdAt', sinceMs, limit);
   }
 
   listDeadLetters(sinceMs: number, limit: number) {
-    return this.since(OPS_PATHS.deadletters, 'receivedAt', sinceMs, limit);
+    return this.since(PATHS.deadletters, 'receivedAt', sinceMs, limit);
   }
 
   async getSignalDoc(id: string) {
-    const snap = await this.db.doc(`${OPS_PATHS.signals}/${id}`).get();
+    const snap = await this.db.doc(signalPath(id)).get();
     return snap.exists ? (snap.data() ?? {}) : null;
   }
 
   async setBotConfigDoc(doc: Record<string, unknown>) {
-    await this.db.doc(OPS_PATHS.config).set(doc);
+    await this.db.doc(PATHS.config).set(doc);
   }
 
   async dashboardUsers() {
-    const data = (await this.db.doc(OPS_PATHS.dashboardUsers).get()).data() ?? {};
-    return { emails: strings(data.emails), admins: strings(data.admins) };
+    const snap = await this.db.doc(PATHS.dashboardUsers).get();
+    return parseDoc(DashboardUsersDoc, snap.ref.path, snap.data() ?? {});
   }
 
   /** Whatever a caller sent, the entry is written: params Firestore cannot store go in as a bounded string. */
   async recordAudit(entry: AuditEntry) {
     const params = storableParams(entry.params);
-    await this.db.collection(OPS_PATHS.auditLog).add(params.ok ? entry : { ...entry, params: params.text, paramsUnstorable: params.reason });
+    await this.db.collection(PATHS.auditLog).add(params.ok ? entry : { ...entry, params: params.text, paramsUnstorable: params.reason });
   }
 
   async claimBudgetNotice(id: string, doc: Record<string, unknown>) {
     try {
-      await this.db.doc(`${OPS_PATHS.budgetNotices}/${id}`).create(doc);
+      await this.db.doc(budgetNoticePath(id)).create(doc);
       return true;
     } catch (err) {
       if ((err as { code?: number }).code === 6) return false; // ALREADY_EXISTS

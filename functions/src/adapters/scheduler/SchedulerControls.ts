@@ -5,6 +5,7 @@
  */
 import type { Firestore } from '@google-cloud/firestore';
 import type { SchedulerControl } from '../../services/adminPorts.ts';
+import { PATHS } from '../../shared/store/index.ts';
 
 /** The jobs that trade (infra/definitions.ts schedulerJobs; infra tests keep the names in step). */
 export const TRADING_JOBS = ['eagle-eye-tick'] as const;
@@ -12,7 +13,7 @@ export const TRADING_JOBS = ['eagle-eye-tick'] as const;
 export class FirestoreSchedulerFlag implements SchedulerControl {
   constructor(private readonly db: Firestore) {}
   async setPaused(paused: boolean, reason: string): Promise<void> {
-    await this.db.doc('status/system').set({ schedulerPaused: paused, schedulerReason: reason }, { merge: true });
+    await this.db.doc(PATHS.status).set({ schedulerPaused: paused, schedulerReason: reason }, { merge: true });
   }
 }
 

@@ -3,9 +3,8 @@
  * after the first UTC day of the bucket. The functions' candle store and the dashboard both import
  * this rule, so the page reads the documents the tick writes (for 4h a bucket spans 240 days).
  */
-import { timeframeMs, type Timeframe } from '../domain/candle.ts';
-import { symbolKey } from '../domain/alerts.ts';
-import { PATHS } from './names.ts';
+import { timeframeMs, type Timeframe } from '../../domain/candle.ts';
+import { PATHS, symbolKey } from './paths.ts';
 
 /** 1440 candles per document: one UTC day of 1m candles, ~90 KB, far below Firestore's 1 MiB. */
 export const CANDLES_PER_BUCKET = 1440;

@@ -1,17 +1,19 @@
 /**
- * Firestore document shapes and their translation to domain types. Every document read back is
- * validated with zod; a corrupt one raises CorruptDocumentError naming the path and the field,
- * never a half-parsed object. Amounts are stored as fixed 8-decimal strings (domain/money.ts).
+ * The codec of every stored document, both directions: `XDoc` (zod) decodes what Firestore holds into
+ * the domain's types, `xToDoc` encodes. The functions' adapters, the dashboard and the scripts all use
+ * these, so a shape is written once. A corrupt document raises CorruptDocumentError naming the path
+ * and the field, never a half-parsed object. Unknown keys are dropped on read (zod's default), except
+ * where a schema says otherwise. Amounts are stored as fixed 8-decimal strings (domain/money.ts).
  */
 import { z } from 'zod';
-import { TIMEFRAMES } from '../../domain/candle.ts';
+import { TIMEFRAMES, type Candle, type Timeframe } from '../../domain/candle.ts';
 import { toAmount, toDecimalString, type Amount } from '../../domain/money.ts';
 import { REGIMES } from '../../domain/regime.types.ts';
 import { symbolKey } from '../../domain/alerts.ts';
 import { ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, type Trade, type Wallet } from '../../domain/trading.types.ts';
-import { AmountString } from '../../config/schema.ts';
-import { formatIssues } from '../../config/load.ts';
-import type { AccountMarks, AuditCheckpoint, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
+import { AmountString, formatIssues } from '../../lib/zodFields.ts';
+import type { AccountMarks, AuditCheckpoint, DeadLetter, LiveIntent, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
+import type { Alert } from '../../domain/alerts.ts';
 import type { Guard, SymbolState } from '../../domain/engine/index.ts';
 
 export class CorruptDocumentError extends Error {
@@ -31,7 +33,7 @@ export function parseDoc<S extends z.ZodType>(schema: S, path: string, data: unk
 }
 
 /** Firestore ids cannot contain '/': BTC/USDT → BTC-USDT. */
-export { symbolKey as symbolDocId } from '../../domain/alerts.ts';
+export { symbolKey as symbolDocId } from './paths.ts';
 
 const amt = AmountString.transform((s) => toAmount(s));
 const ms = z.number().int().nonnegative();
@@ -98,6 +100,10 @@ export const auditCheckpointToDoc = (c: AuditCheckpoint) => ({
   positions: Object.fromEntries(Object.entries(c.positions).map(([symbol, p]) => [symbolKey(symbol), { symbol, qty: str(p.qty), openTradeId: p.openTradeId }])),
 });
 
+export const SignalDoc = z.object({
+  id: z.string().min(1), symbol: z.string(), timeframe: z.enum(TIMEFRAMES), candleTime: ms, side: z.enum(['buy', 'sell']), reason,
+  refPrice: amt, atr: amt, qty: amt, strategyVersion: z.string(), createdAt: ms,
+});
 export const signalToDoc = (s: Signal) => ({ ...s, refPrice: str(s.refPrice), atr: str(s.atr), qty: str(s.qty) });
 
 const RegimeStateDoc = z.object({ regime: z.enum(REGIMES), pending: z.enum(REGIMES).nullable(), pendingCount: z.number().int().nonnegative() });
@@ -191,3 +197,40 @@ export const CandleBucketDoc = z.object({
   bucketStart: ms,
   candles: z.record(z.string().regex(/^\d+$/), z.tuple([num, num, num, num, num])),
 });
+/** Candles of `symbol`'s bucket starting at `start`, as a merge write (one map entry per candle). */
+export const candleBucketToDoc = (symbol: string, timeframe: Timeframe, start: number, candles: readonly Candle[]) => ({
+  symbol, timeframe, bucketStart: start, candles: Object.fromEntries(candles.map((c) => [String(c.t), [c.o, c.h, c.l, c.c, c.v]])),
+});
+/** A decoded bucket's candles by open time. */
+export function bucketCandles(doc: z.infer<typeof CandleBucketDoc>): Candle[] {
+  return Object.entries(doc.candles).map(([key, [o, h, l, c, v]]) => ({ t: Number(key), o, h, l, c, v })).sort((a, b) => a.t - b.t);
+}
+
+/** intents/{signalId}: a live order being sent whose outcome is not recorded yet. */
+export const IntentDoc = z.object({
+  signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), qty: z.string().regex(/^\d{1,12}\.\d{8}$/).transform((s) => toAmount(s)),
+  createdAt: ms, lastAttemptAt: ms.nullable(),
+}).transform(({ lastAttemptAt, ...rest }): LiveIntent => ({ ...rest, ...(lastAttemptAt === null ? {} : { lastAttemptAt }) }));
+export const intentToDoc = (i: LiveIntent) => ({ signalId: i.signalId, symbol: i.symbol, side: i.side, qty: str(i.qty), createdAt: i.createdAt, lastAttemptAt: i.lastAttemptAt ?? null });
+
+/** alerts/{alertId}: stored as raised (deterministic ids make a repeat an overwrite). */
+export const AlertDoc = z.object({
+  id: z.string().min(1), kind: z.enum(['stale_feed', 'kill_switch', 'daily_loss', 'drawdown', 'budget', 'error', 'dead_letter']),
+  severity: z.enum(['info', 'warning', 'critical']), message: z.string(), symbol: z.string().optional(), createdAt: ms,
+});
+export const alertToDoc = (a: Alert): Alert => ({ ...a });
+
+/** deadletters/{signalId} */
+export const DeadLetterDoc = z.object({
+  id: z.string().min(1), source: z.string(), reason: z.string(), payload: z.string(), attributes: z.record(z.string(), z.string()), receivedAt: ms,
+});
+export const deadLetterToDoc = (d: DeadLetter): DeadLetter => ({ ...d });
+
+/** equity/{yyyymmdd}: one map entry per tick (time → equity); written with merge, so a day is one read. */
+export const EquityDayDoc = z.object({ day: z.string().regex(/^\d{8}$/), points: z.record(z.string().regex(/^\d+$/), AmountString) })
+  .transform((d) => ({ day: d.day, points: Object.entries(d.points).map(([t, equity]) => ({ time: Number(t), equity })).sort((a, b) => a.time - b.time) }));
+export const equityPointToDoc = (day: string, time: number, equity: Amount) => ({ day, points: { [String(time)]: str(equity) } });
+
+/** config/dashboardUsers: who may read the dashboard (`emails`) and run admin actions (`admins`); lower-cased, non-strings ignored. */
+const emails = z.array(z.unknown()).default([]).catch([]).transform((xs) => xs.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()));
+export const DashboardUsersDoc = z.object({ emails, admins: emails });
