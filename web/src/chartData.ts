@@ -1,24 +1,16 @@
 /**
  * Chart inputs from the documents the page reads (candle bucket documents, a day of equity points,
- * the trades list). Indicators and regimes are computed with the bot's own domain code over the candles
+ * the trades list), decoded by the shared store's codecs. Indicators and regimes are computed with the bot's own domain code over the candles
  * on display, so the shading is what the bot's rules say about those candles.
  */
 import type { Candle, Timeframe } from '../../functions/src/domain/candle.ts';
 import { TIMEFRAMES, timeframeMs } from '../../functions/src/domain/candle.ts';
-import { utcDay } from '../../functions/src/domain/wallet.ts';
-import { bucketSpanMs, bucketStart, candleBucketPath } from '../../functions/src/shared/candleBucket.ts';
-import { PATHS } from '../../functions/src/shared/names.ts';
+import { bucketSpanMs, bucketStart, candleBucketPath } from '../../functions/src/shared/store/index.ts';
 import { computeIndicators } from '../../functions/src/domain/indicators/computeIndicators.ts';
 import { classifyRegimeSeries } from '../../functions/src/domain/regime/classifyRegime.ts';
 import { resolveRegimeParams } from '../../functions/src/domain/regime/highVolDefaults.ts';
 import { RegimeParamsSchema } from '../../functions/src/domain/regime/params.ts';
-import type { Regime } from './parse.ts';
-import { ms, num } from './parse.ts';
-
-/** `equity/{yyyymmdd}`: the equity points of a UTC day, as the tick's state store names them. */
-export function equityDayPath(t: number): string {
-  return `${PATHS.equity}/${utcDay(t)}`;
-}
+import type { Regime } from './views.ts';
 
 /** EMA200 needs 200 candles and the regime's ADX and hysteresis a few dozen more before they say anything. */
 export const WARMUP_CANDLES = 250;
@@ -57,21 +49,6 @@ export function warmupOf(n: number): number {
   return Math.max(0, Math.min(WARMUP_CANDLES, n - MIN_SHOWN_CANDLES));
 }
 
-/** A bucket document's `candles` map (openTime → [o,h,l,c,v]) → candles by time; malformed entries are skipped. */
-export function parseCandleDay(data: unknown): Candle[] {
-  const map = typeof data === 'object' && data !== null ? (data as { candles?: unknown }).candles : undefined;
-  if (typeof map !== 'object' || map === null) return [];
-  const out: Candle[] = [];
-  for (const [key, v] of Object.entries(map)) {
-    const t = Number(key);
-    if (!Number.isFinite(t) || !Array.isArray(v) || v.length < 5) continue;
-    const [o, h, l, c, vol] = v.map(num);
-    if (o == null || h == null || l == null || c == null || vol == null) continue;
-    out.push({ t, o, h, l, c, v: vol });
-  }
-  return out.sort((a, b) => a.t - b.t);
-}
-
 /** Candles from several bucket documents, de-duplicated by open time. */
 export function mergeCandles(...days: Candle[][]): Candle[] {
   const byTime = new Map<number, Candle>();
@@ -83,16 +60,6 @@ export interface EquityPointView {
   time: number;
   /** 8-decimal amount string */
   equity: string;
-}
-
-/** An equity day document's `points` map (time → amount string). */
-export function parseEquityDay(data: unknown): EquityPointView[] {
-  const map = typeof data === 'object' && data !== null ? (data as { points?: unknown }).points : undefined;
-  if (typeof map !== 'object' || map === null) return [];
-  return Object.entries(map)
-    .map(([k, v]) => ({ time: ms(Number(k)), equity: typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? v : typeof v === 'number' ? String(v) : null }))
-    .filter((p): p is EquityPointView => p.time !== null && p.equity !== null)
-    .sort((a, b) => a.time - b.time);
 }
 
 export interface IndicatorRow {

@@ -6,15 +6,18 @@
  * its own span). Keys are re-derived on every status update and clock tick; a new bucket, day or
  * market moves the listeners.
  */
-import { doc, getDoc, type Unsubscribe } from 'firebase/firestore';
+import type { Unsubscribe } from 'firebase/firestore';
 import type { Candle } from '../../functions/src/domain/candle.ts';
 import { timeframeMs } from '../../functions/src/domain/candle.ts';
-import { candleBuckets, equityDayPath, indicatorRows, mergeCandles, parseCandleDay, parseEquityDay, regimeSegments, timeframeOf, warmupOf, type EquityPointView } from './chartData.ts';
+import { CandleBucketDoc, EquityDayDoc, bucketCandles, decoder, equityDayPath, parseDoc } from '../../functions/src/shared/store/index.ts';
+import { candleBuckets, indicatorRows, mergeCandles, regimeSegments, timeframeOf, warmupOf, type EquityPointView } from './chartData.ts';
 import { byId, h } from './dom.ts';
-import { countReads, db, watchDoc, type ListenerSink } from './firestore.ts';
+import { readDoc, watchDoc, type ListenerSink } from './firestore.ts';
 import { learnPriceDecimals, priceDp } from './format.ts';
-import type { Market, TradeView } from './parse.ts';
+import type { Market, TradeView } from './views.ts';
 import { EquityChart, PriceChart, renderRegimeTimeline } from './render/charts.ts';
+
+const decodeCandles = (data: unknown, path: string): Candle[] => bucketCandles(parseDoc(CandleBucketDoc, path, data));
 
 /** previous (closed) buckets kept in memory: one per market of a typical book, so switching tabs reads nothing */
 const PREVIOUS_KEPT = 8;
@@ -115,10 +118,9 @@ export class ChartPanel {
       // A tab open for weeks on 1m hands a bucket over every day: keep the few most recent only.
       for (const key of [...this.previous.keys()].slice(0, -PREVIOUS_KEPT)) if (key !== previous) this.previous.delete(key);
       if (previous && !this.previous.has(previous)) {
-        getDoc(doc(db, previous))
-          .then((snap) => {
-            if (!snap.metadata.fromCache) countReads(1, 'candles');
-            this.previous.set(previous, parseCandleDay(snap.data()));
+        readDoc('candles', previous, decodeCandles, this.sink('chart-state'))
+          .then((candles) => {
+            this.previous.set(previous, candles ?? []);
             this.draw();
           })
           .catch((err: unknown) => {
@@ -129,8 +131,8 @@ export class ChartPanel {
           });
       }
       if (buckets) {
-        this.candleUnsub = watchDoc('candles', doc(db, buckets.current), this.sink('chart-state'), (data) => {
-          this.current = parseCandleDay(data);
+        this.candleUnsub = watchDoc('candles', buckets.current, decodeCandles, this.sink('chart-state'), (candles) => {
+          this.current = candles ?? [];
           this.currentLoaded = true;
           this.draw();
         });
@@ -142,8 +144,8 @@ export class ChartPanel {
       this.equityUnsub?.();
       this.equityKey = equityKey;
       const day = equityKey.slice(equityKey.lastIndexOf('/') + 1);
-      this.equityUnsub = watchDoc('equity', doc(db, equityKey), this.sink('equity-state'), (data) => {
-        this.points = parseEquityDay(data);
+      this.equityUnsub = watchDoc('equity', equityKey, decoder(EquityDayDoc), this.sink('equity-state'), (stored) => {
+        this.points = stored?.points ?? [];
         this.equity?.update(this.points);
         byId('equity-state').textContent = this.points.length === 0 ? `No equity points yet on ${day} (market day): the tick writes one per tick.` : '';
         this.onEquity();

@@ -1,21 +1,25 @@
 /**
- * Firebase app + Firestore initialisation and the only way the dashboard reads data:
- * onSnapshot listeners (with metadata changes, so "served from cache" is visible).
+ * Firebase app + Firestore initialisation and the only way the dashboard reads data: onSnapshot
+ * listeners (with metadata changes, so "served from cache" is visible) and one-off reads, each on a
+ * path from the shared store (functions/src/shared/store) and decoded by that store's codec.
  */
 import { initializeApp, type FirebaseApp } from 'firebase/app';
 import {
+  collection,
   connectFirestoreEmulator,
+  doc,
+  getDoc,
   initializeFirestore,
   persistentLocalCache,
   persistentMultipleTabManager,
   onSnapshot,
-  type DocumentData,
-  type DocumentReference,
+  query,
   type Firestore,
   type FirestoreError,
-  type Query,
+  type QueryConstraint,
   type Unsubscribe,
 } from 'firebase/firestore';
+import { CorruptDocumentError } from '../../functions/src/shared/store/index.ts';
 
 const env = import.meta.env;
 
@@ -85,27 +89,46 @@ export function countReads(n: number, name = 'other'): void {
 export interface ListenerSink {
   snapshot(name: string, fromCache: boolean): void;
   error(name: string, err: FirestoreError): void;
+  /** a stored document the shared codec refused (its path and field are in the message) */
+  corrupt(name: string, err: CorruptDocumentError): void;
 }
 
-export interface Row {
+/** A shared-store codec: the stored data at `path` → the value, or a CorruptDocumentError. */
+export type Decode<T> = (data: unknown, path: string) => T;
+
+/** A decoded document of a query, with its id. */
+export interface Row<T> {
   id: string;
-  data: DocumentData;
+  value: T;
+}
+
+/** Decode, or report a corrupt document and return undefined. */
+function decoded<T>(name: string, sink: ListenerSink, decode: Decode<T>, data: unknown, path: string): T | undefined {
+  try {
+    return decode(data, path);
+  } catch (err) {
+    if (!(err instanceof CorruptDocumentError)) throw err;
+    console.error(`[dashboard] ${err.message}`);
+    sink.corrupt(name, err);
+    return undefined;
+  }
 }
 
 /**
- * Listens to one document. `onData` gets undefined when the document does not exist — or, when
- * `fromCache` is true, when it is merely not in the local cache (offline).
- * A throwing renderer is reported but never kills the listener.
+ * Listens to the document at `path`. `onData` gets undefined when the document does not exist — or,
+ * when `fromCache` is true, when it is merely not in the local cache (offline); a corrupt document
+ * goes to `sink.corrupt` instead. A throwing renderer is reported but never kills the listener.
  */
-export function watchDoc(
+export function watchDoc<T>(
   name: string,
-  ref: DocumentReference,
+  path: string,
+  decode: Decode<T>,
   sink: ListenerSink,
-  onData: (data: DocumentData | undefined, fromCache: boolean) => void,
+  onData: (value: T | undefined, fromCache: boolean) => void,
 ): Unsubscribe {
   let seen: string | undefined;
   return onSnapshot(
-    ref,
+    doc(db, path),
     { includeMetadataChanges: true },
     (snap) => {
       // A document read is billed when the server sends its content: the first server snapshot and each change.
@@ -113,26 +136,42 @@ export function watchDoc(
       if (!snap.metadata.fromCache && version !== seen) countReads(1, name);
       if (!snap.metadata.fromCache) seen = version;
       sink.snapshot(name, snap.metadata.fromCache);
-      guard(name, () => onData(snap.data(), snap.metadata.fromCache));
+      guard(name, () => {
+        if (!snap.exists()) return onData(undefined, snap.metadata.fromCache);
+        const value = decoded(name, sink, decode, snap.data(), path);
+        if (value !== undefined) onData(value, snap.metadata.fromCache);
+      });
     },
     (err) => sink.error(name, err),
   );
 }
 
-/** Listens to a query; `onRows` gets the documents in query order. */
-export function watchQuery(
+/** Reads the document at `path` once (counted as a billed read when the server sent it); undefined when it does not exist. */
+export async function readDoc<T>(name: string, path: string, decode: Decode<T>, sink: ListenerSink): Promise<T | undefined> {
+  const snap = await getDoc(doc(db, path));
+  if (!snap.metadata.fromCache) countReads(1, name);
+  return snap.exists() ? decoded(name, sink, decode, snap.data(), path) : undefined;
+}
+
+/** Listens to a query on the collection at `path`; `onRows` gets the decoded documents in query order (corrupt ones go to `sink.corrupt`). */
+export function watchQuery<T>(
   name: string,
-  query: Query,
+  path: string,
+  constraints: readonly QueryConstraint[],
+  decode: Decode<T>,
   sink: ListenerSink,
-  onRows: (rows: Row[], fromCache: boolean) => void,
+  onRows: (rows: Row<T>[], fromCache: boolean) => void,
 ): Unsubscribe {
   return onSnapshot(
-    query,
+    query(collection(db, path), ...constraints),
     { includeMetadataChanges: true },
     (snap) => {
       if (!snap.metadata.fromCache) countReads(Math.max(snap.docChanges().filter((c) => c.type !== 'removed').length, snap.empty ? 1 : 0), name);
       sink.snapshot(name, snap.metadata.fromCache);
-      guard(name, () => onRows(snap.docs.map((d) => ({ id: d.id, data: d.data() })), snap.metadata.fromCache));
+      guard(name, () => {
+        const rows = snap.docs.map((d) => ({ id: d.id, value: decoded(name, sink, decode, d.data(), d.ref.path) }));
+        onRows(rows.filter((r): r is Row<T> => r.value !== undefined), snap.metadata.fromCache);
+      });
     },
     (err) => sink.error(name, err),
   );

@@ -5,19 +5,22 @@
  */
 import './style.css';
 import type { User } from 'firebase/auth';
-import { collection, doc, limit, orderBy, query, type FirestoreError, type Unsubscribe } from 'firebase/firestore';
+import { limit, orderBy, type FirestoreError, type Unsubscribe } from 'firebase/firestore';
+import {
+  AlertDoc, DashboardUsersDoc, LedgerDoc, PATHS, PositionDoc, SignalDoc, StatusDoc, TradeDoc, decoder, guardsFromStatus, parseDoc,
+} from '../../functions/src/shared/store/index.ts';
 import { idToken, renderSignIn, signOutNow, watchAuth } from './auth.ts';
 import { ChartPanel } from './chartPanel.ts';
 import { byId, h, refreshAges, setMarketClock } from './dom.ts';
-import { config, db, watchDoc, watchQuery, type ListenerSink } from './firestore.ts';
+import { config, watchDoc, watchQuery, type ListenerSink } from './firestore.ts';
 import { positionMark, type PositionPrice } from './marks.ts';
 import { fmtTime, setMarketNow } from './format.ts';
-import { parseAlert, parseMarket, parsePosition, parseSignal, parseStatus, parseTrade, parseWallet, type Market, type PositionView, type SystemStatus, type TradeView } from './parse.ts';
+import { alertView, positionView, signalView, statusView, tradeView, walletView, type Market, type PositionView, type SystemStatus, type TradeView, type WalletView } from './views.ts';
 import { renderAlerts } from './render/alerts.ts';
 import { Connection } from './render/connection.ts';
 import { Controls } from './render/controls.ts';
 import { renderFeeds } from './render/feeds.ts';
-import { renderStatus, tickClock } from './render/header.ts';
+import { renderCorruptStatus, renderStatus, tickClock } from './render/header.ts';
 import { renderMarkets } from './render/markets.ts';
 import { PERFORMANCE_TRADES, renderPerformance } from './render/performance.ts';
 import { renderPositions } from './render/positions.ts';
@@ -25,7 +28,7 @@ import { renderSignals } from './render/signals.ts';
 import { renderTrades } from './render/trades.ts';
 import { renderWallet } from './render/wallet.ts';
 
-const LISTENERS = ['status', 'access', 'markets', 'wallet', 'positions', 'signals', 'trades', 'alerts'] as const;
+const LISTENERS = ['status', 'access', 'wallet', 'positions', 'signals', 'trades', 'alerts'] as const;
 
 const conn = new Connection(byId('connection'));
 const controls = new Controls(byId('controls'), config.adminUrl ? { url: config.adminUrl, token: idToken } : null);
@@ -35,17 +38,16 @@ let user: User | null = null;
 
 // The latest of each input; panels that combine several re-render from here.
 let status: SystemStatus | null = null;
-let marketDocs: Market[] = [];
-let marketsOffline = false;
-let wallet: ReturnType<typeof parseWallet> | null = null;
+let statusCached = false;
+let wallet: WalletView | null = null;
 let walletCached = false;
 let positions: PositionView[] = [];
 let positionsCached = false;
 let trades: TradeView[] = [];
 
-/** status.markets once the engine writes it, else the markets/{symbol} documents. */
+/** The engine's market views (status/system.markets). */
 function markets(): Market[] {
-  return status?.markets ?? marketDocs;
+  return status?.markets ?? [];
 }
 
 /** The one price every panel values an open position at (see marks.ts). */
@@ -69,12 +71,21 @@ function sink(panel?: string): ListenerSink {
       if (err.code === 'permission-denied') return showNotAuthorised();
       if (panel) byId(panel).replaceChildren(h('div', { class: 'panel-error' }, `Error reading ${name}: ${err.code} — ${err.message}`));
     },
+    // A document the store's codec refused is shown where its data would be, never half-parsed.
+    corrupt: (name, err) => {
+      if (panel) byId(panel).replaceChildren(h('div', { class: 'panel-error' }, err.message));
+      if (name === 'status') {
+        renderCorruptStatus(err.message);
+        showApp();
+        document.body.dataset.ready = 'true';
+      }
+    },
   };
 }
 
 function renderCombined(): void {
   const all = markets();
-  renderMarkets(byId('markets'), all, status?.feeds ?? [], marketsOffline);
+  renderMarkets(byId('markets'), all, status?.feeds ?? [], statusCached);
   chart.setMarkets(all, marketNow());
   // The equity in status.account is the tick's mark; wallet/paper keeps cash, PnL and fees.
   renderWallet(byId('wallet'), wallet && { ...wallet, equity: status?.account?.equity ?? wallet.equity, peakEquity: status?.account?.peakEquity ?? wallet.peakEquity }, walletCached);
@@ -87,8 +98,9 @@ function start(): void {
   stop();
   conn.expect(LISTENERS);
   unsubscribers = [
-    watchDoc('status', doc(db, 'status', 'system'), sink(), (data, fromCache) => {
-      status = data === undefined ? null : parseStatus(data);
+    watchDoc('status', PATHS.status, (data, path) => statusView(parseDoc(StatusDoc, path, data), guardsFromStatus(data)), sink('markets'), (value, fromCache) => {
+      status = value ?? null;
+      statusCached = fromCache;
       setMarketClock(status?.lastTickAt ?? null, status?.marketTime ?? null);
       renderStatus(status, fromCache);
       renderFeeds(byId('feeds'), status ? status.feeds : null, fromCache);
@@ -98,39 +110,33 @@ function start(): void {
       // Hook for browser tests: the first status snapshot has been rendered.
       document.body.dataset.ready = 'true';
     }),
-    watchDoc('access', doc(db, 'config', 'dashboardUsers'), sink(), (data) => {
-      const admins = (data?.admins as unknown[] | undefined) ?? [];
-      const isAdmin = !!user?.email && admins.some((a) => typeof a === 'string' && a.toLowerCase() === user!.email!.toLowerCase());
+    watchDoc('access', PATHS.dashboardUsers, decoder(DashboardUsersDoc), sink(), (users) => {
+      const isAdmin = !!user?.email && (users?.admins ?? []).includes(user.email.toLowerCase());
       controls.setEnabled(isAdmin);
       byId('controls-panel').hidden = !isAdmin;
       renderCombined();
     }),
-    watchQuery('markets', query(collection(db, 'markets'), limit(50)), sink('markets'), (rows, fromCache) => {
-      marketDocs = rows.map((r) => parseMarket(r.id, r.data));
-      marketsOffline = fromCache;
-      renderCombined();
-    }),
-    watchDoc('wallet', doc(db, 'wallet', 'paper'), sink('wallet'), (data, fromCache) => {
-      wallet = data === undefined ? null : parseWallet(data);
+    watchDoc('wallet', PATHS.wallet, decoder(LedgerDoc), sink('wallet'), (ledger, fromCache) => {
+      wallet = ledger === undefined ? null : walletView(ledger);
       walletCached = fromCache;
       renderCombined();
     }),
-    watchQuery('positions', query(collection(db, 'positions'), limit(50)), sink('positions'), (rows, fromCache) => {
-      positions = rows.map((r) => parsePosition(r.id, r.data)).filter((p) => p.qty !== null && p.qty !== '0.00000000');
+    watchQuery('positions', PATHS.positions, [limit(50)], decoder(PositionDoc), sink('positions'), (rows, fromCache) => {
+      positions = rows.map((r) => positionView(r.id, r.value)).filter((p) => p.qty !== '0.00000000');
       positionsCached = fromCache;
       renderCombined();
     }),
-    watchQuery('signals', query(collection(db, 'signals'), orderBy('createdAt', 'desc'), limit(20)), sink('signals'), (rows, fromCache) => {
-      renderSignals(byId('signals'), rows.map((r) => parseSignal(r.id, r.data)), fromCache);
+    watchQuery('signals', PATHS.signals, [orderBy('createdAt', 'desc'), limit(20)], decoder(SignalDoc), sink('signals'), (rows, fromCache) => {
+      renderSignals(byId('signals'), rows.map((r) => signalView(r.value)), fromCache);
     }),
-    watchQuery('trades', query(collection(db, 'trades'), orderBy('time', 'desc'), limit(PERFORMANCE_TRADES)), sink('trades'), (rows, fromCache) => {
-      trades = rows.map((r) => parseTrade(r.id, r.data));
+    watchQuery('trades', PATHS.trades, [orderBy('time', 'desc'), limit(PERFORMANCE_TRADES)], decoder(TradeDoc), sink('trades'), (rows, fromCache) => {
+      trades = rows.map((r) => tradeView(r.id, r.value));
       renderTrades(byId('trades'), trades.slice(0, 20), fromCache);
       chart.setTrades(trades);
       renderCombined();
     }),
-    watchQuery('alerts', query(collection(db, 'alerts'), orderBy('createdAt', 'desc'), limit(10)), sink('alerts'), (rows, fromCache) => {
-      renderAlerts(byId('alerts'), rows.map((r) => parseAlert(r.id, r.data)), fromCache, marketNow());
+    watchQuery('alerts', PATHS.alerts, [orderBy('createdAt', 'desc'), limit(10)], decoder(AlertDoc), sink('alerts'), (rows, fromCache) => {
+      renderAlerts(byId('alerts'), rows.map((r) => alertView(r.id, r.value)), fromCache, marketNow());
     }),
   ];
   chart.attach(sink, () => renderCombined());

@@ -4,7 +4,7 @@
  * has marked it, the market's latest close; the fill-time lastPrice of positions/{id} only when
  * neither exists.
  */
-import type { Market, PositionView, SystemStatus } from './parse.ts';
+import type { Market, PositionView, SystemStatus } from './views.ts';
 
 export type MarkSource = 'tick' | 'market' | 'fill';
 

@@ -1,7 +1,7 @@
 /** The 10 most recent alerts (orderBy createdAt desc). */
 import { badge, h, table, td } from '../dom.ts';
 import { DASH, OFFLINE_EMPTY, fmtTime, humanize, isoTime } from '../format.ts';
-import type { AlertView } from '../parse.ts';
+import type { AlertView } from '../views.ts';
 
 function row(a: AlertView, future: boolean): HTMLTableRowElement {
   return h(

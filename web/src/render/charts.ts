@@ -23,7 +23,7 @@ import type { Candle } from '../../../functions/src/domain/candle.ts';
 import type { EquityPointView, IndicatorRow } from '../chartData.ts';
 import { h } from '../dom.ts';
 import { fmtTime, humanize } from '../format.ts';
-import type { Regime, TradeView } from '../parse.ts';
+import type { Regime, TradeView } from '../views.ts';
 import type { RegimeSegment } from '../chartData.ts';
 
 export const REGIME_COLORS: Record<Regime, string> = {

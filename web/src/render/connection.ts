@@ -9,7 +9,7 @@ type ListenerState = { fromCache: boolean } | { error: string };
 
 export type ConnectionKind = 'connecting' | 'live' | 'cached' | 'error';
 
-export class Connection implements ListenerSink {
+export class Connection implements Pick<ListenerSink, 'snapshot' | 'error'> {
   private readonly states = new Map<string, ListenerState>();
   private expected: readonly string[] = [];
   private note = '';

@@ -4,7 +4,7 @@
  * the Firestore listeners like any other update. Only admins (config/dashboardUsers.admins) see them.
  */
 import { h } from '../dom.ts';
-import type { Mode } from '../parse.ts';
+import type { Mode } from '../views.ts';
 
 export type ControlAction = 'pause' | 'resume' | 'kill' | 'reset' | 'force-exit';
 

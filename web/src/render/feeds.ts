@@ -1,7 +1,7 @@
 /** Market-data feeds as reported in status/system.feeds. */
 import { badge, h, table, td, marketToWall } from '../dom.ts';
 import { OFFLINE_EMPTY, isoTime } from '../format.ts';
-import type { Feed } from '../parse.ts';
+import type { Feed } from '../views.ts';
 
 function state(f: Feed): HTMLElement {
   if (f.error) return badge('ERROR', 'sev sev-critical');

@@ -6,7 +6,7 @@
 import { byId } from '../dom.ts';
 import { DASH, fmtAge, fmtDuration, fmtNum, fmtTime, isoTime } from '../format.ts';
 import { config } from '../firestore.ts';
-import type { SystemStatus } from '../parse.ts';
+import type { SystemStatus } from '../views.ts';
 
 /** No tick for 3 scheduler intervals (in wall time: a replay ticks `replaySpeed` times faster) means the bot has gone quiet. */
 export const STALE_AFTER_MS = Math.max(3 * (config.tickIntervalMs / config.replaySpeed), 3000);
@@ -16,9 +16,16 @@ const FIRST_SNAPSHOT_GRACE_MS = 15 * 1000;
 const startedAt = Date.now();
 /**
  * undefined: no snapshot yet; 'missing': the server says the document does not exist;
- * 'offline': not in the local cache and the server cannot be reached.
+ * 'offline': not in the local cache and the server cannot be reached; { corrupt }: the store's codec refused it.
  */
-let status: SystemStatus | 'missing' | 'offline' | undefined;
+let status: SystemStatus | 'missing' | 'offline' | { corrupt: string } | undefined;
+
+/** status/system exists but its codec refused it: the banner says why (path and field). */
+export function renderCorruptStatus(message: string): void {
+  renderStatus(null);
+  status = { corrupt: message };
+  tickClock(Date.now());
+}
 
 export function renderStatus(s: SystemStatus | null, fromCache = false): void {
   status = s ?? (fromCache ? 'offline' : 'missing');
@@ -59,6 +66,7 @@ export function staleReason(now: number): string | null {
   }
   if (status === 'missing') return 'status/system does not exist: the bot has never reported a tick.';
   if (status === 'offline') return 'Offline and nothing cached: the bot\'s status is unknown.';
+  if ('corrupt' in status) return `${status.corrupt}: the bot's status cannot be shown.`;
   if (status.lastTickAt === null) return 'status/system has no valid lastTickAt: the bot is not reporting ticks.';
   const age = now - status.lastTickAt;
   if (age > STALE_AFTER_MS) {
@@ -73,7 +81,7 @@ export function staleReason(now: number): string | null {
  */
 export function replayEndedAt(now: number): number | null {
   const end = config.replayEndMs;
-  if (end === null || typeof status !== 'object' || status.marketTime === null || status.lastTickAt === null) return null;
+  if (end === null || typeof status !== 'object' || 'corrupt' in status || status.marketTime === null || status.lastTickAt === null) return null;
   const market = status.marketTime + (now - status.lastTickAt) * config.replaySpeed;
   return market >= end ? end : null;
 }
@@ -92,6 +100,6 @@ export function tickClock(now: number): void {
   document.body.classList.toggle('is-stale', reason !== null);
   byId('tick-age').classList.toggle('neg', reason !== null);
   document.body.dataset.stale = reason === null ? 'false' : 'true';
-  const mode = typeof status === 'object' ? (status.mode ?? 'UNKNOWN') : status === undefined ? '…' : 'UNKNOWN';
+  const mode = typeof status === 'object' && !('corrupt' in status) ? (status.mode ?? 'UNKNOWN') : status === undefined ? '…' : 'UNKNOWN';
   document.title = `${reason ? '⚠ STALE · ' : ended !== null ? 'REPLAY ENDED · ' : ''}${mode} · Eagle Eye`;
 }

@@ -1,7 +1,7 @@
 /** One card per markets/{id} document: price, regime, ADX/DI, ATR%, EMAs, staleness. */
 import { badge, h, marketToWall } from '../dom.ts';
 import { DASH, OFFLINE_EMPTY, fmtMarketPrice, fmtNum, fmtPct, humanize, isoTime } from '../format.ts';
-import type { Feed, Market, Regime } from '../parse.ts';
+import type { Feed, Market, Regime } from '../views.ts';
 
 const REGIME_CLASS: Record<Regime, string> = {
   bull_trend: 'regime-bull',

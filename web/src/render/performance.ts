@@ -8,7 +8,7 @@ import type { EquityPointView } from '../chartData.ts';
 import { h } from '../dom.ts';
 import { DASH, fmtNum, fmtPct, signClass, toUnits, unitsToText } from '../format.ts';
 import type { PositionPrice } from '../marks.ts';
-import type { PositionView, TradeView } from '../parse.ts';
+import type { PositionView, TradeView } from '../views.ts';
 
 export const PERFORMANCE_TRADES = 200;
 /** An annualized ratio from a handful of minute returns is noise: shown from this many equity points on. */

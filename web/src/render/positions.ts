@@ -6,7 +6,7 @@ import { unrealizedPnl } from '../../../functions/src/domain/performance/summari
 import { badge, h, table, td, marketToWall } from '../dom.ts';
 import { DASH, OFFLINE_EMPTY, fmtDecimal, fmtMarketAmount, isoTime, signClass, toUnits, unitsToText } from '../format.ts';
 import type { PositionPrice } from '../marks.ts';
-import type { PositionView } from '../parse.ts';
+import type { PositionView } from '../views.ts';
 
 export interface PositionOptions {
   /** the price every panel values this position at */

@@ -1,7 +1,7 @@
 /** The 20 most recent signals (orderBy createdAt desc). */
 import { badge, h, table, td } from '../dom.ts';
 import { DASH, OFFLINE_EMPTY, fmtMarketAmount, fmtTime, humanize, isoTime } from '../format.ts';
-import type { SignalView } from '../parse.ts';
+import type { SignalView } from '../views.ts';
 
 export function sideBadge(side: 'buy' | 'sell' | null): HTMLElement {
   return side === null ? badge(DASH, 'muted-badge') : badge(side.toUpperCase(), `side-${side}`);

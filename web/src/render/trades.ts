@@ -1,7 +1,7 @@
 /** The 20 most recent trades (orderBy time desc): the paper ledger. */
 import { h, table, td } from '../dom.ts';
 import { OFFLINE_EMPTY, amountSign, fmtAmount, fmtDecimal, fmtMarketAmount, fmtTime, humanize, isoTime, signClass } from '../format.ts';
-import type { TradeView } from '../parse.ts';
+import type { TradeView } from '../views.ts';
 import { sideBadge } from './signals.ts';
 
 function row(t: TradeView): HTMLTableRowElement {

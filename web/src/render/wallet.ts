@@ -4,7 +4,7 @@
  */
 import { h } from '../dom.ts';
 import { DASH, amountSign, fmtAmount, fmtPct, signClass, toUnits, unitsToText } from '../format.ts';
-import type { WalletView } from '../parse.ts';
+import type { WalletView } from '../views.ts';
 
 function row(label: string, value: string, cls = '', testid?: string, title = ''): HTMLElement {
   return h(

@@ -32,6 +32,9 @@ export function parseDoc<S extends z.ZodType>(schema: S, path: string, data: unk
   return r.data;
 }
 
+/** `parseDoc` as a function of (data, path), for readers that take a decoder. */
+export const decoder = <S extends z.ZodType>(schema: S) => (data: unknown, path: string): z.output<S> => parseDoc(schema, path, data);
+
 /** Firestore ids cannot contain '/': BTC/USDT → BTC-USDT. */
 export { symbolKey as symbolDocId } from './paths.ts';
 
@@ -144,6 +147,20 @@ export const SymbolDoc = z.object({
   pending: z.object({ signalId: z.string().min(1), side: z.enum(['buy', 'sell']), emittedAt: ms }).nullable(),
   guard: GuardDoc.nullable(),
 });
+/**
+ * The open positions' guards in status/system.engine, by symbol key: the price the tick marked each
+ * at (what status.account.equity counts it at). A corrupt entry is left out, as the tick leaves it.
+ */
+const EngineGuardDoc = z.object({ guard: GuardDoc.nullable() });
+export function guardsFromStatus(data: unknown): Record<string, Guard> {
+  const engine = typeof data === 'object' && data !== null ? (data as { engine?: unknown }).engine : undefined;
+  const out: Record<string, Guard> = {};
+  for (const [key, entry] of Object.entries(typeof engine === 'object' && engine !== null ? engine : {})) {
+    const r = EngineGuardDoc.safeParse(entry);
+    if (r.success && r.data.guard) out[key] = r.data.guard;
+  }
+  return out;
+}
 export function symbolFromDoc(d: z.infer<typeof SymbolDoc>): PersistedSymbol {
   const { guard, recentAtr, ...rest } = d;
   const state: SymbolState = { ...rest, recentAtr: recentAtr.map((r) => [r.t, r.atr] as const) };
