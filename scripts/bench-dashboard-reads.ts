@@ -115,8 +115,8 @@ try {
   }
   await settle();
   const hour = (await reads()) - initial;
-  const trades = (await runtime.db.collection('trades').count().get()).data().count;
-  const orders = (await runtime.db.collection('orders').get()).docs.map((d) => d.data() as { status?: string });
+  const trades = (await runtime.db.collection(PATHS.trades).count().get()).data().count;
+  const orders = (await runtime.db.collection(PATHS.orders).get()).docs.map((d) => d.data() as { status?: string });
   console.log(`bench dashboard initial load reads: ${initial} (${SYMBOLS.length} markets, the selected market's candle bucket (its previous one too before 07:30 UTC on 1m), today's equity, lists)`);
   console.log(`bench dashboard reads/hour: ${hour} (one tab, ${TICKS} ticks of 1m, ${SYMBOLS.length} symbols, ${orders.length} orders, ${trades} fills)`);
   console.log(`ratio dashboard reads per tick: ${(hour / TICKS).toFixed(1)} (a day left open: ~${Math.round((hour * 24) / 1000)}k reads; free tier 50k/day)`);

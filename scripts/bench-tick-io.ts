@@ -12,6 +12,7 @@ import { ReplayMarketData } from '../functions/src/adapters/replay/ReplayMarketD
 import { CandleWindowCache } from '../functions/src/services/candleWindow.ts';
 import { runTick } from '../functions/src/services/runTick.ts';
 import { countFirestoreOps } from './lib/firestoreOps.ts';
+import { PATHS } from '../functions/src/shared/store/index.ts';
 
 const PROJECT = 'demo-eagle-eye-bench';
 const ALL = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT'];
@@ -26,7 +27,7 @@ try {
     // 1m candles: one new candle per symbol every tick (the 4h default writes one per 240 ticks).
     const env = parseEnv({ ...stack.env, SYMBOLS: ALL.slice(0, n).join(','), TIMEFRAME: '1m', LOG_LEVEL: 'error' });
     const runtime = createRuntime(env, { source: new ReplayMarketData(), cache: new CandleWindowCache() });
-    await runtime.db.doc('status/system').set({ mode: 'PAUSED', modeReason: 'bench: steady state, nothing to trade' });
+    await runtime.db.doc(PATHS.status).set({ mode: 'PAUSED', modeReason: 'bench: steady state, nothing to trade' });
     const ops = countFirestoreOps(runtime.db);
     const deps = await runtime.tickDeps();
     ops.reset();

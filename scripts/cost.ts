@@ -21,7 +21,7 @@ import { createRuntime } from '../functions/src/wiring.ts';
 import { runTick } from '../functions/src/services/runTick.ts';
 import { runAudit } from '../functions/src/services/auditLedger.ts';
 import { TEST_ENV_1M, testConfigDoc } from '../functions/src/services/testing.ts';
-import { PATHS } from '../functions/src/shared/store/index.ts';
+import { PATHS, candleBucketPath, equityDayPath } from '../functions/src/shared/store/index.ts';
 import { makeExecuteOrderHandler } from '../functions/src/handlers/executeOrder.ts';
 import { schedulerJobs } from '../infra/definitions.ts';
 import { functionPort } from '../infra/ports.ts';
@@ -59,19 +59,20 @@ function countFirestoreOps(counts: Counts): () => void {
   };
 }
 
+const DAY = Date.UTC(2023, 2, 20);
+
 /** What the dashboard listens to (web/src/main.ts), on the server SDK: same documents, same reads. */
 function attachDashboard(db: Firestore, symbol: string): () => void {
   const unsubs = [
-    db.doc('status/system').onSnapshot(() => {}),
-    db.doc('config/dashboardUsers').onSnapshot(() => {}),
-    db.collection('markets').limit(50).onSnapshot(() => {}),
-    db.doc('wallet/paper').onSnapshot(() => {}),
-    db.collection('positions').limit(50).onSnapshot(() => {}),
-    db.collection('signals').orderBy('createdAt', 'desc').limit(20).onSnapshot(() => {}),
-    db.collection('trades').orderBy('time', 'desc').limit(50).onSnapshot(() => {}),
-    db.collection('alerts').orderBy('createdAt', 'desc').limit(10).onSnapshot(() => {}),
-    db.doc(`equity/${'20230320'}`).onSnapshot(() => {}),
-    db.doc(`candles/${symbol.replace('/', '-')}_1m/days/20230320`).onSnapshot(() => {}),
+    db.doc(PATHS.status).onSnapshot(() => {}),
+    db.doc(PATHS.dashboardUsers).onSnapshot(() => {}),
+    db.doc(PATHS.wallet).onSnapshot(() => {}),
+    db.collection(PATHS.positions).limit(50).onSnapshot(() => {}),
+    db.collection(PATHS.signals).orderBy('createdAt', 'desc').limit(20).onSnapshot(() => {}),
+    db.collection(PATHS.trades).orderBy('time', 'desc').limit(50).onSnapshot(() => {}),
+    db.collection(PATHS.alerts).orderBy('createdAt', 'desc').limit(10).onSnapshot(() => {}),
+    db.doc(equityDayPath(DAY)).onSnapshot(() => {}),
+    db.doc(candleBucketPath(symbol, '1m', DAY)).onSnapshot(() => {}),
   ];
   return () => unsubs.forEach((u) => u());
 }
@@ -157,7 +158,7 @@ async function measure(opts: { projectId: string; env: Record<string, string>; s
   settle();
   const auditFixedReads = counts.reads - beforeAudit;
   setLogFunction(null);
-  const trades = (await runtime.db.collection('trades').count().get()).data().count;
+  const trades = (await runtime.db.collection(PATHS.trades).count().get()).data().count;
   detach();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));

@@ -14,6 +14,7 @@ import { startEmulatorStack } from '../../emulators/stack.ts';
 import { parseEnv } from '../../functions/src/config/load.ts';
 import { createRuntime } from '../../functions/src/wiring.ts';
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
+import { PATHS, signalPath } from '../../functions/src/shared/store/index.ts';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { loadBundledCandles } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
 import { DOCUMENTS_FILE, readAllDocuments, readDump, writeDump } from './dump.ts';
@@ -35,7 +36,7 @@ try {
     for (const symbol of ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT']) await candles.upsert(symbol, '1m', loadBundledCandles(symbol, '1m').slice(0, 7 * 1440));
     const writer = seed.db.bulkWriter();
     const writes = Array.from({ length: small }, (_, i) =>
-      writer.set(seed.db.doc(`signals/s${String(i).padStart(6, '0')}`), { symbol: 'BTC/USDT', side: 'buy', qty: '0.01000000', refPrice: '27988.22000000', candleTime: 1_679_270_400_000 + i * 60_000 }));
+      writer.set(seed.db.doc(signalPath(`s${String(i).padStart(6, '0')}`)), { symbol: 'BTC/USDT', side: 'buy', qty: '0.01000000', refPrice: '27988.22000000', candleTime: 1_679_270_400_000 + i * 60_000 }));
     await writer.close();
     await Promise.all(writes);
     await seed.db.terminate();
@@ -58,7 +59,7 @@ try {
     const totalMs = readMs + result.restoreMs;
     await target.db.terminate();
     const mb = (await stat(join(dir, DOCUMENTS_FILE))).size / 1e6;
-    const days = docs.filter((d) => d.path.startsWith('candles/')).length;
+    const days = docs.filter((d) => d.path.startsWith(`${PATHS.candles}/`)).length;
     console.log(`${String(docs.length).padStart(9)}  ${String(days).padStart(11)}  ${String(small).padStart(10)}  ${mb.toFixed(1).padStart(7)}  ${String(backupMs).padStart(9)}  ${String(totalMs).padStart(10)} (${readMs} / ${result.restoreMs})`);
   }
 } finally {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FieldValue, Firestore, GeoPoint, Timestamp, type DocumentReference, type VectorValue } from '@google-cloud/firestore';
 import { decodeFields, encodeFields, encodeValue, ValueSchema } from './codec.ts';
+import { bucketStart, candleBucketPath, tradePath } from '../../functions/src/shared/store/index.ts';
+
+const CANDLES = candleBucketPath('BTC/USDT', '1h', bucketStart(1_667_779_200_000, '1h'));
 
 // Never connects: only used to build references.
 const db = new Firestore({ projectId: 'demo-codec' });
@@ -20,7 +23,7 @@ describe('typed value codec', () => {
     expect(encodeValue(new Timestamp(-1, 5))).toEqual({ timestampValue: '1969-12-31T23:59:59.000000005Z' });
     expect(encodeValue(Buffer.from([0, 255, 7]))).toEqual({ bytesValue: 'AP8H' });
     expect(encodeValue(new GeoPoint(48.85, 2.35))).toEqual({ geoPointValue: { latitude: 48.85, longitude: 2.35 } });
-    expect(encodeValue(db.doc('trades/x'))).toEqual({ referenceValue: 'trades/x' });
+    expect(encodeValue(db.doc(tradePath('x')))).toEqual({ referenceValue: tradePath('x') });
     expect(encodeValue(FieldValue.vector([0.5, 1]))).toEqual({ vectorValue: [0.5, 1] });
     expect(encodeValue([1n, 'b', []])).toEqual({ arrayValue: [{ integerValue: '1' }, { stringValue: 'b' }, { arrayValue: [] }] });
     expect(encodeValue({ 'a.b': {}, ü: 1n })).toEqual({ mapValue: { 'a.b': { mapValue: {} }, ü: { integerValue: '1' } } });
@@ -30,7 +33,7 @@ describe('typed value codec', () => {
     const doc = {
       big: 2n ** 62n, neg: -7n, dbl: 0.1, nan: NaN, inf: Infinity, negZero: -0, text: 'x', yes: false, nothing: null,
       at: new Timestamp(1_667_779_200, 999_999_999), bytes: Buffer.from('héllo'), where: new GeoPoint(-33.9, 151.2),
-      ref: db.doc('candles/BTC-USDT_1h/days/20221107'), vec: FieldValue.vector([1.25, -2]), list: [[], {}, [1n, [2.5]]], map: { nested: { deeper: 'y' } },
+      ref: db.doc(CANDLES), vec: FieldValue.vector([1.25, -2]), list: [[], {}, [1n, [2.5]]], map: { nested: { deeper: 'y' } },
     };
     const json = JSON.parse(JSON.stringify(encodeFields(doc))) as ReturnType<typeof encodeFields>;
     for (const v of Object.values(json)) expect(ValueSchema.safeParse(v).success).toBe(true);
@@ -44,7 +47,7 @@ describe('typed value codec', () => {
     expect((back.at as Timestamp).isEqual(doc.at)).toBe(true);
     expect(Buffer.compare(back.bytes as Buffer, doc.bytes)).toBe(0);
     expect((back.where as GeoPoint).isEqual(doc.where)).toBe(true);
-    expect((back.ref as DocumentReference).path).toBe('candles/BTC-USDT_1h/days/20221107');
+    expect((back.ref as DocumentReference).path).toBe(CANDLES);
     expect((back.vec as VectorValue).toArray()).toEqual([1.25, -2]);
     expect(back.list).toEqual([[], {}, [1n, [2.5]]]);
     expect(back.map).toEqual({ nested: { deeper: 'y' } });

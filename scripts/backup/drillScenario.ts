@@ -18,6 +18,7 @@ import { runTick, type TickReport } from '../../functions/src/services/runTick.t
 import type { Runtime } from '../../functions/src/wiring.ts';
 import { readAllDocuments, readDump, writeDump } from './dump.ts';
 import { nonEmptyCollections, restoreDocuments } from './restoreDocuments.ts';
+import { PATHS, signalPath } from '../../functions/src/shared/store/index.ts';
 
 const HOUR = 3_600_000;
 /** The week FTX failed: real 1h candles that move enough for stops to fire within a day. */
@@ -114,7 +115,7 @@ async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillRepo
   const say = hooks.progress ?? (() => {});
   const live = fresh();
   hooks.executor.use(live);
-  await live.db.doc('config/bot').set(DRILL_CONFIG);
+  await live.db.doc(PATHS.config).set(DRILL_CONFIG);
   const liveStore = new FirestoreStateStore(live.db);
 
   // 1. Trade until the book has trades and open positions.
@@ -151,7 +152,7 @@ async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillRepo
   // 3. Functions cold-start on the restored data; an already-filled signal is delivered again.
   const after = fresh();
   hooks.executor.use(after);
-  const signalDoc = (await after.db.doc(`signals/${filled}`).get()).data();
+  const signalDoc = (await after.db.doc(signalPath(filled)).get()).data();
   if (!signalDoc) throw new Error(`drill: signals/${filled} was not restored`);
   const seen = hooks.executor.outcomes(filled).length;
   await (await after.tickDeps()).bus.publish(decodeSignal(signalDoc));

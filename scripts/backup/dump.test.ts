@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BackupFormatError, countByCollection, DOCUMENTS_FILE, MANIFEST_FILE, readDump, writeDump, type DumpedDoc } from './dump.ts';
 import { restoredMode } from './restoreDocuments.ts';
+import { PATHS, bucketStart, candleBucketPath, tradePath } from '../../functions/src/shared/store/index.ts';
 
+const NOV_7 = bucketStart(1_667_779_200_000, '1h');
 const docs: DumpedDoc[] = [
-  { path: 'candles/BTC-USDT_1h/days/20221107', fields: { bucketStart: { integerValue: '1667779200000' } } },
-  { path: 'trades/a', fields: { qty: { stringValue: '0.19124000' }, at: { timestampValue: '2022-11-07T00:00:00.000000001Z' } } },
-  { path: 'wallet/paper', fields: { cash: { stringValue: '1992.02426784' }, ratio: { doubleValue: 'NaN' } } },
+  { path: candleBucketPath('BTC/USDT', '1h', NOV_7), fields: { bucketStart: { integerValue: '1667779200000' } } },
+  { path: tradePath('a'), fields: { qty: { stringValue: '0.19124000' }, at: { timestampValue: '2022-11-07T00:00:00.000000001Z' } } },
+  { path: PATHS.wallet, fields: { cash: { stringValue: '1992.02426784' }, ratio: { doubleValue: 'NaN' } } },
 ];
 
 const tmp = () => mkdtemp(join(tmpdir(), 'eagle-dump-'));
@@ -24,7 +26,7 @@ describe('backup directory format', () => {
   });
 
   it('counts subcollection documents under their top-level collection', () => {
-    expect(countByCollection([...docs, { path: 'candles/ETH-USDT_1h/days/20221107', fields: {} }])).toEqual({ candles: 2, trades: 1, wallet: 1 });
+    expect(countByCollection([...docs, { path: candleBucketPath('ETH/USDT', '1h', NOV_7), fields: {} }])).toEqual({ candles: 2, trades: 1, wallet: 1 });
   });
 
   it('refuses an edited or truncated documents file, a bad line, and a directory that is not a backup', async () => {
@@ -37,7 +39,7 @@ describe('backup directory format', () => {
     await expect(readDump(dir)).rejects.toBeInstanceOf(BackupFormatError);
 
     const bad = await tmp();
-    await writeDump(bad, 'demo-x', [{ path: 'trades/a', fields: { qty: { integerValue: '1.5' } } } as DumpedDoc]);
+    await writeDump(bad, 'demo-x', [{ path: tradePath('a'), fields: { qty: { integerValue: '1.5' } } } as DumpedDoc]);
     await expect(readDump(bad)).rejects.toThrow(/documents.jsonl line 1: /);
 
     const notBackup = await tmp();

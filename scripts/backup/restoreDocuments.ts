@@ -12,8 +12,9 @@ import type { StateStore } from '../../functions/src/ports/state.ts';
 import { runAudit, type AuditReport } from '../../functions/src/services/auditLedger.ts';
 import { decodeFields, type Value } from './codec.ts';
 import type { DumpedDoc } from './dump.ts';
+import { PATHS } from '../../functions/src/shared/store/index.ts';
 
-const STATUS_PATH = 'status/system';
+const STATUS_PATH = PATHS.status;
 
 export class NotEmptyError extends Error {
   override readonly name = 'NotEmptyError';

@@ -33,6 +33,7 @@ import { executeSignalMessage, type ExecuteDeps } from '../../functions/src/serv
 import type { Runtime } from '../../functions/src/wiring.ts';
 import { mulberry32 } from '../../functions/src/domain/testing/prng.ts';
 import { createLogger } from '../../functions/src/lib/log.ts';
+import { PATHS, deadLetterPath, orderPath } from '../../functions/src/shared/store/index.ts';
 
 /** Four symbols, each with a small fixed quantity (tens of dollars) so a large book never hits a limit. */
 const MARKETS: readonly { symbol: string; qty: string }[] = [
@@ -338,7 +339,7 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
   const random = seededRandom(opts.seed);
   const waves = opts.waves ?? Math.min(60, Math.ceil(opts.signals / 25));
   const { signals, deliveries, candles, waveTime } = chaosSignals(opts.signals, random, { waves, duplicateRate: opts.duplicateRate ?? 0.35 });
-  await runtime.db.doc('config/bot').set(CHAOS_CONFIG);
+  await runtime.db.doc(PATHS.config).set(CHAOS_CONFIG);
   const store = new FirestoreCandleStore(runtime.db);
   for (const [symbol, list] of candles) await store.upsert(symbol, '1m', list);
 
@@ -394,14 +395,14 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
 
   const db = runtime.db;
   const ids = signals.map((s) => s.id);
-  const orders = await getAllIn(db, ids.map((id) => `orders/${id}`), (s) => (s.exists ? { status: s.get('status') as string, createdAt: s.get('createdAt') as number } : null));
-  const letters = await getAllIn(db, ids.map((id) => `deadletters/${id}`), (s) => (s.exists ? String(s.get('reason') ?? '') : null));
-  const trades = (await db.collection('trades').select('signalId', 'symbol', 'side', 'time', 'price').get()).docs.map((d) => d.data() as { signalId: string; symbol: string; side: string; time: number; price: string });
+  const orders = await getAllIn(db, ids.map((id) => orderPath(id)), (s) => (s.exists ? { status: s.get('status') as string, createdAt: s.get('createdAt') as number } : null));
+  const letters = await getAllIn(db, ids.map((id) => deadLetterPath(id)), (s) => (s.exists ? String(s.get('reason') ?? '') : null));
+  const trades = (await db.collection(PATHS.trades).select('signalId', 'symbol', 'side', 'time', 'price').get()).docs.map((d) => d.data() as { signalId: string; symbol: string; side: string; time: number; price: string });
   const createdAt = new Map(ids.map((id, k) => [id, orders[k]?.createdAt ?? Number.NaN]));
   const byId = new Map(signals.map((s) => [s.id, s]));
   const staleFills = trades.filter((t) => !fillIsCurrent(t, createdAt.get(t.signalId)!, candles, CHAOS_CONFIG.paper.slippageBps)).length;
   const repricedExits = trades.filter((t) => t.side === 'sell' && t.time - MINUTE !== byId.get(t.signalId)?.candleTime).length;
-  const deadLetters = (await db.collection('deadletters').count().get()).data().count;
+  const deadLetters = (await db.collection(PATHS.deadletters).count().get()).data().count;
   const audit = await runAudit((await runtime.executeDeps()).store, Date.now());
   const s = executor.stats();
   return {

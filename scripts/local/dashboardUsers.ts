@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { initializeApp, deleteApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue, getFirestore } from 'firebase-admin/firestore';
+import { PATHS } from '../../functions/src/shared/store/index.ts';
 
 export interface SeededUser {
   email: string;
@@ -35,7 +36,7 @@ export async function seedDashboardUsers(projectId: string, env: Record<string, 
       else await auth.createUser({ email: u.email, password: u.password, emailVerified: true });
     }
     // Merge: an allow-list someone already keeps in this emulator is extended, never replaced.
-    await getFirestore(app).doc('config/dashboardUsers').set(
+    await getFirestore(app).doc(PATHS.dashboardUsers).set(
       { emails: FieldValue.arrayUnion(...users.map((u) => u.email)), admins: FieldValue.arrayUnion(...users.filter((u) => u.admin).map((u) => u.email)) },
       { merge: true },
     );

@@ -19,6 +19,7 @@ import { functionPort, localPorts } from '../../infra/ports.ts';
 import { authPort, emulatorIdToken, startAuthEmulator, type RunningAuthEmulator } from '../../emulators/auth.ts';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { emulatorEnv, eventually, pubsubClient, resetFirestore, serveCloudEvent, steppedClock, testRuntime } from './harness.ts';
+import { PATHS, candleBucketsPath } from '../../functions/src/shared/store/index.ts';
 
 const ADMIN = 'ops@example.com';
 const READER = 'reader@example.com';
@@ -70,7 +71,7 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     clock.t = Date.parse('2023-03-21T00:00:30Z');
     await exec.quiesce();
     await resetFirestore();
-    await db.doc('config/dashboardUsers').set({ emails: [ADMIN, READER], admins: [ADMIN, SQUATTER] });
+    await db.doc(PATHS.dashboardUsers).set({ emails: [ADMIN, READER], admins: [ADMIN, SQUATTER] });
   });
 
   const call = async (body: unknown, who: string | null = ADMIN, init: RequestInit = {}) => {
@@ -83,8 +84,8 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted field by field
     return { status: res.status, body: (await res.json()) as Record<string, any>, headers: res.headers };
   };
-  const auditLog = async () => (await db.collection('audit_log').orderBy('at').get()).docs.map((d) => d.data());
-  const mode = async () => (await db.doc('status/system').get()).data()?.mode ?? 'NORMAL';
+  const auditLog = async () => (await db.collection(PATHS.auditLog).orderBy('at').get()).docs.map((d) => d.data());
+  const mode = async () => (await db.doc(PATHS.status).get()).data()?.mode ?? 'NORMAL';
 
   it('refuses missing, invalid and non-allow-listed tokens, wrong methods and unknown actions, always as JSON', async () => {
     expect((await call({ action: 'health' }, null)).status).toBe(401);
@@ -134,7 +135,7 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
   });
 
   it('scheduler-pause needs confirm: true (400 naming confirm, audited); resume starts the Scheduler again', async () => {
-    const flag = async () => (await db.doc('status/system').get()).get('schedulerPaused') as unknown;
+    const flag = async () => (await db.doc(PATHS.status).get()).get('schedulerPaused') as unknown;
     for (const body of [{ action: 'scheduler-pause' }, { action: 'scheduler-pause', confirm: 'yes' }, { action: 'scheduler-pause', confirm: false }]) {
       const refused = await call(body);
       expect(refused.status).toBe(400);
@@ -153,7 +154,7 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     const bf = await call({ action: 'backfill', symbol: 'BTC/USDT', timeframe: '1m', since: '2023-03-20' });
     expect(bf.status).toBe(200);
     expect(bf.body.result).toMatchObject({ candles: 1440, capped: true, to: '2023-03-21T00:00:00.000Z' });
-    expect((await db.collection('candles/BTC-USDT_1m/days').get()).docs.map((d) => d.id)).toEqual(['20230320']);
+    expect((await db.collection(candleBucketsPath('BTC/USDT', '1m')).get()).docs.map((d) => d.id)).toEqual(['20230320']);
     const future = await call({ action: 'backfill', symbol: 'BTC/USDT', timeframe: '1m', since: '2023-03-22' });
     expect(future).toMatchObject({ status: 400, body: { field: 'since' } });
 
@@ -166,7 +167,7 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     expect((await call({ action: 'config' })).body.result.config.risk.maxOpenPositions).toBe(2);
 
     expect((await call({ action: 'audit' })).body.result).toMatchObject({ clean: true, trades: 0 });
-    await db.collection('deadletters').doc('x').set({ id: 'x', source: 'executeOrder', reason: 'bad', payload: '{}', attributes: {}, receivedAt: Date.parse('2023-03-20T22:00:00Z') });
+    await db.collection(PATHS.deadletters).doc('x').set({ id: 'x', source: 'executeOrder', reason: 'bad', payload: '{}', attributes: {}, receivedAt: Date.parse('2023-03-20T22:00:00Z') });
     const health = await call({ action: 'health', since: '72h' });
     expect(health.body.result.ok).toBe(false);
     expect(health.body.result.checks).toEqual(expect.arrayContaining([
@@ -185,13 +186,13 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     const buy = createSignal({ strategyVersion: 'test@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: t, side: 'buy', reason: 'regime_entry', refPrice: toAmount(c!.c), atr: toAmount('30'), qty: toAmount('0.01') }, t + 60_000);
     await new FirestoreStateStore(db).saveSignals([buy]);
     await new PubSubSignalBus(pubsub, TOPICS.signals).publish(buy);
-    await eventually(async () => ((await db.collection('positions').get()).size === 1 ? true : undefined), 30_000, 'the buy to fill');
+    await eventually(async () => ((await db.collection(PATHS.positions).get()).size === 1 ? true : undefined), 30_000, 'the buy to fill');
 
     const exit = await call({ action: 'force-exit', symbol: 'BTC/USDT' });
     expect(exit.status).toBe(200);
     expect(exit.body.result).toMatchObject({ qty: '0.01000000' });
-    await eventually(async () => ((await db.collection('positions').get()).size === 0 ? true : undefined), 30_000, 'the manual exit to fill');
-    const sells = (await db.collection('trades').get()).docs.map((d) => d.data()).filter((x) => x.side === 'sell');
+    await eventually(async () => ((await db.collection(PATHS.positions).get()).size === 0 ? true : undefined), 30_000, 'the manual exit to fill');
+    const sells = (await db.collection(PATHS.trades).get()).docs.map((d) => d.data()).filter((x) => x.side === 'sell');
     expect(sells).toHaveLength(1);
     expect(sells[0]).toMatchObject({ reason: 'manual' });
     expect((await call({ action: 'force-exit', symbol: 'BTC/USDT' })).status).toBe(409);
@@ -214,7 +215,7 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     expect(tick.body.result).toBeTypeOf('object');
     const back = await call({ action: 'tick', asOf: '2023-03-20T23:00:30Z' });
     expect(back).toMatchObject({ status: 409, body: { field: 'asOf', error: expect.stringContaining('never moves backwards') } });
-    expect((await db.doc('status/system').get()).data()?.marketTime).toBe(Date.parse('2023-03-20T23:30:30Z'));
+    expect((await db.doc(PATHS.status).get()).data()?.marketTime).toBe(Date.parse('2023-03-20T23:30:30Z'));
     await pubsub.close();
   });
   it('refuses a Firebase token whose email is not verified (an allow-listed address claimed by whoever signed up first)', async () => {
@@ -238,13 +239,13 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
       [{ '': 1 }, 'set.""'],
       [{ defaultMarket: { amountStep: '0', minNotional: '5' } }, 'set.defaultMarket.amountStep'],
     ];
-    const before = (await db.doc('config/bot').get()).data();
+    const before = (await db.doc(PATHS.config).get()).data();
     for (const [set, field] of cases) {
       const res = await call({ action: 'config', set });
       expect(res.headers.get('content-type'), field).toMatch(/^application\/json/);
       expect(res, field).toMatchObject({ status: 400, body: { field } });
     }
-    expect((await db.doc('config/bot').get()).data()).toEqual(before);
+    expect((await db.doc(PATHS.config).get()).data()).toEqual(before);
     const log = await auditLog();
     expect(log.map((l) => [l.action, l.status])).toEqual(cases.map(() => ['config', 400]));
     // what Firestore could not hold as a map is kept as a bounded string, with the reason
@@ -253,6 +254,6 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
 
     const ok = await call({ action: 'config', set: { risk: { stopAtrMult: 2.5 } } });
     expect(ok).toMatchObject({ status: 200, body: { result: { saved: true, takesEffect: 'within 300 s (CONFIG_CACHE_MS)' } } });
-    expect((await db.doc('config/bot').get()).data()).toEqual({ risk: { stopAtrMult: 2.5 } });
+    expect((await db.doc(PATHS.config).get()).data()).toEqual({ risk: { stopAtrMult: 2.5 } });
   });
 });

@@ -11,6 +11,7 @@ import { asMessage } from '../../functions/src/services/testing.ts';
 import { countFirestoreOps } from '../../scripts/lib/firestoreOps.ts';
 import { resetFirestore, steppedClock, testRuntime } from './harness.ts';
 import { storeCandleFor, testSignal } from './fixtures.ts';
+import { PATHS } from '../../functions/src/shared/store/index.ts';
 
 const T = Date.parse('2023-03-20T12:00:00Z');
 const M = 60_000;
@@ -24,7 +25,7 @@ describe('audit read budget on the emulator', () => {
   const roundTrip = async () => {
     const deps = await runtime.executeDeps();
     for (const side of ['buy', 'sell'] as const) {
-      const held = side === 'sell' ? (await runtime.db.doc('wallet/paper').get()).get('positions.BTC-USDT.qty') as string : undefined;
+      const held = side === 'sell' ? (await runtime.db.doc(PATHS.wallet).get()).get('positions.BTC-USDT.qty') as string : undefined;
       const signal = testSignal({ side, candleTime: T + minute++ * M, ...(held ? { qty: held } : {}) });
       await storeCandleFor(runtime.db, signal);
       clock.t = signal.candleTime + 90_000; // delivered while its candle is current

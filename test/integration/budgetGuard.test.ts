@@ -11,6 +11,7 @@ import { TOPICS } from '../../infra/definitions.ts';
 import { functionPort, localPorts } from '../../infra/ports.ts';
 import { fakeBotApi } from '../../functions/src/adapters/notify/fakeBotApi.testkit.ts';
 import { emulatorEnv, eventually, freshSubscriptions, pubsubClient, resetFirestore, testRuntime } from './harness.ts';
+import { PATHS, alertPath } from '../../functions/src/shared/store/index.ts';
 
 /** A Cloud Billing budget notification as Google sends it (schemaVersion 1.0). */
 function notification(over: Record<string, unknown> = {}) {
@@ -65,8 +66,8 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
     for (const m of messages) await publish(...m);
     await eventually(async () => (handled >= target ? true : undefined), 30_000, `${messages.length} deliveries`);
   };
-  const alertIds = async () => (await db.collection('alerts').get()).docs.map((d) => d.id).sort();
-  const status = async () => (await db.doc('status/system').get()).data() ?? {};
+  const alertIds = async () => (await db.collection(PATHS.alerts).get()).docs.map((d) => d.id).sort();
+  const status = async () => (await db.doc(PATHS.status).get()).data() ?? {};
 
   it('records one alert per (budget, interval, threshold) however often and in whatever order; pauses at 100 % actual', async () => {
     await sendAll([
@@ -82,7 +83,7 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
 
     await sendAll([[notification({ costAmount: 1.02, alertThresholdExceeded: 1.0 })], [notification({ costAmount: 1.05, alertThresholdExceeded: 1.0 })], [notification({ costAmount: 1.1 })]]);
     expect(await alertIds()).toHaveLength(4);
-    const critical = (await db.doc('alerts/budget_de72f49d-779b-4945-a127-4d6ce8def0bb_2026-11-01_actual_100').get()).data();
+    const critical = (await db.doc(alertPath('budget_de72f49d-779b-4945-a127-4d6ce8def0bb_2026-11-01_actual_100')).get()).data();
     expect(critical).toMatchObject({ kind: 'budget', severity: 'critical' });
     // PAUSED stops entries only: the Scheduler keeps ticking, so the stops keep running (DESIGN §4)
     expect(await status()).toMatchObject({ mode: 'PAUSED' });
@@ -111,7 +112,7 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
   });
 
   it('never moves KILLED to PAUSED', async () => {
-    await db.doc('status/system').set({ mode: 'KILLED', modeReason: 'kill switch' });
+    await db.doc(PATHS.status).set({ mode: 'KILLED', modeReason: 'kill switch' });
     await sendAll([[notification({ costAmount: 2, alertThresholdExceeded: 1.0 })]]);
     expect(await status()).toMatchObject({ mode: 'KILLED', modeReason: 'kill switch' });
   });
@@ -124,7 +125,7 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
       [notification(), { budgetId: 'x', schemaVersion: '1.0' }],
     ]);
     const letters = await eventually(async () => {
-      const docs = (await db.collection('deadletters').get()).docs.map((d) => d.data());
+      const docs = (await db.collection(PATHS.deadletters).get()).docs.map((d) => d.data());
       return docs.length === 4 ? docs : undefined;
     });
     expect(letters.map((l) => l.reason).sort()).toEqual([

@@ -11,6 +11,7 @@ import { executeSignalMessage } from '../../functions/src/services/executeSignal
 import { asMessage, testConfigDoc } from '../../functions/src/services/testing.ts';
 import type { TickReport } from '../../functions/src/services/runTick.ts';
 import { resetFirestore, serveHttp, testRuntime } from './harness.ts';
+import { PATHS, signalPath } from '../../functions/src/shared/store/index.ts';
 
 const M = 60_000;
 const T0 = Date.parse('2023-03-21T14:00:30Z');
@@ -34,23 +35,23 @@ describe('a tick whose config/bot fails validation still protects (real tick fun
     expect(res.status, JSON.stringify(body)).toBe(200);
     return body;
   };
-  const configAlerts = async () => (await db.collection('alerts').get()).docs.map((d) => ({ id: d.id, ...d.data() })).filter((a) => a.id.startsWith('config_invalid_'));
+  const configAlerts = async () => (await db.collection(PATHS.alerts).get()).docs.map((d) => ({ id: d.id, ...d.data() })).filter((a) => a.id.startsWith('config_invalid_'));
 
   it('runs the stop of a held position with the last good config, takes no entries, one critical alert', async () => {
     const good = testConfigDoc({ symbols: ['BTC/USDT'], strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } });
-    await db.doc('config/bot').set(good);
+    await db.doc(PATHS.config).set(good);
     const first = await tick(T0);
     expect(first.published).toHaveLength(1);
-    const buy = decodeSignal((await db.doc(`signals/${first.published[0]}`).get()).data());
+    const buy = decodeSignal((await db.doc(signalPath(first.published[0]!)).get()).data());
     expect(await executeSignalMessage(await runtime.executeDeps(), asMessage(buy))).toMatchObject({ status: 'filled' });
 
     // Bypassing the admin function: a typo in config/bot, and ETH added (which buy_and_hold would enter at once).
-    await db.doc('config/bot').set({ ...good, symbols: ['BTC/USDT', 'ETH/USDT'], risk: { ...(good.risk as object), riskPerTradPct: 5 } });
-    await db.doc('wallet/paper').update({ 'positions.BTC-USDT.stopLoss': '100000.00000000' });
+    await db.doc(PATHS.config).set({ ...good, symbols: ['BTC/USDT', 'ETH/USDT'], risk: { ...(good.risk as object), riskPerTradPct: 5 } });
+    await db.doc(PATHS.wallet).update({ 'positions.BTC-USDT.stopLoss': '100000.00000000' });
     const broken = await tick(T0 + M);
     expect(broken.symbols.map((s) => s.symbol)).toEqual(['BTC/USDT']); // the last good config
     expect(broken.published).toHaveLength(1);
-    const exit = decodeSignal((await db.doc(`signals/${broken.published[0]}`).get()).data());
+    const exit = decodeSignal((await db.doc(signalPath(broken.published[0]!)).get()).data());
     expect([exit.symbol, exit.side, exit.reason]).toEqual(['BTC/USDT', 'sell', 'stop_loss']);
     const alerts = await configAlerts();
     expect(alerts).toEqual([expect.objectContaining({ kind: 'error', severity: 'critical', message: expect.stringContaining('config/bot.risk.riskPerTradPct') })]);
@@ -62,7 +63,7 @@ describe('a tick whose config/bot fails validation still protects (real tick fun
     expect((await configAlerts()).map((a) => a.id)).toEqual(alerts.map((a) => a.id));
 
     // Fixed: the same flat book enters again at once, so the empty tick above was the config's doing.
-    await db.doc('config/bot').set({ ...good, symbols: ['BTC/USDT', 'ETH/USDT'] });
+    await db.doc(PATHS.config).set({ ...good, symbols: ['BTC/USDT', 'ETH/USDT'] });
     const fixed = await tick(T0 + 3 * M);
     expect(fixed.published.length).toBeGreaterThan(0);
   });

@@ -10,6 +10,7 @@ import { describeBudgetNoticesContract } from '../../functions/src/ports/contrac
 import { describeCandleStoreContract } from '../../functions/src/ports/contracts/candleStore.contract.ts';
 import { describeStateStoreContract } from '../../functions/src/ports/contracts/stateStore.contract.ts';
 import { resetFirestore, testRuntime } from './harness.ts';
+import { signalPath } from '../../functions/src/shared/store/index.ts';
 
 const runtime = testRuntime();
 afterAll(() => runtime.db.terminate());
@@ -33,6 +34,6 @@ describe('signals/{id} on Firestore', () => {
     await resetFirestore();
     const s = createSignal({ strategyVersion: 't@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: Date.parse('2023-03-20T12:00:00Z'), side: 'buy', reason: 'regime_entry', refPrice: toAmount('27000.5'), atr: toAmount('12.25'), qty: toAmount('0.19124') }, Date.now());
     await new FirestoreStateStore(runtime.db).saveSignals([s]);
-    expect((await runtime.db.doc(`signals/${s.id}`).get()).data()).toMatchObject({ refPrice: '27000.50000000', atr: '12.25000000', qty: '0.19124000' });
+    expect((await runtime.db.doc(signalPath(s.id)).get()).data()).toMatchObject({ refPrice: '27000.50000000', atr: '12.25000000', qty: '0.19124000' });
   });
 });

@@ -31,6 +31,7 @@ import { TOPICS } from '../../infra/definitions.ts';
 import { functionPort, localPorts } from '../../infra/ports.ts';
 import { seedDashboardUsers, type SeededUser } from '../../scripts/local/dashboardUsers.ts';
 import { emulatorEnv, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, steppedClock, testRuntime, tickMovesClock } from './harness.ts';
+import { PATHS, bucketStart, candleBucketPath, candleBucketToDoc, tradePath, tradeToDoc } from '../../functions/src/shared/store/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Screenshots land here (gitignored). */
@@ -152,8 +153,11 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
 
   it('a closing sell that wrote off dust says so in the trades list', async () => {
     // as applyFill books it (a live sell that left under one amount step); written here, then removed
-    const ref = db.doc('trades/dust-shown');
-    await ref.set({ id: 'dust-shown', signalId: 'dust-shown', symbol: 'BTC/USDT', side: 'sell', qty: '0.01230000', qtyDelta: '-0.01232766', price: '28000.00000000', fee: '0.34440000', cashDelta: '344.05560000', realizedPnl: '1.23000000', reason: 'regime_exit', time: T0 + 2 * MIN, dust: '0.00002766' });
+    const ref = db.doc(tradePath('dust-shown'));
+    await ref.set(tradeToDoc({
+      id: 'dust-shown', seq: 1000, signalId: 'dust-shown', symbol: 'BTC/USDT', side: 'sell', qty: toAmount('0.01230000'), qtyDelta: toAmount('-0.01232766'), price: toAmount('28000.00000000'),
+      fee: toAmount('0.34440000'), cashDelta: toAmount('344.05560000'), realizedPnl: toAmount('1.23000000'), reason: 'regime_exit', time: T0 + 2 * MIN, dust: toAmount('0.00002766'),
+    }));
     const row = page.locator('[data-testid="trades-list"] tr[data-id="dust-shown"]');
     await expect.poll(() => row.locator('td.dust').textContent().catch(() => null), { timeout: 20_000 }).toMatch(/ · dust 0\.00002766 written off$/);
     expect(await page.locator('[data-testid="trades-list"] td.dust').count()).toBe(1); // the paper buy above has none
@@ -162,14 +166,15 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
   });
 
   it('paints a new candle quickly after it is written (tick → paint latency)', async () => {
-    const day = 'candles/BTC-USDT_1m/days/20230320';
+    const start = bucketStart(T0, '1m');
+    const day = candleBucketPath('BTC/USDT', '1m', start);
     const [last] = await new FirestoreCandleStore(db).read('BTC/USDT', '1m', T0 - 2 * MIN, T0);
     const samples: number[] = [];
     for (let i = 0; i < 15; i++) {
       const close = Math.round(last!.c) + i + 0.5;
       const t = T0 + (10 + i) * MIN;
       const issued = Date.now();
-      await db.doc(day).set({ candles: { [String(t)]: [close, close + 1, close - 1, close, 1] } }, { merge: true });
+      await db.doc(day).set(candleBucketToDoc('BTC/USDT', '1m', start, [{ t, o: close, h: close + 1, l: close - 1, c: close, v: 1 }]), { merge: true });
       await page.waitForFunction(`document.querySelector('[data-testid="price-chart"]')?.getAttribute('data-last-close') === '${close}'`, undefined, { timeout: 10_000, polling: 'raf' });
       samples.push(Date.now() - issued);
     }
@@ -179,7 +184,7 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     for (let i = 0; i < 15; i++) {
       const latency = 1000 + i;
       const issued = Date.now();
-      await db.doc('status/system').set({ lastTickLatencyMs: latency, lastTickAt: Date.now() }, { merge: true });
+      await db.doc(PATHS.status).set({ lastTickLatencyMs: latency, lastTickAt: Date.now() }, { merge: true });
       await page.waitForFunction(`document.getElementById('tick-latency')?.textContent === '${latency.toLocaleString('en-US')} ms'`, undefined, { timeout: 10_000, polling: 'raf' });
       header.push(Date.now() - issued);
     }
@@ -210,7 +215,7 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     await setHidden(true);
     expect(await page.textContent('[data-testid="connection-status"]')).toContain('paused while hidden');
     const readsBefore = await page.evaluate('window.__eagleReads');
-    await db.doc('status/system').set({ lastTickLatencyMs: 4242 }, { merge: true });
+    await db.doc(PATHS.status).set({ lastTickLatencyMs: 4242 }, { merge: true });
     // A visible tab is the witness: once it shows the write, an attached listener would have had it too.
     const witness = await (await browser.newContext()).newPage();
     await signIn(witness, users[1]!.email, users[1]!.password);

@@ -9,6 +9,7 @@ import { readAllDocuments, DOCUMENTS_FILE } from '../../scripts/backup/dump.ts';
 import { DRILL_ENV, drillLine, observedExecutor, runDrill } from '../../scripts/backup/drillScenario.ts';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { emulatorEnv, resetFirestore, serveCloudEvent, testRuntime } from './harness.ts';
+import { PATHS, bucketStart, candleBucketPath, candleBucketToDoc, tradePath } from '../../functions/src/shared/store/index.ts';
 
 function capture(): Io & { text: () => string } {
   const lines: string[] = [];
@@ -26,7 +27,7 @@ describe('npm run backup / restore on the emulator', () => {
   exact.settings({ useBigInt: true });
   const store = new FirestoreStateStore(db);
   // What a restore adds on purpose: the pause in status/system and its own audit_log entry.
-  const withoutStatus = async (d: Firestore) => (await readAllDocuments(d)).filter((x) => x.path !== 'status/system' && !x.path.startsWith('audit_log/'));
+  const withoutStatus = async (d: Firestore) => (await readAllDocuments(d)).filter((x) => x.path !== PATHS.status && !x.path.startsWith(`${PATHS.auditLog}/`));
 
   beforeEach(() => resetFirestore({ empty: true }));
   afterAll(() => Promise.all([db.terminate(), exact.terminate()]));
@@ -35,11 +36,12 @@ describe('npm run backup / restore on the emulator', () => {
     await db.doc('typed/all').set({
       int: 2n ** 62n, small: 7, dbl: 1.5, nan: NaN, inf: -Infinity, negZero: -0, s: 'ü.x', t: true, n: null,
       ts: new Timestamp(1_667_779_200, 123_456_000), bytes: Buffer.from([0, 1, 254]), geo: new GeoPoint(1.5, -2.25),
-      ref: db.doc('trades/t1'), vec: FieldValue.vector([0.25, 3]), arr: [1, 'a', { k: [2.5], empty: [] }], emptyArr: [], emptyMap: {}, nested: { 'a.b': { c: 'd' } },
+      ref: db.doc(tradePath('t1')), vec: FieldValue.vector([0.25, 3]), arr: [1, 'a', { k: [2.5], empty: [] }], emptyArr: [], emptyMap: {}, nested: { 'a.b': { c: 'd' } },
     });
     // A subcollection whose parent document does not exist, as candles/{symbol}_{tf} is.
-    await db.doc('candles/BTC-USDT_1h/days/20221107').set({ bucketStart: 1_667_779_200_000, candles: { '1667779200000': [1, 2.5, 0.5, 2, 10] } });
-    await db.doc('status/system').set({ mode: 'NORMAL', modeReason: 'initial mode' });
+    const start = bucketStart(1_667_779_200_000, '1h');
+    await db.doc(candleBucketPath('BTC/USDT', '1h', start)).set(candleBucketToDoc('BTC/USDT', '1h', start, [{ t: 1_667_779_200_000, o: 1, h: 2.5, l: 0.5, c: 2, v: 10 }]));
+    await db.doc(PATHS.status).set({ mode: 'NORMAL', modeReason: 'initial mode' });
   }
 
   it('round-trips every document and every Firestore type exactly, and leaves the bot PAUSED', async () => {
@@ -58,8 +60,8 @@ describe('npm run backup / restore on the emulator', () => {
     expect(io2.text()).toMatch(/restore: 3 documents written in \d+ ms; mode PAUSED/);
     expect(io2.text()).toMatch(/audit: clean \(trades=0, positions=0\)/);
     expect(await withoutStatus(exact)).toEqual(before);
-    expect((await store.getStatus())?.mode ?? (await db.doc('status/system').get()).get('mode')).toBe('PAUSED');
-    const logged = (await db.collection('audit_log').get()).docs.map((d) => d.data());
+    expect((await store.getStatus())?.mode ?? (await db.doc(PATHS.status).get()).get('mode')).toBe('PAUSED');
+    const logged = (await db.collection(PATHS.auditLog).get()).docs.map((d) => d.data());
     expect(logged).toEqual([expect.objectContaining({ action: 'restore', via: 'cli', ok: true, status: 200, params: { from: dir, force: false } })]);
 
     // Independently of the codec: the emulator's REST view keeps int64 and double apart.
@@ -76,17 +78,17 @@ describe('npm run backup / restore on the emulator', () => {
     await seed();
     const dir = await tmp();
     expect(await backupCommand(['--out', dir], capture(), vars)).toBe(0);
-    await db.doc('trades/late').set({ note: 'written after the backup' });
+    await db.doc(tradePath('late')).set({ note: 'written after the backup' });
 
     const io = capture();
     expect(await restoreCommand(['--from', dir], io, vars)).toBe(1);
     expect(io.text()).toMatch(/restore refused: the target database is not empty \(collections: candles, status, trades, typed\).*--force/);
-    expect((await db.doc('status/system').get()).get('mode')).toBe('NORMAL');
-    expect((await db.doc('trades/late').get()).exists).toBe(true);
+    expect((await db.doc(PATHS.status).get()).get('mode')).toBe('NORMAL');
+    expect((await db.doc(tradePath('late')).get()).exists).toBe(true);
 
     expect(await restoreCommand(['--from', dir, '--force', '--reason', 'test restore'], capture(), vars)).toBe(0);
-    expect((await db.doc('trades/late').get()).exists).toBe(false);
-    expect((await db.doc('status/system').get()).data()).toMatchObject({ mode: 'PAUSED', modeReason: 'test restore' });
+    expect((await db.doc(tradePath('late')).get()).exists).toBe(false);
+    expect((await db.doc(PATHS.status).get()).data()).toMatchObject({ mode: 'PAUSED', modeReason: 'test restore' });
   });
 
   it('refuses gs:// against the emulator, which has no managed export or import', async () => {

@@ -13,6 +13,7 @@ import { toAmount } from '../../functions/src/domain/money.ts';
 import { TOPICS } from '../../infra/definitions.ts';
 import { emulatorEnv, eventually, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, steppedClock, testRuntime } from './harness.ts';
 import type { Io } from '../../scripts/lib/cli.ts';
+import { PATHS, candleBucketPath, candleBucketsPath } from '../../functions/src/shared/store/index.ts';
 
 function capture(): Io & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
@@ -30,7 +31,7 @@ describe('eagle CLI against the emulators', () => {
     const code = await runEagle([...args, ...stack], { io });
     return { code, out: io.lines.join('\n'), err: io.errors.join('\n') };
   };
-  const setMarketTime = (iso: string) => db.doc('status/system').set({ marketTime: Date.parse(iso) }, { merge: true });
+  const setMarketTime = (iso: string) => db.doc(PATHS.status).set({ marketTime: Date.parse(iso) }, { merge: true });
   afterAll(() => db.terminate());
   beforeEach(resetFirestore);
 
@@ -61,10 +62,10 @@ describe('eagle CLI against the emulators', () => {
     const bf = await eagle('backfill', '--symbol', 'ETH/USDT', '--timeframe', '1m', '--since', '2023-03-23');
     expect(bf.code).toBe(0);
     expect(bf.out).toMatch(/^backfill ETH\/USDT 1m: \d+ candles from 2023-03-23T00:00:00.000Z to 2023-03-25T00:00:00.000Z .* 1 gaps .*stopped at the stack's clock/);
-    expect((await db.collection('candles/ETH-USDT_1m/days').get()).docs.map((d) => d.id)).toEqual(['20230323', '20230324']);
-    const before = (await db.doc('candles/ETH-USDT_1m/days/20230324').get()).data();
+    expect((await db.collection(candleBucketsPath('ETH/USDT', '1m')).get()).docs.map((d) => d.id)).toEqual(['20230323', '20230324']);
+    const before = (await db.doc(candleBucketPath('ETH/USDT', '1m', Date.UTC(2023, 2, 24))).get()).data();
     expect((await eagle('backfill', '--symbol', 'ETH/USDT', '--timeframe', '1m', '--since', '2023-03-24', '--until', '2023-03-25')).code).toBe(0);
-    expect((await db.doc('candles/ETH-USDT_1m/days/20230324').get()).data()).toEqual(before);
+    expect((await db.doc(candleBucketPath('ETH/USDT', '1m', Date.UTC(2023, 2, 24))).get()).data()).toEqual(before);
     const future = await eagle('backfill', '--symbol', 'ETH/USDT', '--timeframe', '1m', '--since', '2023-03-26');
     expect(future.code).toBe(2);
     expect(future.err).toMatch(/nothing to do/);
@@ -84,14 +85,14 @@ describe('eagle CLI against the emulators', () => {
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/KILLED is left only by an authenticated reset/);
     expect((await eagle('reset')).out).toBe('mode NORMAL (was KILLED)');
-    const log = (await db.collection('audit_log').orderBy('at').get()).docs.map((d) => d.data());
+    const log = (await db.collection(PATHS.auditLog).orderBy('at').get()).docs.map((d) => d.data());
     expect(log.map((l) => `${l.action}:${l.status}`)).toEqual(['pause:200', 'resume:200', 'kill:200', 'resume:409', 'reset:200']);
     expect(log[0]).toMatchObject({ via: 'cli', params: { reason: 'deploy' } });
     expect(String(log[0]!.who)).toMatch(/^cli:/);
   });
 
   it('scheduler-pause stops the Scheduler only with --confirm (400 naming confirm, exit 2, without); resume starts it again', async () => {
-    const flag = async () => (await db.doc('status/system').get()).get('schedulerPaused') as unknown;
+    const flag = async () => (await db.doc(PATHS.status).get()).get('schedulerPaused') as unknown;
     const refused = await eagle('scheduler-pause', '--reason', 'maintenance');
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/confirm: must be true: a stopped Scheduler runs no tick/);
@@ -100,7 +101,7 @@ describe('eagle CLI against the emulators', () => {
     expect(await flag()).toBe(true);
     expect((await eagle('resume')).code).toBe(0);
     expect(await flag()).toBe(false);
-    const log = (await db.collection('audit_log').orderBy('at').get()).docs.map((d) => d.data());
+    const log = (await db.collection(PATHS.auditLog).orderBy('at').get()).docs.map((d) => d.data());
     expect(log.map((l) => `${l.action}:${l.status}`)).toEqual(['scheduler-pause:200', 'resume:200']); // the local CLI audits what passed validation
   });
 
@@ -159,12 +160,12 @@ describe('eagle CLI against the emulators', () => {
       const [c] = await new FirestoreCandleStore(db).read('BTC/USDT', '1m', t, t + 60_000);
       const buy = createSignal({ strategyVersion: 'test@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: t, side: 'buy', reason: 'regime_entry', refPrice: toAmount(c!.c), atr: toAmount('30'), qty: toAmount('0.01') }, t + 60_000);
       await new PubSubSignalBus(pubsub, TOPICS.signals).publish(buy);
-      await eventually(async () => ((await db.collection('positions').get()).size === 1 ? true : undefined), 30_000, 'the buy to fill');
+      await eventually(async () => ((await db.collection(PATHS.positions).get()).size === 1 ? true : undefined), 30_000, 'the buy to fill');
 
       const exit = await eagle('force-exit', 'BTC/USDT');
       expect(exit.code).toBe(0);
       expect(exit.out).toMatch(/^manual exit published: signal [0-9a-f]{32}, qty 0.01000000/);
-      await eventually(async () => ((await db.collection('positions').get()).size === 0 ? true : undefined), 30_000, 'the manual exit to fill');
+      await eventually(async () => ((await db.collection(PATHS.positions).get()).size === 0 ? true : undefined), 30_000, 'the manual exit to fill');
       const id = /signal ([0-9a-f]{32})/.exec(exit.out)![1]!;
       expect((await eagle('regenerate-signal', id)).out).toMatch(new RegExp(`^re-published signal ${id}`));
       expect((await eagle('audit')).code).toBe(0);

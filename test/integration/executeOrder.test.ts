@@ -18,6 +18,7 @@ import type { Signal } from '../../functions/src/domain/trading.types.ts';
 import { testConfigDoc } from '../../functions/src/services/testing.ts';
 import { eventually, pubsubClient, resetFirestore, serveCloudEvent, steppedClock, testRuntime } from './harness.ts';
 import { storeCandleFor, testSignal } from './fixtures.ts';
+import { PATHS, deadLetterPath, orderPath, positionPath } from '../../functions/src/shared/store/index.ts';
 
 /**
  * Exactly-once effect over Pub/Sub's at-least-once delivery, through the production path:
@@ -61,7 +62,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     brokerFor = (cfg) => new PaperBroker(cfg);
   });
 
-  const trades = async () => (await db.collection('trades').get()).docs.map((d) => d.data());
+  const trades = async () => (await db.collection(PATHS.trades).get()).docs.map((d) => d.data());
   const expectAuditClean = async () => {
     const report = await runAudit((await runtime.executeDeps()).store, Date.now());
     expect(report.discrepancies).toEqual([]);
@@ -85,9 +86,9 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     const all = await trades();
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ signalId: signal.id, side: 'buy', symbol: 'BTC/USDT' });
-    const order = (await db.doc(`orders/${signal.id}`).get()).data();
+    const order = (await db.doc(orderPath(signal.id)).get()).data();
     expect(order).toMatchObject({ status: 'filled', tradeId: all[0]!.id });
-    const wallet = (await db.doc('wallet/paper').get()).data()!;
+    const wallet = (await db.doc(PATHS.wallet).get()).data()!;
     // cash moved by exactly one trade's cashDelta
     const expectedCash = 10000n * 100_000_000n + BigInt((all[0]!.cashDelta as string).replace('.', ''));
     expect(wallet.cash).toBe(toDecimalString(expectedCash));
@@ -100,10 +101,10 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     await Promise.all([publish(btc), publish(eth)]);
     await eventually(async () => ((await trades()).length === 2 ? true : undefined), 30_000, 'both fills');
     const all = await trades();
-    const wallet = (await db.doc('wallet/paper').get()).data()!;
+    const wallet = (await db.doc(PATHS.wallet).get()).data()!;
     const sumDeltas = all.reduce((s, t) => s + BigInt((t.cashDelta as string).replace('.', '')), 0n);
     expect(wallet.cash).toBe(toDecimalString(10000n * 100_000_000n + sumDeltas));
-    const positions = (await db.collection('positions').get()).docs.map((d) => d.id).sort();
+    const positions = (await db.collection(PATHS.positions).get()).docs.map((d) => d.id).sort();
     expect(positions).toEqual(['BTC-USDT', 'ETH-USDT']);
     await expectAuditClean();
   });
@@ -124,7 +125,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     };
     const signal = testSignal({ candleTime: Date.parse('2023-03-20T13:00:00Z') });
     await publish(signal);
-    await eventually(async () => ((await db.doc(`orders/${signal.id}`).get()).exists ? true : undefined), 45_000, 'redelivery to complete');
+    await eventually(async () => ((await db.doc(orderPath(signal.id)).get()).exists ? true : undefined), 45_000, 'redelivery to complete');
     expect(deliveries.some((d) => !d.ok)).toBe(true); // the crash really happened and was redelivered
     expect(calls).toBeGreaterThanOrEqual(2);
     expect(await trades()).toHaveLength(1);
@@ -135,7 +136,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     const topic = pubsub.topic(TOPICS.signals);
     await topic.publishMessage({ data: Buffer.from('{"id":"x","side":"sideways"}'), attributes: { signalId: 'x' } });
     const letter = await eventually(async () => {
-      const snap = await db.collection('deadletters').get();
+      const snap = await db.collection(PATHS.deadletters).get();
       return snap.empty ? undefined : snap.docs[0]!.data();
     }, 20_000, 'dead letter');
     expect(letter.reason).toMatch(/^invalid signal: id: expected 32 lowercase hex/);
@@ -143,7 +144,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     // A valid message after it proves the subscription moved on; the poison was delivered once.
     const sentinel = testSignal({ candleTime: Date.parse('2023-03-20T14:00:00Z') });
     await publish(sentinel);
-    await eventually(async () => ((await db.doc(`orders/${sentinel.id}`).get()).exists ? true : undefined), 20_000, 'sentinel');
+    await eventually(async () => ((await db.doc(orderPath(sentinel.id)).get()).exists ? true : undefined), 20_000, 'sentinel');
     await eventually(async () => (deliveries.length >= 2 ? true : undefined), 20_000, 'both deliveries to finish');
     expect(deliveries.filter((d) => !d.ok)).toHaveLength(0);
     expect(deliveries).toHaveLength(2);
@@ -155,18 +156,18 @@ describe('executeOrder over the real Pub/Sub push path', () => {
   async function expectDeadLetteredOnce(message: { data?: Buffer; attributes?: Record<string, string> }, reason: RegExp) {
     await pubsub.topic(TOPICS.signals).publishMessage(message);
     const letter = await eventually(async () => {
-      const snap = await db.collection('deadletters').get();
+      const snap = await db.collection(PATHS.deadletters).get();
       return snap.empty ? undefined : snap.docs[0]!.data();
     }, 20_000, 'dead letter');
     expect(letter.reason).toMatch(reason);
     const sentinel = testSignal({ candleTime: Date.parse('2023-03-20T15:00:00Z') });
     await publish(sentinel);
-    await eventually(async () => ((await db.doc(`orders/${sentinel.id}`).get()).exists ? true : undefined), 20_000, 'sentinel');
+    await eventually(async () => ((await db.doc(orderPath(sentinel.id)).get()).exists ? true : undefined), 20_000, 'sentinel');
     // the order commits before the handler returns: wait for both handlers to finish, then count
     await eventually(async () => (deliveries.length >= 2 ? true : undefined), 20_000, 'both deliveries to finish');
     expect(deliveries.filter((d) => !d.ok)).toHaveLength(0);
     expect(deliveries).toHaveLength(2); // the poison was delivered once: no retry loop
-    expect((await db.collection('deadletters').get()).size).toBe(1);
+    expect((await db.collection(PATHS.deadletters).get()).size).toBe(1);
     expect((await trades()).map((t) => t.signalId)).toEqual([sentinel.id]);
     await expectAuditClean();
   }
@@ -181,7 +182,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
   it('dead-letters a 300,000-digit price once instead of looping on Firestore limits', async () => {
     const body = { ...toSignalMessage(testSignal()), refPrice: `${'9'.repeat(300_000)}.00000000` };
     await expectDeadLetteredOnce({ data: Buffer.from(JSON.stringify(body)) }, /^invalid signal: refPrice: at most 12 integer digits/);
-    const letter = (await db.collection('deadletters').get()).docs[0]!.data();
+    const letter = (await db.collection(PATHS.deadletters).get()).docs[0]!.data();
     expect(letter.payload.length).toBeLessThanOrEqual(10_000);
   });
 
@@ -204,20 +205,20 @@ describe('executeOrder over the real Pub/Sub push path', () => {
       refPrice: toAmount(o.price ?? c.c), atr: toAmount('0.01'), qty: o.qty ?? toAmount('1000'),
     }, c.t + H4);
     const ledgerState = async () => {
-      const [wallet, positions, all, orders] = await Promise.all([db.doc('wallet/paper').get(), db.collection('positions').get(), trades(), db.collection('orders').get()]);
+      const [wallet, positions, all, orders] = await Promise.all([db.doc(PATHS.wallet).get(), db.collection(PATHS.positions).get(), trades(), db.collection(PATHS.orders).get()]);
       return { wallet: wallet.data() ?? null, positions: positions.docs.map((d) => [d.id, d.data()]), trades: all, orders: orders.docs.map((d) => d.id).sort() };
     };
     const deadLetter = (id: string) => eventually(async () => {
-      const snap = await db.doc(`deadletters/${id}`).get();
+      const snap = await db.doc(deadLetterPath(id)).get();
       return snap.exists ? snap.data()! : undefined;
     }, 20_000, `dead letter ${id}`);
     const order = (id: string) => eventually(async () => {
-      const snap = await db.doc(`orders/${id}`).get();
+      const snap = await db.doc(orderPath(id)).get();
       return snap.exists ? snap.data()! : undefined;
-    }, 20_000, `orders/${id}`);
+    }, 20_000, orderPath(id));
 
     beforeEach(async () => {
-      await db.doc('config/bot').set(testConfigDoc({ symbols: ['BTC/USDT', 'XRP/USDT'] }));
+      await db.doc(PATHS.config).set(testConfigDoc({ symbols: ['BTC/USDT', 'XRP/USDT'] }));
     });
 
     it('dead-letters a buy at a months-old real candle (XRP, 2022-09) as stale, state unchanged; the next current buy fills', async () => {
@@ -236,7 +237,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
       await eventually(async () => (deliveries.length >= 2 ? true : undefined), 20_000, 'both deliveries to finish');
       expect(deliveries).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]); // the stale one was delivered once
       expect((await trades()).map((t) => t.signalId)).toEqual([current.id]);
-      expect((await db.collection('deadletters').get()).size).toBe(1);
+      expect((await db.collection(PATHS.deadletters).get()).size).toBe(1);
       await expectAuditClean();
     });
 
@@ -248,7 +249,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
       const buy = xrpSignal(june, 'buy');
       await bus.publish(buy);
       expect(await order(buy.id)).toMatchObject({ status: 'filled' });
-      const held = (await db.doc('positions/XRP-USDT').get()).data()!;
+      const held = (await db.doc(positionPath('XRP/USDT')).get()).data()!;
       clock.t = next.t + H4 + 60_000;
       const before = await ledgerState();
       const tp = xrpSignal(next, 'sell', { reason: 'take_profit', price: '0.01', qty: toAmount(held.qty) });
@@ -263,7 +264,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
       await eventually(async () => (deliveries.length >= 3 ? true : undefined), 20_000, 'the deliveries to finish');
       expect(deliveries.every((d) => d.ok)).toBe(true);
       expect(deliveries).toHaveLength(3);
-      expect((await db.collection('positions').get()).size).toBe(0);
+      expect((await db.collection(PATHS.positions).get()).size).toBe(0);
       await expectAuditClean();
     });
   });

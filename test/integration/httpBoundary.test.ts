@@ -14,6 +14,7 @@ import { stopProcessGroup } from '../../emulators/processGroup.ts';
 import { emulatorEnv, eventually, resetFirestore } from './harness.ts';
 import { MAX_PUSH_BODY_BYTES } from '../../functions/src/handlers/frameworkErrors.ts';
 import { freePort, listenAddresses } from './listening.ts';
+import { PATHS, deadLetterPath } from '../../functions/src/shared/store/index.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -23,7 +24,7 @@ describe('HTTP boundary of the tick, audit, executeOrder and budgetGuard functio
   const url = (target: string) => `http://127.0.0.1:${servers.find((s) => s.target === target)!.port}/`;
   const post = (target: string, body: string, contentType: string | null = 'application/json') =>
     fetch(url(target), { method: 'POST', headers: contentType ? { 'content-type': contentType } : {}, body });
-  const statusExists = async () => (await db.doc('status/system').get()).exists;
+  const statusExists = async () => (await db.doc(PATHS.status).get()).exists;
 
   beforeAll(async () => {
     const e = emulatorEnv();
@@ -122,7 +123,7 @@ describe('HTTP boundary of the tick, audit, executeOrder and budgetGuard functio
     expect(await statusExists()).toBe(true);
   });
   it('refuses a tick whose asOf goes back before the market time already ticked (409 naming asOf), and allows the same asOf again', async () => {
-    const marketTime = async () => (await db.doc('status/system').get()).data()?.marketTime as number | undefined;
+    const marketTime = async () => (await db.doc(PATHS.status).get()).data()?.marketTime as number | undefined;
     const at = Date.parse('2023-03-21T14:00:30Z');
     if ((await marketTime()) !== at) expect((await post('tick', JSON.stringify({ asOf: at }))).status).toBe(200);
     const back = await post('tick', JSON.stringify({ asOf: '2023-03-21T13:00:30Z' }));
@@ -136,7 +137,7 @@ describe('HTTP boundary of the tick, audit, executeOrder and budgetGuard functio
   const pushPath = () => `projects/${emulatorEnv().projectId}/topics/signals`;
   const push = (target: string, message: Record<string, unknown>) =>
     fetch(`${url(target)}${pushPath()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message, subscription: 'projects/p/subscriptions/s' }) });
-  const deadLetter = (id: string) => eventually(async () => (await db.doc(`deadletters/${id}`).get()).data(), 20_000, `deadletters/${id}`);
+  const deadLetter = (id: string) => eventually(async () => (await db.doc(deadLetterPath(id)).get()).data(), 20_000, deadLetterPath(id));
 
   it('executeOrder and budgetGuard answer a stray method 405 (Allow: POST) and a non-JSON body 415, as JSON, never 500', async () => {
     for (const target of ['executeOrder', 'budgetGuard']) {
@@ -153,7 +154,7 @@ describe('HTTP boundary of the tick, audit, executeOrder and budgetGuard functio
         expect(await res.json()).toHaveProperty('error');
       }
     }
-    expect((await db.collection('deadletters').get()).size).toBe(0);
+    expect((await db.collection(PATHS.deadletters).get()).size).toBe(0);
   });
 
   it('Pub/Sub pushes over 64 KB reach the handler and are dead-lettered with the reason; only bodies over the push limit get 413', async () => {
@@ -179,6 +180,6 @@ describe('HTTP boundary of the tick, audit, executeOrder and budgetGuard functio
       for (const n of [1, 2]) expect((await push(target, { messageId: `${target}-attrs-${n}`, attributes: { signalId: `s${n}` } })).status).toBeLessThan(300);
       for (const n of [1, 2]) expect(await deadLetter(`${prefix}${target}-attrs-${n}`)).toMatchObject({ attributes: { signalId: `s${n}` } });
     }
-    expect((await db.collection('deadletters').get()).docs.map((d) => d.id).filter((id) => id.includes('-attrs-'))).toHaveLength(4);
+    expect((await db.collection(PATHS.deadletters).get()).docs.map((d) => d.id).filter((id) => id.includes('-attrs-'))).toHaveLength(4);
   });
 });

@@ -5,6 +5,7 @@ import { runTick } from '../../functions/src/services/runTick.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { toAmount } from '../../functions/src/domain/money.ts';
 import { eventually, pubsubClient, resetFirestore, serveCloudEvent, steppedClock, testRuntime } from './harness.ts';
+import { PATHS, orderPath } from '../../functions/src/shared/store/index.ts';
 
 const HOUR = 3_600_000;
 /** FTX collapse week on real Binance 1h candles: BTC ≈ −25 %, ETH ≈ −30 % in two days. */
@@ -23,7 +24,7 @@ describe('kill switch on a replayed real crash, through tick → Pub/Sub → exe
     server = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
     // Hold real exposure through the crash on purpose: buy-and-hold, stops far away (50 ATR),
     // so only the account-level kill switch can end it. Drawdown limit stays at the default 15 %.
-    await db.doc('config/bot').set({
+    await db.doc(PATHS.config).set({
       strategy: { name: 'buy_and_hold', params: {} },
       risk: { riskPerTradePct: 10, stopAtrMult: 50, takeProfitAtrMult: 100, trailingAtrMult: 50, trailingActivationAtrMult: 100, maxExposurePerSymbolPct: 50 },
     });
@@ -43,7 +44,7 @@ describe('kill switch on a replayed real crash, through tick → Pub/Sub → exe
       const report = await runTick(deps, { tickId: `crash-${h}`, now });
       // Let executeOrder apply this tick's signals before the next candle, as the scheduler's minute would.
       await eventually(async () => {
-        const snaps = await Promise.all(report.published.map((id) => db.doc(`orders/${id}`).get()));
+        const snaps = await Promise.all(report.published.map((id) => db.doc(orderPath(id)).get()));
         return snaps.every((s) => s.exists) ? true : undefined;
       }, 30_000, `orders for tick ${h}`);
       if (report.mode === 'KILLED') killedAt = now;
@@ -51,17 +52,17 @@ describe('kill switch on a replayed real crash, through tick → Pub/Sub → exe
     expect(killedAt, 'the kill switch never fired').not.toBeNull();
     expect(killedAt!).toBeGreaterThan(Date.parse('2022-11-08T00:00:00Z'));
 
-    const status = (await db.doc('status/system').get()).data()!;
+    const status = (await db.doc(PATHS.status).get()).data()!;
     expect(status.mode).toBe('KILLED');
     expect(status.modeReason).toMatch(/kill switch: drawdown 1\d\.\d\d% from peak exceeds 15%/);
-    expect((await db.collection('positions').get()).size).toBe(0);
-    const trades = (await db.collection('trades').get()).docs.map((d) => d.data());
+    expect((await db.collection(PATHS.positions).get()).size).toBe(0);
+    const trades = (await db.collection(PATHS.trades).get()).docs.map((d) => d.data());
     expect(trades.filter((t) => t.reason === 'benchmark_entry').map((t) => t.symbol).sort()).toEqual(['BTC/USDT', 'ETH/USDT']);
     expect(trades.filter((t) => t.reason === 'kill_switch').map((t) => t.symbol).sort()).toEqual(['BTC/USDT', 'ETH/USDT']);
-    const alerts = (await db.collection('alerts').where('kind', '==', 'kill_switch').get()).docs.map((d) => d.data());
+    const alerts = (await db.collection(PATHS.alerts).where('kind', '==', 'kill_switch').get()).docs.map((d) => d.data());
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.severity).toBe('critical');
-    const wallet = (await db.doc('wallet/paper').get()).data()!;
+    const wallet = (await db.doc(PATHS.wallet).get()).data()!;
     const account = status.account;
     const drawdown = 1 - Number(account.equity) / Number(account.peakEquity);
     expect(drawdown).toBeGreaterThan(0.15);
@@ -70,7 +71,7 @@ describe('kill switch on a replayed real crash, through tick → Pub/Sub → exe
     // Once KILLED, a further tick opens nothing: buy_and_hold would enter again in NORMAL.
     const after = await runTick(deps, { tickId: 'after-kill', now: killedAt! + HOUR });
     expect(after.published).toEqual([]);
-    expect((await db.collection('positions').get()).size).toBe(0);
+    expect((await db.collection(PATHS.positions).get()).size).toBe(0);
 
     const audit = await runAudit((await runtime.executeDeps()).store, Date.now());
     expect(audit.discrepancies).toEqual([]);

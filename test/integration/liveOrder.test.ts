@@ -16,6 +16,7 @@ import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { TOPICS } from '../../infra/definitions.ts';
 import { eventually, pubsubClient, resetFirestore, serveCloudEvent, steppedClock, testRuntime } from './harness.ts';
 import { storeCandleFor, testSignal } from './fixtures.ts';
+import { PATHS, orderPath, tradePath } from '../../functions/src/shared/store/index.ts';
 
 const CREATE = 'POST /api/v3/order';
 const QUERY = 'GET /api/v3/order';
@@ -55,30 +56,30 @@ describe('live executeOrder over the real Pub/Sub push path, exchange on recorde
     broker = new CcxtBroker({ exchange, onWarning: () => {} });
   });
 
-  const trades = async () => (await db.collection('trades').get()).docs.map((d) => d.data());
+  const trades = async () => (await db.collection(PATHS.trades).get()).docs.map((d) => d.data());
 
   it('a buy delivered 4 times at once is sent once and booked once; the dusty sell closes the position; audit clean', async () => {
     const buy = testSignal({ candleTime: T, qty: '0.01234' });
     await storeCandleFor(db, buy);
     await Promise.all(Array.from({ length: 4 }, () => bus.publish(buy)));
-    await eventually(async () => ((await db.doc(`orders/${buy.id}`).get()).exists ? true : undefined), 30_000, 'the buy to be booked');
+    await eventually(async () => ((await db.doc(orderPath(buy.id)).get()).exists ? true : undefined), 30_000, 'the buy to be booked');
     await server.quiesce();
-    expect((await db.doc(`orders/${buy.id}`).get()).data()).toMatchObject({ status: 'filled', qty: '0.01232766' });
+    expect((await db.doc(orderPath(buy.id)).get()).data()).toMatchObject({ status: 'filled', qty: '0.01232766' });
     expect(player.count(CREATE)).toBe(1);
     expect(await trades()).toHaveLength(1);
-    expect((await db.collection('intents').get()).empty).toBe(true);
-    const held = (await db.doc('wallet/paper').get()).get('positions.BTC-USDT.qty') as string;
+    expect((await db.collection(PATHS.intents).get()).empty).toBe(true);
+    const held = (await db.doc(PATHS.wallet).get()).get('positions.BTC-USDT.qty') as string;
     expect(held).toBe('0.01232766'); // 0.01234 − its 0.00001234 BTC commission
 
     const sell = testSignal({ side: 'sell', candleTime: T + 5 * 60_000, qty: held });
     await storeCandleFor(db, sell);
     clock.t = sell.candleTime + 65_000;
     await bus.publish(sell);
-    await eventually(async () => ((await db.doc(`orders/${sell.id}`).get()).exists ? true : undefined), 30_000, 'the sell to be booked');
+    await eventually(async () => ((await db.doc(orderPath(sell.id)).get()).exists ? true : undefined), 30_000, 'the sell to be booked');
     expect(player.count(CREATE)).toBe(2);
-    expect((await db.doc(`trades/${sell.id}`).get()).data()).toMatchObject({ side: 'sell', qty: '0.01232000', dust: '0.00000766', qtyDelta: '-0.01232766', seq: 2 });
-    expect((await db.collection('positions').get()).empty).toBe(true);
-    expect((await db.collection('deadletters').get()).empty).toBe(true);
+    expect((await db.doc(tradePath(sell.id)).get()).data()).toMatchObject({ side: 'sell', qty: '0.01232000', dust: '0.00000766', qtyDelta: '-0.01232766', seq: 2 });
+    expect((await db.collection(PATHS.positions).get()).empty).toBe(true);
+    expect((await db.collection(PATHS.deadletters).get()).empty).toBe(true);
     expect(await runAudit((await runtime.executeDeps()).store, T, { full: true })).toMatchObject({ clean: true, trades: 2, positions: 0 });
   });
 });

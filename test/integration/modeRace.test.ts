@@ -17,6 +17,7 @@ import { runAdminAction, type AdminDeps } from '../../functions/src/services/adm
 import { handleBudgetMessage, type BudgetDeps } from '../../functions/src/services/budgetGuard.ts';
 import { createOpsRuntime } from '../../functions/src/wiringOps.ts';
 import { resetFirestore, testRuntime } from './harness.ts';
+import { PATHS } from '../../functions/src/shared/store/index.ts';
 
 const ROUNDS = Number(process.env.MODE_RACE_ROUNDS ?? 200);
 /** Rounds run in lanes at once, each lane on its own emulator project (its own status/system): 4 × 50 instead of 200 in a row. */
@@ -44,7 +45,7 @@ describe('mode race: admin kill, 100 % budget notice and the tick kill switch at
   const ops = createOpsRuntime(runtime, parseOpsEnv({}));
   let admin: AdminDeps;
   let budget: BudgetDeps;
-  const status = async () => (await db.doc('status/system').get()).data() ?? {};
+  const status = async () => (await db.doc(PATHS.status).get()).data() ?? {};
 
   beforeAll(async () => {
     await resetFirestore();
@@ -72,7 +73,7 @@ describe('mode race: admin kill, 100 % budget notice and the tick kill switch at
     const started = Date.now();
     await Promise.all(lanes.map(async (l, lane) => {
       for (let round = lane; round < ROUNDS; round += LANES) {
-        await l.rt.db.doc('status/system').set({ mode: 'NORMAL', modeReason: 'race reset' });
+        await l.rt.db.doc(PATHS.status).set({ mode: 'NORMAL', modeReason: 'race reset' });
         const [, notice] = await Promise.all([
           runAdminAction(l.admin, { action: 'kill', reason: `race ${round}` }, { kind: 'cli', id: 'cli:race' }),
           handleBudgetMessage(l.budget, budgetMessage(`race-${round}`)),
@@ -82,7 +83,7 @@ describe('mode race: admin kill, 100 % budget notice and the tick kill switch at
           })(),
         ]);
         if (notice.status === 'recorded' && notice.paused) budgetPaused++;
-        const s = (await l.rt.db.doc('status/system').get()).data() ?? {};
+        const s = (await l.rt.db.doc(PATHS.status).get()).data() ?? {};
         if (s.mode !== 'KILLED') notKilled.push({ round, mode: s.mode, reason: s.modeReason });
       }
     }));

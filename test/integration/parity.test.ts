@@ -18,7 +18,7 @@ import { toAmount, toDecimalString } from '../../functions/src/domain/money.ts';
 import type { Trade } from '../../functions/src/domain/trading.types.ts';
 import { parseBotConfig, parseEnv } from '../../functions/src/config/load.ts';
 import { rulesFor } from '../../functions/src/config/botConfig.ts';
-import { TradeDoc, parseDoc } from '../../functions/src/shared/store/index.ts';
+import { PATHS, orderPath, parseDoc, TradeDoc } from '../../functions/src/shared/store/index.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts';
 import { runLockStep } from '../../scripts/local/scheduler.ts';
@@ -87,11 +87,11 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     const db = runtime.db;
     const ticks = await runLockStep({
       url: tickServer.url, times,
-      settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(`orders/${id}`)))).every((s) => s.exists),
+      settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(orderPath(id))))).every((s) => s.exists),
     });
     expect(ticks.every((t) => t.pending.length === 0), 'lock-step: no order may still be pending at the next tick').toBe(true);
 
-    const liveTrades = (await db.collection('trades').get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
+    const liveTrades = (await db.collection(PATHS.trades).get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
     const sort = (ts: readonly Trade[]) => [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
     const live = sort(liveTrades);
     const result = backtest();
@@ -122,10 +122,10 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     const db = runtime.db;
     const ticks = await runLockStep({
       url: tickServer.url, times: steps.map((t) => t + 30_000),
-      settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(`orders/${id}`)))).every((s) => s.exists),
+      settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(orderPath(id))))).every((s) => s.exists),
     });
     expect(ticks.every((t) => t.pending.length === 0)).toBe(true);
-    const liveTrades = (await db.collection('trades').get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
+    const liveTrades = (await db.collection(PATHS.trades).get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
     const sort = (ts: readonly Trade[]) => [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
     const result = backtest(start, end, { tickTimes: steps });
     const bt = sort(result.trades);

@@ -9,28 +9,32 @@ import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestE
 import { collection, deleteDoc, doc, getDoc, getDocs, limit, orderBy, query, setDoc, setLogLevel, updateDoc, type Firestore } from 'firebase/firestore';
 import { clearFirestore } from '../../emulators/stack.ts';
 import { emulatorEnv } from './harness.ts';
+import {
+  PATHS, alertPath, budgetNoticePath, candleBucketPath, candleBucketsPath, deadLetterPath, equityDayPath, intentPath, orderPath, positionPath, signalPath, tradePath,
+} from '../../functions/src/shared/store/index.ts';
 
 const RULES = readFileSync(fileURLToPath(new URL('../../firestore.rules', import.meta.url)), 'utf8');
 const READER = 'reader@example.com';
 
-/** Every document the bot writes, one of each kind. */
+const T = Date.UTC(2023, 2, 20);
+const CANDLES = candleBucketPath('BTC/USDT', '1m', T);
+/** Every document the bot writes, one of each kind (the shared store's paths). */
 const DOCS = [
-  'status/system', 'config/bot', 'config/dashboardUsers', 'wallet/paper', 'markets/BTC-USDT', 'positions/BTC-USDT',
-  'signals/s1', 'orders/s1', 'trades/t1', 'alerts/a1', 'deadletters/d1', 'equity/20230320',
-  'candles/BTC-USDT_1m/days/20230320', 'adminAudit/x1', 'locks/tick',
+  PATHS.status, PATHS.config, PATHS.dashboardUsers, PATHS.wallet, PATHS.auditCheckpoint, positionPath('BTC/USDT'),
+  signalPath('s1'), orderPath('s1'), intentPath('s1'), tradePath('t1'), alertPath('a1'), deadLetterPath('d1'), equityDayPath(T),
+  CANDLES, `${PATHS.auditLog}/x1`, budgetNoticePath('b1'),
 ];
 /** What the dashboard reads, as it reads it. */
 const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
-  ['status/system', (db) => getDoc(doc(db, 'status/system'))],
-  ['config/dashboardUsers', (db) => getDoc(doc(db, 'config/dashboardUsers'))],
-  ['wallet/paper', (db) => getDoc(doc(db, 'wallet/paper'))],
-  ['markets (limit 50)', (db) => getDocs(query(collection(db, 'markets'), limit(50)))],
-  ['positions (limit 50)', (db) => getDocs(query(collection(db, 'positions'), limit(50)))],
-  ['signals (latest 20)', (db) => getDocs(query(collection(db, 'signals'), orderBy('createdAt', 'desc'), limit(20)))],
-  ['trades (latest 200)', (db) => getDocs(query(collection(db, 'trades'), orderBy('time', 'desc'), limit(200)))],
-  ['alerts (latest 10)', (db) => getDocs(query(collection(db, 'alerts'), orderBy('createdAt', 'desc'), limit(10)))],
-  ["today's candle document", (db) => getDoc(doc(db, 'candles/BTC-USDT_1m/days/20230320'))],
-  ["today's equity document", (db) => getDoc(doc(db, 'equity/20230320'))],
+  [PATHS.status, (db) => getDoc(doc(db, PATHS.status))],
+  [PATHS.dashboardUsers, (db) => getDoc(doc(db, PATHS.dashboardUsers))],
+  [PATHS.wallet, (db) => getDoc(doc(db, PATHS.wallet))],
+  ['positions (limit 50)', (db) => getDocs(query(collection(db, PATHS.positions), limit(50)))],
+  ['signals (latest 20)', (db) => getDocs(query(collection(db, PATHS.signals), orderBy('createdAt', 'desc'), limit(20)))],
+  ['trades (latest 200)', (db) => getDocs(query(collection(db, PATHS.trades), orderBy('time', 'desc'), limit(200)))],
+  ['alerts (latest 10)', (db) => getDocs(query(collection(db, PATHS.alerts), orderBy('createdAt', 'desc'), limit(10)))],
+  ['a candle bucket document', (db) => getDoc(doc(db, CANDLES))],
+  ["a day's equity document", (db) => getDoc(doc(db, equityDayPath(T)))],
 ];
 
 // The emulator's clear waits out held transaction locks (emulators/stack.ts); rules-unit-testing's does not.
@@ -52,7 +56,7 @@ describe('firestore.rules', () => {
     await env.withSecurityRulesDisabled(async (ctx) => {
       const db = modular(ctx);
       for (const path of DOCS) await setDoc(doc(db, path), { createdAt: 1, time: 1, seeded: true });
-      await setDoc(doc(db, 'config/dashboardUsers'), { emails: [READER], admins: [] });
+      await setDoc(doc(db, PATHS.dashboardUsers), { emails: [READER], admins: [] });
     });
   });
   afterAll(async () => {
@@ -62,16 +66,16 @@ describe('firestore.rules', () => {
 
   describe('an allow-listed, verified user', () => {
     for (const [name, read] of PAGE_READS) it(`may read ${name}`, async () => void (await assertSucceeds(read(verified(READER)))));
-    it('matches the allow-list case-insensitively', async () => void (await assertSucceeds(getDoc(doc(verified('Reader@Example.com'), 'status/system')))));
-    it('may not read beyond the page: config/bot, orders, deadletters, unbounded lists, candle listings', async () => {
+    it('matches the allow-list case-insensitively', async () => void (await assertSucceeds(getDoc(doc(verified('Reader@Example.com'), PATHS.status)))));
+    it('may not read beyond the page: config/bot, orders, intents, deadletters, the audit, unbounded lists, candle listings', async () => {
       const db = verified(READER);
-      await assertFails(getDoc(doc(db, 'config/bot')));
-      await assertFails(getDoc(doc(db, 'orders/s1')));
-      await assertFails(getDoc(doc(db, 'deadletters/d1')));
-      await assertFails(getDocs(collection(db, 'trades')));
-      await assertFails(getDocs(query(collection(db, 'trades'), limit(1000))));
-      await assertFails(getDocs(collection(db, 'candles/BTC-USDT_1m/days')));
-      await assertFails(getDocs(query(collection(db, 'equity'), limit(5))));
+      for (const path of [PATHS.config, orderPath('s1'), intentPath('s1'), deadLetterPath('d1'), PATHS.auditCheckpoint, `${PATHS.auditLog}/x1`, budgetNoticePath('b1')]) {
+        await assertFails(getDoc(doc(db, path)));
+      }
+      await assertFails(getDocs(collection(db, PATHS.trades)));
+      await assertFails(getDocs(query(collection(db, PATHS.trades), limit(1000))));
+      await assertFails(getDocs(collection(db, candleBucketsPath('BTC/USDT', '1m'))));
+      await assertFails(getDocs(query(collection(db, PATHS.equity), limit(5))));
     });
   });
 

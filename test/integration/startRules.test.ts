@@ -13,6 +13,7 @@ import { localPorts } from '../../infra/ports.ts';
 import { acceptsConnections } from '../../scripts/local/processes.ts';
 import { eventually } from './harness.ts';
 import { TEST_PORT_OFFSET } from './global-setup.ts';
+import { PATHS } from '../../functions/src/shared/store/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Beside the suite's emulators (1×), start.test.ts's stack (2×) and a developer's npm start (0). */
@@ -49,14 +50,14 @@ describe('npm start enforces the security rules and signs users in on the Auth e
     const auth = getAuth(app);
     connectAuthEmulator(auth, `http://${ports.host}:${AUTH}`, { disableWarnings: true });
 
-    await expect(setDoc(doc(db, 'wallet/paper'), { cash: '1000000.00000000' })).rejects.toMatchObject({ code: 'permission-denied' });
-    await expect(getDoc(doc(db, 'status/system'))).rejects.toMatchObject({ code: 'permission-denied' });
+    await expect(setDoc(doc(db, PATHS.wallet), { cash: '1000000.00000000' })).rejects.toMatchObject({ code: 'permission-denied' });
+    await expect(getDoc(doc(db, PATHS.status))).rejects.toMatchObject({ code: 'permission-denied' });
 
     await signInWithEmailAndPassword(auth, login[1]!, login[2]!);
-    const status = await getDoc(doc(db, 'status/system'));
+    const status = await getDoc(doc(db, PATHS.status));
     expect(status.data()?.mode).toMatch(/NORMAL|OBSERVATION|PAUSED|KILLED/);
     // Signed in and allow-listed still never writes.
-    await expect(setDoc(doc(db, 'wallet/paper'), { cash: '1000000.00000000' })).rejects.toMatchObject({ code: 'permission-denied' });
+    await expect(setDoc(doc(db, PATHS.wallet), { cash: '1000000.00000000' })).rejects.toMatchObject({ code: 'permission-denied' });
     await deleteApp(app);
 
     const exited = new Promise((r) => npm!.once('exit', r));

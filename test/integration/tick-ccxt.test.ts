@@ -6,6 +6,7 @@ import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts'
 import { runTick } from '../../functions/src/services/runTick.ts';
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { resetFirestore, testRuntime } from './harness.ts';
+import { PATHS } from '../../functions/src/shared/store/index.ts';
 
 const KLINES = 'GET /api/v3/klines';
 /** Market time inside the recorded Binance day (2023-03-24, real BTCUSDT 1m klines). */
@@ -34,6 +35,6 @@ describe('tick with the live ccxt adapter on recorded Binance responses', () => 
     expect(btc.stale).toBe(false);
     const stored = await new FirestoreCandleStore(runtime.db).read('BTC/USDT', '1m', NOW - 3_600_000, NOW);
     expect(stored.at(-1)!.t).toBe(Date.UTC(2023, 2, 24, 19, 59)); // newest closed candle; the forming one dropped
-    expect((await runtime.db.doc('status/system').get()).get('markets.BTC-USDT.stale')).toBe(false);
+    expect((await runtime.db.doc(PATHS.status).get()).get('markets.BTC-USDT.stale')).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/Fir
 import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts';
 import type { TickReport } from '../../functions/src/services/runTick.ts';
 import { resetFirestore, serveHttp, testRuntime } from './harness.ts';
+import { PATHS } from '../../functions/src/shared/store/index.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2023-03-21T14:00:30Z');
@@ -46,17 +47,17 @@ describe('tick on the emulators with the replay source', () => {
       expect(bySymbol[s]!.stale).toBe(false);
       expect(bySymbol[s]!.regime).not.toBe('unknown');
     }
-    const market = (await runtime.db.doc('status/system').get()).get('markets.BTC-USDT');
+    const market = (await runtime.db.doc(PATHS.status).get()).get('markets.BTC-USDT');
     // the newest CLOSED candle at 14:00:30 opened at 13:59; the forming 14:00 candle is not used
     expect(market.lastCandleAt).toBe(Date.parse('2023-03-21T13:59:00Z'));
     expect(typeof market.adx).toBe('number');
     expect(market.stale).toBe(false);
-    const status = (await runtime.db.doc('status/system').get()).data()!;
+    const status = (await runtime.db.doc(PATHS.status).get()).data()!;
     expect(status.marketTime).toBe(T0);
     expect(Object.keys(status.feeds)).toHaveLength(4);
     // XRP's bundled 1m data only starts on 2023-04-01: it has nothing yet and is stale with an alert
     expect(bySymbol['XRP/USDT']!.stale).toBe(true);
-    expect((await runtime.db.collection('alerts').where('symbol', '==', 'XRP/USDT').get()).size).toBe(1);
+    expect((await runtime.db.collection(PATHS.alerts).where('symbol', '==', 'XRP/USDT').get()).size).toBe(1);
 
     expect(bySymbol['BTC/USDT']!.candleReads).toBe(1); // cold instance: one read of the stored window
 
@@ -97,24 +98,24 @@ describe('tick on the emulators with the replay source', () => {
       expect(s.error).toBeNull();
       expect(s.ingested).toBe(600);
     }
-    const market = (await runtime.db.doc('status/system').get()).get('markets.DOGE-USDT');
+    const market = (await runtime.db.doc(PATHS.status).get()).get('markets.DOGE-USDT');
     expect(market).toMatchObject({ stale: true, regime: 'unknown', staleSince: T0 });
-    const alerts = (await runtime.db.collection('alerts').get()).docs.map((d) => d.data());
+    const alerts = (await runtime.db.collection(PATHS.alerts).get()).docs.map((d) => d.data());
     expect(alerts).toEqual([expect.objectContaining({ kind: 'stale_feed', symbol: 'DOGE/USDT' })]);
-    const status = (await runtime.db.doc('status/system').get()).data()!;
+    const status = (await runtime.db.doc(PATHS.status).get()).data()!;
     expect(status.feeds['DOGE/USDT']).toMatchObject({ stale: true, error: expect.stringMatching(/no bundled/) });
     expect(status.healthScore).toBe(67);
   });
 
   it('survives a corrupt engine state: alerts, starts that symbol afresh, heals the entry', async () => {
     const runtime = make({ SYMBOLS: 'BTC/USDT,ETH/USDT' });
-    await runtime.db.doc('status/system').set({ mode: 'NORMAL', engine: { 'ETH-USDT': { timeframe: '1m', regime: 'to_the_moon', price: 'lots' } } });
+    await runtime.db.doc(PATHS.status).set({ mode: 'NORMAL', engine: { 'ETH-USDT': { timeframe: '1m', regime: 'to_the_moon', price: 'lots' } } });
     const report = await tickOver(runtime, T0);
     expect(report.symbols.map((s) => s.error)).toEqual([null, null]);
     expect(report.symbols[1]!.regime).not.toBe('unknown');
-    const alerts = (await runtime.db.collection('alerts').where('kind', '==', 'error').get()).docs.map((d) => d.data());
+    const alerts = (await runtime.db.collection(PATHS.alerts).where('kind', '==', 'error').get()).docs.map((d) => d.data());
     expect(alerts).toEqual([expect.objectContaining({ symbol: 'ETH/USDT', message: expect.stringMatching(/corrupt document status\/system#engine.ETH-USDT: [\s\S]*regime/) })]);
-    const status = await runtime.db.doc('status/system').get();
+    const status = await runtime.db.doc(PATHS.status).get();
     expect(status.get('engine.ETH-USDT')).toMatchObject({ timeframe: '1m', regime: { regime: expect.any(String) } });
     expect(status.get('markets.ETH-USDT')).toMatchObject({ symbol: 'ETH/USDT', stale: false, timeframe: '1m', price: expect.any(Number) });
   });
@@ -124,7 +125,7 @@ describe('tick on the emulators with the replay source', () => {
     // A moment when the 1m regime (bear) and the 1h regime (bull) disagree.
     const t0 = Date.parse('2023-03-23T02:00:30Z');
     const minute = await tickOver(runtime, t0); // 1m history and regime state, last candle 01:59
-    await runtime.db.doc('config/bot').set({ timeframe: '1h' });
+    await runtime.db.doc(PATHS.config).set({ timeframe: '1h' });
     // Half an hour later the newest closed 1h candle (01:00) is older than the last 1m candle:
     // carried-over 1m memory would skip every hourly candle and keep the 1m regime.
     const at = t0 + 30 * 60_000;
@@ -134,7 +135,7 @@ describe('tick on the emulators with the replay source', () => {
     const closedUntil = Math.floor(at / HOUR) * HOUR;
     const hourly = loadBundledCandles('BTC/USDT', '1h').filter((c) => c.t < closedUntil).slice(-600);
     const expected = classifyRegimeSeries(computeIndicators(hourly), resolveRegimeParams(parseBotConfig({}).regime, '1h')).at(-1)!;
-    const engine = (await runtime.db.doc('status/system').get()).get('engine.BTC-USDT');
+    const engine = (await runtime.db.doc(PATHS.status).get()).get('engine.BTC-USDT');
     expect(engine.timeframe).toBe('1h');
     expect(engine.lastCandleAt).toBe(closedUntil - HOUR);
     expect(engine.regime).toEqual(expected);

@@ -11,6 +11,7 @@ import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts'
 import { runTick } from '../../functions/src/services/runTick.ts';
 import { countFirestoreOps } from '../../scripts/lib/firestoreOps.ts';
 import { resetFirestore, testRuntime } from './harness.ts';
+import { PATHS } from '../../functions/src/shared/store/index.ts';
 
 const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT'];
 const T = Date.parse('2023-04-10T12:00:30Z');
@@ -22,7 +23,7 @@ describe('tick I/O budget on the emulator', () => {
   beforeAll(async () => {
     await resetFirestore();
     // Nothing to trade: PAUSED with a flat book, so every tick is a plain steady-state tick.
-    await runtime.db.doc('status/system').set({ mode: 'PAUSED', modeReason: 'budget test' });
+    await runtime.db.doc(PATHS.status).set({ mode: 'PAUSED', modeReason: 'budget test' });
   });
   afterAll(() => runtime.db.terminate());
 

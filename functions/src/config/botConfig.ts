@@ -16,6 +16,7 @@ import type { Clock } from '../ports/index.ts';
 import { BotConfigError } from './load.ts';
 import { validateBotConfig } from './botRuntime.ts';
 import type { BotConfig } from './schema.ts';
+import { PATHS } from '../shared/store/paths.ts';
 
 export { executionParams, rulesFor, validateBotConfig, type BotRuntime } from './botRuntime.ts';
 
@@ -54,7 +55,7 @@ export function cachedBotConfig(read: () => Promise<unknown>, wallClock: Clock, 
       loaded = { config: lastGood, problem: null };
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      const field = err instanceof BotConfigError ? err.field : 'config/bot';
+      const field = err instanceof BotConfigError ? err.field : PATHS.config;
       const digest = createHash('sha256').update(err.message).digest('hex').slice(0, 16);
       loaded = {
         config: lastGood ?? validateBotConfig({}, envTimeframe).config,

@@ -15,6 +15,7 @@ import type { Timeframe } from '../domain/candle.ts';
 import type { MarketRules } from '../domain/trading.types.ts';
 import { BotConfigError, parseBotConfig } from './load.ts';
 import type { BotConfig } from './schema.ts';
+import { PATHS } from '../shared/store/paths.ts';
 
 export interface BotRuntime {
   readonly config: BotConfig;
@@ -46,7 +47,7 @@ export function executionParams(config: BotConfig): ExecutionParams {
  * `${prefix}.strategy.params.pullbackAtrMult`, …). `envTimeframe` is the deployment's TIMEFRAME,
  * used when the document names none.
  */
-export function validateBotConfig(doc: unknown, envTimeframe: Timeframe, prefix = 'config/bot'): BotRuntime {
+export function validateBotConfig(doc: unknown, envTimeframe: Timeframe, prefix: string = PATHS.config): BotRuntime {
   const config = parseBotConfig(doc, prefix);
   const timeframe = config.timeframe ?? envTimeframe;
   try {

@@ -3,6 +3,7 @@ import { ConfigError } from '../domain/errors.ts';
 import { formatIssues } from '../lib/zodFields.ts';
 import { isSecretName } from '../lib/redact.ts';
 import { BotConfigSchema, EnvSchema, type BotConfig, type Env } from './schema.ts';
+import { PATHS } from '../shared/store/paths.ts';
 
 /** Turn zod issues into one line per field, e.g. `TICK_INTERVAL: a whole number of minutes…`. */
 export { formatIssues };
@@ -74,7 +75,7 @@ function issueField(issue: z.core.$ZodIssue, prefix: string): string {
  * unknown keys, empty keys, excess depth and out-of-range numbers refused with a BotConfigError
  * naming the full path. Strategy params are checked when the runtime is built (botRuntime.ts).
  */
-export function parseBotConfig(doc: unknown, prefix = 'config/bot'): BotConfig {
+export function parseBotConfig(doc: unknown, prefix: string = PATHS.config): BotConfig {
   checkShape(doc, prefix);
   const parsed = BotConfigSchema.safeParse(doc ?? {});
   if (!parsed.success) {

@@ -20,7 +20,7 @@ export interface IndicatorSnapshot {
   readonly ema200: number | null;
 }
 
-/** Hysteresis state carried from candle to candle (stored in markets/{symbol}). */
+/** Hysteresis state carried from candle to candle (stored in status/system.engine.{symbol}.regime). */
 export interface RegimeState {
   readonly regime: Regime;
   /** regime the raw rules point to but that has not yet been confirmed */

@@ -26,17 +26,11 @@ const MAX_TICK_LATENCY_MS = 20_000;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** Stale symbols from either shape of status/system: `feeds` (today) or `markets` (the engine rework). */
+/** Stale symbols from status/system.feeds (the tick's feed health by symbol; status.markets repeats the flag). */
 function staleSymbols(status: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  for (const field of ['feeds', 'markets']) {
-    const map = status[field];
-    if (!map || typeof map !== 'object') continue;
-    for (const [key, v] of Object.entries(map as Record<string, unknown>)) {
-      if (v && typeof v === 'object' && (v as { stale?: unknown }).stale === true) out.push(key);
-    }
-  }
-  return [...new Set(out)];
+  const feeds = status.feeds;
+  if (!feeds || typeof feeds !== 'object') return [];
+  return Object.entries(feeds as Record<string, unknown>).filter(([, v]) => v && typeof v === 'object' && (v as { stale?: unknown }).stale === true).map(([key]) => key);
 }
 
 export async function healthReport(ops: OpsStore, audit: () => Promise<AuditReport>, window: { marketNow: number; wallNow: number; sinceMs: number }): Promise<HealthReport> {
