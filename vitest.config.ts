@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['functions/src/**/*.test.ts', 'scripts/**/*.test.ts', 'emulators/**/*.test.ts', 'infra/**/*.test.ts'],
+          include: ['functions/src/**/*.test.ts', 'scripts/**/*.test.ts', 'emulators/**/*.test.ts', 'infra/**/*.test.ts', 'eslint/**/*.test.ts'],
           environment: 'node',
         },
       },
