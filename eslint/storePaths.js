@@ -2,7 +2,8 @@
  * `store/no-literal-path`: Firestore paths come from the shared store (functions/src/shared/store),
  * never from a literal. Flags a string or template literal that is a path into a known collection
  * ('status/system', `candles/${key}_1m/days/${day}`, 'candles/'), and a bare collection id passed
- * to collection(), doc() or collectionGroup() (`doc(db, 'status', 'system')`, db.collection('trades')).
+ * to collection(), doc() or collectionGroup() (`doc(db, 'status', 'system')`, db.collection('trades'))
+ * or compared with an `.id` (`col.id !== 'status'`).
  * Prose that mentions a path ("status/system does not exist") has spaces and is not a path.
  * COLLECTIONS must equal the store's COLLECTIONS (eslint/storePaths.test.ts checks).
  */
@@ -39,6 +40,7 @@ export const noLiteralPath = {
     messages: {
       path: "'{{text}}' is a Firestore path: use the shared store (functions/src/shared/store: PATHS, the path helpers, the bucket rule).",
       bare: "collection id '{{text}}' passed to {{fn}}(): use PATHS from functions/src/shared/store.",
+      compared: "collection id '{{text}}' compared with an id: use COLLECTIONS from functions/src/shared/store.",
     },
     schema: [],
   },
@@ -50,6 +52,14 @@ export const noLiteralPath = {
     return {
       Literal: check,
       TemplateLiteral: check,
+      BinaryExpression(node) {
+        if (!/^[!=]==?$/.test(node.operator)) return;
+        const isId = (n) => n.type === 'MemberExpression' && n.property.type === 'Identifier' && n.property.name === 'id';
+        for (const [a, b] of [[node.left, node.right], [node.right, node.left]]) {
+          const text = staticText(b);
+          if (isId(a) && text !== null && BARE.test(text)) context.report({ node: b, messageId: 'compared', data: { text } });
+        }
+      },
       CallExpression(node) {
         const fn = calleeName(node);
         if (!fn || !CALLS.has(fn)) return;

@@ -34,6 +34,7 @@ describe('store paths and codecs have one owner', () => {
     ['a bare collection id', "declare const db: { collection(p: string): unknown };\nexport const r = db.collection('trades');", 'store/no-literal-path'],
     ['a split path', "declare function doc(db: unknown, ...p: string[]): unknown;\nexport const r = doc(null, 'wallet', 'paper');", 'store/no-literal-path'],
     ['a template path', 'export const p = (key: string, day: string) => `candles/${key}_1m/days/${day}`;', 'store/no-literal-path'],
+    ['a collection id compared with an id', "declare const col: { id: string };\nexport const keep = col.id !== 'status';", 'store/no-literal-path'],
     ['the retired markets/ collection', "export const p = 'markets/BTC-USDT';", 'store/no-literal-path'],
     ['a document decoded by hand', 'declare const snap: { data(): unknown };\nexport const d = snap.data();', 'no-restricted-syntax'],
     ['a Firestore read outside firestore.ts', "import { getDoc } from 'firebase/firestore';\nexport { getDoc };", 'no-restricted-imports'],

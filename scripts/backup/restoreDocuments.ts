@@ -12,7 +12,7 @@ import type { StateStore } from '../../functions/src/ports/state.ts';
 import { runAudit, type AuditReport } from '../../functions/src/services/auditLedger.ts';
 import { decodeFields, type Value } from './codec.ts';
 import type { DumpedDoc } from './dump.ts';
-import { PATHS } from '../../functions/src/shared/store/index.ts';
+import { COLLECTIONS, PATHS } from '../../functions/src/shared/store/index.ts';
 
 const STATUS_PATH = PATHS.status;
 
@@ -53,7 +53,7 @@ function backedUpMode(docs: readonly DumpedDoc[]): SystemMode | undefined {
 /** Everything except status/system (which holds the pause while the rest is replaced). */
 export async function deleteAllButStatus(db: Firestore): Promise<void> {
   for (const col of await db.listCollections()) {
-    if (col.id !== 'status') {
+    if (col.id !== COLLECTIONS.status) {
       await db.recursiveDelete(col);
       continue;
     }
