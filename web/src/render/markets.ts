@@ -1,4 +1,4 @@
-/** One card per markets/{id} document: price, regime, ADX/DI, ATR%, EMAs, staleness. */
+/** One card per market of status/system.markets: price, regime, ADX/DI, ATR%, EMAs, staleness. */
 import { badge, h, marketToWall } from '../dom.ts';
 import { DASH, OFFLINE_EMPTY, fmtMarketPrice, fmtNum, fmtPct, humanize, isoTime } from '../format.ts';
 import type { Feed, Market, Regime } from '../views.ts';
@@ -69,6 +69,6 @@ export function renderMarkets(root: HTMLElement, markets: Market[], feeds: Feed[
   root.replaceChildren(
     ...(sorted.length > 0
       ? sorted.map((m) => card(m, byKey.get(m.id) ?? byKey.get(feedKey(m.symbol))))
-      : [h('div', { class: 'empty card' }, offline ? OFFLINE_EMPTY : `No markets yet ${DASH} the first tick writes markets/{symbol}.`)]),
+      : [h('div', { class: 'empty card' }, offline ? OFFLINE_EMPTY : `No markets yet ${DASH} the first tick writes status/system.markets.`)]),
   );
 }
