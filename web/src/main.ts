@@ -73,12 +73,15 @@ function sink(panel?: string): ListenerSink {
     },
     // A document the store's codec refused is shown where its data would be, never half-parsed.
     corrupt: (name, err) => {
-      if (panel) byId(panel).replaceChildren(h('div', { class: 'panel-error' }, err.message));
       if (name === 'status') {
+        // No panel may go on showing the state it held before.
+        status = null;
+        renderCombined();
         renderCorruptStatus(err.message);
         showApp();
         document.body.dataset.ready = 'true';
       }
+      if (panel) byId(panel).replaceChildren(h('div', { class: 'panel-error' }, err.message));
     },
   };
 }
