@@ -165,6 +165,23 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
   });
 
+  it('a corrupt document is shown with its path and field, above the good rows, never half-parsed', async () => {
+    const ref = db.doc(tradePath('corrupt-shown'));
+    const trade = tradeToDoc({
+      id: 'corrupt-shown', seq: 1001, signalId: 'corrupt-shown', symbol: 'BTC/USDT', side: 'buy', qty: toAmount('0.01'), qtyDelta: toAmount('0.01'), price: toAmount('28000'),
+      fee: toAmount('0.28'), cashDelta: toAmount('-280.28'), realizedPnl: toAmount('0'), reason: 'regime_entry', time: T0 + 3 * MIN,
+    });
+    const rows = () => page.locator('[data-testid="trades-list"] tr[data-id]').count();
+    const before = await rows();
+    await ref.set({ ...trade, qty: 0.01 }); // a float where the codec wants an 8-decimal string
+    const note = page.locator('[data-testid="trades-corrupt"]');
+    await expect.poll(() => note.textContent().catch(() => null), { timeout: 20_000 }).toMatch(/^corrupt document trades\/corrupt-shown: qty: /);
+    expect(await page.locator('[data-testid="trades-list"] tr[data-id="corrupt-shown"]').count()).toBe(0);
+    expect(await rows()).toBe(before);
+    await ref.delete();
+    await expect.poll(() => note.count(), { timeout: 20_000 }).toBe(0);
+  });
+
   it('paints a new candle quickly after it is written (tick → paint latency)', async () => {
     const start = bucketStart(T0, '1m');
     const day = candleBucketPath('BTC/USDT', '1m', start);

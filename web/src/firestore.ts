@@ -169,8 +169,11 @@ export function watchQuery<T>(
       if (!snap.metadata.fromCache) countReads(Math.max(snap.docChanges().filter((c) => c.type !== 'removed').length, snap.empty ? 1 : 0), name);
       sink.snapshot(name, snap.metadata.fromCache);
       guard(name, () => {
-        const rows = snap.docs.map((d) => ({ id: d.id, value: decoded(name, sink, decode, d.data(), d.ref.path) }));
+        // The panel renders the good rows first; the corrupt ones are reported on top of it.
+        const corrupt: CorruptDocumentError[] = [];
+        const rows = snap.docs.map((d) => ({ id: d.id, value: decoded(name, { ...sink, corrupt: (_n, err) => corrupt.push(err) }, decode, d.data(), d.ref.path) }));
         onRows(rows.filter((r): r is Row<T> => r.value !== undefined), snap.metadata.fromCache);
+        for (const err of corrupt) sink.corrupt(name, err);
       });
     },
     (err) => sink.error(name, err),

@@ -81,7 +81,11 @@ function sink(panel?: string): ListenerSink {
         showApp();
         document.body.dataset.ready = 'true';
       }
-      if (panel) byId(panel).replaceChildren(h('div', { class: 'panel-error' }, err.message));
+      if (!panel) return;
+      // Above what the panel shows from the good documents; the next render without it clears it.
+      const root = byId(panel);
+      root.querySelector(':scope > .corrupt')?.remove();
+      root.prepend(h('div', { class: 'panel-error corrupt', testid: `${name}-corrupt` }, err.message));
     },
   };
 }
