@@ -14,7 +14,7 @@ import type { Fill, Signal } from '../domain/trading.types.ts';
 import { PoisonMessageError } from '../domain/errors.ts';
 import { liveOutcomeOverdue } from '../domain/alerts.ts';
 import { rulesFor, type BotConfigSource } from '../config/botConfig.ts';
-import type { Broker, CandleStore, Clock, Metrics } from '../ports/index.ts';
+import type { Broker, CandleStore, Clock, Metrics, Venue } from '../ports/index.ts';
 import type { Book, BookChange, LiveOrderDesk, OrderLedger, StateStore } from '../ports/state.ts';
 import type { PubSubMessage } from '../handlers/pubsub.ts';
 import { errorFields, type Logger } from '../lib/log.ts';
@@ -28,6 +28,8 @@ export interface ExecuteDeps {
   symbols: readonly string[];
   /** paper: a broker with this invocation's fee/slippage settings; live: the exchange */
   broker: (paper: { feeBps: number; slippageBps: number }) => Broker;
+  /** the exchange's market rules (also behind `config`) and, live, the key's health: a key that may not trade takes no entries */
+  venue: Venue;
   clock: Clock;
   /**
    * Replay only: the market time our own tick last recorded (status/system.marketTime). A replay's
@@ -135,9 +137,9 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
   const log = deps.log.child({ signalId: signal.id, symbol: signal.symbol });
   // An invalid config/bot does not loop the message: exits go on with the last good config (or the
   // defaults), entries are refused and recorded (the tick raises the alert). README → Configuration.
-  const { config, problem: configProblem } = await deps.config.load();
+  const { config, problem: configProblem, exchange } = await deps.config.load();
   if (configProblem) log.log('ERROR', 'config/bot is invalid; exits only', { field: configProblem.field, using: configProblem.using });
-  const rules = rulesFor(config)(signal.symbol);
+  const rules = rulesFor(config, exchange)(signal.symbol);
   const ctx = { risk: config.risk, rules, feeBps: config.paper.feeBps, slippageBps: config.paper.slippageBps };
 
   // Never trust a number from outside: the price must be our own stored candle's.
@@ -159,6 +161,8 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
     if (!(signal.side === 'sell' && book.positions[signal.symbol])) return deadLetter(signal.id, `unconfigured symbol: ${signal.symbol} is neither in config/bot.symbols nor held`);
   }
 
+  const key = signal.side === 'buy' ? await deps.venue.keyHealth(deps.clock.now()) : null;
+  if (key && key.problems.length > 0) log.log('ERROR', 'exchange key refused; exits only', { problems: key.problems });
   const base = { signalId: signal.id, symbol: signal.symbol, side: signal.side, createdAt: now };
   const refusal = (book: Book): BookChange | bigint => {
     if (current.kind === 'refused') throw new PoisonMessageError(current.reason);
@@ -167,7 +171,9 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
     if (belowTarget) throw new PoisonMessageError(belowTarget);
     const plan = configProblem && signal.side === 'buy'
       ? { kind: 'rejected' as const, reason: 'config_invalid', detail: `config/bot is invalid (${configProblem.field}): no entries until it is fixed` }
-      : planOrder(book, order, ctx);
+      : key && key.problems.length > 0
+        ? { kind: 'rejected' as const, reason: 'key_refused', detail: `${key.detail}: no entries until it is fixed` }
+        : planOrder(book, order, ctx);
     return plan.kind === 'rejected' ? { order: { ...base, outcome: { status: 'rejected', reason: `${plan.reason}: ${plan.detail}` } } } : plan.qty;
   };
   const book = (book: Book, fill: Fill): BookChange => {
