@@ -59,6 +59,8 @@ describe('sizeEntry', () => {
     const r = size({ atr: A('5'), risk: risk({ maxExposurePerSymbolPct: 100 }), rules: testRules('0.001', '1000.50000001') });
     expect(r).toMatchObject({ ok: false, reason: 'below_min_notional' });
     expect(size({ rules: testRules('100', '5') })).toMatchObject({ ok: false, reason: 'below_min_notional' });
+    // the exchange's minimum quantity above its step (LOT_SIZE minQty): a size of fewer steps is refused
+    expect(size({ rules: { ...testRules('0.001', '5'), minAmount: A('1000') } })).toMatchObject({ ok: false, reason: 'below_min_amount' });
   });
 
   it.each([
