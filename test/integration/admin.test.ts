@@ -236,7 +236,7 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
       [{ risk: { riskPerTradPct: 5 } }, 'set.risk.riskPerTradPct'],
       [{ risk: { killSwitchDrawdownPct: 100 }, markets: deep(19) }, 'set.markets.k.k.k.k.k'],
       [{ '': 1 }, 'set.""'],
-      [{ defaultMarket: { amountStep: '0', minNotional: '5' } }, 'set.defaultMarket.amountStep'],
+      [{ markets: { 'BTC/USDT': { amountStep: '0', minNotional: '5' } } }, 'set.markets.BTC/USDT.amountStep'],
     ];
     const before = (await db.doc('config/bot').get()).data();
     for (const [set, field] of cases) {
