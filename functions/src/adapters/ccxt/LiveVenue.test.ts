@@ -11,6 +11,7 @@ import { RECORDED_EXCHANGE_INFO } from '../paper/recordedRules.ts';
 import { CcxtBroker } from './CcxtBroker.ts';
 import { createExchange } from './loadExchange.ts';
 import { installPlayer, networkFault, recorded, type Route } from './fixtures/player.ts';
+import { unifiedMarketRules } from './marketRules.ts';
 
 const INFO = 'GET /api/v3/exchangeInfo';
 const KEY = 'GET /sapi/v1/account/apiRestrictions';
@@ -46,6 +47,16 @@ describe('LiveVenue: the exchange rules', () => {
     expect(down.rulesFor('BTC/USDT')).toBeNull();
     expect(warnings).toHaveLength(1);
     expect((await venue.rules()).rulesFor('BTC/USDT')).not.toBeNull();
+  });
+});
+
+describe('unifiedMarketRules', () => {
+  const m = (amount: number, price: number, min?: number, cost?: number) => ({ precision: { amount, price }, limits: { amount: { min }, cost: { min: cost } } }) as never;
+  it('reads steps JavaScript prints in exponent form exactly, and only in TICK_SIZE mode', () => {
+    expect(unifiedMarketRules(m(1e-8, 1e-7, 1e-8, 5), 4)).toEqual({ amountStep: '0.000000010000', minAmount: '0.000000010000', minNotional: '5', priceTick: '0.000000100000' });
+    expect(unifiedMarketRules(m(0.1, 0.0001), 4)).toEqual({ amountStep: '0.1', minAmount: undefined, minNotional: undefined, priceTick: '0.0001' });
+    expect(unifiedMarketRules(m(8, 2), 2)).toBeNull(); // DECIMAL_PLACES: not read here
+    expect(unifiedMarketRules(m(Number.NaN, 0.01), 4)).toBeNull();
   });
 });
 

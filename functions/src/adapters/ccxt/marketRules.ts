@@ -1,15 +1,15 @@
 /**
  * The live exchange's rules from ccxt's unified markets (after loadMarkets): `precision.amount` and
- * `precision.price` are steps when the exchange's precisionMode is TICK_SIZE (binance) and decimal
- * places when it is DECIMAL_PLACES; `limits.amount.min` and `limits.cost.min` are the minimums.
+ * `precision.price` are steps when the exchange's precisionMode is TICK_SIZE (binance; other modes
+ * are not read here: such markets have no rules, so no entries); `limits.amount.min` and
+ * `limits.cost.min` are the minimums.
  * `precision.amount` is also what `amountToPrecision` truncates a live order to, so sizing with it is
  * sizing with what the order will carry.
  */
 import type { Exchange, MarketInterface } from 'ccxt';
 import { exchangeRules, type ExchangeRules, type MarketRulesText } from '../../domain/marketRules.ts';
 
-/** ccxt's precision modes (base/functions/number.js); the package root is not imported for two numbers. */
-const DECIMAL_PLACES = 2;
+/** ccxt's TICK_SIZE precision mode (base/functions/number.js); the package root is not imported for one number. */
 const TICK_SIZE = 4;
 
 /** A finite non-negative number as plain decimal text (shortest form; 12 places where JS would write 1e-8); undefined for anything else. */
@@ -19,16 +19,11 @@ function text(x: unknown): string | undefined {
   return /e/.test(s) ? x.toFixed(12) : s;
 }
 
-function stepText(x: unknown, precisionMode: number): string | undefined {
-  if (precisionMode === TICK_SIZE) return text(x);
-  if (precisionMode === DECIMAL_PLACES && Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 8) return (x as number) === 0 ? '1' : `0.${'1'.padStart(x as number, '0')}`;
-  return undefined;
-}
-
-/** One unified market as the rules' text; null when ccxt gives no usable step (or a precision mode not read here). */
+/** One unified market as the rules' text; null when ccxt gives no usable step (or the precision mode is not TICK_SIZE). */
 export function unifiedMarketRules(market: Pick<MarketInterface, 'precision' | 'limits'>, precisionMode: number): MarketRulesText | null {
-  const amountStep = stepText(market.precision?.amount, precisionMode);
-  const priceTick = stepText(market.precision?.price, precisionMode);
+  if (precisionMode !== TICK_SIZE) return null;
+  const amountStep = text(market.precision?.amount);
+  const priceTick = text(market.precision?.price);
   if (!amountStep || !priceTick) return null;
   return { amountStep, minAmount: text(market.limits?.amount?.min), minNotional: text(market.limits?.cost?.min), priceTick };
 }
