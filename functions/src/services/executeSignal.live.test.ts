@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CcxtBroker } from '../adapters/ccxt/CcxtBroker.ts';
 import { createExchange } from '../adapters/ccxt/loadExchange.ts';
-import { exchangeInfo, installPlayer, recorded, timeoutFault, type Route } from '../adapters/ccxt/fixtures/player.ts';
+import { exchangeInfo, installPlayer, networkFault, recorded, timeoutFault, type Route } from '../adapters/ccxt/fixtures/player.ts';
 import { loadBundledCandles } from '../adapters/replay/ReplayMarketData.ts';
 import { RECORDED_EXCHANGE_INFO } from '../adapters/paper/recordedRules.ts';
 import { cachedBotConfig } from '../config/botConfig.ts';
@@ -174,6 +174,12 @@ const xrpBuy = createSignal({ strategyVersion: 'live@1', symbol: 'XRP/USDT', tim
 const XRP_HELD = A('123.2766'); // 123.4 bought − 0.1234 XRP commission
 const xrpExit = createSignal({ strategyVersion: 'live@1', symbol: 'XRP/USDT', timeframe: '1m', candleTime: X + 5 * 60_000, side: 'sell', reason: 'regime_exit', refPrice: A(String(xrp5.c)), atr: A('0.004'), qty: XRP_HELD }, X + 6 * 60_000);
 
+/** The book after the recorded XRP buy. */
+const heldXrp = () => ({
+  initialCash: A('10000'), cash: A('10000') - A('62.0702'), realizedPnl: 0n, feesPaid: A('0.0620702'), tradeSeq: 1,
+  positions: { 'XRP/USDT': { symbol: 'XRP/USDT', qty: XRP_HELD, entryPrice: A('0.503'), entryTime: X + 60_000, checkedUntil: X + 60_000, costBasis: A('62.0702'), stopLoss: A('0.49'), takeProfit: A('0.6'), trailingStop: null, highWater: A('0.503'), openTradeId: xrpBuy.id, lastPrice: A('0.503') } },
+});
+
 describe("executeSignal, live: the exchange's rules and the key", () => {
   const key = { 'GET /sapi/v1/account/apiRestrictions': recorded.apiRestrictionsTrading! };
 
@@ -202,16 +208,24 @@ describe("executeSignal, live: the exchange's rules and the key", () => {
     expect(w.player.count(CREATE)).toBe(0);
   });
 
+  it('markets that had not loaded when the sell was planned: the fill is booked on the rules loaded for the order, dust and all', async () => {
+    const snapshot = { status: 200, body: JSON.parse(readFileSync(RECORDED_EXCHANGE_INFO, 'utf8')) };
+    const w = await liveVenueSetup({ 'GET /api/v3/exchangeInfo': [networkFault, snapshot], [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketSellXrpHeld! });
+    w.db.ledger = heldXrp();
+    w.clock.t = X + 6 * 60_000 + 5_000;
+    expect(await w.deliver(xrpExit)).toMatchObject({ status: 'filled' });
+    expect(w.db.trades.get(xrpExit.id)).toMatchObject({ qty: A('123.2'), dust: A('0.0766') });
+    expect(w.db.deadletters.size).toBe(0);
+    expect(w.player.count('GET /api/v3/exchangeInfo')).toBe(2);
+  });
+
   it('a key that can withdraw: the entry is refused and recorded without reaching the exchange; the exit is still sent', async () => {
     const w = await liveVenueSetup({ 'GET /sapi/v1/account/apiRestrictions': recorded.apiRestrictionsWithdrawals!, [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketSellXrpHeld! });
     const refused = await w.deliver(xrpBuy);
     expect(refused.status === 'rejected' && refused.change.order.outcome).toMatchObject({ reason: expect.stringMatching(/^key_refused: the API key can withdraw funds/) });
     expect(w.player.count(CREATE)).toBe(0);
     // a position opened before the key changed is still closed
-    w.db.ledger = {
-      initialCash: A('10000'), cash: A('10000') - A('62.0702'), realizedPnl: 0n, feesPaid: A('0.0620702'), tradeSeq: 1,
-      positions: { 'XRP/USDT': { symbol: 'XRP/USDT', qty: XRP_HELD, entryPrice: A('0.503'), entryTime: X + 60_000, checkedUntil: X + 60_000, costBasis: A('62.0702'), stopLoss: A('0.49'), takeProfit: A('0.6'), trailingStop: null, highWater: A('0.503'), openTradeId: xrpBuy.id, lastPrice: A('0.503') } },
-    };
+    w.db.ledger = heldXrp();
     w.clock.t = X + 6 * 60_000 + 5_000;
     expect(await w.deliver(xrpExit)).toMatchObject({ status: 'filled' });
     expect(w.player.count(CREATE)).toBe(1);

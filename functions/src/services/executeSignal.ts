@@ -10,6 +10,7 @@ import { atCurrentPrice, exitNeedsCurrentCandle, signalPriceMismatch, takeProfit
 import { lastClosedOpenTime, type Candle } from '../domain/candle.ts';
 import { applyFill, planOrder, InvariantError } from '../domain/portfolio/index.ts';
 import { toAmount } from '../domain/money.ts';
+import type { MarketRules } from '../domain/marketRules.ts';
 import type { Fill, Signal } from '../domain/trading.types.ts';
 import { PoisonMessageError } from '../domain/errors.ts';
 import { liveOutcomeOverdue } from '../domain/alerts.ts';
@@ -92,7 +93,9 @@ function liveDesk(broker: Broker): LiveOrderDesk | null {
  */
 async function executeLive(a: {
   deps: ExecuteDeps; desk: LiveOrderDesk; signal: Signal; initialCash: bigint; now: number; log: Logger;
-  refusal: (book: Book) => BookChange | bigint; book: (book: Book, fill: Fill) => BookChange;
+  refusal: (book: Book) => BookChange | bigint; book: (book: Book, fill: Fill, rules: MarketRules | null) => BookChange;
+  /** the rules the fill is booked with: the planned ones, or, if the markets had not loaded then, the venue's now that the exchange filled */
+  bookingRules: () => Promise<MarketRules | null>;
 }): Promise<{ status: 'done'; result: Awaited<ReturnType<OrderLedger['execute']>> } | { status: 'rejected_by_exchange'; reason: string }> {
   const { deps, desk, signal, initialCash, now } = a;
   const step = await deps.ledger.beginLive(signal.id, initialCash, now, async (b) => {
@@ -114,7 +117,8 @@ async function executeLive(a: {
     await deps.ledger.finishLive(signal.id, initialCash, now, async () => ({ order: { ...base, outcome: { status: 'rejected', reason: `exchange: ${outcome.reason}` } } }));
     return { status: 'rejected_by_exchange', reason: outcome.reason };
   }
-  return { status: 'done', result: await deps.ledger.finishLive(signal.id, initialCash, now, async (b) => a.book(b, outcome.fill)) };
+  const rules = await a.bookingRules();
+  return { status: 'done', result: await deps.ledger.finishLive(signal.id, initialCash, now, async (b) => a.book(b, outcome.fill, rules)) };
 }
 
 export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMessage): Promise<ExecuteResult> {
@@ -176,8 +180,8 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
         : planOrder(book, order, ctx);
     return plan.kind === 'rejected' ? { order: { ...base, outcome: { status: 'rejected', reason: `${plan.reason}: ${plan.detail}` } } } : plan.qty;
   };
-  const book = (book: Book, fill: Fill): BookChange => {
-    const applied = applyFill(book, order, fill, ctx);
+  const book = (book: Book, fill: Fill, bookRules = rules): BookChange => {
+    const applied = applyFill(book, order, fill, { ...ctx, rules: bookRules });
     return {
       order: { ...base, outcome: { status: 'filled', tradeId: applied.trade.id, qty: fill.qty, price: fill.price, fee: fill.fee } },
       ledger: applied.book,
@@ -190,7 +194,8 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
   let result: Awaited<ReturnType<OrderLedger['execute']>>;
   try {
     if (desk) {
-      const live = await executeLive({ deps, desk, signal: order, initialCash, now, refusal, book, log });
+      const bookingRules = async () => rules ?? (await deps.venue.rules()).rulesFor(signal.symbol);
+      const live = await executeLive({ deps, desk, signal: order, initialCash, now, refusal, book, bookingRules, log });
       if (live.status === 'rejected_by_exchange') return deadLetter(signal.id, `exchange rejected the order: ${live.reason}`);
       result = live.result;
     } else {
