@@ -17,12 +17,14 @@ import { cloudMonitoringMetrics } from './adapters/monitoring/CloudMonitoringMet
 import { createNotifier, notifying } from './adapters/notify/index.ts';
 import { parseOpsEnv } from './config/opsSchema.ts';
 import { PaperBroker } from './adapters/paper/PaperBroker.ts';
+import { paperVenue } from './adapters/paper/recordedRules.ts';
+import type { CcxtBroker } from './adapters/ccxt/CcxtBroker.ts';
 import { createLogger } from './lib/log.ts';
 import { CandleWindowCache } from './services/candleWindow.ts';
 import { cachedBotConfig } from './config/botConfig.ts';
 import type { TickDeps } from './services/runTick.ts';
 import type { ExecuteDeps } from './services/executeSignal.ts';
-import type { Broker, Clock, MarketData } from './ports/index.ts';
+import type { Broker, Clock, MarketData, Venue } from './ports/index.ts';
 
 export const VERSION = process.env.K_REVISION ?? process.env.EAGLE_EYE_VERSION ?? 'dev';
 
@@ -39,16 +41,34 @@ export async function marketSource(env: Env): Promise<MarketData> {
   return createCcxtMarketData({ exchangeId: env.EXCHANGE_ID, budgetMs: env.FETCH_BUDGET_MS });
 }
 
-async function liveOrPaperBroker(env: Env): Promise<(cfg: { feeBps: number; slippageBps: number }) => Broker> {
-  if (env.TRADING_MODE !== 'live') return (cfg) => new PaperBroker(cfg);
-  const { createCcxtBroker } = await import('./adapters/ccxt/index.ts');
-  const live = await createCcxtBroker({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET! });
-  return () => live;
+/**
+ * Live: one broker per instance, created on first use, whose ccxt instance also serves the venue
+ * (market rules, key health), so its markets load once. Paper: the recorded rules, no key.
+ */
+function brokerAndVenue(env: Env): { broker: () => Promise<(cfg: { feeBps: number; slippageBps: number }) => Broker>; venue: Venue } {
+  if (env.TRADING_MODE !== 'live') return { broker: async () => (cfg) => new PaperBroker(cfg), venue: paperVenue };
+  let live: Promise<CcxtBroker> | undefined;
+  const broker = () => (live ??= (async () => {
+    const { createCcxtBroker } = await import('./adapters/ccxt/index.ts');
+    return createCcxtBroker({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET! });
+  })());
+  return {
+    broker: async () => {
+      const b = await broker();
+      return () => b;
+    },
+    venue: { rules: async () => (await broker()).venue.rules(), keyHealth: async (now) => (await broker()).venue.keyHealth(now) },
+  };
 }
+
+/** The venue a process with this environment trades on (the CLI checks a new config/bot against its rules). */
+export const venueFor = (env: Env): Venue => brokerAndVenue(env).venue;
 
 export interface Runtime {
   env: Env;
   db: Firestore;
+  /** the exchange's rules and key health (paper: the recorded snapshot) */
+  venue: Venue;
   tickDeps(): Promise<TickDeps>;
   executeDeps(): Promise<ExecuteDeps>;
 }
@@ -62,24 +82,27 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
   const metrics = opsEnv.METRICS_BACKEND === 'monitoring' ? cloudMonitoringMetrics(env.PROJECT_ID, log) : new LogMetrics(log);
   const clock = marketClock(env);
   const cache = new CandleWindowCache();
-  const config = cachedBotConfig(() => store.getBotConfigDoc(), systemClock, env.CONFIG_CACHE_MS, env.TIMEFRAME);
+  const trading = brokerAndVenue(env);
+  const venue = overrides.venue ?? trading.venue;
+  const config = cachedBotConfig(() => store.getBotConfigDoc(), () => venue.rules(), systemClock, env.CONFIG_CACHE_MS, env.TIMEFRAME);
   const candles = new FirestoreCandleStore(db);
   let tick: Promise<TickDeps> | undefined;
   let exec: Promise<ExecuteDeps> | undefined;
   return {
     env,
     db,
+    venue,
     tickDeps: () =>
       (tick ??= (async () => {
         // Only the tick publishes, and it loads the Pub/Sub client with its first signal.
         return {
-          env, store, config, candles, source: await marketSource(env), bus: lazyPubSubBus(env.PROJECT_ID, env.SIGNALS_TOPIC),
+          env, store, config, candles, source: await marketSource(env), venue, bus: lazyPubSubBus(env.PROJECT_ID, env.SIGNALS_TOPIC),
           clock, wallClock: systemClock, cache, metrics, log, version: VERSION, ...overrides,
         };
       })()),
     executeDeps: () =>
       (exec ??= (async () => ({
-        store, ledger: new FirestoreOrderLedger(db), candles, config, symbols: env.SYMBOLS, broker: await liveOrPaperBroker(env), clock, metrics, log,
+        store, ledger: new FirestoreOrderLedger(db), candles, config, symbols: env.SYMBOLS, broker: await trading.broker(), venue, clock, metrics, log,
         // a replay's market time is also what its tick last recorded (one read; live uses the wall clock only)
         ...(env.MARKET_SOURCE === 'replay' && { recordedMarketTime: async () => (await store.getStatus())?.marketTime ?? null }),
         ...overrides,

@@ -44,6 +44,7 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
         ops: new FirestoreOpsStore(db),
         candles: new FirestoreCandleStore(db),
         source: () => marketSource(env),
+        exchangeRules: () => runtime.venue.rules(),
         bus: loadBus,
         scheduler: scheduler(),
         tick: async ({ asOf }) => runTick(await runtime.tickDeps(), { tickId: `admin-${randomUUID()}`, now: asOf }),

@@ -1,9 +1,11 @@
 /**
  * One backtest: the engine's backtestLoop over the candles, with the bot's config (config/bot's
- * schema and defaults; --params overrides), plus what the report needs sampled on the way.
+ * schema and defaults; --params overrides) and paper trading's exchange rules (the recorded
+ * snapshot, as the live path on replay), plus what the report needs sampled on the way.
  * No trading logic here: every decision is the engine's.
  */
 import { executionParams } from '../../functions/src/config/botConfig.ts';
+import { recordedExchangeRules } from '../../functions/src/adapters/paper/recordedRules.ts';
 import { parseBotConfig } from '../../functions/src/config/load.ts';
 import type { BotConfig } from '../../functions/src/config/schema.ts';
 import { timeframeMs, type Candle, type Timeframe } from '../../functions/src/domain/candle.ts';
@@ -67,7 +69,7 @@ export function runBacktest(candles: Record<string, Candle[]>, timeframe: Timefr
   let step = 0;
   const result = backtestLoop({
     timeframe, candles, strategy: getStrategy(config.strategy.name, config.strategy.params),
-    regime: resolveRegimeParams(config.regime, timeframe), ...executionParams(config), initialCash: toAmount(config.paper.initialCash), warmupUntil: opts.warmupUntil,
+    regime: resolveRegimeParams(config.regime, timeframe), ...executionParams(config, recordedExchangeRules()), initialCash: toAmount(config.paper.initialCash), warmupUntil: opts.warmupUntil,
     guard: opts.guard, tickTimes: opts.guard ? guardTickTimes(opts.guard) : undefined,
     onStep: opts.charts || opts.onProgress ? (_now, states) => {
       step++;

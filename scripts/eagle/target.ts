@@ -16,7 +16,7 @@ import { FirestoreStateStore } from '../../functions/src/adapters/firestore/Fire
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { FirestoreOpsStore } from '../../functions/src/adapters/ops/FirestoreOpsStore.ts';
 import { FirestoreSchedulerFlag } from '../../functions/src/adapters/scheduler/SchedulerControls.ts';
-import { marketSource } from '../../functions/src/wiring.ts';
+import { marketSource, venueFor } from '../../functions/src/wiring.ts';
 import { createLogger } from '../../functions/src/lib/log.ts';
 import { redact } from '../../functions/src/lib/redact.ts';
 import { toDecimalString } from '../../functions/src/domain/money.ts';
@@ -79,6 +79,7 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
     ops,
     candles: new FirestoreCandleStore(db),
     source: () => marketSource(env),
+    exchangeRules: () => venueFor(env).rules(),
     bus: () =>
       (bus ??= (async () => {
         const [{ PubSub }, { PubSubSignalBus }] = await Promise.all([import('@google-cloud/pubsub'), import('../../functions/src/adapters/pubsub/PubSubSignalBus.ts')]);

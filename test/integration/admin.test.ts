@@ -237,7 +237,9 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
       [{ risk: { riskPerTradPct: 5 } }, 'set.risk.riskPerTradPct'],
       [{ risk: { killSwitchDrawdownPct: 100 }, markets: deep(19) }, 'set.markets.k.k.k.k.k'],
       [{ '': 1 }, 'set.""'],
-      [{ defaultMarket: { amountStep: '0', minNotional: '5' } }, 'set.defaultMarket.amountStep'],
+      [{ markets: { 'BTC/USDT': { amountStep: '0', minNotional: '5' } } }, 'set.markets.BTC/USDT.amountStep'],
+      // finer than the exchange's step (recorded snapshot: XRP 0.1)
+      [{ markets: { 'XRP/USDT': { amountStep: '0.01', minNotional: '5' } } }, 'set.markets.XRP/USDT.amountStep'],
     ];
     const before = (await db.doc(PATHS.config).get()).data();
     for (const [set, field] of cases) {
@@ -251,6 +253,8 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     // what Firestore could not hold as a map is kept as a bounded string, with the reason
     expect(log[4]).toMatchObject({ params: expect.stringMatching(/^\{"set":\{"risk":\{"killSwitchDrawdownPct":100\}/), paramsUnstorable: expect.stringMatching(/deeper/) });
     expect(log[5]).toMatchObject({ params: '{"set":{"":1}}', paramsUnstorable: 'an empty key' });
+    const disagreeing = await call({ action: 'config', set: cases.at(-1)![0] });
+    expect(JSON.stringify(disagreeing.body)).toMatch(/0\.01000000 is not a multiple of the exchange's amount step 0\.10000000 for XRP\/USDT/);
 
     const ok = await call({ action: 'config', set: { risk: { stopAtrMult: 2.5 } } });
     expect(ok).toMatchObject({ status: 200, body: { result: { saved: true, takesEffect: 'within 300 s (CONFIG_CACHE_MS)' } } });

@@ -19,6 +19,7 @@ import type { Trade } from '../../functions/src/domain/trading.types.ts';
 import { parseBotConfig, parseEnv } from '../../functions/src/config/load.ts';
 import { rulesFor } from '../../functions/src/config/botConfig.ts';
 import { PATHS, orderPath, parseDoc, TradeDoc } from '../../functions/src/shared/store/index.ts';
+import { recordedExchangeRules } from '../../functions/src/adapters/paper/recordedRules.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts';
 import { runLockStep } from '../../scripts/local/scheduler.ts';
@@ -54,7 +55,7 @@ function backtest(start = START, end = START + (CANDLES - 1) * STEP, guard?: { t
   const minutes = guard ? Object.fromEntries(SYMBOLS.filter((s) => s !== 'BNB/USDT').map((s) => [s, loadBundledSeries(s, '1m').filter((c) => c.t >= start - STEP && c.t < end + STEP)])) : {};
   return backtestLoop({
     timeframe: TF, candles, strategy: getStrategy(cfg.strategy.name, cfg.strategy.params), risk: cfg.risk, regime: resolveRegimeParams(cfg.regime, TF),
-    rulesFor: rulesFor(cfg), feeBps: cfg.paper.feeBps, slippageBps: cfg.paper.slippageBps, initialCash: toAmount(cfg.paper.initialCash), warmupUntil: start - STEP,
+    rulesFor: rulesFor(cfg, recordedExchangeRules()), feeBps: cfg.paper.feeBps, slippageBps: cfg.paper.slippageBps, initialCash: toAmount(cfg.paper.initialCash), warmupUntil: start - STEP,
     ...(guard && { guard: { timeframe: '1m' as const, candles: minutes }, tickTimes: guard.tickTimes }),
   });
 }

@@ -7,11 +7,14 @@
  * never stops the functions: load() answers the last good config this instance had (or the schema
  * defaults on an instance that never had one) together with the problem, and the callers protect
  * (the tick keeps running stops, takes no entries and raises one critical alert per problem).
+ * The document is judged against the exchange's market rules of the moment (the venue's), which
+ * load() hands back with it: a config/bot.markets entry that disagrees with them is such a problem.
  */
 import { createHash } from 'node:crypto';
 import type { Timeframe } from '../domain/candle.ts';
 import type { Alert } from '../domain/alerts.ts';
 import { ConfigError } from '../domain/errors.ts';
+import type { ExchangeRules } from '../domain/marketRules.ts';
 import type { Clock } from '../ports/index.ts';
 import { BotConfigError } from './load.ts';
 import { validateBotConfig } from './botRuntime.ts';
@@ -33,6 +36,8 @@ export interface ConfigProblem {
 export interface LoadedBotConfig {
   readonly config: BotConfig;
   readonly problem: ConfigProblem | null;
+  /** the exchange's rules the config was judged against: size with these (botRuntime.ts rulesFor) */
+  readonly exchange: ExchangeRules;
 }
 
 export interface BotConfigSource {
@@ -42,27 +47,29 @@ export interface BotConfigSource {
   load(): Promise<LoadedBotConfig>;
 }
 
-export function cachedBotConfig(read: () => Promise<unknown>, wallClock: Clock, ttlMs: number, envTimeframe: Timeframe = '4h'): BotConfigSource {
+export function cachedBotConfig(read: () => Promise<unknown>, exchangeRules: () => Promise<ExchangeRules>, wallClock: Clock, ttlMs: number, envTimeframe: Timeframe = '4h'): BotConfigSource {
   let cached: { loaded: LoadedBotConfig; at: number } | null = null;
   let lastGood: BotConfig | null = null;
   const load = async (): Promise<LoadedBotConfig> => {
     const t = wallClock.now();
     if (cached && t - cached.at < ttlMs) return cached.loaded;
-    const doc = await read();
+    const [doc, exchange] = await Promise.all([read(), exchangeRules()]);
     let loaded: LoadedBotConfig;
     try {
-      lastGood = validateBotConfig(doc, envTimeframe).config;
-      loaded = { config: lastGood, problem: null };
+      lastGood = validateBotConfig(doc, envTimeframe, exchange).config;
+      loaded = { config: lastGood, problem: null, exchange };
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       const field = err instanceof BotConfigError ? err.field : PATHS.config;
       const digest = createHash('sha256').update(err.message).digest('hex').slice(0, 16);
       loaded = {
-        config: lastGood ?? validateBotConfig({}, envTimeframe).config,
+        config: lastGood ?? validateBotConfig({}, envTimeframe, exchange).config,
         problem: { field, message: err.message, alertId: `config_invalid_${digest}`, using: lastGood ? 'last_good' : 'defaults' },
+        exchange,
       };
     }
-    cached = { loaded, at: t };
+    // Rules that could not be loaded are asked for again next time, not kept for the cache's life.
+    if (exchange.available) cached = { loaded, at: t };
     return loaded;
   };
   return {

@@ -11,6 +11,7 @@ import { toAmount, toDecimalString } from '../domain/money.ts';
 import { applyFill, paperFill, planOrder } from '../domain/portfolio/index.ts';
 import { evaluateExit, initialStops, riskLimits, sizeEntry } from '../domain/risk/index.ts';
 import { testBook, testPosition, testSignal, testWallet } from '../domain/testing/builders.ts';
+import { recordedExchangeRules } from '../adapters/paper/recordedRules.ts';
 import { BotConfigError } from './load.ts';
 import { validateBotConfig, type BotRuntime } from './botRuntime.ts';
 
@@ -33,7 +34,12 @@ const decimalText = fc.oneof(
   fc.constantFrom('0', '0.0', '0.00000001', '1', '5', '10000', '999999999999.99999999', '1000000000000', '1e4', '-1', '0.000000001'),
   fc.tuple(fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 0, max: 99_999_999 })).map(([i, f]) => `${i}.${String(f).padStart(8, '0')}`),
 );
-const market = fc.record({ amountStep: decimalText, minNotional: decimalText });
+/** Half the entries tighten the exchange's BTC/USDT rules (step 0.00001, minimum 5), half are anything. */
+const agreeing = fc.record({
+  amountStep: fc.integer({ min: 1, max: 10 ** 6 }).map((k) => (k / 1e5).toFixed(5)),
+  minNotional: fc.constantFrom('5', '10', '1000', '999999999999.99999999'),
+});
+const market = fc.oneof(agreeing, fc.record({ amountStep: decimalText, minNotional: decimalText }));
 
 const configDoc = fc.record({
   risk: fc.record({
@@ -53,12 +59,12 @@ const configDoc = fc.record({
     slippageBps: edgy(fc.integer({ min: 0, max: 100_000 }).map((x) => x / 100)),
     initialCash: decimalText,
   }, { requiredKeys: [] }),
-  defaultMarket: market,
+  markets: fc.record({ 'BTC/USDT': market }, { requiredKeys: [] }),
 }, { requiredKeys: [] });
 
 function accepted(doc: unknown): BotRuntime | null {
   try {
-    return validateBotConfig(doc, '1m');
+    return validateBotConfig(doc, '1m', recordedExchangeRules());
   } catch (err) {
     if (err instanceof BotConfigError) return null;
     throw err; // the validator itself must never crash
@@ -76,7 +82,7 @@ describe('accepted configs never make sizing, stops or fills throw', () => {
         if (!rt) return;
         kept++;
         const { risk, feeBps, slippageBps } = rt.execution;
-        const rules = rt.execution.rulesFor('BTC/USDT');
+        const rules = rt.execution.rulesFor('BTC/USDT')!;
         const refPrice = toAmount(candle.c);
         const atrAmount = toAmount(atr, 'up');
         const equity = toAmount(equityUnits);

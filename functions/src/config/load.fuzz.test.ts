@@ -4,13 +4,14 @@ import { ConfigError } from '../domain/errors.ts';
 import { hostileTree, mutateAt, prototypeIsClean } from '../lib/testing/hostile.ts';
 import { parseBotConfig } from './load.ts';
 import { validateBotConfig } from './botRuntime.ts';
+import { recordedExchangeRules } from '../adapters/paper/recordedRules.ts';
 
 /** A complete, valid config/bot document (every default written out) to mutate field by field. */
 const VALID = JSON.parse(JSON.stringify(parseBotConfig({ symbols: ['BTC/USDT', 'ETH/USDT'], timeframe: '1m' }), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as unknown;
 
 function outcome(doc: unknown): 'ok' | 'config_error' {
   try {
-    validateBotConfig(doc, '4h');
+    validateBotConfig(doc, '4h', recordedExchangeRules());
     return 'ok';
   } catch (err) {
     // the only acceptable failure: a ConfigError whose message names config/bot fields

@@ -66,7 +66,10 @@ export type Env = z.infer<typeof EnvSchema>;
 const boundedDecimal = z.string().regex(/^\d{1,12}(\.\d{1,8})?$/, 'expected a decimal below 10^12 with at most 8 places, e.g. "10000" or "0.001"');
 const positiveDecimal = boundedDecimal.refine((s) => /[1-9]/.test(s), 'must be greater than 0');
 
-/** amountStep > 0: sizing floors to it (a zero step would throw). */
+/**
+ * A tightening of the exchange's rules for one symbol (domain/marketRules.ts): amountStep a whole
+ * multiple of the exchange's, minNotional at least the exchange's. amountStep > 0: sizing floors to it.
+ */
 export const MarketRulesSchema = z.strictObject({ amountStep: positiveDecimal, minNotional: boundedDecimal });
 const fee = z.number().min(0).max(1000).multipleOf(0.01);
 /** At most this many per-symbol market rules in config/bot.markets. */
@@ -88,12 +91,11 @@ export const BotConfigSchema = z.strictObject({
   paper: z
     .strictObject({ feeBps: fee.default(10), slippageBps: fee.default(5), initialCash: positiveDecimal.default('10000') })
     .default({ feeBps: 10, slippageBps: 5, initialCash: '10000' }),
-  /** Exchange rules per symbol; `default` applies to symbols not listed. */
+  /** Per symbol, stricter rules than the exchange's own (which apply everywhere else); refused when they disagree. */
   markets: z
     .record(z.string().regex(SYMBOL_RE, 'market keys are symbols like BTC/USDT'), MarketRulesSchema)
     .refine((m) => Object.keys(m).length <= MAX_MARKETS, `at most ${MAX_MARKETS} markets`)
     .default({}),
-  defaultMarket: MarketRulesSchema.default({ amountStep: '0.00001', minNotional: '5' }),
 });
 export type BotConfig = z.infer<typeof BotConfigSchema>;
 

@@ -121,9 +121,3 @@ export interface Trade {
   readonly realizedPnl: Amount;
   readonly time: number;
 }
-
-/** Exchange-style market rules (Binance calls them filters). */
-export interface MarketRules {
-  readonly amountStep: Amount;
-  readonly minNotional: Amount;
-}

@@ -6,6 +6,8 @@
 import type { Candle, Timeframe } from '../domain/candle.ts';
 import type { Fill, Signal } from '../domain/trading.types.ts';
 import type { Amount } from '../domain/money.ts';
+import type { KeyHealth } from '../domain/keyHealth.ts';
+import type { ExchangeRules } from '../domain/marketRules.ts';
 
 export interface Clock {
   now(): number;
@@ -40,6 +42,18 @@ export interface Broker {
   readonly name: string;
   /** Must be idempotent per signal id (paper: pure; live: clientOrderId = signal.id). */
   fill(req: OrderRequest): Promise<Fill>;
+}
+
+/**
+ * The exchange as the bot trades on it: its market rules and, live, the API key's health. Paper:
+ * the recorded snapshot's rules and no key (adapters/paper/recordedRules.ts); live: the broker's own
+ * ccxt instance (adapters/ccxt/LiveVenue.ts), so its markets load once per instance.
+ */
+export interface Venue {
+  /** Never throws: rules that could not be loaded are `available: false` (no entry is sized until they load). */
+  rules(): Promise<ExchangeRules>;
+  /** Never throws: live, checked at first use and then daily (domain/keyHealth.ts); paper, NO_KEY. */
+  keyHealth(now: number): Promise<KeyHealth>;
 }
 
 export type MetricPoint = { name: string; value: number; labels?: Record<string, string> };

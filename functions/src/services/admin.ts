@@ -7,6 +7,7 @@ import { createSignal, decodeSignal } from '../domain/signal.ts';
 import { entryNotCurrent } from '../domain/engine/currentPrice.ts';
 import { TIMEFRAMES, timeframeMs } from '../domain/candle.ts';
 import { toAmount } from '../domain/money.ts';
+import type { ExchangeRules } from '../domain/marketRules.ts';
 import { BotConfigError, parseBotConfig } from '../config/load.ts';
 import { validateBotConfig } from '../config/botRuntime.ts';
 import type { Env } from '../config/schema.ts';
@@ -28,6 +29,8 @@ export interface AdminDeps {
   /** loaded on first use: only backfill needs the market source, only signals need Pub/Sub */
   source: () => Promise<MarketData>;
   bus: () => Promise<SignalBus>;
+  /** the exchange's market rules a new config/bot is checked against (the trading runtime's venue) */
+  exchangeRules: () => Promise<ExchangeRules>;
   scheduler: SchedulerControl;
   tick: (req: { asOf?: number }) => Promise<unknown>;
   /** the target stack's market time (replay clock, or the wall clock live) */
@@ -89,9 +92,9 @@ async function regenerateSignal(deps: AdminDeps, id: string) {
 }
 
 /** Validated by building the runtime from it, exactly as the tick and executeOrder will load it. */
-function setConfig(deps: AdminDeps, doc: Record<string, unknown>) {
+async function setConfig(deps: AdminDeps, doc: Record<string, unknown>) {
   try {
-    return validateBotConfig(doc, deps.env.TIMEFRAME, 'set').config;
+    return validateBotConfig(doc, deps.env.TIMEFRAME, await deps.exchangeRules(), 'set').config;
   } catch (err) {
     if (err instanceof BotConfigError) throw new ActionError(400, err.message, err.field);
     throw err;
@@ -147,7 +150,7 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       return runAudit(deps.store, await deps.marketNow(), { full: req.full === true });
     case 'config': {
       if (!req.set) return { config: parseBotConfig(await deps.store.getBotConfigDoc()) };
-      const config = setConfig(deps, req.set);
+      const config = await setConfig(deps, req.set);
       await deps.ops.setBotConfigDoc(req.set);
       return { config, saved: true, takesEffect: takesEffect(deps.env.CONFIG_CACHE_MS) };
     }

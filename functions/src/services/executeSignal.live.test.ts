@@ -4,17 +4,20 @@
  * books the outcome. Permanent exchange errors are dead-lettered; unknown outcomes throw for
  * redelivery and never place twice inside Binance's "order does not exist" lag.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CcxtBroker } from '../adapters/ccxt/CcxtBroker.ts';
 import { createExchange } from '../adapters/ccxt/loadExchange.ts';
-import { exchangeInfo, installPlayer, recorded, timeoutFault, type Route } from '../adapters/ccxt/fixtures/player.ts';
+import { exchangeInfo, installPlayer, networkFault, recorded, timeoutFault, type Route } from '../adapters/ccxt/fixtures/player.ts';
 import { loadBundledCandles } from '../adapters/replay/ReplayMarketData.ts';
+import { RECORDED_EXCHANGE_INFO } from '../adapters/paper/recordedRules.ts';
+import { cachedBotConfig } from '../config/botConfig.ts';
 import { toAmount as A } from '../domain/money.ts';
 import { createSignal } from '../domain/signal.ts';
 import { createLogger } from '../lib/log.ts';
 import { runAudit } from './auditLedger.ts';
 import { executeSignalMessage, LiveOrderPendingError } from './executeSignal.ts';
-import { asMessage, memoryDeps } from './testing.ts';
+import { asMessage, memoryDeps, testConfigDoc } from './testing.ts';
 
 const CREATE = 'POST /api/v3/order';
 const QUERY = 'GET /api/v3/order';
@@ -143,5 +146,89 @@ describe('executeSignal, live: exactly once at the exchange', () => {
     expect(w.db.deadletters.size).toBe(0);
     expect(await runAudit(w.store, 0)).toMatchObject({ clean: true, trades: 2, positions: 0 });
     expect(w.player.count(CREATE)).toBe(2);
+  });
+});
+
+/** Live as wired (wiring.ts): the config is judged against, and orders sized with, the broker's own loaded markets; buys ask the key. */
+async function liveVenueSetup(routes: Partial<Record<string, Route>>, configDoc: Record<string, unknown> = {}) {
+  const d = memoryDeps({ SYMBOLS: 'XRP/USDT' });
+  await d.execute.candles.upsert('XRP/USDT', '1m', [xrp, xrp5]);
+  const exchange = await createExchange('binance', { enableRateLimit: false, apiKey: 'test-key', secret: 'test-secret' });
+  const player = installPlayer(exchange, { 'GET /api/v3/exchangeInfo': { status: 200, body: JSON.parse(readFileSync(RECORDED_EXCHANGE_INFO, 'utf8')) }, ...routes });
+  const clock = { t: X + 65_000 };
+  const broker = new CcxtBroker({ exchange, now: () => clock.t, sleep: async (ms) => void (clock.t += ms), random: () => 0.5, onWarning: () => {} });
+  d.db.config = testConfigDoc({ symbols: ['XRP/USDT'], ...configDoc });
+  d.execute.config = cachedBotConfig(() => d.store.getBotConfigDoc(), () => broker.venue.rules(), { now: () => clock.t }, 0);
+  d.execute.venue = broker.venue;
+  d.execute.broker = () => broker;
+  d.execute.log = createLogger('error', {}, () => undefined);
+  d.execute.clock = { now: () => clock.t };
+  return { ...d, player, clock, deliver: (s: typeof xrpBuy) => executeSignalMessage(d.execute, asMessage(s)) };
+}
+
+/** XRP/USDT (step 0.1): the real 2023-04-12 18:00 and 18:05 candles of the recorded XRP buy and sell. */
+const X = Date.UTC(2023, 3, 12, 18, 0);
+const xrp = loadBundledCandles('XRP/USDT', '1m').find((c) => c.t === X)!;
+const xrp5 = loadBundledCandles('XRP/USDT', '1m').find((c) => c.t === X + 5 * 60_000)!;
+const xrpBuy = createSignal({ strategyVersion: 'live@1', symbol: 'XRP/USDT', timeframe: '1m', candleTime: X, side: 'buy', reason: 'regime_entry', refPrice: A(String(xrp.c)), atr: A('0.004'), qty: A('123.4') }, X + 60_000);
+const XRP_HELD = A('123.2766'); // 123.4 bought − 0.1234 XRP commission
+const xrpExit = createSignal({ strategyVersion: 'live@1', symbol: 'XRP/USDT', timeframe: '1m', candleTime: X + 5 * 60_000, side: 'sell', reason: 'regime_exit', refPrice: A(String(xrp5.c)), atr: A('0.004'), qty: XRP_HELD }, X + 6 * 60_000);
+
+/** The book after the recorded XRP buy. */
+const heldXrp = () => ({
+  initialCash: A('10000'), cash: A('10000') - A('62.0702'), realizedPnl: 0n, feesPaid: A('0.0620702'), tradeSeq: 1,
+  positions: { 'XRP/USDT': { symbol: 'XRP/USDT', qty: XRP_HELD, entryPrice: A('0.503'), entryTime: X + 60_000, checkedUntil: X + 60_000, costBasis: A('62.0702'), stopLoss: A('0.49'), takeProfit: A('0.6'), trailingStop: null, highWater: A('0.503'), openTradeId: xrpBuy.id, lastPrice: A('0.503') } },
+});
+
+describe("executeSignal, live: the exchange's rules and the key", () => {
+  const key = { 'GET /sapi/v1/account/apiRestrictions': recorded.apiRestrictionsTrading! };
+
+  it('XRP (step 0.1): the closing sell leaves less than one step of fee dust, written off; the audit replays exactly', async () => {
+    const w = await liveVenueSetup({ ...key, [QUERY]: recorded.orderDoesNotExist!, [CREATE]: [recorded.orderMarketBuyXrp!, recorded.orderMarketSellXrpHeld!] });
+    expect(await w.deliver(xrpBuy)).toMatchObject({ status: 'filled' });
+    expect(w.db.ledger?.positions['XRP/USDT']?.qty).toBe(XRP_HELD);
+    w.clock.t = X + 6 * 60_000 + 5_000;
+    expect(await w.deliver(xrpExit)).toMatchObject({ status: 'filled' });
+    expect(w.player.requests.filter((r) => r.method === 'POST').map((r) => r.params.get('quantity'))).toEqual(['123.4', '123.2']);
+    const sold = w.db.trades.get(xrpExit.id)!;
+    // 0.0766 XRP: under the exchange's step (0.1), though 7,660 of the 0.00001 step config/bot.defaultMarket used to give XRP
+    expect(sold).toMatchObject({ qty: A('123.2'), dust: A('0.0766'), qtyDelta: -XRP_HELD });
+    expect(w.db.ledger?.positions).toEqual({});
+    expect(w.db.deadletters.size).toBe(0);
+    expect(await runAudit(w.store, 0)).toMatchObject({ clean: true, trades: 2, positions: 0 });
+  });
+
+  it('a config/bot.markets step finer than the exchange\'s is refused: entries refused and recorded, never sent', async () => {
+    const w = await liveVenueSetup({ ...key, [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketBuyXrp! }, { markets: { 'XRP/USDT': { amountStep: '0.01', minNotional: '5' } } });
+    const out = await w.deliver(xrpBuy);
+    expect(out.status === 'rejected' && out.change.order.outcome).toMatchObject({
+      reason: expect.stringMatching(/^config_invalid: .*config\/bot\.markets\.XRP\/USDT\.amountStep/),
+    });
+    expect((await w.execute.config.load()).problem?.message).toMatch(/0\.01000000 is not a multiple of the exchange's amount step 0\.10000000 for XRP\/USDT \(binance \(loaded from the exchange\)\)/);
+    expect(w.player.count(CREATE)).toBe(0);
+  });
+
+  it('markets that had not loaded when the sell was planned: the fill is booked on the rules loaded for the order, dust and all', async () => {
+    const snapshot = { status: 200, body: JSON.parse(readFileSync(RECORDED_EXCHANGE_INFO, 'utf8')) };
+    const w = await liveVenueSetup({ 'GET /api/v3/exchangeInfo': [networkFault, snapshot], [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketSellXrpHeld! });
+    w.db.ledger = heldXrp();
+    w.clock.t = X + 6 * 60_000 + 5_000;
+    expect(await w.deliver(xrpExit)).toMatchObject({ status: 'filled' });
+    expect(w.db.trades.get(xrpExit.id)).toMatchObject({ qty: A('123.2'), dust: A('0.0766') });
+    expect(w.db.deadletters.size).toBe(0);
+    expect(w.player.count('GET /api/v3/exchangeInfo')).toBe(2);
+  });
+
+  it('a key that can withdraw: the entry is refused and recorded without reaching the exchange; the exit is still sent', async () => {
+    const w = await liveVenueSetup({ 'GET /sapi/v1/account/apiRestrictions': recorded.apiRestrictionsWithdrawals!, [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketSellXrpHeld! });
+    const refused = await w.deliver(xrpBuy);
+    expect(refused.status === 'rejected' && refused.change.order.outcome).toMatchObject({ reason: expect.stringMatching(/^key_refused: the API key can withdraw funds/) });
+    expect(w.player.count(CREATE)).toBe(0);
+    // a position opened before the key changed is still closed
+    w.db.ledger = heldXrp();
+    w.clock.t = X + 6 * 60_000 + 5_000;
+    expect(await w.deliver(xrpExit)).toMatchObject({ status: 'filled' });
+    expect(w.player.count(CREATE)).toBe(1);
+    expect(w.db.ledger?.positions).toEqual({});
   });
 });

@@ -10,11 +10,12 @@ import { atCurrentPrice, exitNeedsCurrentCandle, signalPriceMismatch, takeProfit
 import { lastClosedOpenTime, type Candle } from '../domain/candle.ts';
 import { applyFill, planOrder, InvariantError } from '../domain/portfolio/index.ts';
 import { toAmount } from '../domain/money.ts';
+import type { MarketRules } from '../domain/marketRules.ts';
 import type { Fill, Signal } from '../domain/trading.types.ts';
 import { PoisonMessageError } from '../domain/errors.ts';
 import { liveOutcomeOverdue } from '../domain/alerts.ts';
 import { rulesFor, type BotConfigSource } from '../config/botConfig.ts';
-import type { Broker, CandleStore, Clock, Metrics } from '../ports/index.ts';
+import type { Broker, CandleStore, Clock, Metrics, Venue } from '../ports/index.ts';
 import type { Book, BookChange, LiveOrderDesk, OrderLedger, StateStore } from '../ports/state.ts';
 import type { PubSubMessage } from '../handlers/pubsub.ts';
 import { errorFields, type Logger } from '../lib/log.ts';
@@ -28,6 +29,8 @@ export interface ExecuteDeps {
   symbols: readonly string[];
   /** paper: a broker with this invocation's fee/slippage settings; live: the exchange */
   broker: (paper: { feeBps: number; slippageBps: number }) => Broker;
+  /** the exchange's market rules (also behind `config`) and, live, the key's health: a key that may not trade takes no entries */
+  venue: Venue;
   clock: Clock;
   /**
    * Replay only: the market time our own tick last recorded (status/system.marketTime). A replay's
@@ -90,7 +93,9 @@ function liveDesk(broker: Broker): LiveOrderDesk | null {
  */
 async function executeLive(a: {
   deps: ExecuteDeps; desk: LiveOrderDesk; signal: Signal; initialCash: bigint; now: number; log: Logger;
-  refusal: (book: Book) => BookChange | bigint; book: (book: Book, fill: Fill) => BookChange;
+  refusal: (book: Book) => BookChange | bigint; book: (book: Book, fill: Fill, rules: MarketRules | null) => BookChange;
+  /** the rules the fill is booked with: the planned ones, or, if the markets had not loaded then, the venue's now that the exchange filled */
+  bookingRules: () => Promise<MarketRules | null>;
 }): Promise<{ status: 'done'; result: Awaited<ReturnType<OrderLedger['execute']>> } | { status: 'rejected_by_exchange'; reason: string }> {
   const { deps, desk, signal, initialCash, now } = a;
   const step = await deps.ledger.beginLive(signal.id, initialCash, now, async (b) => {
@@ -112,7 +117,8 @@ async function executeLive(a: {
     await deps.ledger.finishLive(signal.id, initialCash, now, async () => ({ order: { ...base, outcome: { status: 'rejected', reason: `exchange: ${outcome.reason}` } } }));
     return { status: 'rejected_by_exchange', reason: outcome.reason };
   }
-  return { status: 'done', result: await deps.ledger.finishLive(signal.id, initialCash, now, async (b) => a.book(b, outcome.fill)) };
+  const rules = await a.bookingRules();
+  return { status: 'done', result: await deps.ledger.finishLive(signal.id, initialCash, now, async (b) => a.book(b, outcome.fill, rules)) };
 }
 
 export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMessage): Promise<ExecuteResult> {
@@ -135,9 +141,9 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
   const log = deps.log.child({ signalId: signal.id, symbol: signal.symbol });
   // An invalid config/bot does not loop the message: exits go on with the last good config (or the
   // defaults), entries are refused and recorded (the tick raises the alert). README → Configuration.
-  const { config, problem: configProblem } = await deps.config.load();
+  const { config, problem: configProblem, exchange } = await deps.config.load();
   if (configProblem) log.log('ERROR', 'config/bot is invalid; exits only', { field: configProblem.field, using: configProblem.using });
-  const rules = rulesFor(config)(signal.symbol);
+  const rules = rulesFor(config, exchange)(signal.symbol);
   const ctx = { risk: config.risk, rules, feeBps: config.paper.feeBps, slippageBps: config.paper.slippageBps };
 
   // Never trust a number from outside: the price must be our own stored candle's.
@@ -159,6 +165,8 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
     if (!(signal.side === 'sell' && book.positions[signal.symbol])) return deadLetter(signal.id, `unconfigured symbol: ${signal.symbol} is neither in config/bot.symbols nor held`);
   }
 
+  const key = signal.side === 'buy' ? await deps.venue.keyHealth(deps.clock.now()) : null;
+  if (key && key.problems.length > 0) log.log('ERROR', 'exchange key refused; exits only', { problems: key.problems });
   const base = { signalId: signal.id, symbol: signal.symbol, side: signal.side, createdAt: now };
   const refusal = (book: Book): BookChange | bigint => {
     if (current.kind === 'refused') throw new PoisonMessageError(current.reason);
@@ -167,11 +175,13 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
     if (belowTarget) throw new PoisonMessageError(belowTarget);
     const plan = configProblem && signal.side === 'buy'
       ? { kind: 'rejected' as const, reason: 'config_invalid', detail: `config/bot is invalid (${configProblem.field}): no entries until it is fixed` }
-      : planOrder(book, order, ctx);
+      : key && key.problems.length > 0
+        ? { kind: 'rejected' as const, reason: 'key_refused', detail: `${key.detail}: no entries until it is fixed` }
+        : planOrder(book, order, ctx);
     return plan.kind === 'rejected' ? { order: { ...base, outcome: { status: 'rejected', reason: `${plan.reason}: ${plan.detail}` } } } : plan.qty;
   };
-  const book = (book: Book, fill: Fill): BookChange => {
-    const applied = applyFill(book, order, fill, ctx);
+  const book = (book: Book, fill: Fill, bookRules = rules): BookChange => {
+    const applied = applyFill(book, order, fill, { ...ctx, rules: bookRules });
     return {
       order: { ...base, outcome: { status: 'filled', tradeId: applied.trade.id, qty: fill.qty, price: fill.price, fee: fill.fee } },
       ledger: applied.book,
@@ -184,7 +194,8 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
   let result: Awaited<ReturnType<OrderLedger['execute']>>;
   try {
     if (desk) {
-      const live = await executeLive({ deps, desk, signal: order, initialCash, now, refusal, book, log });
+      const bookingRules = async () => rules ?? (await deps.venue.rules()).rulesFor(signal.symbol);
+      const live = await executeLive({ deps, desk, signal: order, initialCash, now, refusal, book, bookingRules, log });
       if (live.status === 'rejected_by_exchange') return deadLetter(signal.id, `exchange rejected the order: ${live.reason}`);
       result = live.result;
     } else {

@@ -13,10 +13,11 @@ import { resolveRegimeParams } from '../domain/regime/index.ts';
 import { activeStop } from '../domain/risk/index.ts';
 import { getStrategy } from '../domain/strategy/index.ts';
 import type { Alert } from '../domain/alerts.ts';
+import { keyHealthAlerts } from '../domain/keyHealth.ts';
 import type { Position, Side, SystemMode } from '../domain/trading.types.ts';
 import type { Env } from '../config/schema.ts';
 import { configProblemAlert, executionParams, type BotConfigSource } from '../config/botConfig.ts';
-import type { CandleStore, Clock, MarketData, Metrics, SignalBus } from '../ports/index.ts';
+import type { CandleStore, Clock, MarketData, Metrics, SignalBus, Venue } from '../ports/index.ts';
 import type { FeedHealth, MarketView, PersistedSymbol, StateStore, SystemStatus, TickSnapshot } from '../ports/state.ts';
 import { errorFields, type Logger } from '../lib/log.ts';
 import { mapSettledLimit } from '../lib/mapLimit.ts';
@@ -29,6 +30,8 @@ export interface TickDeps {
   config: BotConfigSource;
   candles: CandleStore;
   source: MarketData;
+  /** the exchange's market rules (also behind `config`) and, live, the key's health */
+  venue: Venue;
   bus: SignalBus;
   clock: Clock;
   wallClock: Clock;
@@ -82,19 +85,23 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const started = deps.wallClock.now();
   const now = opts.now ?? deps.clock.now();
   // An invalid config/bot never stops the tick: the last good config runs the stops, entries wait (README → Configuration).
-  const { config, problem: configProblem } = await deps.config.load();
+  const { config, problem: configProblem, exchange } = await deps.config.load();
   if (configProblem) log.log('CRITICAL', 'config/bot is invalid; protecting only', { field: configProblem.field, using: configProblem.using });
+  if (!exchange.available) log.log('ERROR', 'exchange market rules unavailable; no entries until they load', { source: exchange.source });
+  // A key that may not trade (or may withdraw) takes no entries; exits still go out (domain/keyHealth.ts).
+  const key = await deps.venue.keyHealth(deps.wallClock.now());
+  if (key.problems.length > 0) log.log('CRITICAL', 'exchange key refused; protecting only', { problems: key.problems, detail: key.detail });
   const timeframe = config.timeframe ?? deps.env.TIMEFRAME;
   const strategy = getStrategy(config.strategy.name, config.strategy.params);
   const regimeParams = resolveRegimeParams(config.regime, timeframe);
-  const params = executionParams(config);
+  const params = executionParams(config, exchange);
   const closedUntil = lastClosedOpenTime(now, timeframe) + timeframeMs(timeframe);
 
   const loaded = await deps.store.loadTick(toAmount(config.paper.initialCash), now);
   const configured = new Set(config.symbols ?? deps.env.SYMBOLS);
   // Held symbols are watched whether configured or not: removing one from config/bot must not strand a position.
   const symbols = [...new Set([...configured, ...Object.keys(loaded.book.positions)])].sort();
-  const alerts: Alert[] = configProblem ? [configProblemAlert(configProblem, now)] : [];
+  const alerts: Alert[] = [...(configProblem ? [configProblemAlert(configProblem, now)] : []), ...keyHealthAlerts(key, now)];
   for (const [symbol, reason] of loaded.corrupt) {
     log.log('ERROR', 'corrupt engine state; starting the symbol afresh', { symbol, reason });
     alerts.push({ id: `corrupt_state_${symbol.replace('/', '-')}_${now}`, kind: 'error', severity: 'warning', symbol, message: reason, createdAt: now });
@@ -106,7 +113,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const positions: Record<string, Position> = {};
   for (const [symbol, p] of Object.entries(book.positions)) positions[symbol] = withGuard(p, persisted.get(symbol)?.guard ?? null);
   const mode: SystemMode = book.mode;
-  const entriesPaused = configProblem !== null || (book.entriesPausedUntil !== null && now < book.entriesPausedUntil);
+  const entriesPaused = configProblem !== null || key.problems.length > 0 || (book.entriesPausedUntil !== null && now < book.entriesPausedUntil);
 
   const errors = new Map<string, string>();
   const guardTimeframe = guardTimeframeFor(timeframe);

@@ -6,6 +6,7 @@ import { MemoryCandleStore } from '../adapters/memory/MemoryCandleStore.ts';
 import { MemoryDb, MemoryOrderLedger, MemoryStateStore } from '../adapters/memory/MemoryStateStore.ts';
 import { MemorySignalBus } from '../adapters/memory/MemorySignalBus.ts';
 import { PaperBroker } from '../adapters/paper/PaperBroker.ts';
+import { paperVenue } from '../adapters/paper/recordedRules.ts';
 import { ReplayMarketData } from '../adapters/replay/ReplayMarketData.ts';
 import { cachedBotConfig } from '../config/botConfig.ts';
 import { parseEnv } from '../config/load.ts';
@@ -36,15 +37,16 @@ export function memoryDeps(env: Record<string, string> = {}) {
   const bus = new MemorySignalBus();
   // Market time: a test sets `clock.t` (an entry fills only while its candle is current at it).
   const clock = { t: 0, now: (): number => clock.t };
-  const config = cachedBotConfig(() => store.getBotConfigDoc(), clock, 0);
+  const venue = paperVenue;
+  const config = cachedBotConfig(() => store.getBotConfigDoc(), () => venue.rules(), clock, 0);
   const log = createLogger('error', { service: 'test' });
   const metrics = { record: async () => undefined };
   const parsed = parseEnv({ LOG_LEVEL: 'error', ...TEST_ENV_1M, ...env });
   const tick: TickDeps = {
-    env: parsed, store, config, candles, source: new ReplayMarketData(), bus, clock, wallClock: clock, cache: new CandleWindowCache(), metrics, log, version: 'test',
+    env: parsed, store, config, candles, source: new ReplayMarketData(), venue, bus, clock, wallClock: clock, cache: new CandleWindowCache(), metrics, log, version: 'test',
   };
   const execute: ExecuteDeps = {
-    store, ledger: new MemoryOrderLedger(db), candles, config, symbols: parsed.SYMBOLS, broker: (cfg) => new PaperBroker(cfg), clock, metrics, log,
+    store, ledger: new MemoryOrderLedger(db), candles, config, symbols: parsed.SYMBOLS, broker: (cfg) => new PaperBroker(cfg), venue, clock, metrics, log,
     // as the replay wiring: market time is also what the last tick recorded
     recordedMarketTime: async () => (await store.getStatus())?.marketTime ?? null,
   };

@@ -14,6 +14,7 @@ import { toDecimalString } from '../../domain/money.ts';
 import type { Fill } from '../../domain/trading.types.ts';
 import type { Broker, OrderRequest } from '../../ports/index.ts';
 import { LiveOrders, type LiveOrdersOptions } from './LiveOrders.ts';
+import { LiveVenue } from './LiveVenue.ts';
 
 export { clientOrderIdFor, isDuplicateOrder, orderToFill, tradeLegs, type FeeLeg, type Warn } from './orderMapping.ts';
 
@@ -27,12 +28,15 @@ export interface CcxtBrokerOptions extends Omit<LiveOrdersOptions, 'exchange'> {
 export class CcxtBroker implements Broker {
   readonly name: string;
   readonly orders: LiveOrders;
+  /** the exchange's market rules and the key's health, through the orders' own ccxt instance */
+  readonly venue: LiveVenue;
 
   constructor(opts: CcxtBrokerOptions = {}) {
     const { apiKey, secret, exchangeConfig, ...rest } = opts;
     const keys = { ...(apiKey && { apiKey }), ...(secret && { secret }) };
     this.orders = new LiveOrders({ ...rest, exchangeConfig: { ...keys, ...exchangeConfig } });
     this.name = this.orders.name;
+    this.venue = new LiveVenue(this.orders.lazy, this.orders.warn);
   }
 
   async fill({ signal, qty }: OrderRequest): Promise<Fill> {

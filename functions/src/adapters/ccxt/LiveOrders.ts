@@ -75,12 +75,13 @@ const clean = (err: unknown) => (err instanceof Error ? err.message : String(err
 
 export class LiveOrders {
   readonly name: string;
-  private readonly lazy: LazyExchange;
+  /** the one ccxt instance (markets loaded once), shared with the venue (LiveVenue.ts) */
+  readonly lazy: LazyExchange;
   private readonly lagMs: number;
   private readonly budgetMs: number;
   private readonly retryOpts: Omit<RetryOptions, 'budgetMs'>;
   private readonly now: () => number;
-  private readonly warn: Warn;
+  readonly warn: Warn;
 
   constructor(opts: LiveOrdersOptions = {}) {
     this.lazy = new LazyExchange({ exchangeId: opts.exchangeId, exchange: opts.exchange, config: opts.exchangeConfig });

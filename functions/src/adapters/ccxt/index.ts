@@ -5,12 +5,13 @@
  * runtime's dependencies are being assembled.
  */
 import { ConfigError } from '../../domain/errors.ts';
-import type { Broker, MarketData } from '../../ports/index.ts';
+import type { MarketData } from '../../ports/index.ts';
 import { CcxtBroker, type CcxtBrokerOptions } from './CcxtBroker.ts';
 import { CcxtMarketData, type CcxtMarketDataOptions } from './CcxtMarketData.ts';
 
 export { CcxtBroker, clientOrderIdFor, type CcxtBrokerOptions } from './CcxtBroker.ts';
 export { CcxtMarketData, type CcxtMarketDataOptions } from './CcxtMarketData.ts';
+export { LiveVenue } from './LiveVenue.ts';
 export { LiveOrders, type LiveOrdersOptions, type OrderIntent, type OrderOutcome, type PlaceHooks } from './LiveOrders.ts';
 export { translateCcxtError } from './errors.ts';
 
@@ -19,7 +20,7 @@ export function createCcxtMarketData(opts: CcxtMarketDataOptions = {}): MarketDa
 }
 
 /** Live trading needs keys; refuse to build a broker that could only fail on its first order. */
-export async function createCcxtBroker(opts: CcxtBrokerOptions & { apiKey: string; secret: string }): Promise<Broker> {
+export async function createCcxtBroker(opts: CcxtBrokerOptions & { apiKey: string; secret: string }): Promise<CcxtBroker> {
   if (!opts.apiKey || !opts.secret) throw new ConfigError('EXCHANGE_API_KEY: the live broker needs EXCHANGE_API_KEY and EXCHANGE_API_SECRET');
   return new CcxtBroker(opts);
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { nextUtcDayStart } from '../risk/limits.ts';
-import { A, riskParams, T0, testBook, testPosition, testWallet } from '../testing/builders.ts';
+import { A, riskParams, T0, testBook, testPosition, testWallet, testRules } from '../testing/builders.ts';
 import { accountStep, type AccountStepInput } from './accountStep.ts';
 import type { SignalIntent } from './symbolStep.ts';
 
-const rules = { amountStep: A('0.00001'), minNotional: A('5') };
+const rules = testRules('0.00001', '5');
 const params = { risk: riskParams(), feeBps: 10, slippageBps: 5, rulesFor: () => rules };
 const buy = (symbol: string, price = '100'): SignalIntent => ({
   strategyVersion: 'test@1', symbol, timeframe: '1h', candleTime: T0 - 3_600_000, side: 'buy', reason: 'regime_entry', refPrice: A(price), atr: A('1'), qty: null,

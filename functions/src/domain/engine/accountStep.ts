@@ -21,7 +21,8 @@ import { nextUtcDayStart, riskLimits, type RiskLimits } from '../risk/limits.ts'
 import type { RiskParams } from '../risk/params.ts';
 import { sizeEntry } from '../risk/sizing.ts';
 import { createSignal } from '../signal.ts';
-import type { MarketRules, Side, Signal, SystemMode } from '../trading.types.ts';
+import type { MarketRules } from '../marketRules.ts';
+import type { Side, Signal, SystemMode } from '../trading.types.ts';
 import type { Mark, SignalIntent } from './symbolStep.ts';
 
 /** Kill-switch signals have their own strategy version, so their ids never collide with a strategy exit on the same candle. */
@@ -31,7 +32,8 @@ export interface ExecutionParams {
   readonly risk: RiskParams;
   readonly feeBps: number;
   readonly slippageBps: number;
-  readonly rulesFor: (symbol: string) => MarketRules;
+  /** the trading rules per symbol (domain/marketRules.ts tradingRules); null: no entry there */
+  readonly rulesFor: (symbol: string) => MarketRules | null;
 }
 
 export interface AccountStepInput {
@@ -140,9 +142,11 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
       if (paused) { (skipped ??= []).push({ intent, reason: 'entries_paused' }); continue; }
       if (!modeEmitsEntries(mode)) { (skipped ??= []).push({ intent, reason: `mode ${mode}` }); continue; }
       if (open >= params.risk.maxOpenPositions) { (skipped ??= []).push({ intent, reason: 'max_open_positions' }); continue; }
+      const rules = params.rulesFor(intent.symbol);
+      if (!rules) { (skipped ??= []).push({ intent, reason: 'no_market_rules' }); continue; }
       const size = sizeEntry({
         equity: wallet.equity, cash: wallet.cash - reserved, refPrice: intent.refPrice, atr: intent.atr, risk: params.risk,
-        rules: params.rulesFor(intent.symbol), feeBps: params.feeBps, slippageBps: params.slippageBps,
+        rules, feeBps: params.feeBps, slippageBps: params.slippageBps,
       });
       if (!size.ok) { (skipped ??= []).push(new SizeRefused(intent, size)); continue; }
       reserved += -cashDelta('buy', size.expectedFill);

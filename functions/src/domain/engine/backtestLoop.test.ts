@@ -7,7 +7,7 @@ import { RegimeParamsSchema } from '../regime/params.ts';
 import { resolveRegimeParams } from '../regime/index.ts';
 import type { RiskParams } from '../risk/params.ts';
 import { getStrategy } from '../strategy/registry.ts';
-import { riskParams } from '../testing/builders.ts';
+import { riskParams, testRules } from '../testing/builders.ts';
 import type { Timeframe } from '../candle.ts';
 import { rollUp } from '../rollup.ts';
 import { initialStops } from '../risk/stops.ts';
@@ -18,7 +18,7 @@ const H = 3_600_000;
 const M = 60_000;
 
 const slice = (file: BundledFile, from: number, to: number): Candle[] => bundledCandles(file).filter((c) => c.t >= from && c.t < to);
-const rules = { amountStep: A('0.00001'), minNotional: A('5') };
+const rules = testRules('0.00001', '5');
 
 function run(candles: Record<string, Candle[]>, timeframe: Timeframe, risk: RiskParams, over: Partial<BacktestInput> = {}) {
   return backtestLoop({

@@ -17,7 +17,8 @@ import type { ResolvedRegimeParams } from '../regime/index.ts';
 import type { Regime, RegimeState } from '../regime.types.ts';
 import type { RiskParams } from '../risk/params.ts';
 import type { Strategy } from '../strategy/strategy.types.ts';
-import type { MarketRules, Signal, SystemMode, Trade } from '../trading.types.ts';
+import type { MarketRules } from '../marketRules.ts';
+import type { Signal, SystemMode, Trade } from '../trading.types.ts';
 import { accountStep, type ExecutionParams } from './accountStep.ts';
 import { signalPriceMismatch } from './checkSignal.ts';
 import { atCurrentPrice, takeProfitBelowTarget } from './currentPrice.ts';
@@ -30,7 +31,7 @@ export interface BacktestInput {
   readonly strategy: Strategy;
   readonly risk: RiskParams;
   readonly regime: ResolvedRegimeParams;
-  readonly rulesFor: (symbol: string) => MarketRules;
+  readonly rulesFor: (symbol: string) => MarketRules | null;
   readonly feeBps: number;
   readonly slippageBps: number;
   readonly initialCash: Amount;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toDecimalString as S } from '../money.ts';
-import { A, T0, testBook, testCtx, testPosition, testSignal } from '../testing/builders.ts';
+import { A, T0, testBook, testCtx, testPosition, testSignal, testRules } from '../testing/builders.ts';
 import { applyFill } from './applyFill.ts';
 import { InvariantError } from './invariantError.ts';
 import { paperFill } from './paperFill.ts';
@@ -77,7 +77,7 @@ describe('applyFill', () => {
 
     it('refuses one amount step or more (a partial sell is not dust), dust on a buy, and negative dust', () => {
       expect(() => applyFill(held, sell, sold('0.00001'), ctx)).toThrow(/not dust/);
-      expect(() => applyFill(held, sell, sold('0.00000766'), testCtx({ rules: { amountStep: A('0.000001'), minNotional: A('5') } }))).toThrow(/not dust/);
+      expect(() => applyFill(held, sell, sold('0.00000766'), testCtx({ rules: testRules('0.000001', '5') }))).toThrow(/not dust/);
       expect(() => applyFill(testBook(), buy, { ...buyFill, dust: A('0.00000001') }, ctx)).toThrow(/only a closing sell/);
       expect(() => applyFill(held, sell, { ...sold('0'), dust: A('-0.00000001') }, ctx)).toThrow(/malformed/);
     });

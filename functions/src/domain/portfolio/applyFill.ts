@@ -66,7 +66,8 @@ export function applyFill(book: Book, signal: Signal, fill: Fill, ctx: Pick<Orde
   } else {
     if (!held) throw new InvariantError(`sell ${signal.id}: no open ${signal.symbol} position`);
     if (fill.qty + dust !== held.qty) throw new InvariantError(`sell ${signal.id} must close the whole position: ${fill.qty} + dust ${dust} ≠ ${held.qty}`);
-    if (dust >= ctx.rules.amountStep) throw new InvariantError(`sell ${signal.id} leaves ${dust} unsold: not dust, it is at least one amount step (${ctx.rules.amountStep})`);
+    const step = ctx.rules?.amountStep ?? 0n;
+    if (dust > 0n && dust >= step) throw new InvariantError(`sell ${signal.id} leaves ${dust} unsold: not dust, it is at least one amount step (${step})`);
     realizedPnl = delta - held.costBasis;
     position = null;
     delete rest[signal.symbol];

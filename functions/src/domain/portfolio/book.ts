@@ -1,6 +1,7 @@
 import type { RiskParams } from '../risk/params.ts';
 import type { Amount } from '../money.ts';
-import type { MarketRules, Position, SystemMode, Wallet } from '../trading.types.ts';
+import type { MarketRules } from '../marketRules.ts';
+import type { Position, SystemMode, Wallet } from '../trading.types.ts';
 import { openingWallet } from '../wallet.ts';
 
 /**
@@ -18,7 +19,8 @@ export interface Book {
 /** Per-symbol execution context (rules differ per market). */
 export interface OrderContext {
   readonly risk: RiskParams;
-  readonly rules: MarketRules;
+  /** the symbol's trading rules (domain/marketRules.ts); null when the exchange lists none: no entry */
+  readonly rules: MarketRules | null;
   readonly feeBps: number;
   readonly slippageBps: number;
 }

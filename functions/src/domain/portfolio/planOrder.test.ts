@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextUtcDayStart } from '../risk/limits.ts';
-import { A, riskParams, T0, testBook, testCtx, testPosition, testSignal, testWallet } from '../testing/builders.ts';
+import { A, riskParams, T0, testBook, testCtx, testPosition, testSignal, testWallet, testRules } from '../testing/builders.ts';
 import { SYSTEM_MODES, type SystemMode } from '../trading.types.ts';
 import { planOrder } from './planOrder.ts';
 
@@ -81,7 +81,7 @@ describe('planOrder', () => {
   it('rejects when cash cannot buy one step or the size is below min notional', () => {
     const poor = testWallet({ cash: A('0.01') });
     expect(planOrder(testBook({ wallet: poor }), buy, testCtx())).toMatchObject({ kind: 'rejected', reason: 'insufficient_cash' });
-    const ctx = testCtx({ rules: { amountStep: A('0.00001'), minNotional: A('5000') } });
+    const ctx = testCtx({ rules: testRules('0.00001', '5000') });
     expect(planOrder(testBook(), buy, ctx)).toMatchObject({ kind: 'rejected', reason: 'below_min_notional' });
   });
 

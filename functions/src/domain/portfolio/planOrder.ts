@@ -24,6 +24,7 @@ export type OrderRejectReason =
   | 'max_open_positions'
   | 'no_position'
   | 'qty_mismatch'
+  | 'no_market_rules'
   | SizeRejectReason;
 
 export type OrderPlan =
@@ -62,6 +63,7 @@ export function planOrder(book: Book, signal: Signal, ctx: OrderContext): OrderP
   const open = Object.keys(positions).length;
   if (open >= ctx.risk.maxOpenPositions) return rejected('max_open_positions', `${open} open ≥ ${ctx.risk.maxOpenPositions}`);
 
+  if (!ctx.rules) return rejected('no_market_rules', `the exchange lists no rules for ${signal.symbol}`);
   const size = capEntry({
     equity: wallet.equity, cash: wallet.cash, refPrice: signal.refPrice, atr: signal.atr, risk: ctx.risk, rules: ctx.rules,
     feeBps: ctx.feeBps, slippageBps: ctx.slippageBps,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RiskParams } from './params.ts';
-import { riskParams } from '../testing/builders.ts';
+import { riskParams, testRules } from '../testing/builders.ts';
 import { toAmount as A, toDecimalString } from '../money.ts';
 import { cashDelta, paperFill } from '../portfolio/paperFill.ts';
 import { mulberry32, randInt } from '../testing/prng.ts';
@@ -14,7 +14,7 @@ const base: SizeEntryInput = {
   refPrice: A('100'),
   atr: A('1'),
   risk: risk(),
-  rules: { amountStep: A('0.001'), minNotional: A('5') },
+  rules: testRules('0.001', '5'),
   feeBps: 10,
   slippageBps: 5,
 };
@@ -48,17 +48,19 @@ describe('sizeEntry', () => {
   });
 
   it('floors to the amount step', () => {
-    const r = size({ cash: A('500'), atr: A('5'), risk: risk({ maxExposurePerSymbolPct: 100 }), rules: { amountStep: A('0.1'), minNotional: A('5') } });
+    const r = size({ cash: A('500'), atr: A('5'), risk: risk({ maxExposurePerSymbolPct: 100 }), rules: testRules('0.1', '5') });
     expect(qtyOf(r)).toBe('4.90000000');
   });
 
   it('rejects below min notional, naming the reason', () => {
     // risk-sized 10 units at 100.05 = 1 000.50
-    const ok = size({ atr: A('5'), risk: risk({ maxExposurePerSymbolPct: 100 }), rules: { amountStep: A('0.001'), minNotional: A('1000.5') } });
+    const ok = size({ atr: A('5'), risk: risk({ maxExposurePerSymbolPct: 100 }), rules: testRules('0.001', '1000.5') });
     expect(ok.ok).toBe(true);
-    const r = size({ atr: A('5'), risk: risk({ maxExposurePerSymbolPct: 100 }), rules: { amountStep: A('0.001'), minNotional: A('1000.50000001') } });
+    const r = size({ atr: A('5'), risk: risk({ maxExposurePerSymbolPct: 100 }), rules: testRules('0.001', '1000.50000001') });
     expect(r).toMatchObject({ ok: false, reason: 'below_min_notional' });
-    expect(size({ rules: { amountStep: A('100'), minNotional: A('5') } })).toMatchObject({ ok: false, reason: 'below_min_notional' });
+    expect(size({ rules: testRules('100', '5') })).toMatchObject({ ok: false, reason: 'below_min_notional' });
+    // the exchange's minimum quantity above its step (LOT_SIZE minQty): a size of fewer steps is refused
+    expect(size({ rules: { ...testRules('0.001', '5'), minAmount: A('1000') } })).toMatchObject({ ok: false, reason: 'below_min_amount' });
   });
 
   it.each([
@@ -66,7 +68,7 @@ describe('sizeEntry', () => {
     ['invalid_price', { refPrice: 0n }],
     ['no_equity', { equity: 0n }],
     ['insufficient_cash', { cash: 0n }],
-    ['insufficient_cash', { cash: A('50'), rules: { amountStep: A('1'), minNotional: A('5') } }],
+    ['insufficient_cash', { cash: A('50'), rules: testRules('1', '5') }],
   ] as const)('rejects with %s', (reason, over) => {
     expect(size(over)).toMatchObject({ ok: false, reason });
   });
@@ -81,7 +83,7 @@ describe('sizeEntry', () => {
         refPrice: BigInt(randInt(rand, 1, 1e9)) * 10n ** 4n,
         atr: BigInt(randInt(rand, 1, 1e9)) * 10n ** 2n,
         risk: risk({ riskPerTradePct: randInt(rand, 1, 1000) / 100, maxExposurePerSymbolPct: randInt(rand, 1, 100) }),
-        rules: { amountStep: 10n ** BigInt(randInt(rand, 0, 8)), minNotional: A('1') },
+        rules: { ...testRules(), amountStep: 10n ** BigInt(randInt(rand, 0, 8)), minAmount: 0n, minNotional: A('1') },
         feeBps: randInt(rand, 0, 100),
         slippageBps: randInt(rand, 0, 50),
       };
@@ -115,7 +117,7 @@ describe('the cost-floor screen', () => {
       const feeBps = randInt(rand, 0, 100_000) / 100;
       const slippageBps = randInt(rand, 0, 100_000) / 100;
       const risk = riskParams({ minStopCostMultiple: randInt(rand, 1, 10_000) / 100, stopAtrMult: randInt(rand, 1, 2_000) / 100 });
-      const base = { equity: A('10000'), cash: A('10000'), refPrice, risk, rules: { amountStep: A('0.00001'), minNotional: A('5') }, feeBps, slippageBps };
+      const base = { equity: A('10000'), cash: A('10000'), refPrice, risk, rules: testRules('0.00001', '5'), feeBps, slippageBps };
       // an ATR whose stop lands within a few units of the floor half the time, anywhere otherwise
       const floor = costFloor({ ...base, atr: 1n });
       const atr = k % 2 === 0

@@ -1,11 +1,13 @@
 /**
  * Entry sizing: how much to buy so that hitting the initial stop costs riskPerTradePct of equity,
  * then capped by the per-symbol exposure limit and by the cash actually available (fees and
- * slippage included), floored to the exchange's amount step, and refused below min notional.
+ * slippage included), floored to the exchange's amount step, and refused below its minimum amount
+ * or notional.
  */
 import type { RiskParams } from './params.ts';
 import { applyBps, div, floorToStep, minAmount, toDecimalString as dec, type Amount } from '../money.ts';
-import type { Fill, MarketRules } from '../trading.types.ts';
+import type { MarketRules } from '../marketRules.ts';
+import type { Fill } from '../trading.types.ts';
 import { cashDelta, paperFill, slippedPrice } from '../portfolio/paperFill.ts';
 import { percentOf, times } from './scale.ts';
 import { stopDistance } from './stops.ts';
@@ -23,7 +25,7 @@ export interface SizeEntryInput {
   readonly slippageBps: number;
 }
 
-export const SIZE_REJECT_REASONS = ['invalid_price', 'invalid_atr', 'no_equity', 'insufficient_cash', 'below_min_notional', 'stop_too_close'] as const;
+export const SIZE_REJECT_REASONS = ['invalid_price', 'invalid_atr', 'no_equity', 'insufficient_cash', 'below_min_amount', 'below_min_notional', 'stop_too_close'] as const;
 export type SizeRejectReason = (typeof SIZE_REJECT_REASONS)[number];
 /** which cap decided the size (useful in logs: "why so small?") */
 export type SizeLimit = 'risk' | 'exposure' | 'cash';
@@ -108,6 +110,9 @@ function fitEntry(i: SizeEntryInput, requested: Amount | null): SizeEntryResult 
     return limitedBy === 'cash'
       ? reject(i, 'insufficient_cash', () => `cash ${dec(i.cash)} buys less than one step ${dec(i.rules.amountStep)}`)
       : reject(i, 'below_min_notional', () => `size rounds to 0 at step ${dec(i.rules.amountStep)}`);
+  }
+  if (qty < i.rules.minAmount) {
+    return reject(i, 'below_min_amount', () => `quantity ${dec(qty)} < the exchange's minimum ${dec(i.rules.minAmount)} (limited by ${limitedBy})`);
   }
   const expectedFill = paperFill({ side: 'buy', refPrice: i.refPrice, qty, feeBps: i.feeBps, slippageBps: i.slippageBps });
   if (expectedFill.notional < i.rules.minNotional) {

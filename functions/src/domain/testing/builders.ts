@@ -1,6 +1,7 @@
 /** Small builders for domain tests: defaults that read like a real account, overridable per test. */
 import { RiskParamsSchema, type RiskParams } from '../risk/params.ts';
 import { toAmount } from '../money.ts';
+import type { MarketRules } from '../marketRules.ts';
 import type { Book, OrderContext } from '../portfolio/book.ts';
 import { createSignal } from '../signal.ts';
 import type { Position, Signal, SignalReason, Wallet } from '../trading.types.ts';
@@ -28,8 +29,11 @@ export const testPosition = (over: Partial<Position> = {}): Position => ({
 
 export const testBook = (over: Partial<Book> = {}): Book => ({ mode: 'NORMAL', wallet: testWallet(), positions: {}, entriesPausedUntil: null, ...over });
 
+/** Market rules with the minimum amount at one step and a 0.01 price tick (as Binance's BTC/USDT). */
+export const testRules = (amountStep = '0.00001', minNotional = '5'): MarketRules => ({ amountStep: A(amountStep), minAmount: A(amountStep), minNotional: A(minNotional), priceTick: A('0.01') });
+
 export const testCtx = (over: Partial<OrderContext> = {}): OrderContext => ({
-  risk: riskParams(), rules: { amountStep: A('0.00001'), minNotional: A('5') }, feeBps: 10, slippageBps: 5, ...over,
+  risk: riskParams(), rules: testRules(), feeBps: 10, slippageBps: 5, ...over,
 });
 
 export function testSignal(over: { symbol?: string; side?: 'buy' | 'sell'; reason?: SignalReason; refPrice?: string; atr?: string; qty?: string; candleTime?: number } = {}): Signal {
