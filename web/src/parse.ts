@@ -5,7 +5,7 @@
  */
 import type { symbolToDoc } from '../../functions/src/adapters/firestore/codec.ts';
 
-export const MODES = ['NORMAL', 'OBSERVATION', 'PAUSED', 'KILLED'] as const;
+export const MODES = ['NORMAL', 'OBSERVATION', 'REDUCING', 'PAUSED', 'KILLED'] as const;
 export type Mode = (typeof MODES)[number];
 export const REGIMES = ['bull_trend', 'bear_trend', 'sideways_range', 'high_volatility', 'unknown'] as const;
 export type Regime = (typeof REGIMES)[number];

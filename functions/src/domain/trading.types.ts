@@ -1,11 +1,13 @@
 import type { Amount } from './money.ts';
 import type { Timeframe } from './candle.ts';
 
-export const SYSTEM_MODES = ['NORMAL', 'OBSERVATION', 'PAUSED', 'KILLED'] as const;
+export const SYSTEM_MODES = ['NORMAL', 'OBSERVATION', 'REDUCING', 'PAUSED', 'KILLED'] as const;
 /**
  * NORMAL trades. OBSERVATION computes and records signals but places no orders.
- * PAUSED and KILLED ingest only: no entries; protective exits still run (a pause must never leave
- * a position without its stop), and KILLED keeps the book flat.
+ * REDUCING is "exits only", raised automatically by a protection (reconciliation drift today):
+ * no entries, every exit and protective exit still runs. PAUSED and KILLED ingest only: no entries;
+ * protective exits still run (a pause must never leave a position without its stop), and KILLED
+ * keeps the book flat. Precedence and transitions: domain/mode.ts.
  */
 export type SystemMode = (typeof SYSTEM_MODES)[number];
 
