@@ -13,7 +13,7 @@
  * the account marks (equity, peak, day start) shift by the value booked, so a deposit is not a gain
  * and a withdrawal never trips the kill switch or the daily loss limit.
  */
-import { div, mul, type Amount } from '../money.ts';
+import { div, maxAmount, mul, type Amount } from '../money.ts';
 import { initialStops } from '../risk/stops.ts';
 import type { RiskParams } from '../risk/params.ts';
 import type { Book } from '../portfolio/book.ts';
@@ -38,6 +38,7 @@ export interface AdjustInput {
 }
 
 export interface LedgerAdjustment {
+  /** the ledger after the entries, its marks (equity, peak, day start) shifted by `marksShift` */
   readonly wallet: Wallet;
   readonly positions: Readonly<Record<string, Position>>;
   readonly entries: readonly Trade[];
@@ -91,7 +92,9 @@ export function planAdjustment(input: AdjustInput): LedgerAdjustment | null {
   }
   if (entries.length === 0) return null;
   if (cash < 0n) throw new ReconcileError('the adjusted cash would be negative');
-  return { wallet: { ...book.wallet, cash, tradeSeq }, positions, entries, marksShift };
+  const w = book.wallet;
+  const shift = (a: bigint) => maxAmount(a + marksShift, 0n);
+  return { wallet: { ...w, cash, tradeSeq, equity: shift(w.equity), peakEquity: shift(w.peakEquity), dayStartEquity: shift(w.dayStartEquity) }, positions, entries, marksShift };
 }
 
 /** A holding the ledger did not know of becomes a position with stops, so the next tick protects it. */
