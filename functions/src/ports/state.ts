@@ -71,6 +71,17 @@ export interface SystemStatus {
   readonly version: string;
   readonly account: AccountMarks | null;
   readonly markets: Readonly<Record<string, MarketView>>;
+  /** the last reconciliation with the exchange (live mode); null before the first */
+  readonly reconcile: ReconcileMark | null;
+}
+
+export interface ReconcileMark {
+  /** market time it ran at */
+  readonly at: number;
+  readonly clean: boolean;
+  readonly differences: number;
+  /** the deployed version that ran it: a new deploy reconciles again at its first tick */
+  readonly version: string;
 }
 
 export interface DeadLetter {
@@ -157,6 +168,8 @@ export interface StateStore {
    * A refusal (e.g. resume while KILLED) is returned with ok: false, never thrown.
    */
   changeMode(event: ModeEvent, reason: string): Promise<AppliedMode>;
+  /** status/system.reconcile: one merge write, beside the tick's */
+  recordReconcile(mark: ReconcileMark): Promise<void>;
   recordEquity(now: number, equity: Amount): Promise<void>;
 }
 

@@ -166,6 +166,7 @@ export const StatusDoc = z.object({
   version: z.string().default('unknown'),
   account: AccountDoc.nullable().default(null),
   markets: z.record(z.string(), MarketViewDoc).default({}),
+  reconcile: z.object({ at: ms, clean: z.boolean(), differences: z.number().int().nonnegative(), version: z.string() }).nullable().default(null),
 });
 
 /**

@@ -10,7 +10,7 @@ import type { LedgerAdjustment } from '../../domain/reconcile/index.ts';
 import type { Position, Signal, Trade, Wallet } from '../../domain/trading.types.ts';
 import {
   AttemptRaceError,
-  type Alert, type AuditCheckpoint, type AuditSnapshot, type Book, type BookChange, type DeadLetter, type LiveIntent, type LiveStep, type AdjustmentLedger, type OrderLedger, type OrderRecord, type PersistedSymbol, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
+  type Alert, type AuditCheckpoint, type AuditSnapshot, type Book, type BookChange, type DeadLetter, type LiveIntent, type LiveStep, type AdjustmentLedger, type OrderLedger, type OrderRecord, type PersistedSymbol, type ReconcileMark, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
 } from '../../ports/state.ts';
 
 type Ledger = Pick<Wallet, 'initialCash' | 'cash' | 'realizedPnl' | 'feesPaid' | 'tradeSeq'> & { positions: Record<string, Position> };
@@ -35,7 +35,7 @@ export class MemoryDb {
 
 const EMPTY_STATUS: SystemStatus = {
   mode: 'NORMAL', modeReason: null, entriesPausedUntil: null, lastTickAt: null, lastTickLatencyMs: null, lastTickId: null, marketTime: null,
-  feeds: {}, healthScore: 100, version: 'unknown', account: null, markets: {},
+  feeds: {}, healthScore: 100, version: 'unknown', account: null, markets: {}, reconcile: null,
 };
 
 function bookOf(db: MemoryDb, initialCash: Amount, now: number): Book {
@@ -107,6 +107,9 @@ export class MemoryStateStore implements StateStore {
     this.db.budgets = structuredClone(step.record.budgets);
     if (step.writeMode) this.db.status = { ...(this.db.status ?? EMPTY_STATUS), mode: step.record.mode!, modeReason: reason };
     return step.applied;
+  }
+  async recordReconcile(mark: ReconcileMark) {
+    this.db.status = { ...(this.db.status ?? EMPTY_STATUS), reconcile: { ...mark } };
   }
   async recordEquity(now: number, equity: Amount) {
     const day = this.db.equity.get(utcDay(now)) ?? new Map<number, Amount>();
