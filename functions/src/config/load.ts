@@ -54,7 +54,8 @@ function checkShape(doc: unknown, prefix: string): void {
   const walk = (v: unknown, path: string, depth: number): void => {
     if (typeof v !== 'object' || v === null) return;
     if (depth > MAX_CONFIG_DEPTH) throw new BotConfigError(path, `${HEADER}${path}: nested deeper than ${MAX_CONFIG_DEPTH} levels`);
-    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
+    // Object.entries for arrays too: a hostile array's own `constructor` would break Array#map (Symbol.species).
+    const entries = Object.entries(v);
     if (entries.length > MAX_KEYS_PER_OBJECT) throw new BotConfigError(path, `${HEADER}${path}: more than ${MAX_KEYS_PER_OBJECT} entries`);
     for (const [k, x] of entries) {
       const at = `${path}.${shown(k)}`;

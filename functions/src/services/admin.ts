@@ -105,7 +105,6 @@ function setConfig(deps: AdminDeps, doc: Record<string, unknown>) {
 }
 
 async function reconcile(deps: AdminDeps, req: Extract<AdminRequest, { action: 'reconcile' }>, by: string) {
-  if (req.confirm && !req.reason) throw new ActionError(400, 'reconcile --confirm books adjustments in the ledger: say why with --reason', 'reason');
   const account = await deps.account();
   if (!account) throw new ActionError(409, 'reconcile compares a live exchange account with the ledger: this stack trades paper (TRADING_MODE=paper)');
   const config = parseBotConfig(await deps.store.getBotConfigDoc());

@@ -39,7 +39,9 @@ export const AdminRequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('audit'), full: z.boolean().optional() }).strict(),
   z.object({ action: z.literal('config'), set: z.record(z.string(), z.unknown()).optional() }).strict(),
   // Without confirm it only compares; with it, it books the drift as adjustments, so it says why.
-  z.object({ action: z.literal('reconcile'), confirm: z.literal(true).optional(), reason }).strict(),
+  z.object({ action: z.literal('reconcile'), confirm: z.literal(true).optional(), reason })
+    .strict()
+    .refine((r) => !r.confirm || r.reason !== undefined, { path: ['reason'], message: 'required with confirm: a confirmed reconciliation books adjustments in the ledger, say why' }),
 ]);
 export type AdminRequest = z.output<typeof AdminRequestSchema>;
 
