@@ -13,6 +13,7 @@
 import { toAmount } from '../domain/money.ts';
 import { compareWithLedger, driftAlert, planAdjustment, type LedgerAdjustment, type LookedUpOrder, type OrderKnowledge, type ReconcileReport } from '../domain/reconcile/index.ts';
 import type { Book } from '../domain/portfolio/book.ts';
+import { settledInBook } from '../domain/engine/index.ts';
 import { rulesFor } from '../config/botRuntime.ts';
 import type { BotConfig } from '../config/schema.ts';
 import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
@@ -44,18 +45,26 @@ export async function compareAccount(
   config: BotConfig,
   configured: readonly string[],
   now: number,
-  loaded?: TickSnapshot,
+  tick?: { loaded: TickSnapshot; pending: ReadonlySet<string> },
 ): Promise<Compared> {
-  const snap = loaded ?? (await deps.store.loadTick(toAmount(config.paper.initialCash), now));
+  const snap = tick?.loaded ?? (await deps.store.loadTick(toAmount(config.paper.initialCash), now));
   const symbols = marketsOf(configured, snap.book);
-  const pending = [...snap.symbols].filter(([, p]) => p.state.pending !== null);
+  const inFlight = tick?.pending ?? (await unsettled(deps.store, snap));
+  const pendingIds = new Set([...snap.symbols].filter(([symbol]) => inFlight.has(symbol)).map(([, p]) => p.state.pending!.signalId));
   const [balances, listed] = await Promise.all([deps.account.balances(), deps.account.openOrders(symbols)]);
-  const openOrders = await lookUp(deps.store, deps.account, listed, new Set(pending.map(([, p]) => p.state.pending!.signalId)));
+  const openOrders = await lookUp(deps.store, deps.account, listed, pendingIds);
   const report = compareWithLedger({
     wallet: snap.book.wallet, positions: snap.book.positions, symbols, rules: rulesFor(config), cashTolerance: toAmount(config.reconcile.cashTolerance),
-    balances, openOrders, inFlight: pending.map(([symbol]) => symbol),
+    balances, openOrders, inFlight: [...inFlight],
   });
   return { report, book: snap.book, status: snap.status };
+}
+
+/** Markets whose published order is neither in the book nor has an executor outcome yet (the tick's own settlement says the same). */
+async function unsettled(store: StateStore, snap: TickSnapshot): Promise<Set<string>> {
+  const open = [...snap.symbols].filter(([symbol, p]) => p.state.pending && !settledInBook(p.state.pending, snap.book.positions[symbol] ?? null));
+  const outcomes = open.length > 0 ? await store.executorOutcomes(open.map(([, p]) => p.state.pending!.signalId)) : new Map();
+  return new Set(open.filter(([, p]) => !outcomes.has(p.state.pending!.signalId)).map(([symbol]) => symbol));
 }
 
 /** Due at the first reconciliation, after a deploy, and every `everyTicks` tick intervals. */
@@ -71,9 +80,9 @@ export async function reconcileInTick(
   configured: readonly string[],
   now: number,
   version: string,
-  loaded: TickSnapshot,
+  tick: { loaded: TickSnapshot; pending: ReadonlySet<string> },
 ): Promise<ReconcileReport> {
-  const { report } = await compareAccount(deps, config, configured, now, loaded);
+  const { report } = await compareAccount(deps, config, configured, now, tick);
   if (!report.clean) {
     await deps.store.raiseAlert(driftAlert(report, now));
     await deps.store.changeMode({ type: 'reduce' }, `reconciliation: ${report.differences.length} difference(s) with the exchange (exits only)`);

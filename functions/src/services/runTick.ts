@@ -111,7 +111,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const { persisted, pending, landing } = await settlePending(deps.store, loaded, symbols, timeframe, now, alerts, log);
 
   // Beside the symbols, never before them: a slow exchange must not delay the stops.
-  const reconciling = reconcileIfDue(deps, config, configured, now, loaded, log);
+  const reconciling = reconcileIfDue(deps, config, configured, now, { loaded, pending: new Set(pending.keys()) }, log);
 
   const book = loaded.book;
   const positions: Record<string, Position> = {};
@@ -245,11 +245,11 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
 }
 
 /** Live mode, when due (services/reconcile.ts). A failure is logged and alerted, never the tick's: it tries again next tick. */
-async function reconcileIfDue(deps: TickDeps, config: BotConfig, configured: ReadonlySet<string>, now: number, loaded: TickSnapshot, log: Logger): Promise<ReconcileReport | null> {
+async function reconcileIfDue(deps: TickDeps, config: BotConfig, configured: ReadonlySet<string>, now: number, tick: { loaded: TickSnapshot; pending: ReadonlySet<string> }, log: Logger): Promise<ReconcileReport | null> {
   if (deps.env.TRADING_MODE !== 'live' || !deps.account) return null;
-  if (!reconcileDue(loaded.status, config, Number(deps.env.TICK_INTERVAL.slice(0, -1)) * 60_000, deps.version, now)) return null;
+  if (!reconcileDue(tick.loaded.status, config, Number(deps.env.TICK_INTERVAL.slice(0, -1)) * 60_000, deps.version, now)) return null;
   try {
-    const report = await reconcileInTick({ store: deps.store, account: deps.account }, config, [...configured], now, deps.version, loaded);
+    const report = await reconcileInTick({ store: deps.store, account: deps.account }, config, [...configured], now, deps.version, tick);
     log.log(report.clean ? 'INFO' : 'CRITICAL', report.clean ? 'reconciled with the exchange' : 'exchange and ledger disagree; mode REDUCING', { differences: report.differences.map((d) => d.explanation), deferred: report.deferred });
     return report;
   } catch (err) {
