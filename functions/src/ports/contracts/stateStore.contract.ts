@@ -165,6 +165,10 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       expect(audit.projected).toEqual([]);
       expect([...findLedgerDiscrepancies(audit.book.wallet, audit.book.positions, audit.trades), ...projectionDiscrepancies(audit.book.positions, audit.projected)]).toEqual([]);
       expect(await ledger.adjust(CASH, T + 120_000, decide)).toBeNull();
+      await store.recordReconcile({ at: T + 60_000, clean: true, differences: 0, version: 'v1' });
+      expect((await store.getStatus())!.reconcile).toEqual({ at: T + 60_000, clean: true, differences: 0, version: 'v1' });
+      // the marks moved by the value booked: 2690 in, 0.1 × 27000 out
+      expect((await store.loadTick(CASH, T + 120_000)).status?.account).toEqual({ equity: A('10000'), peakEquity: A('10010'), day: '20230320', dayStartEquity: A('9990') });
     });
 
     it('a failing decision leaves nothing behind', async () => {
