@@ -25,6 +25,7 @@ import { cachedBotConfig } from './config/botConfig.ts';
 import type { TickDeps } from './services/runTick.ts';
 import type { ExecuteDeps } from './services/executeSignal.ts';
 import type { Broker, Clock, MarketData, Venue } from './ports/index.ts';
+import type { ExchangeAccount } from './ports/exchangeAccount.ts';
 
 export const VERSION = process.env.K_REVISION ?? process.env.EAGLE_EYE_VERSION ?? 'dev';
 
@@ -63,6 +64,12 @@ function brokerAndVenue(env: Env): { broker: () => Promise<(cfg: { feeBps: numbe
 
 /** The venue a process with this environment trades on (the CLI checks a new config/bot against its rules). */
 export const venueFor = (env: Env): Venue => brokerAndVenue(env).venue;
+/** Live mode only: the account reconciliation reads, with the live broker's keys (ccxt loads on first use). */
+export async function liveExchangeAccount(env: Env): Promise<ExchangeAccount | null> {
+  if (env.TRADING_MODE !== 'live') return null;
+  const { createCcxtExchangeAccount } = await import('./adapters/ccxt/index.ts');
+  return createCcxtExchangeAccount({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET! });
+}
 
 export interface Runtime {
   env: Env;
@@ -97,7 +104,7 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
         // Only the tick publishes, and it loads the Pub/Sub client with its first signal.
         return {
           env, store, config, candles, source: await marketSource(env), venue, bus: lazyPubSubBus(env.PROJECT_ID, env.SIGNALS_TOPIC),
-          clock, wallClock: systemClock, cache, metrics, log, version: VERSION, ...overrides,
+          clock, wallClock: systemClock, cache, metrics, log, version: VERSION, ...(env.TRADING_MODE === 'live' && { account: (await liveExchangeAccount(env))! }), ...overrides,
         };
       })()),
     executeDeps: () =>

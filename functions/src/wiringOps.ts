@@ -5,9 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseOpsEnv, type OpsEnv } from './config/opsSchema.ts';
-import { instanceRuntime, marketClock, marketSource, VERSION, type Runtime } from './wiring.ts';
+import { instanceRuntime, liveExchangeAccount, marketClock, marketSource, VERSION, type Runtime } from './wiring.ts';
 import { FirestoreStateStore } from './adapters/firestore/FirestoreStateStore.ts';
 import { FirestoreCandleStore } from './adapters/firestore/FirestoreCandleStore.ts';
+import { FirestoreOrderLedger } from './adapters/firestore/FirestoreOrderLedger.ts';
 import { FirestoreOpsStore } from './adapters/ops/FirestoreOpsStore.ts';
 import { firebaseVerifier, googleServiceAccountVerifier } from './adapters/ops/verifiers.ts';
 import { schedulerControl } from './adapters/scheduler/SchedulerControls.ts';
@@ -47,6 +48,8 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
         exchangeRules: () => runtime.venue.rules(),
         bus: loadBus,
         scheduler: scheduler(),
+        ledger: new FirestoreOrderLedger(db),
+        account: () => liveExchangeAccount(env),
         tick: async ({ asOf }) => runTick(await runtime.tickDeps(), { tickId: `admin-${randomUUID()}`, now: asOf }),
         marketNow: async () => clock.now(),
         wallNow: () => Date.now(),

@@ -51,6 +51,8 @@ export function formatResult(action: string, result: unknown): { lines: string[]
       for (const d of h.deadletters.slice(0, 10)) lines.push(`  dead letter ${d.id}: ${String(d.reason ?? '')}`);
       return { lines, code: h.ok ? 0 : 1 };
     }
+    case 'reconcile':
+      return formatReconcile(r);
     case 'tick':
       return { lines: [formatTickLine('tick', { status: 200, body: result, wallMs: 0 })], code: 0 };
     case 'force-exit':
@@ -60,4 +62,36 @@ export function formatResult(action: string, result: unknown): { lines: string[]
     default:
       return { lines: JSON.stringify(result, null, 2).split('\n'), code: 0 };
   }
+}
+
+/** Amounts arrive as 8-decimal strings (the admin answer's JSON). */
+type Json = Record<string, string | null>;
+interface ReportJson { clean: boolean; rows: Json[]; differences: Json[]; deferred: string[] }
+
+function reportLines(title: string, rep: ReportJson): string[] {
+  const lines = [`${title}: ${rep.clean ? 'clean' : `${rep.differences.length} difference(s)`}`, `  ${'asset'.padEnd(6)} ${'ledger'.padStart(20)} ${'exchange (free + locked)'.padStart(42)} ${'delta'.padStart(20)}  status`];
+  for (const x of rep.rows) {
+    const ex = `${x.exchange} (${x.free} + ${x.locked})`;
+    lines.push(`  ${String(x.asset).padEnd(6)} ${String(x.ledger).padStart(20)} ${ex.padStart(42)} ${String(x.delta).padStart(20)}  ${String(x.status)}`);
+  }
+  for (const d of rep.differences) lines.push(`  ${String(d.cause)}: ${String(d.explanation)}`);
+  if (rep.deferred.length > 0) lines.push(`  deferred (a bot order is in flight): ${rep.deferred.join(', ')}`);
+  return lines;
+}
+
+/** `eagle reconcile`: the table, then (with --confirm) what was booked and the comparison after it. Exit 1 while not clean. */
+function formatReconcile(r: Record<string, unknown>): { lines: string[]; code: number } {
+  const report = r.report as ReportJson;
+  const lines = reportLines('exchange vs ledger', report);
+  const booked = r.booked as Json[] | null;
+  const after = r.after as ReportJson | null;
+  if (booked === null) {
+    if (!report.clean) lines.push('book these as adjustments: eagle reconcile --confirm --reason "…"');
+    return { lines: [...lines, `mode ${String(r.mode)}`], code: report.clean ? 0 : 1 };
+  }
+  lines.push(`booked ${booked.length} adjustment(s):`);
+  for (const e of booked) lines.push(`  #${String(e.seq)} ${String(e.symbol)} qty ${String(e.qtyDelta)} cash ${String(e.cashDelta)} (${String((e.adjustment as unknown as Json).cause)})`);
+  if (after) lines.push(...reportLines('after booking', after));
+  lines.push(`mode ${String(r.mode)}`);
+  return { lines, code: after?.clean ? 0 : 1 };
 }

@@ -100,6 +100,10 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
     .option('--since <duration>', 'window for alerts and dead letters, e.g. 72h or 3d', '72h').action(action('health', (_a, o) => ({ since: o.since })));
   program.command('audit').description('replay trades/ against the wallet and positions (exit 1 on drift); incremental from the last clean audit')
     .option('--full', 'replay the whole ledger from the opening wallet').action(action('audit', (_a, o) => (o.full ? { full: true } : {})));
+  program.command('reconcile').description('live mode: exchange balances and open orders against the ledger (exit 1 on drift); --confirm books the drift as adjustments')
+    .option('--confirm', 'book each difference as an adjustment in the ledger (with the exchange evidence); back to NORMAL from REDUCING when clean after')
+    .option('--reason <text>', 'required with --confirm: why (kept in each adjustment entry and audit_log)')
+    .action(action('reconcile', (_a, o) => ({ ...(o.confirm ? { confirm: true } : {}), ...(o.reason ? { reason: o.reason } : {}) })));
   program.command('config').description('show config/bot, or validate and replace it with --set FILE')
     .option('--set <file.json>', 'a JSON config/bot document; refused (naming the field) when invalid')
     .action(action('config', (_a, o) => (o.set ? { set: readJson(String(o.set), '--set') } : {})));

@@ -16,7 +16,8 @@ import { FirestoreStateStore } from '../../functions/src/adapters/firestore/Fire
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { FirestoreOpsStore } from '../../functions/src/adapters/ops/FirestoreOpsStore.ts';
 import { FirestoreSchedulerFlag } from '../../functions/src/adapters/scheduler/SchedulerControls.ts';
-import { marketSource, venueFor } from '../../functions/src/wiring.ts';
+import { liveExchangeAccount, marketSource, venueFor } from '../../functions/src/wiring.ts';
+import { FirestoreOrderLedger } from '../../functions/src/adapters/firestore/FirestoreOrderLedger.ts';
 import { createLogger } from '../../functions/src/lib/log.ts';
 import { redact } from '../../functions/src/lib/redact.ts';
 import { toDecimalString } from '../../functions/src/domain/money.ts';
@@ -88,6 +89,8 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
         return new PubSubSignalBus(client, env.SIGNALS_TOPIC);
       })()),
     scheduler: new FirestoreSchedulerFlag(db),
+    ledger: new FirestoreOrderLedger(db),
+    account: () => liveExchangeAccount(env),
     tick: async ({ asOf }) => {
       const url = functionUrl(ports, 'tick');
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(asOf ? { asOf } : {}) }).catch((err: Error) => {

@@ -40,7 +40,7 @@ describe('eagle CLI against the emulators', () => {
     expect(help).toBe(0);
     const io = capture();
     await runEagle(['--help'], { io });
-    for (const c of ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'config', 'invoke', 'indicators', 'backtest', 'cost']) {
+    for (const c of ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'reconcile', 'config', 'invoke', 'indicators', 'backtest', 'cost']) {
       expect(io.lines.join('\n')).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     }
     const bogus = await eagle('audit', '--bogus');

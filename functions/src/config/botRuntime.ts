@@ -66,8 +66,8 @@ export function validateBotConfig(doc: unknown, envTimeframe: Timeframe, exchang
     return { config, timeframe, strategy, regime, execution };
   } catch (err) {
     if (!(err instanceof ConfigError) && !(err instanceof RangeError)) throw err;
-    // The registry's messages start with the field: `strategy.params.x: …`.
-    const field = /^([\w./]+):/.exec(err.message)?.[1];
+    // The registry's messages start with the field: `strategy.params.x: …` (an unknown param's key may be any text).
+    const field = /^(strategy\.params\.[^\n]*?|[\w./]+): /.exec(err.message)?.[1];
     const path = field ? `${prefix}.${field}` : prefix;
     throw new BotConfigError(path, `invalid config/bot document:\n${field ? `${prefix}.${err.message}` : `${prefix}: ${err.message}`}`.slice(0, 1000));
   }

@@ -96,6 +96,14 @@ export const BotConfigSchema = z.strictObject({
     .record(z.string().regex(SYMBOL_RE, 'market keys are symbols like BTC/USDT'), MarketRulesSchema)
     .refine((m) => Object.keys(m).length <= MAX_MARKETS, `at most ${MAX_MARKETS} markets`)
     .default({}),
+  /**
+   * Live mode: exchange balances and open orders against the ledger (README → Reconciliation), at the
+   * first tick, after a deploy, and every `everyTicks` ticks; a base difference below one amount step
+   * is dust, a cash difference up to `cashTolerance` (quote units) is ignored.
+   */
+  reconcile: z
+    .strictObject({ everyTicks: z.number().int().min(1).max(10_080).default(60), cashTolerance: boundedDecimal.default('1') })
+    .default({ everyTicks: 60, cashTolerance: '1' }),
 });
 export type BotConfig = z.infer<typeof BotConfigSchema>;
 

@@ -24,8 +24,8 @@ describe('transitionMode', () => {
     expect(transitionMode('PAUSED', { type: 'reset', authenticated: true })).toMatchObject({ ok: false, mode: 'PAUSED' });
   });
 
-  it('admin moves freely between NORMAL, OBSERVATION and PAUSED but cannot set KILLED that way', () => {
-    const three = ['NORMAL', 'OBSERVATION', 'PAUSED'] as const;
+  it('admin moves freely between NORMAL, OBSERVATION, REDUCING and PAUSED but cannot set KILLED that way', () => {
+    const three = ['NORMAL', 'OBSERVATION', 'REDUCING', 'PAUSED'] as const;
     for (const from of three) for (const target of three) {
       expect(transitionMode(from, { type: 'admin_set', to: target })).toEqual({ ok: true, mode: target, changed: from !== target });
     }
@@ -47,15 +47,18 @@ describe('transitionMode', () => {
     ['admin NORMAL', { type: 'admin_set', to: 'NORMAL' }],
     ['admin OBSERVATION', { type: 'admin_set', to: 'OBSERVATION' }],
     ['admin PAUSED', { type: 'admin_set', to: 'PAUSED' }],
+    ['reduce', { type: 'reduce' }],
+    ['reduce_cleared', { type: 'reduce_cleared' }],
     ['reset', { type: 'reset', authenticated: true }],
     ['unauthenticated reset', { type: 'reset', authenticated: false }],
   ];
   const TABLE: Record<SystemMode, string[]> = {
-    //            kill      budget    initial        NORMAL    OBSERVATION    PAUSED    reset     unauth
-    NORMAL: ['KILLED', 'PAUSED', 'NORMAL', 'NORMAL', 'OBSERVATION', 'PAUSED', '×', '×'],
-    OBSERVATION: ['KILLED', 'PAUSED', 'OBSERVATION', 'NORMAL', 'OBSERVATION', 'PAUSED', '×', '×'],
-    PAUSED: ['KILLED', 'PAUSED', 'PAUSED', 'NORMAL', 'OBSERVATION', 'PAUSED', '×', '×'],
-    KILLED: ['KILLED', 'KILLED', 'KILLED', '×', '×', '×', 'NORMAL', '×'],
+    //            kill      budget    initial        NORMAL    OBSERVATION    PAUSED    reduce      cleared     reset     unauth
+    NORMAL: ['KILLED', 'PAUSED', 'NORMAL', 'NORMAL', 'OBSERVATION', 'PAUSED', 'REDUCING', 'NORMAL', '×', '×'],
+    OBSERVATION: ['KILLED', 'PAUSED', 'OBSERVATION', 'NORMAL', 'OBSERVATION', 'PAUSED', 'REDUCING', 'OBSERVATION', '×', '×'],
+    REDUCING: ['KILLED', 'PAUSED', 'REDUCING', 'NORMAL', 'OBSERVATION', 'PAUSED', 'REDUCING', 'NORMAL', '×', '×'],
+    PAUSED: ['KILLED', 'PAUSED', 'PAUSED', 'NORMAL', 'OBSERVATION', 'PAUSED', 'PAUSED', 'PAUSED', '×', '×'],
+    KILLED: ['KILLED', 'KILLED', 'KILLED', '×', '×', '×', 'KILLED', 'KILLED', 'NORMAL', '×'],
   };
   it.each(SYSTEM_MODES)('precedence table from %s', (from) => {
     EVENTS.forEach(([, event], i) => {
@@ -66,8 +69,8 @@ describe('transitionMode', () => {
     });
   });
 
-  it('automatic events (kill switch, budget, initial) only ever raise the mode, whatever order they come in', () => {
-    const automatic = EVENTS.slice(0, 3).map(([, e]) => e);
+  it('automatic events (kill switch, budget, reduce, initial) only ever raise the mode, whatever order they come in', () => {
+    const automatic = [...EVENTS.slice(0, 3), EVENTS[6]!].map(([, e]) => e);
     for (const from of SYSTEM_MODES) for (const e of automatic) expect(MODE_PRECEDENCE[transitionMode(from, e).mode]).toBeGreaterThanOrEqual(MODE_PRECEDENCE[from]);
     // any interleaving of a kill and a budget pause ends KILLED
     for (const from of SYSTEM_MODES) {
@@ -133,6 +136,7 @@ describe('modeAllows', () => {
   const table: Record<SystemMode, [entry: boolean, exit: boolean, emits: boolean]> = {
     NORMAL: [true, true, true],
     OBSERVATION: [false, false, true],
+    REDUCING: [false, true, false],
     PAUSED: [false, true, false],
     KILLED: [false, true, false],
   };

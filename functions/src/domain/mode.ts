@@ -4,13 +4,19 @@
  *
  *   any ──kill_switch──▶ KILLED            (drawdown limit or an admin "kill")
  *   KILLED ──reset (authenticated)──▶ NORMAL   the only way out of KILLED
- *   NORMAL / OBSERVATION / PAUSED ──admin_set──▶ any of those three (never into or out of KILLED)
- *   NORMAL / OBSERVATION ──budget_alert (at the limit)──▶ PAUSED; PAUSED and KILLED stay as they are
+ *   NORMAL / OBSERVATION / REDUCING / PAUSED ──admin_set──▶ any of those four (never into or out of KILLED)
+ *   NORMAL / OBSERVATION / REDUCING ──budget_alert (at the limit)──▶ PAUSED; PAUSED and KILLED stay as they are
  *                                          (a budget alert never downgrades a kill to a pause)
+ *   NORMAL / OBSERVATION ──reduce──▶ REDUCING   (a protection, e.g. reconciliation drift: exits only);
+ *                                          REDUCING, PAUSED and KILLED stay as they are
+ *   REDUCING ──reduce_cleared──▶ NORMAL     (an operator's confirmed reconciliation; any other mode stays)
  *   any ──initial──▶ itself                 (the first tick records the mode it found)
  *
- * Precedence KILLED > PAUSED > OBSERVATION > NORMAL: automatic events (kill switch, budget alert,
- * initial) only ever raise the mode; only an operator lowers it, and only a reset leaves KILLED.
+ * Precedence KILLED > PAUSED > REDUCING > OBSERVATION > NORMAL: automatic events (kill switch, budget
+ * alert, reduce, initial) only ever raise the mode; only an operator lowers it, and only a reset
+ * leaves KILLED. PAUSED outranks REDUCING because it is an operator's (or the budget's) decision and
+ * both block entries: a drift found while PAUSED is still alerted, and the next reconciliation raises
+ * REDUCING again if the drift outlives the pause. REDUCING outranks OBSERVATION: a drift must show.
  * Every writer applies `applyModeEvent` to the stored record inside one transaction on
  * status/system (StateStore.changeMode), so concurrent writers compose by precedence.
  */
@@ -24,6 +30,10 @@ export type ModeEvent =
   | { readonly type: 'admin_set'; readonly to: AdminSettableMode }
   /** a budget notice for the cost interval starting at `period` (ms); `atLimit`: actual spend ≥ the pause threshold */
   | { readonly type: 'budget_alert'; readonly budgetId: string; readonly period: number; readonly atLimit: boolean }
+  /** a protection asks for exits only (reconciliation drift; shared with the strategies' protections) */
+  | { readonly type: 'reduce' }
+  /** an operator confirmed the cause of a REDUCING (e.g. `eagle reconcile --confirm` left the ledger clean) */
+  | { readonly type: 'reduce_cleared' }
   | { readonly type: 'initial' };
 
 export type ModeTransition =
@@ -31,9 +41,9 @@ export type ModeTransition =
   | { readonly ok: false; readonly mode: SystemMode; readonly reason: string };
 
 /** Higher wins: automatic events only ever raise the mode. */
-export const MODE_PRECEDENCE: Readonly<Record<SystemMode, number>> = { NORMAL: 0, OBSERVATION: 1, PAUSED: 2, KILLED: 3 };
+export const MODE_PRECEDENCE: Readonly<Record<SystemMode, number>> = { NORMAL: 0, OBSERVATION: 1, REDUCING: 2, PAUSED: 3, KILLED: 4 };
 
-const ADMIN_SETTABLE: readonly SystemMode[] = ['NORMAL', 'OBSERVATION', 'PAUSED'];
+const ADMIN_SETTABLE: readonly SystemMode[] = ['NORMAL', 'OBSERVATION', 'REDUCING', 'PAUSED'];
 
 const to = (from: SystemMode, next: SystemMode): ModeTransition => ({ ok: true, mode: next, changed: from !== next });
 const raise = (from: SystemMode, next: SystemMode): ModeTransition => to(from, MODE_PRECEDENCE[next] > MODE_PRECEDENCE[from] ? next : from);
@@ -53,6 +63,10 @@ export function transitionMode(from: SystemMode, event: ModeEvent): ModeTransiti
       return to(from, event.to);
     case 'budget_alert':
       return event.atLimit ? raise(from, 'PAUSED') : to(from, from);
+    case 'reduce':
+      return raise(from, 'REDUCING');
+    case 'reduce_cleared':
+      return to(from, from === 'REDUCING' ? 'NORMAL' : from);
     case 'initial':
       return to(from, from);
   }
@@ -129,7 +143,7 @@ export type ModeAction = 'entry' | 'exit';
 
 /**
  * What the executor may do in each mode. OBSERVATION places no orders at all (signals are only
- * recorded); PAUSED and KILLED still run exits so a pause never strands a position without its
+ * recorded); REDUCING, PAUSED and KILLED still run exits so no mode strands a position without its
  * stop, and KILLED can flatten the book.
  */
 export function modeAllows(mode: SystemMode, action: ModeAction): boolean {
@@ -138,6 +152,7 @@ export function modeAllows(mode: SystemMode, action: ModeAction): boolean {
       return true;
     case 'OBSERVATION':
       return false;
+    case 'REDUCING':
     case 'PAUSED':
     case 'KILLED':
       return action === 'exit';
@@ -147,7 +162,7 @@ export function modeAllows(mode: SystemMode, action: ModeAction): boolean {
 /**
  * Whether the tick should emit entry signals at all. Differs from modeAllows in OBSERVATION:
  * there the point is to record what the bot *would* do, so entries are emitted (and the executor
- * rejects them); PAUSED and KILLED emit none, which keeps the signal log quiet.
+ * rejects them); REDUCING, PAUSED and KILLED emit none, which keeps the signal log quiet.
  */
 export function modeEmitsEntries(mode: SystemMode): boolean {
   return mode === 'NORMAL' || mode === 'OBSERVATION';

@@ -1,11 +1,13 @@
 import type { Amount } from './money.ts';
 import type { Timeframe } from './candle.ts';
 
-export const SYSTEM_MODES = ['NORMAL', 'OBSERVATION', 'PAUSED', 'KILLED'] as const;
+export const SYSTEM_MODES = ['NORMAL', 'OBSERVATION', 'REDUCING', 'PAUSED', 'KILLED'] as const;
 /**
  * NORMAL trades. OBSERVATION computes and records signals but places no orders.
- * PAUSED and KILLED ingest only: no entries; protective exits still run (a pause must never leave
- * a position without its stop), and KILLED keeps the book flat.
+ * REDUCING is "exits only", raised automatically by a protection (reconciliation drift today):
+ * no entries, every exit and protective exit still runs. PAUSED and KILLED ingest only: no entries;
+ * protective exits still run (a pause must never leave a position without its stop), and KILLED
+ * keeps the book flat. Precedence and transitions: domain/mode.ts.
  */
 export type SystemMode = (typeof SYSTEM_MODES)[number];
 
@@ -99,7 +101,28 @@ export interface Wallet {
   readonly dayStartEquity: Amount;
 }
 
-/** Append-only ledger entry: one per fill. Replaying cashDelta/qtyDelta reproduces wallet and positions. */
+/** The likely cause of a difference between the exchange and the ledger (domain/reconcile). */
+export const DRIFT_CAUSES = ['manual_sell', 'unbooked_fill', 'deposit', 'withdrawal'] as const;
+export type DriftCause = (typeof DRIFT_CAUSES)[number];
+
+/** Why a reconciliation moved the ledger: the exchange's evidence and the operator's confirmation. */
+export interface AdjustmentEvidence {
+  readonly cause: DriftCause;
+  /** the asset adjusted (BTC, USDT…) */
+  readonly asset: string;
+  /** what the exchange held (free + locked) and what the ledger held before the entry */
+  readonly exchange: Amount;
+  readonly ledger: Amount;
+  /** the operator's reason, as given to `eagle reconcile --confirm --reason` */
+  readonly note: string;
+  readonly by: string;
+}
+
+/**
+ * Append-only ledger entry: one per fill, or one per asset a confirmed reconciliation adjusted
+ * (reason 'adjustment', with its evidence; fee and realized PnL 0). Replaying cashDelta/qtyDelta
+ * reproduces wallet and positions.
+ */
 export interface Trade {
   readonly id: string;
   /** booking order in the ledger: 1, 2, 3… with no gaps (the wallet's tradeSeq after booking it) */
@@ -107,10 +130,12 @@ export interface Trade {
   readonly signalId: string;
   readonly symbol: string;
   readonly side: Side;
-  readonly reason: SignalReason;
+  readonly reason: SignalReason | 'adjustment';
   readonly qty: Amount;
   readonly price: Amount;
   readonly fee: Amount;
+  /** present exactly when reason is 'adjustment' */
+  readonly adjustment?: AdjustmentEvidence;
   /** signed change of wallet cash */
   readonly cashDelta: Amount;
   /** signed change of the position quantity: a closing sell's is −(qty + dust) */

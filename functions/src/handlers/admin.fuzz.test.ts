@@ -69,7 +69,7 @@ describe('admin HTTP fuzz (real functions-framework server, real authorize)', ()
     const service = new Proxy({}, { get: () => fn });
     const deps = {
       env: { SYMBOLS: ['BTC/USDT'], TIMEFRAME: '4h' },
-      store: service, candles: service, scheduler: service, source: fn, bus: fn, tick: fn, marketNow: fn,
+      store: service, candles: service, scheduler: service, ledger: service, source: fn, bus: fn, tick: fn, marketNow: fn, account: fn,
       ops: new Proxy({}, {
         get: (_t, k) => (k === 'recordAudit' ? async (e: AuditEntry) => void audit.push(e) : k === 'dashboardUsers' ? async () => ({ emails: [], admins: [] }) : fn),
       }),

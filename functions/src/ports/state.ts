@@ -17,6 +17,7 @@ import type { AppliedMode, ModeEvent } from '../domain/mode.ts';
 import type { Amount } from '../domain/money.ts';
 import type { Book } from '../domain/portfolio/book.ts';
 import type { LedgerReplay } from '../domain/portfolio/ledger.ts';
+import type { LedgerAdjustment } from '../domain/reconcile/index.ts';
 import type { IndicatorSnapshot, Regime } from '../domain/regime.types.ts';
 import type { Fill, Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
 
@@ -70,6 +71,17 @@ export interface SystemStatus {
   readonly version: string;
   readonly account: AccountMarks | null;
   readonly markets: Readonly<Record<string, MarketView>>;
+  /** the last reconciliation with the exchange (live mode); null before the first */
+  readonly reconcile: ReconcileMark | null;
+}
+
+export interface ReconcileMark {
+  /** market time it ran at */
+  readonly at: number;
+  readonly clean: boolean;
+  readonly differences: number;
+  /** the deployed version that ran it: a new deploy reconciles again at its first tick */
+  readonly version: string;
 }
 
 export interface DeadLetter {
@@ -156,6 +168,8 @@ export interface StateStore {
    * A refusal (e.g. resume while KILLED) is returned with ok: false, never thrown.
    */
   changeMode(event: ModeEvent, reason: string): Promise<AppliedMode>;
+  /** status/system.reconcile: one merge write, beside the tick's */
+  recordReconcile(mark: ReconcileMark): Promise<void>;
   recordEquity(now: number, equity: Amount): Promise<void>;
 }
 
@@ -183,6 +197,16 @@ export interface OrderLedger {
   markAttempt(signalId: string, seen: number | undefined, at: number): Promise<void>;
   /** Live tx 2: the intent must exist; orders/{signalId} exists ⇒ duplicate; else commit `decide(book)` like `execute` and drop the intent. */
   finishLive(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>): Promise<{ duplicate: boolean; change: BookChange | null }>;
+}
+
+/** The ledger's other writer: reconciliation (the Firestore and in-memory OrderLedgers implement it too). */
+export interface AdjustmentLedger {
+  /**
+   * A confirmed reconciliation (domain/reconcile/adjust.ts), in one transaction: `decide(book)` on the
+   * book read there; when it returns an adjustment, write the ledger, the projection of every symbol
+   * it touched, its entries in trades/, and its shifted marks in status/system. May re-run `decide`.
+   */
+  adjust(initialCash: Amount, now: number, decide: (book: Book) => LedgerAdjustment | null): Promise<LedgerAdjustment | null>;
 }
 
 /** intents/{signalId}: a live order that may have been sent to the exchange and has no recorded outcome yet. */

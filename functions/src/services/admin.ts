@@ -12,7 +12,7 @@ import { BotConfigError, parseBotConfig } from '../config/load.ts';
 import { validateBotConfig } from '../config/botRuntime.ts';
 import type { Env } from '../config/schema.ts';
 import type { MarketData, SignalBus } from '../ports/index.ts';
-import type { StateStore } from '../ports/state.ts';
+import type { AdjustmentLedger, StateStore } from '../ports/state.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Caller, OpsStore, SchedulerControl } from './adminPorts.ts';
 import { ActionError, type AdminRequest } from './adminActions.ts';
@@ -20,6 +20,9 @@ import { backfillCandles, checkGaps, NothingToDoError, type CandleArchive } from
 import { healthReport } from './adminHealth.ts';
 import { pastAsOf } from './tickAsOf.ts';
 import { runAudit } from './auditLedger.ts';
+import { runReconcile } from './reconcile.ts';
+import { ReconcileError } from '../domain/reconcile/index.ts';
+import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
 
 export interface AdminDeps {
   env: Pick<Env, 'SYMBOLS' | 'TIMEFRAME' | 'CONFIG_CACHE_MS'>;
@@ -32,6 +35,9 @@ export interface AdminDeps {
   /** the exchange's market rules a new config/bot is checked against (the trading runtime's venue) */
   exchangeRules: () => Promise<ExchangeRules>;
   scheduler: SchedulerControl;
+  /** reconciliation's ledger writer, and the live exchange account (null in paper mode) */
+  ledger: AdjustmentLedger;
+  account: () => Promise<ExchangeAccount | null>;
   tick: (req: { asOf?: number }) => Promise<unknown>;
   /** the target stack's market time (replay clock, or the wall clock live) */
   marketNow: () => Promise<number>;
@@ -101,6 +107,18 @@ async function setConfig(deps: AdminDeps, doc: Record<string, unknown>) {
   }
 }
 
+async function reconcile(deps: AdminDeps, req: Extract<AdminRequest, { action: 'reconcile' }>, by: string) {
+  const account = await deps.account();
+  if (!account) throw new ActionError(409, 'reconcile compares a live exchange account with the ledger: this stack trades paper (TRADING_MODE=paper)');
+  const config = parseBotConfig(await deps.store.getBotConfigDoc());
+  try {
+    return await runReconcile({ store: deps.store, ledger: deps.ledger, account, exchange: await deps.exchangeRules() }, config, config.symbols ?? deps.env.SYMBOLS, await deps.marketNow(), req.confirm ? { note: req.reason!, by } : null);
+  } catch (err) {
+    if (err instanceof ReconcileError) throw new ActionError(409, err.message);
+    throw err;
+  }
+}
+
 /** Warm instances keep config/bot for CONFIG_CACHE_MS: say so in the answer. */
 export const takesEffect = (cacheMs: number): string => (cacheMs === 0 ? 'at the next invocation (CONFIG_CACHE_MS=0)' : `within ${cacheMs / 1000} s (CONFIG_CACHE_MS)`);
 
@@ -148,6 +166,8 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       return healthReport(deps.ops, async () => runAudit(deps.store, await deps.marketNow()), { marketNow: await deps.marketNow(), wallNow: deps.wallNow(), sinceMs: req.since });
     case 'audit':
       return runAudit(deps.store, await deps.marketNow(), { full: req.full === true });
+    case 'reconcile':
+      return reconcile(deps, req, caller.id);
     case 'config': {
       if (!req.set) return { config: parseBotConfig(await deps.store.getBotConfigDoc()) };
       const config = await setConfig(deps, req.set);

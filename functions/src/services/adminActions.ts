@@ -14,7 +14,7 @@ const duration = z
   .regex(/^\d{1,4}[hd]$/, 'a duration such as 72h or 3d')
   .transform((s) => Number(s.slice(0, -1)) * (s.endsWith('d') ? 24 : 1) * 3_600_000);
 
-export const ADMIN_ACTIONS = ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'config'] as const;
+export const ADMIN_ACTIONS = ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'config', 'reconcile'] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 /** Actions a dashboard reader (not an admin) may run: they change nothing. */
 export const READ_ONLY_ACTIONS: readonly AdminAction[] = ['health', 'audit', 'check-gaps'];
@@ -38,6 +38,10 @@ export const AdminRequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('health'), since: duration.default(72 * 3_600_000) }).strict(),
   z.object({ action: z.literal('audit'), full: z.boolean().optional() }).strict(),
   z.object({ action: z.literal('config'), set: z.record(z.string(), z.unknown()).optional() }).strict(),
+  // Without confirm it only compares; with it, it books the drift as adjustments, so it says why.
+  z.object({ action: z.literal('reconcile'), confirm: z.literal(true).optional(), reason })
+    .strict()
+    .refine((r) => !r.confirm || r.reason !== undefined, { path: ['reason'], message: 'required with confirm: a confirmed reconciliation books adjustments in the ledger, say why' }),
 ]);
 export type AdminRequest = z.output<typeof AdminRequestSchema>;
 

@@ -15,7 +15,11 @@ import { getStrategy } from '../domain/strategy/index.ts';
 import type { Alert } from '../domain/alerts.ts';
 import { keyHealthAlerts } from '../domain/keyHealth.ts';
 import type { Position, Side, SystemMode } from '../domain/trading.types.ts';
-import type { Env } from '../config/schema.ts';
+import type { BotConfig, Env } from '../config/schema.ts';
+import { transitionMode } from '../domain/mode.ts';
+import type { ReconcileReport } from '../domain/reconcile/index.ts';
+import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
+import { reconcileDue, reconcileInTick } from './reconcile.ts';
 import { configProblemAlert, executionParams, type BotConfigSource } from '../config/botConfig.ts';
 import type { CandleStore, Clock, MarketData, Metrics, SignalBus, Venue } from '../ports/index.ts';
 import type { FeedHealth, MarketView, PersistedSymbol, StateStore, SystemStatus, TickSnapshot } from '../ports/state.ts';
@@ -39,6 +43,8 @@ export interface TickDeps {
   metrics: Metrics;
   log: Logger;
   version: string;
+  /** live mode only: the exchange account reconciliation reads (services/reconcile.ts) */
+  account?: ExchangeAccount;
 }
 
 export interface SymbolReport {
@@ -69,6 +75,8 @@ export interface TickReport {
   pending: string[];
   /** entries the account step did not emit, and why */
   skipped: { symbol: string; reason: string }[];
+  /** live mode, when due: the reconciliation with the exchange (null: not this tick, or it failed) */
+  reconciled: { clean: boolean; differences: string[] } | null;
 }
 
 export async function runTick(deps: TickDeps, opts: { tickId: string; now?: number }): Promise<TickReport> {
@@ -108,6 +116,9 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   }
 
   const { persisted, pending, landing } = await settlePending(deps.store, loaded, symbols, timeframe, now, alerts, log);
+
+  // Beside the symbols, never before them: a slow exchange must not delay the stops.
+  const reconciling = reconcileIfDue(deps, config, configured, now, { loaded, pending: new Set(pending.keys()) }, log);
 
   const book = loaded.book;
   const positions: Record<string, Position> = {};
@@ -161,7 +172,10 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     if (step.mark) closes[symbol] = step.mark;
   });
 
-  const account = accountStep({ book: { ...book, positions }, intents, closes, pending, now, params });
+  const reconciled = await reconciling;
+  // Drift found this tick already holds this tick's entries (the executor re-checks the stored mode too).
+  const stepMode = reconciled && !reconciled.clean ? transitionMode(mode, { type: 'reduce' }).mode : mode;
+  const account = accountStep({ book: { ...book, mode: stepMode, positions }, intents, closes, pending, now, params });
   alerts.push(...account.alerts);
   if (account.modeChange) log.log('CRITICAL', account.modeChange.reason, { drawdownPct: account.limits.drawdownPct });
   for (const s of account.skipped) log.log('INFO', 'entry not taken', { symbol: s.intent.symbol, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) });
@@ -233,7 +247,23 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   return {
     tickId: opts.tickId, marketTime: now, latencyMs, mode: account.book.mode, symbols: reports, published: publishedIds, pending: [...pending.keys()],
     skipped: account.skipped.map((s) => ({ symbol: s.intent.symbol, reason: s.detail === undefined ? s.reason : `${s.reason}: ${s.detail}` })),
+    reconciled: reconciled && { clean: reconciled.clean, differences: reconciled.differences.map((d) => `${d.cause}: ${d.explanation}`) },
   };
+}
+
+/** Live mode, when due (services/reconcile.ts). A failure is logged and alerted, never the tick's: it tries again next tick. */
+async function reconcileIfDue(deps: TickDeps, config: BotConfig, configured: ReadonlySet<string>, now: number, tick: { loaded: TickSnapshot; pending: ReadonlySet<string> }, log: Logger): Promise<ReconcileReport | null> {
+  if (deps.env.TRADING_MODE !== 'live' || !deps.account) return null;
+  if (!reconcileDue(tick.loaded.status, config, Number(deps.env.TICK_INTERVAL.slice(0, -1)) * 60_000, deps.version, now)) return null;
+  try {
+    const report = await reconcileInTick({ store: deps.store, account: deps.account, exchange: await deps.venue.rules() }, config, [...configured], now, deps.version, tick);
+    log.log(report.clean ? 'INFO' : 'CRITICAL', report.clean ? 'reconciled with the exchange' : 'exchange and ledger disagree; mode REDUCING', { differences: report.differences.map((d) => d.explanation), deferred: report.deferred });
+    return report;
+  } catch (err) {
+    log.log('ERROR', 'reconciliation failed; trying again next tick', errorFields(err));
+    await deps.store.raiseAlert({ id: 'reconcile_failed', kind: 'reconcile', severity: 'warning', message: `reconciliation with the exchange failed: ${err instanceof Error ? err.message.slice(0, 300) : String(err)}`, createdAt: now });
+    return null;
+  }
 }
 
 /**

@@ -28,7 +28,7 @@ const LABELS: Record<Exclude<ControlAction, 'force-exit'>, { label: string; conf
 /** Which buttons make sense in a mode (the admin function re-checks; this only avoids useless clicks). */
 function available(mode: Mode | null): Exclude<ControlAction, 'force-exit'>[] {
   if (mode === 'KILLED') return ['reset'];
-  if (mode === 'PAUSED') return ['resume', 'kill'];
+  if (mode === 'PAUSED' || mode === 'REDUCING') return ['resume', 'kill'];
   return ['pause', 'kill'];
 }
 

@@ -1,7 +1,8 @@
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import type { Amount } from '../../domain/money.ts';
-import { AttemptRaceError, type Book, type BookChange, type LiveIntent, type LiveStep, type OrderLedger } from '../../ports/state.ts';
-import { IntentDoc, PATHS, intentPath, intentToDoc, ledgerToDoc, orderPath, orderToDoc, parseDoc, positionPath, positionToDoc, tradePath, tradeToDoc } from '../../shared/store/index.ts';
+import { AttemptRaceError, type AdjustmentLedger, type Book, type BookChange, type LiveIntent, type LiveStep, type OrderLedger } from '../../ports/state.ts';
+import type { LedgerAdjustment } from '../../domain/reconcile/index.ts';
+import { accountToDoc, IntentDoc, PATHS, intentPath, intentToDoc, ledgerToDoc, orderPath, orderToDoc, parseDoc, positionPath, positionToDoc, tradePath, tradeToDoc } from '../../shared/store/index.ts';
 import { readBook } from './FirestoreStateStore.ts';
 
 const intentFromDoc = (path: string, data: unknown): LiveIntent => parseDoc(IntentDoc, path, data);
@@ -17,7 +18,7 @@ const intentFromDoc = (path: string, data: unknown): LiveIntent => parseDoc(Inte
  * (tx 1), its lastAttemptAt is set before each send, and tx 2 commits the outcome as above and
  * drops the intent. orders/ only ever holds final outcomes, which is what the tick's settlement reads.
  */
-export class FirestoreOrderLedger implements OrderLedger {
+export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
   constructor(private readonly db: Firestore) {}
 
   private orderRef = (id: string) => this.db.doc(orderPath(id));
@@ -67,6 +68,25 @@ export class FirestoreOrderLedger implements OrderLedger {
       const intent = snap.exists ? intentFromDoc(snap.ref.path, snap.data()) : null;
       if (!intent || intent.lastAttemptAt !== seen) throw new AttemptRaceError(`intent ${signalId}: another delivery recorded an attempt`);
       tx.update(snap.ref, { lastAttemptAt: at });
+    });
+  }
+
+  async adjust(initialCash: Amount, now: number, decide: (book: Book) => LedgerAdjustment | null): Promise<LedgerAdjustment | null> {
+    return this.db.runTransaction(async (tx) => {
+      const book = await readBook(this.db, initialCash, now, tx);
+      const adj = decide(book);
+      if (!adj) return null;
+      tx.set(this.db.doc(PATHS.wallet), ledgerToDoc(adj.wallet, adj.positions, now));
+      for (const symbol of new Set(adj.entries.map((e) => e.symbol))) {
+        const ref = this.db.doc(positionPath(symbol));
+        const position = adj.positions[symbol];
+        if (position) tx.set(ref, positionToDoc(position));
+        else if (book.positions[symbol]) tx.delete(ref);
+      }
+      for (const entry of adj.entries) tx.create(this.db.doc(tradePath(entry.id)), tradeToDoc(entry));
+      // The marks belong to status/system (the tick moves them): only the account field, merged.
+      tx.set(this.db.doc(PATHS.status), { account: accountToDoc(adj.wallet) }, { merge: true });
+      return adj;
     });
   }
 

@@ -4,7 +4,7 @@ import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import type { Amount } from '../../domain/money.ts';
 import type { Position, Signal, Wallet } from '../../domain/trading.types.ts';
 import type {
-  Alert, AuditCheckpoint, AuditSnapshot, Book, DeadLetter, PersistedSymbol, StateStore, SystemStatus, TickSave, TickSnapshot,
+  Alert, AuditCheckpoint, AuditSnapshot, Book, DeadLetter, PersistedSymbol, ReconcileMark, StateStore, SystemStatus, TickSave, TickSnapshot,
 } from '../../ports/state.ts';
 import {
   AuditCheckpointDoc, CorruptDocumentError, LedgerDoc, ModeRecordDoc, PATHS, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, alertPath, alertToDoc,
@@ -138,6 +138,10 @@ export class FirestoreStateStore implements StateStore {
       if (Object.keys(doc).length > 0) tx.set(ref, doc, { merge: true });
       return step.applied;
     }, { maxAttempts: 20 });
+  }
+
+  async recordReconcile(mark: ReconcileMark): Promise<void> {
+    await this.db.doc(PATHS.status).set({ reconcile: mark }, { merge: true });
   }
 
   async recordEquity(now: number, equity: Amount): Promise<void> {

@@ -6,10 +6,11 @@
 import { applyModeEvent, type AppliedMode, type ModeEvent, type ModeRecord } from '../../domain/mode.ts';
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import type { Amount } from '../../domain/money.ts';
+import type { LedgerAdjustment } from '../../domain/reconcile/index.ts';
 import type { Position, Signal, Trade, Wallet } from '../../domain/trading.types.ts';
 import {
   AttemptRaceError,
-  type Alert, type AuditCheckpoint, type AuditSnapshot, type Book, type BookChange, type DeadLetter, type LiveIntent, type LiveStep, type OrderLedger, type OrderRecord, type PersistedSymbol, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
+  type Alert, type AuditCheckpoint, type AuditSnapshot, type Book, type BookChange, type DeadLetter, type LiveIntent, type LiveStep, type AdjustmentLedger, type OrderLedger, type OrderRecord, type PersistedSymbol, type ReconcileMark, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
 } from '../../ports/state.ts';
 
 type Ledger = Pick<Wallet, 'initialCash' | 'cash' | 'realizedPnl' | 'feesPaid' | 'tradeSeq'> & { positions: Record<string, Position> };
@@ -34,7 +35,7 @@ export class MemoryDb {
 
 const EMPTY_STATUS: SystemStatus = {
   mode: 'NORMAL', modeReason: null, entriesPausedUntil: null, lastTickAt: null, lastTickLatencyMs: null, lastTickId: null, marketTime: null,
-  feeds: {}, healthScore: 100, version: 'unknown', account: null, markets: {},
+  feeds: {}, healthScore: 100, version: 'unknown', account: null, markets: {}, reconcile: null,
 };
 
 function bookOf(db: MemoryDb, initialCash: Amount, now: number): Book {
@@ -107,6 +108,9 @@ export class MemoryStateStore implements StateStore {
     if (step.writeMode) this.db.status = { ...(this.db.status ?? EMPTY_STATUS), mode: step.record.mode!, modeReason: reason };
     return step.applied;
   }
+  async recordReconcile(mark: ReconcileMark) {
+    this.db.status = { ...(this.db.status ?? EMPTY_STATUS), reconcile: { ...mark } };
+  }
   async recordEquity(now: number, equity: Amount) {
     const day = this.db.equity.get(utcDay(now)) ?? new Map<number, Amount>();
     day.set(now, equity);
@@ -115,7 +119,7 @@ export class MemoryStateStore implements StateStore {
 }
 
 /** Transactions are serialized (one at a time), which is the isolation Firestore's give executeOrder. */
-export class MemoryOrderLedger implements OrderLedger {
+export class MemoryOrderLedger implements OrderLedger, AdjustmentLedger {
   private queue: Promise<unknown> = Promise.resolve();
   constructor(readonly db: MemoryDb) {}
 
@@ -168,6 +172,25 @@ export class MemoryOrderLedger implements OrderLedger {
       const intent = this.db.intents.get(signalId);
       if (!intent || intent.lastAttemptAt !== seen) throw new AttemptRaceError(`intent ${signalId}: another delivery recorded an attempt`);
       this.db.intents.set(signalId, { ...intent, lastAttemptAt: at });
+    });
+  }
+
+  adjust(initialCash: Amount, now: number, decide: (book: Book) => LedgerAdjustment | null): Promise<LedgerAdjustment | null> {
+    return this.serial(async () => {
+      const book = bookOf(this.db, initialCash, now);
+      const adj = decide(book);
+      if (!adj) return null;
+      const { wallet, positions, entries } = structuredClone(adj);
+      this.db.ledger = { initialCash: wallet.initialCash, cash: wallet.cash, realizedPnl: wallet.realizedPnl, feesPaid: wallet.feesPaid, tradeSeq: wallet.tradeSeq, positions: { ...positions } };
+      for (const symbol of new Set(entries.map((e) => e.symbol))) {
+        const p = positions[symbol];
+        if (p) this.db.positionDocs.set(symbol, p);
+        else this.db.positionDocs.delete(symbol);
+      }
+      for (const e of entries) this.db.trades.set(e.id, e);
+      const account = { equity: wallet.equity, peakEquity: wallet.peakEquity, day: wallet.day, dayStartEquity: wallet.dayStartEquity };
+      this.db.status = { ...(this.db.status ?? EMPTY_STATUS), account };
+      return adj;
     });
   }
 

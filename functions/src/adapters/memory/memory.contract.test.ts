@@ -1,3 +1,5 @@
+import { describeExchangeAccountContract } from '../../ports/contracts/exchangeAccount.contract.ts';
+import { MemoryExchangeAccount } from './MemoryExchangeAccount.ts';
 import { describeBudgetNoticesContract } from '../../ports/contracts/budgetNotices.contract.ts';
 import { describeCandleStoreContract } from '../../ports/contracts/candleStore.contract.ts';
 import { describeStateStoreContract } from '../../ports/contracts/stateStore.contract.ts';
@@ -11,3 +13,8 @@ describeStateStoreContract('in-memory fake', async () => {
 });
 describeCandleStoreContract('in-memory fake', async () => new MemoryCandleStore());
 describeBudgetNoticesContract('in-memory fake', async () => new MemoryBudgetNotices());
+
+describeExchangeAccountContract('in-memory fake', async () => {
+  const account = new MemoryExchangeAccount();
+  return { account, arrange: account };
+});

@@ -37,7 +37,9 @@ export function replayLedger(from: LedgerReplay, trades: readonly Trade[]): Ledg
     feesPaid += t.fee;
     seq = Math.max(seq, t.seq);
     const qty = (positions[t.symbol]?.qty ?? 0n) + t.qtyDelta;
-    const openTradeId = t.side === 'buy' ? t.id : positions[t.symbol]?.openTradeId ?? '';
+    // A buy opens the position; an adjustment that adds to a held position keeps its opening trade.
+    const held = positions[t.symbol];
+    const openTradeId = t.side === 'buy' && !(t.reason === 'adjustment' && held) ? t.id : held?.openTradeId ?? '';
     if (qty === 0n) delete positions[t.symbol];
     else positions[t.symbol] = { qty, openTradeId };
   }
@@ -52,9 +54,11 @@ export type LedgerDiscrepancy =
   | { readonly kind: 'trade_inconsistent'; readonly tradeId: string; readonly detail: string }
   | { readonly kind: 'negative_cash'; readonly cash: Amount };
 
-/** A trade's own fields must agree: a buy adds its qty, a sell removes qty + dust. */
+/** A trade's own fields must agree: a buy adds its qty, a sell removes qty + dust; an adjustment moves no fee or PnL. */
 function tradeProblem(t: Trade): string | null {
   const dust = t.dust ?? 0n;
+  if ((t.reason === 'adjustment') !== (t.adjustment !== undefined)) return 'an adjustment carries its evidence, and only an adjustment does';
+  if (t.reason === 'adjustment' && (t.fee !== 0n || t.realizedPnl !== 0n || dust !== 0n)) return 'an adjustment has no fee, realized PnL or dust';
   if (t.side === 'buy' && (t.qtyDelta !== t.qty || dust !== 0n)) return `buy qtyDelta ${toDecimalString(t.qtyDelta)} ≠ qty ${toDecimalString(t.qty)}`;
   if (t.side === 'sell' && t.qtyDelta !== -(t.qty + dust)) return `sell qtyDelta ${toDecimalString(t.qtyDelta)} ≠ −(qty + dust)`;
   return null;

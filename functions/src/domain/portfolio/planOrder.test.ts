@@ -31,6 +31,7 @@ describe('planOrder', () => {
   const modes: Record<SystemMode, [buy: string, sell: string]> = {
     NORMAL: ['order', 'order'],
     OBSERVATION: ['mode_disallows_entry', 'mode_disallows_exit'],
+    REDUCING: ['mode_disallows_entry', 'order'],
     PAUSED: ['mode_disallows_entry', 'order'],
     KILLED: ['mode_disallows_entry', 'order'],
   };

@@ -7,11 +7,14 @@ import { initialSymbolState } from '../../domain/engine/index.ts';
 import { toAmount as A } from '../../domain/money.ts';
 import { createSignal } from '../../domain/signal.ts';
 import type { Position, Trade } from '../../domain/trading.types.ts';
-import { AttemptRaceError, type BookChange, type OrderLedger, type StateStore, type TickSave } from '../state.ts';
+import { findLedgerDiscrepancies, projectionDiscrepancies } from '../../domain/portfolio/ledger.ts';
+import { compareWithLedger, planAdjustment } from '../../domain/reconcile/index.ts';
+import { RiskParamsSchema } from '../../domain/risk/params.ts';
+import { AttemptRaceError, type AdjustmentLedger, type BookChange, type OrderLedger, type StateStore, type TickSave } from '../state.ts';
 
 export interface StateStoreSubject {
   store: StateStore;
-  ledger: OrderLedger;
+  ledger: OrderLedger & AdjustmentLedger;
 }
 
 const T = Date.parse('2023-03-20T12:00:00Z');
@@ -134,6 +137,38 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       expect(after.positions).toEqual({ 'BTC/USDT': p });
       expect(await store.loadAudit(CASH, T, 0)).toEqual({ book: after, trades: [change.trade], projected: [p] });
       expect(await store.executorOutcomes(['sig-1', 'sig-2'])).toEqual(new Map([['sig-1', 'filled']]));
+    });
+
+    it('books a reconciliation in one transaction: ledger, projection, entries with their evidence, shifted marks; the audit replays it exactly', async () => {
+      const { store, ledger } = await make();
+      await store.saveTick(tickSave());
+      const book = await store.getBook(CASH, T);
+      const p = position('BTC/USDT', 'sig-1');
+      await ledger.execute('sig-1', CASH, T, async () => ({
+        order: { signalId: 'sig-1', symbol: 'BTC/USDT', side: 'buy', createdAt: T, outcome: { status: 'filled', tradeId: 'sig-1', qty: p.qty, price: p.entryPrice, fee: A('2.7') } },
+        ledger: { wallet: { ...book.wallet, cash: CASH - A('2702.7'), feesPaid: A('2.7'), tradeSeq: 1 }, positions: { 'BTC/USDT': p } },
+        trade: trade('sig-1', 'BTC/USDT', T),
+      }));
+      // sold by hand on the exchange for 2690 USDT
+      const balances = { USDT: { free: CASH - A('2702.7') + A('2690'), locked: 0n }, BTC: { free: 0n, locked: 0n } };
+      const rules = () => ({ amountStep: A('0.00001'), minAmount: A('0.00001'), minNotional: A('5'), priceTick: A('0.01') });
+      const decide = (b: Awaited<ReturnType<StateStore['getBook']>>) => planAdjustment({
+        book: b, report: compareWithLedger({ ...b, symbols: ['BTC/USDT'], rules, cashTolerance: A('1'), balances, openOrders: [], inFlight: [] }),
+        rules, marks: () => null, risk: RiskParamsSchema.parse({}), note: 'sold by hand', by: 'cli:test', now: T + 60_000,
+      });
+      const adj = await ledger.adjust(CASH, T + 60_000, decide);
+      expect(adj?.entries.map((e) => [e.seq, e.symbol, e.cashDelta, e.qtyDelta])).toEqual([[2, 'USDT', A('2690'), 0n], [3, 'BTC/USDT', 0n, A('-0.1')]]);
+      const audit = await store.loadAudit(CASH, T + 60_000, 0);
+      expect(audit.trades.sort((a, b) => a.seq - b.seq).slice(1)).toEqual(adj!.entries);
+      expect(audit.book.wallet).toMatchObject({ cash: CASH - A('12.7'), tradeSeq: 3, equity: A('10010') + A('2690') - A('2700'), peakEquity: A('10020') - A('10') });
+      expect(audit.book.positions).toEqual({});
+      expect(audit.projected).toEqual([]);
+      expect([...findLedgerDiscrepancies(audit.book.wallet, audit.book.positions, audit.trades), ...projectionDiscrepancies(audit.book.positions, audit.projected)]).toEqual([]);
+      expect(await ledger.adjust(CASH, T + 120_000, decide)).toBeNull();
+      await store.recordReconcile({ at: T + 60_000, clean: true, differences: 0, version: 'v1' });
+      expect((await store.getStatus())!.reconcile).toEqual({ at: T + 60_000, clean: true, differences: 0, version: 'v1' });
+      // the marks moved by the value booked: 2690 in, 0.1 × 27000 out
+      expect((await store.loadTick(CASH, T + 120_000)).status?.account).toEqual({ equity: A('10000'), peakEquity: A('10010'), day: '20230320', dayStartEquity: A('9990') });
     });
 
     it('a failing decision leaves nothing behind', async () => {

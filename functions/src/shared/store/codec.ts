@@ -10,7 +10,7 @@ import { TIMEFRAMES, type Candle, type Timeframe } from '../../domain/candle.ts'
 import { toAmount, toDecimalString, type Amount } from '../../domain/money.ts';
 import { REGIMES } from '../../domain/regime.types.ts';
 import { symbolKey } from '../../domain/alerts.ts';
-import { ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, type Trade, type Wallet } from '../../domain/trading.types.ts';
+import { DRIFT_CAUSES, ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, type Trade, type Wallet } from '../../domain/trading.types.ts';
 import { AmountString, formatIssues } from '../../lib/zodFields.ts';
 import type { AccountMarks, AuditCheckpoint, DeadLetter, LiveIntent, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
 import type { Alert } from '../../domain/alerts.ts';
@@ -83,14 +83,16 @@ export const ledgerToDoc = (w: Wallet, positions: Readonly<Record<string, Positi
 const AccountDoc = z.object({ equity: amt, peakEquity: amt, day: z.string().regex(/^\d{8}$/), dayStartEquity: amt });
 export const accountToDoc = (a: AccountMarks) => ({ equity: str(a.equity), peakEquity: str(a.peakEquity), day: a.day, dayStartEquity: str(a.dayStartEquity) });
 
-const reason = z.enum([...ENTRY_REASONS, ...EXIT_REASONS]);
+const reason = z.enum([...ENTRY_REASONS, ...EXIT_REASONS, 'adjustment']);
+const AdjustmentDoc = z.object({ cause: z.enum(DRIFT_CAUSES), asset: z.string(), exchange: amt, ledger: amt, note: z.string(), by: z.string() });
 export const TradeDoc = z.object({
   id: z.string(), seq: z.number().int().positive(), signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), reason,
-  qty: amt, price: amt, fee: amt, cashDelta: amt, qtyDelta: amt, realizedPnl: amt, time: ms, dust: amt.optional(),
+  qty: amt, price: amt, fee: amt, cashDelta: amt, qtyDelta: amt, realizedPnl: amt, time: ms, dust: amt.optional(), adjustment: AdjustmentDoc.optional(),
 });
-export const tradeToDoc = ({ dust, ...t }: Trade) => ({
+export const tradeToDoc = ({ dust, adjustment, ...t }: Trade) => ({
   ...t, qty: str(t.qty), price: str(t.price), fee: str(t.fee), cashDelta: str(t.cashDelta), qtyDelta: str(t.qtyDelta), realizedPnl: str(t.realizedPnl),
   ...(dust ? { dust: str(dust) } : {}),
+  ...(adjustment ? { adjustment: { ...adjustment, exchange: str(adjustment.exchange), ledger: str(adjustment.ledger) } } : {}),
 });
 
 const CheckpointPosition = z.object({ symbol: z.string(), qty: amt, openTradeId: z.string() });
@@ -187,6 +189,7 @@ export const StatusDoc = z.object({
   version: z.string().default('unknown'),
   account: AccountDoc.nullable().default(null),
   markets: z.record(z.string(), MarketViewDoc).default({}),
+  reconcile: z.object({ at: ms, clean: z.boolean(), differences: z.number().int().nonnegative(), version: z.string() }).nullable().default(null),
 });
 
 /**
