@@ -83,10 +83,12 @@ export const ledgerToDoc = (w: Wallet, positions: Readonly<Record<string, Positi
 const AccountDoc = z.object({ equity: amt, peakEquity: amt, day: z.string().regex(/^\d{8}$/), dayStartEquity: amt });
 export const accountToDoc = (a: AccountMarks) => ({ equity: str(a.equity), peakEquity: str(a.peakEquity), day: a.day, dayStartEquity: str(a.dayStartEquity) });
 
-const reason = z.enum([...ENTRY_REASONS, ...EXIT_REASONS, 'adjustment']);
+const reason = z.enum([...ENTRY_REASONS, ...EXIT_REASONS]);
+/** a ledger entry's reason: a signal's, or a reconciliation's adjustment */
+const tradeReason = z.enum([...ENTRY_REASONS, ...EXIT_REASONS, 'adjustment']);
 const AdjustmentDoc = z.object({ cause: z.enum(DRIFT_CAUSES), asset: z.string(), exchange: amt, ledger: amt, note: z.string(), by: z.string() });
 export const TradeDoc = z.object({
-  id: z.string(), seq: z.number().int().positive(), signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), reason,
+  id: z.string(), seq: z.number().int().positive(), signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), reason: tradeReason,
   qty: amt, price: amt, fee: amt, cashDelta: amt, qtyDelta: amt, realizedPnl: amt, time: ms, dust: amt.optional(), adjustment: AdjustmentDoc.optional(),
 });
 export const tradeToDoc = ({ dust, adjustment, ...t }: Trade) => ({
