@@ -1,4 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { nodeMismatch } from './functions/src/runtime.ts';
+
+// The suite runs on the deploy runtime's Node (functions/src/runtime.ts), or not at all.
+const mismatch = nodeMismatch();
+if (mismatch) throw new Error(mismatch);
 
 // Two projects: `unit` is pure code (no emulator, runs alone with `npm run test:unit`);
 // `integration` talks to the real Firestore and Pub/Sub emulators, which its global setup starts once.

@@ -16,6 +16,14 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 
+// The bundles' code caches are made here and accepted only by this Node's major at run time, so the
+// build runs on the deploy runtime's Node (src/runtime.ts, imported through Node's type stripping).
+const { BUILD_TARGET, nodeMismatch } = await import('./src/runtime.ts').catch((err) => {
+  throw new Error(`functions/build.mjs: cannot import src/runtime.ts on Node ${process.version} (it needs Node's type stripping). Run the build through npm (npm run build), which puts the project's Node first on PATH.`, { cause: err });
+});
+const mismatch = nodeMismatch();
+if (mismatch) throw new Error(`functions/build.mjs: ${mismatch}`);
+
 const root = new URL('.', import.meta.url).pathname;
 /** src/entries/<function>.ts registers one function; all.ts registers every one */
 const BUNDLES = readdirSync(new URL('src/entries', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
@@ -69,7 +77,7 @@ const esmImportHandedIn = {
   },
 };
 
-const common = { bundle: true, minify: true, legalComments: 'external', platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
+const common = { bundle: true, minify: true, legalComments: 'external', platform: 'node', target: BUILD_TARGET, sourcemap: true, logLevel: 'warning', absWorkingDir: root };
 
 // lib/ is not emptied: a stack running from it (npm start) may still require lib/pubsub.cjs. Builds
 // before this layout left ESM chunks behind.

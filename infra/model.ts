@@ -6,6 +6,7 @@
  */
 import { FUNCTIONS, SUBSCRIPTIONS, TOPICS, schedulerJobs } from './definitions.ts';
 import { backupPlan } from './backup.ts';
+import { CLOUD_RUNTIME } from '../functions/src/runtime.ts';
 
 export type ApiKind = 'topic' | 'subscription' | 'schedulerJob' | 'metricDescriptor' | 'alertPolicy' | 'budget';
 export type DeployKind = 'function' | 'serviceAccount' | 'secret' | 'firestoreRules' | 'firestoreIndexes' | 'fieldOverride' | 'hosting' | 'bucket';
@@ -92,7 +93,7 @@ export function desiredResources(o: ModelOptions): Resource[] {
     out.push({
       kind: 'function', name: f.target,
       spec: {
-        runtime: 'nodejs20', region: o.region, entryPoint: f.target, trigger: f.signature === 'http' ? 'http' : `pubsub-push:${f.triggerTopic}`,
+        runtime: CLOUD_RUNTIME, region: o.region, entryPoint: f.target, trigger: f.signature === 'http' ? 'http' : `pubsub-push:${f.triggerTopic}`,
         memory: f.memory, timeoutSeconds: f.timeoutSeconds, maxInstances: f.target === 'tick' ? 1 : 3, minInstances: 0,
         serviceAccount: sa(o, FUNCTION_SA[f.target] ?? 'eagle-eye-fn'), secrets: FUNCTION_SECRETS[f.target] ?? [], ingress: 'all', allowUnauthenticated: false,
       },

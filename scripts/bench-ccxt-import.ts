@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { BUILD_TARGET } from '../functions/src/runtime.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' } } });
@@ -29,7 +30,7 @@ const OUT = join(ROOT, 'node_modules', '.cache', 'bench-ccxt-import');
 mkdirSync(OUT, { recursive: true });
 const bundle = async (entry: string, name: string) => {
   const outfile = join(OUT, `${name}.mjs`);
-  await build({ entryPoints: [join(ROOT, 'functions/src/adapters/ccxt', entry)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning' });
+  await build({ entryPoints: [join(ROOT, 'functions/src/adapters/ccxt', entry)], outfile, bundle: true, platform: 'node', target: BUILD_TARGET, format: 'esm', packages: 'external', logLevel: 'warning' });
   return JSON.stringify(pathToFileURL(outfile).href);
 };
 const adaptersUrl = await bundle('index.ts', 'adapters');

@@ -28,9 +28,16 @@ import { schedulerPausedFlag } from './local/schedulerPause.ts';
 import { startProcess, waitForPort, type ManagedProcess } from './local/processes.ts';
 import { formatTickLine, formatFunctionLog } from './local/format.ts';
 import { seedDashboardUsers } from './local/dashboardUsers.ts';
+import { CLOUD_RUNTIME, nodeMismatch } from '../functions/src/runtime.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LOG_DIR = join(ROOT, '.emulators', 'logs');
+
+const mismatch = nodeMismatch();
+if (mismatch) {
+  console.error(mismatch);
+  process.exit(1);
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -94,6 +101,7 @@ setInterval(() => {
 
 try {
   mkdirSync(LOG_DIR, { recursive: true });
+  console.log(`Node ${process.versions.node} (the deploy runtime is ${CLOUD_RUNTIME})`);
   console.log('building functions…');
   await import(join(ROOT, 'functions/build.mjs'));
   console.log('starting emulators…');

@@ -3,8 +3,9 @@
  *
  * A cold start otherwise parses and compiles the bundle (~2.5 MB: our code, Firestore, gax, gRPC,
  * zod) before the first request; with the cache, V8 deserializes the functions the build saw run.
- * Node 20 has no code cache for ES modules (module.enableCompileCache is Node 22), so the bundles
- * are CommonJS, run through vm.Script. The cache is only a hint, checked twice: V8 refuses one made
+ * The bundles are CommonJS, run through vm.Script with a cache the build made after running them.
+ * Node's own compile cache (module.enableCompileCache) measured slower on the same bundle (1.05–1.11×,
+ * `ratio cold load tick, Node compile cache vs our code cache` in `npm run bench`). The cache is only a hint, checked twice: V8 refuses one made
  * by another Node or V8 flags; but V8 compares only the source's *length*, and does not checksum its
  * data, so the cache file also carries SHA-1 digests of the source it was made from and of its own data.
  * SHA-1 because this guards against a stale or damaged file, not an attacker (one who can write the
