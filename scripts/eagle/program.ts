@@ -99,7 +99,9 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
   program.command('health').description('the post-deploy checklist: ticking, mode, feeds, alerts, dead letters, ledger (exit 1 when not OK)')
     .option('--since <duration>', 'window for alerts and dead letters, e.g. 72h or 3d', '72h').action(action('health', (_a, o) => ({ since: o.since })));
   program.command('audit').description('replay trades/ against the wallet and positions (exit 1 on drift); incremental from the last clean audit')
-    .option('--full', 'replay the whole ledger from the opening wallet').action(action('audit', (_a, o) => (o.full ? { full: true } : {})));
+    .option('--full', 'replay the whole ledger from the opening wallet')
+    .option('--rollups', 'with a full replay: rebuild the daily rollups (rollups/{day}) from the ledger and the equity marks, e.g. after a restore')
+    .action(action('audit', (_a, o) => ({ ...(o.full ? { full: true } : {}), ...(o.rollups ? { rollups: true } : {}) })));
   program.command('config').description('show config/bot, or validate and replace it with --set FILE')
     .option('--set <file.json>', 'a JSON config/bot document; refused (naming the field) when invalid')
     .action(action('config', (_a, o) => (o.set ? { set: readJson(String(o.set), '--set') } : {})));

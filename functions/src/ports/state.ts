@@ -19,6 +19,8 @@ import type { Book } from '../domain/portfolio/book.ts';
 import type { LedgerReplay } from '../domain/portfolio/ledger.ts';
 import type { IndicatorSnapshot, Regime } from '../domain/regime.types.ts';
 import type { Fill, Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
+import type { DayRollup } from '../domain/performance/daily.ts';
+import type { EquityPoint } from '../domain/performance/summarize.ts';
 
 export type { Alert, Book };
 
@@ -157,6 +159,19 @@ export interface StateStore {
    */
   changeMode(event: ModeEvent, reason: string): Promise<AppliedMode>;
   recordEquity(now: number, equity: Amount): Promise<void>;
+  /** The tick's last marks of a UTC day it has left, merged into rollups/{day} (the trade fields stay executeOrder's). */
+  closeDay(day: string, marks: DayMarks, now: number): Promise<void>;
+  /** Every equity/{day}: the tick's marks, for a rollup rebuild (one read per day stored). */
+  loadEquityDays(): Promise<Map<string, EquityPoint[]>>;
+  /** Replaces rollups/{day} for each day given (a rebuild: run it while no fill is booking, e.g. after a restore). */
+  saveRollups(rollups: readonly DayRollup[], now: number): Promise<void>;
+}
+
+/** A day's equity at its first and last tick mark, and the running peak at its close. */
+export interface DayMarks {
+  readonly open: Amount;
+  readonly close: Amount;
+  readonly peak: Amount;
 }
 
 /** What one executeOrder transaction decided: the order record, and the ledger after it (when filled). */

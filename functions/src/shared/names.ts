@@ -22,6 +22,10 @@ export const PATHS = {
   deadletters: 'deadletters',
   equity: 'equity',
   candles: 'candles',
+  /** rollups/{yyyymmdd}: one day's performance (shared/rollups.ts) */
+  rollups: 'rollups',
+  /** costs/{yyyymm}: the latest budget notification's spend for a cost interval (shared/rollups.ts) */
+  costs: 'costs',
 } as const;
 
 /** Firestore ids cannot contain '/': BTC/USDT → BTC-USDT. */

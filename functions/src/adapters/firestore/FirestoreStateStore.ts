@@ -4,11 +4,14 @@ import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import { toDecimalString, type Amount } from '../../domain/money.ts';
 import type { Position, Signal, Wallet } from '../../domain/trading.types.ts';
 import type {
-  Alert, AuditCheckpoint, AuditSnapshot, Book, DeadLetter, PersistedSymbol, StateStore, SystemStatus, TickSave, TickSnapshot,
+  Alert, AuditCheckpoint, AuditSnapshot, Book, DayMarks, DeadLetter, PersistedSymbol, StateStore, SystemStatus, TickSave, TickSnapshot,
 } from '../../ports/state.ts';
 import { PATHS } from '../../shared/names.ts';
+import { dayCloseToDoc, rollupPath, rollupToDoc } from '../../shared/rollups.ts';
+import type { DayRollup } from '../../domain/performance/daily.ts';
+import type { EquityPoint } from '../../domain/performance/summarize.ts';
 import {
-  AuditCheckpointDoc, CorruptDocumentError, LedgerDoc, ModeRecordDoc, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, marketViewToDoc, parseDoc, signalToDoc,
+  AuditCheckpointDoc, CorruptDocumentError, EquityDayDoc, LedgerDoc, ModeRecordDoc, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, marketViewToDoc, parseDoc, signalToDoc,
   symbolFromDoc, symbolToDoc,
 } from './codec.ts';
 
@@ -146,6 +149,25 @@ export class FirestoreStateStore implements StateStore {
   async recordEquity(now: number, equity: Amount): Promise<void> {
     // One document per UTC day, one map entry per tick: the chart reads a day with one read.
     await this.db.doc(`${PATHS.equity}/${utcDay(now)}`).set({ day: utcDay(now), points: { [String(now)]: toDecimalString(equity) } }, { merge: true });
+  }
+
+  async closeDay(day: string, marks: DayMarks, now: number): Promise<void> {
+    // A merge of the equity fields only: a fill's transaction on the same document keeps its trade fields (and re-reads these).
+    await this.db.doc(rollupPath(day)).set(dayCloseToDoc(day, marks, now), { merge: true });
+  }
+
+  async loadEquityDays(): Promise<Map<string, EquityPoint[]>> {
+    const snap = await this.db.collection(PATHS.equity).get();
+    return new Map(snap.docs.map((d) => {
+      const doc = parseDoc(EquityDayDoc, d.ref.path, d.data());
+      return [doc.day, Object.entries(doc.points).map(([t, equity]) => ({ time: Number(t), equity }))];
+    }));
+  }
+
+  async saveRollups(rollups: readonly DayRollup[], now: number): Promise<void> {
+    const writer = this.db.bulkWriter();
+    for (const r of rollups) void writer.set(this.db.doc(rollupPath(r.day)), rollupToDoc(r, now));
+    await writer.close();
   }
 
   async saveSignals(signals: readonly Signal[]): Promise<void> {

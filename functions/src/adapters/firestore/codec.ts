@@ -184,6 +184,9 @@ export function orderToDoc(o: OrderRecord) {
     : { ...base, status: 'rejected', reason: o.outcome.reason };
 }
 
+/** equity/{yyyymmdd}: the tick's equity mark per tick, by market time (ms) */
+export const EquityDayDoc = z.object({ day: z.string().regex(/^\d{8}$/), points: z.record(z.string().regex(/^\d+$/), amt) });
+
 /** A candle bucket: `candles` maps open time → [o,h,l,c,v]; merge writes make upserts idempotent and read-free. */
 export const CandleBucketDoc = z.object({
   symbol: z.string(),

@@ -218,3 +218,19 @@ export function summarizeDays(rollups: readonly DayRollup[]): HorizonSummary {
     ...ratios(points),
   };
 }
+
+/**
+ * Every day's rollup from the whole ledger and the tick's equity points (the backfill after a restore,
+ * or for a ledger booked before rollups existed): trade days and marked days, each closed at its marks.
+ */
+export function rebuildRollups(trades: readonly RollupTrade[], equityDays: ReadonlyMap<string, readonly EquityPoint[]>): DayRollup[] {
+  const days = new Map(rollupLedger(trades).map((r) => [r.day, r]));
+  for (const day of equityDays.keys()) if (!days.has(day)) days.set(day, emptyDay(day));
+  let peak: Amount | null = null;
+  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day)).map((r) => {
+    const marks = dayMarks(equityDays.get(r.day) ?? [], peak);
+    if (!marks) return r;
+    peak = marks.peak;
+    return closeDay(r, marks);
+  });
+}
