@@ -9,6 +9,9 @@ import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestE
 import { collection, deleteDoc, doc, getDoc, getDocs, limit, orderBy, query, setDoc, setLogLevel, updateDoc, type Firestore } from 'firebase/firestore';
 import { clearFirestore } from '../../emulators/stack.ts';
 import { emulatorEnv } from './harness.ts';
+import { COSTS, ROLLUPS, costPath, rollupPath } from '../../functions/src/shared/rollups.ts';
+/** the dashboard's bound on the rollups it lists (web/src/horizonsFeed.ts) */
+const MAX_DAYS = 2000;
 
 const RULES = readFileSync(fileURLToPath(new URL('../../firestore.rules', import.meta.url)), 'utf8');
 const READER = 'reader@example.com';
@@ -17,7 +20,7 @@ const READER = 'reader@example.com';
 const DOCS = [
   'status/system', 'config/bot', 'config/dashboardUsers', 'wallet/paper', 'markets/BTC-USDT', 'positions/BTC-USDT',
   'signals/s1', 'orders/s1', 'trades/t1', 'alerts/a1', 'deadletters/d1', 'equity/20230320',
-  'candles/BTC-USDT_1m/days/20230320', 'adminAudit/x1', 'locks/tick',
+  'candles/BTC-USDT_1m/days/20230320', 'adminAudit/x1', 'locks/tick', rollupPath('20230320'), costPath('202303'),
 ];
 /** What the dashboard reads, as it reads it. */
 const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
@@ -31,6 +34,8 @@ const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
   ['alerts (latest 10)', (db) => getDocs(query(collection(db, 'alerts'), orderBy('createdAt', 'desc'), limit(10)))],
   ["today's candle document", (db) => getDoc(doc(db, 'candles/BTC-USDT_1m/days/20230320'))],
   ["today's equity document", (db) => getDoc(doc(db, 'equity/20230320'))],
+  [`daily rollups (latest ${MAX_DAYS})`, (db) => getDocs(query(collection(db, ROLLUPS), orderBy('day', 'desc'), limit(MAX_DAYS)))],
+  ['the latest budget spend', (db) => getDocs(query(collection(db, COSTS), orderBy('costIntervalStart', 'desc'), limit(1)))],
 ];
 
 // The emulator's clear waits out held transaction locks (emulators/stack.ts); rules-unit-testing's does not.
@@ -72,6 +77,9 @@ describe('firestore.rules', () => {
       await assertFails(getDocs(query(collection(db, 'trades'), limit(1000))));
       await assertFails(getDocs(collection(db, 'candles/BTC-USDT_1m/days')));
       await assertFails(getDocs(query(collection(db, 'equity'), limit(5))));
+      await assertFails(getDocs(collection(db, ROLLUPS)));
+      await assertFails(getDocs(query(collection(db, ROLLUPS), limit(MAX_DAYS + 1))));
+      await assertFails(getDocs(collection(db, COSTS)));
     });
   });
 

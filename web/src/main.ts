@@ -24,12 +24,14 @@ import { renderPositions } from './render/positions.ts';
 import { renderSignals } from './render/signals.ts';
 import { renderTrades } from './render/trades.ts';
 import { renderWallet } from './render/wallet.ts';
+import { HORIZON_LISTENERS, watchHorizons } from './horizonsFeed.ts';
 
-const LISTENERS = ['status', 'access', 'markets', 'wallet', 'positions', 'signals', 'trades', 'alerts'] as const;
+const LISTENERS = ['status', 'access', 'markets', 'wallet', 'positions', 'signals', 'trades', 'alerts', ...HORIZON_LISTENERS] as const;
 
 const conn = new Connection(byId('connection'));
 const controls = new Controls(byId('controls'), config.adminUrl ? { url: config.adminUrl, token: idToken } : null);
 const chart = new ChartPanel();
+const horizons = watchHorizons(byId('horizons'), byId('horizon-tabs'));
 let unsubscribers: Unsubscribe[] = [];
 let user: User | null = null;
 
@@ -81,6 +83,7 @@ function renderCombined(): void {
   byId('positions-count').textContent = String(positions.length);
   renderPositions(byId('positions'), positions, positionsCached, { mark, close: user && controls.enabled() ? (s) => controls.closeButton(s) : undefined });
   renderPerformance(byId('performance'), trades, chart.equityPoints(), positions, mark);
+  horizons.render({ account: status?.account ?? null, today: chart.equityPoints(), now: marketNow() });
 }
 
 function start(): void {
@@ -125,13 +128,14 @@ function start(): void {
     }),
     watchQuery('trades', query(collection(db, 'trades'), orderBy('time', 'desc'), limit(PERFORMANCE_TRADES)), sink('trades'), (rows, fromCache) => {
       trades = rows.map((r) => parseTrade(r.id, r.data));
-      renderTrades(byId('trades'), trades.slice(0, 20), fromCache);
+      renderTrades(byId('trades'), trades, 20, fromCache);
       chart.setTrades(trades);
       renderCombined();
     }),
     watchQuery('alerts', query(collection(db, 'alerts'), orderBy('createdAt', 'desc'), limit(10)), sink('alerts'), (rows, fromCache) => {
       renderAlerts(byId('alerts'), rows.map((r) => parseAlert(r.id, r.data)), fromCache, marketNow());
     }),
+    ...horizons.listen(db, sink('horizons')),
   ];
   chart.attach(sink, () => renderCombined());
 }

@@ -261,6 +261,10 @@ export function parseSignal(docId: string, data: unknown): SignalView {
 
 export interface TradeView {
   id: string;
+  /** ledger sequence (booking order) */
+  seq: number | null;
+  /** signed change of wallet cash */
+  cashDelta: string | null;
   symbol: string | null;
   side: Side | null;
   qty: string | null;
@@ -279,6 +283,8 @@ export function parseTrade(id: string, data: unknown): TradeView {
   const d = obj(data);
   return {
     id,
+    seq: ms(d.seq),
+    cashDelta: amt(d.cashDelta),
     symbol: str(d.symbol),
     side: oneOf(d.side, ['buy', 'sell'] as const),
     qty: amt(d.qty),

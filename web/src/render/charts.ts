@@ -36,7 +36,7 @@ export const REGIME_COLORS: Record<Regime, string> = {
 
 const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
 
-function baseChart(el: HTMLElement): IChartApi {
+export function baseChart(el: HTMLElement): IChartApi {
   return createChart(el, {
     autoSize: true,
     layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#9aa5b5', fontSize: 11, attributionLogo: false },
