@@ -78,7 +78,7 @@ export class HorizonsPanel {
       this.month,
       this.stats,
       h('div', { class: 'horizon-charts' },
-        h('div', {}, h('div', { class: 'muted small' }, 'Equity (daily close; today live) and drawdown'), this.equityEl),
+        h('div', {}, h('div', { class: 'muted small' }, 'Equity (daily close; today live) and drawdown from the peak'), this.equityEl),
         h('div', {}, h('div', { class: 'muted small' }, 'Daily realized profit and cumulative'), this.profitEl)),
       h('div', { class: 'muted small' }, 'Wins and losses by exit reason'),
       this.reasons,
@@ -107,10 +107,10 @@ export class HorizonsPanel {
     const s = summarizeDays(days);
     const series = dailySeries(days);
     // 1D draws today's tick marks; longer horizons one point per day at its closing equity.
-    const curve: EquityPointView[] = this.horizon === '1D'
+    const curve: (EquityPointView & { peak?: string })[] = this.horizon === '1D'
       ? [...inputs.today]
-      : series.flatMap((p) => (p.equity === null ? [] : [{ time: p.time, equity: dec(p.equity) }]));
-    this.equity.update(curve);
+      : series.flatMap((p) => (p.equity === null ? [] : [{ time: p.time, equity: dec(p.equity), ...(p.peak === null ? {} : { peak: dec(p.peak) }) }]));
+    this.equity.update(curve, true);
     this.profit.update(series);
     this.root.dataset.horizon = this.horizon;
     this.root.dataset.days = String(days.length);
