@@ -220,16 +220,19 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     const now = T0 + 8 * DAY;
     // A closing sell on the last day (a position the strategy or the test opened): a win or a loss, by reason.
     const held = Object.values(((await db.doc(PATHS.wallet).get()).get('positions') ?? {}) as Record<string, { symbol: string; qty: string }>);
-    expect(held.length, 'the test opened a position earlier').toBeGreaterThan(0);
-    const { symbol, qty } = held[0]!;
-    const t = Math.floor(now / TF_MS) * TF_MS - TF_MS;
-    const [c] = await new FirestoreCandleStore(db).read(symbol, TF, t, t + TF_MS);
-    const pubsub = pubsubClient();
-    await new PubSubSignalBus(pubsub, TOPICS.signals).publish(
-      createSignal({ strategyVersion: 'dashboard-4h-test@1', symbol, timeframe: TF, candleTime: t, side: 'sell', reason: 'regime_exit', refPrice: toAmount(c!.c), atr: toAmount(String(c!.c * 0.01)), qty: toAmount(qty) }, t + TF_MS),
-    );
-    await pubsub.close();
-    await expect.poll(async () => (await storedRollups(db)).some((r) => r.byReason.regime_exit !== undefined), { timeout: 30_000 }).toBe(true);
+    // The position bought earlier, unless its stop already closed it on the way (then that exit is the closing trade).
+    if (held.length > 0) {
+      const { symbol, qty } = held[0]!;
+      const t = Math.floor(now / TF_MS) * TF_MS - TF_MS;
+      const [c] = await new FirestoreCandleStore(db).read(symbol, TF, t, t + TF_MS);
+      const pubsub = pubsubClient();
+      await new PubSubSignalBus(pubsub, TOPICS.signals).publish(
+        createSignal({ strategyVersion: 'dashboard-4h-test@1', symbol, timeframe: TF, candleTime: t, side: 'sell', reason: 'regime_exit', refPrice: toAmount(c!.c), atr: toAmount(String(c!.c * 0.01)), qty: toAmount(qty) }, t + TF_MS),
+      );
+      await pubsub.close();
+      await expect.poll(async () => (await storedRollups(db)).some((r) => r.byReason.regime_exit !== undefined), { timeout: 30_000 }).toBe(true);
+    }
+    expect((await storedRollups(db)).some((r) => Object.keys(r.byReason).length > 0), 'a closing trade').toBe(true);
     await recordSpend(db, now, 0.42);
 
     const week = await checkHorizon(page, db, '1W');
