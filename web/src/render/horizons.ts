@@ -18,6 +18,8 @@ export interface LiveAccount {
   readonly equity: string | null;
   readonly peakEquity: string | null;
   readonly dayStartEquity: string | null;
+  /** market time of the marks; marks of another day do not close today */
+  readonly markedAt: number | null;
 }
 
 export interface HorizonInputs {
@@ -39,7 +41,8 @@ export function withToday(rollups: readonly DayRollup[], account: LiveAccount | 
   const today = utcDay(now);
   const stored = rollups.find((r) => r.day === today) ?? emptyDay(today);
   const [open, close, peak] = [account?.dayStartEquity, account?.equity, account?.peakEquity].map((s) => toUnits(s));
-  const live = open != null && close != null && peak != null ? closeDay(stored, { open, close, peak }) : stored;
+  const current = account?.markedAt == null || utcDay(account.markedAt) === today;
+  const live = current && open != null && close != null && peak != null ? closeDay(stored, { open, close, peak }) : stored;
   return [...rollups.filter((r) => r.day < today), live];
 }
 
