@@ -68,7 +68,8 @@ export const CostDoc = z.strictObject({
   costIntervalStart: z.number().int().nonnegative(), receivedAt: z.number().int().nonnegative(),
 });
 export type CostRecord = z.infer<typeof CostDoc>;
-export const costToDoc = (c: CostRecord) => ({ ...c });
+/** Validated on the way in too: a bad record is refused before it is stored. */
+export const costToDoc = (c: CostRecord) => CostDoc.parse(c);
 export function costFromDoc(path: string, data: unknown): CostRecord {
   const r = CostDoc.safeParse(data);
   if (!r.success) throw new Error(`corrupt document ${path}: ${z.prettifyError(r.error)}`);
