@@ -21,7 +21,8 @@ import { createRuntime } from '../functions/src/wiring.ts';
 import { runTick } from '../functions/src/services/runTick.ts';
 import { runAudit } from '../functions/src/services/auditLedger.ts';
 import { TEST_ENV_1M, testConfigDoc } from '../functions/src/services/testing.ts';
-import { PATHS, candleBucketPath, equityDayPath } from '../functions/src/shared/store/index.ts';
+import { PATHS, bucketStart, candleBucketPath, equityDayPath } from '../functions/src/shared/store/index.ts';
+import type { Timeframe } from '../functions/src/domain/candle.ts';
 import { makeExecuteOrderHandler } from '../functions/src/handlers/executeOrder.ts';
 import { schedulerJobs } from '../infra/definitions.ts';
 import { functionPort } from '../infra/ports.ts';
@@ -59,10 +60,8 @@ function countFirestoreOps(counts: Counts): () => void {
   };
 }
 
-const DAY = Date.UTC(2023, 2, 20);
-
-/** What the dashboard listens to (web/src/main.ts), on the server SDK: same documents, same reads. */
-function attachDashboard(db: Firestore, symbol: string): () => void {
+/** What the dashboard listens to (web/src/main.ts, horizonsFeed.ts), on the server SDK: same documents, same reads. */
+function attachDashboard(db: Firestore, symbol: string, tf: Timeframe, start: number): () => void {
   const unsubs = [
     db.doc(PATHS.status).onSnapshot(() => {}),
     db.doc(PATHS.dashboardUsers).onSnapshot(() => {}),
@@ -71,8 +70,10 @@ function attachDashboard(db: Firestore, symbol: string): () => void {
     db.collection(PATHS.signals).orderBy('createdAt', 'desc').limit(20).onSnapshot(() => {}),
     db.collection(PATHS.trades).orderBy('time', 'desc').limit(50).onSnapshot(() => {}),
     db.collection(PATHS.alerts).orderBy('createdAt', 'desc').limit(10).onSnapshot(() => {}),
-    db.doc(equityDayPath(DAY)).onSnapshot(() => {}),
-    db.doc(candleBucketPath(symbol, '1m', DAY)).onSnapshot(() => {}),
+    db.doc(equityDayPath(start)).onSnapshot(() => {}),
+    db.doc(candleBucketPath(symbol, tf, bucketStart(start, tf))).onSnapshot(() => {}),
+    db.collection(PATHS.rollups).orderBy('day', 'desc').limit(2000).onSnapshot(() => {}),
+    db.collection(PATHS.costs).orderBy('costIntervalStart', 'desc').limit(1).onSnapshot(() => {}),
   ];
   return () => unsubs.forEach((u) => u());
 }
@@ -90,22 +91,34 @@ interface RunResult {
   auditFixedReads: number;
 }
 
-async function measure(opts: { projectId: string; env: Record<string, string>; symbols: string[]; ticks: number; warmup: number; port: number }): Promise<RunResult> {
+/**
+ * '1m': the heaviest case, 1m candles with stops scaled to 1m (a new candle per symbol every tick, and it trades).
+ * 'defaults': what `npm start` runs (no config/bot: 4h candles of its default symbols, the scheduler ticking every minute).
+ */
+type Profile = '1m' | 'defaults';
+const PROFILES: Record<Profile, { env: Record<string, string>; start: string; tf: Timeframe }> = {
+  '1m': { env: { ...TEST_ENV_1M }, start: '2023-03-20T06:00:30Z', tf: '1m' },
+  defaults: { env: {}, start: '2023-03-31T12:00:30Z', tf: parseEnv({}).TIMEFRAME },
+};
+
+async function measure(opts: { projectId: string; env: Record<string, string>; symbols: string[]; ticks: number; warmup: number; port: number; profile: Profile }): Promise<RunResult> {
+  const profile = PROFILES[opts.profile];
   const counts: Counts = { reads: 0, writes: 0, deletes: 0, listenReads: 0 };
   const settle = countFirestoreOps(counts);
   let points = 0;
-  const env = parseEnv({ ...opts.env, ...TEST_ENV_1M, PROJECT_ID: opts.projectId, SYMBOLS: opts.symbols.join(','), LOG_LEVEL: 'error', REPLAY_START: '2023-03-20T06:00:00Z' });
+  const start = Date.parse(profile.start);
+  const env = parseEnv({ ...opts.env, ...profile.env, PROJECT_ID: opts.projectId, SYMBOLS: opts.symbols.join(','), LOG_LEVEL: 'error', REPLAY_START: new Date(Math.floor(start / 60_000) * 60_000).toISOString() });
   // One market time for the tick and executeOrder, moved with each tick (an entry fills only while current).
-  const market = { t: Date.parse('2023-03-20T06:00:30Z'), now: (): number => market.t };
+  const market = { t: start, now: (): number => market.t };
   const runtime = createRuntime(env, { metrics: { record: async (p) => void (points += p.length) }, clock: market });
   // The heaviest case: 1m candles (one new candle per symbol every tick; the 4h default writes one
   // per symbol every 240 ticks) with stops scaled to 1m, so it trades and books as it would.
-  await runtime.db.doc(PATHS.config).set(testConfigDoc());
+  if (opts.profile === '1m') await runtime.db.doc(PATHS.config).set(testConfigDoc());
   let inFlight = 0;
   let orders = 0;
   let orderMs = 0;
   const exec = makeExecuteOrderHandler(runtime.executeDeps);
-  const name = `executeOrder_cost_${opts.symbols.length}`;
+  const name = `executeOrder_cost_${opts.profile}_${opts.symbols.length}`;
   ff.cloudEvent(name, async (ce: Parameters<ff.CloudEventFunction>[0]) => {
     inFlight++;
     const t0 = performance.now();
@@ -120,9 +133,8 @@ async function measure(opts: { projectId: string; env: Record<string, string>; s
   const server: Server = getTestServer(name);
   await new Promise<void>((r) => server.listen(opts.port, '127.0.0.1', () => r()));
   const dashDb = new Firestore({ projectId: opts.projectId });
-  const detach = attachDashboard(dashDb, opts.symbols[0]!);
+  const detach = attachDashboard(dashDb, opts.symbols[0]!, profile.tf, start);
   const deps = await runtime.tickDeps();
-  const start = Date.parse('2023-03-20T06:00:30Z');
   let tickMs = 0;
   let published = 0;
   let base: Counts | undefined;
@@ -198,8 +210,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
         for (const symbols of [['BTC/USDT'], ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT']]) {
           await clearFirestore(stack.firestoreHost, projectId);
           io.err(`measuring ${o.ticks} ticks with ${symbols.length} symbol(s)…`);
-          runs.push(await measure({ projectId, env: stack.env, symbols, ticks: o.ticks, warmup: 2, port }));
+          runs.push(await measure({ projectId, env: stack.env, symbols, ticks: o.ticks, warmup: 2, port, profile: '1m' }));
         }
+        const defaultSymbols = parseEnv({}).SYMBOLS;
+        await clearFirestore(stack.firestoreHost, projectId);
+        io.err(`measuring ${o.ticks} ticks of the defaults (${defaultSymbols.length} symbols, ${PROFILES.defaults.tf}, a tick a minute)…`);
+        const defaults = await measure({ projectId, env: stack.env, symbols: [...defaultSymbols], ticks: o.ticks, warmup: 2, port, profile: 'defaults' });
         const [one, four] = runs as [RunResult, RunResult];
         const per = (r: RunResult, k: keyof Counts) => r.counts[k] / r.ticks;
         const split = (k: keyof Counts) => {
@@ -218,12 +234,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
         };
         // The daily audit is incremental: its fixed reads plus the day's new trades (at this run's rate).
         const tradesPerDay = Math.ceil((four.trades / four.ticks) * 1440);
-        const perDay: PerDay = { auditReads: four.auditFixedReads - 1 + Math.max(1, tradesPerDay) };
+        // Rollups: a fill's transaction reads and writes its day's rollup (in the measured counts); the tick
+        // closes a day once (1 write); a dashboard opened once a day reads a year of daily rollups and the cost document.
+        const rollupExtras = { dayWrites: 1, dashboardOpenReads: 365 + 1 };
+        const perDay: PerDay = { auditReads: four.auditFixedReads - 1 + Math.max(1, tradesPerDay), ...rollupExtras };
+        // The defaults, measured as they run: all their symbols at once (the per-tick counts are taken whole).
+        const defaultsTick: PerTick = {
+          readsFixed: per(defaults, 'reads'), readsPerSymbol: 0, writesFixed: per(defaults, 'writes'), writesPerSymbol: 0, deletes: per(defaults, 'deletes'),
+          dashboardReadsFixed: per(defaults, 'listenReads'), dashboardReadsPerSymbol: 0, tickMs: defaults.tickMs, monitoringPointsFixed: defaults.points, monitoringPointsPerSymbol: 0,
+          ordersPerSymbol: defaults.orders / defaults.ticks, orderMs: defaults.orderMs,
+        };
+        const defaultsDay: PerDay = { auditReads: defaults.auditFixedReads - 1 + Math.max(1, Math.ceil((defaults.trades / defaults.ticks) * 1440)), ...rollupExtras };
         const jobs = schedulerJobs().length + 1;
         const table = [1, 5, 20].flatMap((symbols) => [1, 5, 60].map((tickMinutes) => projectBill(perTick, perDay, { symbols, tickMinutes, dashboardHours: 8 }, jobs)));
-        const def = projectBill(perTick, perDay, { symbols: 5, tickMinutes: 1, dashboardHours: 8 }, jobs);
+        const def = projectBill(defaultsTick, defaultsDay, { symbols: 1, tickMinutes: 1, dashboardHours: 8 }, jobs);
+        const twenty = table.find((b) => b.scenario.symbols === 20 && b.scenario.tickMinutes === 1)!;
         if (o.json) {
-          io.out(JSON.stringify({ pricesAsOf: PRICES_AS_OF, runs, perTick, perDay, table, projectedMonthlyUsd: Number(def.total.toFixed(4)) }, null, 2));
+          io.out(JSON.stringify({ pricesAsOf: PRICES_AS_OF, runs, defaults: { run: defaults, perTick: defaultsTick, perDay: defaultsDay, bill: def }, perTick, perDay, table, projectedMonthlyUsd: Number(def.total.toFixed(4)) }, null, 2));
         } else {
           io.out(`measured (per steady-state tick): ${perTick.readsFixed.toFixed(1)} + ${perTick.readsPerSymbol.toFixed(2)}/symbol reads, ${perTick.writesFixed.toFixed(1)} + ${perTick.writesPerSymbol.toFixed(2)}/symbol writes, ` +
             `dashboard ${perTick.dashboardReadsFixed.toFixed(1)} + ${perTick.dashboardReadsPerSymbol.toFixed(2)}/symbol reads, ${perTick.tickMs.toFixed(0)} ms, ${perTick.ordersPerSymbol.toFixed(4)} orders/symbol, ` +
@@ -235,6 +262,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
             io.out(`${String(b.scenario.symbols).padStart(7)}  ${`${b.scenario.tickMinutes === 60 ? '1h' : `${b.scenario.tickMinutes}m`}`.padStart(4)}  ${Math.round(b.readsPerDay).toString().padStart(9)}  ${Math.round(b.writesPerDay).toString().padStart(10)}  ${Math.round(b.invocationsPerMonth).toString().padStart(14)}  ` +
               `${usd(b.lines.firestore).padStart(9)}  ${usd(b.lines.functions).padStart(9)}  ${usd(b.lines.pubsub).padStart(6)}  ${usd(b.lines.scheduler).padStart(9)}  ${usd(b.lines.monitoring).padStart(10)}  ${usd(b.total).padStart(8)}`);
           }
+          const row = (label: string, b: typeof def) => io.out(`${label}: ${Math.round(b.readsPerDay)} reads/day, ${Math.round(b.writesPerDay)} writes/day, ${Math.round(b.invocationsPerMonth)} invocations/mo, ` +
+            `firestore ${usd(b.lines.firestore)}, functions ${usd(b.lines.functions)}, scheduler ${usd(b.lines.scheduler)}, total ${usd(b.total)}/mo`);
+          io.out(`rollups included: a fill reads and writes its day's rollup (measured), the tick closes a day (${rollupExtras.dayWrites} write/day), a daily dashboard opening reads ${rollupExtras.dashboardOpenReads} documents (a year of days + the cost)`);
+          row(`defaults (${defaults.symbols} symbols, ${PROFILES.defaults.tf}, tick every 1m, dashboard 8 h/day; measured ${per(defaults, 'reads').toFixed(1)} reads, ${per(defaults, 'writes').toFixed(1)} writes, ${per(defaults, 'listenReads').toFixed(1)} dashboard reads per tick)`, def);
+          row('20 symbols, 1m, dashboard 8 h/day', twenty);
           io.out(`projected monthly cost (USD): ${def.total.toFixed(4)}`);
         }
       } catch (err) {

@@ -13,6 +13,15 @@ describe('projectBill', () => {
     expect(b.total).toBe(0);
   });
 
+  it('adds the rollups: one write a day for the day close, and a day of history per dashboard opening', () => {
+    const base = projectBill(tick, day, { symbols: 5, tickMinutes: 1, dashboardHours: 8 }, 3);
+    const withRollups = projectBill(tick, { ...day, dayWrites: 1, dashboardOpenReads: 366 }, { symbols: 5, tickMinutes: 1, dashboardHours: 8 }, 3);
+    expect(withRollups.writesPerDay - base.writesPerDay).toBe(1);
+    expect(withRollups.readsPerDay - base.readsPerDay).toBe(366);
+    // nobody opens the page: nothing read for it
+    expect(projectBill(tick, { ...day, dashboardOpenReads: 366 }, { symbols: 5, tickMinutes: 1, dashboardHours: 0 }, 3).readsPerDay).toBe(1440 * 2 + 100);
+  });
+
   it('bills only what passes the free tier: writes over 20k/day at $0.18 per 100k', () => {
     const heavy = { ...tick, writesPerSymbol: 10 };
     const b = projectBill(heavy, day, { symbols: 2, tickMinutes: 1, dashboardHours: 0 }, 3);

@@ -28,6 +28,10 @@ export interface PerTick {
 export interface PerDay {
   /** the daily audit reads this many documents */
   auditReads: number;
+  /** once-a-day writes outside the tick's steady state (the tick closing yesterday's rollup) */
+  dayWrites?: number;
+  /** reads of opening the dashboard once a day (the horizons panel's rollups: one document per day of history, and the cost document) */
+  dashboardOpenReads?: number;
 }
 
 export interface Scenario {
@@ -57,8 +61,9 @@ export function projectBill(t: PerTick, d: PerDay, s: Scenario, schedulerJobs: n
   const ticksPerDay = (24 * 60) / s.tickMinutes;
   const dashTicks = ticksPerDay * (s.dashboardHours / 24);
   const orders = ticksPerDay * t.ordersPerSymbol * s.symbols;
-  const readsPerDay = ticksPerDay * (t.readsFixed + t.readsPerSymbol * s.symbols) + dashTicks * (t.dashboardReadsFixed + t.dashboardReadsPerSymbol * s.symbols) + d.auditReads;
-  const writesPerDay = ticksPerDay * (t.writesFixed + t.writesPerSymbol * s.symbols);
+  const dashboardOpen = s.dashboardHours > 0 ? (d.dashboardOpenReads ?? 0) : 0;
+  const readsPerDay = ticksPerDay * (t.readsFixed + t.readsPerSymbol * s.symbols) + dashTicks * (t.dashboardReadsFixed + t.dashboardReadsPerSymbol * s.symbols) + d.auditReads + dashboardOpen;
+  const writesPerDay = ticksPerDay * (t.writesFixed + t.writesPerSymbol * s.symbols) + (d.dayWrites ?? 0);
   const deletesPerDay = ticksPerDay * t.deletes;
   const firestore =
     (DAYS * over(readsPerDay, P.firestore.freeReadsPerDay) * P.firestore.readPer100k) / 1e5 +

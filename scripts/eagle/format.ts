@@ -40,7 +40,7 @@ export function formatResult(action: string, result: unknown): { lines: string[]
     case 'audit': {
       const a = result as AuditReport;
       const scope = `${a.mode}: ${a.trades} trades replayed, ledger sequence ${a.fromSeq} → ${a.throughSeq}, ${a.positions} open positions`;
-      if (a.clean) return { lines: [`audit: clean (${scope})`], code: 0 };
+      if (a.clean) return { lines: [`audit: clean (${scope})`, ...(a.rollupDays === undefined ? [] : [`rollups: ${a.rollupDays} days rebuilt`])], code: 0 };
       return { lines: [`audit: ${a.discrepancies.length} discrepancies (${scope})`, ...a.discrepancies.map((d) => `  ${d}`)], code: 1 };
     }
     case 'health': {

@@ -99,7 +99,9 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
   program.command('health').description('the post-deploy checklist: ticking, mode, feeds, alerts, dead letters, ledger (exit 1 when not OK)')
     .option('--since <duration>', 'window for alerts and dead letters, e.g. 72h or 3d', '72h').action(action('health', (_a, o) => ({ since: o.since })));
   program.command('audit').description('replay trades/ against the wallet and positions (exit 1 on drift); incremental from the last clean audit')
-    .option('--full', 'replay the whole ledger from the opening wallet').action(action('audit', (_a, o) => (o.full ? { full: true } : {})));
+    .option('--full', 'replay the whole ledger from the opening wallet')
+    .option('--rollups', 'with a full replay: rebuild the daily rollups (rollups/{day}) from the ledger and the equity marks, e.g. after a restore')
+    .action(action('audit', (_a, o) => ({ ...(o.full ? { full: true } : {}), ...(o.rollups ? { rollups: true } : {}) })));
   program.command('reconcile').description('live mode: exchange balances and open orders against the ledger (exit 1 on drift); --confirm books the drift as adjustments')
     .option('--confirm', 'book each difference as an adjustment in the ledger (with the exchange evidence); back to NORMAL from REDUCING when clean after')
     .option('--reason <text>', 'required with --confirm: why (kept in each adjustment entry and audit_log)')

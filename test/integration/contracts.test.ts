@@ -1,4 +1,5 @@
 /** The port contracts against the Firestore adapters on the real emulator (the fakes run the same suites in the unit project). */
+import { costFromDoc, costPath } from '../../functions/src/shared/store/index.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSignal } from '../../functions/src/domain/signal.ts';
 import { toAmount } from '../../functions/src/domain/money.ts';
@@ -27,6 +28,9 @@ describeCandleStoreContract('Firestore (emulator)', async () => {
 describeBudgetNoticesContract('Firestore (emulator)', async () => {
   await resetFirestore();
   return new FirestoreOpsStore(runtime.db);
+}, async (_ops, month) => {
+  const snap = await runtime.db.doc(costPath(month)).get();
+  return snap.exists ? costFromDoc(snap.ref.path, snap.data()).costAmount : null;
 });
 
 describe('signals/{id} on Firestore', () => {

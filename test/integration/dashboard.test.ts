@@ -30,6 +30,7 @@ import { authPort, startAuthEmulator, type RunningAuthEmulator } from '../../emu
 import { TOPICS } from '../../infra/definitions.ts';
 import { functionPort, localPorts } from '../../infra/ports.ts';
 import { seedDashboardUsers, type SeededUser } from '../../scripts/local/dashboardUsers.ts';
+import { checkHorizon, checkTradeProfit, horizonScreenshots, recordSpend, storedRollups } from './horizonsCheck.ts';
 import { emulatorEnv, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, steppedClock, testRuntime, tickMovesClock } from './harness.ts';
 import { PATHS, bucketStart, candleBucketPath, candleBucketToDoc, tradePath, tradeToDoc } from '../../functions/src/shared/store/index.ts';
 
@@ -39,6 +40,7 @@ const ARTIFACTS = join(ROOT, 'test/artifacts');
 const STRANGER = { email: 'stranger@example.com', password: 'stranger-pass-1' };
 const T0 = Date.parse('2023-03-20T12:00:30Z');
 const MIN = 60_000;
+const DAY = 86_400_000;
 
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
@@ -289,5 +291,38 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     await signIn(p, users[0]!.email, 'not-the-password');
     await expect.poll(() => p.textContent('[data-testid="signin-error"]'), { timeout: 20_000 }).toMatch(/Wrong email or password/);
     await p.context().close();
+  });
+
+  it('1W and All views render with data: days of 1m ticks and a closing fill, read from the daily rollups', async () => {
+    // PAUSED since the pause round trip: ticks still run the stops and exits still fill.
+    for (let d = 1; d <= 8; d++) await runTick(T0 + d * DAY);
+    const now = T0 + 8 * DAY;
+    const held = Object.values(((await db.doc(PATHS.wallet).get()).get('positions') ?? {}) as Record<string, { symbol: string; qty: string }>);
+    // The position bought earlier, unless its stop already closed it on the way (then that exit is the closing trade).
+    if (held.length > 0) {
+      const { symbol, qty } = held[0]!;
+      const t = Math.floor(now / MIN) * MIN - MIN;
+      const [c] = await new FirestoreCandleStore(db).read(symbol, '1m', t, t + MIN);
+      const pubsub = pubsubClient();
+      await new PubSubSignalBus(pubsub, TOPICS.signals).publish(
+        createSignal({ strategyVersion: 'dashboard-test@1', symbol, timeframe: '1m', candleTime: t, side: 'sell', reason: 'regime_exit', refPrice: toAmount(c!.c), atr: toAmount('30'), qty: toAmount(qty) }, t + MIN),
+      );
+      await pubsub.close();
+      await expect.poll(async () => (await storedRollups(db)).some((r) => r.byReason.regime_exit !== undefined), { timeout: 30_000 }).toBe(true);
+    }
+    expect((await storedRollups(db)).some((r) => Object.keys(r.byReason).length > 0), 'a closing trade').toBe(true);
+    await recordSpend(db, now, 1.07);
+
+    const week = await checkHorizon(page, db, '1W');
+    expect(week.days).toBe(7);
+    const all = await checkHorizon(page, db, 'All');
+    expect(all.days).toBeGreaterThanOrEqual(9);
+    console.log(`dashboard 1m horizons: 1W ${week.days} days, realized ${week.realized}; All ${all.days} days, realized ${all.realized} (1e-8 units)`);
+    await expect.poll(() => page.textContent('[data-testid="month-cost"]'), { timeout: 10_000 }).toBe('1.07 USD of 5.00');
+    expect(await checkTradeProfit(page, db)).toBeGreaterThanOrEqual(1);
+    await horizonScreenshots(browser, page, ARTIFACTS, 'dashboard-1m-horizons', async (p) => {
+      await signIn(p, users[0]!.email, users[0]!.password);
+      await p.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    });
   });
 });

@@ -9,9 +9,9 @@ import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestE
 import { collection, deleteDoc, doc, getDoc, getDocs, limit, orderBy, query, setDoc, setLogLevel, updateDoc, type Firestore } from 'firebase/firestore';
 import { clearFirestore } from '../../emulators/stack.ts';
 import { emulatorEnv } from './harness.ts';
-import {
-  PATHS, alertPath, budgetNoticePath, candleBucketPath, candleBucketsPath, deadLetterPath, equityDayPath, intentPath, orderPath, positionPath, signalPath, tradePath,
-} from '../../functions/src/shared/store/index.ts';
+import { PATHS, alertPath, budgetNoticePath, candleBucketPath, costPath, rollupPath, candleBucketsPath, deadLetterPath, equityDayPath, intentPath, orderPath, positionPath, signalPath, tradePath } from '../../functions/src/shared/store/index.ts';
+/** the dashboard's bound on the rollups it lists (web/src/horizonsFeed.ts) */
+const MAX_DAYS = 2000;
 
 const RULES = readFileSync(fileURLToPath(new URL('../../firestore.rules', import.meta.url)), 'utf8');
 const READER = 'reader@example.com';
@@ -22,7 +22,7 @@ const CANDLES = candleBucketPath('BTC/USDT', '1m', T);
 const DOCS = [
   PATHS.status, PATHS.config, PATHS.dashboardUsers, PATHS.wallet, PATHS.auditCheckpoint, positionPath('BTC/USDT'),
   signalPath('s1'), orderPath('s1'), intentPath('s1'), tradePath('t1'), alertPath('a1'), deadLetterPath('d1'), equityDayPath(T),
-  CANDLES, `${PATHS.auditLog}/x1`, budgetNoticePath('b1'),
+  CANDLES, `${PATHS.auditLog}/x1`, budgetNoticePath('b1'), rollupPath('20230320'), costPath('202303'),
 ];
 /** What the dashboard reads, as it reads it. */
 const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
@@ -35,6 +35,8 @@ const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
   ['alerts (latest 10)', (db) => getDocs(query(collection(db, PATHS.alerts), orderBy('createdAt', 'desc'), limit(10)))],
   ['a candle bucket document', (db) => getDoc(doc(db, CANDLES))],
   ["a day's equity document", (db) => getDoc(doc(db, equityDayPath(T)))],
+  [`daily rollups (latest ${MAX_DAYS})`, (db) => getDocs(query(collection(db, PATHS.rollups), orderBy('day', 'desc'), limit(MAX_DAYS)))],
+  ['the latest budget spend', (db) => getDocs(query(collection(db, PATHS.costs), orderBy('costIntervalStart', 'desc'), limit(1)))],
 ];
 
 // The emulator's clear waits out held transaction locks (emulators/stack.ts); rules-unit-testing's does not.
@@ -76,6 +78,9 @@ describe('firestore.rules', () => {
       await assertFails(getDocs(query(collection(db, PATHS.trades), limit(1000))));
       await assertFails(getDocs(collection(db, candleBucketsPath('BTC/USDT', '1m'))));
       await assertFails(getDocs(query(collection(db, PATHS.equity), limit(5))));
+      await assertFails(getDocs(collection(db, PATHS.rollups)));
+      await assertFails(getDocs(query(collection(db, PATHS.rollups), limit(MAX_DAYS + 1))));
+      await assertFails(getDocs(collection(db, PATHS.costs)));
     });
   });
 

@@ -27,12 +27,14 @@ import { renderPositions } from './render/positions.ts';
 import { renderSignals } from './render/signals.ts';
 import { renderTrades } from './render/trades.ts';
 import { renderWallet } from './render/wallet.ts';
+import { HORIZON_LISTENERS, watchHorizons } from './horizonsFeed.ts';
 
-const LISTENERS = ['status', 'access', 'wallet', 'positions', 'signals', 'trades', 'alerts'] as const;
+const LISTENERS = ['status', 'access', 'wallet', 'positions', 'signals', 'trades', 'alerts', ...HORIZON_LISTENERS] as const;
 
 const conn = new Connection(byId('connection'));
 const controls = new Controls(byId('controls'), config.adminUrl ? { url: config.adminUrl, token: idToken } : null);
 const chart = new ChartPanel();
+const horizons = watchHorizons(byId('horizons'), byId('horizon-tabs'));
 let unsubscribers: Unsubscribe[] = [];
 let user: User | null = null;
 
@@ -99,6 +101,7 @@ function renderCombined(): void {
   byId('positions-count').textContent = String(positions.length);
   renderPositions(byId('positions'), positions, positionsCached, { mark, close: user && controls.enabled() ? (s) => controls.closeButton(s) : undefined });
   renderPerformance(byId('performance'), trades, chart.equityPoints(), positions, mark);
+  horizons.render({ account: status?.account ?? null, today: chart.equityPoints(), now: marketNow() });
 }
 
 function start(): void {
@@ -138,13 +141,14 @@ function start(): void {
     }),
     watchQuery('trades', PATHS.trades, [orderBy('time', 'desc'), limit(PERFORMANCE_TRADES)], decoder(TradeDoc), sink('trades'), (rows, fromCache) => {
       trades = rows.map((r) => tradeView(r.id, r.value));
-      renderTrades(byId('trades'), trades.slice(0, 20), fromCache);
+      renderTrades(byId('trades'), trades, 20, fromCache);
       chart.setTrades(trades);
       renderCombined();
     }),
     watchQuery('alerts', PATHS.alerts, [orderBy('createdAt', 'desc'), limit(10)], decoder(AlertDoc), sink('alerts'), (rows, fromCache) => {
       renderAlerts(byId('alerts'), rows.map((r) => alertView(r.id, r.value)), fromCache, marketNow());
     }),
+    ...horizons.listen(sink('horizons')),
   ];
   chart.attach(sink, () => renderCombined());
 }

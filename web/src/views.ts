@@ -64,6 +64,8 @@ export interface AccountView {
   equity: string | null;
   peakEquity: string | null;
   dayStartEquity: string | null;
+  /** the UTC day (yyyymmdd) of the marks */
+  day: string | null;
 }
 
 /** status/system decoded by the store's StatusDoc, plus the guards (guardsFromStatus). */
@@ -82,7 +84,7 @@ export function statusView(s: StoredStatus, guards: Readonly<Record<string, Guar
     healthScore: s.healthScore,
     version: s.version,
     markets: Object.entries(s.markets).map(([id, m]) => marketView(id, m)),
-    account: s.account && { equity: dec(s.account.equity), peakEquity: dec(s.account.peakEquity), dayStartEquity: dec(s.account.dayStartEquity) },
+    account: s.account && { equity: dec(s.account.equity), peakEquity: dec(s.account.peakEquity), dayStartEquity: dec(s.account.dayStartEquity), day: s.account.day },
     marks: Object.fromEntries(Object.entries(guards).map(([id, g]) => [id, { tradeId: g.tradeId, price: dec(g.lastPrice) }])),
   };
 }
@@ -165,6 +167,10 @@ export function signalView(s: Signal): SignalView {
 
 export interface TradeView {
   id: string;
+  /** ledger sequence (booking order) */
+  seq: number | null;
+  /** signed change of wallet cash */
+  cashDelta: string | null;
   symbol: string | null;
   side: Side | null;
   qty: string | null;
@@ -181,7 +187,7 @@ export interface TradeView {
 
 export function tradeView(id: string, t: Trade): TradeView {
   return {
-    id, symbol: t.symbol, side: t.side, qty: dec(t.qty), qtyDelta: dec(t.qtyDelta), price: dec(t.price), fee: dec(t.fee),
+    id, seq: t.seq, cashDelta: dec(t.cashDelta), symbol: t.symbol, side: t.side, qty: dec(t.qty), qtyDelta: dec(t.qtyDelta), price: dec(t.price), fee: dec(t.fee),
     realizedPnl: dec(t.realizedPnl), reason: t.reason, time: time(t.time), dust: decOrNull(t.dust),
   };
 }

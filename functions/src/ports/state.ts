@@ -20,6 +20,8 @@ import type { LedgerReplay } from '../domain/portfolio/ledger.ts';
 import type { LedgerAdjustment } from '../domain/reconcile/index.ts';
 import type { IndicatorSnapshot, Regime } from '../domain/regime.types.ts';
 import type { Fill, Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
+import type { DayRollup } from '../domain/performance/daily.ts';
+import type { EquityPoint } from '../domain/performance/summarize.ts';
 
 export type { Alert, Book };
 
@@ -171,6 +173,19 @@ export interface StateStore {
   /** status/system.reconcile: one merge write, beside the tick's */
   recordReconcile(mark: ReconcileMark): Promise<void>;
   recordEquity(now: number, equity: Amount): Promise<void>;
+  /** The tick's last marks of a UTC day it has left, merged into rollups/{day} (the trade fields stay executeOrder's). */
+  closeDay(day: string, marks: DayMarks, now: number): Promise<void>;
+  /** Every equity/{day}: the tick's marks, for a rollup rebuild (one read per day stored). */
+  loadEquityDays(): Promise<Map<string, EquityPoint[]>>;
+  /** Replaces rollups/{day} for each day given (a rebuild: run it while no fill is booking, e.g. after a restore). */
+  saveRollups(rollups: readonly DayRollup[], now: number): Promise<void>;
+}
+
+/** A day's equity at its first and last tick mark, and the running peak at its close. */
+export interface DayMarks {
+  readonly open: Amount;
+  readonly close: Amount;
+  readonly peak: Amount;
 }
 
 /** What one executeOrder transaction decided: the order record, and the ledger after it (when filled). */

@@ -165,7 +165,7 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
     case 'health':
       return healthReport(deps.ops, async () => runAudit(deps.store, await deps.marketNow()), { marketNow: await deps.marketNow(), wallNow: deps.wallNow(), sinceMs: req.since });
     case 'audit':
-      return runAudit(deps.store, await deps.marketNow(), { full: req.full === true });
+      return runAudit(deps.store, await deps.marketNow(), { full: req.full === true || req.rollups === true, rollups: req.rollups === true });
     case 'reconcile':
       return reconcile(deps, req, caller.id);
     case 'config': {

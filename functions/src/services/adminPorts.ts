@@ -3,6 +3,7 @@
  * trading ports. Firestore implements OpsStore (adapters/ops), the Auth verifiers sit in
  * adapters/ops/verifiers.ts, Scheduler control in adapters/scheduler.
  */
+import type { CostRecord } from '../shared/store/index.ts';
 export interface AuditEntry {
   readonly at: number;
   readonly who: string;
@@ -36,6 +37,8 @@ export interface OpsStore {
   recordAudit(entry: AuditEntry): Promise<void>;
   /** Create the notice once; false when (budget, interval, threshold) was already recorded. */
   claimBudgetNotice(id: string, doc: Record<string, unknown>): Promise<boolean>;
+  /** costs/{yyyymm}: keep the interval's highest spend (spend only grows within an interval; resends come in any order). */
+  recordCost(cost: CostRecord): Promise<void>;
 }
 
 /** Pauses and resumes the scheduler-driven trading jobs (Cloud Scheduler, or the local scheduler's flag). */

@@ -69,3 +69,18 @@ describe('runAudit: incremental from the last clean audit', () => {
     expect(await runAudit(w.store, 0)).toMatchObject({ clean: true, mode: 'full', trades: 2 });
   });
 });
+
+describe('runAudit with rollups: the rebuild after a restore', () => {
+  it('rebuilds the rollups the fills wrote, from the ledger alone; never on an incremental audit', async () => {
+    const w = await setup();
+    for (let i = 0; i < 3; i++) await w.roundTrip();
+    const written = structuredClone([...w.db.rollups.values()]);
+    expect(written.map((r) => r.trades)).toEqual([6]);
+    w.db.rollups.clear();
+    await runAudit(w.store, 0); // a checkpoint: the next audit is incremental
+    expect(await runAudit(w.store, 0, { rollups: true })).not.toHaveProperty('rollupDays');
+    expect(w.db.rollups.size).toBe(0);
+    expect(await runAudit(w.store, 0, { full: true, rollups: true })).toMatchObject({ clean: true, rollupDays: 1 });
+    expect([...w.db.rollups.values()]).toEqual(written);
+  });
+});

@@ -2,6 +2,7 @@ import { auditLedger, openingReplay, projectionDiscrepancies, replayLedger, type
 import { toAmount } from '../domain/money.ts';
 import { parseBotConfig } from '../config/load.ts';
 import type { StateStore } from '../ports/state.ts';
+import { rebuildRollups } from '../domain/performance/daily.ts';
 
 export interface AuditReport {
   clean: boolean;
@@ -14,6 +15,8 @@ export interface AuditReport {
   trades: number;
   positions: number;
   discrepancies: string[];
+  /** with `rollups` on a clean full audit: the daily rollups rebuilt from the ledger and the equity marks */
+  rollupDays?: number;
 }
 
 /**
@@ -22,8 +25,10 @@ export interface AuditReport {
  * and reads only the trades booked since (by their ledger sequence number, assigned in the same
  * transaction as the wallet, so a late commit can never fall behind the cursor). `full` replays
  * from the opening wallet. A clean audit moves the checkpoint to the wallet's sequence.
+ * `rollups` (with `full`): a clean ledger's rollups/{day} are rebuilt from every trade it just read and
+ * the equity marks (the backfill after a restore; one read per equity day, one write per day).
  */
-export async function runAudit(store: StateStore, now: number, options: { full?: boolean } = {}): Promise<AuditReport> {
+export async function runAudit(store: StateStore, now: number, options: { full?: boolean; rollups?: boolean } = {}): Promise<AuditReport> {
   const initialCash = toAmount(parseBotConfig(await store.getBotConfigDoc()).paper.initialCash);
   const saved = options.full ? null : await store.getAuditCheckpoint();
   // A checkpoint from another initial cash (a reset ledger) cannot be continued.
@@ -40,5 +45,9 @@ export async function runAudit(store: StateStore, now: number, options: { full?:
   ];
   const clean = discrepancies.length === 0;
   if (clean && book.wallet.tradeSeq > from.seq) await store.saveAuditCheckpoint({ ...replayLedger(from, trades), initialCash, at: now });
-  return { clean, mode: from.seq === 0 ? 'full' : 'incremental', fromSeq: from.seq, throughSeq: book.wallet.tradeSeq, trades: trades.length, positions: Object.keys(book.positions).length, discrepancies };
+  const report: AuditReport = { clean, mode: from.seq === 0 ? 'full' : 'incremental', fromSeq: from.seq, throughSeq: book.wallet.tradeSeq, trades: trades.length, positions: Object.keys(book.positions).length, discrepancies };
+  if (!options.rollups || !clean || from.seq !== 0) return report;
+  const rollups = rebuildRollups(trades, await store.loadEquityDays());
+  await store.saveRollups(rollups, now);
+  return { ...report, rollupDays: rollups.length };
 }

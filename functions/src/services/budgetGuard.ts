@@ -19,6 +19,7 @@ import type { Clock } from '../ports/index.ts';
 import type { Logger } from '../lib/log.ts';
 import type { PubSubMessage } from '../handlers/pubsub.ts';
 import type { OpsStore } from './adminPorts.ts';
+import { costMonth } from '../shared/store/index.ts';
 
 const fraction = z.number().nonnegative().max(100);
 /** Currency amounts: cents to a trillion. A 5e-324 budget would make any spend an infinite percentage. */
@@ -38,7 +39,7 @@ const AttributesSchema = z.object({ billingAccountId: z.string().min(1).max(100)
 
 export interface BudgetDeps {
   store: Pick<StateStore, 'changeMode' | 'raiseAlert' | 'recordDeadLetter'>;
-  ops: Pick<OpsStore, 'claimBudgetNotice'>;
+  ops: Pick<OpsStore, 'claimBudgetNotice' | 'recordCost'>;
   clock: Clock;
   log: Logger;
   pausePct: number;
@@ -91,6 +92,9 @@ export async function handleBudgetMessage(deps: BudgetDeps, message: PubSubMessa
       message: `budget "${n.budgetDisplayName}": forecast spend passes ${pct} % (${money(n.budgetAmount)} budget, interval from ${interval})`,
     });
   }
+  // The dashboard shows this month's cloud cost beside its PnL.
+  const start = Date.parse(n.costIntervalStart);
+  await deps.ops.recordCost({ month: costMonth(start), costAmount: n.costAmount, budgetAmount: n.budgetAmount, currencyCode: n.currencyCode, costIntervalStart: start, receivedAt: now });
   const newAlerts: string[] = [];
   for (const alert of candidates) {
     if (!(await deps.ops.claimBudgetNotice(alert.id, { ...alert, budgetId: attrs.data.budgetId, billingAccountId: attrs.data.billingAccountId }))) continue;

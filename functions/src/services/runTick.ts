@@ -223,6 +223,10 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   }
   await Promise.all(alerts.map((a) => deps.store.raiseAlert(a)));
   await deps.store.recordEquity(now, account.book.wallet.equity);
+  // The first tick of a new UTC day closes the last one in its rollup (one write a day).
+  if (loaded.status?.account && book.wallet.day !== account.book.wallet.day) {
+    await deps.store.closeDay(book.wallet.day, { open: book.wallet.dayStartEquity, close: book.wallet.equity, peak: book.wallet.peakEquity }, now);
+  }
 
   const latencyMs = deps.wallClock.now() - started;
   const publishedIds = account.publish.filter((s) => !failed.has(s.symbol)).map((s) => s.id);

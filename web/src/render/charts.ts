@@ -36,7 +36,7 @@ export const REGIME_COLORS: Record<Regime, string> = {
 
 const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
 
-function baseChart(el: HTMLElement): IChartApi {
+export function baseChart(el: HTMLElement): IChartApi {
   return createChart(el, {
     autoSize: true,
     layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#9aa5b5', fontSize: 11, attributionLogo: false },
@@ -121,21 +121,25 @@ export class EquityChart {
     this.peakMarker = createSeriesMarkers(this.equity, []);
   }
 
-  /** Points as floats for drawing only; the numbers shown in text come from the exact amounts. */
-  update(points: readonly EquityPointView[]): void {
-    const bySecond = new Map<number, number>();
-    for (const p of points) bySecond.set(sec(p.time), Number(p.equity));
-    const series = [...bySecond.entries()].sort((a, b) => a[0] - b[0]);
+  /**
+   * Points as floats for drawing only; the numbers shown in text come from the exact amounts. A point
+   * may carry the running peak the tick recorded (intraday highs a daily close does not show).
+   */
+  update(points: readonly (EquityPointView & { peak?: string })[], fit = false): void {
+    const bySecond = new Map<number, [number, number]>();
+    for (const p of points) bySecond.set(sec(p.time), [Number(p.equity), p.peak === undefined ? -Infinity : Number(p.peak)]);
+    const series = [...bySecond.entries()].sort((a, b) => a[0] - b[0]).map(([t, [v, recorded]]) => [t, v, recorded] as const);
     let peak = -Infinity;
     let peakAt = 0;
     const peaks: { time: UTCTimestamp; value: number }[] = [];
     const dd: { time: UTCTimestamp; value: number }[] = [];
-    for (const [t, v] of series) {
-      if (v > peak) [peak, peakAt] = [v, t];
+    for (const [t, v, recorded] of series) {
+      if (Math.max(v, recorded) > peak) [peak, peakAt] = [Math.max(v, recorded), t];
       peaks.push({ time: t as UTCTimestamp, value: peak });
       dd.push({ time: t as UTCTimestamp, value: peak > 0 ? ((v - peak) / peak) * 100 : 0 });
     }
     this.equity.setData(series.map(([t, v]) => ({ time: t as UTCTimestamp, value: v })));
+    if (fit) this.chart.timeScale().fitContent();
     this.peak.setData(peaks);
     this.drawdown.setData(dd);
     this.peakMarker.setMarkers(series.length > 0 ? [{ time: peakAt as UTCTimestamp, position: 'aboveBar', shape: 'circle', color: '#d6dde8', text: 'peak' }] : []);

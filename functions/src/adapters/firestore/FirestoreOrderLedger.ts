@@ -4,6 +4,8 @@ import { AttemptRaceError, type AdjustmentLedger, type Book, type BookChange, ty
 import type { LedgerAdjustment } from '../../domain/reconcile/index.ts';
 import { accountToDoc, IntentDoc, PATHS, intentPath, intentToDoc, ledgerToDoc, orderPath, orderToDoc, parseDoc, positionPath, positionToDoc, tradePath, tradeToDoc } from '../../shared/store/index.ts';
 import { readBook } from './FirestoreStateStore.ts';
+import { addTrade, emptyDay, tradeDay, type DayRollup } from '../../domain/performance/daily.ts';
+import { rollupFromDoc, rollupPath, rollupToDoc } from '../../shared/store/index.ts';
 
 const intentFromDoc = (path: string, data: unknown): LiveIntent => parseDoc(IntentDoc, path, data);
 
@@ -12,7 +14,8 @@ const intentFromDoc = (path: string, data: unknown): LiveIntent => parseDoc(Inte
  * read and created in the same transaction that moves money. A duplicate delivery finds the record
  * and changes nothing; a crash before commit leaves nothing, so the redelivery does the work once.
  * The transaction reads three documents (the order, status/system, wallet/paper) and writes only
- * what executeOrder owns: the order, the ledger, the position projection and the trade.
+ * what executeOrder owns: the order, the ledger, the position projection and the trade; a fill also
+ * reads and rewrites its day's rollup (rollups/{yyyymmdd}), so the day's numbers move with the ledger.
  *
  * Live orders split it around the exchange call: intents/{signalId} records what is being sent
  * (tx 1), its lastAttemptAt is set before each send, and tx 2 commits the outcome as above and
@@ -24,7 +27,16 @@ export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
   private orderRef = (id: string) => this.db.doc(orderPath(id));
   private intentRef = (id: string) => this.db.doc(intentPath(id));
 
-  private commit(tx: Transaction, change: BookChange, now: number): void {
+  /** The trade's day rollup with the trade added: read in the transaction, after `decide` and before any write. */
+  private async rollup(tx: Transaction, change: BookChange): Promise<DayRollup | null> {
+    if (!change.trade) return null;
+    const day = tradeDay(change.trade);
+    const snap = await tx.get(this.db.doc(rollupPath(day)));
+    return addTrade(snap.exists ? rollupFromDoc(snap.ref.path, snap.data()) : emptyDay(day), change.trade);
+  }
+
+  private commit(tx: Transaction, change: BookChange, now: number, rollup: DayRollup | null): void {
+    if (rollup) tx.set(this.db.doc(rollupPath(rollup.day)), rollupToDoc(rollup, now));
     tx.create(this.orderRef(change.order.signalId), orderToDoc(change.order));
     if (change.ledger) {
       tx.set(this.db.doc(PATHS.wallet), ledgerToDoc(change.ledger.wallet, change.ledger.positions, now));
@@ -42,7 +54,7 @@ export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
       const existing = await tx.get(this.orderRef(signalId));
       if (existing.exists) return { duplicate: true, change: null };
       const change: BookChange = await decide(await readBook(this.db, initialCash, now, tx));
-      this.commit(tx, change, now);
+      this.commit(tx, change, now, await this.rollup(tx, change));
       return { duplicate: false, change };
     });
   }
@@ -54,7 +66,7 @@ export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
       if (intent!.exists) return { kind: 'placing', intent: intentFromDoc(intent!.ref.path, intent!.data()) };
       const planned = await plan(await readBook(this.db, initialCash, now, tx));
       if ('refused' in planned) {
-        this.commit(tx, planned.refused, now);
+        this.commit(tx, planned.refused, now, await this.rollup(tx, planned.refused));
         return { kind: 'refused', change: planned.refused };
       }
       tx.create(this.intentRef(signalId), intentToDoc(planned.intent));
@@ -96,7 +108,7 @@ export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
       if (order!.exists) return { duplicate: true, change: null };
       if (!intent!.exists) throw new Error(`no live intent recorded for ${signalId}`);
       const change: BookChange = await decide(await readBook(this.db, initialCash, now, tx));
-      this.commit(tx, change, now);
+      this.commit(tx, change, now, await this.rollup(tx, change));
       tx.delete(intent!.ref);
       return { duplicate: false, change };
     });

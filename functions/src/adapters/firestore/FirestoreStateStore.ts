@@ -1,15 +1,18 @@
 import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import { applyModeEvent, type AppliedMode, type ModeEvent } from '../../domain/mode.ts';
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
-import type { Amount } from '../../domain/money.ts';
+import { toAmount, type Amount } from '../../domain/money.ts';
 import type { Position, Signal, Wallet } from '../../domain/trading.types.ts';
 import type {
-  Alert, AuditCheckpoint, AuditSnapshot, Book, DeadLetter, PersistedSymbol, ReconcileMark, StateStore, SystemStatus, TickSave, TickSnapshot,
+  Alert, AuditCheckpoint, AuditSnapshot, Book, DayMarks, DeadLetter, PersistedSymbol, ReconcileMark, StateStore, SystemStatus, TickSave, TickSnapshot,
 } from '../../ports/state.ts';
 import {
   AuditCheckpointDoc, CorruptDocumentError, LedgerDoc, ModeRecordDoc, PATHS, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, alertPath, alertToDoc,
   deadLetterPath, deadLetterToDoc, equityDayPath, equityPointToDoc, marketViewToDoc, orderPath, parseDoc, signalPath, signalToDoc, symbolFromDoc, symbolKey, symbolToDoc,
+  dayCloseToDoc, rollupPath, rollupToDoc, EquityDayDoc,
 } from '../../shared/store/index.ts';
+import type { DayRollup } from '../../domain/performance/daily.ts';
+import type { EquityPoint } from '../../domain/performance/summarize.ts';
 
 export function statusFromSnap(snap: DocumentSnapshot): SystemStatus | null {
   return snap.exists ? parseDoc(StatusDoc, snap.ref.path, snap.data()) : null;
@@ -147,6 +150,25 @@ export class FirestoreStateStore implements StateStore {
   async recordEquity(now: number, equity: Amount): Promise<void> {
     // One document per UTC day, one map entry per tick: the chart reads a day with one read.
     await this.db.doc(equityDayPath(now)).set(equityPointToDoc(utcDay(now), now, equity), { merge: true });
+  }
+
+  async closeDay(day: string, marks: DayMarks, now: number): Promise<void> {
+    // A merge of the equity fields only: a fill's transaction on the same document keeps its trade fields (and re-reads these).
+    await this.db.doc(rollupPath(day)).set(dayCloseToDoc(day, marks, now), { merge: true });
+  }
+
+  async loadEquityDays(): Promise<Map<string, EquityPoint[]>> {
+    const snap = await this.db.collection(PATHS.equity).get();
+    return new Map(snap.docs.map((d) => {
+      const doc = parseDoc(EquityDayDoc, d.ref.path, d.data());
+      return [doc.day, doc.points.map((p) => ({ time: p.time, equity: toAmount(p.equity) }))];
+    }));
+  }
+
+  async saveRollups(rollups: readonly DayRollup[], now: number): Promise<void> {
+    const writer = this.db.bulkWriter();
+    for (const r of rollups) void writer.set(this.db.doc(rollupPath(r.day)), rollupToDoc(r, now));
+    await writer.close();
   }
 
   async saveSignals(signals: readonly Signal[]): Promise<void> {

@@ -1,8 +1,15 @@
+import type { CostRecord } from '../../shared/store/index.ts';
 import type { OpsStore } from '../../services/adminPorts.ts';
 
 /** In-memory budget notices (budget_notices/ on Firestore): the idempotency record of the budget guard. */
-export class MemoryBudgetNotices implements Pick<OpsStore, 'claimBudgetNotice'> {
+export class MemoryBudgetNotices implements Pick<OpsStore, 'claimBudgetNotice' | 'recordCost'> {
   readonly notices = new Map<string, Record<string, unknown>>();
+  readonly costs = new Map<string, CostRecord>();
+
+  async recordCost(cost: CostRecord): Promise<void> {
+    const prev = this.costs.get(cost.month);
+    if (!prev || prev.costAmount <= cost.costAmount) this.costs.set(cost.month, { ...cost });
+  }
 
   async claimBudgetNotice(id: string, doc: Record<string, unknown>): Promise<boolean> {
     if (this.notices.has(id)) return false;

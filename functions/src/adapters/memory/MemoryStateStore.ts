@@ -8,9 +8,10 @@ import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import type { Amount } from '../../domain/money.ts';
 import type { LedgerAdjustment } from '../../domain/reconcile/index.ts';
 import type { Position, Signal, Trade, Wallet } from '../../domain/trading.types.ts';
+import { addTrade, closeDay, emptyDay, tradeDay, type DayRollup } from '../../domain/performance/daily.ts';
 import {
   AttemptRaceError,
-  type Alert, type AuditCheckpoint, type AuditSnapshot, type Book, type BookChange, type DeadLetter, type LiveIntent, type LiveStep, type AdjustmentLedger, type OrderLedger, type OrderRecord, type PersistedSymbol, type ReconcileMark, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
+  type Alert, type AuditCheckpoint, type AuditSnapshot, type Book, type BookChange, type DayMarks, type DeadLetter, type LiveIntent, type LiveStep, type AdjustmentLedger, type OrderLedger, type OrderRecord, type PersistedSymbol, type ReconcileMark, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
 } from '../../ports/state.ts';
 
 type Ledger = Pick<Wallet, 'initialCash' | 'cash' | 'realizedPnl' | 'feesPaid' | 'tradeSeq'> & { positions: Record<string, Position> };
@@ -30,6 +31,7 @@ export class MemoryDb {
   alerts = new Map<string, Alert>();
   deadletters = new Map<string, DeadLetter>();
   equity = new Map<string, Map<number, Amount>>();
+  rollups = new Map<string, DayRollup>();
   auditCheckpoint: AuditCheckpoint | null = null;
 }
 
@@ -116,6 +118,15 @@ export class MemoryStateStore implements StateStore {
     day.set(now, equity);
     this.db.equity.set(utcDay(now), day);
   }
+  async loadEquityDays() {
+    return new Map([...this.db.equity].map(([day, points]) => [day, [...points].map(([time, equity]) => ({ time, equity }))]));
+  }
+  async saveRollups(rollups: readonly DayRollup[]) {
+    for (const r of rollups) this.db.rollups.set(r.day, structuredClone(r));
+  }
+  async closeDay(day: string, marks: DayMarks) {
+    this.db.rollups.set(day, closeDay(this.db.rollups.get(day) ?? emptyDay(day), marks));
+  }
 }
 
 /** Transactions are serialized (one at a time), which is the isolation Firestore's give executeOrder. */
@@ -140,7 +151,11 @@ export class MemoryOrderLedger implements OrderLedger, AdjustmentLedger {
       if (p) this.db.positionDocs.set(c.order.symbol, p);
       else this.db.positionDocs.delete(c.order.symbol);
     }
-    if (c.trade) this.db.trades.set(c.trade.id, c.trade);
+    if (c.trade) {
+      this.db.trades.set(c.trade.id, c.trade);
+      const day = tradeDay(c.trade);
+      this.db.rollups.set(day, addTrade(this.db.rollups.get(day) ?? emptyDay(day), c.trade));
+    }
   }
 
   execute(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>) {

@@ -12,7 +12,7 @@ describeStateStoreContract('in-memory fake', async () => {
   return { store: new MemoryStateStore(db), ledger: new MemoryOrderLedger(db) };
 });
 describeCandleStoreContract('in-memory fake', async () => new MemoryCandleStore());
-describeBudgetNoticesContract('in-memory fake', async () => new MemoryBudgetNotices());
+describeBudgetNoticesContract('in-memory fake', async () => new MemoryBudgetNotices(), async (ops, month) => (ops as MemoryBudgetNotices).costs.get(month)?.costAmount ?? null);
 
 describeExchangeAccountContract('in-memory fake', async () => {
   const account = new MemoryExchangeAccount();

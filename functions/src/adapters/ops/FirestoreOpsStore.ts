@@ -1,3 +1,4 @@
+import { costFromDoc, costPath, costToDoc, type CostRecord } from '../../shared/store/index.ts';
 import type { Firestore } from '@google-cloud/firestore';
 import type { AuditEntry, OpsRecord, OpsStore } from '../../services/adminPorts.ts';
 import { DashboardUsersDoc, PATHS, budgetNoticePath, parseDoc, signalPath } from '../../shared/store/index.ts';
@@ -42,6 +43,15 @@ export class FirestoreOpsStore implements OpsStore {
   async recordAudit(entry: AuditEntry) {
     const params = storableParams(entry.params);
     await this.db.collection(PATHS.auditLog).add(params.ok ? entry : { ...entry, params: params.text, paramsUnstorable: params.reason });
+  }
+
+  async recordCost(cost: CostRecord) {
+    const ref = this.db.doc(costPath(cost.month));
+    await this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (snap.exists && costFromDoc(ref.path, snap.data()).costAmount > cost.costAmount) return;
+      tx.set(ref, costToDoc(cost));
+    });
   }
 
   async claimBudgetNotice(id: string, doc: Record<string, unknown>) {

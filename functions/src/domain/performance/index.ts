@@ -1,1 +1,3 @@
 export { summarizeTrades, type EquityPoint, type MarkedPosition, type PerfTrade, type PerformanceSummary } from './summarize.ts';
+export * from './daily.ts';
+export { roundTrips, type RoundTrip } from './roundTrips.ts';

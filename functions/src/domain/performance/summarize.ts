@@ -109,7 +109,7 @@ function exposure(trades: readonly PerfTrade[], points: readonly EquityPoint[]):
   return Math.min(1, inMarket / (end - start));
 }
 
-function ratios(points: readonly EquityPoint[]): { sharpe: number | null; sortino: number | null } {
+export function ratios(points: readonly EquityPoint[]): { sharpe: number | null; sortino: number | null } {
   if (points.length < 3) return { sharpe: null, sortino: null };
   const returns: number[] = [];
   for (let i = 1; i < points.length; i++) {

@@ -6,3 +6,4 @@
 export * from './paths.ts';
 export * from './candleBucket.ts';
 export * from './codec.ts';
+export * from './rollups.ts';

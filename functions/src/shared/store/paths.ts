@@ -29,6 +29,10 @@ export const COLLECTIONS = {
   auditLog: 'audit_log',
   /** one document per budget notification, claimed once (server only) */
   budgetNotices: 'budget_notices',
+  /** rollups/{yyyymmdd}: one day's performance (rollups.ts) */
+  rollups: 'rollups',
+  /** costs/{yyyymm}: the latest budget notification's spend for a cost interval (rollups.ts) */
+  costs: 'costs',
 } as const;
 export type CollectionId = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -50,6 +54,8 @@ export const PATHS = {
   candles: COLLECTIONS.candles,
   auditLog: COLLECTIONS.auditLog,
   budgetNotices: COLLECTIONS.budgetNotices,
+  rollups: COLLECTIONS.rollups,
+  costs: COLLECTIONS.costs,
 } as const;
 
 /** `positions/{BTC-USDT}`: the projection of an open position (executeOrder writes it at each fill). */
