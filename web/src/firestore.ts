@@ -81,6 +81,16 @@ export function countReads(n: number, name = 'other'): void {
   w.__eagleReadsBy[name] = (w.__eagleReadsBy[name] ?? 0) + n;
 }
 
+/**
+ * `npm run bench` (scripts/bench-latency.ts) sets window.__eagleBench before the page loads: each
+ * snapshot then leaves a `snapshot:{listener}` performance mark, so the bench can tell the
+ * network-and-SDK part of a tick's latency from the rendering part. Off otherwise (marks accumulate).
+ */
+const markSnapshots = (globalThis as { __eagleBench?: boolean }).__eagleBench === true;
+function markSnapshot(name: string): void {
+  if (markSnapshots) performance.mark(`snapshot:${name}`);
+}
+
 /** What a listener reports to the connection indicator. */
 export interface ListenerSink {
   snapshot(name: string, fromCache: boolean): void;
@@ -108,6 +118,7 @@ export function watchDoc(
     ref,
     { includeMetadataChanges: true },
     (snap) => {
+      markSnapshot(name);
       // A document read is billed when the server sends its content: the first server snapshot and each change.
       const version = JSON.stringify(snap.data() ?? null);
       if (!snap.metadata.fromCache && version !== seen) countReads(1, name);
@@ -130,6 +141,7 @@ export function watchQuery(
     query,
     { includeMetadataChanges: true },
     (snap) => {
+      markSnapshot(name);
       if (!snap.metadata.fromCache) countReads(Math.max(snap.docChanges().filter((c) => c.type !== 'removed').length, snap.empty ? 1 : 0), name);
       sink.snapshot(name, snap.metadata.fromCache);
       guard(name, () => onRows(snap.docs.map((d) => ({ id: d.id, data: d.data() })), snap.metadata.fromCache));
