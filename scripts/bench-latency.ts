@@ -28,6 +28,7 @@
  *
  *   npx tsx scripts/bench-latency.ts                 (EAGLE_BENCH_PORT_OFFSET, default 5000)
  *   EAGLE_BENCH_LATENCY_SAMPLES=30 npx tsx scripts/bench-latency.ts    samples per timeframe and rules setting (default 20)
+ *   EAGLE_BENCH_LATENCY_TIMEFRAMES=4h npx tsx scripts/bench-latency.ts  one of the runs only
  */
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -173,7 +174,8 @@ const vite = await serveDashboard(stack.ports.hosting);
 const browser = await launchChromium();
 let runtime: Runtime | undefined;
 try {
-  for (const run of RUNS) await benchRun(run);
+  const only = process.env.EAGLE_BENCH_LATENCY_TIMEFRAMES?.split(',');
+  for (const run of RUNS) if (!only || only.includes(run.tf)) await benchRun(run);
 } finally {
   await browser.close().catch(() => {});
   await vite.close().catch(() => {});
@@ -270,6 +272,7 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
   }
   if (!rules) await loadRules(stack.firestoreHost, PROJECT, RULES);
   report(label, samples, signedIn);
+  await writeProbes(runtime.db, label, symbols[0]!, tf);
   await readsPerHour(page, tf, label, fire, market);
   await context.close();
 }
@@ -307,6 +310,31 @@ function report(label: string, all: Sample[], signedIn: number): void {
     const b = off.map(f);
     console.log(`  ${name.padEnd(70)} ${fmt(pct(a, 50)).padStart(5)} / ${fmt(pct(a, 95)).padStart(5)} | ${fmt(pct(b, 50)).padStart(5)} / ${fmt(pct(b, 95)).padStart(5)}`);
   }
+}
+
+/**
+ * What a write costs on this emulator right now, by size: one field, a copy of status/system, and one
+ * candle merged into a copy of a full candle bucket (documents no page listens to), 10 of each.
+ */
+async function writeProbes(db: Runtime['db'], label: string, symbol: string, tf: Timeframe): Promise<void> {
+  const status = (await db.doc('status/system').get()).data()!;
+  const buckets = await db.collection(`candles/${symbol.replace('/', '-')}_${tf}/days`).orderBy('bucketStart', 'desc').limit(1).get();
+  const bucket = buckets.docs[0]!.data();
+  const size = (d: unknown) => `${(JSON.stringify(d).length / 1024).toFixed(0)} KB`;
+  await db.doc('bench_latency/bucket').set(bucket);
+  const times: Record<string, number[]> = { tiny: [], status: [], bucket: [] };
+  for (let i = 0; i < 10; i++) {
+    for (const [k, write] of [
+      ['tiny', () => db.doc('bench_latency/tiny').set({ i })],
+      ['status', () => db.doc('bench_latency/status').set({ ...status, lastTickAt: i }, { merge: true })],
+      ['bucket', () => db.doc('bench_latency/bucket').set({ candles: { [String(i)]: [1, 2, 0.5, 1.5, i] } }, { merge: true })],
+    ] as const) {
+      const t = now();
+      await write();
+      times[k]!.push(now() - t);
+    }
+  }
+  console.log(`bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms, status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms, one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ${fmt(pct(times.bucket!, 50))} ms`);
 }
 
 /** An hour of an open tab: 60 ticks one market minute apart (a 4h run stays inside one 4h candle). */

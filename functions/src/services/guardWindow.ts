@@ -12,7 +12,7 @@ import { MarketDataError } from '../domain/errors.ts';
 import { GUARD_WINDOW } from '../domain/engine/index.ts';
 import type { CandleStore, MarketData } from '../ports/index.ts';
 import { isBudgetedSource } from '../lib/deadline.ts';
-import type { CandleWindowCache } from './candleWindow.ts';
+import { storeBehind, type CandleWindowCache } from './candleWindow.ts';
 
 export interface GuardWindow {
   readonly timeframe: Timeframe;
@@ -22,6 +22,8 @@ export interface GuardWindow {
   readonly error: string | null;
   /** the series reaches the newest closed candle (or none has closed since `from`): the stops run on it */
   readonly current: boolean;
+  /** the upsert of the fetched candles (candleWindow.ts storeBehind): null once stored, else its error */
+  readonly stored: Promise<unknown>;
 }
 
 export async function refreshGuard(args: {
@@ -57,10 +59,10 @@ export async function refreshGuard(args: {
       error = err.message;
     }
   }
-  if (fresh.length > 0) await store.upsert(symbol, timeframe, fresh);
   const candles = mergeCandles(known, fresh).slice(-GUARD_WINDOW);
   cache.set(key, candles);
   if (error === null && !covered) cache.setAskedFrom(key, since);
+  const stored = storeBehind(store, cache, key, symbol, timeframe, fresh);
   const newest = candles.at(-1)?.t;
-  return { timeframe, candles, error, current: since >= closedUntil || newest === closedUntil - step };
+  return { timeframe, candles, error, current: since >= closedUntil || newest === closedUntil - step, stored };
 }

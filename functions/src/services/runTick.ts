@@ -137,12 +137,12 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
       // a series that has nothing yet and is not current (no 1m data here) leaves the stops to the decision candles
       guard: guard && (guard.current || guard.candles.length > 0) ? guard : undefined,
     });
-    return { window, step };
+    return { window, step, stored: [window?.stored, guard?.stored].filter((p) => p !== undefined) };
   });
 
   const intents: SignalIntent[] = [];
   const closes: Record<string, Mark> = {};
-  const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult }>();
+  const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult; stored: Promise<unknown>[] }>();
   results.forEach((r, i) => {
     const symbol = symbols[i]!;
     if (r.status === 'rejected') throw r.reason; // a bug in the engine, not a feed problem
@@ -188,11 +188,14 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     lastTickAt: deps.wallClock.now(), lastTickLatencyMs: deps.wallClock.now() - started, lastTickId: opts.tickId, marketTime: now,
     healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))), version: deps.version,
   };
-  await deps.store.saveTick(save);
+  // The candles went out while the engine stepped: the status write does not wait for them (the page sees the
+  // tick one commit sooner), the publish does (executeOrder checks prices against the stored candles).
+  const [, unstored] = await Promise.all([deps.store.saveTick(save), candlesStored(steps, log)]);
   // The mode moves only in changeMode's transaction (precedence: a concurrent budget pause or admin kill is never lowered).
   if (account.modeChange || loaded.status === null) await deps.store.changeMode(account.modeChange ? { type: 'kill_switch' } : { type: 'initial' }, account.modeChange?.reason ?? 'initial mode');
-  const failed = new Set<string>();
-  await Promise.all(account.publish.map((s) => deps.bus.publish(s).catch((err: unknown) => {
+  // A signal whose candles were not stored waits, like a failed publish: executeOrder could not check its price.
+  const failed = new Set<string>(account.publish.filter((s) => unstored.has(s.symbol)).map((s) => s.symbol));
+  await Promise.all(account.publish.filter((s) => !failed.has(s.symbol)).map((s) => deps.bus.publish(s).catch((err: unknown) => {
     failed.add(s.symbol);
     log.log('ERROR', 'publish failed; the signal will be decided again next tick', { symbol: s.symbol, signalId: s.id, ...errorFields(err) });
   })));
@@ -227,6 +230,18 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     tickId: opts.tickId, marketTime: now, latencyMs, mode: account.book.mode, symbols: reports, published: publishedIds, pending: [...pending.keys()],
     skipped: account.skipped.map((s) => ({ symbol: s.intent.symbol, reason: s.detail === undefined ? s.reason : `${s.reason}: ${s.detail}` })),
   };
+}
+
+/** Await the candle writes the refreshes issued; the symbols whose write failed (logged; their cache was dropped). */
+async function candlesStored(steps: Map<string, { stored: Promise<unknown>[] }>, log: Logger): Promise<Set<string>> {
+  const unstored = new Set<string>();
+  await Promise.all([...steps].flatMap(([symbol, { stored }]) => stored.map(async (write) => {
+    const err = await write;
+    if (err === null) return;
+    unstored.add(symbol);
+    log.log('ERROR', 'candles not stored; the next tick reads the store and fetches them again', { symbol, ...errorFields(err) });
+  })));
+  return unstored;
 }
 
 /**
