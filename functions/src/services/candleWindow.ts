@@ -25,11 +25,6 @@ export class CandleWindowCache {
   setAskedFrom(key: string, t: number): void {
     this.asked.set(key, t);
   }
-  /** Forget one series: its next refresh reads the store (or asks the source) afresh. */
-  drop(key: string): void {
-    this.windows.delete(key);
-    this.asked.delete(key);
-  }
   isUnfillable(key: string, gap: Gap): boolean {
     return this.unfillable.has(`${key}:${gap.after}:${gap.next}`);
   }
@@ -54,32 +49,32 @@ export interface WindowResult {
   readsFromStore: number;
   /** gap repairs not attempted or failed this tick (budget spent, exchange error): retried next tick */
   repairsDeferred?: number;
-  /** the upsert of what was new: settles (never rejects) with null once stored, or with the write's error */
-  stored: Promise<unknown>;
+  /**
+   * Writes what was new to the store, then caches the window: called by the tick once its status write
+   * is on its way (the page sees the tick one commit sooner: scripts/bench-latency.ts). Never rejects:
+   * null once stored, else the write's error. Not called, or failed: the cache stays as it was, so the
+   * next refresh fetches those candles again (the cache can be incomplete, never ahead of the store).
+   */
+  store: () => Promise<unknown>;
 }
 
-/**
- * Store candles without waiting for it: the window is known in memory, so the tick steps the engine
- * and issues its status write while the candles are being written, and awaits both (the page sees a
- * tick one commit sooner: scripts/bench-latency.ts). A write that fails drops the series from the
- * cache, so the next refresh reads the store and fetches the missing candles again; the promise
- * never rejects (null once stored, else the error).
- */
-export function storeBehind(store: CandleStore, cache: CandleWindowCache, key: string, symbol: string, timeframe: Timeframe, candles: readonly Candle[]): Promise<unknown> {
-  if (candles.length === 0) return Promise.resolve(null);
-  return store.upsert(symbol, timeframe, candles).then(
-    () => null,
-    (err: unknown) => {
-      cache.drop(key);
-      return err ?? new Error('candle upsert failed');
-    },
-  );
+/** A `store` step: upsert `candles`, then `remember` (the cache update); at once when there is nothing to write. */
+export function storeThenRemember(store: CandleStore, symbol: string, timeframe: Timeframe, candles: readonly Candle[], remember: () => void): () => Promise<unknown> {
+  if (candles.length === 0) {
+    remember();
+    return () => Promise.resolve(null);
+  }
+  return () =>
+    store.upsert(symbol, timeframe, candles).then(
+      () => (remember(), null),
+      (err: unknown) => err ?? new Error('candle upsert failed'),
+    );
 }
 
 /**
  * Bring a symbol's window up to `closedUntil` (exclusive open time of the forming candle):
- * fetch new closed candles, repair holes inside the window from the source, upsert what is new
- * (issued, not awaited: see `stored`).
+ * fetch new closed candles, repair holes inside the window from the source, and say what to
+ * upsert (`store`: the tick writes the candles beside its status write, not before it).
  *
  * All fetches of one refresh share ONE deadline (`deadline`, or one the source starts when it has a
  * budget, see lib/deadline.ts): gap repairs spend what the new candles left, never a budget of their
@@ -138,9 +133,9 @@ export async function refreshWindow(args: {
   }
   const toStore = mergeCandles(recovered, fresh);
   const candles = mergeCandles(window, toStore).slice(-size);
-  // set before the write can fail: a failure drops the key again (storeBehind)
-  cache.set(key, candles);
-  const stored = storeBehind(store, cache, key, symbol, timeframe, toStore);
   const remaining = findGaps(candles, timeframe);
-  return { candles, ingested: fresh.length, backfilled: recovered.length, gaps: remaining, readsFromStore, ...(repairsDeferred && { repairsDeferred }), stored };
+  return {
+    candles, ingested: fresh.length, backfilled: recovered.length, gaps: remaining, readsFromStore, ...(repairsDeferred && { repairsDeferred }),
+    store: storeThenRemember(store, symbol, timeframe, toStore, () => cache.set(key, candles)),
+  };
 }

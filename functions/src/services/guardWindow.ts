@@ -3,7 +3,7 @@
  * checked, so the tick can run its stops every minute whatever the decision timeframe.
  *
  * The source is the authority (no store read, even on a cold instance): a warm instance keeps what it
- * fetched and asks only for the candles closed since. What is new is upserted to the candle store,
+ * fetched and asks only for the candles closed since. What is new is upserted to the candle store (by the tick, `store`),
  * where executeOrder checks a protective exit's price. A fetch that fails is not fatal: the candles
  * already known are used, and with none the decision candles serve (the report says which).
  */
@@ -12,7 +12,7 @@ import { MarketDataError } from '../domain/errors.ts';
 import { GUARD_WINDOW } from '../domain/engine/index.ts';
 import type { CandleStore, MarketData } from '../ports/index.ts';
 import { isBudgetedSource } from '../lib/deadline.ts';
-import { storeBehind, type CandleWindowCache } from './candleWindow.ts';
+import { storeThenRemember, type CandleWindowCache } from './candleWindow.ts';
 
 export interface GuardWindow {
   readonly timeframe: Timeframe;
@@ -22,8 +22,8 @@ export interface GuardWindow {
   readonly error: string | null;
   /** the series reaches the newest closed candle (or none has closed since `from`): the stops run on it */
   readonly current: boolean;
-  /** the upsert of the fetched candles (candleWindow.ts storeBehind): null once stored, else its error */
-  readonly stored: Promise<unknown>;
+  /** writes the fetched candles, then caches them (WindowResult.store) */
+  readonly store: () => Promise<unknown>;
 }
 
 export async function refreshGuard(args: {
@@ -60,9 +60,10 @@ export async function refreshGuard(args: {
     }
   }
   const candles = mergeCandles(known, fresh).slice(-GUARD_WINDOW);
-  cache.set(key, candles);
-  if (error === null && !covered) cache.setAskedFrom(key, since);
-  const stored = storeBehind(store, cache, key, symbol, timeframe, fresh);
+  const remember = () => {
+    cache.set(key, candles);
+    if (error === null && !covered) cache.setAskedFrom(key, since);
+  };
   const newest = candles.at(-1)?.t;
-  return { timeframe, candles, error, current: since >= closedUntil || newest === closedUntil - step, stored };
+  return { timeframe, candles, error, current: since >= closedUntil || newest === closedUntil - step, store: storeThenRemember(store, symbol, timeframe, fresh, remember) };
 }

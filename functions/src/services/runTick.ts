@@ -137,12 +137,12 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
       // a series that has nothing yet and is not current (no 1m data here) leaves the stops to the decision candles
       guard: guard && (guard.current || guard.candles.length > 0) ? guard : undefined,
     });
-    return { window, step, stored: [window?.stored, guard?.stored].filter((p) => p !== undefined) };
+    return { window, step, writes: [window?.store, guard?.store].filter((w) => w !== undefined) };
   });
 
   const intents: SignalIntent[] = [];
   const closes: Record<string, Mark> = {};
-  const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult; stored: Promise<unknown>[] }>();
+  const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult; writes: (() => Promise<unknown>)[] }>();
   results.forEach((r, i) => {
     const symbol = symbols[i]!;
     if (r.status === 'rejected') throw r.reason; // a bug in the engine, not a feed problem
@@ -188,9 +188,10 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     lastTickAt: deps.wallClock.now(), lastTickLatencyMs: deps.wallClock.now() - started, lastTickId: opts.tickId, marketTime: now,
     healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))), version: deps.version,
   };
-  // The candles went out while the engine stepped: the status write does not wait for them (the page sees the
-  // tick one commit sooner), the publish does (executeOrder checks prices against the stored candles).
-  const [, unstored] = await Promise.all([deps.store.saveTick(save), candlesStored(steps, log)]);
+  // The status write goes first and the candles beside it, not before it: the page sees the tick one commit
+  // sooner (scripts/bench-latency.ts). The publish waits for both: executeOrder checks prices against the stored candles.
+  const status = deps.store.saveTick(save);
+  const [, unstored] = await Promise.all([status, storeCandles(steps, log)]);
   // The mode moves only in changeMode's transaction (precedence: a concurrent budget pause or admin kill is never lowered).
   if (account.modeChange || loaded.status === null) await deps.store.changeMode(account.modeChange ? { type: 'kill_switch' } : { type: 'initial' }, account.modeChange?.reason ?? 'initial mode');
   // A signal whose candles were not stored waits, like a failed publish: executeOrder could not check its price.
@@ -232,11 +233,11 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   };
 }
 
-/** Await the candle writes the refreshes issued; the symbols whose write failed (logged; their cache was dropped). */
-async function candlesStored(steps: Map<string, { stored: Promise<unknown>[] }>, log: Logger): Promise<Set<string>> {
+/** Write the candles the refreshes fetched; the symbols whose write failed (logged; fetched again next tick). */
+async function storeCandles(steps: Map<string, { writes: (() => Promise<unknown>)[] }>, log: Logger): Promise<Set<string>> {
   const unstored = new Set<string>();
-  await Promise.all([...steps].flatMap(([symbol, { stored }]) => stored.map(async (write) => {
-    const err = await write;
+  await Promise.all([...steps].flatMap(([symbol, { writes }]) => writes.map(async (write) => {
+    const err = await write();
     if (err === null) return;
     unstored.add(symbol);
     log.log('ERROR', 'candles not stored; the next tick reads the store and fetches them again', { symbol, ...errorFields(err) });
