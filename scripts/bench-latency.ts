@@ -133,11 +133,13 @@ interface Paint {
 }
 
 interface Sample {
-  rules: boolean;
+  /** production's rules, the same without their get(), or open rules */
+  rules: 'on' | 'noGet' | 'off';
   fire: number;
   handler: number;
   loaded: number;
   fetchEnd: number;
+  candlesIssued: number;
   candlesWritten: number;
   statusIssued: number;
   statusCommitted: number;
@@ -212,89 +214,107 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
   };
   await fire(); // the first tick backfills the history
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addInitScript('window.__eagleBench = true');
-  const page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${stack.ports.hosting}/`);
-  await page.fill('[data-testid="signin-email"]', user!.email);
-  await page.fill('[data-testid="signin-password"]', user!.password);
-  const signIn = now();
-  await page.click('[data-testid="signin-submit"]');
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
-  const signedIn = now() - signIn;
-  await page.waitForFunction(`Number(document.querySelector('[data-testid="price-chart"]')?.dataset.candles) > 0`, undefined, { timeout: 60_000 });
-  await page.evaluate(RECORDER);
+  /** A signed-in tab with the recorder installed; `init` runs before the page's scripts. */
+  const openTab = async (init: string) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(`window.__eagleBench = true; ${init}`);
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${stack.ports.hosting}/`);
+    await page.fill('[data-testid="signin-email"]', user!.email);
+    await page.fill('[data-testid="signin-password"]', user!.password);
+    const signIn = now();
+    await page.click('[data-testid="signin-submit"]');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    const signedIn = now() - signIn;
+    await page.waitForFunction(`Number(document.querySelector('[data-testid="price-chart"]')?.dataset.candles) > 0`, undefined, { timeout: 60_000 });
+    await page.evaluate(RECORDER);
+    return { context, page, signedIn };
+  };
+  const tabs = { main: await openTab('') };
+  const page = tabs.main.page;
 
-  const samples: Sample[] = [];
-  let rules = true;
+  const samples: Record<keyof typeof tabs, Sample[]> = { main: [] };
+  let rules: Sample['rules'] = 'on';
   /** One tick whose new candle the page must show; unrecorded ticks warm the path up. */
   const sample = async (record: boolean) => {
     nextCandle();
-    const before = (await page.evaluate('window.__latencyState()')) as PageState;
-    await page.evaluate('window.__paints = []; performance.clearMarks()');
+    const befores = await Promise.all(Object.values(tabs).map(async ({ page: p }) => {
+      const before = (await p.evaluate('window.__latencyState()')) as PageState;
+      await p.evaluate('window.__paints = []; performance.clearMarks()');
+      return before;
+    }));
     const { fired, response } = await fire();
     const tickSpans = spans;
     const entered = handlerEntered;
-    const done = `(() => {
-      const b = ${JSON.stringify(before)};
+    await Promise.all(Object.values(tabs).map(({ page: p }, i) => p.waitForFunction(`(() => {
+      const b = ${JSON.stringify(befores[i])};
       const p = window.__paints.filter((e) => e.paintedAt > 0);
       return p.some((e) => e.what === 'cards' && e.value.length === b.cards.length && e.value.every((v, i) => v !== b.cards[i]))
         && p.some((e) => e.what === 'chart' && e.value !== b.chart) && p.some((e) => e.what === 'header' && e.value !== b.header);
-    })()`;
-    await page.waitForFunction(done, undefined, { timeout: 20_000, polling: 50 });
+    })()`, undefined, { timeout: 20_000, polling: 50 })));
     // quiet: the tick's later writes (equity, alerts) and their snapshots land before the next sample
     await page.waitForTimeout(300);
     if (!record) return;
-    const paints = (await page.evaluate('window.__paints')) as Paint[];
-    const marks = (await page.evaluate(`performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: performance.timeOrigin + m.startTime }))`)) as { name: string; at: number }[];
-    const first = (what: keyof PageState) => paints.find((p) => p.what === what && JSON.stringify(p.value) !== JSON.stringify(before[what]) && (what !== 'cards' || (p.value as string[]).every((v, i) => v !== before.cards[i])))!.paintedAt;
-    const mark = (name: string) => marks.find((m) => m.name === `snapshot:${name}` && m.at > fired)?.at ?? NaN;
-    const span = (name: string) => tickSpans.filter((s) => s.name === name);
+    const span = (name: string) => tickSpans.filter((x) => x.name === name);
     const saveTick = span('store.saveTick')[0]!;
-    samples.push({
-      rules, fire: fired, handler: entered, loaded: span('store.loadTick')[0]?.end ?? NaN,
-      fetchEnd: Math.max(...span('source.fetchClosedCandles').map((s) => s.end)),
-      candlesWritten: Math.max(...span('candles.upsert').map((s) => s.end)),
-      statusIssued: saveTick.start, statusCommitted: saveTick.end, response,
-      snapStatus: mark('status'), snapCandles: mark('candles'),
-      cards: first('cards'), chart: first('chart'), header: first('header'),
-    });
+    for (const [i, [name, { page: p }]] of Object.entries(tabs).entries()) {
+      const before = befores[i]!;
+      const paints = (await p.evaluate('window.__paints')) as Paint[];
+      const marks = (await p.evaluate(`performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: performance.timeOrigin + m.startTime }))`)) as { name: string; at: number }[];
+      const first = (what: keyof PageState) => paints.find((x) => x.what === what && JSON.stringify(x.value) !== JSON.stringify(before[what]) && (what !== 'cards' || (x.value as string[]).every((v, j) => v !== before.cards[j])))!.paintedAt;
+      const mark = (m: string) => marks.find((x) => x.name === `snapshot:${m}` && x.at > fired)?.at ?? NaN;
+      samples[name as keyof typeof tabs].push({
+        rules, fire: fired, handler: entered, loaded: span('store.loadTick')[0]?.end ?? NaN,
+        fetchEnd: Math.max(...span('source.fetchClosedCandles').map((x) => x.end)),
+        candlesIssued: Math.min(...span('candles.upsert').map((x) => x.start)),
+        candlesWritten: Math.max(...span('candles.upsert').map((x) => x.end)),
+        statusIssued: saveTick.start, statusCommitted: saveTick.end, response,
+        snapStatus: mark('status'), snapCandles: mark('candles'),
+        cards: first('cards'), chart: first('chart'), header: first('header'),
+      });
+    }
   };
   for (let i = 0; i < 3; i++) await sample(false);
-  for (let i = 0; i < 2 * SAMPLES; i++) {
-    const on = Math.floor(i / BLOCK) % 2 === 0;
-    if (on !== rules) {
-      rules = on;
-      await loadRules(stack.firestoreHost, PROJECT, on ? RULES : OPEN_RULES);
+  // production's rules, the same without their get() (the allow-list as a literal), open rules: in turn
+  const variants = { on: RULES, noGet: RULES.replace(/get\(\/databases\/\$\(database\)\/documents\/config\/dashboardUsers\)\.data\.emails/, JSON.stringify([user!.email])), off: OPEN_RULES };
+  if (variants.noGet === RULES) throw new Error('firestore.rules changed: the no-get() variant needs a new pattern');
+  let variant: keyof typeof variants = 'on';
+  for (let i = 0; i < 3 * SAMPLES; i++) {
+    const next = (['on', 'off', 'noGet'] as const)[Math.floor(i / BLOCK) % 3]!;
+    if (next !== variant) {
+      variant = next;
+      await loadRules(stack.firestoreHost, PROJECT, variants[variant]);
       await sample(false);
     }
+    rules = variant;
     await sample(true);
   }
-  if (!rules) await loadRules(stack.firestoreHost, PROJECT, RULES);
-  report(label, samples, signedIn);
+  if (variant !== 'on') await loadRules(stack.firestoreHost, PROJECT, RULES);
+  report(label, samples.main, tabs.main.signedIn);
   await writeProbes(runtime.db, label, symbols[0]!, tf);
   await readsPerHour(page, tf, label, fire, market);
-  await context.close();
+  await tabs.main.context.close();
 }
 
 function report(label: string, all: Sample[], signedIn: number): void {
-  const on = all.filter((s) => s.rules);
-  const off = all.filter((s) => !s.rules);
+  const on = all.filter((s) => s.rules === 'on');
+  const off = all.filter((s) => s.rules === 'off');
+  const noGet = all.filter((s) => s.rules === 'noGet');
   const firePaint = (xs: Sample[]) => xs.map((s) => Math.max(s.cards, s.chart) - s.fire);
   const header = (xs: Sample[]) => xs.map((s) => s.header - s.statusIssued);
   console.log(`bench fire→paint p95: ${fmt(pct(firePaint(on), 95))} ms (${label}; p50 ${fmt(pct(firePaint(on), 50))}, n=${on.length}, rules and sign-in on)`);
   console.log(`bench status→header p95: ${fmt(pct(header(on), 95))} ms (${label}; status write issued → header painted; p50 ${fmt(pct(header(on), 50))}; from the commit acknowledged p95 ${fmt(pct(on.map((s) => s.header - s.statusCommitted), 95))}; n=${on.length})`);
   console.log(`bench fire→paint rules off p95: ${fmt(pct(firePaint(off), 95))} ms (${label}; p50 ${fmt(pct(firePaint(off), 50))}, n=${off.length}, open rules, same run)`);
-  const ruled = (xs: Sample[]) => xs.map((s) => s.snapStatus - s.statusCommitted);
-  console.log(`ratio fire→paint p50 rules on/off (${label}): ${(pct(firePaint(on), 50) / pct(firePaint(off), 50)).toFixed(2)}; status commit→snapshot p50 on ${fmt(pct(ruled(on), 50))} ms / off ${fmt(pct(ruled(off), 50))} ms`);
+  const write = (xs: Sample[]) => xs.map((s) => s.statusCommitted - s.statusIssued);
+  console.log(`ratio fire→paint p50 rules on/off (${label}): ${(pct(firePaint(on), 50) / pct(firePaint(off), 50)).toFixed(2)} (without the rules' get(): ${(pct(firePaint(noGet), 50) / pct(firePaint(off), 50)).toFixed(2)}); status/system write to commit p50 on ${fmt(pct(write(on), 50))} / no get() ${fmt(pct(write(noGet), 50))} / off ${fmt(pct(write(off), 50))} ms`);
   console.log(`bench sign-in → first status painted: ${fmt(signedIn)} ms (${label}; once per tab: the Auth emulator's sign-in, the ID token, the listeners' first snapshots)`);
   const rows: [string, (s: Sample) => number][] = [
     ['scheduler fire → tick handler entered (HTTP)', (s) => s.handler - s.fire],
     ['handler → config + state loaded (status/system, wallet/paper reads)', (s) => s.loaded - s.handler],
     ['state loaded → market data fetched (replay source)', (s) => s.fetchEnd - s.loaded],
-    ['market data → candles committed (bucket upserts)', (s) => s.candlesWritten - s.fetchEnd],
-    ['candles committed → status write issued (engine, signals)', (s) => s.statusIssued - s.candlesWritten],
+    ['market data → status write issued (engine, signals)', (s) => s.statusIssued - s.fetchEnd],
     ['status/system write: issued → committed', (s) => s.statusCommitted - s.statusIssued],
+    ['candle bucket writes (one per symbol, beside it): issued → all committed', (s) => s.candlesWritten - s.candlesIssued],
     ['status committed → status snapshot in the page', (s) => s.snapStatus - s.statusCommitted],
     ['status snapshot → market cards painted', (s) => s.cards - s.snapStatus],
     ['status snapshot → header painted', (s) => s.header - s.snapStatus],
@@ -304,12 +324,9 @@ function report(label: string, all: Sample[], signedIn: number): void {
     ['fire → market cards painted', (s) => s.cards - s.fire],
     ['fire → chart painted', (s) => s.chart - s.fire],
   ];
-  console.log(`latency breakdown (${label}), ms: p50 / p95 rules on (n=${on.length}) | p50 / p95 rules off (n=${off.length})`);
-  for (const [name, f] of rows) {
-    const a = on.map(f);
-    const b = off.map(f);
-    console.log(`  ${name.padEnd(70)} ${fmt(pct(a, 50)).padStart(5)} / ${fmt(pct(a, 95)).padStart(5)} | ${fmt(pct(b, 50)).padStart(5)} / ${fmt(pct(b, 95)).padStart(5)}`);
-  }
+  console.log(`latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`);
+  const cell = (xs: Sample[], f: (s: Sample) => number) => `${fmt(pct(xs.map(f), 50)).padStart(5)} / ${fmt(pct(xs.map(f), 95)).padStart(5)}`;
+  for (const [name, f] of rows) console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(noGet, f)} | ${cell(off, f)}`);
 }
 
 /**
