@@ -146,6 +146,8 @@ interface Sample {
   response: number;
   snapStatus: number;
   snapCandles: number;
+  renderedStatus: number;
+  renderedCandles: number;
   cards: number;
   chart: number;
   header: number;
@@ -262,14 +264,14 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
       const paints = (await p.evaluate('window.__paints')) as Paint[];
       const marks = (await p.evaluate(`performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: performance.timeOrigin + m.startTime }))`)) as { name: string; at: number }[];
       const first = (what: keyof PageState) => paints.find((x) => x.what === what && JSON.stringify(x.value) !== JSON.stringify(before[what]) && (what !== 'cards' || (x.value as string[]).every((v, j) => v !== before.cards[j])))!.paintedAt;
-      const mark = (m: string) => marks.find((x) => x.name === `snapshot:${m}` && x.at > fired)?.at ?? NaN;
+      const mark = (m: string, phase = 'snapshot') => marks.find((x) => x.name === `${phase}:${m}` && x.at > fired)?.at ?? NaN;
       samples[name as keyof typeof tabs].push({
         rules, fire: fired, handler: entered, loaded: span('store.loadTick')[0]?.end ?? NaN,
         fetchEnd: Math.max(...span('source.fetchClosedCandles').map((x) => x.end)),
         candlesIssued: Math.min(...span('candles.upsert').map((x) => x.start)),
         candlesWritten: Math.max(...span('candles.upsert').map((x) => x.end)),
         statusIssued: saveTick.start, statusCommitted: saveTick.end, response,
-        snapStatus: mark('status'), snapCandles: mark('candles'),
+        snapStatus: mark('status'), snapCandles: mark('candles'), renderedStatus: mark('status', 'rendered'), renderedCandles: mark('candles', 'rendered'),
         cards: first('cards'), chart: first('chart'), header: first('header'),
       });
     }
@@ -316,9 +318,11 @@ function report(label: string, all: Sample[], signedIn: number): void {
     ['status/system write: issued → committed', (s) => s.statusCommitted - s.statusIssued],
     ['candle bucket writes (one per symbol, beside it): issued → all committed', (s) => s.candlesWritten - s.candlesIssued],
     ['status committed → status snapshot in the page', (s) => s.snapStatus - s.statusCommitted],
+    ['status snapshot → rendered (the panels\' code)', (s) => s.renderedStatus - s.snapStatus],
     ['status snapshot → market cards painted', (s) => s.cards - s.snapStatus],
     ['status snapshot → header painted', (s) => s.header - s.snapStatus],
     ['candles committed → candle bucket snapshot in the page', (s) => s.snapCandles - s.candlesWritten],
+    ['candle snapshot → rendered (the chart\'s code: indicator pass, setData)', (s) => s.renderedCandles - s.snapCandles],
     ['candle snapshot → chart painted', (s) => s.chart - s.snapCandles],
     ['fire → tick HTTP response (tick total)', (s) => s.response - s.fire],
     ['fire → market cards painted', (s) => s.cards - s.fire],

@@ -84,12 +84,13 @@ export function countReads(n: number, name = 'other'): void {
 
 /**
  * `npm run bench` (scripts/bench-latency.ts) sets window.__eagleBench before the page loads: each
- * snapshot then leaves a `snapshot:{listener}` performance mark, so the bench can tell the
- * network-and-SDK part of a tick's latency from the rendering part. Off otherwise (marks accumulate).
+ * snapshot then leaves `snapshot:{listener}` and `rendered:{listener}` performance marks (before and
+ * after its renderer), so the bench can tell the network-and-SDK part of a tick's latency from the
+ * rendering and painting. Off otherwise (marks accumulate).
  */
 const markSnapshots = (globalThis as { __eagleBench?: boolean }).__eagleBench === true;
-function markSnapshot(name: string): void {
-  if (markSnapshots) performance.mark(`snapshot:${name}`);
+function markSnapshot(name: string, phase: 'snapshot' | 'rendered'): void {
+  if (markSnapshots) performance.mark(`${phase}:${name}`);
 }
 
 /** What a listener reports to the connection indicator. */
@@ -119,13 +120,14 @@ export function watchDoc(
     ref,
     { includeMetadataChanges: true },
     (snap) => {
-      markSnapshot(name);
+      markSnapshot(name, 'snapshot');
       // A document read is billed when the server sends its content: the first server snapshot and each change.
       const version = JSON.stringify(snap.data() ?? null);
       if (!snap.metadata.fromCache && version !== seen) countReads(1, name);
       if (!snap.metadata.fromCache) seen = version;
       sink.snapshot(name, snap.metadata.fromCache);
       guard(name, () => onData(snap.data(), snap.metadata.fromCache));
+      markSnapshot(name, 'rendered');
     },
     (err) => sink.error(name, err),
   );
@@ -142,10 +144,11 @@ export function watchQuery(
     query,
     { includeMetadataChanges: true },
     (snap) => {
-      markSnapshot(name);
+      markSnapshot(name, 'snapshot');
       if (!snap.metadata.fromCache) countReads(Math.max(snap.docChanges().filter((c) => c.type !== 'removed').length, snap.empty ? 1 : 0), name);
       sink.snapshot(name, snap.metadata.fromCache);
       guard(name, () => onRows(snap.docs.map((d) => ({ id: d.id, data: d.data() })), snap.metadata.fromCache));
+      markSnapshot(name, 'rendered');
     },
     (err) => sink.error(name, err),
   );
