@@ -128,8 +128,14 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
       expect(d, symbol).toMatchObject({ ema50: d.candles, ema200: d.candles, regimeKnown: d.candles });
       expect(Number(await page.getAttribute('[data-testid="regime-timeline"]', 'data-segments'))).toBeGreaterThanOrEqual(1);
     }
-    // Reads: the current bucket (listened) and the previous one (read once) per market shown, no more.
-    expect(await readsBy(page)).toMatchObject({ candles: 2 * DEFAULTS.SYMBOLS.length });
+    // Reads: the current bucket (listened) and the previous one (read once, kept) per market shown, no more.
+    // The page opened on the first market in order (BNB) and the loop shows it again: with the SDK's memory
+    // cache, listening again to the bucket it released a moment ago reads it again or not, as the SDK's
+    // timing falls (seen both): at most one read more.
+    await page.waitForTimeout(1000);
+    const candles = (await readsBy(page)).candles!;
+    expect(candles).toBeGreaterThanOrEqual(2 * DEFAULTS.SYMBOLS.length);
+    expect(candles).toBeLessThanOrEqual(2 * DEFAULTS.SYMBOLS.length + 1);
     console.log(`dashboard 4h, first paint and 4 market tabs: document reads ${JSON.stringify(await readsBy(page))}`);
   });
 

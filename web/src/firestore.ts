@@ -10,8 +10,7 @@ import {
   doc,
   getDoc,
   initializeFirestore,
-  persistentLocalCache,
-  persistentMultipleTabManager,
+  memoryLocalCache,
   onSnapshot,
   query,
   type Firestore,
@@ -64,8 +63,10 @@ export const app: FirebaseApp = initializeApp({
 });
 
 export const db: Firestore = initializeFirestore(app, {
-  // Reloads and returning tabs start from IndexedDB instead of re-reading every document.
-  localCache: persistentLocalCache({ tabManager: persistentMultipleTabManager() }),
+  // The memory cache, not IndexedDB: a persistent cache writes every snapshot to IndexedDB before the
+  // listeners see it, ~100–170 ms of a tick's latency on the bench (README → Dashboard → Latency); a
+  // reload re-reads the page's ~20 documents instead.
+  localCache: memoryLocalCache(),
 });
 
 if (usesEmulator) {
@@ -83,6 +84,17 @@ export function countReads(n: number, name = 'other'): void {
   w.__eagleReads = (w.__eagleReads ?? 0) + n;
   w.__eagleReadsBy ??= {};
   w.__eagleReadsBy[name] = (w.__eagleReadsBy[name] ?? 0) + n;
+}
+
+/**
+ * `npm run bench` (scripts/bench-latency.ts) sets window.__eagleBench before the page loads: each
+ * snapshot then leaves `snapshot:{listener}` and `rendered:{listener}` performance marks (before and
+ * after its renderer), so the bench can tell the network-and-SDK part of a tick's latency from the
+ * rendering and painting. Off otherwise (marks accumulate).
+ */
+const markSnapshots = (globalThis as { __eagleBench?: boolean }).__eagleBench === true;
+function markSnapshot(name: string, phase: 'snapshot' | 'rendered'): void {
+  if (markSnapshots) performance.mark(`${phase}:${name}`);
 }
 
 /** What a listener reports to the connection indicator. */
@@ -131,6 +143,7 @@ export function watchDoc<T>(
     doc(db, path),
     { includeMetadataChanges: true },
     (snap) => {
+      markSnapshot(name, 'snapshot');
       // A document read is billed when the server sends its content: the first server snapshot and each change.
       const version = JSON.stringify(snap.data() ?? null);
       if (!snap.metadata.fromCache && version !== seen) countReads(1, name);
@@ -141,6 +154,7 @@ export function watchDoc<T>(
         const value = decoded(name, sink, decode, snap.data(), path);
         if (value !== undefined) onData(value, snap.metadata.fromCache);
       });
+      markSnapshot(name, 'rendered');
     },
     (err) => sink.error(name, err),
   );
@@ -166,6 +180,7 @@ export function watchQuery<T>(
     query(collection(db, path), ...constraints),
     { includeMetadataChanges: true },
     (snap) => {
+      markSnapshot(name, 'snapshot');
       if (!snap.metadata.fromCache) countReads(Math.max(snap.docChanges().filter((c) => c.type !== 'removed').length, snap.empty ? 1 : 0), name);
       sink.snapshot(name, snap.metadata.fromCache);
       guard(name, () => {
@@ -175,6 +190,7 @@ export function watchQuery<T>(
         onRows(rows.filter((r): r is Row<T> => r.value !== undefined), snap.metadata.fromCache);
         for (const err of corrupt) sink.corrupt(name, err);
       });
+      markSnapshot(name, 'rendered');
     },
     (err) => sink.error(name, err),
   );

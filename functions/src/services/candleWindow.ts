@@ -49,11 +49,32 @@ export interface WindowResult {
   readsFromStore: number;
   /** gap repairs not attempted or failed this tick (budget spent, exchange error): retried next tick */
   repairsDeferred?: number;
+  /**
+   * Writes what was new to the store, then caches the window: called by the tick once its status write
+   * is on its way (the page sees the tick one commit sooner: scripts/bench-latency.ts). Never rejects:
+   * null once stored, else the write's error. Not called, or failed: the cache stays as it was, so the
+   * next refresh fetches those candles again (the cache can be incomplete, never ahead of the store).
+   */
+  store: () => Promise<unknown>;
+}
+
+/** A `store` step: upsert `candles`, then `remember` (the cache update); at once when there is nothing to write. */
+export function storeThenRemember(store: CandleStore, symbol: string, timeframe: Timeframe, candles: readonly Candle[], remember: () => void): () => Promise<unknown> {
+  if (candles.length === 0) {
+    remember();
+    return () => Promise.resolve(null);
+  }
+  return () =>
+    store.upsert(symbol, timeframe, candles).then(
+      () => (remember(), null),
+      (err: unknown) => err ?? new Error('candle upsert failed'),
+    );
 }
 
 /**
  * Bring a symbol's window up to `closedUntil` (exclusive open time of the forming candle):
- * fetch new closed candles, repair holes inside the window from the source, upsert what is new.
+ * fetch new closed candles, repair holes inside the window from the source, and say what to
+ * upsert (`store`: the tick writes the candles beside its status write, not before it).
  *
  * All fetches of one refresh share ONE deadline (`deadline`, or one the source starts when it has a
  * budget, see lib/deadline.ts): gap repairs spend what the new candles left, never a budget of their
@@ -111,9 +132,10 @@ export async function refreshWindow(args: {
     recovered = recovered.concat(got);
   }
   const toStore = mergeCandles(recovered, fresh);
-  if (toStore.length) await store.upsert(symbol, timeframe, toStore);
   const candles = mergeCandles(window, toStore).slice(-size);
-  cache.set(key, candles);
   const remaining = findGaps(candles, timeframe);
-  return { candles, ingested: fresh.length, backfilled: recovered.length, gaps: remaining, readsFromStore, ...(repairsDeferred && { repairsDeferred }) };
+  return {
+    candles, ingested: fresh.length, backfilled: recovered.length, gaps: remaining, readsFromStore, ...(repairsDeferred && { repairsDeferred }),
+    store: storeThenRemember(store, symbol, timeframe, toStore, () => cache.set(key, candles)),
+  };
 }

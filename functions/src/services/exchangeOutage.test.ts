@@ -50,10 +50,13 @@ async function rig(schedule: FaultWindow[], opts: { latencyMs?: number; start?: 
   const source = new CcxtMarketData({ exchange, budgetMs: BUDGET, now: clock.now, sleep: clock.sleep, random: () => 0.5 });
   const store = new MemoryCandles();
   const cache = new CandleWindowCache();
-  const refresh = (size = 120) => {
+  const refresh = async (size = 120) => {
     const nowMs = clock.t;
     const closedUntil = Math.floor(nowMs / MIN) * MIN;
-    return refreshWindow({ symbol: 'BTC/USDT', timeframe: '1m', closedUntil, nowMs, size, cache, store, source });
+    const result = await refreshWindow({ symbol: 'BTC/USDT', timeframe: '1m', closedUntil, nowMs, size, cache, store, source });
+    // as the tick does, once its status write is on its way
+    expect(await result.store()).toBeNull();
+    return result;
   };
   return { clock, source, player, store, cache, refresh, requestTimes: at };
 }

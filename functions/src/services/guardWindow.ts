@@ -3,7 +3,7 @@
  * checked, so the tick can run its stops every minute whatever the decision timeframe.
  *
  * The source is the authority (no store read, even on a cold instance): a warm instance keeps what it
- * fetched and asks only for the candles closed since. What is new is upserted to the candle store,
+ * fetched and asks only for the candles closed since. What is new is upserted to the candle store (by the tick, `store`),
  * where executeOrder checks a protective exit's price. A fetch that fails is not fatal: the candles
  * already known are used, and with none the decision candles serve (the report says which).
  */
@@ -12,7 +12,7 @@ import { MarketDataError } from '../domain/errors.ts';
 import { GUARD_WINDOW } from '../domain/engine/index.ts';
 import type { CandleStore, MarketData } from '../ports/index.ts';
 import { isBudgetedSource } from '../lib/deadline.ts';
-import type { CandleWindowCache } from './candleWindow.ts';
+import { storeThenRemember, type CandleWindowCache } from './candleWindow.ts';
 
 export interface GuardWindow {
   readonly timeframe: Timeframe;
@@ -22,6 +22,8 @@ export interface GuardWindow {
   readonly error: string | null;
   /** the series reaches the newest closed candle (or none has closed since `from`): the stops run on it */
   readonly current: boolean;
+  /** writes the fetched candles, then caches them (WindowResult.store) */
+  readonly store: () => Promise<unknown>;
 }
 
 export async function refreshGuard(args: {
@@ -57,10 +59,11 @@ export async function refreshGuard(args: {
       error = err.message;
     }
   }
-  if (fresh.length > 0) await store.upsert(symbol, timeframe, fresh);
   const candles = mergeCandles(known, fresh).slice(-GUARD_WINDOW);
-  cache.set(key, candles);
-  if (error === null && !covered) cache.setAskedFrom(key, since);
+  const remember = () => {
+    cache.set(key, candles);
+    if (error === null && !covered) cache.setAskedFrom(key, since);
+  };
   const newest = candles.at(-1)?.t;
-  return { timeframe, candles, error, current: since >= closedUntil || newest === closedUntil - step };
+  return { timeframe, candles, error, current: since >= closedUntil || newest === closedUntil - step, store: storeThenRemember(store, symbol, timeframe, fresh, remember) };
 }

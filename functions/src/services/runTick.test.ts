@@ -123,4 +123,26 @@ describe('runTick: a 4h position is protected every minute on 1m guard candles',
     expect(filled).toMatchObject({ status: 'filled' });
     expect(db.ledger!.positions['BTC/USDT']).toBeUndefined();
   });
+
+  it('a candle write that fails: status is still saved, the signal waits, and the next tick stores the candles and publishes', async () => {
+    const { db, tick, bus } = memoryDeps({ SYMBOLS: 'BTC/USDT' });
+    db.config = testConfigDoc({ strategy: { name: 'buy_and_hold', params: {} } });
+    const upsert = tick.candles.upsert.bind(tick.candles);
+    tick.candles.upsert = async () => {
+      throw new Error('candle store unavailable');
+    };
+    const first = await runTick(tick, { tickId: 't1', now: T });
+    expect(first.published).toEqual([]);
+    expect(bus.published).toEqual([]);
+    expect(db.status!.lastTickId).toBe('t1');
+    expect(db.engine.get('BTC/USDT')!.state.pending).toBeNull();
+    expect(await tick.candles.read('BTC/USDT', '1m', T - 10 * M, T)).toEqual([]);
+
+    tick.candles.upsert = upsert;
+    const second = await runTick(tick, { tickId: 't2', now: T + M });
+    expect(second.published).toHaveLength(1);
+    // the first tick's candles were fetched again (never cached unstored) and stored with the new one
+    const stored = await tick.candles.read('BTC/USDT', '1m', T - 10 * M, T + M);
+    expect(stored.map((c) => c.t)).toEqual(Array.from({ length: 10 }, (_, i) => T + 30_000 - 10 * M + i * M));
+  });
 });

@@ -155,12 +155,12 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
       // a series that has nothing yet and is not current (no 1m data here) leaves the stops to the decision candles
       guard: guard && (guard.current || guard.candles.length > 0) ? guard : undefined,
     });
-    return { window, step };
+    return { window, step, writes: [window?.store, guard?.store].filter((w) => w !== undefined) };
   });
 
   const intents: SignalIntent[] = [];
   const closes: Record<string, Mark> = {};
-  const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult }>();
+  const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult; writes: (() => Promise<unknown>)[] }>();
   results.forEach((r, i) => {
     const symbol = symbols[i]!;
     if (r.status === 'rejected') throw r.reason; // a bug in the engine, not a feed problem
@@ -209,11 +209,15 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     lastTickAt: deps.wallClock.now(), lastTickLatencyMs: deps.wallClock.now() - started, lastTickId: opts.tickId, marketTime: now,
     healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))), version: deps.version,
   };
-  await deps.store.saveTick(save);
+  // The status write goes first and the candles beside it, not before it: the page sees the tick one commit
+  // sooner (scripts/bench-latency.ts). The publish waits for both: executeOrder checks prices against the stored candles.
+  const status = deps.store.saveTick(save);
+  const [, unstored] = await Promise.all([status, storeCandles(steps, log)]);
   // The mode moves only in changeMode's transaction (precedence: a concurrent budget pause or admin kill is never lowered).
   if (account.modeChange || loaded.status === null) await deps.store.changeMode(account.modeChange ? { type: 'kill_switch' } : { type: 'initial' }, account.modeChange?.reason ?? 'initial mode');
-  const failed = new Set<string>();
-  await Promise.all(account.publish.map((s) => deps.bus.publish(s).catch((err: unknown) => {
+  // A signal whose candles were not stored waits, like a failed publish: executeOrder could not check its price.
+  const failed = new Set<string>(account.publish.filter((s) => unstored.has(s.symbol)).map((s) => s.symbol));
+  await Promise.all(account.publish.filter((s) => !failed.has(s.symbol)).map((s) => deps.bus.publish(s).catch((err: unknown) => {
     failed.add(s.symbol);
     log.log('ERROR', 'publish failed; the signal will be decided again next tick', { symbol: s.symbol, signalId: s.id, ...errorFields(err) });
   })));
@@ -268,6 +272,18 @@ async function reconcileIfDue(deps: TickDeps, config: BotConfig, configured: Rea
     await deps.store.raiseAlert({ id: 'reconcile_failed', kind: 'reconcile', severity: 'warning', message: `reconciliation with the exchange failed: ${err instanceof Error ? err.message.slice(0, 300) : String(err)}`, createdAt: now });
     return null;
   }
+}
+
+/** Write the candles the refreshes fetched; the symbols whose write failed (logged; fetched again next tick). */
+async function storeCandles(steps: Map<string, { writes: (() => Promise<unknown>)[] }>, log: Logger): Promise<Set<string>> {
+  const unstored = new Set<string>();
+  await Promise.all([...steps].flatMap(([symbol, { writes }]) => writes.map(async (write) => {
+    const err = await write();
+    if (err === null) return;
+    unstored.add(symbol);
+    log.log('ERROR', 'candles not stored; the next tick reads the store and fetches them again', { symbol, ...errorFields(err) });
+  })));
+  return unstored;
 }
 
 /**

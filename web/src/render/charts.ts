@@ -94,6 +94,7 @@ export class PriceChart {
     this.el.dataset.regimeKnown = String(rows.filter((r) => r.regime !== 'unknown').length);
     this.el.dataset.markers = String(marks.length);
     this.el.dataset.lastClose = String(candles[candles.length - 1]?.c ?? '');
+    this.el.dataset.lastTime = String(candles[candles.length - 1]?.t ?? '');
   }
 
   clear(): void {

@@ -1,0 +1,385 @@
+/**
+ * `bench fire→paint p95` — from the scheduler firing the tick to the page painting the new price, in
+ * Debian's Chromium against a real local stack this script starts: Firestore emulator with
+ * production's rules, Auth emulator, Pub/Sub wired to executeOrder, the tick and executeOrder on
+ * functions-framework's server, the dashboard served by Vite, signed in as the seeded admin.
+ * Run on 1m (BTC, ETH, SOL, XRP: every symbol with bundled 1m data) and on the product's default 4h
+ * (BTC, ETH, BNB, XRP). Every sample is one tick fired by hand (the bench plays the scheduler: the
+ * POST Cloud Scheduler sends, timestamped just before it goes out) that brings a new closed candle to
+ * each symbol, once the page is quiet.
+ *
+ * One clock: node and the page both take `performance.timeOrigin + performance.now()` (epoch ms on
+ * this machine's clock). In the page a MutationObserver notices the change (the four market cards'
+ * newest candle, the chart's newest candle, the header's last tick), then a requestAnimationFrame
+ * callback followed by a message-channel task marks the frame that shows it as painted.
+ *
+ * - fire→paint: the later of the market cards and the chart painting the tick's new candle.
+ * - status→header: the tick's status/system write issued (StateStore.saveTick called) to the header
+ *   painting that tick's lastTickAt; also printed from the write's commit acknowledged.
+ * - where the time goes: the tick's ports are timed in-process (a Proxy around each adapter), the page
+ *   leaves a `snapshot:{listener}` performance mark per snapshot (web/src/firestore.ts, only when
+ *   window.__eagleBench is set); rules evaluation is measured by alternating blocks of samples with
+ *   production's rules and with open rules on the same emulator, same page, same run; sign-in by the
+ *   time from submitting the form to the first status painted.
+ * - tab reads/hour: an hour of an open tab is 60 ticks (the scheduler fires every minute whatever the
+ *   timeframe), counted in the page as the documents its listeners receive from the server
+ *   (web/src/firestore.ts countReads: first snapshot and each changed document; cache and metadata-only
+ *   snapshots are free), read back as window.__eagleReads.
+ *
+ *   npx tsx scripts/bench-latency.ts                 (EAGLE_BENCH_PORT_OFFSET, default 5000)
+ *   EAGLE_BENCH_LATENCY_SAMPLES=30 npx tsx scripts/bench-latency.ts    samples per timeframe and rules setting (default 20)
+ *   EAGLE_BENCH_LATENCY_TIMEFRAMES=4h npx tsx scripts/bench-latency.ts  one of the runs only
+ */
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import * as ff from '@google-cloud/functions-framework';
+import type { HttpFunction } from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import type { Page } from 'playwright-core';
+import { parseEnv } from '../functions/src/config/load.ts';
+import { timeframeMs, type Timeframe } from '../functions/src/domain/candle.ts';
+import { makeExecuteOrderHandler } from '../functions/src/handlers/executeOrder.ts';
+import { makeTickHandler } from '../functions/src/handlers/tick.ts';
+import type { TickDeps } from '../functions/src/services/runTick.ts';
+import { createRuntime, type Runtime } from '../functions/src/wiring.ts';
+import { clearFirestore, startEmulatorStack } from '../emulators/stack.ts';
+import { functionPort } from '../infra/ports.ts';
+import { launchChromium, loadRules, OPEN_RULES, RULES, serveDashboard } from '../test/integration/browser.ts';
+import { seedDashboardUsers } from './local/dashboardUsers.ts';
+import { PATHS, candleBucketsPath } from '../functions/src/shared/store/index.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PROJECT = 'demo-eagle-eye-bench-latency';
+const MIN = 60_000;
+const SAMPLES = Number(process.env.EAGLE_BENCH_LATENCY_SAMPLES ?? 20);
+/** samples in a row with one rules setting before switching to the other */
+const BLOCK = 5;
+const RUNS: { tf: Timeframe; symbols: string[]; t0: number }[] = [
+  { tf: '1m', symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT'], t0: Date.parse('2023-04-10T12:00:30Z') },
+  // the product's defaults (parseEnv({}): 4h, BTC ETH BNB XRP), a week into the 4h bucket that starts 2023-03-24
+  { tf: parseEnv({}).TIMEFRAME, symbols: parseEnv({}).SYMBOLS, t0: Date.parse('2023-03-31T12:00:30Z') },
+];
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+interface Span {
+  name: string;
+  start: number;
+  end: number;
+}
+let spans: Span[] = [];
+/** The adapter with every method call recorded as a span (`label.method`), in call order. */
+function timed<T extends object>(label: string, target: T): T {
+  return new Proxy(target, {
+    get(t, prop, recv) {
+      const v: unknown = Reflect.get(t, prop, recv);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        const start = now();
+        const done = () => void spans.push({ name: `${label}.${String(prop)}`, start, end: now() });
+        const r: unknown = (v as (...a: unknown[]) => unknown).apply(t, args);
+        if (r instanceof Promise) return r.finally(done);
+        done();
+        return r;
+      };
+    },
+  });
+}
+
+const pct = (xs: number[], p: number): number => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+const fmt = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '—');
+
+/** Installed in the page once signed in: records when each watched thing changed and when that frame painted. */
+const RECORDER = `(() => {
+  const read = () => ({
+    cards: [...document.querySelectorAll('#markets .card.market')].map((c) => c.querySelector('.card-foot span')?.title ?? ''),
+    chart: document.querySelector('[data-testid="price-chart"]')?.dataset.lastTime ?? '',
+    header: document.getElementById('tick-age')?.dataset.ageOf ?? '',
+  });
+  const clock = () => performance.timeOrigin + performance.now();
+  window.__paints = [];
+  window.__latencyState = read;
+  let last = read();
+  new MutationObserver(() => {
+    const cur = read();
+    for (const k of ['cards', 'chart', 'header']) {
+      if (JSON.stringify(cur[k]) === JSON.stringify(last[k])) continue;
+      const entry = { what: k, value: cur[k], changedAt: clock(), paintedAt: 0 };
+      window.__paints.push(entry);
+      requestAnimationFrame(() => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => { entry.paintedAt = clock(); };
+        ch.port2.postMessage(0);
+      });
+    }
+    last = cur;
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+})()`;
+
+interface PageState {
+  cards: string[];
+  chart: string;
+  header: string;
+}
+interface Paint {
+  what: keyof PageState;
+  value: PageState[keyof PageState];
+  changedAt: number;
+  paintedAt: number;
+}
+
+interface Sample {
+  /** production's rules, the same without their get(), or open rules */
+  rules: 'on' | 'noGet' | 'off';
+  fire: number;
+  handler: number;
+  loaded: number;
+  fetchEnd: number;
+  candlesIssued: number;
+  candlesWritten: number;
+  statusIssued: number;
+  statusCommitted: number;
+  response: number;
+  snapStatus: number;
+  snapCandles: number;
+  renderedStatus: number;
+  renderedCandles: number;
+  cards: number;
+  chart: number;
+  header: number;
+}
+
+const stack = await startEmulatorStack({ projectId: PROJECT, portOffset: Number(process.env.EAGLE_BENCH_PORT_OFFSET ?? 5000), wire: true, rules: join(ROOT, 'firestore.rules'), auth: true });
+Object.assign(process.env, stack.env);
+// One registration per function; each run swaps the handler behind it.
+const current: { tick?: HttpFunction; exec?: ReturnType<typeof makeExecuteOrderHandler> } = {};
+let handlerEntered = 0;
+ff.http('tick', (req, res) => {
+  handlerEntered = now();
+  return current.tick!(req, res);
+});
+ff.cloudEvent('executeOrder', (e: Parameters<ff.CloudEventFunction>[0]) => current.exec!(e));
+const servers: Server[] = [];
+for (const target of ['tick', 'executeOrder']) {
+  const server = getTestServer(target);
+  servers.push(server);
+  await new Promise<void>((r, j) => server.once('error', j).listen(functionPort(stack.ports, target), '127.0.0.1', () => r()));
+}
+const tickUrl = `http://127.0.0.1:${functionPort(stack.ports, 'tick')}/`;
+Object.assign(process.env, {
+  VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost, VITE_FIREBASE_PROJECT_ID: PROJECT, VITE_AUTH_EMULATOR_HOST: stack.authHost ?? '',
+  VITE_ADMIN_URL: '', VITE_TICK_INTERVAL: '1m', VITE_REPLAY_SPEED: '1', VITE_REPLAY_END: '',
+});
+const vite = await serveDashboard(stack.ports.hosting);
+const browser = await launchChromium();
+let runtime: Runtime | undefined;
+try {
+  const only = process.env.EAGLE_BENCH_LATENCY_TIMEFRAMES?.split(',');
+  for (const run of RUNS) if (!only || only.includes(run.tf)) await benchRun(run);
+} finally {
+  await browser.close().catch(() => {});
+  await vite.close().catch(() => {});
+  await runtime?.db.terminate().catch(() => {});
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
+  await stack.stop();
+}
+
+async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<void> {
+  const label = `${symbols.length} symbols, ${tf}`;
+  await clearFirestore(stack.firestoreHost, PROJECT);
+  await loadRules(stack.firestoreHost, PROJECT, RULES);
+  const [user] = await seedDashboardUsers(PROJECT, stack.env);
+  const market = { t: t0 };
+  await runtime?.db.terminate();
+  runtime = createRuntime(parseEnv({ ...stack.env, SYMBOLS: symbols.join(','), TIMEFRAME: tf, LOG_LEVEL: 'error', REPLAY_START: new Date(t0 - 30_000).toISOString() }), { clock: { now: () => market.t } });
+  const base = await runtime.tickDeps();
+  const deps: TickDeps = { ...base, store: timed('store', base.store), candles: timed('candles', base.candles), source: timed('source', base.source), config: timed('config', base.config) };
+  current.tick = makeTickHandler(async () => deps);
+  current.exec = makeExecuteOrderHandler(runtime.executeDeps);
+  const tfMs = timeframeMs(tf);
+  /** The next tick: a new closed candle for every symbol (a minute on; on 4h, the next 4h close). */
+  const nextCandle = () => (market.t = Math.floor(market.t / tfMs) * tfMs + tfMs + 30_000);
+  const fire = async () => {
+    spans = [];
+    const fired = now();
+    const res = await fetch(tickUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    if (!res.ok) throw new Error(`tick failed: HTTP ${res.status} ${await res.text()}`);
+    await res.text();
+    return { fired, response: now() };
+  };
+  await fire(); // the first tick backfills the history
+
+  /** A signed-in tab with the recorder installed; `init` runs before the page's scripts. */
+  const openTab = async (init: string) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(`window.__eagleBench = true; ${init}`);
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${stack.ports.hosting}/`);
+    await page.fill('[data-testid="signin-email"]', user!.email);
+    await page.fill('[data-testid="signin-password"]', user!.password);
+    const signIn = now();
+    await page.click('[data-testid="signin-submit"]');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    const signedIn = now() - signIn;
+    await page.waitForFunction(`Number(document.querySelector('[data-testid="price-chart"]')?.dataset.candles) > 0`, undefined, { timeout: 60_000 });
+    await page.evaluate(RECORDER);
+    return { context, page, signedIn };
+  };
+  const tabs = { main: await openTab('') };
+  const page = tabs.main.page;
+
+  const samples: Record<keyof typeof tabs, Sample[]> = { main: [] };
+  let rules: Sample['rules'] = 'on';
+  /** One tick whose new candle the page must show; unrecorded ticks warm the path up. */
+  const sample = async (record: boolean) => {
+    nextCandle();
+    const befores = await Promise.all(Object.values(tabs).map(async ({ page: p }) => {
+      const before = (await p.evaluate('window.__latencyState()')) as PageState;
+      await p.evaluate('window.__paints = []; performance.clearMarks()');
+      return before;
+    }));
+    const { fired, response } = await fire();
+    const tickSpans = spans;
+    const entered = handlerEntered;
+    await Promise.all(Object.values(tabs).map(({ page: p }, i) => p.waitForFunction(`(() => {
+      const b = ${JSON.stringify(befores[i])};
+      const p = window.__paints.filter((e) => e.paintedAt > 0);
+      return p.some((e) => e.what === 'cards' && e.value.length === b.cards.length && e.value.every((v, i) => v !== b.cards[i]))
+        && p.some((e) => e.what === 'chart' && e.value !== b.chart) && p.some((e) => e.what === 'header' && e.value !== b.header);
+    })()`, undefined, { timeout: 20_000, polling: 50 })));
+    // quiet: the tick's later writes (equity, alerts) and their snapshots land before the next sample
+    await page.waitForTimeout(300);
+    if (!record) return;
+    const span = (name: string) => tickSpans.filter((x) => x.name === name);
+    const saveTick = span('store.saveTick')[0]!;
+    for (const [i, [name, { page: p }]] of Object.entries(tabs).entries()) {
+      const before = befores[i]!;
+      const paints = (await p.evaluate('window.__paints')) as Paint[];
+      const marks = (await p.evaluate(`performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: performance.timeOrigin + m.startTime }))`)) as { name: string; at: number }[];
+      const first = (what: keyof PageState) => paints.find((x) => x.what === what && JSON.stringify(x.value) !== JSON.stringify(before[what]) && (what !== 'cards' || (x.value as string[]).every((v, j) => v !== before.cards[j])))!.paintedAt;
+      const mark = (m: string, phase = 'snapshot') => marks.find((x) => x.name === `${phase}:${m}` && x.at > fired)?.at ?? NaN;
+      samples[name as keyof typeof tabs].push({
+        rules, fire: fired, handler: entered, loaded: span('store.loadTick')[0]?.end ?? NaN,
+        fetchEnd: Math.max(...span('source.fetchClosedCandles').map((x) => x.end)),
+        candlesIssued: Math.min(...span('candles.upsert').map((x) => x.start)),
+        candlesWritten: Math.max(...span('candles.upsert').map((x) => x.end)),
+        statusIssued: saveTick.start, statusCommitted: saveTick.end, response,
+        snapStatus: mark('status'), snapCandles: mark('candles'), renderedStatus: mark('status', 'rendered'), renderedCandles: mark('candles', 'rendered'),
+        cards: first('cards'), chart: first('chart'), header: first('header'),
+      });
+    }
+  };
+  for (let i = 0; i < 3; i++) await sample(false);
+  // production's rules, the same without their get() (the allow-list as a literal), open rules: in turn
+  const variants = { on: RULES, noGet: RULES.replace(/get\(\/databases\/\$\(database\)\/documents\/config\/dashboardUsers\)\.data\.emails/, JSON.stringify([user!.email])), off: OPEN_RULES };
+  if (variants.noGet === RULES) throw new Error('firestore.rules changed: the no-get() variant needs a new pattern');
+  let variant: keyof typeof variants = 'on';
+  for (let i = 0; i < 3 * SAMPLES; i++) {
+    const next = (['on', 'off', 'noGet'] as const)[Math.floor(i / BLOCK) % 3]!;
+    if (next !== variant) {
+      variant = next;
+      await loadRules(stack.firestoreHost, PROJECT, variants[variant]);
+      await sample(false);
+    }
+    rules = variant;
+    await sample(true);
+  }
+  if (variant !== 'on') await loadRules(stack.firestoreHost, PROJECT, RULES);
+  report(label, samples.main, tabs.main.signedIn);
+  await writeProbes(runtime.db, label, symbols[0]!, tf);
+  await readsPerHour(page, tf, label, fire, market);
+  await tabs.main.context.close();
+}
+
+function report(label: string, all: Sample[], signedIn: number): void {
+  const on = all.filter((s) => s.rules === 'on');
+  const off = all.filter((s) => s.rules === 'off');
+  const noGet = all.filter((s) => s.rules === 'noGet');
+  const firePaint = (xs: Sample[]) => xs.map((s) => Math.max(s.cards, s.chart) - s.fire);
+  const header = (xs: Sample[]) => xs.map((s) => s.header - s.statusIssued);
+  console.log(`bench fire→paint p95: ${fmt(pct(firePaint(on), 95))} ms (${label}; p50 ${fmt(pct(firePaint(on), 50))}, n=${on.length}, rules and sign-in on)`);
+  console.log(`bench status→header p95: ${fmt(pct(header(on), 95))} ms (${label}; status write issued → header painted; p50 ${fmt(pct(header(on), 50))}; from the commit acknowledged p95 ${fmt(pct(on.map((s) => s.header - s.statusCommitted), 95))}; n=${on.length})`);
+  console.log(`bench fire→paint rules off p95: ${fmt(pct(firePaint(off), 95))} ms (${label}; p50 ${fmt(pct(firePaint(off), 50))}, n=${off.length}, open rules, same run)`);
+  const write = (xs: Sample[]) => xs.map((s) => s.statusCommitted - s.statusIssued);
+  console.log(`ratio fire→paint p50 rules on/off (${label}): ${(pct(firePaint(on), 50) / pct(firePaint(off), 50)).toFixed(2)} (without the rules' get(): ${(pct(firePaint(noGet), 50) / pct(firePaint(off), 50)).toFixed(2)}); status/system write to commit p50 on ${fmt(pct(write(on), 50))} / no get() ${fmt(pct(write(noGet), 50))} / off ${fmt(pct(write(off), 50))} ms`);
+  console.log(`bench sign-in → first status painted: ${fmt(signedIn)} ms (${label}; once per tab: the Auth emulator's sign-in, the ID token, the listeners' first snapshots)`);
+  const rows: [string, (s: Sample) => number][] = [
+    ['scheduler fire → tick handler entered (HTTP)', (s) => s.handler - s.fire],
+    ['handler → config + state loaded (status/system, wallet/paper reads)', (s) => s.loaded - s.handler],
+    ['state loaded → market data fetched (replay source)', (s) => s.fetchEnd - s.loaded],
+    ['market data → status write issued (engine, signals)', (s) => s.statusIssued - s.fetchEnd],
+    ['status/system write: issued → committed', (s) => s.statusCommitted - s.statusIssued],
+    ['candle bucket writes (one per symbol, beside it): issued → all committed', (s) => s.candlesWritten - s.candlesIssued],
+    ['status committed → status snapshot in the page', (s) => s.snapStatus - s.statusCommitted],
+    ['status snapshot → rendered (the panels\' code)', (s) => s.renderedStatus - s.snapStatus],
+    ['status snapshot → market cards painted', (s) => s.cards - s.snapStatus],
+    ['status snapshot → header painted', (s) => s.header - s.snapStatus],
+    ['candles committed → candle bucket snapshot in the page', (s) => s.snapCandles - s.candlesWritten],
+    ['candle snapshot → rendered (the chart\'s code: indicator pass, setData)', (s) => s.renderedCandles - s.snapCandles],
+    ['candle snapshot → chart painted', (s) => s.chart - s.snapCandles],
+    ['fire → tick HTTP response (tick total)', (s) => s.response - s.fire],
+    ['fire → market cards painted', (s) => s.cards - s.fire],
+    ['fire → chart painted', (s) => s.chart - s.fire],
+  ];
+  console.log(`latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`);
+  const cell = (xs: Sample[], f: (s: Sample) => number) => `${fmt(pct(xs.map(f), 50)).padStart(5)} / ${fmt(pct(xs.map(f), 95)).padStart(5)}`;
+  for (const [name, f] of rows) console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(noGet, f)} | ${cell(off, f)}`);
+}
+
+/**
+ * What a write costs on this emulator right now, by size: one field, a copy of status/system, and one
+ * candle merged into a copy of a full candle bucket (documents no page listens to), 10 of each.
+ */
+async function writeProbes(db: Runtime['db'], label: string, symbol: string, tf: Timeframe): Promise<void> {
+  const status = (await db.doc(PATHS.status).get()).data()!;
+  const buckets = await db.collection(candleBucketsPath(symbol, tf)).orderBy('bucketStart', 'desc').limit(1).get();
+  const bucket = buckets.docs[0]!.data();
+  const size = (d: unknown) => `${(JSON.stringify(d).length / 1024).toFixed(0)} KB`;
+  await db.doc('bench_latency/bucket').set(bucket);
+  const times: Record<string, number[]> = { tiny: [], status: [], bucket: [] };
+  for (let i = 0; i < 10; i++) {
+    for (const [k, write] of [
+      ['tiny', () => db.doc('bench_latency/tiny').set({ i })],
+      ['status', () => db.doc('bench_latency/status').set({ ...status, lastTickAt: i }, { merge: true })],
+      ['bucket', () => db.doc('bench_latency/bucket').set({ candles: { [String(i)]: [1, 2, 0.5, 1.5, i] } }, { merge: true })],
+    ] as const) {
+      const t = now();
+      await write();
+      times[k]!.push(now() - t);
+    }
+  }
+  console.log(`bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms, status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms, one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ${fmt(pct(times.bucket!, 50))} ms`);
+}
+
+/** An hour of an open tab: 60 ticks one market minute apart (a 4h run stays inside one 4h candle). */
+async function readsPerHour(page: Page, tf: Timeframe, label: string, fire: () => Promise<unknown>, market: { t: number }): Promise<void> {
+  const reads = async () => (await page.evaluate('({ total: window.__eagleReads ?? 0, by: { ...window.__eagleReadsBy } })')) as { total: number; by: Record<string, number> };
+  const settle = async () => {
+    let last = -1;
+    for (let n = (await reads()).total; n !== last; n = (await reads()).total) {
+      last = n;
+      await page.waitForTimeout(1000);
+    }
+  };
+  await settle();
+  const before = await reads();
+  for (let i = 0; i < 60; i++) {
+    market.t += MIN;
+    const header = await page.evaluate(`document.getElementById('tick-age').dataset.ageOf`);
+    await fire();
+    await page.waitForFunction(`document.getElementById('tick-age').dataset.ageOf !== ${JSON.stringify(header)}`, undefined, { timeout: 20_000, polling: 50 });
+  }
+  await settle();
+  const after = await reads();
+  const by = Object.fromEntries(Object.keys(after.by).map((k) => [k, after.by[k]! - (before.by[k] ?? 0)]).filter(([, n]) => n !== 0));
+  const extra = tf === '1m' ? '' : `; plus 1 candle read per ${tf} close`;
+  console.log(`bench tab reads/hour: ${after.total - before.total} (${tf}; one signed-in tab, 60 ticks one market minute apart, ${label}, the strategy's own trades; by listener ${JSON.stringify(by)}${extra})`);
+}
