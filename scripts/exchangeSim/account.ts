@@ -96,7 +96,7 @@ export class Account {
   private nextOrderId = 1_000_001;
   private nextTradeId = 5_000_001;
 
-  constructor(readonly opts: AccountOptions) {}
+  constructor(public opts: AccountOptions) {}
 
   rulesOf(id: string): SymbolRules {
     const r = this.opts.rules.get(id);

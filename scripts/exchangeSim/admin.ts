@@ -12,6 +12,7 @@
  *   PUT    /__sim/faults           FaultConfig (faults.ts)                  replace the faults (their PRNG restarts at seed)
  *   DELETE /__sim/faults                                                    no faults
  *   PUT    /__sim/keys             { apiKey, secret, permissions? }         add or replace an API key and its permissions
+ *   PUT    /__sim/matching         { slippageBps?, fillLegs?, takerFeeBps?, makerFeeBps? }  the matching model from now on
  * Typed client: client.ts.
  */
 import { z } from 'zod';
@@ -31,6 +32,13 @@ export const TransferBody = z.strictObject({ asset, amount });
 export const ManualTradeBody = z.strictObject({ symbol, side: z.enum(['BUY', 'SELL']), quantity: amount, type: z.enum(['MARKET', 'LIMIT']).default('MARKET'), price: amount.optional() });
 export const UnbookedFillBody = z.strictObject({ symbol, side: z.enum(['BUY', 'SELL']), quantity: amount, clientOrderId: z.string().regex(/^[.A-Z:/a-z0-9_-]{1,36}$/) });
 
+export const MatchingBody = z.strictObject({
+  slippageBps: z.number().min(0).max(1000).multipleOf(0.01).optional(),
+  fillLegs: z.number().int().min(1).max(20).optional(),
+  takerFeeBps: z.number().min(0).max(1000).multipleOf(0.01).optional(),
+  makerFeeBps: z.number().min(0).max(1000).multipleOf(0.01).optional(),
+});
+export type MatchingInput = z.input<typeof MatchingBody>;
 export type BalancesInput = z.input<typeof BalancesBody>;
 export type TransferInput = z.input<typeof TransferBody>;
 export type ManualTradeInput = z.input<typeof ManualTradeBody>;
@@ -40,7 +48,7 @@ export interface SimState {
   marketTime: number;
   serverTime: number;
   balances: Record<string, { free: string; locked: string }>;
-  orders: (Record<string, unknown> & { source: 'api' | 'manual'; visibleAt: number })[];
+  orders: (Record<string, unknown> & { clientOrderId: string; status: string; source: 'api' | 'manual'; visibleAt: number; fills: Record<string, unknown>[] })[];
   trades: Record<string, unknown>[];
   faultHits: Record<string, number>;
 }
@@ -58,7 +66,7 @@ export function state(sim: ExchangeSim): SimState {
     marketTime: sim.marketClock.now(),
     serverTime: sim.wallClock.now(),
     balances: Object.fromEntries([...sim.account.balances].map(([a, b]) => [a, { free: d8(b.free), locked: d8(b.locked) }])),
-    orders: sim.account.orders.map((o) => ({ ...wire.queriedOrder(o), source: o.source, visibleAt: o.visibleAt, fills: o.fills.map(wire.trade) })),
+    orders: sim.account.orders.map((o) => ({ ...wire.queriedOrder(o), clientOrderId: o.clientOrderId, status: o.status, source: o.source, visibleAt: o.visibleAt, fills: o.fills.map(wire.trade) })),
     trades: sim.account.trades.map(wire.trade),
     faultHits: Object.fromEntries(sim.faults.hits),
   };
@@ -100,6 +108,11 @@ export function adminRoutes(sim: ExchangeSim): (req: Request) => Reply {
     'DELETE /__sim/faults': () => {
       sim.faults.set(FaultConfigSchema.parse({}));
       return sim.faults.config;
+    },
+    'PUT /__sim/matching': (b) => {
+      const m = MatchingBody.parse(b);
+      const { rules: _rules, ...rest } = (sim.account.opts = { ...sim.account.opts, ...m });
+      return rest;
     },
     'PUT /__sim/keys': (b) => {
       const k = ApiKeySchema.parse(b);

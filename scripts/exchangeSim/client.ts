@@ -3,7 +3,7 @@
  * reconciliation scenarios: `new SimAdmin(url).manualTrade({ symbol: 'BTCUSDT', side: 'SELL', quantity: '0.01' })`.
  */
 import type { ApiKeyInput } from './auth.ts';
-import type { BalancesInput, ManualTradeInput, SimState, TransferInput, UnbookedFillInput } from './admin.ts';
+import type { BalancesInput, ManualTradeInput, MatchingInput, SimState, TransferInput, UnbookedFillInput } from './admin.ts';
 import type { FaultConfig, FaultConfigInput } from './faults.ts';
 
 export type { SimState } from './admin.ts';
@@ -44,5 +44,6 @@ export class SimAdmin {
   unbookedFill = (t: UnbookedFillInput) => this.call<SimOrderReply>('POST', 'unbooked-fill', t);
   setFaults = (f: FaultConfigInput) => this.call<FaultConfig>('PUT', 'faults', f);
   clearFaults = () => this.call<FaultConfig>('DELETE', 'faults');
+  setMatching = (m: MatchingInput) => this.call<Required<MatchingInput>>('PUT', 'matching', m);
   setKey = (k: ApiKeyInput) => this.call<{ apiKey: string; permissions: unknown }>('PUT', 'keys', k);
 }
