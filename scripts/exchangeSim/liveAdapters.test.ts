@@ -3,7 +3,7 @@
  * the exchange simulator on an ephemeral port: the same code path as production against Binance, only
  * the base URL differs (EXCHANGE_API_URL → createExchange's `apiUrl`).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CcxtBroker } from '../../functions/src/adapters/ccxt/CcxtBroker.ts';
 import { CcxtMarketData } from '../../functions/src/adapters/ccxt/CcxtMarketData.ts';
 import { LiveOrders, type OrderIntent } from '../../functions/src/adapters/ccxt/LiveOrders.ts';
@@ -24,6 +24,8 @@ const market = { t: T };
 const skew = { ms: 0 };
 const wallNow = () => Date.now() + skew.ms;
 
+// Real HTTP and the first parse of the bundled candle files: slow on a loaded machine, never timed.
+vi.setConfig({ testTimeout: 60_000 });
 let running: RunningSim;
 let admin: SimAdmin;
 

@@ -1,5 +1,5 @@
 /** The simulator's own rules: matching, resting limit orders, admin endpoints, deterministic faults. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createExchange } from '../../functions/src/adapters/ccxt/loadExchange.ts';
 import { SimAdmin, SimAdminError } from './client.ts';
 import { Faults, FaultConfigSchema } from './faults.ts';
@@ -8,6 +8,8 @@ import { startExchangeSim, type RunningSim } from './server.ts';
 const KEY = { apiKey: 'simkey000000002', secret: 'simsecret0000000002' };
 const T = Date.parse('2023-03-24T18:00:30Z');
 const market = { t: T };
+// Real HTTP and the first parse of the bundled candle files: slow on a loaded machine, never timed.
+vi.setConfig({ testTimeout: 60_000 });
 let running: RunningSim;
 let admin: SimAdmin;
 
