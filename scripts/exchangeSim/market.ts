@@ -6,8 +6,9 @@
  *   data has no intra-candle states to build an honest partial one from). Binance's slicing:
  *   startTime/endTime inclusive on the open time, limit default 500, max 1000, the oldest `limit`
  *   rows when startTime is given, else the newest.
- * - The current price of a symbol is the close of its newest closed 1m candle (1h where no 1m file
- *   is bundled, BNB/USDT). No candle yet (before the data) means no liquidity.
+ * - The current price of a symbol is the close of its newest closed 1m candle (1h where the 1m file
+ *   does not reach back that far or none is bundled: XRP before April 2023, BNB). No candle yet
+ *   (before the data) means no liquidity.
  */
 import { lowerBound, loadBundledSeries } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
 import { TIMEFRAMES, timeframeMs, type Candle, type Timeframe } from '../../functions/src/domain/candle.ts';
@@ -61,7 +62,7 @@ export function lastCandle(symbol: string, now: number): { candle: Candle; tf: T
     if (!all) continue;
     const step = timeframeMs(tf);
     const i = lowerBound(all, Math.floor(now / step) * step - step + 1) - 1;
-    return i >= 0 ? { candle: all[i]!, tf } : null;
+    if (i >= 0) return { candle: all[i]!, tf };
   }
   return null;
 }
