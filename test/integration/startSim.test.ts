@@ -20,7 +20,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Beside the suite's emulators (+offset), start.test.ts (+2×offset) and a developer's `npm start`. */
 const OFFSET = 2 * TEST_PORT_OFFSET + 50;
 const ports = localPorts(OFFSET);
-const PROJECT = 'demo-eagle-eye';
+/** its own project id: firebase-tools keeps one emulator hub per project on the machine (/tmp/hub-<project>.json) */
+const PROJECT = 'demo-eagle-eye-sim';
 const sim = new SimAdmin(`http://${ports.host}:${exchangeSimPort(OFFSET)}`);
 
 describe('npm start -- --exchange sim', () => {
@@ -40,7 +41,7 @@ describe('npm start -- --exchange sim', () => {
     // Not the suite's emulators: npm start must start its own, and this file's client must talk to them.
     delete process.env.FIRESTORE_EMULATOR_HOST;
     delete process.env.PUBSUB_EMULATOR_HOST;
-    const env = { ...process.env, SYMBOLS: 'BTC/USDT', TIMEFRAME: '1m', CONFIG_CACHE_MS: '0' };
+    const env = { ...process.env, PROJECT_ID: PROJECT, SYMBOLS: 'BTC/USDT', TIMEFRAME: '1m', CONFIG_CACHE_MS: '0' };
     npm = spawn('npm', ['start', '--', '--exchange', 'sim', '--speed', '30', '--start', '2023-03-24T12:00:00Z', '--port-offset', String(OFFSET), '--no-dashboard'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
