@@ -27,7 +27,8 @@ import type { AdminSettableMode } from '../../functions/src/domain/mode.ts';
 import { slippedPrice } from '../../functions/src/domain/portfolio/paperFill.ts';
 import type { Signal } from '../../functions/src/domain/trading.types.ts';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
-import type { OrderLedger } from '../../functions/src/ports/state.ts';
+import type { LiveOrderDesk, OrderLedger } from '../../functions/src/ports/state.ts';
+import type { Broker } from '../../functions/src/ports/index.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { executeSignalMessage, type ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
 import type { Runtime } from '../../functions/src/wiring.ts';
@@ -162,9 +163,17 @@ export function chaosExecutor(runtime: Runtime, random: () => number, crashRate:
   const wrapped = async (): Promise<ExecuteDeps> => {
     const d = await runtime.executeDeps();
     const ledger: OrderLedger = {
-      beginLive: d.ledger.beginLive.bind(d.ledger),
+      beginLive: (id, cash, now, plan) => {
+        crash('before_read');
+        return d.ledger.beginLive(id, cash, now, plan);
+      },
       markAttempt: d.ledger.markAttempt.bind(d.ledger),
-      finishLive: d.ledger.finishLive.bind(d.ledger),
+      finishLive: (id, cash, now, decide) =>
+        d.ledger.finishLive(id, cash, now, async (book) => {
+          const change = await decide(book);
+          crash('before_commit');
+          return change;
+        }),
       execute: (id, cash, now, decide) => {
         crash('before_read');
         return d.ledger.execute(id, cash, now, async (book) => {
@@ -176,11 +185,25 @@ export function chaosExecutor(runtime: Runtime, random: () => number, crashRate:
     };
     const broker: ExecuteDeps['broker'] = (cfg) => {
       const inner = d.broker(cfg);
-      return { name: inner.name, fill: async (req) => {
-        const fill = await inner.fill(req);
-        crash('after_fill');
-        return fill;
-      } };
+      // Live: the desk's outcome is lost when the crash comes after the exchange answered (the order exists).
+      const desk = (inner as Broker & { orders?: LiveOrderDesk }).orders;
+      return {
+        name: inner.name,
+        fill: async (req) => {
+          const fill = await inner.fill(req);
+          crash('after_fill');
+          return fill;
+        },
+        ...(desk && {
+          orders: {
+            place: async (intent, hooks) => {
+              const out = await desk.place(intent, hooks);
+              crash('after_fill');
+              return out;
+            },
+          } satisfies LiveOrderDesk,
+        }),
+      };
     };
     // Late entries are dead-lettered by design here: keep their ERROR lines out of the output.
     const log = createLogger('error', {}, (line) => {
