@@ -73,7 +73,7 @@ export async function chaosMain(argv: string[], io: Io): Promise<number> {
     await new Promise<void>((resolve, reject) => s.once('error', reject).listen(functionPort(stack!.ports, 'executeOrder'), stack!.ports.host, () => resolve()));
     if (live) {
       const r = await runChaosLive(runtime, executor, live.sim, { signals: opts.signals, seed: opts.seed, progress: (l) => io.out(`  ${l}`) });
-      io.out(`chaos-live: published ${r.chaos.published} messages, ${r.chaos.deliveries} deliveries; crashes ${Object.entries(r.chaos.crashes).map(([k, n]) => `${k}=${n}`).join(' ')}; exchange faults ${Object.entries(r.faultHits).map(([k, n]) => `${k}=${n}`).join(' ')}; rejected ${r.chaos.rejected}; dead letters ${r.chaos.deadLetters}`);
+      io.out(`chaos-live: published ${r.chaos.published} messages, ${r.chaos.deliveries} deliveries; crashes ${Object.entries(r.chaos.crashes).map(([k, n]) => `${k}=${n}`).join(' ')}; exchange faults ${Object.entries(r.faultHits).map(([k, n]) => `${k}=${n}`).join(' ')}; rejected ${r.chaos.rejected} (${Object.entries(r.rejectedBy).map(([k, n]) => `${k}=${n}`).join(' ')}); dead letters ${r.chaos.deadLetters}`);
       if (r.differences.length) io.err(`chaos-live: drift: ${r.differences.join('; ')}`);
       io.out(chaosLiveLine(r));
       return r.duplicates === 0 && r.lost === 0 && r.reconciled === 'clean' ? 0 : 1;

@@ -67,6 +67,8 @@ export interface LiveChaosReport {
   reconciled: 'clean' | 'drift';
   differences: string[];
   faultHits: Record<string, number>;
+  /** refused orders by the reason's first word (gates, mode, order_in_flight, exchange) */
+  rejectedBy: Record<string, number>;
 }
 
 /** The exchange against the ledger, once nothing is in flight. */
@@ -93,18 +95,29 @@ async function reconcile(db: Firestore, state: SimState): Promise<{ differences:
 }
 
 export async function runChaosLive(runtime: Parameters<typeof runChaos>[0], executor: ChaosExecutor, sim: RunningSim, opts: ChaosOptions): Promise<LiveChaosReport> {
-  const chaos = await runChaos(runtime, executor, opts);
+  // The exchange's amount steps in config/bot.markets (until the broker loads them itself, issue 20 item 2):
+  // with the 1e-5 default, an ETH sell floored to Binance's 1e-4 step leaves "dust" above a step and is parked.
+  const markets = Object.fromEntries(CHAOS_CONFIG.symbols.map((symbol) => {
+    const r = [...sim.sim.rules.values()].find((x) => x.symbol === symbol)!;
+    return [symbol, { amountStep: toDecimalString(r.lot.stepSize), minNotional: toDecimalString(r.minNotional) }];
+  }));
+  const chaos = await runChaos(runtime, executor, { baseFeeBps: 10, config: { ...CHAOS_CONFIG, markets }, ...opts });
   const state = await fetch(`${sim.url}/__sim/state`).then((r) => r.json() as Promise<SimState>);
   const api = state.orders.filter((o) => o.source === 'api');
   const { differences, inFlight } = await reconcile(runtime.db, state);
   if (chaos.audit !== 'clean') differences.push(...chaos.discrepancies);
   const ids = api.map((o) => o.clientOrderId);
+  const rejectedBy: Record<string, number> = {};
+  for (const d of (await runtime.db.collection('orders').where('status', '==', 'rejected').select('reason').get()).docs) {
+    const key = String(d.get('reason') ?? '').split(/[: ]/)[0] || 'unknown';
+    rejectedBy[key] = (rejectedBy[key] ?? 0) + 1;
+  }
   return {
     chaos, orders: opts.signals,
     placed: api.filter((o) => o.status === 'FILLED').length,
     duplicates: ids.length - new Set(ids).size + chaos.duplicates,
     lost: chaos.lost + inFlight,
-    reconciled: differences.length === 0 ? 'clean' : 'drift', differences, faultHits: state.faultHits,
+    reconciled: differences.length === 0 ? 'clean' : 'drift', differences, faultHits: state.faultHits, rejectedBy,
   };
 }
 

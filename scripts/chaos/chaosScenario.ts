@@ -20,7 +20,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { loadBundledCandles } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
 import { decodePubSubEvent } from '../../functions/src/handlers/pubsub.ts';
-import { toAmount } from '../../functions/src/domain/money.ts';
+import { applyBps, toAmount } from '../../functions/src/domain/money.ts';
 import { createSignal } from '../../functions/src/domain/signal.ts';
 import { lastClosedOpenTime, type Candle } from '../../functions/src/domain/candle.ts';
 import type { AdminSettableMode } from '../../functions/src/domain/mode.ts';
@@ -92,7 +92,7 @@ export interface Delivery {
  * later. Extra copies (duplicateRate × N): 70 % in the same wave, 30 % 1–60 waves later (or, past
  * the last wave, on a late day); plus copies of 3 % of the signals on a late day.
  */
-export function chaosSignals(n: number, random: () => number, opts: { waves: number; duplicateRate: number }): { signals: Signal[]; deliveries: Delivery[]; candles: Map<string, Candle[]>; waveTime: (w: number) => number } {
+export function chaosSignals(n: number, random: () => number, opts: { waves: number; duplicateRate: number; baseFeeBps?: number }): { signals: Signal[]; deliveries: Delivery[]; candles: Map<string, Candle[]>; waveTime: (w: number) => number } {
   const candles = new Map<string, Candle[]>();
   for (const m of MARKETS) {
     const all = loadBundledCandles(m.symbol, '1m');
@@ -124,7 +124,9 @@ export function chaosSignals(n: number, random: () => number, opts: { waves: num
     const signal = createSignal({
       strategyVersion: `chaos@${slot}`, symbol: m.symbol, timeframe: '1m', candleTime: candle.t, side,
       reason: side === 'buy' ? 'regime_entry' : 'regime_exit',
-      refPrice: toAmount(candle.c), atr: toAmount((candle.c * 0.005).toFixed(8)), qty: toAmount(m.qty),
+      refPrice: toAmount(candle.c), atr: toAmount((candle.c * 0.005).toFixed(8)),
+      // a sell closes what the buy left: on an exchange that takes the buy's fee in the base asset, less than bought
+      qty: side === 'sell' && opts.baseFeeBps ? toAmount(m.qty) - applyBps(toAmount(m.qty), opts.baseFeeBps, 'up') : toAmount(m.qty),
     }, candle.t + 61_000);
     signals.push(signal);
     const r = random();
@@ -256,6 +258,10 @@ export interface ChaosOptions {
   duplicateRate?: number;
   /** market-time waves the signals are spread over (default min(60, ⌈N / 25⌉)) */
   waves?: number;
+  /** live: the exchange takes a buy's fee in the base asset at this rate, so a sell closes less than was bought */
+  baseFeeBps?: number;
+  /** config/bot for the run (default CHAOS_CONFIG) */
+  config?: typeof CHAOS_CONFIG & { markets?: Record<string, { amountStep: string; minNotional: string }> };
   /** how long to wait for redelivery to settle */
   settleTimeoutMs?: number;
   progress?(line: string): void;
@@ -360,8 +366,8 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
   const say = opts.progress ?? (() => {});
   const random = seededRandom(opts.seed);
   const waves = opts.waves ?? Math.min(60, Math.ceil(opts.signals / 25));
-  const { signals, deliveries, candles, waveTime } = chaosSignals(opts.signals, random, { waves, duplicateRate: opts.duplicateRate ?? 0.35 });
-  await runtime.db.doc('config/bot').set(CHAOS_CONFIG);
+  const { signals, deliveries, candles, waveTime } = chaosSignals(opts.signals, random, { waves, duplicateRate: opts.duplicateRate ?? 0.35, ...(opts.baseFeeBps !== undefined && { baseFeeBps: opts.baseFeeBps }) });
+  await runtime.db.doc('config/bot').set(opts.config ?? CHAOS_CONFIG);
   const store = new FirestoreCandleStore(runtime.db);
   for (const [symbol, list] of candles) await store.upsert(symbol, '1m', list);
 
