@@ -33,3 +33,7 @@ export function functionPort(ports: LocalPorts, target: string): number {
 export function functionUrl(ports: LocalPorts, target: string): string {
   return `http://${ports.host}:${functionPort(ports, target)}/`;
 }
+
+/** The local exchange simulator (`npm start -- --exchange sim`): not a Firebase emulator, so not in firebase.json. */
+export const EXCHANGE_SIM_PORT = 8790;
+export const exchangeSimPort = (offset = 0): number => EXCHANGE_SIM_PORT + offset;

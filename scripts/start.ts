@@ -6,6 +6,8 @@
  *   npm start -- --speed 60            replay 60× faster than real time (one 1m candle per second)
  *   npm start -- --start 2023-04-10T00:00:00Z
  *   npm start -- --port-offset 2000     every port shifted, to run a second stack beside the first
+ *   npm start -- --exchange sim         LIVE trading against the local exchange simulator (scripts/exchangeSim):
+ *                                       ccxt over HTTP, signed orders, fills and stops, on the replayed candles
  *
  * The npm script is `exec node --import tsx`: `exec`, so a SIGTERM/SIGINT sent to npm alone (a
  * supervisor, `timeout`) reaches this process instead of stopping at npm's `sh -c`; `--import` rather
@@ -16,10 +18,12 @@ import { existsSync, createWriteStream, mkdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { parseEnv } from '../functions/src/config/load.ts';
+import { usesReplayClock } from '../functions/src/config/schema.ts';
 import { ConfigError } from '../functions/src/domain/errors.ts';
 import { FUNCTIONS, schedulerJobs } from '../infra/definitions.ts';
-import { functionPort, functionUrl } from '../infra/ports.ts';
+import { exchangeSimPort, functionPort, functionUrl, localPorts } from '../infra/ports.ts';
 import { startEmulatorStack, type EmulatorStack } from '../emulators/stack.ts';
 import { EmulatorSetupError } from '../emulators/emulator.ts';
 import { startScheduler } from './local/scheduler.ts';
@@ -41,11 +45,11 @@ if (mismatch) {
 
 const { values: args } = parseArgs({
   options: {
-    speed: { type: 'string' }, start: { type: 'string' }, 'port-offset': { type: 'string' },
+    speed: { type: 'string' }, start: { type: 'string' }, 'port-offset': { type: 'string' }, exchange: { type: 'string' },
     'no-dashboard': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
   },
 });
-const USAGE = 'usage: npm start [-- --speed N] [--start ISO-TIME] [--port-offset N] [--no-dashboard]';
+const USAGE = 'usage: npm start [-- --speed N] [--start ISO-TIME] [--port-offset N] [--exchange sim] [--no-dashboard]';
 if (args.help) {
   console.log(USAGE);
   process.exit(0);
@@ -55,12 +59,26 @@ if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > 50_000) {
   console.error(`--port-offset: a whole number from 0 to 50000 (got "${args['port-offset']}")\n${USAGE}`);
   process.exit(2);
 }
+if (args.exchange !== undefined && args.exchange !== 'sim') {
+  console.error(`--exchange: only "sim" (the local exchange simulator) (got "${args.exchange}")\n${USAGE}`);
+  process.exit(2);
+}
 if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
+
+/**
+ * `--exchange sim`: live mode end to end against the exchange simulator, one more local process on its
+ * own port. The functions trade live through ccxt (MARKET_SOURCE=ccxt, TRADING_MODE=live) with a key
+ * made up for this run, pointed at the simulator (EXCHANGE_API_URL), on the same replay clock.
+ */
+const simUrl = `http://${localPorts(portOffset).host}:${exchangeSimPort(portOffset)}`;
+const simEnv: Record<string, string> = args.exchange === 'sim'
+  ? { TRADING_MODE: 'live', MARKET_SOURCE: 'ccxt', MARKET_CLOCK: 'replay', EXCHANGE_API_URL: simUrl, EXCHANGE_API_KEY: randomBytes(24).toString('hex'), EXCHANGE_API_SECRET: randomBytes(32).toString('hex') }
+  : {};
 
 let anchor = Date.now();
 let env;
 try {
-  env = parseEnv({ ...process.env, REPLAY_SPEED: args.speed ?? process.env.REPLAY_SPEED, REPLAY_START: args.start ?? process.env.REPLAY_START });
+  env = parseEnv({ ...process.env, ...simEnv, REPLAY_SPEED: args.speed ?? process.env.REPLAY_SPEED, REPLAY_START: args.start ?? process.env.REPLAY_START });
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
@@ -70,7 +88,8 @@ const children: ManagedProcess[] = [];
 let stack: EmulatorStack | undefined;
 let scheduler: { stop(): void } | undefined;
 /** A replay runs out of data where the bundled candles end: the scheduler stops there and the page says so. */
-const replayEnd = env.MARKET_SOURCE === 'replay' ? BUNDLED_SPAN.untilMs : undefined;
+const replayClock = usesReplayClock(env);
+const replayEnd = replayClock ? BUNDLED_SPAN.untilMs : undefined;
 let stopping: Promise<never> | undefined;
 /**
  * Stop everything, once. Ctrl-C delivers SIGINT twice (the terminal signals the whole group and npm
@@ -112,11 +131,30 @@ try {
   // Market time starts now, once the slow parts (build, emulators) are done: the first tick sees REPLAY_START.
   anchor = Date.now();
   const childEnv = {
-    ...process.env, ...stack.env, REPLAY_ANCHOR_MS: String(anchor), REPLAY_SPEED: String(env.REPLAY_SPEED), REPLAY_START: env.REPLAY_START,
+    ...process.env, ...simEnv, ...stack.env, REPLAY_ANCHOR_MS: String(anchor), REPLAY_SPEED: String(env.REPLAY_SPEED), REPLAY_START: env.REPLAY_START,
     METADATA_SERVER_DETECTION: 'none',
     // The dashboard calls the admin function from its origin (CORS).
     ADMIN_ALLOWED_ORIGINS: process.env.ADMIN_ALLOWED_ORIGINS ?? dashboardOrigin,
   };
+  if (args.exchange === 'sim') {
+    const simLog = createWriteStream(join(LOG_DIR, 'exchange-sim.log'));
+    const sim = startProcess('exchange-sim', process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/exchangeSim/main.ts'), '--port', String(exchangeSimPort(portOffset))], {
+      env: childEnv, cwd: ROOT,
+      onLine: (line) => {
+        simLog.write(`${line}\n`);
+        if (line.includes('"POST /api/v3/order"') || line.includes('listening') || !line.startsWith('{')) console.log(`[exchange-sim] ${line}`);
+      },
+    });
+    sim.child.once('exit', (code) => {
+      if (!stopping) {
+        console.error(`the exchange simulator exited (code ${code}); see ${join(LOG_DIR, 'exchange-sim.log')}`);
+        void shutdown(1);
+      }
+    });
+    children.push(sim);
+    await waitForPort(stack.ports.host, exchangeSimPort(portOffset), 30_000, () => sim.child.exitCode === null);
+    console.log(`  exchange simulator ${simUrl}/  (admin: ${simUrl}/__sim/state)`);
+  }
   const ffMain = join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
   // functions-framework has no --host: this preload binds its servers to 127.0.0.1 (see the file).
   const BIND_LOOPBACK = pathToFileURL(join(ROOT, 'scripts/local/bindLoopback.mjs')).href;
@@ -147,7 +185,7 @@ try {
       cwd: join(ROOT, 'web'),
       env: {
         ...process.env, VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost, VITE_FIREBASE_PROJECT_ID: env.PROJECT_ID,
-        VITE_AUTH_EMULATOR_HOST: stack.authHost ?? '', VITE_ADMIN_URL: functionUrl(stack.ports, 'admin'), VITE_TICK_INTERVAL: env.TICK_INTERVAL, VITE_REPLAY_SPEED: String(env.MARKET_SOURCE === 'replay' ? env.REPLAY_SPEED : 1),
+        VITE_AUTH_EMULATOR_HOST: stack.authHost ?? '', VITE_ADMIN_URL: functionUrl(stack.ports, 'admin'), VITE_TICK_INTERVAL: env.TICK_INTERVAL, VITE_REPLAY_SPEED: String(replayClock ? env.REPLAY_SPEED : 1),
         VITE_REPLAY_END: replayEnd === undefined ? '' : new Date(replayEnd).toISOString(),
       },
       onLine: (line) => {
@@ -162,13 +200,14 @@ try {
   }
 
   const start = Date.parse(env.REPLAY_START);
-  const marketNow = () => (env.MARKET_SOURCE === 'replay' ? Math.floor(start + (Date.now() - anchor) * env.REPLAY_SPEED) : Date.now());
-  console.log(`source ${env.MARKET_SOURCE}${env.MARKET_SOURCE === 'replay' ? ` from ${env.REPLAY_START} at ${env.REPLAY_SPEED}×` : ''}, symbols ${env.SYMBOLS.join(', ')}, timeframe ${env.TIMEFRAME}, paper trading; Ctrl-C stops everything`);
+  const marketNow = () => (replayClock ? Math.floor(start + (Date.now() - anchor) * env.REPLAY_SPEED) : Date.now());
+  const trading = args.exchange === 'sim' ? `LIVE trading on the exchange simulator ${simUrl}` : `${env.TRADING_MODE} trading`;
+  console.log(`source ${env.MARKET_SOURCE}${replayClock ? ` from ${env.REPLAY_START} at ${env.REPLAY_SPEED}×` : ''}, symbols ${env.SYMBOLS.join(', ')}, timeframe ${env.TIMEFRAME}, ${trading}; Ctrl-C stops everything`);
   scheduler = startScheduler({
     jobs: schedulerJobs(env.TICK_INTERVAL),
     url: (t) => functionUrl(stack!.ports, t),
     marketNow,
-    speed: env.MARKET_SOURCE === 'replay' ? env.REPLAY_SPEED : 1,
+    speed: replayClock ? env.REPLAY_SPEED : 1,
     fireAtStart: true,
     onResult: (job, result) => {
       const line = formatTickLine(job.target, result);

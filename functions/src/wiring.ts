@@ -4,7 +4,7 @@
  */
 import type { Firestore } from '@google-cloud/firestore';
 import { parseEnv } from './config/load.ts';
-import type { Env } from './config/schema.ts';
+import { usesReplayClock, type Env } from './config/schema.ts';
 import { createFirestore } from './adapters/firestore/client.ts';
 import { FirestoreStateStore } from './adapters/firestore/FirestoreStateStore.ts';
 import { FirestoreCandleStore } from './adapters/firestore/FirestoreCandleStore.ts';
@@ -30,7 +30,7 @@ import type { ExchangeAccount } from './ports/exchangeAccount.ts';
 export const VERSION = process.env.K_REVISION ?? process.env.EAGLE_EYE_VERSION ?? 'dev';
 
 export function marketClock(env: Env): Clock {
-  if (env.MARKET_SOURCE !== 'replay') return systemClock;
+  if (!usesReplayClock(env)) return systemClock;
   // Without a shared anchor (set by `npm start`), the replay starts when this process started.
   return new ReplayClock(Date.parse(env.REPLAY_START), env.REPLAY_SPEED, env.REPLAY_ANCHOR_MS ?? Date.now());
 }
@@ -39,8 +39,11 @@ export async function marketSource(env: Env): Promise<MarketData> {
   if (env.MARKET_SOURCE === 'replay') return new ReplayMarketData();
   // ccxt costs seconds to import: only the ccxt-configured instance pays for it.
   const { createCcxtMarketData } = await import('./adapters/ccxt/index.ts');
-  return createCcxtMarketData({ exchangeId: env.EXCHANGE_ID, budgetMs: env.FETCH_BUDGET_MS });
+  return createCcxtMarketData({ exchangeId: env.EXCHANGE_ID, budgetMs: env.FETCH_BUDGET_MS, exchangeConfig: apiUrlConfig(env) });
 }
+
+/** EXCHANGE_API_URL (the exchange simulator) for ccxt: createExchange rebases every REST URL onto it. */
+const apiUrlConfig = (env: Env): Record<string, unknown> => (env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {});
 
 /**
  * Live: one broker per instance, created on first use, whose ccxt instance also serves the venue
@@ -51,7 +54,7 @@ function brokerAndVenue(env: Env): { broker: () => Promise<(cfg: { feeBps: numbe
   let live: Promise<CcxtBroker> | undefined;
   const broker = () => (live ??= (async () => {
     const { createCcxtBroker } = await import('./adapters/ccxt/index.ts');
-    return createCcxtBroker({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET! });
+    return createCcxtBroker({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET!, exchangeConfig: apiUrlConfig(env) });
   })());
   return {
     broker: async () => {
@@ -68,7 +71,7 @@ export const venueFor = (env: Env): Venue => brokerAndVenue(env).venue;
 export async function liveExchangeAccount(env: Env): Promise<ExchangeAccount | null> {
   if (env.TRADING_MODE !== 'live') return null;
   const { createCcxtExchangeAccount } = await import('./adapters/ccxt/index.ts');
-  return createCcxtExchangeAccount({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET! });
+  return createCcxtExchangeAccount({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET!, exchangeConfig: apiUrlConfig(env) });
 }
 
 export interface Runtime {
@@ -110,8 +113,8 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
     executeDeps: () =>
       (exec ??= (async () => ({
         store, ledger: new FirestoreOrderLedger(db), candles, config, symbols: env.SYMBOLS, broker: await trading.broker(), venue, clock, metrics, log,
-        // a replay's market time is also what its tick last recorded (one read; live uses the wall clock only)
-        ...(env.MARKET_SOURCE === 'replay' && { recordedMarketTime: async () => (await store.getStatus())?.marketTime ?? null }),
+        // a replay's market time is also what its tick last recorded (one read; the wall clock needs none)
+        ...(usesReplayClock(env) && { recordedMarketTime: async () => (await store.getStatus())?.marketTime ?? null }),
         ...overrides,
       }))()),
   };

@@ -20,14 +20,15 @@ import type { Firestore } from '@google-cloud/firestore';
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { loadBundledCandles } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
 import { decodePubSubEvent } from '../../functions/src/handlers/pubsub.ts';
-import { toAmount } from '../../functions/src/domain/money.ts';
+import { applyBps, toAmount } from '../../functions/src/domain/money.ts';
 import { createSignal } from '../../functions/src/domain/signal.ts';
 import { lastClosedOpenTime, type Candle } from '../../functions/src/domain/candle.ts';
 import type { AdminSettableMode } from '../../functions/src/domain/mode.ts';
 import { slippedPrice } from '../../functions/src/domain/portfolio/paperFill.ts';
 import type { Signal } from '../../functions/src/domain/trading.types.ts';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
-import type { OrderLedger } from '../../functions/src/ports/state.ts';
+import type { LiveOrderDesk, OrderLedger } from '../../functions/src/ports/state.ts';
+import type { Broker } from '../../functions/src/ports/index.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { executeSignalMessage, type ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
 import type { Runtime } from '../../functions/src/wiring.ts';
@@ -92,7 +93,7 @@ export interface Delivery {
  * later. Extra copies (duplicateRate × N): 70 % in the same wave, 30 % 1–60 waves later (or, past
  * the last wave, on a late day); plus copies of 3 % of the signals on a late day.
  */
-export function chaosSignals(n: number, random: () => number, opts: { waves: number; duplicateRate: number }): { signals: Signal[]; deliveries: Delivery[]; candles: Map<string, Candle[]>; waveTime: (w: number) => number } {
+export function chaosSignals(n: number, random: () => number, opts: { waves: number; duplicateRate: number; baseFeeBps?: number }): { signals: Signal[]; deliveries: Delivery[]; candles: Map<string, Candle[]>; waveTime: (w: number) => number } {
   const candles = new Map<string, Candle[]>();
   for (const m of MARKETS) {
     const all = loadBundledCandles(m.symbol, '1m');
@@ -124,7 +125,9 @@ export function chaosSignals(n: number, random: () => number, opts: { waves: num
     const signal = createSignal({
       strategyVersion: `chaos@${slot}`, symbol: m.symbol, timeframe: '1m', candleTime: candle.t, side,
       reason: side === 'buy' ? 'regime_entry' : 'regime_exit',
-      refPrice: toAmount(candle.c), atr: toAmount((candle.c * 0.005).toFixed(8)), qty: toAmount(m.qty),
+      refPrice: toAmount(candle.c), atr: toAmount((candle.c * 0.005).toFixed(8)),
+      // a sell closes what the buy left: on an exchange that takes the buy's fee in the base asset, less than bought
+      qty: side === 'sell' && opts.baseFeeBps ? toAmount(m.qty) - applyBps(toAmount(m.qty), opts.baseFeeBps, 'up') : toAmount(m.qty),
     }, candle.t + 61_000);
     signals.push(signal);
     const r = random();
@@ -163,9 +166,17 @@ export function chaosExecutor(runtime: Runtime, random: () => number, crashRate:
   const wrapped = async (): Promise<ExecuteDeps> => {
     const d = await runtime.executeDeps();
     const ledger: OrderLedger = {
-      beginLive: d.ledger.beginLive.bind(d.ledger),
+      beginLive: (id, cash, now, plan) => {
+        crash('before_read');
+        return d.ledger.beginLive(id, cash, now, plan);
+      },
       markAttempt: d.ledger.markAttempt.bind(d.ledger),
-      finishLive: d.ledger.finishLive.bind(d.ledger),
+      finishLive: (id, cash, now, decide) =>
+        d.ledger.finishLive(id, cash, now, async (book) => {
+          const change = await decide(book);
+          crash('before_commit');
+          return change;
+        }),
       execute: (id, cash, now, decide) => {
         crash('before_read');
         return d.ledger.execute(id, cash, now, async (book) => {
@@ -177,11 +188,25 @@ export function chaosExecutor(runtime: Runtime, random: () => number, crashRate:
     };
     const broker: ExecuteDeps['broker'] = (cfg) => {
       const inner = d.broker(cfg);
-      return { name: inner.name, fill: async (req) => {
-        const fill = await inner.fill(req);
-        crash('after_fill');
-        return fill;
-      } };
+      // Live: the desk's outcome is lost when the crash comes after the exchange answered (the order exists).
+      const desk = (inner as Broker & { orders?: LiveOrderDesk }).orders;
+      return {
+        name: inner.name,
+        fill: async (req) => {
+          const fill = await inner.fill(req);
+          crash('after_fill');
+          return fill;
+        },
+        ...(desk && {
+          orders: {
+            place: async (intent, hooks) => {
+              const out = await desk.place(intent, hooks);
+              crash('after_fill');
+              return out;
+            },
+          } satisfies LiveOrderDesk,
+        }),
+      };
     };
     // Late entries are dead-lettered by design here: keep their ERROR lines out of the output.
     const log = createLogger('error', {}, (line) => {
@@ -234,6 +259,10 @@ export interface ChaosOptions {
   duplicateRate?: number;
   /** market-time waves the signals are spread over (default min(60, ⌈N / 25⌉)) */
   waves?: number;
+  /** live: the exchange takes a buy's fee in the base asset at this rate, so a sell closes less than was bought */
+  baseFeeBps?: number;
+  /** config/bot for the run (default CHAOS_CONFIG) */
+  config?: typeof CHAOS_CONFIG & { markets?: Record<string, { amountStep: string; minNotional: string }> };
   /** how long to wait for redelivery to settle */
   settleTimeoutMs?: number;
   progress?(line: string): void;
@@ -338,8 +367,8 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
   const say = opts.progress ?? (() => {});
   const random = seededRandom(opts.seed);
   const waves = opts.waves ?? Math.min(60, Math.ceil(opts.signals / 25));
-  const { signals, deliveries, candles, waveTime } = chaosSignals(opts.signals, random, { waves, duplicateRate: opts.duplicateRate ?? 0.35 });
-  await runtime.db.doc(PATHS.config).set(CHAOS_CONFIG);
+  const { signals, deliveries, candles, waveTime } = chaosSignals(opts.signals, random, { waves, duplicateRate: opts.duplicateRate ?? 0.35, ...(opts.baseFeeBps !== undefined && { baseFeeBps: opts.baseFeeBps }) });
+  await runtime.db.doc(PATHS.config).set(opts.config ?? CHAOS_CONFIG);
   const store = new FirestoreCandleStore(runtime.db);
   for (const [symbol, list] of candles) await store.upsert(symbol, '1m', list);
 

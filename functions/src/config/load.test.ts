@@ -19,9 +19,20 @@ describe('parseEnv', () => {
     [{ HISTORY_CANDLES: '10' }, 'HISTORY_CANDLES'],
     [{ TRADING_MODE: 'live', MARKET_SOURCE: 'ccxt' }, 'EXCHANGE_API_KEY'],
     [{ TRADING_MODE: 'live', EXCHANGE_API_KEY: 'k', EXCHANGE_API_SECRET: 's' }, 'MARKET_SOURCE'],
+    [{ EXCHANGE_API_URL: 'ftp://127.0.0.1:1' }, 'EXCHANGE_API_URL'],
+    [{ EXCHANGE_API_URL: 'http://127.0.0.1:1/?x=1' }, 'EXCHANGE_API_URL'],
+    [{ EXCHANGE_API_URL: 'http://user:pw@127.0.0.1:1' }, 'EXCHANGE_API_URL'],
+    [{ MARKET_CLOCK: 'replay', MARKET_SOURCE: 'ccxt' }, 'MARKET_CLOCK'],
+    [{ MARKET_CLOCK: 'wall' }, 'MARKET_CLOCK'],
   ])('rejects %o naming %s', (vars, field) => {
     expect(() => parseEnv(vars)).toThrow(ConfigError);
     expect(() => parseEnv(vars)).toThrow(new RegExp(`^invalid configuration:\\n(.*\\n)*${field}:`, 'm'));
+  });
+
+  it('takes an exchange base URL (the simulator) and the replay clock with it', () => {
+    const env = parseEnv({ MARKET_SOURCE: 'ccxt', EXCHANGE_API_URL: 'http://127.0.0.1:12790/', MARKET_CLOCK: 'replay' });
+    expect(env.EXCHANGE_API_URL).toBe('http://127.0.0.1:12790');
+    expect(env.MARKET_CLOCK).toBe('replay');
   });
 
   it('treats empty variables as unset', () => {

@@ -36,7 +36,24 @@ export const EnvSchema = z
     REPLAY_SPEED: z.coerce.number().positive().max(100_000).default(1),
     /** Wall-clock ms at which the replay started; shared by every local process so they agree on "now". */
     REPLAY_ANCHOR_MS: z.coerce.number().int().nonnegative().optional(),
+    /**
+     * Which clock is market time. `replay` (REPLAY_START/SPEED/ANCHOR_MS) is forced by MARKET_SOURCE=replay;
+     * with ccxt it is for the local exchange simulator only (its candles are replayed), so it needs EXCHANGE_API_URL.
+     */
+    MARKET_CLOCK: z.enum(['wall', 'replay']).optional(),
     TRADING_MODE: z.enum(['paper', 'live']).default('paper'),
+    /**
+     * Base URL of the exchange's REST API instead of the real one: every REST base URL of the ccxt
+     * exchange is rebased onto it (the local exchange simulator, `npm start -- --exchange sim`).
+     */
+    EXCHANGE_API_URL: z
+      .url({ protocol: /^https?$/, hostname: z.regexes.hostname })
+      .refine((u) => {
+        const url = new URL(u);
+        return !url.search && !url.hash && !url.username && !url.password;
+      }, 'a base URL such as http://127.0.0.1:12000, without query, fragment or credentials')
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
     EXCHANGE_API_KEY: z.string().min(1).optional(),
     EXCHANGE_API_SECRET: z.string().min(1).optional(),
     SIGNALS_TOPIC: z.string().regex(/^[A-Za-z][\w.~+%-]{2,254}$/).default('signals'),
@@ -53,6 +70,12 @@ export const EnvSchema = z
     PUBSUB_EMULATOR_HOST: z.string().optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.MARKET_CLOCK === 'wall' && env.MARKET_SOURCE === 'replay') {
+      ctx.addIssue({ code: 'custom', path: ['MARKET_CLOCK'], message: 'MARKET_SOURCE=replay runs on the replay clock; MARKET_CLOCK=wall makes no sense with it' });
+    }
+    if (env.MARKET_CLOCK === 'replay' && env.MARKET_SOURCE === 'ccxt' && !env.EXCHANGE_API_URL) {
+      ctx.addIssue({ code: 'custom', path: ['MARKET_CLOCK'], message: 'MARKET_CLOCK=replay with MARKET_SOURCE=ccxt is for the exchange simulator only: set EXCHANGE_API_URL' });
+    }
     if (env.TRADING_MODE === 'live' && (!env.EXCHANGE_API_KEY || !env.EXCHANGE_API_SECRET)) {
       ctx.addIssue({ code: 'custom', path: ['EXCHANGE_API_KEY'], message: 'TRADING_MODE=live needs EXCHANGE_API_KEY and EXCHANGE_API_SECRET' });
     }
@@ -61,6 +84,9 @@ export const EnvSchema = z
     }
   });
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Market time runs on the replay clock: the replay source, or the exchange simulator replaying candles. */
+export const usesReplayClock = (env: Pick<Env, 'MARKET_SOURCE' | 'MARKET_CLOCK'>): boolean => env.MARKET_SOURCE === 'replay' || env.MARKET_CLOCK === 'replay';
 
 /** A decimal of at most 12 integer digits and 8 places: every amount the money code can hold exactly, and no more. */
 const boundedDecimal = z.string().regex(/^\d{1,12}(\.\d{1,8})?$/, 'expected a decimal below 10^12 with at most 8 places, e.g. "10000" or "0.001"');

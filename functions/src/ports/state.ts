@@ -204,10 +204,12 @@ export interface OrderLedger {
   execute(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>): Promise<{ duplicate: boolean; change: BookChange | null }>;
   /**
    * Live tx 1. orders/{signalId} exists ⇒ `final`. An intent is already recorded ⇒ `placing` with it
-   * (`plan` is not called). Otherwise `plan(book)` either returns the intent to record, or a refusal,
-   * which is committed as the order's outcome (like `execute`) ⇒ `refused`.
+   * (`plan` is not called). Otherwise `plan(book, inFlight)` either returns the intent to record, or a
+   * refusal, which is committed as the order's outcome (like `execute`) ⇒ `refused`. `inFlight`: the
+   * symbols of the other intents, read in the same transaction (live orders sent, not yet booked: the
+   * book does not show them yet).
    */
-  beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep>;
+  beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book, inFlight: ReadonlySet<string>) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep>;
   /** beforeSend: record the attempt, only if the intent's lastAttemptAt is still `seen`; else throws AttemptRaceError. */
   markAttempt(signalId: string, seen: number | undefined, at: number): Promise<void>;
   /** Live tx 2: the intent must exist; orders/{signalId} exists ⇒ duplicate; else commit `decide(book)` like `execute` and drop the intent. */

@@ -122,6 +122,17 @@ describe('executeSignal, live: exactly once at the exchange', () => {
     expect(w.db.orders.size).toBe(0);
   });
 
+  it('an entry while another live order of the symbol is in flight (sent, not booked) is refused and never sent', async () => {
+    // found by the live chaos run: both entries passed the gates on a book without the first, and the second fill could not be booked
+    const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: timeoutFault });
+    await expect(w.deliver()).rejects.toBeInstanceOf(LiveOrderPendingError);
+    const second = createSignal({ strategyVersion: 'live@2', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T, side: 'buy', reason: 'regime_entry', refPrice: A(String(candle.c)), atr: A('30'), qty: A('0.01234') }, T + 60_000);
+    expect(await w.deliver(second)).toMatchObject({ status: 'rejected' });
+    expect(w.db.orders.get(second.id)).toMatchObject({ outcome: { status: 'rejected', reason: expect.stringMatching(/^order_in_flight: /) } });
+    expect(w.player.count(CREATE)).toBe(1);
+    expect(w.db.intents.size).toBe(1);
+  });
+
   it('a gate refusal is recorded in tx 1 and nothing is sent', async () => {
     const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketBuyFull! });
     await w.store.changeMode({ type: 'admin_set', to: 'PAUSED' }, 'test');

@@ -83,6 +83,7 @@ function liveDesk(broker: Broker): LiveOrderDesk | null {
 /**
  * Live: the exchange call happens outside any transaction that can be re-run.
  *   tx 1 (beginLive): orders/{id} exists ⇒ duplicate; an intent exists ⇒ go on with it (reconcile);
+ *         another intent of the same symbol in flight ⇒ refused (recorded);
  *         else planOrder on the book ⇒ refused (recorded) or the intent (recorded, 'placing').
  *   desk.place: looks the order up by client order id first; sends only if it was never sent or the
  *         exchange's not-found lag since the last attempt is over; beforeSend records the attempt
@@ -93,13 +94,13 @@ function liveDesk(broker: Broker): LiveOrderDesk | null {
  */
 async function executeLive(a: {
   deps: ExecuteDeps; desk: LiveOrderDesk; signal: Signal; initialCash: bigint; now: number; log: Logger;
-  refusal: (book: Book) => BookChange | bigint; book: (book: Book, fill: Fill, rules: MarketRules | null) => BookChange;
+  refusal: (book: Book, inFlight?: ReadonlySet<string>) => BookChange | bigint; book: (book: Book, fill: Fill, rules: MarketRules | null) => BookChange;
   /** the rules the fill is booked with: the planned ones, or, if the markets had not loaded then, the venue's now that the exchange filled */
   bookingRules: () => Promise<MarketRules | null>;
 }): Promise<{ status: 'done'; result: Awaited<ReturnType<OrderLedger['execute']>> } | { status: 'rejected_by_exchange'; reason: string }> {
   const { deps, desk, signal, initialCash, now } = a;
-  const step = await deps.ledger.beginLive(signal.id, initialCash, now, async (b) => {
-    const planned = a.refusal(b);
+  const step = await deps.ledger.beginLive(signal.id, initialCash, now, async (b, inFlight) => {
+    const planned = a.refusal(b, inFlight);
     return typeof planned === 'bigint' ? { intent: { signalId: signal.id, symbol: signal.symbol, side: signal.side, qty: planned, createdAt: now } } : { refused: planned };
   });
   if (step.kind === 'final') return { status: 'done', result: { duplicate: true, change: null } };
@@ -168,8 +169,11 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
   const key = signal.side === 'buy' ? await deps.venue.keyHealth(deps.clock.now()) : null;
   if (key && key.problems.length > 0) log.log('ERROR', 'exchange key refused; exits only', { problems: key.problems });
   const base = { signalId: signal.id, symbol: signal.symbol, side: signal.side, createdAt: now };
-  const refusal = (book: Book): BookChange | bigint => {
+  const refusal = (book: Book, inFlight?: ReadonlySet<string>): BookChange | bigint => {
     if (current.kind === 'refused') throw new PoisonMessageError(current.reason);
+    // Live: another order of this symbol was sent and is not booked yet; the book cannot size against it
+    // (two entries would both pass, and the second fill could not be booked). The tick re-emits what is still due.
+    if (inFlight?.has(signal.symbol)) return { order: { ...base, outcome: { status: 'rejected', reason: `order_in_flight: another live ${signal.symbol} order is not booked yet` } } };
     // The signal's own price, before any repricing: a take-profit below the target was never due.
     const belowTarget = takeProfitBelowTarget(signal, book.positions[signal.symbol]);
     if (belowTarget) throw new PoisonMessageError(belowTarget);

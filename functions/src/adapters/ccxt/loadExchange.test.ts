@@ -46,6 +46,34 @@ describe('exchangeConfig', () => {
   });
 });
 
+describe('createExchange with apiUrl (EXCHANGE_API_URL)', () => {
+  it('rebases every REST URL onto it, keeping the paths', async () => {
+    const ex = await createExchange('binance', { apiUrl: 'http://127.0.0.1:12790/' });
+    const api = ex.urls.api as unknown as Record<string, string>;
+    expect(api.public).toBe('http://127.0.0.1:12790/api/v3');
+    expect(api.private).toBe('http://127.0.0.1:12790/api/v3');
+    expect(api.sapi).toBe('http://127.0.0.1:12790/sapi/v1');
+    expect(api.fapiPublic).toBe('http://127.0.0.1:12790/fapi/v1');
+    expect(Object.values(api).filter((u) => !u.startsWith('http://127.0.0.1:12790/'))).toEqual([]);
+    expect(ex).not.toHaveProperty('apiUrl');
+  });
+
+  it('maps its error bodies with Binance spot\'s table, as for api.binance.com', async () => {
+    const [local, real] = await Promise.all([createExchange('binance', { apiUrl: 'http://127.0.0.1:12790' }), createExchange('binance')]);
+    const body = '{"code":-1008,"msg":"Spot server is currently overloaded with other requests."}';
+    const thrown = (ex: typeof local, url: string) => {
+      try {
+        ex.handleErrors(503, 'Service Unavailable', url, 'GET', {}, body, JSON.parse(body), {}, '');
+      } catch (err) {
+        return (err as Error).name;
+      }
+      return 'none';
+    };
+    expect(thrown(real, 'https://api.binance.com/api/v3/klines')).toBe('OperationFailed'); // spot-only entry
+    expect(thrown(local, 'http://127.0.0.1:12790/api/v3/klines')).toBe('OperationFailed');
+  });
+});
+
 describe('LazyExchange', () => {
   it('creates its instance on first use, once', async () => {
     const lazy = new LazyExchange({ exchangeId: 'binance' });

@@ -68,9 +68,32 @@ export function exchangeConfig(id: string, overrides: Record<string, unknown> = 
   return { ...base, ...overrides, options };
 }
 
+/**
+ * `overrides.apiUrl` (ours, not ccxt's; EXCHANGE_API_URL) points the exchange at another server, the
+ * local exchange simulator: every REST base URL in `urls.api` keeps its path (/api/v3, /sapi/v1, …)
+ * and gets this origin. Binance also chooses its per-market error table by URL (spot errors only for
+ * https://api.binance.com/…), so requests to the override are mapped as spot ones: the simulator's
+ * error bodies become the very ccxt classes Binance's would.
+ */
 export async function createExchange(id: string, overrides: Record<string, unknown> = {}): Promise<Exchange> {
   const { ctor } = await loadExchangeClass(id);
-  return new ctor(exchangeConfig(id, overrides));
+  const { apiUrl, ...rest } = overrides;
+  const ex = new ctor(exchangeConfig(id, rest));
+  if (typeof apiUrl === 'string') rebase(ex, apiUrl);
+  return ex;
+}
+
+function rebase(ex: Exchange, apiUrl: string): void {
+  const base = apiUrl.replace(/\/+$/, '');
+  const at = (url: string) => `${base}${new URL(url).pathname}`.replace(/\/+$/, '');
+  const api = ex.urls.api as unknown;
+  if (typeof api === 'string') ex.urls.api = at(api) as never;
+  else if (api && typeof api === 'object') for (const [k, v] of Object.entries(api as Record<string, unknown>)) if (typeof v === 'string') (api as Record<string, string>)[k] = at(v);
+  if (ex.id === 'binance') {
+    const original = (ex as unknown as { getExceptionsByUrl(url: string, exactOrBroad: string): unknown }).getExceptionsByUrl.bind(ex);
+    const spotUrl = `https://api.${(ex as unknown as { hostname?: string }).hostname ?? 'binance.com'}/`;
+    Object.assign(ex, { getExceptionsByUrl: (url: string, exactOrBroad: string) => original(typeof url === 'string' && /^\/s?api\//.test(url.slice(base.length)) && url.startsWith(base) ? `${spotUrl}${url.slice(base.length + 1)}` : url, exactOrBroad) });
+  }
 }
 
 /**

@@ -59,12 +59,15 @@ export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
     });
   }
 
-  async beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep> {
+  async beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book, inFlight: ReadonlySet<string>) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep> {
     return this.db.runTransaction(async (tx): Promise<LiveStep> => {
       const [order, intent] = await tx.getAll(this.orderRef(signalId), this.intentRef(signalId));
       if (order!.exists) return { kind: 'final' };
       if (intent!.exists) return { kind: 'placing', intent: intentFromDoc(intent!.ref.path, intent!.data()) };
-      const planned = await plan(await readBook(this.db, initialCash, now, tx));
+      // intents/ holds only the live orders in flight (a handful at most): one small query, live only.
+      const open = await tx.get(this.intentRef(signalId).parent.select('symbol'));
+      const inFlight = new Set(open.docs.map((d) => d.get('symbol') as string));
+      const planned = await plan(await readBook(this.db, initialCash, now, tx), inFlight);
       if ('refused' in planned) {
         this.commit(tx, planned.refused, now, await this.rollup(tx, planned.refused));
         return { kind: 'refused', change: planned.refused };

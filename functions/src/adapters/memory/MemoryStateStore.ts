@@ -167,12 +167,12 @@ export class MemoryOrderLedger implements OrderLedger, AdjustmentLedger {
     });
   }
 
-  beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep> {
+  beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book, inFlight: ReadonlySet<string>) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep> {
     return this.serial(async () => {
       if (this.db.orders.has(signalId)) return { kind: 'final' as const };
       const existing = this.db.intents.get(signalId);
       if (existing) return { kind: 'placing' as const, intent: structuredClone(existing) };
-      const planned = await plan(bookOf(this.db, initialCash, now));
+      const planned = await plan(bookOf(this.db, initialCash, now), new Set([...this.db.intents.values()].map((i) => i.symbol)));
       if ('refused' in planned) {
         this.commit(planned.refused);
         return { kind: 'refused' as const, change: planned.refused };

@@ -55,7 +55,8 @@ export function loadBundledSeries(symbol: string, timeframe: Timeframe, dir = BU
   return series;
 }
 
-function lowerBound(candles: readonly Candle[], t: number): number {
+/** First index whose open time is ≥ t (candles ascending). */
+export function lowerBound(candles: readonly Candle[], t: number): number {
   let lo = 0;
   let hi = candles.length;
   while (lo < hi) {

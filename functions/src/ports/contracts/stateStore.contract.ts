@@ -206,6 +206,17 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       expect(await store.executorOutcomes(['sig-live'])).toEqual(new Map([['sig-live', 'filled']]));
     });
 
+    it('live: tx 1 tells the plan the symbols of the other intents in flight', async () => {
+      const { ledger } = await make();
+      const intent = (signalId: string, symbol: string) => ({ signalId, symbol, side: 'buy' as const, qty: A('0.01'), createdAt: T });
+      const seen: string[][] = [];
+      const plan = (i: ReturnType<typeof intent>) => async (_book: unknown, inFlight: ReadonlySet<string>) => (seen.push([...inFlight].sort()), { intent: i });
+      await ledger.beginLive('sig-a', CASH, T, plan(intent('sig-a', 'BTC/USDT')));
+      await ledger.beginLive('sig-b', CASH, T, plan(intent('sig-b', 'ETH/USDT')));
+      await ledger.beginLive('sig-c', CASH, T, plan(intent('sig-c', 'BTC/USDT')));
+      expect(seen).toEqual([[], ['BTC/USDT'], ['BTC/USDT', 'ETH/USDT']]);
+    });
+
     it('live: a refusal in tx 1 is the order\'s outcome; tx 2 without an intent fails and writes nothing', async () => {
       const { store, ledger } = await make();
       const refused: BookChange = { order: { signalId: 'sig-no', symbol: 'BTC/USDT', side: 'buy', createdAt: T, outcome: { status: 'rejected', reason: 'mode: PAUSED' } } };
