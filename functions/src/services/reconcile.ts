@@ -92,6 +92,8 @@ export async function reconcileInTick(
   return report;
 }
 
+/** status.markets is keyed by document-safe ids (BTC-USDT): find the market by its symbol */
+const marketOf = (status: SystemStatus | null, symbol: string) => Object.values(status?.markets ?? {}).find((m) => m.symbol === symbol);
 const markOf = (m: MarketView | undefined) => (m?.price != null && m.atr != null && m.price > 0 ? { price: toAmount(m.price), atr: toAmount(m.atr) } : null);
 
 export interface ReconcileResult {
@@ -113,13 +115,14 @@ export async function runReconcile(
   if (!confirm) return { report: first.report, booked: null, after: null, mode: first.status?.mode ?? 'NORMAL' };
   const rules = rulesFor(config, deps.exchange);
   const adjusted = await deps.ledger.adjust(toAmount(config.paper.initialCash), now, (book) => planAdjustment({
-    book, report: first.report, rules, marks: (symbol) => markOf(first.status?.markets[symbol]), risk: config.risk, note: confirm.note, by: confirm.by, now,
+    book, report: first.report, rules, marks: (symbol) => markOf(marketOf(first.status, symbol)), risk: config.risk, note: confirm.note, by: confirm.by, now,
   }));
   const after = await compareAccount(deps, config, configured, now);
   // the version the tick recorded, so this run counts as the deployed code's own
   await deps.store.recordReconcile({ at: now, clean: after.report.clean, differences: after.report.differences.length, version: after.status?.version ?? 'unknown' });
   let mode = after.status?.mode ?? 'NORMAL';
-  if (after.report.clean) mode = (await deps.store.changeMode({ type: 'reduce_cleared' }, `reconciled by ${confirm.by}: ${confirm.note}`)).mode;
+  // Clean means every market was judged: one deferred (a bot order in flight) keeps REDUCING until a later run.
+  if (after.report.clean && after.report.deferred.length === 0) mode = (await deps.store.changeMode({ type: 'reduce_cleared' }, `reconciled by ${confirm.by}: ${confirm.note}`)).mode;
   return { report: first.report, booked: adjusted?.entries ?? [], after: after.report, mode };
 }
 
