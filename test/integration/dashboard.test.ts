@@ -30,7 +30,7 @@ import { authPort, startAuthEmulator, type RunningAuthEmulator } from '../../emu
 import { TOPICS } from '../../infra/definitions.ts';
 import { functionPort, localPorts } from '../../infra/ports.ts';
 import { seedDashboardUsers, type SeededUser } from '../../scripts/local/dashboardUsers.ts';
-import { checkHorizon, checkTradeProfit, horizonScreenshots, recordSpend, storedRollups } from './horizonsCheck.ts';
+import { closeAndCheckHorizons, horizonScreenshots } from './horizonsCheck.ts';
 import { emulatorEnv, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, steppedClock, testRuntime, tickMovesClock } from './harness.ts';
 import { PATHS, bucketStart, candleBucketPath, candleBucketToDoc, tradePath, tradeToDoc } from '../../functions/src/shared/store/index.ts';
 
@@ -297,29 +297,8 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     // PAUSED since the pause round trip: ticks still run the stops and exits still fill.
     for (let d = 1; d <= 8; d++) await runTick(T0 + d * DAY);
     const now = T0 + 8 * DAY;
-    const held = Object.values(((await db.doc(PATHS.wallet).get()).get('positions') ?? {}) as Record<string, { symbol: string; qty: string }>);
-    // The position bought earlier, unless its stop already closed it on the way (then that exit is the closing trade).
-    if (held.length > 0) {
-      const { symbol, qty } = held[0]!;
-      const t = Math.floor(now / MIN) * MIN - MIN;
-      const [c] = await new FirestoreCandleStore(db).read(symbol, '1m', t, t + MIN);
-      const pubsub = pubsubClient();
-      await new PubSubSignalBus(pubsub, TOPICS.signals).publish(
-        createSignal({ strategyVersion: 'dashboard-test@1', symbol, timeframe: '1m', candleTime: t, side: 'sell', reason: 'regime_exit', refPrice: toAmount(c!.c), atr: toAmount('30'), qty: toAmount(qty) }, t + MIN),
-      );
-      await pubsub.close();
-      await expect.poll(async () => (await storedRollups(db)).some((r) => r.byReason.regime_exit !== undefined), { timeout: 30_000 }).toBe(true);
-    }
-    expect((await storedRollups(db)).some((r) => Object.keys(r.byReason).length > 0), 'a closing trade').toBe(true);
-    await recordSpend(db, now, 1.07);
-
-    const week = await checkHorizon(page, db, '1W');
-    expect(week.days).toBe(7);
-    const all = await checkHorizon(page, db, 'All');
-    expect(all.days).toBeGreaterThanOrEqual(9);
+    const { week, all } = await closeAndCheckHorizons(page, db, { now, timeframe: '1m', strategyVersion: 'dashboard-test@1', atr: () => '30', spend: 1.07 });
     console.log(`dashboard 1m horizons: 1W ${week.days} days, realized ${week.realized}; All ${all.days} days, realized ${all.realized} (1e-8 units)`);
-    await expect.poll(() => page.textContent('[data-testid="month-cost"]'), { timeout: 10_000 }).toBe('1.07 USD of 5.00');
-    expect(await checkTradeProfit(page, db)).toBeGreaterThanOrEqual(1);
     await horizonScreenshots(browser, page, ARTIFACTS, 'dashboard-1m-horizons', async (p) => {
       await signIn(p, users[0]!.email, users[0]!.password);
       await p.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });

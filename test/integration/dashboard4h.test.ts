@@ -28,7 +28,7 @@ import { authPort, startAuthEmulator, type RunningAuthEmulator } from '../../emu
 import { TOPICS } from '../../infra/definitions.ts';
 import { localPorts } from '../../infra/ports.ts';
 import { seedDashboardUsers, type SeededUser } from '../../scripts/local/dashboardUsers.ts';
-import { checkHorizon, checkTradeProfit, horizonScreenshots, recordSpend, storedRollups } from './horizonsCheck.ts';
+import { closeAndCheckHorizons, horizonScreenshots } from './horizonsCheck.ts';
 import { emulatorEnv, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, testRuntime } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -225,29 +225,8 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     for (let d = 1; d <= 8; d++) await runTick(T0 + d * DAY);
     const now = T0 + 8 * DAY;
     // A closing sell on the last day (a position the strategy or the test opened): a win or a loss, by reason.
-    const held = Object.values(((await db.doc(PATHS.wallet).get()).get('positions') ?? {}) as Record<string, { symbol: string; qty: string }>);
-    // The position bought earlier, unless its stop already closed it on the way (then that exit is the closing trade).
-    if (held.length > 0) {
-      const { symbol, qty } = held[0]!;
-      const t = Math.floor(now / TF_MS) * TF_MS - TF_MS;
-      const [c] = await new FirestoreCandleStore(db).read(symbol, TF, t, t + TF_MS);
-      const pubsub = pubsubClient();
-      await new PubSubSignalBus(pubsub, TOPICS.signals).publish(
-        createSignal({ strategyVersion: 'dashboard-4h-test@1', symbol, timeframe: TF, candleTime: t, side: 'sell', reason: 'regime_exit', refPrice: toAmount(c!.c), atr: toAmount(String(c!.c * 0.01)), qty: toAmount(qty) }, t + TF_MS),
-      );
-      await pubsub.close();
-      await expect.poll(async () => (await storedRollups(db)).some((r) => r.byReason.regime_exit !== undefined), { timeout: 30_000 }).toBe(true);
-    }
-    expect((await storedRollups(db)).some((r) => Object.keys(r.byReason).length > 0), 'a closing trade').toBe(true);
-    await recordSpend(db, now, 0.42);
-
-    const week = await checkHorizon(page, db, '1W');
-    expect(week.days).toBe(7);
-    const all = await checkHorizon(page, db, 'All');
-    expect(all.days).toBeGreaterThanOrEqual(9);
+    const { week, all } = await closeAndCheckHorizons(page, db, { now, timeframe: TF, strategyVersion: 'dashboard-4h-test@1', atr: (close) => String(close * 0.01), spend: 0.42 });
     console.log(`dashboard 4h horizons: 1W ${week.days} days, realized ${week.realized}; All ${all.days} days, realized ${all.realized} (1e-8 units)`);
-    await expect.poll(() => page.textContent('[data-testid="month-cost"]'), { timeout: 10_000 }).toBe('0.42 USD of 5.00');
-    expect(await checkTradeProfit(page, db)).toBeGreaterThanOrEqual(1);
     await horizonScreenshots(browser, page, ARTIFACTS, 'dashboard-4h-horizons', (p) => signIn(p, users[0]!.email, users[0]!.password));
   });
 

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import type { Firestore } from '@google-cloud/firestore';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { FirestoreOpsStore } from '../../functions/src/adapters/ops/FirestoreOpsStore.ts';
+import { PubSubSignalBus } from '../../functions/src/adapters/pubsub/PubSubSignalBus.ts';
+import { timeframeMs, type Timeframe } from '../../functions/src/domain/candle.ts';
+import { toAmount } from '../../functions/src/domain/money.ts';
+import { createSignal } from '../../functions/src/domain/signal.ts';
+import { TOPICS } from '../../infra/definitions.ts';
+import { pubsubClient } from './harness.ts';
 import { inHorizon, roundTrips, type Horizon } from '../../functions/src/domain/performance/index.ts';
 import { utcDay } from '../../functions/src/domain/wallet.ts';
 import { PATHS, TradeDoc, costMonth, parseDoc, rollupFromDoc } from '../../functions/src/shared/store/index.ts';
@@ -77,4 +84,40 @@ export async function horizonScreenshots(browser: Browser, page: Page, dir: stri
   await phone.locator('.panel-horizons').screenshot({ path: join(dir, `${name}-panel-390.png`) });
   await phone.screenshot({ path: join(dir, `${name}-390.png`), fullPage: true });
   await phone.context().close();
+}
+
+/**
+ * After the days of ticks: close the position the run still holds (a regime exit through Pub/Sub and
+ * executeOrder, as the tick would send it) unless a stop already closed it, record a month's spend,
+ * then check the 1W and All views and the cost against the stored rollups. Returns the two horizons.
+ */
+export async function closeAndCheckHorizons(
+  page: Page,
+  db: Firestore,
+  o: { now: number; timeframe: Timeframe; strategyVersion: string; atr: (close: number) => string; spend: number },
+): Promise<{ week: { days: number; realized: bigint }; all: { days: number; realized: bigint } }> {
+  const held = Object.values(((await db.doc(PATHS.wallet).get()).get('positions') ?? {}) as Record<string, { symbol: string; qty: string }>);
+  // The position bought earlier, unless its stop already closed it on the way (then that exit is the closing trade).
+  if (held.length > 0) {
+    const { symbol, qty } = held[0]!;
+    const tfMs = timeframeMs(o.timeframe);
+    const t = Math.floor(o.now / tfMs) * tfMs - tfMs;
+    const [c] = await new FirestoreCandleStore(db).read(symbol, o.timeframe, t, t + tfMs);
+    const pubsub = pubsubClient();
+    await new PubSubSignalBus(pubsub, TOPICS.signals).publish(
+      createSignal({ strategyVersion: o.strategyVersion, symbol, timeframe: o.timeframe, candleTime: t, side: 'sell', reason: 'regime_exit', refPrice: toAmount(c!.c), atr: toAmount(o.atr(c!.c)), qty: toAmount(qty) }, t + tfMs),
+    );
+    await pubsub.close();
+    await expect.poll(async () => (await storedRollups(db)).some((r) => r.byReason.regime_exit !== undefined), { timeout: 30_000 }).toBe(true);
+  }
+  expect((await storedRollups(db)).some((r) => Object.keys(r.byReason).length > 0), 'a closing trade').toBe(true);
+  await recordSpend(db, o.now, o.spend);
+
+  const week = await checkHorizon(page, db, '1W');
+  expect(week.days).toBe(7);
+  const all = await checkHorizon(page, db, 'All');
+  expect(all.days).toBeGreaterThanOrEqual(9);
+  await expect.poll(() => page.textContent('[data-testid="month-cost"]'), { timeout: 10_000 }).toBe(`${o.spend.toFixed(2)} USD of 5.00`);
+  expect(await checkTradeProfit(page, db)).toBeGreaterThanOrEqual(1);
+  return { week, all };
 }
