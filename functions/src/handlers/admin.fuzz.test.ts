@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileLeaf, hostileString, hostileTree, prototypeIsClean } from '../lib/testing/hostile.ts';
 import { createLogger } from '../lib/log.ts';
 import { ADMIN_ACTIONS, AdminRequestSchema } from '../services/adminActions.ts';
-import type { AuditEntry } from '../services/adminPorts.ts';
+import type { AuditEntry } from '../ports/ops.ts';
 import { installJsonFrameworkErrors } from './frameworkErrors.ts';
 import { makeAdminHandler, type AdminHandlerDeps } from './admin.ts';
 

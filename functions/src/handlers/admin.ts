@@ -5,7 +5,7 @@ import { redact, redactText } from '../lib/redact.ts';
 import { runAdminAction, type AdminDeps } from '../services/admin.ts';
 import { ADMIN_ACTIONS, ActionError, AdminRequestSchema, READ_ONLY_ACTIONS, type AdminAction } from '../services/adminActions.ts';
 import { authorize } from '../services/adminAuth.ts';
-import type { Caller, TokenVerifier } from '../services/adminPorts.ts';
+import type { Caller, TokenVerifier } from '../ports/ops.ts';
 
 export interface AdminHandlerDeps extends AdminDeps {
   verifiers: readonly TokenVerifier[];

@@ -14,7 +14,7 @@ import type { Env } from '../config/schema.ts';
 import type { MarketData, SignalBus } from '../ports/index.ts';
 import type { AdjustmentLedger, StateStore } from '../ports/state.ts';
 import type { Logger } from '../lib/log.ts';
-import type { Caller, OpsStore, SchedulerControl } from './adminPorts.ts';
+import type { Caller, OpsStore, SchedulerControl } from '../ports/ops.ts';
 import { ActionError, type AdminRequest } from './adminActions.ts';
 import { backfillCandles, checkGaps, NothingToDoError, type CandleArchive } from './adminCandles.ts';
 import { healthReport } from './adminHealth.ts';

@@ -1,4 +1,4 @@
-import type { Caller, OpsStore, TokenVerifier } from './adminPorts.ts';
+import type { Caller, OpsStore, TokenVerifier } from '../ports/ops.ts';
 
 /** A refusal carries the caller when the token was valid (a 403): the handler records it. */
 export type AuthResult = { ok: true; caller: Caller; admin: boolean } | { ok: false; status: 401 | 403; error: string; caller?: Caller };

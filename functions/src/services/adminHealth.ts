@@ -2,7 +2,7 @@
  * The post-deploy checklist as one report: is it ticking, in which mode, are the feeds fresh, did
  * anything critical happen or get dead-lettered in the window, does the ledger replay exactly.
  */
-import type { OpsRecord, OpsStore } from './adminPorts.ts';
+import type { OpsRecord, OpsStore } from '../ports/ops.ts';
 import type { AuditReport } from './auditLedger.ts';
 
 export interface HealthCheck {

@@ -18,7 +18,7 @@ import type { StateStore } from '../ports/state.ts';
 import type { Clock } from '../ports/index.ts';
 import type { Logger } from '../lib/log.ts';
 import type { PubSubMessage } from '../handlers/pubsub.ts';
-import type { OpsStore } from './adminPorts.ts';
+import type { OpsStore } from '../ports/ops.ts';
 import { costMonth } from '../shared/store/index.ts';
 
 const fraction = z.number().nonnegative().max(100);

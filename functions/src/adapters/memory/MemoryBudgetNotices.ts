@@ -1,5 +1,5 @@
 import type { CostRecord } from '../../shared/store/index.ts';
-import type { OpsStore } from '../../services/adminPorts.ts';
+import type { OpsStore } from '../../ports/ops.ts';
 
 /** In-memory budget notices (budget_notices/ on Firestore): the idempotency record of the budget guard. */
 export class MemoryBudgetNotices implements Pick<OpsStore, 'claimBudgetNotice' | 'recordCost'> {

@@ -1,6 +1,6 @@
 import { costFromDoc, costPath, costToDoc, type CostRecord } from '../../shared/store/index.ts';
 import type { Firestore } from '@google-cloud/firestore';
-import type { AuditEntry, OpsRecord, OpsStore } from '../../services/adminPorts.ts';
+import type { AuditEntry, OpsRecord, OpsStore } from '../../ports/ops.ts';
 import { DashboardUsersDoc, PATHS, budgetNoticePath, parseDoc, signalPath } from '../../shared/store/index.ts';
 import { storableParams } from '../firestore/storable.ts';
 

@@ -6,7 +6,7 @@
  * Both libraries load lazily: only the admin function pays for them.
  */
 import type { OAuth2Client } from 'google-auth-library';
-import type { TokenVerifier } from '../../services/adminPorts.ts';
+import type { TokenVerifier } from '../../ports/ops.ts';
 
 /**
  * The identity a verified token's claims stand for, or null. Only an address the provider says was

@@ -4,7 +4,7 @@
  * Scheduler jobs are paused as well, so no tick runs (and bills) at all.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import type { SchedulerControl } from '../../services/adminPorts.ts';
+import type { SchedulerControl } from '../../ports/ops.ts';
 import { PATHS } from '../../shared/store/index.ts';
 
 /** The jobs that trade (infra/definitions.ts schedulerJobs; infra tests keep the names in step). */

@@ -3,7 +3,7 @@
  * whoever asks and however concurrently. Run against the in-memory fake (unit) and Firestore (emulator).
  */
 import { describe, expect, it } from 'vitest';
-import type { OpsStore } from '../../services/adminPorts.ts';
+import type { OpsStore } from '../ops.ts';
 
 export function describeBudgetNoticesContract(name: string, make: () => Promise<Pick<OpsStore, 'claimBudgetNotice' | 'recordCost'>>, readCost: (ops: Pick<OpsStore, 'claimBudgetNotice' | 'recordCost'>, month: string) => Promise<number | null>): void {
   describe(`budget notices contract: ${name}`, () => {

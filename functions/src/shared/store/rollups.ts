@@ -10,6 +10,7 @@ import { EXIT_REASONS } from '../../domain/trading.types.ts';
 import type { DayRollup, ReasonTally } from '../../domain/performance/daily.ts';
 import { PATHS } from './paths.ts';
 import { parseDoc } from './codec.ts';
+import type { CostRecord } from '../../ports/ops.ts';
 
 const DAY_RE = /^\d{8}$/;
 export const rollupPath = (day: string): string => {
@@ -64,7 +65,7 @@ export const CostDoc = z.strictObject({
   costAmount: z.number().nonnegative(), budgetAmount: z.number().positive(), currencyCode: z.string().regex(/^[A-Z]{3}$/),
   costIntervalStart: z.number().int().nonnegative(), receivedAt: z.number().int().nonnegative(),
 });
-export type CostRecord = z.infer<typeof CostDoc>;
+export type { CostRecord };
 /** Validated on the way in too: a bad record is refused before it is stored. */
 export const costToDoc = (c: CostRecord) => CostDoc.parse(c);
 export function costFromDoc(path: string, data: unknown): CostRecord {

@@ -1,9 +1,18 @@
 /**
- * What the operations services (admin, budget guard, health) need from the outside, beyond the
- * trading ports. Firestore implements OpsStore (adapters/ops), the Auth verifiers sit in
+ * What the operations services (admin, budget guard, health) need from the outside, beside the
+ * trading ports (index.ts, state.ts). Firestore implements OpsStore (adapters/ops), the Auth verifiers sit in
  * adapters/ops/verifiers.ts, Scheduler control in adapters/scheduler.
  */
-import type { CostRecord } from '../shared/store/index.ts';
+/** A budget notification's spend for one cost interval (stored as costs/{yyyymm}). */
+export interface CostRecord {
+  /** yyyymm of the interval's start */
+  readonly month: string;
+  readonly costAmount: number;
+  readonly budgetAmount: number;
+  readonly currencyCode: string;
+  readonly costIntervalStart: number;
+  readonly receivedAt: number;
+}
 export interface AuditEntry {
   readonly at: number;
   readonly who: string;
