@@ -8,7 +8,7 @@ import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmulatorSetupError } from './emulator.ts';
-import { stopProcessGroup } from './processGroup.ts';
+import { ownGroup, stopProcessGroup } from './processGroup.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_AUTH_PORT = 9099;
@@ -43,9 +43,9 @@ export async function startAuthEmulator(opts: { projectId: string; port: number;
     emulators: { auth: { host: hostName, port: opts.port }, hub: { host: hostName, port: opts.port + 1 }, logging: { host: hostName, port: opts.port + 2 }, ui: { enabled: false } },
   }));
   const log = createWriteStream(join(opts.logDir, `auth.${opts.port}.log`));
-  const child = spawn(join(ROOT, 'node_modules/.bin/firebase'), ['emulators:start', '--only', 'auth', '--project', opts.projectId, '--config', config], {
+  const child = ownGroup(spawn(join(ROOT, 'node_modules/.bin/firebase'), ['emulators:start', '--only', 'auth', '--project', opts.projectId, '--config', config], {
     detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.logDir, env: { ...process.env, FIREBASE_CLI_DISABLE_UPDATE_CHECK: 'true' },
-  });
+  }));
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const stop = () => stopProcessGroup(child);

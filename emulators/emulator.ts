@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV } from './env.ts';
-import { stopProcessGroup } from './processGroup.ts';
+import { ownGroup, stopProcessGroup } from './processGroup.ts';
 
 /** One small interface per emulator (as in firebase-tools): start, stop, info. */
 export interface RunningEmulator {
@@ -89,7 +89,7 @@ export async function startEmulator(name: RunningEmulator['name'], opts: StartOp
   const logFile = join(opts.logDir, `${name}.log`);
   const log = createWriteStream(logFile);
   // detached ⇒ own process group, so stop() can kill java and its launcher together.
-  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, JAVA: java } });
+  const child = ownGroup(spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, JAVA: java } }));
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const stop = () => stopProcessGroup(child);

@@ -26,6 +26,7 @@ import { FUNCTIONS, schedulerJobs } from '../infra/definitions.ts';
 import { exchangeSimPort, functionPort, functionUrl, localPorts } from '../infra/ports.ts';
 import { startEmulatorStack, type EmulatorStack } from '../emulators/stack.ts';
 import { EmulatorSetupError } from '../emulators/emulator.ts';
+import { stopEveryGroup } from '../emulators/processGroup.ts';
 import { startScheduler } from './local/scheduler.ts';
 import { BUNDLED_SPAN } from '../functions/src/adapters/replay/bundledSpan.ts';
 import { schedulerPausedFlag } from './local/schedulerPause.ts';
@@ -101,6 +102,8 @@ function shutdown(code: number): Promise<never> {
     scheduler?.stop();
     await Promise.all(children.map((c) => c.stop()));
     await stack?.stop();
+    // A stop while the emulators were still booting: `stack` is not set yet, but their groups are known.
+    await stopEveryGroup();
     process.exit(code);
   })();
   return stopping;

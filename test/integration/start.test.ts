@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../infra/definitions.ts';
@@ -50,6 +50,23 @@ describe('npm start', () => {
     expect(output).not.toContain('starting emulators');
   });
 
+  it('stopped while its emulators are still booting, it stops them too', async () => {
+    const env = { ...process.env };
+    delete env.FIRESTORE_EMULATOR_HOST;
+    delete env.PUBSUB_EMULATOR_HOST;
+    npm = spawn('npm', ['start', '--', '--port-offset', String(OFFSET)], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    await eventually(async () => (output.includes('starting emulators') ? true : undefined), 120_000, `"starting emulators"; output so far:\n${output}`);
+    const exited = new Promise<number | null>((r) => npm!.once('exit', (code) => r(code)));
+    npm.kill('SIGTERM');
+    await exited;
+    const emulatorsOf = () => spawnSync('pgrep', ['-f', `port=(${ports.firestore}|${ports.pubsub})\\b`], { encoding: 'utf8' }).stdout.trim();
+    await eventually(async () => (emulatorsOf() === '' ? true : undefined), 30_000, 'no emulator process of this stack left');
+    for (const port of allPorts) expect(await accepts(port), `port ${port}`).toBe(false);
+  }, 180_000);
+
   it.each(Object.keys(signals) as (keyof typeof signals)[])('runs the bot on the bundled replay; %s stops every process it started', async (how) => {
     for (const port of allPorts) expect(await accepts(port), `port ${port} already in use`).toBe(false);
     // Not the suite's emulators: npm start must start its own.
@@ -66,6 +83,11 @@ describe('npm start', () => {
     await eventually(async () => (tickLines().length >= 3 ? true : undefined), 150_000, `three tick lines; output so far:\n${output}`);
     expect(output).toContain(`dashboard: http://${ports.host}:${ports.hosting}/`);
     expect(tickLines()[0]).toMatch(/BTC\/USDT \d+(\.\d+)? (bull|bear|range|hi-vol|unknown)/);
+    // The defaults enter on the first candles; at 600× an order in flight or a slow tick is minutes of market
+    // time, and the watchdog (judging a replay in wall time) must not call the new position unprotected.
+    const ticksAfterFill = () => output.slice(output.indexOf('order filled')).split('\n').filter((l) => l.startsWith('tick 2023-')).length;
+    await eventually(async () => (output.includes('order filled') && ticksAfterFill() >= 3 ? true : undefined), 60_000, `a fill and three ticks after it; output so far:\n${output}`);
+    expect(output).not.toContain('UNPROTECTED');
 
     // The function is invocable by hand on its printed port and answers with a tick report.
     const res = await fetch(`http://${ports.host}:${functionPort(ports, 'tick')}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });

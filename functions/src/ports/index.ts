@@ -11,6 +11,8 @@ import type { ExchangeRules } from '../domain/marketRules.ts';
 
 export interface Clock {
   now(): number;
+  /** market milliseconds per wall millisecond: 1 live, N in a replay run N× faster (absent: 1) */
+  readonly speed?: number;
 }
 
 export interface MarketData {

@@ -89,4 +89,13 @@ describe('watchdog', () => {
     await watchdog(last + 10 * M);
     expect([...w.db.alerts.values()].filter((a) => a.id.startsWith('unprotected_'))).toEqual([expect.objectContaining({ severity: 'critical', symbol: 'BTC/USDT', createdAt: last })]);
   });
+
+  it('in a 600× replay it waits 3 wall minutes (30 market hours), so orders in flight and slow ticks are not outages', async () => {
+    const w = await heldPosition();
+    const watchdog = (now: number) => runWatchdog({ store: w.store, clock: { now: () => now, speed: 600 }, metrics: { record: async () => undefined }, log: quiet });
+    const last = w.p.entryTime + 30_000;
+    await runTick(w.tick, { tickId: 'r1', now: last });
+    expect((await watchdog(last + 2 * 60 * M)).unprotected).toEqual([]);
+    expect((await watchdog(last + 600 * 3 * M + 1)).unprotected).toEqual([{ symbol: 'BTC/USDT', lastCheckAt: last, ageMs: 600 * 3 * M + 1 }]);
+  });
 });

@@ -7,7 +7,7 @@ import type { Clock } from '../../ports/index.ts';
 export class ReplayClock implements Clock {
   constructor(
     private readonly start: number,
-    private readonly speed: number,
+    readonly speed: number,
     private readonly anchor: number,
     private readonly wall: () => number = Date.now,
   ) {}

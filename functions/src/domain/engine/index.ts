@@ -8,4 +8,4 @@ export {
   type SymbolStepResult,
 } from './symbolStep.ts';
 export { GUARD_TIMEFRAME, GUARD_WINDOW, guardOf, guardTimeframeFor, withGuard, type Guard } from './guard.ts';
-export { UNPROTECTED_AFTER_MS, unprotectedAlert, unprotectedPositions, type Unprotected } from './watchdog.ts';
+export { UNPROTECTED_AFTER_MS, unprotectedAlert, unprotectedLimitMs, unprotectedPositions, type Unprotected } from './watchdog.ts';

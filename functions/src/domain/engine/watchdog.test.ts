@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testPosition } from '../testing/builders.ts';
 import { guardOf } from './guard.ts';
-import { UNPROTECTED_AFTER_MS, unprotectedAlert, unprotectedPositions } from './watchdog.ts';
+import { UNPROTECTED_AFTER_MS, unprotectedAlert, unprotectedLimitMs, unprotectedPositions } from './watchdog.ts';
 
 const T = Date.parse('2023-04-26T12:00:00Z');
 const M = 60_000;
@@ -29,5 +29,22 @@ describe('watchdog: every open position had its stops run within 3 minutes of ma
     const b = unprotectedPositions(positions, guards, T + 9 * M).map(unprotectedAlert);
     expect(a.map((x) => x.id)).toEqual(b.map((x) => x.id));
     expect(a[0]).toMatchObject({ severity: 'critical', symbol: p.symbol, createdAt: T });
+  });
+});
+
+describe('watchdog in a fast replay: the limit is 3 minutes of wall time', () => {
+  const p = testPosition({ entryTime: T, openTradeId: 'btc' });
+  const positions = { [p.symbol]: p };
+
+  it('at 600× an order in flight for 300 ms (3 market minutes) and ticks 2 market hours apart are not an outage', () => {
+    expect(unprotectedLimitMs(600)).toBe(600 * UNPROTECTED_AFTER_MS);
+    expect(unprotectedPositions(positions, new Map(), T + 120 * M, unprotectedLimitMs(600))).toEqual([]);
+  });
+
+  it('ticks that stopped for more than 3 wall minutes are, at any speed; live and slower replays keep 3 market minutes', () => {
+    const limit = unprotectedLimitMs(600);
+    expect(unprotectedPositions(positions, new Map(), T + limit + 1, limit)).toEqual([{ symbol: p.symbol, lastCheckAt: T, ageMs: limit + 1 }]);
+    expect(unprotectedLimitMs()).toBe(UNPROTECTED_AFTER_MS);
+    expect(unprotectedLimitMs(0.5)).toBe(UNPROTECTED_AFTER_MS);
   });
 });

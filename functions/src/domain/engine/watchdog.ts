@@ -11,6 +11,14 @@ import type { Guard } from './guard.ts';
 /** More than this much market time without a protective check is an alert. */
 export const UNPROTECTED_AFTER_MS = 3 * 60_000;
 
+/**
+ * The limit for a clock running `speed`× faster than real time. Live (speed 1) it is 3 minutes. In a
+ * replay the functions' own latency passes `speed`× faster in market time: at 600× a 300 ms
+ * executeOrder is 3 market minutes and every order in flight would look like an outage. There the
+ * limit is 3 minutes of wall time, which is what "the tick stopped running" means on a laptop.
+ */
+export const unprotectedLimitMs = (speed = 1): number => UNPROTECTED_AFTER_MS * Math.max(1, speed);
+
 export interface Unprotected {
   readonly symbol: string;
   /** market time of the last protective check (the entry, if none yet) */
