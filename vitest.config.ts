@@ -5,8 +5,11 @@ import { nodeMismatch } from './functions/src/runtime.ts';
 const mismatch = nodeMismatch();
 if (mismatch) throw new Error(mismatch);
 
-// Two projects: `unit` is pure code (no emulator, runs alone with `npm run test:unit`);
-// `integration` talks to the real Firestore and Pub/Sub emulators, which its global setup starts once.
+// Three projects: `unit` is pure code (no emulator, runs alone with `npm run test:unit`);
+// `integration` talks to the real Firestore and Pub/Sub emulators, which its global setup starts once;
+// `stack` runs the real `npm start`, which starts its own. `npm test` runs integration in one vitest
+// process and unit + stack in another, side by side (scripts/test.ts).
+const STACK = ['test/integration/start*.test.ts'];
 export default defineConfig({
   test: {
     // Under CI also write a machine-readable report; .ci/run turns it into a "N passed, N failed" line.
@@ -24,9 +27,22 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: [...STACK],
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
           // One emulator pair is shared; files clear the data they use, so run them one at a time.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          // `npm start` as a user runs it: each file starts its own stack on its own ports (2×, 3× the
+          // test offset), needs no shared emulator, and runs beside the integration chain (scripts/test.ts).
+          name: 'stack',
+          include: STACK,
+          environment: 'node',
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,

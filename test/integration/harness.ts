@@ -117,8 +117,11 @@ export function pubsubClient(): PubSub {
   return new PubSub({ projectId: e.projectId, apiEndpoint: e.pubsubHost, emulatorMode: true });
 }
 
-/** Poll until `check` returns a non-undefined value, or fail after `timeoutMs` with the last state. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+/**
+ * Poll until `check` returns a non-undefined value, or fail after `timeoutMs` with the last state.
+ * `what` may be a function, read at the deadline (a process's output as it was then).
+ */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what: string | (() => string) = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -128,7 +131,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -58,7 +58,7 @@ describe('npm start', () => {
     let output = '';
     npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    await eventually(async () => (output.includes('starting emulators') ? true : undefined), 120_000, `"starting emulators"; output so far:\n${output}`);
+    await eventually(async () => (output.includes('starting emulators') ? true : undefined), 120_000, () => `"starting emulators"; output so far:\n${output}`);
     const exited = new Promise<number | null>((r) => npm!.once('exit', (code) => r(code)));
     npm.kill('SIGTERM');
     await exited;
@@ -80,13 +80,13 @@ describe('npm start', () => {
     npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
 
     const tickLines = () => output.split('\n').filter((l) => l.startsWith('tick 2023-'));
-    await eventually(async () => (tickLines().length >= 3 ? true : undefined), 150_000, `three tick lines; output so far:\n${output}`);
+    await eventually(async () => (tickLines().length >= 3 ? true : undefined), 150_000, () => `three tick lines; output so far:\n${output}`);
     expect(output).toContain(`dashboard: http://${ports.host}:${ports.hosting}/`);
     expect(tickLines()[0]).toMatch(/BTC\/USDT \d+(\.\d+)? (bull|bear|range|hi-vol|unknown)/);
     // The defaults enter on the first candles; at 600× an order in flight or a slow tick is minutes of market
     // time, and the watchdog (judging a replay in wall time) must not call the new position unprotected.
     const ticksAfterFill = () => output.slice(output.indexOf('order filled')).split('\n').filter((l) => l.startsWith('tick 2023-')).length;
-    await eventually(async () => (output.includes('order filled') && ticksAfterFill() >= 3 ? true : undefined), 60_000, `a fill and three ticks after it; output so far:\n${output}`);
+    await eventually(async () => (output.includes('order filled') && ticksAfterFill() >= 3 ? true : undefined), 60_000, () => `a fill and three ticks after it; output so far:\n${output}`);
     expect(output).not.toContain('UNPROTECTED');
 
     // The function is invocable by hand on its printed port and answers with a tick report.
