@@ -17,5 +17,5 @@ describe('BUNDLED_SPAN', () => {
       untilMs = Math.max(untilMs, candles.at(-1)!.t + timeframeMs(tf as Timeframe));
     }
     expect({ fromMs, untilMs }).toEqual(BUNDLED_SPAN);
-  });
+  }, 30_000); // reads every bundled file: seconds on a loaded 2-core machine
 });
