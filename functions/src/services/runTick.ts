@@ -5,8 +5,8 @@
  */
 import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../domain/candle.ts';
 import {
-  accountStep, expiredPendingAlert, guardOf, guardTimeframeFor, initialSymbolState, isStale, resolvePending, settledInBook, symbolStep, withGuard,
-  type Mark, type SignalIntent, type SymbolStepResult,
+  engineStep, expiredPendingAlert, guardOf, guardTimeframeFor, initialSymbolState, isStale, resolvePending, settledInBook, withGuard,
+  type SymbolSlot, type SymbolStepResult,
 } from '../domain/engine/index.ts';
 import { toAmount, toNumber } from '../domain/money.ts';
 import { resolveRegimeParams } from '../domain/regime/index.ts';
@@ -14,7 +14,7 @@ import { activeStop } from '../domain/risk/index.ts';
 import { getStrategy } from '../domain/strategy/index.ts';
 import type { Alert } from '../domain/alerts.ts';
 import { keyHealthAlerts } from '../domain/keyHealth.ts';
-import type { Position, Side, SystemMode } from '../domain/trading.types.ts';
+import type { Position, Side } from '../domain/trading.types.ts';
 import type { BotConfig, Env } from '../config/schema.ts';
 import { transitionMode } from '../domain/mode.ts';
 import type { ReconcileReport } from '../domain/reconcile/index.ts';
@@ -123,59 +123,37 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const book = loaded.book;
   const positions: Record<string, Position> = {};
   for (const [symbol, p] of Object.entries(book.positions)) positions[symbol] = withGuard(p, persisted.get(symbol)?.guard ?? null);
-  const mode: SystemMode = book.mode;
-  const entriesPaused = configProblem !== null || key.problems.length > 0 || (book.entriesPausedUntil !== null && now < book.entriesPausedUntil);
 
   const errors = new Map<string, string>();
-  const guardTimeframe = guardTimeframeFor(timeframe);
-  const results = await mapSettledLimit(symbols, deps.env.SYMBOL_CONCURRENCY, async (symbol) => {
-    let window: WindowResult | null = null;
-    try {
-      window = await refreshWindow({ symbol, timeframe, closedUntil, nowMs: now, size: deps.env.HISTORY_CANDLES, cache: deps.cache, store: deps.candles, source: deps.source });
-    } catch (err) {
-      // One symbol's feed failing never blocks the others: it steps with no new candle (and goes stale in time).
-      errors.set(symbol, err instanceof Error ? err.message : String(err));
-      log.log('ERROR', 'symbol feed failed', { symbol, ...errorFields(err) });
-    }
-    // An open position is checked on the finest candles every tick, not only when a decision candle closes.
-    const position = positions[symbol] ?? null;
-    const state = persisted.get(symbol)!.state;
-    let guard: GuardWindow | null = null;
-    if (position && guardTimeframe && !state.pending) {
-      try {
-        guard = await refreshGuard({ symbol, timeframe: guardTimeframe, from: position.checkedUntil, nowMs: now, cache: deps.cache, store: deps.candles, source: deps.source });
-        if (guard.error) log.log('INFO', 'guard candles unavailable; the stops run on what is known', { symbol, timeframe: guardTimeframe, reason: guard.error });
-      } catch (err) {
-        log.log('ERROR', 'guard candles failed; the stops run on the decision candles', { symbol, ...errorFields(err) });
-      }
-    }
-    const step = symbolStep({
-      symbol, state, candles: window?.candles ?? [], position, now, tradable: configured.has(symbol),
-      mode, entriesPaused, strategy, risk: config.risk, regime: regimeParams,
+  const fetched = (await mapSettledLimit(symbols, deps.env.SYMBOL_CONCURRENCY, (symbol) =>
+    fetchSymbol(deps, { symbol, timeframe, closedUntil, now, position: positions[symbol] ?? null, pending: persisted.get(symbol)!.state.pending !== null }, errors, log),
+  )).map((r) => {
+    if (r.status === 'rejected') throw r.reason; // a bug, not a feed problem (fetchSymbol catches those)
+    return r.value;
+  });
+  const slots: SymbolSlot[] = symbols.map((symbol, i) => {
+    const { window, guard } = fetched[i]!;
+    return {
+      symbol, state: persisted.get(symbol)!.state, candles: window?.candles ?? [], position: null, now, tradable: configured.has(symbol),
+      mode: book.mode, entriesPaused: false, strategy, risk: config.risk, regime: regimeParams,
       // a series that has nothing yet and is not current (no 1m data here) leaves the stops to the decision candles
       guard: guard && (guard.current || guard.candles.length > 0) ? guard : undefined,
-    });
-    return { window, step, writes: [window?.store, guard?.store].filter((w) => w !== undefined) };
-  });
-
-  const intents: SignalIntent[] = [];
-  const closes: Record<string, Mark> = {};
-  const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult; writes: (() => Promise<unknown>)[] }>();
-  results.forEach((r, i) => {
-    const symbol = symbols[i]!;
-    if (r.status === 'rejected') throw r.reason; // a bug in the engine, not a feed problem
-    const { step } = r.value;
-    steps.set(symbol, r.value);
-    alerts.push(...step.alerts);
-    if (step.position) positions[symbol] = step.position;
-    if (step.intent) intents.push(step.intent);
-    if (step.mark) closes[symbol] = step.mark;
+    };
   });
 
   const reconciled = await reconciling;
   // Drift found this tick already holds this tick's entries (the executor re-checks the stored mode too).
-  const stepMode = reconciled && !reconciled.clean ? transitionMode(mode, { type: 'reduce' }).mode : mode;
-  const account = accountStep({ book: { ...book, mode: stepMode, positions }, intents, closes, pending, now, params });
+  const mode = reconciled && !reconciled.clean ? transitionMode(book.mode, { type: 'reduce' }).mode : book.mode;
+  const entriesHeld = configProblem !== null || key.problems.length > 0;
+  const engine = engineStep({ book: { ...book, mode, positions }, slots, pending, now, params, entriesHeld });
+  const account = engine.account;
+  const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult; writes: (() => Promise<unknown>)[] }>();
+  symbols.forEach((symbol, i) => {
+    const { window, guard } = fetched[i]!;
+    const step = engine.steps[i]!;
+    steps.set(symbol, { window, step, writes: [window?.store, guard?.store].filter((w) => w !== undefined) });
+    alerts.push(...step.alerts);
+  });
   alerts.push(...account.alerts);
   if (account.modeChange) log.log('CRITICAL', account.modeChange.reason, { drawdownPct: account.limits.drawdownPct });
   for (const s of account.skipped) log.log('INFO', 'entry not taken', { symbol: s.intent.symbol, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) });
@@ -257,6 +235,40 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     skipped: account.skipped.map((s) => ({ symbol: s.intent.symbol, reason: s.detail === undefined ? s.reason : `${s.reason}: ${s.detail}` })),
     reconciled: reconciled && { clean: reconciled.clean, differences: reconciled.differences.map((d) => `${d.cause}: ${d.explanation}`) },
   };
+}
+
+interface Fetched {
+  window: WindowResult | null;
+  guard: GuardWindow | null;
+}
+
+/**
+ * A symbol's new decision candles and, for a held position with no order in flight, its guard candles.
+ * A feed failing never blocks the other symbols: it steps with no new candle (and goes stale in time).
+ */
+async function fetchSymbol(
+  deps: TickDeps, q: { symbol: string; timeframe: Timeframe; closedUntil: number; now: number; position: Position | null; pending: boolean }, errors: Map<string, string>, log: Logger,
+): Promise<Fetched> {
+  const { symbol, now } = q;
+  let window: WindowResult | null = null;
+  try {
+    window = await refreshWindow({ symbol, timeframe: q.timeframe, closedUntil: q.closedUntil, nowMs: now, size: deps.env.HISTORY_CANDLES, cache: deps.cache, store: deps.candles, source: deps.source });
+  } catch (err) {
+    errors.set(symbol, err instanceof Error ? err.message : String(err));
+    log.log('ERROR', 'symbol feed failed', { symbol, ...errorFields(err) });
+  }
+  // An open position is checked on the finest candles every tick, not only when a decision candle closes.
+  const guardTimeframe = guardTimeframeFor(q.timeframe);
+  let guard: GuardWindow | null = null;
+  if (q.position && guardTimeframe && !q.pending) {
+    try {
+      guard = await refreshGuard({ symbol, timeframe: guardTimeframe, from: q.position.checkedUntil, nowMs: now, cache: deps.cache, store: deps.candles, source: deps.source });
+      if (guard.error) log.log('INFO', 'guard candles unavailable; the stops run on what is known', { symbol, timeframe: guardTimeframe, reason: guard.error });
+    } catch (err) {
+      log.log('ERROR', 'guard candles failed; the stops run on the decision candles', { symbol, ...errorFields(err) });
+    }
+  }
+  return { window, guard };
 }
 
 /** Live mode, when due (services/reconcile.ts). A failure is logged and alerted, never the tick's: it tries again next tick. */

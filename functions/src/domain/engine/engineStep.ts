@@ -1,0 +1,64 @@
+/**
+ * One engine step, the per-tick glue both drivers call (services/runTick.ts live, backtestLoop.ts over
+ * a series): every symbol's step in symbol order, each on the position the book holds for it, then
+ * the account step over the positions they moved, the marks they saw and the intents they raised.
+ * The drivers only fetch candles and persist (live) or fill at once (backtest).
+ */
+import type { Book } from '../portfolio/book.ts';
+import type { Position, Side } from '../trading.types.ts';
+import { accountStep, type AccountStepResult, type ExecutionParams } from './accountStep.ts';
+import { symbolStep, type Mark, type SignalIntent, type SymbolStepInput, type SymbolStepResult } from './symbolStep.ts';
+
+/** A symbol step's input as a driver prepares it; the engine step fills in `position`, `now`, `mode` and `entriesPaused`. */
+export type SymbolSlot = { -readonly [K in keyof SymbolStepInput]: SymbolStepInput[K] };
+
+export interface EngineStepInput {
+  /** the mode, pause, marks and positions (with the tick's protective levels) this step starts from */
+  readonly book: Book;
+  /** one per symbol, in symbol order; updated in place (the backtester reuses them every step) */
+  readonly slots: readonly SymbolSlot[];
+  /** symbols with an unsettled order, and its side */
+  readonly pending: ReadonlyMap<string, Side>;
+  readonly now: number;
+  readonly params: ExecutionParams;
+  /** entries held for a reason outside the book (live: an invalid config/bot, an exchange key that may not trade) */
+  readonly entriesHeld?: boolean;
+}
+
+export interface EngineStepResult {
+  /** by slot */
+  readonly steps: readonly SymbolStepResult[];
+  readonly account: AccountStepResult;
+}
+
+const NO_CLOSES: Record<string, Mark> = Object.freeze({}) as Record<string, Mark>;
+
+export function engineStep(input: EngineStepInput): EngineStepResult {
+  const { book, now } = input;
+  const entriesPaused = input.entriesHeld === true || (book.entriesPausedUntil !== null && now < book.entriesPausedUntil);
+  let positions = book.positions;
+  let closes = NO_CLOSES;
+  const intents: SignalIntent[] = [];
+  const steps: SymbolStepResult[] = [];
+  for (const slot of input.slots) {
+    const symbol = slot.symbol;
+    slot.position = book.positions[symbol] ?? null;
+    slot.now = now;
+    slot.mode = book.mode;
+    slot.entriesPaused = entriesPaused;
+    const step = symbolStep(slot);
+    steps.push(step);
+    if (step.position) {
+      if (positions === book.positions) positions = { ...positions };
+      (positions as Record<string, Position>)[symbol] = step.position;
+    }
+    // The account step values held symbols only: marks of the others are never read.
+    if (step.mark && positions[symbol]) {
+      if (closes === NO_CLOSES) closes = {};
+      closes[symbol] = step.mark;
+    }
+    if (step.intent) intents.push(step.intent);
+  }
+  const account = accountStep({ book: positions === book.positions ? book : { ...book, positions }, intents, closes, pending: input.pending, now, params: input.params });
+  return { steps, account };
+}
