@@ -13,6 +13,7 @@ import { applyFill } from '../portfolio/applyFill.ts';
 import { openingBook, type Book } from '../portfolio/book.ts';
 import { paperFill } from '../portfolio/paperFill.ts';
 import { planOrder, type OrderRejectReason } from '../portfolio/planOrder.ts';
+import { EMPTY_PROTECTIONS, type Lock, type ProtectionParams, type ProtectionState } from '../protections/index.ts';
 import type { ResolvedRegimeParams } from '../regime/index.ts';
 import type { Regime, RegimeState } from '../regime.types.ts';
 import type { RiskParams } from '../risk/params.ts';
@@ -43,6 +44,8 @@ export interface BacktestInput {
   readonly guard?: { readonly timeframe: Timeframe; readonly candles: Readonly<Record<string, readonly Candle[]>> } | undefined;
   /** extra step times (market time), the Scheduler's ticks between decision closes; steps at decision closes happen anyway */
   readonly tickTimes?: readonly number[] | undefined;
+  /** the protections (config/bot.protections); absent: off */
+  readonly protections?: ProtectionParams | undefined;
   /** called after each step with each symbol's state (reports: regimes, indicators) */
   readonly onStep?: (t: number, states: Readonly<Record<string, SymbolState>>) => void;
 }
@@ -93,6 +96,8 @@ export interface BacktestResult {
   readonly killedAt: number | null;
   readonly dailyLossPauses: number;
   readonly maxDrawdownPct: number;
+  /** every lock the protections placed, in order */
+  readonly locks: readonly Lock[];
 }
 
 const NO_CANDLES: readonly Candle[] = Object.freeze([]);
@@ -179,6 +184,8 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   const entryRegimes = new Map<string, Regime>();
   let dailyLossPauses = 0;
   let maxDrawdownPct = 0;
+  const protection: { params: ProtectionParams; state: ProtectionState } | null = input.protections ? { params: input.protections, state: EMPTY_PROTECTIONS } : null;
+  const locks: Lock[] = [];
 
   for (let step = 0; step < n; step++) {
     const now = nows[step]!;
@@ -210,7 +217,10 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
       }
     }
     const pausedBefore = book.entriesPausedUntil;
-    const { account } = engineStep({ book, slots, pending: noPending, now, params });
+    const stepped = engineStep({ book, slots, pending: noPending, now, params, protections: protection ?? undefined });
+    const account = stepped.account;
+    if (protection) protection.state = stepped.protections;
+    for (const l of stepped.locked) locks.push(l);
     book = account.book;
     if (account.modeChange?.mode === 'KILLED' && killedAt === null) killedAt = now;
     if (book.entriesPausedUntil !== null && book.entriesPausedUntil !== pausedBefore) dailyLossPauses++;
@@ -252,5 +262,5 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     input.onStep?.(now, states);
   }
   const regimes = Object.fromEntries(symbols.map((s) => [s, states[s]!.regime]));
-  return { book, trades, signals, rejections, skipped, equity, regimes, entryRegimes, killedAt, dailyLossPauses, maxDrawdownPct };
+  return { book, trades, signals, rejections, skipped, equity, regimes, entryRegimes, killedAt, dailyLossPauses, maxDrawdownPct, locks };
 }

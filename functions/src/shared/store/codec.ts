@@ -237,7 +237,7 @@ export const intentToDoc = (i: LiveIntent) => ({ signalId: i.signalId, symbol: i
 
 /** alerts/{alertId}: stored as raised (deterministic ids make a repeat an overwrite). */
 export const AlertDoc = z.object({
-  id: z.string().min(1), kind: z.enum(['stale_feed', 'kill_switch', 'daily_loss', 'drawdown', 'budget', 'error', 'dead_letter']),
+  id: z.string().min(1), kind: z.enum(['stale_feed', 'kill_switch', 'daily_loss', 'drawdown', 'budget', 'error', 'dead_letter', 'reconcile', 'protection']),
   severity: z.enum(['info', 'warning', 'critical']), message: z.string(), symbol: z.string().optional(), createdAt: ms,
 });
 export const alertToDoc = (a: Alert): Alert => ({ ...a });
