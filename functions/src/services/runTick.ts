@@ -12,6 +12,7 @@ import { toAmount, toNumber } from '../domain/money.ts';
 import { resolveRegimeParams } from '../domain/regime/index.ts';
 import { activeStop } from '../domain/risk/index.ts';
 import { getStrategy } from '../domain/strategy/index.ts';
+import { activeLocks, EMPTY_PROTECTIONS } from '../domain/protections/index.ts';
 import type { Alert } from '../domain/alerts.ts';
 import { keyHealthAlerts } from '../domain/keyHealth.ts';
 import type { Position, Side } from '../domain/trading.types.ts';
@@ -145,7 +146,10 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   // Drift found this tick already holds this tick's entries (the executor re-checks the stored mode too).
   const mode = reconciled && !reconciled.clean ? transitionMode(book.mode, { type: 'reduce' }).mode : book.mode;
   const entriesHeld = configProblem !== null || key.problems.length > 0;
-  const engine = engineStep({ book: { ...book, mode, positions }, slots, pending, now, params, entriesHeld });
+  // Locks an admin lifted are dropped here: the tick never writes locksLifted, so a lift during a tick holds.
+  const protections = { params: config.protections, state: activeLocks(loaded.status?.protections ?? EMPTY_PROTECTIONS, loaded.status?.locksLifted ?? []) };
+  const engine = engineStep({ book: { ...book, mode, positions }, slots, pending, now, params, entriesHeld, protections });
+  for (const l of engine.locked) log.log('WARNING', 'protection lock placed', { symbol: l.symbol, protection: l.protection, until: new Date(l.until).toISOString(), reason: l.reason });
   const account = engine.account;
   const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult; writes: (() => Promise<unknown>)[] }>();
   symbols.forEach((symbol, i) => {
@@ -185,7 +189,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const save = {
     symbols: saved, markets, feeds, account: account.book.wallet, entriesPausedUntil: account.book.entriesPausedUntil,
     lastTickAt: deps.wallClock.now(), lastTickLatencyMs: deps.wallClock.now() - started, lastTickId: opts.tickId, marketTime: now,
-    healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))), version: deps.version,
+    healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))), version: deps.version, protections: engine.protections,
   };
   // The status write goes first and the candles beside it, not before it: the page sees the tick one commit
   // sooner (scripts/bench-latency.ts). The publish waits for both: executeOrder checks prices against the stored candles.

@@ -159,3 +159,18 @@ export function lockAlert(l: Lock): Alert {
     message: `${l.protection}: entries on ${scope} locked until ${new Date(l.until).toISOString()} (${l.reason}); exits and stops still run`,
   };
 }
+
+/** The locks still to honour: stored, not lifted by an admin. */
+export const activeLocks = (state: ProtectionState, lifted: readonly string[]): ProtectionState =>
+  lifted.length === 0 || !state.locks.some((l) => lifted.includes(l.id)) ? state : { ...state, locks: state.locks.filter((l) => !lifted.includes(l.id)) };
+
+/**
+ * An admin's lift: the stored locks not lifted yet whose id or symbol ('all' for a lock on every
+ * symbol) is in `which`, or every one. `locksLifted` keeps only ids of locks still stored.
+ */
+export function liftLocks(state: ProtectionState, lifted: readonly string[], which: readonly string[] | 'all'): { lifted: Lock[]; locksLifted: string[] } {
+  const matches = (l: Lock) => which === 'all' || which.includes(l.id) || which.includes(l.symbol === ALL_SYMBOLS ? 'all' : l.symbol);
+  const now = state.locks.filter((l) => !lifted.includes(l.id) && matches(l));
+  const stored = new Set(state.locks.map((l) => l.id));
+  return { lifted: now, locksLifted: [...lifted.filter((id) => stored.has(id)), ...now.map((l) => l.id)] };
+}
