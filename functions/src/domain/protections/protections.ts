@@ -2,9 +2,9 @@
  * Protections, evaluated by the engine step (both drivers) after each account step that published
  * an exit: the exits the engine sent to the executor are remembered for the longest look-back, and
  * each configured protection may lock entries on the exit's symbol or on all symbols until a time.
- * A lock is "exits only" for its scope (modeAllows('REDUCING', …)): stops, targets and exits keep
- * running; it never touches the system mode, because it ends on its own and automatic mode events
- * only ever raise the mode (domain/mode.ts). Exits are counted as decided (refPrice, the position's
+ * A lock is "exits only" for its scope, REDUCING's rule (domain/mode.ts modeAllows) scoped to a
+ * symbol or all: the account step skips entries there; stops, targets and exits keep running. It
+ * never touches the system mode: it ends on its own, and automatic mode events only raise the mode. Exits are counted as decided (refPrice, the position's
  * entry price): the same numbers in the live tick and the backtester, whatever the fill.
  */
 import { symbolKey, type Alert } from '../alerts.ts';
