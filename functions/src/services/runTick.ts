@@ -6,7 +6,7 @@
 import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../domain/candle.ts';
 import {
   engineStep, expiredPendingAlert, guardOf, guardTimeframeFor, initialSymbolState, isStale, resolvePending, settledInBook, withGuard,
-  type SymbolSlot, type SymbolStepResult,
+  type AccountStepResult, type SymbolSlot, type SymbolStepResult,
 } from '../domain/engine/index.ts';
 import { toAmount, toNumber } from '../domain/money.ts';
 import { resolveRegimeParams } from '../domain/regime/index.ts';
@@ -126,21 +126,11 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   for (const [symbol, p] of Object.entries(book.positions)) positions[symbol] = withGuard(p, persisted.get(symbol)?.guard ?? null);
 
   const errors = new Map<string, string>();
-  const fetched = (await mapSettledLimit(symbols, deps.env.SYMBOL_CONCURRENCY, (symbol) =>
-    fetchSymbol(deps, { symbol, timeframe, closedUntil, now, position: positions[symbol] ?? null, pending: persisted.get(symbol)!.state.pending !== null }, errors, log),
-  )).map((r) => {
-    if (r.status === 'rejected') throw r.reason; // a bug, not a feed problem (fetchSymbol catches those)
-    return r.value;
-  });
-  const slots: SymbolSlot[] = symbols.map((symbol, i) => {
-    const { window, guard } = fetched[i]!;
-    return {
-      symbol, state: persisted.get(symbol)!.state, candles: window?.candles ?? [], position: null, now, tradable: configured.has(symbol),
-      mode: book.mode, entriesPaused: false, strategy, risk: config.risk, regime: regimeParams,
-      // a series that has nothing yet and is not current (no 1m data here) leaves the stops to the decision candles
-      guard: guard && (guard.current || guard.candles.length > 0) ? guard : undefined,
-    };
-  });
+  const fetched = await fetchAll(deps, { symbols, timeframe, closedUntil, now, positions, persisted }, errors, log);
+  const slots: SymbolSlot[] = symbols.map((symbol, i) => ({
+    symbol, state: persisted.get(symbol)!.state, candles: fetched[i]!.window?.candles ?? [], guard: fetched[i]!.guard, position: null, now,
+    tradable: configured.has(symbol), mode: book.mode, entriesPaused: false, strategy, risk: config.risk, regime: regimeParams,
+  }));
 
   const reconciled = await reconciling;
   // Drift found this tick already holds this tick's entries (the executor re-checks the stored mode too).
@@ -151,37 +141,13 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const engine = engineStep({ book: { ...book, mode, positions }, slots, pending, now, params, entriesHeld, protections });
   for (const l of engine.locked) log.log('WARNING', 'protection lock placed', { symbol: l.symbol, protection: l.protection, until: new Date(l.until).toISOString(), reason: l.reason });
   const account = engine.account;
-  const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult; writes: (() => Promise<unknown>)[] }>();
-  symbols.forEach((symbol, i) => {
-    const { window, guard } = fetched[i]!;
-    const step = engine.steps[i]!;
-    steps.set(symbol, { window, step, writes: [window?.store, guard?.store].filter((w) => w !== undefined) });
-    alerts.push(...step.alerts);
-  });
+  const steps = new Map(symbols.map((symbol, i) => [symbol, { ...fetched[i]!, step: engine.steps[i]! }]));
+  for (const step of engine.steps) alerts.push(...step.alerts);
   alerts.push(...account.alerts);
   if (account.modeChange) log.log('CRITICAL', account.modeChange.reason, { drawdownPct: account.limits.drawdownPct });
   for (const s of account.skipped) log.log('INFO', 'entry not taken', { symbol: s.intent.symbol, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) });
 
-  const saved = new Map<string, PersistedSymbol>();
-  const markets: Record<string, MarketView> = {};
-  const feeds: Record<string, FeedHealth> = {};
-  for (const symbol of symbols) {
-    const done = steps.get(symbol);
-    const prev = persisted.get(symbol)!;
-    const state = done ? done.step.state : prev.state;
-    const held = account.book.positions[symbol] ?? null;
-    const published = account.publish.find((s) => s.symbol === symbol);
-    const error = errors.get(symbol) ?? null;
-    const stale = done ? done.step.stale : isStale(state.lastCandleAt, now, timeframe);
-    // The watchdog reads when each position's stops last ran.
-    const checkedAt = done?.step.protectedOn ? now : prev.guard && held && prev.guard.tradeId === held.openTradeId ? prev.guard.checkedAt : (held?.entryTime ?? now);
-    saved.set(symbol, {
-      state: { ...state, pending: published ? { signalId: published.id, side: published.side, emittedAt: now } : landing.has(symbol) ? null : state.pending },
-      guard: held ? guardOf(held, checkedAt) : null,
-    });
-    feeds[symbol] = { lastCandleAt: state.lastCandleAt, stale, error };
-    markets[symbol] = marketView(symbol, saved.get(symbol)!.state, held, stale, error, now);
-  }
+  const { saved, markets, feeds } = symbolsToSave({ symbols, steps, persisted, account, errors, landing, now, timeframe });
   const staleCount = Object.values(feeds).filter((f) => f.stale).length;
 
   // Signals and state first, then publish: executeOrder must find the marks this tick decided with.
@@ -241,9 +207,54 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   };
 }
 
+/** What status/system gets per symbol: the engine state (with the order it published), the position's guard, the feed, the market view. */
+function symbolsToSave(t: {
+  symbols: readonly string[]; steps: ReadonlyMap<string, { step: SymbolStepResult }>; persisted: ReadonlyMap<string, PersistedSymbol>; account: AccountStepResult;
+  errors: ReadonlyMap<string, string>; landing: ReadonlySet<string>; now: number; timeframe: Timeframe;
+}) {
+  const { account, now } = t;
+  const saved = new Map<string, PersistedSymbol>();
+  const markets: Record<string, MarketView> = {};
+  const feeds: Record<string, FeedHealth> = {};
+  for (const symbol of t.symbols) {
+    const done = t.steps.get(symbol);
+    const prev = t.persisted.get(symbol)!;
+    const state = done ? done.step.state : prev.state;
+    const held = account.book.positions[symbol] ?? null;
+    const published = account.publish.find((s) => s.symbol === symbol);
+    const error = t.errors.get(symbol) ?? null;
+    const stale = done ? done.step.stale : isStale(state.lastCandleAt, now, t.timeframe);
+    // The watchdog reads when each position's stops last ran.
+    const checkedAt = done?.step.protectedOn ? now : prev.guard && held && prev.guard.tradeId === held.openTradeId ? prev.guard.checkedAt : (held?.entryTime ?? now);
+    saved.set(symbol, {
+      state: { ...state, pending: published ? { signalId: published.id, side: published.side, emittedAt: now } : t.landing.has(symbol) ? null : state.pending },
+      guard: held ? guardOf(held, checkedAt) : null,
+    });
+    feeds[symbol] = { lastCandleAt: state.lastCandleAt, stale, error };
+    markets[symbol] = marketView(symbol, saved.get(symbol)!.state, held, stale, error, now);
+  }
+  return { saved, markets, feeds };
+}
+
 interface Fetched {
   window: WindowResult | null;
-  guard: GuardWindow | null;
+  /** the guard candles the stops run on; undefined leaves them to the decision candles */
+  guard: GuardWindow | undefined;
+  /** the candle writes the refreshes prepared */
+  writes: (() => Promise<unknown>)[];
+}
+
+/** Every symbol's candles, fetched concurrently; a rejection here is a bug, not a feed problem (fetchSymbol catches those). */
+async function fetchAll(
+  deps: TickDeps, q: { symbols: readonly string[]; timeframe: Timeframe; closedUntil: number; now: number; positions: Readonly<Record<string, Position>>; persisted: ReadonlyMap<string, PersistedSymbol> },
+  errors: Map<string, string>, log: Logger,
+): Promise<Fetched[]> {
+  const settled = await mapSettledLimit(q.symbols, deps.env.SYMBOL_CONCURRENCY, (symbol) =>
+    fetchSymbol(deps, { symbol, timeframe: q.timeframe, closedUntil: q.closedUntil, now: q.now, position: q.positions[symbol] ?? null, pending: q.persisted.get(symbol)!.state.pending !== null }, errors, log));
+  return settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
 }
 
 /**
@@ -272,7 +283,12 @@ async function fetchSymbol(
       log.log('ERROR', 'guard candles failed; the stops run on the decision candles', { symbol, ...errorFields(err) });
     }
   }
-  return { window, guard };
+  return {
+    window,
+    // a series that has nothing yet and is not current (no 1m data here) leaves the stops to the decision candles
+    guard: guard && (guard.current || guard.candles.length > 0) ? guard : undefined,
+    writes: [window?.store, guard?.store].filter((w) => w !== undefined),
+  };
 }
 
 /** Live mode, when due (services/reconcile.ts). A failure is logged and alerted, never the tick's: it tries again next tick. */
