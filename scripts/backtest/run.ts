@@ -70,7 +70,7 @@ export function runBacktest(candles: Record<string, Candle[]>, timeframe: Timefr
   const result = backtestLoop({
     timeframe, candles, strategy: getStrategy(config.strategy.name, config.strategy.params),
     regime: resolveRegimeParams(config.regime, timeframe), ...executionParams(config, recordedExchangeRules()), initialCash: toAmount(config.paper.initialCash), warmupUntil: opts.warmupUntil,
-    guard: opts.guard, tickTimes: opts.guard ? guardTickTimes(opts.guard) : undefined,
+    guard: opts.guard, tickTimes: opts.guard ? guardTickTimes(opts.guard) : undefined, protections: config.protections,
     onStep: opts.charts || opts.onProgress ? (_now, states) => {
       step++;
       if (opts.onProgress && step % 20_000 === 0) opts.onProgress(step, total);

@@ -3,6 +3,8 @@ import type { HealthReport } from '../../functions/src/services/adminHealth.ts';
 import type { AuditReport } from '../../functions/src/services/auditLedger.ts';
 import type { BackfillResult, GapReport } from '../../functions/src/services/adminCandles.ts';
 import { formatTickLine } from '../local/format.ts';
+import type { Lock } from '../../functions/src/domain/protections/index.ts';
+import type { LockView } from '../../functions/src/services/locks.ts';
 
 const iso = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().slice(0, 16).replace('T', ' '));
 
@@ -57,6 +59,15 @@ export function formatResult(action: string, result: unknown): { lines: string[]
       return { lines: [formatTickLine('tick', { status: 200, body: result, wallMs: 0 })], code: 0 };
     case 'force-exit':
       return { lines: [`manual exit published: signal ${String(r.signalId)}, qty ${String(r.qty)} at ~${String(r.refPrice)}`], code: 0 };
+    case 'locks': {
+      const locks = (r.locks ?? []) as LockView[];
+      if (locks.length === 0) return { lines: ['no protection locks in force'], code: 0 };
+      return { lines: locks.map((l) => `${(l.symbol === '*' ? 'all' : l.symbol).padEnd(10)} ${l.protection.padEnd(15)} until ${iso(l.until)} (${l.minutesLeft} min)  ${l.reason}  [${l.id}]`), code: 0 };
+    }
+    case 'unlock': {
+      const lifted = (r.lifted ?? []) as Lock[];
+      return { lines: lifted.length === 0 ? ['nothing to lift'] : lifted.map((l) => `lifted ${l.protection} on ${l.symbol === '*' ? 'all symbols' : l.symbol} [${l.id}]`), code: 0 };
+    }
     case 'regenerate-signal':
       return { lines: [`re-published signal ${String(r.signalId)} (message ${String(r.messageId)})`], code: 0 };
     default:

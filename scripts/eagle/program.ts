@@ -96,6 +96,11 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
     .action(action('scheduler-pause', (_a, o) => ({ ...(o.confirm ? { confirm: true } : {}), ...(o.reason ? { reason: o.reason } : {}) })));
   program.command('force-exit').description("sell a symbol's open position at the newest stored close (reason manual)")
     .argument('<symbol>', 'e.g. BTC/USDT').action(action('force-exit', ([symbol]) => ({ symbol })));
+  program.command('locks').description("the protections' locks in force (config/bot.protections): scope, protection, until, why")
+    .action(action('locks', () => ({})));
+  program.command('unlock').description('lift protection locks: entries resume at the next tick (stops never stopped)')
+    .argument('<target>', 'a symbol (e.g. BTC/USDT), all, or a lock id from eagle locks').option('--reason <text>', 'why (recorded in audit_log)')
+    .action(action('unlock', ([target], o) => ({ target, ...(o.reason ? { reason: o.reason } : {}) })));
   program.command('health').description('the post-deploy checklist: ticking, mode, feeds, alerts, dead letters, ledger (exit 1 when not OK)')
     .option('--since <duration>', 'window for alerts and dead letters, e.g. 72h or 3d', '72h').action(action('health', (_a, o) => ({ since: o.since })));
   program.command('audit').description('replay trades/ against the wallet and positions (exit 1 on drift); incremental from the last clean audit')

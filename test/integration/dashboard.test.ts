@@ -184,6 +184,17 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     await expect.poll(() => note.count(), { timeout: 20_000 }).toBe(0);
   });
 
+  it('shows the protections\' locks from status/system, and drops one an admin lifted', async () => {
+    const id = `cooldown_BTC-USDT_${T0}`;
+    const lock = { id, symbol: 'BTC/USDT', protection: 'cooldown', from: T0, until: T0 + 24 * 60 * MIN, reason: 'BTC/USDT stopped out (stop_loss): cooldown 1440 min' };
+    await db.doc(PATHS.status).set({ protections: { exits: [], locks: [lock] } }, { merge: true });
+    const row = page.locator(`[data-testid="locks-list"] tr[data-lock="${id}"]`);
+    await expect.poll(() => row.textContent().catch(() => null), { timeout: 20_000 }).toMatch(/^BTC\/USDTcooldown.*cooldown 1440 min$/);
+    await db.doc(PATHS.status).set({ locksLifted: [id] }, { merge: true });
+    await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
+    await db.doc(PATHS.status).set({ protections: { exits: [], locks: [] }, locksLifted: [] }, { merge: true });
+  });
+
   it('paints a new candle quickly after it is written (tick → paint latency)', async () => {
     const start = bucketStart(T0, '1m');
     const day = candleBucketPath('BTC/USDT', '1m', start);

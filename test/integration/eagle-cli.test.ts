@@ -40,7 +40,7 @@ describe('eagle CLI against the emulators', () => {
     expect(help).toBe(0);
     const io = capture();
     await runEagle(['--help'], { io });
-    for (const c of ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'reconcile', 'config', 'invoke', 'indicators', 'backtest', 'cost']) {
+    for (const c of ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'locks', 'unlock', 'health', 'audit', 'reconcile', 'config', 'invoke', 'indicators', 'backtest', 'cost']) {
       expect(io.lines.join('\n')).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     }
     const bogus = await eagle('audit', '--bogus');
@@ -103,6 +103,23 @@ describe('eagle CLI against the emulators', () => {
     expect(await flag()).toBe(false);
     const log = (await db.collection(PATHS.auditLog).orderBy('at').get()).docs.map((d) => d.data());
     expect(log.map((l) => `${l.action}:${l.status}`)).toEqual(['scheduler-pause:200', 'resume:200']); // the local CLI audits what passed validation
+  });
+
+  it('locks lists the protections\' locks in force; unlock SYMBOL lifts that symbol\'s, unlock all the rest (one transaction on status/system)', async () => {
+    const T = Date.parse('2023-03-20T12:00:00Z');
+    const lock = (protection: string, symbol: string, minutes: number) => ({ id: `${protection}_${symbol === '*' ? 'all' : symbol.replace('/', '-')}_${T}`, symbol, protection, from: T, until: T + minutes * 60_000, reason: 'test' });
+    await db.doc(PATHS.status).set({ marketTime: T + 60_000, protections: { exits: [], locks: [lock('cooldown', 'BTC/USDT', 60), lock('max_drawdown', '*', 120), lock('low_profit', 'ETH/USDT', 0)] } }, { merge: true });
+    const listed = await eagle('locks');
+    expect(listed.code).toBe(0);
+    // the expired one (until = from) is not in force
+    expect(listed.out.split('\n')).toEqual([expect.stringMatching(/^BTC\/USDT +cooldown +until 2023-03-20 13:00 \(59 min\)/), expect.stringMatching(/^all +max_drawdown +until 2023-03-20 14:00/)]);
+    expect(await eagle('unlock', 'BTC/USDT', '--reason', 'checked the feed')).toMatchObject({ code: 0, out: `lifted cooldown on BTC/USDT [cooldown_BTC-USDT_${T}]` });
+    expect((await eagle('locks')).out).not.toMatch(/BTC\/USDT/);
+    expect((await eagle('unlock', 'all')).out).toMatch(/lifted max_drawdown on all symbols/);
+    expect(await eagle('locks')).toMatchObject({ code: 0, out: 'no protection locks in force' });
+    expect((await eagle('unlock', 'not a target')).code).toBe(2);
+    // every stored lock not lifted yet (the expired one too: the next tick drops it either way)
+    expect((await db.doc(PATHS.status).get()).get('locksLifted')).toEqual([`cooldown_BTC-USDT_${T}`, `max_drawdown_all_${T}`, `low_profit_ETH-USDT_${T}`]);
   });
 
   it('audit, health, config, force-exit and regenerate-signal', async () => {

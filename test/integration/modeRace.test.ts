@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { parseOpsEnv } from '../../functions/src/config/opsSchema.ts';
 import { initialSymbolState } from '../../functions/src/domain/engine/index.ts';
+import { EMPTY_PROTECTIONS } from '../../functions/src/domain/protections/index.ts';
 import { toAmount as A } from '../../functions/src/domain/money.ts';
 import { decodePubSubEvent } from '../../functions/src/handlers/pubsub.ts';
 import { createLogger } from '../../functions/src/lib/log.ts';
@@ -35,7 +36,7 @@ const tickSave = (round: number): TickSave => ({
   symbols: new Map([['BTC/USDT', { state: { ...initialSymbolState('1m'), lastCandleAt: T - 60_000 }, guard: null }]]),
   markets: {}, feeds: { 'BTC/USDT': { lastCandleAt: T - 60_000, stale: false, error: null } },
   account: { equity: A('8400'), peakEquity: A('10000'), day: '20261120', dayStartEquity: A('8500') },
-  entriesPausedUntil: null, lastTickAt: T, lastTickLatencyMs: 12, lastTickId: `race-${round}`, marketTime: T, healthScore: 100, version: 'test',
+  entriesPausedUntil: null, lastTickAt: T, lastTickLatencyMs: 12, lastTickId: `race-${round}`, marketTime: T, healthScore: 100, version: 'test', protections: EMPTY_PROTECTIONS,
 });
 
 describe('mode race: admin kill, 100 % budget notice and the tick kill switch at once', () => {

@@ -48,15 +48,23 @@ function diff(live: ReturnType<typeof key>[], backtest: ReturnType<typeof key>[]
   return out;
 }
 
-function backtest(start = START, end = START + (CANDLES - 1) * STEP, guard?: { tickTimes: number[] }) {
-  const cfg = parseBotConfig({});
+/** Every protection on (config/bot.protections), set so that they lock in the 1m-guard window below. */
+const PROTECTED = {
+  protections: {
+    cooldown: { minutes: 60 }, stoplossGuard: { stops: 2, lookbackHours: 24, lockMinutes: 240, scope: 'all' },
+    lowProfit: { minTrades: 1, lookbackHours: 48, requiredProfitPct: 0, lockMinutes: 480 }, maxDrawdown: { minTrades: 2, lookbackHours: 48, maxDrawdownPct: 0.5, lockMinutes: 480 },
+  },
+};
+
+function backtest(start = START, end = START + (CANDLES - 1) * STEP, guard?: { tickTimes: number[] }, doc: object = {}) {
+  const cfg = parseBotConfig(doc);
   const candles = Object.fromEntries(SYMBOLS.map((s) => [s, loadBundledSeries(s, TF).filter((c) => c.t >= start - HISTORY * STEP && c.t < end)]));
   // The 1m candles the live tick fetches for its stops, where the bundle has them (not BNB).
   const minutes = guard ? Object.fromEntries(SYMBOLS.filter((s) => s !== 'BNB/USDT').map((s) => [s, loadBundledSeries(s, '1m').filter((c) => c.t >= start - STEP && c.t < end + STEP)])) : {};
   return backtestLoop({
     timeframe: TF, candles, strategy: getStrategy(cfg.strategy.name, cfg.strategy.params), risk: cfg.risk, regime: resolveRegimeParams(cfg.regime, TF),
     rulesFor: rulesFor(cfg, recordedExchangeRules()), feeBps: cfg.paper.feeBps, slippageBps: cfg.paper.slippageBps, initialCash: toAmount(cfg.paper.initialCash), warmupUntil: start - STEP,
-    ...(guard && { guard: { timeframe: '1m' as const, candles: minutes }, tickTimes: guard.tickTimes }),
+    ...(guard && { guard: { timeframe: '1m' as const, candles: minutes }, tickTimes: guard.tickTimes }), protections: cfg.protections,
   });
 }
 
@@ -65,7 +73,8 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
   // One market time for the tick and executeOrder (each tick moves it to its asOf).
   const clock = steppedClock();
   const cache = new CandleWindowCache();
-  const runtime = testRuntime({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY) }, { source: new ReplayMarketData(), cache, clock });
+  // CONFIG_CACHE_MS=0: the second case writes config/bot, and a warm instance would keep the first case's for 5 minutes
+  const runtime = testRuntime({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY), CONFIG_CACHE_MS: '0' }, { source: new ReplayMarketData(), cache, clock });
   let executor: Awaited<ReturnType<typeof serveCloudEvent>>;
   let tickServer: Awaited<ReturnType<typeof serveHttp>>;
 
@@ -111,11 +120,13 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     expect((await runAudit((await runtime.executeDeps()).store, Date.now())).discrepancies).toEqual([]);
   });
 
-  it('with 1m guard candles between 4h closes (ticks every 15 minutes): stops on the minute they crossed, 0 differences', async () => {
+  it('with 1m guard candles between 4h closes (ticks every 15 minutes) and every protection on: stops on the minute they crossed, the same locks, 0 differences', async () => {
     await resetFirestore({ empty: true });
     cache.clear();
     // 2023-04-26: BTC and ETH bought on 4h closes, then stopped out on 1m candles at 19:39 and 19:47, between two
-    // 4h closes; re-entries on the 20:00 decision and a regime exit at midnight (under the defaults, with 1m guard data).
+    // 4h closes. Unprotected, BTC re-enters on the 20:00 decision; here the stop-outs lock it (cooldown, low profit,
+    // stop-loss guard, drawdown) and the live path must lock exactly as the backtester does.
+    await runtime.db.doc(PATHS.config).set(PROTECTED);
     const start = Date.parse('2023-04-26T00:00:00Z');
     const end = Date.parse('2023-04-27T04:00:00Z');
     const QUARTER = 15 * 60_000;
@@ -128,8 +139,13 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     expect(ticks.every((t) => t.pending.length === 0)).toBe(true);
     const liveTrades = (await db.collection(PATHS.trades).get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
     const sort = (ts: readonly Trade[]) => [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
-    const result = backtest(start, end, { tickTimes: steps });
+    const result = backtest(start, end, { tickTimes: steps }, PROTECTED);
     const bt = sort(result.trades);
+    // the protections acted: every kind locked, and an entry waited for a lock
+    expect(new Set(result.locks.map((l) => l.protection))).toEqual(new Set(['cooldown', 'low_profit', 'stoploss_guard', 'max_drawdown']));
+    expect(result.skipped.locked).toBeGreaterThan(0);
+    const liveLocks = (await db.collection(PATHS.alerts).get()).docs.map((d) => d.id).filter((id) => id.startsWith('lock_'));
+    expect(liveLocks).toHaveLength(result.locks.length);
     // the window is worth comparing: protective exits on 1m candles, between two 4h closes
     const minuteExits = result.signals.filter((s) => s.timeframe === '1m' && s.side === 'sell');
     expect(minuteExits.map((s) => s.reason)).toEqual(expect.arrayContaining(['trailing_stop', 'stop_loss']));

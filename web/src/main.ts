@@ -20,6 +20,7 @@ import { renderAlerts } from './render/alerts.ts';
 import { Connection } from './render/connection.ts';
 import { Controls } from './render/controls.ts';
 import { renderFeeds } from './render/feeds.ts';
+import { renderLocks } from './render/locks.ts';
 import { renderCorruptStatus, renderStatus, tickClock } from './render/header.ts';
 import { renderMarkets } from './render/markets.ts';
 import { PERFORMANCE_TRADES, renderPerformance } from './render/performance.ts';
@@ -114,6 +115,7 @@ function start(): void {
       setMarketClock(status?.lastTickAt ?? null, status?.marketTime ?? null);
       renderStatus(status, fromCache);
       renderFeeds(byId('feeds'), status ? status.feeds : null, fromCache);
+      renderLocks(byId('locks'), status ? status.locks : null, fromCache);
       controls.setMode(status?.mode ?? null);
       renderCombined();
       showApp();

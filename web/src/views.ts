@@ -51,6 +51,17 @@ export interface SystemStatus {
   account: AccountView | null;
   /** by symbol id (BTC-USDT): the price the tick valued the open position at, from `engine.{id}.guard` */
   marks: Record<string, PositionMark>;
+  /** the protections' locks holding entries at the last tick's market time (lifted ones left out) */
+  locks: LockRow[];
+}
+
+export interface LockRow {
+  id: string;
+  /** a symbol, or 'all' */
+  scope: string;
+  protection: string;
+  until: number;
+  reason: string;
 }
 
 /** The tick's mark of an open position: what status.account.equity counts it at. */
@@ -86,6 +97,9 @@ export function statusView(s: StoredStatus, guards: Readonly<Record<string, Guar
     markets: Object.entries(s.markets).map(([id, m]) => marketView(id, m)),
     account: s.account && { equity: dec(s.account.equity), peakEquity: dec(s.account.peakEquity), dayStartEquity: dec(s.account.dayStartEquity), day: s.account.day },
     marks: Object.fromEntries(Object.entries(guards).map(([id, g]) => [id, { tradeId: g.tradeId, price: dec(g.lastPrice) }])),
+    locks: s.protections.locks
+      .filter((l) => !s.locksLifted.includes(l.id) && (s.marketTime === null || l.until > s.marketTime))
+      .map((l) => ({ id: l.id, scope: l.symbol === '*' ? 'all' : l.symbol, protection: l.protection, until: l.until, reason: l.reason })),
   };
 }
 

@@ -8,6 +8,7 @@ import { TIMEFRAMES } from '../domain/candle.ts';
 import { AmountString } from '../lib/zodFields.ts';
 import { RegimeParamsSchema } from '../domain/regime/params.ts';
 import { RiskParamsSchema } from '../domain/risk/params.ts';
+import { ProtectionParamsSchema } from '../domain/protections/params.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -114,6 +115,8 @@ export const BotConfigSchema = z.strictObject({
     .default({ name: 'regime_trend', params: {} }),
   regime: RegimeParamsSchema.default(RegimeParamsSchema.parse({})),
   risk: RiskParamsSchema.default(RiskParamsSchema.parse({})),
+  /** Locks on entries after stop-outs, losses and drawdowns (domain/protections); each off until configured. */
+  protections: ProtectionParamsSchema.default({}),
   paper: z
     .strictObject({ feeBps: fee.default(10), slippageBps: fee.default(5), initialCash: positiveDecimal.default('10000') })
     .default({ feeBps: 10, slippageBps: 5, initialCash: '10000' }),

@@ -14,6 +14,7 @@ import type { Alert } from '../domain/alerts.ts';
 import type { Timeframe } from '../domain/candle.ts';
 import type { Guard, SymbolState } from '../domain/engine/index.ts';
 import type { AppliedMode, ModeEvent } from '../domain/mode.ts';
+import type { Lock, ProtectionState } from '../domain/protections/index.ts';
 import type { Amount } from '../domain/money.ts';
 import type { Book } from '../domain/portfolio/book.ts';
 import type { LedgerReplay } from '../domain/portfolio/ledger.ts';
@@ -75,6 +76,10 @@ export interface SystemStatus {
   readonly markets: Readonly<Record<string, MarketView>>;
   /** the last reconciliation with the exchange (live mode); null before the first */
   readonly reconcile: ReconcileMark | null;
+  /** the protections' memory (the tick's): recent exits and locks, lifted ones included until the next tick drops them */
+  readonly protections: ProtectionState;
+  /** ids of the locks an admin lifted (liftLocks); the tick drops them */
+  readonly locksLifted: readonly string[];
 }
 
 export interface ReconcileMark {
@@ -130,6 +135,7 @@ export interface TickSave {
   readonly marketTime: number;
   readonly healthScore: number;
   readonly version: string;
+  readonly protections: ProtectionState;
 }
 
 export interface AuditSnapshot {
@@ -170,6 +176,12 @@ export interface StateStore {
    * A refusal (e.g. resume while KILLED) is returned with ok: false, never thrown.
    */
   changeMode(event: ModeEvent, reason: string): Promise<AppliedMode>;
+  /**
+   * One transaction on status/system (domain/protections liftLocks): the stored locks not lifted yet
+   * whose id or symbol is in `which` (or every one, 'all') join locksLifted; returns them. The tick
+   * drops lifted locks on its next run and never writes locksLifted, so a lift during a tick holds.
+   */
+  liftLocks(which: readonly string[] | 'all'): Promise<Lock[]>;
   /** status/system.reconcile: one merge write, beside the tick's */
   recordReconcile(mark: ReconcileMark): Promise<void>;
   recordEquity(now: number, equity: Amount): Promise<void>;

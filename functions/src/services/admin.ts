@@ -21,6 +21,7 @@ import { healthReport } from './adminHealth.ts';
 import { pastAsOf } from './tickAsOf.ts';
 import { runAudit } from './auditLedger.ts';
 import { runReconcile } from './reconcile.ts';
+import { liftLocks, listLocks } from './locks.ts';
 import { ReconcileError } from '../domain/reconcile/index.ts';
 import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
 
@@ -162,6 +163,13 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       return { schedulerPaused: true };
     case 'force-exit':
       return forceExit(deps, req.symbol, caller.id);
+    case 'locks':
+      return { locks: await listLocks(deps.store, await deps.marketNow()) };
+    case 'unlock': {
+      const r = await liftLocks(deps.store, req.target);
+      deps.log.log('WARNING', 'protection locks lifted', { target: req.target, lifted: r.lifted.map((l) => l.id), by: caller.id, ...(req.reason ? { reason: req.reason } : {}) });
+      return r;
+    }
     case 'health':
       return healthReport(deps.ops, async () => runAudit(deps.store, await deps.marketNow()), { marketNow: await deps.marketNow(), wallNow: deps.wallNow(), sinceMs: req.since });
     case 'audit':

@@ -14,10 +14,10 @@ const duration = z
   .regex(/^\d{1,4}[hd]$/, 'a duration such as 72h or 3d')
   .transform((s) => Number(s.slice(0, -1)) * (s.endsWith('d') ? 24 : 1) * 3_600_000);
 
-export const ADMIN_ACTIONS = ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'config', 'reconcile'] as const;
+export const ADMIN_ACTIONS = ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'config', 'reconcile', 'locks', 'unlock'] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 /** Actions a dashboard reader (not an admin) may run: they change nothing. */
-export const READ_ONLY_ACTIONS: readonly AdminAction[] = ['health', 'audit', 'check-gaps'];
+export const READ_ONLY_ACTIONS: readonly AdminAction[] = ['health', 'audit', 'check-gaps', 'locks'];
 
 export const AdminRequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('tick'), asOf: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)).optional() }).strict(),
@@ -35,6 +35,9 @@ export const AdminRequestSchema = z.discriminatedUnion('action', [
     reason,
   }).strict(),
   z.object({ action: z.literal('force-exit'), symbol }).strict(),
+  z.object({ action: z.literal('locks') }).strict(),
+  // a symbol (its locks), 'all' (every lock, the all-symbols ones included) or one lock's id
+  z.object({ action: z.literal('unlock'), target: z.union([symbol, z.literal('all'), z.string().regex(/^[a-z_]+_[A-Za-z0-9-]+_\d+$/, 'a symbol, all, or a lock id from eagle locks')]), reason }).strict(),
   z.object({ action: z.literal('health'), since: duration.default(72 * 3_600_000) }).strict(),
   z.object({ action: z.literal('audit'), full: z.boolean().optional(), rollups: z.boolean().optional() }).strict(),
   z.object({ action: z.literal('config'), set: z.record(z.string(), z.unknown()).optional() }).strict(),

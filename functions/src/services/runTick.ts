@@ -5,16 +5,17 @@
  */
 import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../domain/candle.ts';
 import {
-  accountStep, expiredPendingAlert, guardOf, guardTimeframeFor, initialSymbolState, isStale, resolvePending, settledInBook, symbolStep, withGuard,
-  type Mark, type SignalIntent, type SymbolStepResult,
+  engineStep, expiredPendingAlert, guardOf, guardTimeframeFor, initialSymbolState, isStale, resolvePending, settledInBook, withGuard,
+  type AccountStepResult, type SymbolSlot, type SymbolStepResult,
 } from '../domain/engine/index.ts';
 import { toAmount, toNumber } from '../domain/money.ts';
 import { resolveRegimeParams } from '../domain/regime/index.ts';
 import { activeStop } from '../domain/risk/index.ts';
 import { getStrategy } from '../domain/strategy/index.ts';
+import { activeLocks, EMPTY_PROTECTIONS } from '../domain/protections/index.ts';
 import type { Alert } from '../domain/alerts.ts';
 import { keyHealthAlerts } from '../domain/keyHealth.ts';
-import type { Position, Side, SystemMode } from '../domain/trading.types.ts';
+import type { Position, Side } from '../domain/trading.types.ts';
 import type { BotConfig, Env } from '../config/schema.ts';
 import { transitionMode } from '../domain/mode.ts';
 import type { ReconcileReport } from '../domain/reconcile/index.ts';
@@ -123,83 +124,30 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const book = loaded.book;
   const positions: Record<string, Position> = {};
   for (const [symbol, p] of Object.entries(book.positions)) positions[symbol] = withGuard(p, persisted.get(symbol)?.guard ?? null);
-  const mode: SystemMode = book.mode;
-  const entriesPaused = configProblem !== null || key.problems.length > 0 || (book.entriesPausedUntil !== null && now < book.entriesPausedUntil);
 
   const errors = new Map<string, string>();
-  const guardTimeframe = guardTimeframeFor(timeframe);
-  const results = await mapSettledLimit(symbols, deps.env.SYMBOL_CONCURRENCY, async (symbol) => {
-    let window: WindowResult | null = null;
-    try {
-      window = await refreshWindow({ symbol, timeframe, closedUntil, nowMs: now, size: deps.env.HISTORY_CANDLES, cache: deps.cache, store: deps.candles, source: deps.source });
-    } catch (err) {
-      // One symbol's feed failing never blocks the others: it steps with no new candle (and goes stale in time).
-      errors.set(symbol, err instanceof Error ? err.message : String(err));
-      log.log('ERROR', 'symbol feed failed', { symbol, ...errorFields(err) });
-    }
-    // An open position is checked on the finest candles every tick, not only when a decision candle closes.
-    const position = positions[symbol] ?? null;
-    const state = persisted.get(symbol)!.state;
-    let guard: GuardWindow | null = null;
-    if (position && guardTimeframe && !state.pending) {
-      try {
-        guard = await refreshGuard({ symbol, timeframe: guardTimeframe, from: position.checkedUntil, nowMs: now, cache: deps.cache, store: deps.candles, source: deps.source });
-        if (guard.error) log.log('INFO', 'guard candles unavailable; the stops run on what is known', { symbol, timeframe: guardTimeframe, reason: guard.error });
-      } catch (err) {
-        log.log('ERROR', 'guard candles failed; the stops run on the decision candles', { symbol, ...errorFields(err) });
-      }
-    }
-    const step = symbolStep({
-      symbol, state, candles: window?.candles ?? [], position, now, tradable: configured.has(symbol),
-      mode, entriesPaused, strategy, risk: config.risk, regime: regimeParams,
-      // a series that has nothing yet and is not current (no 1m data here) leaves the stops to the decision candles
-      guard: guard && (guard.current || guard.candles.length > 0) ? guard : undefined,
-    });
-    return { window, step, writes: [window?.store, guard?.store].filter((w) => w !== undefined) };
-  });
-
-  const intents: SignalIntent[] = [];
-  const closes: Record<string, Mark> = {};
-  const steps = new Map<string, { window: WindowResult | null; step: SymbolStepResult; writes: (() => Promise<unknown>)[] }>();
-  results.forEach((r, i) => {
-    const symbol = symbols[i]!;
-    if (r.status === 'rejected') throw r.reason; // a bug in the engine, not a feed problem
-    const { step } = r.value;
-    steps.set(symbol, r.value);
-    alerts.push(...step.alerts);
-    if (step.position) positions[symbol] = step.position;
-    if (step.intent) intents.push(step.intent);
-    if (step.mark) closes[symbol] = step.mark;
-  });
+  const fetched = await fetchAll(deps, { symbols, timeframe, closedUntil, now, positions, persisted }, errors, log);
+  const slots: SymbolSlot[] = symbols.map((symbol, i) => ({
+    symbol, state: persisted.get(symbol)!.state, candles: fetched[i]!.window?.candles ?? [], guard: fetched[i]!.guard, position: null, now,
+    tradable: configured.has(symbol), mode: book.mode, entriesPaused: false, strategy, risk: config.risk, regime: regimeParams,
+  }));
 
   const reconciled = await reconciling;
   // Drift found this tick already holds this tick's entries (the executor re-checks the stored mode too).
-  const stepMode = reconciled && !reconciled.clean ? transitionMode(mode, { type: 'reduce' }).mode : mode;
-  const account = accountStep({ book: { ...book, mode: stepMode, positions }, intents, closes, pending, now, params });
+  const mode = reconciled && !reconciled.clean ? transitionMode(book.mode, { type: 'reduce' }).mode : book.mode;
+  const entriesHeld = configProblem !== null || key.problems.length > 0;
+  // Locks an admin lifted are dropped here: the tick never writes locksLifted, so a lift during a tick holds.
+  const protections = { params: config.protections, state: activeLocks(loaded.status?.protections ?? EMPTY_PROTECTIONS, loaded.status?.locksLifted ?? []) };
+  const engine = engineStep({ book: { ...book, mode, positions }, slots, pending, now, params, entriesHeld, protections });
+  for (const l of engine.locked) log.log('WARNING', 'protection lock placed', { symbol: l.symbol, protection: l.protection, until: new Date(l.until).toISOString(), reason: l.reason });
+  const account = engine.account;
+  const steps = new Map(symbols.map((symbol, i) => [symbol, { ...fetched[i]!, step: engine.steps[i]! }]));
+  for (const step of engine.steps) alerts.push(...step.alerts);
   alerts.push(...account.alerts);
   if (account.modeChange) log.log('CRITICAL', account.modeChange.reason, { drawdownPct: account.limits.drawdownPct });
   for (const s of account.skipped) log.log('INFO', 'entry not taken', { symbol: s.intent.symbol, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) });
 
-  const saved = new Map<string, PersistedSymbol>();
-  const markets: Record<string, MarketView> = {};
-  const feeds: Record<string, FeedHealth> = {};
-  for (const symbol of symbols) {
-    const done = steps.get(symbol);
-    const prev = persisted.get(symbol)!;
-    const state = done ? done.step.state : prev.state;
-    const held = account.book.positions[symbol] ?? null;
-    const published = account.publish.find((s) => s.symbol === symbol);
-    const error = errors.get(symbol) ?? null;
-    const stale = done ? done.step.stale : isStale(state.lastCandleAt, now, timeframe);
-    // The watchdog reads when each position's stops last ran.
-    const checkedAt = done?.step.protectedOn ? now : prev.guard && held && prev.guard.tradeId === held.openTradeId ? prev.guard.checkedAt : (held?.entryTime ?? now);
-    saved.set(symbol, {
-      state: { ...state, pending: published ? { signalId: published.id, side: published.side, emittedAt: now } : landing.has(symbol) ? null : state.pending },
-      guard: held ? guardOf(held, checkedAt) : null,
-    });
-    feeds[symbol] = { lastCandleAt: state.lastCandleAt, stale, error };
-    markets[symbol] = marketView(symbol, saved.get(symbol)!.state, held, stale, error, now);
-  }
+  const { saved, markets, feeds } = symbolsToSave({ symbols, steps, persisted, account, errors, landing, now, timeframe });
   const staleCount = Object.values(feeds).filter((f) => f.stale).length;
 
   // Signals and state first, then publish: executeOrder must find the marks this tick decided with.
@@ -207,7 +155,7 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const save = {
     symbols: saved, markets, feeds, account: account.book.wallet, entriesPausedUntil: account.book.entriesPausedUntil,
     lastTickAt: deps.wallClock.now(), lastTickLatencyMs: deps.wallClock.now() - started, lastTickId: opts.tickId, marketTime: now,
-    healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))), version: deps.version,
+    healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))), version: deps.version, protections: engine.protections,
   };
   // The status write goes first and the candles beside it, not before it: the page sees the tick one commit
   // sooner (scripts/bench-latency.ts). The publish waits for both: executeOrder checks prices against the stored candles.
@@ -256,6 +204,90 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     tickId: opts.tickId, marketTime: now, latencyMs, mode: account.book.mode, symbols: reports, published: publishedIds, pending: [...pending.keys()],
     skipped: account.skipped.map((s) => ({ symbol: s.intent.symbol, reason: s.detail === undefined ? s.reason : `${s.reason}: ${s.detail}` })),
     reconciled: reconciled && { clean: reconciled.clean, differences: reconciled.differences.map((d) => `${d.cause}: ${d.explanation}`) },
+  };
+}
+
+/** What status/system gets per symbol: the engine state (with the order it published), the position's guard, the feed, the market view. */
+function symbolsToSave(t: {
+  symbols: readonly string[]; steps: ReadonlyMap<string, { step: SymbolStepResult }>; persisted: ReadonlyMap<string, PersistedSymbol>; account: AccountStepResult;
+  errors: ReadonlyMap<string, string>; landing: ReadonlySet<string>; now: number; timeframe: Timeframe;
+}) {
+  const { account, now } = t;
+  const saved = new Map<string, PersistedSymbol>();
+  const markets: Record<string, MarketView> = {};
+  const feeds: Record<string, FeedHealth> = {};
+  for (const symbol of t.symbols) {
+    const done = t.steps.get(symbol);
+    const prev = t.persisted.get(symbol)!;
+    const state = done ? done.step.state : prev.state;
+    const held = account.book.positions[symbol] ?? null;
+    const published = account.publish.find((s) => s.symbol === symbol);
+    const error = t.errors.get(symbol) ?? null;
+    const stale = done ? done.step.stale : isStale(state.lastCandleAt, now, t.timeframe);
+    // The watchdog reads when each position's stops last ran.
+    const checkedAt = done?.step.protectedOn ? now : prev.guard && held && prev.guard.tradeId === held.openTradeId ? prev.guard.checkedAt : (held?.entryTime ?? now);
+    saved.set(symbol, {
+      state: { ...state, pending: published ? { signalId: published.id, side: published.side, emittedAt: now } : t.landing.has(symbol) ? null : state.pending },
+      guard: held ? guardOf(held, checkedAt) : null,
+    });
+    feeds[symbol] = { lastCandleAt: state.lastCandleAt, stale, error };
+    markets[symbol] = marketView(symbol, saved.get(symbol)!.state, held, stale, error, now);
+  }
+  return { saved, markets, feeds };
+}
+
+interface Fetched {
+  window: WindowResult | null;
+  /** the guard candles the stops run on; undefined leaves them to the decision candles */
+  guard: GuardWindow | undefined;
+  /** the candle writes the refreshes prepared */
+  writes: (() => Promise<unknown>)[];
+}
+
+/** Every symbol's candles, fetched concurrently; a rejection here is a bug, not a feed problem (fetchSymbol catches those). */
+async function fetchAll(
+  deps: TickDeps, q: { symbols: readonly string[]; timeframe: Timeframe; closedUntil: number; now: number; positions: Readonly<Record<string, Position>>; persisted: ReadonlyMap<string, PersistedSymbol> },
+  errors: Map<string, string>, log: Logger,
+): Promise<Fetched[]> {
+  const settled = await mapSettledLimit(q.symbols, deps.env.SYMBOL_CONCURRENCY, (symbol) =>
+    fetchSymbol(deps, { symbol, timeframe: q.timeframe, closedUntil: q.closedUntil, now: q.now, position: q.positions[symbol] ?? null, pending: q.persisted.get(symbol)!.state.pending !== null }, errors, log));
+  return settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+}
+
+/**
+ * A symbol's new decision candles and, for a held position with no order in flight, its guard candles.
+ * A feed failing never blocks the other symbols: it steps with no new candle (and goes stale in time).
+ */
+async function fetchSymbol(
+  deps: TickDeps, q: { symbol: string; timeframe: Timeframe; closedUntil: number; now: number; position: Position | null; pending: boolean }, errors: Map<string, string>, log: Logger,
+): Promise<Fetched> {
+  const { symbol, now } = q;
+  let window: WindowResult | null = null;
+  try {
+    window = await refreshWindow({ symbol, timeframe: q.timeframe, closedUntil: q.closedUntil, nowMs: now, size: deps.env.HISTORY_CANDLES, cache: deps.cache, store: deps.candles, source: deps.source });
+  } catch (err) {
+    errors.set(symbol, err instanceof Error ? err.message : String(err));
+    log.log('ERROR', 'symbol feed failed', { symbol, ...errorFields(err) });
+  }
+  // An open position is checked on the finest candles every tick, not only when a decision candle closes.
+  const guardTimeframe = guardTimeframeFor(q.timeframe);
+  let guard: GuardWindow | null = null;
+  if (q.position && guardTimeframe && !q.pending) {
+    try {
+      guard = await refreshGuard({ symbol, timeframe: guardTimeframe, from: q.position.checkedUntil, nowMs: now, cache: deps.cache, store: deps.candles, source: deps.source });
+      if (guard.error) log.log('INFO', 'guard candles unavailable; the stops run on what is known', { symbol, timeframe: guardTimeframe, reason: guard.error });
+    } catch (err) {
+      log.log('ERROR', 'guard candles failed; the stops run on the decision candles', { symbol, ...errorFields(err) });
+    }
+  }
+  return {
+    window,
+    // a series that has nothing yet and is not current (no 1m data here) leaves the stops to the decision candles
+    guard: guard && (guard.current || guard.candles.length > 0) ? guard : undefined,
+    writes: [window?.store, guard?.store].filter((w) => w !== undefined),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import { applyModeEvent, type AppliedMode, type ModeEvent } from '../../domain/mode.ts';
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
+import { liftLocks, type Lock } from '../../domain/protections/index.ts';
 import { toAmount, type Amount } from '../../domain/money.ts';
 import type { Position, Signal, Wallet } from '../../domain/trading.types.ts';
 import type {
@@ -9,7 +10,7 @@ import type {
 import {
   AuditCheckpointDoc, CorruptDocumentError, LedgerDoc, ModeRecordDoc, PATHS, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, alertPath, alertToDoc,
   deadLetterPath, deadLetterToDoc, equityDayPath, equityPointToDoc, marketViewToDoc, orderPath, parseDoc, signalPath, signalToDoc, symbolFromDoc, symbolKey, symbolToDoc,
-  dayCloseToDoc, rollupPath, rollupToDoc, EquityDayDoc,
+  dayCloseToDoc, rollupPath, rollupToDoc, EquityDayDoc, protectionsToDoc,
 } from '../../shared/store/index.ts';
 import type { DayRollup } from '../../domain/performance/daily.ts';
 import type { EquityPoint } from '../../domain/performance/summarize.ts';
@@ -83,7 +84,7 @@ export class FirestoreStateStore implements StateStore {
       markets: Object.fromEntries(Object.values(save.markets).map((m) => [symbolKey(m.symbol), marketViewToDoc(m)])),
       feeds: save.feeds, account: accountToDoc(save.account), entriesPausedUntil: save.entriesPausedUntil,
       lastTickAt: save.lastTickAt, lastTickLatencyMs: save.lastTickLatencyMs, lastTickId: save.lastTickId, marketTime: save.marketTime,
-      healthScore: save.healthScore, version: save.version,
+      healthScore: save.healthScore, version: save.version, protections: protectionsToDoc(save.protections),
     };
     await this.db.doc(PATHS.status).set(doc, { merge: true });
   }
@@ -141,6 +142,17 @@ export class FirestoreStateStore implements StateStore {
       if (Object.keys(doc).length > 0) tx.set(ref, doc, { merge: true });
       return step.applied;
     }, { maxAttempts: 20 });
+  }
+
+  async liftLocks(which: readonly string[] | 'all'): Promise<Lock[]> {
+    const ref = this.db.doc(PATHS.status);
+    return this.db.runTransaction(async (tx) => {
+      const status = statusFromSnap(await tx.get(ref));
+      if (!status) return [];
+      const { lifted, locksLifted } = liftLocks(status.protections, status.locksLifted, which);
+      if (lifted.length > 0 || locksLifted.length !== status.locksLifted.length) tx.set(ref, { locksLifted }, { merge: true });
+      return lifted;
+    });
   }
 
   async recordReconcile(mark: ReconcileMark): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { applyModeEvent, type AppliedMode, type ModeEvent, type ModeRecord } from '../../domain/mode.ts';
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
+import { EMPTY_PROTECTIONS, liftLocks, type Lock } from '../../domain/protections/index.ts';
 import type { Amount } from '../../domain/money.ts';
 import type { LedgerAdjustment } from '../../domain/reconcile/index.ts';
 import type { Position, Signal, Trade, Wallet } from '../../domain/trading.types.ts';
@@ -37,7 +38,7 @@ export class MemoryDb {
 
 const EMPTY_STATUS: SystemStatus = {
   mode: 'NORMAL', modeReason: null, entriesPausedUntil: null, lastTickAt: null, lastTickLatencyMs: null, lastTickId: null, marketTime: null,
-  feeds: {}, healthScore: 100, version: 'unknown', account: null, markets: {}, reconcile: null,
+  feeds: {}, healthScore: 100, version: 'unknown', account: null, markets: {}, reconcile: null, protections: EMPTY_PROTECTIONS, locksLifted: [],
 };
 
 function bookOf(db: MemoryDb, initialCash: Amount, now: number): Book {
@@ -69,8 +70,14 @@ export class MemoryStateStore implements StateStore {
     this.db.status = {
       ...prev, markets: { ...prev.markets, ...s.markets }, feeds: s.feeds, account: s.account, entriesPausedUntil: s.entriesPausedUntil,
       lastTickAt: s.lastTickAt, lastTickLatencyMs: s.lastTickLatencyMs, lastTickId: s.lastTickId, marketTime: s.marketTime, healthScore: s.healthScore,
-      version: s.version,
+      version: s.version, protections: s.protections,
     };
+  }
+  async liftLocks(which: readonly string[] | 'all'): Promise<Lock[]> {
+    const prev = this.db.status ?? EMPTY_STATUS;
+    const { lifted, locksLifted } = liftLocks(prev.protections, prev.locksLifted, which);
+    this.db.status = { ...prev, locksLifted };
+    return structuredClone(lifted);
   }
   async executorOutcomes(ids: readonly string[]) {
     const out = new Map<string, 'filled' | 'not_filled'>();

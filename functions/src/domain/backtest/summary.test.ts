@@ -15,7 +15,7 @@ const trade = (id: string, day: number, side: 'buy' | 'sell', pnl: string, fee =
 function result(equity: number[], trades: Trade[]): BacktestResult {
   const n = equity.length;
   return {
-    book: openingBook(A('100'), T0), trades, signals: [], rejections: [], skipped: {}, regimes: {}, killedAt: null, dailyLossPauses: 1, maxDrawdownPct: 0,
+    book: openingBook(A('100'), T0), trades, signals: [], rejections: [], skipped: {}, regimes: {}, killedAt: null, dailyLossPauses: 1, maxDrawdownPct: 0, locks: [],
     entryRegimes: new Map([['b1', 'bull_trend'], ['b2', 'bull_trend'], ['b3', 'high_volatility']]),
     equity: {
       length: n, t: Float64Array.from(equity.map((_, i) => T0 + i * DAY)), equity: BigInt64Array.from(equity.map((e) => A(String(e)))),

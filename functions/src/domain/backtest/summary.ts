@@ -41,6 +41,8 @@ export interface BacktestSummary {
   feesPaid: string;
   killSwitchAt: string | null;
   dailyLossPauses: number;
+  /** locks the protections placed (config/bot.protections), by protection */
+  protectionLocks: Readonly<Record<string, number>>;
   /** entries the strategy wanted and the account step did not take, in candles, by reason (e.g. stop_too_close) */
   entriesNotTaken: Readonly<Record<string, number>>;
   perSymbol: Record<string, SplitStats>;
@@ -144,6 +146,7 @@ export function summarizeBacktest(
     feesPaid: toDecimalString(perf.feesPaid),
     killSwitchAt: result.killedAt === null ? null : new Date(result.killedAt).toISOString(),
     dailyLossPauses: result.dailyLossPauses,
+    protectionLocks: result.locks.reduce<Record<string, number>>((n, l) => ({ ...n, [l.protection]: (n[l.protection] ?? 0) + 1 }), {}),
     entriesNotTaken: result.skipped,
     perSymbol: split(trips, (r) => r.symbol),
     perRegime: split(trips, (r) => r.regime),

@@ -6,10 +6,11 @@
  *    position with a new candle is liquidated at its close and nothing else is emitted.
  * 3. Daily loss: equity below the day's start by more than the limit → entries paused until the next
  *    00:00 UTC (warning alert); a pause that has run out is lifted.
- * 4. Entries are sized from the book this step read, one after another: each reserves the cash its
+ * 4. Entries on a symbol a protection has locked are skipped (domain/protections).
+ * 5. Entries are sized from the book this step read, one after another: each reserves the cash its
  *    expected fill costs, and open positions plus entries never exceed maxOpenPositions. Proceeds of
  *    exits in the same step are not counted, so the orders fit whatever order they are filled in.
- * 5. Every signal is recorded; the mode decides which are published (OBSERVATION publishes none).
+ * 6. Every signal is recorded; the mode decides which are published (OBSERVATION publishes none).
  */
 import type { Alert } from '../alerts.ts';
 import { modeAllows, modeEmitsEntries, transitionMode } from '../mode.ts';
@@ -19,6 +20,7 @@ import type { Book } from '../portfolio/book.ts';
 import { markPositions, markToMarket } from '../portfolio/markToMarket.ts';
 import { nextUtcDayStart, riskLimits, type RiskLimits } from '../risk/limits.ts';
 import type { RiskParams } from '../risk/params.ts';
+import { lockOn, type Lock } from '../protections/protections.ts';
 import { sizeEntry } from '../risk/sizing.ts';
 import { createSignal } from '../signal.ts';
 import type { MarketRules } from '../marketRules.ts';
@@ -46,6 +48,8 @@ export interface AccountStepInput {
   readonly pending: ReadonlyMap<string, Side>;
   readonly now: number;
   readonly params: ExecutionParams;
+  /** the protections' locks (domain/protections): no entry on a symbol one holds */
+  readonly locks?: readonly Lock[];
 }
 
 /** An entry sizing refused; its detail is formatted only when read (a prototype getter keeps the object cheap). */
@@ -141,6 +145,8 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
       }
       if (paused) { (skipped ??= []).push({ intent, reason: 'entries_paused' }); continue; }
       if (!modeEmitsEntries(mode)) { (skipped ??= []).push({ intent, reason: `mode ${mode}` }); continue; }
+      const lock = input.locks && input.locks.length > 0 ? lockOn(input.locks, intent.symbol, now) : null;
+      if (lock) { (skipped ??= []).push({ intent, reason: 'locked', detail: `${lock.protection} until ${new Date(lock.until).toISOString()}: ${lock.reason}` }); continue; }
       if (open >= params.risk.maxOpenPositions) { (skipped ??= []).push({ intent, reason: 'max_open_positions' }); continue; }
       const rules = params.rulesFor(intent.symbol);
       if (!rules) { (skipped ??= []).push({ intent, reason: 'no_market_rules' }); continue; }

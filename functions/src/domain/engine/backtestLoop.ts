@@ -1,9 +1,9 @@
 /**
  * The backtest driver: the engine's steps over candle series, with fills applied at once.
  * Per time step (symbols in alphabetical order), exactly what a live tick followed by executeOrder
- * does: symbolStep for every symbol → accountStep → for each published signal planOrder → paperFill
- * → applyFill. A step happens at every decision close and at every extra tick time (the Scheduler's
- * ticks between decision closes); each step feeds the decision candles closed by then and, for held
+ * does: the engine step (engineStep.ts: every symbol's step, then the account step) → for each
+ * published signal planOrder → paperFill → applyFill. A step happens at every decision close and at
+ * every extra tick time (the Scheduler's ticks between decision closes); each step feeds the decision candles closed by then and, for held
  * symbols, the guard candles (1m) closed by then, as the live tick fetches them. `warmupUntil` feeds
  * every candle up to that time in the first step, as a live tick's first run walks its history window.
  */
@@ -13,16 +13,18 @@ import { applyFill } from '../portfolio/applyFill.ts';
 import { openingBook, type Book } from '../portfolio/book.ts';
 import { paperFill } from '../portfolio/paperFill.ts';
 import { planOrder, type OrderRejectReason } from '../portfolio/planOrder.ts';
+import { EMPTY_PROTECTIONS, type Lock, type ProtectionParams, type ProtectionState } from '../protections/index.ts';
 import type { ResolvedRegimeParams } from '../regime/index.ts';
 import type { Regime, RegimeState } from '../regime.types.ts';
 import type { RiskParams } from '../risk/params.ts';
 import type { Strategy } from '../strategy/strategy.types.ts';
 import type { MarketRules } from '../marketRules.ts';
 import type { Signal, SystemMode, Trade } from '../trading.types.ts';
-import { accountStep, type ExecutionParams } from './accountStep.ts';
+import type { ExecutionParams } from './accountStep.ts';
 import { signalPriceMismatch } from './checkSignal.ts';
 import { atCurrentPrice, takeProfitBelowTarget } from './currentPrice.ts';
-import { initialSymbolState, symbolStep, type Mark, type SignalIntent, type SymbolState, type SymbolStepInput } from './symbolStep.ts';
+import { engineStep, type SymbolSlot } from './engineStep.ts';
+import { initialSymbolState, type SymbolState } from './symbolStep.ts';
 
 export interface BacktestInput {
   readonly timeframe: Timeframe;
@@ -42,6 +44,8 @@ export interface BacktestInput {
   readonly guard?: { readonly timeframe: Timeframe; readonly candles: Readonly<Record<string, readonly Candle[]>> } | undefined;
   /** extra step times (market time), the Scheduler's ticks between decision closes; steps at decision closes happen anyway */
   readonly tickTimes?: readonly number[] | undefined;
+  /** the protections (config/bot.protections); absent: off */
+  readonly protections?: ProtectionParams | undefined;
   /** called after each step with each symbol's state (reports: regimes, indicators) */
   readonly onStep?: (t: number, states: Readonly<Record<string, SymbolState>>) => void;
 }
@@ -92,10 +96,11 @@ export interface BacktestResult {
   readonly killedAt: number | null;
   readonly dailyLossPauses: number;
   readonly maxDrawdownPct: number;
+  /** every lock the protections placed, in order */
+  readonly locks: readonly Lock[];
 }
 
 const NO_CANDLES: readonly Candle[] = Object.freeze([]);
-const NO_CLOSES: Record<string, Mark> = Object.freeze({}) as Record<string, Mark>;
 
 /** Market times at which the engine steps: every decision close, plus the tick times after the first step. */
 function stepNows(decisionOpens: Float64Array, tf: number, tickTimes: readonly number[] | undefined): Float64Array {
@@ -158,8 +163,8 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   const states: Record<string, SymbolState> = Object.fromEntries(symbols.map((s) => [s, initialSymbolState(timeframe)]));
   const seriesOf = symbols.map((s) => input.candles[s]!);
   const cursor = new Int32Array(symbols.length);
-  // Each symbol's step input, reused and updated in place every step (symbolStep keeps none of it).
-  const inputs: { -readonly [K in keyof SymbolStepInput]: SymbolStepInput[K] }[] = symbols.map((symbol) => ({
+  // Each symbol's step input, reused and updated in place every step (the engine step keeps none of it).
+  const slots: SymbolSlot[] = symbols.map((symbol) => ({
     symbol, state: states[symbol]!, candles: [], position: null, now: 0, tradable: true, mode: 'NORMAL', entriesPaused: false, strategy, risk,
     regime: input.regime, handOver: true,
   }));
@@ -174,38 +179,33 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   const equity: EquitySeries = {
     length: n, t: new Float64Array(n), equity: new BigInt64Array(n), cash: new BigInt64Array(n), drawdownPct: new Float64Array(n), killed: new Uint8Array(n),
   };
-  const one: Candle[] = [];
-  const intents: SignalIntent[] = [];
+  const ones: Candle[][] = symbols.map(() => []);
   let killedAt: number | null = null;
   const entryRegimes = new Map<string, Regime>();
   let dailyLossPauses = 0;
   let maxDrawdownPct = 0;
+  const protection: { params: ProtectionParams; state: ProtectionState } | null = input.protections ? { params: input.protections, state: EMPTY_PROTECTIONS } : null;
+  const locks: Lock[] = [];
 
   for (let step = 0; step < n; step++) {
     const now = nows[step]!;
     const t = now - tf;
-    if (intents.length > 0) intents.length = 0;
-    let closes = NO_CLOSES;
     for (let k = 0; k < symbols.length; k++) {
-      const symbol = symbols[k]!;
       const series = seriesOf[k]!;
       const start = cursor[k]!;
       let end = start;
       while (end < series.length && series[end]!.t <= t) end++;
       cursor[k] = end;
-      // One candle per step is the hot path: reuse one array instead of slicing.
-      let fresh: readonly Candle[];
+      const slot = slots[k]!;
+      // One candle per step is the hot path: reuse one array per symbol instead of slicing.
       if (end === start) {
-        fresh = NO_CANDLES;
+        slot.candles = NO_CANDLES;
       } else if (end - start === 1) {
-        one[0] = series[start]!;
-        fresh = one;
+        ones[k]![0] = series[start]!;
+        slot.candles = ones[k]!;
       } else {
-        fresh = series.slice(start, end);
+        slot.candles = series.slice(start, end);
       }
-      const args = inputs[k]!;
-      args.candles = fresh;
-      args.position = book.positions[symbol] ?? null;
       if (guard) {
         // Guard candles closed by now: checked for a held symbol, passed over otherwise (the tick fetches none then).
         const gs = guardOf[k]!;
@@ -213,22 +213,14 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
         let to = from;
         while (to < gs.length && gs[to]!.t + guardTf <= now) to++;
         guardCursor[k] = to;
-        args.guard = args.position && to > from ? { timeframe: guard.timeframe, candles: gs.slice(from, to) } : undefined;
+        slot.guard = book.positions[symbols[k]!] && to > from ? { timeframe: guard.timeframe, candles: gs.slice(from, to) } : undefined;
       }
-      args.now = now;
-      args.mode = book.mode;
-      args.entriesPaused = book.entriesPausedUntil !== null && now < book.entriesPausedUntil;
-      const step = symbolStep(args);
-      if (step.position) book = { ...book, positions: { ...book.positions, [symbol]: step.position } };
-      // The account step values held symbols only: marks of the others are never read.
-      if (step.mark && book.positions[symbol]) {
-        if (closes === NO_CLOSES) closes = {};
-        closes[symbol] = step.mark;
-      }
-      if (step.intent) intents.push(step.intent);
     }
     const pausedBefore = book.entriesPausedUntil;
-    const account = accountStep({ book, intents, closes, pending: noPending, now, params });
+    const stepped = engineStep({ book, slots, pending: noPending, now, params, protections: protection ?? undefined });
+    const account = stepped.account;
+    if (protection) protection.state = stepped.protections;
+    for (const l of stepped.locked) locks.push(l);
     book = account.book;
     if (account.modeChange?.mode === 'KILLED' && killedAt === null) killedAt = now;
     if (book.entriesPausedUntil !== null && book.entriesPausedUntil !== pausedBefore) dailyLossPauses++;
@@ -270,5 +262,5 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     input.onStep?.(now, states);
   }
   const regimes = Object.fromEntries(symbols.map((s) => [s, states[s]!.regime]));
-  return { book, trades, signals, rejections, skipped, equity, regimes, entryRegimes, killedAt, dailyLossPauses, maxDrawdownPct };
+  return { book, trades, signals, rejections, skipped, equity, regimes, entryRegimes, killedAt, dailyLossPauses, maxDrawdownPct, locks };
 }

@@ -1,4 +1,5 @@
 export { accountStep, KILL_SWITCH_VERSION, type AccountStepInput, type AccountStepResult, type ExecutionParams, type SkippedIntent } from './accountStep.ts';
+export { engineStep, type EngineStepInput, type EngineStepResult, type SymbolSlot } from './engineStep.ts';
 export { backtestLoop, equityPoints, type BacktestInput, type BacktestResult, type EquityPoint, type EquitySeries, type Rejection } from './backtestLoop.ts';
 export { signalPriceMismatch } from './checkSignal.ts';
 export { atCurrentPrice, entryNotCurrent, exitNeedsCurrentCandle, repriceExit, takeProfitBelowTarget, timeframesBehind, type CurrentPrice } from './currentPrice.ts';

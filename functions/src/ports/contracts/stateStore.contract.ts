@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { initialSymbolState } from '../../domain/engine/index.ts';
+import { EMPTY_PROTECTIONS, type Lock } from '../../domain/protections/index.ts';
 import { toAmount as A } from '../../domain/money.ts';
 import { createSignal } from '../../domain/signal.ts';
 import type { Position, Trade } from '../../domain/trading.types.ts';
@@ -40,12 +41,33 @@ function tickSave(over: Partial<TickSave> = {}): TickSave {
     markets: {}, feeds: { 'BTC/USDT': { lastCandleAt: T - 60_000, stale: false, error: null } },
     account: { equity: A('10010'), peakEquity: A('10020'), day: '20230320', dayStartEquity: A('10000') },
     entriesPausedUntil: null, lastTickAt: T, lastTickLatencyMs: 12, lastTickId: 'tick-1', marketTime: T, healthScore: 100, version: 'test',
-    ...over,
+    protections: EMPTY_PROTECTIONS, ...over,
   };
 }
 
 export function describeStateStoreContract(name: string, make: () => Promise<StateStoreSubject>): void {
   describe(`StateStore + OrderLedger contract: ${name}`, () => {
+    it('protections round-trip through saveTick; liftLocks lifts by symbol or all, and a tick save racing it does not undo the lift', async () => {
+      const { store } = await make();
+      const lock = (symbol: string, from: number): Lock => ({ id: `cooldown_${symbol.replace('/', '-')}_${from}`, symbol, protection: 'cooldown', from, until: from + 3_600_000, reason: 'stopped out' });
+      const protections = {
+        exits: [{ id: 'sig-1', symbol: 'BTC/USDT', at: T, reason: 'stop_loss' as const, pnl: A('-12.5'), cost: A('2700') }],
+        locks: [lock('BTC/USDT', T), lock('*', T)],
+      };
+      await store.saveTick(tickSave({ protections }));
+      expect((await store.getStatus())!.protections).toEqual(protections);
+      expect((await store.liftLocks(['BTC/USDT'])).map((l) => l.symbol)).toEqual(['BTC/USDT']);
+      // a tick that read the lock before the lift saves it again: the lift stands
+      await store.saveTick(tickSave({ protections }));
+      expect((await store.getStatus())!.locksLifted).toEqual([protections.locks[0]!.id]);
+      expect((await store.liftLocks(['BTC/USDT']))).toEqual([]);
+      expect((await store.liftLocks('all')).map((l) => l.symbol)).toEqual(['*']);
+      // ids of locks no longer stored are forgotten at the next lift
+      await store.saveTick(tickSave({ protections: EMPTY_PROTECTIONS }));
+      expect(await store.liftLocks('all')).toEqual([]);
+      expect((await store.getStatus())!.locksLifted).toEqual([]);
+    });
+
     it('an empty store loads an opening book in NORMAL with no state', async () => {
       const { store } = await make();
       const snap = await store.loadTick(CASH, T);

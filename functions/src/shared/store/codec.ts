@@ -15,6 +15,7 @@ import { AmountString, formatIssues } from '../../lib/zodFields.ts';
 import type { AccountMarks, AuditCheckpoint, DeadLetter, LiveIntent, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
 import type { Alert } from '../../domain/alerts.ts';
 import type { Guard, SymbolState } from '../../domain/engine/index.ts';
+import { PROTECTIONS, type ProtectionState } from '../../domain/protections/index.ts';
 
 export class CorruptDocumentError extends Error {
   override readonly name = 'CorruptDocumentError';
@@ -178,6 +179,15 @@ export function symbolToDoc({ state, guard }: PersistedSymbol) {
 }
 
 const FeedDoc = z.object({ lastCandleAt: ms.nullable(), stale: z.boolean(), error: z.string().nullable() });
+/** status/system.protections: the tick's protection memory (domain/protections): recent exits and the locks in force. */
+const ProtectionsDoc = z.object({
+  exits: z.array(z.object({ id: z.string(), symbol: z.string(), at: ms, reason: z.enum([...ENTRY_REASONS, ...EXIT_REASONS]), pnl: amt, cost: amt })),
+  locks: z.array(z.object({ id: z.string(), symbol: z.string(), protection: z.enum(PROTECTIONS), from: ms, until: ms, reason: z.string() })),
+});
+export const protectionsToDoc = (p: ProtectionState) => ({
+  exits: p.exits.map((e) => ({ ...e, pnl: str(e.pnl), cost: str(e.cost) })), locks: p.locks.map((l) => ({ ...l })),
+});
+
 export const StatusDoc = z.object({
   mode: z.enum(SYSTEM_MODES).default('NORMAL'),
   modeReason: z.string().nullable().default(null),
@@ -192,6 +202,9 @@ export const StatusDoc = z.object({
   account: AccountDoc.nullable().default(null),
   markets: z.record(z.string(), MarketViewDoc).default({}),
   reconcile: z.object({ at: ms, clean: z.boolean(), differences: z.number().int().nonnegative(), version: z.string() }).nullable().default(null),
+  protections: ProtectionsDoc.default({ exits: [], locks: [] }),
+  /** ids of locks an admin lifted (StateStore.liftLocks owns this field; the tick only reads it) */
+  locksLifted: z.array(z.string()).default([]),
 });
 
 /**
@@ -237,7 +250,7 @@ export const intentToDoc = (i: LiveIntent) => ({ signalId: i.signalId, symbol: i
 
 /** alerts/{alertId}: stored as raised (deterministic ids make a repeat an overwrite). */
 export const AlertDoc = z.object({
-  id: z.string().min(1), kind: z.enum(['stale_feed', 'kill_switch', 'daily_loss', 'drawdown', 'budget', 'error', 'dead_letter']),
+  id: z.string().min(1), kind: z.enum(['stale_feed', 'kill_switch', 'daily_loss', 'drawdown', 'budget', 'error', 'dead_letter', 'reconcile', 'protection']),
   severity: z.enum(['info', 'warning', 'critical']), message: z.string(), symbol: z.string().optional(), createdAt: ms,
 });
 export const alertToDoc = (a: Alert): Alert => ({ ...a });
