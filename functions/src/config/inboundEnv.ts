@@ -11,7 +11,7 @@ import { describeIssue } from './load.ts';
 /** 32 characters at least: `openssl rand -hex 32` gives 64. */
 const secret = z.string().min(32, 'a secret needs at least 32 characters (openssl rand -hex 32)').max(256);
 /** source id → its secret, or two during a rotation (both verify until the old one is removed). */
-const Secrets = z.record(z.string().regex(SOURCE_ID, 'source ids are lowercase letters, digits and -, at most 24'), z.union([secret.transform((s) => [s]), z.array(secret).min(1).max(2)]))
+const Secrets = z.record(z.string().regex(SOURCE_ID, 'source ids are lowercase letters, digits and -, at most 24'), z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(secret).min(1).max(2)))
   .refine((m) => Object.keys(m).length <= 20, 'at most 20 sources');
 
 export const InboundEnvSchema = z.strictObject({
