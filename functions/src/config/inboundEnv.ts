@@ -46,7 +46,7 @@ export function parseInboundEnv(envVars: Record<string, string | undefined> = pr
     }
     const s = Secrets.safeParse(json);
     // zod's messages name the field, never the value
-    if (!s.success) fail(s.error.issues.map((i) => `SIGNAL_WEBHOOK_SECRETS.${i.path.map(String).join('.') || '(root)'}: ${i.message} (set, value hidden)`));
+    if (!s.success) fail(s.error.issues.map((i) => `SIGNAL_WEBHOOK_SECRETS.${i.path.map(String).join('.') || '(root)'}: ${i.code === 'invalid_key' ? 'source ids are lowercase letters, digits and -, at most 24' : i.message} (set, value hidden)`));
     secrets = s.data!;
   }
   return { secrets: new Map(Object.entries(secrets)), windowMs: env.SIGNAL_WEBHOOK_WINDOW_S * 1000, limit: { perMinute: env.SIGNAL_WEBHOOK_RATE_PER_MIN, burst: env.SIGNAL_WEBHOOK_BURST } };
