@@ -142,7 +142,7 @@ export async function receiveInboundAlert(deps: InboundDeps, req: InboundRequest
 
   let json: unknown;
   try {
-    json = JSON.parse(req.rawBody.toString('utf8'));
+    json = JSON.parse(req.rawBody.toString('utf8').replace(/^\uFEFF/, '')); // a BOM, as body-parser allows
   } catch {
     return refuse(deps, source, 400, 'malformed', 'the body is not JSON');
   }
