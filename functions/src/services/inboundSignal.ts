@@ -74,7 +74,8 @@ async function buildSignal(deps: InboundDeps, source: string, alert: InboundAler
   const symbol = resolveSymbol(alert.symbol, config.symbols ?? deps.symbols);
   if (!symbol) return { status: 422, reason: 'unconfigured_symbol', detail: `${alert.symbol} is not a configured symbol (config/bot.symbols)` };
   const timeframe = config.timeframe ?? deps.timeframe;
-  const market = (await deps.store.getStatus())?.markets[symbol];
+  // keyed by the symbol's document key in Firestore ('BTC-USDT'): found by its own symbol field
+  const market = Object.values((await deps.store.getStatus())?.markets ?? {}).find((m) => m.symbol === symbol);
   if (!market || market.lastCandleAt === null || market.timeframe !== timeframe) return { status: 409, reason: 'no_market', detail: `no ${timeframe} candle of ${symbol} walked by the tick yet` };
   if (market.stale) return { status: 409, reason: 'stale_feed', detail: `${symbol}'s feed is stale: no signal on old data` };
   const [candle] = await deps.candles.read(symbol, timeframe, market.lastCandleAt, market.lastCandleAt + 1);
@@ -148,9 +149,8 @@ export async function receiveInboundAlert(deps: InboundDeps, req: InboundRequest
   }
   const parsed = InboundAlertSchema.safeParse(json);
   if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    const field = first.path.map(String).join('.').slice(0, 100) || '(root)';
-    return refuse(deps, source, 400, 'malformed', `${field}: ${first.message.slice(0, 200)}`, { field });
+    const issues = parsed.error.issues.slice(0, 5).map((i) => ({ field: i.path.map(String).join('.').slice(0, 100) || '(root)', message: i.message.slice(0, 200) }));
+    return refuse(deps, source, 400, 'malformed', issues.map((i) => `${i.field}: ${i.message}`).join('; '), { field: issues[0]!.field, issues });
   }
   const alert = parsed.data;
 
