@@ -18,6 +18,7 @@ export interface RelayOptions {
   /** when set, only these client addresses are served (TradingView's webhook addresses) */
   allowIps?: readonly string[];
   now?: () => number;
+  log?: (line: string) => void;
 }
 
 /** The headers a signed request carries. */
@@ -43,9 +44,31 @@ export function createRelay(o: RelayOptions): Server {
     });
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      fetch(o.target, { method: 'POST', headers: signedHeaders(o.source, o.secret, body, (o.now ?? Date.now)()), body, signal: AbortSignal.timeout(15_000) })
-        .then(async (r) => reply(r.status, await r.json().catch(() => ({ error: `webhook answered ${r.status}` }))))
-        .catch(() => reply(502, { error: 'the signal webhook could not be reached' }));
+      // TradingView gives up after 3 s, less than a cold start: answer now, forward after.
+      reply(202, { status: 'relayed' });
+      void forward(o, body);
     });
   });
+}
+
+/**
+ * POST the body, signed afresh for each attempt; retry a network error or a 5xx (same body, same id:
+ * the webhook books it once), never a 4xx (the webhook's refusal, logged). The outcome is logged.
+ */
+export async function forward(o: RelayOptions, body: string, waits: readonly number[] = [1_000, 4_000]): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    let status = 0;
+    let answer = '';
+    try {
+      const r = await fetch(o.target, { method: 'POST', headers: signedHeaders(o.source, o.secret, body, (o.now ?? Date.now)()), body, signal: AbortSignal.timeout(30_000) });
+      status = r.status;
+      answer = (await r.text()).slice(0, 500);
+    } catch (err) {
+      answer = err instanceof Error ? err.message : String(err);
+    }
+    const retry = (status === 0 || status >= 500) && attempt < waits.length;
+    (o.log ?? console.log)(`${status || 'network error'} ${answer}${retry ? ' (retrying)' : ''}`);
+    if (!retry) return status;
+    await new Promise((r) => setTimeout(r, waits[attempt]));
+  }
 }
