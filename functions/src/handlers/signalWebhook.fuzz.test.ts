@@ -6,11 +6,12 @@
  * for a request signed with the source's secret inside the window whose body is a valid alert, and
  * every such new buy of a configured symbol is published; every refusal the handler answers is counted.
  */
-import { request, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import fc from 'fast-check';
 import * as ff from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendRaw as send } from '../lib/testing/rawHttp.ts';
 import { hostileString, hostileTree, mutateAt, prototypeIsClean } from '../lib/testing/hostile.ts';
 import { MemoryInboundStore } from '../adapters/memory/MemoryInboundStore.ts';
 import { InboundAlertSchema, resolveSymbol, signAlert } from '../domain/inbound/index.ts';
@@ -26,18 +27,6 @@ const WALL = Date.parse('2026-12-05T06:00:00Z');
 const OPEN = Date.parse('2023-04-10T12:00:00Z');
 const SYMBOLS = ['BTC/USDT', 'ETH/USDT'];
 const NO_LEAK = /\n\s+at |node_modules|\/work\/|<html|<pre>|fuzz-secret/i;
-
-type Reply = { status: number; contentType: string | undefined; body: string };
-function send(port: number, method: string, headers: Record<string, string>, body: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path: '/', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode!, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve({ status: 413, contentType: 'application/json', body: '{"error":"closed"}' }) : reject(err)));
-    req.end(body);
-  });
-}
 
 const alert = fc.record({ id: fc.constantFrom('k1', 'k2', 'k3', 'tv-{{timenow}}', 'a.b:c-d_e'), symbol: fc.constantFrom('BTC/USDT', 'ETHUSDT', 'SOL/USDT', 'BTCUSDT'), side: fc.constantFrom('buy', 'sell') });
 const bodyText = fc.oneof(
