@@ -22,6 +22,8 @@ export interface FunctionDef {
   readonly memory: '256Mi' | '512Mi' | '1Gi';
   /** Pub/Sub topic that triggers a cloudevent function */
   readonly triggerTopic?: string;
+  /** invocable without a Google identity (it authenticates its callers itself); every other function is private */
+  readonly public?: boolean;
 }
 
 export const FUNCTIONS: readonly FunctionDef[] = [
@@ -34,6 +36,8 @@ export const FUNCTIONS: readonly FunctionDef[] = [
   { target: 'budgetGuard', signature: 'cloudevent', portOffset: 4, timeoutSeconds: 60, memory: '256Mi', triggerTopic: TOPICS.budgetAlerts },
   // Every open position's stops ran within 3 minutes of market time (a separate check, so a tick that never runs is noticed).
   { target: 'watchdog', signature: 'http', portOffset: 5, timeoutSeconds: 30, memory: '256Mi' },
+  // Signed inbound alerts (TradingView through a relay): public, authenticated by HMAC in the handler.
+  { target: 'signalWebhook', signature: 'http', portOffset: 7, timeoutSeconds: 30, memory: '256Mi', public: true },
 ];
 
 export interface SubscriptionDef {

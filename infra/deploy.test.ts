@@ -19,3 +19,13 @@ describe('deploy', () => {
     }
   });
 });
+
+describe('deploy: public access', () => {
+  it('only the signal webhook (HMAC-authenticated in its handler) is invocable without a Google identity; it gets its secrets from Secret Manager', () => {
+    const deploys = deployCommands({ project: 'p', region: 'europe-west1' }).filter((c) => c[1] === 'functions');
+    expect(deploys.filter((c) => c.includes('--allow-unauthenticated')).map((c) => c[3])).toEqual(['signalWebhook']);
+    expect(deploys.filter((c) => !c.includes('--no-allow-unauthenticated')).map((c) => c[3])).toEqual(['signalWebhook']);
+    const webhook = deploys.find((c) => c[3] === 'signalWebhook')!;
+    expect(webhook.find((a) => a.startsWith('--set-secrets='))).toContain('SIGNAL_WEBHOOK_SECRETS=signal-webhook-secrets:latest');
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * `npm run deploy -- --project ID [--region R] [--dry-run]`: build, then ship code from the model:
  * each function with gcloud (gen2: memory, timeout, max instances, its least-privilege service
- * account, secrets from Secret Manager, no public access; Pub/Sub functions behind the push
+ * account, secrets from Secret Manager, no public access but for signalWebhook (HMAC-authenticated); Pub/Sub functions behind the push
  * subscriptions infra:apply made), then hosting, rules, indexes and the candles index exemption
  * with firebase-tools. Run `npm run infra:apply` first for topics, subscriptions, jobs, alerts.
  */
@@ -20,7 +20,7 @@ export function deployCommands(o: { project: string; region: string }): string[]
     const secrets = (s.secrets as readonly string[]).map((k) => `${k}=${k.toLowerCase().replaceAll('_', '-')}:latest`).join(',');
     cmds.push([
       'gcloud', 'functions', 'deploy', r.name, '--gen2', `--project=${o.project}`, `--region=${o.region}`, `--runtime=${String(s.runtime)}`, '--source=functions',
-      `--entry-point=${String(s.entryPoint)}`, '--trigger-http', '--no-allow-unauthenticated', `--memory=${String(s.memory)}`, `--timeout=${String(s.timeoutSeconds)}s`,
+      `--entry-point=${String(s.entryPoint)}`, '--trigger-http', s.allowUnauthenticated === true ? '--allow-unauthenticated' : '--no-allow-unauthenticated', `--memory=${String(s.memory)}`, `--timeout=${String(s.timeoutSeconds)}s`,
       `--max-instances=${String(s.maxInstances)}`, `--min-instances=${String(s.minInstances)}`, `--service-account=${String(s.serviceAccount)}`,
       `--set-env-vars=PROJECT_ID=${o.project},MARKET_SOURCE=ccxt,SCHEDULER_REGION=${o.region},EAGLE_FUNCTION=${String(s.entryPoint)}`, ...(secrets ? [`--set-secrets=${secrets}`] : []),
     ]);

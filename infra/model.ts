@@ -44,7 +44,9 @@ const SERVICE_ACCOUNTS: Record<string, readonly string[]> = {
   'eagle-eye-invoker': ['roles/run.invoker'],
 };
 const FUNCTION_SA: Record<string, string> = { admin: 'eagle-eye-ops', budgetGuard: 'eagle-eye-ops' };
-const FUNCTION_SECRETS: Record<string, readonly string[]> = { tick: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], executeOrder: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], budgetGuard: ['TELEGRAM_BOT_TOKEN'], admin: ['TELEGRAM_BOT_TOKEN'], audit: ['TELEGRAM_BOT_TOKEN'] };
+const FUNCTION_SECRETS: Record<string, readonly string[]> = { tick: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], executeOrder: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], budgetGuard: ['TELEGRAM_BOT_TOKEN'], admin: ['TELEGRAM_BOT_TOKEN'], audit: ['TELEGRAM_BOT_TOKEN'],
+  // one secret holding each source's key ({"<source>": "<secret>"}): config/inboundEnv.ts
+  signalWebhook: ['SIGNAL_WEBHOOK_SECRETS', 'TELEGRAM_BOT_TOKEN'] };
 
 function alertPolicies(o: ModelOptions): Resource<'alertPolicy'>[] {
   const metric = (m: string) => `metric.type="custom.googleapis.com/eagle_eye/${m}" AND resource.type="global"`;
@@ -95,7 +97,7 @@ export function desiredResources(o: ModelOptions): Resource[] {
       spec: {
         runtime: CLOUD_RUNTIME, region: o.region, entryPoint: f.target, trigger: f.signature === 'http' ? 'http' : `pubsub-push:${f.triggerTopic}`,
         memory: f.memory, timeoutSeconds: f.timeoutSeconds, maxInstances: f.target === 'tick' ? 1 : 3, minInstances: 0,
-        serviceAccount: sa(o, FUNCTION_SA[f.target] ?? 'eagle-eye-fn'), secrets: FUNCTION_SECRETS[f.target] ?? [], ingress: 'all', allowUnauthenticated: false,
+        serviceAccount: sa(o, FUNCTION_SA[f.target] ?? 'eagle-eye-fn'), secrets: FUNCTION_SECRETS[f.target] ?? [], ingress: 'all', allowUnauthenticated: f.public === true,
       },
     });
   }

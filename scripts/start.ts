@@ -23,6 +23,7 @@ import { parseEnv } from '../functions/src/config/load.ts';
 import { usesReplayClock } from '../functions/src/config/schema.ts';
 import { ConfigError } from '../functions/src/domain/errors.ts';
 import { FUNCTIONS, schedulerJobs } from '../infra/definitions.ts';
+import { localSignalWebhookEnv } from './signal/local.ts';
 import { exchangeSimPort, functionPort, functionUrl, localPorts } from '../infra/ports.ts';
 import { startEmulatorStack, type EmulatorStack } from '../emulators/stack.ts';
 import { EmulatorSetupError } from '../emulators/emulator.ts';
@@ -138,6 +139,8 @@ try {
     METADATA_SERVER_DETECTION: 'none',
     // The dashboard calls the admin function from its origin (CORS).
     ADMIN_ALLOWED_ORIGINS: process.env.ADMIN_ALLOWED_ORIGINS ?? dashboardOrigin,
+    // the signal webhook's source "local", for `npm run signal -- send` (unless SIGNAL_WEBHOOK_SECRETS is set)
+    ...localSignalWebhookEnv(ROOT, functionUrl(stack.ports, 'signalWebhook')),
   };
   if (args.exchange === 'sim') {
     const simLog = createWriteStream(join(LOG_DIR, 'exchange-sim.log'));

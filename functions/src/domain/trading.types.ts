@@ -13,9 +13,10 @@ export type SystemMode = (typeof SYSTEM_MODES)[number];
 
 export type Side = 'buy' | 'sell';
 
-export const EXIT_REASONS = ['regime_exit', 'stop_loss', 'take_profit', 'trailing_stop', 'kill_switch', 'manual'] as const;
+/** `inbound_exit` / `inbound_entry`: a signed alert from outside (services/inboundSignal.ts). */
+export const EXIT_REASONS = ['regime_exit', 'stop_loss', 'take_profit', 'trailing_stop', 'kill_switch', 'manual', 'inbound_exit'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
-export const ENTRY_REASONS = ['regime_entry', 'benchmark_entry'] as const;
+export const ENTRY_REASONS = ['regime_entry', 'benchmark_entry', 'inbound_entry'] as const;
 export type EntryReason = (typeof ENTRY_REASONS)[number];
 export type SignalReason = EntryReason | ExitReason;
 

@@ -7,30 +7,18 @@
  * JSON that AdminRequestSchema accepts; every authenticated call is recorded in audit_log/ once and
  * no other call is; Object.prototype stays clean.
  */
-import { request, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import fc from 'fast-check';
 import * as ff from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendRaw as send } from '../lib/testing/rawHttp.ts';
 import { hostileLeaf, hostileString, hostileTree, prototypeIsClean } from '../lib/testing/hostile.ts';
 import { createLogger } from '../lib/log.ts';
 import { ADMIN_ACTIONS, AdminRequestSchema } from '../services/adminActions.ts';
 import type { AuditEntry } from '../ports/ops.ts';
 import { installJsonFrameworkErrors } from './frameworkErrors.ts';
 import { makeAdminHandler, type AdminHandlerDeps } from './admin.ts';
-
-type Reply = { status: number; contentType: string | undefined; body: string };
-
-function send(port: number, method: string, headers: Record<string, string>, body: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path: '/', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode!, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve({ status: 413, contentType: 'application/json', body: '{"error":"closed"}' }) : reject(err)));
-    req.end(body);
-  });
-}
 
 const GOOD = 'good-token';
 const METHODS = ['POST', 'POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'OPTIONS'] as const;

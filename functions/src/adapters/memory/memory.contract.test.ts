@@ -1,3 +1,6 @@
+import { describeInboundStoreContract } from '../../ports/contracts/inboundStore.contract.ts';
+import { MemoryInboundStore } from './MemoryInboundStore.ts';
+import { inboundRejectionPath } from '../../shared/store/index.ts';
 import { describeExchangeAccountContract } from '../../ports/contracts/exchangeAccount.contract.ts';
 import { MemoryExchangeAccount } from './MemoryExchangeAccount.ts';
 import { describeBudgetNoticesContract } from '../../ports/contracts/budgetNotices.contract.ts';
@@ -18,3 +21,5 @@ describeExchangeAccountContract('in-memory fake', async () => {
   const account = new MemoryExchangeAccount();
   return { account, arrange: account };
 });
+
+describeInboundStoreContract('in-memory fake', async () => new MemoryInboundStore(), async (s, at, source, reason) => (s as MemoryInboundStore).rejections.get(inboundRejectionPath(at, source, reason))?.count ?? 0);

@@ -16,6 +16,7 @@ import type { AccountMarks, AuditCheckpoint, DeadLetter, LiveIntent, MarketView,
 import type { Alert } from '../../domain/alerts.ts';
 import type { Guard, SymbolState } from '../../domain/engine/index.ts';
 import { PROTECTIONS, type ProtectionState } from '../../domain/protections/index.ts';
+import type { InboundRecord, InboundRejection } from '../../ports/inbound.ts';
 
 export class CorruptDocumentError extends Error {
   override readonly name = 'CorruptDocumentError';
@@ -269,3 +270,12 @@ export const equityPointToDoc = (day: string, time: number, equity: Amount) => (
 /** config/dashboardUsers: who may read the dashboard (`emails`) and run admin actions (`admins`); lower-cased, non-strings ignored. */
 const emails = z.array(z.unknown()).default([]).catch([]).transform((xs) => xs.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()));
 export const DashboardUsersDoc = z.object({ emails, admins: emails });
+
+/** inbound/k_{source}_{key}: the signal an inbound alert's idempotency key became. */
+export const InboundRecordDoc = z.object({ source: z.string(), key: z.string(), signal: SignalDoc, receivedAt: ms, publishedAt: ms.nullable() });
+export const inboundRecordToDoc = (r: InboundRecord) => ({ ...r, signal: signalToDoc(r.signal) });
+/** inbound/rate_{source}: a token bucket (domain/inbound/rateLimit.ts). */
+export const InboundBucketDoc = z.object({ tokens: z.number().finite().min(0), at: ms });
+/** inbound/x_…: refused requests of one minute; `count` is incremented, the rest is the latest refusal. */
+export const InboundRejectionDoc = z.object({ source: z.string(), reason: z.string(), status: z.number().int(), detail: z.string(), at: ms, count: z.number().int().positive() });
+export const inboundRejectionToDoc = (r: InboundRejection) => ({ source: r.source, reason: r.reason, status: r.status, detail: r.detail.slice(0, 300), at: r.at });

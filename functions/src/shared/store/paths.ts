@@ -33,6 +33,8 @@ export const COLLECTIONS = {
   rollups: 'rollups',
   /** costs/{yyyymm}: the latest budget notification's spend for a cost interval (rollups.ts) */
   costs: 'costs',
+  /** inbound/{id}: the signal webhook's idempotency keys, rate buckets and refusal counts (server only) */
+  inbound: 'inbound',
 } as const;
 export type CollectionId = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -56,6 +58,7 @@ export const PATHS = {
   budgetNotices: COLLECTIONS.budgetNotices,
   rollups: COLLECTIONS.rollups,
   costs: COLLECTIONS.costs,
+  inbound: COLLECTIONS.inbound,
 } as const;
 
 /** `positions/{BTC-USDT}`: the projection of an open position (executeOrder writes it at each fill). */
@@ -76,3 +79,10 @@ export const deadLetterPath = (id: string): string => `${PATHS.deadletters}/${id
 export const budgetNoticePath = (id: string): string => `${PATHS.budgetNotices}/${id}`;
 /** `equity/{yyyymmdd}`: the equity points of the UTC day of `t`. */
 export const equityDayPath = (t: number): string => `${PATHS.equity}/${utcDay(t)}`;
+/** `inbound/k_{source}_{key}`: what an inbound alert's idempotency key became (source and key are id-safe, domain/inbound). */
+export const inboundKeyPath = (source: string, key: string): string => `${PATHS.inbound}/k_${source}_${key}`;
+/** `inbound/rate_{source}`: the source's token bucket */
+export const inboundRatePath = (source: string): string => `${PATHS.inbound}/rate_${source}`;
+/** `inbound/x_{yyyymmddhhmm}_{source}_{reason}`: refused requests of one minute, counted */
+export const inboundRejectionPath = (at: number, source: string, reason: string): string =>
+  `${PATHS.inbound}/x_${new Date(at).toISOString().slice(0, 16).replace(/\D/g, '')}_${source}_${reason}`;
