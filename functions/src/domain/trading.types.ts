@@ -13,9 +13,9 @@ export type SystemMode = (typeof SYSTEM_MODES)[number];
 
 export type Side = 'buy' | 'sell';
 
-export const EXIT_REASONS = ['regime_exit', 'stop_loss', 'take_profit', 'trailing_stop', 'kill_switch', 'manual'] as const;
+export const EXIT_REASONS = ['regime_exit', 'stop_loss', 'take_profit', 'trailing_stop', 'kill_switch', 'manual', 'strategy_exit'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
-export const ENTRY_REASONS = ['regime_entry', 'benchmark_entry'] as const;
+export const ENTRY_REASONS = ['regime_entry', 'benchmark_entry', 'strategy_entry'] as const;
 export type EntryReason = (typeof ENTRY_REASONS)[number];
 export type SignalReason = EntryReason | ExitReason;
 
