@@ -5,7 +5,9 @@
  * ../domain/strategy/api.ts (the versioned strategy API).
  */
 import type { StrategyDefinition } from '../domain/strategy/strategy.types.ts';
+import { rsiDip } from './rsiDip.ts';
 
 export const USER_STRATEGIES: readonly StrategyDefinition[] = [
+  rsiDip,
   // strategy new: entries above this line
 ];
