@@ -21,7 +21,8 @@ export type SignalReason = EntryReason | ExitReason;
 
 /** What a strategy returns. A strategy never sizes or places an order. */
 export type Advice =
-  | { readonly action: 'enter_long'; readonly reason: EntryReason }
+  /** `size`: a fraction (0, 1] of the risk-based size (the strategy's size hook); the risk caps still apply and it never grows */
+  | { readonly action: 'enter_long'; readonly reason: EntryReason; readonly size?: number }
   | { readonly action: 'exit'; readonly reason: ExitReason }
   | { readonly action: 'hold' };
 

@@ -74,6 +74,8 @@ export function initialSymbolState(timeframe: Timeframe): SymbolState {
 export type SignalIntent = Omit<SignalDraft, 'qty'> & {
   /** exits: the whole position; entries: null until sized */
   readonly qty: Amount | null;
+  /** entries: the strategy's size hook, in basis points of the risk-based size (1..10 000); absent = all of it */
+  readonly sizeBps?: number;
 };
 
 export interface SymbolStepInput {
@@ -258,9 +260,15 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   const atr = atrAmount(snapshot.atr);
   if (advice.action === 'exit' && position) out.intent = intentOf(input, tf, advice.reason, 'sell', newest.t, toAmount(newest.c), atr, position.qty);
   else if (advice.action === 'enter_long' && !position && atr !== null && !stale && input.tradable && !input.entriesPaused && modeEmitsEntries(input.mode)) {
-    out.intent = intentOf(input, tf, advice.reason, 'buy', newest.t, toAmount(newest.c), atr, null);
+    const intent = intentOf(input, tf, advice.reason, 'buy', newest.t, toAmount(newest.c), atr, null);
+    out.intent = advice.size === undefined ? intent : { ...intent, sizeBps: sizeBps(advice.size) };
   }
   return out;
+}
+
+/** The size hook's fraction in whole basis points; anything not a number in (0, 1] is clamped (0 refuses the entry, over 1 is the risk size). */
+function sizeBps(fraction: number): number {
+  return Number.isFinite(fraction) ? Math.min(10_000, Math.max(0, Math.floor(fraction * 10_000))) : 0;
 }
 
 const NO_ALERTS: Alert[] = [];

@@ -93,6 +93,15 @@ describe('the engine keeps the window and computes the indicators', () => {
     expect(stored.state.strategy).toEqual(once.strategy);
   });
 
+  it.each([[0.25, 2_500], [2, 10_000], [Number.NaN, 0], [-1, 0]])("passes the size hook's %d to the account step as %d basis points (clamped)", (size, bps) => {
+    const sizing = defineStrategy({
+      apiVersion: STRATEGY_API_VERSION, name: 'sizing', version: 'sizing@1', description: 'test', params: z.strictObject({}),
+      advise: () => ({ action: 'enter_long', reason: 'strategy_entry', size }),
+    }).create({});
+    const r = symbolStep({ ...input(initialSymbolState('1h'), candles), strategy: sizing });
+    expect(r.intent).toMatchObject({ side: 'buy', reason: 'strategy_entry', sizeBps: bps });
+  });
+
   it('stores nothing for a strategy that declares nothing', () => {
     const s = symbolStep({ ...input(initialSymbolState('1h'), candles), strategy: getStrategy('regime_trend') }).state;
     expect(s.strategy).toEqual({ bars: {}, values: {} });
