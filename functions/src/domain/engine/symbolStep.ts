@@ -30,7 +30,7 @@ import { evaluateExit } from '../risk/stops.ts';
 import { GUARD_TIMEFRAME } from './guard.ts';
 import type { SignalDraft } from '../signal.ts';
 import type { Strategy } from '../strategy/strategy.types.ts';
-import { EMPTY_STRATEGY_STATE, pushBar, strategyValues, type StrategyState } from '../strategy/window.ts';
+import { EMPTY_STRATEGY_STATE, pushBar, reseedBars, strategyValues, type StrategyState } from '../strategy/window.ts';
 import type { Position, Side, SignalReason, SystemMode } from '../trading.types.ts';
 
 /** An order the tick has published and not yet seen settle. */
@@ -167,9 +167,10 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   let lastCandleAt = state.lastCandleAt;
   let price = state.price;
   const window = strategy.window;
-  let bars = state.strategy.bars;
-  // the first push copies the stored arrays unless handed over; later pushes extend that copy
-  let ownBars = input.handOver === true;
+  const stored = state.strategy.bars;
+  let bars = window.size > 0 && state.lastCandleAt !== null ? reseedBars(stored, candles, state.lastCandleAt, window) : stored;
+  // the first push copies the stored arrays unless handed over (or just rebuilt); later pushes extend that copy
+  let ownBars = input.handOver === true || bars !== stored;
   // Each walked candle's ATR is kept only when stops may need it: a position is held (this step's
   // checks) or an order is in flight (the next steps' catch-up). No allocation per candle otherwise.
   const walkedAtr: (readonly [number, number | null])[] | null = input.position || state.pending ? [] : null;
@@ -191,7 +192,8 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   // Persisted only while an order is in flight; the step that sees its fill catches the stops up and is done with it.
   const recentAtr: SymbolState['recentAtr'] = state.pending ? [...state.recentAtr, ...walkedAtr!].slice(-RECENT_ATR) : NO_ATRS;
   const history = state.recentAtr;
-  const strategyState: StrategyState = walked === 0 ? state.strategy : window.size === 0 ? EMPTY_STRATEGY_STATE : { bars, values: strategyValues(strategy, bars) };
+  const strategyState: StrategyState = window.size === 0 ? EMPTY_STRATEGY_STATE
+    : walked === 0 && bars === stored ? state.strategy : { bars, values: strategyValues(strategy, bars) };
 
   const stale = isStale(lastCandleAt, now, tf);
   const staleSince = stale ? (state.staleSince ?? now) : null;

@@ -102,6 +102,15 @@ describe('the engine keeps the window and computes the indicators', () => {
     expect(r.intent).toMatchObject({ side: 'buy', reason: 'strategy_entry', sizeBps: bps });
   });
 
+  it('a strategy switched on mid-run rebuilds its window from the history the tick holds: the values an uninterrupted run has', () => {
+    const before = symbolStep({ ...input(initialSymbolState('1h'), candles.slice(0, 399)), strategy: getStrategy('regime_trend') }).state;
+    expect(before.strategy.bars).toEqual({});
+    const switched = symbolStep(input(before, candles)).state;
+    const uninterrupted = symbolStep(input(initialSymbolState('1h'), candles)).state;
+    expect(switched.strategy).toEqual(uninterrupted.strategy);
+    expect(switched.strategy.values.rsi).toEqual(expect.any(Number));
+  });
+
   it('stores nothing for a strategy that declares nothing', () => {
     const s = symbolStep({ ...input(initialSymbolState('1h'), candles), strategy: getStrategy('regime_trend') }).state;
     expect(s.strategy).toEqual({ bars: {}, values: {} });

@@ -32,6 +32,23 @@ export function pushBar(bars: Bars, c: Candle, window: StrategyWindow, inPlace: 
   return out;
 }
 
+/**
+ * A window shorter than the strategy's, or with other fields (the strategy changed, or state from
+ * before it), rebuilt from the walked candles the caller holds (the live tick's history window): the
+ * same window an uninterrupted run would have. Unchanged when those candles give no more.
+ */
+export function reseedBars(bars: Bars, candles: readonly Candle[], upTo: number, window: StrategyWindow): Bars {
+  const have = sameFields(bars, window) ? (bars[window.fields[0]!]?.length ?? 0) : 0;
+  if (have >= window.size) return bars;
+  let end = candles.length;
+  while (end > 0 && candles[end - 1]!.t > upTo) end--;
+  const from = Math.max(0, end - window.size);
+  if (end - from <= have) return bars;
+  const out: Partial<Record<keyof Candle, number[]>> = {};
+  for (const f of window.fields) out[f] = candles.slice(from, end).map((c) => c[f]);
+  return out;
+}
+
 function sameFields(bars: Bars, window: StrategyWindow): boolean {
   const keys = Object.keys(bars);
   return keys.length === window.fields.length && window.fields.every((f) => bars[f] !== undefined);
