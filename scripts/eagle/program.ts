@@ -12,6 +12,7 @@ import { formatResult } from './format.ts';
 import { HTTP_TARGETS, invokeFunction } from './invoke.ts';
 import { functionUrl, localPorts } from '../../infra/ports.ts';
 import type { Io } from '../lib/cli.ts';
+import { strategyCommands } from './strategyCommands.ts';
 
 export const EXIT = { ok: 0, attention: 1, usage: 2, unreachable: 3 } as const;
 
@@ -133,6 +134,7 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
   delegated('indicators', 'indicators + regime per row of a candle CSV', '<candles.csv[.gz]>');
   delegated('backtest', 'the backtester (npm run backtest; backtest --help for its flags)', '[backtest flags]');
   delegated('cost', 'projected monthly bill from a measured emulator run', '[--ticks N] [--json]');
+  strategyCommands(program, io, setCode);
   return program;
 }
 

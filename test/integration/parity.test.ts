@@ -56,8 +56,8 @@ const PROTECTED = {
   },
 };
 
-function backtest(start = START, end = START + (CANDLES - 1) * STEP, guard?: { tickTimes: number[] }, doc: object = {}) {
-  const cfg = parseBotConfig(doc);
+function backtest(start = START, end = START + (CANDLES - 1) * STEP, guard?: { tickTimes: number[] }, configDoc: object = {}) {
+  const cfg = parseBotConfig(configDoc);
   const candles = Object.fromEntries(SYMBOLS.map((s) => [s, loadBundledSeries(s, TF).filter((c) => c.t >= start - HISTORY * STEP && c.t < end)]));
   // The 1m candles the live tick fetches for its stops, where the bundle has them (not BNB).
   const minutes = guard ? Object.fromEntries(SYMBOLS.filter((s) => s !== 'BNB/USDT').map((s) => [s, loadBundledSeries(s, '1m').filter((c) => c.t >= start - STEP && c.t < end + STEP)])) : {};
@@ -157,5 +157,51 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     const book = await (await runtime.executeDeps()).store.getBook(toAmount('10000'), Date.now());
     expect([book.wallet.cash, book.wallet.realizedPnl, book.wallet.feesPaid]).toEqual([result.book.wallet.cash, result.book.wallet.realizedPnl, result.book.wallet.feesPaid]);
     expect((await runAudit((await runtime.executeDeps()).store, Date.now())).discrepancies).toEqual([]);
+  });
+});
+
+describe('parity with a user strategy written from the template (config/bot names it)', () => {
+  let pubsub: PubSub;
+  const clock = steppedClock();
+  const runtime = testRuntime({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY) }, { source: new ReplayMarketData(), cache: new CandleWindowCache(), clock });
+  let executor: Awaited<ReturnType<typeof serveCloudEvent>>;
+  let tickServer: Awaited<ReturnType<typeof serveHttp>>;
+  const doc = { strategy: { name: 'rsi_dip', params: {} } };
+
+  beforeAll(async () => {
+    await resetFirestore({ empty: true });
+    await runtime.db.doc(PATHS.config).set(doc);
+    pubsub = pubsubClient();
+    executor = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
+    tickServer = await serveHttp('tick', tickMovesClock(clock, makeTickHandler(runtime.tickDeps)));
+  });
+  afterAll(async () => {
+    await tickServer.close();
+    await executor.close();
+    await pubsub.close();
+    await runtime.db.terminate();
+  });
+
+  it('rsi_dip (RSI over its own candle window in the tick state): 0 differences', async () => {
+    const db = runtime.db;
+    // 30 candles from 2019-08-14: RSI entries on four symbols, RSI exits and a stop-loss under the defaults
+    const start = Date.parse('2019-08-14T00:00:00Z');
+    const n = 30;
+    const ticks = await runLockStep({
+      url: tickServer.url, times: Array.from({ length: n }, (_, k) => start + k * STEP + 30_000),
+      settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(orderPath(id))))).every((s) => s.exists),
+    });
+    expect(ticks.every((t) => t.pending.length === 0)).toBe(true);
+    const liveTrades = (await db.collection(PATHS.trades).get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
+    const sort = (ts: readonly Trade[]) => [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
+    const result = backtest(start, start + (n - 1) * STEP, undefined, doc);
+    const bt = sort(result.trades);
+    expect([...new Set(bt.map((t) => t.reason))].sort()).toEqual(['stop_loss', 'strategy_entry', 'strategy_exit']);
+    const differences = diff(sort(liveTrades), bt);
+    if (differences.length) console.error(`parity (rsi_dip): ${differences.length} differences\n${differences.join('\n')}`);
+    expect(differences).toEqual([]);
+    expect(bt.length).toBeGreaterThanOrEqual(4);
+    const book = await (await runtime.executeDeps()).store.getBook(toAmount('10000'), Date.now());
+    expect([book.wallet.cash, book.wallet.realizedPnl, book.wallet.feesPaid]).toEqual([result.book.wallet.cash, result.book.wallet.realizedPnl, result.book.wallet.feesPaid]);
   });
 });

@@ -13,16 +13,17 @@ export type SystemMode = (typeof SYSTEM_MODES)[number];
 
 export type Side = 'buy' | 'sell';
 
-/** `inbound_exit` / `inbound_entry`: a signed alert from outside (services/inboundSignal.ts). */
-export const EXIT_REASONS = ['regime_exit', 'stop_loss', 'take_profit', 'trailing_stop', 'kill_switch', 'manual', 'inbound_exit'] as const;
+/** `inbound_exit` / `inbound_entry`: a signed alert from outside (services/inboundSignal.ts); `strategy_*`: a strategy's own reason. */
+export const EXIT_REASONS = ['regime_exit', 'stop_loss', 'take_profit', 'trailing_stop', 'kill_switch', 'manual', 'inbound_exit', 'strategy_exit'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
-export const ENTRY_REASONS = ['regime_entry', 'benchmark_entry', 'inbound_entry'] as const;
+export const ENTRY_REASONS = ['regime_entry', 'benchmark_entry', 'inbound_entry', 'strategy_entry'] as const;
 export type EntryReason = (typeof ENTRY_REASONS)[number];
 export type SignalReason = EntryReason | ExitReason;
 
 /** What a strategy returns. A strategy never sizes or places an order. */
 export type Advice =
-  | { readonly action: 'enter_long'; readonly reason: EntryReason }
+  /** `size`: a fraction (0, 1] of the risk-based size (the strategy's size hook); the risk caps still apply and it never grows */
+  | { readonly action: 'enter_long'; readonly reason: EntryReason; readonly size?: number }
   | { readonly action: 'exit'; readonly reason: ExitReason }
   | { readonly action: 'hold' };
 

@@ -36,6 +36,17 @@ describe('accountStep', () => {
     expect(crowded.signals.reduce((s, x) => s + (x.qty * x.refPrice) / 100_000_000n, 0n)).toBeLessThanOrEqual(A('3000'));
   });
 
+  it("applies a strategy's size hook within the risk caps: it shrinks the risk size, never grows it, and 0 refuses", () => {
+    const rich = run({ intents: [buy('BTC/USDT')] }).signals[0]!.qty;
+    const half = run({ intents: [{ ...buy('BTC/USDT'), sizeBps: 5_000 }] }).signals[0]!.qty;
+    expect(half).toBeLessThanOrEqual(rich / 2n);
+    expect(half).toBeGreaterThan(rich / 2n - A('0.00001'));
+    expect(run({ intents: [{ ...buy('BTC/USDT'), sizeBps: 10_000 }] }).signals[0]!.qty).toBe(rich);
+    const none = run({ intents: [{ ...buy('BTC/USDT'), sizeBps: 0 }] });
+    expect(none.signals).toEqual([]);
+    expect(none.skipped).toHaveLength(1);
+  });
+
   it('counts open positions and pending buys against maxOpenPositions', () => {
     const book = testBook({ positions: { 'BTC/USDT': testPosition() } });
     const r = run({ book, intents: [buy('ETH/USDT'), buy('SOL/USDT')], pending: new Map([['XRP/USDT', 'buy' as const]]) });

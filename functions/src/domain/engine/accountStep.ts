@@ -21,7 +21,7 @@ import { markPositions, markToMarket } from '../portfolio/markToMarket.ts';
 import { nextUtcDayStart, riskLimits, type RiskLimits } from '../risk/limits.ts';
 import type { RiskParams } from '../risk/params.ts';
 import { lockOn, type Lock } from '../protections/protections.ts';
-import { sizeEntry } from '../risk/sizing.ts';
+import { capEntry, sizeEntry } from '../risk/sizing.ts';
 import { createSignal } from '../signal.ts';
 import type { MarketRules } from '../marketRules.ts';
 import type { Side, Signal, SystemMode } from '../trading.types.ts';
@@ -150,10 +150,13 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
       if (open >= params.risk.maxOpenPositions) { (skipped ??= []).push({ intent, reason: 'max_open_positions' }); continue; }
       const rules = params.rulesFor(intent.symbol);
       if (!rules) { (skipped ??= []).push({ intent, reason: 'no_market_rules' }); continue; }
-      const size = sizeEntry({
+      const sizing = {
         equity: wallet.equity, cash: wallet.cash - reserved, refPrice: intent.refPrice, atr: intent.atr, risk: params.risk,
         rules, feeBps: params.feeBps, slippageBps: params.slippageBps,
-      });
+      };
+      let size = sizeEntry(sizing);
+      // the strategy's size hook shrinks the risk size, re-fitted to the same caps; it never grows it
+      if (size.ok && intent.sizeBps !== undefined && intent.sizeBps < 10_000) size = capEntry(sizing, (size.qty * BigInt(intent.sizeBps)) / 10_000n);
       if (!size.ok) { (skipped ??= []).push(new SizeRefused(intent, size)); continue; }
       reserved += -cashDelta('buy', size.expectedFill);
       open++;

@@ -9,7 +9,9 @@
  *    on the finest candles given: the guard series (1m under coarser decisions) where it exists,
  *    the decision candles before it; the first hit wins (priced by risk/stops.ts: a 1m candle's
  *    close, a coarser candle's level or gapped open).
- * 4. Otherwise the strategy, on the newest closed candle only, and only when that candle is new.
+ * 4. Otherwise the strategy, on the newest closed candle only, and only when that candle is new:
+ *    its declared candle window is advanced on every walked candle, its indicators computed once
+ *    over that window after the walk, then `advise` (domain/strategy/api.ts).
  *
  * Nothing new is decided for a symbol with an unsettled order. Entries need ATR (to size and place
  * the stop), a fresh feed, a tradable (configured) symbol, no daily-loss pause and a mode that emits
@@ -28,6 +30,7 @@ import { evaluateExit } from '../risk/stops.ts';
 import { GUARD_TIMEFRAME } from './guard.ts';
 import type { SignalDraft } from '../signal.ts';
 import type { Strategy } from '../strategy/strategy.types.ts';
+import { EMPTY_STRATEGY_STATE, pushBar, reseedBars, strategyValues, type StrategyState } from '../strategy/window.ts';
 import type { Position, Side, SignalReason, SystemMode } from '../trading.types.ts';
 
 /** An order the tick has published and not yet seen settle. */
@@ -53,6 +56,8 @@ export interface SymbolState {
   readonly recentAtr: readonly (readonly [number, number | null])[];
   readonly staleSince: number | null;
   readonly pending: PendingOrder | null;
+  /** the strategy's candle window and its indicators at the newest candle */
+  readonly strategy: StrategyState;
 }
 
 /** Candles of ATR history kept for catching stops up. */
@@ -61,7 +66,7 @@ export const RECENT_ATR = 32;
 export function initialSymbolState(timeframe: Timeframe): SymbolState {
   return {
     timeframe, lastCandleAt: null, price: null, indicators: indicatorStreamInit(), regime: INITIAL_REGIME_STATE, snapshot: null,
-    recentAtr: [], staleSince: null, pending: null,
+    recentAtr: [], staleSince: null, pending: null, strategy: EMPTY_STRATEGY_STATE,
   };
 }
 
@@ -69,6 +74,8 @@ export function initialSymbolState(timeframe: Timeframe): SymbolState {
 export type SignalIntent = Omit<SignalDraft, 'qty'> & {
   /** exits: the whole position; entries: null until sized */
   readonly qty: Amount | null;
+  /** entries: the strategy's size hook, in basis points of the risk-based size (1..10 000); absent = all of it */
+  readonly sizeBps?: number;
 };
 
 export interface SymbolStepInput {
@@ -159,6 +166,11 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   let snapshot = state.snapshot;
   let lastCandleAt = state.lastCandleAt;
   let price = state.price;
+  const window = strategy.window;
+  const stored = state.strategy.bars;
+  let bars = window.size > 0 && state.lastCandleAt !== null ? reseedBars(stored, candles, state.lastCandleAt, window) : stored;
+  // the first push copies the stored arrays unless handed over (or just rebuilt); later pushes extend that copy
+  let ownBars = input.handOver === true || bars !== stored;
   // Each walked candle's ATR is kept only when stops may need it: a position is held (this step's
   // checks) or an order is in flight (the next steps' catch-up). No allocation per candle otherwise.
   const walkedAtr: (readonly [number, number | null])[] | null = input.position || state.pending ? [] : null;
@@ -169,6 +181,10 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
     snapshot = nextIndicators(stream, c, input.handOver ? (snapshot ?? undefined) : undefined);
     regime = classifyRegime(snapshot, regime, input.regime);
     walkedAtr?.push([c.t, snapshot.atr]);
+    if (window.size > 0) {
+      bars = pushBar(bars, c, window, ownBars);
+      ownBars = true;
+    }
     lastCandleAt = c.t;
     price = c.c;
     walked++;
@@ -176,6 +192,8 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   // Persisted only while an order is in flight; the step that sees its fill catches the stops up and is done with it.
   const recentAtr: SymbolState['recentAtr'] = state.pending ? [...state.recentAtr, ...walkedAtr!].slice(-RECENT_ATR) : NO_ATRS;
   const history = state.recentAtr;
+  const strategyState: StrategyState = window.size === 0 ? EMPTY_STRATEGY_STATE
+    : walked === 0 && bars === stored ? state.strategy : { bars, values: strategyValues(strategy, bars) };
 
   const stale = isStale(lastCandleAt, now, tf);
   const staleSince = stale ? (state.staleSince ?? now) : null;
@@ -190,9 +208,10 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
     m.snapshot = snapshot;
     m.recentAtr = recentAtr;
     m.staleSince = staleSince;
+    m.strategy = strategyState;
     next = m;
   } else {
-    next = { timeframe: tf, lastCandleAt, price, indicators: stream, regime, snapshot, recentAtr, staleSince, pending: state.pending };
+    next = { timeframe: tf, lastCandleAt, price, indicators: stream, regime, snapshot, recentAtr, staleSince, pending: state.pending, strategy: strategyState };
   }
   const position0 = input.position;
   const guard = position0 && input.guard ? input.guard : null;
@@ -236,14 +255,22 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
 
   const newest = candles.at(-1);
   if (walked === 0 || !snapshot || !newest || newest.t !== lastCandleAt) return out;
-  const advice = strategy.advise({ regime: regime.regime, indicators: snapshot, hasPosition: position !== null });
+  const advice = strategy.advise({
+    regime: regime.regime, market: snapshot, indicators: strategyState.values, history: strategyState.bars, hasPosition: position !== null,
+  });
   if (advice.action === 'hold') return out;
   const atr = atrAmount(snapshot.atr);
   if (advice.action === 'exit' && position) out.intent = intentOf(input, tf, advice.reason, 'sell', newest.t, toAmount(newest.c), atr, position.qty);
   else if (advice.action === 'enter_long' && !position && atr !== null && !stale && input.tradable && !input.entriesPaused && modeEmitsEntries(input.mode)) {
-    out.intent = intentOf(input, tf, advice.reason, 'buy', newest.t, toAmount(newest.c), atr, null);
+    const intent = intentOf(input, tf, advice.reason, 'buy', newest.t, toAmount(newest.c), atr, null);
+    out.intent = advice.size === undefined ? intent : { ...intent, sizeBps: sizeBps(advice.size) };
   }
   return out;
+}
+
+/** The size hook's fraction in whole basis points; anything not a number in (0, 1] is clamped (0 refuses the entry, over 1 is the risk size). */
+function sizeBps(fraction: number): number {
+  return Number.isFinite(fraction) ? Math.min(10_000, Math.max(0, Math.floor(fraction * 10_000))) : 0;
 }
 
 const NO_ALERTS: Alert[] = [];

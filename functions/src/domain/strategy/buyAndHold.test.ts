@@ -8,13 +8,13 @@ describe('buy_and_hold', () => {
   const s = getStrategy('buy_and_hold');
   it('enters once indicators are warm, in any regime', () => {
     for (const regime of ['bull_trend', 'bear_trend', 'sideways_range', 'high_volatility'] as const) {
-      expect(s.advise({ regime, indicators: ind, hasPosition: false })).toEqual({ action: 'enter_long', reason: 'benchmark_entry' });
+      expect(s.advise({ regime, market: ind, indicators: {}, history: {}, hasPosition: false })).toEqual({ action: 'enter_long', reason: 'benchmark_entry' });
     }
-    expect(s.advise({ regime: 'unknown', indicators: ind, hasPosition: false })).toEqual({ action: 'hold' });
+    expect(s.advise({ regime: 'unknown', market: ind, indicators: {}, history: {}, hasPosition: false })).toEqual({ action: 'hold' });
   });
   it('never exits on its own', () => {
     for (const regime of ['bull_trend', 'bear_trend', 'high_volatility', 'unknown'] as const) {
-      expect(s.advise({ regime, indicators: ind, hasPosition: true })).toEqual({ action: 'hold' });
+      expect(s.advise({ regime, market: ind, indicators: {}, history: {}, hasPosition: true })).toEqual({ action: 'hold' });
     }
   });
   it('rejects unknown params', () => {

@@ -4,19 +4,21 @@
  * (the protective stops and the kill switch still apply: they live in risk, not in strategies).
  */
 import { z } from 'zod';
-import type { StrategyDefinition } from './strategy.types.ts';
+import type { Advice } from '../trading.types.ts';
+import { defineStrategy } from './api.ts';
+import { STRATEGY_API_VERSION } from './strategy.types.ts';
 
 export const BuyAndHoldParamsSchema = z.strictObject({});
 export const BUY_AND_HOLD_VERSION = 'buy_and_hold@1';
 
-export const buyAndHold: StrategyDefinition<typeof BuyAndHoldParamsSchema> = {
+const HOLD: Advice = Object.freeze({ action: 'hold' });
+const ENTER: Advice = Object.freeze({ action: 'enter_long', reason: 'benchmark_entry' });
+
+export const buyAndHold = defineStrategy({
+  apiVersion: STRATEGY_API_VERSION,
   name: 'buy_and_hold',
   version: BUY_AND_HOLD_VERSION,
-  paramsSchema: BuyAndHoldParamsSchema,
-  create: (params) => ({
-    name: 'buy_and_hold',
-    version: BUY_AND_HOLD_VERSION,
-    params,
-    advise: ({ regime, hasPosition }) => (hasPosition || regime === 'unknown' ? { action: 'hold' } : { action: 'enter_long', reason: 'benchmark_entry' }),
-  }),
-};
+  description: 'Enter once when flat and the indicators are warm; never exit on its own (the benchmark).',
+  params: BuyAndHoldParamsSchema,
+  advise: ({ regime, hasPosition }) => (hasPosition || regime === 'unknown' ? HOLD : ENTER),
+});

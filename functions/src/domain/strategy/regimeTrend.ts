@@ -12,7 +12,8 @@
  */
 import { z } from 'zod';
 import type { Advice } from '../trading.types.ts';
-import type { StrategyDefinition, StrategyInput } from './strategy.types.ts';
+import { defineStrategy } from './api.ts';
+import { STRATEGY_API_VERSION, type StrategyInput } from './strategy.types.ts';
 
 export const RegimeTrendParamsSchema = z.strictObject({
   pullbackToEma50: z.boolean().default(false),
@@ -29,14 +30,14 @@ const HOLD: Advice = Object.freeze({ action: 'hold' });
 const EXIT: Advice = Object.freeze({ action: 'exit', reason: 'regime_exit' });
 const ENTER: Advice = Object.freeze({ action: 'enter_long', reason: 'regime_entry' });
 
-export function adviseRegimeTrend(p: RegimeTrendParams, { regime, indicators, hasPosition }: StrategyInput): Advice {
+export function adviseRegimeTrend(p: RegimeTrendParams, { regime, market, hasPosition }: Pick<StrategyInput, 'regime' | 'market' | 'hasPosition'>): Advice {
   if (hasPosition) {
     const keep = regime === 'bull_trend' || (regime === 'unknown' && !p.exitOnUnknown);
     return keep ? HOLD : EXIT;
   }
   if (regime !== 'bull_trend') return HOLD;
   if (p.pullbackToEma50) {
-    const { close, ema50, atr } = indicators;
+    const { close, ema50, atr } = market;
     // Without both indicators we cannot tell a pullback from a chase: stay out.
     if (ema50 === null || atr === null) return HOLD;
     const above = close - ema50;
@@ -45,14 +46,11 @@ export function adviseRegimeTrend(p: RegimeTrendParams, { regime, indicators, ha
   return ENTER;
 }
 
-export const regimeTrend: StrategyDefinition<typeof RegimeTrendParamsSchema> = {
+export const regimeTrend = defineStrategy({
+  apiVersion: STRATEGY_API_VERSION,
   name: 'regime_trend',
   version: REGIME_TREND_VERSION,
-  paramsSchema: RegimeTrendParamsSchema,
-  create: (params) => ({
-    name: 'regime_trend',
-    version: REGIME_TREND_VERSION,
-    params,
-    advise: (input) => adviseRegimeTrend(params, input),
-  }),
-};
+  description: 'Long while the regime is a confirmed bull trend; out on any other known regime.',
+  params: RegimeTrendParamsSchema,
+  advise: (input, params) => adviseRegimeTrend(params, input),
+});

@@ -17,6 +17,8 @@ import type { Alert } from '../../domain/alerts.ts';
 import type { Guard, SymbolState } from '../../domain/engine/index.ts';
 import { PROTECTIONS, type ProtectionState } from '../../domain/protections/index.ts';
 import type { InboundRecord, InboundRejection } from '../../ports/inbound.ts';
+import { MAX_HISTORY } from '../../domain/strategy/api.ts';
+import { BAR_FIELDS } from '../../domain/strategy/indicators.ts';
 
 export class CorruptDocumentError extends Error {
   override readonly name = 'CorruptDocumentError';
@@ -146,12 +148,18 @@ const GuardDoc = z.object({
     const g = checkedSpan(d, 0);
     return { ...g, checkedAt: d.checkedAt ?? g.checkedUntil };
   });
+/** The strategy's candle window (one array per declared field) and its indicator values; absent before the strategy API: refilled as candles arrive. */
+const StrategyStateDoc = z.object({
+  bars: z.partialRecord(z.enum(BAR_FIELDS), z.array(num).max(MAX_HISTORY)),
+  values: z.record(z.string().max(64), nullableNum),
+}).default({ bars: {}, values: {} });
 /** status/system.engine.{symbol}: the symbol step's state plus the open position's guard (Firestore has no nested arrays, hence {t, atr}). */
 export const SymbolDoc = z.object({
   timeframe: z.enum(TIMEFRAMES), lastCandleAt: ms.nullable(), price: nullableNum, indicators: StreamDoc, regime: RegimeStateDoc,
   snapshot: SnapshotDoc.nullable(), recentAtr: z.array(z.object({ t: ms, atr: nullableNum })), staleSince: ms.nullable(),
   pending: z.object({ signalId: z.string().min(1), side: z.enum(['buy', 'sell']), emittedAt: ms }).nullable(),
   guard: GuardDoc.nullable(),
+  strategy: StrategyStateDoc,
 });
 /**
  * The open positions' guards in status/system.engine, by symbol key: the price the tick marked each
