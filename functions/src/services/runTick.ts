@@ -155,7 +155,9 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
       // a series that has nothing yet and is not current (no 1m data here) leaves the stops to the decision candles
       guard: guard && (guard.current || guard.candles.length > 0) ? guard : undefined,
     });
-    return { window, step, writes: [window?.store, guard?.store].filter((w) => w !== undefined) };
+    // The decision candles go to the store with what the step read from them (the chart draws those).
+    const storeWindow = window && (() => window.store(step.readings));
+    return { window, step, writes: [storeWindow, guard?.store].filter((w) => w !== null && w !== undefined) };
   });
 
   const intents: SignalIntent[] = [];
