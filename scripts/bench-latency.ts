@@ -332,6 +332,13 @@ function report(label: string, all: Sample[], signedIn: number): void {
   console.log(`latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`);
   const cell = (xs: Sample[], f: (s: Sample) => number) => `${fmt(pct(xs.map(f), 50)).padStart(5)} / ${fmt(pct(xs.map(f), 95)).padStart(5)}`;
   for (const [name, f] of rows) console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(noGet, f)} | ${cell(off, f)}`);
+  // Where a p95 comes from: the slowest samples, each with the phase that took longest.
+  const phases = rows.slice(0, 13);
+  const slowest = [...all].sort((a, b) => Math.max(b.cards, b.chart) - b.fire - (Math.max(a.cards, a.chart) - a.fire)).slice(0, 3);
+  for (const s of slowest) {
+    const [name, f] = phases.reduce((best, row) => (row[1](s) > best[1](s) ? row : best));
+    console.log(`slowest (${label}): fire→paint ${fmt(Math.max(s.cards, s.chart) - s.fire)} ms, rules ${s.rules}, sample ${all.indexOf(s) + 1}/${all.length}; longest phase: ${name} ${fmt(f(s))} ms`);
+  }
 }
 
 /**
