@@ -323,7 +323,7 @@ function report(label: string, all: Sample[], signedIn: number): void {
     ['status snapshot → market cards painted', (s) => s.cards - s.snapStatus],
     ['status snapshot → header painted', (s) => s.header - s.snapStatus],
     ['candles committed → candle bucket snapshot in the page', (s) => s.snapCandles - s.candlesWritten],
-    ['candle snapshot → rendered (the chart\'s code: indicator pass, setData)', (s) => s.renderedCandles - s.snapCandles],
+    ['candle snapshot → rendered (the chart\'s code: setData of the stored candles and readings)', (s) => s.renderedCandles - s.snapCandles],
     ['candle snapshot → chart painted', (s) => s.chart - s.snapCandles],
     ['fire → tick HTTP response (tick total)', (s) => s.response - s.fire],
     ['fire → market cards painted', (s) => s.cards - s.fire],

@@ -16,7 +16,7 @@ export const MIN_SHOWN_CANDLES = 200;
 export interface CandleBuckets {
   /** the bucket the market's clock is in: listened to */
   current: string;
-  /** the bucket before it, read once when the current one cannot yet fill the chart and its warm-up */
+  /** the bucket before it, read once when the current one cannot yet fill the chart */
   previous: string | null;
 }
 
