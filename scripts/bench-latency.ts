@@ -50,7 +50,9 @@ import { seedDashboardUsers } from './local/dashboardUsers.ts';
 import { PATHS, candleBucketsPath } from '../functions/src/shared/store/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PROJECT = 'demo-eagle-eye-bench-latency';
+const PORT_OFFSET = Number(process.env.EAGLE_BENCH_PORT_OFFSET ?? 5000);
+/** per port offset: firebase-tools keeps one hub locator per project in the temp folder, so stacks side by side need their own */
+const PROJECT = `demo-eagle-eye-bench-latency-${PORT_OFFSET}`;
 const MIN = 60_000;
 const SAMPLES = Number(process.env.EAGLE_BENCH_LATENCY_SAMPLES ?? 20);
 /** samples in a row with one rules setting before switching to the other */
@@ -154,7 +156,7 @@ interface Sample {
   header: number;
 }
 
-const stack = await startEmulatorStack({ projectId: PROJECT, portOffset: Number(process.env.EAGLE_BENCH_PORT_OFFSET ?? 5000), wire: true, rules: join(ROOT, 'firestore.rules'), auth: true });
+const stack = await startEmulatorStack({ projectId: PROJECT, portOffset: PORT_OFFSET, wire: true, rules: join(ROOT, 'firestore.rules'), auth: true });
 Object.assign(process.env, stack.env);
 // One registration per function; each run swaps the handler behind it.
 const current: { tick?: HttpFunction; exec?: ReturnType<typeof makeExecuteOrderHandler> } = {};
