@@ -52,7 +52,7 @@ import { PATHS, candleBucketsPath } from '../functions/src/shared/store/index.ts
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PORT_OFFSET = Number(process.env.EAGLE_BENCH_PORT_OFFSET ?? 5000);
 /** per port offset: firebase-tools keeps one hub locator per project in the temp folder, so stacks side by side need their own */
-const PROJECT = `demo-eagle-eye-bench-latency-${PORT_OFFSET}`;
+const PROJECT = `demo-eagle-latency-${PORT_OFFSET}`;
 const MIN = 60_000;
 const SAMPLES = Number(process.env.EAGLE_BENCH_LATENCY_SAMPLES ?? 20);
 /** samples in a row with one rules setting before switching to the other */
