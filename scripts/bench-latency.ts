@@ -50,7 +50,9 @@ import { seedDashboardUsers } from './local/dashboardUsers.ts';
 import { PATHS, candleBucketsPath } from '../functions/src/shared/store/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PROJECT = 'demo-eagle-eye-bench-latency';
+const PORT_OFFSET = Number(process.env.EAGLE_BENCH_PORT_OFFSET ?? 5000);
+/** per port offset: firebase-tools keeps one hub locator per project in the temp folder, so stacks side by side need their own */
+const PROJECT = `demo-eagle-latency-${PORT_OFFSET}`;
 const MIN = 60_000;
 const SAMPLES = Number(process.env.EAGLE_BENCH_LATENCY_SAMPLES ?? 20);
 /** samples in a row with one rules setting before switching to the other */
@@ -154,7 +156,7 @@ interface Sample {
   header: number;
 }
 
-const stack = await startEmulatorStack({ projectId: PROJECT, portOffset: Number(process.env.EAGLE_BENCH_PORT_OFFSET ?? 5000), wire: true, rules: join(ROOT, 'firestore.rules'), auth: true });
+const stack = await startEmulatorStack({ projectId: PROJECT, portOffset: PORT_OFFSET, wire: true, rules: join(ROOT, 'firestore.rules'), auth: true });
 Object.assign(process.env, stack.env);
 // One registration per function; each run swaps the handler behind it.
 const current: { tick?: HttpFunction; exec?: ReturnType<typeof makeExecuteOrderHandler> } = {};
@@ -323,7 +325,7 @@ function report(label: string, all: Sample[], signedIn: number): void {
     ['status snapshot → market cards painted', (s) => s.cards - s.snapStatus],
     ['status snapshot → header painted', (s) => s.header - s.snapStatus],
     ['candles committed → candle bucket snapshot in the page', (s) => s.snapCandles - s.candlesWritten],
-    ['candle snapshot → rendered (the chart\'s code: indicator pass, setData)', (s) => s.renderedCandles - s.snapCandles],
+    ['candle snapshot → rendered (the chart\'s code: setData of the stored candles and readings)', (s) => s.renderedCandles - s.snapCandles],
     ['candle snapshot → chart painted', (s) => s.chart - s.snapCandles],
     ['fire → tick HTTP response (tick total)', (s) => s.response - s.fire],
     ['fire → market cards painted', (s) => s.cards - s.fire],
@@ -332,6 +334,13 @@ function report(label: string, all: Sample[], signedIn: number): void {
   console.log(`latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`);
   const cell = (xs: Sample[], f: (s: Sample) => number) => `${fmt(pct(xs.map(f), 50)).padStart(5)} / ${fmt(pct(xs.map(f), 95)).padStart(5)}`;
   for (const [name, f] of rows) console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(noGet, f)} | ${cell(off, f)}`);
+  // Where a p95 comes from: the slowest samples, each with the phase that took longest.
+  const phases = rows.slice(0, 13);
+  const slowest = [...all].sort((a, b) => Math.max(b.cards, b.chart) - b.fire - (Math.max(a.cards, a.chart) - a.fire)).slice(0, 3);
+  for (const s of slowest) {
+    const [name, f] = phases.reduce((best, row) => (row[1](s) > best[1](s) ? row : best));
+    console.log(`slowest (${label}): fire→paint ${fmt(Math.max(s.cards, s.chart) - s.fire)} ms, rules ${s.rules}, sample ${all.indexOf(s) + 1}/${all.length}; longest phase: ${name} ${fmt(f(s))} ms`);
+  }
 }
 
 /**

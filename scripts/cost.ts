@@ -29,6 +29,8 @@ import { functionPort } from '../infra/ports.ts';
 import { projectBill, type PerDay, type PerTick } from './cost/model.ts';
 import { PRICES_AS_OF } from './cost/prices.ts';
 import type { Io } from './lib/cli.ts';
+import { loadCandles } from './backtest/data.ts';
+import { buildConfig, runBacktest } from './backtest/run.ts';
 
 interface Counts {
   reads: number;
@@ -95,11 +97,26 @@ interface RunResult {
  * '1m': the heaviest case, 1m candles with stops scaled to 1m (a new candle per symbol every tick, and it trades).
  * 'defaults': what `npm start` runs (no config/bot: 4h candles of its default symbols, the scheduler ticking every minute).
  */
-type Profile = '1m' | 'defaults';
+type Profile = '1m' | 'product1m' | 'defaults';
 const PROFILES: Record<Profile, { env: Record<string, string>; start: string; tf: Timeframe }> = {
   '1m': { env: { ...TEST_ENV_1M }, start: '2023-03-20T06:00:30Z', tf: '1m' },
+  // the product's strategy and risk (no config/bot) deciding on 1m candles: trades as the bot would on 1m
+  product1m: { env: { TIMEFRAME: '1m' }, start: '2023-03-20T06:00:30Z', tf: '1m' },
   defaults: { env: {}, start: '2023-03-31T12:00:30Z', tf: parseEnv({}).TIMEFRAME },
 };
+
+/**
+ * Orders per symbol per day the product's strategy places on 1m: the engine's backtest (the same
+ * code the tick runs) over every bundled 1m candle of `symbols`, until the kill switch if it fires.
+ */
+function productOrdersPerSymbolDay(symbols: string[]): { perDay: number; orders: number; symbols: number; days: number } {
+  const candles = loadCandles({ symbols, timeframe: '1m' });
+  const { result } = runBacktest(candles, '1m', buildConfig({}, {}));
+  const first = Math.min(...Object.values(candles).map((cs) => cs[0]!.t));
+  const last = result.killedAt ?? Math.max(...Object.values(candles).map((cs) => cs.at(-1)!.t));
+  const days = (last - first) / 86_400_000;
+  return { perDay: result.trades.length / symbols.length / days, orders: result.trades.length, symbols: symbols.length, days };
+}
 
 async function measure(opts: { projectId: string; env: Record<string, string>; symbols: string[]; ticks: number; warmup: number; port: number; profile: Profile }): Promise<RunResult> {
   const profile = PROFILES[opts.profile];
@@ -207,37 +224,45 @@ export async function main(argv: string[], io: Io): Promise<number> {
         Object.assign(process.env, stack.env, { METADATA_SERVER_DETECTION: 'none' });
         const port = functionPort(stack.ports, 'executeOrder');
         const runs: RunResult[] = [];
-        for (const symbols of [['BTC/USDT'], ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT']]) {
+        const quiet: RunResult[] = [];
+        const four = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT'];
+        for (const symbols of [['BTC/USDT'], four]) {
           await clearFirestore(stack.firestoreHost, projectId);
-          io.err(`measuring ${o.ticks} ticks with ${symbols.length} symbol(s)…`);
+          io.err(`measuring ${o.ticks} ticks with ${symbols.length} symbol(s), the test config (trades every few minutes)…`);
           runs.push(await measure({ projectId, env: stack.env, symbols, ticks: o.ticks, warmup: 2, port, profile: '1m' }));
+          await clearFirestore(stack.firestoreHost, projectId);
+          io.err(`measuring ${o.ticks} ticks with ${symbols.length} symbol(s), the product's strategy on 1m…`);
+          quiet.push(await measure({ projectId, env: stack.env, symbols, ticks: o.ticks, warmup: 2, port, profile: 'product1m' }));
         }
+        io.err('backtesting the product\'s strategy on the bundled 1m candles (its order rate)…');
+        const rate = productOrdersPerSymbolDay(four);
         const defaultSymbols = parseEnv({}).SYMBOLS;
         await clearFirestore(stack.firestoreHost, projectId);
         io.err(`measuring ${o.ticks} ticks of the defaults (${defaultSymbols.length} symbols, ${PROFILES.defaults.tf}, a tick a minute)…`);
         const defaults = await measure({ projectId, env: stack.env, symbols: [...defaultSymbols], ticks: o.ticks, warmup: 2, port, profile: 'defaults' });
-        const [one, four] = runs as [RunResult, RunResult];
+        const [one, busy] = runs as [RunResult, RunResult];
+        const [quietOne, quietFour] = quiet as [RunResult, RunResult];
         const per = (r: RunResult, k: keyof Counts) => r.counts[k] / r.ticks;
-        const split = (k: keyof Counts) => {
-          const perSymbol = Math.max(0, (per(four, k) - per(one, k)) / 3);
-          return { fixed: Math.max(0, per(one, k) - perSymbol), perSymbol };
+        const split = (k: keyof Counts, a = one, b = busy) => {
+          const perSymbol = Math.max(0, (per(b, k) - per(a, k)) / 3);
+          return { fixed: Math.max(0, per(a, k) - perSymbol), perSymbol };
         };
         const reads = split('reads');
         const writes = split('writes');
         const listen = split('listenReads');
-        const pointsPerSymbol = Math.max(0, (four.points - one.points) / 3);
+        const pointsPerSymbol = Math.max(0, (busy.points - one.points) / 3);
         const perTick: PerTick = {
-          readsFixed: reads.fixed, readsPerSymbol: reads.perSymbol, writesFixed: writes.fixed, writesPerSymbol: writes.perSymbol, deletes: per(four, 'deletes'),
-          dashboardReadsFixed: listen.fixed, dashboardReadsPerSymbol: listen.perSymbol, tickMs: four.tickMs,
+          readsFixed: reads.fixed, readsPerSymbol: reads.perSymbol, writesFixed: writes.fixed, writesPerSymbol: writes.perSymbol, deletes: per(busy, 'deletes'),
+          dashboardReadsFixed: listen.fixed, dashboardReadsPerSymbol: listen.perSymbol, tickMs: busy.tickMs,
           monitoringPointsFixed: Math.max(0, one.points - pointsPerSymbol), monitoringPointsPerSymbol: pointsPerSymbol,
-          ordersPerSymbol: four.orders / four.ticks / 4, orderMs: four.orderMs,
+          ordersPerSymbol: busy.orders / busy.ticks / 4, orderMs: busy.orderMs,
         };
         // The daily audit is incremental: its fixed reads plus the day's new trades (at this run's rate).
-        const tradesPerDay = Math.ceil((four.trades / four.ticks) * 1440);
+        const tradesPerDay = Math.ceil((busy.trades / busy.ticks) * 1440);
         // Rollups: a fill's transaction reads and writes its day's rollup (in the measured counts); the tick
         // closes a day once (1 write); a dashboard opened once a day reads a year of daily rollups and the cost document.
         const rollupExtras = { dayWrites: 1, dashboardOpenReads: 365 + 1 };
-        const perDay: PerDay = { auditReads: four.auditFixedReads - 1 + Math.max(1, tradesPerDay), ...rollupExtras };
+        const perDay: PerDay = { auditReads: busy.auditFixedReads - 1 + Math.max(1, tradesPerDay), ...rollupExtras };
         // The defaults, measured as they run: all their symbols at once (the per-tick counts are taken whole).
         const defaultsTick: PerTick = {
           readsFixed: per(defaults, 'reads'), readsPerSymbol: 0, writesFixed: per(defaults, 'writes'), writesPerSymbol: 0, deletes: per(defaults, 'deletes'),
@@ -245,17 +270,39 @@ export async function main(argv: string[], io: Io): Promise<number> {
           ordersPerSymbol: defaults.orders / defaults.ticks, orderMs: defaults.orderMs,
         };
         const defaultsDay: PerDay = { auditReads: defaults.auditFixedReads - 1 + Math.max(1, Math.ceil((defaults.trades / defaults.ticks) * 1440)), ...rollupExtras };
+        // The product's strategy on 1m: its ticks as measured (it rarely trades in an hour), plus its orders at
+        // the backtest's rate, each costing what an order cost in the test config's run (that run minus this one).
+        const q = (k: keyof Counts) => split(k, quietOne, quietFour);
+        const extraOrders = busy.orders - quietFour.orders;
+        const perOrder = (k: keyof Counts) => extraOrders > 0 ? Math.max(0, (busy.counts[k] - quietFour.counts[k]) / extraOrders) : 0;
+        const productOrders = rate.perDay / 1440;
+        const productTick: PerTick = {
+          ...perTick, tickMs: quietFour.tickMs, ordersPerSymbol: productOrders,
+          readsFixed: q('reads').fixed, readsPerSymbol: q('reads').perSymbol + productOrders * perOrder('reads'),
+          writesFixed: q('writes').fixed, writesPerSymbol: q('writes').perSymbol + productOrders * perOrder('writes'),
+          dashboardReadsFixed: q('listenReads').fixed, dashboardReadsPerSymbol: q('listenReads').perSymbol + productOrders * perOrder('listenReads'),
+        };
+        const productDay: PerDay = { auditReads: busy.auditFixedReads - 1 + Math.max(1, Math.ceil(rate.perDay * 20)), ...rollupExtras };
         const jobs = schedulerJobs().length + 1;
-        const table = [1, 5, 20].flatMap((symbols) => [1, 5, 60].map((tickMinutes) => projectBill(perTick, perDay, { symbols, tickMinutes, dashboardHours: 8 }, jobs)));
+        const table = [1, 5, 20].flatMap((symbols) => [1, 5, 60].map((tickMinutes) => projectBill(productTick, productDay, { symbols, tickMinutes, dashboardHours: 8 }, jobs)));
         const def = projectBill(defaultsTick, defaultsDay, { symbols: 1, tickMinutes: 1, dashboardHours: 8 }, jobs);
         const twenty = table.find((b) => b.scenario.symbols === 20 && b.scenario.tickMinutes === 1)!;
+        const twentyBusy = projectBill(perTick, perDay, { symbols: 20, tickMinutes: 1, dashboardHours: 8 }, jobs);
         if (o.json) {
-          io.out(JSON.stringify({ pricesAsOf: PRICES_AS_OF, runs, defaults: { run: defaults, perTick: defaultsTick, perDay: defaultsDay, bill: def }, perTick, perDay, table, projectedMonthlyUsd: Number(def.total.toFixed(4)) }, null, 2));
+          io.out(JSON.stringify({
+            pricesAsOf: PRICES_AS_OF, runs, quiet, defaults: { run: defaults, perTick: defaultsTick, perDay: defaultsDay, bill: def },
+            product1m: { ordersPerSymbolDay: rate.perDay, backtest: rate, perTick: productTick, perDay: productDay }, testConfig: { perTick, perDay, twenty: twentyBusy },
+            table, projectedMonthlyUsd: Number(def.total.toFixed(4)),
+          }, null, 2));
         } else {
           io.out(`measured (per steady-state tick): ${perTick.readsFixed.toFixed(1)} + ${perTick.readsPerSymbol.toFixed(2)}/symbol reads, ${perTick.writesFixed.toFixed(1)} + ${perTick.writesPerSymbol.toFixed(2)}/symbol writes, ` +
             `dashboard ${perTick.dashboardReadsFixed.toFixed(1)} + ${perTick.dashboardReadsPerSymbol.toFixed(2)}/symbol reads, ${perTick.tickMs.toFixed(0)} ms, ${perTick.ordersPerSymbol.toFixed(4)} orders/symbol, ` +
             `${(perTick.monitoringPointsFixed + perTick.monitoringPointsPerSymbol * 5).toFixed(0)} metric points (5 symbols); ` +
-            `incremental audit ${four.auditFixedReads - 1} reads + 1 per new trade (${perDay.auditReads} reads/day at this run's trade rate)`);
+            `incremental audit ${busy.auditFixedReads - 1} reads + 1 per new trade (${perDay.auditReads} reads/day at this run's trade rate)`);
+          io.out(`per order (test config run minus the product's): ${perOrder('reads').toFixed(1)} reads, ${perOrder('writes').toFixed(1)} writes, ${perOrder('listenReads').toFixed(1)} dashboard reads; ` +
+            `the test config places ${(perTick.ordersPerSymbol * 1440).toFixed(0)} orders/symbol/day, the product's strategy on 1m ${rate.perDay.toFixed(2)} (backtest: ${rate.orders} orders, ${rate.symbols} symbols, ${rate.days.toFixed(1)} days of bundled 1m candles)`);
+          io.out(`product's strategy on 1m, per tick: ${productTick.readsFixed.toFixed(1)} + ${productTick.readsPerSymbol.toFixed(2)}/symbol reads, ${productTick.writesFixed.toFixed(1)} + ${productTick.writesPerSymbol.toFixed(2)}/symbol writes, ` +
+            `dashboard ${productTick.dashboardReadsFixed.toFixed(1)} + ${productTick.dashboardReadsPerSymbol.toFixed(2)}/symbol reads; the table projects these`);
           io.out(`prices as of ${PRICES_AS_OF}; free tiers applied; dashboard open 8 h/day; ${jobs} Scheduler jobs`);
           io.out('symbols  tick  reads/day  writes/day  invocations/mo  firestore  functions  pubsub  scheduler  monitoring  total/mo');
           for (const b of table) {
@@ -267,6 +314,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           io.out(`rollups included: a fill reads and writes its day's rollup (measured), the tick closes a day (${rollupExtras.dayWrites} write/day), a daily dashboard opening reads ${rollupExtras.dashboardOpenReads} documents (a year of days + the cost)`);
           row(`defaults (${defaults.symbols} symbols, ${PROFILES.defaults.tf}, tick every 1m, dashboard 8 h/day; measured ${per(defaults, 'reads').toFixed(1)} reads, ${per(defaults, 'writes').toFixed(1)} writes, ${per(defaults, 'listenReads').toFixed(1)} dashboard reads per tick)`, def);
           row('20 symbols, 1m, dashboard 8 h/day', twenty);
+          row(`20 symbols, 1m, dashboard 8 h/day, at the test config's ${(perTick.ordersPerSymbol * 1440).toFixed(0)} orders/symbol/day`, twentyBusy);
           io.out(`projected monthly cost (USD): ${def.total.toFixed(4)}`);
         }
       } catch (err) {

@@ -123,6 +123,14 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     await expect.poll(async () => Number(await attr('[data-testid="price-chart"]', 'data-candles')), { timeout: 20_000 }).toBeGreaterThan(100);
     await expect.poll(async () => Number(await attr('[data-testid="equity-chart"]', 'data-points')), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
     expect(Number(await attr('[data-testid="regime-timeline"]', 'data-segments'))).toBeGreaterThanOrEqual(1);
+    // The chart's EMAs and regime are the tick's own readings, stored beside each candle: ≥ 200 candles with
+    // the EMA200 on first paint, and the newest candle's reading is the market view the tick decided with.
+    expect(Number(await attr('[data-testid="price-chart"]', 'data-ema200'))).toBeGreaterThanOrEqual(200);
+    const market = (await db.doc(PATHS.status).get()).get('markets.BTC-USDT') as { lastCandleAt: number; ema50: number; ema200: number; regime: string };
+    const drawn = await page.evaluate(`({ ...document.querySelector('[data-testid="price-chart"]').dataset })`) as Record<string, string>;
+    expect([drawn.lastTime, drawn.lastEma50, drawn.lastEma200, drawn.lastRegime]).toEqual([String(market.lastCandleAt), String(market.ema50), String(market.ema200), market.regime]);
+    const stored = await new FirestoreCandleStore(db).readings('BTC/USDT', '1m', 0, T0);
+    expect(drawn.ema200).toBe(String(stored.filter((r) => r.ema200 !== null && r.t >= Number(drawn.lastTime) - (Number(drawn.candles) - 1) * MIN).length));
     expect(await page.locator('[data-testid="price-chart"] canvas').count()).toBeGreaterThan(0);
     // Market time of the replay, with its year, not the wall clock.
     // (the header clock repaints once a second: poll rather than read it once)

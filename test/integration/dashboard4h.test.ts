@@ -2,8 +2,8 @@
  * The dashboard on the product's defaults (what `npm start` trades: 4h candles of BTC, ETH, BNB and
  * XRP), in Debian's Chromium against the real emulators with production's rules and the Auth
  * emulator: the chart reads the 4h candle buckets by the functions' bucket rule (two of them on
- * 2023-03-31, a week into the bucket that starts 2023-03-24), draws ≥ 200 candles with EMA50/EMA200,
- * regime bands and a trade marker, and every panel values the open position at the tick's mark.
+ * 2023-03-31, a week into the bucket that starts 2023-03-24), draws ≥ 200 candles with the EMA50/EMA200
+ * and regime bands the tick stored beside them, a trade marker, and every panel values the open position at the tick's mark.
  */
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ import { toAmount } from '../../functions/src/domain/money.ts';
 import { createSignal } from '../../functions/src/domain/signal.ts';
 import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrder.ts';
 import { makeTickHandler } from '../../functions/src/handlers/tick.ts';
-import { bucketId, bucketStart } from '../../functions/src/shared/store/index.ts';
+import { bucketId, bucketStart, candleBucketPath, candleBucketToDoc } from '../../functions/src/shared/store/index.ts';
 import { PATHS } from '../../functions/src/shared/store/index.ts';
 import { authPort, startAuthEmulator, type RunningAuthEmulator } from '../../emulators/auth.ts';
 import { TOPICS } from '../../infra/definitions.ts';
@@ -69,6 +69,8 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     await p.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   };
   const readsBy = (p: Page) => p.evaluate('({ ...window.__eagleReadsBy })') as Promise<Record<string, number>>;
+  // One read of everything drawn, so a redraw cannot fall between two of them.
+  const drawn = (p: Page) => p.evaluate(`({ ...document.querySelector('[data-testid="price-chart"]').dataset })`) as Promise<Record<string, string>>;
   const chartAttr = async (p: Page, name: string) => Number(await p.getAttribute('[data-testid="price-chart"]', `data-${name}`));
   const select = async (p: Page, id: string) => {
     await p.click(`[data-testid="chart-tab-${id}"]`);
@@ -109,23 +111,30 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     await db.terminate();
   });
 
-  it('charts ≥ 200 4h candles from two buckets, with EMA50/EMA200 and regime bands, for every market', async () => {
+  it('charts ≥ 200 4h candles from two buckets, with the EMA50/EMA200 and regime the tick stored beside them, for every market', async () => {
     // the tick stored the backfill across the bucket boundary: the page must read both
     const current = bucketStart(T0, TF);
     expect(bucketId(current)).toBe('20230324');
     expect(bucketId(bucketStart(current - 1, TF))).toBe('20220727');
+    const status = await db.doc(PATHS.status).get();
     for (const symbol of DEFAULTS.SYMBOLS) {
       const id = symbol.replace('/', '-');
       await page.click(`[data-testid="chart-tab-${id}"]`);
-      // One read of everything drawn, so a redraw cannot fall between two of them.
-      const drawn = () => page.evaluate(`({ ...document.querySelector('[data-testid="price-chart"]').dataset })`) as Promise<Record<string, string>>;
-      await expect.poll(drawn, { timeout: 20_000, message: symbol }).toMatchObject({ series: `${id} ${TF}` });
-      const d = await drawn();
+      await expect.poll(() => drawn(page), { timeout: 20_000, message: symbol }).toMatchObject({ series: `${id} ${TF}` });
+      const d = await drawn(page);
       expect(Number(d.candles), symbol).toBeGreaterThanOrEqual(200);
-      console.log(`dashboard 4h chart ${symbol}: ${d.candles} candles drawn, ${d.regimeKnown} with a regime`);
+      console.log(`dashboard 4h chart ${symbol}: ${d.candles} candles drawn, ${d.ema200} with the bot's EMA200, ${d.regimeKnown} with its regime`);
       expect(await page.textContent('[data-testid="chart-state"]')).toBe('');
-      // Warm-up is loaded and computed over, not drawn: EMA50, EMA200 and a regime on every drawn candle.
-      expect(d, symbol).toMatchObject({ ema50: d.candles, ema200: d.candles, regimeKnown: d.candles });
+      // Every line point is a reading the tick stored (the first tick walked its whole window), none computed here.
+      const stored = await new FirestoreCandleStore(db).readings(symbol, TF, Number(d.lastTime) - (Number(d.candles) - 1) * TF_MS, Number(d.lastTime) + 1);
+      expect(d, symbol).toMatchObject({
+        ema50: String(stored.filter((r) => r.ema50 !== null).length), ema200: String(stored.filter((r) => r.ema200 !== null).length),
+        regimeKnown: String(stored.filter((r) => r.regime !== 'unknown').length),
+      });
+      expect(Number(d.ema200), symbol).toBeGreaterThanOrEqual(200);
+      // The newest candle's reading is the one the tick decided with (its market view).
+      const market = status.get(`markets.${id}`) as { lastCandleAt: number; ema50: number; ema200: number; regime: string };
+      expect([d.lastTime, d.lastEma50, d.lastEma200, d.lastRegime], symbol).toEqual([String(market.lastCandleAt), String(market.ema50), String(market.ema200), market.regime]);
       expect(Number(await page.getAttribute('[data-testid="regime-timeline"]', 'data-segments'))).toBeGreaterThanOrEqual(1);
     }
     // Reads: the current bucket (listened) and the previous one (read once, kept) per market shown, no more.
@@ -137,6 +146,20 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     expect(candles).toBeGreaterThanOrEqual(2 * DEFAULTS.SYMBOLS.length);
     expect(candles).toBeLessThanOrEqual(2 * DEFAULTS.SYMBOLS.length + 1);
     console.log(`dashboard 4h, first paint and 4 market tabs: document reads ${JSON.stringify(await readsBy(page))}`);
+  });
+
+  it('draws the stored readings, not a computation of its own: a reading changed in the store is what the chart shows', async () => {
+    await select(page, 'BTC-USDT');
+    const d = await drawn(page);
+    const t = Number(d.lastTime);
+    const path = candleBucketPath('BTC/USDT', TF, bucketStart(t, TF));
+    const [stored] = await new FirestoreCandleStore(db).readings('BTC/USDT', TF, t, t + 1);
+    const planted = { t, ema50: 12_345.5, ema200: 23_456.25, regime: 'high_volatility' as const };
+    await db.doc(path).set(candleBucketToDoc('BTC/USDT', TF, bucketStart(t, TF), [], [planted]), { merge: true });
+    await expect.poll(async () => { const x = await drawn(page); return [x.lastEma50, x.lastEma200, x.lastRegime]; }, { timeout: 10_000 }).toEqual(['12345.5', '23456.25', 'high_volatility']);
+    expect((await drawn(page)).candles).toBe(d.candles);
+    await db.doc(path).set(candleBucketToDoc('BTC/USDT', TF, bucketStart(t, TF), [], [stored!]), { merge: true });
+    await expect.poll(async () => (await drawn(page)).lastEma50, { timeout: 10_000 }).toBe(d.lastEma50);
   });
 
   it('a fill shows its marker; positions, performance and wallet value every position at the tick\'s mark', async () => {

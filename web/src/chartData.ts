@@ -1,34 +1,30 @@
 /**
  * Chart inputs from the documents the page reads (candle bucket documents, a day of equity points,
- * the trades list), decoded by the shared store's codecs. Indicators and regimes are computed with the bot's own domain code over the candles
- * on display, so the shading is what the bot's rules say about those candles.
+ * the trades list), decoded by the shared store's codecs. The EMAs and the regime are the bot's own:
+ * what the tick's symbol step read from each decision candle, stored beside it in the bucket
+ * document (shared/store/codec.ts, `readings`). The page computes no indicator.
  */
 import type { Candle, Timeframe } from '../../functions/src/domain/candle.ts';
 import { TIMEFRAMES, timeframeMs } from '../../functions/src/domain/candle.ts';
+import type { CandleReading } from '../../functions/src/domain/engine/index.ts';
 import { bucketSpanMs, bucketStart, candleBucketPath } from '../../functions/src/shared/store/index.ts';
-import { computeIndicators } from '../../functions/src/domain/indicators/computeIndicators.ts';
-import { classifyRegimeSeries } from '../../functions/src/domain/regime/classifyRegime.ts';
-import { resolveRegimeParams } from '../../functions/src/domain/regime/highVolDefaults.ts';
-import { RegimeParamsSchema } from '../../functions/src/domain/regime/params.ts';
 import type { Regime } from './views.ts';
 
-/** EMA200 needs 200 candles and the regime's ADX and hysteresis a few dozen more before they say anything. */
-export const WARMUP_CANDLES = 250;
 /** The chart shows at least this many candles once that many are stored. */
 export const MIN_SHOWN_CANDLES = 200;
 
 export interface CandleBuckets {
   /** the bucket the market's clock is in: listened to */
   current: string;
-  /** the bucket before it, read once when the current one cannot yet fill the chart and its warm-up */
+  /** the bucket before it, read once when the current one cannot yet fill the chart */
   previous: string | null;
 }
 
 /**
  * The candle bucket documents a chart of `timeframe` needs when its newest stored candle opens at
  * `newest`, by the functions' own bucket rule: that candle's bucket, and the previous one while it
- * holds fewer than WARMUP_CANDLES + MIN_SHOWN_CANDLES candles (on 1m: before 07:30 UTC; on 4h: the
- * first 75 days of a 240-day bucket). Keyed on the newest candle, not the clock, so the page moves
+ * holds fewer than MIN_SHOWN_CANDLES candles (on 1m: before 03:20 UTC; on 4h: the first 34 days of
+ * a 240-day bucket). Keyed on the newest candle, not the clock, so the page moves
  * to a new bucket only once the tick has written into it, by when the previous one is complete.
  */
 export function candleBuckets(symbol: string, timeframe: string, newest: number): CandleBuckets {
@@ -37,23 +33,26 @@ export function candleBuckets(symbol: string, timeframe: string, newest: number)
   const inCurrent = Math.floor((newest - start) / timeframeMs(tf)) + 1;
   return {
     current: candleBucketPath(symbol, tf, start),
-    previous: inCurrent < WARMUP_CANDLES + MIN_SHOWN_CANDLES ? candleBucketPath(symbol, tf, start - bucketSpanMs(tf)) : null,
+    previous: inCurrent < MIN_SHOWN_CANDLES ? candleBucketPath(symbol, tf, start - bucketSpanMs(tf)) : null,
   };
 }
 
-/**
- * Of `n` loaded candles, how many leading ones are warm-up only: computed over, not drawn. At most
- * WARMUP_CANDLES, and never so many that fewer than MIN_SHOWN_CANDLES remain.
- */
-export function warmupOf(n: number): number {
-  return Math.max(0, Math.min(WARMUP_CANDLES, n - MIN_SHOWN_CANDLES));
+/** A bucket document as the chart uses it: its candles and the bot's readings, by open time. */
+export interface ChartBucket {
+  candles: Candle[];
+  readings: CandleReading[];
 }
 
-/** Candles from several bucket documents, de-duplicated by open time. */
-export function mergeCandles(...days: Candle[][]): Candle[] {
-  const byTime = new Map<number, Candle>();
-  for (const day of days) for (const c of day) byTime.set(c.t, c);
-  return [...byTime.values()].sort((a, b) => a.t - b.t);
+/** Several bucket documents as one, de-duplicated by open time. */
+export function mergeBuckets(...buckets: ChartBucket[]): ChartBucket {
+  const candles = new Map<number, Candle>();
+  const readings = new Map<number, CandleReading>();
+  for (const b of buckets) {
+    for (const c of b.candles) candles.set(c.t, c);
+    for (const r of b.readings) readings.set(r.t, r);
+  }
+  const byTime = <T extends { t: number }>(m: Map<number, T>) => [...m.values()].sort((x, y) => x.t - y.t);
+  return { candles: byTime(candles), readings: byTime(readings) };
 }
 
 export interface EquityPointView {
@@ -73,11 +72,16 @@ export function timeframeOf(tf: string): Timeframe {
   return (TIMEFRAMES as readonly string[]).includes(tf) ? (tf as Timeframe) : '1m';
 }
 
-/** EMA50/EMA200 and the confirmed regime after each candle (default regime parameters). */
-export function indicatorRows(candles: readonly Candle[], timeframe: string): IndicatorRow[] {
-  const snaps = computeIndicators(candles);
-  const regimes = classifyRegimeSeries(snaps, resolveRegimeParams(RegimeParamsSchema.parse({}), timeframeOf(timeframe)));
-  return snaps.map((s, i) => ({ t: s.t, ema50: s.ema50, ema200: s.ema200, regime: regimes[i]!.regime }));
+/**
+ * One row per candle: the bot's stored reading of it, or nothing known (a candle stored before the
+ * bot walked it: a backfill older than its window, or before readings were stored).
+ */
+export function indicatorRows(candles: readonly Candle[], readings: readonly CandleReading[]): IndicatorRow[] {
+  const byTime = new Map(readings.map((r) => [r.t, r]));
+  return candles.map((c) => {
+    const r = byTime.get(c.t);
+    return r ? { t: c.t, ema50: r.ema50, ema200: r.ema200, regime: r.regime } : { t: c.t, ema50: null, ema200: null, regime: 'unknown' };
+  });
 }
 
 export interface RegimeSegment {

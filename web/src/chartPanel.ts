@@ -1,23 +1,25 @@
 /**
  * The chart panel's data: one listener on the selected market's current candle bucket document (the
  * functions' bucket rule: a UTC day on 1m, 240 days on 4h; the bucket of the newest stored candle),
- * the previous bucket read once while the current one is too short for the chart and the
- * indicators' warm-up, and one listener on today's equity document (market time, so a replay charts
+ * the previous bucket read once while the current one is too short for the chart, and one listener on today's equity document (market time, so a replay charts
  * its own span). Keys are re-derived on every status update and clock tick; a new bucket, day or
  * market moves the listeners.
  */
 import type { Unsubscribe } from 'firebase/firestore';
-import type { Candle } from '../../functions/src/domain/candle.ts';
 import { timeframeMs } from '../../functions/src/domain/candle.ts';
-import { CandleBucketDoc, EquityDayDoc, bucketCandles, decoder, equityDayPath, parseDoc } from '../../functions/src/shared/store/index.ts';
-import { candleBuckets, indicatorRows, mergeCandles, regimeSegments, timeframeOf, warmupOf, type EquityPointView } from './chartData.ts';
+import { CandleBucketDoc, EquityDayDoc, bucketCandles, bucketReadings, decoder, equityDayPath, parseDoc } from '../../functions/src/shared/store/index.ts';
+import { candleBuckets, indicatorRows, mergeBuckets, regimeSegments, timeframeOf, type ChartBucket, type EquityPointView } from './chartData.ts';
 import { byId, h } from './dom.ts';
 import { readDoc, watchDoc, type ListenerSink } from './firestore.ts';
 import { learnPriceDecimals, priceDp } from './format.ts';
 import type { Market, TradeView } from './views.ts';
 import { EquityChart, PriceChart, renderRegimeTimeline } from './render/charts.ts';
 
-const decodeCandles = (data: unknown, path: string): Candle[] => bucketCandles(parseDoc(CandleBucketDoc, path, data));
+const decodeBucket = (data: unknown, path: string): ChartBucket => {
+  const doc = parseDoc(CandleBucketDoc, path, data);
+  return { candles: bucketCandles(doc), readings: bucketReadings(doc) };
+};
+const EMPTY: ChartBucket = { candles: [], readings: [] };
 
 /** previous (closed) buckets kept in memory: one per market of a typical book, so switching tabs reads nothing */
 const PREVIOUS_KEPT = 8;
@@ -28,9 +30,9 @@ export class ChartPanel {
   private markets: Market[] = [];
   private selected = localStorage.getItem('eagle.chart.symbol') ?? '';
   private trades: TradeView[] = [];
-  private current: Candle[] = [];
-  /** closed previous buckets' candles by path, each read once */
-  private previous = new Map<string, Candle[]>();
+  private current: ChartBucket = EMPTY;
+  /** closed previous buckets by path, each read once */
+  private previous = new Map<string, ChartBucket>();
   private previousKey: string | null = null;
   /** the current bucket's listener has delivered (the previous bucket's read is tracked in `previous`) */
   private currentLoaded = false;
@@ -111,28 +113,28 @@ export class ChartPanel {
       this.candleUnsub?.();
       this.candleUnsub = null;
       this.candleKey = candleKey;
-      this.current = [];
+      this.current = EMPTY;
       this.currentLoaded = false;
       this.previousKey = buckets?.previous ?? null;
       const previous = this.previousKey;
       // A tab open for weeks on 1m hands a bucket over every day: keep the few most recent only.
       for (const key of [...this.previous.keys()].slice(0, -PREVIOUS_KEPT)) if (key !== previous) this.previous.delete(key);
       if (previous && !this.previous.has(previous)) {
-        readDoc('candles', previous, decodeCandles, this.sink('chart-state'))
-          .then((candles) => {
-            this.previous.set(previous, candles ?? []);
+        readDoc('candles', previous, decodeBucket, this.sink('chart-state'))
+          .then((bucket) => {
+            this.previous.set(previous, bucket ?? EMPTY);
             this.draw();
           })
           .catch((err: unknown) => {
             // Draw what the current bucket has rather than wait for ever.
-            this.previous.set(previous, []);
+            this.previous.set(previous, EMPTY);
             console.warn('[dashboard] previous candle bucket', err);
             this.draw();
           });
       }
       if (buckets) {
-        this.candleUnsub = watchDoc('candles', buckets.current, decodeCandles, this.sink('chart-state'), (candles) => {
-          this.current = candles ?? [];
+        this.candleUnsub = watchDoc('candles', buckets.current, decodeBucket, this.sink('chart-state'), (bucket) => {
+          this.current = bucket ?? EMPTY;
           this.currentLoaded = true;
           this.draw();
         });
@@ -164,18 +166,16 @@ export class ChartPanel {
     const tf = timeframeOf(m.timeframe ?? '1m');
     const tfMs = timeframeMs(tf);
     // One paint with everything the chart needs: no flash of a few candles without their EMAs.
-    const previous = this.previousKey === null ? [] : this.previous.get(this.previousKey);
+    const previous = this.previousKey === null ? EMPTY : this.previous.get(this.previousKey);
     if (!this.currentLoaded || previous === undefined) {
       state.textContent = `Loading ${tf} candles of ${m.symbol}…`;
       this.price?.clear();
       return;
     }
-    const loaded = mergeCandles(previous, this.current);
-    learnPriceDecimals(m.symbol, loaded.map((c) => c.c));
-    // The indicator pass runs over every loaded candle; the warm-up at the front is not drawn.
-    const skip = warmupOf(loaded.length);
-    const candles = loaded.slice(skip);
-    const rows = indicatorRows(loaded, tf).slice(skip);
+    const { candles, readings } = mergeBuckets(previous, this.current);
+    learnPriceDecimals(m.symbol, candles.map((c) => c.c));
+    // The bot's own EMAs and regime, as the tick stored them beside each candle.
+    const rows = indicatorRows(candles, readings);
     this.price?.update(candles, rows, this.trades.filter((t) => t.symbol === m.symbol), priceDp(m.symbol, m.price), tfMs, `${m.id} ${tf}`);
     renderRegimeTimeline(byId('regime-timeline'), regimeSegments(rows), tfMs);
     const bucket = this.candleKey.slice(this.candleKey.lastIndexOf('/') + 1);

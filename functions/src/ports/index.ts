@@ -5,6 +5,7 @@
  */
 import type { Candle, Timeframe } from '../domain/candle.ts';
 import type { Fill, Signal } from '../domain/trading.types.ts';
+import type { CandleReading } from '../domain/engine/index.ts';
 import type { Amount } from '../domain/money.ts';
 import type { KeyHealth } from '../domain/keyHealth.ts';
 import type { ExchangeRules } from '../domain/marketRules.ts';
@@ -65,7 +66,10 @@ export interface Metrics {
 
 /** Closed candles at rest (Firestore: candles/{symbol}_{tf}/days/{bucket}). Upserts are idempotent. */
 export interface CandleStore {
-  upsert(symbol: string, timeframe: Timeframe, candles: readonly Candle[]): Promise<number>;
+  /** candles, and the symbol step's readings of decision candles (stored beside them, for the chart); both idempotent */
+  upsert(symbol: string, timeframe: Timeframe, candles: readonly Candle[], readings?: readonly CandleReading[]): Promise<number>;
+  /** the stored readings with open time in [fromMs, toMs), ascending */
+  readings(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number): Promise<CandleReading[]>;
   /** candles with open time in [fromMs, toMs), ascending */
   read(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number): Promise<Candle[]>;
   /** open time of the newest stored candle, or null when none */

@@ -1,4 +1,5 @@
 import { findGaps, mergeCandles, timeframeMs, type Candle, type Gap, type Timeframe } from '../domain/candle.ts';
+import type { CandleReading } from '../domain/engine/index.ts';
 import type { CandleStore, MarketData } from '../ports/index.ts';
 import { MarketDataError } from '../domain/errors.ts';
 import { isBudgetedSource, type Deadline } from '../lib/deadline.ts';
@@ -55,20 +56,24 @@ export interface WindowResult {
    * null once stored, else the write's error. Not called, or failed: the cache stays as it was, so the
    * next refresh fetches those candles again (the cache can be incomplete, never ahead of the store).
    */
-  store: () => Promise<unknown>;
+  store: (readings?: readonly CandleReading[]) => Promise<unknown>;
 }
 
-/** A `store` step: upsert `candles`, then `remember` (the cache update); at once when there is nothing to write. */
-export function storeThenRemember(store: CandleStore, symbol: string, timeframe: Timeframe, candles: readonly Candle[], remember: () => void): () => Promise<unknown> {
-  if (candles.length === 0) {
-    remember();
-    return () => Promise.resolve(null);
-  }
-  return () =>
-    store.upsert(symbol, timeframe, candles).then(
+/**
+ * A `store` step: upsert `candles` and the readings the step hands it (the symbol step's, for the
+ * chart), then `remember` (the cache update); at once when there is nothing to write.
+ */
+export function storeThenRemember(store: CandleStore, symbol: string, timeframe: Timeframe, candles: readonly Candle[], remember: () => void): (readings?: readonly CandleReading[]) => Promise<unknown> {
+  return (readings = []) => {
+    if (candles.length === 0 && readings.length === 0) {
+      remember();
+      return Promise.resolve(null);
+    }
+    return store.upsert(symbol, timeframe, candles, readings).then(
       () => (remember(), null),
       (err: unknown) => err ?? new Error('candle upsert failed'),
     );
+  };
 }
 
 /**

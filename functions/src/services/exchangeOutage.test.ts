@@ -30,6 +30,9 @@ class MemoryCandles implements CandleStore {
   async read(_s: string, _tf: Timeframe, fromMs: number, toMs: number): Promise<Candle[]> {
     return [...this.rows.values()].filter((c) => c.t >= fromMs && c.t < toMs).sort((a, b) => a.t - b.t);
   }
+  async readings(): Promise<never[]> {
+    return [];
+  }
   async newest(): Promise<number | null> {
     return this.rows.size > 0 ? Math.max(...this.rows.keys()) : null;
   }

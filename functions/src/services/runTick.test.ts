@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { computeIndicators } from '../domain/indicators/index.ts';
 import { loadBundledCandles } from '../adapters/replay/ReplayMarketData.ts';
 import { toAmount as A } from '../domain/money.ts';
 import type { Position } from '../domain/trading.types.ts';
@@ -34,6 +35,27 @@ describe('runTick on the in-memory fakes', () => {
     const exits = bus.published;
     expect(exits.filter((s) => s.symbol === 'ETH/USDT').map((s) => [s.symbol, s.side, s.reason])).toEqual([['ETH/USDT', 'sell', 'stop_loss']]);
     expect(next.symbols.find((s) => s.symbol === 'ETH/USDT')!.signals).toHaveLength(1);
+  });
+
+  it('stores beside each decision candle what the symbol step read from it (EMA50, EMA200, regime): one per candle walked', async () => {
+    const { db, tick } = memoryDeps({ SYMBOLS: 'BTC/USDT', HISTORY_CANDLES: '300' });
+    await runTick(tick, { tickId: 't1', now: T });
+    const first = await tick.candles.readings('BTC/USDT', '1m', 0, T);
+    // the first tick walks the whole window it loaded
+    expect(first).toHaveLength(300);
+    expect(first.map((r) => r.t)).toEqual((await tick.candles.read('BTC/USDT', '1m', 0, T)).map((c) => c.t));
+    const market = db.status!.markets['BTC/USDT']!;
+    expect(first.at(-1)).toEqual({ t: market.lastCandleAt, ema50: market.ema50, ema200: market.ema200, regime: market.regime });
+    // the same EMAs the indicators compute over those candles in one pass
+    const batch = computeIndicators(await tick.candles.read('BTC/USDT', '1m', 0, T));
+    expect(first.map((r) => [r.ema50, r.ema200])).toEqual(batch.map((s) => [s.ema50, s.ema200]));
+    expect(first.filter((r) => r.ema200 !== null).length).toBeGreaterThan(0);
+    // a catch-up tick stores one reading per candle it walks, and no more
+    await runTick(tick, { tickId: 't2', now: T + 3 * M });
+    const after = await tick.candles.readings('BTC/USDT', '1m', 0, T + 3 * M);
+    expect(after.slice(0, 300)).toEqual(first);
+    expect(after.map((r) => r.t).slice(300)).toEqual([T - 30_000, T - 30_000 + M, T - 30_000 + 2 * M]);
+    expect(after.at(-1)).toMatchObject({ t: db.status!.markets['BTC/USDT']!.lastCandleAt, ema200: db.status!.markets['BTC/USDT']!.ema200 });
   });
 
   it('never re-emits an order that has not settled; picks the position up once it has', async () => {

@@ -141,7 +141,13 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const engine = engineStep({ book: { ...book, mode, positions }, slots, pending, now, params, entriesHeld, protections });
   for (const l of engine.locked) log.log('WARNING', 'protection lock placed', { symbol: l.symbol, protection: l.protection, until: new Date(l.until).toISOString(), reason: l.reason });
   const account = engine.account;
-  const steps = new Map(symbols.map((symbol, i) => [symbol, { ...fetched[i]!, step: engine.steps[i]! }]));
+  // The decision candles go to the store with what the step read from them (the chart draws those).
+  const steps = new Map(symbols.map((symbol, i) => {
+    const f = fetched[i]!;
+    const step = engine.steps[i]!;
+    const window = f.window;
+    return [symbol, { ...f, step, writes: [...(window ? [() => window.store(step.readings)] : []), ...f.writes] }];
+  }));
   for (const step of engine.steps) alerts.push(...step.alerts);
   alerts.push(...account.alerts);
   if (account.modeChange) log.log('CRITICAL', account.modeChange.reason, { drawdownPct: account.limits.drawdownPct });
@@ -240,7 +246,7 @@ interface Fetched {
   window: WindowResult | null;
   /** the guard candles the stops run on; undefined leaves them to the decision candles */
   guard: GuardWindow | undefined;
-  /** the candle writes the refreshes prepared */
+  /** the guard candle writes the refresh prepared (the decision candles are stored with the step's readings) */
   writes: (() => Promise<unknown>)[];
 }
 
@@ -287,7 +293,7 @@ async function fetchSymbol(
     window,
     // a series that has nothing yet and is not current (no 1m data here) leaves the stops to the decision candles
     guard: guard && (guard.current || guard.candles.length > 0) ? guard : undefined,
-    writes: [window?.store, guard?.store].filter((w) => w !== undefined),
+    writes: guard ? [guard.store] : [],
   };
 }
 

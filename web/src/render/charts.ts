@@ -95,6 +95,11 @@ export class PriceChart {
     this.el.dataset.markers = String(marks.length);
     this.el.dataset.lastClose = String(candles[candles.length - 1]?.c ?? '');
     this.el.dataset.lastTime = String(candles[candles.length - 1]?.t ?? '');
+    // the newest candle's reading as drawn: what the tick stored beside it (the browser tests compare)
+    const newest = rows[rows.length - 1];
+    this.el.dataset.lastEma50 = String(newest?.ema50 ?? '');
+    this.el.dataset.lastEma200 = String(newest?.ema200 ?? '');
+    this.el.dataset.lastRegime = newest?.regime ?? '';
   }
 
   clear(): void {

@@ -1,6 +1,7 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { Candle, Timeframe } from '../../domain/candle.ts';
-import { CandleBucketDoc, bucketCandles, bucketSpanMs, bucketStart, candleBucketPath, candleBucketToDoc, candleBucketsPath, parseDoc } from '../../shared/store/index.ts';
+import type { CandleReading } from '../../domain/engine/index.ts';
+import { CandleBucketDoc, bucketCandles, bucketReadings, bucketSpanMs, bucketStart, candleBucketPath, candleBucketToDoc, candleBucketsPath, parseDoc } from '../../shared/store/index.ts';
 import type { CandleStore } from '../../ports/index.ts';
 
 export { CANDLES_PER_BUCKET, bucketId, bucketStart } from '../../shared/store/index.ts';
@@ -12,18 +13,20 @@ export class FirestoreCandleStore implements CandleStore {
     return this.db.doc(candleBucketPath(symbol, tf, start));
   }
 
-  async upsert(symbol: string, timeframe: Timeframe, candles: readonly Candle[]): Promise<number> {
-    const byBucket = new Map<number, Candle[]>();
-    for (const c of candles) {
-      const b = bucketStart(c.t, timeframe);
-      const entries = byBucket.get(b);
-      if (entries) entries.push(c);
-      else byBucket.set(b, [c]);
-    }
-    // merge:true writes each candle under its own key: re-ingesting the same candle changes nothing.
+  async upsert(symbol: string, timeframe: Timeframe, candles: readonly Candle[], readings: readonly CandleReading[] = []): Promise<number> {
+    const byBucket = new Map<number, { candles: Candle[]; readings: CandleReading[] }>();
+    const bucketOf = (t: number) => {
+      const b = bucketStart(t, timeframe);
+      let entries = byBucket.get(b);
+      if (!entries) byBucket.set(b, (entries = { candles: [], readings: [] }));
+      return entries;
+    };
+    for (const c of candles) bucketOf(c.t).candles.push(c);
+    for (const r of readings) bucketOf(r.t).readings.push(r);
+    // merge:true writes each candle and reading under its own key: re-ingesting the same candle changes nothing.
     const batch = this.db.batch();
     for (const [start, entries] of byBucket) {
-      batch.set(this.bucketRef(symbol, timeframe, start), candleBucketToDoc(symbol, timeframe, start, entries), { merge: true });
+      batch.set(this.bucketRef(symbol, timeframe, start), candleBucketToDoc(symbol, timeframe, start, entries.candles, entries.readings), { merge: true });
     }
     if (byBucket.size > 0) await batch.commit();
     return byBucket.size;
@@ -39,16 +42,26 @@ export class FirestoreCandleStore implements CandleStore {
   }
 
   async read(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number): Promise<Candle[]> {
+    return this.readBuckets(symbol, timeframe, fromMs, toMs, bucketCandles);
+  }
+
+  async readings(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number): Promise<CandleReading[]> {
+    return this.readBuckets(symbol, timeframe, fromMs, toMs, bucketReadings);
+  }
+
+  private async readBuckets<T extends { t: number }>(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number, pick: (doc: CandleBucket) => T[]): Promise<T[]> {
     if (toMs <= fromMs) return [];
     const span = bucketSpanMs(timeframe);
     const refs = [];
     for (let b = bucketStart(fromMs, timeframe); b < toMs; b += span) refs.push(this.bucketRef(symbol, timeframe, b));
     const snaps = await this.db.getAll(...refs);
-    const out: Candle[] = [];
+    const out: T[] = [];
     for (const snap of snaps) {
       if (!snap.exists) continue;
-      for (const c of bucketCandles(parseDoc(CandleBucketDoc, snap.ref.path, snap.data()))) if (c.t >= fromMs && c.t < toMs) out.push(c);
+      for (const x of pick(parseDoc(CandleBucketDoc, snap.ref.path, snap.data()))) if (x.t >= fromMs && x.t < toMs) out.push(x);
     }
     return out.sort((a, b) => a.t - b.t);
   }
 }
+
+type CandleBucket = ReturnType<typeof CandleBucketDoc.parse>;

@@ -5,7 +5,7 @@ export { signalPriceMismatch } from './checkSignal.ts';
 export { atCurrentPrice, entryNotCurrent, exitNeedsCurrentCandle, repriceExit, takeProfitBelowTarget, timeframesBehind, type CurrentPrice } from './currentPrice.ts';
 export { expiredPendingAlert, PENDING_TIMEOUT_CANDLES, resolvePending, settledInBook, type ExecutorOutcome, type PendingResolution } from './pending.ts';
 export {
-  atrAmount, initialSymbolState, isStale, RECENT_ATR, symbolStep, type Mark, type PendingOrder, type SignalIntent, type SymbolState, type SymbolStepInput,
+  atrAmount, initialSymbolState, type CandleReading, isStale, RECENT_ATR, symbolStep, type Mark, type PendingOrder, type SignalIntent, type SymbolState, type SymbolStepInput,
   type SymbolStepResult,
 } from './symbolStep.ts';
 export { GUARD_TIMEFRAME, GUARD_WINDOW, guardOf, guardTimeframeFor, withGuard, type Guard } from './guard.ts';

@@ -64,6 +64,17 @@ describe('symbolStep: entries', () => {
   const now = history.at(-1)!.t + M;
   const step = (over: Partial<SymbolStepInput>) => symbolStep(base({ candles: history, now, strategy: getStrategy('buy_and_hold'), ...over }));
 
+  it('reads out each candle it walks (EMA50, EMA200, confirmed regime): what the chart draws; none when handed over', () => {
+    const first = step({});
+    expect(first.readings.map((r) => r.t)).toEqual(history.map((c) => c.t));
+    expect(first.readings.at(-1)).toEqual({ t: history.at(-1)!.t, ema50: first.state.snapshot!.ema50, ema200: first.state.snapshot!.ema200, regime: first.state.regime.regime });
+    // a catch-up in two steps reads out the same as one step over all of it
+    const half = step({ candles: history.slice(0, 150), now: history[149]!.t + M });
+    const rest = step({ state: half.state });
+    expect([...half.readings, ...rest.readings]).toEqual(first.readings);
+    expect(step({ state: initialSymbolState('1m'), handOver: true }).readings).toEqual([]);
+  });
+
   it('enters on the newest candle once warmed up', () => {
     expect(step({}).intent).toMatchObject({ side: 'buy', reason: 'benchmark_entry', candleTime: history.at(-1)!.t, qty: null });
   });

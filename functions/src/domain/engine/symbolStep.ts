@@ -24,7 +24,7 @@ import { cloneStream, indicatorStreamInit, nextIndicators, type IndicatorStream 
 import { modeEmitsEntries } from '../mode.ts';
 import { toAmount, type Amount } from '../money.ts';
 import { classifyRegime, type ResolvedRegimeParams } from '../regime/index.ts';
-import { INITIAL_REGIME_STATE, type IndicatorSnapshot, type RegimeState } from '../regime.types.ts';
+import { INITIAL_REGIME_STATE, type IndicatorSnapshot, type Regime, type RegimeState } from '../regime.types.ts';
 import type { RiskParams } from '../risk/params.ts';
 import { evaluateExit } from '../risk/stops.ts';
 import { GUARD_TIMEFRAME } from './guard.ts';
@@ -106,8 +106,18 @@ export interface SymbolStepInput {
   readonly handOver?: boolean;
 }
 
+/** What the step decided with after one decision candle: the chart draws these (stored beside the candle). */
+export interface CandleReading {
+  readonly t: number;
+  readonly ema50: number | null;
+  readonly ema200: number | null;
+  readonly regime: Regime;
+}
+
 export interface SymbolStepResult {
   readonly state: SymbolState;
+  /** one per candle walked, ascending; empty when the state was handed over (the backtester stores none) */
+  readonly readings: readonly CandleReading[];
   readonly position: Position | null;
   readonly intent: SignalIntent | null;
   readonly stale: boolean;
@@ -174,6 +184,7 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   // Each walked candle's ATR is kept only when stops may need it: a position is held (this step's
   // checks) or an order is in flight (the next steps' catch-up). No allocation per candle otherwise.
   const walkedAtr: (readonly [number, number | null])[] | null = input.position || state.pending ? [] : null;
+  const readings: CandleReading[] = [];
   let walked = 0;
   for (const c of candles) {
     if (lastCandleAt !== null && c.t <= lastCandleAt) continue;
@@ -185,6 +196,7 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
       bars = pushBar(bars, c, window, ownBars);
       ownBars = true;
     }
+    if (!input.handOver) readings.push({ t: c.t, ema50: snapshot.ema50, ema200: snapshot.ema200, regime: regime.regime });
     lastCandleAt = c.t;
     price = c.c;
     walked++;
@@ -216,7 +228,7 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   const position0 = input.position;
   const guard = position0 && input.guard ? input.guard : null;
   const out: { -readonly [K in keyof SymbolStepResult]: SymbolStepResult[K] } = {
-    state: next, position: position0, intent: null, stale, walked, alerts, protectedOn: null, mark: markOf(input, walked, lastCandleAt, guard),
+    state: next, readings, position: position0, intent: null, stale, walked, alerts, protectedOn: null, mark: markOf(input, walked, lastCandleAt, guard),
   };
   if (state.pending) return out;
 

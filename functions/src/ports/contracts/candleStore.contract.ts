@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../../domain/candle.ts';
+import type { CandleReading } from '../../domain/engine/index.ts';
 import type { CandleStore } from '../index.ts';
 
 const DAY = 86_400_000;
@@ -25,6 +26,19 @@ export function describeCandleStoreContract(name: string, make: () => Promise<Ca
       await store.upsert('BTC/USDT', '1m', [c(T, 1), c(T, 9)]);
       expect(await store.read('BTC/USDT', '1m', T, T + 60_000)).toEqual([c(T, 9)]);
       expect(await store.upsert('BTC/USDT', '1m', [])).toBe(0);
+    });
+
+    it('keeps the readings beside the candles: readings-only upserts leave the candles as they are, and the reverse', async () => {
+      const store = await make();
+      const r = (t: number, ema50: number | null): CandleReading => ({ t, ema50, ema200: null, regime: ema50 === null ? 'unknown' : 'bull_trend' });
+      await store.upsert('BTC/USDT', '1m', [c(T, 1), c(T + 2 * 60_000, 3)]);
+      await store.upsert('BTC/USDT', '1m', [], [r(T + 2 * 60_000, 2.5), r(T, null)]);
+      await store.upsert('BTC/USDT', '1m', [c(T + 60_000, 2)], [r(T + 60_000, 1.5)]);
+      await store.upsert('BTC/USDT', '1m', [c(T + 2 * 60_000, 4)]);
+      expect(await store.read('BTC/USDT', '1m', T, T + DAY)).toEqual([c(T, 1), c(T + 60_000, 2), c(T + 2 * 60_000, 4)]);
+      expect(await store.readings('BTC/USDT', '1m', T, T + DAY)).toEqual([r(T, null), r(T + 60_000, 1.5), r(T + 2 * 60_000, 2.5)]);
+      expect(await store.readings('BTC/USDT', '1m', T + 60_000, T + 2 * 60_000)).toEqual([r(T + 60_000, 1.5)]);
+      expect(await store.readings('BTC/USDT', '1h', T, T + DAY)).toEqual([]);
     });
 
     it('newest is the open time of the newest stored candle of that symbol and timeframe, across day buckets', async () => {

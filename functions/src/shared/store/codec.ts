@@ -14,7 +14,7 @@ import { DRIFT_CAUSES, ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position,
 import { AmountString, formatIssues } from '../../lib/zodFields.ts';
 import type { AccountMarks, AuditCheckpoint, DeadLetter, LiveIntent, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
 import type { Alert } from '../../domain/alerts.ts';
-import type { Guard, SymbolState } from '../../domain/engine/index.ts';
+import type { CandleReading, Guard, SymbolState } from '../../domain/engine/index.ts';
 import { PROTECTIONS, type ProtectionState } from '../../domain/protections/index.ts';
 import type { InboundRecord, InboundRejection } from '../../ports/inbound.ts';
 import { MAX_HISTORY } from '../../domain/strategy/api.ts';
@@ -234,20 +234,35 @@ export function orderToDoc(o: OrderRecord) {
     : { ...base, status: 'rejected', reason: o.outcome.reason };
 }
 
-/** A candle bucket: `candles` maps open time → [o,h,l,c,v]; merge writes make upserts idempotent and read-free. */
+/**
+ * A candle bucket: `candles` maps open time → [o,h,l,c,v]; `readings` maps open time → [ema50, ema200,
+ * regime], what the tick's symbol step decided with after that candle (the chart draws these, it
+ * computes nothing). Merge writes make upserts idempotent and read-free.
+ */
 export const CandleBucketDoc = z.object({
   symbol: z.string(),
   timeframe: z.enum(TIMEFRAMES),
   bucketStart: ms,
-  candles: z.record(z.string().regex(/^\d+$/), z.tuple([num, num, num, num, num])),
+  candles: z.record(z.string().regex(/^\d+$/), z.tuple([num, num, num, num, num])).default({}),
+  // absent in buckets stored before the chart drew the bot's own readings
+  readings: z.record(z.string().regex(/^\d+$/), z.tuple([nullableNum, nullableNum, z.enum(REGIMES)])).default({}),
 });
-/** Candles of `symbol`'s bucket starting at `start`, as a merge write (one map entry per candle). */
-export const candleBucketToDoc = (symbol: string, timeframe: Timeframe, start: number, candles: readonly Candle[]) => ({
-  symbol, timeframe, bucketStart: start, candles: Object.fromEntries(candles.map((c) => [String(c.t), [c.o, c.h, c.l, c.c, c.v]])),
+/**
+ * Candles and readings of `symbol`'s bucket starting at `start`, as a merge write (one map entry per
+ * candle). A map with no entry is left out: merged, an empty map would replace the stored one.
+ */
+export const candleBucketToDoc = (symbol: string, timeframe: Timeframe, start: number, candles: readonly Candle[], readings: readonly CandleReading[] = []) => ({
+  symbol, timeframe, bucketStart: start,
+  ...(candles.length > 0 && { candles: Object.fromEntries(candles.map((c) => [String(c.t), [c.o, c.h, c.l, c.c, c.v]])) }),
+  ...(readings.length > 0 && { readings: Object.fromEntries(readings.map((r) => [String(r.t), [r.ema50, r.ema200, r.regime]])) }),
 });
 /** A decoded bucket's candles by open time. */
 export function bucketCandles(doc: z.infer<typeof CandleBucketDoc>): Candle[] {
   return Object.entries(doc.candles).map(([key, [o, h, l, c, v]]) => ({ t: Number(key), o, h, l, c, v })).sort((a, b) => a.t - b.t);
+}
+/** A decoded bucket's readings by open time. */
+export function bucketReadings(doc: z.infer<typeof CandleBucketDoc>): CandleReading[] {
+  return Object.entries(doc.readings).map(([key, [ema50, ema200, regime]]) => ({ t: Number(key), ema50, ema200, regime })).sort((a, b) => a.t - b.t);
 }
 
 /** intents/{signalId}: a live order being sent whose outcome is not recorded yet. */
