@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulatorStack } from '../../emulators/stack.ts';
 import { parseEnv } from '../../functions/src/config/load.ts';
-import { createRuntime } from '../../functions/src/wiring.ts';
+import { createRuntime } from '../../functions/src/wiring/trading.ts';
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { PATHS, signalPath } from '../../functions/src/shared/store/index.ts';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';

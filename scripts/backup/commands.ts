@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { FirestoreOpsStore } from '../../functions/src/adapters/ops/FirestoreOpsStore.ts';
 import type { Env } from '../../functions/src/config/schema.ts';
-import { createRuntime, marketClock } from '../../functions/src/wiring.ts';
+import { createRuntime, marketClock } from '../../functions/src/wiring/trading.ts';
 import { cliEnv, usageFailure, UsageError, type Io } from '../lib/cli.ts';
 import { localPorts } from '../../infra/ports.ts';
 import { isGcsUri, managedExport, managedImport } from './cloud.ts';

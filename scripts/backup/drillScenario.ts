@@ -15,7 +15,7 @@ import { decodePubSubEvent } from '../../functions/src/handlers/pubsub.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { executeSignalMessage, type ExecuteResult } from '../../functions/src/services/executeSignal.ts';
 import { runTick, type TickReport } from '../../functions/src/services/runTick.ts';
-import type { Runtime } from '../../functions/src/wiring.ts';
+import type { Runtime } from '../../functions/src/wiring/trading.ts';
 import { readAllDocuments, readDump, writeDump } from './dump.ts';
 import { nonEmptyCollections, restoreDocuments } from './restoreDocuments.ts';
 import { PATHS, signalPath } from '../../functions/src/shared/store/index.ts';

@@ -27,11 +27,10 @@ import type { AdminSettableMode } from '../../functions/src/domain/mode.ts';
 import { slippedPrice } from '../../functions/src/domain/portfolio/paperFill.ts';
 import type { Signal } from '../../functions/src/domain/trading.types.ts';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
-import type { LiveOrderDesk, OrderLedger } from '../../functions/src/ports/state.ts';
-import type { Broker } from '../../functions/src/ports/index.ts';
+import type { OrderLedger } from '../../functions/src/ports/state.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { executeSignalMessage, type ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
-import type { Runtime } from '../../functions/src/wiring.ts';
+import type { Runtime } from '../../functions/src/wiring/trading.ts';
 import { mulberry32 } from '../../functions/src/domain/testing/prng.ts';
 import { createLogger } from '../../functions/src/lib/log.ts';
 import { PATHS, deadLetterPath, orderPath } from '../../functions/src/shared/store/index.ts';
@@ -189,7 +188,7 @@ export function chaosExecutor(runtime: Runtime, random: () => number, crashRate:
     const broker: ExecuteDeps['broker'] = (cfg) => {
       const inner = d.broker(cfg);
       // Live: the desk's outcome is lost when the crash comes after the exchange answered (the order exists).
-      const desk = (inner as Broker & { orders?: LiveOrderDesk }).orders;
+      const desk = inner.orders;
       return {
         name: inner.name,
         fill: async (req) => {
@@ -197,15 +196,13 @@ export function chaosExecutor(runtime: Runtime, random: () => number, crashRate:
           crash('after_fill');
           return fill;
         },
-        ...(desk && {
-          orders: {
-            place: async (intent, hooks) => {
-              const out = await desk.place(intent, hooks);
-              crash('after_fill');
-              return out;
-            },
-          } satisfies LiveOrderDesk,
-        }),
+        orders: desk && {
+          place: async (intent, hooks) => {
+            const out = await desk.place(intent, hooks);
+            crash('after_fill');
+            return out;
+          },
+        },
       };
     };
     // Late entries are dead-lettered by design here: keep their ERROR lines out of the output.

@@ -16,7 +16,7 @@ import { FirestoreStateStore } from '../../functions/src/adapters/firestore/Fire
 import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
 import { FirestoreOpsStore } from '../../functions/src/adapters/ops/FirestoreOpsStore.ts';
 import { FirestoreSchedulerFlag } from '../../functions/src/adapters/scheduler/SchedulerControls.ts';
-import { liveExchangeAccount, marketSource, venueFor } from '../../functions/src/wiring.ts';
+import { liveExchangeAccount, marketSource, venueFor } from '../../functions/src/wiring/trading.ts';
 import { FirestoreOrderLedger } from '../../functions/src/adapters/firestore/FirestoreOrderLedger.ts';
 import { createLogger } from '../../functions/src/lib/log.ts';
 import { redact } from '../../functions/src/lib/redact.ts';

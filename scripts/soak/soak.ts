@@ -18,7 +18,7 @@ import { startEmulatorStack, type EmulatorStack } from '../../emulators/stack.ts
 import { functionPort, functionUrl } from '../../infra/ports.ts';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
-import { testConfigDoc } from '../../functions/src/services/testing.ts';
+import { testConfigDoc } from '../../functions/src/wiring/memory.ts';
 import { PATHS } from '../../functions/src/shared/store/index.ts';
 import { startProcess, waitForPort, type ManagedProcess } from '../local/processes.ts';
 import { stdio, parseOrAnswer, UsageError, type Io } from '../lib/cli.ts';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
-import { formatIssues } from '../lib/zodFields.ts';
+import { formatIssues } from '../shared/zodFields.ts';
 import { isSecretName } from '../lib/redact.ts';
 import { BotConfigSchema, EnvSchema, type BotConfig, type Env } from './schema.ts';
 import { PATHS } from '../shared/store/paths.ts';

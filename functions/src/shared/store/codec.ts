@@ -11,7 +11,7 @@ import { toAmount, toDecimalString, type Amount } from '../../domain/money.ts';
 import { REGIMES } from '../../domain/regime.types.ts';
 import { symbolKey } from '../../domain/alerts.ts';
 import { DRIFT_CAUSES, ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, type Trade, type Wallet } from '../../domain/trading.types.ts';
-import { AmountString, formatIssues } from '../../lib/zodFields.ts';
+import { AmountString, formatIssues } from '../zodFields.ts';
 import type { AccountMarks, AuditCheckpoint, DeadLetter, LiveIntent, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
 import type { Alert } from '../../domain/alerts.ts';
 import type { Guard, SymbolState } from '../../domain/engine/index.ts';
