@@ -126,4 +126,3 @@ export function floorToStep(a: Amount, step: Amount): Amount {
 
 export const minAmount = (a: Amount, b: Amount): Amount => (a < b ? a : b);
 export const maxAmount = (a: Amount, b: Amount): Amount => (a > b ? a : b);
-export const sumAmounts = (xs: readonly Amount[]): Amount => xs.reduce((s, x) => s + x, 0n);

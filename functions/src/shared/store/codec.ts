@@ -204,7 +204,6 @@ export const ModeRecordDoc = z.object({
   budgets: z.record(z.string(), z.object({ latest: ms, paused: ms.nullable(), resumed: ms.nullable() })).default({}).catch({}),
 });
 
-export const OrderDoc = z.object({ signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), status: z.enum(['filled', 'rejected']), createdAt: ms }).loose();
 export function orderToDoc(o: OrderRecord) {
   const base = { signalId: o.signalId, symbol: o.symbol, side: o.side, createdAt: o.createdAt };
   return o.outcome.status === 'filled'
