@@ -20,6 +20,7 @@ import { liveExchangeAccount, marketSource, venueFor } from '../../functions/src
 import { FirestoreOrderLedger } from '../../functions/src/adapters/firestore/FirestoreOrderLedger.ts';
 import { createLogger } from '../../functions/src/lib/log.ts';
 import { redact } from '../../functions/src/lib/redact.ts';
+import { unknownKeyError } from '../../functions/src/lib/unknownKeys.ts';
 import { toDecimalString } from '../../functions/src/domain/money.ts';
 import { runAdminAction, type AdminDeps } from '../../functions/src/services/admin.ts';
 import { ActionError, AdminRequestSchema } from '../../functions/src/services/adminActions.ts';
@@ -108,7 +109,7 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
   return {
     description: `local stack (Firestore ${ports.host}:${ports.firestore}, project ${env.PROJECT_ID})`,
     async run(request) {
-      const parsed = AdminRequestSchema.safeParse(request);
+      const parsed = AdminRequestSchema.safeParse(request, { error: unknownKeyError });
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const field = issue.path.join('.') || '(body)';

@@ -98,7 +98,8 @@ async function regenerateSignal(deps: AdminDeps, id: string) {
 }
 
 /** Validated by building the runtime from it, exactly as the tick and executeOrder will load it. */
-async function setConfig(deps: AdminDeps, doc: Record<string, unknown>) {
+/** What the admin function checks before it stores a new config/bot; `eagle config --set FILE --dry-run` runs it offline. */
+export async function setConfig(deps: Pick<AdminDeps, 'env' | 'exchangeRules'>, doc: Record<string, unknown>) {
   try {
     return validateBotConfig(doc, deps.env.TIMEFRAME, await deps.exchangeRules(), 'set').config;
   } catch (err) {
