@@ -11,12 +11,12 @@ import type { ExchangeRules } from '../domain/marketRules.ts';
 import { BotConfigError, parseBotConfig } from '../config/load.ts';
 import { validateBotConfig } from '../config/botRuntime.ts';
 import type { Env } from '../config/schema.ts';
-import type { MarketData, SignalBus } from '../ports/index.ts';
+import type { CandleStore, MarketData, SignalBus } from '../ports/index.ts';
 import type { AdjustmentLedger, StateStore } from '../ports/state.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Caller, OpsStore, SchedulerControl } from '../ports/ops.ts';
 import { ActionError, type AdminRequest } from './adminActions.ts';
-import { backfillCandles, checkGaps, NothingToDoError, type CandleArchive } from './adminCandles.ts';
+import { backfillCandles, checkGaps, NothingToDoError } from './adminCandles.ts';
 import { healthReport } from './adminHealth.ts';
 import { pastAsOf } from './tickAsOf.ts';
 import { runAudit } from './auditLedger.ts';
@@ -28,7 +28,7 @@ export interface AdminDeps {
   env: Pick<Env, 'SYMBOLS' | 'TIMEFRAME' | 'CONFIG_CACHE_MS'>;
   store: StateStore;
   ops: OpsStore;
-  candles: CandleArchive;
+  candles: CandleStore;
   /** loaded on first use: only backfill needs the market source, only signals need Pub/Sub */
   source: () => Promise<MarketData>;
   bus: () => Promise<SignalBus>;
