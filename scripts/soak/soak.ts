@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { Firestore } from '@google-cloud/firestore';
 import { startEmulatorStack, type EmulatorStack } from '../../emulators/stack.ts';
 import { functionPort, functionUrl } from '../../infra/ports.ts';
-import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
+import { firestoreStores } from '../../functions/src/wiring/stores.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { testConfigDoc } from '../../functions/src/wiring/memory.ts';
 import { PATHS } from '../../functions/src/shared/store/index.ts';
@@ -149,7 +149,7 @@ export async function soakMain(argv: string[], io: Io): Promise<number> {
     const wallS = Math.round((Date.now() - t0) / 1000);
     const fills = (await db.collection(PATHS.trades).count().get()).data().count;
     const deadLetters = (await db.collection(PATHS.deadletters).count().get()).data().count;
-    const audit = await runAudit(new FirestoreStateStore(db), opts.start + opts.ticks * MINUTE, { full: true });
+    const audit = await runAudit(firestoreStores(db).state, opts.start + opts.ticks * MINUTE, { full: true });
     const errors = failed + symbolErrors + servers.reduce((n, s) => n + s.errors, 0);
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const grown = servers.map((s) => ({ target: s.target, ...growth(s.samples, opts.ticks) }));
