@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import store from './eslint/storePaths.js';
+import layers from './eslint/layers.js';
 
 /** Firebase reads the dashboard makes only in web/src/firestore.ts, on a store path with a store codec. */
 const WEB_READS = ['doc', 'collection', 'collectionGroup', 'getDoc', 'getDocs', 'getDocFromCache', 'getDocsFromCache', 'getDocFromServer', 'getDocsFromServer', 'onSnapshot', 'query'];
@@ -32,6 +33,14 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Every layer boundary (eslint/layers.js): lib ← domain ← ports ← shared/config ← services ← adapters|handlers ← wiring ← entries.
+    // Tests and their kits may reach across (a contract test runs a fake and an adapter).
+    files: ['functions/src/**/*.ts', 'web/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**', '**/fixtures/**'],
+    plugins: { layers },
+    rules: { 'layers/boundary': 'error' },
   },
   { files: ['web/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
   {

@@ -2,8 +2,6 @@
  * The production resources, declared once. `infra/` deploys them; the emulator harness and the local
  * scheduler read the same objects, so local wiring cannot drift from production.
  */
-export const PROJECT_ID_DEFAULT = 'demo-eagle-eye';
-
 export const TOPICS = {
   signals: 'signals',
   signalsDeadLetter: 'signals-dead-letter',

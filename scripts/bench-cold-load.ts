@@ -3,7 +3,7 @@
  * process: node, the functions bundle (functions/lib/index.js, what Cloud Functions loads, with the
  * npm packages every invocation needs bundled in) told which function it serves (EAGLE_FUNCTION, as
  * deployed: only that function's bundle and code cache load), and what it loads lazily on its first
- * call (wiring.ts / wiringOps.ts: the tick's Pub/Sub bundle lib/pubsub.cjs, loaded as the tick's
+ * call (wiring/trading.ts / wiring/ops.ts: the tick's Pub/Sub bundle lib/pubsub.cjs, loaded as the tick's
  * bundle requires it, with its code cache; admin's firebase-admin).
  * Interleaved runs, medians, in the same run as a bare `node -e 0`, so machine load shows in both,
  * and as what functions-framework's runner loads before any function (its main's modules: express and

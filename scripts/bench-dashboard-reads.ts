@@ -14,15 +14,15 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { PubSub } from '@google-cloud/pubsub';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
-import { FirestoreCandleStore } from '../functions/src/adapters/firestore/FirestoreCandleStore.ts';
+import { firestoreStores } from '../functions/src/wiring/stores.ts';
 import { PubSubSignalBus } from '../functions/src/adapters/pubsub/PubSubSignalBus.ts';
 import { parseEnv } from '../functions/src/config/load.ts';
 import { toAmount } from '../functions/src/domain/money.ts';
 import { createSignal } from '../functions/src/domain/signal.ts';
 import { makeExecuteOrderHandler } from '../functions/src/handlers/executeOrder.ts';
 import { makeTickHandler } from '../functions/src/handlers/tick.ts';
-import { createRuntime } from '../functions/src/wiring.ts';
-import { testConfigDoc } from '../functions/src/services/testing.ts';
+import { createRuntime } from '../functions/src/wiring/trading.ts';
+import { testConfigDoc } from '../functions/src/wiring/memory.ts';
 import { PATHS } from '../functions/src/shared/store/index.ts';
 import { startEmulatorStack } from '../emulators/stack.ts';
 import { TOPICS } from '../infra/definitions.ts';
@@ -63,7 +63,7 @@ try {
   };
   const pubsub = new PubSub({ projectId: PROJECT, apiEndpoint: stack.pubsubHost, emulatorMode: true });
   const bus = new PubSubSignalBus(pubsub, TOPICS.signals);
-  const candles = new FirestoreCandleStore(runtime.db);
+  const candles = firestoreStores(runtime.db).candles;
   /** The busy book: BTC bought and sold in turn, one fill per 5 minutes. */
   const trade = async (i: number, at: number) => {
     const t = Math.floor(at / MIN) * MIN - MIN;

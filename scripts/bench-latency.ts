@@ -42,7 +42,7 @@ import { timeframeMs, type Timeframe } from '../functions/src/domain/candle.ts';
 import { makeExecuteOrderHandler } from '../functions/src/handlers/executeOrder.ts';
 import { makeTickHandler } from '../functions/src/handlers/tick.ts';
 import type { TickDeps } from '../functions/src/services/runTick.ts';
-import { createRuntime, type Runtime } from '../functions/src/wiring.ts';
+import { createRuntime, type Runtime } from '../functions/src/wiring/trading.ts';
 import { clearFirestore, startEmulatorStack } from '../emulators/stack.ts';
 import { functionPort } from '../infra/ports.ts';
 import { launchChromium, loadRules, OPEN_RULES, RULES, serveDashboard } from '../test/integration/browser.ts';

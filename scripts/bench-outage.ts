@@ -8,7 +8,7 @@
  *   npm run bench:outage
  */
 import { FAULTS, type FaultKind } from '../functions/src/adapters/ccxt/fixtures/faults.ts';
-import { OUTAGE_T0, outageRun } from '../functions/src/adapters/ccxt/fixtures/outageRun.ts';
+import { OUTAGE_T0, outageRun } from '../functions/src/wiring/outageRun.ts';
 
 const MIN = 60_000;
 const outage = { fromMs: OUTAGE_T0 + 5 * MIN, untilMs: OUTAGE_T0 + 15 * MIN };

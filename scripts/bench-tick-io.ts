@@ -7,7 +7,7 @@
 import { startEmulatorStack } from '../emulators/stack.ts';
 import { clearFirestore } from '../emulators/stack.ts';
 import { parseEnv } from '../functions/src/config/load.ts';
-import { createRuntime } from '../functions/src/wiring.ts';
+import { createRuntime } from '../functions/src/wiring/trading.ts';
 import { ReplayMarketData } from '../functions/src/adapters/replay/ReplayMarketData.ts';
 import { CandleWindowCache } from '../functions/src/services/candleWindow.ts';
 import { runTick } from '../functions/src/services/runTick.ts';

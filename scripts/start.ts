@@ -17,7 +17,6 @@
 import { existsSync, createWriteStream, mkdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { parseEnv } from '../functions/src/config/load.ts';
 import { usesReplayClock } from '../functions/src/config/schema.ts';
@@ -34,6 +33,7 @@ import { schedulerPausedFlag } from './local/schedulerPause.ts';
 import { startProcess, waitForPort, type ManagedProcess } from './local/processes.ts';
 import { formatTickLine, formatFunctionLog } from './local/format.ts';
 import { seedDashboardUsers } from './local/dashboardUsers.ts';
+import { parseStartArgs, USAGE, type StartArgs } from './local/startArgs.ts';
 import { CLOUD_RUNTIME, nodeMismatch } from '../functions/src/runtime.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -45,26 +45,18 @@ if (mismatch) {
   process.exit(1);
 }
 
-const { values: args } = parseArgs({
-  options: {
-    speed: { type: 'string' }, start: { type: 'string' }, 'port-offset': { type: 'string' }, exchange: { type: 'string' },
-    'no-dashboard': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
-  },
-});
-const USAGE = 'usage: npm start [-- --speed N] [--start ISO-TIME] [--port-offset N] [--exchange sim] [--no-dashboard]';
+let args: StartArgs;
+try {
+  args = parseStartArgs(process.argv.slice(2));
+} catch (err) {
+  console.error(`${(err as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
 if (args.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const portOffset = Number(args['port-offset'] ?? 0);
-if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > 50_000) {
-  console.error(`--port-offset: a whole number from 0 to 50000 (got "${args['port-offset']}")\n${USAGE}`);
-  process.exit(2);
-}
-if (args.exchange !== undefined && args.exchange !== 'sim') {
-  console.error(`--exchange: only "sim" (the local exchange simulator) (got "${args.exchange}")\n${USAGE}`);
-  process.exit(2);
-}
+const { portOffset } = args;
 if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
 
 /**
@@ -186,7 +178,7 @@ try {
   await Promise.all(FUNCTIONS.map((fn, i) => waitForPort(stack!.ports.host, functionPort(stack!.ports, fn.target), 30_000, () => children[i]!.child.exitCode === null)));
   for (const fn of FUNCTIONS) console.log(`  function ${fn.target.padEnd(13)} ${functionUrl(stack.ports, fn.target)}`);
 
-  if (!args['no-dashboard']) {
+  if (!args.noDashboard) {
     const vite = startProcess('dashboard', process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), '--port', String(stack.ports.hosting), '--strictPort', '--host', stack.ports.host], {
       cwd: join(ROOT, 'web'),
       env: {

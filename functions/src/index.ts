@@ -1,7 +1,7 @@
 /**
  * What Cloud Functions loads (package.json `main`): it loads one bundle, which registers the
  * functions. Each handler is thin — parse input, call a service, write through ports — the adapters
- * are chosen in wiring.ts, and src/entries/<function>.ts registers one function.
+ * are chosen in wiring/, and src/entries/<function>.ts registers one function.
  *
  * A deployed instance serves one function, named by EAGLE_FUNCTION (set by `npm run deploy`) or
  * FUNCTION_TARGET: only that function's bundle, lib/fn/<function>.cjs, is loaded, with the code cache

@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulatorStack } from '../../emulators/stack.ts';
 import { parseEnv } from '../../functions/src/config/load.ts';
-import { createRuntime } from '../../functions/src/wiring.ts';
-import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
+import { createRuntime } from '../../functions/src/wiring/trading.ts';
+import { firestoreStores } from '../../functions/src/wiring/stores.ts';
 import { PATHS, signalPath } from '../../functions/src/shared/store/index.ts';
-import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { loadBundledCandles } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
 import { DOCUMENTS_FILE, readAllDocuments, readDump, writeDump } from './dump.ts';
 import { restoreDocuments } from './restoreDocuments.ts';
@@ -32,7 +31,7 @@ try {
   for (const small of [0, 1000]) {
     await wipe();
     const seed = createRuntime(env);
-    const candles = new FirestoreCandleStore(seed.db);
+    const candles = firestoreStores(seed.db).candles;
     for (const symbol of ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT']) await candles.upsert(symbol, '1m', loadBundledCandles(symbol, '1m').slice(0, 7 * 1440));
     const writer = seed.db.bulkWriter();
     const writes = Array.from({ length: small }, (_, i) =>
@@ -55,7 +54,7 @@ try {
     t = Date.now();
     const dump = await readDump(dir);
     const readMs = Date.now() - t;
-    const result = await restoreDocuments({ db: target.db, store: new FirestoreStateStore(target.db), now: () => Date.now() }, dump.docs, { force: false, reason: 'bench' });
+    const result = await restoreDocuments({ db: target.db, store: firestoreStores(target.db).state, now: () => Date.now() }, dump.docs, { force: false, reason: 'bench' });
     const totalMs = readMs + result.restoreMs;
     await target.db.terminate();
     const mb = (await stat(join(dir, DOCUMENTS_FILE))).size / 1e6;

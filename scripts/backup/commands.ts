@@ -6,10 +6,9 @@
  */
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
-import { FirestoreOpsStore } from '../../functions/src/adapters/ops/FirestoreOpsStore.ts';
+import { firestoreStores } from '../../functions/src/wiring/stores.ts';
 import type { Env } from '../../functions/src/config/schema.ts';
-import { createRuntime, marketClock } from '../../functions/src/wiring.ts';
+import { createRuntime, marketClock } from '../../functions/src/wiring/trading.ts';
 import { cliEnv, usageFailure, UsageError, type Io } from '../lib/cli.ts';
 import { localPorts } from '../../infra/ports.ts';
 import { isGcsUri, managedExport, managedImport } from './cloud.ts';
@@ -126,7 +125,7 @@ export async function restoreCommand(argv: string[], io: Io, envVars: NodeJS.Pro
   }
   const env = cliEnv(vars);
   const runtime = runtimeFor(env, { exactReads: false });
-  const store = new FirestoreStateStore(runtime.db);
+  const store = firestoreStores(runtime.db).state;
   const now = () => marketClock(env).now();
   try {
     io.out(`restore: into ${describeTarget(env)}`);
@@ -145,7 +144,7 @@ export async function restoreCommand(argv: string[], io: Io, envVars: NodeJS.Pro
     io.out(`restore: ${result.documents === null ? 'managed import' : `${result.documents} documents`} written in ${result.restoreMs} ms; mode ${result.mode}`);
     printAudit(io, result.audit);
     // Like every operator action, recorded in audit_log/ (after the restore, which replaced that collection too).
-    await new FirestoreOpsStore(runtime.db).recordAudit({
+    await firestoreStores(runtime.db).ops.recordAudit({
       at: Date.now(), who: `cli:${userInfo().username}`, via: 'cli', action: 'restore', params: { from, force }, ok: result.audit.clean, status: result.audit.clean ? 200 : 409,
       summary: `restored ${result.documents ?? 'a managed export'} from ${from}; mode ${result.mode}; audit ${result.audit.clean ? 'clean' : `${result.audit.discrepancies.length} discrepancies`}`,
     });

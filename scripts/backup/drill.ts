@@ -16,7 +16,7 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { clearFirestore, startEmulatorStack, type EmulatorStack } from '../../emulators/stack.ts';
 import { functionPort } from '../../infra/ports.ts';
 import { parseEnv } from '../../functions/src/config/load.ts';
-import { createRuntime } from '../../functions/src/wiring.ts';
+import { createRuntime } from '../../functions/src/wiring/trading.ts';
 import { stdio, parseOrAnswer, UsageError, type Io } from '../lib/cli.ts';
 import { DRILL_ENV, drillLine, observedExecutor, runDrill } from './drillScenario.ts';
 

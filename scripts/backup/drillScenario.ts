@@ -9,13 +9,13 @@
  * through document fields, so a change of document shapes does not break it.
  */
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
-import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
+import { firestoreStores } from '../../functions/src/wiring/stores.ts';
 import { decodeSignal } from '../../functions/src/domain/signal.ts';
 import { decodePubSubEvent } from '../../functions/src/handlers/pubsub.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { executeSignalMessage, type ExecuteResult } from '../../functions/src/services/executeSignal.ts';
 import { runTick, type TickReport } from '../../functions/src/services/runTick.ts';
-import type { Runtime } from '../../functions/src/wiring.ts';
+import type { Runtime } from '../../functions/src/wiring/trading.ts';
 import { readAllDocuments, readDump, writeDump } from './dump.ts';
 import { nonEmptyCollections, restoreDocuments } from './restoreDocuments.ts';
 import { PATHS, signalPath } from '../../functions/src/shared/store/index.ts';
@@ -116,7 +116,7 @@ async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillRepo
   const live = fresh();
   hooks.executor.use(live);
   await live.db.doc(PATHS.config).set(DRILL_CONFIG);
-  const liveStore = new FirestoreStateStore(live.db);
+  const liveStore = firestoreStores(live.db).state;
 
   // 1. Trade until the book has trades and open positions.
   let now = DRILL_START;
@@ -144,7 +144,7 @@ async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillRepo
   t0 = Date.now();
   const { docs } = await readDump(hooks.dir);
   const target = fresh();
-  const restored = await restoreDocuments({ db: target.db, store: new FirestoreStateStore(target.db), now: () => now }, docs, { force: false, reason: 'drill: restored from backup' });
+  const restored = await restoreDocuments({ db: target.db, store: firestoreStores(target.db).state, now: () => now }, docs, { force: false, reason: 'drill: restored from backup' });
   const restoreMs = Date.now() - t0;
   if (restored.mode !== 'PAUSED') throw new Error(`drill: restored mode is ${restored.mode}, expected PAUSED`);
   say(`restored ${docs.length} documents in ${restoreMs} ms; audit ${restored.audit.clean ? 'clean' : restored.audit.discrepancies.join('; ')}`);
@@ -158,7 +158,7 @@ async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillRepo
   await (await after.tickDeps()).bus.publish(decodeSignal(signalDoc));
   await poll('the redelivered signal to be handled', async () => (hooks.executor.outcomes(filled).length > seen ? true : undefined));
   const redelivered = { signalId: filled, outcome: hooks.executor.outcomes(filled).at(-1)! };
-  const afterStore = new FirestoreStateStore(after.db);
+  const afterStore = firestoreStores(after.db).state;
   const duplicateRefill = (await runAudit(afterStore, now, { full: true })).trades - restored.audit.trades;
 
   // 4. Resume, and tick on where the backup left off until the restored positions trade again.

@@ -12,7 +12,7 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { startEmulatorStack, type EmulatorStack } from '../../emulators/stack.ts';
 import { functionPort } from '../../infra/ports.ts';
 import { parseEnv } from '../../functions/src/config/load.ts';
-import { createRuntime, type Runtime } from '../../functions/src/wiring.ts';
+import { createRuntime, type Runtime } from '../../functions/src/wiring/trading.ts';
 import { stdio, parseOrAnswer, UsageError, type Io } from '../lib/cli.ts';
 import { chaosLiveLine, runChaosLive, startLiveChaos, type LiveChaosSetup } from './chaosLive.ts';
 import { CHAOS_ENV, chaosExecutor, quietInjectedCrashes, chaosLine, runChaos, seededRandom } from './chaosScenario.ts';

@@ -17,7 +17,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
 import type { Firestore } from '@google-cloud/firestore';
-import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
+import { firestoreStores } from '../../functions/src/wiring/stores.ts';
 import { loadBundledCandles } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
 import { decodePubSubEvent } from '../../functions/src/handlers/pubsub.ts';
 import { applyBps, toAmount } from '../../functions/src/domain/money.ts';
@@ -26,12 +26,10 @@ import { lastClosedOpenTime, type Candle } from '../../functions/src/domain/cand
 import type { AdminSettableMode } from '../../functions/src/domain/mode.ts';
 import { slippedPrice } from '../../functions/src/domain/portfolio/paperFill.ts';
 import type { Signal } from '../../functions/src/domain/trading.types.ts';
-import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
-import type { LiveOrderDesk, OrderLedger } from '../../functions/src/ports/state.ts';
-import type { Broker } from '../../functions/src/ports/index.ts';
+import type { OrderLedger } from '../../functions/src/ports/state.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { executeSignalMessage, type ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
-import type { Runtime } from '../../functions/src/wiring.ts';
+import type { Runtime } from '../../functions/src/wiring/trading.ts';
 import { mulberry32 } from '../../functions/src/domain/testing/prng.ts';
 import { createLogger } from '../../functions/src/lib/log.ts';
 import { PATHS, deadLetterPath, orderPath } from '../../functions/src/shared/store/index.ts';
@@ -189,7 +187,7 @@ export function chaosExecutor(runtime: Runtime, random: () => number, crashRate:
     const broker: ExecuteDeps['broker'] = (cfg) => {
       const inner = d.broker(cfg);
       // Live: the desk's outcome is lost when the crash comes after the exchange answered (the order exists).
-      const desk = (inner as Broker & { orders?: LiveOrderDesk }).orders;
+      const desk = inner.orders;
       return {
         name: inner.name,
         fill: async (req) => {
@@ -197,15 +195,13 @@ export function chaosExecutor(runtime: Runtime, random: () => number, crashRate:
           crash('after_fill');
           return fill;
         },
-        ...(desk && {
-          orders: {
-            place: async (intent, hooks) => {
-              const out = await desk.place(intent, hooks);
-              crash('after_fill');
-              return out;
-            },
-          } satisfies LiveOrderDesk,
-        }),
+        orders: desk && {
+          place: async (intent, hooks) => {
+            const out = await desk.place(intent, hooks);
+            crash('after_fill');
+            return out;
+          },
+        },
       };
     };
     // Late entries are dead-lettered by design here: keep their ERROR lines out of the output.
@@ -346,7 +342,7 @@ function fillIsCurrent(trade: { symbol: string; side: string; time: number; pric
  * transition on the mode read from the store (never KILLED: it would end trading). Returns the stop.
  */
 function modeRaces(runtime: Runtime, random: () => number): { stop(): Promise<number> } {
-  const store = new FirestoreStateStore(runtime.db);
+  const store = firestoreStores(runtime.db).state;
   let running = true;
   let changes = 0;
   const loop = (async () => {
@@ -369,7 +365,7 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
   const waves = opts.waves ?? Math.min(60, Math.ceil(opts.signals / 25));
   const { signals, deliveries, candles, waveTime } = chaosSignals(opts.signals, random, { waves, duplicateRate: opts.duplicateRate ?? 0.35, ...(opts.baseFeeBps !== undefined && { baseFeeBps: opts.baseFeeBps }) });
   await runtime.db.doc(PATHS.config).set(opts.config ?? CHAOS_CONFIG);
-  const store = new FirestoreCandleStore(runtime.db);
+  const store = firestoreStores(runtime.db).candles;
   for (const [symbol, list] of candles) await store.upsert(symbol, '1m', list);
 
   const lastWaveTime = waveTime(waves - 1);

@@ -11,7 +11,8 @@ import { isLocalProject, localTarget, remoteTarget, UnreachableError, type Targe
 import { formatResult } from './format.ts';
 import { HTTP_TARGETS, invokeFunction } from './invoke.ts';
 import { functionUrl, localPorts } from '../../infra/ports.ts';
-import type { Io } from '../lib/cli.ts';
+import { cliEnv, type Io } from '../lib/cli.ts';
+import { offlineConfigTarget } from './configDryRun.ts';
 import { strategyCommands } from './strategyCommands.ts';
 
 export const EXIT = { ok: 0, attention: 1, usage: 2, unreachable: 3 } as const;
@@ -50,14 +51,14 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
 
-  const action = (name: string, build: (args: unknown[], opts: Record<string, unknown>) => Record<string, unknown>) => async (...args: unknown[]) => {
+  const action = (name: string, build: (args: unknown[], opts: Record<string, unknown>) => Record<string, unknown>, via?: (opts: Record<string, unknown>) => Target | undefined) => async (...args: unknown[]) => {
     const cmd = args.at(-1) as Command;
     const g = cmd.optsWithGlobals() as GlobalOpts & Record<string, unknown>;
     const opts: TargetOptions = { portOffset: g.portOffset, project: g.project, url: g.url, region: g.region };
     const make = deps.target ?? ((o: TargetOptions) => (isLocalProject(o.project) && !o.url ? localTarget(o, g.json ? undefined : io.progress) : remoteTarget({ ...o, project: o.project ?? 'local' })));
     let target: Target | undefined;
     try {
-      target = make(opts);
+      target = via?.(cmd.opts()) ?? make(opts);
       const answer = await target.run({ action: name, ...build(args.slice(0, -2), cmd.opts()) });
       if (g.json) io.out(JSON.stringify(answer.status === 200 ? answer.body.result : answer.body, null, 2));
       if (answer.status !== 200) {
@@ -114,7 +115,11 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
     .action(action('reconcile', (_a, o) => ({ ...(o.confirm ? { confirm: true } : {}), ...(o.reason ? { reason: o.reason } : {}) })));
   program.command('config').description('show config/bot, or validate and replace it with --set FILE')
     .option('--set <file.json>', 'a JSON config/bot document; refused (naming the field) when invalid')
-    .action(action('config', (_a, o) => (o.set ? { set: readJson(String(o.set), '--set') } : {})));
+    .option('--dry-run', 'with --set: validate offline exactly as the admin function will, store nothing (no stack needed)')
+    .action(action('config', (_a, o) => {
+      if (o.dryRun && !o.set) throw new CommanderError(EXIT.usage, 'eagle.usage', '--dry-run goes with --set <file.json>');
+      return o.set ? { set: readJson(String(o.set), '--set') } : {};
+    }, (o) => (o.dryRun ? offlineConfigTarget(cliEnv()) : undefined)));
 
   const delegated = (name: string, description: string, usage: string) =>
     program.command(name).description(description).usage(usage).helpOption('--help-eagle', `help for eagle ${name}`).allowUnknownOption().allowExcessArguments()

@@ -11,19 +11,13 @@ import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { parseEnv } from '../../functions/src/config/load.ts';
 import type { Env } from '../../functions/src/config/schema.ts';
-import { createFirestore } from '../../functions/src/adapters/firestore/client.ts';
-import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
-import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/FirestoreCandleStore.ts';
-import { FirestoreOpsStore } from '../../functions/src/adapters/ops/FirestoreOpsStore.ts';
-import { FirestoreSchedulerFlag } from '../../functions/src/adapters/scheduler/SchedulerControls.ts';
-import { liveExchangeAccount, marketSource, venueFor } from '../../functions/src/wiring.ts';
-import { FirestoreOrderLedger } from '../../functions/src/adapters/firestore/FirestoreOrderLedger.ts';
-import { createLogger } from '../../functions/src/lib/log.ts';
 import { redact } from '../../functions/src/lib/redact.ts';
+import { unknownKeyError } from '../../functions/src/lib/unknownKeys.ts';
 import { toDecimalString } from '../../functions/src/domain/money.ts';
-import { runAdminAction, type AdminDeps } from '../../functions/src/services/admin.ts';
+import { runAdminAction } from '../../functions/src/services/admin.ts';
+import { cliAdminDeps, createFirestore } from '../../functions/src/wiring/cli.ts';
+import type { OpsStore } from '../../functions/src/ports/ops.ts';
 import { ActionError, AdminRequestSchema } from '../../functions/src/services/adminActions.ts';
-import type { SignalBus } from '../../functions/src/ports/index.ts';
 import { functionUrl, localPorts, type LocalPorts } from '../../infra/ports.ts';
 import { progressBar } from '../lib/cli.ts';
 
@@ -61,7 +55,7 @@ export function localEnv(opts: TargetOptions, vars: NodeJS.ProcessEnv = process.
 }
 
 /** The stack's market time: its last tick's, else where its replay starts (live: the wall clock). */
-async function stackMarketNow(ops: FirestoreOpsStore, env: Env): Promise<number> {
+async function stackMarketNow(ops: Pick<OpsStore, 'readStatusDoc'>, env: Env): Promise<number> {
   const marketTime = (await ops.readStatusDoc())?.marketTime;
   if (typeof marketTime === 'number') return marketTime;
   return env.MARKET_SOURCE === 'replay' ? Date.parse(env.REPLAY_START) : Date.now();
@@ -70,27 +64,8 @@ async function stackMarketNow(ops: FirestoreOpsStore, env: Env): Promise<number>
 export function localTarget(opts: TargetOptions, progress?: (line: string) => void): Target {
   const { env, ports } = localEnv(opts);
   const db = createFirestore(env.PROJECT_ID);
-  const ops = new FirestoreOpsStore(db);
-  let pubsub: { close(): Promise<void> } | undefined;
-  let bus: Promise<SignalBus> | undefined;
   const caller = { kind: 'cli' as const, id: `cli:${userInfo().username}` };
-  const deps: AdminDeps = {
-    env,
-    store: new FirestoreStateStore(db),
-    ops,
-    candles: new FirestoreCandleStore(db),
-    source: () => marketSource(env),
-    exchangeRules: () => venueFor(env).rules(),
-    bus: () =>
-      (bus ??= (async () => {
-        const [{ PubSub }, { PubSubSignalBus }] = await Promise.all([import('@google-cloud/pubsub'), import('../../functions/src/adapters/pubsub/PubSubSignalBus.ts')]);
-        const client = new PubSub({ projectId: env.PROJECT_ID });
-        pubsub = client;
-        return new PubSubSignalBus(client, env.SIGNALS_TOPIC);
-      })()),
-    scheduler: new FirestoreSchedulerFlag(db),
-    ledger: new FirestoreOrderLedger(db),
-    account: () => liveExchangeAccount(env),
+  const admin = cliAdminDeps(env, db, {
     tick: async ({ asOf }) => {
       const url = functionUrl(ports, 'tick');
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(asOf ? { asOf } : {}) }).catch((err: Error) => {
@@ -101,14 +76,14 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
       return body;
     },
     marketNow: () => stackMarketNow(ops, env),
-    wallNow: () => Date.now(),
-    log: createLogger('error'),
     onBackfillStep: progress && ((done, total, candles, to) => progress(progressBar(done, total, `${new Date(to).toISOString().slice(0, 10)} ${candles} candles`))),
-  };
+  });
+  const { deps } = admin;
+  const ops = deps.ops;
   return {
     description: `local stack (Firestore ${ports.host}:${ports.firestore}, project ${env.PROJECT_ID})`,
     async run(request) {
-      const parsed = AdminRequestSchema.safeParse(request);
+      const parsed = AdminRequestSchema.safeParse(request, { error: unknownKeyError });
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const field = issue.path.join('.') || '(body)';
@@ -134,7 +109,7 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
       }
     },
     async close() {
-      await pubsub?.close();
+      await admin.close();
       await db.terminate();
     },
   };

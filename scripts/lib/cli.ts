@@ -1,6 +1,6 @@
 /**
  * Plumbing shared by the operator CLIs (backfill, check-gaps, audit, invoke): environment and
- * .env loading, the Firestore-backed stores, and a progress bar. They work against the emulators
+ * .env loading, usage errors, and a progress bar. They work against the emulators
  * (FIRESTORE_EMULATOR_HOST set, as under `npm start`) and against a real project (ADC credentials).
  */
 import { existsSync } from 'node:fs';
@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseEnv } from '../../functions/src/config/load.ts';
 import type { Env } from '../../functions/src/config/schema.ts';
-import { createFirestore } from '../../functions/src/adapters/firestore/client.ts';
 import { localPorts } from '../../infra/ports.ts';
 
 export interface Io {
@@ -43,22 +42,10 @@ export function cliEnv(vars: NodeJS.ProcessEnv = process.env): Env {
   return parseEnv(merged);
 }
 
-export function firestoreFor(env: Env) {
-  return createFirestore(env.PROJECT_ID);
-}
-
 export function progressBar(done: number, total: number, label: string, width = 30): string {
   const f = total > 0 ? Math.min(1, done / total) : 1;
   const filled = Math.round(f * width);
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(f * 100).toFixed(0).padStart(3)}% ${label}`;
-}
-
-/** YYYY-MM-DD (UTC) → ms; throws a message naming the flag. */
-export function parseDay(value: string | undefined, flag: string): number {
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new UsageError(`${flag} must be a date like 2023-03-20 (got ${JSON.stringify(value ?? '')})`);
-  }
-  return Date.parse(`${value}T00:00:00Z`);
 }
 
 export class UsageError extends Error {
@@ -88,20 +75,4 @@ export function parseOrAnswer<O extends { help: boolean }>(argv: string[], parse
     return 0;
   }
   return opts as Exclude<O, { help: true }>;
-}
-
-/**
- * Run a CLI body with a Firestore client that is always closed. An unexpected error prints
- * `<name> failed: …` and exits with `failCode`.
- */
-export async function withFirestore(env: Env, io: Io, name: string, failCode: number, body: (db: ReturnType<typeof createFirestore>) => Promise<number>): Promise<number> {
-  const db = firestoreFor(env);
-  try {
-    return await body(db);
-  } catch (err) {
-    io.err(`${name} failed: ${err instanceof Error ? err.message : String(err)}`);
-    return failCode;
-  } finally {
-    await db.terminate();
-  }
 }

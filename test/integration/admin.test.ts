@@ -8,7 +8,7 @@ import { getAuth } from 'firebase-admin/auth';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { makeAdminHandler } from '../../functions/src/handlers/admin.ts';
 import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrder.ts';
-import { createOpsRuntime } from '../../functions/src/wiringOps.ts';
+import { createOpsRuntime } from '../../functions/src/wiring/ops.ts';
 import { parseOpsEnv } from '../../functions/src/config/opsSchema.ts';
 import { createSignal } from '../../functions/src/domain/signal.ts';
 import { toAmount } from '../../functions/src/domain/money.ts';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { executeSignalMessage } from '../../functions/src/services/executeSignal.ts';
-import { asMessage } from '../../functions/src/services/testing.ts';
+import { asMessage } from '../../functions/src/wiring/memory.ts';
 import { countFirestoreOps } from '../../scripts/lib/firestoreOps.ts';
 import { resetFirestore, steppedClock, testRuntime } from './harness.ts';
 import { storeCandleFor, testSignal } from './fixtures.ts';

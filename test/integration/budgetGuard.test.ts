@@ -4,7 +4,7 @@ import * as ff from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { PubSub } from '@google-cloud/pubsub';
 import { makeBudgetGuardHandler } from '../../functions/src/handlers/budgetGuard.ts';
-import { createOpsRuntime } from '../../functions/src/wiringOps.ts';
+import { createOpsRuntime } from '../../functions/src/wiring/ops.ts';
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { parseOpsEnv } from '../../functions/src/config/opsSchema.ts';
 import { TOPICS } from '../../infra/definitions.ts';

@@ -8,7 +8,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTickHandler } from '../../functions/src/handlers/tick.ts';
 import { decodeSignal } from '../../functions/src/domain/signal.ts';
 import { executeSignalMessage } from '../../functions/src/services/executeSignal.ts';
-import { asMessage, testConfigDoc } from '../../functions/src/services/testing.ts';
+import { asMessage, testConfigDoc } from '../../functions/src/wiring/memory.ts';
 import type { TickReport } from '../../functions/src/services/runTick.ts';
 import { resetFirestore, serveHttp, testRuntime } from './harness.ts';
 import { PATHS, signalPath } from '../../functions/src/shared/store/index.ts';

@@ -25,7 +25,7 @@ import { createSignal } from '../../functions/src/domain/signal.ts';
 import { makeAdminHandler } from '../../functions/src/handlers/admin.ts';
 import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrder.ts';
 import { makeTickHandler } from '../../functions/src/handlers/tick.ts';
-import { createOpsRuntime } from '../../functions/src/wiringOps.ts';
+import { createOpsRuntime } from '../../functions/src/wiring/ops.ts';
 import { authPort, startAuthEmulator, type RunningAuthEmulator } from '../../emulators/auth.ts';
 import { TOPICS } from '../../infra/definitions.ts';
 import { functionPort, localPorts } from '../../infra/ports.ts';

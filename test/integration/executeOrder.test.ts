@@ -15,7 +15,7 @@ import { createSignal } from '../../functions/src/domain/signal.ts';
 import { toAmount } from '../../functions/src/domain/money.ts';
 import type { Candle } from '../../functions/src/domain/candle.ts';
 import type { Signal } from '../../functions/src/domain/trading.types.ts';
-import { testConfigDoc } from '../../functions/src/services/testing.ts';
+import { testConfigDoc } from '../../functions/src/wiring/memory.ts';
 import { eventually, pubsubClient, resetFirestore, serveCloudEvent, steppedClock, testRuntime } from './harness.ts';
 import { storeCandleFor, testSignal } from './fixtures.ts';
 import { PATHS, deadLetterPath, orderPath, positionPath } from '../../functions/src/shared/store/index.ts';
@@ -115,6 +115,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
       const paper = new PaperBroker(cfg);
       return {
         name: 'crashing-paper',
+        orders: null,
         async fill(req) {
           calls++;
           const fill = await paper.fill(req);

@@ -13,11 +13,11 @@ import { clearFirestore, pushUrlFor } from '../../emulators/stack.ts';
 import { wirePubSub } from '../../emulators/pubsubWiring.ts';
 import { localPorts, functionPort } from '../../infra/ports.ts';
 import { parseEnv } from '../../functions/src/config/load.ts';
-import { createRuntime, type Runtime } from '../../functions/src/wiring.ts';
+import { createRuntime, type Runtime } from '../../functions/src/wiring/trading.ts';
 import type { TickDeps } from '../../functions/src/services/runTick.ts';
 import type { ExecuteDeps } from '../../functions/src/services/executeSignal.ts';
 import type { Clock } from '../../functions/src/ports/index.ts';
-import { TEST_ENV_1M, testConfigDoc } from '../../functions/src/services/testing.ts';
+import { TEST_ENV_1M, testConfigDoc } from '../../functions/src/wiring/memory.ts';
 import { PATHS } from '../../functions/src/shared/store/index.ts';
 
 export function emulatorEnv() {

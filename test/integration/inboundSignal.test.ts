@@ -15,7 +15,7 @@ import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrd
 import { makeSignalWebhookHandler } from '../../functions/src/handlers/signalWebhook.ts';
 import { signAlert } from '../../functions/src/domain/inbound/index.ts';
 import { runTick } from '../../functions/src/services/runTick.ts';
-import { createInboundDeps } from '../../functions/src/wiringInbound.ts';
+import { createInboundDeps } from '../../functions/src/wiring/inbound.ts';
 import { inboundRejectionPath, orderPath, signalPath } from '../../functions/src/shared/store/index.ts';
 import { emulatorEnv, eventually, resetFirestore, serveCloudEvent, steppedClock, testRuntime } from './harness.ts';
 import { freePort } from './listening.ts';

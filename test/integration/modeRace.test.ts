@@ -16,7 +16,7 @@ import { createLogger } from '../../functions/src/lib/log.ts';
 import type { TickSave } from '../../functions/src/ports/state.ts';
 import { runAdminAction, type AdminDeps } from '../../functions/src/services/admin.ts';
 import { handleBudgetMessage, type BudgetDeps } from '../../functions/src/services/budgetGuard.ts';
-import { createOpsRuntime } from '../../functions/src/wiringOps.ts';
+import { createOpsRuntime } from '../../functions/src/wiring/ops.ts';
 import { resetFirestore, testRuntime } from './harness.ts';
 import { PATHS } from '../../functions/src/shared/store/index.ts';
 

@@ -12,7 +12,7 @@ import { runAudit } from '../../functions/src/services/auditLedger.ts';
 import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts';
 import { executeSignalMessage } from '../../functions/src/services/executeSignal.ts';
 import { runTick } from '../../functions/src/services/runTick.ts';
-import { asMessage } from '../../functions/src/services/testing.ts';
+import { asMessage } from '../../functions/src/wiring/memory.ts';
 import { PATHS, TradeDoc, parseDoc, rollupFromDoc, rollupPath } from '../../functions/src/shared/store/index.ts';
 import { resetFirestore, steppedClock, testRuntime } from './harness.ts';
 import { storeCandleFor, testSignal } from './fixtures.ts';

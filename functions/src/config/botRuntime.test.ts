@@ -49,6 +49,23 @@ describe('validateBotConfig: config/bot is valid when the runtime builds from it
     expect(fieldOf(doc)).toBe(field);
   });
 
+  it.each([
+    ['a typo in risk', { risk: { riskPerTradPct: 5 } }, 'set.risk.riskPerTradPct: unknown key "riskPerTradPct", did you mean "riskPerTradePct"?'],
+    ['a typo at the top', { symbol: ['BTC/USDT'] }, 'set.symbol: unknown key "symbol", did you mean "symbols"?'],
+    ['a typo in paper', { paper: { feeBsp: 3 } }, 'set.paper.feeBsp: unknown key "feeBsp", did you mean "feeBps"?'],
+    ['a typo in a strategy param', { strategy: { name: 'regime_trend', params: { pullbackToEma5O: true } } }, 'set.strategy.params.pullbackToEma5O: unknown key "pullbackToEma5O", did you mean "pullbackToEma50"?'],
+    ['a key nothing is close to', { risk: { leverage: 10 } }, 'set.risk.leverage: unknown key "leverage"\n'],
+  ])('refuses %s naming the key and, when one is close, the key it probably meant', (_name, doc, line) => {
+    let message = '';
+    try {
+      validateBotConfig(doc, '4h', EXCHANGE, 'set');
+    } catch (err) {
+      message = `${(err as Error).message}\n`;
+    }
+    expect(message).toContain(line.endsWith('\n') ? line : `${line}`);
+    if (line.endsWith('\n')) expect(message).not.toContain('did you mean');
+  });
+
   it(`refuses nesting deeper than ${MAX_CONFIG_DEPTH}, naming the path where it goes too deep (the 19-level key of issue 18)`, () => {
     const doc = { risk: { killSwitchDrawdownPct: 100 }, markets: nest(19, 1) };
     const field = fieldOf(doc);

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
-import { formatIssues } from '../lib/zodFields.ts';
+import { formatIssues } from '../shared/zodFields.ts';
 import { isSecretName } from '../lib/redact.ts';
+import { unknownKeyError } from '../lib/unknownKeys.ts';
 import { BotConfigSchema, EnvSchema, type BotConfig, type Env } from './schema.ts';
 import { PATHS } from '../shared/store/paths.ts';
 
@@ -78,7 +79,7 @@ function issueField(issue: z.core.$ZodIssue, prefix: string): string {
  */
 export function parseBotConfig(doc: unknown, prefix: string = PATHS.config): BotConfig {
   checkShape(doc, prefix);
-  const parsed = BotConfigSchema.safeParse(doc ?? {});
+  const parsed = BotConfigSchema.safeParse(doc ?? {}, { error: unknownKeyError });
   if (!parsed.success) {
     const named = (i: z.core.$ZodIssue) => (issueField(i, prefix) === prefix ? `${prefix}.(root)` : issueField(i, prefix));
     const lines = parsed.error.issues.slice(0, 10).map((i) => `${named(i)}: ${i.message.slice(0, 200)}`);

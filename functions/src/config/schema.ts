@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
-import { AmountString } from '../lib/zodFields.ts';
+import { AmountString } from '../shared/zodFields.ts';
 import { RegimeParamsSchema } from '../domain/regime/params.ts';
 import { RiskParamsSchema } from '../domain/risk/params.ts';
 import { ProtectionParamsSchema } from '../domain/protections/params.ts';

@@ -54,7 +54,3 @@ export function mergeCandles(...sets: readonly (readonly Candle[])[]): Candle[] 
   for (const set of sets) for (const c of set) byTime.set(c.t, c);
   return [...byTime.values()].sort((a, b) => a.t - b.t);
 }
-
-export function isFlat(c: Candle): boolean {
-  return c.o === c.h && c.h === c.l && c.l === c.c;
-}

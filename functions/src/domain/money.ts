@@ -7,9 +7,12 @@
  * Every rounding is explicit: callers say which way (e.g. fees round up, proceeds round down), so
  * rounding can never manufacture money for the bot.
  */
+import { DECIMALS } from '../lib/fixedPoint.ts';
+
+export { AMOUNT_STRING_RE, toDecimalString } from '../lib/fixedPoint.ts';
+
 export type Amount = bigint;
 
-export const DECIMALS = 8;
 export const ONE: Amount = 10n ** BigInt(DECIMALS);
 export const ZERO: Amount = 0n;
 
@@ -79,15 +82,6 @@ function numberToPlainString(n: number): string {
   return n.toFixed(20);
 }
 
-/** Fixed 8-decimal text, the storage form: 12.5 → "12.50000000". */
-export function toDecimalString(a: Amount): string {
-  const neg = a < 0n;
-  const abs = neg ? -a : a;
-  const int = abs / ONE;
-  const frac = (abs % ONE).toString().padStart(DECIMALS, '0');
-  return `${neg ? '-' : ''}${int}.${frac}`;
-}
-
 /** For display, charts and metrics only — never feed the result back into balances. */
 export function toNumber(a: Amount): number {
   return Number(a) / 1e8;
@@ -132,7 +126,3 @@ export function floorToStep(a: Amount, step: Amount): Amount {
 
 export const minAmount = (a: Amount, b: Amount): Amount => (a < b ? a : b);
 export const maxAmount = (a: Amount, b: Amount): Amount => (a > b ? a : b);
-export const sumAmounts = (xs: readonly Amount[]): Amount => xs.reduce((s, x) => s + x, 0n);
-
-/** Regex of the storage form; zod schemas in adapters use it to validate documents read back. */
-export const AMOUNT_STRING_RE = /^-?\d+\.\d{8}$/;

@@ -1,7 +1,7 @@
 import * as ff from '@google-cloud/functions-framework';
 import { makeAuditHandler } from '../handlers/audit.ts';
 import { installJsonFrameworkErrors } from '../handlers/frameworkErrors.ts';
-import { instanceRuntime } from '../wiring.ts';
+import { instanceRuntime } from '../wiring/trading.ts';
 
 installJsonFrameworkErrors();
 ff.http('audit', makeAuditHandler(instanceRuntime().executeDeps));

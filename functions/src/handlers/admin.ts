@@ -2,6 +2,7 @@ import type { HttpFunction, Request, Response } from '@google-cloud/functions-fr
 import { toDecimalString } from '../domain/money.ts';
 import { errorFields } from '../lib/log.ts';
 import { redact, redactText } from '../lib/redact.ts';
+import { unknownKeyError } from '../lib/unknownKeys.ts';
 import { runAdminAction, type AdminDeps } from '../services/admin.ts';
 import { ADMIN_ACTIONS, ActionError, AdminRequestSchema, READ_ONLY_ACTIONS, type AdminAction } from '../services/adminActions.ts';
 import { authorize } from '../services/adminAuth.ts';
@@ -106,7 +107,7 @@ async function handle(deps: AdminHandlerDeps, caller: Caller, admin: boolean, bo
     await record(403, 'reader may not act');
     return [403, { error: `${caller.id} may read but not run "${action}" (not in config/dashboardUsers.admins)` }];
   }
-  const parsed = AdminRequestSchema.safeParse(body);
+  const parsed = AdminRequestSchema.safeParse(body, { error: unknownKeyError });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.').slice(0, 200) || '(body)';

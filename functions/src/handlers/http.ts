@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ConfigError, MarketDataError } from '../domain/errors.ts';
 import { CorruptDocumentError } from '../shared/store/index.ts';
 import { redactText } from '../lib/redact.ts';
+import { unknownKeyError } from '../lib/unknownKeys.ts';
 
 /**
  * The HTTP boundary of every function: POST with a JSON object only, parsed with zod. Anything else
@@ -19,7 +20,7 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Res
     return null;
   }
   // functions-framework has parsed the JSON already (bad JSON never gets here, see frameworkErrors.ts); an empty body is {}.
-  const parsed = schema.safeParse(req.body ?? {});
+  const parsed = schema.safeParse(req.body ?? {}, { error: unknownKeyError });
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 10).map((i) => ({ field: i.path.map(String).join('.').slice(0, 100) || '(root)', message: i.message.slice(0, 200) }));
     res.status(400).json({ error: 'invalid request body', field: issues[0]!.field, issues });

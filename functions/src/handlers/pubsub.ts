@@ -7,18 +7,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { redactText } from '../lib/redact.ts';
-
-export interface PubSubMessage {
-  /** the message id, else the event id, else a hash of the whole event (its attributes included): the dead-letter record's id */
-  readonly id: string;
-  /** UTF-8 text of `data`, null when the message has none or the envelope is not one */
-  readonly body: string | null;
-  readonly attributes: Readonly<Record<string, string>>;
-  /** why the envelope itself is malformed, null when it is fine */
-  readonly envelopeError: string | null;
-  /** the raw event data, bounded, for the dead-letter record */
-  readonly raw: string;
-}
+import type { PubSubMessage } from '../ports/message.ts';
 
 const MAX_RAW = 10_000;
 /** Base64 characters of `data` a message to our functions may carry (a signal or a budget notice is under 4 KB). */

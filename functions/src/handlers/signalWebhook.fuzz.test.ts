@@ -17,7 +17,7 @@ import { MemoryInboundStore } from '../adapters/memory/MemoryInboundStore.ts';
 import { InboundAlertSchema, resolveSymbol, signAlert } from '../domain/inbound/index.ts';
 import { createLogger } from '../lib/log.ts';
 import { runTick } from '../services/runTick.ts';
-import { memoryDeps } from '../services/testing.ts';
+import { memoryDeps } from '../wiring/memory.ts';
 import type { InboundDeps } from '../services/inboundSignal.ts';
 import { installJsonFrameworkErrors } from './frameworkErrors.ts';
 import { makeSignalWebhookHandler } from './signalWebhook.ts';

@@ -1,7 +1,6 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { BUNDLED_SPAN } from '../adapters/replay/bundledSpan.ts';
 import { runTick, type TickDeps } from '../services/runTick.ts';
 import { pastAsOf } from '../services/tickAsOf.ts';
 import { parseBody, sendError } from './http.ts';
@@ -37,8 +36,9 @@ export function makeTickHandler(getDeps: () => Promise<TickDeps>): HttpFunction 
           res.status(400).json({ error: 'asOf is only allowed with MARKET_SOURCE=replay', field: 'asOf' });
           return;
         }
-        if (body.asOf < BUNDLED_SPAN.fromMs || body.asOf > BUNDLED_SPAN.untilMs) {
-          res.status(400).json({ error: `asOf must be within the bundled data, ${iso(BUNDLED_SPAN.fromMs)} to ${iso(BUNDLED_SPAN.untilMs)}`, field: 'asOf' });
+        const span = deps.source.span;
+        if (span && (body.asOf < span.fromMs || body.asOf > span.untilMs)) {
+          res.status(400).json({ error: `asOf must be within the bundled data, ${iso(span.fromMs)} to ${iso(span.untilMs)}`, field: 'asOf' });
           return;
         }
         const past = await pastAsOf(deps.store, body.asOf);

@@ -2,7 +2,7 @@
  * Structured logs: one JSON line per event with a `severity` field, which Cloud Logging reads as
  * the entry's level. Context (tickId, symbol, signalId) travels with a child logger.
  */
-import { toDecimalString } from '../domain/money.ts';
+import { toDecimalString } from './fixedPoint.ts';
 import { redactText, secretValues } from './redact.ts';
 
 export type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';

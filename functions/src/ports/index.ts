@@ -9,6 +9,7 @@ import type { CandleReading } from '../domain/engine/index.ts';
 import type { Amount } from '../domain/money.ts';
 import type { KeyHealth } from '../domain/keyHealth.ts';
 import type { ExchangeRules } from '../domain/marketRules.ts';
+import type { LiveOrderDesk } from './state.ts';
 
 export interface Clock {
   now(): number;
@@ -16,8 +17,22 @@ export interface Clock {
   readonly speed?: number;
 }
 
+/**
+ * One time budget shared by several calls. A tick gives each symbol one budget for its whole
+ * candle refresh (new candles AND gap repairs); every fetch of that refresh spends from it, so a
+ * slow exchange costs a symbol at most that budget, whatever the number of holes.
+ */
+export interface Deadline {
+  /** Milliseconds left, ≤ 0 once spent; in the clock of whoever created it. */
+  remainingMs(): number;
+}
+
 export interface MarketData {
   readonly name: string;
+  /** Declared by a source that spends its fetches from a time budget (ccxt): starts one, which each request of a refresh then accepts. */
+  startDeadline?(): Deadline;
+  /** Declared by a source of recorded data (replay): the market-time span it covers, which bounds a tick's `asOf`. */
+  readonly span?: { readonly fromMs: number; readonly untilMs: number };
   /**
    * Closed candles with open time in [sinceMs, untilMs), ascending. Never returns a forming candle:
    * the source drops any candle whose close time (t + timeframe) is after `nowMs`.
@@ -29,6 +44,8 @@ export interface MarketData {
     sinceMs: number;
     untilMs: number;
     nowMs: number;
+    /** the refresh's shared budget, from this source's startDeadline() */
+    deadline?: Deadline;
   }): Promise<Candle[]>;
 }
 
@@ -43,6 +60,12 @@ export interface OrderRequest {
 
 export interface Broker {
   readonly name: string;
+  /**
+   * The declared live capability: a broker that sends orders to an exchange exposes its order desk
+   * (executeOrder then records an intent before and the outcome after the exchange call); null for
+   * one that fills by rule (paper).
+   */
+  readonly orders: LiveOrderDesk | null;
   /** Must be idempotent per signal id (paper: pure; live: clientOrderId = signal.id). */
   fill(req: OrderRequest): Promise<Fill>;
 }

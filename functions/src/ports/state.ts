@@ -260,7 +260,7 @@ export type LiveOutcome =
   | { readonly status: 'rejected'; readonly reason: string }
   | { readonly status: 'unknown'; readonly reason: string; readonly retryAfterMs: number };
 
-/** A live broker exposes its desk as `orders`: reconcile by client order id first, send at most once per lag. */
+/** A live broker declares its desk as `orders` (ports/index.ts Broker): reconcile by client order id first, send at most once per lag. */
 export interface LiveOrderDesk {
   place(intent: Pick<LiveIntent, 'signalId' | 'symbol' | 'side' | 'qty' | 'lastAttemptAt'>, hooks: { beforeSend(at: number): Promise<void> }): Promise<LiveOutcome>;
 }

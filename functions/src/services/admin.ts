@@ -11,12 +11,12 @@ import type { ExchangeRules } from '../domain/marketRules.ts';
 import { BotConfigError, parseBotConfig } from '../config/load.ts';
 import { validateBotConfig } from '../config/botRuntime.ts';
 import type { Env } from '../config/schema.ts';
-import type { MarketData, SignalBus } from '../ports/index.ts';
+import type { CandleStore, MarketData, SignalBus } from '../ports/index.ts';
 import type { AdjustmentLedger, StateStore } from '../ports/state.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Caller, OpsStore, SchedulerControl } from '../ports/ops.ts';
 import { ActionError, type AdminRequest } from './adminActions.ts';
-import { backfillCandles, checkGaps, NothingToDoError, type CandleArchive } from './adminCandles.ts';
+import { backfillCandles, checkGaps, NothingToDoError } from './adminCandles.ts';
 import { healthReport } from './adminHealth.ts';
 import { pastAsOf } from './tickAsOf.ts';
 import { runAudit } from './auditLedger.ts';
@@ -29,7 +29,7 @@ export interface AdminDeps {
   env: Pick<Env, 'SYMBOLS' | 'TIMEFRAME' | 'CONFIG_CACHE_MS'>;
   store: StateStore;
   ops: OpsStore;
-  candles: CandleArchive;
+  candles: CandleStore;
   /** loaded on first use: only backfill needs the market source, only signals need Pub/Sub */
   source: () => Promise<MarketData>;
   bus: () => Promise<SignalBus>;
@@ -99,7 +99,8 @@ async function regenerateSignal(deps: AdminDeps, id: string) {
 }
 
 /** Validated by building the runtime from it, exactly as the tick and executeOrder will load it. */
-async function setConfig(deps: AdminDeps, doc: Record<string, unknown>) {
+/** What the admin function checks before it stores a new config/bot; `eagle config --set FILE --dry-run` runs it offline. */
+export async function setConfig(deps: Pick<AdminDeps, 'env' | 'exchangeRules'>, doc: Record<string, unknown>) {
   try {
     return validateBotConfig(doc, deps.env.TIMEFRAME, await deps.exchangeRules(), 'set').config;
   } catch (err) {

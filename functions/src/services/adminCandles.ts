@@ -10,10 +10,6 @@ export const DAY_MS = 86_400_000;
 /** Candles fetched and stored per step: one candle document of 1m candles. */
 const STEP_CANDLES = 1440;
 
-export interface CandleArchive extends CandleStore {
-  newest(symbol: string, timeframe: Timeframe): Promise<number | null>;
-}
-
 export interface BackfillRequest {
   symbol: string;
   timeframe: Timeframe;
@@ -78,7 +74,7 @@ export interface GapReport {
 }
 
 /** Missing candles in the last `days` days of stored history, ending at each symbol's newest candle. */
-export async function checkGaps(candles: CandleArchive, symbols: readonly string[], timeframes: readonly Timeframe[], days: number): Promise<GapReport[]> {
+export async function checkGaps(candles: CandleStore, symbols: readonly string[], timeframes: readonly Timeframe[], days: number): Promise<GapReport[]> {
   const out: GapReport[] = [];
   for (const tf of timeframes) {
     for (const symbol of symbols) {

@@ -8,7 +8,7 @@ import { toAmount as A } from '../domain/money.ts';
 import { createSignal } from '../domain/signal.ts';
 import { runAudit } from './auditLedger.ts';
 import { executeSignalMessage } from './executeSignal.ts';
-import { asMessage, memoryDeps } from './testing.ts';
+import { asMessage, memoryDeps } from '../wiring/memory.ts';
 
 const T = Date.parse('2023-03-20T12:00:00Z');
 const candles = loadBundledCandles('BTC/USDT', '1m').filter((c) => c.t >= T).slice(0, 40);

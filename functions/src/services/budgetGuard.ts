@@ -17,7 +17,7 @@ import type { Alert } from '../domain/alerts.ts';
 import type { StateStore } from '../ports/state.ts';
 import type { Clock } from '../ports/index.ts';
 import type { Logger } from '../lib/log.ts';
-import type { PubSubMessage } from '../handlers/pubsub.ts';
+import type { PubSubMessage } from '../ports/message.ts';
 import type { OpsStore } from '../ports/ops.ts';
 import { costMonth } from '../shared/store/index.ts';
 

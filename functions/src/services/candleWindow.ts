@@ -1,8 +1,7 @@
 import { findGaps, mergeCandles, timeframeMs, type Candle, type Gap, type Timeframe } from '../domain/candle.ts';
 import type { CandleReading } from '../domain/engine/index.ts';
-import type { CandleStore, MarketData } from '../ports/index.ts';
+import type { CandleStore, Deadline, MarketData } from '../ports/index.ts';
 import { MarketDataError } from '../domain/errors.ts';
-import { isBudgetedSource, type Deadline } from '../lib/deadline.ts';
 
 /**
  * The recent candles of each symbol, kept by a warm instance so a steady-state tick reads nothing
@@ -82,7 +81,7 @@ export function storeThenRemember(store: CandleStore, symbol: string, timeframe:
  * upsert (`store`: the tick writes the candles beside its status write, not before it).
  *
  * All fetches of one refresh share ONE deadline (`deadline`, or one the source starts when it has a
- * budget, see lib/deadline.ts): gap repairs spend what the new candles left, never a budget of their
+ * budget, see Deadline in ports/index.ts): gap repairs spend what the new candles left, never a budget of their
  * own. A repair that fails or finds no time left is deferred to the next tick; the new candles
  * already fetched are kept. Only the fetch of new candles can fail the refresh.
  */
@@ -98,7 +97,7 @@ export async function refreshWindow(args: {
   deadline?: Deadline;
 }): Promise<WindowResult> {
   const { symbol, timeframe, closedUntil, nowMs, size, cache, store, source } = args;
-  const deadline = args.deadline ?? (isBudgetedSource(source) ? source.startDeadline() : undefined);
+  const deadline = args.deadline ?? source.startDeadline?.();
   const fetch = (sinceMs: number, untilMs: number) => {
     const req = { symbol, timeframe, sinceMs, untilMs, nowMs, ...(deadline && { deadline }) };
     return source.fetchClosedCandles(req);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { findGaps } from '../domain/candle.ts';
 import type { FaultKind } from '../adapters/ccxt/fixtures/faults.ts';
-import { OUTAGE_T0, outageRun } from '../adapters/ccxt/fixtures/outageRun.ts';
+import { OUTAGE_T0, outageRun } from '../wiring/outageRun.ts';
 
 const MIN = 60_000;
 const T0 = OUTAGE_T0;

@@ -14,7 +14,7 @@ import { decodePubSubEvent } from '../handlers/pubsub.ts';
 import { hostileNumber, hostileString, hostileTree, mutateAt, POLLUTION_KEYS, prototypeIsClean } from '../lib/testing/hostile.ts';
 import { createLogger } from '../lib/log.ts';
 import { executeSignalMessage } from './executeSignal.ts';
-import { asMessage, memoryDeps } from './testing.ts';
+import { asMessage, memoryDeps } from '../wiring/memory.ts';
 
 const T = Date.parse('2023-03-20T12:00:00Z');
 const candle = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t === T)!;

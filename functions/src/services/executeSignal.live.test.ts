@@ -17,7 +17,7 @@ import { createSignal } from '../domain/signal.ts';
 import { createLogger } from '../lib/log.ts';
 import { runAudit } from './auditLedger.ts';
 import { executeSignalMessage, LiveOrderPendingError } from './executeSignal.ts';
-import { asMessage, memoryDeps, testConfigDoc } from './testing.ts';
+import { asMessage, memoryDeps, testConfigDoc } from '../wiring/memory.ts';
 
 const CREATE = 'POST /api/v3/order';
 const QUERY = 'GET /api/v3/order';
@@ -160,7 +160,7 @@ describe('executeSignal, live: exactly once at the exchange', () => {
   });
 });
 
-/** Live as wired (wiring.ts): the config is judged against, and orders sized with, the broker's own loaded markets; buys ask the key. */
+/** Live as wired (wiring/trading.ts): the config is judged against, and orders sized with, the broker's own loaded markets; buys ask the key. */
 async function liveVenueSetup(routes: Partial<Record<string, Route>>, configDoc: Record<string, unknown> = {}) {
   const d = memoryDeps({ SYMBOLS: 'XRP/USDT' });
   await d.execute.candles.upsert('XRP/USDT', '1m', [xrp, xrp5]);

@@ -6,7 +6,7 @@ import { toAmount as A } from '../domain/money.ts';
 import { createSignal } from '../domain/signal.ts';
 import type { Signal } from '../domain/trading.types.ts';
 import { executeSignalMessage } from './executeSignal.ts';
-import { asMessage, memoryDeps } from './testing.ts';
+import { asMessage, memoryDeps } from '../wiring/memory.ts';
 
 const T = Date.parse('2023-03-20T12:00:00Z');
 const candle = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t === T)!;

@@ -17,7 +17,7 @@ import { liveOutcomeOverdue } from '../domain/alerts.ts';
 import { rulesFor, type BotConfigSource } from '../config/botConfig.ts';
 import type { Broker, CandleStore, Clock, Metrics, Venue } from '../ports/index.ts';
 import type { Book, BookChange, LiveOrderDesk, OrderLedger, StateStore } from '../ports/state.ts';
-import type { PubSubMessage } from '../handlers/pubsub.ts';
+import type { PubSubMessage } from '../ports/message.ts';
 import { errorFields, type Logger } from '../lib/log.ts';
 
 export interface ExecuteDeps {
@@ -73,11 +73,6 @@ function decode(message: PubSubMessage): Signal {
 /** The outcome of a live order is not known yet (exchange lag, timeout, open order): Pub/Sub redelivers. */
 export class LiveOrderPendingError extends Error {
   override readonly name = 'LiveOrderPendingError';
-}
-
-function liveDesk(broker: Broker): LiveOrderDesk | null {
-  const orders = (broker as Broker & { orders?: Partial<LiveOrderDesk> }).orders;
-  return orders && typeof orders.place === 'function' ? (orders as LiveOrderDesk) : null;
 }
 
 /**
@@ -193,7 +188,7 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
     };
   };
   const broker = deps.broker(ctx);
-  const desk = liveDesk(broker);
+  const desk = broker.orders;
   const initialCash = toAmount(config.paper.initialCash);
   let result: Awaited<ReturnType<OrderLedger['execute']>>;
   try {

@@ -11,7 +11,6 @@ import { lastClosedOpenTime, mergeCandles, timeframeMs, type Candle, type Timefr
 import { MarketDataError } from '../domain/errors.ts';
 import { GUARD_WINDOW } from '../domain/engine/index.ts';
 import type { CandleStore, MarketData } from '../ports/index.ts';
-import { isBudgetedSource } from '../lib/deadline.ts';
 import { storeThenRemember, type CandleWindowCache } from './candleWindow.ts';
 
 export interface GuardWindow {
@@ -52,7 +51,7 @@ export async function refreshGuard(args: {
   if (fetchFrom < closedUntil) {
     try {
       fresh = await source.fetchClosedCandles({
-        symbol, timeframe, sinceMs: fetchFrom, untilMs: closedUntil, nowMs, ...(isBudgetedSource(source) && { deadline: source.startDeadline() }),
+        symbol, timeframe, sinceMs: fetchFrom, untilMs: closedUntil, nowMs, ...(source.startDeadline && { deadline: source.startDeadline() }),
       });
     } catch (err) {
       if (!(err instanceof MarketDataError)) throw err;

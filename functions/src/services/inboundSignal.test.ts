@@ -14,7 +14,7 @@ import { loadBundledCandles } from '../adapters/replay/ReplayMarketData.ts';
 import { executeSignalMessage } from './executeSignal.ts';
 import { runTick } from './runTick.ts';
 import { receiveInboundAlert, type InboundDeps, type InboundRequest } from './inboundSignal.ts';
-import { asMessage, memoryDeps } from './testing.ts';
+import { asMessage, memoryDeps } from '../wiring/memory.ts';
 
 const M = 60_000;
 const OPEN = Date.parse('2023-04-10T12:00:00Z');

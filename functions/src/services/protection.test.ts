@@ -12,7 +12,7 @@ import { handleBudgetMessage } from './budgetGuard.ts';
 import { executeSignalMessage } from './executeSignal.ts';
 import { runTick } from './runTick.ts';
 import { runWatchdog } from './watchdog.ts';
-import { asMessage, memoryDeps, testConfigDoc } from './testing.ts';
+import { asMessage, memoryDeps, testConfigDoc } from '../wiring/memory.ts';
 
 const M = 60_000;
 const OPEN = Date.parse('2023-04-10T12:00:00Z');

@@ -17,7 +17,7 @@ import { getStrategy } from '../domain/strategy/index.ts';
 import type { Trade } from '../domain/trading.types.ts';
 import { executeSignalMessage } from './executeSignal.ts';
 import { runTick } from './runTick.ts';
-import { asMessage, memoryDeps, testConfigDoc } from './testing.ts';
+import { asMessage, memoryDeps, testConfigDoc } from '../wiring/memory.ts';
 
 const M = 60_000;
 const HISTORY = 300;

@@ -14,7 +14,7 @@ import { runAudit } from './auditLedger.ts';
 import { executeSignalMessage } from './executeSignal.ts';
 import { runReconcile } from './reconcile.ts';
 import { runTick } from './runTick.ts';
-import { asMessage, memoryDeps, testConfigDoc } from './testing.ts';
+import { asMessage, memoryDeps, testConfigDoc } from '../wiring/memory.ts';
 
 const M = 60_000;
 const OPEN = Date.parse('2023-04-10T12:00:00Z');

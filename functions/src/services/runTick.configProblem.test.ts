@@ -11,7 +11,7 @@ import { createSignal } from '../domain/signal.ts';
 import type { Position } from '../domain/trading.types.ts';
 import { executeSignalMessage } from './executeSignal.ts';
 import { runTick } from './runTick.ts';
-import { asMessage, memoryDeps, testConfigDoc } from './testing.ts';
+import { asMessage, memoryDeps, testConfigDoc } from '../wiring/memory.ts';
 
 const M = 60_000;
 const T = Date.parse('2023-03-21T14:00:30Z');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { MarketDataError } from '../../domain/errors.ts';
-import { retryInfo } from '../../lib/retry.ts';
+import { retryInfo } from './retry.ts';
 import { CcxtMarketData, toCandle, type CcxtMarketDataOptions } from './CcxtMarketData.ts';
 import { createExchange } from './loadExchange.ts';
 import { btcKlines, exchangeInfo, installPlayer, klinesServer, networkFault, recorded, timeoutFault, type Route } from './fixtures/player.ts';

@@ -13,10 +13,10 @@
 import type { Exchange, OHLCV } from 'ccxt';
 import { timeframeMs, type Candle, type Timeframe } from '../../domain/candle.ts';
 import { MarketDataError } from '../../domain/errors.ts';
-import { withRetry, type RetryTuning } from '../../lib/retry.ts';
-import { CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions } from '../../lib/circuitBreaker.ts';
-import { deadlineIn, type BudgetedSource, type Deadline } from '../../lib/deadline.ts';
-import type { MarketData } from '../../ports/index.ts';
+import { withRetry, type RetryTuning } from './retry.ts';
+import { CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions } from './circuitBreaker.ts';
+import { deadlineIn } from './deadline.ts';
+import type { Deadline, MarketData } from '../../ports/index.ts';
 import { translateCcxtError } from './errors.ts';
 import { LazyExchange } from './loadExchange.ts';
 
@@ -51,9 +51,9 @@ export function toCandle(row: OHLCV): Candle | undefined {
   return { t, o, h, l, c, v };
 }
 
-export type FetchRequest = Parameters<MarketData['fetchClosedCandles']>[0] & { readonly deadline?: Deadline };
+type FetchRequest = Parameters<MarketData['fetchClosedCandles']>[0];
 
-export class CcxtMarketData implements MarketData, BudgetedSource {
+export class CcxtMarketData implements MarketData {
   readonly name: string;
   readonly breaker: CircuitBreaker;
   private readonly lazy: LazyExchange;

@@ -30,7 +30,7 @@ import type { Exchange, Order } from 'ccxt';
 import { MarketDataError } from '../../domain/errors.ts';
 import { toAmount, toDecimalString, type Amount } from '../../domain/money.ts';
 import type { Fill, Side } from '../../domain/trading.types.ts';
-import { withRetry, type RetryOptions, type RetryTuning } from '../../lib/retry.ts';
+import { withRetry, type RetryOptions, type RetryTuning } from './retry.ts';
 import { ccxtErrorClass, translateCcxtError } from './errors.ts';
 import { LazyExchange } from './loadExchange.ts';
 import { clientOrderIdFor, findOrder, guard, isDuplicateOrder, orderToFill, rawLegs, str, tradeLegs, type FeeLeg, type Raw, type Warn } from './orderMapping.ts';

@@ -1,5 +1,5 @@
 /**
- * Entry point used by wiring.ts. Importing this module does not import ccxt: the exchange class is
+ * Entry point used by wiring/trading.ts. Importing this module does not import ccxt: the exchange class is
  * loaded on the adapter's first call (loadExchange.ts). The factories do no I/O, so a failure to
  * reach the exchange surfaces on the call that needs it (and is retried there), never while the
  * runtime's dependencies are being assembled.

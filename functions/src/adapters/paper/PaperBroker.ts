@@ -8,6 +8,7 @@ import type { Broker, OrderRequest } from '../../ports/index.ts';
  */
 export class PaperBroker implements Broker {
   readonly name = 'paper';
+  readonly orders = null;
   constructor(private readonly cfg: { feeBps: number; slippageBps: number }) {}
   async fill(req: OrderRequest): Promise<Fill> {
     return paperFill({ side: req.signal.side, refPrice: req.signal.refPrice, qty: req.qty, feeBps: this.cfg.feeBps, slippageBps: this.cfg.slippageBps });

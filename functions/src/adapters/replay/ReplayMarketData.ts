@@ -7,6 +7,7 @@ import { timeframeMs, type Candle, type Timeframe } from '../../domain/candle.ts
 import { rollUp } from '../../domain/rollup.ts';
 import { MarketDataError } from '../../domain/errors.ts';
 import type { MarketData } from '../../ports/index.ts';
+import { BUNDLED_SPAN } from './bundledSpan.ts';
 
 /** functions/data/candles, found by walking up: the same code runs from src/ (tsx) and from the lib/ bundle. */
 function findDataDir(): string {
@@ -74,6 +75,7 @@ export function lowerBound(candles: readonly Candle[], t: number): number {
  */
 export class ReplayMarketData implements MarketData {
   readonly name = 'replay';
+  readonly span = BUNDLED_SPAN;
   constructor(private readonly opts: { dir?: string; hide?: (symbol: string, t: number) => boolean } = {}) {}
 
   async fetchClosedCandles(req: { symbol: string; timeframe: Timeframe; sinceMs: number; untilMs: number; nowMs: number }): Promise<Candle[]> {

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import { unknownKeyError } from '../../lib/unknownKeys.ts';
 import { regimeTrend } from './regimeTrend.ts';
 import { buyAndHold } from './buyAndHold.ts';
 import { USER_STRATEGIES } from '../../strategies/index.ts';
@@ -43,7 +44,7 @@ export function strategyNames(): string[] {
 export function getStrategy(name: string, params: unknown = {}): Strategy {
   const def = strategyDefinition(name);
   if (!def) throw new ConfigError(`strategy.name: unknown strategy "${name}" (known: ${strategyNames().join(', ')})`);
-  const r = def.paramsSchema.safeParse(params ?? {});
+  const r = def.paramsSchema.safeParse(params ?? {}, { error: unknownKeyError });
   if (!r.success) {
     const issue = r.error.issues[0];
     // an unknown param is named itself, not its parent

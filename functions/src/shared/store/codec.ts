@@ -11,7 +11,7 @@ import { toAmount, toDecimalString, type Amount } from '../../domain/money.ts';
 import { REGIMES } from '../../domain/regime.types.ts';
 import { symbolKey } from '../../domain/alerts.ts';
 import { DRIFT_CAUSES, ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, type Trade, type Wallet } from '../../domain/trading.types.ts';
-import { AmountString, formatIssues } from '../../lib/zodFields.ts';
+import { AmountString, formatIssues } from '../zodFields.ts';
 import type { AccountMarks, AuditCheckpoint, DeadLetter, LiveIntent, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
 import type { Alert } from '../../domain/alerts.ts';
 import type { CandleReading, Guard, SymbolState } from '../../domain/engine/index.ts';
@@ -226,7 +226,6 @@ export const ModeRecordDoc = z.object({
   budgets: z.record(z.string(), z.object({ latest: ms, paused: ms.nullable(), resumed: ms.nullable() })).default({}).catch({}),
 });
 
-export const OrderDoc = z.object({ signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), status: z.enum(['filled', 'rejected']), createdAt: ms }).loose();
 export function orderToDoc(o: OrderRecord) {
   const base = { signalId: o.signalId, symbol: o.symbol, side: o.side, createdAt: o.createdAt };
   return o.outcome.status === 'filled'

@@ -1,6 +1,6 @@
 /**
  * TEST-ONLY: the services wired to the in-memory fakes and the bundled replay, so engine-driving
- * tests run without an emulator. The same wiring shape as wiring.ts, minus every SDK.
+ * tests run without an emulator. The same wiring shape as trading.ts, minus every SDK.
  */
 import { MemoryCandleStore } from '../adapters/memory/MemoryCandleStore.ts';
 import { MemoryDb, MemoryOrderLedger, MemoryStateStore } from '../adapters/memory/MemoryStateStore.ts';
@@ -14,10 +14,10 @@ import { encodeSignal } from '../domain/signal.ts';
 import { MECHANICS_RISK } from '../domain/testing/builders.ts';
 import type { Signal } from '../domain/trading.types.ts';
 import { createLogger } from '../lib/log.ts';
-import type { PubSubMessage } from '../handlers/pubsub.ts';
-import { CandleWindowCache } from './candleWindow.ts';
-import type { ExecuteDeps } from './executeSignal.ts';
-import type { TickDeps } from './runTick.ts';
+import type { PubSubMessage } from '../ports/message.ts';
+import { CandleWindowCache } from '../services/candleWindow.ts';
+import type { ExecuteDeps } from '../services/executeSignal.ts';
+import type { TickDeps } from '../services/runTick.ts';
 
 /**
  * What these tests are written against: the bundled 1m candles of BTC, ETH and SOL (2023-03-16 →

@@ -2,12 +2,12 @@
  * Adapters of the signed inbound-signal webhook, on top of the instance's trading runtime
  * (wiring.ts): its state store, candles, config and market clock, plus inbound/ and the signals bus.
  */
-import { parseInboundEnv } from './config/inboundEnv.ts';
-import { instanceRuntime, VERSION, type Runtime } from './wiring.ts';
-import { FirestoreInboundStore } from './adapters/firestore/FirestoreInboundStore.ts';
-import { lazyPubSubBus } from './adapters/pubsub/lazyBus.ts';
-import { createLogger } from './lib/log.ts';
-import type { InboundDeps } from './services/inboundSignal.ts';
+import { parseInboundEnv } from '../config/inboundEnv.ts';
+import { instanceRuntime, VERSION, type Runtime } from './trading.ts';
+import { FirestoreInboundStore } from '../adapters/firestore/FirestoreInboundStore.ts';
+import { lazyPubSubBus } from '../adapters/pubsub/lazyBus.ts';
+import { createLogger } from '../lib/log.ts';
+import type { InboundDeps } from '../services/inboundSignal.ts';
 
 export function createInboundDeps(runtime: Runtime, envVars: Record<string, string | undefined> = process.env): () => Promise<InboundDeps> {
   let deps: Promise<InboundDeps> | undefined;

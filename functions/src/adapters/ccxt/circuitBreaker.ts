@@ -5,7 +5,7 @@
  * another cool-down. The state lives in the adapter instance, so a warm function instance stops
  * hammering an exchange known to be down across ticks, and a cold one starts closed.
  */
-import { MarketDataError } from '../domain/errors.ts';
+import { MarketDataError } from '../../domain/errors.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 

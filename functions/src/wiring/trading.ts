@@ -3,29 +3,29 @@
  * (lazily, so a cold start pays only for what the invoked function uses) and reused while warm.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import { parseEnv } from './config/load.ts';
-import { usesReplayClock, type Env } from './config/schema.ts';
-import { createFirestore } from './adapters/firestore/client.ts';
-import { FirestoreStateStore } from './adapters/firestore/FirestoreStateStore.ts';
-import { FirestoreCandleStore } from './adapters/firestore/FirestoreCandleStore.ts';
-import { FirestoreOrderLedger } from './adapters/firestore/FirestoreOrderLedger.ts';
-import { lazyPubSubBus } from './adapters/pubsub/lazyBus.ts';
-import { ReplayMarketData } from './adapters/replay/ReplayMarketData.ts';
-import { ReplayClock, systemClock } from './adapters/replay/ReplayClock.ts';
-import { LogMetrics } from './adapters/monitoring/LogMetrics.ts';
-import { cloudMonitoringMetrics } from './adapters/monitoring/CloudMonitoringMetrics.ts';
-import { createNotifier, notifying } from './adapters/notify/index.ts';
-import { parseOpsEnv } from './config/opsSchema.ts';
-import { PaperBroker } from './adapters/paper/PaperBroker.ts';
-import { paperVenue } from './adapters/paper/recordedRules.ts';
-import type { CcxtBroker } from './adapters/ccxt/CcxtBroker.ts';
-import { createLogger } from './lib/log.ts';
-import { CandleWindowCache } from './services/candleWindow.ts';
-import { cachedBotConfig } from './config/botConfig.ts';
-import type { TickDeps } from './services/runTick.ts';
-import type { ExecuteDeps } from './services/executeSignal.ts';
-import type { Broker, Clock, MarketData, Venue } from './ports/index.ts';
-import type { ExchangeAccount } from './ports/exchangeAccount.ts';
+import { parseEnv } from '../config/load.ts';
+import { usesReplayClock, type Env } from '../config/schema.ts';
+import { createFirestore } from '../adapters/firestore/client.ts';
+import { FirestoreStateStore } from '../adapters/firestore/FirestoreStateStore.ts';
+import { FirestoreCandleStore } from '../adapters/firestore/FirestoreCandleStore.ts';
+import { FirestoreOrderLedger } from '../adapters/firestore/FirestoreOrderLedger.ts';
+import { lazyPubSubBus } from '../adapters/pubsub/lazyBus.ts';
+import { ReplayMarketData } from '../adapters/replay/ReplayMarketData.ts';
+import { ReplayClock, systemClock } from '../adapters/replay/ReplayClock.ts';
+import { LogMetrics } from '../adapters/monitoring/LogMetrics.ts';
+import { cloudMonitoringMetrics } from '../adapters/monitoring/CloudMonitoringMetrics.ts';
+import { createNotifier, notifying } from '../adapters/notify/index.ts';
+import { parseOpsEnv } from '../config/opsSchema.ts';
+import { PaperBroker } from '../adapters/paper/PaperBroker.ts';
+import { paperVenue } from '../adapters/paper/recordedRules.ts';
+import type { CcxtBroker } from '../adapters/ccxt/CcxtBroker.ts';
+import { createLogger } from '../lib/log.ts';
+import { CandleWindowCache } from '../services/candleWindow.ts';
+import { cachedBotConfig } from '../config/botConfig.ts';
+import type { TickDeps } from '../services/runTick.ts';
+import type { ExecuteDeps } from '../services/executeSignal.ts';
+import type { Broker, Clock, MarketData, Venue } from '../ports/index.ts';
+import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
 
 export const VERSION = process.env.K_REVISION ?? process.env.EAGLE_EYE_VERSION ?? 'dev';
 
@@ -38,7 +38,7 @@ export function marketClock(env: Env): Clock {
 export async function marketSource(env: Env): Promise<MarketData> {
   if (env.MARKET_SOURCE === 'replay') return new ReplayMarketData();
   // ccxt costs seconds to import: only the ccxt-configured instance pays for it.
-  const { createCcxtMarketData } = await import('./adapters/ccxt/index.ts');
+  const { createCcxtMarketData } = await import('../adapters/ccxt/index.ts');
   return createCcxtMarketData({ exchangeId: env.EXCHANGE_ID, budgetMs: env.FETCH_BUDGET_MS, exchangeConfig: apiUrlConfig(env) });
 }
 
@@ -53,7 +53,7 @@ function brokerAndVenue(env: Env): { broker: () => Promise<(cfg: { feeBps: numbe
   if (env.TRADING_MODE !== 'live') return { broker: async () => (cfg) => new PaperBroker(cfg), venue: paperVenue };
   let live: Promise<CcxtBroker> | undefined;
   const broker = () => (live ??= (async () => {
-    const { createCcxtBroker } = await import('./adapters/ccxt/index.ts');
+    const { createCcxtBroker } = await import('../adapters/ccxt/index.ts');
     return createCcxtBroker({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET!, exchangeConfig: apiUrlConfig(env) });
   })());
   return {
@@ -70,7 +70,7 @@ export const venueFor = (env: Env): Venue => brokerAndVenue(env).venue;
 /** Live mode only: the account reconciliation reads, with the live broker's keys (ccxt loads on first use). */
 export async function liveExchangeAccount(env: Env): Promise<ExchangeAccount | null> {
   if (env.TRADING_MODE !== 'live') return null;
-  const { createCcxtExchangeAccount } = await import('./adapters/ccxt/index.ts');
+  const { createCcxtExchangeAccount } = await import('../adapters/ccxt/index.ts');
   return createCcxtExchangeAccount({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET!, exchangeConfig: apiUrlConfig(env) });
 }
 

@@ -1,24 +1,24 @@
 /**
- * Adapters for the operations functions (admin, budgetGuard), beside wiring.ts's trading runtime.
+ * Adapters for the operations functions (admin, budgetGuard), beside trading.ts's trading runtime.
  * Everything heavy (Pub/Sub, firebase-admin, google-auth-library, Cloud Scheduler) loads on first
  * use, so a cold admin call that only reads health pays for none of it.
  */
 import { randomUUID } from 'node:crypto';
-import { parseOpsEnv, type OpsEnv } from './config/opsSchema.ts';
-import { instanceRuntime, liveExchangeAccount, marketClock, marketSource, VERSION, type Runtime } from './wiring.ts';
-import { FirestoreStateStore } from './adapters/firestore/FirestoreStateStore.ts';
-import { FirestoreCandleStore } from './adapters/firestore/FirestoreCandleStore.ts';
-import { FirestoreOrderLedger } from './adapters/firestore/FirestoreOrderLedger.ts';
-import { FirestoreOpsStore } from './adapters/ops/FirestoreOpsStore.ts';
-import { firebaseVerifier, googleServiceAccountVerifier } from './adapters/ops/verifiers.ts';
-import { schedulerControl } from './adapters/scheduler/SchedulerControls.ts';
-import { createLogger } from './lib/log.ts';
-import { createNotifier, notifying } from './adapters/notify/index.ts';
-import { runTick } from './services/runTick.ts';
-import type { AdminHandlerDeps } from './handlers/admin.ts';
-import type { BudgetDeps } from './services/budgetGuard.ts';
-import type { SignalBus } from './ports/index.ts';
-import { lazyPubSubBus } from './adapters/pubsub/lazyBus.ts';
+import { parseOpsEnv, type OpsEnv } from '../config/opsSchema.ts';
+import { instanceRuntime, liveExchangeAccount, marketClock, marketSource, VERSION, type Runtime } from './trading.ts';
+import { FirestoreStateStore } from '../adapters/firestore/FirestoreStateStore.ts';
+import { FirestoreCandleStore } from '../adapters/firestore/FirestoreCandleStore.ts';
+import { FirestoreOrderLedger } from '../adapters/firestore/FirestoreOrderLedger.ts';
+import { FirestoreOpsStore } from '../adapters/ops/FirestoreOpsStore.ts';
+import { firebaseVerifier, googleServiceAccountVerifier } from '../adapters/ops/verifiers.ts';
+import { schedulerControl } from '../adapters/scheduler/SchedulerControls.ts';
+import { createLogger } from '../lib/log.ts';
+import { createNotifier, notifying } from '../adapters/notify/index.ts';
+import { runTick } from '../services/runTick.ts';
+import type { AdminHandlerDeps } from '../handlers/admin.ts';
+import type { BudgetDeps } from '../services/budgetGuard.ts';
+import type { SignalBus } from '../ports/index.ts';
+import { lazyPubSubBus } from '../adapters/pubsub/lazyBus.ts';
 
 export interface OpsRuntime {
   opsEnv: OpsEnv;

@@ -8,7 +8,7 @@
  *
  * Time, sleep and randomness are injected so tests run instantly and deterministically.
  */
-import { MarketDataError } from '../domain/errors.ts';
+import { MarketDataError } from '../../domain/errors.ts';
 
 export type RetryStop = 'not_retryable' | 'max_attempts' | 'budget';
 

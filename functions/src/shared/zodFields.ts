@@ -1,6 +1,6 @@
 /** zod pieces shared by the config schema and the stored-document codecs (no SDK: the dashboard bundles them). */
 import { z } from 'zod';
-import { AMOUNT_STRING_RE } from '../domain/money.ts';
+import { AMOUNT_STRING_RE } from '../lib/fixedPoint.ts';
 
 export const AmountString = z.string().regex(AMOUNT_STRING_RE, 'expected a fixed 8-decimal amount like "12.50000000"');
 

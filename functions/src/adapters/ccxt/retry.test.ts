@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarketDataError } from '../domain/errors.ts';
+import { MarketDataError } from '../../domain/errors.ts';
 import { backoffDelay, isRetryable, retryInfo, withRetry, type RetryOptions } from './retry.ts';
 
 /** A fake clock that only moves when the code under test sleeps: no wall-clock time involved. */
