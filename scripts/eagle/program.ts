@@ -82,7 +82,7 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
     .requiredOption('--since <date>', 'first day, YYYY-MM-DD').option('--until <date>', "end (exclusive), YYYY-MM-DD; default and maximum: the stack's clock")
     .action(action('backfill', (_a, o) => ({ symbol: o.symbol, timeframe: o.timeframe, since: o.since, ...(o.until ? { until: o.until } : {}) })));
   program.command('check-gaps').description('missing candles per symbol in the stored history (exit 1 when any)')
-    .addOption(new Option('--timeframe <tf>', 'timeframe or all').choices([...TIMEFRAMES, 'all']).default('all'))
+    .addOption(new Option('--timeframe <tf>', 'timeframe, or all: the ones the bot stores (decision + stop-check)').choices([...TIMEFRAMES, 'all']).default('all'))
     .addOption(new Option('--days <n>', 'days of history to check').argParser(intFlag('--days', 1, 366)).default(7))
     .action(action('check-gaps', (_a, o) => ({ timeframe: o.timeframe, days: o.days })));
   program.command('regenerate-signal').description('re-publish signals/{id} to executeOrder (a filled one stays filled: idempotent)')

@@ -3,7 +3,7 @@ import { toDecimalString } from '../domain/money.ts';
 import { errorFields } from '../lib/log.ts';
 import { redact, redactText } from '../lib/redact.ts';
 import { runAdminAction, type AdminDeps } from '../services/admin.ts';
-import { ADMIN_ACTIONS, ActionError, AdminRequestSchema, READ_ONLY_ACTIONS, type AdminAction } from '../services/adminActions.ts';
+import { ADMIN_ACTIONS, ActionError, AdminRequestSchema, isReadOnly } from '../services/adminActions.ts';
 import { authorize } from '../services/adminAuth.ts';
 import type { Caller, TokenVerifier } from '../ports/ops.ts';
 
@@ -102,7 +102,7 @@ async function handle(deps: AdminHandlerDeps, caller: Caller, admin: boolean, bo
     await record(404, `unknown action "${action}"`);
     return [404, { error: `unknown action "${action}"; actions: ${ADMIN_ACTIONS.join(', ')}`, field: 'action' }];
   }
-  if (!admin && !READ_ONLY_ACTIONS.includes(given as AdminAction)) {
+  if (!admin && !isReadOnly(given)) {
     await record(403, 'reader may not act');
     return [403, { error: `${caller.id} may read but not run "${action}" (not in config/dashboardUsers.admins)` }];
   }

@@ -14,12 +14,34 @@ const duration = z
   .regex(/^\d{1,4}[hd]$/, 'a duration such as 72h or 3d')
   .transform((s) => Number(s.slice(0, -1)) * (s.endsWith('d') ? 24 : 1) * 3_600_000);
 
-export const ADMIN_ACTIONS = ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'config', 'reconcile'] as const;
+/** Actions a reader (a dashboard user who is not an admin, a read-only Telegram chat) may run: they change nothing. */
+export const READ_ONLY_ACTIONS = [
+  'status', 'positions', 'profit', 'daily', 'weekly', 'monthly', 'performance', 'trades', 'locks', 'show-config', 'health', 'audit', 'check-gaps',
+] as const;
+export const ADMIN_ACTIONS = [
+  ...READ_ONLY_ACTIONS,
+  'tick', 'backfill', 'regenerate-signal', 'pause', 'stop-entries', 'resume', 'unlock', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'config', 'reload-config', 'reconcile',
+] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
-/** Actions a dashboard reader (not an admin) may run: they change nothing. */
-export const READ_ONLY_ACTIONS: readonly AdminAction[] = ['health', 'audit', 'check-gaps'];
+export const isReadOnly = (action: string): boolean => (READ_ONLY_ACTIONS as readonly string[]).includes(action);
+
+export const PROFIT_PERIODS = ['1d', '7d', '30d', 'all'] as const;
+const count = (max: number, dflt: number) => z.number().int().min(1).max(max).default(dflt);
 
 export const AdminRequestSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('status') }).strict(),
+  z.object({ action: z.literal('positions') }).strict(),
+  z.object({ action: z.literal('profit'), period: z.enum(PROFIT_PERIODS).default('all') }).strict(),
+  z.object({ action: z.literal('daily'), n: count(366, 7) }).strict(),
+  z.object({ action: z.literal('weekly'), n: count(104, 4) }).strict(),
+  z.object({ action: z.literal('monthly'), n: count(60, 6) }).strict(),
+  z.object({ action: z.literal('performance') }).strict(),
+  z.object({ action: z.literal('trades'), n: count(500, 10) }).strict(),
+  z.object({ action: z.literal('locks') }).strict(),
+  z.object({ action: z.literal('unlock'), symbol: symbol.optional(), reason }).strict(),
+  z.object({ action: z.literal('stop-entries'), reason }).strict(),
+  z.object({ action: z.literal('show-config') }).strict(),
+  z.object({ action: z.literal('reload-config') }).strict(),
   z.object({ action: z.literal('tick'), asOf: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)).optional() }).strict(),
   z.object({ action: z.literal('backfill'), symbol, timeframe: z.enum(TIMEFRAMES), since: day, until: day.optional() }).strict(),
   z.object({ action: z.literal('check-gaps'), timeframe: z.enum([...TIMEFRAMES, 'all']).default('all'), days: z.number().int().min(1).max(366).default(7) }).strict(),
@@ -34,7 +56,7 @@ export const AdminRequestSchema = z.discriminatedUnion('action', [
     confirm: z.literal(true, { error: 'must be true: a stopped Scheduler runs no tick, so no stop-loss, trailing stop, take-profit or kill switch is checked' }),
     reason,
   }).strict(),
-  z.object({ action: z.literal('force-exit'), symbol }).strict(),
+  z.object({ action: z.literal('force-exit'), symbol: z.union([symbol, z.literal('all')]) }).strict(),
   z.object({ action: z.literal('health'), since: duration.default(72 * 3_600_000) }).strict(),
   z.object({ action: z.literal('audit'), full: z.boolean().optional(), rollups: z.boolean().optional() }).strict(),
   z.object({ action: z.literal('config'), set: z.record(z.string(), z.unknown()).optional() }).strict(),
