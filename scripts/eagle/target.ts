@@ -26,6 +26,7 @@ import { ActionError, AdminRequestSchema } from '../../functions/src/services/ad
 import type { SignalBus } from '../../functions/src/ports/index.ts';
 import { functionUrl, localPorts, type LocalPorts } from '../../infra/ports.ts';
 import { progressBar } from '../lib/cli.ts';
+import { probeEmulator, UnreachableError } from './reach.ts';
 
 export interface Answer {
   status: number;
@@ -38,9 +39,6 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export class UnreachableError extends Error {
-  override readonly name = 'UnreachableError';
-}
 
 export interface TargetOptions {
   portOffset: number;
@@ -48,8 +46,6 @@ export interface TargetOptions {
   url?: string;
   region: string;
 }
-
-export const isLocalProject = (project: string | undefined) => !project || project.startsWith('demo-');
 
 export function localEnv(opts: TargetOptions, vars: NodeJS.ProcessEnv = process.env): { env: Env; ports: LocalPorts } {
   const ports = localPorts(opts.portOffset);
@@ -138,13 +134,6 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
       await db.terminate();
     },
   };
-}
-
-/** An emulator that is not running makes Firestore retry for ~45 s: probe it first and say so at once. */
-async function probeEmulator(ports: LocalPorts, offset: number): Promise<void> {
-  const host = `${ports.host}:${ports.firestore}`;
-  const up = await fetch(`http://${host}/`, { signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
-  if (!up) throw new UnreachableError(`no Firestore emulator answers at ${host}: start the stack with \`npm start${offset ? ` -- --port-offset ${offset}` : ''}\` or pass the --port-offset it runs on`);
 }
 
 export function adminUrl(project: string, region: string): string {

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
 
+export { ADMIN_ACTIONS, READ_ONLY_ACTIONS, isReadOnly, type AdminAction } from './commandSet.ts';
+
 const symbol = z.string().regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/, 'symbols look like BTC/USDT');
 const day = z
   .string()
@@ -13,17 +15,6 @@ const duration = z
   .string()
   .regex(/^\d{1,4}[hd]$/, 'a duration such as 72h or 3d')
   .transform((s) => Number(s.slice(0, -1)) * (s.endsWith('d') ? 24 : 1) * 3_600_000);
-
-/** Actions a reader (a dashboard user who is not an admin, a read-only Telegram chat) may run: they change nothing. */
-export const READ_ONLY_ACTIONS = [
-  'status', 'positions', 'profit', 'daily', 'weekly', 'monthly', 'performance', 'trades', 'locks', 'show-config', 'health', 'audit', 'check-gaps',
-] as const;
-export const ADMIN_ACTIONS = [
-  ...READ_ONLY_ACTIONS,
-  'tick', 'backfill', 'regenerate-signal', 'pause', 'stop-entries', 'resume', 'unlock', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'config', 'reload-config', 'reconcile',
-] as const;
-export type AdminAction = (typeof ADMIN_ACTIONS)[number];
-export const isReadOnly = (action: string): boolean => (READ_ONLY_ACTIONS as readonly string[]).includes(action);
 
 export const PROFIT_PERIODS = ['1d', '7d', '30d', 'all'] as const;
 const count = (max: number, dflt: number) => z.number().int().min(1).max(max).default(dflt);
