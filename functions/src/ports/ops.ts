@@ -25,8 +25,8 @@ export interface AuditEntry {
 }
 
 export interface Caller {
-  readonly kind: 'user' | 'service_account' | 'cli';
-  /** email (user, service account) or `cli:<os user>` */
+  readonly kind: 'user' | 'service_account' | 'cli' | 'telegram';
+  /** email (user, service account), `cli:<os user>` or `telegram:<chat id>` */
   readonly id: string;
 }
 
