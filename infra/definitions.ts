@@ -34,6 +34,8 @@ export const FUNCTIONS: readonly FunctionDef[] = [
   { target: 'budgetGuard', signature: 'cloudevent', portOffset: 4, timeoutSeconds: 60, memory: '256Mi', triggerTopic: TOPICS.budgetAlerts },
   // Every open position's stops ran within 3 minutes of market time (a separate check, so a tick that never runs is noticed).
   { target: 'watchdog', signature: 'http', portOffset: 5, timeoutSeconds: 30, memory: '256Mi' },
+  // The Telegram command bot's webhook (the command set in a chat): the Bot API secret token checked in the handler.
+  { target: 'telegram', signature: 'http', portOffset: 7, timeoutSeconds: 60, memory: '256Mi' },
 ];
 
 export interface SubscriptionDef {

@@ -44,7 +44,7 @@ const SERVICE_ACCOUNTS: Record<string, readonly string[]> = {
   'eagle-eye-invoker': ['roles/run.invoker'],
 };
 const FUNCTION_SA: Record<string, string> = { admin: 'eagle-eye-ops', budgetGuard: 'eagle-eye-ops' };
-const FUNCTION_SECRETS: Record<string, readonly string[]> = { tick: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], executeOrder: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], budgetGuard: ['TELEGRAM_BOT_TOKEN'], admin: ['TELEGRAM_BOT_TOKEN'], audit: ['TELEGRAM_BOT_TOKEN'] };
+const FUNCTION_SECRETS: Record<string, readonly string[]> = { tick: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], executeOrder: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], budgetGuard: ['TELEGRAM_BOT_TOKEN'], admin: ['TELEGRAM_BOT_TOKEN'], audit: ['TELEGRAM_BOT_TOKEN'], telegram: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET'] };
 
 function alertPolicies(o: ModelOptions): Resource<'alertPolicy'>[] {
   const metric = (m: string) => `metric.type="custom.googleapis.com/eagle_eye/${m}" AND resource.type="global"`;

@@ -5,3 +5,4 @@ import './audit.ts';
 import './admin.ts';
 import './budgetGuard.ts';
 import './watchdog.ts';
+import './telegram.ts';

@@ -60,3 +60,11 @@ export interface TokenVerifier {
   readonly kind: 'user' | 'service_account';
   verify(token: string): Promise<{ email: string } | null>;
 }
+
+/** Answers in a chat (the Telegram Bot API; a fake Bot API server in tests). */
+export interface ChatReplies {
+  /** `confirm`: one button that sends `data` back as a callback query */
+  send(chatId: string, text: string, confirm?: { label: string; data: string }): Promise<void>;
+  /** stops the button's spinner, with a short notice */
+  answerCallback(callbackId: string, text: string): Promise<void>;
+}

@@ -4,7 +4,8 @@
  * the ledger through domain/performance, the same computations the dashboard and the backtester use.
  */
 import { toAmount, type Amount } from '../domain/money.ts';
-import { HORIZONS, horizonStartDay, inHorizon, summarizeDays, unrealizedPnl } from '../domain/performance/index.ts';
+import type { HORIZONS} from '../domain/performance/index.ts';
+import { horizonStartDay, inHorizon, summarizeDays, unrealizedPnl } from '../domain/performance/index.ts';
 import { performanceBySymbol, periodReports, periodsFromDay, type PeriodUnit } from '../domain/performance/periods.ts';
 import { utcDay } from '../domain/wallet.ts';
 import { parseBotConfig } from '../config/load.ts';
