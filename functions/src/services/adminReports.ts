@@ -4,8 +4,7 @@
  * the ledger through domain/performance, the same computations the dashboard and the backtester use.
  */
 import { toAmount, type Amount } from '../domain/money.ts';
-import type { HORIZONS} from '../domain/performance/index.ts';
-import { horizonStartDay, inHorizon, summarizeDays, unrealizedPnl } from '../domain/performance/index.ts';
+import { horizonStartDay, inHorizon, summarizeDays, unrealizedPnl, type HORIZONS } from '../domain/performance/index.ts';
 import { performanceBySymbol, periodReports, periodsFromDay, type PeriodUnit } from '../domain/performance/periods.ts';
 import { utcDay } from '../domain/wallet.ts';
 import { parseBotConfig } from '../config/load.ts';
