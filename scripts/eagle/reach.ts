@@ -1,6 +1,5 @@
 /** Whether a target answers, decided before the heavy clients load: a stopped stack is said at once (exit 3). */
-import { createConnection } from 'node:net';
-import type { LocalPorts } from '../../infra/ports.ts';
+import { portAnswers, type LocalPorts } from '../../infra/ports.ts';
 
 /** No project, or a demo-* one: the local emulators. */
 export const isLocalProject = (project: string | undefined) => !project || project.startsWith('demo-');
@@ -12,11 +11,6 @@ export class UnreachableError extends Error {
 /** An emulator that is not running makes Firestore retry for ~45 s: probe it first and say so at once. */
 export async function probeEmulator(ports: LocalPorts, offset: number): Promise<void> {
   const host = `${ports.host}:${ports.firestore}`;
-  // A TCP connect, not fetch: loading fetch's HTTP stack costs more than the answer.
-  const up = await new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: ports.host, port: ports.firestore, timeout: 2000 });
-    const done = (ok: boolean) => (socket.destroy(), resolve(ok));
-    socket.once('connect', () => done(true)).once('error', () => done(false)).once('timeout', () => done(false));
-  });
+  const up = await portAnswers(ports.host, ports.firestore);
   if (!up) throw new UnreachableError(`no Firestore emulator answers at ${host}: start the stack with \`npm start${offset ? ` -- --port-offset ${offset}` : ''}\` or pass the --port-offset it runs on`);
 }
