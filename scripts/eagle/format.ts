@@ -10,24 +10,6 @@ const iso = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().
 export function formatResult(action: string, result: unknown): { lines: string[]; code: number } {
   const r = result as Record<string, unknown>;
   switch (action) {
-    case 'pause':
-    case 'stop-entries':
-    case 'resume':
-    case 'kill':
-    case 'reset':
-    case 'force-exit':
-    case 'show-config':
-    case 'status':
-    case 'positions':
-    case 'profit':
-    case 'daily':
-    case 'weekly':
-    case 'monthly':
-    case 'performance':
-    case 'trades':
-    case 'locks':
-    case 'reload-config':
-      return { lines: replyLines(action, result), code: 0 };
     case 'scheduler-pause':
       return { lines: ['trading Scheduler stopped: no tick runs and no stop is checked until `eagle resume`'], code: 0 };
     case 'backfill': {
@@ -66,7 +48,8 @@ export function formatResult(action: string, result: unknown): { lines: string[]
     case 'regenerate-signal':
       return { lines: [`re-published signal ${String(r.signalId)} (message ${String(r.messageId)})`], code: 0 };
     default:
-      return { lines: JSON.stringify(result, null, 2).split('\n'), code: 0 };
+      // the command set's answers (mode changes, force-exit, reports): the text the chat sends too
+      return { lines: replyLines(action, result), code: 0 };
   }
 }
 
