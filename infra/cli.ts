@@ -2,15 +2,15 @@
  * `npm run infra:plan -- --project ID` / `npm run infra:apply -- --project ID [--yes]`
  * A demo-* project plans against the local Pub/Sub emulator (topics and subscriptions only; the
  * other APIs have no emulator). A real project uses Application Default Credentials.
- * Exit codes: 0 no changes (plan) / applied, 1 changes pending (plan) or an API error, 2 usage.
+ * Exit codes: 0 no changes (plan) / applied, 1 changes pending (plan) or an API error, 2 usage,
+ * 3 the local emulator is not running (said at once, instead of the client retrying for a minute).
  */
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { PubSub } from '@google-cloud/pubsub';
 import { desiredResources, isApiResource, type ApiKind, type Resource } from './model.ts';
 import { apply, formatPlan, plan, type Provider } from './plan.ts';
 import { subscriptionProvider, topicProvider } from './providers/pubsub.ts';
-import { localPorts } from './ports.ts';
+import { localPorts, portAnswers } from './ports.ts';
 
 interface Io {
   out(l: string): void;
@@ -23,6 +23,7 @@ async function providersFor(o: { project: string; region: string; billingAccount
     const p = localPorts(o.portOffset);
     process.env.PUBSUB_EMULATOR_HOST ??= `${p.host}:${p.pubsub}`;
   }
+  const { PubSub } = await import('@google-cloud/pubsub');
   const pubsub = new PubSub({ projectId: o.project });
   const providers: Provider[] = [topicProvider(pubsub), subscriptionProvider(pubsub)];
   const skipped: string[] = [];
@@ -34,6 +35,21 @@ async function providersFor(o: { project: string; region: string; billingAccount
     else skipped.push('budget: pass --billing-account to plan it');
   }
   return { providers, skipped, close: () => pubsub.close() };
+}
+
+/**
+ * Application Default Credentials, asked once before any client exists: without them each client
+ * fails on its own, and one of them after the command has answered (an uncaught rejection).
+ */
+async function hasCredentials(io: Io): Promise<boolean> {
+  try {
+    const { GoogleAuth } = await import('google-auth-library');
+    await new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] }).getClient();
+    return true;
+  } catch (err) {
+    io.err(`infra: no Google credentials (${(err as Error).message.split('. ')[0]}): sign in with \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS, then plan again`);
+    return false;
+  }
 }
 
 export async function runInfra(argv: string[], io: Io): Promise<number> {
@@ -55,8 +71,19 @@ export async function runInfra(argv: string[], io: Io): Promise<number> {
   const run = (doApply: boolean) => async (o: { project: string; region: string; billingAccount?: string; budgetUsd: number; portOffset: number }) => {
     const desired = desiredResources({ projectId: o.project, region: o.region, budgetUsd: o.budgetUsd, billingAccount: o.billingAccount, tickInterval: process.env.TICK_INTERVAL });
     const api = desired.filter(isApiResource) as Resource<ApiKind>[];
-    const { providers, skipped, close } = await providersFor(o);
+    if (o.project.startsWith('demo-') && !process.env.PUBSUB_EMULATOR_HOST) {
+      const p = localPorts(o.portOffset);
+      if (!(await portAnswers(p.host, p.pubsub))) {
+        io.err(`infra: no Pub/Sub emulator answers at ${p.host}:${p.pubsub}: start the stack with \`npm start${o.portOffset ? ` -- --port-offset ${o.portOffset}` : ''}\`, or plan a real project`);
+        return void (code = 3);
+      }
+    }
+    if (!o.project.startsWith('demo-') && !(await hasCredentials(io))) return void (code = 1);
+    let close = async () => {};
     try {
+      const resolved = await providersFor(o);
+      const { providers, skipped } = resolved;
+      close = resolved.close;
       const changes = await plan(api, providers);
       for (const l of formatPlan(changes)) io.out(l);
       for (const s of skipped) io.out(`not checked: ${s}`);
@@ -68,7 +95,8 @@ export async function runInfra(argv: string[], io: Io): Promise<number> {
       io.err(`infra: ${(err as Error).message}`);
       code = 1;
     } finally {
-      await close();
+      // a client that never got credentials fails to close with the same error: said once above
+      await close().catch(() => undefined);
     }
   };
   common(program.command('plan').description('print what apply would create, change or delete')).action(run(false));

@@ -35,7 +35,10 @@ export const FUNCTIONS: readonly FunctionDef[] = [
   // Every open position's stops ran within 3 minutes of market time (a separate check, so a tick that never runs is noticed).
   { target: 'watchdog', signature: 'http', portOffset: 5, timeoutSeconds: 30, memory: '256Mi' },
   // Signed inbound alerts (TradingView through a relay): public, authenticated by HMAC in the handler.
-  { target: 'signalWebhook', signature: 'http', portOffset: 7, timeoutSeconds: 30, memory: '256Mi', public: true },
+  { target: 'signalWebhook', signature: 'http', portOffset: 6, timeoutSeconds: 30, memory: '256Mi', public: true },
+  // The Telegram command bot's webhook (the command set in a chat): public, since Telegram calls it without a
+  // Google identity; the Bot API secret token header and the chat allow-lists are checked in the handler.
+  { target: 'telegram', signature: 'http', portOffset: 7, timeoutSeconds: 60, memory: '256Mi', public: true },
 ];
 
 export interface SubscriptionDef {

@@ -21,11 +21,12 @@ describe('deploy', () => {
 });
 
 describe('deploy: public access', () => {
-  it('only the signal webhook (HMAC-authenticated in its handler) is invocable without a Google identity; it gets its secrets from Secret Manager', () => {
+  it('only the signal webhook (HMAC) and the Telegram bot (secret token header) are invocable without a Google identity; their secrets come from Secret Manager', () => {
     const deploys = deployCommands({ project: 'p', region: 'europe-west1' }).filter((c) => c[1] === 'functions');
-    expect(deploys.filter((c) => c.includes('--allow-unauthenticated')).map((c) => c[3])).toEqual(['signalWebhook']);
-    expect(deploys.filter((c) => !c.includes('--no-allow-unauthenticated')).map((c) => c[3])).toEqual(['signalWebhook']);
-    const webhook = deploys.find((c) => c[3] === 'signalWebhook')!;
-    expect(webhook.find((a) => a.startsWith('--set-secrets='))).toContain('SIGNAL_WEBHOOK_SECRETS=signal-webhook-secrets:latest');
+    expect(deploys.filter((c) => c.includes('--allow-unauthenticated')).map((c) => c[3])).toEqual(['signalWebhook', 'telegram']);
+    expect(deploys.filter((c) => !c.includes('--no-allow-unauthenticated')).map((c) => c[3])).toEqual(['signalWebhook', 'telegram']);
+    const secretsOf = (name: string) => deploys.find((c) => c[3] === name)!.find((a) => a.startsWith('--set-secrets='));
+    expect(secretsOf('signalWebhook')).toContain('SIGNAL_WEBHOOK_SECRETS=signal-webhook-secrets:latest');
+    expect(secretsOf('telegram')).toMatch(/TELEGRAM_WEBHOOK_SECRET=[a-z-]+:latest/);
   });
 });

@@ -46,7 +46,7 @@ const SERVICE_ACCOUNTS: Record<string, readonly string[]> = {
 const FUNCTION_SA: Record<string, string> = { admin: 'eagle-eye-ops', budgetGuard: 'eagle-eye-ops' };
 const FUNCTION_SECRETS: Record<string, readonly string[]> = { tick: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], executeOrder: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], budgetGuard: ['TELEGRAM_BOT_TOKEN'], admin: ['TELEGRAM_BOT_TOKEN'], audit: ['TELEGRAM_BOT_TOKEN'],
   // one secret holding each source's key ({"<source>": "<secret>"}): config/inboundEnv.ts
-  signalWebhook: ['SIGNAL_WEBHOOK_SECRETS', 'TELEGRAM_BOT_TOKEN'] };
+  signalWebhook: ['SIGNAL_WEBHOOK_SECRETS', 'TELEGRAM_BOT_TOKEN'], telegram: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET'] };
 
 function alertPolicies(o: ModelOptions): Resource<'alertPolicy'>[] {
   const metric = (m: string) => `metric.type="custom.googleapis.com/eagle_eye/${m}" AND resource.type="global"`;

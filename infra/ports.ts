@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { FUNCTIONS } from './definitions.ts';
 
@@ -37,3 +38,12 @@ export function functionUrl(ports: LocalPorts, target: string): string {
 /** The local exchange simulator (`npm start -- --exchange sim`): not a Firebase emulator, so not in firebase.json. */
 export const EXCHANGE_SIM_PORT = 8790;
 export const exchangeSimPort = (offset = 0): number => EXCHANGE_SIM_PORT + offset;
+
+/** Whether something listens at host:port (a TCP connect: cheaper than loading an HTTP or gRPC client to find out). */
+export function portAnswers(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: timeoutMs });
+    const done = (ok: boolean) => (socket.destroy(), resolve(ok));
+    socket.once('connect', () => done(true)).once('error', () => done(false)).once('timeout', () => done(false));
+  });
+}

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runEagle } from './eagle/program.ts';
-import { stdio } from './lib/cli.ts';
+import { stdio } from './lib/io.ts';
 
 const envFile = fileURLToPath(new URL('../.env', import.meta.url));
 if (existsSync(envFile)) process.loadEnvFile(envFile);

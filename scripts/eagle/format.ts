@@ -3,19 +3,13 @@ import type { HealthReport } from '../../functions/src/services/adminHealth.ts';
 import type { AuditReport } from '../../functions/src/services/auditLedger.ts';
 import type { BackfillResult, GapReport } from '../../functions/src/services/adminCandles.ts';
 import { formatTickLine } from '../local/format.ts';
-import type { Lock } from '../../functions/src/domain/protections/index.ts';
-import type { LockView } from '../../functions/src/services/locks.ts';
+import { replyLines } from '../../functions/src/services/commandReplies.ts';
 
 const iso = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().slice(0, 16).replace('T', ' '));
 
 export function formatResult(action: string, result: unknown): { lines: string[]; code: number } {
   const r = result as Record<string, unknown>;
   switch (action) {
-    case 'pause':
-    case 'resume':
-    case 'kill':
-    case 'reset':
-      return { lines: [r.changed ? `mode ${String(r.mode)} (was ${String(r.from)})` : `mode unchanged: ${String(r.mode)}`], code: 0 };
     case 'scheduler-pause':
       return { lines: ['trading Scheduler stopped: no tick runs and no stop is checked until `eagle resume`'], code: 0 };
     case 'backfill': {
@@ -45,33 +39,17 @@ export function formatResult(action: string, result: unknown): { lines: string[]
       if (a.clean) return { lines: [`audit: clean (${scope})`, ...(a.rollupDays === undefined ? [] : [`rollups: ${a.rollupDays} days rebuilt`])], code: 0 };
       return { lines: [`audit: ${a.discrepancies.length} discrepancies (${scope})`, ...a.discrepancies.map((d) => `  ${d}`)], code: 1 };
     }
-    case 'health': {
-      const h = result as HealthReport;
-      const lines = [`health since ${h.since}: ${h.ok ? 'OK' : 'ATTENTION'} (mode ${h.mode})`];
-      for (const c of h.checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(16)} ${c.detail}`);
-      for (const a of h.alerts.slice(0, 10)) lines.push(`  alert ${String(a.severity ?? '').padEnd(8)} ${String(a.kind ?? '')} ${String(a.message ?? '')}`);
-      for (const d of h.deadletters.slice(0, 10)) lines.push(`  dead letter ${d.id}: ${String(d.reason ?? '')}`);
-      return { lines, code: h.ok ? 0 : 1 };
-    }
+    case 'health':
+      return { lines: replyLines(action, result), code: (result as HealthReport).ok ? 0 : 1 };
     case 'reconcile':
       return formatReconcile(r);
     case 'tick':
       return { lines: [formatTickLine('tick', { status: 200, body: result, wallMs: 0 })], code: 0 };
-    case 'force-exit':
-      return { lines: [`manual exit published: signal ${String(r.signalId)}, qty ${String(r.qty)} at ~${String(r.refPrice)}`], code: 0 };
-    case 'locks': {
-      const locks = (r.locks ?? []) as LockView[];
-      if (locks.length === 0) return { lines: ['no protection locks in force'], code: 0 };
-      return { lines: locks.map((l) => `${(l.symbol === '*' ? 'all' : l.symbol).padEnd(10)} ${l.protection.padEnd(15)} until ${iso(l.until)} (${l.minutesLeft} min)  ${l.reason}  [${l.id}]`), code: 0 };
-    }
-    case 'unlock': {
-      const lifted = (r.lifted ?? []) as Lock[];
-      return { lines: lifted.length === 0 ? ['nothing to lift'] : lifted.map((l) => `lifted ${l.protection} on ${l.symbol === '*' ? 'all symbols' : l.symbol} [${l.id}]`), code: 0 };
-    }
     case 'regenerate-signal':
       return { lines: [`re-published signal ${String(r.signalId)} (message ${String(r.messageId)})`], code: 0 };
     default:
-      return { lines: JSON.stringify(result, null, 2).split('\n'), code: 0 };
+      // the command set's answers (mode changes, force-exit, reports): the text the chat sends too
+      return { lines: replyLines(action, result), code: 0 };
   }
 }
 

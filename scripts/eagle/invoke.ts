@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { FUNCTIONS } from '../../infra/definitions.ts';
-import type { Io } from '../lib/cli.ts';
+import type { Io } from '../lib/io.ts';
 
 export const HTTP_TARGETS = FUNCTIONS.filter((f) => f.signature === 'http').map((f) => f.target);
 

@@ -1,18 +1,21 @@
 /**
  * `npm run eagle -- <command>`: one CLI for every operator action (commander; `--help` on every
- * command; unknown flags refused with the command's help). Exit codes:
+ * command; unknown flags refused with the command's help). The Firestore and exchange clients load
+ * only once a command runs against a stack that answers (import cost: help, usage errors and a
+ * stopped stack answer in well under a second). Exit codes:
  *   0 done / healthy · 1 refused, failed, or needs attention (unhealthy, ledger drift, gaps)
  *   2 usage error (bad flag or value) · 3 target unreachable (stack not running, URL down)
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TIMEFRAMES } from '../../functions/src/domain/candle.ts';
-import { isLocalProject, localTarget, remoteTarget, UnreachableError, type Target, type TargetOptions } from './target.ts';
+import type { Target, TargetOptions } from './target.ts';
+import { isLocalProject, probeEmulator, UnreachableError } from './reach.ts';
 import { formatResult } from './format.ts';
+import { COMMANDS } from '../../functions/src/services/commandSet.ts';
 import { HTTP_TARGETS, invokeFunction } from './invoke.ts';
 import { functionUrl, localPorts } from '../../infra/ports.ts';
-import { cliEnv, type Io } from '../lib/cli.ts';
-import { offlineConfigTarget } from './configDryRun.ts';
+import type { Io } from '../lib/io.ts';
 import { strategyCommands } from './strategyCommands.ts';
 
 export const EXIT = { ok: 0, attention: 1, usage: 2, unreachable: 3 } as const;
@@ -51,14 +54,13 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
 
-  const action = (name: string, build: (args: unknown[], opts: Record<string, unknown>) => Record<string, unknown>, via?: (opts: Record<string, unknown>) => Target | undefined) => async (...args: unknown[]) => {
+  const action = (name: string, build: (args: unknown[], opts: Record<string, unknown>) => Record<string, unknown>, via?: (opts: Record<string, unknown>) => Promise<Target | undefined>) => async (...args: unknown[]) => {
     const cmd = args.at(-1) as Command;
     const g = cmd.optsWithGlobals() as GlobalOpts & Record<string, unknown>;
     const opts: TargetOptions = { portOffset: g.portOffset, project: g.project, url: g.url, region: g.region };
-    const make = deps.target ?? ((o: TargetOptions) => (isLocalProject(o.project) && !o.url ? localTarget(o, g.json ? undefined : io.progress) : remoteTarget({ ...o, project: o.project ?? 'local' })));
     let target: Target | undefined;
     try {
-      target = via?.(cmd.opts()) ?? make(opts);
+      target = (await via?.(cmd.opts())) ?? (deps.target ? deps.target(opts) : await makeTarget(opts, g.json ? undefined : io.progress));
       const answer = await target.run({ action: name, ...build(args.slice(0, -2), cmd.opts()) });
       if (g.json) io.out(JSON.stringify(answer.status === 200 ? answer.body.result : answer.body, null, 2));
       if (answer.status !== 200) {
@@ -84,7 +86,7 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
     .requiredOption('--since <date>', 'first day, YYYY-MM-DD').option('--until <date>', "end (exclusive), YYYY-MM-DD; default and maximum: the stack's clock")
     .action(action('backfill', (_a, o) => ({ symbol: o.symbol, timeframe: o.timeframe, since: o.since, ...(o.until ? { until: o.until } : {}) })));
   program.command('check-gaps').description('missing candles per symbol in the stored history (exit 1 when any)')
-    .addOption(new Option('--timeframe <tf>', 'timeframe or all').choices([...TIMEFRAMES, 'all']).default('all'))
+    .addOption(new Option('--timeframe <tf>', 'timeframe, or all: the ones the bot stores (decision + stop-check)').choices([...TIMEFRAMES, 'all']).default('all'))
     .addOption(new Option('--days <n>', 'days of history to check').argParser(intFlag('--days', 1, 366)).default(7))
     .action(action('check-gaps', (_a, o) => ({ timeframe: o.timeframe, days: o.days })));
   program.command('regenerate-signal').description('re-publish signals/{id} to executeOrder (a filled one stays filled: idempotent)')
@@ -96,13 +98,8 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
   program.command('scheduler-pause').description('stop the trading Scheduler: no tick runs, so no stop, trailing stop, take-profit or kill switch is checked until `resume`')
     .option('--confirm', 'required: I know open positions are unprotected while it is stopped').option('--reason <text>', 'why (recorded in status/system and audit_log)')
     .action(action('scheduler-pause', (_a, o) => ({ ...(o.confirm ? { confirm: true } : {}), ...(o.reason ? { reason: o.reason } : {}) })));
-  program.command('force-exit').description("sell a symbol's open position at the newest stored close (reason manual)")
-    .argument('<symbol>', 'e.g. BTC/USDT').action(action('force-exit', ([symbol]) => ({ symbol })));
-  program.command('locks').description("the protections' locks in force (config/bot.protections): scope, protection, until, why")
-    .action(action('locks', () => ({})));
-  program.command('unlock').description('lift protection locks: entries resume at the next tick (stops never stopped)')
-    .argument('<target>', 'a symbol (e.g. BTC/USDT), all, or a lock id from eagle locks').option('--reason <text>', 'why (recorded in audit_log)')
-    .action(action('unlock', ([target], o) => ({ target, ...(o.reason ? { reason: o.reason } : {}) })));
+  program.command('force-exit').description("sell a symbol's open position (or every one: all) at the newest stored close (reason manual)")
+    .argument('<symbol>', 'e.g. BTC/USDT, or all').action(action('force-exit', ([symbol]) => ({ symbol })));
   program.command('health').description('the post-deploy checklist: ticking, mode, feeds, alerts, dead letters, ledger (exit 1 when not OK)')
     .option('--since <duration>', 'window for alerts and dead letters, e.g. 72h or 3d', '72h').action(action('health', (_a, o) => ({ since: o.since })));
   program.command('audit').description('replay trades/ against the wallet and positions (exit 1 on drift); incremental from the last clean audit')
@@ -113,13 +110,27 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
     .option('--confirm', 'book each difference as an adjustment in the ledger (with the exchange evidence); back to NORMAL from REDUCING when clean after')
     .option('--reason <text>', 'required with --confirm: why (kept in each adjustment entry and audit_log)')
     .action(action('reconcile', (_a, o) => ({ ...(o.confirm ? { confirm: true } : {}), ...(o.reason ? { reason: o.reason } : {}) })));
+  program.command('unlock').description('lift protection locks: entries resume at the next tick (stops never stopped)')
+    .argument('<target>', 'a symbol (e.g. BTC/USDT), all, or a lock id from eagle locks').option('--reason <text>', 'why (recorded in audit_log)')
+    .action(action('unlock', ([target], o) => ({ target, ...(o.reason ? { reason: o.reason } : {}) })));
+  const explicit = new Set(program.commands.map((c) => c.name()));
+  for (const spec of COMMANDS.filter((c) => !explicit.has(c.name))) {
+    const args = spec.usage.split(' ').slice(1).join(' ');
+    program.command(spec.name).description(spec.summary).usage(args).argument('[args...]', args)
+      .action(action(spec.name, ([words]) => spec.params((words as string[] | undefined) ?? [])));
+  }
   program.command('config').description('show config/bot, or validate and replace it with --set FILE')
     .option('--set <file.json>', 'a JSON config/bot document; refused (naming the field) when invalid')
     .option('--dry-run', 'with --set: validate offline exactly as the admin function will, store nothing (no stack needed)')
     .action(action('config', (_a, o) => {
       if (o.dryRun && !o.set) throw new CommanderError(EXIT.usage, 'eagle.usage', '--dry-run goes with --set <file.json>');
       return o.set ? { set: readJson(String(o.set), '--set') } : {};
-    }, (o) => (o.dryRun ? offlineConfigTarget(cliEnv()) : undefined)));
+    }, async (o) => {
+      if (!o.dryRun) return undefined;
+      // loaded only for a dry run: the admin function's checks and the venue's rules, no stack
+      const [{ offlineConfigTarget }, { cliEnv }] = await Promise.all([import('./configDryRun.ts'), import('../lib/cli.ts')]);
+      return offlineConfigTarget(cliEnv());
+    }));
 
   const delegated = (name: string, description: string, usage: string) =>
     program.command(name).description(description).usage(usage).helpOption('--help-eagle', `help for eagle ${name}`).allowUnknownOption().allowExcessArguments()
@@ -141,6 +152,14 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
   delegated('cost', 'projected monthly bill from a measured emulator run', '[--ticks N] [--json]');
   strategyCommands(program, io, setCode);
   return program;
+}
+
+/** A local stack is probed before its clients load (Firestore alone costs ~1 s to import). */
+async function makeTarget(opts: TargetOptions, progress?: (line: string) => void): Promise<Target> {
+  const local = isLocalProject(opts.project) && !opts.url;
+  if (local) await probeEmulator(localPorts(opts.portOffset), opts.portOffset);
+  const { localTarget, remoteTarget } = await import('./target.ts');
+  return local ? localTarget(opts, progress) : remoteTarget({ ...opts, project: opts.project ?? 'local' });
 }
 
 /** indicators, backtest and cost are scripts of their own; eagle passes the arguments through. */

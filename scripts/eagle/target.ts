@@ -20,6 +20,7 @@ import type { OpsStore } from '../../functions/src/ports/ops.ts';
 import { ActionError, AdminRequestSchema } from '../../functions/src/services/adminActions.ts';
 import { functionUrl, localPorts, type LocalPorts } from '../../infra/ports.ts';
 import { progressBar } from '../lib/cli.ts';
+import { probeEmulator, UnreachableError } from './reach.ts';
 
 export interface Answer {
   status: number;
@@ -32,9 +33,6 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export class UnreachableError extends Error {
-  override readonly name = 'UnreachableError';
-}
 
 export interface TargetOptions {
   portOffset: number;
@@ -42,8 +40,6 @@ export interface TargetOptions {
   url?: string;
   region: string;
 }
-
-export const isLocalProject = (project: string | undefined) => !project || project.startsWith('demo-');
 
 export function localEnv(opts: TargetOptions, vars: NodeJS.ProcessEnv = process.env): { env: Env; ports: LocalPorts } {
   const ports = localPorts(opts.portOffset);
@@ -113,13 +109,6 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
       await db.terminate();
     },
   };
-}
-
-/** An emulator that is not running makes Firestore retry for ~45 s: probe it first and say so at once. */
-async function probeEmulator(ports: LocalPorts, offset: number): Promise<void> {
-  const host = `${ports.host}:${ports.firestore}`;
-  const up = await fetch(`http://${host}/`, { signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
-  if (!up) throw new UnreachableError(`no Firestore emulator answers at ${host}: start the stack with \`npm start${offset ? ` -- --port-offset ${offset}` : ''}\` or pass the --port-offset it runs on`);
 }
 
 export function adminUrl(project: string, region: string): string {

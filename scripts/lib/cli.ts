@@ -10,18 +10,9 @@ import { parseEnv } from '../../functions/src/config/load.ts';
 import type { Env } from '../../functions/src/config/schema.ts';
 import { localPorts } from '../../infra/ports.ts';
 
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-  /** progress output; a TTY redraws one line */
-  progress?(line: string): void;
-}
+import type { Io } from './io.ts';
 
-export const stdio: Io = {
-  out: (l) => process.stdout.write(`${l}\n`),
-  err: (l) => process.stderr.write(`${l}\n`),
-  progress: (l) => (process.stderr.isTTY ? process.stderr.write(`\r${l}\x1b[K`) : undefined),
-};
+export { stdio, type Io } from './io.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

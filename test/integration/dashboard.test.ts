@@ -245,6 +245,11 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     await expect.poll(() => page.textContent('[data-testid="control-result"]'), { timeout: 20_000 }).toMatch(/pause: done/);
     await expect.poll(() => page.textContent('[data-testid="mode-badge"]'), { timeout: 20_000 }).toBe('PAUSED');
     expect(await page.isVisible('[data-testid="control-resume"]')).toBe(true);
+    // Close all: the same admin action as `eagle force-exit all`, confirmed in the page; nothing is open here
+    await page.click('[data-testid="control-close-all"]');
+    expect(await page.textContent('[data-testid="control-confirm"]')).toMatch(/Close every open position/);
+    await page.click('[data-testid="control-confirm-yes"]');
+    await expect.poll(() => page.textContent('[data-testid="control-result"]'), { timeout: 20_000 }).toMatch(/force-exit refused \(HTTP 409\): no open position to exit/);
   });
 
   it('detaches its listeners while the tab is hidden and catches up when it shows again', async () => {

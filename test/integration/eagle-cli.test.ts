@@ -40,7 +40,8 @@ describe('eagle CLI against the emulators', () => {
     expect(help).toBe(0);
     const io = capture();
     await runEagle(['--help'], { io });
-    for (const c of ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'locks', 'unlock', 'health', 'audit', 'reconcile', 'config', 'invoke', 'indicators', 'backtest', 'cost']) {
+    for (const c of ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'reconcile', 'config', 'invoke', 'indicators', 'backtest', 'cost',
+      'status', 'positions', 'profit', 'daily', 'weekly', 'monthly', 'performance', 'trades', 'locks', 'unlock', 'stop-entries', 'show-config', 'reload-config']) {
       expect(io.lines.join('\n')).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     }
     const bogus = await eagle('audit', '--bogus');
@@ -73,6 +74,11 @@ describe('eagle CLI against the emulators', () => {
     const gaps = await eagle('check-gaps', '--timeframe', '1m', '--days', '3');
     expect(gaps.code).toBe(1);
     expect(gaps.out).toMatch(/ETH\/USDT 1m: .* 1 gaps \(80 missing\)/);
+    // 'all' (the default): only the timeframes the bot stores, not a line per timeframe nobody trades
+    const all = await eagle('check-gaps', '--days', '3');
+    const checked = all.out.split('\n').filter((l) => /^\w+\/\w+ \w+:/.test(l)).map((l) => l.split(':')[0]!);
+    expect(checked).toContain('ETH/USDT 1m');
+    expect(checked.filter((l) => !l.endsWith(' 1m'))).toEqual([]);
     const json = await eagle('check-gaps', '--timeframe', '1m', '--days', '3', '--json');
     expect(JSON.parse(json.out).gaps).toBe(1);
   });
@@ -85,8 +91,9 @@ describe('eagle CLI against the emulators', () => {
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/KILLED is left only by an authenticated reset/);
     expect((await eagle('reset')).out).toBe('mode NORMAL (was KILLED)');
+    expect((await eagle('reset')).err).toMatch(/reset only leaves KILLED \(mode is NORMAL\); "resume" returns to NORMAL/);
     const log = (await db.collection(PATHS.auditLog).orderBy('at').get()).docs.map((d) => d.data());
-    expect(log.map((l) => `${l.action}:${l.status}`)).toEqual(['pause:200', 'resume:200', 'kill:200', 'resume:409', 'reset:200']);
+    expect(log.map((l) => `${l.action}:${l.status}`)).toEqual(['pause:200', 'resume:200', 'kill:200', 'resume:409', 'reset:200', 'reset:409']);
     expect(log[0]).toMatchObject({ via: 'cli', params: { reason: 'deploy' } });
     expect(String(log[0]!.who)).toMatch(/^cli:/);
   });
@@ -112,11 +119,17 @@ describe('eagle CLI against the emulators', () => {
     const listed = await eagle('locks');
     expect(listed.code).toBe(0);
     // the expired one (until = from) is not in force
-    expect(listed.out.split('\n')).toEqual([expect.stringMatching(/^BTC\/USDT +cooldown +until 2023-03-20 13:00 \(59 min\)/), expect.stringMatching(/^all +max_drawdown +until 2023-03-20 14:00/)]);
-    expect(await eagle('unlock', 'BTC/USDT', '--reason', 'checked the feed')).toMatchObject({ code: 0, out: `lifted cooldown on BTC/USDT [cooldown_BTC-USDT_${T}]` });
+    const protectionLines = (out: string) => out.split('\n').filter((l) => l.includes(' protection: '));
+    expect(protectionLines(listed.out)).toEqual([
+      expect.stringMatching(/^ {2}BTC\/USDT protection: cooldown: test until 2023-03-20 13:00 → unlock \[cooldown_BTC-USDT_\d+\]$/),
+      expect.stringMatching(/^ {2}all protection: max_drawdown: test until 2023-03-20 14:00 → unlock/),
+    ]);
+    expect(await eagle('unlock', 'BTC/USDT', '--reason', 'checked the feed')).toMatchObject({ code: 0, out: `lifted cooldown on BTC/USDT [cooldown_BTC-USDT_${T}]; entries resume at the next tick` });
     expect((await eagle('locks')).out).not.toMatch(/BTC\/USDT/);
     expect((await eagle('unlock', 'all')).out).toMatch(/lifted max_drawdown on all symbols/);
-    expect(await eagle('locks')).toMatchObject({ code: 0, out: 'no protection locks in force' });
+    const after = await eagle('locks');
+    expect(after.code).toBe(0);
+    expect(protectionLines(after.out)).toEqual([]);
     expect((await eagle('unlock', 'not a target')).code).toBe(2);
     // every stored lock not lifted yet (the expired one too: the next tick drops it either way)
     expect((await db.doc(PATHS.status).get()).get('locksLifted')).toEqual([`cooldown_BTC-USDT_${T}`, `max_drawdown_all_${T}`, `low_profit_ETH-USDT_${T}`]);
@@ -179,7 +192,17 @@ describe('eagle CLI against the emulators', () => {
       await new PubSubSignalBus(pubsub, TOPICS.signals).publish(buy);
       await eventually(async () => ((await db.collection(PATHS.positions).get()).size === 1 ? true : undefined), 30_000, 'the buy to fill');
 
-      const exit = await eagle('force-exit', 'BTC/USDT');
+      expect((await eagle('status')).out).toMatch(/^mode NORMAL[\s\S]*1 open position\(s\)\nlocks: none/);
+      expect((await eagle('positions')).out).toMatch(/^symbol +qty +entry +mark +uPnL[\s\S]*\nBTC\/USDT +0\.01 /);
+      expect((await eagle('trades', '3')).out).toMatch(/\n1 +2023-03-2\d \d\d:\d\d +BTC\/USDT +buy +regime_entry +0\.01 /);
+      expect(JSON.parse((await eagle('profit', '1d', '--json')).out)).toMatchObject({ period: '1d', trades: 1, closed: 0 });
+      expect((await eagle('weekly', '2')).out.split('\n')).toHaveLength(3);
+      expect((await eagle('performance')).out).toMatch(/\nBTC\/USDT +1 +0 +0\/0 +0 /);
+      expect((await eagle('daily', 'many')).code).toBe(2);
+      const unlock = await eagle('unlock', 'BTC/USDT');
+      expect(unlock).toMatchObject({ code: 1, err: expect.stringMatching(/nothing is locked for BTC\/USDT/) });
+      expect((await eagle('reload-config')).out).toMatch(/^config\/bot is valid; it takes effect/);
+      const exit = await eagle('force-exit', 'all');
       expect(exit.code).toBe(0);
       expect(exit.out).toMatch(/^manual exit published: signal [0-9a-f]{32}, qty 0.01000000/);
       await eventually(async () => ((await db.collection(PATHS.positions).get()).size === 0 ? true : undefined), 30_000, 'the manual exit to fill');

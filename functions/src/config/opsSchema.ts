@@ -24,6 +24,13 @@ export const OpsEnvSchema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/, 'a Bot API token like 123456:ABC…').optional(),
   TELEGRAM_CHAT_ID: z.string().regex(/^-?\d+$|^@\w+$/, 'a numeric chat id or @channel').optional(),
   TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
+  /** The command bot's webhook (setWebhook secret_token): requests without it are refused; also the confirm buttons' HMAC key. */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{24,256}$/, '24 to 256 characters of A-Z a-z 0-9 _ - (the Bot API secret_token alphabet)').optional(),
+  /** Chats that may run the read-only commands (status, profit…) and chats that may run every command (with confirmation). */
+  TELEGRAM_READ_CHAT_IDS: list.pipe(z.array(z.string().regex(/^-?\d{1,20}$/, 'numeric chat ids'))).default([]),
+  TELEGRAM_ADMIN_CHAT_IDS: list.pipe(z.array(z.string().regex(/^-?\d{1,20}$/, 'numeric chat ids'))).default([]),
+  /** How long a confirm button stays valid. */
+  TELEGRAM_CONFIRM_TTL_S: z.coerce.number().int().min(10).max(3600).default(120),
   /** At most one Telegram message per this many ms (Bot API limits ~1 msg/s per chat). */
   TELEGRAM_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   /** log (local: one log line per batch) or monitoring (Cloud Monitoring custom metrics). */

@@ -54,7 +54,7 @@ export function transitionMode(from: SystemMode, event: ModeEvent): ModeTransiti
     case 'kill_switch':
       return raise(from, 'KILLED');
     case 'reset':
-      if (from !== 'KILLED') return refuse(from, `reset only leaves KILLED (mode is ${from}); use admin_set`);
+      if (from !== 'KILLED') return refuse(from, `reset only leaves KILLED (mode is ${from}); "resume" returns to NORMAL`);
       if (!event.authenticated) return refuse(from, 'reset from KILLED requires an authenticated admin');
       return to(from, 'NORMAL');
     case 'admin_set':

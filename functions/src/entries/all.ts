@@ -6,3 +6,4 @@ import './admin.ts';
 import './budgetGuard.ts';
 import './watchdog.ts';
 import './signalWebhook.ts';
+import './telegram.ts';

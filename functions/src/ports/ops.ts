@@ -25,8 +25,8 @@ export interface AuditEntry {
 }
 
 export interface Caller {
-  readonly kind: 'user' | 'service_account' | 'cli';
-  /** email (user, service account) or `cli:<os user>` */
+  readonly kind: 'user' | 'service_account' | 'cli' | 'telegram';
+  /** email (user, service account), `cli:<os user>` or `telegram:<chat id>` */
   readonly id: string;
 }
 
@@ -59,4 +59,12 @@ export interface SchedulerControl {
 export interface TokenVerifier {
   readonly kind: 'user' | 'service_account';
   verify(token: string): Promise<{ email: string } | null>;
+}
+
+/** Answers in a chat (the Telegram Bot API; a fake Bot API server in tests). */
+export interface ChatReplies {
+  /** `confirm`: one button that sends `data` back as a callback query */
+  send(chatId: string, text: string, confirm?: { label: string; data: string }): Promise<void>;
+  /** stops the button's spinner, with a short notice */
+  answerCallback(callbackId: string, text: string): Promise<void>;
 }

@@ -191,6 +191,10 @@ export interface StateStore {
   loadEquityDays(): Promise<Map<string, EquityPoint[]>>;
   /** Replaces rollups/{day} for each day given (a rebuild: run it while no fill is booking, e.g. after a restore). */
   saveRollups(rollups: readonly DayRollup[], now: number): Promise<void>;
+  /** rollups/{day} for every day ≥ fromDay (yyyymmdd), oldest first: the command set's profit and period reports. */
+  loadRollups(fromDay: string): Promise<DayRollup[]>;
+  /** The newest `limit` trades of the ledger, newest (highest seq) first. */
+  recentTrades(limit: number): Promise<Trade[]>;
 }
 
 /** A day's equity at its first and last tick mark, and the running peak at its close. */

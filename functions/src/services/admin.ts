@@ -5,7 +5,8 @@
 import type { ModeEvent } from '../domain/mode.ts';
 import { createSignal, decodeSignal } from '../domain/signal.ts';
 import { entryNotCurrent } from '../domain/engine/currentPrice.ts';
-import { TIMEFRAMES, timeframeMs } from '../domain/candle.ts';
+import { timeframeMs } from '../domain/candle.ts';
+import { guardTimeframeFor } from '../domain/engine/index.ts';
 import { toAmount } from '../domain/money.ts';
 import type { ExchangeRules } from '../domain/marketRules.ts';
 import { BotConfigError, parseBotConfig } from '../config/load.ts';
@@ -18,10 +19,12 @@ import type { Caller, OpsStore, SchedulerControl } from '../ports/ops.ts';
 import { ActionError, type AdminRequest } from './adminActions.ts';
 import { backfillCandles, checkGaps, NothingToDoError } from './adminCandles.ts';
 import { healthReport } from './adminHealth.ts';
+import { locksReport, performanceReport, periodsReport, positionsReport, profitReport, statusReport, tradesReport } from './adminReports.ts';
+import { locksOf, unlockRefusal } from './adminLocks.ts';
 import { pastAsOf } from './tickAsOf.ts';
 import { runAudit } from './auditLedger.ts';
 import { runReconcile } from './reconcile.ts';
-import { liftLocks, listLocks } from './locks.ts';
+import { liftLocks } from './locks.ts';
 import { ReconcileError } from '../domain/reconcile/index.ts';
 import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
 
@@ -75,6 +78,17 @@ async function forceExit(deps: AdminDeps, symbol: string, by: string) {
   const messageId = await (await deps.bus()).publish(signal);
   deps.log.log('WARNING', 'manual exit published', { symbol, signalId: signal.id, qty: position.qty, by });
   return { signalId: signal.id, messageId, qty: position.qty, refPrice: signal.refPrice };
+}
+
+/** `force-exit all`: every open position, each its own manual exit signal. */
+async function forceExitAll(deps: AdminDeps, by: string) {
+  const config = parseBotConfig(await deps.store.getBotConfigDoc());
+  const book = await deps.store.getBook(toAmount(config.paper.initialCash), await deps.marketNow());
+  const symbols = Object.keys(book.positions).sort();
+  if (symbols.length === 0) throw new ActionError(409, 'no open position to exit', 'symbol');
+  const exits = [];
+  for (const symbol of symbols) exits.push(await forceExit(deps, symbol, by));
+  return { exits };
 }
 
 async function regenerateSignal(deps: AdminDeps, id: string) {
@@ -141,7 +155,10 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       }
     case 'check-gaps': {
       const config = parseBotConfig(await deps.store.getBotConfigDoc());
-      const tfs = req.timeframe === 'all' ? TIMEFRAMES : [req.timeframe];
+      // 'all': the timeframes the bot stores: its decision timeframe and the finer one its stops are checked on.
+      const decision = config.timeframe ?? deps.env.TIMEFRAME;
+      const guard = guardTimeframeFor(decision);
+      const tfs = req.timeframe === 'all' ? [decision, ...(guard ? [guard] : [])] : [req.timeframe];
       const reports = await checkGaps(deps.candles, config.symbols ?? deps.env.SYMBOLS, tfs, req.days);
       return { gaps: reports.reduce((n, r) => n + r.gaps.length, 0), symbols: reports };
     }
@@ -163,13 +180,43 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       deps.log.log('CRITICAL', 'trading Scheduler stopped by an operator: no tick runs, no stop is checked, until `eagle resume`', { by: caller.id });
       return { schedulerPaused: true };
     case 'force-exit':
-      return forceExit(deps, req.symbol, caller.id);
+      return req.symbol === 'all' ? forceExitAll(deps, caller.id) : forceExit(deps, req.symbol, caller.id);
+    case 'stop-entries':
+      return changeMode(deps, { type: 'admin_set', to: 'PAUSED' }, req.reason ?? by);
+    case 'status':
+      return statusReport(deps);
+    case 'positions':
+      return positionsReport(deps);
+    case 'profit':
+      return profitReport(deps, req.period);
+    case 'daily':
+      return periodsReport(deps, 'day', req.n);
+    case 'weekly':
+      return periodsReport(deps, 'week', req.n);
+    case 'monthly':
+      return periodsReport(deps, 'month', req.n);
+    case 'performance':
+      return performanceReport(deps);
+    case 'trades':
+      return tradesReport(deps, req.n);
     case 'locks':
-      return { locks: await listLocks(deps.store, await deps.marketNow()) };
+      return locksReport(deps);
     case 'unlock': {
       const r = await liftLocks(deps.store, req.target);
-      deps.log.log('WARNING', 'protection locks lifted', { target: req.target, lifted: r.lifted.map((l) => l.id), by: caller.id, ...(req.reason ? { reason: req.reason } : {}) });
-      return r;
+      if (r.lifted.length > 0) {
+        deps.log.log('WARNING', 'protection locks lifted', { target: req.target, lifted: r.lifted.map((l) => l.id), by: caller.id, ...(req.reason ? { reason: req.reason } : {}) });
+        return r;
+      }
+      // Nothing of the protections held it: say what does, and what lifts that.
+      const [status, raw] = await Promise.all([deps.store.getStatus(), deps.ops.readStatusDoc()]);
+      const symbolTarget = req.target === 'all' || !req.target.includes('/') ? undefined : req.target;
+      throw new ActionError(409, unlockRefusal(locksOf(status, raw?.schedulerPaused === true, await deps.marketNow()), symbolTarget), 'target');
+    }
+    case 'show-config':
+      return { config: parseBotConfig(await deps.store.getBotConfigDoc()) };
+    case 'reload-config': {
+      const config = await setConfig(deps, (await deps.store.getBotConfigDoc()) as Record<string, unknown>);
+      return { config, valid: true, takesEffect: takesEffect(deps.env.CONFIG_CACHE_MS) };
     }
     case 'health':
       return healthReport(deps.ops, async () => runAudit(deps.store, await deps.marketNow()), { marketNow: await deps.marketNow(), wallNow: deps.wallNow(), sinceMs: req.since });

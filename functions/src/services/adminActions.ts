@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
 
+export { ADMIN_ACTIONS, READ_ONLY_ACTIONS, isReadOnly, type AdminAction } from './commandSet.ts';
+
 const symbol = z.string().regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/, 'symbols look like BTC/USDT');
 const day = z
   .string()
@@ -14,12 +16,24 @@ const duration = z
   .regex(/^\d{1,4}[hd]$/, 'a duration such as 72h or 3d')
   .transform((s) => Number(s.slice(0, -1)) * (s.endsWith('d') ? 24 : 1) * 3_600_000);
 
-export const ADMIN_ACTIONS = ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'config', 'reconcile', 'locks', 'unlock'] as const;
-export type AdminAction = (typeof ADMIN_ACTIONS)[number];
-/** Actions a dashboard reader (not an admin) may run: they change nothing. */
-export const READ_ONLY_ACTIONS: readonly AdminAction[] = ['health', 'audit', 'check-gaps', 'locks'];
+export const PROFIT_PERIODS = ['1d', '7d', '30d', 'all'] as const;
+const count = (max: number, dflt: number) => z.number().int().min(1).max(max).default(dflt);
 
 export const AdminRequestSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('status') }).strict(),
+  z.object({ action: z.literal('positions') }).strict(),
+  z.object({ action: z.literal('profit'), period: z.enum(PROFIT_PERIODS).default('all') }).strict(),
+  z.object({ action: z.literal('daily'), n: count(366, 7) }).strict(),
+  z.object({ action: z.literal('weekly'), n: count(104, 4) }).strict(),
+  z.object({ action: z.literal('monthly'), n: count(60, 6) }).strict(),
+  z.object({ action: z.literal('performance') }).strict(),
+  z.object({ action: z.literal('trades'), n: count(500, 10) }).strict(),
+  z.object({ action: z.literal('locks') }).strict(),
+  // a symbol (its protection locks), 'all' (every one, the all-symbols ones included) or one lock's id
+  z.object({ action: z.literal('unlock'), target: z.union([symbol, z.literal('all'), z.string().regex(/^[a-z_]+_[A-Za-z0-9-*]+_\d+$/, 'a symbol, all, or a lock id from eagle locks')]), reason }).strict(),
+  z.object({ action: z.literal('stop-entries'), reason }).strict(),
+  z.object({ action: z.literal('show-config') }).strict(),
+  z.object({ action: z.literal('reload-config') }).strict(),
   z.object({ action: z.literal('tick'), asOf: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)).optional() }).strict(),
   z.object({ action: z.literal('backfill'), symbol, timeframe: z.enum(TIMEFRAMES), since: day, until: day.optional() }).strict(),
   z.object({ action: z.literal('check-gaps'), timeframe: z.enum([...TIMEFRAMES, 'all']).default('all'), days: z.number().int().min(1).max(366).default(7) }).strict(),
@@ -34,10 +48,7 @@ export const AdminRequestSchema = z.discriminatedUnion('action', [
     confirm: z.literal(true, { error: 'must be true: a stopped Scheduler runs no tick, so no stop-loss, trailing stop, take-profit or kill switch is checked' }),
     reason,
   }).strict(),
-  z.object({ action: z.literal('force-exit'), symbol }).strict(),
-  z.object({ action: z.literal('locks') }).strict(),
-  // a symbol (its locks), 'all' (every lock, the all-symbols ones included) or one lock's id
-  z.object({ action: z.literal('unlock'), target: z.union([symbol, z.literal('all'), z.string().regex(/^[a-z_]+_[A-Za-z0-9-]+_\d+$/, 'a symbol, all, or a lock id from eagle locks')]), reason }).strict(),
+  z.object({ action: z.literal('force-exit'), symbol: z.union([symbol, z.literal('all')]) }).strict(),
   z.object({ action: z.literal('health'), since: duration.default(72 * 3_600_000) }).strict(),
   z.object({ action: z.literal('audit'), full: z.boolean().optional(), rollups: z.boolean().optional() }).strict(),
   z.object({ action: z.literal('config'), set: z.record(z.string(), z.unknown()).optional() }).strict(),

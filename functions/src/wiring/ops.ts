@@ -17,6 +17,8 @@ import { createNotifier, notifying } from '../adapters/notify/index.ts';
 import { runTick } from '../services/runTick.ts';
 import type { AdminHandlerDeps } from '../handlers/admin.ts';
 import type { BudgetDeps } from '../services/budgetGuard.ts';
+import type { TelegramDeps } from '../services/telegramBot.ts';
+import { TelegramBotApi } from '../adapters/notify/TelegramBotApi.ts';
 import type { SignalBus } from '../ports/index.ts';
 import { lazyPubSubBus } from '../adapters/pubsub/lazyBus.ts';
 
@@ -24,6 +26,8 @@ export interface OpsRuntime {
   opsEnv: OpsEnv;
   adminDeps(): Promise<AdminHandlerDeps>;
   budgetDeps(): Promise<BudgetDeps>;
+  /** the command bot: refused (the webhook answers 503) until its token, secret and chats are set */
+  telegramDeps(): Promise<TelegramDeps>;
 }
 
 export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv()): OpsRuntime {
@@ -35,10 +39,9 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
   const loadBus = async (): Promise<SignalBus> => bus;
   let admin: Promise<AdminHandlerDeps> | undefined;
   let budget: Promise<BudgetDeps> | undefined;
+  let telegram: Promise<TelegramDeps> | undefined;
   const scheduler = () => schedulerControl(db, { projectId: env.PROJECT_ID, region: opsEnv.SCHEDULER_REGION, emulator: Boolean(env.FIRESTORE_EMULATOR_HOST) });
-  return {
-    opsEnv,
-    adminDeps: () =>
+  const adminDeps = () =>
       (admin ??= Promise.resolve({
         env,
         store,
@@ -57,7 +60,21 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
         verifiers: [firebaseVerifier(env.PROJECT_ID), googleServiceAccountVerifier(opsEnv.ADMIN_TOKEN_AUDIENCE)],
         serviceAccounts: opsEnv.ADMIN_SERVICE_ACCOUNTS,
         allowedOrigins: opsEnv.ADMIN_ALLOWED_ORIGINS,
-      })),
+      }));
+  return {
+    opsEnv,
+    adminDeps,
+    telegramDeps: () =>
+      (telegram ??= (async () => {
+        const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: secret } = opsEnv;
+        if (!token || !secret) throw new Error('TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET are required');
+        const admin = await adminDeps();
+        return {
+          ...admin, log: log.child({ function: 'telegram' }),
+          chat: new TelegramBotApi({ token, apiUrl: opsEnv.TELEGRAM_API_URL }), secret,
+          readerChats: opsEnv.TELEGRAM_READ_CHAT_IDS, adminChats: opsEnv.TELEGRAM_ADMIN_CHAT_IDS, confirmTtlMs: opsEnv.TELEGRAM_CONFIRM_TTL_S * 1000,
+        };
+      })()),
     budgetDeps: () =>
       (budget ??= Promise.resolve({
         store,

@@ -106,6 +106,13 @@ export class Controls {
       b.addEventListener('click', () => this.ask(a, LABELS[a].confirm));
       return b;
     });
+    // force-exit all: every open position sold at the next price (the same admin action as `eagle force-exit all`)
+    if (this.mode !== 'KILLED') {
+      const all = h('button', { class: 'btn btn-danger', testid: 'control-close-all' }, 'Close all');
+      all.disabled = this.busy;
+      all.addEventListener('click', () => this.ask('force-exit', 'Close every open position at the next price?', { symbol: 'all' }));
+      buttons.push(all);
+    }
     const confirm = this.pending
       ? h(
           'div',

@@ -3,14 +3,14 @@ import { applyModeEvent, type AppliedMode, type ModeEvent } from '../../domain/m
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import { liftLocks, type Lock } from '../../domain/protections/index.ts';
 import { toAmount, type Amount } from '../../domain/money.ts';
-import type { Position, Signal, Wallet } from '../../domain/trading.types.ts';
+import type { Position, Signal, Trade, Wallet } from '../../domain/trading.types.ts';
 import type {
   Alert, AuditCheckpoint, AuditSnapshot, Book, DayMarks, DeadLetter, PersistedSymbol, ReconcileMark, StateStore, SystemStatus, TickSave, TickSnapshot,
 } from '../../ports/state.ts';
 import {
   AuditCheckpointDoc, CorruptDocumentError, LedgerDoc, ModeRecordDoc, PATHS, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, alertPath, alertToDoc,
   deadLetterPath, deadLetterToDoc, equityDayPath, equityPointToDoc, marketViewToDoc, orderPath, parseDoc, signalPath, signalToDoc, symbolFromDoc, symbolKey, symbolToDoc,
-  dayCloseToDoc, rollupPath, rollupToDoc, EquityDayDoc, protectionsToDoc,
+  dayCloseToDoc, rollupFromDoc, rollupPath, rollupToDoc, EquityDayDoc, protectionsToDoc,
 } from '../../shared/store/index.ts';
 import type { DayRollup } from '../../domain/performance/daily.ts';
 import type { EquityPoint } from '../../domain/performance/summarize.ts';
@@ -175,6 +175,16 @@ export class FirestoreStateStore implements StateStore {
       const doc = parseDoc(EquityDayDoc, d.ref.path, d.data());
       return [doc.day, doc.points.map((p) => ({ time: p.time, equity: toAmount(p.equity) }))];
     }));
+  }
+
+  async loadRollups(fromDay: string): Promise<DayRollup[]> {
+    const snap = await this.db.collection(PATHS.rollups).where('day', '>=', fromDay).orderBy('day').get();
+    return snap.docs.map((d) => rollupFromDoc(d.ref.path, d.data()));
+  }
+
+  async recentTrades(limit: number): Promise<Trade[]> {
+    const snap = await this.db.collection(PATHS.trades).orderBy('seq', 'desc').limit(limit).get();
+    return snap.docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
   }
 
   async saveRollups(rollups: readonly DayRollup[], now: number): Promise<void> {

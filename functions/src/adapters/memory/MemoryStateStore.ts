@@ -128,6 +128,12 @@ export class MemoryStateStore implements StateStore {
   async loadEquityDays() {
     return new Map([...this.db.equity].map(([day, points]) => [day, [...points].map(([time, equity]) => ({ time, equity }))]));
   }
+  async loadRollups(fromDay: string) {
+    return structuredClone([...this.db.rollups.values()].filter((r) => r.day >= fromDay).sort((a, b) => a.day.localeCompare(b.day)));
+  }
+  async recentTrades(limit: number) {
+    return structuredClone([...this.db.trades.values()].sort((a, b) => b.seq - a.seq).slice(0, limit));
+  }
   async saveRollups(rollups: readonly DayRollup[]) {
     for (const r of rollups) this.db.rollups.set(r.day, structuredClone(r));
   }

@@ -285,6 +285,23 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       expect(await store.getAuditCheckpoint()).toEqual(checkpoint);
     });
 
+    it('the command set reads: the newest trades newest first, and the rollups from a day on, oldest first', async () => {
+      const { store, ledger } = await make();
+      for (let seq = 1; seq <= 3; seq++) {
+        const book = await store.getBook(CASH, T);
+        const t = trade(`sig-${seq}`, seq === 2 ? 'ETH/USDT' : 'BTC/USDT', T + seq * 86_400_000, seq);
+        await ledger.execute(t.id, CASH, T, async () => ({
+          order: { symbol: t.symbol, createdAt: T, signalId: t.id, side: t.side, outcome: { status: 'filled', tradeId: t.id, qty: t.qty, price: t.price, fee: t.fee } },
+          ledger: { wallet: { ...book.wallet, tradeSeq: seq }, positions: {} }, trade: t,
+        }));
+      }
+      expect((await store.recentTrades(2)).map((t) => t.seq)).toEqual([3, 2]);
+      expect((await store.recentTrades(10))[1]).toEqual(trade('sig-2', 'ETH/USDT', T + 2 * 86_400_000, 2));
+      const days = (await store.loadRollups('20230322')).map((r) => [r.day, r.trades]);
+      expect(days).toEqual([['20230322', 1], ['20230323', 1]]);
+      expect(await store.loadRollups('20300101')).toEqual([]);
+    });
+
     it('stores signals (amounts as 8-decimal text), alerts and dead letters by id (a repeat is an overwrite)', async () => {
       const { store } = await make();
       const s = createSignal({ strategyVersion: 't@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T, side: 'buy', reason: 'regime_entry', refPrice: A('1'), atr: A('1'), qty: A('1') }, T);
