@@ -32,13 +32,35 @@ export interface ReportData {
 /** JSON that is safe inside a <script> element. */
 const embed = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
 
-/** At most n points, evenly picked, always keeping the last. */
-export function thin<T>(xs: readonly T[], n: number): T[] {
-  if (xs.length <= n) return [...xs];
-  const k = xs.length / n;
-  const out: T[] = [];
-  for (let i = 0; i < n; i++) out.push(xs[Math.floor(i * k)]!);
-  out[out.length - 1] = xs.at(-1)!;
+/**
+ * The curves on one time grid of `n` even steps (the chart spaces points by index, not time: a
+ * minute-by-minute stretch would otherwise take up most of the axis). Each curve at a grid time is
+ * its last value at or before it; the drawdown is the deepest in the step, so the trough shows.
+ */
+export function onGrid(equity: readonly [number, number][], benchmark: readonly [number, number][], n: number): { t: number[]; equity: number[]; benchmark: (number | null)[]; drawdownPct: number[] } {
+  const out = { t: [] as number[], equity: [] as number[], benchmark: [] as (number | null)[], drawdownPct: [] as number[] };
+  if (equity.length === 0) return out;
+  const start = equity[0]![0];
+  const end = equity.at(-1)![0];
+  const step = Math.max(1, (end - start) / n);
+  let i = 0;
+  let j = 0;
+  let peak = -Infinity;
+  for (let k = 0; k <= n; k++) {
+    const t = k === n ? end : start + k * step;
+    let deepest = 0;
+    while (i < equity.length && equity[i]![0] <= t) {
+      peak = Math.max(peak, equity[i]![1]);
+      deepest = Math.min(deepest, peak > 0 ? (-100 * (peak - equity[i]![1])) / peak : 0);
+      i++;
+    }
+    while (j < benchmark.length && benchmark[j]![0] <= t) j++;
+    if (out.t.length > 0 && Math.floor(t / 1000) <= Math.floor(out.t.at(-1)! / 1000)) continue;
+    out.t.push(t);
+    out.equity.push(equity[Math.max(0, i - 1)]![1]);
+    out.benchmark.push(j > 0 ? benchmark[j - 1]![1] : null);
+    out.drawdownPct.push(deepest);
+  }
   return out;
 }
 
@@ -47,8 +69,7 @@ export function renderReport(d: ReportData): string {
     charts: d.charts,
     regimes: REGIMES,
     trades: d.trades.map((t) => ({ t: t.time, s: t.symbol, side: t.side, reason: t.reason, price: toNumber(t.price) })),
-    equity: thin(d.equity, 3000),
-    benchmark: thin(d.benchmark, 3000),
+    curves: onGrid(d.equity, d.benchmark, 2000),
   };
   const title = esc(d.title);
   return `<!doctype html>
@@ -63,6 +84,8 @@ table{border-collapse:collapse;font-variant-numeric:tabular-nums;white-space:now
 th{position:sticky;top:0;background:#f0f2f6;font-weight:600}th:first-child,td:first-child{text-align:left}td.pos{color:#1e7b45}td.neg{color:#b8322d}
 .chart{height:360px;width:100%;background:#fff;border:1px solid #dde}.tall{height:460px}.legend span{display:inline-block;margin-right:12px}
 .sw{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
+td:first-child{white-space:normal;min-width:7em}
+@media (max-width:600px){body{padding:10px}h1{font-size:17px}td,th{padding:4px 6px}.chart{height:300px}.tall{height:380px}}
 </style></head><body>
 <h1>${title}</h1>
 <p class="note">All times UTC. Amounts in the quote currency.</p>
@@ -80,18 +103,17 @@ const D = JSON.parse(document.getElementById('data').textContent);
 const LC = LightweightCharts;
 const COLORS = { bull_trend: 'rgba(38,166,91,0.13)', bear_trend: 'rgba(214,69,65,0.13)', sideways_range: 'rgba(120,120,140,0.10)', high_volatility: 'rgba(245,166,35,0.18)', unknown: 'rgba(0,0,0,0)' };
 const sec = (ms) => Math.floor(ms / 1000);
-const opts = (el) => ({ width: el.clientWidth, height: el.clientHeight, layout: { background: { color: '#fff' }, textColor: '#333' }, timeScale: { timeVisible: true }, rightPriceScale: { borderVisible: false } });
+const opts = (el) => ({ width: el.clientWidth, height: el.clientHeight, layout: { background: { color: '#fff' }, textColor: '#333' }, timeScale: { timeVisible: true, minBarSpacing: 0.01 }, rightPriceScale: { borderVisible: false } });
 for (const t of document.querySelectorAll('#tables table')) if (t.rows.length > 40) t.parentElement.classList.add('long');
 const initial = Number(S.initialCash);
 const eq = LC.createChart(document.getElementById('equity'), opts(document.getElementById('equity')));
-const line = (pts, color, title) => eq.addSeries(LC.LineSeries, { color, lineWidth: 2, title, priceFormat: { type: 'price', precision: 1, minMove: 0.1 } }).setData(pts.map(([t, v]) => ({ time: sec(t), value: v })));
-line(D.equity.map(([t, v]) => [t, 100 * v / initial]), '#2962ff', 'strategy');
-line(D.benchmark.map(([t, v]) => [t, 100 * v]), '#888', 'buy & hold');
+const C = D.curves;
+const line = (vals, color, title) => eq.addSeries(LC.LineSeries, { color, lineWidth: 2, title, priceFormat: { type: 'price', precision: 1, minMove: 0.1 } }).setData(C.t.map((t, i) => vals[i] === null ? { time: sec(t) } : { time: sec(t), value: vals[i] }));
+line(C.equity.map((v) => 100 * v / initial), '#2962ff', 'strategy');
+line(C.benchmark.map((v) => v === null ? null : 100 * v), '#888', 'buy & hold');
 eq.priceScale('right', 0).applyOptions({ mode: LC.PriceScaleMode.Logarithmic });
-let peak = -Infinity;
-const dd = D.equity.map(([t, v]) => { peak = Math.max(peak, v); return { time: sec(t), value: -100 * (peak - v) / peak }; });
-eq.addSeries(LC.AreaSeries, { lineColor: '#d64541', topColor: 'rgba(214,69,65,0.1)', bottomColor: 'rgba(214,69,65,0.4)', title: 'drawdown %', priceFormat: { type: 'price', precision: 1, minMove: 0.1 } }, 1).setData(dd);
-eq.panes()[1].setStretchFactor(0.35);
+eq.addSeries(LC.AreaSeries, { lineColor: '#d64541', topColor: 'rgba(214,69,65,0.1)', bottomColor: 'rgba(214,69,65,0.4)', title: 'drawdown %', priceFormat: { type: 'price', precision: 1, minMove: 0.1 } }, 1).setData(C.t.map((t, i) => ({ time: sec(t), value: C.drawdownPct[i] })));
+eq.panes()[1].setStretchFactor(0.5);
 eq.timeScale().fitContent();
 for (const [symbol, c] of Object.entries(D.charts)) {
   const box = document.createElement('div');

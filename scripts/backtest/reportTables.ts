@@ -19,13 +19,17 @@ export type ReportSummary = BacktestSummary & { walkForward?: WalkForwardResult;
 
 export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function at(root: unknown, path: string): unknown {
+/** A JSON pointer (RFC 6901) to a key: "/" and "~" escaped, as in "perSymbol/BTC~1USDT". */
+const key = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** The value at a JSON pointer without its leading "/" (the test reads `data-path` the same way). */
+export function at(root: unknown, path: string): unknown {
   let v = root;
-  for (const k of path.split('/')) v = (v as Record<string, unknown> | undefined)?.[k];
+  for (const k of path.split('/')) v = (v as Record<string, unknown> | undefined)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')];
   return v;
 }
 
-/** A number cell: the value at `path` (keys joined by "/"), written as `kind`. */
+/** A number cell: the value at `path` (a JSON pointer without its leading "/"), written as `kind`. */
 function cell(s: ReportSummary, path: string, kind: Kind): string {
   const v = at(s, path);
   const neg = (typeof v === 'number' && v < 0) || (typeof v === 'string' && v.startsWith('-'));
@@ -44,8 +48,8 @@ const CURVE: [string, string, Kind][] = [
   ['Sharpe (annualized)', 'sharpe', 'ratio'], ['Sortino (annualized)', 'sortino', 'ratio'], ['Calmar (CAGR ÷ max DD)', 'calmar', 'ratio'],
 ];
 
-function splitTable(s: ReportSummary, title: string, key: 'perExitReason' | 'perSymbol' | 'perRegime', first: string): string {
-  const rows = Object.keys(s[key]).map((k) => [text(key === 'perSymbol' ? k : words(k)), cell(s, `${key}/${k}/roundTrips`, 'count'), cell(s, `${key}/${k}/realizedPnl`, 'signedMoney'), cell(s, `${key}/${k}/winRatePct`, 'share'), cell(s, `${key}/${k}/feesPaid`, 'money')]);
+function splitTable(s: ReportSummary, title: string, by: 'perExitReason' | 'perSymbol' | 'perRegime', first: string): string {
+  const rows = Object.keys(s[by]).map((k) => [text(by === 'perSymbol' ? k : words(k)), cell(s, `${by}/${key(k)}/roundTrips`, 'count'), cell(s, `${by}/${key(k)}/realizedPnl`, 'signedMoney'), cell(s, `${by}/${key(k)}/winRatePct`, 'share'), cell(s, `${by}/${key(k)}/feesPaid`, 'money')]);
   return table(title, [first, 'Round trips', 'Net PnL', 'Win rate', 'Fees'], rows);
 }
 
@@ -53,7 +57,7 @@ export function renderTables(s: ReportSummary): string {
   const out: string[] = [];
   out.push(table('Strategy against buy-and-hold', ['', 'Strategy', 'Buy & hold'], CURVE.map(([label, k, kind]) => [text(label), cell(s, k, kind), cell(s, `benchmark/${k}`, kind)]),
     'Buy & hold: equal weight in every symbol at the first close, held to the last, no fees, no stops.'));
-  const skipped = Object.keys(s.entriesNotTaken).map((k) => [text(`Entries not taken: ${words(k)}`), cell(s, `entriesNotTaken/${k}`, 'count')]);
+  const skipped = Object.keys(s.entriesNotTaken).map((k) => [text(`Entries not taken: ${words(k)}`), cell(s, `entriesNotTaken/${key(k)}`, 'count')]);
   out.push(table('The run', ['', ''], [
     [text('First decision (UTC)'), cell(s, 'from', 'time')], [text('Last decision (UTC)'), cell(s, 'to', 'time')],
     [text('Indicators warmed up from (UTC, no trading)'), cell(s, 'warmupFrom', 'time')],
