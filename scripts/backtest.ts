@@ -19,6 +19,7 @@ import { monteCarlo } from '../functions/src/domain/backtest/monteCarlo.ts';
 import { toAmount, toDecimalString, toNumber } from '../functions/src/domain/money.ts';
 import { EnvSchema, type BotConfig } from '../functions/src/config/schema.ts';
 import { INDICATOR_WARMUP } from '../functions/src/domain/indicators/index.ts';
+import { getStrategy } from '../functions/src/domain/strategy/index.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
 import { printSummary } from './backtest/console.ts';
 import { DataFileError, loadCandles, loadGuard, tradedPart } from './backtest/data.ts';
@@ -136,14 +137,15 @@ function buildProgram(io: Io, done: (code: number) => void): Command {
 
 /** config/bot from --params and the flags; a bad document or value names where it came from. */
 function configFrom(doc: Record<string, unknown>, f: Flags, where: string): BotConfig {
+  const checked = (c: BotConfig) => (getStrategy(c.strategy.name, c.strategy.params), c);
   try {
-    buildConfig(doc, {});
+    checked(buildConfig(doc, {}));
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(`${where}: ${err.message}`);
     throw err;
   }
   try {
-    return buildConfig(doc, { feeBps: f.feeBps, slippageBps: f.slippageBps, initial: f.initial, strategy: f.strategy });
+    return checked(buildConfig(doc, { feeBps: f.feeBps, slippageBps: f.slippageBps, initial: f.initial, strategy: f.strategy }));
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(`${f.strategy ? `--strategy ${f.strategy}` : 'flags'}: ${err.message}`);
     throw err;

@@ -83,8 +83,9 @@ export function loadCandles(opts: { data?: string[]; symbols: string[]; timefram
     const warm = opts.from === undefined ? 0 : opts.warmup;
     if (start < warm) {
       const at = new Date(cs[start]!.t).toISOString();
-      throw new UsageError(`--from: the ${opts.timeframe} data of ${symbol} holds ${start} candles before ${at}; the indicators' warm-up needs ${warm}, ${warm - start} missing `
-        + `(data from ${new Date(cs[0]!.t).toISOString()}). Choose a --from ${warm - start} candles later${start >= INDICATOR_WARMUP ? `, or --warmup ${start}` : ''}.`);
+      const earliest = cs[warm] ? `the earliest --from with this warm-up is ${new Date(cs[warm]!.t).toISOString()}` : 'the data is shorter than the warm-up';
+      throw new UsageError(`--from: the ${opts.timeframe} data of ${symbol} holds ${start} candles before ${at}; the indicators' warm-up needs ${warm}: ${warm - start} missing `
+        + `(data from ${new Date(cs[0]!.t).toISOString()}). ${earliest}${start >= INDICATOR_WARMUP ? `, or pass --warmup ${start}` : ''}.`);
     }
     candles[symbol] = cs.slice(start - warm, end);
     firsts.push(cs[start]!.t);

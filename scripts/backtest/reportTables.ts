@@ -8,10 +8,10 @@ import type { WalkForwardResult } from '../../functions/src/domain/backtest/walk
 import type { MonteCarloResult } from '../../functions/src/domain/backtest/monteCarlo.ts';
 import { duration, fixed, share, money, NONE, pct, ratio, signedMoney, when, words } from './format.ts';
 
-export type Kind = 'pct' | 'share' | 'ratio' | 'money' | 'signedMoney' | 'count' | 'time' | 'duration';
+export type Kind = 'pct' | 'share' | 'ratio' | 'money' | 'signedMoney' | 'count' | 'time' | 'duration' | 'label';
 const FORMAT: Record<Kind, (v: never) => string> = {
   pct: (v: number | null) => pct(v), share: (v: number | null) => share(v), ratio: (v: number | null) => ratio(v), money: (v: string | null) => money(v),
-  signedMoney: (v: string) => signedMoney(v), count: (v: number) => fixed(v, 0), time: (v: string | null) => when(v), duration: (v: number) => duration(v),
+  signedMoney: (v: string) => signedMoney(v), count: (v: number) => fixed(v, 0), time: (v: string | null) => when(v), duration: (v: number) => duration(v), label: (v: string) => v,
 };
 
 /** The report's whole summary: the backtest's, with walk-forward and Monte Carlo when they ran. */
@@ -69,7 +69,7 @@ export function renderTables(s: ReportSummary): string {
   out.push(splitTable(s, 'By exit reason', 'perExitReason', 'Exit reason'));
   out.push(splitTable(s, 'By symbol', 'perSymbol', 'Symbol'));
   out.push(splitTable(s, 'By regime at entry', 'perRegime', 'Regime'));
-  out.push(table('Monthly returns', ['Month', 'Strategy', 'Buy & hold'], s.monthly.map((m, i) => [text(m.month), cell(s, `monthly/${i}/returnPct`, 'pct'), cell(s, `monthly/${i}/benchmarkReturnPct`, 'pct')])));
+  out.push(table('Monthly returns', ['Month', 'Strategy', 'Buy & hold'], s.monthly.map((_, i) => [cell(s, `monthly/${i}/month`, 'label'), cell(s, `monthly/${i}/returnPct`, 'pct'), cell(s, `monthly/${i}/benchmarkReturnPct`, 'pct')])));
   if (s.walkForward) out.push(walkForwardTable(s, s.walkForward));
   if (s.monteCarlo) {
     const rows = (['p5', 'p50', 'p95'] as const).map((p) => [text(p === 'p50' ? 'median' : `${p.slice(1)}th percentile`), cell(s, `monteCarlo/finalEquity/${p}`, 'money'), cell(s, `monteCarlo/maxDrawdownPct/${p}`, 'share')]);
