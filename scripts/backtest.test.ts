@@ -159,5 +159,10 @@ describe('npm run backtest', () => {
     const e = io();
     expect(await main(['--symbols', 'BTC/USDT', '--timeframe', '5m', '--from', '2023-03-17', '--out', join(dir, 'x')], e.io)).toBe(2);
     expect(e.err.join('\n')).toContain(`holds ${before} candles before 2023-03-17T00:00:00.000Z; the indicators' warm-up needs 600: ${600 - before} missing`);
+    // a symbol listed after --from (bundled XRP 1h starts 2018-05-04) starts cold, and the console says so
+    const late = io();
+    expect(await main(['--symbols', 'BTC/USDT,XRP/USDT', '--timeframe', '1h', '--from', '2018-05-01', '--to', '2018-05-10', '--guard', 'none', '--out', join(dir, 'late'), '--no-progress'], late.io)).toBe(0);
+    expect(late.out.join('\n')).toContain('XRP/USDT: its data starts after --from, so its indicators start cold');
+    expect(JSON.parse(readFileSync(join(dir, 'late', 'summary.json'), 'utf8')).warmupFrom).toBe(new Date(Date.parse('2018-05-01T00:00:00Z') - 600 * 3_600_000).toISOString());
   });
 });

@@ -200,6 +200,7 @@ function execute(io: Io, f: Flags): number {
     return 0;
   }
   printSummary(io, summary, head, guards);
+  for (const symbol of loaded.cold) io.out(`  ${symbol}: its data starts after --from, so its indicators start cold there (as a newly listed market's would)`);
   io.out(`wrote ${join(out, 'report.html')}, summary.json, trades.csv`);
   return 0;
 }

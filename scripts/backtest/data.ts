@@ -53,6 +53,8 @@ export interface LoadedCandles {
   warmupUntil?: number;
   /** open time of the first warm-up candle */
   warmupFrom?: number;
+  /** symbols whose data starts after `from` (listed later): no warm-up, their indicators start cold, as a new market's would */
+  cold: string[];
 }
 
 export function loadCandles(opts: { data?: string[]; symbols: string[]; timeframe: Timeframe; from?: number; to?: number; warmup: number }): LoadedCandles {
@@ -76,22 +78,27 @@ export function loadCandles(opts: { data?: string[]; symbols: string[]; timefram
   const candles: Record<string, Candle[]> = {};
   const firsts: number[] = [];
   const warmups: number[] = [];
+  const cold: string[] = [];
   for (const [symbol, cs] of Object.entries(all)) {
     const start = opts.from === undefined ? 0 : lowerBound(cs, opts.from);
     const end = opts.to === undefined ? cs.length : lowerBound(cs, opts.to);
     if (end <= start) throw new UsageError(`no ${opts.timeframe} candles for ${symbol} in the chosen range`);
-    const warm = opts.from === undefined ? 0 : opts.warmup;
+    const later = opts.from !== undefined && start === 0 && cs[0]!.t > opts.from;
+    if (later && opts.warmup > 0) cold.push(symbol);
+    const warm = opts.from === undefined || later ? 0 : opts.warmup;
     if (start < warm) {
       const at = new Date(cs[start]!.t).toISOString();
-      const earliest = cs[warm] ? `the earliest --from with this warm-up is ${new Date(cs[warm]!.t).toISOString()}` : 'the data is shorter than the warm-up';
+      const earliest = cs[warm] ? `The earliest --from with this warm-up is ${new Date(cs[warm]!.t).toISOString()}` : 'the data is shorter than the warm-up';
       throw new UsageError(`--from: the ${opts.timeframe} data of ${symbol} holds ${start} candles before ${at}; the indicators' warm-up needs ${warm}: ${warm - start} missing `
         + `(data from ${new Date(cs[0]!.t).toISOString()}). ${earliest}${start >= INDICATOR_WARMUP ? `, or pass --warmup ${start}` : ''}.`);
     }
     candles[symbol] = cs.slice(start - warm, end);
-    firsts.push(cs[start]!.t);
-    if (warm > 0) warmups.push(cs[start - warm]!.t);
+    if (warm > 0) {
+      firsts.push(cs[start]!.t);
+      warmups.push(cs[start - warm]!.t);
+    }
   }
-  return warmups.length === 0 ? { candles } : { candles, warmupUntil: Math.min(...firsts), warmupFrom: Math.min(...warmups) };
+  return warmups.length === 0 ? { candles, cold } : { candles, cold, warmupUntil: Math.min(...firsts), warmupFrom: Math.min(...warmups) };
 }
 
 /** The candles from `t` on (the part of a warmed-up series that trades). */

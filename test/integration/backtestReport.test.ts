@@ -36,19 +36,16 @@ describe('report.html in Chromium', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`file://${join(dir, 'report.html')}`);
       await page.waitForSelector('body[data-ready="1"]');
-      const seen = await page.evaluate(() => {
-        // the page's own chart (a top-level const of its script)
-        const chart = (0, eval)('eq') as { panes(): unknown[]; timeScale(): { getVisibleRange(): { from: number; to: number } | null }; priceScale(id: string, pane: number): { options(): { mode: number } } };
-        return {
-          scrollWidth: document.documentElement.scrollWidth,
-          canvases: document.querySelectorAll('#equity canvas').length,
-          panes: chart.panes().length,
-          logScale: chart.priceScale('right', 0).options().mode,
-          range: chart.timeScale().getVisibleRange(),
-          symbols: document.querySelectorAll('#symbols .chart canvas').length,
-          tables: [...document.querySelectorAll('#tables h2')].map((h) => h.textContent),
-        };
-      });
+      // in the page (a string: this file has no DOM types); `eq` is the page script's own chart
+      const seen = (await page.evaluate(`({
+        scrollWidth: document.documentElement.scrollWidth,
+        canvases: document.querySelectorAll('#equity canvas').length,
+        panes: eq.panes().length,
+        logScale: eq.priceScale('right', 0).options().mode,
+        range: eq.timeScale().getVisibleRange(),
+        symbols: document.querySelectorAll('#symbols .chart canvas').length,
+        tables: [...document.querySelectorAll('#tables h2')].map((h) => h.textContent),
+      })`)) as { scrollWidth: number; canvases: number; panes: number; logScale: number; range: { from: number; to: number } | null; symbols: number; tables: string[] };
       expect(errors).toEqual([]);
       expect(seen.scrollWidth).toBeLessThanOrEqual(width);
       expect(seen.canvases).toBeGreaterThan(0);
