@@ -37,7 +37,7 @@ const embed = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c')
  * minute-by-minute stretch would otherwise take up most of the axis). Each curve at a grid time is
  * its last value at or before it; the drawdown is the deepest in the step, so the trough shows.
  */
-export function onGrid(equity: readonly [number, number][], benchmark: readonly [number, number][], n: number): { t: number[]; equity: number[]; benchmark: (number | null)[]; drawdownPct: number[] } {
+function onGrid(equity: readonly [number, number][], benchmark: readonly [number, number][], n: number): { t: number[]; equity: number[]; benchmark: (number | null)[]; drawdownPct: number[] } {
   const out = { t: [] as number[], equity: [] as number[], benchmark: [] as (number | null)[], drawdownPct: [] as number[] };
   if (equity.length === 0) return out;
   const start = equity[0]![0];

@@ -8,7 +8,7 @@ import type { WalkForwardResult } from '../../functions/src/domain/backtest/walk
 import type { MonteCarloResult } from '../../functions/src/domain/backtest/monteCarlo.ts';
 import { duration, fixed, share, money, NONE, pct, ratio, signedMoney, when, words } from './format.ts';
 
-export type Kind = 'pct' | 'share' | 'ratio' | 'money' | 'signedMoney' | 'count' | 'time' | 'duration' | 'label';
+type Kind = 'pct' | 'share' | 'ratio' | 'money' | 'signedMoney' | 'count' | 'time' | 'duration' | 'label';
 const FORMAT: Record<Kind, (v: never) => string> = {
   pct: (v: number | null) => pct(v), share: (v: number | null) => share(v), ratio: (v: number | null) => ratio(v), money: (v: string | null) => money(v),
   signedMoney: (v: string) => signedMoney(v), count: (v: number) => fixed(v, 0), time: (v: string | null) => when(v), duration: (v: number) => duration(v), label: (v: string) => v,

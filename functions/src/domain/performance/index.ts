@@ -1,4 +1,4 @@
 export { summarizeTrades, type EquityPoint, type MarkedPosition, type PerfTrade, type PerformanceSummary } from './summarize.ts';
 export * from './daily.ts';
 export { roundTrips, type RoundTrip } from './roundTrips.ts';
-export { curveStats, monthlyReturns, type CurveStats, type MonthReturn } from './returns.ts';
+export { curveStats, monthlyReturns } from './returns.ts';
