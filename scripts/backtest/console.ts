@@ -17,7 +17,7 @@ export function printSummary(io: Io, s: ReportSummary, head: string, guard: Reco
   io.out(`  ${money(s.initialCash)} → ${money(s.finalEquity)}; ${fixed(s.trades, 0)} round trips, win rate ${share(s.winRatePct)}, profit factor ${ratio(s.profitFactor)}, fees ${money(s.feesPaid)}`);
   const reasons = Object.entries(s.perExitReason).map(([k, v]) => `${words(k)} ${v.roundTrips} × ${signedMoney(v.realizedPnl)}`);
   if (reasons.length) io.out(`  by exit reason: ${reasons.join('; ')}`);
-  if (s.killSwitchAt) io.out(`  kill switch fired ${when(s.killSwitchAt)} UTC: no entries after it`);
+  if (s.killSwitchAt) io.out(`  kill switch fired ${when(s.killSwitchAt)} UTC`);
   for (const [symbol, g] of Object.entries(guard)) if (g.from) io.out(`  stops ${symbol} checked on ${g.timeframe} candles ${when(g.from)} → ${when(g.to!)}, on decision candles elsewhere`);
   if (s.monteCarlo) {
     const m = s.monteCarlo;

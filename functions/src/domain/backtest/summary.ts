@@ -22,17 +22,12 @@ export interface SplitStats {
   feesPaid: string;
 }
 
-export interface BacktestSummary {
+/** The strategy's curve measured as its benchmark's (CurveSummary), and the rest of the run. */
+export interface BacktestSummary extends CurveSummary {
   from: string;
   to: string;
   initialCash: string;
   finalEquity: string;
-  totalReturnPct: number;
-  cagrPct: number | null;
-  maxDrawdownPct: number;
-  sharpe: number | null;
-  sortino: number | null;
-  calmar: number | null;
   winRatePct: number | null;
   profitFactor: number | null;
   /** round trips (a buy and the sell that closed it) */
@@ -163,6 +158,7 @@ export function summarizeBacktest(
   const losses = trips.filter((r) => r.pnl < 0n);
   const gross = (rs: RoundTrip[]) => rs.reduce((s, r) => s + toNumber(r.pnl), 0);
   const bench = benchmark(candles, opts.stepMs);
+  const { series: _series, ...benchStats } = bench;
   const benchMonths = new Map(monthlyReturns(bench.series.map(([time, v]) => ({ time, equity: toAmount(v) })), ONE).map((m) => [m.month, m.return]));
   const held = tradeRoundTrips(result.trades);
   return {
@@ -184,7 +180,7 @@ export function summarizeBacktest(
     perSymbol: split(trips, (r) => r.symbol),
     perRegime: split(trips, (r) => r.regime),
     perExitReason: split(trips, (r) => r.reason),
-    benchmark: { totalReturnPct: bench.totalReturnPct, cagrPct: bench.cagrPct, maxDrawdownPct: bench.maxDrawdownPct, sharpe: bench.sharpe, sortino: bench.sortino, calmar: bench.calmar },
+    benchmark: benchStats,
     monthly: monthlyReturns(points, initialCash).map((m) => ({ month: m.month, returnPct: r4(100 * m.return)!, benchmarkReturnPct: r4(benchMonths.has(m.month) ? 100 * benchMonths.get(m.month)! : null) })),
     tradeList: trips.map((r) => {
       const h = held.get(r.exit.id);
