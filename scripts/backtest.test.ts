@@ -116,7 +116,9 @@ describe('npm run backtest', { timeout: 30_000 }, () => {
     }
     expect(cells.length).toBeGreaterThan(40 + 5 * summary.tradeList.length);
     // a number cell shows no number the summary does not hold: only sourced cells carry digits
-    const unsourced = [...tables.matchAll(/<td>([^<]*)<\/td>/g)].map(([, t]) => t!).filter((t) => /\d/.test(t) && !/^\d+$/.test(t) && !/^[A-Z0-9]+\/[A-Z0-9]+$/.test(t) && !/stopAtrMult = \d/.test(t) && !/^\d+th percentile$/.test(t));
+    const texts = [...tables.matchAll(/<td class="t">([^<]*)<\/td>/g)].map(([, t]) => t!);
+    expect(tables.match(/<td[ >]/g)!.length).toBe(cells.length + texts.length); // every cell is one or the other
+    const unsourced = texts.filter((t) => /\d/.test(t) && !/^\d+$/.test(t) && !/^[A-Z0-9]+\/[A-Z0-9]+$/.test(t) && !/stopAtrMult = \d/.test(t) && !/^\d+th percentile$/.test(t));
     expect(unsourced).toEqual([]);
     const number = (t: string) => Number(t.replace(/−/g, '-').replace(/[+,%\s]/g, ''));
     for (const { path, kind, text } of cells) {

@@ -81,7 +81,7 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 6px}.note{color
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:0 28px}
 .scroll{overflow-x:auto;max-width:100%}.scroll.long{max-height:560px;overflow-y:auto}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;white-space:nowrap}td,th{border-bottom:1px solid #e3e6ec;padding:4px 10px;text-align:right}
-th{position:sticky;top:0;background:#f0f2f6;font-weight:600}th:first-child,td:first-child{text-align:left}td.pos{color:#1e7b45}td.neg{color:#b8322d}
+th{position:sticky;top:0;background:#f0f2f6;font-weight:600;white-space:normal;vertical-align:bottom}td.t{text-align:left}th:first-child,td:first-child{text-align:left}td.pos{color:#1e7b45}td.neg{color:#b8322d}
 .chart{height:360px;width:100%;background:#fff;border:1px solid #dde}.tall{height:460px}.legend span{display:inline-block;margin-right:12px}
 .sw{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
 td:first-child{white-space:normal;min-width:7em}

@@ -33,10 +33,11 @@ export function at(root: unknown, path: string): unknown {
 function cell(s: ReportSummary, path: string, kind: Kind): string {
   const v = at(s, path);
   const neg = (typeof v === 'number' && v < 0) || (typeof v === 'string' && v.startsWith('-'));
-  const cls = (kind === 'pct' || kind === 'signedMoney') && v !== null ? (neg ? ' class="neg"' : ' class="pos"') : '';
+  const zero = v === null || v === undefined || Number(v) === 0;
+  const cls = (kind === 'pct' || kind === 'signedMoney') && !zero ? (neg ? ' class="neg"' : ' class="pos"') : '';
   return `<td data-path="${esc(path)}" data-kind="${kind}"${cls}>${v === undefined || v === null ? NONE : esc(FORMAT[kind](v as never))}</td>`;
 }
-const text = (x: string) => `<td>${esc(x)}</td>`;
+const text = (x: string) => `<td class="t">${esc(x)}</td>`;
 
 function table(title: string, head: string[], rows: string[][], note = ''): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
