@@ -1,8 +1,9 @@
 /**
  * `npm run backtest -- [flags]` (also `npm run eagle -- backtest …`): the engine's backtestLoop over
  * CSV files or the bundled candles; writes DIR/summary.json, DIR/trades.csv, DIR/report.html and
- * prints a short table. Walk-forward and Monte Carlo on request. No trading logic of its own.
- * Exit codes: 0 ok, 1 bad data (file and line named), 2 usage.
+ * prints a short summary (`--json`: the summary object). With --from, the candles before it warm the
+ * indicators up (no trading). Walk-forward and Monte Carlo on request. No trading logic of its own.
+ * Exit codes: 0 ok, 1 bad data (file and line named), 2 usage (the flag named).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,14 +13,19 @@ import { SingleBar } from 'cli-progress';
 import { TIMEFRAMES, timeframeMs, type Candle, type Timeframe } from '../functions/src/domain/candle.ts';
 import { ConfigError } from '../functions/src/domain/errors.ts';
 import { equityPoints } from '../functions/src/domain/engine/index.ts';
-import { benchmark, roundTrips, summarizeBacktest, type BacktestSummary } from '../functions/src/domain/backtest/summary.ts';
+import { benchmark, roundTrips, summarizeBacktest } from '../functions/src/domain/backtest/summary.ts';
 import { applyPoint, gridPoints, walkForward, type Grid, type WalkForwardResult } from '../functions/src/domain/backtest/walkForward.ts';
 import { monteCarlo } from '../functions/src/domain/backtest/monteCarlo.ts';
 import { toAmount, toDecimalString, toNumber } from '../functions/src/domain/money.ts';
-import { EnvSchema } from '../functions/src/config/schema.ts';
+import { EnvSchema, type BotConfig } from '../functions/src/config/schema.ts';
+import { INDICATOR_WARMUP } from '../functions/src/domain/indicators/index.ts';
+import { getStrategy } from '../functions/src/domain/strategy/index.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
-import { DataFileError, loadCandles, loadGuard } from './backtest/data.ts';
+import { printSummary } from './backtest/console.ts';
+import { DataFileError, loadCandles, loadGuard, tradedPart } from './backtest/data.ts';
+import { money } from './backtest/format.ts';
 import { renderReport } from './backtest/report.ts';
+import type { ReportSummary } from './backtest/reportTables.ts';
 import { buildConfig, runBacktest } from './backtest/run.ts';
 
 /** The product's defaults (what the live tick trades without configuration), not the backtester's own. */
@@ -40,12 +46,14 @@ interface Flags {
   walkForward?: string;
   grid?: string;
   monteCarlo?: number;
+  warmup: number;
   guard: Timeframe | 'none';
   progress: boolean;
+  json?: boolean;
 }
 
 const num = (flag: string, min: number, max: number) => (v: string) => {
-  const n = Number(v);
+  const n = v.trim() === '' ? NaN : Number(v);
   if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be a number from ${min} to ${max} (got "${v}")`);
   return n;
 };
@@ -54,11 +62,32 @@ const int = (flag: string, min: number, max: number) => (v: string) => {
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} must be a whole number (got "${v}")`);
   return n;
 };
+/** basis points as config/bot takes them: 0 to 1000 (10 %), in steps of 0.01 */
+const bps = (flag: string) => (v: string) => {
+  const n = num(flag, 0, 1000)(v);
+  if (Math.abs(n * 100 - Math.round(n * 100)) > 1e-9) throw new InvalidArgumentError(`${flag} takes at most 2 decimals (got "${v}")`);
+  return n;
+};
+const cash = (v: string) => {
+  if (!/^\d{1,12}(\.\d{1,8})?$/.test(v) || !/[1-9]/.test(v)) throw new InvalidArgumentError(`--initial must be a positive decimal amount such as 10000 (got "${v}")`);
+  return v;
+};
+const warmup = (v: string) => {
+  const n = int('--warmup', 0, 5000)(v);
+  if (n > 0 && n < INDICATOR_WARMUP) throw new InvalidArgumentError(`--warmup must be 0 (none) or from ${INDICATOR_WARMUP} (the indicators' warm-up) to 5000 (got "${v}")`);
+  return n;
+};
+const split = (v: string) => {
+  const m = /^(\d{1,4}):(\d{1,4})$/.exec(v);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new InvalidArgumentError(`--walk-forward must be TRAIN_DAYS:TEST_DAYS such as 14:7 (got "${v}")`);
+  return v;
+};
 const day = (flag: string) => (v: string) => {
   const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
   if (!Number.isFinite(t) || v.length > 40) throw new InvalidArgumentError(`${flag} must be an ISO date or time such as 2023-03-20 (got "${v}")`);
   return v;
 };
+const timeOf = (v: string | undefined) => (v === undefined ? undefined : Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v));
 
 function readJson(file: string, flag: string): Record<string, unknown> {
   let v: unknown;
@@ -79,15 +108,6 @@ function guardSummary(guard: ReturnType<typeof loadGuard>, symbols: string[], ti
   }));
 }
 
-function table(io: Io, s: BacktestSummary): void {
-  const rows: [string, unknown][] = [
-    ['period', `${s.from.slice(0, 16)} → ${s.to.slice(0, 16)}`], ['total return %', s.totalReturnPct], ['benchmark return %', s.benchmark.totalReturnPct],
-    ['max drawdown %', s.maxDrawdownPct], ['benchmark max DD %', s.benchmark.maxDrawdownPct], ['Sharpe', s.sharpe], ['round trips', s.trades],
-    ['win %', s.winRatePct], ['profit factor', s.profitFactor], ['fees', s.feesPaid], ['kill switch', s.killSwitchAt ?? 'no'],
-  ];
-  for (const [k, v] of rows) io.out(`  ${k.padEnd(20)} ${v ?? '—'}`);
-}
-
 function buildProgram(io: Io, done: (code: number) => void): Command {
   const program = new Command('backtest')
     .description('backtest the engine over CSV files or the bundled candles')
@@ -100,97 +120,112 @@ function buildProgram(io: Io, done: (code: number) => void): Command {
     .option('--to <iso>', 'end (exclusive)', day('--to'))
     .option('--strategy <name>', 'strategy name (default: config default)')
     .option('--params <file.json>', 'a config/bot document: strategy, risk, regime, paper, markets')
-    .option('--fee-bps <n>', 'paper fee in basis points', num('--fee-bps', 0, 1000))
-    .option('--slippage-bps <n>', 'paper slippage in basis points', num('--slippage-bps', 0, 1000))
-    .option('--initial <cash>', 'initial cash (decimal)')
+    .option('--fee-bps <n>', 'paper fee in basis points (0 to 1000)', bps('--fee-bps'))
+    .option('--slippage-bps <n>', 'paper slippage in basis points (0 to 1000)', bps('--slippage-bps'))
+    .option('--initial <cash>', 'initial cash (a positive decimal)', cash)
     .option('--out <dir>', 'output folder', 'backtest-out')
-    .option('--walk-forward <train:test>', 'walk-forward windows in days, e.g. 14:7 (needs --grid)')
+    .option('--walk-forward <train:test>', 'walk-forward windows in days, e.g. 14:7 (needs --grid)', split)
     .option('--grid <file.json>', 'walk-forward grid: {"risk.stopAtrMult": [2, 3], ...}')
-    .option('--monte-carlo <n>', 'bootstrap the round trips n times', int('--monte-carlo', 1, 1_000_000))
+    .option('--monte-carlo <n>', 'bootstrap the round trips n times (1 to 100000)', int('--monte-carlo', 1, 100_000))
+    .option('--warmup <candles>', `decision candles before --from that warm the indicators up, no trading (0: none; else ${INDICATOR_WARMUP} to 5000; default: what a cold live tick walks)`, warmup, ENV_DEFAULTS.HISTORY_CANDLES)
     .addOption(new Option('--guard <tf>', 'finer candles the stops are checked on between decision closes (bundled data only; none: decision candles)').choices([...TIMEFRAMES, 'none']).default('1m'))
     .option('--no-progress', 'no progress bar')
+    .option('--json', 'print the summary object (as in summary.json) instead of the readable summary')
     .action((f: Flags) => done(execute(io, f)));
   return program;
 }
 
+/** config/bot from --params and the flags; a bad document or value names where it came from. */
+function configFrom(doc: Record<string, unknown>, f: Flags, where: string): BotConfig {
+  const checked = (c: BotConfig) => (getStrategy(c.strategy.name, c.strategy.params), c);
+  try {
+    checked(buildConfig(doc, {}));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(`${where}: ${err.message}`);
+    throw err;
+  }
+  try {
+    return checked(buildConfig(doc, { feeBps: f.feeBps, slippageBps: f.slippageBps, initial: f.initial, strategy: f.strategy }));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(`${f.strategy ? `--strategy ${f.strategy}` : 'flags'}: ${err.message}`);
+    throw err;
+  }
+}
+
 function execute(io: Io, f: Flags): number {
-  if (f.initial !== undefined && !/^\d{1,12}(\.\d{1,8})?$/.test(f.initial)) throw new UsageError(`--initial must be a decimal amount such as 10000 (got "${f.initial}")`);
   if ((f.walkForward === undefined) !== (f.grid === undefined)) throw new UsageError('--walk-forward and --grid go together');
+  const [from, to] = [timeOf(f.from), timeOf(f.to)];
+  if (from !== undefined && to !== undefined && from >= to) throw new UsageError(`--to (${f.to}) must be after --from (${f.from})`);
   const doc = f.params ? readJson(f.params, '--params') : {};
-  const config = buildConfig(doc, { feeBps: f.feeBps, slippageBps: f.slippageBps, initial: f.initial, strategy: f.strategy });
-  const candles = loadCandles({
+  const config = configFrom(doc, f, `--params ${f.params}`);
+  const loaded = loadCandles({
     data: f.data?.split(',').map((x) => x.trim()).filter(Boolean), symbols: f.symbols.split(',').map((x) => x.trim()).filter(Boolean),
-    timeframe: f.timeframe, from: f.from ? Date.parse(f.from.length === 10 ? `${f.from}T00:00:00Z` : f.from) : undefined,
-    to: f.to ? Date.parse(f.to.length === 10 ? `${f.to}T00:00:00Z` : f.to) : undefined,
+    timeframe: f.timeframe, from, to, warmup: f.warmup,
   });
+  // what trades: the candles from --from on (the benchmark, walk-forward and the guard start there too)
+  const candles = tradedPart(loaded.candles, loaded.warmupUntil);
   const guard = loadGuard({
     data: f.data ? [f.data] : undefined, symbols: Object.keys(candles), timeframe: f.timeframe, guard: f.guard,
-    from: Object.values(candles)[0]?.[0]?.t, to: f.to ? Date.parse(f.to.length === 10 ? `${f.to}T00:00:00Z` : f.to) : undefined,
+    from: Object.values(candles)[0]?.[0]?.t, to,
   });
-  const total = Math.max(...Object.values(candles).map((c) => c.length));
-  const bar = f.progress && process.stderr.isTTY && total > 100_000 ? new SingleBar({ format: 'backtest [{bar}] {percentage}% {value}/{total} candles', stream: process.stderr }) : null;
+  const total = Math.max(...Object.values(loaded.candles).map((c) => c.length));
+  const bar = f.progress && !f.json && process.stderr.isTTY && total > 100_000 ? new SingleBar({ format: 'backtest [{bar}] {percentage}% {value}/{total} candles', stream: process.stderr }) : null;
   bar?.start(total, 0);
-  const run = runBacktest(candles, f.timeframe, config, { charts: true, onProgress: bar ? (d) => bar.update(d) : undefined, ...(guard && { guard }) });
+  const run = runBacktest(loaded.candles, f.timeframe, config, { charts: true, onProgress: bar ? (d) => bar.update(d) : undefined, warmupUntil: loaded.warmupUntil, ...(guard && { guard }) });
   bar?.stop();
   const initialCash = toAmount(config.paper.initialCash);
-  const summary = summarizeBacktest(run.result, candles, initialCash);
+  const summary: ReportSummary = summarizeBacktest(run.result, candles, initialCash, { stepMs: timeframeMs(f.timeframe), warmupFrom: loaded.warmupFrom });
   const out = resolve(f.out);
   mkdirSync(out, { recursive: true });
-  const extra: Record<string, unknown> = { guard: guardSummary(guard, Object.keys(candles), f.timeframe) };
+  const guards = guardSummary(guard, Object.keys(candles), f.timeframe);
   if (f.monteCarlo) {
     const trips = roundTrips(run.result.trades, run.result.entryRegimes);
     // each round trip's return on the equity before it
     let eq = toNumber(initialCash);
     const returns = trips.map((t) => { const r = toNumber(t.pnl) / eq; eq += toNumber(t.pnl); return r; });
-    extra.monteCarlo = monteCarlo(returns, Number(config.paper.initialCash), f.monteCarlo);
+    summary.monteCarlo = monteCarlo(returns, Number(config.paper.initialCash), f.monteCarlo);
   }
-  if (f.walkForward) {
-    const m = /^(\d{1,4}):(\d{1,4})$/.exec(f.walkForward);
-    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new UsageError(`--walk-forward must be TRAIN_DAYS:TEST_DAYS such as 14:7 (got "${f.walkForward}")`);
-    const grid = readJson(f.grid!, '--grid') as Grid;
-    for (const [k, v] of Object.entries(grid)) if (!Array.isArray(v) || v.length === 0) throw new UsageError(`--grid: ${k} must be a non-empty array`);
-    const points = gridPoints(grid);
-    // every grid point must be a valid config before anything runs
-    for (const p of points) buildConfig(applyPoint(doc, p), { feeBps: f.feeBps, slippageBps: f.slippageBps, initial: f.initial, strategy: f.strategy });
-    extra.walkForward = walkForward(candles, { trainDays: Number(m[1]), testDays: Number(m[2]), points }, (cs, point, warmupUntil) => {
-      const cfg = buildConfig(applyPoint(doc, point), { feeBps: f.feeBps, slippageBps: f.slippageBps, initial: f.initial, strategy: f.strategy });
-      // out of sample: the in-sample candles are walked as one warm-up batch (no trading), as a cold live tick does
-      const r = runBacktest(cs as Record<string, Candle[]>, f.timeframe, cfg, { warmupUntil });
-      const s = summarizeBacktest(r.result, cs, toAmount(cfg.paper.initialCash));
-      const feesPaid = Number(s.feesPaid);
-      const netPnl = r.result.trades.reduce((x, t) => x + toNumber(t.realizedPnl), 0);
-      return { totalReturnPct: s.totalReturnPct, sharpe: s.sharpe, maxDrawdownPct: s.maxDrawdownPct, trades: s.trades, feesPaid, netPnl, equity: equityPoints(r.result.equity).map((p) => [p.t, toNumber(p.equity)] as const) };
-    });
-  }
-  if (extra.walkForward) {
-    // buy-and-hold over the stitched out-of-sample span, to compare like with like
-    const wf = extra.walkForward as WalkForwardResult;
-    const from = wf.windows[0] ? Date.parse(wf.windows[0].outOfSample.from) : Infinity;
-    const b = benchmark(Object.fromEntries(Object.entries(candles).map(([s, cs]) => [s, cs.filter((c) => c.t >= from)])));
-    wf.outOfSampleBenchmark = { totalReturnPct: b.totalReturnPct, maxDrawdownPct: b.maxDrawdownPct };
-  }
-  const full = { ...summary, ...extra };
+  if (f.walkForward) summary.walkForward = runWalkForward(f, doc, candles);
+  const full = { ...summary, guard: guards };
   writeFileSync(join(out, 'summary.json'), `${JSON.stringify(full, null, 2)}\n`);
   const csv = ['id,time,symbol,side,reason,qty,price,fee,realized_pnl', ...run.result.trades.map((t) => [t.id, new Date(t.time).toISOString(), t.symbol, t.side, t.reason, toDecimalString(t.qty), toDecimalString(t.price), toDecimalString(t.fee), toDecimalString(t.realizedPnl)].join(','))];
   writeFileSync(join(out, 'trades.csv'), `${csv.join('\n')}\n`);
   const equity = equityPoints(run.result.equity).map((p) => [p.t, toNumber(p.equity)] as [number, number]);
+  const head = `Backtest ${Object.keys(candles).join(', ')} ${f.timeframe}, strategy ${config.strategy.name}, initial cash ${money(toDecimalString(initialCash))}`;
   writeFileSync(join(out, 'report.html'), renderReport({
-    title: `Eagle Eye backtest — ${Object.keys(candles).join(', ')} ${f.timeframe}, ${config.strategy.name}`, summary: full as BacktestSummary, charts: run.charts,
-    trades: run.result.trades, equity, benchmark: benchmark(candles).series,
+    title: head, summary: full, charts: run.charts, trades: run.result.trades, equity, benchmark: benchmark(candles, timeframeMs(f.timeframe)).series,
   }));
-  io.out(`backtest ${Object.keys(candles).join(', ')} ${f.timeframe} ${config.strategy.name}, initial ${toDecimalString(initialCash)}`);
-  table(io, summary);
-  for (const [symbol, g] of Object.entries(extra.guard as Record<string, { timeframe: string; from?: string; to?: string }>)) {
-    io.out(`  ${`stops ${symbol}`.padEnd(20)} ${g.timeframe}${g.from ? ` candles ${g.from.slice(0, 16)} → ${g.to!.slice(0, 16)}, decision candles elsewhere` : ''}`);
+  if (f.json) {
+    io.out(JSON.stringify(full, null, 2));
+    return 0;
   }
-  if (extra.monteCarlo) io.out(`  monte carlo (${f.monteCarlo}) final equity p5/p50/p95: ${JSON.stringify((extra.monteCarlo as { finalEquity: unknown }).finalEquity)}`);
-  if (extra.walkForward) {
-    const wf = extra.walkForward as WalkForwardResult;
-    io.out(`  walk-forward out-of-sample: ${JSON.stringify(wf.outOfSample)}`);
-    io.out(`  buy-and-hold, same span: ${JSON.stringify(wf.outOfSampleBenchmark)}`);
-  }
-  io.out(`wrote ${join(out, 'summary.json')}, trades.csv, report.html`);
+  printSummary(io, summary, head, guards);
+  for (const symbol of loaded.cold) io.out(`  ${symbol}: its data starts after --from, so its indicators start cold there (as a newly listed market's would)`);
+  io.out(`wrote ${join(out, 'report.html')}, summary.json, trades.csv`);
   return 0;
+}
+
+function runWalkForward(f: Flags, doc: Record<string, unknown>, candles: Record<string, Candle[]>): WalkForwardResult {
+  const [train, test] = f.walkForward!.split(':').map(Number);
+  const grid = readJson(f.grid!, '--grid') as Grid;
+  for (const [k, v] of Object.entries(grid)) if (!Array.isArray(v) || v.length === 0) throw new UsageError(`--grid: ${k} must be a non-empty array`);
+  const points = gridPoints(grid);
+  // every grid point must be a valid config before anything runs
+  for (const p of points) configFrom(applyPoint(doc, p), f, `--grid point ${JSON.stringify(p)}`);
+  const wf = walkForward(candles, { trainDays: train!, testDays: test!, points }, (cs, point, warmupUntil) => {
+    const cfg = buildConfig(applyPoint(doc, point), { feeBps: f.feeBps, slippageBps: f.slippageBps, initial: f.initial, strategy: f.strategy });
+    // out of sample: the in-sample candles are walked as one warm-up batch (no trading), as a cold live tick does
+    const r = runBacktest(cs as Record<string, Candle[]>, f.timeframe, cfg, { warmupUntil });
+    const s = summarizeBacktest(r.result, cs, toAmount(cfg.paper.initialCash));
+    const feesPaid = Number(s.feesPaid);
+    const netPnl = r.result.trades.reduce((x, t) => x + toNumber(t.realizedPnl), 0);
+    return { totalReturnPct: s.totalReturnPct, sharpe: s.sharpe, maxDrawdownPct: s.maxDrawdownPct, trades: s.trades, feesPaid, netPnl, equity: equityPoints(r.result.equity).map((p) => [p.t, toNumber(p.equity)] as const) };
+  });
+  // buy-and-hold over the stitched out-of-sample span, to compare like with like
+  const start = wf.windows[0] ? Date.parse(wf.windows[0].outOfSample.from) : Infinity;
+  const b = benchmark(Object.fromEntries(Object.entries(candles).map(([s, cs]) => [s, cs.filter((c) => c.t >= start)])));
+  wf.outOfSampleBenchmark = { totalReturnPct: b.totalReturnPct, maxDrawdownPct: b.maxDrawdownPct };
+  return wf;
 }
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {

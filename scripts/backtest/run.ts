@@ -65,6 +65,7 @@ export function runBacktest(candles: Record<string, Candle[]>, timeframe: Timefr
   const total = Math.max(...Object.values(counts));
   const every: Record<string, number> = Object.fromEntries(Object.entries(counts).map(([s, n]) => [s, Math.max(1, Math.ceil(n / MAX_BARS))]));
   const seen: Record<string, number> = {};
+  const first: Record<string, number> = {};
   if (opts.charts) for (const s of Object.keys(candles)) charts[s] = { t: [], o: [], h: [], l: [], c: [], ema50: [], ema200: [], regime: [] };
   let step = 0;
   const result = backtestLoop({
@@ -76,15 +77,17 @@ export function runBacktest(candles: Record<string, Candle[]>, timeframe: Timefr
       if (opts.onProgress && step % 20_000 === 0) opts.onProgress(step, total);
       if (!opts.charts) return;
       for (const [symbol, st] of Object.entries(states)) {
-        const n = (seen[symbol] ?? 0);
+        let n = seen[symbol] ?? 0;
         const cs = candles[symbol]!;
-        // the candle this step walked, if any
+        // the candle this step walked, if any (a warm-up batch is walked in one step: only its last candle is drawn)
+        while (st.lastCandleAt !== null && n < cs.length && cs[n]!.t < st.lastCandleAt) n++;
         if (n >= cs.length || st.lastCandleAt !== cs[n]!.t) continue;
         seen[symbol] = n + 1;
         const k = every[symbol]!;
         const ch = charts[symbol]!;
         const bar = cs[n]!;
-        if (n % k === 0) {
+        first[symbol] ??= n;
+        if ((n - first[symbol]) % k === 0) {
           ch.t.push(bar.t); ch.o.push(bar.o); ch.h.push(bar.h); ch.l.push(bar.l); ch.c.push(bar.c);
           ch.ema50.push(NaN); ch.ema200.push(NaN); ch.regime.push(0);
         }

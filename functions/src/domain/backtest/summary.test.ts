@@ -54,10 +54,23 @@ describe('summarizeBacktest (hand-computed)', () => {
     expect(s.perSymbol['BTC/USDT']!.roundTrips).toBe(3);
   });
 
+  it('splits by exit reason; lists every round trip with its entry, exit, duration and reason; months from the curve', () => {
+    expect(s.perExitReason).toEqual({ regime_exit: { roundTrips: 3, realizedPnl: '40.00000000', winRatePct: 66.6667, feesPaid: '6.00000000' } });
+    expect(s.tradeList.map((r) => [r.entryTime.slice(0, 10), r.exitTime.slice(0, 10), r.durationMs, r.reason, r.regime, r.pnl])).toEqual([
+      ['2023-01-01', '2023-01-02', DAY, 'regime_exit', 'bull_trend', '30.00000000'],
+      ['2023-01-02', '2023-01-03', DAY, 'regime_exit', 'bull_trend', '-10.00000000'],
+      ['2023-01-03', '2023-01-04', DAY, 'regime_exit', 'high_volatility', '20.00000000'],
+    ]);
+    expect(s.monthly).toEqual([{ month: '2023-01', returnPct: 14.95, benchmarkReturnPct: null }]);
+    expect(s.warmupFrom).toBeNull();
+  });
+
   it('benchmark: equal weight, held from the first close to the last', () => {
     const c = (t: number, close: number) => ({ t, o: close, h: close, l: close, c: close, v: 1 });
     const b = benchmark({ A: [c(0, 10), c(1, 5), c(2, 20)], B: [c(0, 100), c(1, 100), c(2, 100)] });
     expect(b.totalReturnPct).toBe(50); // (0.5·2 + 0.5·1) − 1
     expect(b.maxDrawdownPct).toBe(25); // 1 → 0.75
+    expect(b.series.map(([t]) => t)).toEqual([0, 1, 2]);
+    expect(benchmark({ A: [c(0, 10), c(5, 20)] }, 5).series).toEqual([[5, 1], [10, 2]]); // at each close
   });
 });

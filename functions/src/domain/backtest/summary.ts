@@ -1,17 +1,18 @@
 /**
- * The backtester's summary: what `summary.json` holds and `report.html` shows. The shared metrics
- * (PnL, win rate, profit factor, drawdown, exposure, Sharpe, Sortino) come from summarizeTrades, the
- * same code as the dashboard's performance panel; this adds returns, CAGR, Calmar, the per-symbol
- * and per-regime splits, and the equal-weight buy-and-hold benchmark. Money as 8-decimal strings.
+ * The backtester's summary: what `summary.json` holds and `report.html` shows. Every metric comes
+ * from domain/performance, the same code as the dashboard's performance panel: summarizeTrades
+ * (PnL, win rate, profit factor, exposure), curveStats (return, CAGR, drawdown, Sharpe, Sortino,
+ * Calmar, for the strategy and the buy-and-hold benchmark alike), monthlyReturns and roundTrips
+ * (duration, PnL %). This adds the splits by symbol, regime at entry and exit reason, and the trade
+ * list. Money as 8-decimal strings; percentages rounded to 4 decimals.
  */
 import type { Candle } from '../candle.ts';
 import { equityPoints, type BacktestResult } from '../engine/backtestLoop.ts';
-import { toDecimalString, toNumber, type Amount } from '../money.ts';
-import { summarizeTrades } from '../performance/index.ts';
+import { ONE, toAmount, toDecimalString, toNumber, type Amount } from '../money.ts';
+import { curveStats, monthlyReturns, roundTrips as tradeRoundTrips, summarizeTrades, type EquityPoint } from '../performance/index.ts';
 import type { Regime } from '../regime.types.ts';
 import type { Trade } from '../trading.types.ts';
 
-const YEAR_MS = 365 * 24 * 3_600_000;
 const r4 = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? x : Math.round(x * 1e4) / 1e4);
 
 export interface SplitStats {
@@ -21,17 +22,12 @@ export interface SplitStats {
   feesPaid: string;
 }
 
-export interface BacktestSummary {
+/** The strategy's curve measured as its benchmark's (CurveSummary), and the rest of the run. */
+export interface BacktestSummary extends CurveSummary {
   from: string;
   to: string;
   initialCash: string;
   finalEquity: string;
-  totalReturnPct: number;
-  cagrPct: number | null;
-  maxDrawdownPct: number;
-  sharpe: number | null;
-  sortino: number | null;
-  calmar: number | null;
   winRatePct: number | null;
   profitFactor: number | null;
   /** round trips (a buy and the sell that closed it) */
@@ -48,14 +44,49 @@ export interface BacktestSummary {
   perSymbol: Record<string, SplitStats>;
   /** by the regime at entry */
   perRegime: Record<string, SplitStats>;
-  benchmark: { totalReturnPct: number; maxDrawdownPct: number };
+  /** by the reason of the closing trade (stop_loss, take_profit, regime_exit, …) */
+  perExitReason: Record<string, SplitStats>;
+  /** equal-weight buy-and-hold of the same symbols over the same span, measured the same way */
+  benchmark: CurveSummary;
+  /** calendar months (UTC): the strategy's and buy-and-hold's return in each */
+  monthly: { month: string; returnPct: number; benchmarkReturnPct: number | null }[];
+  /** every round trip, in exit order */
+  tradeList: TripRow[];
+  /** the first candle walked for the indicators' warm-up before `from` (no trading), null without one */
+  warmupFrom: string | null;
+}
+
+export interface CurveSummary {
+  totalReturnPct: number;
+  cagrPct: number | null;
+  maxDrawdownPct: number;
+  sharpe: number | null;
+  sortino: number | null;
+  calmar: number | null;
+}
+
+export interface TripRow {
+  symbol: string;
+  entryTime: string;
+  exitTime: string;
+  durationMs: number;
+  /** the closing trade's reason */
+  reason: string;
+  regime: Regime | 'unknown';
+  /** realized PnL net of both fees */
+  pnl: string;
+  /** PnL over the cash the entry cost (fee included); null when the entry is not in the run */
+  pnlPct: number | null;
 }
 
 interface RoundTrip {
   symbol: string;
   regime: Regime | 'unknown';
+  reason: string;
   pnl: Amount;
   fees: Amount;
+  entry: Trade | undefined;
+  exit: Trade;
 }
 
 /** Pair each sell with the buy that opened it (one position per symbol at a time). */
@@ -67,7 +98,7 @@ export function roundTrips(trades: readonly Trade[], entryRegimes: ReadonlyMap<s
     else {
       const buy = open.get(t.symbol);
       open.delete(t.symbol);
-      out.push({ symbol: t.symbol, regime: (buy && entryRegimes.get(buy.id)) ?? 'unknown', pnl: t.realizedPnl, fees: t.fee + (buy?.fee ?? 0n) });
+      out.push({ symbol: t.symbol, regime: (buy && entryRegimes.get(buy.id)) ?? 'unknown', reason: t.reason, pnl: t.realizedPnl, fees: t.fee + (buy?.fee ?? 0n), entry: buy, exit: t });
     }
   }
   return out;
@@ -84,62 +115,63 @@ function split(trips: readonly RoundTrip[], key: (r: RoundTrip) => string): Reco
   }]));
 }
 
-/** Equal weight at the first close of each symbol, held to its last close, no costs, no stops. */
-export function benchmark(candles: Readonly<Record<string, readonly Candle[]>>): { totalReturnPct: number; maxDrawdownPct: number; series: [number, number][] } {
+function curveSummary(points: readonly EquityPoint[], base: Amount): CurveSummary {
+  const c = curveStats(points, base);
+  const pct = (x: number | null) => (x === null ? null : r4(100 * x));
+  return { totalReturnPct: pct(c.totalReturn)!, cagrPct: pct(c.cagr), maxDrawdownPct: pct(c.maxDrawdown)!, sharpe: r4(c.sharpe), sortino: r4(c.sortino), calmar: r4(c.calmar) };
+}
+
+/**
+ * Equal weight at the first close of each symbol, held to its last close, no costs, no stops. The
+ * series is the value of 1 invested, at each candle's close (its open time + `stepMs`).
+ */
+export function benchmark(candles: Readonly<Record<string, readonly Candle[]>>, stepMs = 0): CurveSummary & { series: [number, number][] } {
   const symbols = Object.keys(candles).filter((s) => candles[s]!.length > 0);
-  if (symbols.length === 0) return { totalReturnPct: 0, maxDrawdownPct: 0, series: [] };
+  if (symbols.length === 0) return { ...curveSummary([], ONE), series: [] };
   const units = Object.fromEntries(symbols.map((s) => [s, 1 / symbols.length / candles[s]![0]!.c]));
   const times = [...new Set(symbols.flatMap((s) => candles[s]!.map((c) => c.t)))].sort((a, b) => a - b);
   const last: Record<string, number> = Object.fromEntries(symbols.map((s) => [s, candles[s]![0]!.c]));
   const cursor: Record<string, number> = Object.fromEntries(symbols.map((s) => [s, 0]));
   const series: [number, number][] = [];
-  let peak = 0;
-  let dd = 0;
   for (const t of times) {
     for (const s of symbols) {
       const cs = candles[s]!;
       while (cursor[s]! < cs.length && cs[cursor[s]!]!.t <= t) last[s] = cs[cursor[s]!++]!.c;
     }
-    const v = symbols.reduce((sum, s) => sum + units[s]! * last[s]!, 0);
-    series.push([t, v]);
-    peak = Math.max(peak, v);
-    dd = Math.max(dd, (peak - v) / peak);
+    series.push([t + stepMs, symbols.reduce((sum, s) => sum + units[s]! * last[s]!, 0)]);
   }
-  return { totalReturnPct: r4(100 * (series.at(-1)![1] - 1))!, maxDrawdownPct: r4(100 * dd)!, series };
+  return { ...curveSummary(series.map(([time, v]) => ({ time, equity: toAmount(v) })), ONE), series };
 }
 
 export function summarizeBacktest(
   result: BacktestResult,
   candles: Readonly<Record<string, readonly Candle[]>>,
   initialCash: Amount,
+  opts: { stepMs?: number; warmupFrom?: number } = {},
 ): BacktestSummary {
   const points = equityPoints(result.equity).map((p) => ({ time: p.t, equity: p.equity }));
   const first = points[0]?.time ?? 0;
   const lastT = points.at(-1)?.time ?? first;
   const finalEquity = points.at(-1)?.equity ?? initialCash;
   const perf = summarizeTrades(result.trades, points);
+  const curve = curveSummary(points, initialCash);
   const trips = roundTrips(result.trades, result.entryRegimes);
-  const ret = toNumber(finalEquity) / toNumber(initialCash);
-  const years = (lastT - first) / YEAR_MS;
-  const cagrPct = years > 0 && ret > 0 ? 100 * (ret ** (1 / years) - 1) : null;
-  const maxDrawdownPct = 100 * perf.maxDrawdownPct;
   const wins = trips.filter((r) => r.pnl > 0n);
   const losses = trips.filter((r) => r.pnl < 0n);
   const gross = (rs: RoundTrip[]) => rs.reduce((s, r) => s + toNumber(r.pnl), 0);
-  const bench = benchmark(candles);
+  const bench = benchmark(candles, opts.stepMs);
+  const { series: _series, ...benchStats } = bench;
+  const benchMonths = new Map(monthlyReturns(bench.series.map(([time, v]) => ({ time, equity: toAmount(v) })), ONE).map((m) => [m.month, m.return]));
+  const held = tradeRoundTrips(result.trades);
   return {
     from: new Date(first).toISOString(),
     to: new Date(lastT).toISOString(),
+    warmupFrom: opts.warmupFrom === undefined ? null : new Date(opts.warmupFrom).toISOString(),
     initialCash: toDecimalString(initialCash),
     finalEquity: toDecimalString(finalEquity),
-    totalReturnPct: r4(100 * (ret - 1))!,
-    cagrPct: r4(cagrPct),
-    maxDrawdownPct: r4(maxDrawdownPct)!,
-    sharpe: r4(perf.sharpe),
-    sortino: r4(perf.sortino),
-    calmar: cagrPct !== null && maxDrawdownPct > 0 ? r4(cagrPct / maxDrawdownPct) : null,
+    ...curve,
     winRatePct: trips.length > 0 ? r4((100 * wins.length) / trips.length) : null,
-    profitFactor: losses.length > 0 ? r4(gross(wins) / -gross(losses)) : wins.length > 0 ? null : null,
+    profitFactor: losses.length > 0 ? r4(gross(wins) / -gross(losses)) : null,
     trades: trips.length,
     fills: result.trades.length,
     exposurePct: perf.exposure === null ? null : r4(100 * perf.exposure),
@@ -150,6 +182,16 @@ export function summarizeBacktest(
     entriesNotTaken: result.skipped,
     perSymbol: split(trips, (r) => r.symbol),
     perRegime: split(trips, (r) => r.regime),
-    benchmark: { totalReturnPct: bench.totalReturnPct, maxDrawdownPct: bench.maxDrawdownPct },
+    perExitReason: split(trips, (r) => r.reason),
+    benchmark: benchStats,
+    monthly: monthlyReturns(points, initialCash).map((m) => ({ month: m.month, returnPct: r4(100 * m.return)!, benchmarkReturnPct: r4(benchMonths.has(m.month) ? 100 * benchMonths.get(m.month)! : null) })),
+    tradeList: trips.map((r) => {
+      const h = held.get(r.exit.id);
+      const entryTime = h?.openedAt ?? r.entry?.time ?? r.exit.time;
+      return {
+        symbol: r.symbol, entryTime: new Date(entryTime).toISOString(), exitTime: new Date(r.exit.time).toISOString(), durationMs: r.exit.time - entryTime,
+        reason: r.reason, regime: r.regime, pnl: toDecimalString(r.pnl), pnlPct: h ? r4(100 * h.profitPct) : null,
+      };
+    }),
   };
 }

@@ -2,3 +2,4 @@ export { summarizeTrades, unrealizedPnl, type EquityPoint, type MarkedPosition, 
 export * from './daily.ts';
 export { roundTrips, type RoundTrip } from './roundTrips.ts';
 export * from './periods.ts';
+export { curveStats, monthlyReturns } from './returns.ts';

@@ -73,7 +73,8 @@ const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 /** a × 1e-8 units → float; statistics only. */
 const f = (a: Amount): number => Number(a) / Number(ONE);
 
-function drawdown(points: readonly EquityPoint[]): { peak: Amount | null; dd: Amount; ddPct: number } {
+/** The largest fall from a running peak (points ascending by time). */
+export function drawdown(points: readonly EquityPoint[]): { peak: Amount | null; dd: Amount; ddPct: number } {
   let peak: Amount | null = null;
   let dd = ZERO;
   let ddPct = 0;
