@@ -33,6 +33,8 @@ export const COLLECTIONS = {
   rollups: 'rollups',
   /** costs/{yyyymm}: the latest budget notification's spend for a cost interval (rollups.ts) */
   costs: 'costs',
+  /** shadow/{yyyymmdd}: the state the bot started the day with, and the shadow backtest's verdict; shadow/latest (shadow.ts) */
+  shadow: 'shadow',
 } as const;
 export type CollectionId = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -56,6 +58,7 @@ export const PATHS = {
   budgetNotices: COLLECTIONS.budgetNotices,
   rollups: COLLECTIONS.rollups,
   costs: COLLECTIONS.costs,
+  shadow: COLLECTIONS.shadow,
 } as const;
 
 /** `positions/{BTC-USDT}`: the projection of an open position (executeOrder writes it at each fill). */
