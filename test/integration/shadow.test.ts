@@ -46,9 +46,9 @@ describe('shadow backtest on the local stack (real emulators, lock-step ticks)',
   });
 
   it('a live day replays to the same trades (verified); one fee altered in Firestore → critical alert naming that trade, whole diff stored', async () => {
-    // Hourly ticks from 22:00 the day before (a cold start walking its history) to the next day's first tick, which records the next start.
-    // 2023-04-26 on the defaults: entries on 4h closes, stops on 1m candles between them, re-entries at 20:00.
-    const times = Array.from({ length: 27 }, (_, k) => DAY_START - 2 * HOUR + k * HOUR + 30_000);
+    // A cold start at 23:00 the day before (it walks its history), then a tick after each 4h close through the next day's first,
+    // which records the next start. 2023-04-26 on the defaults: entries on 4h closes, stops on the 1m candles between them.
+    const times = [DAY_START - HOUR + 30_000, ...Array.from({ length: 7 }, (_, k) => DAY_START + 4 * k * HOUR + 30_000)];
     const db = runtime.db;
     const ticks = await runLockStep({
       url: tickServer.url, times,
