@@ -11,6 +11,7 @@ import type { Trade } from '../domain/trading.types.ts';
 import { executeSignalMessage } from './executeSignal.ts';
 import { runTick } from './runTick.ts';
 import { runShadowDay, type ShadowDeps } from './shadowDay.ts';
+import { makeAuditHandler } from '../handlers/audit.ts';
 import { asMessage, memoryDeps } from './testing.ts';
 
 const DAY = '20230322';
@@ -139,5 +140,21 @@ describe('runShadowDay on the in-memory fakes', () => {
     w.db.shadow.set('20230323', { start: { ...next, start: { ...next.start, symbols: { ...next.start.symbols, 'ETH/USDT': { ...eth, state: { ...eth.state, pending: { signalId: 'x'.repeat(32), side: 'buy', emittedAt } } } } } } });
     const inFlight = await runShadowDay(shadowOf(w), DAY, 2);
     expect(inFlight.ran && inFlight.events).toEqual(expect.arrayContaining([expect.objectContaining({ cause: 'late_fill', at: emittedAt, detail: expect.stringMatching(/still in flight/) })]));
+  });
+
+  it('the daily audit runs the shadow of the day before: 200 when verified, 409 with the difference when not', async () => {
+    const w = await liveDay();
+    const handler = makeAuditHandler(async () => ({ store: w.store, clock: { now: () => DAY_START + 1440 * MIN + 15 * MIN } }), async () => shadowOf(w));
+    const call = async () => {
+      const res = { code: 0, body: undefined as unknown, status(c: number) { this.code = c; return this; }, json(b: unknown) { this.body = b; return this; }, set() { return this; } };
+      await handler({ method: 'POST', is: () => true, body: {} } as never, res as never);
+      return res as { code: number; body: { clean: boolean; shadow: { day: string; status: string; differences: { id: string }[] } } };
+    };
+    expect(await call()).toMatchObject({ code: 200, body: { clean: true, shadow: { day: DAY, status: 'verified' } } });
+    const victim = dayTrades(w)[0]!;
+    w.db.trades.set(victim.id, { ...victim, qty: victim.qty + 1n });
+    const different = await call();
+    expect(different).toMatchObject({ code: 409, body: { shadow: { day: DAY, status: 'different' } } });
+    expect(different.body.shadow.differences.map((d) => d.id)).toContain(victim.id);
   });
 });
