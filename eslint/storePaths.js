@@ -9,7 +9,7 @@
  */
 export const COLLECTIONS = [
   'status', 'config', 'wallet', 'positions', 'signals', 'orders', 'intents', 'trades', 'audit', 'alerts', 'deadletters', 'equity', 'candles',
-  'audit_log', 'budget_notices', 'rollups', 'costs', 'inbound',
+  'audit_log', 'budget_notices', 'rollups', 'costs', 'inbound', 'shadow',
   // gone, and must not come back as a literal either
   'markets',
 ];

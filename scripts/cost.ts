@@ -110,7 +110,7 @@ const PROFILES: Record<Profile, { env: Record<string, string>; start: string; tf
  * code the tick runs) over every bundled 1m candle of `symbols`, until the kill switch if it fires.
  */
 function productOrdersPerSymbolDay(symbols: string[]): { perDay: number; orders: number; symbols: number; days: number } {
-  const candles = loadCandles({ symbols, timeframe: '1m' });
+  const { candles } = loadCandles({ symbols, timeframe: '1m', warmup: 0 });
   const { result } = runBacktest(candles, '1m', buildConfig({}, {}));
   const first = Math.min(...Object.values(candles).map((cs) => cs[0]!.t));
   const last = result.killedAt ?? Math.max(...Object.values(candles).map((cs) => cs.at(-1)!.t));

@@ -150,6 +150,7 @@ export function buildProgram(deps: ProgramDeps, setCode: (code: number) => void)
   delegated('indicators', 'indicators + regime per row of a candle CSV', '<candles.csv[.gz]>');
   delegated('backtest', 'the backtester (npm run backtest; backtest --help for its flags)', '[backtest flags]');
   delegated('cost', 'projected monthly bill from a measured emulator run', '[--ticks N] [--json]');
+  delegated('shadow', 'the shadow backtest of one UTC day (npm run shadow; shadow --help for its flags)', '--day YYYY-MM-DD');
   strategyCommands(program, io, setCode);
   return program;
 }
@@ -164,7 +165,7 @@ async function makeTarget(opts: TargetOptions, progress?: (line: string) => void
 
 /** indicators, backtest and cost are scripts of their own; eagle passes the arguments through. */
 async function delegateToScript(name: string, args: string[], io: Io): Promise<number> {
-  const modules: Record<string, string> = { indicators: '../indicators.ts', backtest: '../backtest.ts', cost: '../cost.ts' };
+  const modules: Record<string, string> = { indicators: '../indicators.ts', backtest: '../backtest.ts', cost: '../cost.ts', shadow: '../shadow.ts' };
   let mod: { main(argv: string[], io: Io): number | Promise<number> };
   try {
     mod = (await import(modules[name]!)) as typeof mod;

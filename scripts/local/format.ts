@@ -19,7 +19,11 @@ export function formatTickLine(target: string, result: { status: number; body: u
     return result.status === 409 ? `watchdog: UNPROTECTED ${(w.unprotected ?? []).map((u) => `${u.symbol} (${Math.floor(u.ageMs / 60_000)} min)`).join(', ')}` : result.status >= 400 ? `watchdog: HTTP ${result.status} ${body?.error ?? ''}` : '';
   }
   if (result.status >= 400 && target !== 'audit') return `${target}: HTTP ${result.status} ${body?.error ?? JSON.stringify(body).slice(0, 200)}`;
-  if (target === 'audit') return `audit: ${body.clean ? 'clean' : `DRIFT ${JSON.stringify(body.discrepancies ?? body)}`}`;
+  if (target === 'audit') {
+    const shadow = (body as { shadow?: { day: string; ran: boolean; status?: string; reason?: string } }).shadow;
+    const verdict = !shadow ? '' : shadow.ran ? ` · shadow ${shadow.day}: ${shadow.status}` : ` · shadow ${shadow.day}: not run`;
+    return `audit: ${body.clean ? 'clean' : `DRIFT ${JSON.stringify(body.discrepancies ?? body)}`}${verdict}`;
+  }
   const when = body.marketTime ? new Date(body.marketTime).toISOString().slice(0, 16).replace('T', ' ') : '?';
   const symbols = (body.symbols ?? [])
     .map((s) => `${s.symbol} ${s.price ?? '—'} ${short[s.regime] ?? s.regime}${s.stale ? ' STALE' : ''}${s.error ? ' ERR' : ''}`)

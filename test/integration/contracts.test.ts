@@ -10,6 +10,8 @@ import { FirestoreOpsStore } from '../../functions/src/adapters/ops/FirestoreOps
 import { describeBudgetNoticesContract } from '../../functions/src/ports/contracts/budgetNotices.contract.ts';
 import { describeCandleStoreContract } from '../../functions/src/ports/contracts/candleStore.contract.ts';
 import { describeStateStoreContract } from '../../functions/src/ports/contracts/stateStore.contract.ts';
+import { describeShadowStoreContract } from '../../functions/src/ports/contracts/shadowStore.contract.ts';
+import { FirestoreShadowStore } from '../../functions/src/adapters/firestore/FirestoreShadowStore.ts';
 import { resetFirestore, testRuntime } from './harness.ts';
 import { signalPath } from '../../functions/src/shared/store/index.ts';
 
@@ -19,6 +21,10 @@ afterAll(() => runtime.db.terminate());
 describeStateStoreContract('Firestore (emulator)', async () => {
   await resetFirestore();
   return { store: new FirestoreStateStore(runtime.db), ledger: new FirestoreOrderLedger(runtime.db) };
+});
+describeShadowStoreContract('Firestore (emulator)', async () => {
+  await resetFirestore();
+  return { store: new FirestoreStateStore(runtime.db), shadow: new FirestoreShadowStore(runtime.db) };
 });
 describeCandleStoreContract('Firestore (emulator)', async () => {
   await resetFirestore();

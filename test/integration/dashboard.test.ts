@@ -32,7 +32,7 @@ import { functionPort, localPorts } from '../../infra/ports.ts';
 import { seedDashboardUsers, type SeededUser } from '../../scripts/local/dashboardUsers.ts';
 import { closeAndCheckHorizons, horizonScreenshots } from './horizonsCheck.ts';
 import { emulatorEnv, pubsubClient, resetFirestore, serveCloudEvent, serveHttp, steppedClock, testRuntime, tickMovesClock } from './harness.ts';
-import { PATHS, bucketStart, candleBucketPath, candleBucketToDoc, tradePath, tradeToDoc } from '../../functions/src/shared/store/index.ts';
+import { PATHS, SHADOW_LATEST, bucketStart, candleBucketPath, candleBucketToDoc, tradePath, tradeToDoc } from '../../functions/src/shared/store/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Screenshots land here (gitignored). */
@@ -159,6 +159,15 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     await expect.poll(async () => Number(await attr('[data-testid="price-chart"]', 'data-candles')), { timeout: 20_000 }).toBe(candlesBefore + 1);
     await expect.poll(async () => Number(await attr('[data-testid="equity-chart"]', 'data-points')), { timeout: 20_000 }).toBe(pointsBefore + 1);
     expect(await page.evaluate(() => (globalThis as unknown as { __marker: number }).__marker)).toBe(marker);
+  });
+
+  it("the header shows the shadow backtest's verdict as the audit stores it (shadow/latest)", async () => {
+    expect(await page.textContent('[data-testid="shadow-verdict"]')).toBe('—');
+    await db.doc(SHADOW_LATEST).set({ day: '20230319', status: 'verified', differences: 0, unexplained: 0, checkedAt: T0 });
+    await expect.poll(() => page.textContent('[data-testid="shadow-verdict"]'), { timeout: 20_000 }).toBe('live = backtest ✓ 2023-03-19');
+    await db.doc(SHADOW_LATEST).set({ day: '20230320', status: 'different', differences: 2, unexplained: 1, checkedAt: T0 });
+    await expect.poll(() => page.textContent('[data-testid="shadow-verdict"]'), { timeout: 20_000 }).toBe('live ≠ backtest ✗ 2023-03-20 (1 unexplained)');
+    await db.doc(SHADOW_LATEST).set({ day: '20230319', status: 'verified', differences: 0, unexplained: 0, checkedAt: T0 });
   });
 
   it('a closing sell that wrote off dust says so in the trades list', async () => {

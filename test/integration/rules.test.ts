@@ -9,7 +9,7 @@ import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestE
 import { collection, deleteDoc, doc, getDoc, getDocs, limit, orderBy, query, setDoc, setLogLevel, updateDoc, type Firestore } from 'firebase/firestore';
 import { clearFirestore } from '../../emulators/stack.ts';
 import { emulatorEnv } from './harness.ts';
-import { PATHS, alertPath, budgetNoticePath, candleBucketPath, costPath, rollupPath, candleBucketsPath, deadLetterPath, equityDayPath, intentPath, orderPath, positionPath, signalPath, tradePath } from '../../functions/src/shared/store/index.ts';
+import { PATHS, SHADOW_LATEST, shadowDayPath, alertPath, budgetNoticePath, candleBucketPath, costPath, rollupPath, candleBucketsPath, deadLetterPath, equityDayPath, intentPath, orderPath, positionPath, signalPath, tradePath } from '../../functions/src/shared/store/index.ts';
 /** the dashboard's bound on the rollups it lists (web/src/horizonsFeed.ts) */
 const MAX_DAYS = 2000;
 
@@ -23,6 +23,7 @@ const DOCS = [
   PATHS.status, PATHS.config, PATHS.dashboardUsers, PATHS.wallet, PATHS.auditCheckpoint, positionPath('BTC/USDT'),
   signalPath('s1'), orderPath('s1'), intentPath('s1'), tradePath('t1'), alertPath('a1'), deadLetterPath('d1'), equityDayPath(T),
   CANDLES, `${PATHS.auditLog}/x1`, budgetNoticePath('b1'), rollupPath('20230320'), costPath('202303'),
+  SHADOW_LATEST, shadowDayPath('20230320'),
 ];
 /** What the dashboard reads, as it reads it. */
 const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
@@ -37,6 +38,7 @@ const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
   ["a day's equity document", (db) => getDoc(doc(db, equityDayPath(T)))],
   [`daily rollups (latest ${MAX_DAYS})`, (db) => getDocs(query(collection(db, PATHS.rollups), orderBy('day', 'desc'), limit(MAX_DAYS)))],
   ['the latest budget spend', (db) => getDocs(query(collection(db, PATHS.costs), orderBy('costIntervalStart', 'desc'), limit(1)))],
+  ["the shadow backtest's latest verdict", (db) => getDoc(doc(db, SHADOW_LATEST))],
 ];
 
 // The emulator's clear waits out held transaction locks (emulators/stack.ts); rules-unit-testing's does not.
@@ -71,7 +73,7 @@ describe('firestore.rules', () => {
     it('matches the allow-list case-insensitively', async () => void (await assertSucceeds(getDoc(doc(verified('Reader@Example.com'), PATHS.status)))));
     it('may not read beyond the page: config/bot, orders, intents, deadletters, the audit, unbounded lists, candle listings', async () => {
       const db = verified(READER);
-      for (const path of [PATHS.config, orderPath('s1'), intentPath('s1'), deadLetterPath('d1'), PATHS.auditCheckpoint, `${PATHS.auditLog}/x1`, budgetNoticePath('b1')]) {
+      for (const path of [PATHS.config, orderPath('s1'), intentPath('s1'), deadLetterPath('d1'), PATHS.auditCheckpoint, `${PATHS.auditLog}/x1`, budgetNoticePath('b1'), shadowDayPath('20230320')]) {
         await assertFails(getDoc(doc(db, path)));
       }
       await assertFails(getDocs(collection(db, PATHS.trades)));

@@ -8,6 +8,7 @@ import type { User } from 'firebase/auth';
 import { limit, orderBy, type FirestoreError, type Unsubscribe } from 'firebase/firestore';
 import {
   AlertDoc, DashboardUsersDoc, LedgerDoc, PATHS, PositionDoc, SignalDoc, StatusDoc, TradeDoc, decoder, guardsFromStatus, parseDoc,
+  SHADOW_LATEST, ShadowLatestDoc,
 } from '../../functions/src/shared/store/index.ts';
 import { idToken, renderSignIn, signOutNow, watchAuth } from './auth.ts';
 import { ChartPanel } from './chartPanel.ts';
@@ -22,6 +23,7 @@ import { Controls } from './render/controls.ts';
 import { renderFeeds } from './render/feeds.ts';
 import { renderLocks } from './render/locks.ts';
 import { renderCorruptStatus, renderStatus, tickClock } from './render/header.ts';
+import { renderShadow } from './render/shadow.ts';
 import { renderMarkets } from './render/markets.ts';
 import { PERFORMANCE_TRADES, renderPerformance } from './render/performance.ts';
 import { renderPositions } from './render/positions.ts';
@@ -30,7 +32,7 @@ import { renderTrades } from './render/trades.ts';
 import { renderWallet } from './render/wallet.ts';
 import { HORIZON_LISTENERS, watchHorizons } from './horizonsFeed.ts';
 
-const LISTENERS = ['status', 'access', 'wallet', 'positions', 'signals', 'trades', 'alerts', ...HORIZON_LISTENERS] as const;
+const LISTENERS = ['status', 'access', 'wallet', 'positions', 'signals', 'trades', 'alerts', 'shadow', ...HORIZON_LISTENERS] as const;
 
 const conn = new Connection(byId('connection'));
 const controls = new Controls(byId('controls'), config.adminUrl ? { url: config.adminUrl, token: idToken } : null);
@@ -150,6 +152,7 @@ function start(): void {
     watchQuery('alerts', PATHS.alerts, [orderBy('createdAt', 'desc'), limit(10)], decoder(AlertDoc), sink('alerts'), (rows, fromCache) => {
       renderAlerts(byId('alerts'), rows.map((r) => alertView(r.id, r.value)), fromCache, marketNow());
     }),
+    watchDoc('shadow', SHADOW_LATEST, decoder(ShadowLatestDoc), sink(), (latest) => renderShadow(latest ?? null)),
     ...horizons.listen(sink('horizons')),
   ];
   chart.attach(sink, () => renderCombined());

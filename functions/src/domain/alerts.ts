@@ -1,7 +1,7 @@
 /** What the engine (and every function) raises for a human. Ids are deterministic: one document per condition. */
 export interface Alert {
   readonly id: string;
-  readonly kind: 'stale_feed' | 'kill_switch' | 'daily_loss' | 'drawdown' | 'budget' | 'error' | 'dead_letter' | 'reconcile' | 'protection';
+  readonly kind: 'stale_feed' | 'kill_switch' | 'daily_loss' | 'drawdown' | 'budget' | 'error' | 'dead_letter' | 'reconcile' | 'protection' | 'shadow';
   readonly severity: 'info' | 'warning' | 'critical';
   readonly message: string;
   readonly symbol?: string;

@@ -23,6 +23,7 @@ import type { IndicatorSnapshot, Regime } from '../domain/regime.types.ts';
 import type { Fill, Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
 import type { DayRollup } from '../domain/performance/daily.ts';
 import type { EquityPoint } from '../domain/performance/summarize.ts';
+import type { StoredDayStart } from '../shared/store/shadow.ts';
 
 export type { Alert, Book };
 
@@ -187,6 +188,8 @@ export interface StateStore {
   recordEquity(now: number, equity: Amount): Promise<void>;
   /** The tick's last marks of a UTC day it has left, merged into rollups/{day} (the trade fields stay executeOrder's). */
   closeDay(day: string, marks: DayMarks, now: number): Promise<void>;
+  /** shadow/{day}.start: what the day's first tick read before stepping (the shadow backtest starts from it); one write a day */
+  saveDayStart(start: StoredDayStart): Promise<void>;
   /** Every equity/{day}: the tick's marks, for a rollup rebuild (one read per day stored). */
   loadEquityDays(): Promise<Map<string, EquityPoint[]>>;
   /** Replaces rollups/{day} for each day given (a rebuild: run it while no fill is booking, e.g. after a restore). */

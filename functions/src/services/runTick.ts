@@ -18,6 +18,7 @@ import { keyHealthAlerts } from '../domain/keyHealth.ts';
 import type { Position, Side } from '../domain/trading.types.ts';
 import type { BotConfig, Env } from '../config/schema.ts';
 import { transitionMode } from '../domain/mode.ts';
+import { utcDay } from '../domain/wallet.ts';
 import type { ReconcileReport } from '../domain/reconcile/index.ts';
 import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
 import { reconcileDue, reconcileInTick } from './reconcile.ts';
@@ -117,6 +118,11 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   }
 
   const { persisted, pending, landing } = await settlePending(deps.store, loaded, symbols, timeframe, now, alerts, log);
+  // The first tick of a UTC day (or ever) records what it starts from: the shadow backtest replays the day from it.
+  const today = utcDay(now);
+  if (loaded.status === null || loaded.book.wallet.day !== today) {
+    await deps.store.saveDayStart({ start: { day: today, at: now, book: loaded.book, symbols: Object.fromEntries(persisted) }, config });
+  }
 
   // Beside the symbols, never before them: a slow exchange must not delay the stops.
   const reconciling = reconcileIfDue(deps, config, configured, now, { loaded, pending: new Set(pending.keys()) }, log);

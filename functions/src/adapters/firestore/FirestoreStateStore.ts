@@ -14,6 +14,7 @@ import {
 } from '../../shared/store/index.ts';
 import type { DayRollup } from '../../domain/performance/daily.ts';
 import type { EquityPoint } from '../../domain/performance/summarize.ts';
+import { dayStartToDoc, shadowDayPath, type StoredDayStart } from '../../shared/store/shadow.ts';
 
 export function statusFromSnap(snap: DocumentSnapshot): SystemStatus | null {
   return snap.exists ? parseDoc(StatusDoc, snap.ref.path, snap.data()) : null;
@@ -167,6 +168,11 @@ export class FirestoreStateStore implements StateStore {
   async closeDay(day: string, marks: DayMarks, now: number): Promise<void> {
     // A merge of the equity fields only: a fill's transaction on the same document keeps its trade fields (and re-reads these).
     await this.db.doc(rollupPath(day)).set(dayCloseToDoc(day, marks, now), { merge: true });
+  }
+
+  async saveDayStart(start: StoredDayStart): Promise<void> {
+    // A merge: the shadow's verdict on the same day lives beside it.
+    await this.db.doc(shadowDayPath(start.start.day)).set({ start: dayStartToDoc(start) }, { merge: true });
   }
 
   async loadEquityDays(): Promise<Map<string, EquityPoint[]>> {

@@ -15,6 +15,9 @@ import {
   type Alert, type AuditCheckpoint, type AuditSnapshot, type Book, type BookChange, type DayMarks, type DeadLetter, type LiveIntent, type LiveStep, type AdjustmentLedger, type OrderLedger, type OrderRecord, type PersistedSymbol, type ReconcileMark, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
 } from '../../ports/state.ts';
 
+import type { ShadowResult, StoredDayStart } from '../../shared/store/shadow.ts';
+import type { AuditEntry } from '../../ports/ops.ts';
+
 type Ledger = Pick<Wallet, 'initialCash' | 'cash' | 'realizedPnl' | 'feesPaid' | 'tradeSeq'> & { positions: Record<string, Position> };
 
 export class MemoryDb {
@@ -34,6 +37,10 @@ export class MemoryDb {
   equity = new Map<string, Map<number, Amount>>();
   rollups = new Map<string, DayRollup>();
   auditCheckpoint: AuditCheckpoint | null = null;
+  /** shadow/{day}: the day's start and the shadow's verdict */
+  shadow = new Map<string, { start?: StoredDayStart; result?: ShadowResult }>();
+  shadowLatest: ShadowResult | null = null;
+  auditLog: AuditEntry[] = [];
 }
 
 const EMPTY_STATUS: SystemStatus = {
@@ -136,6 +143,9 @@ export class MemoryStateStore implements StateStore {
   }
   async saveRollups(rollups: readonly DayRollup[]) {
     for (const r of rollups) this.db.rollups.set(r.day, structuredClone(r));
+  }
+  async saveDayStart(start: StoredDayStart) {
+    this.db.shadow.set(start.start.day, { ...this.db.shadow.get(start.start.day), start: structuredClone(start) });
   }
   async closeDay(day: string, marks: DayMarks) {
     this.db.rollups.set(day, closeDay(this.db.rollups.get(day) ?? emptyDay(day), marks));

@@ -6,6 +6,8 @@ import { MemoryExchangeAccount } from './MemoryExchangeAccount.ts';
 import { describeBudgetNoticesContract } from '../../ports/contracts/budgetNotices.contract.ts';
 import { describeCandleStoreContract } from '../../ports/contracts/candleStore.contract.ts';
 import { describeStateStoreContract } from '../../ports/contracts/stateStore.contract.ts';
+import { describeShadowStoreContract } from '../../ports/contracts/shadowStore.contract.ts';
+import { MemoryShadowStore } from './MemoryShadowStore.ts';
 import { MemoryBudgetNotices } from './MemoryBudgetNotices.ts';
 import { MemoryCandleStore } from './MemoryCandleStore.ts';
 import { MemoryDb, MemoryOrderLedger, MemoryStateStore } from './MemoryStateStore.ts';
@@ -13,6 +15,10 @@ import { MemoryDb, MemoryOrderLedger, MemoryStateStore } from './MemoryStateStor
 describeStateStoreContract('in-memory fake', async () => {
   const db = new MemoryDb();
   return { store: new MemoryStateStore(db), ledger: new MemoryOrderLedger(db) };
+});
+describeShadowStoreContract('in-memory fake', async () => {
+  const db = new MemoryDb();
+  return { store: new MemoryStateStore(db), shadow: new MemoryShadowStore(db) };
 });
 describeCandleStoreContract('in-memory fake', async () => new MemoryCandleStore());
 describeBudgetNoticesContract('in-memory fake', async () => new MemoryBudgetNotices(), async (ops, month) => (ops as MemoryBudgetNotices).costs.get(month)?.costAmount ?? null);

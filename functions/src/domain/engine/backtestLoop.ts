@@ -46,6 +46,8 @@ export interface BacktestInput {
   readonly tickTimes?: readonly number[] | undefined;
   /** the protections (config/bot.protections); absent: off */
   readonly protections?: ProtectionParams | undefined;
+  /** where to start instead of a fresh book and cold symbols: the shadow backtest starts from the book and engine memory the live bot started its day with */
+  readonly start?: { readonly book: Book; readonly states: Readonly<Record<string, SymbolState>> } | undefined;
   /** called after each step with each symbol's state (reports: regimes, indicators) */
   readonly onStep?: (t: number, states: Readonly<Record<string, SymbolState>>) => void;
 }
@@ -160,7 +162,7 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   const guardOf = symbols.map((s) => guard?.candles[s] ?? []);
   const guardCursor = new Int32Array(symbols.length);
   const params: ExecutionParams = { risk, feeBps, slippageBps, rulesFor: input.rulesFor };
-  const states: Record<string, SymbolState> = Object.fromEntries(symbols.map((s) => [s, initialSymbolState(timeframe)]));
+  const states: Record<string, SymbolState> = Object.fromEntries(symbols.map((s) => [s, input.start?.states[s] ?? initialSymbolState(timeframe)]));
   const seriesOf = symbols.map((s) => input.candles[s]!);
   const cursor = new Int32Array(symbols.length);
   // Each symbol's step input, reused and updated in place every step (the engine step keeps none of it).
@@ -170,7 +172,7 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   }));
   const noPending = new Map<string, never>();
 
-  let book = openingBook(input.initialCash, nows.length > 0 ? nows[0]! : 0, input.mode ?? 'NORMAL');
+  let book = input.start?.book ?? openingBook(input.initialCash, nows.length > 0 ? nows[0]! : 0, input.mode ?? 'NORMAL');
   const trades: Trade[] = [];
   const signals: Signal[] = [];
   const rejections: Rejection[] = [];

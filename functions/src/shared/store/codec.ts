@@ -84,7 +84,7 @@ export const ledgerToDoc = (w: Wallet, positions: Readonly<Record<string, Positi
   updatedAt: now,
 });
 
-const AccountDoc = z.object({ equity: amt, peakEquity: amt, day: z.string().regex(/^\d{8}$/), dayStartEquity: amt });
+export const AccountDoc = z.object({ equity: amt, peakEquity: amt, day: z.string().regex(/^\d{8}$/), dayStartEquity: amt });
 export const accountToDoc = (a: AccountMarks) => ({ equity: str(a.equity), peakEquity: str(a.peakEquity), day: a.day, dayStartEquity: str(a.dayStartEquity) });
 
 const reason = z.enum([...ENTRY_REASONS, ...EXIT_REASONS]);
@@ -273,7 +273,7 @@ export const intentToDoc = (i: LiveIntent) => ({ signalId: i.signalId, symbol: i
 
 /** alerts/{alertId}: stored as raised (deterministic ids make a repeat an overwrite). */
 export const AlertDoc = z.object({
-  id: z.string().min(1), kind: z.enum(['stale_feed', 'kill_switch', 'daily_loss', 'drawdown', 'budget', 'error', 'dead_letter', 'reconcile', 'protection']),
+  id: z.string().min(1), kind: z.enum(['stale_feed', 'kill_switch', 'daily_loss', 'drawdown', 'budget', 'error', 'dead_letter', 'reconcile', 'protection', 'shadow']),
   severity: z.enum(['info', 'warning', 'critical']), message: z.string(), symbol: z.string().optional(), createdAt: ms,
 });
 export const alertToDoc = (a: Alert): Alert => ({ ...a });

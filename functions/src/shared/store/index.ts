@@ -7,3 +7,4 @@ export * from './paths.ts';
 export * from './candleBucket.ts';
 export * from './codec.ts';
 export * from './rollups.ts';
+export * from './shadow.ts';

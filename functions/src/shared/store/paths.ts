@@ -35,6 +35,8 @@ export const COLLECTIONS = {
   costs: 'costs',
   /** inbound/{id}: the signal webhook's idempotency keys, rate buckets and refusal counts (server only) */
   inbound: 'inbound',
+  /** shadow/{yyyymmdd}: the state the bot started the day with, and the shadow backtest's verdict; shadow/latest (shadow.ts) */
+  shadow: 'shadow',
 } as const;
 export type CollectionId = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -59,6 +61,7 @@ export const PATHS = {
   rollups: COLLECTIONS.rollups,
   costs: COLLECTIONS.costs,
   inbound: COLLECTIONS.inbound,
+  shadow: COLLECTIONS.shadow,
 } as const;
 
 /** `positions/{BTC-USDT}`: the projection of an open position (executeOrder writes it at each fill). */

@@ -1,0 +1,50 @@
+import type { Firestore } from '@google-cloud/firestore';
+import type { ShadowStore } from '../../ports/shadow.ts';
+import type { AuditEntry } from '../../ports/ops.ts';
+import type { Trade } from '../../domain/trading.types.ts';
+import { EquityDayDoc, PATHS, parseDoc, TradeDoc, equityDayPath } from '../../shared/store/index.ts';
+import { dayStartFromDoc, SHADOW_LATEST, shadowDayPath, shadowLatestOf, shadowResultFromDoc, type ShadowResult, type StoredDayStart } from '../../shared/store/shadow.ts';
+import { dayBounds } from '../../domain/shadow/replayDay.ts';
+
+export class FirestoreShadowStore implements ShadowStore {
+  constructor(private readonly db: Firestore) {}
+
+  async loadDayStart(day: string): Promise<StoredDayStart | null> {
+    const snap = await this.db.doc(shadowDayPath(day)).get();
+    const start: unknown = snap.get('start');
+    return start === undefined ? null : dayStartFromDoc(`${snap.ref.path}.start`, start);
+  }
+
+  async tradesBetween(fromSeq: number, throughSeq: number | null): Promise<Trade[]> {
+    let q = this.db.collection(PATHS.trades).where('seq', '>', fromSeq);
+    if (throughSeq !== null) q = q.where('seq', '<=', throughSeq);
+    const snap = await q.orderBy('seq').get();
+    return snap.docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
+  }
+
+  async tickTimes(day: string): Promise<number[]> {
+    const snap = await this.db.doc(equityDayPath(dayBounds(day).start)).get();
+    return snap.exists ? parseDoc(EquityDayDoc, snap.ref.path, snap.data()).points.map((p) => p.time) : [];
+  }
+
+  async adminCalls(from: number, to: number, limit: number): Promise<AuditEntry[]> {
+    const snap = await this.db.collection(PATHS.auditLog).where('at', '>=', from).where('at', '<', to).orderBy('at').limit(limit).get();
+    return snap.docs.map((d) => d.data() as AuditEntry);
+  }
+
+  async saveResult(result: ShadowResult): Promise<void> {
+    const latest = this.db.doc(SHADOW_LATEST);
+    await this.db.runTransaction(async (tx) => {
+      const prev = await tx.get(latest);
+      tx.set(this.db.doc(shadowDayPath(result.day)), { result }, { merge: true });
+      // Re-running an older day never moves the header back.
+      if (!prev.exists || String(prev.get('day')) <= result.day) tx.set(latest, shadowLatestOf(result));
+    });
+  }
+
+  async loadResult(day: string): Promise<ShadowResult | null> {
+    const snap = await this.db.doc(shadowDayPath(day)).get();
+    const result: unknown = snap.get('result');
+    return result === undefined ? null : shadowResultFromDoc(`${snap.ref.path}.result`, result);
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * What the shadow backtest reads and writes beside the trading state (services/shadowDay.ts). Firestore
+ * implements it (adapters/firestore/FirestoreShadowStore.ts), the in-memory fake too (same contract).
+ * Reads are bounded: one document for the day's start, one for the next day's, one equity day, the
+ * day's trades by ledger sequence, and the day's admin calls.
+ */
+import type { StoredDayStart, ShadowResult } from '../shared/store/shadow.ts';
+import type { Trade } from '../domain/trading.types.ts';
+import type { AuditEntry } from './ops.ts';
+
+export interface ShadowStore {
+  /** shadow/{day}.start, null when no tick recorded it (the bot was not running when the day began) */
+  loadDayStart(day: string): Promise<StoredDayStart | null>;
+  /** the ledger's trades with fromSeq < seq ≤ throughSeq (throughSeq null: every later one), by seq */
+  tradesBetween(fromSeq: number, throughSeq: number | null): Promise<Trade[]>;
+  /** the live ticks' market times on that day (equity/{day}) */
+  tickTimes(day: string): Promise<number[]>;
+  /** admin calls recorded (audit_log) with at in [from, to), at most `limit` */
+  adminCalls(from: number, to: number, limit: number): Promise<AuditEntry[]>;
+  /** shadow/{day}.result and shadow/latest (latest only moves forward) */
+  saveResult(result: ShadowResult): Promise<void>;
+  loadResult(day: string): Promise<ShadowResult | null>;
+}
