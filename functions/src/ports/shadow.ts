@@ -4,7 +4,8 @@
  * Reads are bounded: one document for the day's start, one for the next day's, one equity day, the
  * day's trades by ledger sequence, and the day's admin calls.
  */
-import type { StoredDayStart, ShadowResult } from '../shared/store/shadow.ts';
+import type { StoredDayStart } from '../domain/shadow/replayDay.ts';
+import type { ShadowResult } from '../domain/shadow/compare.ts';
 import type { Trade } from '../domain/trading.types.ts';
 import type { AuditEntry } from './ops.ts';
 

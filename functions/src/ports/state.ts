@@ -23,7 +23,7 @@ import type { IndicatorSnapshot, Regime } from '../domain/regime.types.ts';
 import type { Fill, Position, Signal, SystemMode, Trade, Wallet } from '../domain/trading.types.ts';
 import type { DayRollup } from '../domain/performance/daily.ts';
 import type { EquityPoint } from '../domain/performance/summarize.ts';
-import type { StoredDayStart } from '../shared/store/shadow.ts';
+import type { StoredDayStart } from '../domain/shadow/replayDay.ts';
 
 export type { Alert, Book };
 

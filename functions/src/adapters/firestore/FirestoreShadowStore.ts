@@ -3,7 +3,9 @@ import type { ShadowStore } from '../../ports/shadow.ts';
 import type { AuditEntry } from '../../ports/ops.ts';
 import type { Trade } from '../../domain/trading.types.ts';
 import { EquityDayDoc, PATHS, parseDoc, TradeDoc, equityDayPath } from '../../shared/store/index.ts';
-import { dayStartFromDoc, SHADOW_LATEST, shadowDayPath, shadowLatestOf, shadowResultFromDoc, type ShadowResult, type StoredDayStart } from '../../shared/store/shadow.ts';
+import { dayStartFromDoc, SHADOW_LATEST, shadowDayPath, shadowLatestOf, shadowResultFromDoc } from '../../shared/store/shadow.ts';
+import type { StoredDayStart } from '../../domain/shadow/replayDay.ts';
+import type { ShadowResult } from '../../domain/shadow/compare.ts';
 import { dayBounds } from '../../domain/shadow/replayDay.ts';
 
 export class FirestoreShadowStore implements ShadowStore {

@@ -14,7 +14,8 @@ import {
 } from '../../shared/store/index.ts';
 import type { DayRollup } from '../../domain/performance/daily.ts';
 import type { EquityPoint } from '../../domain/performance/summarize.ts';
-import { dayStartToDoc, shadowDayPath, type StoredDayStart } from '../../shared/store/shadow.ts';
+import { dayStartToDoc, shadowDayPath } from '../../shared/store/shadow.ts';
+import type { StoredDayStart } from '../../domain/shadow/replayDay.ts';
 
 export function statusFromSnap(snap: DocumentSnapshot): SystemStatus | null {
   return snap.exists ? parseDoc(StatusDoc, snap.ref.path, snap.data()) : null;

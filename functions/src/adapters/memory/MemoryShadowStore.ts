@@ -1,5 +1,5 @@
 import type { ShadowStore } from '../../ports/shadow.ts';
-import type { ShadowResult } from '../../shared/store/shadow.ts';
+import type { ShadowResult } from '../../domain/shadow/compare.ts';
 import type { MemoryDb } from './MemoryStateStore.ts';
 
 /** The in-memory ShadowStore over the same MemoryDb as MemoryStateStore. */

@@ -15,7 +15,8 @@ import {
   type Alert, type AuditCheckpoint, type AuditSnapshot, type Book, type BookChange, type DayMarks, type DeadLetter, type LiveIntent, type LiveStep, type AdjustmentLedger, type OrderLedger, type OrderRecord, type PersistedSymbol, type ReconcileMark, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
 } from '../../ports/state.ts';
 
-import type { ShadowResult, StoredDayStart } from '../../shared/store/shadow.ts';
+import type { ShadowResult } from '../../domain/shadow/compare.ts';
+import type { StoredDayStart } from '../../domain/shadow/replayDay.ts';
 import type { AuditEntry } from '../../ports/ops.ts';
 
 type Ledger = Pick<Wallet, 'initialCash' | 'cash' | 'realizedPnl' | 'feesPaid' | 'tradeSeq'> & { positions: Record<string, Position> };

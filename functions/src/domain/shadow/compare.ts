@@ -54,6 +54,12 @@ export interface ShadowVerdict {
 
 const COMPARED = ['time', 'symbol', 'side', 'reason', 'qty', 'price', 'fee'] as const;
 
+/** A day's verdict as stored (shadow/{day}.result): the day and when it was checked. */
+export interface ShadowResult extends ShadowVerdict {
+  readonly day: string;
+  readonly checkedAt: number;
+}
+
 export const tradeKey = (t: Trade): TradeKey => ({
   id: t.id, time: t.time, symbol: t.symbol, side: t.side, reason: t.reason, qty: toDecimalString(t.qty), price: toDecimalString(t.price), fee: toDecimalString(t.fee),
 });

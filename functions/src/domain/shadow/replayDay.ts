@@ -87,3 +87,9 @@ export function replayDay(input: ReplayDayInput): ReplayDayResult {
   });
   return { result, events };
 }
+
+/** The start of a day as the tick records it (shadow/{day}.start): with the config it ran with. */
+export interface StoredDayStart {
+  readonly start: DayStart;
+  readonly config: Record<string, unknown>;
+}

@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import { SYSTEM_MODES } from '../../domain/trading.types.ts';
-import { SHADOW_CAUSES, type ShadowVerdict } from '../../domain/shadow/compare.ts';
-import type { DayStart } from '../../domain/shadow/replayDay.ts';
+import { SHADOW_CAUSES, type ShadowResult, type ShadowVerdict } from '../../domain/shadow/compare.ts';
+import type { DayStart, StoredDayStart } from '../../domain/shadow/replayDay.ts';
 import { AccountDoc, accountToDoc, LedgerDoc, ledgerToDoc, parseDoc, SymbolDoc, symbolFromDoc, symbolToDoc } from './codec.ts';
 import { PATHS, symbolKey } from './paths.ts';
 
@@ -30,10 +30,6 @@ const DayStartDoc = z.object({
   config: z.record(z.string(), z.unknown()),
 });
 
-export interface StoredDayStart {
-  readonly start: DayStart;
-  readonly config: Record<string, unknown>;
-}
 
 export function dayStartToDoc({ start, config }: StoredDayStart) {
   const { book } = start;
@@ -70,9 +66,9 @@ export const ShadowResultDoc = z.object({
   differences: z.array(z.object({ id: z.string(), time: ms, fields: z.array(z.string()), live: TradeKeyDoc.nullable(), replay: TradeKeyDoc.nullable(), explainedBy: EventDoc.nullable() })),
   checkedAt: ms,
 });
-export type ShadowResult = z.infer<typeof ShadowResultDoc>;
-export const shadowResultToDoc = (day: string, v: ShadowVerdict, checkedAt: number): ShadowResult => ShadowResultDoc.parse({ day, ...v, checkedAt });
-export const shadowResultFromDoc = (path: string, data: unknown): ShadowResult => parseDoc(ShadowResultDoc, path, data);
+type ShadowResultShape = z.infer<typeof ShadowResultDoc>;
+export const shadowResultToDoc = (day: string, v: ShadowVerdict, checkedAt: number): ShadowResultShape => ShadowResultDoc.parse({ day, ...v, checkedAt });
+export const shadowResultFromDoc = (path: string, data: unknown): ShadowResultShape => parseDoc(ShadowResultDoc, path, data);
 
 /** shadow/latest: what the dashboard header shows ("live = backtest ✓ <day>"). */
 export const ShadowLatestDoc = z.object({
@@ -80,6 +76,6 @@ export const ShadowLatestDoc = z.object({
   differences: z.number().int().nonnegative(), unexplained: z.number().int().nonnegative(), checkedAt: ms,
 });
 export type ShadowLatest = z.infer<typeof ShadowLatestDoc>;
-export const shadowLatestOf = (r: ShadowResult): ShadowLatest => ({
+export const shadowLatestOf = (r: ShadowResultShape | ShadowResult): ShadowLatest => ({
   day: r.day, status: r.status, differences: r.differences.length, unexplained: r.differences.filter((d) => d.explainedBy === null).length, checkedAt: r.checkedAt,
 });
