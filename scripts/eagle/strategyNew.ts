@@ -31,10 +31,15 @@ export const ${id}Params = z.strictObject({
   rsiPeriod: z.number().int().min(2).max(50).default(14),
   entryBelow: z.number().min(1).max(50).default(30),
   exitAbove: z.number().min(50).max(99).default(60),
+  /** the stop hook: this strategy's own stop and target, in ATRs from the fill (unset: config/bot.risk's); the risk's stop wins where it is tighter */
+  stopAtr: z.number().min(0.1).max(10).optional(),
+  targetAtr: z.number().min(0.1).max(100).optional(),
 });
 
 const HOLD: Advice = Object.freeze({ action: 'hold' });
 const ENTER: Advice = Object.freeze({ action: 'enter_long', reason: 'strategy_entry' });
+const enter = (p: z.output<typeof ${id}Params>): Advice =>
+  p.stopAtr === undefined && p.targetAtr === undefined ? ENTER : { ...ENTER, ...(p.stopAtr === undefined ? {} : { stop: p.stopAtr }), ...(p.targetAtr === undefined ? {} : { target: p.targetAtr }) };
 const EXIT: Advice = Object.freeze({ action: 'exit', reason: 'strategy_exit' });
 
 export const ${id} = defineStrategy({
@@ -49,7 +54,7 @@ export const ${id} = defineStrategy({
   advise({ regime, indicators, hasPosition }, p) {
     if (indicators.rsi === null) return HOLD;
     if (hasPosition) return indicators.rsi > p.exitAbove ? EXIT : HOLD;
-    return regime !== 'bear_trend' && regime !== 'unknown' && indicators.rsi < p.entryBelow ? ENTER : HOLD;
+    return regime !== 'bear_trend' && regime !== 'unknown' && indicators.rsi < p.entryBelow ? enter(p) : HOLD;
   },
 });
 `;
@@ -80,6 +85,12 @@ describe('${name}', () => {
     expect(s.advise(input(null))).toEqual({ action: 'hold' });
     expect(s.advise(input(65, { hasPosition: true }))).toEqual({ action: 'exit', reason: 'strategy_exit' });
     expect(s.advise(input(50, { hasPosition: true }))).toEqual({ action: 'hold' });
+  });
+
+  it('states its own stop and target when configured (the stop hook), none otherwise', () => {
+    expect(getStrategy('${name}', { stopAtr: 1, targetAtr: 2.5 }).advise(input(25))).toEqual({ action: 'enter_long', reason: 'strategy_entry', stop: 1, target: 2.5 });
+    expect(getStrategy('${name}', { stopAtr: 1 }).advise(input(25))).toEqual({ action: 'enter_long', reason: 'strategy_entry', stop: 1 });
+    expect(() => getStrategy('${name}', { stopAtr: 0 })).toThrow('strategy.params.stopAtr');
   });
 
   it('refuses an unknown or out-of-range param, naming it', () => {

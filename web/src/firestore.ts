@@ -114,6 +114,40 @@ export interface Row<T> {
   value: T;
 }
 
+/** Waits before listening again after a listener failed (a failed onSnapshot is over for good). */
+const RELISTEN_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
+
+/**
+ * A listener that outlives its errors: Firestore ends a snapshot listener at its first error
+ * (permission denied while the rules could not be evaluated, a stream the server closed), and a
+ * page that never listened again would stay blank with its last data. Each error is reported, then
+ * a new listener starts after a growing pause; a snapshot resets the pause. Signed out: no retry.
+ */
+function lasting(name: string, sink: ListenerSink, listen: (ok: () => void, failed: (err: FirestoreError) => void) => Unsubscribe): Unsubscribe {
+  let current: Unsubscribe | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let failures = 0;
+  let stopped = false;
+  const start = (): void => {
+    timer = null;
+    current = listen(
+      () => (failures = 0),
+      (err) => {
+        sink.error(name, err);
+        current = null;
+        if (stopped || err.code === 'unauthenticated') return;
+        timer = setTimeout(start, RELISTEN_MS[Math.min(failures++, RELISTEN_MS.length - 1)]);
+      },
+    );
+  };
+  start();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    current?.();
+  };
+}
+
 /** Decode, or report a corrupt document and return undefined. */
 function decoded<T>(name: string, sink: ListenerSink, decode: Decode<T>, data: unknown, path: string): T | undefined {
   try {
@@ -139,10 +173,11 @@ export function watchDoc<T>(
   onData: (value: T | undefined, fromCache: boolean) => void,
 ): Unsubscribe {
   let seen: string | undefined;
-  return onSnapshot(
+  return lasting(name, sink, (ok, failed) => onSnapshot(
     doc(db, path),
     { includeMetadataChanges: true },
     (snap) => {
+      ok();
       markSnapshot(name, 'snapshot');
       // A document read is billed when the server sends its content: the first server snapshot and each change.
       const version = JSON.stringify(snap.data() ?? null);
@@ -156,8 +191,8 @@ export function watchDoc<T>(
       });
       markSnapshot(name, 'rendered');
     },
-    (err) => sink.error(name, err),
-  );
+    failed,
+  ));
 }
 
 /** Reads the document at `path` once (counted as a billed read when the server sent it); undefined when it does not exist. */
@@ -176,10 +211,11 @@ export function watchQuery<T>(
   sink: ListenerSink,
   onRows: (rows: Row<T>[], fromCache: boolean) => void,
 ): Unsubscribe {
-  return onSnapshot(
+  return lasting(name, sink, (ok, failed) => onSnapshot(
     query(collection(db, path), ...constraints),
     { includeMetadataChanges: true },
     (snap) => {
+      ok();
       markSnapshot(name, 'snapshot');
       if (!snap.metadata.fromCache) countReads(Math.max(snap.docChanges().filter((c) => c.type !== 'removed').length, snap.empty ? 1 : 0), name);
       sink.snapshot(name, snap.metadata.fromCache);
@@ -192,8 +228,8 @@ export function watchQuery<T>(
       });
       markSnapshot(name, 'rendered');
     },
-    (err) => sink.error(name, err),
-  );
+    failed,
+  ));
 }
 
 function guard(name: string, fn: () => void): void {

@@ -47,6 +47,16 @@ describe('encodeSignal / decodeSignal', () => {
     expect(decodeSignal(JSON.parse(json))).toEqual(signal);
   });
 
+  it("carries an entry's own stop and target levels (the strategy's stop hook), bounded, and refuses them on an exit", () => {
+    const own = createSignal({ ...key, reason: 'strategy_entry', refPrice: toAmount('27123.45'), atr: toAmount('35.2'), qty: toAmount('0.012'), stopAtrBps: 15_000, targetAtrBps: 30_000 }, 1_679_270_460_500);
+    expect(decodeSignal(encodeSignal(own))).toEqual(own);
+    expect(decodeSignal(encodeSignal(signal))).not.toHaveProperty('stopAtrBps');
+    expect(decodeError({ ...toSignalMessage(own), stopAtrBps: 99 }).field).toBe('stopAtrBps');
+    expect(decodeError({ ...toSignalMessage(own), targetAtrBps: 1.5 }).field).toBe('targetAtrBps');
+    const exit = createSignal({ ...key, side: 'sell', reason: 'strategy_exit', refPrice: toAmount('1'), atr: toAmount('1'), qty: toAmount('1') }, 1_679_270_460_500);
+    expect(decodeError({ ...toSignalMessage(exit), stopAtrBps: 10_000 }).field).toBe('stopAtrBps');
+  });
+
   it('ignores unknown extra keys', () => {
     expect(decodeSignal({ ...toSignalMessage(signal), extra: 1 })).toEqual(signal);
   });

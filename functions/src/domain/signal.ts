@@ -32,7 +32,12 @@ export interface SignalDraft extends SignalKey {
   readonly refPrice: Amount;
   readonly atr: Amount;
   readonly qty: Amount;
+  readonly stopAtrBps?: number | undefined;
+  readonly targetAtrBps?: number | undefined;
 }
+
+/** The strategy's own levels (Signal.stopAtrBps/targetAtrBps): whole basis points of ATR, 0.01 to 100 ATRs. */
+export const LEVEL_BPS = { min: 100, max: 1_000_000 } as const;
 
 /** Build a Signal with its deterministic id. `now` becomes createdAt (not part of the id). */
 export function createSignal(draft: SignalDraft, now: number): Signal {
@@ -48,6 +53,8 @@ export function createSignal(draft: SignalDraft, now: number): Signal {
     qty: draft.qty,
     strategyVersion: draft.strategyVersion,
     createdAt: now,
+    ...(draft.stopAtrBps === undefined ? {} : { stopAtrBps: draft.stopAtrBps }),
+    ...(draft.targetAtrBps === undefined ? {} : { targetAtrBps: draft.targetAtrBps }),
   };
 }
 
@@ -80,6 +87,8 @@ export const SignalMessageSchema = z
     qty: positiveAmount,
     strategyVersion: z.string().min(1).max(100),
     createdAt: ms,
+    stopAtrBps: z.number().int().min(LEVEL_BPS.min).max(LEVEL_BPS.max).optional(),
+    targetAtrBps: z.number().int().min(LEVEL_BPS.min).max(LEVEL_BPS.max).optional(),
   })
   // Runs even when a field check failed (zod only skips it after a type error), so it guards its own parsing.
   .superRefine((m, ctx) => {
@@ -87,6 +96,9 @@ export const SignalMessageSchema = z
       ctx.addIssue({ code: 'custom', path: ['reason'], message: `reason ${m.reason} does not fit side ${m.side}` });
     }
     // An entry without ATR could not place its stop.
+    if (m.side === 'sell' && (m.stopAtrBps !== undefined || m.targetAtrBps !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['stopAtrBps'], message: 'stop and target levels belong to entries' });
+    }
     if (m.side === 'buy' && WIRE_AMOUNT_RE.test(m.atr) && toAmount(m.atr) === 0n) {
       ctx.addIssue({ code: 'custom', path: ['atr'], message: 'a buy needs atr > 0 to place its stop' });
     }
@@ -127,6 +139,8 @@ export function toSignalMessage(s: Signal): SignalMessage {
     qty: toDecimalString(s.qty),
     strategyVersion: s.strategyVersion,
     createdAt: s.createdAt,
+    ...(s.stopAtrBps === undefined ? {} : { stopAtrBps: s.stopAtrBps }),
+    ...(s.targetAtrBps === undefined ? {} : { targetAtrBps: s.targetAtrBps }),
   };
 }
 
@@ -147,6 +161,9 @@ export function decodeSignal(json: unknown): Signal {
       throw new InvalidSignalError('', `not JSON: ${(e as Error).message}`);
     }
   }
-  const m = parseMessage(body);
-  return { ...m, refPrice: toAmount(m.refPrice), atr: toAmount(m.atr), qty: toAmount(m.qty) };
+  const { stopAtrBps, targetAtrBps, ...m } = parseMessage(body);
+  return {
+    ...m, refPrice: toAmount(m.refPrice), atr: toAmount(m.atr), qty: toAmount(m.qty),
+    ...(stopAtrBps === undefined ? {} : { stopAtrBps }), ...(targetAtrBps === undefined ? {} : { targetAtrBps }),
+  };
 }

@@ -22,8 +22,12 @@ export type SignalReason = EntryReason | ExitReason;
 
 /** What a strategy returns. A strategy never sizes or places an order. */
 export type Advice =
-  /** `size`: a fraction (0, 1] of the risk-based size (the strategy's size hook); the risk caps still apply and it never grows */
-  | { readonly action: 'enter_long'; readonly reason: EntryReason; readonly size?: number }
+  /**
+   * `size`: a fraction (0, 1] of the risk-based size (the strategy's size hook); the risk caps still apply and it never grows.
+   * `stop`, `target`: the strategy's own stop-loss and take-profit distances from the fill, in ATRs (the stop hook): the
+   * stop may only be tighter than config/bot.risk's (the risk's always wins), the target anywhere in (0, 100] ATRs.
+   */
+  | { readonly action: 'enter_long'; readonly reason: EntryReason; readonly size?: number; readonly stop?: number; readonly target?: number }
   | { readonly action: 'exit'; readonly reason: ExitReason }
   | { readonly action: 'hold' };
 
@@ -48,6 +52,10 @@ export interface Signal {
   readonly qty: Amount;
   readonly strategyVersion: string;
   readonly createdAt: number;
+  /** entries: the strategy's own stop distance from the fill, in basis points of ATR (tighter than the risk's only) */
+  readonly stopAtrBps?: number;
+  /** entries: the strategy's own take-profit distance from the fill, in basis points of ATR */
+  readonly targetAtrBps?: number;
 }
 
 export interface Fill {

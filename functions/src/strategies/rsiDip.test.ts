@@ -27,6 +27,12 @@ describe('rsi_dip', () => {
     expect(s.advise(input(50, { hasPosition: true }))).toEqual({ action: 'hold' });
   });
 
+  it('states its own stop and target when configured (the stop hook), none otherwise', () => {
+    expect(getStrategy('rsi_dip', { stopAtr: 1, targetAtr: 2.5 }).advise(input(25))).toEqual({ action: 'enter_long', reason: 'strategy_entry', stop: 1, target: 2.5 });
+    expect(getStrategy('rsi_dip', { stopAtr: 1 }).advise(input(25))).toEqual({ action: 'enter_long', reason: 'strategy_entry', stop: 1 });
+    expect(() => getStrategy('rsi_dip', { stopAtr: 0 })).toThrow('strategy.params.stopAtr');
+  });
+
   it('refuses an unknown or out-of-range param, naming it', () => {
     expect(() => getStrategy('rsi_dip', { rsiPeriodd: 14 })).toThrow(ConfigError);
     expect(() => getStrategy('rsi_dip', { rsiPeriodd: 14 })).toThrow('strategy.params.rsiPeriodd');

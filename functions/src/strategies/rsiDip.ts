@@ -12,10 +12,15 @@ export const rsiDipParams = z.strictObject({
   rsiPeriod: z.number().int().min(2).max(50).default(14),
   entryBelow: z.number().min(1).max(50).default(30),
   exitAbove: z.number().min(50).max(99).default(60),
+  /** the stop hook: this strategy's own stop and target, in ATRs from the fill (unset: config/bot.risk's); the risk's stop wins where it is tighter */
+  stopAtr: z.number().min(0.1).max(10).optional(),
+  targetAtr: z.number().min(0.1).max(100).optional(),
 });
 
 const HOLD: Advice = Object.freeze({ action: 'hold' });
 const ENTER: Advice = Object.freeze({ action: 'enter_long', reason: 'strategy_entry' });
+const enter = (p: z.output<typeof rsiDipParams>): Advice =>
+  p.stopAtr === undefined && p.targetAtr === undefined ? ENTER : { ...ENTER, ...(p.stopAtr === undefined ? {} : { stop: p.stopAtr }), ...(p.targetAtr === undefined ? {} : { target: p.targetAtr }) };
 const EXIT: Advice = Object.freeze({ action: 'exit', reason: 'strategy_exit' });
 
 export const rsiDip = defineStrategy({
@@ -30,6 +35,6 @@ export const rsiDip = defineStrategy({
   advise({ regime, indicators, hasPosition }, p) {
     if (indicators.rsi === null) return HOLD;
     if (hasPosition) return indicators.rsi > p.exitAbove ? EXIT : HOLD;
-    return regime !== 'bear_trend' && regime !== 'unknown' && indicators.rsi < p.entryBelow ? ENTER : HOLD;
+    return regime !== 'bear_trend' && regime !== 'unknown' && indicators.rsi < p.entryBelow ? enter(p) : HOLD;
   },
 });

@@ -1,4 +1,5 @@
 import { FieldValue, type Firestore } from '@google-cloud/firestore';
+import { runTransaction } from './transaction.ts';
 import { takeToken, type RateLimit } from '../../domain/inbound/index.ts';
 import {
   InboundBucketDoc, InboundRecordDoc, inboundKeyPath, inboundRatePath, inboundRecordToDoc, inboundRejectionPath, inboundRejectionToDoc, parseDoc,
@@ -18,7 +19,7 @@ export class FirestoreInboundStore implements InboundStore {
   claim(source: string, key: string, now: number, limit: RateLimit): Promise<Claim> {
     const keyRef = this.db.doc(inboundKeyPath(source, key));
     const rateRef = this.db.doc(inboundRatePath(source));
-    return this.db.runTransaction(async (tx) => {
+    return runTransaction(this.db, async (tx) => {
       const [k, rate] = await tx.getAll(keyRef, rateRef);
       if (k!.exists) return { kind: 'duplicate', record: fromDoc(keyRef.path, k!.data()) } as const;
       const take = takeToken(rate!.exists ? parseDoc(InboundBucketDoc, rateRef.path, rate!.data()) : null, now, limit);

@@ -1,4 +1,5 @@
 import type { Firestore, Transaction } from '@google-cloud/firestore';
+import { runTransaction } from './transaction.ts';
 import type { Amount } from '../../domain/money.ts';
 import { AttemptRaceError, type AdjustmentLedger, type Book, type BookChange, type LiveIntent, type LiveStep, type OrderLedger } from '../../ports/state.ts';
 import type { LedgerAdjustment } from '../../domain/reconcile/index.ts';
@@ -50,7 +51,7 @@ export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
   }
 
   async execute(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>) {
-    return this.db.runTransaction(async (tx) => {
+    return runTransaction(this.db, async (tx) => {
       const existing = await tx.get(this.orderRef(signalId));
       if (existing.exists) return { duplicate: true, change: null };
       const change: BookChange = await decide(await readBook(this.db, initialCash, now, tx));
@@ -60,7 +61,7 @@ export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
   }
 
   async beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book, inFlight: ReadonlySet<string>) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep> {
-    return this.db.runTransaction(async (tx): Promise<LiveStep> => {
+    return runTransaction(this.db, async (tx): Promise<LiveStep> => {
       const [order, intent] = await tx.getAll(this.orderRef(signalId), this.intentRef(signalId));
       if (order!.exists) return { kind: 'final' };
       if (intent!.exists) return { kind: 'placing', intent: intentFromDoc(intent!.ref.path, intent!.data()) };
@@ -78,7 +79,7 @@ export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
   }
 
   async markAttempt(signalId: string, seen: number | undefined, at: number): Promise<void> {
-    await this.db.runTransaction(async (tx) => {
+    await runTransaction(this.db, async (tx) => {
       const snap = await tx.get(this.intentRef(signalId));
       const intent = snap.exists ? intentFromDoc(snap.ref.path, snap.data()) : null;
       if (!intent || intent.lastAttemptAt !== seen) throw new AttemptRaceError(`intent ${signalId}: another delivery recorded an attempt`);
@@ -87,7 +88,7 @@ export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
   }
 
   async adjust(initialCash: Amount, now: number, decide: (book: Book) => LedgerAdjustment | null): Promise<LedgerAdjustment | null> {
-    return this.db.runTransaction(async (tx) => {
+    return runTransaction(this.db, async (tx) => {
       const book = await readBook(this.db, initialCash, now, tx);
       const adj = decide(book);
       if (!adj) return null;
@@ -106,7 +107,7 @@ export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
   }
 
   async finishLive(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>) {
-    return this.db.runTransaction(async (tx) => {
+    return runTransaction(this.db, async (tx) => {
       const [order, intent] = await tx.getAll(this.orderRef(signalId), this.intentRef(signalId));
       if (order!.exists) return { duplicate: true, change: null };
       if (!intent!.exists) throw new Error(`no live intent recorded for ${signalId}`);

@@ -1,4 +1,5 @@
 import type { Firestore } from '@google-cloud/firestore';
+import { runTransaction } from './transaction.ts';
 import type { ShadowStore } from '../../ports/shadow.ts';
 import type { AuditEntry } from '../../ports/ops.ts';
 import type { Trade } from '../../domain/trading.types.ts';
@@ -36,7 +37,7 @@ export class FirestoreShadowStore implements ShadowStore {
 
   async saveResult(result: ShadowResult): Promise<void> {
     const latest = this.db.doc(SHADOW_LATEST);
-    await this.db.runTransaction(async (tx) => {
+    await runTransaction(this.db, async (tx) => {
       const prev = await tx.get(latest);
       tx.set(this.db.doc(shadowDayPath(result.day)), { result }, { merge: true });
       // Re-running an older day never moves the header back.

@@ -1,4 +1,5 @@
 import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
+import { runTransaction } from './transaction.ts';
 import { applyModeEvent, type AppliedMode, type ModeEvent } from '../../domain/mode.ts';
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import { liftLocks, type Lock } from '../../domain/protections/index.ts';
@@ -109,7 +110,7 @@ export class FirestoreStateStore implements StateStore {
 
   async loadAudit(initialCash: Amount, now: number, afterSeq: number): Promise<AuditSnapshot> {
     // One read-only transaction: the wallet, the projection and the trades agree on one instant.
-    return this.db.runTransaction(async (tx) => {
+    return runTransaction(this.db, async (tx) => {
       const book = await readBook(this.db, initialCash, now, tx);
       const [positions, trades] = await Promise.all([
         tx.get(this.db.collection(PATHS.positions)),
@@ -135,7 +136,7 @@ export class FirestoreStateStore implements StateStore {
   async changeMode(event: ModeEvent, reason: string): Promise<AppliedMode> {
     const ref = this.db.doc(PATHS.status);
     // Contention here is a kill, a budget pause and an operator at once: more attempts than the default 5.
-    return this.db.runTransaction(async (tx) => {
+    return runTransaction(this.db, async (tx) => {
       const snap = await tx.get(ref);
       const step = applyModeEvent(parseDoc(ModeRecordDoc, ref.path, { mode: snap.get('mode'), budgets: snap.get('budgets') }), event);
       const doc: Record<string, unknown> = {};
@@ -148,7 +149,7 @@ export class FirestoreStateStore implements StateStore {
 
   async liftLocks(which: readonly string[] | 'all'): Promise<Lock[]> {
     const ref = this.db.doc(PATHS.status);
-    return this.db.runTransaction(async (tx) => {
+    return runTransaction(this.db, async (tx) => {
       const status = statusFromSnap(await tx.get(ref));
       if (!status) return [];
       const { lifted, locksLifted } = liftLocks(status.protections, status.locksLifted, which);

@@ -1,5 +1,6 @@
 import { costFromDoc, costPath, costToDoc, type CostRecord } from '../../shared/store/index.ts';
 import type { Firestore } from '@google-cloud/firestore';
+import { runTransaction } from '../firestore/transaction.ts';
 import type { AuditEntry, OpsRecord, OpsStore } from '../../ports/ops.ts';
 import { DashboardUsersDoc, PATHS, budgetNoticePath, parseDoc, signalPath } from '../../shared/store/index.ts';
 import { storableParams } from '../firestore/storable.ts';
@@ -47,7 +48,7 @@ export class FirestoreOpsStore implements OpsStore {
 
   async recordCost(cost: CostRecord) {
     const ref = this.db.doc(costPath(cost.month));
-    await this.db.runTransaction(async (tx) => {
+    await runTransaction(this.db, async (tx) => {
       const snap = await tx.get(ref);
       if (snap.exists && costFromDoc(ref.path, snap.data()).costAmount > cost.costAmount) return;
       tx.set(ref, costToDoc(cost));

@@ -28,7 +28,7 @@ import { INITIAL_REGIME_STATE, type IndicatorSnapshot, type Regime, type RegimeS
 import type { RiskParams } from '../risk/params.ts';
 import { evaluateExit } from '../risk/stops.ts';
 import { GUARD_TIMEFRAME } from './guard.ts';
-import type { SignalDraft } from '../signal.ts';
+import { LEVEL_BPS, type SignalDraft } from '../signal.ts';
 import type { Strategy } from '../strategy/strategy.types.ts';
 import { EMPTY_STRATEGY_STATE, pushBar, reseedBars, strategyValues, type StrategyState } from '../strategy/window.ts';
 import type { Position, Side, SignalReason, SystemMode } from '../trading.types.ts';
@@ -275,7 +275,11 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   if (advice.action === 'exit' && position) out.intent = intentOf(input, tf, advice.reason, 'sell', newest.t, toAmount(newest.c), atr, position.qty);
   else if (advice.action === 'enter_long' && !position && atr !== null && !stale && input.tradable && !input.entriesPaused && modeEmitsEntries(input.mode)) {
     const intent = intentOf(input, tf, advice.reason, 'buy', newest.t, toAmount(newest.c), atr, null);
-    out.intent = advice.size === undefined ? intent : { ...intent, sizeBps: sizeBps(advice.size) };
+    out.intent = {
+      ...intent,
+      ...(advice.size === undefined ? {} : { sizeBps: sizeBps(advice.size) }),
+      ...levelBps('stopAtrBps', advice.stop), ...levelBps('targetAtrBps', advice.target),
+    };
   }
   return out;
 }
@@ -283,6 +287,12 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
 /** The size hook's fraction in whole basis points; anything not a number in (0, 1] is clamped (0 refuses the entry, over 1 is the risk size). */
 function sizeBps(fraction: number): number {
   return Number.isFinite(fraction) ? Math.min(10_000, Math.max(0, Math.floor(fraction * 10_000))) : 0;
+}
+
+/** The stop hook's ATR multiple in whole basis points, clamped to what a signal carries; not a number: the risk's level. */
+function levelBps<K extends 'stopAtrBps' | 'targetAtrBps'>(key: K, atrs: number | undefined): Partial<Record<K, number>> {
+  if (atrs === undefined || !Number.isFinite(atrs)) return {};
+  return { [key]: Math.min(LEVEL_BPS.max, Math.max(LEVEL_BPS.min, Math.round(atrs * 10_000))) } as Partial<Record<K, number>>;
 }
 
 const NO_ALERTS: Alert[] = [];

@@ -55,7 +55,7 @@ export function applyFill(book: Book, signal: Signal, fill: Fill, ctx: Pick<Orde
       entryTime: at,
       checkedUntil: at,
       costBasis: -delta,
-      ...initialStops(fill.price, signal.atr, ctx.risk),
+      ...initialStops(fill.price, signal.atr, ctx.risk, signal),
       trailingStop: null,
       highWater: fill.price,
       openTradeId: tradeIdFor(signal),

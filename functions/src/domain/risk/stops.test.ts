@@ -21,6 +21,12 @@ describe('initialStops', () => {
   it('never puts a stop below zero', () => {
     expect(initialStops(A('1'), ATR, risk).stopLoss).toBe(0n);
   });
+  it("the strategy's own stop only where tighter than the risk's (risk wins), its own target in place of the risk's", () => {
+    expect(initialStops(A('100'), ATR, risk, { stopAtrBps: 10_000, targetAtrBps: 25_000 })).toEqual({ stopLoss: A('98'), takeProfit: A('105') });
+    expect(initialStops(A('100'), ATR, risk, { stopAtrBps: 50_000 })).toEqual({ stopLoss: A('96'), takeProfit: A('108') });
+    // ATR × bps / 10 000, rounded up to the unit: never a hair tighter or a hair lower than asked
+    expect(initialStops(A('100'), A('0.00000003'), risk, { stopAtrBps: 5_000, targetAtrBps: 5_000 })).toEqual({ stopLoss: A('99.99999998'), takeProfit: A('100.00000002') });
+  });
 });
 
 describe('evaluateExit on 1m candles (the finest): priced at the close', () => {

@@ -20,7 +20,7 @@
  */
 import type { RiskParams } from './params.ts';
 import type { Candle } from '../candle.ts';
-import { maxAmount, toAmount, type Amount } from '../money.ts';
+import { maxAmount, minAmount, toAmount, type Amount } from '../money.ts';
 import type { Position } from '../trading.types.ts';
 import { times } from './scale.ts';
 
@@ -35,12 +35,25 @@ export function stopDistance(atr: Amount, risk: Pick<RiskParams, 'stopAtrMult'>)
   return times(atr, risk.stopAtrMult, 'up');
 }
 
-export function initialStops(entryPrice: Amount, atr: Amount, risk: RiskParams): { stopLoss: Amount; takeProfit: Amount } {
-  return {
-    stopLoss: maxAmount(entryPrice - stopDistance(atr, risk), 0n),
-    takeProfit: entryPrice + times(atr, risk.takeProfitAtrMult, 'up'),
-  };
+/** A strategy's own levels for one entry (Signal.stopAtrBps/targetAtrBps), in basis points of ATR. */
+export interface OwnLevels {
+  readonly stopAtrBps?: number | undefined;
+  readonly targetAtrBps?: number | undefined;
 }
+
+/**
+ * The entry's stop-loss and take-profit. A strategy's own stop is used only where it is tighter than
+ * the risk's (risk limits always win: the position was sized on the risk's distance); its own target
+ * replaces the risk's.
+ */
+export function initialStops(entryPrice: Amount, atr: Amount, risk: RiskParams, own: OwnLevels = {}): { stopLoss: Amount; takeProfit: Amount } {
+  const riskDistance = stopDistance(atr, risk);
+  const distance = own.stopAtrBps === undefined ? riskDistance : minAmount(riskDistance, ceilDiv(atr * BigInt(own.stopAtrBps), 10_000n));
+  const target = own.targetAtrBps === undefined ? times(atr, risk.takeProfitAtrMult, 'up') : ceilDiv(atr * BigInt(own.targetAtrBps), 10_000n);
+  return { stopLoss: maxAmount(entryPrice - distance, 0n), takeProfit: entryPrice + target };
+}
+
+const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
 
 /** The stop in force: the trailing stop once it is above the initial stop. */
 export function activeStop(p: Position): { price: Amount; reason: 'stop_loss' | 'trailing_stop' } {

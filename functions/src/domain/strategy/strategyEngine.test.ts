@@ -102,6 +102,20 @@ describe('the engine keeps the window and computes the indicators', () => {
     expect(r.intent).toMatchObject({ side: 'buy', reason: 'strategy_entry', sizeBps: bps });
   });
 
+  it.each([
+    [{ stop: 1.5, target: 3 }, { stopAtrBps: 15_000, targetAtrBps: 30_000 }],
+    [{ stop: 0.001, target: 1e9 }, { stopAtrBps: 100, targetAtrBps: 1_000_000 }],
+    [{ stop: Number.NaN }, {}],
+  ])("passes the stop hook's %o to the signal as %o (ATR basis points, clamped; not a number: the risk's)", (levels, bps) => {
+    const own = defineStrategy({
+      apiVersion: STRATEGY_API_VERSION, name: 'levels', version: 'levels@1', description: 'test', params: z.strictObject({}),
+      advise: () => ({ action: 'enter_long', reason: 'strategy_entry', ...levels }),
+    }).create({});
+    const r = symbolStep({ ...input(initialSymbolState('1h'), candles), strategy: own });
+    expect(r.intent).toMatchObject({ side: 'buy', ...bps });
+    if (!('stopAtrBps' in bps)) expect(r.intent).not.toHaveProperty('stopAtrBps');
+  });
+
   it('a strategy switched on mid-run rebuilds its window from the history the tick holds: the values an uninterrupted run has', () => {
     const before = symbolStep({ ...input(initialSymbolState('1h'), candles.slice(0, 399)), strategy: getStrategy('regime_trend') }).state;
     expect(before.strategy.bars).toEqual({});

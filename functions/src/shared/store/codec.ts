@@ -114,6 +114,7 @@ export const auditCheckpointToDoc = (c: AuditCheckpoint) => ({
 export const SignalDoc = z.object({
   id: z.string().min(1), symbol: z.string(), timeframe: z.enum(TIMEFRAMES), candleTime: ms, side: z.enum(['buy', 'sell']), reason,
   refPrice: amt, atr: amt, qty: amt, strategyVersion: z.string(), createdAt: ms,
+  stopAtrBps: z.number().int().positive().optional(), targetAtrBps: z.number().int().positive().optional(),
 });
 export const signalToDoc = (s: Signal) => ({ ...s, refPrice: str(s.refPrice), atr: str(s.atr), qty: str(s.qty) });
 
