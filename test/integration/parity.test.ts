@@ -5,11 +5,8 @@
  * reason, qty, price, fee — zero differences, printed as a diff when there are any. It runs the
  * product's defaults (no config/bot document, no env overrides): what a fresh deployment trades.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PubSub } from '@google-cloud/pubsub';
-import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrder.ts';
-import { makeTickHandler } from '../../functions/src/handlers/tick.ts';
-import { loadBundledSeries, ReplayMarketData } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
+import { describe, expect, it } from 'vitest';
+import { loadBundledSeries } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
 import { timeframeMs } from '../../functions/src/domain/candle.ts';
 import { backtestLoop } from '../../functions/src/domain/engine/index.ts';
 import { getStrategy } from '../../functions/src/domain/strategy/index.ts';
@@ -21,9 +18,9 @@ import { rulesFor } from '../../functions/src/config/botConfig.ts';
 import { PATHS, orderPath, parseDoc, TradeDoc } from '../../functions/src/shared/store/index.ts';
 import { recordedExchangeRules } from '../../functions/src/adapters/paper/recordedRules.ts';
 import { runAudit } from '../../functions/src/services/auditLedger.ts';
-import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts';
 import { runLockStep } from '../../scripts/local/scheduler.ts';
-import { pubsubClient, resetFirestore, serveCloudEvent, serveHttp, steppedClock, testRuntime, tickMovesClock } from './harness.ts';
+import { resetFirestore } from './harness.ts';
+import { lockStepLive } from './lockStep.ts';
 
 /** The product's defaults, as a fresh deployment runs them: symbols, timeframe, strategy, risk. */
 const ENV = parseEnv({});
@@ -69,34 +66,16 @@ function backtest(start = START, end = START + (CANDLES - 1) * STEP, guard?: { t
 }
 
 describe('parity: live path on the emulators vs backtestLoop, same candles', () => {
-  let pubsub: PubSub;
   // One market time for the tick and executeOrder (each tick moves it to its asOf).
-  const clock = steppedClock();
-  const cache = new CandleWindowCache();
   // CONFIG_CACHE_MS=0: the second case writes config/bot, and a warm instance would keep the first case's for 5 minutes
-  const runtime = testRuntime({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY), CONFIG_CACHE_MS: '0' }, { source: new ReplayMarketData(), cache, clock });
-  let executor: Awaited<ReturnType<typeof serveCloudEvent>>;
-  let tickServer: Awaited<ReturnType<typeof serveHttp>>;
-
-  beforeAll(async () => {
-    await resetFirestore({ empty: true });
-    pubsub = pubsubClient();
-    executor = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
-    tickServer = await serveHttp('tick', tickMovesClock(clock, makeTickHandler(runtime.tickDeps)));
-  });
-  afterAll(async () => {
-    await tickServer.close();
-    await executor.close();
-    await pubsub.close();
-    await runtime.db.terminate();
-  });
+  const { runtime, cache, tickUrl } = lockStepLive({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY), CONFIG_CACHE_MS: '0' });
 
   it('produces identical trades (id, time, side, reason, qty, price, fee): 0 differences', async () => {
     // One tick 30 s after each candle closes: the first walks the 600-candle history, like a cold start.
     const times = Array.from({ length: CANDLES }, (_, k) => START + k * STEP + 30_000);
     const db = runtime.db;
     const ticks = await runLockStep({
-      url: tickServer.url, times,
+      url: tickUrl(), times,
       settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(orderPath(id))))).every((s) => s.exists),
     });
     expect(ticks.every((t) => t.pending.length === 0), 'lock-step: no order may still be pending at the next tick').toBe(true);
@@ -133,7 +112,7 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     const steps = Array.from({ length: (end - start) / QUARTER + 1 }, (_, k) => start + k * QUARTER);
     const db = runtime.db;
     const ticks = await runLockStep({
-      url: tickServer.url, times: steps.map((t) => t + 30_000),
+      url: tickUrl(), times: steps.map((t) => t + 30_000),
       settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(orderPath(id))))).every((s) => s.exists),
     });
     expect(ticks.every((t) => t.pending.length === 0)).toBe(true);
@@ -161,27 +140,9 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
 });
 
 describe('parity with a user strategy written from the template (config/bot names it)', () => {
-  let pubsub: PubSub;
-  const clock = steppedClock();
-  const runtime = testRuntime({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY) }, { source: new ReplayMarketData(), cache: new CandleWindowCache(), clock });
-  let executor: Awaited<ReturnType<typeof serveCloudEvent>>;
-  let tickServer: Awaited<ReturnType<typeof serveHttp>>;
   // its own stop and target (the strategy API's stop hook): they travel on the signal to executeOrder
   const doc = { strategy: { name: 'rsi_dip', params: { stopAtr: 1, targetAtr: 2.5 } } };
-
-  beforeAll(async () => {
-    await resetFirestore({ empty: true });
-    await runtime.db.doc(PATHS.config).set(doc);
-    pubsub = pubsubClient();
-    executor = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
-    tickServer = await serveHttp('tick', tickMovesClock(clock, makeTickHandler(runtime.tickDeps)));
-  });
-  afterAll(async () => {
-    await tickServer.close();
-    await executor.close();
-    await pubsub.close();
-    await runtime.db.terminate();
-  });
+  const { runtime, tickUrl } = lockStepLive({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY) }, { configDoc: doc });
 
   it('rsi_dip (RSI over its own candle window in the tick state): 0 differences', async () => {
     const db = runtime.db;
@@ -189,7 +150,7 @@ describe('parity with a user strategy written from the template (config/bot name
     const start = Date.parse('2019-08-14T00:00:00Z');
     const n = 30;
     const ticks = await runLockStep({
-      url: tickServer.url, times: Array.from({ length: n }, (_, k) => start + k * STEP + 30_000),
+      url: tickUrl(), times: Array.from({ length: n }, (_, k) => start + k * STEP + 30_000),
       settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(orderPath(id))))).every((s) => s.exists),
     });
     expect(ticks.every((t) => t.pending.length === 0)).toBe(true);

@@ -6,19 +6,14 @@
  * one trade's fee altered in Firestore raises the critical alert naming that trade, and shadow/{day}
  * holds the whole diff. (The explained cases run on the in-memory fakes: services/shadowDay.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PubSub } from '@google-cloud/pubsub';
-import { makeExecuteOrderHandler } from '../../functions/src/handlers/executeOrder.ts';
-import { makeTickHandler } from '../../functions/src/handlers/tick.ts';
-import { ReplayMarketData } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
+import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../functions/src/config/load.ts';
 import { toDecimalString } from '../../functions/src/domain/money.ts';
-import { CandleWindowCache } from '../../functions/src/services/candleWindow.ts';
 import { runShadowDay } from '../../functions/src/services/shadowDay.ts';
 import { shadowDeps } from '../../functions/src/wiring/shadow.ts';
 import { alertPath, orderPath, parseDoc, PATHS, SHADOW_LATEST, shadowDayPath, shadowResultFromDoc, TradeDoc, tradePath } from '../../functions/src/shared/store/index.ts';
 import { runLockStep } from '../../scripts/local/scheduler.ts';
-import { pubsubClient, resetFirestore, serveCloudEvent, serveHttp, steppedClock, testRuntime, tickMovesClock } from './harness.ts';
+import { lockStepLive } from './lockStep.ts';
 
 const ENV = parseEnv({});
 const DAY = '20230426';
@@ -26,24 +21,7 @@ const DAY_START = Date.parse('2023-04-26T00:00:00Z');
 const HOUR = 3_600_000;
 
 describe('shadow backtest on the local stack (real emulators, lock-step ticks)', () => {
-  let pubsub: PubSub;
-  const clock = steppedClock();
-  const runtime = testRuntime({ SYMBOLS: ENV.SYMBOLS.join(','), TIMEFRAME: ENV.TIMEFRAME }, { source: new ReplayMarketData(), cache: new CandleWindowCache(), clock });
-  let executor: Awaited<ReturnType<typeof serveCloudEvent>>;
-  let tickServer: Awaited<ReturnType<typeof serveHttp>>;
-
-  beforeAll(async () => {
-    await resetFirestore({ empty: true });
-    pubsub = pubsubClient();
-    executor = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
-    tickServer = await serveHttp('tick', tickMovesClock(clock, makeTickHandler(runtime.tickDeps)));
-  });
-  afterAll(async () => {
-    await tickServer.close();
-    await executor.close();
-    await pubsub.close();
-    await runtime.db.terminate();
-  });
+  const { runtime, tickUrl } = lockStepLive({ SYMBOLS: ENV.SYMBOLS.join(','), TIMEFRAME: ENV.TIMEFRAME });
 
   it('a live day replays to the same trades (verified); one fee altered in Firestore → critical alert naming that trade, whole diff stored', async () => {
     // A cold start at 23:00 the day before (it walks its history), then a tick after each 4h close through the next day's first,
@@ -51,7 +29,7 @@ describe('shadow backtest on the local stack (real emulators, lock-step ticks)',
     const times = [DAY_START - HOUR + 30_000, ...Array.from({ length: 7 }, (_, k) => DAY_START + 4 * k * HOUR + 30_000)];
     const db = runtime.db;
     const ticks = await runLockStep({
-      url: tickServer.url, times,
+      url: tickUrl(), times,
       settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(orderPath(id))))).every((s) => s.exists),
     });
     expect(ticks.every((t) => t.pending.length === 0)).toBe(true);
