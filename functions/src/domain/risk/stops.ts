@@ -48,12 +48,12 @@ export interface OwnLevels {
  */
 export function initialStops(entryPrice: Amount, atr: Amount, risk: RiskParams, own: OwnLevels = {}): { stopLoss: Amount; takeProfit: Amount } {
   const riskDistance = stopDistance(atr, risk);
-  const distance = own.stopAtrBps === undefined ? riskDistance : minAmount(riskDistance, ceilDiv(atr * BigInt(own.stopAtrBps), 10_000n));
-  const target = own.targetAtrBps === undefined ? times(atr, risk.takeProfitAtrMult, 'up') : ceilDiv(atr * BigInt(own.targetAtrBps), 10_000n);
+  // basis points of ATR have at most 4 decimals: exact as a multiple
+  const distance = own.stopAtrBps === undefined ? riskDistance : minAmount(riskDistance, times(atr, own.stopAtrBps / 10_000, 'up'));
+  const target = times(atr, own.targetAtrBps === undefined ? risk.takeProfitAtrMult : own.targetAtrBps / 10_000, 'up');
   return { stopLoss: maxAmount(entryPrice - distance, 0n), takeProfit: entryPrice + target };
 }
 
-const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
 
 /** The stop in force: the trailing stop once it is above the initial stop. */
 export function activeStop(p: Position): { price: Amount; reason: 'stop_loss' | 'trailing_stop' } {
