@@ -20,11 +20,10 @@ import { ActionError, type AdminRequest } from './adminActions.ts';
 import { backfillCandles, checkGaps, NothingToDoError } from './adminCandles.ts';
 import { healthReport } from './adminHealth.ts';
 import { locksReport, performanceReport, periodsReport, positionsReport, profitReport, statusReport, tradesReport } from './adminReports.ts';
-import { locksOf, unlockRefusal } from './adminLocks.ts';
+import { liftLocks, locksOf, unlockRefusal } from './adminLocks.ts';
 import { pastAsOf } from './tickAsOf.ts';
 import { runAudit } from './auditLedger.ts';
 import { runReconcile } from './reconcile.ts';
-import { liftLocks } from './locks.ts';
 import { ReconcileError } from '../domain/reconcile/index.ts';
 import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
 

@@ -2,11 +2,11 @@
  * `locks` / `unlock`: what keeps the bot from opening positions right now, and what lifts each:
  * the system-wide ones (mode, the daily loss pause, a stopped Scheduler), stale feeds per symbol,
  * and the protections' locks (cooldown, stoploss guard, low profit, drawdown; `domain/protections`),
- * which are the only ones `unlock` lifts (services/locks.ts). It never lifts a mode (resume, reset and
+ * which are the only ones `unlock` lifts (liftLocks below). It never lifts a mode (resume, reset and
  * reconcile --confirm do, each audited under its own name).
  */
-import { ALL_SYMBOLS, activeLocks } from '../domain/protections/index.ts';
-import type { SystemStatus } from '../ports/state.ts';
+import { ALL_SYMBOLS, activeLocks, type Lock as ProtectionLock } from '../domain/protections/index.ts';
+import type { StateStore, SystemStatus } from '../ports/state.ts';
 
 export interface Lock {
   /** a protection lock's id (`unlock ID` lifts that one) */
@@ -46,4 +46,12 @@ export function unlockRefusal(locks: readonly Lock[], symbol: string | undefined
   const relevant = locks.filter((l) => symbol === undefined || l.scope === 'all' || l.scope === symbol);
   if (relevant.length === 0) return `nothing is locked${symbol ? ` for ${symbol}` : ''}`;
   return `no lock here is lifted by unlock: ${relevant.map((l) => `${l.scope} ${l.kind} (${l.detail}) → ${l.liftedBy}`).join('; ')}`;
+}
+
+/**
+ * Lift the protection locks on a symbol (its own and none other), the lock with that id, or every one ('all').
+ * Entries resume at the next tick; a protection locks again only on a new exit.
+ */
+export async function liftLocks(store: Pick<StateStore, 'liftLocks'>, target: string): Promise<{ lifted: ProtectionLock[] }> {
+  return { lifted: await store.liftLocks(target === 'all' ? 'all' : [target]) };
 }
