@@ -5,7 +5,19 @@ import store from './eslint/storePaths.js';
 import layers from './eslint/layers.js';
 
 /** Firebase reads the dashboard makes only in web/src/firestore.ts, on a store path with a store codec. */
-const WEB_READS = ['doc', 'collection', 'collectionGroup', 'getDoc', 'getDocs', 'getDocFromCache', 'getDocsFromCache', 'getDocFromServer', 'getDocsFromServer', 'onSnapshot', 'query'];
+const WEB_READS = [
+  'doc',
+  'collection',
+  'collectionGroup',
+  'getDoc',
+  'getDocs',
+  'getDocFromCache',
+  'getDocsFromCache',
+  'getDocFromServer',
+  'getDocsFromServer',
+  'onSnapshot',
+  'query',
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'functions/lib/**', '**/dist/**', '.emulators/**', 'coverage/**'] },
@@ -27,7 +39,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@google-cloud/*', 'firebase*', 'ccxt', 'node:fs', 'node:http', 'fs', 'http'], message: 'domain code is pure: use a port' },
+            {
+              group: ['@google-cloud/*', 'firebase*', 'ccxt', 'node:fs', 'node:http', 'fs', 'http'],
+              message: 'domain code is pure: use a port',
+            },
             { group: ['**/adapters/**', '**/handlers/**'], message: 'domain code must not import adapters or handlers' },
           ],
         },
@@ -55,8 +70,25 @@ export default tseslint.config(
     files: ['web/src/**/*.ts'],
     ignores: ['web/src/firestore.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'firebase/firestore', importNames: WEB_READS, message: 'read through web/src/firestore.ts (watchDoc, watchQuery, readDoc) with a codec from functions/src/shared/store' }] }],
-      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='data'][arguments.length=0]", message: 'a document is decoded only by a codec from functions/src/shared/store, via web/src/firestore.ts' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'firebase/firestore',
+              importNames: WEB_READS,
+              message: 'read through web/src/firestore.ts (watchDoc, watchQuery, readDoc) with a codec from functions/src/shared/store',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='data'][arguments.length=0]",
+          message: 'a document is decoded only by a codec from functions/src/shared/store, via web/src/firestore.ts',
+        },
+      ],
     },
   },
 );

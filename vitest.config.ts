@@ -19,7 +19,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['functions/src/**/*.test.ts', 'scripts/**/*.test.ts', 'emulators/**/*.test.ts', 'infra/**/*.test.ts', 'eslint/**/*.test.ts'],
+          include: [
+            'functions/src/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'emulators/**/*.test.ts',
+            'infra/**/*.test.ts',
+            'eslint/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -21,7 +21,8 @@ export interface RunningAuthEmulator {
 
 /** firebase.json emulators.auth.port when present, else Firebase's default 9099; shifted by `offset`. */
 export function authPort(offset = 0): number {
-  const emulators = (JSON.parse(readFileSync(join(ROOT, 'firebase.json'), 'utf8')) as { emulators?: { auth?: { port?: number } } }).emulators;
+  const emulators = (JSON.parse(readFileSync(join(ROOT, 'firebase.json'), 'utf8')) as { emulators?: { auth?: { port?: number } } })
+    .emulators;
   return (emulators?.auth?.port ?? DEFAULT_AUTH_PORT) + offset;
 }
 
@@ -33,19 +34,43 @@ async function answers(host: string): Promise<boolean> {
   }
 }
 
-export async function startAuthEmulator(opts: { projectId: string; port: number; logDir: string; host?: string; readyTimeoutMs?: number }): Promise<RunningAuthEmulator> {
+export async function startAuthEmulator(opts: {
+  projectId: string;
+  port: number;
+  logDir: string;
+  host?: string;
+  readyTimeoutMs?: number;
+}): Promise<RunningAuthEmulator> {
   const hostName = opts.host ?? '127.0.0.1';
   const host = `${hostName}:${opts.port}`;
-  if (await answers(host)) throw new EmulatorSetupError(`port ${opts.port} already answers: stop the old Auth emulator or pick another offset`);
+  if (await answers(host))
+    throw new EmulatorSetupError(`port ${opts.port} already answers: stop the old Auth emulator or pick another offset`);
   mkdirSync(opts.logDir, { recursive: true });
   const config = join(opts.logDir, `firebase.auth.${opts.port}.json`);
-  writeFileSync(config, JSON.stringify({
-    emulators: { auth: { host: hostName, port: opts.port }, hub: { host: hostName, port: opts.port + 1 }, logging: { host: hostName, port: opts.port + 2 }, ui: { enabled: false } },
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      emulators: {
+        auth: { host: hostName, port: opts.port },
+        hub: { host: hostName, port: opts.port + 1 },
+        logging: { host: hostName, port: opts.port + 2 },
+        ui: { enabled: false },
+      },
+    }),
+  );
   const log = createWriteStream(join(opts.logDir, `auth.${opts.port}.log`));
-  const child = ownGroup(spawn(join(ROOT, 'node_modules/.bin/firebase'), ['emulators:start', '--only', 'auth', '--project', opts.projectId, '--config', config], {
-    detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.logDir, env: { ...process.env, FIREBASE_CLI_DISABLE_UPDATE_CHECK: 'true' },
-  }));
+  const child = ownGroup(
+    spawn(
+      join(ROOT, 'node_modules/.bin/firebase'),
+      ['emulators:start', '--only', 'auth', '--project', opts.projectId, '--config', config],
+      {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: opts.logDir,
+        env: { ...process.env, FIREBASE_CLI_DISABLE_UPDATE_CHECK: 'true' },
+      },
+    ),
+  );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const stop = () => stopProcessGroup(child);
@@ -65,7 +90,9 @@ export async function startAuthEmulator(opts: { projectId: string; port: number;
 export async function emulatorIdToken(authHost: string, email: string, password = 'eagle-eye-test'): Promise<string> {
   const call = (op: string) =>
     fetch(`http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:${op}?key=fake-api-key`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, returnSecureToken: true }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password, returnSecureToken: true }),
     });
   let res = await call('signUp');
   if (!res.ok) res = await call('signInWithPassword');

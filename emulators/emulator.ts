@@ -38,12 +38,32 @@ function checkJava(java: string): void {
   if (m && Number(m[1]) < 17) throw new EmulatorSetupError(`Java ${m[1]} found; the emulators need Java 17+.\n${INSTALL_HINT}`);
 }
 
-function command(name: RunningEmulator['name'], sdkRoot: string, java: string, host: string, port: number, rules?: string): [string, string[]] {
+function command(
+  name: RunningEmulator['name'],
+  sdkRoot: string,
+  java: string,
+  host: string,
+  port: number,
+  rules?: string,
+): [string, string[]] {
   if (name === 'firestore') {
     const jar = join(sdkRoot, 'platform/cloud-firestore-emulator/cloud-firestore-emulator.jar');
     if (!existsSync(jar)) throw new EmulatorSetupError(`Firestore emulator missing (${jar}).\n${INSTALL_HINT}`);
     // The SDK jar has no Main-Class; this is what `gcloud emulators firestore start` runs, minus gcloud.
-    return [java, ['-Duser.language=en', '-cp', jar, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', 'start', `--host=${host}`, `--port=${port}`, '--database-mode=firestore-native', ...(rules ? [`--rules=${rules}`] : [])]];
+    return [
+      java,
+      [
+        '-Duser.language=en',
+        '-cp',
+        jar,
+        'com.google.cloud.datastore.emulator.firestore.CloudFirestore',
+        'start',
+        `--host=${host}`,
+        `--port=${port}`,
+        '--database-mode=firestore-native',
+        ...(rules ? [`--rules=${rules}`] : []),
+      ],
+    ];
   }
   const bin = join(sdkRoot, 'platform/pubsub-emulator/bin/cloud-pubsub-emulator');
   if (!existsSync(bin)) throw new EmulatorSetupError(`Pub/Sub emulator missing (${bin}).\n${INSTALL_HINT}`);
@@ -80,7 +100,9 @@ export async function startEmulator(name: RunningEmulator['name'], opts: StartOp
   }
   const host = `${opts.host}:${opts.port}`;
   if (await answers(host)) {
-    throw new EmulatorSetupError(`port ${opts.port} already answers like an emulator: stop the old one (pkill -f cloud-${name}-emulator) or set ${name === 'firestore' ? ENV.firestoreHost : ENV.pubsubHost}=${host} to reuse it`);
+    throw new EmulatorSetupError(
+      `port ${opts.port} already answers like an emulator: stop the old one (pkill -f cloud-${name}-emulator) or set ${name === 'firestore' ? ENV.firestoreHost : ENV.pubsubHost}=${host} to reuse it`,
+    );
   }
   const java = env[ENV.java] ?? 'java';
   checkJava(java);
@@ -96,11 +118,15 @@ export async function startEmulator(name: RunningEmulator['name'], opts: StartOp
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   while (!(await answers(host))) {
     if (child.exitCode !== null) {
-      throw new EmulatorSetupError(`${name} emulator exited with code ${child.exitCode}; log ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+      throw new EmulatorSetupError(
+        `${name} emulator exited with code ${child.exitCode}; log ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`,
+      );
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new EmulatorSetupError(`${name} emulator did not answer on ${host} within ${opts.readyTimeoutMs ?? 60_000} ms; log: ${logFile}`);
+      throw new EmulatorSetupError(
+        `${name} emulator did not answer on ${host} within ${opts.readyTimeoutMs ?? 60_000} ms; log: ${logFile}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }

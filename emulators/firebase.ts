@@ -22,20 +22,27 @@ const firestoreJar = join(sdk, 'platform/cloud-firestore-emulator/cloud-firestor
 const launcherJar = join(dir, 'firestore-launcher.jar');
 if (!existsSync(launcherJar)) {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'MANIFEST.MF'), `Main-Class: com.google.cloud.datastore.emulator.firestore.CloudFirestore\nClass-Path: ${firestoreJar}\n`);
+  writeFileSync(
+    join(dir, 'MANIFEST.MF'),
+    `Main-Class: com.google.cloud.datastore.emulator.firestore.CloudFirestore\nClass-Path: ${firestoreJar}\n`,
+  );
   const jar = spawnSync('jar', ['cfm', launcherJar, join(dir, 'MANIFEST.MF')], { stdio: 'inherit' });
   if (jar.status !== 0) {
     console.error('building the Firestore launcher jar needs the JDK `jar` tool (apt-get install openjdk-17-jdk-headless)');
     process.exit(1);
   }
 }
-const result = spawnSync(join(ROOT, 'node_modules/.bin/firebase'), ['--project', process.env.PROJECT_ID ?? 'demo-eagle-eye', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  cwd: ROOT,
-  env: {
-    ...process.env,
-    FIRESTORE_EMULATOR_BINARY_PATH: launcherJar,
-    PUBSUB_EMULATOR_BINARY_PATH: join(sdk, 'platform/pubsub-emulator/bin/cloud-pubsub-emulator'),
+const result = spawnSync(
+  join(ROOT, 'node_modules/.bin/firebase'),
+  ['--project', process.env.PROJECT_ID ?? 'demo-eagle-eye', ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      FIRESTORE_EMULATOR_BINARY_PATH: launcherJar,
+      PUBSUB_EMULATOR_BINARY_PATH: join(sdk, 'platform/pubsub-emulator/bin/cloud-pubsub-emulator'),
+    },
   },
-});
+);
 process.exit(result.status ?? 1);

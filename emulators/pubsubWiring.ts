@@ -34,10 +34,20 @@ export async function wirePubSub(opts: {
         ackDeadlineSeconds: def.ackDeadlineSeconds,
         pushConfig,
         ...(def.deadLetter
-          ? { deadLetterPolicy: { deadLetterTopic: pubsub.topic(def.deadLetter.topic).name, maxDeliveryAttempts: def.deadLetter.maxDeliveryAttempts } }
+          ? {
+              deadLetterPolicy: {
+                deadLetterTopic: pubsub.topic(def.deadLetter.topic).name,
+                maxDeliveryAttempts: def.deadLetter.maxDeliveryAttempts,
+              },
+            }
           : {}),
         ...(def.retry
-          ? { retryPolicy: { minimumBackoff: { seconds: def.retry.minimumBackoffSeconds }, maximumBackoff: { seconds: def.retry.maximumBackoffSeconds } } }
+          ? {
+              retryPolicy: {
+                minimumBackoff: { seconds: def.retry.minimumBackoffSeconds },
+                maximumBackoff: { seconds: def.retry.maximumBackoffSeconds },
+              },
+            }
           : {}),
       });
     }

@@ -25,7 +25,11 @@ const LOG_DIR = fileURLToPath(new URL('../.emulators', import.meta.url));
  * subscriptions, push endpoints pointing at the locally served functions.
  */
 export async function startEmulatorStack(opts: {
-  projectId: string; portOffset?: number; reuseFromEnv?: boolean; logDir?: string; wire?: boolean;
+  projectId: string;
+  portOffset?: number;
+  reuseFromEnv?: boolean;
+  logDir?: string;
+  wire?: boolean;
   /** load this security rules file into the Firestore emulator (client SDKs then see production's rules) */
   rules?: string;
   /** also start the Firebase Auth emulator (firebase.json emulators.auth.port) */
@@ -41,15 +45,30 @@ export async function startEmulatorStack(opts: {
   };
   try {
     const [fs, ps] = await Promise.all([
-      startEmulator('firestore', { host: ports.host, port: ports.firestore, logDir, reuseFromEnv: opts.reuseFromEnv, rules: opts.rules }).then((e) => (started.push(e), e)),
-      startEmulator('pubsub', { host: ports.host, port: ports.pubsub, logDir, reuseFromEnv: opts.reuseFromEnv }).then((e) => (started.push(e), e)),
+      startEmulator('firestore', {
+        host: ports.host,
+        port: ports.firestore,
+        logDir,
+        reuseFromEnv: opts.reuseFromEnv,
+        rules: opts.rules,
+      }).then((e) => (started.push(e), e)),
+      startEmulator('pubsub', { host: ports.host, port: ports.pubsub, logDir, reuseFromEnv: opts.reuseFromEnv }).then(
+        (e) => (started.push(e), e),
+      ),
     ]);
-    const auth = opts.auth ? await startAuthEmulator({ projectId: opts.projectId, port: authPort(opts.portOffset ?? 0), logDir, host: ports.host }) : undefined;
+    const auth = opts.auth
+      ? await startAuthEmulator({ projectId: opts.projectId, port: authPort(opts.portOffset ?? 0), logDir, host: ports.host })
+      : undefined;
     if (auth) started.push(auth);
     if (opts.wire !== false) {
       await wirePubSub({ projectId: opts.projectId, apiEndpoint: ps.host, pushUrl: pushUrlFor(ports, opts.projectId) });
     }
-    const env: Record<string, string> = { FIRESTORE_EMULATOR_HOST: fs.host, PUBSUB_EMULATOR_HOST: ps.host, PROJECT_ID: opts.projectId, GCLOUD_PROJECT: opts.projectId };
+    const env: Record<string, string> = {
+      FIRESTORE_EMULATOR_HOST: fs.host,
+      PUBSUB_EMULATOR_HOST: ps.host,
+      PROJECT_ID: opts.projectId,
+      GCLOUD_PROJECT: opts.projectId,
+    };
     if (auth) env[ENV.authHost] = auth.host;
     return { projectId: opts.projectId, ports, firestoreHost: fs.host, pubsubHost: ps.host, authHost: auth?.host, env, stop };
   } catch (err) {

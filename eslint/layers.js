@@ -21,7 +21,9 @@ export function layerOf(rel) {
   if (fn) {
     const top = fn[1];
     if (top === 'index.ts' || top === 'runtime.ts') return 'entries';
-    return ['lib', 'domain', 'ports', 'shared', 'config', 'services', 'adapters', 'handlers', 'wiring', 'entries'].includes(top) ? top : null;
+    return ['lib', 'domain', 'ports', 'shared', 'config', 'services', 'adapters', 'handlers', 'wiring', 'entries'].includes(top)
+      ? top
+      : null;
   }
   if (p.startsWith('web/')) return 'web';
   if (/^(scripts|infra|emulators|test|eslint)\//.test(p)) return 'tools';
@@ -71,7 +73,10 @@ const WHY = {
 export const boundary = {
   meta: {
     type: 'problem',
-    docs: { description: 'imports follow the layers: lib ← domain ← ports ← shared/config ← services ← adapters|handlers ← wiring ← entries ← scripts' },
+    docs: {
+      description:
+        'imports follow the layers: lib ← domain ← ports ← shared/config ← services ← adapters|handlers ← wiring ← entries ← scripts',
+    },
     messages: {
       layer: '{{from}}/ must not import {{to}}/ ({{spec}}): {{why}}.',
       sdk: "{{from}}/ must not import '{{spec}}': a cloud SDK or ccxt belongs in adapters/ (chosen in wiring/).",

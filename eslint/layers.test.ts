@@ -47,24 +47,34 @@ describe('every layer boundary fails lint when crossed', () => {
 
   // Each edge, both ways: a static import, a re-export and a dynamic import are each judged.
   const edges = Object.keys(HOME).flatMap((from) => Object.keys(HOME).map((to) => [from, to] as const));
-  it.each(['import', 'export', 'dynamic'] as const)('judges every edge of the layer table (%s)', async (form) => {
-    const wrong: string[] = [];
-    for (const [from, to] of edges) {
-      if (from === 'tools' || to === from) continue; // tools sit on top; a layer may import itself
-      const spec = specifier(HOME[from]!.file, HOME[to]!.module);
-      const code =
-        form === 'import' ? `import * as m from '${spec}';\nexport const x = m;\n`
-        : form === 'export' ? `export * from '${spec}';\n`
-        : `export const x = () => import('${spec}');\n`;
-      const hits = await fired(code, HOME[from]!.file);
-      const allowed = ALLOWED[from]!.includes(to);
-      if (allowed !== (hits.length === 0)) wrong.push(`${from} → ${to}: ${allowed ? 'allowed but fired' : 'forbidden but quiet'} ${hits.join(' ')}`);
-    }
-    expect(wrong).toEqual([]);
-  }, 120_000);
+  it.each(['import', 'export', 'dynamic'] as const)(
+    'judges every edge of the layer table (%s)',
+    async (form) => {
+      const wrong: string[] = [];
+      for (const [from, to] of edges) {
+        if (from === 'tools' || to === from) continue; // tools sit on top; a layer may import itself
+        const spec = specifier(HOME[from]!.file, HOME[to]!.module);
+        const code =
+          form === 'import'
+            ? `import * as m from '${spec}';\nexport const x = m;\n`
+            : form === 'export'
+              ? `export * from '${spec}';\n`
+              : `export const x = () => import('${spec}');\n`;
+        const hits = await fired(code, HOME[from]!.file);
+        const allowed = ALLOWED[from]!.includes(to);
+        if (allowed !== (hits.length === 0))
+          wrong.push(`${from} → ${to}: ${allowed ? 'allowed but fired' : 'forbidden but quiet'} ${hits.join(' ')}`);
+      }
+      expect(wrong).toEqual([]);
+    },
+    120_000,
+  );
 
   it('names both layers and the module in its message', async () => {
-    const [message] = await fired("import type { PubSubMessage } from '../handlers/pubsub.ts';\nexport type M = PubSubMessage;\n", 'functions/src/services/fixture.ts');
+    const [message] = await fired(
+      "import type { PubSubMessage } from '../handlers/pubsub.ts';\nexport type M = PubSubMessage;\n",
+      'functions/src/services/fixture.ts',
+    );
     expect(message).toMatch(/^services\/ must not import handlers\/ \(\.\.\/handlers\/pubsub\.ts\)/);
   });
 
@@ -81,6 +91,11 @@ describe('every layer boundary fails lint when crossed', () => {
   });
 
   it('lets tests and their kits reach across', async () => {
-    expect(await fired("import { PaperBroker } from '../adapters/paper/PaperBroker.ts';\nexport const x = PaperBroker;\n", 'functions/src/services/fixture.test.ts')).toEqual([]);
+    expect(
+      await fired(
+        "import { PaperBroker } from '../adapters/paper/PaperBroker.ts';\nexport const x = PaperBroker;\n",
+        'functions/src/services/fixture.test.ts',
+      ),
+    ).toEqual([]);
   });
 });

@@ -8,8 +8,25 @@
  * COLLECTIONS must equal the store's COLLECTIONS (eslint/storePaths.test.ts checks).
  */
 export const COLLECTIONS = [
-  'status', 'config', 'wallet', 'positions', 'signals', 'orders', 'intents', 'trades', 'audit', 'alerts', 'deadletters', 'equity', 'candles',
-  'audit_log', 'budget_notices', 'rollups', 'costs', 'inbound', 'shadow',
+  'status',
+  'config',
+  'wallet',
+  'positions',
+  'signals',
+  'orders',
+  'intents',
+  'trades',
+  'audit',
+  'alerts',
+  'deadletters',
+  'equity',
+  'candles',
+  'audit_log',
+  'budget_notices',
+  'rollups',
+  'costs',
+  'inbound',
+  'shadow',
   // gone, and must not come back as a literal either
   'markets',
 ];
@@ -55,7 +72,10 @@ export const noLiteralPath = {
       BinaryExpression(node) {
         if (!/^[!=]==?$/.test(node.operator)) return;
         const isId = (n) => n.type === 'MemberExpression' && n.property.type === 'Identifier' && n.property.name === 'id';
-        for (const [a, b] of [[node.left, node.right], [node.right, node.left]]) {
+        for (const [a, b] of [
+          [node.left, node.right],
+          [node.right, node.left],
+        ]) {
           const text = staticText(b);
           if (isId(a) && text !== null && BARE.test(text)) context.report({ node: b, messageId: 'compared', data: { text } });
         }

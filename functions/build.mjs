@@ -19,21 +19,36 @@ import { build } from 'esbuild';
 // The bundles' code caches are made here and accepted only by this Node's major at run time, so the
 // build runs on the deploy runtime's Node (src/runtime.ts, imported through Node's type stripping).
 const { BUILD_TARGET, nodeMismatch } = await import('./src/runtime.ts').catch((err) => {
-  throw new Error(`functions/build.mjs: cannot import src/runtime.ts on Node ${process.version} (it needs Node's type stripping). Run the build through npm (npm run build), which puts the project's Node first on PATH.`, { cause: err });
+  throw new Error(
+    `functions/build.mjs: cannot import src/runtime.ts on Node ${process.version} (it needs Node's type stripping). Run the build through npm (npm run build), which puts the project's Node first on PATH.`,
+    { cause: err },
+  );
 });
 const mismatch = nodeMismatch();
 if (mismatch) throw new Error(`functions/build.mjs: ${mismatch}`);
 
 const root = new URL('.', import.meta.url).pathname;
 /** src/entries/<function>.ts registers one function; all.ts registers every one */
-const BUNDLES = readdirSync(new URL('src/entries', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
-const EXTERNAL = ['@google-cloud/functions-framework', 'ccxt', 'firebase-admin', 'firebase-admin/*', '@google-cloud/monitoring', '@google-cloud/scheduler'];
+const BUNDLES = readdirSync(new URL('src/entries', import.meta.url))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3));
+const EXTERNAL = [
+  '@google-cloud/functions-framework',
+  'ccxt',
+  'firebase-admin',
+  'firebase-admin/*',
+  '@google-cloud/monitoring',
+  '@google-cloud/scheduler',
+];
 
 /** JSON (the packages' protobuf descriptors, ~1 MB) as JSON.parse of a string: V8 parses that far faster than object literals. */
 const jsonAsParse = {
   name: 'json-as-parse',
   setup(b) {
-    b.onLoad({ filter: /\.json$/ }, (args) => ({ contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8'))))});`, loader: 'js' }));
+    b.onLoad({ filter: /\.json$/ }, (args) => ({
+      contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8'))))});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -47,9 +62,18 @@ const jsonAsParse = {
  * - Firestore's admin client (index management), loaded with the data client by its v1 index.
  */
 const LEFT_OUT = [
-  { path: /[\\/]google-gax[\\/]build[\\/]protos[\\/](iam_service|locations|operations)\.js$/, stub: (what) => `module.exports = { get google() { ${fail(what)} } };` },
-  { path: /[\\/]@google-cloud[\\/]pubsub[\\/]build[\\/]protos[\\/]protos\.js$/, stub: (what) => `module.exports = { get google() { ${fail(what)} } };` },
-  { path: /[\\/]@google-cloud[\\/]firestore[\\/]build[\\/]src[\\/]v1[\\/]firestore_admin_client\.js$/, stub: (what) => `exports.FirestoreAdminClient = class FirestoreAdminClient { constructor() { ${fail(what)} } };` },
+  {
+    path: /[\\/]google-gax[\\/]build[\\/]protos[\\/](iam_service|locations|operations)\.js$/,
+    stub: (what) => `module.exports = { get google() { ${fail(what)} } };`,
+  },
+  {
+    path: /[\\/]@google-cloud[\\/]pubsub[\\/]build[\\/]protos[\\/]protos\.js$/,
+    stub: (what) => `module.exports = { get google() { ${fail(what)} } };`,
+  },
+  {
+    path: /[\\/]@google-cloud[\\/]firestore[\\/]build[\\/]src[\\/]v1[\\/]firestore_admin_client\.js$/,
+    stub: (what) => `exports.FirestoreAdminClient = class FirestoreAdminClient { constructor() { ${fail(what)} } };`,
+  },
 ];
 function fail(what) {
   return `throw new Error(${JSON.stringify(`${what} is left out of the functions bundles (functions/build.mjs, LEFT_OUT)`)});`;
@@ -57,7 +81,8 @@ function fail(what) {
 const leftOut = {
   name: 'left-out',
   setup(b) {
-    for (const { path, stub } of LEFT_OUT) b.onLoad({ filter: path }, (args) => ({ contents: stub(args.path.replace(/.*node_modules[\\/]/, '')), loader: 'js' }));
+    for (const { path, stub } of LEFT_OUT)
+      b.onLoad({ filter: path }, (args) => ({ contents: stub(args.path.replace(/.*node_modules[\\/]/, '')), loader: 'js' }));
   },
 };
 
@@ -65,7 +90,9 @@ const leftOut = {
 const pubsubApart = {
   name: 'pubsub-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/client\.ts$/ }, (args) => (args.importer.endsWith('lazyBus.ts') ? { path: '../pubsub.cjs', external: true } : undefined));
+    b.onResolve({ filter: /^\.\/client\.ts$/ }, (args) =>
+      args.importer.endsWith('lazyBus.ts') ? { path: '../pubsub.cjs', external: true } : undefined,
+    );
   },
 };
 
@@ -77,7 +104,16 @@ const esmImportHandedIn = {
   },
 };
 
-const common = { bundle: true, minify: true, legalComments: 'external', platform: 'node', target: BUILD_TARGET, sourcemap: true, logLevel: 'warning', absWorkingDir: root };
+const common = {
+  bundle: true,
+  minify: true,
+  legalComments: 'external',
+  platform: 'node',
+  target: BUILD_TARGET,
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
 
 // lib/ is not emptied: a stack running from it (npm start) may still require lib/pubsub.cjs. Builds
 // before this layout left ESM chunks behind.
@@ -105,9 +141,17 @@ await build({ ...cjs, entryPoints: { pubsub: 'src/adapters/pubsub/client.ts' }, 
 const bare = { PATH: process.env.PATH, METADATA_SERVER_DETECTION: 'none' };
 for (const f of BUNDLES) {
   const env = { ...bare, EAGLE_WRITE_CODE_CACHE: '1', ...(f === 'all' ? {} : { EAGLE_FUNCTION: f }) };
-  execFileSync(process.execPath, ['--input-type=module', '-e', "await import('./lib/index.js'); process.exit(0);"], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, ['--input-type=module', '-e', "await import('./lib/index.js'); process.exit(0);"], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 const writePubSubCache = `const { loadBundle } = await import('./lib/codeCache.js');
 loadBundle('lib/pubsub.cjs', { writeCache: true });
 process.exit(0);`;
-execFileSync(process.execPath, ['--input-type=module', '-e', writePubSubCache], { cwd: root, env: bare, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync(process.execPath, ['--input-type=module', '-e', writePubSubCache], {
+  cwd: root,
+  env: bare,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});

@@ -22,7 +22,9 @@ export interface BackupPlan {
     readonly location: string;
     readonly storageClass: 'STANDARD' | 'NEARLINE';
     readonly uniformBucketLevelAccess: true;
-    readonly lifecycle: { readonly rule: readonly { readonly action: { readonly type: 'Delete' }; readonly condition: { readonly age: number } }[] };
+    readonly lifecycle: {
+      readonly rule: readonly { readonly action: { readonly type: 'Delete' }; readonly condition: { readonly age: number } }[];
+    };
     /** who may write exports into it */
     readonly iam: readonly { readonly role: string; readonly member: string }[];
   };
@@ -59,7 +61,14 @@ export function backupPlan(opts: { projectId: string; projectNumber?: string; re
       lifecycle: { rule: [{ action: { type: 'Delete' }, condition: { age: BACKUP_RETENTION_DAYS } }] },
       iam: [
         // The export is written by Firestore's service agent, not by the caller.
-        ...(opts.projectNumber ? [{ role: 'roles/storage.objectAdmin', member: `serviceAccount:service-${opts.projectNumber}@gcp-sa-firestore.iam.gserviceaccount.com` }] : []),
+        ...(opts.projectNumber
+          ? [
+              {
+                role: 'roles/storage.objectAdmin',
+                member: `serviceAccount:service-${opts.projectNumber}@gcp-sa-firestore.iam.gserviceaccount.com`,
+              },
+            ]
+          : []),
         { role: 'roles/storage.objectAdmin', member: `serviceAccount:${sa}` },
       ],
     },

@@ -12,7 +12,11 @@ describe('infra plan without a stack or credentials', () => {
     const c = capture();
     delete process.env.PUBSUB_EMULATOR_HOST;
     expect(await runInfra(['plan', '--project', 'demo-x', '--port-offset', '41000'], c.io)).toBe(3);
-    expect(c.err).toEqual([expect.stringMatching(/^infra: no Pub\/Sub emulator answers at 127\.0\.0\.1:\d+: start the stack with `npm start -- --port-offset 41000`/)]);
+    expect(c.err).toEqual([
+      expect.stringMatching(
+        /^infra: no Pub\/Sub emulator answers at 127\.0\.0\.1:\d+: start the stack with `npm start -- --port-offset 41000`/,
+      ),
+    ]);
   });
 
   it('a real project without credentials says how to sign in, once, and creates no client (exit 1)', async () => {

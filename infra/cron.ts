@@ -11,7 +11,7 @@ const FIELDS = [
   { min: 0, max: 6 },
 ] as const;
 
-export type CronSpec = readonly (ReadonlySet<number>)[];
+export type CronSpec = readonly ReadonlySet<number>[];
 
 export function parseCron(expr: string): CronSpec {
   const parts = expr.trim().split(/\s+/);
@@ -38,9 +38,13 @@ export function nextFireTime(spec: CronSpec, afterMs: number): number {
   for (let i = 0; i < 366 * 24 * 60; i++, t += 60_000) {
     const d = new Date(t);
     if (
-      spec[0]!.has(d.getUTCMinutes()) && spec[1]!.has(d.getUTCHours()) && spec[2]!.has(d.getUTCDate()) &&
-      spec[3]!.has(d.getUTCMonth() + 1) && spec[4]!.has(d.getUTCDay())
-    ) return t;
+      spec[0]!.has(d.getUTCMinutes()) &&
+      spec[1]!.has(d.getUTCHours()) &&
+      spec[2]!.has(d.getUTCDate()) &&
+      spec[3]!.has(d.getUTCMonth() + 1) &&
+      spec[4]!.has(d.getUTCDay())
+    )
+      return t;
   }
   throw new Error('cron: no fire time within a year');
 }

@@ -64,7 +64,13 @@ export const SUBSCRIPTIONS: readonly SubscriptionDef[] = [
     retry: { minimumBackoffSeconds: 15, maximumBackoffSeconds: 600 },
   },
   // Budget notifications: every effect is idempotent, so plain redelivery is safe; bad payloads are acked by the function.
-  { name: 'budget-alerts-guard', topic: TOPICS.budgetAlerts, pushTo: 'budgetGuard', ackDeadlineSeconds: 60, retry: { minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 } },
+  {
+    name: 'budget-alerts-guard',
+    topic: TOPICS.budgetAlerts,
+    pushTo: 'budgetGuard',
+    ackDeadlineSeconds: 60,
+    retry: { minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 },
+  },
   // A pull subscription keeps dead-lettered messages for inspection (`npm run invoke -- deadletters`).
   { name: 'signals-dead-letter-hold', topic: TOPICS.signalsDeadLetter, ackDeadlineSeconds: 60 },
 ];
@@ -85,7 +91,13 @@ export function schedulerJobs(tickInterval = '1m'): SchedulerJobDef[] {
     throw new RangeError(`TICK_INTERVAL must be 1m..59m for a cron schedule, got ${tickInterval}`);
   }
   return [
-    { name: 'eagle-eye-tick', schedule: minutes === 1 ? '* * * * *' : `*/${minutes} * * * *`, target: 'tick', body: {}, attemptDeadlineSeconds: 60 },
+    {
+      name: 'eagle-eye-tick',
+      schedule: minutes === 1 ? '* * * * *' : `*/${minutes} * * * *`,
+      target: 'tick',
+      body: {},
+      attemptDeadlineSeconds: 60,
+    },
     { name: 'eagle-eye-audit', schedule: '15 0 * * *', target: 'audit', body: {}, attemptDeadlineSeconds: 120 },
     // Not a trading job: no pause (budget or operator) ever skips it.
     { name: 'eagle-eye-watchdog', schedule: '* * * * *', target: 'watchdog', body: {}, attemptDeadlineSeconds: 30 },

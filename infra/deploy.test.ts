@@ -5,7 +5,9 @@ import { FUNCTIONS } from './definitions.ts';
 
 describe('deploy', () => {
   it('each function has its own entry to bundle (functions/src/entries/<target>.ts), plus all.ts', () => {
-    const entries = readdirSync(new URL('../functions/src/entries', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+    const entries = readdirSync(new URL('../functions/src/entries', import.meta.url))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.slice(0, -3));
     expect(entries.sort()).toEqual([...FUNCTIONS.map((f) => f.target), 'all'].sort());
   });
 
@@ -14,7 +16,10 @@ describe('deploy', () => {
     expect(deploys.map((c) => c[3])).toEqual(FUNCTIONS.map((f) => f.target));
     for (const c of deploys) {
       const entry = c.find((a) => a.startsWith('--entry-point='))!.split('=')[1];
-      const env = c.find((a) => a.startsWith('--set-env-vars='))!.slice('--set-env-vars='.length).split(',');
+      const env = c
+        .find((a) => a.startsWith('--set-env-vars='))!
+        .slice('--set-env-vars='.length)
+        .split(',');
       expect(env).toContain(`EAGLE_FUNCTION=${entry}`);
     }
   });

@@ -19,18 +19,43 @@ export function deployCommands(o: { project: string; region: string }): string[]
     const s = r.spec;
     const secrets = (s.secrets as readonly string[]).map((k) => `${k}=${k.toLowerCase().replaceAll('_', '-')}:latest`).join(',');
     cmds.push([
-      'gcloud', 'functions', 'deploy', r.name, '--gen2', `--project=${o.project}`, `--region=${o.region}`, `--runtime=${String(s.runtime)}`, '--source=functions',
-      `--entry-point=${String(s.entryPoint)}`, '--trigger-http', s.allowUnauthenticated === true ? '--allow-unauthenticated' : '--no-allow-unauthenticated', `--memory=${String(s.memory)}`, `--timeout=${String(s.timeoutSeconds)}s`,
-      `--max-instances=${String(s.maxInstances)}`, `--min-instances=${String(s.minInstances)}`, `--service-account=${String(s.serviceAccount)}`,
-      `--set-env-vars=PROJECT_ID=${o.project},MARKET_SOURCE=ccxt,SCHEDULER_REGION=${o.region},EAGLE_FUNCTION=${String(s.entryPoint)}`, ...(secrets ? [`--set-secrets=${secrets}`] : []),
+      'gcloud',
+      'functions',
+      'deploy',
+      r.name,
+      '--gen2',
+      `--project=${o.project}`,
+      `--region=${o.region}`,
+      `--runtime=${String(s.runtime)}`,
+      '--source=functions',
+      `--entry-point=${String(s.entryPoint)}`,
+      '--trigger-http',
+      s.allowUnauthenticated === true ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
+      `--memory=${String(s.memory)}`,
+      `--timeout=${String(s.timeoutSeconds)}s`,
+      `--max-instances=${String(s.maxInstances)}`,
+      `--min-instances=${String(s.minInstances)}`,
+      `--service-account=${String(s.serviceAccount)}`,
+      `--set-env-vars=PROJECT_ID=${o.project},MARKET_SOURCE=ccxt,SCHEDULER_REGION=${o.region},EAGLE_FUNCTION=${String(s.entryPoint)}`,
+      ...(secrets ? [`--set-secrets=${secrets}`] : []),
     ]);
   }
-  cmds.push(['npx', 'firebase', 'deploy', `--project=${o.project}`, '--only', 'hosting,firestore:rules,firestore:indexes', '--non-interactive']);
+  cmds.push([
+    'npx',
+    'firebase',
+    'deploy',
+    `--project=${o.project}`,
+    '--only',
+    'hosting,firestore:rules,firestore:indexes',
+    '--non-interactive',
+  ]);
   return cmds;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const program = new Command('deploy').requiredOption('--project <id>', 'Google Cloud project').option('--region <region>', 'region', 'europe-west1')
+  const program = new Command('deploy')
+    .requiredOption('--project <id>', 'Google Cloud project')
+    .option('--region <region>', 'region', 'europe-west1')
     .option('--dry-run', 'print the commands only', false)
     .action((o: { project: string; region: string; dryRun: boolean }) => {
       for (const c of deployCommands(o)) {

@@ -9,7 +9,8 @@ import { backupPlan } from './backup.ts';
 import { CLOUD_RUNTIME } from '../functions/src/runtime.ts';
 
 export type ApiKind = 'topic' | 'subscription' | 'schedulerJob' | 'metricDescriptor' | 'alertPolicy' | 'budget';
-export type DeployKind = 'function' | 'serviceAccount' | 'secret' | 'firestoreRules' | 'firestoreIndexes' | 'fieldOverride' | 'hosting' | 'bucket';
+export type DeployKind =
+  'function' | 'serviceAccount' | 'secret' | 'firestoreRules' | 'firestoreIndexes' | 'fieldOverride' | 'hosting' | 'bucket';
 export type Spec = Record<string, string | number | boolean | null | readonly string[]>;
 
 export interface Resource<K extends string = ApiKind | DeployKind> {
@@ -32,33 +33,78 @@ export interface ModelOptions {
 export const MANAGED_LABEL = 'eagle-eye-infra';
 
 /** What the functions record through the Metrics port (runTick, executeSignal); the drawdown alert policies read drawdown_pct. */
-export const METRICS = ['tick_latency_ms', 'candles_ingested', 'signals_published', 'stale_feeds', 'fills', 'orders_rejected', 'dead_letters', 'equity', 'drawdown_pct'] as const;
+export const METRICS = [
+  'tick_latency_ms',
+  'candles_ingested',
+  'signals_published',
+  'stale_feeds',
+  'fills',
+  'orders_rejected',
+  'dead_letters',
+  'equity',
+  'drawdown_pct',
+] as const;
 
 const fnUrl = (o: ModelOptions, target: string) => `https://${o.region}-${o.projectId}.cloudfunctions.net/${target}`;
 const sa = (o: ModelOptions, name: string) => `${name}@${o.projectId}.iam.gserviceaccount.com`;
 
 /** Least privilege: one service account per role of the system. */
 const SERVICE_ACCOUNTS: Record<string, readonly string[]> = {
-  'eagle-eye-fn': ['roles/datastore.user', 'roles/pubsub.publisher', 'roles/monitoring.metricWriter', 'roles/secretmanager.secretAccessor', 'roles/logging.logWriter'],
-  'eagle-eye-ops': ['roles/datastore.user', 'roles/pubsub.publisher', 'roles/cloudscheduler.admin', 'roles/monitoring.metricWriter', 'roles/logging.logWriter'],
+  'eagle-eye-fn': [
+    'roles/datastore.user',
+    'roles/pubsub.publisher',
+    'roles/monitoring.metricWriter',
+    'roles/secretmanager.secretAccessor',
+    'roles/logging.logWriter',
+  ],
+  'eagle-eye-ops': [
+    'roles/datastore.user',
+    'roles/pubsub.publisher',
+    'roles/cloudscheduler.admin',
+    'roles/monitoring.metricWriter',
+    'roles/logging.logWriter',
+  ],
   'eagle-eye-invoker': ['roles/run.invoker'],
 };
 const FUNCTION_SA: Record<string, string> = { admin: 'eagle-eye-ops', budgetGuard: 'eagle-eye-ops' };
-const FUNCTION_SECRETS: Record<string, readonly string[]> = { tick: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], executeOrder: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'], budgetGuard: ['TELEGRAM_BOT_TOKEN'], admin: ['TELEGRAM_BOT_TOKEN'], audit: ['TELEGRAM_BOT_TOKEN'],
+const FUNCTION_SECRETS: Record<string, readonly string[]> = {
+  tick: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'],
+  executeOrder: ['EXCHANGE_API_KEY', 'EXCHANGE_API_SECRET', 'TELEGRAM_BOT_TOKEN'],
+  budgetGuard: ['TELEGRAM_BOT_TOKEN'],
+  admin: ['TELEGRAM_BOT_TOKEN'],
+  audit: ['TELEGRAM_BOT_TOKEN'],
   // one secret holding each source's key ({"<source>": "<secret>"}): config/inboundEnv.ts
-  signalWebhook: ['SIGNAL_WEBHOOK_SECRETS', 'TELEGRAM_BOT_TOKEN'], telegram: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET'] };
+  signalWebhook: ['SIGNAL_WEBHOOK_SECRETS', 'TELEGRAM_BOT_TOKEN'],
+  telegram: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET'],
+};
 
 function alertPolicies(o: ModelOptions): Resource<'alertPolicy'>[] {
   const metric = (m: string) => `metric.type="custom.googleapis.com/eagle_eye/${m}" AND resource.type="global"`;
   const channel = o.notificationChannel ?? '';
-  const p = (name: string, filter: string, comparison: string, threshold: number, durationS: number, severity: string): Resource<'alertPolicy'> => ({
-    kind: 'alertPolicy', name, spec: { filter, comparison, threshold, durationSeconds: durationS, severity, notificationChannel: channel },
+  const p = (
+    name: string,
+    filter: string,
+    comparison: string,
+    threshold: number,
+    durationS: number,
+    severity: string,
+  ): Resource<'alertPolicy'> => ({
+    kind: 'alertPolicy',
+    name,
+    spec: { filter, comparison, threshold, durationSeconds: durationS, severity, notificationChannel: channel },
   });
   return [
     p('eagle-eye drawdown > 10 %', metric('drawdown_pct'), 'COMPARISON_GT', 10, 0, 'WARNING'),
     p('eagle-eye drawdown > 15 %', metric('drawdown_pct'), 'COMPARISON_GT', 15, 0, 'CRITICAL'),
     p('eagle-eye feed stale > 5 min', metric('stale_feeds'), 'COMPARISON_GT', 0, 300, 'ERROR'),
-    p('eagle-eye function errors', 'metric.type="run.googleapis.com/request_count" AND resource.type="cloud_run_revision" AND metric.labels.response_code_class="5xx"', 'COMPARISON_GT', 0, 300, 'ERROR'),
+    p(
+      'eagle-eye function errors',
+      'metric.type="run.googleapis.com/request_count" AND resource.type="cloud_run_revision" AND metric.labels.response_code_class="5xx"',
+      'COMPARISON_GT',
+      0,
+      300,
+      'ERROR',
+    ),
     p('eagle-eye dead letters', metric('dead_letters'), 'COMPARISON_GT', 0, 0, 'WARNING'),
     p('eagle-eye no tick for 5 min', metric('tick_latency_ms'), 'METRIC_ABSENT', 0, 300, 'CRITICAL'),
   ];
@@ -69,41 +115,99 @@ export function desiredResources(o: ModelOptions): Resource[] {
   for (const t of Object.values(TOPICS)) out.push({ kind: 'topic', name: t, spec: {} });
   for (const s of SUBSCRIPTIONS) {
     out.push({
-      kind: 'subscription', name: s.name,
+      kind: 'subscription',
+      name: s.name,
       spec: {
-        topic: s.topic, ackDeadlineSeconds: s.ackDeadlineSeconds,
+        topic: s.topic,
+        ackDeadlineSeconds: s.ackDeadlineSeconds,
         pushEndpoint: s.pushTo ? fnUrl(o, s.pushTo) : null,
         pushServiceAccount: s.pushTo ? sa(o, 'eagle-eye-invoker') : null,
-        deadLetterTopic: s.deadLetter?.topic ?? null, maxDeliveryAttempts: s.deadLetter?.maxDeliveryAttempts ?? null,
-        minimumBackoffSeconds: s.retry?.minimumBackoffSeconds ?? null, maximumBackoffSeconds: s.retry?.maximumBackoffSeconds ?? null,
+        deadLetterTopic: s.deadLetter?.topic ?? null,
+        maxDeliveryAttempts: s.deadLetter?.maxDeliveryAttempts ?? null,
+        minimumBackoffSeconds: s.retry?.minimumBackoffSeconds ?? null,
+        maximumBackoffSeconds: s.retry?.maximumBackoffSeconds ?? null,
       },
     });
   }
   for (const j of schedulerJobs(o.tickInterval)) {
-    out.push({ kind: 'schedulerJob', name: j.name, spec: { schedule: j.schedule, timeZone: 'Etc/UTC', uri: fnUrl(o, j.target), body: JSON.stringify(j.body), attemptDeadlineSeconds: j.attemptDeadlineSeconds, oidcServiceAccount: sa(o, 'eagle-eye-invoker') } });
-  }
-  const backup = backupPlan({ projectId: o.projectId, region: o.region });
-  const ex = backup.exportJob;
-  out.push({ kind: 'schedulerJob', name: ex.name, spec: { schedule: ex.schedule, timeZone: ex.timeZone, uri: ex.httpTarget.uri, body: JSON.stringify(ex.httpTarget.body), attemptDeadlineSeconds: ex.attemptDeadlineSeconds, oauthServiceAccount: ex.httpTarget.oauthToken.serviceAccountEmail } });
-  for (const m of METRICS) out.push({ kind: 'metricDescriptor', name: `custom.googleapis.com/eagle_eye/${m}`, spec: { metricKind: 'GAUGE', valueType: 'DOUBLE', labels: m === 'fills' || m === 'orders_rejected' ? ['symbol'] : [] } });
-  out.push(...alertPolicies(o));
-  out.push({ kind: 'budget', name: 'eagle-eye monthly', spec: { amountUsd: o.budgetUsd ?? 1, topic: TOPICS.budgetAlerts, thresholds: ['0.5', '0.9', '1', 'forecast:1'], billingAccount: o.billingAccount ?? '' } });
-
-  for (const [name, roles] of Object.entries(SERVICE_ACCOUNTS)) out.push({ kind: 'serviceAccount', name: sa(o, name), spec: { roles } });
-  for (const s of new Set(Object.values(FUNCTION_SECRETS).flat())) out.push({ kind: 'secret', name: s, spec: { replication: 'automatic' } });
-  for (const f of FUNCTIONS) {
     out.push({
-      kind: 'function', name: f.target,
+      kind: 'schedulerJob',
+      name: j.name,
       spec: {
-        runtime: CLOUD_RUNTIME, region: o.region, entryPoint: f.target, trigger: f.signature === 'http' ? 'http' : `pubsub-push:${f.triggerTopic}`,
-        memory: f.memory, timeoutSeconds: f.timeoutSeconds, maxInstances: f.target === 'tick' ? 1 : 3, minInstances: 0,
-        serviceAccount: sa(o, FUNCTION_SA[f.target] ?? 'eagle-eye-fn'), secrets: FUNCTION_SECRETS[f.target] ?? [], ingress: 'all', allowUnauthenticated: f.public === true,
+        schedule: j.schedule,
+        timeZone: 'Etc/UTC',
+        uri: fnUrl(o, j.target),
+        body: JSON.stringify(j.body),
+        attemptDeadlineSeconds: j.attemptDeadlineSeconds,
+        oidcServiceAccount: sa(o, 'eagle-eye-invoker'),
       },
     });
   }
-  out.push({ kind: 'firestoreRules', name: 'firestore.rules', spec: {} }, { kind: 'firestoreIndexes', name: 'firestore.indexes.json', spec: {} });
+  const backup = backupPlan({ projectId: o.projectId, region: o.region });
+  const ex = backup.exportJob;
+  out.push({
+    kind: 'schedulerJob',
+    name: ex.name,
+    spec: {
+      schedule: ex.schedule,
+      timeZone: ex.timeZone,
+      uri: ex.httpTarget.uri,
+      body: JSON.stringify(ex.httpTarget.body),
+      attemptDeadlineSeconds: ex.attemptDeadlineSeconds,
+      oauthServiceAccount: ex.httpTarget.oauthToken.serviceAccountEmail,
+    },
+  });
+  for (const m of METRICS)
+    out.push({
+      kind: 'metricDescriptor',
+      name: `custom.googleapis.com/eagle_eye/${m}`,
+      spec: { metricKind: 'GAUGE', valueType: 'DOUBLE', labels: m === 'fills' || m === 'orders_rejected' ? ['symbol'] : [] },
+    });
+  out.push(...alertPolicies(o));
+  out.push({
+    kind: 'budget',
+    name: 'eagle-eye monthly',
+    spec: {
+      amountUsd: o.budgetUsd ?? 1,
+      topic: TOPICS.budgetAlerts,
+      thresholds: ['0.5', '0.9', '1', 'forecast:1'],
+      billingAccount: o.billingAccount ?? '',
+    },
+  });
+
+  for (const [name, roles] of Object.entries(SERVICE_ACCOUNTS)) out.push({ kind: 'serviceAccount', name: sa(o, name), spec: { roles } });
+  for (const s of new Set(Object.values(FUNCTION_SECRETS).flat()))
+    out.push({ kind: 'secret', name: s, spec: { replication: 'automatic' } });
+  for (const f of FUNCTIONS) {
+    out.push({
+      kind: 'function',
+      name: f.target,
+      spec: {
+        runtime: CLOUD_RUNTIME,
+        region: o.region,
+        entryPoint: f.target,
+        trigger: f.signature === 'http' ? 'http' : `pubsub-push:${f.triggerTopic}`,
+        memory: f.memory,
+        timeoutSeconds: f.timeoutSeconds,
+        maxInstances: f.target === 'tick' ? 1 : 3,
+        minInstances: 0,
+        serviceAccount: sa(o, FUNCTION_SA[f.target] ?? 'eagle-eye-fn'),
+        secrets: FUNCTION_SECRETS[f.target] ?? [],
+        ingress: 'all',
+        allowUnauthenticated: f.public === true,
+      },
+    });
+  }
+  out.push(
+    { kind: 'firestoreRules', name: 'firestore.rules', spec: {} },
+    { kind: 'firestoreIndexes', name: 'firestore.indexes.json', spec: {} },
+  );
   out.push({ kind: 'fieldOverride', name: 'days.candles', spec: { indexes: [] } });
-  out.push({ kind: 'bucket', name: backup.bucket.name, spec: { location: backup.bucket.location, deleteAfterDays: backup.bucket.lifecycle.rule[0]!.condition.age } });
+  out.push({
+    kind: 'bucket',
+    name: backup.bucket.name,
+    spec: { location: backup.bucket.location, deleteAfterDays: backup.bucket.lifecycle.rule[0]!.condition.age },
+  });
   out.push({ kind: 'hosting', name: 'web/dist', spec: {} });
   return out;
 }

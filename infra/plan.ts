@@ -65,7 +65,11 @@ export async function apply(changes: readonly Change[], providers: readonly Prov
       const kind = c.action === 'delete' ? c.kind : c.resource.kind;
       const p = byKind.get(kind)!;
       if (c.action === 'create') await p.create(c.resource);
-      else if (c.action === 'update') await p.update(c.resource, c.fields.map((f) => f.field));
+      else if (c.action === 'update')
+        await p.update(
+          c.resource,
+          c.fields.map((f) => f.field),
+        );
       else await p.remove(c.name);
       onStep?.(formatChange(c)[0]!);
     }

@@ -22,7 +22,13 @@ export function localPorts(offset = 0, file = FIREBASE_JSON): LocalPorts {
     if (typeof p !== 'number') throw new Error(`firebase.json: emulators.${name}.port is missing`);
     return p + offset;
   };
-  return { firestore: port('firestore'), pubsub: port('pubsub'), hosting: port('hosting'), functionsBase: port('functions'), host: emulators.firestore?.host ?? '127.0.0.1' };
+  return {
+    firestore: port('firestore'),
+    pubsub: port('pubsub'),
+    hosting: port('hosting'),
+    functionsBase: port('functions'),
+    host: emulators.firestore?.host ?? '127.0.0.1',
+  };
 }
 
 export function functionPort(ports: LocalPorts, target: string): number {
@@ -44,6 +50,9 @@ export function portAnswers(host: string, port: number, timeoutMs = 2000): Promi
   return new Promise((resolve) => {
     const socket = createConnection({ host, port, timeout: timeoutMs });
     const done = (ok: boolean) => (socket.destroy(), resolve(ok));
-    socket.once('connect', () => done(true)).once('error', () => done(false)).once('timeout', () => done(false));
+    socket
+      .once('connect', () => done(true))
+      .once('error', () => done(false))
+      .once('timeout', () => done(false));
   });
 }

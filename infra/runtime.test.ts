@@ -27,7 +27,8 @@ describe('one Node version', () => {
     const functions = desiredResources({ projectId: 'p', region: 'europe-west1' }).filter((r) => r.kind === 'function');
     expect(functions.length).toBeGreaterThan(0);
     for (const f of functions) expect(f.spec.runtime).toBe(CLOUD_RUNTIME);
-    for (const c of deployCommands({ project: 'p', region: 'europe-west1' }).filter((c) => c[1] === 'functions')) expect(c).toContain(`--runtime=${CLOUD_RUNTIME}`);
+    for (const c of deployCommands({ project: 'p', region: 'europe-west1' }).filter((c) => c[1] === 'functions'))
+      expect(c).toContain(`--runtime=${CLOUD_RUNTIME}`);
     expect(CLOUD_RUNTIME).toBe(`nodejs${NODE_MAJOR}`);
     expect(BUILD_TARGET).toBe(`node${NODE_MAJOR}`);
   });

@@ -18,10 +18,31 @@ describe('npm run backtest', { timeout: 30_000 }, () => {
   it('writes summary.json, trades.csv and report.html; the report embeds exactly the summary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bt-'));
     const { io: o, out } = io();
-    const code = await main(['--symbols', 'BTC/USDT', '--timeframe', '5m', '--from', '2023-03-20', '--to', '2023-03-27', '--monte-carlo', '200', '--out', dir, '--no-progress'], o);
+    const code = await main(
+      [
+        '--symbols',
+        'BTC/USDT',
+        '--timeframe',
+        '5m',
+        '--from',
+        '2023-03-20',
+        '--to',
+        '2023-03-27',
+        '--monte-carlo',
+        '200',
+        '--out',
+        dir,
+        '--no-progress',
+      ],
+      o,
+    );
     expect(code).toBe(0);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ from: '2023-03-20T00:05:00.000Z', fills: expect.any(Number), benchmark: { totalReturnPct: expect.any(Number) } });
+    expect(summary).toMatchObject({
+      from: '2023-03-20T00:05:00.000Z',
+      fills: expect.any(Number),
+      benchmark: { totalReturnPct: expect.any(Number) },
+    });
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     const embedded = JSON.parse(/<script type="application\/json" id="summary">(.*?)<\/script>/s.exec(html)![1]!);
     expect(embedded).toEqual(summary);
@@ -35,7 +56,9 @@ describe('npm run backtest', { timeout: 30_000 }, () => {
 
   it('takes --data files named <BASE>_<QUOTE>-<tf>.csv.gz, and names the file and line of a bad row', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bt-'));
-    const rows = loadBundledCandles('ETH/USDT', '1m').slice(0, 400).map((c) => [c.t, c.o, c.h, c.l, c.c, c.v].join(','));
+    const rows = loadBundledCandles('ETH/USDT', '1m')
+      .slice(0, 400)
+      .map((c) => [c.t, c.o, c.h, c.l, c.c, c.v].join(','));
     const good = join(dir, 'ETH_USDT-1m-sample.csv.gz');
     writeFileSync(good, gzipSync(['timestamp_ms,open,high,low,close,volume', ...rows].join('\n')));
     expect(await main(['--data', good, '--out', join(dir, 'o'), '--no-progress'], io().io)).toBe(0);
@@ -50,7 +73,26 @@ describe('npm run backtest', { timeout: 30_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'bt-'));
     const grid = join(dir, 'grid.json');
     writeFileSync(grid, JSON.stringify({ 'risk.stopAtrMult': [2, 4] }));
-    const code = await main(['--symbols', 'BTC/USDT', '--timeframe', '5m', '--from', '2023-03-20', '--to', '2023-04-03', '--walk-forward', '4:3', '--grid', grid, '--out', dir, '--no-progress'], io().io);
+    const code = await main(
+      [
+        '--symbols',
+        'BTC/USDT',
+        '--timeframe',
+        '5m',
+        '--from',
+        '2023-03-20',
+        '--to',
+        '2023-04-03',
+        '--walk-forward',
+        '4:3',
+        '--grid',
+        grid,
+        '--out',
+        dir,
+        '--no-progress',
+      ],
+      io().io,
+    );
     expect(code).toBe(0);
     const wf = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).walkForward;
     expect(wf.windows.length).toBeGreaterThanOrEqual(3);
@@ -98,27 +140,79 @@ describe('npm run backtest', { timeout: 30_000 }, () => {
     }
   });
 
-  it('every number in the report\'s tables is the one in summary.json; --json prints that object', async () => {
+  it("every number in the report's tables is the one in summary.json; --json prints that object", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bt-'));
     const grid = join(dir, 'grid.json');
     writeFileSync(grid, JSON.stringify({ 'risk.stopAtrMult': [2, 4] }));
     const { io: o, out } = io();
-    const code = await main(['--symbols', 'BTC/USDT,ETH/USDT', '--timeframe', '5m', '--from', '2023-03-20', '--to', '2023-04-03', '--guard', 'none', '--monte-carlo', '100', '--walk-forward', '5:3', '--grid', grid, '--out', dir, '--no-progress', '--json'], o);
+    const code = await main(
+      [
+        '--symbols',
+        'BTC/USDT,ETH/USDT',
+        '--timeframe',
+        '5m',
+        '--from',
+        '2023-03-20',
+        '--to',
+        '2023-04-03',
+        '--guard',
+        'none',
+        '--monte-carlo',
+        '100',
+        '--walk-forward',
+        '5:3',
+        '--grid',
+        grid,
+        '--out',
+        dir,
+        '--no-progress',
+        '--json',
+      ],
+      o,
+    );
     expect(code).toBe(0);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(JSON.parse(out.join('\n'))).toEqual(summary);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     const tables = html.slice(html.indexOf('<div id="tables">'), html.indexOf('<div id="symbols">'));
-    const cells = [...tables.matchAll(/<td data-path="([^"]+)" data-kind="(\w+)"[^>]*>([^<]*)<\/td>/g)].map(([, path, kind, text]) => ({ path: path!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'), kind: kind!, text: text!.replace(/&amp;/g, '&') }));
+    const cells = [...tables.matchAll(/<td data-path="([^"]+)" data-kind="(\w+)"[^>]*>([^<]*)<\/td>/g)].map(([, path, kind, text]) => ({
+      path: path!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
+      kind: kind!,
+      text: text!.replace(/&amp;/g, '&'),
+    }));
     // every section is there and sourced
-    for (const p of ['totalReturnPct', 'benchmark/cagrPct', 'benchmark/sharpe', 'benchmark/sortino', 'benchmark/calmar', 'benchmark/maxDrawdownPct', 'monthly/0/returnPct', 'perExitReason', 'perSymbol/BTC~1USDT/realizedPnl', 'tradeList/0/durationMs', 'tradeList/0/pnlPct', 'walkForward/windows/0/outOfSampleResult/totalReturnPct', 'monteCarlo/finalEquity/p50']) {
-      expect(cells.some((c) => c.path.startsWith(p)), p).toBe(true);
+    for (const p of [
+      'totalReturnPct',
+      'benchmark/cagrPct',
+      'benchmark/sharpe',
+      'benchmark/sortino',
+      'benchmark/calmar',
+      'benchmark/maxDrawdownPct',
+      'monthly/0/returnPct',
+      'perExitReason',
+      'perSymbol/BTC~1USDT/realizedPnl',
+      'tradeList/0/durationMs',
+      'tradeList/0/pnlPct',
+      'walkForward/windows/0/outOfSampleResult/totalReturnPct',
+      'monteCarlo/finalEquity/p50',
+    ]) {
+      expect(
+        cells.some((c) => c.path.startsWith(p)),
+        p,
+      ).toBe(true);
     }
     expect(cells.length).toBeGreaterThan(40 + 5 * summary.tradeList.length);
     // a number cell shows no number the summary does not hold: only sourced cells carry digits
     const texts = [...tables.matchAll(/<td class="t">([^<]*)<\/td>/g)].map(([, t]) => t!);
     expect(tables.match(/<td[ >]/g)!.length).toBe(cells.length + texts.length); // every cell is one or the other
-    const unsourced = texts.filter((t) => /\d/.test(t) && !/^\d+$/.test(t) && !/^[A-Z0-9]+\/[A-Z0-9]+$/.test(t) && !/stopAtrMult = \d/.test(t) && !/^\d+th percentile$/.test(t));
+    const unsourced = texts.filter(
+      (t) =>
+        /\d/.test(t) &&
+        !/^\d+$/.test(t) &&
+        !/^[A-Z0-9]+\/[A-Z0-9]+$/.test(t) &&
+        !/stopAtrMult = \d/.test(t) &&
+        !/^\d+th percentile$/.test(t),
+    );
     expect(unsourced).toEqual([]);
     const number = (t: string) => Number(t.replace(/−/g, '-').replace(/[+,%\s]/g, ''));
     for (const { path, kind, text } of cells) {
@@ -132,10 +226,14 @@ describe('npm run backtest', { timeout: 30_000 }, () => {
       else if (kind === 'time') expect(text, path).toBe(`${String(v).slice(0, 10)} ${String(v).slice(11, 16)}`);
       else if (kind === 'duration') {
         const [, d, h, m] = /^(?:(\d+) d )?(?:(\d+) h ?)?(?:(\d+) min)?$/.exec(text) ?? [];
-        expect(Number(d ?? 0) * 1440 + Number(h ?? 0) * 60 + Number(m ?? 0), path).toBe(Math.round(Number(v) / 60_000) - (d ? Math.round(Number(v) / 60_000) % 60 : 0));
+        expect(Number(d ?? 0) * 1440 + Number(h ?? 0) * 60 + Number(m ?? 0), path).toBe(
+          Math.round(Number(v) / 60_000) - (d ? Math.round(Number(v) / 60_000) % 60 : 0),
+        );
       } else {
         const digits = kind === 'count' ? 0 : 2;
-        expect(Math.abs(number(text) - Number(v)), `${path}: "${text}" against ${String(v)}`).toBeLessThanOrEqual(0.5 * 10 ** -digits + 1e-9);
+        expect(Math.abs(number(text) - Number(v)), `${path}: "${text}" against ${String(v)}`).toBeLessThanOrEqual(
+          0.5 * 10 ** -digits + 1e-9,
+        );
       }
     }
   });
@@ -144,8 +242,35 @@ describe('npm run backtest', { timeout: 30_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'bt-'));
     const from = Date.parse('2023-03-20T00:00:00Z');
     const run = async (extra: string[], out: string) => {
-      expect(await main(['--symbols', 'BTC/USDT', '--timeframe', '5m', '--from', '2023-03-20', '--to', '2023-03-23', '--strategy', 'buy_and_hold', '--guard', 'none', '--out', out, '--no-progress', ...extra], io().io)).toBe(0);
-      const firstBuy = readFileSync(join(out, 'trades.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).find((r) => r[3] === 'buy')!;
+      expect(
+        await main(
+          [
+            '--symbols',
+            'BTC/USDT',
+            '--timeframe',
+            '5m',
+            '--from',
+            '2023-03-20',
+            '--to',
+            '2023-03-23',
+            '--strategy',
+            'buy_and_hold',
+            '--guard',
+            'none',
+            '--out',
+            out,
+            '--no-progress',
+            ...extra,
+          ],
+          io().io,
+        ),
+      ).toBe(0);
+      const firstBuy = readFileSync(join(out, 'trades.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','))
+        .find((r) => r[3] === 'buy')!;
       return { summary: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')), firstBuy: Date.parse(firstBuy[1]!) };
     };
     // buy_and_hold enters on the first candle whose indicators are warm: with the warm-up, the candle at --from (filled at its close)
@@ -161,11 +286,34 @@ describe('npm run backtest', { timeout: 30_000 }, () => {
     const before = loadBundledSeries('BTC/USDT', '5m').filter((c) => c.t < Date.parse('2023-03-17T00:00:00Z')).length;
     const e = io();
     expect(await main(['--symbols', 'BTC/USDT', '--timeframe', '5m', '--from', '2023-03-17', '--out', join(dir, 'x')], e.io)).toBe(2);
-    expect(e.err.join('\n')).toContain(`holds ${before} candles before 2023-03-17T00:00:00.000Z; the indicators' warm-up needs 600: ${600 - before} missing`);
+    expect(e.err.join('\n')).toContain(
+      `holds ${before} candles before 2023-03-17T00:00:00.000Z; the indicators' warm-up needs 600: ${600 - before} missing`,
+    );
     // a symbol listed after --from (bundled XRP 1h starts 2018-05-04) starts cold, and the console says so
     const late = io();
-    expect(await main(['--symbols', 'BTC/USDT,XRP/USDT', '--timeframe', '1h', '--from', '2018-05-01', '--to', '2018-05-10', '--guard', 'none', '--out', join(dir, 'late'), '--no-progress'], late.io)).toBe(0);
+    expect(
+      await main(
+        [
+          '--symbols',
+          'BTC/USDT,XRP/USDT',
+          '--timeframe',
+          '1h',
+          '--from',
+          '2018-05-01',
+          '--to',
+          '2018-05-10',
+          '--guard',
+          'none',
+          '--out',
+          join(dir, 'late'),
+          '--no-progress',
+        ],
+        late.io,
+      ),
+    ).toBe(0);
     expect(late.out.join('\n')).toContain('XRP/USDT: its data starts after --from, so its indicators start cold');
-    expect(JSON.parse(readFileSync(join(dir, 'late', 'summary.json'), 'utf8')).warmupFrom).toBe(new Date(Date.parse('2018-05-01T00:00:00Z') - 600 * 3_600_000).toISOString());
+    expect(JSON.parse(readFileSync(join(dir, 'late', 'summary.json'), 'utf8')).warmupFrom).toBe(
+      new Date(Date.parse('2018-05-01T00:00:00Z') - 600 * 3_600_000).toISOString(),
+    );
   });
 });

@@ -54,7 +54,8 @@ interface Flags {
 
 const num = (flag: string, min: number, max: number) => (v: string) => {
   const n = v.trim() === '' ? NaN : Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be a number from ${min} to ${max} (got "${v}")`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new InvalidArgumentError(`${flag} must be a number from ${min} to ${max} (got "${v}")`);
   return n;
 };
 const int = (flag: string, min: number, max: number) => (v: string) => {
@@ -69,22 +70,26 @@ const bps = (flag: string) => (v: string) => {
   return n;
 };
 const cash = (v: string) => {
-  if (!/^\d{1,12}(\.\d{1,8})?$/.test(v) || !/[1-9]/.test(v)) throw new InvalidArgumentError(`--initial must be a positive decimal amount such as 10000 (got "${v}")`);
+  if (!/^\d{1,12}(\.\d{1,8})?$/.test(v) || !/[1-9]/.test(v))
+    throw new InvalidArgumentError(`--initial must be a positive decimal amount such as 10000 (got "${v}")`);
   return v;
 };
 const warmup = (v: string) => {
   const n = int('--warmup', 0, 5000)(v);
-  if (n > 0 && n < INDICATOR_WARMUP) throw new InvalidArgumentError(`--warmup must be 0 (none) or from ${INDICATOR_WARMUP} (the indicators' warm-up) to 5000 (got "${v}")`);
+  if (n > 0 && n < INDICATOR_WARMUP)
+    throw new InvalidArgumentError(`--warmup must be 0 (none) or from ${INDICATOR_WARMUP} (the indicators' warm-up) to 5000 (got "${v}")`);
   return n;
 };
 const split = (v: string) => {
   const m = /^(\d{1,4}):(\d{1,4})$/.exec(v);
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new InvalidArgumentError(`--walk-forward must be TRAIN_DAYS:TEST_DAYS such as 14:7 (got "${v}")`);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+    throw new InvalidArgumentError(`--walk-forward must be TRAIN_DAYS:TEST_DAYS such as 14:7 (got "${v}")`);
   return v;
 };
 const day = (flag: string) => (v: string) => {
   const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (!Number.isFinite(t) || v.length > 40) throw new InvalidArgumentError(`${flag} must be an ISO date or time such as 2023-03-20 (got "${v}")`);
+  if (!Number.isFinite(t) || v.length > 40)
+    throw new InvalidArgumentError(`${flag} must be an ISO date or time such as 2023-03-20 (got "${v}")`);
   return v;
 };
 const timeOf = (v: string | undefined) => (v === undefined ? undefined : Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v));
@@ -102,10 +107,22 @@ function readJson(file: string, flag: string): Record<string, unknown> {
 
 /** Which candles the stops were checked on, per symbol (said in summary.json and on the console). */
 function guardSummary(guard: ReturnType<typeof loadGuard>, symbols: string[], timeframe: Timeframe) {
-  return Object.fromEntries(symbols.map((s) => {
-    const cs = guard?.candles[s];
-    return [s, cs ? { timeframe: guard!.timeframe, from: new Date(cs[0]!.t).toISOString(), to: new Date(cs.at(-1)!.t + timeframeMs(guard!.timeframe)).toISOString(), candles: cs.length } : { timeframe, note: 'no finer candles: stops checked on the decision candles' }];
-  }));
+  return Object.fromEntries(
+    symbols.map((s) => {
+      const cs = guard?.candles[s];
+      return [
+        s,
+        cs
+          ? {
+              timeframe: guard!.timeframe,
+              from: new Date(cs[0]!.t).toISOString(),
+              to: new Date(cs.at(-1)!.t + timeframeMs(guard!.timeframe)).toISOString(),
+              candles: cs.length,
+            }
+          : { timeframe, note: 'no finer candles: stops checked on the decision candles' },
+      ];
+    }),
+  );
 }
 
 function buildProgram(io: Io, done: (code: number) => void): Command {
@@ -113,9 +130,16 @@ function buildProgram(io: Io, done: (code: number) => void): Command {
     .description('backtest the engine over CSV files or the bundled candles')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .option('--data <files>', 'comma-separated CSVs named <BASE>_<QUOTE>-<tf>[-anything].csv[.gz] (header timestamp_ms,open,high,low,close,volume)')
+    .option(
+      '--data <files>',
+      'comma-separated CSVs named <BASE>_<QUOTE>-<tf>[-anything].csv[.gz] (header timestamp_ms,open,high,low,close,volume)',
+    )
     .option('--symbols <list>', 'bundled symbols, comma-separated (without --data)', ENV_DEFAULTS.SYMBOLS.join(','))
-    .addOption(new Option('--timeframe <tf>', 'decision timeframe (finer data is rolled up)').choices([...TIMEFRAMES]).default(ENV_DEFAULTS.TIMEFRAME))
+    .addOption(
+      new Option('--timeframe <tf>', 'decision timeframe (finer data is rolled up)')
+        .choices([...TIMEFRAMES])
+        .default(ENV_DEFAULTS.TIMEFRAME),
+    )
     .option('--from <iso>', 'first candle (inclusive)', day('--from'))
     .option('--to <iso>', 'end (exclusive)', day('--to'))
     .option('--strategy <name>', 'strategy name (default: config default)')
@@ -127,8 +151,20 @@ function buildProgram(io: Io, done: (code: number) => void): Command {
     .option('--walk-forward <train:test>', 'walk-forward windows in days, e.g. 14:7 (needs --grid)', split)
     .option('--grid <file.json>', 'walk-forward grid: {"risk.stopAtrMult": [2, 3], ...}')
     .option('--monte-carlo <n>', 'bootstrap the round trips n times (1 to 100000)', int('--monte-carlo', 1, 100_000))
-    .option('--warmup <candles>', `decision candles before --from that warm the indicators up, no trading (0: none; else ${INDICATOR_WARMUP} to 5000; default: what a cold live tick walks)`, warmup, ENV_DEFAULTS.HISTORY_CANDLES)
-    .addOption(new Option('--guard <tf>', 'finer candles the stops are checked on between decision closes (bundled data only; none: decision candles)').choices([...TIMEFRAMES, 'none']).default('1m'))
+    .option(
+      '--warmup <candles>',
+      `decision candles before --from that warm the indicators up, no trading (0: none; else ${INDICATOR_WARMUP} to 5000; default: what a cold live tick walks)`,
+      warmup,
+      ENV_DEFAULTS.HISTORY_CANDLES,
+    )
+    .addOption(
+      new Option(
+        '--guard <tf>',
+        'finer candles the stops are checked on between decision closes (bundled data only; none: decision candles)',
+      )
+        .choices([...TIMEFRAMES, 'none'])
+        .default('1m'),
+    )
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the summary object (as in summary.json) instead of the readable summary')
     .action((f: Flags) => done(execute(io, f)));
@@ -159,22 +195,47 @@ function execute(io: Io, f: Flags): number {
   const doc = f.params ? readJson(f.params, '--params') : {};
   const config = configFrom(doc, f, `--params ${f.params}`);
   const loaded = loadCandles({
-    data: f.data?.split(',').map((x) => x.trim()).filter(Boolean), symbols: f.symbols.split(',').map((x) => x.trim()).filter(Boolean),
-    timeframe: f.timeframe, from, to, warmup: f.warmup,
+    data: f.data
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+    symbols: f.symbols
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+    timeframe: f.timeframe,
+    from,
+    to,
+    warmup: f.warmup,
   });
   // what trades: the candles from --from on (the benchmark, walk-forward and the guard start there too)
   const candles = tradedPart(loaded.candles, loaded.warmupUntil);
   const guard = loadGuard({
-    data: f.data ? [f.data] : undefined, symbols: Object.keys(candles), timeframe: f.timeframe, guard: f.guard,
-    from: Object.values(candles)[0]?.[0]?.t, to,
+    data: f.data ? [f.data] : undefined,
+    symbols: Object.keys(candles),
+    timeframe: f.timeframe,
+    guard: f.guard,
+    from: Object.values(candles)[0]?.[0]?.t,
+    to,
   });
   const total = Math.max(...Object.values(loaded.candles).map((c) => c.length));
-  const bar = f.progress && !f.json && process.stderr.isTTY && total > 100_000 ? new SingleBar({ format: 'backtest [{bar}] {percentage}% {value}/{total} candles', stream: process.stderr }) : null;
+  const bar =
+    f.progress && !f.json && process.stderr.isTTY && total > 100_000
+      ? new SingleBar({ format: 'backtest [{bar}] {percentage}% {value}/{total} candles', stream: process.stderr })
+      : null;
   bar?.start(total, 0);
-  const run = runBacktest(loaded.candles, f.timeframe, config, { charts: true, onProgress: bar ? (d) => bar.update(d) : undefined, warmupUntil: loaded.warmupUntil, ...(guard && { guard }) });
+  const run = runBacktest(loaded.candles, f.timeframe, config, {
+    charts: true,
+    onProgress: bar ? (d) => bar.update(d) : undefined,
+    warmupUntil: loaded.warmupUntil,
+    ...(guard && { guard }),
+  });
   bar?.stop();
   const initialCash = toAmount(config.paper.initialCash);
-  const summary: ReportSummary = summarizeBacktest(run.result, candles, initialCash, { stepMs: timeframeMs(f.timeframe), warmupFrom: loaded.warmupFrom });
+  const summary: ReportSummary = summarizeBacktest(run.result, candles, initialCash, {
+    stepMs: timeframeMs(f.timeframe),
+    warmupFrom: loaded.warmupFrom,
+  });
   const out = resolve(f.out);
   mkdirSync(out, { recursive: true });
   const guards = guardSummary(guard, Object.keys(candles), f.timeframe);
@@ -182,25 +243,53 @@ function execute(io: Io, f: Flags): number {
     const trips = roundTrips(run.result.trades, run.result.entryRegimes);
     // each round trip's return on the equity before it
     let eq = toNumber(initialCash);
-    const returns = trips.map((t) => { const r = toNumber(t.pnl) / eq; eq += toNumber(t.pnl); return r; });
+    const returns = trips.map((t) => {
+      const r = toNumber(t.pnl) / eq;
+      eq += toNumber(t.pnl);
+      return r;
+    });
     summary.monteCarlo = monteCarlo(returns, Number(config.paper.initialCash), f.monteCarlo);
   }
   if (f.walkForward) summary.walkForward = runWalkForward(f, doc, candles);
   const full = { ...summary, guard: guards };
   writeFileSync(join(out, 'summary.json'), `${JSON.stringify(full, null, 2)}\n`);
-  const csv = ['id,time,symbol,side,reason,qty,price,fee,realized_pnl', ...run.result.trades.map((t) => [t.id, new Date(t.time).toISOString(), t.symbol, t.side, t.reason, toDecimalString(t.qty), toDecimalString(t.price), toDecimalString(t.fee), toDecimalString(t.realizedPnl)].join(','))];
+  const csv = [
+    'id,time,symbol,side,reason,qty,price,fee,realized_pnl',
+    ...run.result.trades.map((t) =>
+      [
+        t.id,
+        new Date(t.time).toISOString(),
+        t.symbol,
+        t.side,
+        t.reason,
+        toDecimalString(t.qty),
+        toDecimalString(t.price),
+        toDecimalString(t.fee),
+        toDecimalString(t.realizedPnl),
+      ].join(','),
+    ),
+  ];
   writeFileSync(join(out, 'trades.csv'), `${csv.join('\n')}\n`);
   const equity = equityPoints(run.result.equity).map((p) => [p.t, toNumber(p.equity)] as [number, number]);
   const head = `Backtest ${Object.keys(candles).join(', ')} ${f.timeframe}, strategy ${config.strategy.name}, initial cash ${money(toDecimalString(initialCash))}`;
-  writeFileSync(join(out, 'report.html'), renderReport({
-    title: head, summary: full, charts: run.charts, trades: run.result.trades, equity, benchmark: benchmark(candles, timeframeMs(f.timeframe)).series,
-  }));
+  writeFileSync(
+    join(out, 'report.html'),
+    renderReport({
+      title: head,
+      summary: full,
+      charts: run.charts,
+      trades: run.result.trades,
+      equity,
+      benchmark: benchmark(candles, timeframeMs(f.timeframe)).series,
+    }),
+  );
   if (f.json) {
     io.out(JSON.stringify(full, null, 2));
     return 0;
   }
   printSummary(io, summary, head, guards);
-  for (const symbol of loaded.cold) io.out(`  ${symbol}: its data starts after --from, so its indicators start cold there (as a newly listed market's would)`);
+  for (const symbol of loaded.cold)
+    io.out(`  ${symbol}: its data starts after --from, so its indicators start cold there (as a newly listed market's would)`);
   io.out(`wrote ${join(out, 'report.html')}, summary.json, trades.csv`);
   return 0;
 }
@@ -208,18 +297,32 @@ function execute(io: Io, f: Flags): number {
 function runWalkForward(f: Flags, doc: Record<string, unknown>, candles: Record<string, Candle[]>): WalkForwardResult {
   const [train, test] = f.walkForward!.split(':').map(Number);
   const grid = readJson(f.grid!, '--grid') as Grid;
-  for (const [k, v] of Object.entries(grid)) if (!Array.isArray(v) || v.length === 0) throw new UsageError(`--grid: ${k} must be a non-empty array`);
+  for (const [k, v] of Object.entries(grid))
+    if (!Array.isArray(v) || v.length === 0) throw new UsageError(`--grid: ${k} must be a non-empty array`);
   const points = gridPoints(grid);
   // every grid point must be a valid config before anything runs
   for (const p of points) configFrom(applyPoint(doc, p), f, `--grid point ${JSON.stringify(p)}`);
   const wf = walkForward(candles, { trainDays: train!, testDays: test!, points }, (cs, point, warmupUntil) => {
-    const cfg = buildConfig(applyPoint(doc, point), { feeBps: f.feeBps, slippageBps: f.slippageBps, initial: f.initial, strategy: f.strategy });
+    const cfg = buildConfig(applyPoint(doc, point), {
+      feeBps: f.feeBps,
+      slippageBps: f.slippageBps,
+      initial: f.initial,
+      strategy: f.strategy,
+    });
     // out of sample: the in-sample candles are walked as one warm-up batch (no trading), as a cold live tick does
     const r = runBacktest(cs as Record<string, Candle[]>, f.timeframe, cfg, { warmupUntil });
     const s = summarizeBacktest(r.result, cs, toAmount(cfg.paper.initialCash));
     const feesPaid = Number(s.feesPaid);
     const netPnl = r.result.trades.reduce((x, t) => x + toNumber(t.realizedPnl), 0);
-    return { totalReturnPct: s.totalReturnPct, sharpe: s.sharpe, maxDrawdownPct: s.maxDrawdownPct, trades: s.trades, feesPaid, netPnl, equity: equityPoints(r.result.equity).map((p) => [p.t, toNumber(p.equity)] as const) };
+    return {
+      totalReturnPct: s.totalReturnPct,
+      sharpe: s.sharpe,
+      maxDrawdownPct: s.maxDrawdownPct,
+      trades: s.trades,
+      feesPaid,
+      netPnl,
+      equity: equityPoints(r.result.equity).map((p) => [p.t, toNumber(p.equity)] as const),
+    };
   });
   // buy-and-hold over the stitched out-of-sample span, to compare like with like
   const start = wf.windows[0] ? Date.parse(wf.windows[0].outOfSample.from) : Infinity;

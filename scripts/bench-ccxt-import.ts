@@ -30,7 +30,16 @@ const OUT = join(ROOT, 'node_modules', '.cache', 'bench-ccxt-import');
 mkdirSync(OUT, { recursive: true });
 const bundle = async (entry: string, name: string) => {
   const outfile = join(OUT, `${name}.mjs`);
-  await build({ entryPoints: [join(ROOT, 'functions/src/adapters/ccxt', entry)], outfile, bundle: true, platform: 'node', target: BUILD_TARGET, format: 'esm', packages: 'external', logLevel: 'warning' });
+  await build({
+    entryPoints: [join(ROOT, 'functions/src/adapters/ccxt', entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: BUILD_TARGET,
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
   return JSON.stringify(pathToFileURL(outfile).href);
 };
 const adaptersUrl = await bundle('index.ts', 'adapters');
@@ -70,14 +79,23 @@ const samples: Record<Variant, Sample[]> = { none: [], adapters: [], lazy: [], f
 for (let i = 0; i < RUNS; i++) for (const v of names) samples[v].push(runOnce(v));
 
 const med = Object.fromEntries(
-  names.map((v) => [v, { importMs: median(samples[v].map((s) => s.importMs)), processMs: median(samples[v].map((s) => s.processMs)), rssMb: median(samples[v].map((s) => s.rssMb)) }]),
+  names.map((v) => [
+    v,
+    {
+      importMs: median(samples[v].map((s) => s.importMs)),
+      processMs: median(samples[v].map((s) => s.processMs)),
+      rssMb: median(samples[v].map((s) => s.rssMb)),
+    },
+  ]),
 ) as Record<Variant, Sample>;
 
 console.log(`node ${process.version}, ${RUNS} runs per variant, medians\n`);
 console.log('variant    import ms   process ms   rss MB');
 for (const v of names) {
   const m = med[v];
-  console.log(`${v.padEnd(9)} ${m.importMs.toFixed(1).padStart(9)} ${m.processMs.toFixed(1).padStart(12)} ${m.rssMb.toFixed(1).padStart(8)}`);
+  console.log(
+    `${v.padEnd(9)} ${m.importMs.toFixed(1).padStart(9)} ${m.processMs.toFixed(1).padStart(12)} ${m.rssMb.toFixed(1).padStart(8)}`,
+  );
 }
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const over = (v: Variant) => med[v].processMs - med.none.processMs;

@@ -66,10 +66,15 @@ function wallMs(code: string, fn?: string): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const program = new Command('bench-cold-load')
-  .option('--runs <n>', 'runs per variant', (v) => {
-    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('a whole number ≥ 1');
-    return Number(v);
-  }, 7)
+  .option(
+    '--runs <n>',
+    'runs per variant',
+    (v) => {
+      if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('a whole number ≥ 1');
+      return Number(v);
+    },
+    7,
+  )
   .action(async (o: { runs: number }) => {
     await import(pathToFileURL(join(FUNCTIONS_DIR, 'build.mjs')).href);
     const index = JSON.stringify(pathToFileURL(join(FUNCTIONS_DIR, 'lib/index.js')).href);
@@ -85,10 +90,13 @@ const program = new Command('bench-cold-load')
     for (let i = 0; i < o.runs; i++) for (const [k, v] of Object.entries(variants)) times[k]!.push(wallMs(v.code, v.fn));
     const base = median(times['node -e 0']!);
     rmSync(compileCacheDir, { recursive: true, force: true });
-    for (const t of [RUNNER, ...targets, COMPILE_CACHE]) console.log(`bench cold load ${t}: ${median(times[t]!).toFixed(0)} ms (node -e 0: ${base.toFixed(0)} ms)`);
+    for (const t of [RUNNER, ...targets, COMPILE_CACHE])
+      console.log(`bench cold load ${t}: ${median(times[t]!).toFixed(0)} ms (node -e 0: ${base.toFixed(0)} ms)`);
     // machine speed cancels out of a ratio to node -e 0 measured in the same run
     console.log(`ratio cold load tick vs node -e 0: ${(median(times.tick!) / base).toFixed(2)}`);
     // below 1: Node's compile cache loads the tick faster than our code cache (lib/codeCache.ts)
-    console.log(`ratio cold load tick, Node compile cache vs our code cache: ${(median(times[COMPILE_CACHE]!) / median(times.tick!)).toFixed(2)}`);
+    console.log(
+      `ratio cold load tick, Node compile cache vs our code cache: ${(median(times[COMPILE_CACHE]!) / median(times.tick!)).toFixed(2)}`,
+    );
   });
 await program.parseAsync();

@@ -36,7 +36,13 @@ const T0 = Date.parse('2023-04-10T12:00:30Z');
 const MIN = 60_000;
 const TICKS = 60;
 
-const stack = await startEmulatorStack({ projectId: PROJECT, portOffset: Number(process.env.EAGLE_BENCH_PORT_OFFSET ?? 4500), wire: true, rules: join(ROOT, 'firestore.rules'), auth: true });
+const stack = await startEmulatorStack({
+  projectId: PROJECT,
+  portOffset: Number(process.env.EAGLE_BENCH_PORT_OFFSET ?? 4500),
+  wire: true,
+  rules: join(ROOT, 'firestore.rules'),
+  auth: true,
+});
 Object.assign(process.env, stack.env);
 const servers: Server[] = [];
 const listen = async (target: string, port: number) => {
@@ -50,7 +56,16 @@ try {
   // 1m candles: every tick brings one per symbol, the busiest the dashboard gets (the 4h default, one per 240 ticks).
   // One market time for the tick and executeOrder, moved by each tick (an entry fills only while current).
   const market = { t: T0, now: (): number => market.t };
-  const runtime = createRuntime(parseEnv({ ...stack.env, SYMBOLS: SYMBOLS.join(','), TIMEFRAME: '1m', LOG_LEVEL: 'error', REPLAY_START: new Date(T0 - 30_000).toISOString() }), { clock: market });
+  const runtime = createRuntime(
+    parseEnv({
+      ...stack.env,
+      SYMBOLS: SYMBOLS.join(','),
+      TIMEFRAME: '1m',
+      LOG_LEVEL: 'error',
+      REPLAY_START: new Date(T0 - 30_000).toISOString(),
+    }),
+    { clock: market },
+  );
   ff.http('tick', makeTickHandler(runtime.tickDeps));
   ff.cloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
   const tickPort = functionPort(stack.ports, 'tick');
@@ -58,7 +73,11 @@ try {
   await listen('executeOrder', functionPort(stack.ports, 'executeOrder'));
   const tick = async (asOf: number) => {
     market.t = asOf;
-    const res = await fetch(`http://127.0.0.1:${tickPort}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asOf: new Date(asOf).toISOString() }) });
+    const res = await fetch(`http://127.0.0.1:${tickPort}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ asOf: new Date(asOf).toISOString() }),
+    });
     if (!res.ok) throw new Error(`tick failed: HTTP ${res.status} ${await res.text()}`);
   };
   const pubsub = new PubSub({ projectId: PROJECT, apiEndpoint: stack.pubsubHost, emulatorMode: true });
@@ -70,17 +89,41 @@ try {
     const [c] = await candles.read('BTC/USDT', '1m', t, t + MIN);
     if (!c) return;
     const side = (i / 5) % 2 === 1 ? 'buy' : 'sell';
-    await bus.publish(createSignal({ strategyVersion: 'bench@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: t, side, reason: side === 'buy' ? 'regime_entry' : 'manual', refPrice: toAmount(c.c), atr: toAmount('30'), qty: toAmount('0.01') }, t + MIN));
+    await bus.publish(
+      createSignal(
+        {
+          strategyVersion: 'bench@1',
+          symbol: 'BTC/USDT',
+          timeframe: '1m',
+          candleTime: t,
+          side,
+          reason: side === 'buy' ? 'regime_entry' : 'manual',
+          refPrice: toAmount(c.c),
+          atr: toAmount('30'),
+          qty: toAmount('0.01'),
+        },
+        t + MIN,
+      ),
+    );
   };
   // Stops scaled to 1m, so the busy book's orders fill (the product's 4h stops would refuse them at 1m).
   await runtime.db.doc(PATHS.config).set(testConfigDoc());
   await tick(T0);
 
   Object.assign(process.env, {
-    VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost, VITE_FIREBASE_PROJECT_ID: PROJECT, VITE_AUTH_EMULATOR_HOST: stack.authHost ?? '',
-    VITE_ADMIN_URL: '', VITE_TICK_INTERVAL: '1m', VITE_REPLAY_SPEED: '1',
+    VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost,
+    VITE_FIREBASE_PROJECT_ID: PROJECT,
+    VITE_AUTH_EMULATOR_HOST: stack.authHost ?? '',
+    VITE_ADMIN_URL: '',
+    VITE_TICK_INTERVAL: '1m',
+    VITE_REPLAY_SPEED: '1',
   });
-  const vite = await createServer({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web/vite.config.ts'), server: { port: stack.ports.hosting, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
+  const vite = await createServer({
+    root: join(ROOT, 'web'),
+    configFile: join(ROOT, 'web/vite.config.ts'),
+    server: { port: stack.ports.hosting, strictPort: true, host: '127.0.0.1' },
+    logLevel: 'error',
+  });
   await vite.listen();
   const browser = await chromium.launch({
     executablePath: execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim(),
@@ -97,7 +140,9 @@ try {
   await page.fill('[data-testid="signin-email"]', user!.email);
   await page.fill('[data-testid="signin-password"]', user!.password);
   await page.click('[data-testid="signin-submit"]');
-  await page.waitForFunction(`Number(document.querySelector('[data-testid="price-chart"]')?.getAttribute('data-candles')) > 0`, undefined, { timeout: 60_000 });
+  await page.waitForFunction(`Number(document.querySelector('[data-testid="price-chart"]')?.getAttribute('data-candles')) > 0`, undefined, {
+    timeout: 60_000,
+  });
   const reads = async () => Number(await page.evaluate('window.__eagleReads ?? 0'));
   const settle = async () => {
     // Quiet for a second: every snapshot of the last write has arrived.
@@ -117,9 +162,15 @@ try {
   const hour = (await reads()) - initial;
   const trades = (await runtime.db.collection(PATHS.trades).count().get()).data().count;
   const orders = (await runtime.db.collection(PATHS.orders).get()).docs.map((d) => d.data() as { status?: string });
-  console.log(`bench dashboard initial load reads: ${initial} (${SYMBOLS.length} markets, the selected market's candle bucket (its previous one too before 07:30 UTC on 1m), today's equity, lists)`);
-  console.log(`bench dashboard reads/hour: ${hour} (one tab, ${TICKS} ticks of 1m, ${SYMBOLS.length} symbols, ${orders.length} orders, ${trades} fills)`);
-  console.log(`ratio dashboard reads per tick: ${(hour / TICKS).toFixed(1)} (a day left open: ~${Math.round((hour * 24) / 1000)}k reads; free tier 50k/day)`);
+  console.log(
+    `bench dashboard initial load reads: ${initial} (${SYMBOLS.length} markets, the selected market's candle bucket (its previous one too before 07:30 UTC on 1m), today's equity, lists)`,
+  );
+  console.log(
+    `bench dashboard reads/hour: ${hour} (one tab, ${TICKS} ticks of 1m, ${SYMBOLS.length} symbols, ${orders.length} orders, ${trades} fills)`,
+  );
+  console.log(
+    `ratio dashboard reads per tick: ${(hour / TICKS).toFixed(1)} (a day left open: ~${Math.round((hour * 24) / 1000)}k reads; free tier 50k/day)`,
+  );
 } finally {
   await closeAll().catch(() => {});
   for (const s of servers) {

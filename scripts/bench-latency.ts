@@ -156,7 +156,13 @@ interface Sample {
   header: number;
 }
 
-const stack = await startEmulatorStack({ projectId: PROJECT, portOffset: PORT_OFFSET, wire: true, rules: join(ROOT, 'firestore.rules'), auth: true });
+const stack = await startEmulatorStack({
+  projectId: PROJECT,
+  portOffset: PORT_OFFSET,
+  wire: true,
+  rules: join(ROOT, 'firestore.rules'),
+  auth: true,
+});
 Object.assign(process.env, stack.env);
 // One registration per function; each run swaps the handler behind it.
 const current: { tick?: HttpFunction; exec?: ReturnType<typeof makeExecuteOrderHandler> } = {};
@@ -174,8 +180,13 @@ for (const target of ['tick', 'executeOrder']) {
 }
 const tickUrl = `http://127.0.0.1:${functionPort(stack.ports, 'tick')}/`;
 Object.assign(process.env, {
-  VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost, VITE_FIREBASE_PROJECT_ID: PROJECT, VITE_AUTH_EMULATOR_HOST: stack.authHost ?? '',
-  VITE_ADMIN_URL: '', VITE_TICK_INTERVAL: '1m', VITE_REPLAY_SPEED: '1', VITE_REPLAY_END: '',
+  VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost,
+  VITE_FIREBASE_PROJECT_ID: PROJECT,
+  VITE_AUTH_EMULATOR_HOST: stack.authHost ?? '',
+  VITE_ADMIN_URL: '',
+  VITE_TICK_INTERVAL: '1m',
+  VITE_REPLAY_SPEED: '1',
+  VITE_REPLAY_END: '',
 });
 const vite = await serveDashboard(stack.ports.hosting);
 const browser = await launchChromium();
@@ -201,9 +212,24 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
   const [user] = await seedDashboardUsers(PROJECT, stack.env);
   const market = { t: t0 };
   await runtime?.db.terminate();
-  runtime = createRuntime(parseEnv({ ...stack.env, SYMBOLS: symbols.join(','), TIMEFRAME: tf, LOG_LEVEL: 'error', REPLAY_START: new Date(t0 - 30_000).toISOString() }), { clock: { now: () => market.t } });
+  runtime = createRuntime(
+    parseEnv({
+      ...stack.env,
+      SYMBOLS: symbols.join(','),
+      TIMEFRAME: tf,
+      LOG_LEVEL: 'error',
+      REPLAY_START: new Date(t0 - 30_000).toISOString(),
+    }),
+    { clock: { now: () => market.t } },
+  );
   const base = await runtime.tickDeps();
-  const deps: TickDeps = { ...base, store: timed('store', base.store), candles: timed('candles', base.candles), source: timed('source', base.source), config: timed('config', base.config) };
+  const deps: TickDeps = {
+    ...base,
+    store: timed('store', base.store),
+    candles: timed('candles', base.candles),
+    source: timed('source', base.source),
+    config: timed('config', base.config),
+  };
   current.tick = makeTickHandler(async () => deps);
   current.exec = makeExecuteOrderHandler(runtime.executeDeps);
   const tfMs = timeframeMs(tf);
@@ -231,7 +257,9 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
     await page.click('[data-testid="signin-submit"]');
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     const signedIn = now() - signIn;
-    await page.waitForFunction(`Number(document.querySelector('[data-testid="price-chart"]')?.dataset.candles) > 0`, undefined, { timeout: 60_000 });
+    await page.waitForFunction(`Number(document.querySelector('[data-testid="price-chart"]')?.dataset.candles) > 0`, undefined, {
+      timeout: 60_000,
+    });
     await page.evaluate(RECORDER);
     return { context, page, signedIn };
   };
@@ -243,20 +271,30 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
   /** One tick whose new candle the page must show; unrecorded ticks warm the path up. */
   const sample = async (record: boolean) => {
     nextCandle();
-    const befores = await Promise.all(Object.values(tabs).map(async ({ page: p }) => {
-      const before = (await p.evaluate('window.__latencyState()')) as PageState;
-      await p.evaluate('window.__paints = []; performance.clearMarks()');
-      return before;
-    }));
+    const befores = await Promise.all(
+      Object.values(tabs).map(async ({ page: p }) => {
+        const before = (await p.evaluate('window.__latencyState()')) as PageState;
+        await p.evaluate('window.__paints = []; performance.clearMarks()');
+        return before;
+      }),
+    );
     const { fired, response } = await fire();
     const tickSpans = spans;
     const entered = handlerEntered;
-    await Promise.all(Object.values(tabs).map(({ page: p }, i) => p.waitForFunction(`(() => {
+    await Promise.all(
+      Object.values(tabs).map(({ page: p }, i) =>
+        p.waitForFunction(
+          `(() => {
       const b = ${JSON.stringify(befores[i])};
       const p = window.__paints.filter((e) => e.paintedAt > 0);
       return p.some((e) => e.what === 'cards' && e.value.length === b.cards.length && e.value.every((v, i) => v !== b.cards[i]))
         && p.some((e) => e.what === 'chart' && e.value !== b.chart) && p.some((e) => e.what === 'header' && e.value !== b.header);
-    })()`, undefined, { timeout: 20_000, polling: 50 })));
+    })()`,
+          undefined,
+          { timeout: 20_000, polling: 50 },
+        ),
+      ),
+    );
     // quiet: the tick's later writes (equity, alerts) and their snapshots land before the next sample
     await page.waitForTimeout(300);
     if (!record) return;
@@ -265,23 +303,48 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
     for (const [i, [name, { page: p }]] of Object.entries(tabs).entries()) {
       const before = befores[i]!;
       const paints = (await p.evaluate('window.__paints')) as Paint[];
-      const marks = (await p.evaluate(`performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: performance.timeOrigin + m.startTime }))`)) as { name: string; at: number }[];
-      const first = (what: keyof PageState) => paints.find((x) => x.what === what && JSON.stringify(x.value) !== JSON.stringify(before[what]) && (what !== 'cards' || (x.value as string[]).every((v, j) => v !== before.cards[j])))!.paintedAt;
+      const marks = (await p.evaluate(
+        `performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: performance.timeOrigin + m.startTime }))`,
+      )) as { name: string; at: number }[];
+      const first = (what: keyof PageState) =>
+        paints.find(
+          (x) =>
+            x.what === what &&
+            JSON.stringify(x.value) !== JSON.stringify(before[what]) &&
+            (what !== 'cards' || (x.value as string[]).every((v, j) => v !== before.cards[j])),
+        )!.paintedAt;
       const mark = (m: string, phase = 'snapshot') => marks.find((x) => x.name === `${phase}:${m}` && x.at > fired)?.at ?? NaN;
       samples[name as keyof typeof tabs].push({
-        rules, fire: fired, handler: entered, loaded: span('store.loadTick')[0]?.end ?? NaN,
+        rules,
+        fire: fired,
+        handler: entered,
+        loaded: span('store.loadTick')[0]?.end ?? NaN,
         fetchEnd: Math.max(...span('source.fetchClosedCandles').map((x) => x.end)),
         candlesIssued: Math.min(...span('candles.upsert').map((x) => x.start)),
         candlesWritten: Math.max(...span('candles.upsert').map((x) => x.end)),
-        statusIssued: saveTick.start, statusCommitted: saveTick.end, response,
-        snapStatus: mark('status'), snapCandles: mark('candles'), renderedStatus: mark('status', 'rendered'), renderedCandles: mark('candles', 'rendered'),
-        cards: first('cards'), chart: first('chart'), header: first('header'),
+        statusIssued: saveTick.start,
+        statusCommitted: saveTick.end,
+        response,
+        snapStatus: mark('status'),
+        snapCandles: mark('candles'),
+        renderedStatus: mark('status', 'rendered'),
+        renderedCandles: mark('candles', 'rendered'),
+        cards: first('cards'),
+        chart: first('chart'),
+        header: first('header'),
       });
     }
   };
   for (let i = 0; i < 3; i++) await sample(false);
   // production's rules, the same without their get() (the allow-list as a literal), open rules: in turn
-  const variants = { on: RULES, noGet: RULES.replace(/get\(\/databases\/\$\(database\)\/documents\/config\/dashboardUsers\)\.data\.emails/, JSON.stringify([user!.email])), off: OPEN_RULES };
+  const variants = {
+    on: RULES,
+    noGet: RULES.replace(
+      /get\(\/databases\/\$\(database\)\/documents\/config\/dashboardUsers\)\.data\.emails/,
+      JSON.stringify([user!.email]),
+    ),
+    off: OPEN_RULES,
+  };
   if (variants.noGet === RULES) throw new Error('firestore.rules changed: the no-get() variant needs a new pattern');
   let variant: keyof typeof variants = 'on';
   for (let i = 0; i < 3 * SAMPLES; i++) {
@@ -307,12 +370,27 @@ function report(label: string, all: Sample[], signedIn: number): void {
   const noGet = all.filter((s) => s.rules === 'noGet');
   const firePaint = (xs: Sample[]) => xs.map((s) => Math.max(s.cards, s.chart) - s.fire);
   const header = (xs: Sample[]) => xs.map((s) => s.header - s.statusIssued);
-  console.log(`bench fire→paint p95: ${fmt(pct(firePaint(on), 95))} ms (${label}; p50 ${fmt(pct(firePaint(on), 50))}, n=${on.length}, rules and sign-in on)`);
-  console.log(`bench status→header p95: ${fmt(pct(header(on), 95))} ms (${label}; status write issued → header painted; p50 ${fmt(pct(header(on), 50))}; from the commit acknowledged p95 ${fmt(pct(on.map((s) => s.header - s.statusCommitted), 95))}; n=${on.length})`);
-  console.log(`bench fire→paint rules off p95: ${fmt(pct(firePaint(off), 95))} ms (${label}; p50 ${fmt(pct(firePaint(off), 50))}, n=${off.length}, open rules, same run)`);
+  console.log(
+    `bench fire→paint p95: ${fmt(pct(firePaint(on), 95))} ms (${label}; p50 ${fmt(pct(firePaint(on), 50))}, n=${on.length}, rules and sign-in on)`,
+  );
+  console.log(
+    `bench status→header p95: ${fmt(pct(header(on), 95))} ms (${label}; status write issued → header painted; p50 ${fmt(pct(header(on), 50))}; from the commit acknowledged p95 ${fmt(
+      pct(
+        on.map((s) => s.header - s.statusCommitted),
+        95,
+      ),
+    )}; n=${on.length})`,
+  );
+  console.log(
+    `bench fire→paint rules off p95: ${fmt(pct(firePaint(off), 95))} ms (${label}; p50 ${fmt(pct(firePaint(off), 50))}, n=${off.length}, open rules, same run)`,
+  );
   const write = (xs: Sample[]) => xs.map((s) => s.statusCommitted - s.statusIssued);
-  console.log(`ratio fire→paint p50 rules on/off (${label}): ${(pct(firePaint(on), 50) / pct(firePaint(off), 50)).toFixed(2)} (without the rules' get(): ${(pct(firePaint(noGet), 50) / pct(firePaint(off), 50)).toFixed(2)}); status/system write to commit p50 on ${fmt(pct(write(on), 50))} / no get() ${fmt(pct(write(noGet), 50))} / off ${fmt(pct(write(off), 50))} ms`);
-  console.log(`bench sign-in → first status painted: ${fmt(signedIn)} ms (${label}; once per tab: the Auth emulator's sign-in, the ID token, the listeners' first snapshots)`);
+  console.log(
+    `ratio fire→paint p50 rules on/off (${label}): ${(pct(firePaint(on), 50) / pct(firePaint(off), 50)).toFixed(2)} (without the rules' get(): ${(pct(firePaint(noGet), 50) / pct(firePaint(off), 50)).toFixed(2)}); status/system write to commit p50 on ${fmt(pct(write(on), 50))} / no get() ${fmt(pct(write(noGet), 50))} / off ${fmt(pct(write(off), 50))} ms`,
+  );
+  console.log(
+    `bench sign-in → first status painted: ${fmt(signedIn)} ms (${label}; once per tab: the Auth emulator's sign-in, the ID token, the listeners' first snapshots)`,
+  );
   const rows: [string, (s: Sample) => number][] = [
     ['scheduler fire → tick handler entered (HTTP)', (s) => s.handler - s.fire],
     ['handler → config + state loaded (status/system, wallet/paper reads)', (s) => s.loaded - s.handler],
@@ -321,25 +399,30 @@ function report(label: string, all: Sample[], signedIn: number): void {
     ['status/system write: issued → committed', (s) => s.statusCommitted - s.statusIssued],
     ['candle bucket writes (one per symbol, beside it): issued → all committed', (s) => s.candlesWritten - s.candlesIssued],
     ['status committed → status snapshot in the page', (s) => s.snapStatus - s.statusCommitted],
-    ['status snapshot → rendered (the panels\' code)', (s) => s.renderedStatus - s.snapStatus],
+    ["status snapshot → rendered (the panels' code)", (s) => s.renderedStatus - s.snapStatus],
     ['status snapshot → market cards painted', (s) => s.cards - s.snapStatus],
     ['status snapshot → header painted', (s) => s.header - s.snapStatus],
     ['candles committed → candle bucket snapshot in the page', (s) => s.snapCandles - s.candlesWritten],
-    ['candle snapshot → rendered (the chart\'s code: setData of the stored candles and readings)', (s) => s.renderedCandles - s.snapCandles],
+    ["candle snapshot → rendered (the chart's code: setData of the stored candles and readings)", (s) => s.renderedCandles - s.snapCandles],
     ['candle snapshot → chart painted', (s) => s.chart - s.snapCandles],
     ['fire → tick HTTP response (tick total)', (s) => s.response - s.fire],
     ['fire → market cards painted', (s) => s.cards - s.fire],
     ['fire → chart painted', (s) => s.chart - s.fire],
   ];
-  console.log(`latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`);
-  const cell = (xs: Sample[], f: (s: Sample) => number) => `${fmt(pct(xs.map(f), 50)).padStart(5)} / ${fmt(pct(xs.map(f), 95)).padStart(5)}`;
+  console.log(
+    `latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`,
+  );
+  const cell = (xs: Sample[], f: (s: Sample) => number) =>
+    `${fmt(pct(xs.map(f), 50)).padStart(5)} / ${fmt(pct(xs.map(f), 95)).padStart(5)}`;
   for (const [name, f] of rows) console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(noGet, f)} | ${cell(off, f)}`);
   // Where a p95 comes from: the slowest samples, each with the phase that took longest.
   const phases = rows.slice(0, 13);
   const slowest = [...all].sort((a, b) => Math.max(b.cards, b.chart) - b.fire - (Math.max(a.cards, a.chart) - a.fire)).slice(0, 3);
   for (const s of slowest) {
     const [name, f] = phases.reduce((best, row) => (row[1](s) > best[1](s) ? row : best));
-    console.log(`slowest (${label}): fire→paint ${fmt(Math.max(s.cards, s.chart) - s.fire)} ms, rules ${s.rules}, sample ${all.indexOf(s) + 1}/${all.length}; longest phase: ${name} ${fmt(f(s))} ms`);
+    console.log(
+      `slowest (${label}): fire→paint ${fmt(Math.max(s.cards, s.chart) - s.fire)} ms, rules ${s.rules}, sample ${all.indexOf(s) + 1}/${all.length}; longest phase: ${name} ${fmt(f(s))} ms`,
+    );
   }
 }
 
@@ -365,12 +448,18 @@ async function writeProbes(db: Runtime['db'], label: string, symbol: string, tf:
       times[k]!.push(now() - t);
     }
   }
-  console.log(`bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms, status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms, one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ${fmt(pct(times.bucket!, 50))} ms`);
+  console.log(
+    `bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms, status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms, one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ${fmt(pct(times.bucket!, 50))} ms`,
+  );
 }
 
 /** An hour of an open tab: 60 ticks one market minute apart (a 4h run stays inside one 4h candle). */
 async function readsPerHour(page: Page, tf: Timeframe, label: string, fire: () => Promise<unknown>, market: { t: number }): Promise<void> {
-  const reads = async () => (await page.evaluate('({ total: window.__eagleReads ?? 0, by: { ...window.__eagleReadsBy } })')) as { total: number; by: Record<string, number> };
+  const reads = async () =>
+    (await page.evaluate('({ total: window.__eagleReads ?? 0, by: { ...window.__eagleReadsBy } })')) as {
+      total: number;
+      by: Record<string, number>;
+    };
   const settle = async () => {
     let last = -1;
     for (let n = (await reads()).total; n !== last; n = (await reads()).total) {
@@ -384,11 +473,20 @@ async function readsPerHour(page: Page, tf: Timeframe, label: string, fire: () =
     market.t += MIN;
     const header = await page.evaluate(`document.getElementById('tick-age').dataset.ageOf`);
     await fire();
-    await page.waitForFunction(`document.getElementById('tick-age').dataset.ageOf !== ${JSON.stringify(header)}`, undefined, { timeout: 20_000, polling: 50 });
+    await page.waitForFunction(`document.getElementById('tick-age').dataset.ageOf !== ${JSON.stringify(header)}`, undefined, {
+      timeout: 20_000,
+      polling: 50,
+    });
   }
   await settle();
   const after = await reads();
-  const by = Object.fromEntries(Object.keys(after.by).map((k) => [k, after.by[k]! - (before.by[k] ?? 0)]).filter(([, n]) => n !== 0));
+  const by = Object.fromEntries(
+    Object.keys(after.by)
+      .map((k) => [k, after.by[k]! - (before.by[k] ?? 0)])
+      .filter(([, n]) => n !== 0),
+  );
   const extra = tf === '1m' ? '' : `; plus 1 candle read per ${tf} close`;
-  console.log(`bench tab reads/hour: ${after.total - before.total} (${tf}; one signed-in tab, 60 ticks one market minute apart, ${label}, the strategy's own trades; by listener ${JSON.stringify(by)}${extra})`);
+  console.log(
+    `bench tab reads/hour: ${after.total - before.total} (${tf}; one signed-in tab, 60 ticks one market minute apart, ${label}, the strategy's own trades; by listener ${JSON.stringify(by)}${extra})`,
+  );
 }

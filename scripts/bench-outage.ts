@@ -12,13 +12,19 @@ import { OUTAGE_T0, outageRun } from '../functions/src/wiring/outageRun.ts';
 
 const MIN = 60_000;
 const outage = { fromMs: OUTAGE_T0 + 5 * MIN, untilMs: OUTAGE_T0 + 15 * MIN };
-console.log('kind         requests-in-outage  without-breaker  ticks-in-outage  longest-tick-ms  stale-alerts  entries-while-stale  backfilled-after');
+console.log(
+  'kind         requests-in-outage  without-breaker  ticks-in-outage  longest-tick-ms  stale-alerts  entries-while-stale  backfilled-after',
+);
 for (const kind of Object.keys(FAULTS) as FaultKind[]) {
   const { reports, staleAlerts, bus } = await outageRun(kind, outage, 30);
   const during = reports.filter((r) => r.at >= outage.fromMs && r.at < outage.untilMs);
   const staleTimes = reports.filter((r) => r.symbols[0]!.stale).map((r) => r.at);
-  const entriesWhileStale = bus.published.filter((s) => s.side === 'buy' && staleTimes.some((t) => Math.abs(s.createdAt - t) < 1_000)).length;
-  const unguarded = (await outageRun(kind, outage, 30, { breakerThreshold: Number.MAX_SAFE_INTEGER })).reports.filter((r) => r.at >= outage.fromMs && r.at < outage.untilMs);
+  const entriesWhileStale = bus.published.filter(
+    (s) => s.side === 'buy' && staleTimes.some((t) => Math.abs(s.createdAt - t) < 1_000),
+  ).length;
+  const unguarded = (await outageRun(kind, outage, 30, { breakerThreshold: Number.MAX_SAFE_INTEGER })).reports.filter(
+    (r) => r.at >= outage.fromMs && r.at < outage.untilMs,
+  );
   const recovered = reports.find((r) => r.at >= outage.untilMs && !r.symbols[0]!.error);
   const cols = [
     kind.padEnd(12),

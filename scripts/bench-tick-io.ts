@@ -44,9 +44,12 @@ try {
     const r = reads / TICKS;
     const w = writes / TICKS;
     const within = r <= n && w <= 2 * n;
-    console.log(`bench tick firestore ops: ${r} reads, ${w} writes per tick (${n} symbols)${within ? '' : ' (above ≤ 1 read, ≤ 2 writes per symbol: the fixed 2 reads + 2 writes need ≥ 2 symbols)'}`);
+    console.log(
+      `bench tick firestore ops: ${r} reads, ${w} writes per tick (${n} symbols)${within ? '' : ' (above ≤ 1 read, ≤ 2 writes per symbol: the fixed 2 reads + 2 writes need ≥ 2 symbols)'}`,
+    );
     console.log(`bench tick firestore ops cold: ${cold.reads} reads, ${cold.writes} writes (${n} symbols)`);
-    if (n === ALL.length) console.log(`ratio tick ops per symbol (${n} symbols): ${(r / n).toFixed(2)} reads, ${(w / n).toFixed(2)} writes (budget ≤ 1, ≤ 2)`);
+    if (n === ALL.length)
+      console.log(`ratio tick ops per symbol (${n} symbols): ${(r / n).toFixed(2)} reads, ${(w / n).toFixed(2)} writes (budget ≤ 1, ≤ 2)`);
     await runtime.db.terminate();
   }
 } finally {

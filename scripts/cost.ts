@@ -52,8 +52,10 @@ function countFirestoreOps(counts: Counts): () => void {
     if ((m = /\[WriteBatch\.commit\]: Sending (\d+) writes/.exec(line))) counts.writes += Number(m[1]);
     else if ((m = /\[DocumentReader\.fetchDocuments\]: Received (\d+) results/.exec(line))) counts.reads += Number(m[1]);
     else if (line.includes('[Watch.onData]: Received document change')) counts.listenReads++;
-    else if (line.includes('Sending request: ') && line.includes('"structuredQuery"') && !line.includes('"addTarget"')) queryDocs.set(tag, 0);
-    else if (line.includes('Received response: ') && queryDocs.has(tag) && line.includes('"document":{')) queryDocs.set(tag, queryDocs.get(tag)! + 1);
+    else if (line.includes('Sending request: ') && line.includes('"structuredQuery"') && !line.includes('"addTarget"'))
+      queryDocs.set(tag, 0);
+    else if (line.includes('Received response: ') && queryDocs.has(tag) && line.includes('"document":{'))
+      queryDocs.set(tag, queryDocs.get(tag)! + 1);
   });
   /** settle the queries seen so far: their documents, or one read for an empty result */
   return () => {
@@ -68,14 +70,37 @@ function attachDashboard(db: Firestore, symbol: string, tf: Timeframe, start: nu
     db.doc(PATHS.status).onSnapshot(() => {}),
     db.doc(PATHS.dashboardUsers).onSnapshot(() => {}),
     db.doc(PATHS.wallet).onSnapshot(() => {}),
-    db.collection(PATHS.positions).limit(50).onSnapshot(() => {}),
-    db.collection(PATHS.signals).orderBy('createdAt', 'desc').limit(20).onSnapshot(() => {}),
-    db.collection(PATHS.trades).orderBy('time', 'desc').limit(50).onSnapshot(() => {}),
-    db.collection(PATHS.alerts).orderBy('createdAt', 'desc').limit(10).onSnapshot(() => {}),
+    db
+      .collection(PATHS.positions)
+      .limit(50)
+      .onSnapshot(() => {}),
+    db
+      .collection(PATHS.signals)
+      .orderBy('createdAt', 'desc')
+      .limit(20)
+      .onSnapshot(() => {}),
+    db
+      .collection(PATHS.trades)
+      .orderBy('time', 'desc')
+      .limit(50)
+      .onSnapshot(() => {}),
+    db
+      .collection(PATHS.alerts)
+      .orderBy('createdAt', 'desc')
+      .limit(10)
+      .onSnapshot(() => {}),
     db.doc(equityDayPath(start)).onSnapshot(() => {}),
     db.doc(candleBucketPath(symbol, tf, bucketStart(start, tf))).onSnapshot(() => {}),
-    db.collection(PATHS.rollups).orderBy('day', 'desc').limit(2000).onSnapshot(() => {}),
-    db.collection(PATHS.costs).orderBy('costIntervalStart', 'desc').limit(1).onSnapshot(() => {}),
+    db
+      .collection(PATHS.rollups)
+      .orderBy('day', 'desc')
+      .limit(2000)
+      .onSnapshot(() => {}),
+    db
+      .collection(PATHS.costs)
+      .orderBy('costIntervalStart', 'desc')
+      .limit(1)
+      .onSnapshot(() => {}),
   ];
   return () => unsubs.forEach((u) => u());
 }
@@ -118,13 +143,28 @@ function productOrdersPerSymbolDay(symbols: string[]): { perDay: number; orders:
   return { perDay: result.trades.length / symbols.length / days, orders: result.trades.length, symbols: symbols.length, days };
 }
 
-async function measure(opts: { projectId: string; env: Record<string, string>; symbols: string[]; ticks: number; warmup: number; port: number; profile: Profile }): Promise<RunResult> {
+async function measure(opts: {
+  projectId: string;
+  env: Record<string, string>;
+  symbols: string[];
+  ticks: number;
+  warmup: number;
+  port: number;
+  profile: Profile;
+}): Promise<RunResult> {
   const profile = PROFILES[opts.profile];
   const counts: Counts = { reads: 0, writes: 0, deletes: 0, listenReads: 0 };
   const settle = countFirestoreOps(counts);
   let points = 0;
   const start = Date.parse(profile.start);
-  const env = parseEnv({ ...opts.env, ...profile.env, PROJECT_ID: opts.projectId, SYMBOLS: opts.symbols.join(','), LOG_LEVEL: 'error', REPLAY_START: new Date(Math.floor(start / 60_000) * 60_000).toISOString() });
+  const env = parseEnv({
+    ...opts.env,
+    ...profile.env,
+    PROJECT_ID: opts.projectId,
+    SYMBOLS: opts.symbols.join(','),
+    LOG_LEVEL: 'error',
+    REPLAY_START: new Date(Math.floor(start / 60_000) * 60_000).toISOString(),
+  });
   // One market time for the tick and executeOrder, moved with each tick (an entry fills only while current).
   const market = { t: start, now: (): number => market.t };
   const runtime = createRuntime(env, { metrics: { record: async (p) => void (points += p.length) }, clock: market });
@@ -195,9 +235,20 @@ async function measure(opts: { projectId: string; env: Record<string, string>; s
   await runtime.db.terminate();
   const b = base!;
   return {
-    symbols: opts.symbols.length, ticks: opts.ticks, tickMs: tickMs / opts.ticks, orders: orders - baseOrders, orderMs: orders - baseOrders ? orderMs / (orders - baseOrders) : 100,
-    points: (points - basePoints) / opts.ticks, trades, auditFixedReads,
-    counts: { reads: end.reads - b.reads, writes: end.writes - b.writes, deletes: end.deletes - b.deletes, listenReads: end.listenReads - b.listenReads },
+    symbols: opts.symbols.length,
+    ticks: opts.ticks,
+    tickMs: tickMs / opts.ticks,
+    orders: orders - baseOrders,
+    orderMs: orders - baseOrders ? orderMs / (orders - baseOrders) : 100,
+    points: (points - basePoints) / opts.ticks,
+    trades,
+    auditFixedReads,
+    counts: {
+      reads: end.reads - b.reads,
+      writes: end.writes - b.writes,
+      deletes: end.deletes - b.deletes,
+      listenReads: end.listenReads - b.listenReads,
+    },
   };
 }
 
@@ -205,16 +256,28 @@ const usd = (x: number) => `$${x.toFixed(x < 1 ? 4 : 2)}`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let code = 0;
-  const program = new Command('cost').exitOverride().showHelpAfterError()
+  const program = new Command('cost')
+    .exitOverride()
+    .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .option('--ticks <n>', 'steady-state ticks measured per run', (v) => {
-      if (!/^\d+$/.test(v) || Number(v) < 10 || Number(v) > 2000) throw new InvalidArgumentError('a whole number from 10 to 2000');
-      return Number(v);
-    }, 60)
-    .option('--port-offset <n>', 'emulator port offset for the measuring stack', (v) => {
-      if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
-      return Number(v);
-    }, 4500)
+    .option(
+      '--ticks <n>',
+      'steady-state ticks measured per run',
+      (v) => {
+        if (!/^\d+$/.test(v) || Number(v) < 10 || Number(v) > 2000) throw new InvalidArgumentError('a whole number from 10 to 2000');
+        return Number(v);
+      },
+      60,
+    )
+    .option(
+      '--port-offset <n>',
+      'emulator port offset for the measuring stack',
+      (v) => {
+        if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
+        return Number(v);
+      },
+      4500,
+    )
     .option('--json', 'print the measurements and the bill as JSON', false)
     .action(async (o: { ticks: number; portOffset: number; json: boolean }) => {
       const projectId = 'demo-eagle-eye-cost';
@@ -234,12 +297,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
           io.err(`measuring ${o.ticks} ticks with ${symbols.length} symbol(s), the product's strategy on 1m…`);
           quiet.push(await measure({ projectId, env: stack.env, symbols, ticks: o.ticks, warmup: 2, port, profile: 'product1m' }));
         }
-        io.err('backtesting the product\'s strategy on the bundled 1m candles (its order rate)…');
+        io.err("backtesting the product's strategy on the bundled 1m candles (its order rate)…");
         const rate = productOrdersPerSymbolDay(four);
         const defaultSymbols = parseEnv({}).SYMBOLS;
         await clearFirestore(stack.firestoreHost, projectId);
         io.err(`measuring ${o.ticks} ticks of the defaults (${defaultSymbols.length} symbols, ${PROFILES.defaults.tf}, a tick a minute)…`);
-        const defaults = await measure({ projectId, env: stack.env, symbols: [...defaultSymbols], ticks: o.ticks, warmup: 2, port, profile: 'defaults' });
+        const defaults = await measure({
+          projectId,
+          env: stack.env,
+          symbols: [...defaultSymbols],
+          ticks: o.ticks,
+          warmup: 2,
+          port,
+          profile: 'defaults',
+        });
         const [one, busy] = runs as [RunResult, RunResult];
         const [quietOne, quietFour] = quiet as [RunResult, RunResult];
         const per = (r: RunResult, k: keyof Counts) => r.counts[k] / r.ticks;
@@ -252,10 +323,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const listen = split('listenReads');
         const pointsPerSymbol = Math.max(0, (busy.points - one.points) / 3);
         const perTick: PerTick = {
-          readsFixed: reads.fixed, readsPerSymbol: reads.perSymbol, writesFixed: writes.fixed, writesPerSymbol: writes.perSymbol, deletes: per(busy, 'deletes'),
-          dashboardReadsFixed: listen.fixed, dashboardReadsPerSymbol: listen.perSymbol, tickMs: busy.tickMs,
-          monitoringPointsFixed: Math.max(0, one.points - pointsPerSymbol), monitoringPointsPerSymbol: pointsPerSymbol,
-          ordersPerSymbol: busy.orders / busy.ticks / 4, orderMs: busy.orderMs,
+          readsFixed: reads.fixed,
+          readsPerSymbol: reads.perSymbol,
+          writesFixed: writes.fixed,
+          writesPerSymbol: writes.perSymbol,
+          deletes: per(busy, 'deletes'),
+          dashboardReadsFixed: listen.fixed,
+          dashboardReadsPerSymbol: listen.perSymbol,
+          tickMs: busy.tickMs,
+          monitoringPointsFixed: Math.max(0, one.points - pointsPerSymbol),
+          monitoringPointsPerSymbol: pointsPerSymbol,
+          ordersPerSymbol: busy.orders / busy.ticks / 4,
+          orderMs: busy.orderMs,
         };
         // The daily audit is incremental: its fixed reads plus the day's new trades (at this run's rate).
         const tradesPerDay = Math.ceil((busy.trades / busy.ticks) * 1440);
@@ -265,56 +344,105 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const perDay: PerDay = { auditReads: busy.auditFixedReads - 1 + Math.max(1, tradesPerDay), ...rollupExtras };
         // The defaults, measured as they run: all their symbols at once (the per-tick counts are taken whole).
         const defaultsTick: PerTick = {
-          readsFixed: per(defaults, 'reads'), readsPerSymbol: 0, writesFixed: per(defaults, 'writes'), writesPerSymbol: 0, deletes: per(defaults, 'deletes'),
-          dashboardReadsFixed: per(defaults, 'listenReads'), dashboardReadsPerSymbol: 0, tickMs: defaults.tickMs, monitoringPointsFixed: defaults.points, monitoringPointsPerSymbol: 0,
-          ordersPerSymbol: defaults.orders / defaults.ticks, orderMs: defaults.orderMs,
+          readsFixed: per(defaults, 'reads'),
+          readsPerSymbol: 0,
+          writesFixed: per(defaults, 'writes'),
+          writesPerSymbol: 0,
+          deletes: per(defaults, 'deletes'),
+          dashboardReadsFixed: per(defaults, 'listenReads'),
+          dashboardReadsPerSymbol: 0,
+          tickMs: defaults.tickMs,
+          monitoringPointsFixed: defaults.points,
+          monitoringPointsPerSymbol: 0,
+          ordersPerSymbol: defaults.orders / defaults.ticks,
+          orderMs: defaults.orderMs,
         };
-        const defaultsDay: PerDay = { auditReads: defaults.auditFixedReads - 1 + Math.max(1, Math.ceil((defaults.trades / defaults.ticks) * 1440)), ...rollupExtras };
+        const defaultsDay: PerDay = {
+          auditReads: defaults.auditFixedReads - 1 + Math.max(1, Math.ceil((defaults.trades / defaults.ticks) * 1440)),
+          ...rollupExtras,
+        };
         // The product's strategy on 1m: its ticks as measured (it rarely trades in an hour), plus its orders at
         // the backtest's rate, each costing what an order cost in the test config's run (that run minus this one).
         const q = (k: keyof Counts) => split(k, quietOne, quietFour);
         const extraOrders = busy.orders - quietFour.orders;
-        const perOrder = (k: keyof Counts) => extraOrders > 0 ? Math.max(0, (busy.counts[k] - quietFour.counts[k]) / extraOrders) : 0;
+        const perOrder = (k: keyof Counts) => (extraOrders > 0 ? Math.max(0, (busy.counts[k] - quietFour.counts[k]) / extraOrders) : 0);
         const productOrders = rate.perDay / 1440;
         const productTick: PerTick = {
-          ...perTick, tickMs: quietFour.tickMs, ordersPerSymbol: productOrders,
-          readsFixed: q('reads').fixed, readsPerSymbol: q('reads').perSymbol + productOrders * perOrder('reads'),
-          writesFixed: q('writes').fixed, writesPerSymbol: q('writes').perSymbol + productOrders * perOrder('writes'),
-          dashboardReadsFixed: q('listenReads').fixed, dashboardReadsPerSymbol: q('listenReads').perSymbol + productOrders * perOrder('listenReads'),
+          ...perTick,
+          tickMs: quietFour.tickMs,
+          ordersPerSymbol: productOrders,
+          readsFixed: q('reads').fixed,
+          readsPerSymbol: q('reads').perSymbol + productOrders * perOrder('reads'),
+          writesFixed: q('writes').fixed,
+          writesPerSymbol: q('writes').perSymbol + productOrders * perOrder('writes'),
+          dashboardReadsFixed: q('listenReads').fixed,
+          dashboardReadsPerSymbol: q('listenReads').perSymbol + productOrders * perOrder('listenReads'),
         };
         const productDay: PerDay = { auditReads: busy.auditFixedReads - 1 + Math.max(1, Math.ceil(rate.perDay * 20)), ...rollupExtras };
         const jobs = schedulerJobs().length + 1;
-        const table = [1, 5, 20].flatMap((symbols) => [1, 5, 60].map((tickMinutes) => projectBill(productTick, productDay, { symbols, tickMinutes, dashboardHours: 8 }, jobs)));
+        const table = [1, 5, 20].flatMap((symbols) =>
+          [1, 5, 60].map((tickMinutes) => projectBill(productTick, productDay, { symbols, tickMinutes, dashboardHours: 8 }, jobs)),
+        );
         const def = projectBill(defaultsTick, defaultsDay, { symbols: 1, tickMinutes: 1, dashboardHours: 8 }, jobs);
         const twenty = table.find((b) => b.scenario.symbols === 20 && b.scenario.tickMinutes === 1)!;
         const twentyBusy = projectBill(perTick, perDay, { symbols: 20, tickMinutes: 1, dashboardHours: 8 }, jobs);
         if (o.json) {
-          io.out(JSON.stringify({
-            pricesAsOf: PRICES_AS_OF, runs, quiet, defaults: { run: defaults, perTick: defaultsTick, perDay: defaultsDay, bill: def },
-            product1m: { ordersPerSymbolDay: rate.perDay, backtest: rate, perTick: productTick, perDay: productDay }, testConfig: { perTick, perDay, twenty: twentyBusy },
-            table, projectedMonthlyUsd: Number(def.total.toFixed(4)),
-          }, null, 2));
+          io.out(
+            JSON.stringify(
+              {
+                pricesAsOf: PRICES_AS_OF,
+                runs,
+                quiet,
+                defaults: { run: defaults, perTick: defaultsTick, perDay: defaultsDay, bill: def },
+                product1m: { ordersPerSymbolDay: rate.perDay, backtest: rate, perTick: productTick, perDay: productDay },
+                testConfig: { perTick, perDay, twenty: twentyBusy },
+                table,
+                projectedMonthlyUsd: Number(def.total.toFixed(4)),
+              },
+              null,
+              2,
+            ),
+          );
         } else {
-          io.out(`measured (per steady-state tick): ${perTick.readsFixed.toFixed(1)} + ${perTick.readsPerSymbol.toFixed(2)}/symbol reads, ${perTick.writesFixed.toFixed(1)} + ${perTick.writesPerSymbol.toFixed(2)}/symbol writes, ` +
-            `dashboard ${perTick.dashboardReadsFixed.toFixed(1)} + ${perTick.dashboardReadsPerSymbol.toFixed(2)}/symbol reads, ${perTick.tickMs.toFixed(0)} ms, ${perTick.ordersPerSymbol.toFixed(4)} orders/symbol, ` +
-            `${(perTick.monitoringPointsFixed + perTick.monitoringPointsPerSymbol * 5).toFixed(0)} metric points (5 symbols); ` +
-            `incremental audit ${busy.auditFixedReads - 1} reads + 1 per new trade (${perDay.auditReads} reads/day at this run's trade rate)`);
-          io.out(`per order (test config run minus the product's): ${perOrder('reads').toFixed(1)} reads, ${perOrder('writes').toFixed(1)} writes, ${perOrder('listenReads').toFixed(1)} dashboard reads; ` +
-            `the test config places ${(perTick.ordersPerSymbol * 1440).toFixed(0)} orders/symbol/day, the product's strategy on 1m ${rate.perDay.toFixed(2)} (backtest: ${rate.orders} orders, ${rate.symbols} symbols, ${rate.days.toFixed(1)} days of bundled 1m candles)`);
-          io.out(`product's strategy on 1m, per tick: ${productTick.readsFixed.toFixed(1)} + ${productTick.readsPerSymbol.toFixed(2)}/symbol reads, ${productTick.writesFixed.toFixed(1)} + ${productTick.writesPerSymbol.toFixed(2)}/symbol writes, ` +
-            `dashboard ${productTick.dashboardReadsFixed.toFixed(1)} + ${productTick.dashboardReadsPerSymbol.toFixed(2)}/symbol reads; the table projects these`);
+          io.out(
+            `measured (per steady-state tick): ${perTick.readsFixed.toFixed(1)} + ${perTick.readsPerSymbol.toFixed(2)}/symbol reads, ${perTick.writesFixed.toFixed(1)} + ${perTick.writesPerSymbol.toFixed(2)}/symbol writes, ` +
+              `dashboard ${perTick.dashboardReadsFixed.toFixed(1)} + ${perTick.dashboardReadsPerSymbol.toFixed(2)}/symbol reads, ${perTick.tickMs.toFixed(0)} ms, ${perTick.ordersPerSymbol.toFixed(4)} orders/symbol, ` +
+              `${(perTick.monitoringPointsFixed + perTick.monitoringPointsPerSymbol * 5).toFixed(0)} metric points (5 symbols); ` +
+              `incremental audit ${busy.auditFixedReads - 1} reads + 1 per new trade (${perDay.auditReads} reads/day at this run's trade rate)`,
+          );
+          io.out(
+            `per order (test config run minus the product's): ${perOrder('reads').toFixed(1)} reads, ${perOrder('writes').toFixed(1)} writes, ${perOrder('listenReads').toFixed(1)} dashboard reads; ` +
+              `the test config places ${(perTick.ordersPerSymbol * 1440).toFixed(0)} orders/symbol/day, the product's strategy on 1m ${rate.perDay.toFixed(2)} (backtest: ${rate.orders} orders, ${rate.symbols} symbols, ${rate.days.toFixed(1)} days of bundled 1m candles)`,
+          );
+          io.out(
+            `product's strategy on 1m, per tick: ${productTick.readsFixed.toFixed(1)} + ${productTick.readsPerSymbol.toFixed(2)}/symbol reads, ${productTick.writesFixed.toFixed(1)} + ${productTick.writesPerSymbol.toFixed(2)}/symbol writes, ` +
+              `dashboard ${productTick.dashboardReadsFixed.toFixed(1)} + ${productTick.dashboardReadsPerSymbol.toFixed(2)}/symbol reads; the table projects these`,
+          );
           io.out(`prices as of ${PRICES_AS_OF}; free tiers applied; dashboard open 8 h/day; ${jobs} Scheduler jobs`);
           io.out('symbols  tick  reads/day  writes/day  invocations/mo  firestore  functions  pubsub  scheduler  monitoring  total/mo');
           for (const b of table) {
-            io.out(`${String(b.scenario.symbols).padStart(7)}  ${`${b.scenario.tickMinutes === 60 ? '1h' : `${b.scenario.tickMinutes}m`}`.padStart(4)}  ${Math.round(b.readsPerDay).toString().padStart(9)}  ${Math.round(b.writesPerDay).toString().padStart(10)}  ${Math.round(b.invocationsPerMonth).toString().padStart(14)}  ` +
-              `${usd(b.lines.firestore).padStart(9)}  ${usd(b.lines.functions).padStart(9)}  ${usd(b.lines.pubsub).padStart(6)}  ${usd(b.lines.scheduler).padStart(9)}  ${usd(b.lines.monitoring).padStart(10)}  ${usd(b.total).padStart(8)}`);
+            io.out(
+              `${String(b.scenario.symbols).padStart(7)}  ${`${b.scenario.tickMinutes === 60 ? '1h' : `${b.scenario.tickMinutes}m`}`.padStart(4)}  ${Math.round(b.readsPerDay).toString().padStart(9)}  ${Math.round(b.writesPerDay).toString().padStart(10)}  ${Math.round(b.invocationsPerMonth).toString().padStart(14)}  ` +
+                `${usd(b.lines.firestore).padStart(9)}  ${usd(b.lines.functions).padStart(9)}  ${usd(b.lines.pubsub).padStart(6)}  ${usd(b.lines.scheduler).padStart(9)}  ${usd(b.lines.monitoring).padStart(10)}  ${usd(b.total).padStart(8)}`,
+            );
           }
-          const row = (label: string, b: typeof def) => io.out(`${label}: ${Math.round(b.readsPerDay)} reads/day, ${Math.round(b.writesPerDay)} writes/day, ${Math.round(b.invocationsPerMonth)} invocations/mo, ` +
-            `firestore ${usd(b.lines.firestore)}, functions ${usd(b.lines.functions)}, scheduler ${usd(b.lines.scheduler)}, total ${usd(b.total)}/mo`);
-          io.out(`rollups included: a fill reads and writes its day's rollup (measured), the tick closes a day (${rollupExtras.dayWrites} write/day), a daily dashboard opening reads ${rollupExtras.dashboardOpenReads} documents (a year of days + the cost)`);
-          row(`defaults (${defaults.symbols} symbols, ${PROFILES.defaults.tf}, tick every 1m, dashboard 8 h/day; measured ${per(defaults, 'reads').toFixed(1)} reads, ${per(defaults, 'writes').toFixed(1)} writes, ${per(defaults, 'listenReads').toFixed(1)} dashboard reads per tick)`, def);
+          const row = (label: string, b: typeof def) =>
+            io.out(
+              `${label}: ${Math.round(b.readsPerDay)} reads/day, ${Math.round(b.writesPerDay)} writes/day, ${Math.round(b.invocationsPerMonth)} invocations/mo, ` +
+                `firestore ${usd(b.lines.firestore)}, functions ${usd(b.lines.functions)}, scheduler ${usd(b.lines.scheduler)}, total ${usd(b.total)}/mo`,
+            );
+          io.out(
+            `rollups included: a fill reads and writes its day's rollup (measured), the tick closes a day (${rollupExtras.dayWrites} write/day), a daily dashboard opening reads ${rollupExtras.dashboardOpenReads} documents (a year of days + the cost)`,
+          );
+          row(
+            `defaults (${defaults.symbols} symbols, ${PROFILES.defaults.tf}, tick every 1m, dashboard 8 h/day; measured ${per(defaults, 'reads').toFixed(1)} reads, ${per(defaults, 'writes').toFixed(1)} writes, ${per(defaults, 'listenReads').toFixed(1)} dashboard reads per tick)`,
+            def,
+          );
           row('20 symbols, 1m, dashboard 8 h/day', twenty);
-          row(`20 symbols, 1m, dashboard 8 h/day, at the test config's ${(perTick.ordersPerSymbol * 1440).toFixed(0)} orders/symbol/day`, twentyBusy);
+          row(
+            `20 symbols, 1m, dashboard 8 h/day, at the test config's ${(perTick.ordersPerSymbol * 1440).toFixed(0)} orders/symbol/day`,
+            twentyBusy,
+          );
           io.out(`projected monthly cost (USD): ${def.total.toFixed(4)}`);
         }
       } catch (err) {
@@ -333,6 +461,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await main(process.argv.slice(2), { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) });
+  process.exitCode = await main(process.argv.slice(2), {
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+  });
   process.exit();
 }

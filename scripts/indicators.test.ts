@@ -12,7 +12,10 @@ import { CandleDataError, OUTPUT_HEADER, detectTimeframe, formatNumber, indicato
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const lines = (file: string): string[] =>
-  gunzipSync(readFileSync(join(ROOT, 'functions/data/candles', `${file}.csv.gz`))).toString('utf8').trimEnd().split('\n');
+  gunzipSync(readFileSync(join(ROOT, 'functions/data/candles', `${file}.csv.gz`)))
+    .toString('utf8')
+    .trimEnd()
+    .split('\n');
 const BTC_1H = lines('BTC_USDT-1h');
 const BTC_1M = lines('BTC_USDT-1m');
 const HEADER = BTC_1H[0]!;
@@ -30,7 +33,11 @@ describe('indicatorsCsv', () => {
   it('writes the header and exactly one row per input row, in order', () => {
     expect(out[0]).toBe(OUTPUT_HEADER);
     expect(out).toHaveLength(601);
-    const inTimes = input.trimEnd().split('\n').slice(1).map((l) => l.split(',')[0]);
+    const inTimes = input
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]);
     expect(out.slice(1).map((l) => l.split(',')[0])).toEqual(inTimes);
     expect(result.timeframe).toBe('1h');
   });
@@ -50,10 +57,13 @@ describe('indicatorsCsv', () => {
     const keys = ['adx', 'pdi', 'mdi', 'atr', 'atrPct', 'ema50', 'ema200'] as const;
     out.slice(INDICATOR_WARMUP).forEach((row, k) => {
       const s = snaps[INDICATOR_WARMUP - 1 + k]!;
-      row.split(',').slice(1, 8).forEach((cell, j) => {
-        const exact = s[keys[j]!]!;
-        expect(Math.abs(Number(cell) - exact) / Math.abs(exact)).toBeLessThan(1e-9);
-      });
+      row
+        .split(',')
+        .slice(1, 8)
+        .forEach((cell, j) => {
+          const exact = s[keys[j]!]!;
+          expect(Math.abs(Number(cell) - exact) / Math.abs(exact)).toBeLessThan(1e-9);
+        });
     });
     expect(formatNumber(null)).toBe('');
     expect(formatNumber(28080)).toBe('28080');
@@ -127,7 +137,13 @@ describe('the CLI process', () => {
     expect(rows).toHaveLength(301);
 
     const bad = join(tmp, 'bad-high.csv');
-    writeFileSync(bad, `${HEADER}\n${BTC_1H[1]}\n${BTC_1H[2]!.split(',').map((v, i) => (i === 2 ? '1' : v)).join(',')}\n`);
+    writeFileSync(
+      bad,
+      `${HEADER}\n${BTC_1H[1]}\n${BTC_1H[2]!
+        .split(',')
+        .map((v, i) => (i === 2 ? '1' : v))
+        .join(',')}\n`,
+    );
     const failed = cli(bad);
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain('line 3: high 1 is below max(open');

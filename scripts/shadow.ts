@@ -16,15 +16,22 @@ import { localEnv } from './eagle/target.ts';
 import { isLocalProject } from './eagle/reach.ts';
 import { stdio, type Io } from './lib/cli.ts';
 
-interface Flags { day: string; portOffset: number; project?: string; json: boolean }
+interface Flags {
+  day: string;
+  portOffset: number;
+  project?: string;
+  json: boolean;
+}
 
 const dayFlag = (v: string): string => {
   const t = Date.parse(`${v}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v) throw new InvalidArgumentError(`--day must be a UTC date like 2023-04-26 (got "${v}")`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v)
+    throw new InvalidArgumentError(`--day must be a UTC date like 2023-04-26 (got "${v}")`);
   return v;
 };
 const offsetFlag = (v: string): number => {
-  if (!/^\d+$/.test(v) || Number(v) > 50_000) throw new InvalidArgumentError(`--port-offset must be a whole number from 0 to 50000 (got "${v}")`);
+  if (!/^\d+$/.test(v) || Number(v) > 50_000)
+    throw new InvalidArgumentError(`--port-offset must be a whole number from 0 to 50000 (got "${v}")`);
   return Number(v);
 };
 
@@ -41,10 +48,17 @@ function program(io: Io): Command {
 
 export function formatShadow(r: ShadowReport): string[] {
   if (!r.ran) return [`shadow ${r.day}: not run — ${r.reason}`];
-  const head = r.status === 'verified' ? `live = backtest ✓ ${r.day} (${r.liveTrades} trades)`
-    : r.status === 'explained' ? `live ≈ backtest ${r.day}: ${r.differences.length} difference(s), each explained (${r.liveTrades} live, ${r.replayTrades} replayed)`
-      : `live ≠ backtest ${r.day}: ${r.differences.filter((d) => !d.explainedBy).length} unexplained difference(s) of ${r.differences.length} (${r.liveTrades} live, ${r.replayTrades} replayed)`;
-  return [head, ...r.events.map((e) => `  event ${e.cause} at ${new Date(e.at).toISOString()}: ${e.detail}`), ...r.differences.map((d) => `  ${describeDifference(d)}`)];
+  const head =
+    r.status === 'verified'
+      ? `live = backtest ✓ ${r.day} (${r.liveTrades} trades)`
+      : r.status === 'explained'
+        ? `live ≈ backtest ${r.day}: ${r.differences.length} difference(s), each explained (${r.liveTrades} live, ${r.replayTrades} replayed)`
+        : `live ≠ backtest ${r.day}: ${r.differences.filter((d) => !d.explainedBy).length} unexplained difference(s) of ${r.differences.length} (${r.liveTrades} live, ${r.replayTrades} replayed)`;
+  return [
+    head,
+    ...r.events.map((e) => `  event ${e.cause} at ${new Date(e.at).toISOString()}: ${e.detail}`),
+    ...r.differences.map((d) => `  ${describeDifference(d)}`),
+  ];
 }
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
@@ -55,7 +69,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' ? 0 : 2;
     throw err;
   }
-  const env = isLocalProject(flags.project) ? localEnv({ portOffset: flags.portOffset, project: flags.project, region: '' }).env : parseEnv({ ...process.env, PROJECT_ID: flags.project });
+  const env = isLocalProject(flags.project)
+    ? localEnv({ portOffset: flags.portOffset, project: flags.project, region: '' }).env
+    : parseEnv({ ...process.env, PROJECT_ID: flags.project });
   const runtime = createRuntime(env);
   try {
     const report = await runShadowDay(await shadowDeps(runtime), flags.day.replaceAll('-', ''), Date.now());

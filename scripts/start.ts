@@ -65,14 +65,27 @@ if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
  * made up for this run, pointed at the simulator (EXCHANGE_API_URL), on the same replay clock.
  */
 const simUrl = `http://${localPorts(portOffset).host}:${exchangeSimPort(portOffset)}`;
-const simEnv: Record<string, string> = args.exchange === 'sim'
-  ? { TRADING_MODE: 'live', MARKET_SOURCE: 'ccxt', MARKET_CLOCK: 'replay', EXCHANGE_API_URL: simUrl, EXCHANGE_API_KEY: randomBytes(24).toString('hex'), EXCHANGE_API_SECRET: randomBytes(32).toString('hex') }
-  : {};
+const simEnv: Record<string, string> =
+  args.exchange === 'sim'
+    ? {
+        TRADING_MODE: 'live',
+        MARKET_SOURCE: 'ccxt',
+        MARKET_CLOCK: 'replay',
+        EXCHANGE_API_URL: simUrl,
+        EXCHANGE_API_KEY: randomBytes(24).toString('hex'),
+        EXCHANGE_API_SECRET: randomBytes(32).toString('hex'),
+      }
+    : {};
 
 let anchor = Date.now();
 let env;
 try {
-  env = parseEnv({ ...process.env, ...simEnv, REPLAY_SPEED: args.speed ?? process.env.REPLAY_SPEED, REPLAY_START: args.start ?? process.env.REPLAY_START });
+  env = parseEnv({
+    ...process.env,
+    ...simEnv,
+    REPLAY_SPEED: args.speed ?? process.env.REPLAY_SPEED,
+    REPLAY_START: args.start ?? process.env.REPLAY_START,
+  });
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
@@ -121,13 +134,24 @@ try {
   await import(join(ROOT, 'functions/build.mjs'));
   console.log('starting emulators…');
   // Production's security rules and sign-in, locally: the dashboard reads as a signed-in, allow-listed user.
-  stack = await startEmulatorStack({ projectId: env.PROJECT_ID, portOffset, reuseFromEnv: true, rules: join(ROOT, 'firestore.rules'), auth: true });
+  stack = await startEmulatorStack({
+    projectId: env.PROJECT_ID,
+    portOffset,
+    reuseFromEnv: true,
+    rules: join(ROOT, 'firestore.rules'),
+    auth: true,
+  });
   const dashboardUsers = await seedDashboardUsers(env.PROJECT_ID, stack.env);
   const dashboardOrigin = `http://${stack.ports.host}:${stack.ports.hosting}`;
   // Market time starts now, once the slow parts (build, emulators) are done: the first tick sees REPLAY_START.
   anchor = Date.now();
   const childEnv = {
-    ...process.env, ...simEnv, ...stack.env, REPLAY_ANCHOR_MS: String(anchor), REPLAY_SPEED: String(env.REPLAY_SPEED), REPLAY_START: env.REPLAY_START,
+    ...process.env,
+    ...simEnv,
+    ...stack.env,
+    REPLAY_ANCHOR_MS: String(anchor),
+    REPLAY_SPEED: String(env.REPLAY_SPEED),
+    REPLAY_START: env.REPLAY_START,
     METADATA_SERVER_DETECTION: 'none',
     // The dashboard calls the admin function from its origin (CORS).
     ADMIN_ALLOWED_ORIGINS: process.env.ADMIN_ALLOWED_ORIGINS ?? dashboardOrigin,
@@ -136,13 +160,20 @@ try {
   };
   if (args.exchange === 'sim') {
     const simLog = createWriteStream(join(LOG_DIR, 'exchange-sim.log'));
-    const sim = startProcess('exchange-sim', process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/exchangeSim/main.ts'), '--port', String(exchangeSimPort(portOffset))], {
-      env: childEnv, cwd: ROOT,
-      onLine: (line) => {
-        simLog.write(`${line}\n`);
-        if (line.includes('"POST /api/v3/order"') || line.includes('listening') || !line.startsWith('{')) console.log(`[exchange-sim] ${line}`);
+    const sim = startProcess(
+      'exchange-sim',
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts/exchangeSim/main.ts'), '--port', String(exchangeSimPort(portOffset))],
+      {
+        env: childEnv,
+        cwd: ROOT,
+        onLine: (line) => {
+          simLog.write(`${line}\n`);
+          if (line.includes('"POST /api/v3/order"') || line.includes('listening') || !line.startsWith('{'))
+            console.log(`[exchange-sim] ${line}`);
+        },
       },
-    });
+    );
     sim.child.once('exit', (code) => {
       if (!stopping) {
         console.error(`the exchange simulator exited (code ${code}); see ${join(LOG_DIR, 'exchange-sim.log')}`);
@@ -159,14 +190,28 @@ try {
   for (const fn of FUNCTIONS) {
     const log = createWriteStream(join(LOG_DIR, `${fn.target}.log`));
     const port = functionPort(stack.ports, fn.target);
-    const proc = startProcess(fn.target, process.execPath, ['--import', BIND_LOOPBACK, ffMain, `--target=${fn.target}`, `--signature-type=${fn.signature}`, `--port=${port}`, '--source=lib/index.js'], {
-      env: { ...childEnv, EAGLE_FUNCTION: fn.target }, cwd: join(ROOT, 'functions'),
-      onLine: (line) => {
-        log.write(`${line}\n`);
-        const shown = formatFunctionLog(fn.target, line);
-        if (shown) console.log(shown);
+    const proc = startProcess(
+      fn.target,
+      process.execPath,
+      [
+        '--import',
+        BIND_LOOPBACK,
+        ffMain,
+        `--target=${fn.target}`,
+        `--signature-type=${fn.signature}`,
+        `--port=${port}`,
+        '--source=lib/index.js',
+      ],
+      {
+        env: { ...childEnv, EAGLE_FUNCTION: fn.target },
+        cwd: join(ROOT, 'functions'),
+        onLine: (line) => {
+          log.write(`${line}\n`);
+          const shown = formatFunctionLog(fn.target, line);
+          if (shown) console.log(shown);
+        },
       },
-    });
+    );
     proc.child.once('exit', (code) => {
       if (!stopping) {
         console.error(`function ${fn.target} exited (code ${code}); see ${join(LOG_DIR, `${fn.target}.log`)}`);
@@ -175,32 +220,49 @@ try {
     });
     children.push(proc);
   }
-  await Promise.all(FUNCTIONS.map((fn, i) => waitForPort(stack!.ports.host, functionPort(stack!.ports, fn.target), 30_000, () => children[i]!.child.exitCode === null)));
+  await Promise.all(
+    FUNCTIONS.map((fn, i) =>
+      waitForPort(stack!.ports.host, functionPort(stack!.ports, fn.target), 30_000, () => children[i]!.child.exitCode === null),
+    ),
+  );
   for (const fn of FUNCTIONS) console.log(`  function ${fn.target.padEnd(13)} ${functionUrl(stack.ports, fn.target)}`);
 
   if (!args.noDashboard) {
-    const vite = startProcess('dashboard', process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), '--port', String(stack.ports.hosting), '--strictPort', '--host', stack.ports.host], {
-      cwd: join(ROOT, 'web'),
-      env: {
-        ...process.env, VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost, VITE_FIREBASE_PROJECT_ID: env.PROJECT_ID,
-        VITE_AUTH_EMULATOR_HOST: stack.authHost ?? '', VITE_ADMIN_URL: functionUrl(stack.ports, 'admin'), VITE_TICK_INTERVAL: env.TICK_INTERVAL, VITE_REPLAY_SPEED: String(replayClock ? env.REPLAY_SPEED : 1),
-        VITE_REPLAY_END: replayEnd === undefined ? '' : new Date(replayEnd).toISOString(),
+    const vite = startProcess(
+      'dashboard',
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), '--port', String(stack.ports.hosting), '--strictPort', '--host', stack.ports.host],
+      {
+        cwd: join(ROOT, 'web'),
+        env: {
+          ...process.env,
+          VITE_FIRESTORE_EMULATOR_HOST: stack.firestoreHost,
+          VITE_FIREBASE_PROJECT_ID: env.PROJECT_ID,
+          VITE_AUTH_EMULATOR_HOST: stack.authHost ?? '',
+          VITE_ADMIN_URL: functionUrl(stack.ports, 'admin'),
+          VITE_TICK_INTERVAL: env.TICK_INTERVAL,
+          VITE_REPLAY_SPEED: String(replayClock ? env.REPLAY_SPEED : 1),
+          VITE_REPLAY_END: replayEnd === undefined ? '' : new Date(replayEnd).toISOString(),
+        },
+        onLine: (line) => {
+          if (/error/i.test(line)) console.log(`[dashboard] ${line}`);
+        },
       },
-      onLine: (line) => {
-        if (/error/i.test(line)) console.log(`[dashboard] ${line}`);
-      },
-    });
+    );
     children.push(vite);
     await waitForPort(stack.ports.host, stack.ports.hosting, 30_000, () => vite.child.exitCode === null);
     console.log(`\n  dashboard: ${dashboardOrigin}/`);
-    for (const u of dashboardUsers) console.log(`    sign in as ${u.email} / ${u.password}  (${u.admin ? 'admin: controls' : 'read-only'})`);
+    for (const u of dashboardUsers)
+      console.log(`    sign in as ${u.email} / ${u.password}  (${u.admin ? 'admin: controls' : 'read-only'})`);
     console.log('');
   }
 
   const start = Date.parse(env.REPLAY_START);
   const marketNow = () => (replayClock ? Math.floor(start + (Date.now() - anchor) * env.REPLAY_SPEED) : Date.now());
   const trading = args.exchange === 'sim' ? `LIVE trading on the exchange simulator ${simUrl}` : `${env.TRADING_MODE} trading`;
-  console.log(`source ${env.MARKET_SOURCE}${replayClock ? ` from ${env.REPLAY_START} at ${env.REPLAY_SPEED}×` : ''}, symbols ${env.SYMBOLS.join(', ')}, timeframe ${env.TIMEFRAME}, ${trading}; Ctrl-C stops everything`);
+  console.log(
+    `source ${env.MARKET_SOURCE}${replayClock ? ` from ${env.REPLAY_START} at ${env.REPLAY_SPEED}×` : ''}, symbols ${env.SYMBOLS.join(', ')}, timeframe ${env.TIMEFRAME}, ${trading}; Ctrl-C stops everything`,
+  );
   scheduler = startScheduler({
     jobs: schedulerJobs(env.TICK_INTERVAL),
     url: (t) => functionUrl(stack!.ports, t),
@@ -212,11 +274,17 @@ try {
       if (line) console.log(line);
     },
     tradingPaused: schedulerPausedFlag(stack.firestoreHost, env.PROJECT_ID),
-    onSkip: (job) => console.log(`${job.target}: trading jobs paused (status/system.schedulerPaused), skipping until \`npm run eagle -- resume\``),
-    ...(replayEnd === undefined ? {} : {
-      untilMarketMs: replayEnd,
-      onEnd: (until) => console.log(`replay data ended at ${new Date(until).toISOString()} (the bundled candles end there): no more ticks. The dashboard stays up; Ctrl-C stops everything, \`npm start -- --start ISO-TIME\` replays from another time.`),
-    }),
+    onSkip: (job) =>
+      console.log(`${job.target}: trading jobs paused (status/system.schedulerPaused), skipping until \`npm run eagle -- resume\``),
+    ...(replayEnd === undefined
+      ? {}
+      : {
+          untilMarketMs: replayEnd,
+          onEnd: (until) =>
+            console.log(
+              `replay data ended at ${new Date(until).toISOString()} (the bundled candles end there): no more ticks. The dashboard stays up; Ctrl-C stops everything, \`npm start -- --start ISO-TIME\` replays from another time.`,
+            ),
+        }),
   });
 } catch (err) {
   console.error(err instanceof EmulatorSetupError || err instanceof ConfigError ? err.message : err);

@@ -21,7 +21,11 @@ const RESULTS = join(ROOT, '.ci/results');
 const ci = Boolean(process.env.CI);
 const extra = process.argv.slice(2);
 
-interface Run { name: string; projects: string[]; stream: boolean }
+interface Run {
+  name: string;
+  projects: string[];
+  stream: boolean;
+}
 const RUNS: Run[] = [
   { name: 'integration', projects: ['integration'], stream: true },
   { name: 'unit+stack', projects: ['unit', 'stack'], stream: false },
@@ -30,7 +34,10 @@ const reportOf = (r: Run) => join(RESULTS, `vitest-${r.name.replace('+', '-')}.j
 
 function run(r: Run): Promise<number> {
   const args = ['run', ...r.projects.flatMap((p) => ['--project', p]), ...(ci ? [`--outputFile.json=${reportOf(r)}`] : []), ...extra];
-  const child = spawn(join(ROOT, 'node_modules/.bin/vitest'), args, { cwd: ROOT, stdio: ['ignore', r.stream ? 'inherit' : 'pipe', r.stream ? 'inherit' : 'pipe'] });
+  const child = spawn(join(ROOT, 'node_modules/.bin/vitest'), args, {
+    cwd: ROOT,
+    stdio: ['ignore', r.stream ? 'inherit' : 'pipe', r.stream ? 'inherit' : 'pipe'],
+  });
   const held: Buffer[] = [];
   child.stdout?.on('data', (c: Buffer) => held.push(c));
   child.stderr?.on('data', (c: Buffer) => held.push(c));
@@ -48,7 +55,16 @@ if (ci) mkdirSync(RESULTS, { recursive: true });
 const codes = await Promise.all(RUNS.map(run));
 
 if (ci) {
-  type Report = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numTotalTests: number; success: boolean; startTime: number; testResults: unknown[] };
+  type Report = {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    numTotalTests: number;
+    success: boolean;
+    startTime: number;
+    testResults: unknown[];
+  };
   const reports = RUNS.map((r) => {
     try {
       return JSON.parse(readFileSync(reportOf(r), 'utf8')) as Report;
@@ -56,12 +72,31 @@ if (ci) {
       return null;
     }
   });
-  const merged = reports.reduce<Report>((m, x) => (x === null ? { ...m, success: false } : {
-    numPassedTests: m.numPassedTests + x.numPassedTests, numFailedTests: m.numFailedTests + x.numFailedTests,
-    numPendingTests: m.numPendingTests + x.numPendingTests, numTodoTests: m.numTodoTests + x.numTodoTests,
-    numTotalTests: m.numTotalTests + x.numTotalTests, success: m.success && x.success,
-    startTime: Math.min(m.startTime, x.startTime), testResults: [...m.testResults, ...x.testResults],
-  }), { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, numTotalTests: 0, success: true, startTime: Infinity, testResults: [] });
+  const merged = reports.reduce<Report>(
+    (m, x) =>
+      x === null
+        ? { ...m, success: false }
+        : {
+            numPassedTests: m.numPassedTests + x.numPassedTests,
+            numFailedTests: m.numFailedTests + x.numFailedTests,
+            numPendingTests: m.numPendingTests + x.numPendingTests,
+            numTodoTests: m.numTodoTests + x.numTodoTests,
+            numTotalTests: m.numTotalTests + x.numTotalTests,
+            success: m.success && x.success,
+            startTime: Math.min(m.startTime, x.startTime),
+            testResults: [...m.testResults, ...x.testResults],
+          },
+    {
+      numPassedTests: 0,
+      numFailedTests: 0,
+      numPendingTests: 0,
+      numTodoTests: 0,
+      numTotalTests: 0,
+      success: true,
+      startTime: Infinity,
+      testResults: [],
+    },
+  );
   writeFileSync(join(RESULTS, 'vitest.json'), JSON.stringify(merged));
   if (reports.includes(null)) console.error('test: a vitest run wrote no report (crashed before the end?)');
 }

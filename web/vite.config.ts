@@ -12,7 +12,9 @@ export default defineConfig(({ command, mode }) => {
     const env = { ...loadEnv(mode, root, 'VITE_'), ...process.env };
     const missing = PRODUCTION_VARS.filter((k) => !env[k]);
     if (missing.length > 0 && !env.VITE_FIRESTORE_EMULATOR_HOST) {
-      console.warn(`web build: ${missing.join(', ')} not set; this bundle talks to the demo project only. Set them (environment or web/.env.production) for a deployable build.`);
+      console.warn(
+        `web build: ${missing.join(', ')} not set; this bundle talks to the demo project only. Set them (environment or web/.env.production) for a deployable build.`,
+      );
     }
   }
   return {
@@ -24,7 +26,9 @@ export default defineConfig(({ command, mode }) => {
       target: 'es2022',
       sourcemap: false,
       // Vendor code changes less often than the app: separate files cache separately on Hosting.
-      rollupOptions: { output: { manualChunks: { firebase: ['firebase/app', 'firebase/auth', 'firebase/firestore'], charts: ['lightweight-charts'] } } },
+      rollupOptions: {
+        output: { manualChunks: { firebase: ['firebase/app', 'firebase/auth', 'firebase/firestore'], charts: ['lightweight-charts'] } },
+      },
       chunkSizeWarningLimit: 600,
     },
     // The launcher passes --port; 5173 is only the default.

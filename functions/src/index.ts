@@ -17,5 +17,11 @@ const bundle = own && existsSync(own) ? own : new URL('./fn/all.cjs', import.met
 loadBundle(bundle, {
   writeCache: process.env.EAGLE_WRITE_CODE_CACHE === '1',
   onCacheRefused: (file) =>
-    console.warn(JSON.stringify({ severity: 'WARNING', message: 'code cache refused (made by another Node or other V8 flags, or stale): this load compiled the bundle', bundle: file })),
+    console.warn(
+      JSON.stringify({
+        severity: 'WARNING',
+        message: 'code cache refused (made by another Node or other V8 flags, or stale): this load compiled the bundle',
+        bundle: file,
+      }),
+    ),
 });

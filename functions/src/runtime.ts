@@ -23,6 +23,8 @@ export const BUILD_TARGET = `node${NODE_MAJOR}`;
 export function nodeMismatch(version: string = process.versions.node): string | undefined {
   const major = Number(version.split('.')[0]);
   if (major === NODE_MAJOR) return undefined;
-  return `This is Node ${version}; Eagle Eye runs on Node ${NODE_MAJOR} (the Cloud Run functions runtime ${CLOUD_RUNTIME}). ` +
-    'Run it through npm (npm start, npm test, npm run build, npx …): npm puts node_modules/.bin/node (the node-linux-* package, installed by npm ci) first on PATH.';
+  return (
+    `This is Node ${version}; Eagle Eye runs on Node ${NODE_MAJOR} (the Cloud Run functions runtime ${CLOUD_RUNTIME}). ` +
+    'Run it through npm (npm start, npm test, npm run build, npx …): npm puts node_modules/.bin/node (the node-linux-* package, installed by npm ci) first on PATH.'
+  );
 }

@@ -4,7 +4,8 @@ import { MANAGED_LABEL, type ApiKind, type Resource, type Spec } from '../model.
 import type { Existing, Provider } from '../plan.ts';
 
 const short = (full: string | null | undefined) => (full ? full.split('/').pop()! : null);
-const seconds = (d: { seconds?: unknown } | null | undefined) => (d?.seconds === undefined || d.seconds === null ? null : Number(d.seconds));
+const seconds = (d: { seconds?: unknown } | null | undefined) =>
+  d?.seconds === undefined || d.seconds === null ? null : Number(d.seconds);
 const LABELS = { [MANAGED_LABEL]: 'true' };
 
 export function topicProvider(pubsub: PubSub): Provider {
@@ -12,7 +13,9 @@ export function topicProvider(pubsub: PubSub): Provider {
     kind: 'topic',
     async list() {
       const [topics] = await pubsub.getTopics();
-      return new Map(topics.map((t) => [short(t.name)!, { spec: {}, managed: t.metadata?.labels?.[MANAGED_LABEL] === 'true' } satisfies Existing]));
+      return new Map(
+        topics.map((t) => [short(t.name)!, { spec: {}, managed: t.metadata?.labels?.[MANAGED_LABEL] === 'true' } satisfies Existing]),
+      );
     },
     async create(r) {
       await pubsub.createTopic({ name: r.name, labels: LABELS });
@@ -49,15 +52,30 @@ export function specOf(m: SubscriptionMetadata): Spec {
 function metadataOf(pubsub: PubSub, s: Spec) {
   return {
     ackDeadlineSeconds: Number(s.ackDeadlineSeconds),
-    pushConfig: s.pushEndpoint ? { pushEndpoint: String(s.pushEndpoint), ...(s.pushServiceAccount ? { oidcToken: { serviceAccountEmail: String(s.pushServiceAccount) } } : {}) } : {},
-    deadLetterPolicy: s.deadLetterTopic ? { deadLetterTopic: pubsub.topic(String(s.deadLetterTopic)).name, maxDeliveryAttempts: Number(s.maxDeliveryAttempts) } : null,
-    retryPolicy: s.minimumBackoffSeconds !== null ? { minimumBackoff: { seconds: Number(s.minimumBackoffSeconds) }, maximumBackoff: { seconds: Number(s.maximumBackoffSeconds) } } : null,
+    pushConfig: s.pushEndpoint
+      ? {
+          pushEndpoint: String(s.pushEndpoint),
+          ...(s.pushServiceAccount ? { oidcToken: { serviceAccountEmail: String(s.pushServiceAccount) } } : {}),
+        }
+      : {},
+    deadLetterPolicy: s.deadLetterTopic
+      ? { deadLetterTopic: pubsub.topic(String(s.deadLetterTopic)).name, maxDeliveryAttempts: Number(s.maxDeliveryAttempts) }
+      : null,
+    retryPolicy:
+      s.minimumBackoffSeconds !== null
+        ? { minimumBackoff: { seconds: Number(s.minimumBackoffSeconds) }, maximumBackoff: { seconds: Number(s.maximumBackoffSeconds) } }
+        : null,
   };
 }
 
 const FIELD_TO_METADATA: Record<string, string> = {
-  ackDeadlineSeconds: 'ackDeadlineSeconds', pushEndpoint: 'pushConfig', pushServiceAccount: 'pushConfig',
-  deadLetterTopic: 'deadLetterPolicy', maxDeliveryAttempts: 'deadLetterPolicy', minimumBackoffSeconds: 'retryPolicy', maximumBackoffSeconds: 'retryPolicy',
+  ackDeadlineSeconds: 'ackDeadlineSeconds',
+  pushEndpoint: 'pushConfig',
+  pushServiceAccount: 'pushConfig',
+  deadLetterTopic: 'deadLetterPolicy',
+  maxDeliveryAttempts: 'deadLetterPolicy',
+  minimumBackoffSeconds: 'retryPolicy',
+  maximumBackoffSeconds: 'retryPolicy',
 };
 
 export function subscriptionProvider(pubsub: PubSub): Provider {
@@ -65,14 +83,21 @@ export function subscriptionProvider(pubsub: PubSub): Provider {
     kind: 'subscription',
     async list() {
       const [subs] = await pubsub.getSubscriptions();
-      return new Map(subs.map((s) => {
-        const m = (s.metadata ?? {}) as SubscriptionMetadata;
-        return [short(s.name)!, { spec: specOf(m), managed: m.labels?.[MANAGED_LABEL] === 'true' } satisfies Existing];
-      }));
+      return new Map(
+        subs.map((s) => {
+          const m = (s.metadata ?? {}) as SubscriptionMetadata;
+          return [short(s.name)!, { spec: specOf(m), managed: m.labels?.[MANAGED_LABEL] === 'true' } satisfies Existing];
+        }),
+      );
     },
     async create(r: Resource<ApiKind>) {
       const md = metadataOf(pubsub, r.spec);
-      await pubsub.topic(String(r.spec.topic)).createSubscription(r.name, { ...md, deadLetterPolicy: md.deadLetterPolicy ?? undefined, retryPolicy: md.retryPolicy ?? undefined, labels: LABELS });
+      await pubsub.topic(String(r.spec.topic)).createSubscription(r.name, {
+        ...md,
+        deadLetterPolicy: md.deadLetterPolicy ?? undefined,
+        retryPolicy: md.retryPolicy ?? undefined,
+        labels: LABELS,
+      });
     },
     async update(r, fields) {
       if (fields.includes('topic')) throw new Error(`subscription ${r.name}: the topic of a subscription cannot change; delete it first`);

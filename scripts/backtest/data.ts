@@ -42,7 +42,8 @@ export function readCandleFile(file: string): Candle[] {
 }
 
 function fit(candles: Candle[], from: Timeframe, to: Timeframe, source: string): Candle[] {
-  if (timeframeMs(to) < timeframeMs(from)) throw new UsageError(`--timeframe ${to} is finer than ${source} (${from}): candles can only be rolled up`);
+  if (timeframeMs(to) < timeframeMs(from))
+    throw new UsageError(`--timeframe ${to} is finer than ${source} (${from}): candles can only be rolled up`);
   return rollUp(candles, from, to);
 }
 
@@ -57,7 +58,14 @@ export interface LoadedCandles {
   cold: string[];
 }
 
-export function loadCandles(opts: { data?: string[]; symbols: string[]; timeframe: Timeframe; from?: number; to?: number; warmup: number }): LoadedCandles {
+export function loadCandles(opts: {
+  data?: string[];
+  symbols: string[];
+  timeframe: Timeframe;
+  from?: number;
+  to?: number;
+  warmup: number;
+}): LoadedCandles {
   const all: Record<string, Candle[]> = {};
   if (opts.data) {
     for (const file of opts.data) {
@@ -88,9 +96,13 @@ export function loadCandles(opts: { data?: string[]; symbols: string[]; timefram
     const warm = opts.from === undefined || later ? 0 : opts.warmup;
     if (start < warm) {
       const at = new Date(cs[start]!.t).toISOString();
-      const earliest = cs[warm] ? `The earliest --from with this warm-up is ${new Date(cs[warm]!.t).toISOString()}` : 'the data is shorter than the warm-up';
-      throw new UsageError(`--from: the ${opts.timeframe} data of ${symbol} holds ${start} candles before ${at}; the indicators' warm-up needs ${warm}: ${warm - start} missing `
-        + `(data from ${new Date(cs[0]!.t).toISOString()}). ${earliest}${start >= INDICATOR_WARMUP ? `, or pass --warmup ${start}` : ''}.`);
+      const earliest = cs[warm]
+        ? `The earliest --from with this warm-up is ${new Date(cs[warm]!.t).toISOString()}`
+        : 'the data is shorter than the warm-up';
+      throw new UsageError(
+        `--from: the ${opts.timeframe} data of ${symbol} holds ${start} candles before ${at}; the indicators' warm-up needs ${warm}: ${warm - start} missing ` +
+          `(data from ${new Date(cs[0]!.t).toISOString()}). ${earliest}${start >= INDICATOR_WARMUP ? `, or pass --warmup ${start}` : ''}.`,
+      );
     }
     candles[symbol] = cs.slice(start - warm, end);
     if (warm > 0) {
@@ -109,7 +121,14 @@ export const tradedPart = (candles: Record<string, Candle[]>, t: number | undefi
  * The guard series the live tick would check stops on: the bundled 1m candles of each symbol that has
  * them, within the range (with --data there is none: stops run on the decision candles).
  */
-export function loadGuard(opts: { data?: string[]; symbols: string[]; timeframe: Timeframe; guard: Timeframe | 'none'; from?: number; to?: number }): { timeframe: Timeframe; candles: Record<string, Candle[]> } | null {
+export function loadGuard(opts: {
+  data?: string[];
+  symbols: string[];
+  timeframe: Timeframe;
+  guard: Timeframe | 'none';
+  from?: number;
+  to?: number;
+}): { timeframe: Timeframe; candles: Record<string, Candle[]> } | null {
   if (opts.guard === 'none' || opts.data || timeframeMs(opts.guard) >= timeframeMs(opts.timeframe)) return null;
   const candles: Record<string, Candle[]> = {};
   for (const symbol of opts.symbols) {

@@ -32,9 +32,20 @@ export function duration(ms: number): string {
 }
 
 const WORDS: Record<string, string> = {
-  stop_loss: 'Stop-loss', take_profit: 'Take-profit', trailing_stop: 'Trailing stop', regime_exit: 'Regime exit', kill_switch: 'Kill switch', manual: 'Manual close',
-  bull_trend: 'Bull trend', bear_trend: 'Bear trend', sideways_range: 'Sideways range', high_volatility: 'High volatility', unknown: 'Unknown (warming up)',
-  max_open_positions: 'max open positions reached', killed: 'kill switch fired', stop_too_close: 'stop too close to price',
+  stop_loss: 'Stop-loss',
+  take_profit: 'Take-profit',
+  trailing_stop: 'Trailing stop',
+  regime_exit: 'Regime exit',
+  kill_switch: 'Kill switch',
+  manual: 'Manual close',
+  bull_trend: 'Bull trend',
+  bear_trend: 'Bear trend',
+  sideways_range: 'Sideways range',
+  high_volatility: 'High volatility',
+  unknown: 'Unknown (warming up)',
+  max_open_positions: 'max open positions reached',
+  killed: 'kill switch fired',
+  stop_too_close: 'stop too close to price',
 };
 /** A reason, regime or skip key in words (unknown keys as they are, underscores spaced). */
 export const words = (key: string): string => WORDS[key] ?? key.replace(/_/g, ' ');

@@ -16,7 +16,10 @@ import type { ChartSeries } from './run.ts';
 
 // The package exports no path for its standalone build: find its package.json (exported), then dist/.
 const require = createRequire(import.meta.url);
-const LIB = readFileSync(join(dirname(require.resolve('lightweight-charts/package.json')), 'dist', 'lightweight-charts.standalone.production.js'), 'utf8');
+const LIB = readFileSync(
+  join(dirname(require.resolve('lightweight-charts/package.json')), 'dist', 'lightweight-charts.standalone.production.js'),
+  'utf8',
+);
 
 export interface ReportData {
   title: string;
@@ -37,7 +40,11 @@ const embed = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c')
  * minute-by-minute stretch would otherwise take up most of the axis). Each curve at a grid time is
  * its last value at or before it; the drawdown is the deepest in the step, so the trough shows.
  */
-function onGrid(equity: readonly [number, number][], benchmark: readonly [number, number][], n: number): { t: number[]; equity: number[]; benchmark: (number | null)[]; drawdownPct: number[] } {
+function onGrid(
+  equity: readonly [number, number][],
+  benchmark: readonly [number, number][],
+  n: number,
+): { t: number[]; equity: number[]; benchmark: (number | null)[]; drawdownPct: number[] } {
   const out = { t: [] as number[], equity: [] as number[], benchmark: [] as (number | null)[], drawdownPct: [] as number[] };
   if (equity.length === 0) return out;
   const start = equity[0]![0];

@@ -21,10 +21,16 @@ import { restoreDocuments } from './restoreDocuments.ts';
 
 const { values } = parseArgs({ options: { 'port-offset': { type: 'string', default: '6100' } }, strict: true });
 const PROJECT_ID = 'demo-eagle-eye-bench';
-const stack = await startEmulatorStack({ projectId: PROJECT_ID, portOffset: Number(values['port-offset']), reuseFromEnv: false, wire: false });
+const stack = await startEmulatorStack({
+  projectId: PROJECT_ID,
+  portOffset: Number(values['port-offset']),
+  reuseFromEnv: false,
+  wire: false,
+});
 process.env.FIRESTORE_EMULATOR_HOST = stack.firestoreHost;
 const env = parseEnv({ ...stack.env, LOG_LEVEL: 'error' });
-const wipe = () => fetch(`http://${stack.firestoreHost}/emulator/v1/projects/${PROJECT_ID}/databases/(default)/documents`, { method: 'DELETE' });
+const wipe = () =>
+  fetch(`http://${stack.firestoreHost}/emulator/v1/projects/${PROJECT_ID}/databases/(default)/documents`, { method: 'DELETE' });
 
 try {
   console.log('documents  candle-days  small-docs  dump-MB  backup-ms  restore-ms (read+check / write)');
@@ -32,10 +38,18 @@ try {
     await wipe();
     const seed = createRuntime(env);
     const candles = firestoreStores(seed.db).candles;
-    for (const symbol of ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT']) await candles.upsert(symbol, '1m', loadBundledCandles(symbol, '1m').slice(0, 7 * 1440));
+    for (const symbol of ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT'])
+      await candles.upsert(symbol, '1m', loadBundledCandles(symbol, '1m').slice(0, 7 * 1440));
     const writer = seed.db.bulkWriter();
     const writes = Array.from({ length: small }, (_, i) =>
-      writer.set(seed.db.doc(signalPath(`s${String(i).padStart(6, '0')}`)), { symbol: 'BTC/USDT', side: 'buy', qty: '0.01000000', refPrice: '27988.22000000', candleTime: 1_679_270_400_000 + i * 60_000 }));
+      writer.set(seed.db.doc(signalPath(`s${String(i).padStart(6, '0')}`)), {
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        qty: '0.01000000',
+        refPrice: '27988.22000000',
+        candleTime: 1_679_270_400_000 + i * 60_000,
+      }),
+    );
     await writer.close();
     await Promise.all(writes);
     await seed.db.terminate();
@@ -54,12 +68,17 @@ try {
     t = Date.now();
     const dump = await readDump(dir);
     const readMs = Date.now() - t;
-    const result = await restoreDocuments({ db: target.db, store: firestoreStores(target.db).state, now: () => Date.now() }, dump.docs, { force: false, reason: 'bench' });
+    const result = await restoreDocuments({ db: target.db, store: firestoreStores(target.db).state, now: () => Date.now() }, dump.docs, {
+      force: false,
+      reason: 'bench',
+    });
     const totalMs = readMs + result.restoreMs;
     await target.db.terminate();
     const mb = (await stat(join(dir, DOCUMENTS_FILE))).size / 1e6;
     const days = docs.filter((d) => d.path.startsWith(`${PATHS.candles}/`)).length;
-    console.log(`${String(docs.length).padStart(9)}  ${String(days).padStart(11)}  ${String(small).padStart(10)}  ${mb.toFixed(1).padStart(7)}  ${String(backupMs).padStart(9)}  ${String(totalMs).padStart(10)} (${readMs} / ${result.restoreMs})`);
+    console.log(
+      `${String(docs.length).padStart(9)}  ${String(days).padStart(11)}  ${String(small).padStart(10)}  ${mb.toFixed(1).padStart(7)}  ${String(backupMs).padStart(9)}  ${String(totalMs).padStart(10)} (${readMs} / ${result.restoreMs})`,
+    );
   }
 } finally {
   await stack.stop();

@@ -31,9 +31,22 @@ describe('typed value codec', () => {
 
   it('decodes back to values equal in type and content, through JSON', () => {
     const doc = {
-      big: 2n ** 62n, neg: -7n, dbl: 0.1, nan: NaN, inf: Infinity, negZero: -0, text: 'x', yes: false, nothing: null,
-      at: new Timestamp(1_667_779_200, 999_999_999), bytes: Buffer.from('héllo'), where: new GeoPoint(-33.9, 151.2),
-      ref: db.doc(CANDLES), vec: FieldValue.vector([1.25, -2]), list: [[], {}, [1n, [2.5]]], map: { nested: { deeper: 'y' } },
+      big: 2n ** 62n,
+      neg: -7n,
+      dbl: 0.1,
+      nan: NaN,
+      inf: Infinity,
+      negZero: -0,
+      text: 'x',
+      yes: false,
+      nothing: null,
+      at: new Timestamp(1_667_779_200, 999_999_999),
+      bytes: Buffer.from('héllo'),
+      where: new GeoPoint(-33.9, 151.2),
+      ref: db.doc(CANDLES),
+      vec: FieldValue.vector([1.25, -2]),
+      list: [[], {}, [1n, [2.5]]],
+      map: { nested: { deeper: 'y' } },
     };
     const json = JSON.parse(JSON.stringify(encodeFields(doc))) as ReturnType<typeof encodeFields>;
     for (const v of Object.values(json)) expect(ValueSchema.safeParse(v).success).toBe(true);

@@ -9,7 +9,15 @@
  * One loss, documented: the Node SDK writes an integral double (2.0) as an integer. Eagle Eye's own
  * writers (all Node) can never produce one; a console edit could, and comes back as the integer.
  */
-import { DocumentReference, FieldValue, GeoPoint, Timestamp, VectorValue, type DocumentData, type Firestore } from '@google-cloud/firestore';
+import {
+  DocumentReference,
+  FieldValue,
+  GeoPoint,
+  Timestamp,
+  VectorValue,
+  type DocumentData,
+  type Firestore,
+} from '@google-cloud/firestore';
 import { z } from 'zod';
 
 export type Value =

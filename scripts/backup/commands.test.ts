@@ -20,7 +20,11 @@ describe('backup, restore and drill flags', () => {
     ['restore', () => restoreCommand(['--force'], io), /--from is required/],
     ['restore', () => restoreCommand(['d'], io), /Unexpected argument 'd'/],
     ['restore', () => restoreCommand(['--from', 'd', '--port-offset', '-3'], io), /--port-offset/],
-    ['backup', () => backupCommand(['--out', 'd', '--port-offset', '1e3'], io), /--port-offset must be a whole number from 0 to 50000 \(got "1e3"\)/],
+    [
+      'backup',
+      () => backupCommand(['--out', 'd', '--port-offset', '1e3'], io),
+      /--port-offset must be a whole number from 0 to 50000 \(got "1e3"\)/,
+    ],
     ['drill', () => drillMain(['--port-offset', 'x'], io), /--port-offset must be a whole number from 0 to 50000 \(got "x"\)/],
     ['drill', () => drillMain(['--speed', '2'], io), /Unknown option '--speed'/],
   ])('%s: exit 2 naming the flag', async (_name, run, message) => {

@@ -13,7 +13,15 @@ import { cliEnv, usageFailure, UsageError, type Io } from '../lib/cli.ts';
 import { localPorts } from '../../infra/ports.ts';
 import { isGcsUri, managedExport, managedImport } from './cloud.ts';
 import { readAllDocuments, readDump, writeDump } from './dump.ts';
-import { deleteAllButStatus, holdMode, nonEmptyCollections, NotEmptyError, restoredMode, type RestoreResult, restoreDocuments } from './restoreDocuments.ts';
+import {
+  deleteAllButStatus,
+  holdMode,
+  nonEmptyCollections,
+  NotEmptyError,
+  restoredMode,
+  type RestoreResult,
+  restoreDocuments,
+} from './restoreDocuments.ts';
 import { runAudit, type AuditReport } from '../../functions/src/services/auditLedger.ts';
 
 const TARGET = '[--port-offset N (the local stack of npm start -- --port-offset N)]';
@@ -22,7 +30,12 @@ const RESTORE_USAGE = `usage: npm run restore -- --from DIR|gs://BUCKET/EXPORT_F
 
 function flags<T extends Record<string, { type: 'string' | 'boolean' }>>(argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options: { ...options, 'port-offset': { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+    return parseArgs({
+      args: argv,
+      options: { ...options, 'port-offset': { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -88,7 +101,9 @@ export async function backupCommand(argv: string[], io: Io, envVars: NodeJS.Proc
     const started = Date.now();
     const docs = await readAllDocuments(runtime.db);
     const manifest = await writeDump(out, env.PROJECT_ID, docs);
-    const byCollection = Object.entries(manifest.collections).map(([c, n]) => `${c}=${n}`).join(' ');
+    const byCollection = Object.entries(manifest.collections)
+      .map(([c, n]) => `${c}=${n}`)
+      .join(' ');
     io.out(`backup: ${manifest.documents} documents from ${describeTarget(env)} → ${out} in ${Date.now() - started} ms`);
     io.out(`backup: ${byCollection || '(empty database)'}`);
     return 0;
@@ -135,21 +150,39 @@ export async function restoreCommand(argv: string[], io: Io, envVars: NodeJS.Pro
         io.err('restore: gs:// needs a real project (the emulator has no managed import); use --from DIR');
         return 1;
       }
-      result = await restoreManaged({ db: runtime.db, store, now }, env.PROJECT_ID, from, { force, reason: reason ?? `restored from ${from}` });
+      result = await restoreManaged({ db: runtime.db, store, now }, env.PROJECT_ID, from, {
+        force,
+        reason: reason ?? `restored from ${from}`,
+      });
     } else {
       const { manifest, docs } = await readDump(from);
       io.out(`restore: backup of ${manifest.projectId} taken ${manifest.createdAt}, ${manifest.documents} documents`);
-      result = await restoreDocuments({ db: runtime.db, store, now }, docs, { force, reason: reason ?? `restored from ${from} (backup of ${manifest.createdAt})` });
+      result = await restoreDocuments({ db: runtime.db, store, now }, docs, {
+        force,
+        reason: reason ?? `restored from ${from} (backup of ${manifest.createdAt})`,
+      });
     }
-    io.out(`restore: ${result.documents === null ? 'managed import' : `${result.documents} documents`} written in ${result.restoreMs} ms; mode ${result.mode}`);
+    io.out(
+      `restore: ${result.documents === null ? 'managed import' : `${result.documents} documents`} written in ${result.restoreMs} ms; mode ${result.mode}`,
+    );
     printAudit(io, result.audit);
     // Like every operator action, recorded in audit_log/ (after the restore, which replaced that collection too).
     await firestoreStores(runtime.db).ops.recordAudit({
-      at: Date.now(), who: `cli:${userInfo().username}`, via: 'cli', action: 'restore', params: { from, force }, ok: result.audit.clean, status: result.audit.clean ? 200 : 409,
+      at: Date.now(),
+      who: `cli:${userInfo().username}`,
+      via: 'cli',
+      action: 'restore',
+      params: { from, force },
+      ok: result.audit.clean,
+      status: result.audit.clean ? 200 : 409,
       summary: `restored ${result.documents ?? 'a managed export'} from ${from}; mode ${result.mode}; audit ${result.audit.clean ? 'clean' : `${result.audit.discrepancies.length} discrepancies`}`,
     });
     if (!result.audit.clean) return 1;
-    io.out(result.mode === 'KILLED' ? 'next: the backup or the live bot was KILLED; `npm run eagle -- reset` when it is safe' : 'next: check the dashboard, then `npm run eagle -- resume`');
+    io.out(
+      result.mode === 'KILLED'
+        ? 'next: the backup or the live bot was KILLED; `npm run eagle -- reset` when it is safe'
+        : 'next: check the dashboard, then `npm run eagle -- resume`',
+    );
     return 0;
   } catch (err) {
     io.err(`restore ${err instanceof NotEmptyError ? 'refused' : 'failed'}: ${(err as Error).message}`);
@@ -164,9 +197,17 @@ export async function restoreCommand(argv: string[], io: Io, envVars: NodeJS.Pro
  * DIR), since an import only overwrites the documents it holds; the import overwrites status/system,
  * so the mode is set again after it.
  */
-async function restoreManaged(deps: Parameters<typeof restoreDocuments>[0], projectId: string, folder: string, opts: { force: boolean; reason: string }): Promise<RestoreResult> {
+async function restoreManaged(
+  deps: Parameters<typeof restoreDocuments>[0],
+  projectId: string,
+  folder: string,
+  opts: { force: boolean; reason: string },
+): Promise<RestoreResult> {
   const present = await nonEmptyCollections(deps.db);
-  if (present.length > 0 && !opts.force) throw new NotEmptyError(`the target database is not empty (collections: ${present.join(', ')}); pass --force to import over it (it empties the database first)`);
+  if (present.length > 0 && !opts.force)
+    throw new NotEmptyError(
+      `the target database is not empty (collections: ${present.join(', ')}); pass --force to import over it (it empties the database first)`,
+    );
   const mode = restoredMode((await deps.store.getStatus())?.mode, undefined);
   await holdMode(deps.store, mode, opts.reason);
   const started = Date.now();

@@ -26,19 +26,27 @@ const PROJECT_ID = 'demo-eagle-eye-drill';
 function parse(argv: string[]): { portOffset: number; dir?: string; help: boolean } {
   let v;
   try {
-    v = parseArgs({ args: argv, options: { 'port-offset': { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+    v = parseArgs({
+      args: argv,
+      options: { 'port-offset': { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   const raw = v['port-offset'] ?? '6000';
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 50_000) throw new UsageError(`--port-offset must be a whole number from 0 to 50000 (got "${raw}")`);
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 50_000)
+    throw new UsageError(`--port-offset must be a whole number from 0 to 50000 (got "${raw}")`);
   return { portOffset: Number(raw), dir: v.dir, help: v.help === true };
 }
 
 function serveExecuteOrder(stack: EmulatorStack, fn: ff.CloudEventFunction): Promise<Server> {
   ff.cloudEvent('executeOrder', fn);
   const server = getTestServer('executeOrder');
-  return new Promise((resolve, reject) => server.once('error', reject).listen(functionPort(stack.ports, 'executeOrder'), stack.ports.host, () => resolve(server)));
+  return new Promise((resolve, reject) =>
+    server.once('error', reject).listen(functionPort(stack.ports, 'executeOrder'), stack.ports.host, () => resolve(server)),
+  );
 }
 
 export async function drillMain(argv: string[], io: Io): Promise<number> {
@@ -65,9 +73,17 @@ export async function drillMain(argv: string[], io: Io): Promise<number> {
       progress: (l) => io.out(`  ${l}`),
     });
     io.out(drillLine(report));
-    io.out(`drill: backup ${report.documents} documents in ${report.backupMs} ms → ${dir}; restore ${report.restoreMs} ms (read, check, write, audit: the data step of the RTO for this book)`);
-    io.out(`drill: redelivered ${report.redelivered.signalId} → ${report.redelivered.outcome}; first tick after resume ${report.resumedTick.map((s) => `${s.symbol} +${s.ingested} candle(s)`).join(', ')}; ${report.ticksAfter} ticks → ${report.tradesAfter} trades`);
-    const passed = report.audit === 'clean' && report.duplicateRefill === 0 && report.redelivered.outcome === 'duplicate' && report.restored === report.trades;
+    io.out(
+      `drill: backup ${report.documents} documents in ${report.backupMs} ms → ${dir}; restore ${report.restoreMs} ms (read, check, write, audit: the data step of the RTO for this book)`,
+    );
+    io.out(
+      `drill: redelivered ${report.redelivered.signalId} → ${report.redelivered.outcome}; first tick after resume ${report.resumedTick.map((s) => `${s.symbol} +${s.ingested} candle(s)`).join(', ')}; ${report.ticksAfter} ticks → ${report.tradesAfter} trades`,
+    );
+    const passed =
+      report.audit === 'clean' &&
+      report.duplicateRefill === 0 &&
+      report.redelivered.outcome === 'duplicate' &&
+      report.restored === report.trades;
     if (!passed) io.err(`drill FAILED${report.discrepancies.length ? `: ${report.discrepancies.join('; ')}` : ''}`);
     return passed ? 0 : 1;
   } catch (err) {

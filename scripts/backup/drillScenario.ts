@@ -48,7 +48,12 @@ export function observedExecutor() {
     const id = 'signalId' in result ? result.signalId : 'dead_lettered';
     outcomes.set(id, [...(outcomes.get(id) ?? []), result.status]);
   };
-  return { fn, use: (r: Runtime) => void (runtime = r), at: (t: number) => void (market.t = t), outcomes: (id: string): readonly Outcome[] => outcomes.get(id) ?? [] };
+  return {
+    fn,
+    use: (r: Runtime) => void (runtime = r),
+    at: (t: number) => void (market.t = t),
+    outcomes: (id: string): readonly Outcome[] => outcomes.get(id) ?? [],
+  };
 }
 export type ObservedExecutor = ReturnType<typeof observedExecutor>;
 
@@ -93,7 +98,9 @@ async function poll<T>(what: string, check: () => Promise<T | undefined>, timeou
 async function tickAndSettle(runtime: Runtime, executor: ObservedExecutor, now: number, tickId: string): Promise<TickReport> {
   executor.at(now);
   const report = await runTick(await runtime.tickDeps(), { tickId, now });
-  await poll(`executeOrder to answer ${tickId}'s signals`, async () => (report.published.every((id) => executor.outcomes(id).length > 0) ? true : undefined));
+  await poll(`executeOrder to answer ${tickId}'s signals`, async () =>
+    report.published.every((id) => executor.outcomes(id).length > 0) ? true : undefined,
+  );
   return report;
 }
 
@@ -144,10 +151,15 @@ async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillRepo
   t0 = Date.now();
   const { docs } = await readDump(hooks.dir);
   const target = fresh();
-  const restored = await restoreDocuments({ db: target.db, store: firestoreStores(target.db).state, now: () => now }, docs, { force: false, reason: 'drill: restored from backup' });
+  const restored = await restoreDocuments({ db: target.db, store: firestoreStores(target.db).state, now: () => now }, docs, {
+    force: false,
+    reason: 'drill: restored from backup',
+  });
   const restoreMs = Date.now() - t0;
   if (restored.mode !== 'PAUSED') throw new Error(`drill: restored mode is ${restored.mode}, expected PAUSED`);
-  say(`restored ${docs.length} documents in ${restoreMs} ms; audit ${restored.audit.clean ? 'clean' : restored.audit.discrepancies.join('; ')}`);
+  say(
+    `restored ${docs.length} documents in ${restoreMs} ms; audit ${restored.audit.clean ? 'clean' : restored.audit.discrepancies.join('; ')}`,
+  );
 
   // 3. Functions cold-start on the restored data; an already-filled signal is delivered again.
   const after = fresh();
@@ -169,14 +181,24 @@ async function drill(hooks: DrillHooks, fresh: () => Runtime): Promise<DrillRepo
   for (; final.trades <= restored.audit.trades; ticksAfter++, now += HOUR) {
     if (ticksAfter >= MAX_TICKS) throw new Error(`drill: no trade in ${MAX_TICKS} ticks after the restore`);
     const report = await tickAndSettle(after, hooks.executor, now, `drill-after-${ticksAfter}`);
-    if (ticksAfter === 0) resumedTick = report.symbols.map((s) => ({ symbol: s.symbol, ingested: s.ingested, backfilled: s.backfilled, error: s.error }));
+    if (ticksAfter === 0)
+      resumedTick = report.symbols.map((s) => ({ symbol: s.symbol, ingested: s.ingested, backfilled: s.backfilled, error: s.error }));
     final = await runAudit(afterStore, now, { full: true });
   }
   say(`resumed: ${ticksAfter} ticks, ${final.trades - restored.audit.trades} new trades`);
   return {
-    trades: before.trades, restored: restored.audit.trades, documents: docs.length,
-    audit: restored.audit.clean && final.clean ? 'clean' : 'drift', discrepancies: [...restored.audit.discrepancies, ...final.discrepancies],
-    duplicateRefill, redelivered, backupMs, restoreMs, resumedTick, ticksAfter, tradesAfter: final.trades,
+    trades: before.trades,
+    restored: restored.audit.trades,
+    documents: docs.length,
+    audit: restored.audit.clean && final.clean ? 'clean' : 'drift',
+    discrepancies: [...restored.audit.discrepancies, ...final.discrepancies],
+    duplicateRefill,
+    redelivered,
+    backupMs,
+    restoreMs,
+    resumedTick,
+    ticksAfter,
+    tradesAfter: final.trades,
   };
 }
 

@@ -19,14 +19,25 @@ describe('backup directory format', () => {
   it('writes a manifest with counts and checksum, and reads the same documents back', async () => {
     const dir = await tmp();
     const manifest = await writeDump(dir, 'demo-x', docs, new Date('2026-11-23T21:00:00Z'));
-    expect(manifest).toMatchObject({ format: 'eagle-eye-firestore-dump', version: 1, projectId: 'demo-x', createdAt: '2026-11-23T21:00:00.000Z', documents: 3, collections: { candles: 1, trades: 1, wallet: 1 } });
+    expect(manifest).toMatchObject({
+      format: 'eagle-eye-firestore-dump',
+      version: 1,
+      projectId: 'demo-x',
+      createdAt: '2026-11-23T21:00:00.000Z',
+      documents: 3,
+      collections: { candles: 1, trades: 1, wallet: 1 },
+    });
     const back = await readDump(dir);
     expect(back.docs).toEqual(docs);
     expect(back.manifest).toEqual(manifest);
   });
 
   it('counts subcollection documents under their top-level collection', () => {
-    expect(countByCollection([...docs, { path: candleBucketPath('ETH/USDT', '1h', NOV_7), fields: {} }])).toEqual({ candles: 2, trades: 1, wallet: 1 });
+    expect(countByCollection([...docs, { path: candleBucketPath('ETH/USDT', '1h', NOV_7), fields: {} }])).toEqual({
+      candles: 2,
+      trades: 1,
+      wallet: 1,
+    });
   });
 
   it('refuses an edited or truncated documents file, a bad line, and a directory that is not a backup', async () => {

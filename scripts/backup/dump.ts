@@ -15,7 +15,12 @@ import { z } from 'zod';
 import { mapSettledLimit } from '../../functions/src/lib/mapLimit.ts';
 import { encodeFields, ValueSchema } from './codec.ts';
 
-const DumpedDocSchema = z.object({ path: z.string().regex(/^[^/]+\/[^/]+(\/[^/]+\/[^/]+)*$/, 'a document path (collection/id[/collection/id…])'), fields: z.record(z.string(), ValueSchema) }).strict();
+const DumpedDocSchema = z
+  .object({
+    path: z.string().regex(/^[^/]+\/[^/]+(\/[^/]+\/[^/]+)*$/, 'a document path (collection/id[/collection/id…])'),
+    fields: z.record(z.string(), ValueSchema),
+  })
+  .strict();
 export type DumpedDoc = z.infer<typeof DumpedDocSchema>;
 
 const ManifestSchema = z.object({
@@ -77,8 +82,13 @@ export function countByCollection(docs: readonly DumpedDoc[]): Record<string, nu
 export async function writeDump(dir: string, projectId: string, docs: readonly DumpedDoc[], now = new Date()): Promise<Manifest> {
   const body = docs.map((d) => JSON.stringify(d)).join('\n') + (docs.length ? '\n' : '');
   const manifest: Manifest = {
-    format: 'eagle-eye-firestore-dump', version: 1, projectId, createdAt: now.toISOString(),
-    documents: docs.length, collections: countByCollection(docs), sha256: createHash('sha256').update(body).digest('hex'),
+    format: 'eagle-eye-firestore-dump',
+    version: 1,
+    projectId,
+    createdAt: now.toISOString(),
+    documents: docs.length,
+    collections: countByCollection(docs),
+    sha256: createHash('sha256').update(body).digest('hex'),
   };
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, DOCUMENTS_FILE), body);
@@ -91,7 +101,9 @@ export async function readDump(dir: string): Promise<{ manifest: Manifest; docs:
     try {
       return await readFile(join(dir, file), 'utf8');
     } catch (err) {
-      throw new BackupFormatError(`${join(dir, file)}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (is this a backup directory?)' : (err as Error).message}`);
+      throw new BackupFormatError(
+        `${join(dir, file)}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (is this a backup directory?)' : (err as Error).message}`,
+      );
     }
   };
   let manifest: Manifest;
@@ -99,16 +111,23 @@ export async function readDump(dir: string): Promise<{ manifest: Manifest; docs:
     manifest = ManifestSchema.parse(JSON.parse(await read(MANIFEST_FILE)));
   } catch (err) {
     if (err instanceof BackupFormatError) throw err;
-    throw new BackupFormatError(`${MANIFEST_FILE}: not an Eagle Eye backup manifest (${err instanceof z.ZodError ? z.prettifyError(err) : (err as Error).message})`);
+    throw new BackupFormatError(
+      `${MANIFEST_FILE}: not an Eagle Eye backup manifest (${err instanceof z.ZodError ? z.prettifyError(err) : (err as Error).message})`,
+    );
   }
   const body = await read(DOCUMENTS_FILE);
-  if (createHash('sha256').update(body).digest('hex') !== manifest.sha256) throw new BackupFormatError(`${DOCUMENTS_FILE}: checksum does not match the manifest (truncated or edited)`);
-  const docs = body.split('\n').filter((l) => l !== '').map((line, i) => {
-    const parsed = DumpedDocSchema.safeParse(safeJson(line));
-    if (!parsed.success) throw new BackupFormatError(`${DOCUMENTS_FILE} line ${i + 1}: ${z.prettifyError(parsed.error)}`);
-    return parsed.data;
-  });
-  if (docs.length !== manifest.documents) throw new BackupFormatError(`${DOCUMENTS_FILE}: ${docs.length} documents, the manifest says ${manifest.documents}`);
+  if (createHash('sha256').update(body).digest('hex') !== manifest.sha256)
+    throw new BackupFormatError(`${DOCUMENTS_FILE}: checksum does not match the manifest (truncated or edited)`);
+  const docs = body
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((line, i) => {
+      const parsed = DumpedDocSchema.safeParse(safeJson(line));
+      if (!parsed.success) throw new BackupFormatError(`${DOCUMENTS_FILE} line ${i + 1}: ${z.prettifyError(parsed.error)}`);
+      return parsed.data;
+    });
+  if (docs.length !== manifest.documents)
+    throw new BackupFormatError(`${DOCUMENTS_FILE}: ${docs.length} documents, the manifest says ${manifest.documents}`);
   return { manifest, docs };
 }
 

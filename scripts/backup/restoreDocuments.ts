@@ -69,7 +69,9 @@ export async function restoreDocuments(
   const { db, store } = deps;
   const present = await nonEmptyCollections(db);
   if (present.length > 0 && !opts.force) {
-    throw new NotEmptyError(`the target database is not empty (collections: ${present.join(', ')}); restore into an empty database or a separate project, or pass --force to replace its contents`);
+    throw new NotEmptyError(
+      `the target database is not empty (collections: ${present.join(', ')}); restore into an empty database or a separate project, or pass --force to replace its contents`,
+    );
   }
   const mode = restoredMode((await store.getStatus())?.mode, backedUpMode(docs));
   // Pause first: a tick running during the restore must not open anything on a half-restored book.
@@ -78,7 +80,8 @@ export async function restoreDocuments(
   if (present.length > 0) await deleteAllButStatus(db);
   const writer = db.bulkWriter();
   const writes = docs.map((d) => {
-    const fields: Record<string, Value> = d.path === STATUS_PATH ? { ...d.fields, mode: { stringValue: mode }, modeReason: { stringValue: opts.reason } } : d.fields;
+    const fields: Record<string, Value> =
+      d.path === STATUS_PATH ? { ...d.fields, mode: { stringValue: mode }, modeReason: { stringValue: opts.reason } } : d.fields;
     return writer.set(db.doc(d.path), decodeFields(fields, db));
   });
   await writer.close();

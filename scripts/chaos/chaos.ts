@@ -17,24 +17,39 @@ import { stdio, parseOrAnswer, UsageError, type Io } from '../lib/cli.ts';
 import { chaosLiveLine, runChaosLive, startLiveChaos, type LiveChaosSetup } from './chaosLive.ts';
 import { CHAOS_ENV, chaosExecutor, quietInjectedCrashes, chaosLine, runChaos, seededRandom } from './chaosScenario.ts';
 
-const USAGE = 'usage: npm run chaos -- --signals N (1..100000) [--port-offset K (default 7000)] [--seed S]\n       npm run chaos -- --live --orders N (1..100000) [--port-offset K] [--seed S]   (live, against the exchange simulator)';
+const USAGE =
+  'usage: npm run chaos -- --signals N (1..100000) [--port-offset K (default 7000)] [--seed S]\n       npm run chaos -- --live --orders N (1..100000) [--port-offset K] [--seed S]   (live, against the exchange simulator)';
 const PROJECT_ID = 'demo-eagle-eye-chaos';
 
 function wholeNumber(flag: string, raw: string, min: number, max: number): number {
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max} (got "${raw}")`);
   return Number(raw);
 }
 
 function parse(argv: string[]): { signals: number; portOffset: number; seed: number; live: boolean; help: boolean } {
   let v;
   try {
-    v = parseArgs({ args: argv, options: { signals: { type: 'string' }, orders: { type: 'string' }, live: { type: 'boolean' }, 'port-offset': { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+    v = parseArgs({
+      args: argv,
+      options: {
+        signals: { type: 'string' },
+        orders: { type: 'string' },
+        live: { type: 'boolean' },
+        'port-offset': { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   if (v.help) return { signals: 0, portOffset: 0, seed: 0, live: false, help: true };
   const live = v.live === true;
-  if (live ? v.signals !== undefined : v.orders !== undefined) throw new UsageError(live ? '--live counts --orders, not --signals' : '--orders goes with --live');
+  if (live ? v.signals !== undefined : v.orders !== undefined)
+    throw new UsageError(live ? '--live counts --orders, not --signals' : '--orders goes with --live');
   const count = live ? v.orders : v.signals;
   if (count === undefined) throw new UsageError(live ? '--orders is required with --live' : '--signals is required');
   return {
@@ -70,18 +85,42 @@ export async function chaosMain(argv: string[], io: Io): Promise<number> {
     ff.cloudEvent('executeOrder', executor.fn);
     const s = getTestServer('executeOrder');
     server = s;
-    await new Promise<void>((resolve, reject) => s.once('error', reject).listen(functionPort(stack!.ports, 'executeOrder'), stack!.ports.host, () => resolve()));
+    await new Promise<void>((resolve, reject) =>
+      s.once('error', reject).listen(functionPort(stack!.ports, 'executeOrder'), stack!.ports.host, () => resolve()),
+    );
     if (live) {
-      const r = await runChaosLive(runtime, executor, live.sim, { signals: opts.signals, seed: opts.seed, progress: (l) => io.out(`  ${l}`) });
-      io.out(`chaos-live: published ${r.chaos.published} messages, ${r.chaos.deliveries} deliveries; crashes ${Object.entries(r.chaos.crashes).map(([k, n]) => `${k}=${n}`).join(' ')}; exchange faults ${Object.entries(r.faultHits).map(([k, n]) => `${k}=${n}`).join(' ')}; rejected ${r.chaos.rejected} (${Object.entries(r.rejectedBy).map(([k, n]) => `${k}=${n}`).join(' ')}); dead letters ${r.chaos.deadLetters}`);
+      const r = await runChaosLive(runtime, executor, live.sim, {
+        signals: opts.signals,
+        seed: opts.seed,
+        progress: (l) => io.out(`  ${l}`),
+      });
+      io.out(
+        `chaos-live: published ${r.chaos.published} messages, ${r.chaos.deliveries} deliveries; crashes ${Object.entries(r.chaos.crashes)
+          .map(([k, n]) => `${k}=${n}`)
+          .join(' ')}; exchange faults ${Object.entries(r.faultHits)
+          .map(([k, n]) => `${k}=${n}`)
+          .join(' ')}; rejected ${r.chaos.rejected} (${Object.entries(r.rejectedBy)
+          .map(([k, n]) => `${k}=${n}`)
+          .join(' ')}); dead letters ${r.chaos.deadLetters}`,
+      );
       if (r.differences.length) io.err(`chaos-live: drift: ${r.differences.join('; ')}`);
       io.out(chaosLiveLine(r));
       return r.duplicates === 0 && r.lost === 0 && r.reconciled === 'clean' ? 0 : 1;
     }
     const report = await runChaos(runtime, executor, { signals: opts.signals, seed: opts.seed, progress: (l) => io.out(`  ${l}`) });
-    io.out(`chaos: published ${report.published} messages (${report.published - report.signals} duplicates) in ${report.publishMs} ms; settled ${report.settleMs} ms later after ${report.deliveries} deliveries`);
-    io.out(`chaos: crashes ${Object.entries(report.crashes).map(([k, n]) => `${k}=${n}`).join(' ')}; other errors ${report.unexpectedErrors.length}; rejected ${report.rejected}; dead letters ${report.deadLetters} (stale entries ${report.staleDeadLetters})`);
-    io.out(`chaos: late deliveries ${report.lateDeliveries} (first delivered late ${report.firstDeliveredLate}); exits repriced at the current candle ${report.repricedExits}; mode changes ${report.modeChanges}`);
+    io.out(
+      `chaos: published ${report.published} messages (${report.published - report.signals} duplicates) in ${report.publishMs} ms; settled ${report.settleMs} ms later after ${report.deliveries} deliveries`,
+    );
+    io.out(
+      `chaos: crashes ${Object.entries(report.crashes)
+        .map(([k, n]) => `${k}=${n}`)
+        .join(
+          ' ',
+        )}; other errors ${report.unexpectedErrors.length}; rejected ${report.rejected}; dead letters ${report.deadLetters} (stale entries ${report.staleDeadLetters})`,
+    );
+    io.out(
+      `chaos: late deliveries ${report.lateDeliveries} (first delivered late ${report.firstDeliveredLate}); exits repriced at the current candle ${report.repricedExits}; mode changes ${report.modeChanges}`,
+    );
     if (report.discrepancies.length) io.err(`chaos: audit drift: ${report.discrepancies.join('; ')}`);
     io.out(chaosLine(report));
     return report.duplicates === 0 && report.lost === 0 && report.staleFills === 0 && report.audit === 'clean' ? 0 : 1;

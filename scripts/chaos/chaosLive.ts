@@ -15,7 +15,15 @@ import type { Broker } from '../../functions/src/ports/index.ts';
 import type { SimState } from '../exchangeSim/admin.ts';
 import type { FaultConfigInput } from '../exchangeSim/faults.ts';
 import { startExchangeSim, type RunningSim } from '../exchangeSim/server.ts';
-import { CHAOS_CONFIG, CHAOS_ENV, chaosMarket, runChaos, type ChaosExecutor, type ChaosOptions, type ChaosReport } from './chaosScenario.ts';
+import {
+  CHAOS_CONFIG,
+  CHAOS_ENV,
+  chaosMarket,
+  runChaos,
+  type ChaosExecutor,
+  type ChaosOptions,
+  type ChaosReport,
+} from './chaosScenario.ts';
 import { PATHS } from '../../functions/src/shared/store/index.ts';
 
 /** Every fault the simulator has, at rates that make a 100-order run meet each of them. */
@@ -53,9 +61,28 @@ export async function startLiveChaos(seed: number): Promise<LiveChaosSetup> {
   const market = chaosMarket();
   const apiKey = randomBytes(16).toString('hex');
   const secret = randomBytes(32).toString('hex');
-  const sim = await startExchangeSim({ marketClock: market, keys: [{ apiKey, secret }], balances: { USDT: CHAOS_CONFIG.paper.initialCash }, faults: LIVE_FAULTS(seed) });
-  const broker = new CcxtBroker({ apiKey, secret, exchangeConfig: { apiUrl: sim.url, timeout: 2_000 }, notFoundLagMs: 5_000, budgetMs: 15_000, onWarning: () => {} });
-  const env = { ...CHAOS_ENV, TRADING_MODE: 'live', MARKET_SOURCE: 'ccxt', EXCHANGE_API_URL: sim.url, EXCHANGE_API_KEY: apiKey, EXCHANGE_API_SECRET: secret };
+  const sim = await startExchangeSim({
+    marketClock: market,
+    keys: [{ apiKey, secret }],
+    balances: { USDT: CHAOS_CONFIG.paper.initialCash },
+    faults: LIVE_FAULTS(seed),
+  });
+  const broker = new CcxtBroker({
+    apiKey,
+    secret,
+    exchangeConfig: { apiUrl: sim.url, timeout: 2_000 },
+    notFoundLagMs: 5_000,
+    budgetMs: 15_000,
+    onWarning: () => {},
+  });
+  const env = {
+    ...CHAOS_ENV,
+    TRADING_MODE: 'live',
+    MARKET_SOURCE: 'ccxt',
+    EXCHANGE_API_URL: sim.url,
+    EXCHANGE_API_KEY: apiKey,
+    EXCHANGE_API_SECRET: secret,
+  };
   return { sim, market, env, broker };
 }
 
@@ -76,32 +103,44 @@ export interface LiveChaosReport {
 async function reconcile(db: Firestore, state: SimState): Promise<{ differences: string[]; inFlight: number }> {
   const differences: string[] = [];
   const wallet = (await db.doc(PATHS.wallet).get()).data() ?? { cash: CHAOS_CONFIG.paper.initialCash, positions: {} };
-  const trades = (await db.collection(PATHS.trades).select('signalId', 'symbol', 'dust').get()).docs.map((d) => d.data() as { signalId: string; symbol: string; dust?: string });
+  const trades = (await db.collection(PATHS.trades).select('signalId', 'symbol', 'dust').get()).docs.map(
+    (d) => d.data() as { signalId: string; symbol: string; dust?: string },
+  );
   const inFlight = (await db.collection(PATHS.intents).count().get()).data().count;
   const filled = state.orders.filter((o) => o.source === 'api' && o.status === 'FILLED');
   if (filled.length !== trades.length) differences.push(`${filled.length} filled orders at the exchange, ${trades.length} trades booked`);
   const booked = new Set(trades.map((t) => t.signalId));
-  for (const o of filled) if (!booked.has(o.clientOrderId)) differences.push(`order ${o.clientOrderId} filled at the exchange, never booked`);
+  for (const o of filled)
+    if (!booked.has(o.clientOrderId)) differences.push(`order ${o.clientOrderId} filled at the exchange, never booked`);
   const usdt = toAmount(state.balances.USDT?.free ?? '0');
-  if (usdt !== toAmount(wallet.cash as string)) differences.push(`USDT: exchange ${toDecimalString(usdt)}, ledger cash ${wallet.cash as string}`);
+  if (usdt !== toAmount(wallet.cash as string))
+    differences.push(`USDT: exchange ${toDecimalString(usdt)}, ledger cash ${wallet.cash as string}`);
   const positions = (wallet.positions ?? {}) as Record<string, { symbol?: string; qty: string }>;
   for (const symbol of CHAOS_CONFIG.symbols) {
     const asset = symbol.split('/')[0]!;
     const held = toAmount(positions[symbol.replace('/', '-')]?.qty ?? '0');
     const dust = trades.filter((t) => t.symbol === symbol).reduce((s, t) => s + toAmount(t.dust ?? '0'), 0n);
     const exchange = toAmount(state.balances[asset]?.free ?? '0');
-    if (exchange !== held + dust) differences.push(`${asset}: exchange ${toDecimalString(exchange)}, ledger ${toDecimalString(held)} + dust ${toDecimalString(dust)}`);
+    if (exchange !== held + dust)
+      differences.push(`${asset}: exchange ${toDecimalString(exchange)}, ledger ${toDecimalString(held)} + dust ${toDecimalString(dust)}`);
   }
   return { differences, inFlight };
 }
 
-export async function runChaosLive(runtime: Parameters<typeof runChaos>[0], executor: ChaosExecutor, sim: RunningSim, opts: ChaosOptions): Promise<LiveChaosReport> {
+export async function runChaosLive(
+  runtime: Parameters<typeof runChaos>[0],
+  executor: ChaosExecutor,
+  sim: RunningSim,
+  opts: ChaosOptions,
+): Promise<LiveChaosReport> {
   // The exchange's amount steps in config/bot.markets (until the broker loads them itself, issue 20 item 2):
   // with the 1e-5 default, an ETH sell floored to Binance's 1e-4 step leaves "dust" above a step and is parked.
-  const markets = Object.fromEntries(CHAOS_CONFIG.symbols.map((symbol) => {
-    const r = [...sim.sim.rules.values()].find((x) => x.symbol === symbol)!;
-    return [symbol, { amountStep: toDecimalString(r.lot.stepSize), minNotional: toDecimalString(r.minNotional) }];
-  }));
+  const markets = Object.fromEntries(
+    CHAOS_CONFIG.symbols.map((symbol) => {
+      const r = [...sim.sim.rules.values()].find((x) => x.symbol === symbol)!;
+      return [symbol, { amountStep: toDecimalString(r.lot.stepSize), minNotional: toDecimalString(r.minNotional) }];
+    }),
+  );
   const chaos = await runChaos(runtime, executor, { baseFeeBps: 10, config: { ...CHAOS_CONFIG, markets }, ...opts });
   const state = await fetch(`${sim.url}/__sim/state`).then((r) => r.json() as Promise<SimState>);
   const api = state.orders.filter((o) => o.source === 'api');
@@ -114,12 +153,17 @@ export async function runChaosLive(runtime: Parameters<typeof runChaos>[0], exec
     rejectedBy[key] = (rejectedBy[key] ?? 0) + 1;
   }
   return {
-    chaos, orders: opts.signals,
+    chaos,
+    orders: opts.signals,
     placed: api.filter((o) => o.status === 'FILLED').length,
     duplicates: ids.length - new Set(ids).size + chaos.duplicates,
     lost: chaos.lost + inFlight,
-    reconciled: differences.length === 0 ? 'clean' : 'drift', differences, faultHits: state.faultHits, rejectedBy,
+    reconciled: differences.length === 0 ? 'clean' : 'drift',
+    differences,
+    faultHits: state.faultHits,
+    rejectedBy,
   };
 }
 
-export const chaosLiveLine = (r: LiveChaosReport): string => `chaos-live: orders=${r.orders} placed=${r.placed} duplicates=${r.duplicates} lost=${r.lost} reconciled=${r.reconciled}`;
+export const chaosLiveLine = (r: LiveChaosReport): string =>
+  `chaos-live: orders=${r.orders} placed=${r.placed} duplicates=${r.duplicates} lost=${r.lost} reconciled=${r.reconciled}`;

@@ -49,7 +49,12 @@ const DAY = 86_400_000;
 const CANDLES_PER_SYMBOL = 300;
 /** candles stored (as the tick would have), so deliveries up to 3 days late have a current candle */
 const STORED_MINUTES = CANDLES_PER_SYMBOL + 4 * 1440;
-export const CHAOS_ENV = { SYMBOLS: MARKETS.map((m) => m.symbol).join(','), TIMEFRAME: '1m', REPLAY_START: '2023-05-01T00:00:00Z', CONFIG_CACHE_MS: '0' } as const;
+export const CHAOS_ENV = {
+  SYMBOLS: MARKETS.map((m) => m.symbol).join(','),
+  TIMEFRAME: '1m',
+  REPLAY_START: '2023-05-01T00:00:00Z',
+  CONFIG_CACHE_MS: '0',
+} as const;
 export const CHAOS_CONFIG = {
   symbols: MARKETS.map((m) => m.symbol),
   timeframe: '1m',
@@ -91,12 +96,19 @@ export interface Delivery {
  * later. Extra copies (duplicateRate × N): 70 % in the same wave, 30 % 1–60 waves later (or, past
  * the last wave, on a late day); plus copies of 3 % of the signals on a late day.
  */
-export function chaosSignals(n: number, random: () => number, opts: { waves: number; duplicateRate: number; baseFeeBps?: number }): { signals: Signal[]; deliveries: Delivery[]; candles: Map<string, Candle[]>; waveTime: (w: number) => number } {
+export function chaosSignals(
+  n: number,
+  random: () => number,
+  opts: { waves: number; duplicateRate: number; baseFeeBps?: number },
+): { signals: Signal[]; deliveries: Delivery[]; candles: Map<string, Candle[]>; waveTime: (w: number) => number } {
   const candles = new Map<string, Candle[]>();
   for (const m of MARKETS) {
     const all = loadBundledCandles(m.symbol, '1m');
     const from = all.findIndex((c) => c.t >= FIRST_CANDLE);
-    candles.set(m.symbol, all.slice(from).filter((c) => c.t < FIRST_CANDLE + STORED_MINUTES * MINUTE));
+    candles.set(
+      m.symbol,
+      all.slice(from).filter((c) => c.t < FIRST_CANDLE + STORED_MINUTES * MINUTE),
+    );
   }
   const stride = Math.max(1, Math.floor(CANDLES_PER_SYMBOL / opts.waves));
   /** the candle time a wave decides on */
@@ -118,15 +130,25 @@ export function chaosSignals(n: number, random: () => number, opts: { waves: num
     const want = waveCandle(wave) - (random() < 0.2 ? MINUTE : 0);
     const list = candles.get(m.symbol)!;
     let candle = list[0]!;
-    for (const c of list) if (c.t <= want) candle = c; else break;
+    for (const c of list)
+      if (c.t <= want) candle = c;
+      else break;
     // The id hashes (version, symbol, timeframe, time, side): the version keeps every signal distinct.
-    const signal = createSignal({
-      strategyVersion: `chaos@${slot}`, symbol: m.symbol, timeframe: '1m', candleTime: candle.t, side,
-      reason: side === 'buy' ? 'regime_entry' : 'regime_exit',
-      refPrice: toAmount(candle.c), atr: toAmount((candle.c * 0.005).toFixed(8)),
-      // a sell closes what the buy left: on an exchange that takes the buy's fee in the base asset, less than bought
-      qty: side === 'sell' && opts.baseFeeBps ? toAmount(m.qty) - applyBps(toAmount(m.qty), opts.baseFeeBps, 'up') : toAmount(m.qty),
-    }, candle.t + 61_000);
+    const signal = createSignal(
+      {
+        strategyVersion: `chaos@${slot}`,
+        symbol: m.symbol,
+        timeframe: '1m',
+        candleTime: candle.t,
+        side,
+        reason: side === 'buy' ? 'regime_entry' : 'regime_exit',
+        refPrice: toAmount(candle.c),
+        atr: toAmount((candle.c * 0.005).toFixed(8)),
+        // a sell closes what the buy left: on an exchange that takes the buy's fee in the base asset, less than bought
+        qty: side === 'sell' && opts.baseFeeBps ? toAmount(m.qty) - applyBps(toAmount(m.qty), opts.baseFeeBps, 'up') : toAmount(m.qty),
+      },
+      candle.t + 61_000,
+    );
     signals.push(signal);
     const r = random();
     const first: Slot = r < 0.02 ? { day: 1 + Math.floor(random() * 3) } : r < 0.06 ? later(wave, 30) : { wave };
@@ -310,7 +332,9 @@ async function getAllIn<T>(db: Firestore, paths: readonly string[], read: (snap:
 
 /** The newest candle of `list` (ascending) that closed at or before `now`. */
 function newestClosed(list: readonly Candle[], now: number): Candle | null {
-  let lo = 0, hi = list.length - 1, found: Candle | null = null;
+  let lo = 0,
+    hi = list.length - 1,
+    found: Candle | null = null;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (list[mid]!.t + MINUTE <= now) {
@@ -327,12 +351,20 @@ function newestClosed(list: readonly Candle[], now: number): Candle | null {
  * and is the newest closed one or the one before; a sell's is the newest stored one closed by then;
  * the price is that candle's close moved by the slippage.
  */
-function fillIsCurrent(trade: { symbol: string; side: string; time: number; price: string }, filledAt: number, candles: Map<string, Candle[]>, slippageBps: number): boolean {
+function fillIsCurrent(
+  trade: { symbol: string; side: string; time: number; price: string },
+  filledAt: number,
+  candles: Map<string, Candle[]>,
+  slippageBps: number,
+): boolean {
   const list = candles.get(trade.symbol)!;
   const t = trade.time - MINUTE;
-  const candle = trade.side === 'buy'
-    ? (t + MINUTE <= filledAt && t >= lastClosedOpenTime(filledAt, '1m') - MINUTE ? list.find((c) => c.t === t) ?? null : null)
-    : newestClosed(list, filledAt);
+  const candle =
+    trade.side === 'buy'
+      ? t + MINUTE <= filledAt && t >= lastClosedOpenTime(filledAt, '1m') - MINUTE
+        ? (list.find((c) => c.t === t) ?? null)
+        : null
+      : newestClosed(list, filledAt);
   if (!candle || candle.t !== t) return false;
   return toAmount(trade.price) === slippedPrice(trade.side === 'buy' ? 'buy' : 'sell', toAmount(candle.c), slippageBps);
 }
@@ -363,7 +395,11 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
   const say = opts.progress ?? (() => {});
   const random = seededRandom(opts.seed);
   const waves = opts.waves ?? Math.min(60, Math.ceil(opts.signals / 25));
-  const { signals, deliveries, candles, waveTime } = chaosSignals(opts.signals, random, { waves, duplicateRate: opts.duplicateRate ?? 0.35, ...(opts.baseFeeBps !== undefined && { baseFeeBps: opts.baseFeeBps }) });
+  const { signals, deliveries, candles, waveTime } = chaosSignals(opts.signals, random, {
+    waves,
+    duplicateRate: opts.duplicateRate ?? 0.35,
+    ...(opts.baseFeeBps !== undefined && { baseFeeBps: opts.baseFeeBps }),
+  });
   await runtime.db.doc(PATHS.config).set(opts.config ?? CHAOS_CONFIG);
   const store = firestoreStores(runtime.db).candles;
   for (const [symbol, list] of candles) await store.upsert(symbol, '1m', list);
@@ -371,7 +407,10 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
   const lastWaveTime = waveTime(waves - 1);
   const steps: { time: number; batch: Delivery[] }[] = [
     ...Array.from({ length: waves }, (_, w) => ({ time: waveTime(w), batch: deliveries.filter((d) => 'wave' in d.at && d.at.wave === w) })),
-    ...[1, 2, 3].map((day) => ({ time: lastWaveTime + day * DAY - Math.floor(random() * 60) * MINUTE, batch: deliveries.filter((d) => 'day' in d.at && d.at.day === day) })),
+    ...[1, 2, 3].map((day) => ({
+      time: lastWaveTime + day * DAY - Math.floor(random() * 60) * MINUTE,
+      batch: deliveries.filter((d) => 'day' in d.at && d.at.day === day),
+    })),
   ];
   const ownWave = new Map(signals.map((s, i) => [s.id, Math.min(waves - 1, Math.floor((i * waves) / opts.signals))]));
   let lateDeliveries = 0;
@@ -395,10 +434,12 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
       }
       const p0 = Date.now();
       for (let i = 0; i < queue.length; i += 50) {
-        await Promise.all(queue.slice(i, i + 50).map(async (d) => {
-          await new Promise((r) => setTimeout(r, Math.floor(random() * 30)));
-          await bus.publish(d.signal);
-        }));
+        await Promise.all(
+          queue.slice(i, i + 50).map(async (d) => {
+            await new Promise((r) => setTimeout(r, Math.floor(random() * 30)));
+            await bus.publish(d.signal);
+          }),
+        );
       }
       publishMs += Date.now() - p0;
       published += queue.length;
@@ -409,7 +450,9 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
         await new Promise((r) => setTimeout(r, 50));
       }
       if (Date.now() - lastSay > 5_000) {
-        say(`${k < waves ? `wave ${k + 1}/${waves}` : `late day ${k - waves + 1}/3`}: acknowledged ${published}/${deliveries.length}, ${executor.stats().deliveries} deliveries`);
+        say(
+          `${k < waves ? `wave ${k + 1}/${waves}` : `late day ${k - waves + 1}/3`}: acknowledged ${published}/${deliveries.length}, ${executor.stats().deliveries} deliveries`,
+        );
         lastSay = Date.now();
       }
     }
@@ -420,9 +463,19 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
 
   const db = runtime.db;
   const ids = signals.map((s) => s.id);
-  const orders = await getAllIn(db, ids.map((id) => orderPath(id)), (s) => (s.exists ? { status: s.get('status') as string, createdAt: s.get('createdAt') as number } : null));
-  const letters = await getAllIn(db, ids.map((id) => deadLetterPath(id)), (s) => (s.exists ? String(s.get('reason') ?? '') : null));
-  const trades = (await db.collection(PATHS.trades).select('signalId', 'symbol', 'side', 'time', 'price').get()).docs.map((d) => d.data() as { signalId: string; symbol: string; side: string; time: number; price: string });
+  const orders = await getAllIn(
+    db,
+    ids.map((id) => orderPath(id)),
+    (s) => (s.exists ? { status: s.get('status') as string, createdAt: s.get('createdAt') as number } : null),
+  );
+  const letters = await getAllIn(
+    db,
+    ids.map((id) => deadLetterPath(id)),
+    (s) => (s.exists ? String(s.get('reason') ?? '') : null),
+  );
+  const trades = (await db.collection(PATHS.trades).select('signalId', 'symbol', 'side', 'time', 'price').get()).docs.map(
+    (d) => d.data() as { signalId: string; symbol: string; side: string; time: number; price: string },
+  );
   const createdAt = new Map(ids.map((id, k) => [id, orders[k]?.createdAt ?? Number.NaN]));
   const byId = new Map(signals.map((s) => [s.id, s]));
   const staleFills = trades.filter((t) => !fillIsCurrent(t, createdAt.get(t.signalId)!, candles, CHAOS_CONFIG.paper.slippageBps)).length;
@@ -431,14 +484,27 @@ export async function runChaos(runtime: Runtime, executor: ChaosExecutor, opts: 
   const audit = await runAudit((await runtime.executeDeps()).store, Date.now());
   const s = executor.stats();
   return {
-    signals: opts.signals, published, fills: trades.length, rejected: orders.filter((o) => o?.status === 'rejected').length,
+    signals: opts.signals,
+    published,
+    fills: trades.length,
+    rejected: orders.filter((o) => o?.status === 'rejected').length,
     duplicates: trades.length - new Set(trades.map((t) => t.signalId)).size,
     // every signal has its order record, or a dead letter with its reason (a late entry is dead-lettered as stale)
     lost: ids.filter((_, k) => !orders[k] && !letters[k]).length,
-    deadLetters, staleDeadLetters: letters.filter((r) => r !== null && /^(stale|future) signal: /.test(r)).length,
-    staleFills, repricedExits, lateDeliveries, firstDeliveredLate: deliveries.filter((d) => d.firstLate).length, modeChanges,
-    audit: audit.clean ? 'clean' : 'drift', discrepancies: audit.discrepancies,
-    deliveries: s.deliveries, crashes: s.crashes, unexpectedErrors: s.unexpected, publishMs, settleMs,
+    deadLetters,
+    staleDeadLetters: letters.filter((r) => r !== null && /^(stale|future) signal: /.test(r)).length,
+    staleFills,
+    repricedExits,
+    lateDeliveries,
+    firstDeliveredLate: deliveries.filter((d) => d.firstLate).length,
+    modeChanges,
+    audit: audit.clean ? 'clean' : 'drift',
+    discrepancies: audit.discrepancies,
+    deliveries: s.deliveries,
+    crashes: s.crashes,
+    unexpectedErrors: s.unexpected,
+    publishMs,
+    settleMs,
   };
 }
 

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { projectBill, type PerDay, type PerTick } from './model.ts';
 
-const tick: PerTick = { readsFixed: 2, readsPerSymbol: 0, writesFixed: 2, writesPerSymbol: 1, deletes: 0, dashboardReadsFixed: 2, dashboardReadsPerSymbol: 0, tickMs: 150, monitoringPointsFixed: 4, monitoringPointsPerSymbol: 1, ordersPerSymbol: 0.001, orderMs: 80 };
+const tick: PerTick = {
+  readsFixed: 2,
+  readsPerSymbol: 0,
+  writesFixed: 2,
+  writesPerSymbol: 1,
+  deletes: 0,
+  dashboardReadsFixed: 2,
+  dashboardReadsPerSymbol: 0,
+  tickMs: 150,
+  monitoringPointsFixed: 4,
+  monitoringPointsPerSymbol: 1,
+  ordersPerSymbol: 0.001,
+  orderMs: 80,
+};
 const day: PerDay = { auditReads: 100 };
 
 describe('projectBill', () => {
@@ -15,11 +28,18 @@ describe('projectBill', () => {
 
   it('adds the rollups: one write a day for the day close, and a day of history per dashboard opening', () => {
     const base = projectBill(tick, day, { symbols: 5, tickMinutes: 1, dashboardHours: 8 }, 3);
-    const withRollups = projectBill(tick, { ...day, dayWrites: 1, dashboardOpenReads: 366 }, { symbols: 5, tickMinutes: 1, dashboardHours: 8 }, 3);
+    const withRollups = projectBill(
+      tick,
+      { ...day, dayWrites: 1, dashboardOpenReads: 366 },
+      { symbols: 5, tickMinutes: 1, dashboardHours: 8 },
+      3,
+    );
     expect(withRollups.writesPerDay - base.writesPerDay).toBe(1);
     expect(withRollups.readsPerDay - base.readsPerDay).toBe(366);
     // nobody opens the page: nothing read for it
-    expect(projectBill(tick, { ...day, dashboardOpenReads: 366 }, { symbols: 5, tickMinutes: 1, dashboardHours: 0 }, 3).readsPerDay).toBe(1440 * 2 + 100);
+    expect(projectBill(tick, { ...day, dashboardOpenReads: 366 }, { symbols: 5, tickMinutes: 1, dashboardHours: 0 }, 3).readsPerDay).toBe(
+      1440 * 2 + 100,
+    );
   });
 
   it('bills only what passes the free tier: writes over 20k/day at $0.18 per 100k', () => {

@@ -62,7 +62,11 @@ export function projectBill(t: PerTick, d: PerDay, s: Scenario, schedulerJobs: n
   const dashTicks = ticksPerDay * (s.dashboardHours / 24);
   const orders = ticksPerDay * t.ordersPerSymbol * s.symbols;
   const dashboardOpen = s.dashboardHours > 0 ? (d.dashboardOpenReads ?? 0) : 0;
-  const readsPerDay = ticksPerDay * (t.readsFixed + t.readsPerSymbol * s.symbols) + dashTicks * (t.dashboardReadsFixed + t.dashboardReadsPerSymbol * s.symbols) + d.auditReads + dashboardOpen;
+  const readsPerDay =
+    ticksPerDay * (t.readsFixed + t.readsPerSymbol * s.symbols) +
+    dashTicks * (t.dashboardReadsFixed + t.dashboardReadsPerSymbol * s.symbols) +
+    d.auditReads +
+    dashboardOpen;
   const writesPerDay = ticksPerDay * (t.writesFixed + t.writesPerSymbol * s.symbols) + (d.dayWrites ?? 0);
   const deletesPerDay = ticksPerDay * t.deletes;
   const firestore =
@@ -83,8 +87,18 @@ export function projectBill(t: PerTick, d: PerDay, s: Scenario, schedulerJobs: n
   const pubsubGiB = (DAYS * orders * 2 * P.pubsub.minBytesPerMessage) / 2 ** 30;
   const pubsub = (over(pubsubGiB, P.pubsub.freeGiBPerMonth) / 1024) * P.pubsub.perTiB;
   const scheduler = over(schedulerJobs, P.scheduler.freeJobsPerBillingAccount) * P.scheduler.perJobMonth;
-  const monitoringMiB = (DAYS * ticksPerDay * (t.monitoringPointsFixed + t.monitoringPointsPerSymbol * s.symbols) * P.monitoring.bytesPerPoint) / 2 ** 20;
+  const monitoringMiB =
+    (DAYS * ticksPerDay * (t.monitoringPointsFixed + t.monitoringPointsPerSymbol * s.symbols) * P.monitoring.bytesPerPoint) / 2 ** 20;
   const monitoring = over(monitoringMiB, P.monitoring.freeMiBPerMonth) * P.monitoring.perMiB;
   const lines = { firestore, functions, pubsub, scheduler, monitoring };
-  return { scenario: s, readsPerDay, writesPerDay, invocationsPerMonth, pubsubGiB, monitoringMiB, lines, total: Object.values(lines).reduce((a, b) => a + b, 0) };
+  return {
+    scenario: s,
+    readsPerDay,
+    writesPerDay,
+    invocationsPerMonth,
+    pubsubGiB,
+    monitoringMiB,
+    lines,
+    total: Object.values(lines).reduce((a, b) => a + b, 0),
+  };
 }

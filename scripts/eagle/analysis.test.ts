@@ -29,7 +29,11 @@ const EXIT: Advice = { action: 'exit', reason: 'strategy_exit' };
 const nextClose = new Map<number, number>();
 let prevT: number | null = null;
 const peeking = defineStrategy({
-  apiVersion: STRATEGY_API_VERSION, name: 'peeking', version: 'peeking@1', description: 'test only: reads the future', params: z.strictObject({}),
+  apiVersion: STRATEGY_API_VERSION,
+  name: 'peeking',
+  version: 'peeking@1',
+  description: 'test only: reads the future',
+  params: z.strictObject({}),
   advise({ market, hasPosition }) {
     if (prevT !== null && prevT < market.t) nextClose.set(prevT, market.close);
     prevT = market.t;
@@ -41,7 +45,11 @@ const peeking = defineStrategy({
 
 /** Declares RSI(14) with the least history that gives a value: far from the full-history RSI. */
 const forgetful = defineStrategy({
-  apiVersion: STRATEGY_API_VERSION, name: 'forgetful', version: 'forgetful@1', description: 'test only: too short a history', params: z.strictObject({}),
+  apiVersion: STRATEGY_API_VERSION,
+  name: 'forgetful',
+  version: 'forgetful@1',
+  description: 'test only: too short a history',
+  params: z.strictObject({}),
   indicators: () => ({ rsi: rsi(14) }),
   advise: ({ indicators }) => (indicators.rsi !== null && indicators.rsi < 30 ? ENTER : HOLD),
 });
@@ -85,7 +93,13 @@ describe('the checks catch broken strategies', () => {
 
   it('recursive fails on an indicator whose declared history is too short, naming it', () => {
     const input = analysisInput({ ...OPTS, strategy: 'buy_and_hold', build: () => forgetful.create({}) });
-    const rows = recursive({ strategy: input.build(), candles: input.candles['BTC/USDT']!, liveHistory: input.liveHistory, tolerance: 0.02, every: 25 });
+    const rows = recursive({
+      strategy: input.build(),
+      candles: input.candles['BTC/USDT']!,
+      liveHistory: input.liveHistory,
+      tolerance: 0.02,
+      every: 25,
+    });
     const bad = rows.filter((r) => !r.ok);
     expect(bad.map((r) => r.name)).toEqual(['indicator rsi']);
     expect(bad[0]!.history).toBe(15);

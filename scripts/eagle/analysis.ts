@@ -37,10 +37,15 @@ export function analysisInput(o: AnalysisOptions): AnalysisInput & { liveHistory
   // the first step walks a live tick's history at once, as a cold tick does
   const warmupUntil = series[Math.min(series.length, liveHistory) - 1]!.t + timeframeMs(o.timeframe) - 1;
   return {
-    build, candles: { [o.symbol]: series }, liveHistory,
+    build,
+    candles: { [o.symbol]: series },
+    liveHistory,
     base: {
-      timeframe: o.timeframe, regime: resolveRegimeParams(config.regime, o.timeframe), ...executionParams(config, recordedExchangeRules()),
-      initialCash: toAmount(config.paper.initialCash), warmupUntil,
+      timeframe: o.timeframe,
+      regime: resolveRegimeParams(config.regime, o.timeframe),
+      ...executionParams(config, recordedExchangeRules()),
+      initialCash: toAmount(config.paper.initialCash),
+      warmupUntil,
     },
   };
 }
@@ -59,8 +64,17 @@ export function runLookahead(o: AnalysisOptions & { maxCuts: number }, io: Io): 
 
 export function runRecursive(o: AnalysisOptions & { tolerance: number; every: number }, io: Io): number {
   const input = analysisInput(o);
-  const rows = recursive({ strategy: input.build(), candles: input.candles[o.symbol]!, liveHistory: input.liveHistory, tolerance: o.tolerance, every: o.every });
+  const rows = recursive({
+    strategy: input.build(),
+    candles: input.candles[o.symbol]!,
+    liveHistory: input.liveHistory,
+    tolerance: o.tolerance,
+    every: o.every,
+  });
   io.out(`recursive ${o.strategy} ${o.symbol} ${o.timeframe}: tolerance ${o.tolerance} relative`);
-  for (const r of rows) io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(22)} history ${String(r.history).padStart(4)}  max rel diff ${r.maxRelDiff.toExponential(2)} at ${iso(r.at)}`);
+  for (const r of rows)
+    io.out(
+      `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(22)} history ${String(r.history).padStart(4)}  max rel diff ${r.maxRelDiff.toExponential(2)} at ${iso(r.at)}`,
+    );
   return rows.every((r) => r.ok) ? 0 : 1;
 }

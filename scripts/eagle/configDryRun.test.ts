@@ -34,7 +34,11 @@ describe('eagle config --set FILE --dry-run: the admin function’s checks, offl
   it.each([
     ['a typo', { risk: { riskPerTradPct: 5 } }, 'set.risk.riskPerTradPct: unknown key "riskPerTradPct", did you mean "riskPerTradePct"?'],
     ['a value out of range', { risk: { riskPerTradePct: 50 } }, 'set.risk.riskPerTradePct'],
-    ['a market finer than the exchange allows', { markets: { 'XRP/USDT': { amountStep: '0.01', minNotional: '5' } } }, "not a multiple of the exchange's amount step"],
+    [
+      'a market finer than the exchange allows',
+      { markets: { 'XRP/USDT': { amountStep: '0.01', minNotional: '5' } } },
+      "not a multiple of the exchange's amount step",
+    ],
     ['a document that is not an object', [1, 2], 'set: '],
   ])('refuses %s with exit 2, naming the field', async (_what, doc, message) => {
     const r = await dryRun('--set', file('bad.json', doc), '--dry-run');

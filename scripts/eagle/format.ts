@@ -15,7 +15,9 @@ export function formatResult(action: string, result: unknown): { lines: string[]
     case 'backfill': {
       const b = result as BackfillResult;
       return {
-        lines: [`backfill ${b.symbol} ${b.timeframe}: ${b.candles} candles from ${b.from} to ${b.to} in ${b.steps} steps; ${b.gaps} gaps the source could not fill${b.capped ? " (stopped at the stack's clock)" : ''}`],
+        lines: [
+          `backfill ${b.symbol} ${b.timeframe}: ${b.candles} candles from ${b.from} to ${b.to} in ${b.steps} steps; ${b.gaps} gaps the source could not fill${b.capped ? " (stopped at the stack's clock)" : ''}`,
+        ],
         code: 0,
       };
     }
@@ -28,7 +30,9 @@ export function formatResult(action: string, result: unknown): { lines: string[]
           continue;
         }
         const missing = g.gaps.reduce((s, x) => s + x.missing, 0);
-        lines.push(`${g.symbol} ${g.timeframe}: ${g.stored} candles ${iso(g.first)} → ${iso(g.last)}, ${g.gaps.length} gaps (${missing} missing)`);
+        lines.push(
+          `${g.symbol} ${g.timeframe}: ${g.stored} candles ${iso(g.first)} → ${iso(g.last)}, ${g.gaps.length} gaps (${missing} missing)`,
+        );
         for (const x of g.gaps) lines.push(`  after ${iso(x.after)} next ${iso(x.next)}: ${x.missing} missing`);
       }
       return { lines, code: Number(r.gaps) > 0 ? 1 : 0 };
@@ -36,7 +40,11 @@ export function formatResult(action: string, result: unknown): { lines: string[]
     case 'audit': {
       const a = result as AuditReport;
       const scope = `${a.mode}: ${a.trades} trades replayed, ledger sequence ${a.fromSeq} → ${a.throughSeq}, ${a.positions} open positions`;
-      if (a.clean) return { lines: [`audit: clean (${scope})`, ...(a.rollupDays === undefined ? [] : [`rollups: ${a.rollupDays} days rebuilt`])], code: 0 };
+      if (a.clean)
+        return {
+          lines: [`audit: clean (${scope})`, ...(a.rollupDays === undefined ? [] : [`rollups: ${a.rollupDays} days rebuilt`])],
+          code: 0,
+        };
       return { lines: [`audit: ${a.discrepancies.length} discrepancies (${scope})`, ...a.discrepancies.map((d) => `  ${d}`)], code: 1 };
     }
     case 'health':
@@ -55,13 +63,23 @@ export function formatResult(action: string, result: unknown): { lines: string[]
 
 /** Amounts arrive as 8-decimal strings (the admin answer's JSON). */
 type Json = Record<string, string | null>;
-interface ReportJson { clean: boolean; rows: Json[]; differences: Json[]; deferred: string[] }
+interface ReportJson {
+  clean: boolean;
+  rows: Json[];
+  differences: Json[];
+  deferred: string[];
+}
 
 function reportLines(title: string, rep: ReportJson): string[] {
-  const lines = [`${title}: ${rep.clean ? 'clean' : `${rep.differences.length} difference(s)`}`, `  ${'asset'.padEnd(6)} ${'ledger'.padStart(20)} ${'exchange (free + locked)'.padStart(42)} ${'delta'.padStart(20)}  status`];
+  const lines = [
+    `${title}: ${rep.clean ? 'clean' : `${rep.differences.length} difference(s)`}`,
+    `  ${'asset'.padEnd(6)} ${'ledger'.padStart(20)} ${'exchange (free + locked)'.padStart(42)} ${'delta'.padStart(20)}  status`,
+  ];
   for (const x of rep.rows) {
     const ex = `${x.exchange} (${x.free} + ${x.locked})`;
-    lines.push(`  ${String(x.asset).padEnd(6)} ${String(x.ledger).padStart(20)} ${ex.padStart(42)} ${String(x.delta).padStart(20)}  ${String(x.status)}`);
+    lines.push(
+      `  ${String(x.asset).padEnd(6)} ${String(x.ledger).padStart(20)} ${ex.padStart(42)} ${String(x.delta).padStart(20)}  ${String(x.status)}`,
+    );
   }
   for (const d of rep.differences) lines.push(`  ${String(d.cause)}: ${String(d.explanation)}`);
   if (rep.deferred.length > 0) lines.push(`  deferred (a bot order is in flight): ${rep.deferred.join(', ')}`);
@@ -79,7 +97,10 @@ function formatReconcile(r: Record<string, unknown>): { lines: string[]; code: n
     return { lines: [...lines, `mode ${String(r.mode)}`], code: report.clean ? 0 : 1 };
   }
   lines.push(`booked ${booked.length} adjustment(s):`);
-  for (const e of booked) lines.push(`  #${String(e.seq)} ${String(e.symbol)} qty ${String(e.qtyDelta)} cash ${String(e.cashDelta)} (${String((e.adjustment as unknown as Json).cause)})`);
+  for (const e of booked)
+    lines.push(
+      `  #${String(e.seq)} ${String(e.symbol)} qty ${String(e.qtyDelta)} cash ${String(e.cashDelta)} (${String((e.adjustment as unknown as Json).cause)})`,
+    );
   if (after) lines.push(...reportLines('after booking', after));
   lines.push(`mode ${String(r.mode)}`);
   return { lines, code: after?.clean ? 0 : 1 };

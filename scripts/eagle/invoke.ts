@@ -5,8 +5,13 @@ import type { Io } from '../lib/io.ts';
 export const HTTP_TARGETS = FUNCTIONS.filter((f) => f.signature === 'http').map((f) => f.target);
 
 /** POST a JSON body to one function; exit 0 on 2xx, 1 on an error answer, 3 when nothing answers. */
-export async function invokeFunction(io: Io, req: { target: string; body: unknown; url: string; token?: string; json: boolean }): Promise<number> {
-  const token = req.token ?? (req.url.startsWith('https://') ? execFileSync('gcloud', ['auth', 'print-identity-token'], { encoding: 'utf8' }).trim() : undefined);
+export async function invokeFunction(
+  io: Io,
+  req: { target: string; body: unknown; url: string; token?: string; json: boolean },
+): Promise<number> {
+  const token =
+    req.token ??
+    (req.url.startsWith('https://') ? execFileSync('gcloud', ['auth', 'print-identity-token'], { encoding: 'utf8' }).trim() : undefined);
   let res: Response;
   try {
     res = await fetch(req.url, {

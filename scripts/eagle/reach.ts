@@ -12,5 +12,8 @@ export class UnreachableError extends Error {
 export async function probeEmulator(ports: LocalPorts, offset: number): Promise<void> {
   const host = `${ports.host}:${ports.firestore}`;
   const up = await portAnswers(ports.host, ports.firestore);
-  if (!up) throw new UnreachableError(`no Firestore emulator answers at ${host}: start the stack with \`npm start${offset ? ` -- --port-offset ${offset}` : ''}\` or pass the --port-offset it runs on`);
+  if (!up)
+    throw new UnreachableError(
+      `no Firestore emulator answers at ${host}: start the stack with \`npm start${offset ? ` -- --port-offset ${offset}` : ''}\` or pass the --port-offset it runs on`,
+    );
 }

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 
 export const STRATEGIES_DIR = fileURLToPath(new URL('../../functions/src/strategies', import.meta.url));
 const MARKER = '  // strategy new: entries above this line';
@@ -15,7 +16,7 @@ export class StrategyNameError extends Error {}
 /** `rsi_dip` → `rsiDip`: the file and export name. */
 export const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
 
-export function strategyTemplate(name: string): { source: string; test: string } {
+export async function strategyTemplate(name: string): Promise<{ source: string; test: string }> {
   const id = camel(name);
   const source = `/**
  * ${name}: buy a dip (RSI below \`entryBelow\`) unless the market is in a bear trend or the regime is
@@ -39,7 +40,9 @@ export const ${id}Params = z.strictObject({
 const HOLD: Advice = Object.freeze({ action: 'hold' });
 const ENTER: Advice = Object.freeze({ action: 'enter_long', reason: 'strategy_entry' });
 const enter = (p: z.output<typeof ${id}Params>): Advice =>
-  p.stopAtr === undefined && p.targetAtr === undefined ? ENTER : { ...ENTER, ...(p.stopAtr === undefined ? {} : { stop: p.stopAtr }), ...(p.targetAtr === undefined ? {} : { target: p.targetAtr }) };
+  p.stopAtr === undefined && p.targetAtr === undefined
+    ? ENTER
+    : { ...ENTER, ...(p.stopAtr === undefined ? {} : { stop: p.stopAtr }), ...(p.targetAtr === undefined ? {} : { target: p.targetAtr }) };
 const EXIT: Advice = Object.freeze({ action: 'exit', reason: 'strategy_exit' });
 
 export const ${id} = defineStrategy({
@@ -65,8 +68,14 @@ import type { StrategyInput } from '../domain/strategy/api.ts';
 import type { IndicatorSnapshot } from '../domain/regime.types.ts';
 
 const market: IndicatorSnapshot = { t: 0, close: 100, adx: 20, pdi: 20, mdi: 20, atr: 1, atrPct: 1, atrPctAvg: 1, ema50: 100, ema200: 100 };
-const input = (rsiValue: number | null, over: Partial<StrategyInput> = {}): StrategyInput =>
-  ({ regime: 'sideways_range', market, indicators: { rsi: rsiValue }, history: {}, hasPosition: false, ...over });
+const input = (rsiValue: number | null, over: Partial<StrategyInput> = {}): StrategyInput => ({
+  regime: 'sideways_range',
+  market,
+  indicators: { rsi: rsiValue },
+  history: {},
+  hasPosition: false,
+  ...over,
+});
 
 describe('${name}', () => {
   const s = getStrategy('${name}');
@@ -88,7 +97,12 @@ describe('${name}', () => {
   });
 
   it('states its own stop and target when configured (the stop hook), none otherwise', () => {
-    expect(getStrategy('${name}', { stopAtr: 1, targetAtr: 2.5 }).advise(input(25))).toEqual({ action: 'enter_long', reason: 'strategy_entry', stop: 1, target: 2.5 });
+    expect(getStrategy('${name}', { stopAtr: 1, targetAtr: 2.5 }).advise(input(25))).toEqual({
+      action: 'enter_long',
+      reason: 'strategy_entry',
+      stop: 1,
+      target: 2.5,
+    });
     expect(getStrategy('${name}', { stopAtr: 1 }).advise(input(25))).toEqual({ action: 'enter_long', reason: 'strategy_entry', stop: 1 });
     expect(() => getStrategy('${name}', { stopAtr: 0 })).toThrow('strategy.params.stopAtr');
   });
@@ -100,12 +114,15 @@ describe('${name}', () => {
   });
 });
 `;
-  return { source, test };
+  // The project's formatter has the last word (a long name moves line breaks), so a new strategy passes `npm run lint` as written.
+  const options = { ...(await prettier.resolveConfig(join(STRATEGIES_DIR, `${id}.ts`))), filepath: `${id}.ts` };
+  return { source: await prettier.format(source, options), test: await prettier.format(test, { ...options, filepath: `${id}.test.ts` }) };
 }
 
 /** Write the module, its test and the index entry; refuses a bad or taken name. Returns the files written. */
-export function newStrategy(name: string, taken: readonly string[], dir = STRATEGIES_DIR): string[] {
-  if (!/^[a-z][a-z0-9_]{0,39}$/.test(name) || name.endsWith('_')) throw new StrategyNameError(`strategy name "${name.slice(0, 64)}" must be lower_snake_case, 1–40 characters`);
+export async function newStrategy(name: string, taken: readonly string[], dir = STRATEGIES_DIR): Promise<string[]> {
+  if (!/^[a-z][a-z0-9_]{0,39}$/.test(name) || name.endsWith('_'))
+    throw new StrategyNameError(`strategy name "${name.slice(0, 64)}" must be lower_snake_case, 1–40 characters`);
   if (taken.includes(name)) throw new StrategyNameError(`a strategy named ${name} exists already`);
   const id = camel(name);
   const file = join(dir, `${id}.ts`);
@@ -114,7 +131,7 @@ export function newStrategy(name: string, taken: readonly string[], dir = STRATE
   const indexFile = join(dir, 'index.ts');
   const index = readFileSync(indexFile, 'utf8');
   if (!index.includes(MARKER)) throw new StrategyNameError(`${indexFile} lost its "${MARKER.trim()}" line: add the entry by hand`);
-  const { source, test } = strategyTemplate(name);
+  const { source, test } = await strategyTemplate(name);
   writeFileSync(file, source);
   writeFileSync(testFile, test);
   const lines = index.split('\n');

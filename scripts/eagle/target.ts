@@ -33,7 +33,6 @@ export interface Target {
   close(): Promise<void>;
 }
 
-
 export interface TargetOptions {
   portOffset: number;
   project?: string;
@@ -46,7 +45,12 @@ export function localEnv(opts: TargetOptions, vars: NodeJS.ProcessEnv = process.
   process.env.FIRESTORE_EMULATOR_HOST = `${ports.host}:${ports.firestore}`;
   process.env.PUBSUB_EMULATOR_HOST = `${ports.host}:${ports.pubsub}`;
   process.env.METADATA_SERVER_DETECTION ??= 'none';
-  const env = parseEnv({ ...vars, PROJECT_ID: opts.project ?? vars.PROJECT_ID, FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST, PUBSUB_EMULATOR_HOST: process.env.PUBSUB_EMULATOR_HOST });
+  const env = parseEnv({
+    ...vars,
+    PROJECT_ID: opts.project ?? vars.PROJECT_ID,
+    FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST,
+    PUBSUB_EMULATOR_HOST: process.env.PUBSUB_EMULATOR_HOST,
+  });
   return { env, ports };
 }
 
@@ -64,15 +68,23 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
   const admin = cliAdminDeps(env, db, {
     tick: async ({ asOf }) => {
       const url = functionUrl(ports, 'tick');
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(asOf ? { asOf } : {}) }).catch((err: Error) => {
-        throw new UnreachableError(`the tick function at ${url} did not answer (${err.message}): is \`npm start${opts.portOffset ? ` -- --port-offset ${opts.portOffset}` : ''}\` running?`);
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(asOf ? { asOf } : {}),
+      }).catch((err: Error) => {
+        throw new UnreachableError(
+          `the tick function at ${url} did not answer (${err.message}): is \`npm start${opts.portOffset ? ` -- --port-offset ${opts.portOffset}` : ''}\` running?`,
+        );
       });
       const body = (await res.json()) as unknown;
       if (!res.ok) throw new Error(`tick answered HTTP ${res.status}: ${JSON.stringify(body)}`);
       return body;
     },
     marketNow: () => stackMarketNow(ops, env),
-    onBackfillStep: progress && ((done, total, candles, to) => progress(progressBar(done, total, `${new Date(to).toISOString().slice(0, 10)} ${candles} candles`))),
+    onBackfillStep:
+      progress &&
+      ((done, total, candles, to) => progress(progressBar(done, total, `${new Date(to).toISOString().slice(0, 10)} ${candles} candles`))),
   });
   const { deps } = admin;
   const ops = deps.ops;
@@ -87,7 +99,16 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
       }
       const record = (status: number, summary: string) => {
         const { action, ...params } = request;
-        return ops.recordAudit({ at: Date.now(), who: caller.id, via: caller.kind, action: String(action), params: redact(params), ok: status === 200, status, summary });
+        return ops.recordAudit({
+          at: Date.now(),
+          who: caller.id,
+          via: caller.kind,
+          action: String(action),
+          params: redact(params),
+          ok: status === 200,
+          status,
+          summary,
+        });
       };
       try {
         await probeEmulator(ports, opts.portOffset);
@@ -95,13 +116,18 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
         if (parsed.data.action === 'backfill') progress?.('\n');
         await record(200, 'ok');
         // The same JSON the admin function answers (amounts as decimals), so output does not depend on the target.
-        const json = JSON.parse(JSON.stringify(result ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? toDecimalString(v) : v))) as unknown;
+        const json = JSON.parse(
+          JSON.stringify(result ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? toDecimalString(v) : v)),
+        ) as unknown;
         return { status: 200, body: { ok: true, action: parsed.data.action, result: json } };
       } catch (err) {
         if (err instanceof UnreachableError) throw err;
         const status = err instanceof ActionError ? err.status : 500;
         await record(status, (err as Error).message).catch(() => undefined);
-        return { status, body: { error: (err as Error).message, ...(err instanceof ActionError && err.field ? { field: err.field } : {}) } };
+        return {
+          status,
+          body: { error: (err as Error).message, ...(err instanceof ActionError && err.field ? { field: err.field } : {}) },
+        };
       }
     },
     async close() {
@@ -134,7 +160,11 @@ export function remoteTarget(opts: TargetOptions & { project: string }): Target 
     description: `admin function ${url}`,
     async run(request) {
       const token = await identityToken(url);
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(request) }).catch((err: Error) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(request),
+      }).catch((err: Error) => {
         throw new UnreachableError(`${url} did not answer: ${err.message}`);
       });
       const text = await res.text();

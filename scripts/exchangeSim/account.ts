@@ -125,20 +125,36 @@ export class Account {
   place(o: NewOrder, wallNow: number, marketNow: number): SimOrder {
     const r = this.rulesOf(o.id);
     this.settleResting(marketNow, wallNow);
-    if (this.orders.some((x) => x.status === 'NEW' && x.clientOrderId === o.clientOrderId)) throw new SimError(400, -2010, 'Duplicate order sent.');
+    if (this.orders.some((x) => x.status === 'NEW' && x.clientOrderId === o.clientOrderId))
+      throw new SimError(400, -2010, 'Duplicate order sent.');
     this.checkLot(r, o);
     const price = currentPrice(r.symbol, marketNow);
     if (o.type === 'LIMIT') {
-      if (o.price === undefined || o.price <= 0n) throw new SimError(400, -1102, "Mandatory parameter 'price' was not sent, was empty/null, or malformed.");
+      if (o.price === undefined || o.price <= 0n)
+        throw new SimError(400, -1102, "Mandatory parameter 'price' was not sent, was empty/null, or malformed.");
       if (o.price < r.minPrice || (r.tickSize > 0n && o.price % r.tickSize !== 0n)) throw filterFailure('PRICE_FILTER');
       if (mul(o.quantity, o.price, 'down') < r.minNotional) throw filterFailure('NOTIONAL');
     } else if (price !== null && r.applyMinToMarket && mul(o.quantity, price, 'down') < r.minNotional) {
       throw filterFailure('NOTIONAL');
     }
     const order: SimOrder = {
-      symbol: o.id, orderId: this.nextOrderId++, clientOrderId: o.clientOrderId, side: o.side, type: o.type, timeInForce: o.timeInForce ?? 'GTC',
-      price: o.type === 'LIMIT' ? o.price! : 0n, origQty: o.quantity, executedQty: 0n, cummulativeQuoteQty: 0n, status: 'NEW',
-      time: wallNow, updateTime: wallNow, marketTime: marketNow, visibleAt: o.visibleAt, source: o.source, fills: [],
+      symbol: o.id,
+      orderId: this.nextOrderId++,
+      clientOrderId: o.clientOrderId,
+      side: o.side,
+      type: o.type,
+      timeInForce: o.timeInForce ?? 'GTC',
+      price: o.type === 'LIMIT' ? o.price! : 0n,
+      origQty: o.quantity,
+      executedQty: 0n,
+      cummulativeQuoteQty: 0n,
+      status: 'NEW',
+      time: wallNow,
+      updateTime: wallNow,
+      marketTime: marketNow,
+      visibleAt: o.visibleAt,
+      source: o.source,
+      fills: [],
     };
     const marketable = price !== null && (o.type === 'MARKET' || (o.side === 'BUY' ? o.price! >= price : o.price! <= price));
     if (marketable) {
@@ -171,7 +187,9 @@ export class Account {
     for (const order of this.orders) {
       if (order.status !== 'NEW') continue;
       const r = this.rulesOf(order.symbol);
-      const crossed = closedCandles(r.symbol, '1m', marketNow, order.marketTime).some((c) => (order.side === 'BUY' ? c.l <= toNumber(order.price) : c.h >= toNumber(order.price)));
+      const crossed = closedCandles(r.symbol, '1m', marketNow, order.marketTime).some((c) =>
+        order.side === 'BUY' ? c.l <= toNumber(order.price) : c.h >= toNumber(order.price),
+      );
       if (!crossed) continue;
       this.unlock(order);
       this.execute(r, order, order.price, order.origQty, true, wallNow);
@@ -188,9 +206,20 @@ export class Account {
   }
 
   private checkLot(r: SymbolRules, o: NewOrder): void {
-    const lots = o.type === 'MARKET' && r.marketLot ? [['LOT_SIZE', r.lot], ['MARKET_LOT_SIZE', r.marketLot]] as const : [['LOT_SIZE', r.lot]] as const;
+    const lots =
+      o.type === 'MARKET' && r.marketLot
+        ? ([
+            ['LOT_SIZE', r.lot],
+            ['MARKET_LOT_SIZE', r.marketLot],
+          ] as const)
+        : ([['LOT_SIZE', r.lot]] as const);
     for (const [name, lot] of lots) {
-      if (o.quantity < lot.minQty || (lot.maxQty > 0n && o.quantity > lot.maxQty) || (lot.stepSize > 0n && o.quantity % lot.stepSize !== 0n)) throw filterFailure(name);
+      if (
+        o.quantity < lot.minQty ||
+        (lot.maxQty > 0n && o.quantity > lot.maxQty) ||
+        (lot.stepSize > 0n && o.quantity % lot.stepSize !== 0n)
+      )
+        throw filterFailure(name);
     }
   }
 
@@ -231,7 +260,19 @@ export class Account {
       base.free -= qty;
       quote.free += quoteQty - commission;
     }
-    const trade: SimTrade = { id: this.nextTradeId++, orderId: order.orderId, symbol: order.symbol, price, qty, quoteQty, commission, commissionAsset: buy ? r.base : r.quote, time: wallNow, isBuyer: buy, isMaker: maker };
+    const trade: SimTrade = {
+      id: this.nextTradeId++,
+      orderId: order.orderId,
+      symbol: order.symbol,
+      price,
+      qty,
+      quoteQty,
+      commission,
+      commissionAsset: buy ? r.base : r.quote,
+      time: wallNow,
+      isBuyer: buy,
+      isMaker: maker,
+    };
     order.fills.push(trade);
     this.trades.push(trade);
     order.executedQty += qty;

@@ -29,8 +29,19 @@ const symbol = z.string().regex(/^[A-Z0-9]{2,15}\/?[A-Z0-9]{2,15}$/, 'a symbol s
 
 export const BalancesBody = z.strictObject({ balances: z.record(asset, amount) });
 export const TransferBody = z.strictObject({ asset, amount });
-export const ManualTradeBody = z.strictObject({ symbol, side: z.enum(['BUY', 'SELL']), quantity: amount, type: z.enum(['MARKET', 'LIMIT']).default('MARKET'), price: amount.optional() });
-export const UnbookedFillBody = z.strictObject({ symbol, side: z.enum(['BUY', 'SELL']), quantity: amount, clientOrderId: z.string().regex(/^[.A-Z:/a-z0-9_-]{1,36}$/) });
+export const ManualTradeBody = z.strictObject({
+  symbol,
+  side: z.enum(['BUY', 'SELL']),
+  quantity: amount,
+  type: z.enum(['MARKET', 'LIMIT']).default('MARKET'),
+  price: amount.optional(),
+});
+export const UnbookedFillBody = z.strictObject({
+  symbol,
+  side: z.enum(['BUY', 'SELL']),
+  quantity: amount,
+  clientOrderId: z.string().regex(/^[.A-Z:/a-z0-9_-]{1,36}$/),
+});
 
 export const MatchingBody = z.strictObject({
   slippageBps: z.number().min(0).max(1000).multipleOf(0.01).optional(),
@@ -48,7 +59,13 @@ export interface SimState {
   marketTime: number;
   serverTime: number;
   balances: Record<string, { free: string; locked: string }>;
-  orders: (Record<string, unknown> & { clientOrderId: string; status: string; source: 'api' | 'manual'; visibleAt: number; fills: Record<string, unknown>[] })[];
+  orders: (Record<string, unknown> & {
+    clientOrderId: string;
+    status: string;
+    source: 'api' | 'manual';
+    visibleAt: number;
+    fills: Record<string, unknown>[];
+  })[];
   trades: Record<string, unknown>[];
   faultHits: Record<string, number>;
 }
@@ -66,13 +83,21 @@ export function state(sim: ExchangeSim): SimState {
     marketTime: sim.marketClock.now(),
     serverTime: sim.wallClock.now(),
     balances: Object.fromEntries([...sim.account.balances].map(([a, b]) => [a, { free: d8(b.free), locked: d8(b.locked) }])),
-    orders: sim.account.orders.map((o) => ({ ...wire.queriedOrder(o), clientOrderId: o.clientOrderId, status: o.status, source: o.source, visibleAt: o.visibleAt, fills: o.fills.map(wire.trade) })),
+    orders: sim.account.orders.map((o) => ({
+      ...wire.queriedOrder(o),
+      clientOrderId: o.clientOrderId,
+      status: o.status,
+      source: o.source,
+      visibleAt: o.visibleAt,
+      fills: o.fills.map(wire.trade),
+    })),
     trades: sim.account.trades.map(wire.trade),
     faultHits: Object.fromEntries(sim.faults.hits),
   };
 }
 
-const orderParams = (o: Record<string, string | undefined>) => new URLSearchParams(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined));
+const orderParams = (o: Record<string, string | undefined>) =>
+  new URLSearchParams(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined));
 
 export function adminRoutes(sim: ExchangeSim): (req: Request) => Reply {
   const routes: Record<string, (body: unknown) => unknown> = {
@@ -94,12 +119,29 @@ export function adminRoutes(sim: ExchangeSim): (req: Request) => Reply {
     },
     'POST /__sim/manual-trade': (b) => {
       const t = ManualTradeBody.parse(b);
-      const o = sim.place(orderParams({ symbol: t.symbol, side: t.side, type: t.type, quantity: t.quantity, price: t.price, ...(t.type === 'LIMIT' && { timeInForce: 'GTC' }), newClientOrderId: `web_${sim.account.orders.length + 1}` }), 'manual');
+      const o = sim.place(
+        orderParams({
+          symbol: t.symbol,
+          side: t.side,
+          type: t.type,
+          quantity: t.quantity,
+          price: t.price,
+          ...(t.type === 'LIMIT' && { timeInForce: 'GTC' }),
+          newClientOrderId: `web_${sim.account.orders.length + 1}`,
+        }),
+        'manual',
+      );
       return wire.createdOrder(o, 'FULL');
     },
     'POST /__sim/unbooked-fill': (b) => {
       const t = UnbookedFillBody.parse(b);
-      return wire.createdOrder(sim.place(orderParams({ symbol: t.symbol, side: t.side, type: 'MARKET', quantity: t.quantity, newClientOrderId: t.clientOrderId }), 'manual'), 'FULL');
+      return wire.createdOrder(
+        sim.place(
+          orderParams({ symbol: t.symbol, side: t.side, type: 'MARKET', quantity: t.quantity, newClientOrderId: t.clientOrderId }),
+          'manual',
+        ),
+        'FULL',
+      );
     },
     'PUT /__sim/faults': (b) => {
       sim.faults.set(FaultConfigSchema.parse(b));

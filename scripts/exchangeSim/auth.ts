@@ -50,7 +50,14 @@ function splitSignature(query: string, body: string): { payload: string; signatu
   return { payload: strip(query) + strip(body), signature };
 }
 
-export function verifySigned(a: { keys: ReadonlyMap<string, ApiKey>; apiKey: string | undefined; query: string; body: string; params: URLSearchParams; serverTime: number }): ApiKey {
+export function verifySigned(a: {
+  keys: ReadonlyMap<string, ApiKey>;
+  apiKey: string | undefined;
+  query: string;
+  body: string;
+  params: URLSearchParams;
+  serverTime: number;
+}): ApiKey {
   if (!a.apiKey) throw new SimError(401, -2014, 'API-key format invalid.');
   const key = a.keys.get(a.apiKey);
   if (!key) throw invalidKey();
@@ -58,17 +65,22 @@ export function verifySigned(a: { keys: ReadonlyMap<string, ApiKey>; apiKey: str
   if (!signature) throw new SimError(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
   const expected = createHmac('sha256', key.secret).update(payload).digest();
   const given = /^[0-9a-fA-F]{64}$/.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(0);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new SimError(400, -1022, 'Signature for this request is not valid.');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new SimError(400, -1022, 'Signature for this request is not valid.');
   const timestamp = Number(a.params.get('timestamp'));
-  if (!a.params.get('timestamp') || !Number.isSafeInteger(timestamp)) throw new SimError(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.");
+  if (!a.params.get('timestamp') || !Number.isSafeInteger(timestamp))
+    throw new SimError(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.");
   const recvWindow = a.params.has('recvWindow') ? Number(a.params.get('recvWindow')) : 5000;
-  if (!Number.isFinite(recvWindow) || recvWindow <= 0 || recvWindow > 60_000) throw new SimError(400, -1131, 'recvWindow must be less than 60000');
-  if (timestamp >= a.serverTime + 1000 || a.serverTime - timestamp > recvWindow) throw new SimError(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
+  if (!Number.isFinite(recvWindow) || recvWindow <= 0 || recvWindow > 60_000)
+    throw new SimError(400, -1131, 'recvWindow must be less than 60000');
+  if (timestamp >= a.serverTime + 1000 || a.serverTime - timestamp > recvWindow)
+    throw new SimError(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
   if (!key.permissions.enableReading) throw invalidKey();
   return key;
 }
 
 export function requireTrading(key: ApiKey, wallNow: number): void {
   const p = key.permissions;
-  if (!p.enableSpotAndMarginTrading || (p.tradingAuthorityExpirationTime !== undefined && p.tradingAuthorityExpirationTime <= wallNow)) throw invalidKey();
+  if (!p.enableSpotAndMarginTrading || (p.tradingAuthorityExpirationTime !== undefined && p.tradingAuthorityExpirationTime <= wallNow))
+    throw invalidKey();
 }

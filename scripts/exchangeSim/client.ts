@@ -21,7 +21,10 @@ export interface SimOrderReply {
 
 export class SimAdminError extends Error {
   override readonly name = 'SimAdminError';
-  constructor(readonly status: number, readonly body: unknown) {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
     super(`exchange simulator admin: HTTP ${status} ${JSON.stringify(body)}`);
   }
 }
@@ -30,7 +33,11 @@ export class SimAdmin {
   constructor(readonly url: string) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.url}/__sim/${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const res = await fetch(`${this.url}/__sim/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
     const parsed = (await res.json()) as unknown;
     if (!res.ok) throw new SimAdminError(res.status, parsed);
     return parsed as T;

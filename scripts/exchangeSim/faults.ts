@@ -17,13 +17,26 @@
 import { z } from 'zod';
 import { mulberry32 } from '../../functions/src/domain/testing/prng.ts';
 
-export const FAULT_KINDS = ['latency', 'timeout', 'rate_limit', 'ip_ban', 'timestamp', 'server_error_json', 'server_error_text', 'unknown_status'] as const;
+export const FAULT_KINDS = [
+  'latency',
+  'timeout',
+  'rate_limit',
+  'ip_ban',
+  'timestamp',
+  'server_error_json',
+  'server_error_text',
+  'unknown_status',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const FaultRuleSchema = z.strictObject({
   kind: z.enum(FAULT_KINDS),
   /** "METHOD /path" of Binance routes, e.g. "POST /api/v3/order"; absent = every Binance route */
-  routes: z.array(z.string().regex(/^(GET|POST|DELETE|PUT) \/[\w/.-]+$/, 'a route like "POST /api/v3/order"')).min(1).max(20).optional(),
+  routes: z
+    .array(z.string().regex(/^(GET|POST|DELETE|PUT) \/[\w/.-]+$/, 'a route like "POST /api/v3/order"'))
+    .min(1)
+    .max(20)
+    .optional(),
   probability: z.number().min(0).max(1).default(1),
   /** at most this many hits, then the rule is spent */
   count: z.number().int().positive().max(1_000_000).optional(),
@@ -36,7 +49,12 @@ export const FaultRuleSchema = z.strictObject({
 export type FaultRule = z.infer<typeof FaultRuleSchema>;
 
 export const FaultConfigSchema = z.strictObject({
-  seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .default(1),
   rules: z.array(FaultRuleSchema).max(50).default([]),
   orderLag: z.strictObject({ ms: z.number().int().min(0).max(600_000), probability: z.number().min(0).max(1).default(1) }).optional(),
 });
@@ -102,17 +120,37 @@ export function faultAnswer(rule: FaultRule, wallNow: number): FaultAnswer {
   const retry = { 'Retry-After': String(rule.retryAfterSec) };
   switch (rule.kind) {
     case 'rate_limit':
-      return { status: 429, headers: retry, body: { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.' } };
+      return {
+        status: 429,
+        headers: retry,
+        body: {
+          code: -1003,
+          msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.',
+        },
+      };
     case 'ip_ban':
-      return { status: 418, headers: retry, body: { code: -1003, msg: `Way too much request weight used; IP banned until ${wallNow + rule.retryAfterSec * 1000}. Please use WebSocket Streams for live updates to avoid bans.` } };
+      return {
+        status: 418,
+        headers: retry,
+        body: {
+          code: -1003,
+          msg: `Way too much request weight used; IP banned until ${wallNow + rule.retryAfterSec * 1000}. Please use WebSocket Streams for live updates to avoid bans.`,
+        },
+      };
     case 'timestamp':
       return { status: 400, body: { code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' } };
     case 'server_error_json':
-      return { status: rule.status, body: { code: -1008, msg: 'Spot server is currently overloaded with other requests. Please try again in a few minutes.' } };
+      return {
+        status: rule.status,
+        body: { code: -1008, msg: 'Spot server is currently overloaded with other requests. Please try again in a few minutes.' },
+      };
     case 'server_error_text':
       return { status: rule.status, body: 'Service Unavailable.' };
     case 'unknown_status':
-      return { status: 503, body: { code: -1007, msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.' } };
+      return {
+        status: 503,
+        body: { code: -1007, msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.' },
+      };
     default:
       throw new Error(`fault ${rule.kind} has no answer`);
   }

@@ -30,7 +30,12 @@ let running: RunningSim;
 let admin: SimAdmin;
 
 beforeAll(async () => {
-  running = await startExchangeSim({ marketClock: { now: () => market.t }, wallClock: { now: wallNow }, keys: [KEY], balances: { USDT: '10000' } });
+  running = await startExchangeSim({
+    marketClock: { now: () => market.t },
+    wallClock: { now: wallNow },
+    keys: [KEY],
+    balances: { USDT: '10000' },
+  });
   admin = new SimAdmin(running.url);
 });
 afterAll(() => running.stop());
@@ -43,13 +48,34 @@ afterEach(async () => {
 
 /** ccxt as production builds it, pointed at the simulator; short timeout and a wide recvWindow for the skewed clock. */
 const exchange = (over: Record<string, unknown> = {}) =>
-  createExchange('binance', { apiUrl: running.url, enableRateLimit: false, timeout: 1_000, ...KEY, options: { recvWindow: 60_000 }, ...over });
+  createExchange('binance', {
+    apiUrl: running.url,
+    enableRateLimit: false,
+    timeout: 1_000,
+    ...KEY,
+    options: { recvWindow: 60_000 },
+    ...over,
+  });
 
 let n = 0;
-const intent = (over: Partial<OrderIntent> = {}): OrderIntent => ({ signalId: `sig${Date.now().toString(36)}x${++n}`, symbol: 'BTC/USDT', side: 'buy', qty: toAmount('0.01'), ...over });
+const intent = (over: Partial<OrderIntent> = {}): OrderIntent => ({
+  signalId: `sig${Date.now().toString(36)}x${++n}`,
+  symbol: 'BTC/USDT',
+  side: 'buy',
+  qty: toAmount('0.01'),
+  ...over,
+});
 
 async function liveOrders() {
-  return new LiveOrders({ exchange: await exchange(), now: wallNow, sleep: async () => {}, random: () => 0.5, notFoundLagMs: 3_000, budgetMs: 5_000, onWarning: () => {} });
+  return new LiveOrders({
+    exchange: await exchange(),
+    now: wallNow,
+    sleep: async () => {},
+    random: () => 0.5,
+    notFoundLagMs: 3_000,
+    budgetMs: 5_000,
+    onWarning: () => {},
+  });
 }
 
 /** What executeSignal keeps in orders/{signalId}: the time of the last attempt sent. */
@@ -61,7 +87,7 @@ function attempts() {
 const ordersFor = async (clientOrderId: string) => (await admin.state()).orders.filter((o) => o.clientOrderId === clientOrderId);
 
 describe('CcxtMarketData against the simulator', () => {
-  it('serves exactly the replay source\'s closed candles, paged, and never one that has not closed', async () => {
+  it("serves exactly the replay source's closed candles, paged, and never one that has not closed", async () => {
     const source = new CcxtMarketData({ exchange: await exchange(), pageLimit: 100, sleep: async () => {} });
     const req = { symbol: 'BTC/USDT', timeframe: '1m' as const, sinceMs: T - 6 * 3_600_000, untilMs: T + 3_600_000, nowMs: T + 3_600_000 };
     const got = await source.fetchClosedCandles(req);
@@ -81,7 +107,12 @@ describe('CcxtMarketData against the simulator', () => {
   });
 
   it('retries through a 429 and a plain-text 503 within its budget', async () => {
-    await admin.setFaults({ rules: [{ kind: 'rate_limit', routes: ['GET /api/v3/klines'], count: 1, retryAfterSec: 1 }, { kind: 'server_error_text', routes: ['GET /api/v3/klines'], count: 1 }] });
+    await admin.setFaults({
+      rules: [
+        { kind: 'rate_limit', routes: ['GET /api/v3/klines'], count: 1, retryAfterSec: 1 },
+        { kind: 'server_error_text', routes: ['GET /api/v3/klines'], count: 1 },
+      ],
+    });
     const source = new CcxtMarketData({ exchange: await exchange(), sleep: async () => {}, random: () => 0 });
     const got = await source.fetchClosedCandles({ symbol: 'BTC/USDT', timeframe: '1m', sinceMs: T - 600_000, untilMs: T, nowMs: T });
     expect(got.map((c) => c.t)).toEqual(Array.from({ length: 9 }, (_, i) => T - 30_000 - (9 - i) * 60_000)); // 17:51 … 17:59
@@ -92,9 +123,15 @@ describe('CcxtMarketData against the simulator', () => {
 describe('signed requests are checked like Binance', () => {
   it('a wrong secret is refused (-1022), an unknown key too (-2015), and neither is retried', async () => {
     const wrongSecret = await exchange({ secret: 'notthesecret0001' });
-    await expect(wrongSecret.fetchBalance()).rejects.toMatchObject({ name: 'AuthenticationError', message: expect.stringContaining('-1022') });
+    await expect(wrongSecret.fetchBalance()).rejects.toMatchObject({
+      name: 'AuthenticationError',
+      message: expect.stringContaining('-1022'),
+    });
     const unknownKey = await exchange({ apiKey: 'unknownkey000001' });
-    await expect(unknownKey.fetchBalance()).rejects.toMatchObject({ name: 'AuthenticationError', message: expect.stringContaining('-2015') });
+    await expect(unknownKey.fetchBalance()).rejects.toMatchObject({
+      name: 'AuthenticationError',
+      message: expect.stringContaining('-2015'),
+    });
     const live = new LiveOrders({ exchange: wrongSecret, sleep: async () => {}, onWarning: () => {} });
     expect(await live.place(intent(), attempts().hooks)).toMatchObject({ status: 'rejected', errorClass: 'AuthenticationError' });
   });
@@ -105,12 +142,24 @@ describe('signed requests are checked like Binance', () => {
     await expect(ex.fetchBalance()).rejects.toMatchObject({ name: 'InvalidNonce', message: expect.stringContaining('-1021') });
   });
 
-  it('serves the key\'s permissions; trading without the trading permission is refused', async () => {
-    await admin.setKey({ apiKey: 'readonlykey00001', secret: 'readonlysecret01', permissions: { enableSpotAndMarginTrading: false, enableWithdrawals: true, tradingAuthorityExpirationTime: 1_900_000_000_000 } });
+  it("serves the key's permissions; trading without the trading permission is refused", async () => {
+    await admin.setKey({
+      apiKey: 'readonlykey00001',
+      secret: 'readonlysecret01',
+      permissions: { enableSpotAndMarginTrading: false, enableWithdrawals: true, tradingAuthorityExpirationTime: 1_900_000_000_000 },
+    });
     const ex = await exchange({ apiKey: 'readonlykey00001', secret: 'readonlysecret01' });
-    expect(await ex.sapiGetAccountApiRestrictions()).toMatchObject({ enableReading: true, enableSpotAndMarginTrading: false, enableWithdrawals: true, ipRestrict: false, tradingAuthorityExpirationTime: 1_900_000_000_000 });
+    expect(await ex.sapiGetAccountApiRestrictions()).toMatchObject({
+      enableReading: true,
+      enableSpotAndMarginTrading: false,
+      enableWithdrawals: true,
+      ipRestrict: false,
+      tradingAuthorityExpirationTime: 1_900_000_000_000,
+    });
     const broker = new CcxtBroker({ exchange: ex, sleep: async () => {}, onWarning: () => {} });
-    await expect(broker.fill({ signal: testSignal({ symbol: 'BTC/USDT', candleTime: T - 3_600_000 }), qty: toAmount('0.001') })).rejects.toMatchObject({ kind: 'permanent' });
+    await expect(
+      broker.fill({ signal: testSignal({ symbol: 'BTC/USDT', candleTime: T - 3_600_000 }), qty: toAmount('0.001') }),
+    ).rejects.toMatchObject({ kind: 'permanent' });
   });
 });
 
@@ -139,10 +188,26 @@ describe('LiveOrders / CcxtBroker against the simulator: exactly once', () => {
   });
 
   const faultCases: [string, FaultConfigInput, Record<string, number>][] = [
-    ['the create succeeds but answers 503 -1007', { rules: [{ kind: 'unknown_status', routes: ['POST /api/v3/order'], count: 1, afterEffect: true }] }, { unknown_status: 1 }],
-    ['the create succeeds but answers a plain-text 502', { rules: [{ kind: 'server_error_text', status: 502, routes: ['POST /api/v3/order'], count: 1, afterEffect: true }] }, { server_error_text: 1 }],
-    ['the create succeeds but hangs past ccxt\'s timeout', { rules: [{ kind: 'timeout', ms: 2_000, routes: ['POST /api/v3/order'], count: 1, afterEffect: true }] }, { timeout: 1 }],
-    ['the create succeeds, answers 503, and the order is invisible (-2013) for 2 s', { orderLag: { ms: 2_000 }, rules: [{ kind: 'server_error_json', routes: ['POST /api/v3/order'], count: 1, afterEffect: true }] }, { server_error_json: 1, order_lag: 1 }],
+    [
+      'the create succeeds but answers 503 -1007',
+      { rules: [{ kind: 'unknown_status', routes: ['POST /api/v3/order'], count: 1, afterEffect: true }] },
+      { unknown_status: 1 },
+    ],
+    [
+      'the create succeeds but answers a plain-text 502',
+      { rules: [{ kind: 'server_error_text', status: 502, routes: ['POST /api/v3/order'], count: 1, afterEffect: true }] },
+      { server_error_text: 1 },
+    ],
+    [
+      "the create succeeds but hangs past ccxt's timeout",
+      { rules: [{ kind: 'timeout', ms: 2_000, routes: ['POST /api/v3/order'], count: 1, afterEffect: true }] },
+      { timeout: 1 },
+    ],
+    [
+      'the create succeeds, answers 503, and the order is invisible (-2013) for 2 s',
+      { orderLag: { ms: 2_000 }, rules: [{ kind: 'server_error_json', routes: ['POST /api/v3/order'], count: 1, afterEffect: true }] },
+      { server_error_json: 1, order_lag: 1 },
+    ],
   ];
   it.each(faultCases)('%s: unknown, then the redelivery finds it; one order at the exchange', async (_name, faults, hits) => {
     await admin.setFaults(faults);
@@ -165,7 +230,12 @@ describe('LiveOrders / CcxtBroker against the simulator: exactly once', () => {
   });
 
   it('a 429 on the lookup and a 5xx on the create before it takes effect: nothing placed, the redelivery places once', async () => {
-    await admin.setFaults({ rules: [{ kind: 'server_error_json', routes: ['POST /api/v3/order'], count: 1 }, { kind: 'rate_limit', routes: ['GET /api/v3/order'], count: 1 }] });
+    await admin.setFaults({
+      rules: [
+        { kind: 'server_error_json', routes: ['POST /api/v3/order'], count: 1 },
+        { kind: 'rate_limit', routes: ['GET /api/v3/order'], count: 1 },
+      ],
+    });
     const live = await liveOrders();
     const { at, hooks } = attempts();
     const first = intent();
@@ -179,8 +249,14 @@ describe('LiveOrders / CcxtBroker against the simulator: exactly once', () => {
 
   it('exchange rejections are final: LOT_SIZE, NOTIONAL, insufficient balance', async () => {
     const live = await liveOrders();
-    expect(await live.place(intent({ qty: toAmount('0.0001') }), attempts().hooks)).toMatchObject({ status: 'rejected', reason: expect.stringContaining('NOTIONAL') });
-    expect(await live.place(intent({ qty: toAmount('5') }), attempts().hooks)).toMatchObject({ status: 'rejected', reason: expect.stringContaining('insufficient balance') });
+    expect(await live.place(intent({ qty: toAmount('0.0001') }), attempts().hooks)).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringContaining('NOTIONAL'),
+    });
+    expect(await live.place(intent({ qty: toAmount('5') }), attempts().hooks)).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringContaining('insufficient balance'),
+    });
     const held = toAmount((await admin.state()).balances.BTC?.free ?? '0');
     expect(await live.place(intent({ side: 'sell', qty: held + toAmount('1') }), attempts().hooks)).toMatchObject({ status: 'rejected' });
   });
@@ -200,7 +276,9 @@ describe('LiveOrders / CcxtBroker against the simulator: exactly once', () => {
     const signal = testSignal({ symbol: 'ETH/USDT', candleTime: T - 3_600_000 });
     expect(await broker.fill({ signal, qty: toAmount('0.01') })).toMatchObject({ qty: toAmount('0.00999') });
     await admin.setFaults({ rules: [{ kind: 'ip_ban', retryAfterSec: 60 }] });
-    const err = await broker.fill({ signal: testSignal({ symbol: 'ETH/USDT', candleTime: T - 7_200_000 }), qty: toAmount('0.01') }).catch((e: unknown) => e);
+    const err = await broker
+      .fill({ signal: testSignal({ symbol: 'ETH/USDT', candleTime: T - 7_200_000 }), qty: toAmount('0.01') })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MarketDataError);
     expect((err as MarketDataError).kind).toBe('temporary');
   });

@@ -50,9 +50,22 @@ export function klines(symbol: string, tf: Timeframe, now: number, q: { startTim
   const end = lowerBound(all, Math.floor(now / step) * step - step + 1);
   const upTo = q.endTime === undefined ? end : Math.min(end, lowerBound(all, q.endTime + 1));
   const from = q.startTime === undefined ? Math.max(0, upTo - q.limit) : lowerBound(all, q.startTime);
-  return all.slice(from, Math.min(upTo, from + q.limit)).map((c) => [
-    c.t, d8(c.o), d8(c.h), d8(c.l), d8(c.c), d8(c.v), c.t + step - 1, d8(c.v * ((c.h + c.l + c.c) / 3)), 0, '0.00000000', '0.00000000', '0',
-  ]);
+  return all
+    .slice(from, Math.min(upTo, from + q.limit))
+    .map((c) => [
+      c.t,
+      d8(c.o),
+      d8(c.h),
+      d8(c.l),
+      d8(c.c),
+      d8(c.v),
+      c.t + step - 1,
+      d8(c.v * ((c.h + c.l + c.c) / 3)),
+      0,
+      '0.00000000',
+      '0.00000000',
+      '0',
+    ]);
 }
 
 /** The newest closed candle of the finest bundled series at `now`, or null before the data. */
@@ -82,9 +95,26 @@ export function ticker24h(id: string, symbol: string, now: number): Record<strin
   const volume = day.reduce((s, c) => s + c.v, 0);
   const quoteVolume = day.reduce((s, c) => s + c.v * c.c, 0);
   return {
-    symbol: id, priceChange: d8(close - open), priceChangePercent: ((100 * (close - open)) / open).toFixed(3), weightedAvgPrice: d8(volume > 0 ? quoteVolume / volume : close),
-    prevClosePrice: d8(day.at(-2)?.c ?? open), lastPrice: d8(close), lastQty: '0.00000000', bidPrice: d8(close), bidQty: '0.00000000', askPrice: d8(close), askQty: '0.00000000',
-    openPrice: d8(open), highPrice: d8(Math.max(...day.map((c) => c.h), close)), lowPrice: d8(Math.min(...day.map((c) => c.l), close)), volume: d8(volume), quoteVolume: d8(quoteVolume),
-    openTime: day[0]?.t ?? last.candle.t, closeTime: now, firstId: -1, lastId: -1, count: 0,
+    symbol: id,
+    priceChange: d8(close - open),
+    priceChangePercent: ((100 * (close - open)) / open).toFixed(3),
+    weightedAvgPrice: d8(volume > 0 ? quoteVolume / volume : close),
+    prevClosePrice: d8(day.at(-2)?.c ?? open),
+    lastPrice: d8(close),
+    lastQty: '0.00000000',
+    bidPrice: d8(close),
+    bidQty: '0.00000000',
+    askPrice: d8(close),
+    askQty: '0.00000000',
+    openPrice: d8(open),
+    highPrice: d8(Math.max(...day.map((c) => c.h), close)),
+    lowPrice: d8(Math.min(...day.map((c) => c.l), close)),
+    volume: d8(volume),
+    quoteVolume: d8(quoteVolume),
+    openTime: day[0]?.t ?? last.candle.t,
+    closeTime: now,
+    firstId: -1,
+    lastId: -1,
+    count: 0,
   };
 }

@@ -12,7 +12,13 @@ import { toAmount, type Amount } from '../../functions/src/domain/money.ts';
 export const EXCHANGE_INFO_FILE = fileURLToPath(new URL('../../functions/data/exchange/binance-exchangeInfo.json', import.meta.url));
 
 const Filter = z.looseObject({ filterType: z.string() });
-const SymbolInfo = z.looseObject({ symbol: z.string(), status: z.string(), baseAsset: z.string(), quoteAsset: z.string(), filters: z.array(Filter) });
+const SymbolInfo = z.looseObject({
+  symbol: z.string(),
+  status: z.string(),
+  baseAsset: z.string(),
+  quoteAsset: z.string(),
+  filters: z.array(Filter),
+});
 const ExchangeInfo = z.looseObject({ symbols: z.array(SymbolInfo) });
 
 export interface SymbolRules {

@@ -68,7 +68,8 @@ function param(p: URLSearchParams, name: string): string {
 
 function decimal(p: URLSearchParams, name: string): Amount {
   const v = param(p, name);
-  if (!DECIMAL_RE.test(v)) throw new SimError(400, -1100, `Illegal characters found in parameter '${name}'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.`);
+  if (!DECIMAL_RE.test(v))
+    throw new SimError(400, -1100, `Illegal characters found in parameter '${name}'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.`);
   const a = toAmount(v, 'down');
   if (toAmount(v, 'up') !== a) throw new SimError(400, -1111, `Parameter '${name}' has too much precision.`);
   return a;
@@ -77,7 +78,8 @@ function decimal(p: URLSearchParams, name: string): Amount {
 function int(p: URLSearchParams, name: string): number | undefined {
   const v = p.get(name);
   if (v === null || v === '') return undefined;
-  if (!/^\d{1,16}$/.test(v)) throw new SimError(400, -1100, `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.`);
+  if (!/^\d{1,16}$/.test(v))
+    throw new SimError(400, -1100, `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.`);
   return Number(v);
 }
 
@@ -103,7 +105,13 @@ export class ExchangeSim {
     this.rules = info.rules;
     this.marketClock = opts.marketClock;
     this.wallClock = opts.wallClock ?? { now: () => Date.now() };
-    this.account = new Account({ rules: info.rules, takerFeeBps: opts.takerFeeBps ?? 10, makerFeeBps: opts.makerFeeBps ?? 10, slippageBps: opts.slippageBps ?? 2, fillLegs: opts.fillLegs ?? 1 });
+    this.account = new Account({
+      rules: info.rules,
+      takerFeeBps: opts.takerFeeBps ?? 10,
+      makerFeeBps: opts.makerFeeBps ?? 10,
+      slippageBps: opts.slippageBps ?? 2,
+      fillLegs: opts.fillLegs ?? 1,
+    });
     this.faults = new Faults(FaultConfigSchema.parse(opts.faults ?? {}));
     for (const k of opts.keys ?? []) this.setKey(k);
     for (const [asset, free] of Object.entries(opts.balances ?? {})) this.account.setFree(asset, toAmount(free));
@@ -129,8 +137,11 @@ export class ExchangeSim {
     const symbol = this.symbolId(param(p, 'symbol'));
     const orderId = int(p, 'orderId');
     const clientId = p.get('origClientOrderId');
-    if (orderId === undefined && !clientId) throw new SimError(400, -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
-    const match = this.account.orders.filter((o) => o.symbol === symbol && (orderId !== undefined ? o.orderId === orderId : o.clientOrderId === clientId));
+    if (orderId === undefined && !clientId)
+      throw new SimError(400, -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
+    const match = this.account.orders.filter(
+      (o) => o.symbol === symbol && (orderId !== undefined ? o.orderId === orderId : o.clientOrderId === clientId),
+    );
     const order = match.at(-1);
     if (!order || !this.visible(order)) throw notFound;
     return order;
@@ -149,13 +160,28 @@ export class ExchangeSim {
     if (type === 'LIMIT' && !tif) throw mandatory('timeInForce');
     if (tif && !['GTC', 'IOC', 'FOK'].includes(tif)) throw new SimError(400, -1115, 'Invalid timeInForce.');
     const clientOrderId = p.get('newClientOrderId') || `sim${String(++this.clientIds).padStart(8, '0')}`;
-    if (!CLIENT_ID_RE.test(clientOrderId)) throw new SimError(400, -1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
+    if (!CLIENT_ID_RE.test(clientOrderId))
+      throw new SimError(
+        400,
+        -1100,
+        "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.",
+      );
     const wallNow = this.wallClock.now();
     const lag = source === 'api' ? this.faults.orderLagMs() : 0;
-    return this.account.place({
-      id, side: side as OrderSide, type: type as OrderType, quantity, clientOrderId, source, visibleAt: wallNow + lag,
-      ...(type === 'LIMIT' && { price: decimal(p, 'price'), timeInForce: tif as TimeInForce }),
-    }, wallNow, this.marketClock.now());
+    return this.account.place(
+      {
+        id,
+        side: side as OrderSide,
+        type: type as OrderType,
+        quantity,
+        clientOrderId,
+        source,
+        visibleAt: wallNow + lag,
+        ...(type === 'LIMIT' && { price: decimal(p, 'price'), timeInForce: tif as TimeInForce }),
+      },
+      wallNow,
+      this.marketClock.now(),
+    );
   }
 
   /** Binance routes: "METHOD /path" → handler. */
@@ -171,7 +197,11 @@ export class ExchangeSim {
         if (!isInterval(interval)) throw new SimError(400, -1120, 'Invalid interval.');
         const startTime = int(p, 'startTime');
         const endTime = int(p, 'endTime');
-        const rows = klines(this.account.rulesOf(id).symbol, interval, this.marketClock.now(), { limit: limitOf(p, 500, 1000), ...(startTime !== undefined && { startTime }), ...(endTime !== undefined && { endTime }) });
+        const rows = klines(this.account.rulesOf(id).symbol, interval, this.marketClock.now(), {
+          limit: limitOf(p, 500, 1000),
+          ...(startTime !== undefined && { startTime }),
+          ...(endTime !== undefined && { endTime }),
+        });
         return { body: rows };
       },
     },
@@ -197,7 +227,14 @@ export class ExchangeSim {
       signed: true,
       run: ({ params: p }, key) => {
         this.account.settleResting(this.marketClock.now(), this.wallClock.now());
-        return { body: wire.account(this.account, this.wallClock.now(), key!.permissions.enableSpotAndMarginTrading, p.get('omitZeroBalances') === 'true') };
+        return {
+          body: wire.account(
+            this.account,
+            this.wallClock.now(),
+            key!.permissions.enableSpotAndMarginTrading,
+            p.get('omitZeroBalances') === 'true',
+          ),
+        };
       },
     },
     'POST /api/v3/order': {
@@ -205,7 +242,8 @@ export class ExchangeSim {
       trade: true,
       run: ({ params: p }) => {
         const resp = p.get('newOrderRespType') ?? 'FULL';
-        if (!['ACK', 'RESULT', 'FULL'].includes(resp)) throw new SimError(400, -1100, "Illegal characters found in parameter 'newOrderRespType'.");
+        if (!['ACK', 'RESULT', 'FULL'].includes(resp))
+          throw new SimError(400, -1100, "Illegal characters found in parameter 'newOrderRespType'.");
         return { body: wire.createdOrder(this.place(p, 'api'), resp as wire.RespType) };
       },
     },
@@ -232,7 +270,11 @@ export class ExchangeSim {
       run: ({ params: p }) => {
         this.account.settleResting(this.marketClock.now(), this.wallClock.now());
         const symbol = p.get('symbol') ? this.symbolId(p.get('symbol')!) : null;
-        return { body: this.account.orders.filter((o) => o.status === 'NEW' && this.visible(o) && (symbol === null || o.symbol === symbol)).map(wire.queriedOrder) };
+        return {
+          body: this.account.orders
+            .filter((o) => o.status === 'NEW' && this.visible(o) && (symbol === null || o.symbol === symbol))
+            .map(wire.queriedOrder),
+        };
       },
     },
     'GET /api/v3/allOrders': {
@@ -240,7 +282,12 @@ export class ExchangeSim {
       run: ({ params: p }) => {
         const symbol = this.symbolId(param(p, 'symbol'));
         const limit = limitOf(p, 500, 1000);
-        return { body: this.account.orders.filter((o) => o.symbol === symbol && this.visible(o)).slice(-limit).map(wire.queriedOrder) };
+        return {
+          body: this.account.orders
+            .filter((o) => o.symbol === symbol && this.visible(o))
+            .slice(-limit)
+            .map(wire.queriedOrder),
+        };
       },
     },
     'GET /api/v3/myTrades': {
@@ -252,7 +299,13 @@ export class ExchangeSim {
         const limit = limitOf(p, 500, 1000);
         const hidden = new Set(this.account.orders.filter((o) => !this.visible(o)).map((o) => o.orderId));
         const rows = this.account.trades.filter(
-          (t) => t.symbol === symbol && !hidden.has(t.orderId) && (orderId === undefined || t.orderId === orderId) && (startTime === undefined || t.time >= startTime) && (endTime === undefined || t.time <= endTime) && (fromId === undefined || t.id >= fromId),
+          (t) =>
+            t.symbol === symbol &&
+            !hidden.has(t.orderId) &&
+            (orderId === undefined || t.orderId === orderId) &&
+            (startTime === undefined || t.time >= startTime) &&
+            (endTime === undefined || t.time <= endTime) &&
+            (fromId === undefined || t.id >= fromId),
         );
         const page = startTime !== undefined || fromId !== undefined ? rows.slice(0, limit) : rows.slice(-limit);
         return { body: page.map(wire.trade) };
@@ -260,7 +313,15 @@ export class ExchangeSim {
     },
     'GET /sapi/v1/account/apiRestrictions': {
       signed: true,
-      run: (_req, key) => ({ body: { ...key!.permissions, createTime: key!.createTime, enableFixApiTrade: false, enableFixReadOnly: false, enablePortfolioMarginTrading: false } }),
+      run: (_req, key) => ({
+        body: {
+          ...key!.permissions,
+          createTime: key!.createTime,
+          enableFixApiTrade: false,
+          enableFixReadOnly: false,
+          enablePortfolioMarginTrading: false,
+        },
+      }),
     },
   };
 
@@ -272,7 +333,14 @@ export class ExchangeSim {
       let key: ApiKey | null = null;
       if (route.signed) {
         const apiKey = req.headers['x-mbx-apikey'];
-        key = verifySigned({ keys: this.keys, apiKey: Array.isArray(apiKey) ? apiKey[0] : apiKey, query: req.query, body: req.body, params: req.params, serverTime: this.wallClock.now() });
+        key = verifySigned({
+          keys: this.keys,
+          apiKey: Array.isArray(apiKey) ? apiKey[0] : apiKey,
+          query: req.query,
+          body: req.body,
+          params: req.params,
+          serverTime: this.wallClock.now(),
+        });
         if (route.trade) requireTrading(key, this.wallClock.now());
       }
       return route.run(req, key);
@@ -308,7 +376,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, reply: Reply): void {
   const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-  res.writeHead(reply.status ?? 200, { 'Content-Type': typeof reply.body === 'string' ? 'text/plain' : 'application/json;charset=UTF-8', ...reply.headers });
+  res.writeHead(reply.status ?? 200, {
+    'Content-Type': typeof reply.body === 'string' ? 'text/plain' : 'application/json;charset=UTF-8',
+    ...reply.headers,
+  });
   res.end(text);
 }
 
@@ -318,17 +389,19 @@ export async function startExchangeSim(opts: SimOptions & { port?: number; host?
   const admin = adminRoutes(sim);
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
-  const wait = (ms: number) => new Promise<void>((r) => {
-    const t = setTimeout(() => (timers.delete(t), r()), ms);
-    timers.add(t);
-  });
+  const wait = (ms: number) =>
+    new Promise<void>((r) => {
+      const t = setTimeout(() => (timers.delete(t), r()), ms);
+      timers.add(t);
+    });
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://sim');
       const body = await readBody(req);
       const query = url.search.slice(1);
       const params = new URLSearchParams(query);
-      if (req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
+      if (req.headers['content-type']?.startsWith('application/x-www-form-urlencoded'))
+        for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
       const request: Request = { method: req.method ?? 'GET', path: url.pathname, params, query, body, headers: req.headers };
       const routeKey = `${request.method} ${request.path}`;
       if (url.pathname.startsWith('/__sim/')) return send(res, admin(request));
@@ -345,8 +418,16 @@ export async function startExchangeSim(opts: SimOptions & { port?: number; host?
         return send(res, faultAnswer(fault, sim.wallClock.now()));
       }
       const reply = sim.handle(request);
-      const code = typeof reply.body === 'object' && reply.body !== null && 'code' in reply.body ? (reply.body as { code: unknown }).code : undefined;
-      opts.log?.(JSON.stringify({ route: routeKey, status: reply.status ?? 200, ...(code !== undefined && { code }), ...(fault && { fault: fault.kind, afterEffect: true }) }));
+      const code =
+        typeof reply.body === 'object' && reply.body !== null && 'code' in reply.body ? (reply.body as { code: unknown }).code : undefined;
+      opts.log?.(
+        JSON.stringify({
+          route: routeKey,
+          status: reply.status ?? 200,
+          ...(code !== undefined && { code }),
+          ...(fault && { fault: fault.kind, afterEffect: true }),
+        }),
+      );
       if (fault) return fault.kind === 'timeout' ? hang() : send(res, faultAnswer(fault, sim.wallClock.now()));
       send(res, reply);
     })().catch((err: unknown) => {

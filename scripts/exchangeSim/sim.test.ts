@@ -28,15 +28,22 @@ describe('exchange simulator', () => {
     const order = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 27_300, { clientOrderId: 'rest1' });
     expect(order.status).toBe('open');
     expect((await admin.state()).balances.USDT).toEqual({ free: '727.00000000', locked: '273.00000000' });
-    await expect(ex.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 27_300, { clientOrderId: 'rest1' })).rejects.toThrow(/Duplicate order sent/);
+    await expect(ex.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 27_300, { clientOrderId: 'rest1' })).rejects.toThrow(
+      /Duplicate order sent/,
+    );
     market.t = Date.parse('2023-03-24T21:21:59Z');
     expect((await ex.fetchOrder(order.id!, 'BTC/USDT')).status).toBe('open');
     market.t = Date.parse('2023-03-24T21:22:00Z');
     const filled = await ex.fetchOrder(order.id!, 'BTC/USDT');
     expect(filled).toMatchObject({ status: 'closed', average: 27_300, filled: 0.01 });
-    expect((await admin.state()).balances).toMatchObject({ USDT: { free: '727.00000000', locked: '0.00000000' }, BTC: { free: '0.00999000', locked: '0.00000000' } });
+    expect((await admin.state()).balances).toMatchObject({
+      USDT: { free: '727.00000000', locked: '0.00000000' },
+      BTC: { free: '0.00999000', locked: '0.00000000' },
+    });
     // a filled order's client id may be used again (Binance refuses duplicates among OPEN orders only)
-    await expect(ex.createOrder('BTC/USDT', 'market', 'buy', 0.001, undefined, { clientOrderId: 'rest1' })).resolves.toMatchObject({ status: 'closed' });
+    await expect(ex.createOrder('BTC/USDT', 'market', 'buy', 0.001, undefined, { clientOrderId: 'rest1' })).resolves.toMatchObject({
+      status: 'closed',
+    });
     market.t = T;
   });
 
@@ -66,7 +73,13 @@ describe('exchange simulator', () => {
 
 describe('faults', () => {
   it('are a function of the seed and the order of requests', () => {
-    const config = FaultConfigSchema.parse({ seed: 42, rules: [{ kind: 'rate_limit', probability: 0.3 }, { kind: 'latency', ms: 5, probability: 0.5 }] });
+    const config = FaultConfigSchema.parse({
+      seed: 42,
+      rules: [
+        { kind: 'rate_limit', probability: 0.3 },
+        { kind: 'latency', ms: 5, probability: 0.5 },
+      ],
+    });
     const run = () => {
       const f = new Faults(config);
       return Array.from({ length: 200 }, () => f.decide('GET /api/v3/order')).map((d) => `${d.fault?.kind ?? '-'}${d.latencyMs}`);
@@ -77,7 +90,9 @@ describe('faults', () => {
     expect(limited).toBeGreaterThan(30);
     expect(limited).toBeLessThan(90);
     const other = new Faults(FaultConfigSchema.parse({ ...config, seed: 43 }));
-    expect(Array.from({ length: 200 }, () => other.decide('GET /api/v3/order')).map((d) => `${d.fault?.kind ?? '-'}${d.latencyMs}`)).not.toEqual(a);
+    expect(
+      Array.from({ length: 200 }, () => other.decide('GET /api/v3/order')).map((d) => `${d.fault?.kind ?? '-'}${d.latencyMs}`),
+    ).not.toEqual(a);
   });
 
   it('`count` spends a rule; `routes` limits it', () => {

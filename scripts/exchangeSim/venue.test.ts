@@ -24,7 +24,14 @@ beforeAll(async () => {
 afterAll(() => running.stop());
 
 /** a fresh broker (and so a fresh venue: key health is checked at first use in an instance) */
-const venue = async () => (await createCcxtBroker({ exchangeId: 'binance', ...KEY, exchangeConfig: { apiUrl: running.url, enableRateLimit: false, timeout: 5_000 } })).venue;
+const venue = async () =>
+  (
+    await createCcxtBroker({
+      exchangeId: 'binance',
+      ...KEY,
+      exchangeConfig: { apiUrl: running.url, enableRateLimit: false, timeout: 5_000 },
+    })
+  ).venue;
 
 describe('LiveVenue against the exchange simulator', () => {
   it("market rules loaded through ccxt equal paper mode's reading of the same snapshot", async () => {
@@ -47,7 +54,15 @@ describe('LiveVenue against the exchange simulator', () => {
     expect(JSON.stringify(withdrawing)).not.toContain(KEY.apiKey);
 
     const soon = Date.now() + 3 * 24 * 3_600_000;
-    await admin.setKey({ ...KEY, permissions: { enableReading: true, enableSpotAndMarginTrading: true, enableWithdrawals: false, tradingAuthorityExpirationTime: soon } });
+    await admin.setKey({
+      ...KEY,
+      permissions: {
+        enableReading: true,
+        enableSpotAndMarginTrading: true,
+        enableWithdrawals: false,
+        tradingAuthorityExpirationTime: soon,
+      },
+    });
     const expiring = await (await venue()).keyHealth(Date.now());
     expect(expiring.problems).toEqual([]);
     expect(expiring.expiresSoon).toBe(true);

@@ -54,7 +54,12 @@ export function usageFailure(io: Io, usage: string, err: unknown): number {
  * Parse a CLI's flags, or answer for it: a usage error prints the message and the usage (exit 2),
  * --help prints the usage (exit 0). Returns the options, or the exit code when it answered.
  */
-export function parseOrAnswer<O extends { help: boolean }>(argv: string[], parse: (argv: string[]) => O, usage: string, io: Io): Exclude<O, { help: true }> | number {
+export function parseOrAnswer<O extends { help: boolean }>(
+  argv: string[],
+  parse: (argv: string[]) => O,
+  usage: string,
+  io: Io,
+): Exclude<O, { help: true }> | number {
   let opts: O;
   try {
     opts = parse(argv);

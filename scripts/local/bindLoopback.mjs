@@ -8,6 +8,7 @@ const host = process.env.BIND_HOST || '127.0.0.1';
 const listen = Server.prototype.listen;
 Server.prototype.listen = function (...args) {
   const [port, next] = args;
-  const portOnly = (typeof port === 'number' || (typeof port === 'string' && /^\d+$/.test(port))) && (next === undefined || typeof next === 'function');
+  const portOnly =
+    (typeof port === 'number' || (typeof port === 'string' && /^\d+$/.test(port))) && (next === undefined || typeof next === 'function');
   return portOnly ? listen.call(this, Number(port), host, ...args.slice(1)) : listen.apply(this, args);
 };

@@ -36,10 +36,15 @@ export async function seedDashboardUsers(projectId: string, env: Record<string, 
       else await auth.createUser({ email: u.email, password: u.password, emailVerified: true });
     }
     // Merge: an allow-list someone already keeps in this emulator is extended, never replaced.
-    await getFirestore(app).doc(PATHS.dashboardUsers).set(
-      { emails: FieldValue.arrayUnion(...users.map((u) => u.email)), admins: FieldValue.arrayUnion(...users.filter((u) => u.admin).map((u) => u.email)) },
-      { merge: true },
-    );
+    await getFirestore(app)
+      .doc(PATHS.dashboardUsers)
+      .set(
+        {
+          emails: FieldValue.arrayUnion(...users.map((u) => u.email)),
+          admins: FieldValue.arrayUnion(...users.filter((u) => u.admin).map((u) => u.email)),
+        },
+        { merge: true },
+      );
     return users;
   } finally {
     await deleteApp(app);

@@ -3,14 +3,44 @@ import { formatFunctionLog } from './format.ts';
 
 describe('npm start console lines', () => {
   it('a fill shows side, reason, qty, price, fee and, for a sell, realized PnL', () => {
-    const line = JSON.stringify({ severity: 'INFO', message: 'order filled', symbol: 'ETH/USDT', signalId: 'x', side: 'sell', reason: 'stop_loss', qty: '0.50000000', price: '1777.84000000', fee: '0.88892000', realizedPnl: '-12.34000000' });
-    expect(formatFunctionLog('executeOrder', line)).toBe('  order filled ETH/USDT sell stop_loss qty 0.50000000 @ 1777.84000000 fee 0.88892000 pnl -12.34000000');
-    const buy = JSON.stringify({ message: 'order filled', symbol: 'BTC/USDT', side: 'buy', reason: 'regime_entry', qty: '0.01000000', price: '27950.12000000', fee: '0.27950120', realizedPnl: '0.00000000' });
-    expect(formatFunctionLog('executeOrder', buy)).toBe('  order filled BTC/USDT buy regime_entry qty 0.01000000 @ 27950.12000000 fee 0.27950120');
+    const line = JSON.stringify({
+      severity: 'INFO',
+      message: 'order filled',
+      symbol: 'ETH/USDT',
+      signalId: 'x',
+      side: 'sell',
+      reason: 'stop_loss',
+      qty: '0.50000000',
+      price: '1777.84000000',
+      fee: '0.88892000',
+      realizedPnl: '-12.34000000',
+    });
+    expect(formatFunctionLog('executeOrder', line)).toBe(
+      '  order filled ETH/USDT sell stop_loss qty 0.50000000 @ 1777.84000000 fee 0.88892000 pnl -12.34000000',
+    );
+    const buy = JSON.stringify({
+      message: 'order filled',
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      reason: 'regime_entry',
+      qty: '0.01000000',
+      price: '27950.12000000',
+      fee: '0.27950120',
+      realizedPnl: '0.00000000',
+    });
+    expect(formatFunctionLog('executeOrder', buy)).toBe(
+      '  order filled BTC/USDT buy regime_entry qty 0.01000000 @ 27950.12000000 fee 0.27950120',
+    );
   });
 
   it('a rejection shows side and why', () => {
-    const line = JSON.stringify({ severity: 'WARNING', message: 'order rejected', symbol: 'BTC/USDT', side: 'buy', reason: 'mode PAUSED allows no entries' });
+    const line = JSON.stringify({
+      severity: 'WARNING',
+      message: 'order rejected',
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      reason: 'mode PAUSED allows no entries',
+    });
     expect(formatFunctionLog('executeOrder', line)).toBe('  order rejected BTC/USDT buy: mode PAUSED allows no entries');
   });
 });

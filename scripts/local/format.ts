@@ -8,17 +8,37 @@ interface TickSymbol {
   signals: string[];
 }
 
-const short: Record<string, string> = { bull_trend: 'bull', bear_trend: 'bear', sideways_range: 'range', high_volatility: 'hi-vol', unknown: 'warming' };
+const short: Record<string, string> = {
+  bull_trend: 'bull',
+  bear_trend: 'bear',
+  sideways_range: 'range',
+  high_volatility: 'hi-vol',
+  unknown: 'warming',
+};
 
 /** One line per scheduler run; '' for a watchdog run that found nothing (it runs every minute). */
 export function formatTickLine(target: string, result: { status: number; body: unknown; wallMs: number } | { error: string }): string {
   if ('error' in result) return `${target}: request failed: ${result.error}`;
-  const body = result.body as { marketTime?: number; latencyMs?: number; mode?: string; symbols?: TickSymbol[]; published?: string[]; clean?: boolean; discrepancies?: string[]; error?: string };
+  const body = result.body as {
+    marketTime?: number;
+    latencyMs?: number;
+    mode?: string;
+    symbols?: TickSymbol[];
+    published?: string[];
+    clean?: boolean;
+    discrepancies?: string[];
+    error?: string;
+  };
   if (target === 'watchdog') {
     const w = body as { unprotected?: { symbol: string; ageMs: number }[] };
-    return result.status === 409 ? `watchdog: UNPROTECTED ${(w.unprotected ?? []).map((u) => `${u.symbol} (${Math.floor(u.ageMs / 60_000)} min)`).join(', ')}` : result.status >= 400 ? `watchdog: HTTP ${result.status} ${body?.error ?? ''}` : '';
+    return result.status === 409
+      ? `watchdog: UNPROTECTED ${(w.unprotected ?? []).map((u) => `${u.symbol} (${Math.floor(u.ageMs / 60_000)} min)`).join(', ')}`
+      : result.status >= 400
+        ? `watchdog: HTTP ${result.status} ${body?.error ?? ''}`
+        : '';
   }
-  if (result.status >= 400 && target !== 'audit') return `${target}: HTTP ${result.status} ${body?.error ?? JSON.stringify(body).slice(0, 200)}`;
+  if (result.status >= 400 && target !== 'audit')
+    return `${target}: HTTP ${result.status} ${body?.error ?? JSON.stringify(body).slice(0, 200)}`;
   if (target === 'audit') {
     const shadow = (body as { shadow?: { day: string; ran: boolean; status?: string; reason?: string } }).shadow;
     const verdict = !shadow ? '' : shadow.ran ? ` · shadow ${shadow.day}: ${shadow.status}` : ` · shadow ${shadow.day}: not run`;
@@ -34,7 +54,16 @@ export function formatTickLine(target: string, result: { status: number; body: u
 /** Show what a person running the bot cares about: fills, rejections, warnings and errors. */
 export function formatFunctionLog(target: string, line: string): string | null {
   let entry: {
-    severity?: string; message?: string; symbol?: string; side?: string; qty?: string; price?: string; fee?: string; realizedPnl?: string; reason?: string; error?: string;
+    severity?: string;
+    message?: string;
+    symbol?: string;
+    side?: string;
+    qty?: string;
+    price?: string;
+    fee?: string;
+    realizedPnl?: string;
+    reason?: string;
+    error?: string;
   };
   try {
     entry = JSON.parse(line);

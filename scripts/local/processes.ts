@@ -9,7 +9,12 @@ export interface ManagedProcess {
   stop(): Promise<void>;
 }
 
-export function startProcess(name: string, cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; onLine?: (line: string) => void }): ManagedProcess {
+export function startProcess(
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd?: string; onLine?: (line: string) => void },
+): ManagedProcess {
   const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) opts.onLine?.(line);

@@ -26,8 +26,14 @@ describe('local scheduler at the end of replay data', () => {
     });
     const ended: number[] = [];
     scheduler = startScheduler({
-      jobs: schedulerJobs('1m'), url: (t) => `http://scheduler.test/${t}`, marketNow, speed, fireAtStart: true,
-      onResult: () => {}, untilMarketMs: UNTIL, onEnd: (t) => ended.push(t),
+      jobs: schedulerJobs('1m'),
+      url: (t) => `http://scheduler.test/${t}`,
+      marketNow,
+      speed,
+      fireAtStart: true,
+      onResult: () => {},
+      untilMarketMs: UNTIL,
+      onEnd: (t) => ended.push(t),
     });
     await vi.runAllTimersAsync();
     expect(ended).toEqual([UNTIL]);
@@ -42,8 +48,16 @@ describe('local scheduler at the end of replay data', () => {
   it('a replay that starts past the end fires nothing', () => {
     const ended: number[] = [];
     scheduler = startScheduler({
-      jobs: schedulerJobs('1m'), url: () => 'http://scheduler.test/', marketNow: () => UNTIL + MIN, speed: 1, fireAtStart: true,
-      onResult: () => { throw new Error('nothing should fire'); }, untilMarketMs: UNTIL, onEnd: (t) => ended.push(t),
+      jobs: schedulerJobs('1m'),
+      url: () => 'http://scheduler.test/',
+      marketNow: () => UNTIL + MIN,
+      speed: 1,
+      fireAtStart: true,
+      onResult: () => {
+        throw new Error('nothing should fire');
+      },
+      untilMarketMs: UNTIL,
+      onEnd: (t) => ended.push(t),
     });
     expect(ended).toEqual([UNTIL]);
     expect(scheduler.planned()).toBe(0);

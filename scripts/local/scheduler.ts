@@ -80,11 +80,14 @@ export function startScheduler(opts: SchedulerOptions): RunningScheduler {
       const now = opts.marketNow();
       const next = nextFireTime(spec, now);
       if (next > until) return end();
-      const timer = setTimeout(async () => {
-        timers.delete(timer);
-        await fire(job);
-        plan();
-      }, Math.max(0, (next - now) / opts.speed));
+      const timer = setTimeout(
+        async () => {
+          timers.delete(timer);
+          await fire(job);
+          plan();
+        },
+        Math.max(0, (next - now) / opts.speed),
+      );
       timers.add(timer);
     };
     if (opts.fireAtStart && job.target === 'tick' && opts.marketNow() <= until) void fire(job).then(plan);
@@ -133,7 +136,8 @@ export async function runLockStep(opts: LockStepOptions): Promise<LockStepTick[]
     const tick = { marketTime: asOf, published: report.published, pending: report.pending };
     const deadline = Date.now() + (opts.settleTimeoutMs ?? 30_000);
     while (!(await opts.settled(tick.published))) {
-      if (Date.now() > deadline) throw new Error(`orders ${tick.published.join(', ')} of the tick at ${new Date(asOf).toISOString()} did not settle`);
+      if (Date.now() > deadline)
+        throw new Error(`orders ${tick.published.join(', ')} of the tick at ${new Date(asOf).toISOString()} did not settle`);
       await new Promise((r) => setTimeout(r, 25));
     }
     ticks.push(tick);

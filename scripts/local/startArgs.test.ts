@@ -7,8 +7,15 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('npm start refuses what it does not know', () => {
   it('reads the flags the README lists', () => {
-    expect(parseStartArgs(['--speed', '60', '--start', '2023-04-10T00:00:00Z', '--port-offset', '2000', '--exchange', 'sim', '--no-dashboard'])).toEqual({
-      help: false, speed: '60', start: '2023-04-10T00:00:00Z', portOffset: 2000, exchange: 'sim', noDashboard: true,
+    expect(
+      parseStartArgs(['--speed', '60', '--start', '2023-04-10T00:00:00Z', '--port-offset', '2000', '--exchange', 'sim', '--no-dashboard']),
+    ).toEqual({
+      help: false,
+      speed: '60',
+      start: '2023-04-10T00:00:00Z',
+      portOffset: 2000,
+      exchange: 'sim',
+      noDashboard: true,
     });
     expect(parseStartArgs([])).toEqual({ help: false, portOffset: 0, noDashboard: false });
   });

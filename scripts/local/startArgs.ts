@@ -18,8 +18,12 @@ export interface StartArgs {
 }
 
 const OPTIONS = {
-  speed: { type: 'string' }, start: { type: 'string' }, 'port-offset': { type: 'string' }, exchange: { type: 'string' },
-  'no-dashboard': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+  speed: { type: 'string' },
+  start: { type: 'string' },
+  'port-offset': { type: 'string' },
+  exchange: { type: 'string' },
+  'no-dashboard': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
 } as const;
 
 export function parseStartArgs(argv: readonly string[]): StartArgs {
@@ -34,10 +38,16 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     throw new UsageError(meant ? `${message}, did you mean --${meant}?` : message);
   }
   const portOffset = Number(values['port-offset'] ?? 0);
-  if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > 50_000) throw new UsageError(`--port-offset: a whole number from 0 to 50000 (got "${values['port-offset']}")`);
-  if (values.exchange !== undefined && values.exchange !== 'sim') throw new UsageError(`--exchange: only "sim" (the local exchange simulator) (got "${values.exchange}")`);
+  if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > 50_000)
+    throw new UsageError(`--port-offset: a whole number from 0 to 50000 (got "${values['port-offset']}")`);
+  if (values.exchange !== undefined && values.exchange !== 'sim')
+    throw new UsageError(`--exchange: only "sim" (the local exchange simulator) (got "${values.exchange}")`);
   return {
-    help: values.help, portOffset, noDashboard: values['no-dashboard'],
-    ...(values.speed !== undefined && { speed: values.speed }), ...(values.start !== undefined && { start: values.start }), ...(values.exchange === 'sim' && { exchange: 'sim' as const }),
+    help: values.help,
+    portOffset,
+    noDashboard: values['no-dashboard'],
+    ...(values.speed !== undefined && { speed: values.speed }),
+    ...(values.start !== undefined && { start: values.start }),
+    ...(values.exchange === 'sim' && { exchange: 'sim' as const }),
   };
 }

@@ -15,10 +15,16 @@ export type LocalWebhook = z.infer<typeof LocalFile>;
 export const localWebhookFile = (root: string): string => join(root, '.emulators', 'signal-webhook.json');
 
 /** The environment the functions get: the configured secrets, or a fresh local one (written down for the sender). */
-export function localSignalWebhookEnv(root: string, url: string, env: Record<string, string | undefined> = process.env): Record<string, string> {
+export function localSignalWebhookEnv(
+  root: string,
+  url: string,
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string> {
   if (env.SIGNAL_WEBHOOK_SECRETS) return {};
   const secret = randomBytes(32).toString('hex');
-  writeFileSync(localWebhookFile(root), `${JSON.stringify({ source: LOCAL_SOURCE, secret, url } satisfies LocalWebhook)}\n`, { mode: 0o600 });
+  writeFileSync(localWebhookFile(root), `${JSON.stringify({ source: LOCAL_SOURCE, secret, url } satisfies LocalWebhook)}\n`, {
+    mode: 0o600,
+  });
   return { SIGNAL_WEBHOOK_SECRETS: JSON.stringify({ [LOCAL_SOURCE]: secret }) };
 }
 

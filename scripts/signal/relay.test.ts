@@ -6,7 +6,11 @@ import { createRelay, forward } from './relay.ts';
 const SECRET = 'r'.repeat(40);
 const TOKEN = 't'.repeat(32);
 const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as { port: number }).port)));
-const close = (s: Server) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); });
+const close = (s: Server) =>
+  new Promise<void>((r) => {
+    s.closeAllConnections();
+    s.close(() => r());
+  });
 
 describe('the TradingView signing relay', () => {
   const received: { body: string; verified: boolean; source: string | undefined }[] = [];
@@ -14,12 +18,19 @@ describe('the TradingView signing relay', () => {
   // a stand-in webhook that checks the signature exactly as the function does
   const target = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-      const rawBody = Buffer.concat(chunks);
-      const failure = verifyAlert({ timestamp: req.headers['x-eagle-timestamp'] as string, signature: req.headers['x-eagle-signature'] as string, rawBody }, [SECRET], Date.now(), 300_000);
-      received.push({ body: rawBody.toString(), verified: failure === null, source: req.headers['x-eagle-source'] as string });
-      res.writeHead(failure ? 401 : 202, { 'content-type': 'application/json' }).end(JSON.stringify(failure ?? { status: 'accepted' }));
-    });
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => {
+        const rawBody = Buffer.concat(chunks);
+        const failure = verifyAlert(
+          { timestamp: req.headers['x-eagle-timestamp'] as string, signature: req.headers['x-eagle-signature'] as string, rawBody },
+          [SECRET],
+          Date.now(),
+          300_000,
+        );
+        received.push({ body: rawBody.toString(), verified: failure === null, source: req.headers['x-eagle-source'] as string });
+        res.writeHead(failure ? 401 : 202, { 'content-type': 'application/json' }).end(JSON.stringify(failure ?? { status: 'accepted' }));
+      });
   });
   let relay: Server;
   let blocked: Server;
@@ -48,10 +59,22 @@ describe('the TradingView signing relay', () => {
     const flaky = createServer((_req, res) => res.writeHead(++calls === 1 ? 503 : 409, { 'content-type': 'application/json' }).end('{}'));
     const port = await listen(flaky);
     const lines: string[] = [];
-    expect(await forward({ target: `http://127.0.0.1:${port}/`, source: 's', secret: SECRET, token: TOKEN, log: (l) => lines.push(l) }, '{}', [0, 0])).toBe(409);
+    expect(
+      await forward(
+        { target: `http://127.0.0.1:${port}/`, source: 's', secret: SECRET, token: TOKEN, log: (l) => lines.push(l) },
+        '{}',
+        [0, 0],
+      ),
+    ).toBe(409);
     expect(calls).toBe(2);
     await close(flaky);
-    expect(await forward({ target: `http://127.0.0.1:${port}/`, source: 's', secret: SECRET, token: TOKEN, log: (l) => lines.push(l) }, '{}', [0])).toBe(0);
+    expect(
+      await forward(
+        { target: `http://127.0.0.1:${port}/`, source: 's', secret: SECRET, token: TOKEN, log: (l) => lines.push(l) },
+        '{}',
+        [0],
+      ),
+    ).toBe(0);
     expect(lines.map((l) => l.split(' ')[0])).toEqual(['503', '409', 'network', 'network']);
   });
 

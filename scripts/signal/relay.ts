@@ -24,14 +24,20 @@ export interface RelayOptions {
 /** The headers a signed request carries. */
 export function signedHeaders(source: string, secret: string, body: string, nowMs: number): Record<string, string> {
   const ts = Math.floor(nowMs / 1000);
-  return { 'content-type': 'application/json', 'x-eagle-source': source, 'x-eagle-timestamp': String(ts), 'x-eagle-signature': signAlert(secret, ts, body) };
+  return {
+    'content-type': 'application/json',
+    'x-eagle-source': source,
+    'x-eagle-timestamp': String(ts),
+    'x-eagle-signature': signAlert(secret, ts, body),
+  };
 }
 
 const same = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export function createRelay(o: RelayOptions): Server {
   return createServer((req, res) => {
-    const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     if (o.allowIps && o.allowIps.length > 0 && !o.allowIps.includes(ip)) return reply(403, { error: 'address not allowed' });
     if (req.method !== 'POST' || !same(req.url ?? '', `/${o.token}`)) return reply(404, { error: 'not found' });
@@ -60,7 +66,12 @@ export async function forward(o: RelayOptions, body: string, waits: readonly num
     let status = 0;
     let answer = '';
     try {
-      const r = await fetch(o.target, { method: 'POST', headers: signedHeaders(o.source, o.secret, body, (o.now ?? Date.now)()), body, signal: AbortSignal.timeout(30_000) });
+      const r = await fetch(o.target, {
+        method: 'POST',
+        headers: signedHeaders(o.source, o.secret, body, (o.now ?? Date.now)()),
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
       status = r.status;
       answer = (await r.text()).slice(0, 500);
     } catch (err) {

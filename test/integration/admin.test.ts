@@ -42,7 +42,11 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
   const db = runtime.db;
 
   beforeAll(async () => {
-    auth = await startAuthEmulator({ projectId: e.projectId, port: authPort(e.portOffset), logDir: join(tmpdir(), `eagle-auth-${e.portOffset}`) });
+    auth = await startAuthEmulator({
+      projectId: e.projectId,
+      port: authPort(e.portOffset),
+      logDir: join(tmpdir(), `eagle-auth-${e.portOffset}`),
+    });
     process.env.FIREBASE_AUTH_EMULATOR_HOST = auth.host;
     // Real users sign up, then verify their address (the emulator's admin API); a fresh sign-in carries email_verified.
     const app = initializeApp({ projectId: e.projectId }, 'admin-test');
@@ -53,7 +57,10 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     }
     await deleteApp(app);
     const ops = createOpsRuntime(runtime, parseOpsEnv({ ADMIN_SERVICE_ACCOUNTS: 'cli@demo.iam.gserviceaccount.com' }));
-    ff.http('admin_test', makeAdminHandler(async () => ({ ...(await ops.adminDeps()), marketNow: async () => clock.t })));
+    ff.http(
+      'admin_test',
+      makeAdminHandler(async () => ({ ...(await ops.adminDeps()), marketNow: async () => clock.t })),
+    );
     server = getTestServer('admin_test');
     const port = functionPort(localPorts(e.portOffset), 'admin');
     await new Promise<void>((r, j) => server.once('error', j).listen(port, '127.0.0.1', () => r()));
@@ -112,7 +119,10 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     const ok = await fetch(url, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } });
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(ORIGIN);
-    const evil = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const evil = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -129,25 +139,45 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     await call({ action: 'pause' }, READER);
     const log = await auditLog();
     expect(log.map((l) => [l.action, l.status, l.who])).toEqual([
-      ['pause', 200, ADMIN], ['resume', 200, ADMIN], ['kill', 200, ADMIN], ['resume', 409, ADMIN], ['reset', 200, ADMIN], ['pause', 403, READER],
+      ['pause', 200, ADMIN],
+      ['resume', 200, ADMIN],
+      ['kill', 200, ADMIN],
+      ['resume', 409, ADMIN],
+      ['reset', 200, ADMIN],
+      ['pause', 403, READER],
     ]);
     expect(log[0]).toMatchObject({ via: 'user', params: { reason: 'maintenance' }, ok: true });
   });
 
   it('scheduler-pause needs confirm: true (400 naming confirm, audited); resume starts the Scheduler again', async () => {
     const flag = async () => (await db.doc(PATHS.status).get()).get('schedulerPaused') as unknown;
-    for (const body of [{ action: 'scheduler-pause' }, { action: 'scheduler-pause', confirm: 'yes' }, { action: 'scheduler-pause', confirm: false }]) {
+    for (const body of [
+      { action: 'scheduler-pause' },
+      { action: 'scheduler-pause', confirm: 'yes' },
+      { action: 'scheduler-pause', confirm: false },
+    ]) {
       const refused = await call(body);
       expect(refused.status).toBe(400);
-      expect(refused.body).toMatchObject({ field: 'confirm', error: expect.stringMatching(/no stop-loss, trailing stop, take-profit or kill switch is checked/) });
+      expect(refused.body).toMatchObject({
+        field: 'confirm',
+        error: expect.stringMatching(/no stop-loss, trailing stop, take-profit or kill switch is checked/),
+      });
     }
     expect(await flag()).toBeUndefined();
-    expect((await call({ action: 'scheduler-pause', confirm: true, reason: 'maintenance' })).body.result).toEqual({ schedulerPaused: true });
+    expect((await call({ action: 'scheduler-pause', confirm: true, reason: 'maintenance' })).body.result).toEqual({
+      schedulerPaused: true,
+    });
     expect(await flag()).toBe(true);
     expect(await mode()).toBe('NORMAL'); // the mode is not the Scheduler
     expect((await call({ action: 'resume' })).status).toBe(200);
     expect(await flag()).toBe(false);
-    expect((await auditLog()).map((l) => `${String(l.action)}:${String(l.status)}`)).toEqual(['scheduler-pause:400', 'scheduler-pause:400', 'scheduler-pause:400', 'scheduler-pause:200', 'resume:200']);
+    expect((await auditLog()).map((l) => `${String(l.action)}:${String(l.status)}`)).toEqual([
+      'scheduler-pause:400',
+      'scheduler-pause:400',
+      'scheduler-pause:400',
+      'scheduler-pause:200',
+      'resume:200',
+    ]);
   });
 
   it('backfill stops at the replay clock; check-gaps, config, audit and health report', async () => {
@@ -159,7 +189,9 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     expect(future).toMatchObject({ status: 400, body: { field: 'since' } });
 
     const gaps = await call({ action: 'check-gaps', timeframe: '1m', days: 2 });
-    expect(gaps.body.result.symbols).toEqual(expect.arrayContaining([expect.objectContaining({ symbol: 'BTC/USDT', stored: 1440, gaps: [] })]));
+    expect(gaps.body.result.symbols).toEqual(
+      expect.arrayContaining([expect.objectContaining({ symbol: 'BTC/USDT', stored: 1440, gaps: [] })]),
+    );
 
     const badConfig = await call({ action: 'config', set: { risk: { maxOpenPositions: 0 } } });
     expect(badConfig).toMatchObject({ status: 400, body: { field: 'set.risk.maxOpenPositions' } });
@@ -167,14 +199,26 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     expect((await call({ action: 'config' })).body.result.config.risk.maxOpenPositions).toBe(2);
 
     expect((await call({ action: 'audit' })).body.result).toMatchObject({ clean: true, trades: 0 });
-    await db.collection(PATHS.deadletters).doc('x').set({ id: 'x', source: 'executeOrder', reason: 'bad', payload: '{}', attributes: {}, receivedAt: Date.parse('2023-03-20T22:00:00Z') });
+    await db
+      .collection(PATHS.deadletters)
+      .doc('x')
+      .set({
+        id: 'x',
+        source: 'executeOrder',
+        reason: 'bad',
+        payload: '{}',
+        attributes: {},
+        receivedAt: Date.parse('2023-03-20T22:00:00Z'),
+      });
     const health = await call({ action: 'health', since: '72h' });
     expect(health.body.result.ok).toBe(false);
-    expect(health.body.result.checks).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'dead letters', ok: false, detail: '1 in window' }),
-      expect.objectContaining({ name: 'ticking', ok: false }),
-      expect.objectContaining({ name: 'ledger', ok: true }),
-    ]));
+    expect(health.body.result.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'dead letters', ok: false, detail: '1 in window' }),
+        expect.objectContaining({ name: 'ticking', ok: false }),
+        expect.objectContaining({ name: 'ledger', ok: true }),
+      ]),
+    );
     expect((await call({ action: 'health', since: 'forever' })).body.field).toBe('since');
   });
 
@@ -183,7 +227,20 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     const t = Date.parse('2023-03-20T23:59:00Z'); // the newest closed candle at market time 00:00:30
     const [c] = await new FirestoreCandleStore(db).read('BTC/USDT', '1m', t, t + 60_000);
     const pubsub = pubsubClient();
-    const buy = createSignal({ strategyVersion: 'test@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: t, side: 'buy', reason: 'regime_entry', refPrice: toAmount(c!.c), atr: toAmount('30'), qty: toAmount('0.01') }, t + 60_000);
+    const buy = createSignal(
+      {
+        strategyVersion: 'test@1',
+        symbol: 'BTC/USDT',
+        timeframe: '1m',
+        candleTime: t,
+        side: 'buy',
+        reason: 'regime_entry',
+        refPrice: toAmount(c!.c),
+        atr: toAmount('30'),
+        qty: toAmount('0.01'),
+      },
+      t + 60_000,
+    );
     await new FirestoreStateStore(db).saveSignals([buy]);
     await new PubSubSignalBus(pubsub, TOPICS.signals).publish(buy);
     await eventually(async () => ((await db.collection(PATHS.positions).get()).size === 1 ? true : undefined), 30_000, 'the buy to fill');
@@ -191,7 +248,11 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     const exit = await call({ action: 'force-exit', symbol: 'BTC/USDT' });
     expect(exit.status).toBe(200);
     expect(exit.body.result).toMatchObject({ qty: '0.01000000' });
-    await eventually(async () => ((await db.collection(PATHS.positions).get()).size === 0 ? true : undefined), 30_000, 'the manual exit to fill');
+    await eventually(
+      async () => ((await db.collection(PATHS.positions).get()).size === 0 ? true : undefined),
+      30_000,
+      'the manual exit to fill',
+    );
     const sells = (await db.collection(PATHS.trades).get()).docs.map((d) => d.data()).filter((x) => x.side === 'sell');
     expect(sells).toHaveLength(1);
     expect(sells[0]).toMatchObject({ reason: 'manual' });
@@ -203,7 +264,15 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     expect((await call({ action: 'regenerate-signal', signalId: buy.id })).status).toBe(200);
     clock.t = Date.parse('2023-03-21T03:00:00Z');
     const stale = await call({ action: 'regenerate-signal', signalId: buy.id });
-    expect(stale).toMatchObject({ status: 409, body: { field: 'signalId', error: expect.stringMatching(/is an entry that is no longer current \(stale signal: 1m candle 2023-03-20T23:59:00.000Z is 180 timeframes old at 2023-03-21T03:00:00.000Z\); the tick decides again/) } });
+    expect(stale).toMatchObject({
+      status: 409,
+      body: {
+        field: 'signalId',
+        error: expect.stringMatching(
+          /is an entry that is no longer current \(stale signal: 1m candle 2023-03-20T23:59:00.000Z is 180 timeframes old at 2023-03-21T03:00:00.000Z\); the tick decides again/,
+        ),
+      },
+    });
     // An exit is re-published however late: executeOrder prices it at the current candle (here: a duplicate).
     expect((await call({ action: 'regenerate-signal', signalId: exit.body.result.signalId })).status).toBe(200);
     expect((await call({ action: 'regenerate-signal', signalId: 'f'.repeat(32) })).status).toBe(404);
@@ -251,10 +320,15 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     const log = await auditLog();
     expect(log.map((l) => [l.action, l.status])).toEqual(cases.map(() => ['config', 400]));
     // what Firestore could not hold as a map is kept as a bounded string, with the reason
-    expect(log[4]).toMatchObject({ params: expect.stringMatching(/^\{"set":\{"risk":\{"killSwitchDrawdownPct":100\}/), paramsUnstorable: expect.stringMatching(/deeper/) });
+    expect(log[4]).toMatchObject({
+      params: expect.stringMatching(/^\{"set":\{"risk":\{"killSwitchDrawdownPct":100\}/),
+      paramsUnstorable: expect.stringMatching(/deeper/),
+    });
     expect(log[5]).toMatchObject({ params: '{"set":{"":1}}', paramsUnstorable: 'an empty key' });
     const disagreeing = await call({ action: 'config', set: cases.at(-1)![0] });
-    expect(JSON.stringify(disagreeing.body)).toMatch(/0\.01000000 is not a multiple of the exchange's amount step 0\.10000000 for XRP\/USDT/);
+    expect(JSON.stringify(disagreeing.body)).toMatch(
+      /0\.01000000 is not a multiple of the exchange's amount step 0\.10000000 for XRP\/USDT/,
+    );
 
     const ok = await call({ action: 'config', set: { risk: { stopAtrMult: 2.5 } } });
     expect(ok).toMatchObject({ status: 200, body: { result: { saved: true, takesEffect: 'within 300 s (CONFIG_CACHE_MS)' } } });

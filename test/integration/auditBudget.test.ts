@@ -25,7 +25,7 @@ describe('audit read budget on the emulator', () => {
   const roundTrip = async () => {
     const deps = await runtime.executeDeps();
     for (const side of ['buy', 'sell'] as const) {
-      const held = side === 'sell' ? (await runtime.db.doc(PATHS.wallet).get()).get('positions.BTC-USDT.qty') as string : undefined;
+      const held = side === 'sell' ? ((await runtime.db.doc(PATHS.wallet).get()).get('positions.BTC-USDT.qty') as string) : undefined;
       const signal = testSignal({ side, candleTime: T + minute++ * M, ...(held ? { qty: held } : {}) });
       await storeCandleFor(runtime.db, signal);
       clock.t = signal.candleTime + 90_000; // delivered while its candle is current

@@ -18,7 +18,26 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bt-report-'));
-  const code = await main(['--symbols', 'BTC/USDT,ETH/USDT', '--timeframe', '15m', '--from', '2023-03-27', '--to', '2023-04-10', '--monte-carlo', '100', '--guard', 'none', '--out', dir, '--no-progress'], quiet);
+  const code = await main(
+    [
+      '--symbols',
+      'BTC/USDT,ETH/USDT',
+      '--timeframe',
+      '15m',
+      '--from',
+      '2023-03-27',
+      '--to',
+      '2023-04-10',
+      '--monte-carlo',
+      '100',
+      '--guard',
+      'none',
+      '--out',
+      dir,
+      '--no-progress',
+    ],
+    quiet,
+  );
   expect(code).toBe(0);
   browser = await launchChromium();
 });
@@ -45,7 +64,15 @@ describe('report.html in Chromium', () => {
         range: eq.timeScale().getVisibleRange(),
         symbols: document.querySelectorAll('#symbols .chart canvas').length,
         tables: [...document.querySelectorAll('#tables h2')].map((h) => h.textContent),
-      })`)) as { scrollWidth: number; canvases: number; panes: number; logScale: number; range: { from: number; to: number } | null; symbols: number; tables: string[] };
+      })`)) as {
+        scrollWidth: number;
+        canvases: number;
+        panes: number;
+        logScale: number;
+        range: { from: number; to: number } | null;
+        symbols: number;
+        tables: string[];
+      };
       expect(errors).toEqual([]);
       expect(seen.scrollWidth).toBeLessThanOrEqual(width);
       expect(seen.canvases).toBeGreaterThan(0);
@@ -54,7 +81,17 @@ describe('report.html in Chromium', () => {
       expect(seen.logScale).toBe(1); // PriceScaleMode.Logarithmic
       expect(seen.range!.from).toBeLessThanOrEqual(Date.parse(summary.from) / 1000);
       expect(seen.range!.to).toBeGreaterThanOrEqual(Date.parse(summary.to) / 1000);
-      expect(seen.tables).toEqual(expect.arrayContaining(['Strategy against buy-and-hold', 'By exit reason', 'By symbol', 'By regime at entry', 'Monthly returns', expect.stringMatching(/^Monte Carlo/), expect.stringMatching(/^Trades \(\d+ round trips\)/)]));
+      expect(seen.tables).toEqual(
+        expect.arrayContaining([
+          'Strategy against buy-and-hold',
+          'By exit reason',
+          'By symbol',
+          'By regime at entry',
+          'Monthly returns',
+          expect.stringMatching(/^Monte Carlo/),
+          expect.stringMatching(/^Trades \(\d+ round trips\)/),
+        ]),
+      );
       const shots = join(tmpdir(), 'eagle-report-shots');
       mkdirSync(shots, { recursive: true });
       await page.screenshot({ path: join(shots, `report-${width}.png`), fullPage: false });

@@ -16,8 +16,13 @@ import { PATHS, alertPath } from '../../functions/src/shared/store/index.ts';
 /** A Cloud Billing budget notification as Google sends it (schemaVersion 1.0). */
 function notification(over: Record<string, unknown> = {}) {
   return {
-    budgetDisplayName: 'eagle-eye monthly', costAmount: 0.6, costIntervalStart: '2026-11-01T07:00:00Z', budgetAmount: 1.0,
-    budgetAmountType: 'SPECIFIED_AMOUNT', currencyCode: 'USD', ...over,
+    budgetDisplayName: 'eagle-eye monthly',
+    costAmount: 0.6,
+    costIntervalStart: '2026-11-01T07:00:00Z',
+    budgetAmount: 1.0,
+    budgetAmountType: 'SPECIFIED_AMOUNT',
+    currencyCode: 'USD',
+    ...over,
   };
 }
 const ATTRS = { billingAccountId: '01D4EE-079462-DFD6EC', budgetId: 'de72f49d-779b-4945-a127-4d6ce8def0bb', schemaVersion: '1.0' };
@@ -32,7 +37,12 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
   const telegram = fakeBotApi();
 
   beforeAll(async () => {
-    const opsEnv = parseOpsEnv({ TELEGRAM_BOT_TOKEN: '123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOpp', TELEGRAM_CHAT_ID: '-1001', TELEGRAM_API_URL: await telegram.listen(), TELEGRAM_MIN_INTERVAL_MS: '0' });
+    const opsEnv = parseOpsEnv({
+      TELEGRAM_BOT_TOKEN: '123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOpp',
+      TELEGRAM_CHAT_ID: '-1001',
+      TELEGRAM_API_URL: await telegram.listen(),
+      TELEGRAM_MIN_INTERVAL_MS: '0',
+    });
     const handler = makeBudgetGuardHandler(createOpsRuntime(runtime, opsEnv).budgetDeps);
     ff.cloudEvent('budgetGuard_test', async (ce: Parameters<ff.CloudEventFunction>[0]) => {
       try {
@@ -43,7 +53,9 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
     });
     await freshSubscriptions();
     server = getTestServer('budgetGuard_test');
-    await new Promise<void>((r, j) => server.once('error', j).listen(functionPort(localPorts(e.portOffset), 'budgetGuard'), '127.0.0.1', () => r()));
+    await new Promise<void>((r, j) =>
+      server.once('error', j).listen(functionPort(localPorts(e.portOffset), 'budgetGuard'), '127.0.0.1', () => r()),
+    );
     pubsub = pubsubClient();
   });
   afterAll(async () => {
@@ -60,7 +72,9 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
   });
 
   const publish = (data: string | object, attributes: Record<string, string> = ATTRS) =>
-    pubsub.topic(TOPICS.budgetAlerts).publishMessage({ data: Buffer.from(typeof data === 'string' ? data : JSON.stringify(data)), attributes });
+    pubsub
+      .topic(TOPICS.budgetAlerts)
+      .publishMessage({ data: Buffer.from(typeof data === 'string' ? data : JSON.stringify(data)), attributes });
   const sendAll = async (messages: Parameters<typeof publish>[]) => {
     const target = handled + messages.length;
     for (const m of messages) await publish(...m);
@@ -78,10 +92,18 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
       [notification({ costAmount: 0.95, alertThresholdExceeded: 0.9 })],
       [notification({ costAmount: 0.95, alertThresholdExceeded: 0.5 })], // late, out of order
     ]);
-    expect(await alertIds()).toEqual(['budget_de72f49d-779b-4945-a127-4d6ce8def0bb_2026-11-01_actual_50', 'budget_de72f49d-779b-4945-a127-4d6ce8def0bb_2026-11-01_actual_90', 'budget_de72f49d-779b-4945-a127-4d6ce8def0bb_2026-11-01_forecast_100']);
+    expect(await alertIds()).toEqual([
+      'budget_de72f49d-779b-4945-a127-4d6ce8def0bb_2026-11-01_actual_50',
+      'budget_de72f49d-779b-4945-a127-4d6ce8def0bb_2026-11-01_actual_90',
+      'budget_de72f49d-779b-4945-a127-4d6ce8def0bb_2026-11-01_forecast_100',
+    ]);
     expect((await status()).mode ?? 'NORMAL').toBe('NORMAL'); // forecasts only warn
 
-    await sendAll([[notification({ costAmount: 1.02, alertThresholdExceeded: 1.0 })], [notification({ costAmount: 1.05, alertThresholdExceeded: 1.0 })], [notification({ costAmount: 1.1 })]]);
+    await sendAll([
+      [notification({ costAmount: 1.02, alertThresholdExceeded: 1.0 })],
+      [notification({ costAmount: 1.05, alertThresholdExceeded: 1.0 })],
+      [notification({ costAmount: 1.1 })],
+    ]);
     expect(await alertIds()).toHaveLength(4);
     const critical = (await db.doc(alertPath('budget_de72f49d-779b-4945-a127-4d6ce8def0bb_2026-11-01_actual_100')).get()).data();
     expect(critical).toMatchObject({ kind: 'budget', severity: 'critical' });
@@ -90,7 +112,12 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
     expect(await status()).not.toHaveProperty('schedulerPaused');
 
     // The fake Bot API received one message per alert, however often Google resent it.
-    expect(telegram.received.map((m) => m.body.text.split('\n')[0])).toEqual(['⚠️ WARNING budget', '⚠️ WARNING budget', '⚠️ WARNING budget', '🚨 CRITICAL budget']);
+    expect(telegram.received.map((m) => m.body.text.split('\n')[0])).toEqual([
+      '⚠️ WARNING budget',
+      '⚠️ WARNING budget',
+      '⚠️ WARNING budget',
+      '🚨 CRITICAL budget',
+    ]);
     // A new month starts low: nothing resumes by itself.
     await sendAll([[notification({ costAmount: 0.01, costIntervalStart: '2026-12-01T08:00:00Z' })]]);
     expect((await status()).mode).toBe('PAUSED');
@@ -99,7 +126,10 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
   it('orders notices by their interval: a late resend of last month after a resume does not pause; a new month at 100 % does', async () => {
     await sendAll([[notification({ costAmount: 1.02, alertThresholdExceeded: 1.0 })]]);
     expect((await status()).mode).toBe('PAUSED');
-    expect(await new FirestoreStateStore(db).changeMode({ type: 'admin_set', to: 'NORMAL' }, 'resume by test')).toMatchObject({ ok: true, mode: 'NORMAL' });
+    expect(await new FirestoreStateStore(db).changeMode({ type: 'admin_set', to: 'NORMAL' }, 'resume by test')).toMatchObject({
+      ok: true,
+      mode: 'NORMAL',
+    });
     await sendAll([
       [notification({ costAmount: 1.1, alertThresholdExceeded: 1.0 })], // Google's resend of the same month
       [notification({ costAmount: 0.2, costIntervalStart: '2026-12-01T08:00:00Z' })],
@@ -108,7 +138,13 @@ describe('budgetGuard over the real Pub/Sub push path', () => {
     expect(await status()).toMatchObject({ mode: 'NORMAL', modeReason: 'resume by test' });
     await sendAll([[notification({ costAmount: 1.01, costIntervalStart: '2026-12-01T08:00:00Z', alertThresholdExceeded: 1.0 })]]);
     expect(await status()).toMatchObject({ mode: 'PAUSED', modeReason: expect.stringMatching(/^budget "eagle-eye monthly" at 101 %/) });
-    expect((await status()).budgets).toEqual({ [ATTRS.budgetId]: { latest: Date.parse('2026-12-01T08:00:00Z'), paused: Date.parse('2026-12-01T08:00:00Z'), resumed: Date.parse('2026-11-01T07:00:00Z') } });
+    expect((await status()).budgets).toEqual({
+      [ATTRS.budgetId]: {
+        latest: Date.parse('2026-12-01T08:00:00Z'),
+        paused: Date.parse('2026-12-01T08:00:00Z'),
+        resumed: Date.parse('2026-11-01T07:00:00Z'),
+      },
+    });
   });
 
   it('never moves KILLED to PAUSED', async () => {

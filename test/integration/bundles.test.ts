@@ -26,8 +26,14 @@ const REFUSED = 'code cache refused';
 function instanceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const e = emulatorEnv();
   return {
-    PATH: process.env.PATH, PROJECT_ID: e.projectId, FIRESTORE_EMULATOR_HOST: e.firestoreHost, PUBSUB_EMULATOR_HOST: e.pubsubHost,
-    MARKET_SOURCE: 'replay', LOG_LEVEL: 'error', METADATA_SERVER_DETECTION: 'none', ...extra,
+    PATH: process.env.PATH,
+    PROJECT_ID: e.projectId,
+    FIRESTORE_EMULATOR_HOST: e.firestoreHost,
+    PUBSUB_EMULATOR_HOST: e.pubsubHost,
+    MARKET_SOURCE: 'replay',
+    LOG_LEVEL: 'error',
+    METADATA_SERVER_DETECTION: 'none',
+    ...extra,
   };
 }
 
@@ -41,23 +47,34 @@ describe('the built functions (functions/lib)', () => {
     const output: string[] = [];
     const child = spawn(
       process.execPath,
-      ['--import', join(ROOT, 'scripts/local/bindLoopback.mjs'), join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'),
-        '--target=tick', '--signature-type=http', `--port=${port}`, '--source=lib/index.js'],
+      [
+        '--import',
+        join(ROOT, 'scripts/local/bindLoopback.mjs'),
+        join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'),
+        '--target=tick',
+        '--signature-type=http',
+        `--port=${port}`,
+        '--source=lib/index.js',
+      ],
       { cwd: FUNCTIONS_DIR, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: instanceEnv({ EAGLE_FUNCTION: 'tick' }) },
     );
     child.stdout!.on('data', (b: Buffer) => output.push(b.toString()));
     child.stderr!.on('data', (b: Buffer) => output.push(b.toString()));
     tick = { child, port, output };
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`tick exited: ${output.join('')}`);
-      return (await acceptsConnections('127.0.0.1', port)) || undefined;
-    }, 60_000, 'tick to listen');
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`tick exited: ${output.join('')}`);
+        return (await acceptsConnections('127.0.0.1', port)) || undefined;
+      },
+      60_000,
+      'tick to listen',
+    );
   }, 180_000);
   afterAll(async () => {
     if (tick) await stopProcessGroup(tick.child);
   });
 
-  it("the tick bundle, under functions-framework, ticks against the emulators and publishes its first signal through lib/pubsub.cjs, with the code caches it was built with", async () => {
+  it('the tick bundle, under functions-framework, ticks against the emulators and publishes its first signal through lib/pubsub.cjs, with the code caches it was built with', async () => {
     // buy_and_hold enters on the first tick: the signal is published through the lazily required Pub/Sub bundle
     const e = emulatorEnv();
     const db = new Firestore({ projectId: e.projectId });
@@ -72,7 +89,11 @@ describe('the built functions (functions/lib)', () => {
       m.ack();
     });
 
-    const res = await fetch(`http://127.0.0.1:${tick!.port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`http://127.0.0.1:${tick!.port}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     const report = (await res.json()) as { symbols: { symbol: string }[]; published: string[] };
     expect(res.status, JSON.stringify(report)).toBe(200);
     expect(report.symbols.map((s) => s.symbol)).toContain('BTC/USDT');
@@ -87,7 +108,9 @@ describe('the built functions (functions/lib)', () => {
   it('every function bundle loads in a fresh process with its cache accepted', () => {
     for (const fn of [...FUNCTIONS.map((f) => f.target), 'all']) {
       const r = spawnSync(process.execPath, ['--input-type=module', '-e', "await import('./lib/index.js'); process.exit(0);"], {
-        cwd: FUNCTIONS_DIR, encoding: 'utf8', env: instanceEnv(fn === 'all' ? {} : { EAGLE_FUNCTION: fn }),
+        cwd: FUNCTIONS_DIR,
+        encoding: 'utf8',
+        env: instanceEnv(fn === 'all' ? {} : { EAGLE_FUNCTION: fn }),
       });
       expect({ fn, status: r.status, stderr: r.stderr }).toEqual({ fn, status: 0, stderr: '' });
     }
@@ -96,7 +119,8 @@ describe('the built functions (functions/lib)', () => {
   it('leaves out what no function calls, with stand-ins that name themselves', () => {
     const tickBundle = readFileSync(join(FUNCTIONS_DIR, 'lib/fn/tick.cjs'), 'utf8');
     const pubsubBundle = readFileSync(join(FUNCTIONS_DIR, 'lib/pubsub.cjs'), 'utf8');
-    for (const m of ['iam_service', 'locations', 'operations']) expect(tickBundle).toContain(`google-gax/build/protos/${m}.js is left out of the functions bundles`);
+    for (const m of ['iam_service', 'locations', 'operations'])
+      expect(tickBundle).toContain(`google-gax/build/protos/${m}.js is left out of the functions bundles`);
     expect(tickBundle).toContain('@google-cloud/firestore/build/src/v1/firestore_admin_client.js is left out of the functions bundles');
     expect(pubsubBundle).toContain('@google-cloud/pubsub/build/protos/protos.js is left out of the functions bundles');
   });

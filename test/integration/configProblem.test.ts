@@ -30,15 +30,26 @@ describe('a tick whose config/bot fails validation still protects (real tick fun
   });
 
   const tick = async (asOf: number): Promise<TickReport> => {
-    const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asOf }) });
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ asOf }),
+    });
     const body = (await res.json()) as TickReport;
     expect(res.status, JSON.stringify(body)).toBe(200);
     return body;
   };
-  const configAlerts = async () => (await db.collection(PATHS.alerts).get()).docs.map((d) => ({ id: d.id, ...d.data() })).filter((a) => a.id.startsWith('config_invalid_'));
+  const configAlerts = async () =>
+    (await db.collection(PATHS.alerts).get()).docs
+      .map((d) => ({ id: d.id, ...d.data() }))
+      .filter((a) => a.id.startsWith('config_invalid_'));
 
   it('runs the stop of a held position with the last good config, takes no entries, one critical alert', async () => {
-    const good = testConfigDoc({ symbols: ['BTC/USDT'], strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } });
+    const good = testConfigDoc({
+      symbols: ['BTC/USDT'],
+      strategy: { name: 'buy_and_hold', params: {} },
+      risk: { trailingActivationAtrMult: 1000 },
+    });
     await db.doc(PATHS.config).set(good);
     const first = await tick(T0);
     expect(first.published).toHaveLength(1);
@@ -54,7 +65,9 @@ describe('a tick whose config/bot fails validation still protects (real tick fun
     const exit = decodeSignal((await db.doc(signalPath(broken.published[0]!)).get()).data());
     expect([exit.symbol, exit.side, exit.reason]).toEqual(['BTC/USDT', 'sell', 'stop_loss']);
     const alerts = await configAlerts();
-    expect(alerts).toEqual([expect.objectContaining({ kind: 'error', severity: 'critical', message: expect.stringContaining('config/bot.risk.riskPerTradPct') })]);
+    expect(alerts).toEqual([
+      expect.objectContaining({ kind: 'error', severity: 'critical', message: expect.stringContaining('config/bot.risk.riskPerTradPct') }),
+    ]);
 
     // The exit fills with the broken document in place; the next tick, flat, still enters nothing and adds no alert.
     expect(await executeSignalMessage(await runtime.executeDeps(), asMessage(exit))).toMatchObject({ status: 'filled' });

@@ -31,19 +31,40 @@ describeCandleStoreContract('Firestore (emulator)', async () => {
   return new FirestoreCandleStore(runtime.db);
 });
 
-describeBudgetNoticesContract('Firestore (emulator)', async () => {
-  await resetFirestore();
-  return new FirestoreOpsStore(runtime.db);
-}, async (_ops, month) => {
-  const snap = await runtime.db.doc(costPath(month)).get();
-  return snap.exists ? costFromDoc(snap.ref.path, snap.data()).costAmount : null;
-});
+describeBudgetNoticesContract(
+  'Firestore (emulator)',
+  async () => {
+    await resetFirestore();
+    return new FirestoreOpsStore(runtime.db);
+  },
+  async (_ops, month) => {
+    const snap = await runtime.db.doc(costPath(month)).get();
+    return snap.exists ? costFromDoc(snap.ref.path, snap.data()).costAmount : null;
+  },
+);
 
 describe('signals/{id} on Firestore', () => {
   it('stores every amount as an 8-decimal string, qty included', async () => {
     await resetFirestore();
-    const s = createSignal({ strategyVersion: 't@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: Date.parse('2023-03-20T12:00:00Z'), side: 'buy', reason: 'regime_entry', refPrice: toAmount('27000.5'), atr: toAmount('12.25'), qty: toAmount('0.19124') }, Date.now());
+    const s = createSignal(
+      {
+        strategyVersion: 't@1',
+        symbol: 'BTC/USDT',
+        timeframe: '1m',
+        candleTime: Date.parse('2023-03-20T12:00:00Z'),
+        side: 'buy',
+        reason: 'regime_entry',
+        refPrice: toAmount('27000.5'),
+        atr: toAmount('12.25'),
+        qty: toAmount('0.19124'),
+      },
+      Date.now(),
+    );
     await new FirestoreStateStore(runtime.db).saveSignals([s]);
-    expect((await runtime.db.doc(signalPath(s.id)).get()).data()).toMatchObject({ refPrice: '27000.50000000', atr: '12.25000000', qty: '0.19124000' });
+    expect((await runtime.db.doc(signalPath(s.id)).get()).data()).toMatchObject({
+      refPrice: '27000.50000000',
+      atr: '12.25000000',
+      qty: '0.19124000',
+    });
   });
 });

@@ -42,7 +42,6 @@ const DAY = 86_400_000;
 /** A week into the 4h bucket that starts 2023-03-24: the page needs that bucket and the one before. */
 const T0 = Date.parse('2023-03-31T12:00:30Z');
 
-
 describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), signed in, rules enforced`, () => {
   const e = emulatorEnv();
   const runtime = testRuntime({ TIMEFRAME: TF, SYMBOLS: DEFAULTS.SYMBOLS.join(',') });
@@ -58,7 +57,11 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
   let exec: Awaited<ReturnType<typeof serveCloudEvent>>;
 
   const runTick = async (asOf: number) => {
-    const res = await fetch(tick.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asOf: new Date(asOf).toISOString() }) });
+    const res = await fetch(tick.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ asOf: new Date(asOf).toISOString() }),
+    });
     expect(res.status, await res.clone().text()).toBe(200);
   };
   const signIn = async (p: Page, email: string, password: string) => {
@@ -70,7 +73,8 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
   };
   const readsBy = (p: Page) => p.evaluate('({ ...window.__eagleReadsBy })') as Promise<Record<string, number>>;
   // One read of everything drawn, so a redraw cannot fall between two of them.
-  const drawn = (p: Page) => p.evaluate(`({ ...document.querySelector('[data-testid="price-chart"]').dataset })`) as Promise<Record<string, string>>;
+  const drawn = (p: Page) =>
+    p.evaluate(`({ ...document.querySelector('[data-testid="price-chart"]').dataset })`) as Promise<Record<string, string>>;
   const chartAttr = async (p: Page, name: string) => Number(await p.getAttribute('[data-testid="price-chart"]', `data-${name}`));
   const select = async (p: Page, id: string) => {
     await p.click(`[data-testid="chart-tab-${id}"]`);
@@ -81,7 +85,11 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     // No config/bot: the schema's defaults, as a fresh `npm start`.
     await resetFirestore({ empty: true });
     await loadRules(e.firestoreHost, e.projectId, RULES);
-    auth = await startAuthEmulator({ projectId: e.projectId, port: authPort(e.portOffset), logDir: join(tmpdir(), `eagle-auth-dash4h-${e.portOffset}`) });
+    auth = await startAuthEmulator({
+      projectId: e.projectId,
+      port: authPort(e.portOffset),
+      logDir: join(tmpdir(), `eagle-auth-dash4h-${e.portOffset}`),
+    });
     process.env.FIREBASE_AUTH_EMULATOR_HOST = auth.host;
     users = await seedDashboardUsers(e.projectId, { FIRESTORE_EMULATOR_HOST: e.firestoreHost, FIREBASE_AUTH_EMULATOR_HOST: auth.host });
     tick = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
@@ -89,9 +97,13 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     await runTick(T0);
 
     Object.assign(process.env, {
-      VITE_FIRESTORE_EMULATOR_HOST: e.firestoreHost, VITE_FIREBASE_PROJECT_ID: e.projectId, VITE_AUTH_EMULATOR_HOST: auth.host, VITE_ADMIN_URL: '',
+      VITE_FIRESTORE_EMULATOR_HOST: e.firestoreHost,
+      VITE_FIREBASE_PROJECT_ID: e.projectId,
+      VITE_AUTH_EMULATOR_HOST: auth.host,
+      VITE_ADMIN_URL: '',
       // The scheduler fires the tick every minute whatever the decision timeframe (the stops run every tick).
-      VITE_TICK_INTERVAL: DEFAULTS.TICK_INTERVAL, VITE_REPLAY_SPEED: '60',
+      VITE_TICK_INTERVAL: DEFAULTS.TICK_INTERVAL,
+      VITE_REPLAY_SPEED: '60',
       // as npm start sets it for a replay
       VITE_REPLAY_END: new Date(BUNDLED_SPAN.untilMs).toISOString(),
     });
@@ -123,18 +135,31 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
       await expect.poll(() => drawn(page), { timeout: 20_000, message: symbol }).toMatchObject({ series: `${id} ${TF}` });
       const d = await drawn(page);
       expect(Number(d.candles), symbol).toBeGreaterThanOrEqual(200);
-      console.log(`dashboard 4h chart ${symbol}: ${d.candles} candles drawn, ${d.ema200} with the bot's EMA200, ${d.regimeKnown} with its regime`);
+      console.log(
+        `dashboard 4h chart ${symbol}: ${d.candles} candles drawn, ${d.ema200} with the bot's EMA200, ${d.regimeKnown} with its regime`,
+      );
       expect(await page.textContent('[data-testid="chart-state"]')).toBe('');
       // Every line point is a reading the tick stored (the first tick walked its whole window), none computed here.
-      const stored = await new FirestoreCandleStore(db).readings(symbol, TF, Number(d.lastTime) - (Number(d.candles) - 1) * TF_MS, Number(d.lastTime) + 1);
+      const stored = await new FirestoreCandleStore(db).readings(
+        symbol,
+        TF,
+        Number(d.lastTime) - (Number(d.candles) - 1) * TF_MS,
+        Number(d.lastTime) + 1,
+      );
       expect(d, symbol).toMatchObject({
-        ema50: String(stored.filter((r) => r.ema50 !== null).length), ema200: String(stored.filter((r) => r.ema200 !== null).length),
+        ema50: String(stored.filter((r) => r.ema50 !== null).length),
+        ema200: String(stored.filter((r) => r.ema200 !== null).length),
         regimeKnown: String(stored.filter((r) => r.regime !== 'unknown').length),
       });
       expect(Number(d.ema200), symbol).toBeGreaterThanOrEqual(200);
       // The newest candle's reading is the one the tick decided with (its market view).
       const market = status.get(`markets.${id}`) as { lastCandleAt: number; ema50: number; ema200: number; regime: string };
-      expect([d.lastTime, d.lastEma50, d.lastEma200, d.lastRegime], symbol).toEqual([String(market.lastCandleAt), String(market.ema50), String(market.ema200), market.regime]);
+      expect([d.lastTime, d.lastEma50, d.lastEma200, d.lastRegime], symbol).toEqual([
+        String(market.lastCandleAt),
+        String(market.ema50),
+        String(market.ema200),
+        market.regime,
+      ]);
       expect(Number(await page.getAttribute('[data-testid="regime-timeline"]', 'data-segments'))).toBeGreaterThanOrEqual(1);
     }
     // Reads: the current bucket (listened) and the previous one (read once, kept) per market shown, no more.
@@ -156,13 +181,21 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     const [stored] = await new FirestoreCandleStore(db).readings('BTC/USDT', TF, t, t + 1);
     const planted = { t, ema50: 12_345.5, ema200: 23_456.25, regime: 'high_volatility' as const };
     await db.doc(path).set(candleBucketToDoc('BTC/USDT', TF, bucketStart(t, TF), [], [planted]), { merge: true });
-    await expect.poll(async () => { const x = await drawn(page); return [x.lastEma50, x.lastEma200, x.lastRegime]; }, { timeout: 10_000 }).toEqual(['12345.5', '23456.25', 'high_volatility']);
+    await expect
+      .poll(
+        async () => {
+          const x = await drawn(page);
+          return [x.lastEma50, x.lastEma200, x.lastRegime];
+        },
+        { timeout: 10_000 },
+      )
+      .toEqual(['12345.5', '23456.25', 'high_volatility']);
     expect((await drawn(page)).candles).toBe(d.candles);
     await db.doc(path).set(candleBucketToDoc('BTC/USDT', TF, bucketStart(t, TF), [], [stored!]), { merge: true });
     await expect.poll(async () => (await drawn(page)).lastEma50, { timeout: 10_000 }).toBe(d.lastEma50);
   });
 
-  it('a fill shows its marker; positions, performance and wallet value every position at the tick\'s mark', async () => {
+  it("a fill shows its marker; positions, performance and wallet value every position at the tick's mark", async () => {
     // The strategy may already hold some markets after the first tick: buy one it does not (with 1m guard data).
     const held = new Set((await db.collection(PATHS.positions).get()).docs.map((d) => d.id));
     const symbol = ['BTC/USDT', 'ETH/USDT', 'XRP/USDT'].find((s) => DEFAULTS.SYMBOLS.includes(s) && !held.has(s.replace('/', '-')))!;
@@ -173,7 +206,20 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     const [c] = await new FirestoreCandleStore(db).read(symbol, TF, t, t + TF_MS);
     const pubsub = pubsubClient();
     await new PubSubSignalBus(pubsub, TOPICS.signals).publish(
-      createSignal({ strategyVersion: 'dashboard-4h-test@1', symbol, timeframe: TF, candleTime: t, side: 'buy', reason: 'regime_entry', refPrice: toAmount(c!.c), atr: toAmount(String(c!.c * 0.01)), qty: toAmount(symbol === 'XRP/USDT' ? '500' : '0.01') }, t + TF_MS),
+      createSignal(
+        {
+          strategyVersion: 'dashboard-4h-test@1',
+          symbol,
+          timeframe: TF,
+          candleTime: t,
+          side: 'buy',
+          reason: 'regime_entry',
+          refPrice: toAmount(c!.c),
+          atr: toAmount(String(c!.c * 0.01)),
+          qty: toAmount(symbol === 'XRP/USDT' ? '500' : '0.01'),
+        },
+        t + TF_MS,
+      ),
     );
     await pubsub.close();
     const rows = page.locator('[data-testid="positions-table"] tr[data-id]');
@@ -194,12 +240,19 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
       await expect.poll(() => last.getAttribute('title'), { timeout: 20_000, message: p }).toBe(`${marks[p]} (the last tick's mark)`);
     }
     // The positions table's unrealized PnL is the performance panel's, to the unit.
-    const units = await Promise.all(ids.map(async (p) => BigInt((await page.getAttribute(`[data-testid="position-unrealized-${p}"]`, 'data-units'))!)));
+    const units = await Promise.all(
+      ids.map(async (p) => BigInt((await page.getAttribute(`[data-testid="position-unrealized-${p}"]`, 'data-units'))!)),
+    );
     const total = units.reduce((a, b) => a + b, 0n);
     await expect.poll(() => page.getAttribute('[data-testid="perf-unrealized"]', 'data-units'), { timeout: 10_000 }).toBe(String(total));
-    if (ids.length === 1) expect(await page.textContent('[data-testid="perf-unrealized"]')).toBe(await page.textContent(`[data-testid="position-unrealized-${id}"]`));
+    if (ids.length === 1)
+      expect(await page.textContent('[data-testid="perf-unrealized"]')).toBe(
+        await page.textContent(`[data-testid="position-unrealized-${id}"]`),
+      );
     // The wallet shows the tick's equity, which counts each position at that same mark.
-    await expect.poll(() => page.getAttribute('[data-testid="wallet-equity"]', 'title'), { timeout: 10_000 }).toBe(status.get('account.equity') as string);
+    await expect
+      .poll(() => page.getAttribute('[data-testid="wallet-equity"]', 'title'), { timeout: 10_000 })
+      .toBe(status.get('account.equity') as string);
   });
 
   it('saves 1280 px and 390 px screenshots of the 4h page', async () => {
@@ -218,7 +271,11 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     await phone.screenshot({ path: join(ARTIFACTS, 'dashboard-4h-390.png'), fullPage: true });
     const height = Number(await phone.evaluate('document.documentElement.scrollHeight'));
     for (let y = 0, i = 1; y < height; y += 844, i++) {
-      await phone.screenshot({ path: join(ARTIFACTS, `dashboard-4h-390-part${i}.png`), fullPage: true, clip: { x: 0, y, width: 390, height: Math.min(844, height - y) } });
+      await phone.screenshot({
+        path: join(ARTIFACTS, `dashboard-4h-390-part${i}.png`),
+        fullPage: true,
+        clip: { x: 0, y, width: 390, height: Math.min(844, height - y) },
+      });
     }
     await phone.context().close();
   });
@@ -238,8 +295,14 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     }
     await expect.poll(() => chartAttr(page, 'last-close'), { timeout: 10_000 }).not.toBe(lastClose);
     const after = await readsBy(page);
-    const spent = Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]).filter(([, n]) => n !== 0));
-    console.log(`dashboard 4h, ${ticks} ticks (1 market minute apart, one 4h candle closing): document reads by listener ${JSON.stringify(spent)}`);
+    const spent = Object.fromEntries(
+      Object.keys(after)
+        .map((k) => [k, after[k]! - (before[k] ?? 0)])
+        .filter(([, n]) => n !== 0),
+    );
+    console.log(
+      `dashboard 4h, ${ticks} ticks (1 market minute apart, one 4h candle closing): document reads by listener ${JSON.stringify(spent)}`,
+    );
     expect(spent.candles).toBe(1);
   });
 
@@ -248,8 +311,16 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     for (let d = 1; d <= 8; d++) await runTick(T0 + d * DAY);
     const now = T0 + 8 * DAY;
     // A closing sell on the last day (a position the strategy or the test opened): a win or a loss, by reason.
-    const { week, all } = await closeAndCheckHorizons(page, db, { now, timeframe: TF, strategyVersion: 'dashboard-4h-test@1', atr: (close) => String(close * 0.01), spend: 0.42 });
-    console.log(`dashboard 4h horizons: 1W ${week.days} days, realized ${week.realized}; All ${all.days} days, realized ${all.realized} (1e-8 units)`);
+    const { week, all } = await closeAndCheckHorizons(page, db, {
+      now,
+      timeframe: TF,
+      strategyVersion: 'dashboard-4h-test@1',
+      atr: (close) => String(close * 0.01),
+      spend: 0.42,
+    });
+    console.log(
+      `dashboard 4h horizons: 1W ${week.days} days, realized ${week.realized}; All ${all.days} days, realized ${all.realized} (1e-8 units)`,
+    );
     await horizonScreenshots(browser, page, ARTIFACTS, 'dashboard-4h-horizons', (p) => signIn(p, users[0]!.email, users[0]!.password));
   });
 
@@ -259,6 +330,8 @@ describe(`dashboard on the defaults (${TF}, ${DEFAULTS.SYMBOLS.join(' ')}), sign
     expect(await page.textContent('[data-testid="stale-warning"]')).toMatch(/^Replay data ended at 2023-06-18 07:00:00 UTC: /);
     expect(await page.getAttribute('body', 'data-stale')).toBe('false');
     // The market clock stops at the end of the data.
-    await expect.poll(() => page.textContent('[data-testid="market-time"]'), { timeout: 10_000 }).toMatch(/^2023-06-18 07:00:00 \(replay\)$/);
+    await expect
+      .poll(() => page.textContent('[data-testid="market-time"]'), { timeout: 10_000 })
+      .toMatch(/^2023-06-18 07:00:00 \(replay\)$/);
   });
 });

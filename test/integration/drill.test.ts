@@ -27,20 +27,38 @@ describe('npm run backup / restore on the emulator', () => {
   exact.settings({ useBigInt: true });
   const store = new FirestoreStateStore(db);
   // What a restore adds on purpose: the pause in status/system and its own audit_log entry.
-  const withoutStatus = async (d: Firestore) => (await readAllDocuments(d)).filter((x) => x.path !== PATHS.status && !x.path.startsWith(`${PATHS.auditLog}/`));
+  const withoutStatus = async (d: Firestore) =>
+    (await readAllDocuments(d)).filter((x) => x.path !== PATHS.status && !x.path.startsWith(`${PATHS.auditLog}/`));
 
   beforeEach(() => resetFirestore({ empty: true }));
   afterAll(() => Promise.all([db.terminate(), exact.terminate()]));
 
   async function seed(): Promise<void> {
     await db.doc('typed/all').set({
-      int: 2n ** 62n, small: 7, dbl: 1.5, nan: NaN, inf: -Infinity, negZero: -0, s: 'ü.x', t: true, n: null,
-      ts: new Timestamp(1_667_779_200, 123_456_000), bytes: Buffer.from([0, 1, 254]), geo: new GeoPoint(1.5, -2.25),
-      ref: db.doc(tradePath('t1')), vec: FieldValue.vector([0.25, 3]), arr: [1, 'a', { k: [2.5], empty: [] }], emptyArr: [], emptyMap: {}, nested: { 'a.b': { c: 'd' } },
+      int: 2n ** 62n,
+      small: 7,
+      dbl: 1.5,
+      nan: NaN,
+      inf: -Infinity,
+      negZero: -0,
+      s: 'ü.x',
+      t: true,
+      n: null,
+      ts: new Timestamp(1_667_779_200, 123_456_000),
+      bytes: Buffer.from([0, 1, 254]),
+      geo: new GeoPoint(1.5, -2.25),
+      ref: db.doc(tradePath('t1')),
+      vec: FieldValue.vector([0.25, 3]),
+      arr: [1, 'a', { k: [2.5], empty: [] }],
+      emptyArr: [],
+      emptyMap: {},
+      nested: { 'a.b': { c: 'd' } },
     });
     // A subcollection whose parent document does not exist, as candles/{symbol}_{tf} is.
     const start = bucketStart(1_667_779_200_000, '1h');
-    await db.doc(candleBucketPath('BTC/USDT', '1h', start)).set(candleBucketToDoc('BTC/USDT', '1h', start, [{ t: 1_667_779_200_000, o: 1, h: 2.5, l: 0.5, c: 2, v: 10 }]));
+    await db
+      .doc(candleBucketPath('BTC/USDT', '1h', start))
+      .set(candleBucketToDoc('BTC/USDT', '1h', start, [{ t: 1_667_779_200_000, o: 1, h: 2.5, l: 0.5, c: 2, v: 10 }]));
     await db.doc(PATHS.status).set({ mode: 'NORMAL', modeReason: 'initial mode' });
   }
 
@@ -50,7 +68,9 @@ describe('npm run backup / restore on the emulator', () => {
     const dir = await tmp();
     const io = capture();
     // --port-offset finds the emulator from firebase.json, as for a stack started with npm start -- --port-offset N.
-    expect(await backupCommand(['--out', dir, '--port-offset', String(e.portOffset)], io, { PROJECT_ID: e.projectId, LOG_LEVEL: 'error' })).toBe(0);
+    expect(
+      await backupCommand(['--out', dir, '--port-offset', String(e.portOffset)], io, { PROJECT_ID: e.projectId, LOG_LEVEL: 'error' }),
+    ).toBe(0);
     expect(io.text()).toContain(`backup: 3 documents from demo-eagle-eye-test (emulator ${e.firestoreHost})`);
     expect(io.text()).toMatch(/candles=1 status=1 typed=1/);
 
@@ -62,10 +82,14 @@ describe('npm run backup / restore on the emulator', () => {
     expect(await withoutStatus(exact)).toEqual(before);
     expect((await store.getStatus())?.mode ?? (await db.doc(PATHS.status).get()).get('mode')).toBe('PAUSED');
     const logged = (await db.collection(PATHS.auditLog).get()).docs.map((d) => d.data());
-    expect(logged).toEqual([expect.objectContaining({ action: 'restore', via: 'cli', ok: true, status: 200, params: { from: dir, force: false } })]);
+    expect(logged).toEqual([
+      expect.objectContaining({ action: 'restore', via: 'cli', ok: true, status: 200, params: { from: dir, force: false } }),
+    ]);
 
     // Independently of the codec: the emulator's REST view keeps int64 and double apart.
-    const res = await fetch(`http://${e.firestoreHost}/v1/projects/${e.projectId}/databases/(default)/documents/typed/all`, { headers: { Authorization: 'Bearer owner' } });
+    const res = await fetch(`http://${e.firestoreHost}/v1/projects/${e.projectId}/databases/(default)/documents/typed/all`, {
+      headers: { Authorization: 'Bearer owner' },
+    });
     const fields = ((await res.json()) as { fields: Record<string, Record<string, unknown>> }).fields;
     expect(fields.int).toEqual({ integerValue: '4611686018427387904' });
     expect(fields.small).toEqual({ integerValue: '7' });
@@ -124,7 +148,12 @@ describe('recovery drill: trade → back up → wipe → restore → redeliver �
   afterAll(() => server.close());
 
   it('restores a clean ledger that still refuses a second fill, and trades on', async () => {
-    const report = await runDrill({ newRuntime: () => testRuntime(DRILL_ENV), wipe: () => resetFirestore({ empty: true }), executor, dir: await tmp() });
+    const report = await runDrill({
+      newRuntime: () => testRuntime(DRILL_ENV),
+      wipe: () => resetFirestore({ empty: true }),
+      executor,
+      dir: await tmp(),
+    });
     console.log(drillLine(report), `(restore ${report.restoreMs} ms, ${report.documents} documents)`);
     expect(report.trades).toBeGreaterThanOrEqual(2);
     expect(drillLine(report)).toBe(`drill: trades=${report.trades} restored=${report.trades} audit=clean duplicate_refill=0`);

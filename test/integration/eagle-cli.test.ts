@@ -40,8 +40,39 @@ describe('eagle CLI against the emulators', () => {
     expect(help).toBe(0);
     const io = capture();
     await runEagle(['--help'], { io });
-    for (const c of ['tick', 'backfill', 'check-gaps', 'regenerate-signal', 'pause', 'resume', 'kill', 'reset', 'scheduler-pause', 'force-exit', 'health', 'audit', 'reconcile', 'config', 'invoke', 'indicators', 'backtest', 'cost',
-      'status', 'positions', 'profit', 'daily', 'weekly', 'monthly', 'performance', 'trades', 'locks', 'unlock', 'stop-entries', 'show-config', 'reload-config']) {
+    for (const c of [
+      'tick',
+      'backfill',
+      'check-gaps',
+      'regenerate-signal',
+      'pause',
+      'resume',
+      'kill',
+      'reset',
+      'scheduler-pause',
+      'force-exit',
+      'health',
+      'audit',
+      'reconcile',
+      'config',
+      'invoke',
+      'indicators',
+      'backtest',
+      'cost',
+      'status',
+      'positions',
+      'profit',
+      'daily',
+      'weekly',
+      'monthly',
+      'performance',
+      'trades',
+      'locks',
+      'unlock',
+      'stop-entries',
+      'show-config',
+      'reload-config',
+    ]) {
       expect(io.lines.join('\n')).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     }
     const bogus = await eagle('audit', '--bogus');
@@ -62,10 +93,14 @@ describe('eagle CLI against the emulators', () => {
     await setMarketTime('2023-03-25T00:00:30Z');
     const bf = await eagle('backfill', '--symbol', 'ETH/USDT', '--timeframe', '1m', '--since', '2023-03-23');
     expect(bf.code).toBe(0);
-    expect(bf.out).toMatch(/^backfill ETH\/USDT 1m: \d+ candles from 2023-03-23T00:00:00.000Z to 2023-03-25T00:00:00.000Z .* 1 gaps .*stopped at the stack's clock/);
+    expect(bf.out).toMatch(
+      /^backfill ETH\/USDT 1m: \d+ candles from 2023-03-23T00:00:00.000Z to 2023-03-25T00:00:00.000Z .* 1 gaps .*stopped at the stack's clock/,
+    );
     expect((await db.collection(candleBucketsPath('ETH/USDT', '1m')).get()).docs.map((d) => d.id)).toEqual(['20230323', '20230324']);
     const before = (await db.doc(candleBucketPath('ETH/USDT', '1m', Date.UTC(2023, 2, 24))).get()).data();
-    expect((await eagle('backfill', '--symbol', 'ETH/USDT', '--timeframe', '1m', '--since', '2023-03-24', '--until', '2023-03-25')).code).toBe(0);
+    expect(
+      (await eagle('backfill', '--symbol', 'ETH/USDT', '--timeframe', '1m', '--since', '2023-03-24', '--until', '2023-03-25')).code,
+    ).toBe(0);
     expect((await db.doc(candleBucketPath('ETH/USDT', '1m', Date.UTC(2023, 2, 24))).get()).data()).toEqual(before);
     const future = await eagle('backfill', '--symbol', 'ETH/USDT', '--timeframe', '1m', '--since', '2023-03-26');
     expect(future.code).toBe(2);
@@ -76,7 +111,10 @@ describe('eagle CLI against the emulators', () => {
     expect(gaps.out).toMatch(/ETH\/USDT 1m: .* 1 gaps \(80 missing\)/);
     // 'all' (the default): only the timeframes the bot stores, not a line per timeframe nobody trades
     const all = await eagle('check-gaps', '--days', '3');
-    const checked = all.out.split('\n').filter((l) => /^\w+\/\w+ \w+:/.test(l)).map((l) => l.split(':')[0]!);
+    const checked = all.out
+      .split('\n')
+      .filter((l) => /^\w+\/\w+ \w+:/.test(l))
+      .map((l) => l.split(':')[0]!);
     expect(checked).toContain('ETH/USDT 1m');
     expect(checked.filter((l) => !l.endsWith(' 1m'))).toEqual([]);
     const json = await eagle('check-gaps', '--timeframe', '1m', '--days', '3', '--json');
@@ -93,7 +131,14 @@ describe('eagle CLI against the emulators', () => {
     expect((await eagle('reset')).out).toBe('mode NORMAL (was KILLED)');
     expect((await eagle('reset')).err).toMatch(/reset only leaves KILLED \(mode is NORMAL\); "resume" returns to NORMAL/);
     const log = (await db.collection(PATHS.auditLog).orderBy('at').get()).docs.map((d) => d.data());
-    expect(log.map((l) => `${l.action}:${l.status}`)).toEqual(['pause:200', 'resume:200', 'kill:200', 'resume:409', 'reset:200', 'reset:409']);
+    expect(log.map((l) => `${l.action}:${l.status}`)).toEqual([
+      'pause:200',
+      'resume:200',
+      'kill:200',
+      'resume:409',
+      'reset:200',
+      'reset:409',
+    ]);
     expect(log[0]).toMatchObject({ via: 'cli', params: { reason: 'deploy' } });
     expect(String(log[0]!.who)).toMatch(/^cli:/);
   });
@@ -104,7 +149,10 @@ describe('eagle CLI against the emulators', () => {
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/confirm: must be true: a stopped Scheduler runs no tick/);
     expect(await flag()).toBeUndefined();
-    expect(await eagle('scheduler-pause', '--confirm', '--reason', 'maintenance')).toMatchObject({ code: 0, out: expect.stringMatching(/^trading Scheduler stopped/) });
+    expect(await eagle('scheduler-pause', '--confirm', '--reason', 'maintenance')).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^trading Scheduler stopped/),
+    });
     expect(await flag()).toBe(true);
     expect((await eagle('resume')).code).toBe(0);
     expect(await flag()).toBe(false);
@@ -112,10 +160,26 @@ describe('eagle CLI against the emulators', () => {
     expect(log.map((l) => `${l.action}:${l.status}`)).toEqual(['scheduler-pause:200', 'resume:200']); // the local CLI audits what passed validation
   });
 
-  it('locks lists the protections\' locks in force; unlock SYMBOL lifts that symbol\'s, unlock all the rest (one transaction on status/system)', async () => {
+  it("locks lists the protections' locks in force; unlock SYMBOL lifts that symbol's, unlock all the rest (one transaction on status/system)", async () => {
     const T = Date.parse('2023-03-20T12:00:00Z');
-    const lock = (protection: string, symbol: string, minutes: number) => ({ id: `${protection}_${symbol === '*' ? 'all' : symbol.replace('/', '-')}_${T}`, symbol, protection, from: T, until: T + minutes * 60_000, reason: 'test' });
-    await db.doc(PATHS.status).set({ marketTime: T + 60_000, protections: { exits: [], locks: [lock('cooldown', 'BTC/USDT', 60), lock('max_drawdown', '*', 120), lock('low_profit', 'ETH/USDT', 0)] } }, { merge: true });
+    const lock = (protection: string, symbol: string, minutes: number) => ({
+      id: `${protection}_${symbol === '*' ? 'all' : symbol.replace('/', '-')}_${T}`,
+      symbol,
+      protection,
+      from: T,
+      until: T + minutes * 60_000,
+      reason: 'test',
+    });
+    await db.doc(PATHS.status).set(
+      {
+        marketTime: T + 60_000,
+        protections: {
+          exits: [],
+          locks: [lock('cooldown', 'BTC/USDT', 60), lock('max_drawdown', '*', 120), lock('low_profit', 'ETH/USDT', 0)],
+        },
+      },
+      { merge: true },
+    );
     const listed = await eagle('locks');
     expect(listed.code).toBe(0);
     // the expired one (until = from) is not in force
@@ -124,7 +188,10 @@ describe('eagle CLI against the emulators', () => {
       expect.stringMatching(/^ {2}BTC\/USDT protection: cooldown: test until 2023-03-20 13:00 → unlock \[cooldown_BTC-USDT_\d+\]$/),
       expect.stringMatching(/^ {2}all protection: max_drawdown: test until 2023-03-20 14:00 → unlock/),
     ]);
-    expect(await eagle('unlock', 'BTC/USDT', '--reason', 'checked the feed')).toMatchObject({ code: 0, out: `lifted cooldown on BTC/USDT [cooldown_BTC-USDT_${T}]; entries resume at the next tick` });
+    expect(await eagle('unlock', 'BTC/USDT', '--reason', 'checked the feed')).toMatchObject({
+      code: 0,
+      out: `lifted cooldown on BTC/USDT [cooldown_BTC-USDT_${T}]; entries resume at the next tick`,
+    });
     expect((await eagle('locks')).out).not.toMatch(/BTC\/USDT/);
     expect((await eagle('unlock', 'all')).out).toMatch(/lifted max_drawdown on all symbols/);
     const after = await eagle('locks');
@@ -132,11 +199,18 @@ describe('eagle CLI against the emulators', () => {
     expect(protectionLines(after.out)).toEqual([]);
     expect((await eagle('unlock', 'not a target')).code).toBe(2);
     // every stored lock not lifted yet (the expired one too: the next tick drops it either way)
-    expect((await db.doc(PATHS.status).get()).get('locksLifted')).toEqual([`cooldown_BTC-USDT_${T}`, `max_drawdown_all_${T}`, `low_profit_ETH-USDT_${T}`]);
+    expect((await db.doc(PATHS.status).get()).get('locksLifted')).toEqual([
+      `cooldown_BTC-USDT_${T}`,
+      `max_drawdown_all_${T}`,
+      `low_profit_ETH-USDT_${T}`,
+    ]);
   });
 
   it('audit, health, config, force-exit and regenerate-signal', async () => {
-    expect(await eagle('audit')).toMatchObject({ code: 0, out: 'audit: clean (full: 0 trades replayed, ledger sequence 0 → 0, 0 open positions)' });
+    expect(await eagle('audit')).toMatchObject({
+      code: 0,
+      out: 'audit: clean (full: 0 trades replayed, ledger sequence 0 → 0, 0 open positions)',
+    });
     const health = await eagle('health', '--since', '72h');
     expect(health.code).toBe(1);
     expect(health.out).toMatch(/FAIL ticking +no tick recorded/);
@@ -171,7 +245,10 @@ describe('eagle CLI against the emulators', () => {
 
   it('tick, force-exit and regenerate-signal succeed against a running stack (tick and executeOrder served)', async () => {
     // executeOrder's market time, held still: the buy below is on the newest closed candle at it
-    const runtime = testRuntime({ REPLAY_START: '2023-03-21T00:00:00Z', SYMBOLS: 'BTC/USDT' }, { clock: steppedClock(Date.parse('2023-03-21T00:00:30Z')) });
+    const runtime = testRuntime(
+      { REPLAY_START: '2023-03-21T00:00:00Z', SYMBOLS: 'BTC/USDT' },
+      { clock: steppedClock(Date.parse('2023-03-21T00:00:30Z')) },
+    );
     const tickServer = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
     const exec = await serveCloudEvent('executeOrder', makeExecuteOrderHandler(runtime.executeDeps));
     const pubsub = pubsubClient();
@@ -188,7 +265,20 @@ describe('eagle CLI against the emulators', () => {
 
       const t = Date.parse('2023-03-20T23:59:00Z');
       const [c] = await new FirestoreCandleStore(db).read('BTC/USDT', '1m', t, t + 60_000);
-      const buy = createSignal({ strategyVersion: 'test@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: t, side: 'buy', reason: 'regime_entry', refPrice: toAmount(c!.c), atr: toAmount('30'), qty: toAmount('0.01') }, t + 60_000);
+      const buy = createSignal(
+        {
+          strategyVersion: 'test@1',
+          symbol: 'BTC/USDT',
+          timeframe: '1m',
+          candleTime: t,
+          side: 'buy',
+          reason: 'regime_entry',
+          refPrice: toAmount(c!.c),
+          atr: toAmount('30'),
+          qty: toAmount('0.01'),
+        },
+        t + 60_000,
+      );
       await new PubSubSignalBus(pubsub, TOPICS.signals).publish(buy);
       await eventually(async () => ((await db.collection(PATHS.positions).get()).size === 1 ? true : undefined), 30_000, 'the buy to fill');
 
@@ -205,7 +295,11 @@ describe('eagle CLI against the emulators', () => {
       const exit = await eagle('force-exit', 'all');
       expect(exit.code).toBe(0);
       expect(exit.out).toMatch(/^manual exit published: signal [0-9a-f]{32}, qty 0.01000000/);
-      await eventually(async () => ((await db.collection(PATHS.positions).get()).size === 0 ? true : undefined), 30_000, 'the manual exit to fill');
+      await eventually(
+        async () => ((await db.collection(PATHS.positions).get()).size === 0 ? true : undefined),
+        30_000,
+        'the manual exit to fill',
+      );
       const id = /signal ([0-9a-f]{32})/.exec(exit.out)![1]!;
       expect((await eagle('regenerate-signal', id)).out).toMatch(new RegExp(`^re-published signal ${id}`));
       expect((await eagle('audit')).code).toBe(0);

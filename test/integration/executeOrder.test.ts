@@ -136,10 +136,14 @@ describe('executeOrder over the real Pub/Sub push path', () => {
   it('acks a malformed message into deadletters/ with no state change and no retry loop', async () => {
     const topic = pubsub.topic(TOPICS.signals);
     await topic.publishMessage({ data: Buffer.from('{"id":"x","side":"sideways"}'), attributes: { signalId: 'x' } });
-    const letter = await eventually(async () => {
-      const snap = await db.collection(PATHS.deadletters).get();
-      return snap.empty ? undefined : snap.docs[0]!.data();
-    }, 20_000, 'dead letter');
+    const letter = await eventually(
+      async () => {
+        const snap = await db.collection(PATHS.deadletters).get();
+        return snap.empty ? undefined : snap.docs[0]!.data();
+      },
+      20_000,
+      'dead letter',
+    );
     expect(letter.reason).toMatch(/^invalid signal: id: expected 32 lowercase hex/);
     expect(letter.source).toBe('executeOrder');
     // A valid message after it proves the subscription moved on; the poison was delivered once.
@@ -156,10 +160,14 @@ describe('executeOrder over the real Pub/Sub push path', () => {
   /** Publish raw bytes/attributes; wait for the dead letter; prove the subscription moved on with a sentinel. */
   async function expectDeadLetteredOnce(message: { data?: Buffer; attributes?: Record<string, string> }, reason: RegExp) {
     await pubsub.topic(TOPICS.signals).publishMessage(message);
-    const letter = await eventually(async () => {
-      const snap = await db.collection(PATHS.deadletters).get();
-      return snap.empty ? undefined : snap.docs[0]!.data();
-    }, 20_000, 'dead letter');
+    const letter = await eventually(
+      async () => {
+        const snap = await db.collection(PATHS.deadletters).get();
+        return snap.empty ? undefined : snap.docs[0]!.data();
+      },
+      20_000,
+      'dead letter',
+    );
     expect(letter.reason).toMatch(reason);
     const sentinel = testSignal({ candleTime: Date.parse('2023-03-20T15:00:00Z') });
     await publish(sentinel);
@@ -173,11 +181,14 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     await expectAuditClean();
   }
 
-  it('dead-letters a signal whose price is not the stored candle\'s (a forged 0.01 buy), state unchanged', async () => {
+  it("dead-letters a signal whose price is not the stored candle's (a forged 0.01 buy), state unchanged", async () => {
     const real = testSignal();
     await storeCandleFor(db, real);
     const forged = testSignal({ price: '0.01' });
-    await expectDeadLetteredOnce({ data: Buffer.from(JSON.stringify(toSignalMessage(forged))) }, /^price check: refPrice 1000000 ≠ the candle's close/);
+    await expectDeadLetteredOnce(
+      { data: Buffer.from(JSON.stringify(toSignalMessage(forged))) },
+      /^price check: refPrice 1000000 ≠ the candle's close/,
+    );
   });
 
   it('dead-letters a 300,000-digit price once instead of looping on Firestore limits', async () => {
@@ -201,22 +212,53 @@ describe('executeOrder over the real Pub/Sub push path', () => {
     const H4 = 4 * 3_600_000;
     const xrp = loadBundledSeries('XRP/USDT', '4h');
     const candleAt = (iso: string) => xrp.find((c) => c.t === Date.parse(iso))!;
-    const xrpSignal = (c: Candle, side: 'buy' | 'sell', o: { reason?: 'take_profit'; price?: string; qty?: bigint } = {}) => createSignal({
-      strategyVersion: 'test@1', symbol: 'XRP/USDT', timeframe: '4h', candleTime: c.t, side, reason: side === 'buy' ? 'regime_entry' : (o.reason ?? 'regime_exit'),
-      refPrice: toAmount(o.price ?? c.c), atr: toAmount('0.01'), qty: o.qty ?? toAmount('1000'),
-    }, c.t + H4);
+    const xrpSignal = (c: Candle, side: 'buy' | 'sell', o: { reason?: 'take_profit'; price?: string; qty?: bigint } = {}) =>
+      createSignal(
+        {
+          strategyVersion: 'test@1',
+          symbol: 'XRP/USDT',
+          timeframe: '4h',
+          candleTime: c.t,
+          side,
+          reason: side === 'buy' ? 'regime_entry' : (o.reason ?? 'regime_exit'),
+          refPrice: toAmount(o.price ?? c.c),
+          atr: toAmount('0.01'),
+          qty: o.qty ?? toAmount('1000'),
+        },
+        c.t + H4,
+      );
     const ledgerState = async () => {
-      const [wallet, positions, all, orders] = await Promise.all([db.doc(PATHS.wallet).get(), db.collection(PATHS.positions).get(), trades(), db.collection(PATHS.orders).get()]);
-      return { wallet: wallet.data() ?? null, positions: positions.docs.map((d) => [d.id, d.data()]), trades: all, orders: orders.docs.map((d) => d.id).sort() };
+      const [wallet, positions, all, orders] = await Promise.all([
+        db.doc(PATHS.wallet).get(),
+        db.collection(PATHS.positions).get(),
+        trades(),
+        db.collection(PATHS.orders).get(),
+      ]);
+      return {
+        wallet: wallet.data() ?? null,
+        positions: positions.docs.map((d) => [d.id, d.data()]),
+        trades: all,
+        orders: orders.docs.map((d) => d.id).sort(),
+      };
     };
-    const deadLetter = (id: string) => eventually(async () => {
-      const snap = await db.doc(deadLetterPath(id)).get();
-      return snap.exists ? snap.data()! : undefined;
-    }, 20_000, `dead letter ${id}`);
-    const order = (id: string) => eventually(async () => {
-      const snap = await db.doc(orderPath(id)).get();
-      return snap.exists ? snap.data()! : undefined;
-    }, 20_000, orderPath(id));
+    const deadLetter = (id: string) =>
+      eventually(
+        async () => {
+          const snap = await db.doc(deadLetterPath(id)).get();
+          return snap.exists ? snap.data()! : undefined;
+        },
+        20_000,
+        `dead letter ${id}`,
+      );
+    const order = (id: string) =>
+      eventually(
+        async () => {
+          const snap = await db.doc(orderPath(id)).get();
+          return snap.exists ? snap.data()! : undefined;
+        },
+        20_000,
+        orderPath(id),
+      );
 
     beforeEach(async () => {
       await db.doc(PATHS.config).set(testConfigDoc({ symbols: ['BTC/USDT', 'XRP/USDT'] }));
@@ -230,7 +272,9 @@ describe('executeOrder over the real Pub/Sub push path', () => {
       const before = await ledgerState();
       const old = xrpSignal(sep2022, 'buy');
       await bus.publish(old);
-      expect((await deadLetter(old.id)).reason).toBe('stale signal: 4h candle 2022-09-10T00:00:00.000Z is 1638 timeframes old at 2023-06-10T04:30:00.000Z');
+      expect((await deadLetter(old.id)).reason).toBe(
+        'stale signal: 4h candle 2022-09-10T00:00:00.000Z is 1638 timeframes old at 2023-06-10T04:30:00.000Z',
+      );
       expect(await ledgerState()).toEqual(before);
       const current = xrpSignal(june, 'buy');
       await bus.publish(current);
@@ -242,7 +286,7 @@ describe('executeOrder over the real Pub/Sub push path', () => {
       await expectAuditClean();
     });
 
-    it('dead-letters a take-profit at 0.01 (below the position\'s target), state unchanged; the exit at the close then fills', async () => {
+    it("dead-letters a take-profit at 0.01 (below the position's target), state unchanged; the exit at the close then fills", async () => {
       const june = candleAt('2023-06-10T00:00:00Z');
       const next = candleAt('2023-06-10T04:00:00Z');
       await new FirestoreCandleStore(db).upsert('XRP/USDT', '4h', [june, next]);
@@ -257,7 +301,9 @@ describe('executeOrder over the real Pub/Sub push path', () => {
       await bus.publish(tp);
       // The price check lets a take-profit sit anywhere up to the candle's high; the target rule refuses it.
       // (Were the price check to demand the close, it would refuse it first: either way, never filled.)
-      expect((await deadLetter(tp.id)).reason).toMatch(new RegExp(`^take-profit refPrice 0\\.01000000 below the position's target ${held.takeProfit.replace('.', '\\.')}$|^price check: `));
+      expect((await deadLetter(tp.id)).reason).toMatch(
+        new RegExp(`^take-profit refPrice 0\\.01000000 below the position's target ${held.takeProfit.replace('.', '\\.')}$|^price check: `),
+      );
       expect(await ledgerState()).toEqual(before);
       const exit = xrpSignal(next, 'sell', { qty: toAmount(held.qty) });
       await bus.publish(exit);

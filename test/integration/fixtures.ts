@@ -9,7 +9,9 @@ import { FirestoreCandleStore } from '../../functions/src/adapters/firestore/Fir
  * A signal as the tick would emit it: at the close of a real bundled candle, which is stored in
  * Firestore first so executeOrder's price check finds it (call `storeCandleFor`).
  */
-export function testSignal(over: Partial<{ symbol: string; side: 'buy' | 'sell'; candleTime: number; price: string; atr: string; qty: string }> = {}): Signal {
+export function testSignal(
+  over: Partial<{ symbol: string; side: 'buy' | 'sell'; candleTime: number; price: string; atr: string; qty: string }> = {},
+): Signal {
   const side = over.side ?? 'buy';
   const symbol = over.symbol ?? 'BTC/USDT';
   const candleTime = over.candleTime ?? Date.parse('2023-03-20T12:00:00Z');
@@ -17,9 +19,15 @@ export function testSignal(over: Partial<{ symbol: string; side: 'buy' | 'sell';
   if (!candle && over.price === undefined) throw new Error(`no bundled ${symbol} 1m candle at ${new Date(candleTime).toISOString()}`);
   return createSignal(
     {
-      strategyVersion: 'test@1', symbol, timeframe: '1m', candleTime, side,
+      strategyVersion: 'test@1',
+      symbol,
+      timeframe: '1m',
+      candleTime,
+      side,
       reason: side === 'buy' ? 'regime_entry' : 'regime_exit',
-      refPrice: toAmount(over.price ?? candle!.c), atr: toAmount(over.atr ?? '35.5'), qty: toAmount(over.qty ?? '0.01'),
+      refPrice: toAmount(over.price ?? candle!.c),
+      atr: toAmount(over.atr ?? '35.5'),
+      qty: toAmount(over.qty ?? '0.01'),
     },
     candleTime + 61_000,
   );

@@ -46,7 +46,9 @@ describe('foundation: the real emulators', () => {
     });
     await hasLock;
     // the emulator gives up on a held lock after ~2 s; the lock is released only after that
-    const raw = await fetch(`http://${e.firestoreHost}/emulator/v1/projects/${e.projectId}/databases/(default)/documents`, { method: 'DELETE' });
+    const raw = await fetch(`http://${e.firestoreHost}/emulator/v1/projects/${e.projectId}/databases/(default)/documents`, {
+      method: 'DELETE',
+    });
     expect(raw.status).toBe(409);
     setTimeout(release, 3_000); // after the first attempt has given up
     await clearFirestore(e.firestoreHost, e.projectId);
@@ -61,7 +63,9 @@ describe('foundation: the real emulators', () => {
     });
     const pubsub = pubsubClient();
     try {
-      const id = await pubsub.topic(TOPICS.signals).publishMessage({ data: Buffer.from('{"hello":"eagle"}'), attributes: { signalId: 'abc' } });
+      const id = await pubsub
+        .topic(TOPICS.signals)
+        .publishMessage({ data: Buffer.from('{"hello":"eagle"}'), attributes: { signalId: 'abc' } });
       const ce = await eventually(async () => received.find((e) => e.data?.message.messageId === id), 20_000, 'push delivery');
       expect(ce.type).toBe('google.cloud.pubsub.topic.v1.messagePublished');
       expect(Buffer.from(ce.data!.message.data, 'base64').toString()).toBe('{"hello":"eagle"}');

@@ -18,7 +18,12 @@ let stack: EmulatorStack | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   stack = await startEmulatorStack({ projectId: TEST_PROJECT_ID, portOffset: TEST_PORT_OFFSET });
-  project.provide('emulators', { firestoreHost: stack.firestoreHost, pubsubHost: stack.pubsubHost, projectId: TEST_PROJECT_ID, portOffset: TEST_PORT_OFFSET });
+  project.provide('emulators', {
+    firestoreHost: stack.firestoreHost,
+    pubsubHost: stack.pubsubHost,
+    projectId: TEST_PROJECT_ID,
+    portOffset: TEST_PORT_OFFSET,
+  });
 }
 
 export async function teardown(): Promise<void> {

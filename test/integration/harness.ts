@@ -48,7 +48,14 @@ export async function resetFirestore(opts: { empty?: boolean } = {}): Promise<vo
  */
 export function testRuntime(envVars: Record<string, string> = {}, overrides: Partial<TickDeps & ExecuteDeps> = {}): Runtime {
   const e = emulatorEnv();
-  const env = parseEnv({ PROJECT_ID: e.projectId, LOG_LEVEL: 'error', FIRESTORE_EMULATOR_HOST: e.firestoreHost, PUBSUB_EMULATOR_HOST: e.pubsubHost, ...TEST_ENV_1M, ...envVars });
+  const env = parseEnv({
+    PROJECT_ID: e.projectId,
+    LOG_LEVEL: 'error',
+    FIRESTORE_EMULATOR_HOST: e.firestoreHost,
+    PUBSUB_EMULATOR_HOST: e.pubsubHost,
+    ...TEST_ENV_1M,
+    ...envVars,
+  });
   return createRuntime(env, overrides);
 }
 
@@ -57,7 +64,12 @@ let registered = 0;
 /** Recreate production's subscriptions, dropping any backlog (see wirePubSub's `fresh`). */
 export async function freshSubscriptions(): Promise<void> {
   const e = emulatorEnv();
-  await wirePubSub({ projectId: e.projectId, apiEndpoint: e.pubsubHost, pushUrl: pushUrlFor(localPorts(e.portOffset), e.projectId), fresh: true });
+  await wirePubSub({
+    projectId: e.projectId,
+    apiEndpoint: e.pubsubHost,
+    pushUrl: pushUrlFor(localPorts(e.portOffset), e.projectId),
+    fresh: true,
+  });
 }
 
 /**
@@ -71,7 +83,11 @@ async function listen(name: string, target: 'executeOrder' | 'tick'): Promise<{ 
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -121,7 +137,11 @@ export function pubsubClient(): PubSub {
  * Poll until `check` returns a non-undefined value, or fail after `timeoutMs` with the last state.
  * `what` may be a function, read at the deadline (a process's output as it was then).
  */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what: string | (() => string) = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what: string | (() => string) = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -131,7 +151,8 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -152,7 +173,8 @@ export function steppedClock(t = 0): Clock & { t: number } {
 export function tickMovesClock(clock: { t: number }, handler: ff.HttpFunction): ff.HttpFunction {
   return (req, res) => {
     const asOf: unknown = (req.body as { asOf?: unknown } | undefined)?.asOf;
-    const t = typeof asOf === 'number' ? asOf : typeof asOf === 'string' ? (/^\d+$/.test(asOf) ? Number(asOf) : Date.parse(asOf)) : Number.NaN;
+    const t =
+      typeof asOf === 'number' ? asOf : typeof asOf === 'string' ? (/^\d+$/.test(asOf) ? Number(asOf) : Date.parse(asOf)) : Number.NaN;
     if (Number.isFinite(t)) clock.t = t;
     return handler(req, res);
   };

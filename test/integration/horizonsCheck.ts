@@ -27,7 +27,14 @@ export async function storedRollups(db: Firestore) {
 /** The spend a budget notice would record (the budget guard's own adapter). */
 export async function recordSpend(db: Firestore, marketNow: number, costAmount: number): Promise<void> {
   const start = Date.parse(`${new Date(marketNow).toISOString().slice(0, 7)}-01T07:00:00Z`);
-  await new FirestoreOpsStore(db).recordCost({ month: costMonth(start), costAmount, budgetAmount: 5, currencyCode: 'USD', costIntervalStart: start, receivedAt: marketNow });
+  await new FirestoreOpsStore(db).recordCost({
+    month: costMonth(start),
+    costAmount,
+    budgetAmount: 5,
+    currencyCode: 'USD',
+    costIntervalStart: start,
+    receivedAt: marketNow,
+  });
 }
 
 /** Clicks a horizon and checks the panel against the stored rollups (today is always shown, closed at the live marks). */
@@ -40,7 +47,9 @@ export async function checkHorizon(page: Page, db: Firestore, h: Horizon): Promi
   const realized = stored.reduce((s, r) => s + r.realizedPnl, 0n);
   const panel = '[data-testid="horizons"]';
   const drawn = () => page.evaluate(`({ ...document.querySelector('${panel}').dataset })`) as Promise<Record<string, string>>;
-  await expect.poll(drawn, { timeout: 20_000, message: h }).toMatchObject({ horizon: h, days: String(days.size), realized: String(realized) });
+  await expect
+    .poll(drawn, { timeout: 20_000, message: h })
+    .toMatchObject({ horizon: h, days: String(days.size), realized: String(realized) });
   expect(await page.getAttribute('[data-testid="horizon-realized"]', 'data-units')).toBe(String(realized));
   // one bar a day; one equity point per closed day, and today's live mark
   expect(Number(await page.getAttribute('[data-testid="horizon-profit"]', 'data-bars'))).toBe(days.size);
@@ -70,7 +79,13 @@ export async function checkTradeProfit(page: Page, db: Firestore): Promise<numbe
   return shown;
 }
 
-export async function horizonScreenshots(browser: Browser, page: Page, dir: string, name: string, signIn: (p: Page) => Promise<void>): Promise<void> {
+export async function horizonScreenshots(
+  browser: Browser,
+  page: Page,
+  dir: string,
+  name: string,
+  signIn: (p: Page) => Promise<void>,
+): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.locator('.panel-horizons').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(dir, `${name}-1280.png`), fullPage: true });
@@ -79,7 +94,9 @@ export async function horizonScreenshots(browser: Browser, page: Page, dir: stri
   await signIn(phone);
   await phone.click('[data-testid="horizon-tab-All"]');
   await expect.poll(() => phone.getAttribute('[data-testid="horizons"]', 'data-horizon'), { timeout: 20_000 }).toBe('All');
-  await expect.poll(async () => Number(await phone.getAttribute('[data-testid="horizon-profit"]', 'data-bars')), { timeout: 20_000 }).toBeGreaterThan(1);
+  await expect
+    .poll(async () => Number(await phone.getAttribute('[data-testid="horizon-profit"]', 'data-bars')), { timeout: 20_000 })
+    .toBeGreaterThan(1);
   expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
   await phone.locator('.panel-horizons').screenshot({ path: join(dir, `${name}-panel-390.png`) });
   await phone.screenshot({ path: join(dir, `${name}-390.png`), fullPage: true });
@@ -96,7 +113,9 @@ export async function closeAndCheckHorizons(
   db: Firestore,
   o: { now: number; timeframe: Timeframe; strategyVersion: string; atr: (close: number) => string; spend: number },
 ): Promise<{ week: { days: number; realized: bigint }; all: { days: number; realized: bigint } }> {
-  const held = Object.values(((await db.doc(PATHS.wallet).get()).get('positions') ?? {}) as Record<string, { symbol: string; qty: string }>);
+  const held = Object.values(
+    ((await db.doc(PATHS.wallet).get()).get('positions') ?? {}) as Record<string, { symbol: string; qty: string }>,
+  );
   // The position bought earlier, unless its stop already closed it on the way (then that exit is the closing trade).
   if (held.length > 0) {
     const { symbol, qty } = held[0]!;
@@ -105,12 +124,30 @@ export async function closeAndCheckHorizons(
     const [c] = await new FirestoreCandleStore(db).read(symbol, o.timeframe, t, t + tfMs);
     const pubsub = pubsubClient();
     await new PubSubSignalBus(pubsub, TOPICS.signals).publish(
-      createSignal({ strategyVersion: o.strategyVersion, symbol, timeframe: o.timeframe, candleTime: t, side: 'sell', reason: 'regime_exit', refPrice: toAmount(c!.c), atr: toAmount(o.atr(c!.c)), qty: toAmount(qty) }, t + tfMs),
+      createSignal(
+        {
+          strategyVersion: o.strategyVersion,
+          symbol,
+          timeframe: o.timeframe,
+          candleTime: t,
+          side: 'sell',
+          reason: 'regime_exit',
+          refPrice: toAmount(c!.c),
+          atr: toAmount(o.atr(c!.c)),
+          qty: toAmount(qty),
+        },
+        t + tfMs,
+      ),
     );
     await pubsub.close();
-    await expect.poll(async () => (await storedRollups(db)).some((r) => r.byReason.regime_exit !== undefined), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await storedRollups(db)).some((r) => r.byReason.regime_exit !== undefined), { timeout: 30_000 })
+      .toBe(true);
   }
-  expect((await storedRollups(db)).some((r) => Object.keys(r.byReason).length > 0), 'a closing trade').toBe(true);
+  expect(
+    (await storedRollups(db)).some((r) => Object.keys(r.byReason).length > 0),
+    'a closing trade',
+  ).toBe(true);
   await recordSpend(db, o.now, o.spend);
 
   const week = await checkHorizon(page, db, '1W');

@@ -30,25 +30,54 @@ describe('HTTP boundary of the tick, audit, executeOrder and budgetGuard functio
     const e = emulatorEnv();
     db = new Firestore({ projectId: e.projectId });
     await resetFirestore();
-    for (const [target, signature] of [['tick', 'http'], ['audit', 'http'], ['executeOrder', 'cloudevent'], ['budgetGuard', 'cloudevent']] as const) {
+    for (const [target, signature] of [
+      ['tick', 'http'],
+      ['audit', 'http'],
+      ['executeOrder', 'cloudevent'],
+      ['budgetGuard', 'cloudevent'],
+    ] as const) {
       const port = await freePort();
       const output: string[] = [];
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', '--import', join(ROOT, 'scripts/local/bindLoopback.mjs'), join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'),
-          `--target=${target}`, `--signature-type=${signature}`, `--port=${port}`, `--source=src/entries/${target}.ts`],
+        [
+          '--import',
+          'tsx',
+          '--import',
+          join(ROOT, 'scripts/local/bindLoopback.mjs'),
+          join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'),
+          `--target=${target}`,
+          `--signature-type=${signature}`,
+          `--port=${port}`,
+          `--source=src/entries/${target}.ts`,
+        ],
         {
-          cwd: join(ROOT, 'functions'), detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, PROJECT_ID: e.projectId, FIRESTORE_EMULATOR_HOST: e.firestoreHost, PUBSUB_EMULATOR_HOST: e.pubsubHost, MARKET_SOURCE: 'replay', LOG_LEVEL: 'error', METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'development' },
+          cwd: join(ROOT, 'functions'),
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            ...process.env,
+            PROJECT_ID: e.projectId,
+            FIRESTORE_EMULATOR_HOST: e.firestoreHost,
+            PUBSUB_EMULATOR_HOST: e.pubsubHost,
+            MARKET_SOURCE: 'replay',
+            LOG_LEVEL: 'error',
+            METADATA_SERVER_DETECTION: 'none',
+            NODE_ENV: 'development',
+          },
         },
       );
       child.stdout!.on('data', (b: Buffer) => output.push(b.toString()));
       child.stderr!.on('data', (b: Buffer) => output.push(b.toString()));
       servers.push({ target, port, child, output });
-      await eventually(async () => {
-        if (child.exitCode !== null) throw new Error(`${target} exited: ${output.join('')}`);
-        return (await acceptsConnections('127.0.0.1', port)) || undefined;
-      }, 60_000, `${target} to listen`);
+      await eventually(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`${target} exited: ${output.join('')}`);
+          return (await acceptsConnections('127.0.0.1', port)) || undefined;
+        },
+        60_000,
+        `${target} to listen`,
+      );
     }
   });
   afterAll(async () => {
@@ -136,13 +165,20 @@ describe('HTTP boundary of the tick, audit, executeOrder and budgetGuard functio
 
   const pushPath = () => `projects/${emulatorEnv().projectId}/topics/signals`;
   const push = (target: string, message: Record<string, unknown>) =>
-    fetch(`${url(target)}${pushPath()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message, subscription: 'projects/p/subscriptions/s' }) });
+    fetch(`${url(target)}${pushPath()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message, subscription: 'projects/p/subscriptions/s' }),
+    });
   const deadLetter = (id: string) => eventually(async () => (await db.doc(deadLetterPath(id)).get()).data(), 20_000, deadLetterPath(id));
 
   it('executeOrder and budgetGuard answer a stray method 405 (Allow: POST) and a non-JSON body 415, as JSON, never 500', async () => {
     for (const target of ['executeOrder', 'budgetGuard']) {
       for (const method of ['GET', 'PUT', 'DELETE']) {
-        const res = await fetch(url(target), { method, ...(method === 'PUT' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) });
+        const res = await fetch(url(target), {
+          method,
+          ...(method === 'PUT' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
+        });
         expect(res.status, `${target} ${method}`).toBe(405);
         expect(res.headers.get('allow')).toBe('POST');
         expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -164,10 +200,16 @@ describe('HTTP boundary of the tick, audit, executeOrder and budgetGuard functio
     expect((await deadLetter('big-1')).reason).toMatch(/message data over 1000000 base64 characters/);
 
     const status = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${url('executeOrder')}${pushPath()}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': MAX_PUSH_BODY_BYTES + 1 } }, (r) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ status: r.statusCode!, body: Buffer.concat(chunks).toString() }));
-      });
+      const req = request(
+        `${url('executeOrder')}${pushPath()}`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': MAX_PUSH_BODY_BYTES + 1 } },
+        (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c)).on('end', () =>
+            resolve({ status: r.statusCode!, body: Buffer.concat(chunks).toString() }),
+          );
+        },
+      );
       req.on('error', reject);
       req.flushHeaders();
     });
@@ -176,9 +218,14 @@ describe('HTTP boundary of the tick, audit, executeOrder and budgetGuard functio
   });
 
   it('attributes-only messages each get their own dead-letter record, named by their message id', async () => {
-    for (const [target, prefix] of [['executeOrder', ''], ['budgetGuard', 'budget_']] as const) {
-      for (const n of [1, 2]) expect((await push(target, { messageId: `${target}-attrs-${n}`, attributes: { signalId: `s${n}` } })).status).toBeLessThan(300);
-      for (const n of [1, 2]) expect(await deadLetter(`${prefix}${target}-attrs-${n}`)).toMatchObject({ attributes: { signalId: `s${n}` } });
+    for (const [target, prefix] of [
+      ['executeOrder', ''],
+      ['budgetGuard', 'budget_'],
+    ] as const) {
+      for (const n of [1, 2])
+        expect((await push(target, { messageId: `${target}-attrs-${n}`, attributes: { signalId: `s${n}` } })).status).toBeLessThan(300);
+      for (const n of [1, 2])
+        expect(await deadLetter(`${prefix}${target}-attrs-${n}`)).toMatchObject({ attributes: { signalId: `s${n}` } });
     }
     expect((await db.collection(PATHS.deadletters).get()).docs.map((d) => d.id).filter((id) => id.includes('-attrs-'))).toHaveLength(4);
   });

@@ -24,11 +24,16 @@ const SECRET = 'integration-secret-'.repeat(2);
 const OPEN = Date.parse('2023-04-10T12:00:00Z');
 
 let contractDb: Firestore | undefined;
-describeInboundStoreContract('Firestore (emulator)', async () => {
-  await resetFirestore({ empty: true });
-  contractDb ??= new Firestore({ projectId: emulatorEnv().projectId });
-  return new FirestoreInboundStore(contractDb);
-}, async (_store, at, source, reason) => ((await contractDb!.doc(inboundRejectionPath(at, source, reason)).get()).get('count') as number | undefined) ?? 0);
+describeInboundStoreContract(
+  'Firestore (emulator)',
+  async () => {
+    await resetFirestore({ empty: true });
+    contractDb ??= new Firestore({ projectId: emulatorEnv().projectId });
+    return new FirestoreInboundStore(contractDb);
+  },
+  async (_store, at, source, reason) =>
+    ((await contractDb!.doc(inboundRejectionPath(at, source, reason)).get()).get('count') as number | undefined) ?? 0,
+);
 afterAll(() => contractDb?.terminate());
 
 describe('the signal webhook over the real emulators and the Pub/Sub push path', () => {
@@ -42,11 +47,18 @@ describe('the signal webhook over the real emulators and the Pub/Sub push path',
   const post = (body: string, o: { ts?: number; secret?: string; method?: string } = {}) => {
     const ts = o.ts ?? Math.floor(Date.now() / 1000);
     return fetch(url, {
-      method: o.method ?? 'POST', ...(o.method !== 'GET' && { body }),
-      headers: { 'content-type': 'application/json', 'x-eagle-source': 'tv', 'x-eagle-timestamp': String(ts), 'x-eagle-signature': signAlert(o.secret ?? SECRET, ts, body) },
+      method: o.method ?? 'POST',
+      ...(o.method !== 'GET' && { body }),
+      headers: {
+        'content-type': 'application/json',
+        'x-eagle-source': 'tv',
+        'x-eagle-timestamp': String(ts),
+        'x-eagle-signature': signAlert(o.secret ?? SECRET, ts, body),
+      },
     });
   };
-  const counted = async (reason: string, source = 'tv') => ((await db.doc(inboundRejectionPath(Date.now(), source, reason)).get()).get('count') as number | undefined) ?? 0;
+  const counted = async (reason: string, source = 'tv') =>
+    ((await db.doc(inboundRejectionPath(Date.now(), source, reason)).get()).get('count') as number | undefined) ?? 0;
 
   beforeAll(async () => {
     await resetFirestore();
@@ -54,14 +66,22 @@ describe('the signal webhook over the real emulators and the Pub/Sub push path',
     // the tick walks the bundled candles: markets in status/system, the candles stored (no entry of its own here)
     const tick = await runTick(await runtime.tickDeps(), { tickId: 'walk', now: OPEN + 30_000 });
     expect(tick.published).toEqual([]);
-    ff.http('signalWebhook_it', makeSignalWebhookHandler(createInboundDeps(runtime, { SIGNAL_WEBHOOK_SECRETS: JSON.stringify({ tv: SECRET }), SIGNAL_WEBHOOK_BURST: '20' })));
+    ff.http(
+      'signalWebhook_it',
+      makeSignalWebhookHandler(
+        createInboundDeps(runtime, { SIGNAL_WEBHOOK_SECRETS: JSON.stringify({ tv: SECRET }), SIGNAL_WEBHOOK_BURST: '20' }),
+      ),
+    );
     webhook = getTestServer('signalWebhook_it');
     const port = await freePort();
     await new Promise<void>((r) => webhook.listen(port, '127.0.0.1', () => r()));
     url = `http://127.0.0.1:${port}/`;
   }, 60_000);
   afterAll(async () => {
-    await new Promise<void>((r) => { webhook?.closeAllConnections(); webhook?.close(() => r()); });
+    await new Promise<void>((r) => {
+      webhook?.closeAllConnections();
+      webhook?.close(() => r());
+    });
     await executor?.quiesce();
     await executor?.close();
     await db.terminate();
@@ -74,7 +94,11 @@ describe('the signal webhook over the real emulators and the Pub/Sub push path',
     expect(res.status, JSON.stringify(accepted)).toBe(202);
     expect(accepted.status).toBe('accepted');
     expect((await db.doc(signalPath(accepted.signalId)).get()).get('reason')).toBe('inbound_entry');
-    const order = await eventually(async () => (await db.doc(orderPath(accepted.signalId)).get()).data(), 20_000, 'executeOrder to book the inbound signal');
+    const order = await eventually(
+      async () => (await db.doc(orderPath(accepted.signalId)).get()).data(),
+      20_000,
+      'executeOrder to book the inbound signal',
+    );
     expect(order).toMatchObject({ status: 'filled', symbol: 'BTC/USDT', side: 'buy' });
 
     const replay = await post(body);
@@ -90,10 +114,18 @@ describe('the signal webhook over the real emulators and the Pub/Sub push path',
     const forged = await post(body, { secret: 'f'.repeat(40) });
     expect([forged.status, await forged.json()]).toMatchObject([401, { reason: 'forged' }]);
     const malformed = await post(JSON.stringify({ id: 'it-3', symbol: 'ETH/USDT', sidee: 'buy' }));
-    expect([malformed.status, await malformed.json()]).toMatchObject([400, { reason: 'malformed', error: expect.stringContaining('sidee') }]);
+    expect([malformed.status, await malformed.json()]).toMatchObject([
+      400,
+      { reason: 'malformed', error: expect.stringContaining('sidee') },
+    ]);
     const get = await post('', { method: 'GET' });
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
-    expect([await counted('expired'), await counted('forged'), await counted('malformed'), await counted('method_not_allowed', '_')]).toEqual([1, 1, 1, 1]);
+    expect([
+      await counted('expired'),
+      await counted('forged'),
+      await counted('malformed'),
+      await counted('method_not_allowed', '_'),
+    ]).toEqual([1, 1, 1, 1]);
     // none of them took the key: signed properly, it-2 is accepted and booked
     const ok = (await (await post(body)).json()) as { signalId: string };
     await eventually(async () => (await db.doc(orderPath(ok.signalId)).get()).data(), 20_000, 'executeOrder to book it-2');

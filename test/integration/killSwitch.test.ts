@@ -26,7 +26,14 @@ describe('kill switch on a replayed real crash, through tick → Pub/Sub → exe
     // so only the account-level kill switch can end it. Drawdown limit stays at the default 15 %.
     await db.doc(PATHS.config).set({
       strategy: { name: 'buy_and_hold', params: {} },
-      risk: { riskPerTradePct: 10, stopAtrMult: 50, takeProfitAtrMult: 100, trailingAtrMult: 50, trailingActivationAtrMult: 100, maxExposurePerSymbolPct: 50 },
+      risk: {
+        riskPerTradePct: 10,
+        stopAtrMult: 50,
+        takeProfitAtrMult: 100,
+        trailingAtrMult: 50,
+        trailingActivationAtrMult: 100,
+        maxExposurePerSymbolPct: 50,
+      },
     });
   });
   afterAll(async () => {
@@ -43,10 +50,14 @@ describe('kill switch on a replayed real crash, through tick → Pub/Sub → exe
       clock.t = now; // executeOrder's market time is the tick's
       const report = await runTick(deps, { tickId: `crash-${h}`, now });
       // Let executeOrder apply this tick's signals before the next candle, as the scheduler's minute would.
-      await eventually(async () => {
-        const snaps = await Promise.all(report.published.map((id) => db.doc(orderPath(id)).get()));
-        return snaps.every((s) => s.exists) ? true : undefined;
-      }, 30_000, `orders for tick ${h}`);
+      await eventually(
+        async () => {
+          const snaps = await Promise.all(report.published.map((id) => db.doc(orderPath(id)).get()));
+          return snaps.every((s) => s.exists) ? true : undefined;
+        },
+        30_000,
+        `orders for tick ${h}`,
+      );
       if (report.mode === 'KILLED') killedAt = now;
     }
     expect(killedAt, 'the kill switch never fired').not.toBeNull();
@@ -57,8 +68,18 @@ describe('kill switch on a replayed real crash, through tick → Pub/Sub → exe
     expect(status.modeReason).toMatch(/kill switch: drawdown 1\d\.\d\d% from peak exceeds 15%/);
     expect((await db.collection(PATHS.positions).get()).size).toBe(0);
     const trades = (await db.collection(PATHS.trades).get()).docs.map((d) => d.data());
-    expect(trades.filter((t) => t.reason === 'benchmark_entry').map((t) => t.symbol).sort()).toEqual(['BTC/USDT', 'ETH/USDT']);
-    expect(trades.filter((t) => t.reason === 'kill_switch').map((t) => t.symbol).sort()).toEqual(['BTC/USDT', 'ETH/USDT']);
+    expect(
+      trades
+        .filter((t) => t.reason === 'benchmark_entry')
+        .map((t) => t.symbol)
+        .sort(),
+    ).toEqual(['BTC/USDT', 'ETH/USDT']);
+    expect(
+      trades
+        .filter((t) => t.reason === 'kill_switch')
+        .map((t) => t.symbol)
+        .sort(),
+    ).toEqual(['BTC/USDT', 'ETH/USDT']);
     const alerts = (await db.collection(PATHS.alerts).where('kind', '==', 'kill_switch').get()).docs.map((d) => d.data());
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.severity).toBe('critical');

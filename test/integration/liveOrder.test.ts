@@ -77,7 +77,13 @@ describe('live executeOrder over the real Pub/Sub push path, exchange on recorde
     await bus.publish(sell);
     await eventually(async () => ((await db.doc(orderPath(sell.id)).get()).exists ? true : undefined), 30_000, 'the sell to be booked');
     expect(player.count(CREATE)).toBe(2);
-    expect((await db.doc(tradePath(sell.id)).get()).data()).toMatchObject({ side: 'sell', qty: '0.01232000', dust: '0.00000766', qtyDelta: '-0.01232766', seq: 2 });
+    expect((await db.doc(tradePath(sell.id)).get()).data()).toMatchObject({
+      side: 'sell',
+      qty: '0.01232000',
+      dust: '0.00000766',
+      qtyDelta: '-0.01232766',
+      seq: 2,
+    });
     expect((await db.collection(PATHS.positions).get()).empty).toBe(true);
     expect((await db.collection(PATHS.deadletters).get()).empty).toBe(true);
     expect(await runAudit((await runtime.executeDeps()).store, T, { full: true })).toMatchObject({ clean: true, trades: 2, positions: 0 });

@@ -24,19 +24,41 @@ const ROUNDS = Number(process.env.MODE_RACE_ROUNDS ?? 200);
 /** Rounds run in lanes at once, each lane on its own emulator project (its own status/system): 4 × 50 instead of 200 in a row. */
 const LANES = 4;
 const ATTRS = { billingAccountId: '01D4EE-079462-DFD6EC', budgetId: 'de72f49d-779b-4945-a127-4d6ce8def0bb', schemaVersion: '1.0' };
-const NOTICE = { budgetDisplayName: 'eagle-eye monthly', costAmount: 1.02, costIntervalStart: '2026-11-01T07:00:00Z', budgetAmount: 1, budgetAmountType: 'SPECIFIED_AMOUNT', currencyCode: 'USD', alertThresholdExceeded: 1.0 };
+const NOTICE = {
+  budgetDisplayName: 'eagle-eye monthly',
+  costAmount: 1.02,
+  costIntervalStart: '2026-11-01T07:00:00Z',
+  budgetAmount: 1,
+  budgetAmountType: 'SPECIFIED_AMOUNT',
+  currencyCode: 'USD',
+  alertThresholdExceeded: 1.0,
+};
 const T = Date.parse('2026-11-20T12:00:00Z');
 
 /** The CloudEvent Eventarc delivers for a push to budgetGuard, decoded by the real edge. */
 const budgetMessage = (id: string, body: object = NOTICE) =>
-  decodePubSubEvent({ message: { data: Buffer.from(JSON.stringify(body)).toString('base64'), attributes: ATTRS, messageId: id }, subscription: 'projects/p/subscriptions/budget-alerts-budgetGuard' }, id);
+  decodePubSubEvent(
+    {
+      message: { data: Buffer.from(JSON.stringify(body)).toString('base64'), attributes: ATTRS, messageId: id },
+      subscription: 'projects/p/subscriptions/budget-alerts-budgetGuard',
+    },
+    id,
+  );
 
 /** What a tick whose kill switch fired saves to status/system (without the mode, which it no longer merges). */
 const tickSave = (round: number): TickSave => ({
   symbols: new Map([['BTC/USDT', { state: { ...initialSymbolState('1m'), lastCandleAt: T - 60_000 }, guard: null }]]),
-  markets: {}, feeds: { 'BTC/USDT': { lastCandleAt: T - 60_000, stale: false, error: null } },
+  markets: {},
+  feeds: { 'BTC/USDT': { lastCandleAt: T - 60_000, stale: false, error: null } },
   account: { equity: A('8400'), peakEquity: A('10000'), day: '20261120', dayStartEquity: A('8500') },
-  entriesPausedUntil: null, lastTickAt: T, lastTickLatencyMs: 12, lastTickId: `race-${round}`, marketTime: T, healthScore: 100, version: 'test', protections: EMPTY_PROTECTIONS,
+  entriesPausedUntil: null,
+  lastTickAt: T,
+  lastTickLatencyMs: 12,
+  lastTickId: `race-${round}`,
+  marketTime: T,
+  healthScore: 100,
+  version: 'test',
+  protections: EMPTY_PROTECTIONS,
 });
 
 describe('mode race: admin kill, 100 % budget notice and the tick kill switch at once', () => {
@@ -61,33 +83,39 @@ describe('mode race: admin kill, 100 % budget notice and the tick kill switch at
 
   it(`ends KILLED in every one of ${ROUNDS} rounds`, async () => {
     const quiet = createLogger('error', {}, () => undefined);
-    const lanes = await Promise.all(Array.from({ length: LANES }, async (_, lane) => {
-      const rt = lane === 0 ? runtime : testRuntime({ PROJECT_ID: `demo-eagle-eye-race-${lane}` });
-      const laneOps = lane === 0 ? ops : createOpsRuntime(rt, parseOpsEnv({}));
-      return {
-        rt, store: lane === 0 ? store : new FirestoreStateStore(rt.db),
-        admin: { ...(await laneOps.adminDeps()), log: quiet }, budget: { ...(await laneOps.budgetDeps()), log: quiet },
-      };
-    }));
+    const lanes = await Promise.all(
+      Array.from({ length: LANES }, async (_, lane) => {
+        const rt = lane === 0 ? runtime : testRuntime({ PROJECT_ID: `demo-eagle-eye-race-${lane}` });
+        const laneOps = lane === 0 ? ops : createOpsRuntime(rt, parseOpsEnv({}));
+        return {
+          rt,
+          store: lane === 0 ? store : new FirestoreStateStore(rt.db),
+          admin: { ...(await laneOps.adminDeps()), log: quiet },
+          budget: { ...(await laneOps.budgetDeps()), log: quiet },
+        };
+      }),
+    );
     const notKilled: { round: number; mode: unknown; reason: unknown }[] = [];
     let budgetPaused = 0;
     const started = Date.now();
-    await Promise.all(lanes.map(async (l, lane) => {
-      for (let round = lane; round < ROUNDS; round += LANES) {
-        await l.rt.db.doc(PATHS.status).set({ mode: 'NORMAL', modeReason: 'race reset' });
-        const [, notice] = await Promise.all([
-          runAdminAction(l.admin, { action: 'kill', reason: `race ${round}` }, { kind: 'cli', id: 'cli:race' }),
-          handleBudgetMessage(l.budget, budgetMessage(`race-${round}`)),
-          (async () => {
-            await l.store.saveTick(tickSave(round));
-            await l.store.changeMode({ type: 'kill_switch' }, `kill switch: race ${round}`);
-          })(),
-        ]);
-        if (notice.status === 'recorded' && notice.paused) budgetPaused++;
-        const s = (await l.rt.db.doc(PATHS.status).get()).data() ?? {};
-        if (s.mode !== 'KILLED') notKilled.push({ round, mode: s.mode, reason: s.modeReason });
-      }
-    }));
+    await Promise.all(
+      lanes.map(async (l, lane) => {
+        for (let round = lane; round < ROUNDS; round += LANES) {
+          await l.rt.db.doc(PATHS.status).set({ mode: 'NORMAL', modeReason: 'race reset' });
+          const [, notice] = await Promise.all([
+            runAdminAction(l.admin, { action: 'kill', reason: `race ${round}` }, { kind: 'cli', id: 'cli:race' }),
+            handleBudgetMessage(l.budget, budgetMessage(`race-${round}`)),
+            (async () => {
+              await l.store.saveTick(tickSave(round));
+              await l.store.changeMode({ type: 'kill_switch' }, `kill switch: race ${round}`);
+            })(),
+          ]);
+          if (notice.status === 'recorded' && notice.paused) budgetPaused++;
+          const s = (await l.rt.db.doc(PATHS.status).get()).data() ?? {};
+          if (s.mode !== 'KILLED') notKilled.push({ round, mode: s.mode, reason: s.modeReason });
+        }
+      }),
+    );
     const seconds = (Date.now() - started) / 1000;
     console.log(`mode race: ${ROUNDS} rounds in ${LANES} lanes, ${notKilled.length} not KILLED, ${seconds.toFixed(1)} s`);
     expect(notKilled).toEqual([]);
@@ -105,7 +133,12 @@ describe('mode race: admin kill, 100 % budget notice and the tick kill switch at
     admin.scheduler = { setPaused: async (p) => void calls.push(p) };
     expect(await handleBudgetMessage(budget, budgetMessage('sched-1'))).toMatchObject({ status: 'recorded', paused: true });
     const s = await status();
-    expect(s).toMatchObject({ mode: 'PAUSED', budgets: { [ATTRS.budgetId]: { latest: Date.parse(NOTICE.costIntervalStart), paused: Date.parse(NOTICE.costIntervalStart), resumed: null } } });
+    expect(s).toMatchObject({
+      mode: 'PAUSED',
+      budgets: {
+        [ATTRS.budgetId]: { latest: Date.parse(NOTICE.costIntervalStart), paused: Date.parse(NOTICE.costIntervalStart), resumed: null },
+      },
+    });
     expect(s).not.toHaveProperty('schedulerPaused');
     expect(calls).toEqual([]);
     // an operator's resume still resumes the Scheduler (and the interval with it)

@@ -32,7 +32,16 @@ const START = Date.parse('2020-06-13T08:00:00Z');
 const CANDLES = 90;
 const HISTORY = ENV.HISTORY_CANDLES;
 
-const key = (t: Trade) => ({ id: t.id, time: t.time, symbol: t.symbol, side: t.side, reason: t.reason, qty: toDecimalString(t.qty), price: toDecimalString(t.price), fee: toDecimalString(t.fee) });
+const key = (t: Trade) => ({
+  id: t.id,
+  time: t.time,
+  symbol: t.symbol,
+  side: t.side,
+  reason: t.reason,
+  qty: toDecimalString(t.qty),
+  price: toDecimalString(t.price),
+  fee: toDecimalString(t.fee),
+});
 
 function diff(live: ReturnType<typeof key>[], backtest: ReturnType<typeof key>[]): string[] {
   const out: string[] = [];
@@ -48,40 +57,70 @@ function diff(live: ReturnType<typeof key>[], backtest: ReturnType<typeof key>[]
 /** Every protection on (config/bot.protections), set so that they lock in the 1m-guard window below. */
 const PROTECTED = {
   protections: {
-    cooldown: { minutes: 60 }, stoplossGuard: { stops: 2, lookbackHours: 24, lockMinutes: 240, scope: 'all' },
-    lowProfit: { minTrades: 1, lookbackHours: 48, requiredProfitPct: 0, lockMinutes: 480 }, maxDrawdown: { minTrades: 2, lookbackHours: 48, maxDrawdownPct: 0.5, lockMinutes: 480 },
+    cooldown: { minutes: 60 },
+    stoplossGuard: { stops: 2, lookbackHours: 24, lockMinutes: 240, scope: 'all' },
+    lowProfit: { minTrades: 1, lookbackHours: 48, requiredProfitPct: 0, lockMinutes: 480 },
+    maxDrawdown: { minTrades: 2, lookbackHours: 48, maxDrawdownPct: 0.5, lockMinutes: 480 },
   },
 };
 
 function backtest(start = START, end = START + (CANDLES - 1) * STEP, guard?: { tickTimes: number[] }, configDoc: object = {}) {
   const cfg = parseBotConfig(configDoc);
-  const candles = Object.fromEntries(SYMBOLS.map((s) => [s, loadBundledSeries(s, TF).filter((c) => c.t >= start - HISTORY * STEP && c.t < end)]));
+  const candles = Object.fromEntries(
+    SYMBOLS.map((s) => [s, loadBundledSeries(s, TF).filter((c) => c.t >= start - HISTORY * STEP && c.t < end)]),
+  );
   // The 1m candles the live tick fetches for its stops, where the bundle has them (not BNB).
-  const minutes = guard ? Object.fromEntries(SYMBOLS.filter((s) => s !== 'BNB/USDT').map((s) => [s, loadBundledSeries(s, '1m').filter((c) => c.t >= start - STEP && c.t < end + STEP)])) : {};
+  const minutes = guard
+    ? Object.fromEntries(
+        SYMBOLS.filter((s) => s !== 'BNB/USDT').map((s) => [
+          s,
+          loadBundledSeries(s, '1m').filter((c) => c.t >= start - STEP && c.t < end + STEP),
+        ]),
+      )
+    : {};
   return backtestLoop({
-    timeframe: TF, candles, strategy: getStrategy(cfg.strategy.name, cfg.strategy.params), risk: cfg.risk, regime: resolveRegimeParams(cfg.regime, TF),
-    rulesFor: rulesFor(cfg, recordedExchangeRules()), feeBps: cfg.paper.feeBps, slippageBps: cfg.paper.slippageBps, initialCash: toAmount(cfg.paper.initialCash), warmupUntil: start - STEP,
-    ...(guard && { guard: { timeframe: '1m' as const, candles: minutes }, tickTimes: guard.tickTimes }), protections: cfg.protections,
+    timeframe: TF,
+    candles,
+    strategy: getStrategy(cfg.strategy.name, cfg.strategy.params),
+    risk: cfg.risk,
+    regime: resolveRegimeParams(cfg.regime, TF),
+    rulesFor: rulesFor(cfg, recordedExchangeRules()),
+    feeBps: cfg.paper.feeBps,
+    slippageBps: cfg.paper.slippageBps,
+    initialCash: toAmount(cfg.paper.initialCash),
+    warmupUntil: start - STEP,
+    ...(guard && { guard: { timeframe: '1m' as const, candles: minutes }, tickTimes: guard.tickTimes }),
+    protections: cfg.protections,
   });
 }
 
 describe('parity: live path on the emulators vs backtestLoop, same candles', () => {
   // One market time for the tick and executeOrder (each tick moves it to its asOf).
   // CONFIG_CACHE_MS=0: the second case writes config/bot, and a warm instance would keep the first case's for 5 minutes
-  const { runtime, cache, tickUrl } = lockStepLive({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY), CONFIG_CACHE_MS: '0' });
+  const { runtime, cache, tickUrl } = lockStepLive({
+    SYMBOLS: SYMBOLS.join(','),
+    TIMEFRAME: TF,
+    HISTORY_CANDLES: String(HISTORY),
+    CONFIG_CACHE_MS: '0',
+  });
 
   it('produces identical trades (id, time, side, reason, qty, price, fee): 0 differences', async () => {
     // One tick 30 s after each candle closes: the first walks the 600-candle history, like a cold start.
     const times = Array.from({ length: CANDLES }, (_, k) => START + k * STEP + 30_000);
     const db = runtime.db;
     const ticks = await runLockStep({
-      url: tickUrl(), times,
+      url: tickUrl(),
+      times,
       settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(orderPath(id))))).every((s) => s.exists),
     });
-    expect(ticks.every((t) => t.pending.length === 0), 'lock-step: no order may still be pending at the next tick').toBe(true);
+    expect(
+      ticks.every((t) => t.pending.length === 0),
+      'lock-step: no order may still be pending at the next tick',
+    ).toBe(true);
 
     const liveTrades = (await db.collection(PATHS.trades).get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
-    const sort = (ts: readonly Trade[]) => [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
+    const sort = (ts: readonly Trade[]) =>
+      [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
     const live = sort(liveTrades);
     const result = backtest();
     const bt = sort(result.trades);
@@ -95,7 +134,11 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
 
     // Both drivers also agree on the money: cash, realized PnL and fees to the last unit.
     const book = await (await runtime.executeDeps()).store.getBook(toAmount('10000'), Date.now());
-    expect([book.wallet.cash, book.wallet.realizedPnl, book.wallet.feesPaid]).toEqual([result.book.wallet.cash, result.book.wallet.realizedPnl, result.book.wallet.feesPaid]);
+    expect([book.wallet.cash, book.wallet.realizedPnl, book.wallet.feesPaid]).toEqual([
+      result.book.wallet.cash,
+      result.book.wallet.realizedPnl,
+      result.book.wallet.feesPaid,
+    ]);
     expect((await runAudit((await runtime.executeDeps()).store, Date.now())).discrepancies).toEqual([]);
   });
 
@@ -112,12 +155,14 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     const steps = Array.from({ length: (end - start) / QUARTER + 1 }, (_, k) => start + k * QUARTER);
     const db = runtime.db;
     const ticks = await runLockStep({
-      url: tickUrl(), times: steps.map((t) => t + 30_000),
+      url: tickUrl(),
+      times: steps.map((t) => t + 30_000),
       settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(orderPath(id))))).every((s) => s.exists),
     });
     expect(ticks.every((t) => t.pending.length === 0)).toBe(true);
     const liveTrades = (await db.collection(PATHS.trades).get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
-    const sort = (ts: readonly Trade[]) => [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
+    const sort = (ts: readonly Trade[]) =>
+      [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
     const result = backtest(start, end, { tickTimes: steps }, PROTECTED);
     const bt = sort(result.trades);
     // the protections acted: every kind locked, and an entry waited for a lock
@@ -134,7 +179,11 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     expect(differences).toEqual([]);
     expect(bt.length).toBeGreaterThanOrEqual(4);
     const book = await (await runtime.executeDeps()).store.getBook(toAmount('10000'), Date.now());
-    expect([book.wallet.cash, book.wallet.realizedPnl, book.wallet.feesPaid]).toEqual([result.book.wallet.cash, result.book.wallet.realizedPnl, result.book.wallet.feesPaid]);
+    expect([book.wallet.cash, book.wallet.realizedPnl, book.wallet.feesPaid]).toEqual([
+      result.book.wallet.cash,
+      result.book.wallet.realizedPnl,
+      result.book.wallet.feesPaid,
+    ]);
     expect((await runAudit((await runtime.executeDeps()).store, Date.now())).discrepancies).toEqual([]);
   });
 });
@@ -142,7 +191,10 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
 describe('parity with a user strategy written from the template (config/bot names it)', () => {
   // its own stop and target (the strategy API's stop hook): they travel on the signal to executeOrder
   const doc = { strategy: { name: 'rsi_dip', params: { stopAtr: 1, targetAtr: 2.5 } } };
-  const { runtime, tickUrl } = lockStepLive({ SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY) }, { configDoc: doc });
+  const { runtime, tickUrl } = lockStepLive(
+    { SYMBOLS: SYMBOLS.join(','), TIMEFRAME: TF, HISTORY_CANDLES: String(HISTORY) },
+    { configDoc: doc },
+  );
 
   it('rsi_dip (RSI over its own candle window in the tick state): 0 differences', async () => {
     const db = runtime.db;
@@ -150,12 +202,14 @@ describe('parity with a user strategy written from the template (config/bot name
     const start = Date.parse('2019-08-14T00:00:00Z');
     const n = 30;
     const ticks = await runLockStep({
-      url: tickUrl(), times: Array.from({ length: n }, (_, k) => start + k * STEP + 30_000),
+      url: tickUrl(),
+      times: Array.from({ length: n }, (_, k) => start + k * STEP + 30_000),
       settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(orderPath(id))))).every((s) => s.exists),
     });
     expect(ticks.every((t) => t.pending.length === 0)).toBe(true);
     const liveTrades = (await db.collection(PATHS.trades).get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
-    const sort = (ts: readonly Trade[]) => [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
+    const sort = (ts: readonly Trade[]) =>
+      [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
     const result = backtest(start, start + (n - 1) * STEP, undefined, doc);
     const bt = sort(result.trades);
     expect(bt.map((t) => t.reason)).toEqual(expect.arrayContaining(['stop_loss', 'strategy_entry']));
@@ -167,6 +221,10 @@ describe('parity with a user strategy written from the template (config/bot name
     expect(differences).toEqual([]);
     expect(bt.length).toBeGreaterThanOrEqual(4);
     const book = await (await runtime.executeDeps()).store.getBook(toAmount('10000'), Date.now());
-    expect([book.wallet.cash, book.wallet.realizedPnl, book.wallet.feesPaid]).toEqual([result.book.wallet.cash, result.book.wallet.realizedPnl, result.book.wallet.feesPaid]);
+    expect([book.wallet.cash, book.wallet.realizedPnl, book.wallet.feesPaid]).toEqual([
+      result.book.wallet.cash,
+      result.book.wallet.realizedPnl,
+      result.book.wallet.feesPaid,
+    ]);
   });
 });

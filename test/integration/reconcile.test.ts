@@ -29,13 +29,43 @@ describe('reconcile on Firestore', () => {
     await db.doc(PATHS.config).set({ symbols: ['BTC/USDT'], paper: { initialCash: '10000' } });
     const config = parseBotConfig(await store.getBotConfigDoc());
     const p: Position = {
-      symbol: 'BTC/USDT', qty: A('0.1'), entryPrice: A('27000'), entryTime: T, checkedUntil: T, costBasis: A('2702.7'), stopLoss: A('26900'),
-      takeProfit: A('27200'), trailingStop: null, highWater: A('27000'), openTradeId: 'sig-1', lastPrice: A('27000'),
+      symbol: 'BTC/USDT',
+      qty: A('0.1'),
+      entryPrice: A('27000'),
+      entryTime: T,
+      checkedUntil: T,
+      costBasis: A('2702.7'),
+      stopLoss: A('26900'),
+      takeProfit: A('27200'),
+      trailingStop: null,
+      highWater: A('27000'),
+      openTradeId: 'sig-1',
+      lastPrice: A('27000'),
     };
     await ledger.execute('sig-1', A('10000'), T, async (book) => ({
-      order: { signalId: 'sig-1', symbol: 'BTC/USDT', side: 'buy', createdAt: T, outcome: { status: 'filled', tradeId: 'sig-1', qty: p.qty, price: p.entryPrice, fee: A('2.7') } },
+      order: {
+        signalId: 'sig-1',
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        createdAt: T,
+        outcome: { status: 'filled', tradeId: 'sig-1', qty: p.qty, price: p.entryPrice, fee: A('2.7') },
+      },
       ledger: { wallet: { ...book.wallet, cash: A('7297.3'), feesPaid: A('2.7'), tradeSeq: 1 }, positions: { 'BTC/USDT': p } },
-      trade: { id: 'sig-1', seq: 1, signalId: 'sig-1', symbol: 'BTC/USDT', side: 'buy', reason: 'regime_entry', qty: p.qty, price: p.entryPrice, fee: A('2.7'), cashDelta: A('-2702.7'), qtyDelta: p.qty, realizedPnl: 0n, time: T },
+      trade: {
+        id: 'sig-1',
+        seq: 1,
+        signalId: 'sig-1',
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        reason: 'regime_entry',
+        qty: p.qty,
+        price: p.entryPrice,
+        fee: A('2.7'),
+        cashDelta: A('-2702.7'),
+        qtyDelta: p.qty,
+        realizedPnl: 0n,
+        time: T,
+      },
     }));
     expect(await runAudit(store, T)).toMatchObject({ clean: true, throughSeq: 1 });
     await store.changeMode({ type: 'reduce' }, 'reconciliation: drift');
@@ -50,7 +80,21 @@ describe('reconcile on Firestore', () => {
     expect(done).toMatchObject({ after: { clean: true }, mode: 'NORMAL' });
     const trades = (await db.collection(PATHS.trades).orderBy('seq').get()).docs.map((d) => d.data());
     expect(trades.slice(1)).toEqual([
-      expect.objectContaining({ seq: 2, symbol: 'USDT', reason: 'adjustment', cashDelta: '2795.50000000', qtyDelta: '0.00000000', adjustment: { cause: 'manual_sell', asset: 'USDT', exchange: '10092.80000000', ledger: '7297.30000000', note: 'sold by hand', by: 'cli:op' } }),
+      expect.objectContaining({
+        seq: 2,
+        symbol: 'USDT',
+        reason: 'adjustment',
+        cashDelta: '2795.50000000',
+        qtyDelta: '0.00000000',
+        adjustment: {
+          cause: 'manual_sell',
+          asset: 'USDT',
+          exchange: '10092.80000000',
+          ledger: '7297.30000000',
+          note: 'sold by hand',
+          by: 'cli:op',
+        },
+      }),
       expect.objectContaining({ seq: 3, symbol: 'BTC/USDT', reason: 'adjustment', qtyDelta: '-0.10000000' }),
     ]);
     expect((await db.doc(positionPath('BTC/USDT')).get()).exists).toBe(false);

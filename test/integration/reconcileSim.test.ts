@@ -36,11 +36,23 @@ beforeAll(async () => {
   admin = new SimAdmin(sim.url);
   runtime = testRuntime(
     {
-      TRADING_MODE: 'live', MARKET_SOURCE: 'ccxt', MARKET_CLOCK: 'replay', EXCHANGE_API_URL: sim.url, EXCHANGE_API_KEY: KEY.apiKey,
-      EXCHANGE_API_SECRET: KEY.secret, SYMBOLS: 'BTC/USDT', TIMEFRAME: '1m', CONFIG_CACHE_MS: '0',
+      TRADING_MODE: 'live',
+      MARKET_SOURCE: 'ccxt',
+      MARKET_CLOCK: 'replay',
+      EXCHANGE_API_URL: sim.url,
+      EXCHANGE_API_KEY: KEY.apiKey,
+      EXCHANGE_API_SECRET: KEY.secret,
+      SYMBOLS: 'BTC/USDT',
+      TIMEFRAME: '1m',
+      CONFIG_CACHE_MS: '0',
     },
     // Pub/Sub's push, in process: each signal the tick publishes is executed live on the simulator at once
-    { clock, bus: new MemorySignalBus(async (signal) => void executed.push((await executeSignalMessage(await runtime.executeDeps(), asMessage(signal))).status)) },
+    {
+      clock,
+      bus: new MemorySignalBus(
+        async (signal) => void executed.push((await executeSignalMessage(await runtime.executeDeps(), asMessage(signal))).status),
+      ),
+    },
   );
 });
 afterAll(async () => {
@@ -65,8 +77,13 @@ describe('reconciliation against the exchange simulator', () => {
       return runTick(deps, { tickId: label, now: clock.t });
     };
     const mode = async () => (await store.getStatus())?.mode;
-    const reconcileAlerts = async () => (await db.collection(PATHS.alerts).orderBy('createdAt').get()).docs.map((d) => d.data()).filter((a) => a.kind === 'reconcile');
-    const confirm = async (note: string) => runReconcile({ store, ledger, account, exchange: await runtime.venue.rules() }, config, ['BTC/USDT'], clock.t, { note, by: 'cli:test' });
+    const reconcileAlerts = async () =>
+      (await db.collection(PATHS.alerts).orderBy('createdAt').get()).docs.map((d) => d.data()).filter((a) => a.kind === 'reconcile');
+    const confirm = async (note: string) =>
+      runReconcile({ store, ledger, account, exchange: await runtime.venue.rules() }, config, ['BTC/USDT'], clock.t, {
+        note,
+        by: 'cli:test',
+      });
 
     await tick('first');
     await observe();

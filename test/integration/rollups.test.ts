@@ -31,8 +31,14 @@ describe('daily rollups on the emulator', () => {
     return snap.exists ? rollupFromDoc(snap.ref.path, snap.data()) : null;
   };
   const fill = async (symbol: string, side: 'buy' | 'sell', minute: number) => {
-    const held = side === 'sell' ? ((await db.doc(PATHS.wallet).get()).get(`positions.${symbol.replace('/', '-')}.qty`) as string) : undefined;
-    const signal = testSignal({ symbol, side, candleTime: T + minute * M, ...(held ? { qty: held } : { qty: symbol === 'BTC/USDT' ? '0.01' : '0.1' }) });
+    const held =
+      side === 'sell' ? ((await db.doc(PATHS.wallet).get()).get(`positions.${symbol.replace('/', '-')}.qty`) as string) : undefined;
+    const signal = testSignal({
+      symbol,
+      side,
+      candleTime: T + minute * M,
+      ...(held ? { qty: held } : { qty: symbol === 'BTC/USDT' ? '0.01' : '0.1' }),
+    });
     await storeCandleFor(db, signal);
     return signal;
   };
@@ -46,7 +52,10 @@ describe('daily rollups on the emulator', () => {
     clock.t = T + 90_000;
     const results = await Promise.all(buys.map((s) => executeSignalMessage(deps, asMessage(s))));
     expect(results.map((r) => r.status)).toEqual(['filled', 'filled']);
-    for (const [symbol, minute] of [['BTC/USDT', 3], ['ETH/USDT', 12]] as const) {
+    for (const [symbol, minute] of [
+      ['BTC/USDT', 3],
+      ['ETH/USDT', 12],
+    ] as const) {
       const sell = await fill(symbol, 'sell', minute);
       clock.t = sell.candleTime + 90_000;
       expect(await executeSignalMessage(deps, asMessage(sell))).toMatchObject({ status: 'filled' });
@@ -71,7 +80,12 @@ describe('daily rollups on the emulator', () => {
     expect((await rollup('20230320'))!.equityClose).toBeNull();
     await runTick(deps, { tickId: 'c', now: Date.parse('2023-03-21T00:00:30Z') });
     const closed = (await rollup('20230320'))!;
-    expect(closed).toEqual({ ...before, equityOpen: BigInt(last.dayStartEquity.replace('.', '')), equityClose: BigInt(last.equity.replace('.', '')), peakEquity: BigInt(last.peakEquity.replace('.', '')) });
+    expect(closed).toEqual({
+      ...before,
+      equityOpen: BigInt(last.dayStartEquity.replace('.', '')),
+      equityClose: BigInt(last.equity.replace('.', '')),
+      peakEquity: BigInt(last.peakEquity.replace('.', '')),
+    });
   });
 
   it('a full audit with rollups rebuilds the same trade numbers from the ledger (the backfill after a restore)', async () => {
@@ -80,10 +94,15 @@ describe('daily rollups on the emulator', () => {
     const report = await runAudit((await runtime.executeDeps()).store, Date.parse('2023-03-21T01:00:00Z'), { full: true, rollups: true });
     expect(report).toMatchObject({ clean: true, rollupDays: 2 });
     const rebuilt = await Promise.all(['20230320', '20230321'].map(rollup));
-    const tradeFields = (r: typeof stored[number]) => r && { ...r, equityOpen: null, equityClose: null, peakEquity: null };
+    const tradeFields = (r: (typeof stored)[number]) => r && { ...r, equityOpen: null, equityClose: null, peakEquity: null };
     expect(rebuilt.map(tradeFields)).toEqual(stored.map(tradeFields));
     // equity from the tick's marks: the day's first and last point
-    const points = Object.entries((await db.doc(`${PATHS.equity}/20230320`).get()).get('points') as Record<string, string>).sort(([a], [b]) => Number(a) - Number(b));
-    expect(rebuilt[0]).toMatchObject({ equityOpen: BigInt(points[0]![1].replace('.', '')), equityClose: BigInt(points.at(-1)![1].replace('.', '')) });
+    const points = Object.entries((await db.doc(`${PATHS.equity}/20230320`).get()).get('points') as Record<string, string>).sort(
+      ([a], [b]) => Number(a) - Number(b),
+    );
+    expect(rebuilt[0]).toMatchObject({
+      equityOpen: BigInt(points[0]![1].replace('.', '')),
+      equityClose: BigInt(points.at(-1)![1].replace('.', '')),
+    });
   });
 });

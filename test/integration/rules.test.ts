@@ -6,10 +6,40 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
-import { collection, deleteDoc, doc, getDoc, getDocs, limit, orderBy, query, setDoc, setLogLevel, updateDoc, type Firestore } from 'firebase/firestore';
+import {
+  collection,
+  deleteDoc,
+  doc,
+  getDoc,
+  getDocs,
+  limit,
+  orderBy,
+  query,
+  setDoc,
+  setLogLevel,
+  updateDoc,
+  type Firestore,
+} from 'firebase/firestore';
 import { clearFirestore } from '../../emulators/stack.ts';
 import { emulatorEnv } from './harness.ts';
-import { PATHS, SHADOW_LATEST, shadowDayPath, alertPath, budgetNoticePath, candleBucketPath, costPath, rollupPath, candleBucketsPath, deadLetterPath, equityDayPath, intentPath, orderPath, positionPath, signalPath, tradePath } from '../../functions/src/shared/store/index.ts';
+import {
+  PATHS,
+  SHADOW_LATEST,
+  shadowDayPath,
+  alertPath,
+  budgetNoticePath,
+  candleBucketPath,
+  costPath,
+  rollupPath,
+  candleBucketsPath,
+  deadLetterPath,
+  equityDayPath,
+  intentPath,
+  orderPath,
+  positionPath,
+  signalPath,
+  tradePath,
+} from '../../functions/src/shared/store/index.ts';
 /** the dashboard's bound on the rollups it lists (web/src/horizonsFeed.ts) */
 const MAX_DAYS = 2000;
 
@@ -20,10 +50,26 @@ const T = Date.UTC(2023, 2, 20);
 const CANDLES = candleBucketPath('BTC/USDT', '1m', T);
 /** Every document the bot writes, one of each kind (the shared store's paths). */
 const DOCS = [
-  PATHS.status, PATHS.config, PATHS.dashboardUsers, PATHS.wallet, PATHS.auditCheckpoint, positionPath('BTC/USDT'),
-  signalPath('s1'), orderPath('s1'), intentPath('s1'), tradePath('t1'), alertPath('a1'), deadLetterPath('d1'), equityDayPath(T),
-  CANDLES, `${PATHS.auditLog}/x1`, budgetNoticePath('b1'), rollupPath('20230320'), costPath('202303'),
-  SHADOW_LATEST, shadowDayPath('20230320'),
+  PATHS.status,
+  PATHS.config,
+  PATHS.dashboardUsers,
+  PATHS.wallet,
+  PATHS.auditCheckpoint,
+  positionPath('BTC/USDT'),
+  signalPath('s1'),
+  orderPath('s1'),
+  intentPath('s1'),
+  tradePath('t1'),
+  alertPath('a1'),
+  deadLetterPath('d1'),
+  equityDayPath(T),
+  CANDLES,
+  `${PATHS.auditLog}/x1`,
+  budgetNoticePath('b1'),
+  rollupPath('20230320'),
+  costPath('202303'),
+  SHADOW_LATEST,
+  shadowDayPath('20230320'),
 ];
 /** What the dashboard reads, as it reads it. */
 const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
@@ -70,10 +116,20 @@ describe('firestore.rules', () => {
 
   describe('an allow-listed, verified user', () => {
     for (const [name, read] of PAGE_READS) it(`may read ${name}`, async () => void (await assertSucceeds(read(verified(READER)))));
-    it('matches the allow-list case-insensitively', async () => void (await assertSucceeds(getDoc(doc(verified('Reader@Example.com'), PATHS.status)))));
+    it('matches the allow-list case-insensitively', async () =>
+      void (await assertSucceeds(getDoc(doc(verified('Reader@Example.com'), PATHS.status)))));
     it('may not read beyond the page: config/bot, orders, intents, deadletters, the audit, unbounded lists, candle listings', async () => {
       const db = verified(READER);
-      for (const path of [PATHS.config, orderPath('s1'), intentPath('s1'), deadLetterPath('d1'), PATHS.auditCheckpoint, `${PATHS.auditLog}/x1`, budgetNoticePath('b1'), shadowDayPath('20230320')]) {
+      for (const path of [
+        PATHS.config,
+        orderPath('s1'),
+        intentPath('s1'),
+        deadLetterPath('d1'),
+        PATHS.auditCheckpoint,
+        `${PATHS.auditLog}/x1`,
+        budgetNoticePath('b1'),
+        shadowDayPath('20230320'),
+      ]) {
         await assertFails(getDoc(doc(db, path)));
       }
       await assertFails(getDocs(collection(db, PATHS.trades)));

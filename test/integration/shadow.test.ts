@@ -11,7 +11,17 @@ import { parseEnv } from '../../functions/src/config/load.ts';
 import { toDecimalString } from '../../functions/src/domain/money.ts';
 import { runShadowDay } from '../../functions/src/services/shadowDay.ts';
 import { shadowDeps } from '../../functions/src/wiring/shadow.ts';
-import { alertPath, orderPath, parseDoc, PATHS, SHADOW_LATEST, shadowDayPath, shadowResultFromDoc, TradeDoc, tradePath } from '../../functions/src/shared/store/index.ts';
+import {
+  alertPath,
+  orderPath,
+  parseDoc,
+  PATHS,
+  SHADOW_LATEST,
+  shadowDayPath,
+  shadowResultFromDoc,
+  TradeDoc,
+  tradePath,
+} from '../../functions/src/shared/store/index.ts';
 import { runLockStep } from '../../scripts/local/scheduler.ts';
 import { lockStepLive } from './lockStep.ts';
 
@@ -29,7 +39,8 @@ describe('shadow backtest on the local stack (real emulators, lock-step ticks)',
     const times = [DAY_START - HOUR + 30_000, ...Array.from({ length: 7 }, (_, k) => DAY_START + 4 * k * HOUR + 30_000)];
     const db = runtime.db;
     const ticks = await runLockStep({
-      url: tickUrl(), times,
+      url: tickUrl(),
+      times,
       settled: async (ids) => ids.length === 0 || (await db.getAll(...ids.map((id) => db.doc(orderPath(id))))).every((s) => s.exists),
     });
     expect(ticks.every((t) => t.pending.length === 0)).toBe(true);
@@ -39,9 +50,14 @@ describe('shadow backtest on the local stack (real emulators, lock-step ticks)',
     const report = await runShadowDay(deps, DAY, Date.now());
     if (report.ran && report.differences.length) console.error(JSON.stringify(report.differences, null, 2));
     expect(report).toMatchObject({ ran: true, status: 'verified', differences: [] });
-    const trades = (await db.collection(PATHS.trades).get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data())).filter((t) => t.time >= DAY_START && t.time < DAY_START + 24 * HOUR);
+    const trades = (await db.collection(PATHS.trades).get()).docs
+      .map((d) => parseDoc(TradeDoc, d.ref.path, d.data()))
+      .filter((t) => t.time >= DAY_START && t.time < DAY_START + 24 * HOUR);
     expect(report.ran && report.liveTrades, 'every trade of the day was compared').toBe(trades.length);
-    expect(trades.map((t) => t.reason), 'the day is worth comparing: entries and a protective exit').toEqual(expect.arrayContaining(['regime_entry', 'stop_loss']));
+    expect(
+      trades.map((t) => t.reason),
+      'the day is worth comparing: entries and a protective exit',
+    ).toEqual(expect.arrayContaining(['regime_entry', 'stop_loss']));
     expect((await db.doc(SHADOW_LATEST).get()).data()).toMatchObject({ day: DAY, status: 'verified', differences: 0 });
     expect((await db.doc(alertPath(`shadow_${DAY}`)).get()).exists).toBe(false);
 

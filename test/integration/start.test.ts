@@ -54,59 +54,102 @@ describe('npm start', () => {
     const env = { ...process.env };
     delete env.FIRESTORE_EMULATOR_HOST;
     delete env.PUBSUB_EMULATOR_HOST;
-    npm = spawn('npm', ['start', '--', '--port-offset', String(OFFSET)], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    npm = spawn('npm', ['start', '--', '--port-offset', String(OFFSET)], {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    await eventually(async () => (output.includes('starting emulators') ? true : undefined), 120_000, () => `"starting emulators"; output so far:\n${output}`);
+    await eventually(
+      async () => (output.includes('starting emulators') ? true : undefined),
+      120_000,
+      () => `"starting emulators"; output so far:\n${output}`,
+    );
     const exited = new Promise<number | null>((r) => npm!.once('exit', (code) => r(code)));
     npm.kill('SIGTERM');
     await exited;
-    const emulatorsOf = () => spawnSync('pgrep', ['-f', `port=(${ports.firestore}|${ports.pubsub})\\b`], { encoding: 'utf8' }).stdout.trim();
+    const emulatorsOf = () =>
+      spawnSync('pgrep', ['-f', `port=(${ports.firestore}|${ports.pubsub})\\b`], { encoding: 'utf8' }).stdout.trim();
     await eventually(async () => (emulatorsOf() === '' ? true : undefined), 30_000, 'no emulator process of this stack left');
     for (const port of allPorts) expect(await accepts(port), `port ${port}`).toBe(false);
   }, 180_000);
 
-  it.each(Object.keys(signals) as (keyof typeof signals)[])('runs the bot on the bundled replay; %s stops every process it started', async (how) => {
-    for (const port of allPorts) expect(await accepts(port), `port ${port} already in use`).toBe(false);
-    // Not the suite's emulators: npm start must start its own.
-    const env = { ...process.env };
-    delete env.FIRESTORE_EMULATOR_HOST;
-    delete env.PUBSUB_EMULATOR_HOST;
-    // detached: its own process group, like a shell job, so Ctrl-C can be sent to the group.
-    npm = spawn('npm', ['start', '--', '--speed', '600', '--port-offset', String(OFFSET)], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  it.each(Object.keys(signals) as (keyof typeof signals)[])(
+    'runs the bot on the bundled replay; %s stops every process it started',
+    async (how) => {
+      for (const port of allPorts) expect(await accepts(port), `port ${port} already in use`).toBe(false);
+      // Not the suite's emulators: npm start must start its own.
+      const env = { ...process.env };
+      delete env.FIRESTORE_EMULATOR_HOST;
+      delete env.PUBSUB_EMULATOR_HOST;
+      // detached: its own process group, like a shell job, so Ctrl-C can be sent to the group.
+      npm = spawn('npm', ['start', '--', '--speed', '600', '--port-offset', String(OFFSET)], {
+        cwd: ROOT,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+      npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
 
-    const tickLines = () => output.split('\n').filter((l) => l.startsWith('tick 2023-'));
-    await eventually(async () => (tickLines().length >= 3 ? true : undefined), 150_000, () => `three tick lines; output so far:\n${output}`);
-    expect(output).toContain(`dashboard: http://${ports.host}:${ports.hosting}/`);
-    expect(tickLines()[0]).toMatch(/BTC\/USDT \d+(\.\d+)? (bull|bear|range|hi-vol|unknown)/);
-    // The defaults enter on the first candles; at 600× an order in flight or a slow tick is minutes of market
-    // time, and the watchdog (judging a replay in wall time) must not call the new position unprotected.
-    const ticksAfterFill = () => output.slice(output.indexOf('order filled')).split('\n').filter((l) => l.startsWith('tick 2023-')).length;
-    await eventually(async () => (output.includes('order filled') && ticksAfterFill() >= 3 ? true : undefined), 60_000, () => `a fill and three ticks after it; output so far:\n${output}`);
-    expect(output).not.toContain('UNPROTECTED');
+      const tickLines = () => output.split('\n').filter((l) => l.startsWith('tick 2023-'));
+      await eventually(
+        async () => (tickLines().length >= 3 ? true : undefined),
+        150_000,
+        () => `three tick lines; output so far:\n${output}`,
+      );
+      expect(output).toContain(`dashboard: http://${ports.host}:${ports.hosting}/`);
+      expect(tickLines()[0]).toMatch(/BTC\/USDT \d+(\.\d+)? (bull|bear|range|hi-vol|unknown)/);
+      // The defaults enter on the first candles; at 600× an order in flight or a slow tick is minutes of market
+      // time, and the watchdog (judging a replay in wall time) must not call the new position unprotected.
+      const ticksAfterFill = () =>
+        output
+          .slice(output.indexOf('order filled'))
+          .split('\n')
+          .filter((l) => l.startsWith('tick 2023-')).length;
+      await eventually(
+        async () => (output.includes('order filled') && ticksAfterFill() >= 3 ? true : undefined),
+        60_000,
+        () => `a fill and three ticks after it; output so far:\n${output}`,
+      );
+      expect(output).not.toContain('UNPROTECTED');
 
-    // The function is invocable by hand on its printed port and answers with a tick report.
-    const res = await fetch(`http://${ports.host}:${functionPort(ports, 'tick')}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(res.status).toBe(200);
-    const report = (await res.json()) as { symbols: { symbol: string }[] };
-    expect(report.symbols.map((s) => s.symbol)).toContain('BTC/USDT');
-    const page = await fetch(`http://${ports.host}:${ports.hosting}/`);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('data-testid="mode-badge"');
-    // Reachable from this machine only: functions (functions-framework has no --host), emulators, dashboard.
-    for (const port of allPorts) expect(listenAddresses(port).filter((a) => !isLoopback(a)), `port ${port}`).toEqual([]);
+      // The function is invocable by hand on its printed port and answers with a tick report.
+      const res = await fetch(`http://${ports.host}:${functionPort(ports, 'tick')}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(res.status).toBe(200);
+      const report = (await res.json()) as { symbols: { symbol: string }[] };
+      expect(report.symbols.map((s) => s.symbol)).toContain('BTC/USDT');
+      const page = await fetch(`http://${ports.host}:${ports.hosting}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('data-testid="mode-badge"');
+      // Reachable from this machine only: functions (functions-framework has no --host), emulators, dashboard.
+      for (const port of allPorts)
+        expect(
+          listenAddresses(port).filter((a) => !isLoopback(a)),
+          `port ${port}`,
+        ).toEqual([]);
 
-    const exited = new Promise<number | null>((r) => npm!.once('exit', (code) => r(code)));
-    signals[how](npm);
-    await exited;
-    await eventually(async () => {
-      const open = await Promise.all(allPorts.map(async (p) => ((await accepts(p)) ? p : undefined)));
-      return open.every((p) => p === undefined) ? true : undefined;
-    }, 30_000, 'every port of the stack to close');
-    expect(output).toContain('stopping…');
-  }, 240_000);
+      const exited = new Promise<number | null>((r) => npm!.once('exit', (code) => r(code)));
+      signals[how](npm);
+      await exited;
+      await eventually(
+        async () => {
+          const open = await Promise.all(allPorts.map(async (p) => ((await accepts(p)) ? p : undefined)));
+          return open.every((p) => p === undefined) ? true : undefined;
+        },
+        30_000,
+        'every port of the stack to close',
+      );
+      expect(output).toContain('stopping…');
+    },
+    240_000,
+  );
 });

@@ -37,11 +37,23 @@ describe('npm start enforces the security rules and signs users in on the Auth e
     delete env.FIRESTORE_EMULATOR_HOST;
     delete env.PUBSUB_EMULATOR_HOST;
     delete env.FIREBASE_AUTH_EMULATOR_HOST;
-    npm = spawn('npm', ['start', '--', '--speed', '600', '--port-offset', String(OFFSET)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    npm = spawn('npm', ['start', '--', '--speed', '600', '--port-offset', String(OFFSET)], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    const login = await eventually(async () => /sign in as (\S+@\S+) \/ (\S+) {2}\(admin/.exec(output) ?? undefined, 150_000, () => `the printed dashboard user; output so far:\n${output}`);
-    await eventually(async () => (output.split('\n').some((l) => l.startsWith('tick 2023-')) ? true : undefined), 120_000, () => `a tick; output so far:\n${output}`);
+    const login = await eventually(
+      async () => /sign in as (\S+@\S+) \/ (\S+) {2}\(admin/.exec(output) ?? undefined,
+      150_000,
+      () => `the printed dashboard user; output so far:\n${output}`,
+    );
+    await eventually(
+      async () => (output.split('\n').some((l) => l.startsWith('tick 2023-')) ? true : undefined),
+      120_000,
+      () => `a tick; output so far:\n${output}`,
+    );
 
     setLogLevel('silent');
     const app = initializeApp({ projectId: 'demo-eagle-eye', apiKey: 'emulator-no-key' }, 'start-rules');
@@ -63,6 +75,7 @@ describe('npm start enforces the security rules and signs users in on the Auth e
     const exited = new Promise((r) => npm!.once('exit', r));
     npm.kill('SIGTERM');
     await exited;
-    for (const port of [AUTH, AUTH + 1, AUTH + 2, ports.firestore]) expect(await acceptsConnections(ports.host, port), `port ${port} still open`).toBe(false);
+    for (const port of [AUTH, AUTH + 1, AUTH + 2, ports.firestore])
+      expect(await acceptsConnections(ports.host, port), `port ${port} still open`).toBe(false);
   }, 300_000);
 });

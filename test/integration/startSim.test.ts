@@ -38,28 +38,59 @@ describe('npm start -- --exchange sim', () => {
   }, 60_000);
 
   it('trades live against the simulator: fills and a stop booked in Firestore, balances agree, audit clean', async () => {
-    for (const port of [ports.firestore, exchangeSimPort(OFFSET), functionPort(ports, 'tick')]) expect(await acceptsConnections(ports.host, port), `port ${port} in use`).toBe(false);
+    for (const port of [ports.firestore, exchangeSimPort(OFFSET), functionPort(ports, 'tick')])
+      expect(await acceptsConnections(ports.host, port), `port ${port} in use`).toBe(false);
     // Not the suite's emulators: npm start must start its own, and this file's client must talk to them.
     delete process.env.FIRESTORE_EMULATOR_HOST;
     delete process.env.PUBSUB_EMULATOR_HOST;
     const env = { ...process.env, PROJECT_ID: PROJECT, SYMBOLS: 'BTC/USDT', TIMEFRAME: '1m', CONFIG_CACHE_MS: '0' };
-    npm = spawn('npm', ['start', '--', '--exchange', 'sim', '--speed', '30', '--start', '2023-03-24T12:00:00Z', '--port-offset', String(OFFSET), '--no-dashboard'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    npm = spawn(
+      'npm',
+      [
+        'start',
+        '--',
+        '--exchange',
+        'sim',
+        '--speed',
+        '30',
+        '--start',
+        '2023-03-24T12:00:00Z',
+        '--port-offset',
+        String(OFFSET),
+        '--no-dashboard',
+      ],
+      { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
 
     // The config goes in as soon as the emulator answers, long before the functions are up (checked below).
-    await eventually(async () => ((await acceptsConnections(ports.host, ports.firestore)) ? true : undefined), 120_000, `the Firestore emulator; output:\n${output}`);
+    await eventually(
+      async () => ((await acceptsConnections(ports.host, ports.firestore)) ? true : undefined),
+      120_000,
+      `the Firestore emulator; output:\n${output}`,
+    );
     db = new Firestore({ projectId: PROJECT, host: `${ports.host}:${ports.firestore}`, ssl: false });
-    const config = { strategy: { name: 'buy_and_hold', params: {} }, risk: { stopAtrMult: 0.5, minStopCostMultiple: 0, trailingAtrMult: 0.5, trailingActivationAtrMult: 0.5 } };
+    const config = {
+      strategy: { name: 'buy_and_hold', params: {} },
+      risk: { stopAtrMult: 0.5, minStopCostMultiple: 0, trailingAtrMult: 0.5, trailingActivationAtrMult: 0.5 },
+    };
     await eventually(async () => (await db!.doc(PATHS.config).set(config), true), 60_000, 'config/bot written');
     expect(output).not.toContain('function tick');
 
     const trades = async () => (await db!.collection(PATHS.trades).get()).docs.map((d) => d.data());
-    const done = await eventually(async () => {
-      const t = await trades();
-      return t.some((x) => x.side === 'buy') && t.some((x) => x.side === 'sell' && ['stop_loss', 'trailing_stop'].includes(x.reason as string)) ? t : undefined;
-    }, 200_000, `a live buy and a stop exit booked; output:\n${output}`);
+    const done = await eventually(
+      async () => {
+        const t = await trades();
+        return t.some((x) => x.side === 'buy') &&
+          t.some((x) => x.side === 'sell' && ['stop_loss', 'trailing_stop'].includes(x.reason as string))
+          ? t
+          : undefined;
+      },
+      200_000,
+      `a live buy and a stop exit booked; output:\n${output}`,
+    );
     expect(output).toContain('LIVE trading on the exchange simulator');
     expect(done.filter((t) => t.side === 'buy').every((t) => t.reason === 'benchmark_entry')).toBe(true);
 
@@ -77,7 +108,11 @@ describe('npm start -- --exchange sim', () => {
     expect(toAmount(state.balances.USDT!.free)).toBe(toAmount(wallet.cash as string));
     expect(toAmount(state.balances.BTC!.free)).toBe(toAmount(position?.qty ?? '0') + dust);
 
-    const audit = await fetch(`http://${ports.host}:${functionPort(ports, 'audit')}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const audit = await fetch(`http://${ports.host}:${functionPort(ports, 'audit')}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(await audit.json()).toMatchObject({ clean: true, discrepancies: [] });
   }, 420_000);
 });

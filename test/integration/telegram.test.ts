@@ -32,10 +32,23 @@ describe('telegram command bot (fake Bot API, real emulators)', () => {
 
   beforeAll(async () => {
     const api = await bot.listen();
-    const ops = createOpsRuntime(runtime, parseOpsEnv({
-      TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_URL: api, TELEGRAM_READ_CHAT_IDS: READER, TELEGRAM_ADMIN_CHAT_IDS: ADMIN,
-    }));
-    ff.http('telegram_test', makeTelegramHandler(async () => ({ ...(await ops.telegramDeps()), marketNow: async () => clock.t }), () => clock.t));
+    const ops = createOpsRuntime(
+      runtime,
+      parseOpsEnv({
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        TELEGRAM_API_URL: api,
+        TELEGRAM_READ_CHAT_IDS: READER,
+        TELEGRAM_ADMIN_CHAT_IDS: ADMIN,
+      }),
+    );
+    ff.http(
+      'telegram_test',
+      makeTelegramHandler(
+        async () => ({ ...(await ops.telegramDeps()), marketNow: async () => clock.t }),
+        () => clock.t,
+      ),
+    );
     server = getTestServer('telegram_test');
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -54,23 +67,71 @@ describe('telegram command bot (fake Bot API, real emulators)', () => {
 
   let updateId = 0;
   const post = (update: Record<string, unknown>, secret: string | null = SECRET) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) }, body: JSON.stringify({ update_id: ++updateId, ...update }) });
-  const say = (chat: string, text: string) => post({ message: { message_id: 1, chat: { id: Number(chat), type: 'private' }, date: 0, text } });
-  const press = (chat: string, data: string) => post({ callback_query: { id: `cb${updateId}`, from: { id: 1 }, data, message: { message_id: 2, chat: { id: Number(chat) } } } });
-  type Sent = { chat_id: string; text: string; reply_markup?: { inline_keyboard: { callback_data: string }[][] }; callback_query_id?: string };
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+      body: JSON.stringify({ update_id: ++updateId, ...update }),
+    });
+  const say = (chat: string, text: string) =>
+    post({ message: { message_id: 1, chat: { id: Number(chat), type: 'private' }, date: 0, text } });
+  const press = (chat: string, data: string) =>
+    post({ callback_query: { id: `cb${updateId}`, from: { id: 1 }, data, message: { message_id: 2, chat: { id: Number(chat) } } } });
+  type Sent = {
+    chat_id: string;
+    text: string;
+    reply_markup?: { inline_keyboard: { callback_data: string }[][] };
+    callback_query_id?: string;
+  };
   const sent = () => bot.received.map((r) => ({ method: r.path.split('/').at(-1), ...(r.body as unknown as Sent) }));
-  const lastText = () => sent().filter((m) => m.method === 'sendMessage').at(-1)?.text ?? '';
+  const lastText = () =>
+    sent()
+      .filter((m) => m.method === 'sendMessage')
+      .at(-1)?.text ?? '';
   const audit = async () => (await db.collection(PATHS.auditLog).orderBy('at').get()).docs.map((d) => d.data());
   const mode = async () => (await db.doc(PATHS.status).get()).data()?.mode ?? 'NORMAL';
 
   async function holdBtc(): Promise<void> {
     const store = new FirestoreStateStore(db);
     const book = await store.getBook(A('10000'), T);
-    const trade: Trade = { id: 'sig-1', seq: 1, signalId: 'sig-1', symbol: 'BTC/USDT', side: 'buy', reason: 'regime_entry', qty: A('0.1'), price: A('27000'), fee: A('2.7'), cashDelta: A('-2702.7'), qtyDelta: A('0.1'), realizedPnl: 0n, time: T - 30_000 };
-    const p: Position = { symbol: 'BTC/USDT', qty: A('0.1'), entryPrice: A('27000'), entryTime: T - 30_000, checkedUntil: T - 30_000, costBasis: A('2702.7'), stopLoss: A('26500'), takeProfit: A('28000'), trailingStop: null, highWater: A('27100'), openTradeId: 'sig-1', lastPrice: A('27100') };
+    const trade: Trade = {
+      id: 'sig-1',
+      seq: 1,
+      signalId: 'sig-1',
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      reason: 'regime_entry',
+      qty: A('0.1'),
+      price: A('27000'),
+      fee: A('2.7'),
+      cashDelta: A('-2702.7'),
+      qtyDelta: A('0.1'),
+      realizedPnl: 0n,
+      time: T - 30_000,
+    };
+    const p: Position = {
+      symbol: 'BTC/USDT',
+      qty: A('0.1'),
+      entryPrice: A('27000'),
+      entryTime: T - 30_000,
+      checkedUntil: T - 30_000,
+      costBasis: A('2702.7'),
+      stopLoss: A('26500'),
+      takeProfit: A('28000'),
+      trailingStop: null,
+      highWater: A('27100'),
+      openTradeId: 'sig-1',
+      lastPrice: A('27100'),
+    };
     await new FirestoreOrderLedger(db).execute('sig-1', A('10000'), T, async () => ({
-      order: { signalId: 'sig-1', symbol: 'BTC/USDT', side: 'buy', createdAt: T, outcome: { status: 'filled', tradeId: 'sig-1', qty: trade.qty, price: trade.price, fee: trade.fee } },
-      ledger: { wallet: { ...book.wallet, cash: A('7297.3'), tradeSeq: 1 }, positions: { 'BTC/USDT': p } }, trade,
+      order: {
+        signalId: 'sig-1',
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        createdAt: T,
+        outcome: { status: 'filled', tradeId: 'sig-1', qty: trade.qty, price: trade.price, fee: trade.fee },
+      },
+      ledger: { wallet: { ...book.wallet, cash: A('7297.3'), tradeSeq: 1 }, positions: { 'BTC/USDT': p } },
+      trade,
     }));
   }
 
@@ -107,7 +168,17 @@ describe('telegram command bot (fake Bot API, real emulators)', () => {
     expect(lastText()).toMatch(/pause refused \(403\)/);
     expect(sent().some((m) => m.reply_markup)).toBe(false);
     expect(await mode()).toBe('NORMAL');
-    expect((await audit()).map((a) => `${a.action}:${a.status}`)).toEqual(['status:200', 'positions:200', 'trades:200', 'profit:200', 'daily:200', 'performance:200', 'locks:200', 'profit:400', 'pause:403']);
+    expect((await audit()).map((a) => `${a.action}:${a.status}`)).toEqual([
+      'status:200',
+      'positions:200',
+      'trades:200',
+      'profit:200',
+      'daily:200',
+      'performance:200',
+      'locks:200',
+      'profit:400',
+      'pause:403',
+    ]);
     expect(JSON.stringify(bot.received)).not.toContain(SECRET);
   });
 
@@ -118,7 +189,11 @@ describe('telegram command bot (fake Bot API, real emulators)', () => {
     expect(await mode()).toBe('NORMAL');
     await press(ADMIN, button.replace(/:stop-entries/, ':force-exit all').slice(0, 64));
     await press(READER, button);
-    expect(sent().filter((m) => m.method === 'answerCallbackQuery').map((m) => m.text)).toEqual(['refused', 'refused']);
+    expect(
+      sent()
+        .filter((m) => m.method === 'answerCallbackQuery')
+        .map((m) => m.text),
+    ).toEqual(['refused', 'refused']);
     expect(await mode()).toBe('NORMAL');
     await press(ADMIN, button);
     expect(await mode()).toBe('PAUSED');

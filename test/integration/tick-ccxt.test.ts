@@ -20,10 +20,16 @@ describe('tick with the live ccxt adapter on recorded Binance responses', () => 
   it('still ingests when the exchange throws NetworkError twice, then answers', async () => {
     // The exchange is the only mock: real ccxt parsing and error mapping, real Firestore emulator.
     const exchange = await createExchange('binance', { enableRateLimit: false });
-    const player = installPlayer(exchange, { 'GET /api/v3/exchangeInfo': exchangeInfo, [KLINES]: [networkFault, networkFault, klinesServer(btcKlines)] });
+    const player = installPlayer(exchange, {
+      'GET /api/v3/exchangeInfo': exchangeInfo,
+      [KLINES]: [networkFault, networkFault, klinesServer(btcKlines)],
+    });
     const waits: number[] = [];
     const source = new CcxtMarketData({ exchange, sleep: async (ms) => void waits.push(ms), random: () => 0.5 });
-    const runtime = testRuntime({ MARKET_SOURCE: 'ccxt', SYMBOLS: 'BTC/USDT' }, { source, cache: new CandleWindowCache(), clock: { now: () => NOW } });
+    const runtime = testRuntime(
+      { MARKET_SOURCE: 'ccxt', SYMBOLS: 'BTC/USDT' },
+      { source, cache: new CandleWindowCache(), clock: { now: () => NOW } },
+    );
     runtimes.push(runtime);
 
     const report = await runTick(await runtime.tickDeps(), { tickId: 'ccxt-retry' });

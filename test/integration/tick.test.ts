@@ -17,7 +17,11 @@ const T0 = Date.parse('2023-03-21T14:00:30Z');
 async function tickOver(runtime: ReturnType<typeof testRuntime>, asOf: number): Promise<TickReport> {
   const server = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
   try {
-    const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asOf }) });
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ asOf }),
+    });
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(200);
     return body as TickReport;
@@ -64,16 +68,29 @@ describe('tick on the emulators with the replay source', () => {
     // Idempotent: the same tick again ingests nothing new, emits nothing, and the warm window
     // cache serves every candle: no candle document is read.
     const again = await tickOver(runtime, T0);
-    expect(again.symbols.filter((s) => s.symbol !== 'XRP/USDT').map((s) => [s.ingested, s.backfilled, s.candleReads, s.signals.length])).toEqual([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
+    expect(
+      again.symbols.filter((s) => s.symbol !== 'XRP/USDT').map((s) => [s.ingested, s.backfilled, s.candleReads, s.signals.length]),
+    ).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
     // Next minute, steady state: exactly one new candle per symbol, still no candle read.
     const next = await tickOver(runtime, T0 + 60_000);
-    expect(next.symbols.filter((s) => s.symbol !== 'XRP/USDT').map((s) => [s.ingested, s.candleReads])).toEqual([[1, 0], [1, 0], [1, 0]]);
+    expect(next.symbols.filter((s) => s.symbol !== 'XRP/USDT').map((s) => [s.ingested, s.candleReads])).toEqual([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+    ]);
   });
 
   it('detects a missing hour and backfills it on the next tick', async () => {
     let hidden = true;
     const holeStart = Date.parse('2023-03-21T10:00:00Z');
-    const runtime = make({ SYMBOLS: 'BTC/USDT,ETH/USDT,SOL/USDT' }, (s, t) => hidden && s === 'ETH/USDT' && t >= holeStart && t < holeStart + HOUR);
+    const runtime = make(
+      { SYMBOLS: 'BTC/USDT,ETH/USDT,SOL/USDT' },
+      (s, t) => hidden && s === 'ETH/USDT' && t >= holeStart && t < holeStart + HOUR,
+    );
     const first = await tickOver(runtime, T0);
     const eth = first.symbols.find((s) => s.symbol === 'ETH/USDT')!;
     expect(eth.gaps).toBe(1);
@@ -109,12 +126,19 @@ describe('tick on the emulators with the replay source', () => {
 
   it('survives a corrupt engine state: alerts, starts that symbol afresh, heals the entry', async () => {
     const runtime = make({ SYMBOLS: 'BTC/USDT,ETH/USDT' });
-    await runtime.db.doc(PATHS.status).set({ mode: 'NORMAL', engine: { 'ETH-USDT': { timeframe: '1m', regime: 'to_the_moon', price: 'lots' } } });
+    await runtime.db
+      .doc(PATHS.status)
+      .set({ mode: 'NORMAL', engine: { 'ETH-USDT': { timeframe: '1m', regime: 'to_the_moon', price: 'lots' } } });
     const report = await tickOver(runtime, T0);
     expect(report.symbols.map((s) => s.error)).toEqual([null, null]);
     expect(report.symbols[1]!.regime).not.toBe('unknown');
     const alerts = (await runtime.db.collection(PATHS.alerts).where('kind', '==', 'error').get()).docs.map((d) => d.data());
-    expect(alerts).toEqual([expect.objectContaining({ symbol: 'ETH/USDT', message: expect.stringMatching(/corrupt document status\/system#engine.ETH-USDT: [\s\S]*regime/) })]);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        symbol: 'ETH/USDT',
+        message: expect.stringMatching(/corrupt document status\/system#engine.ETH-USDT: [\s\S]*regime/),
+      }),
+    ]);
     const status = await runtime.db.doc(PATHS.status).get();
     expect(status.get('engine.ETH-USDT')).toMatchObject({ timeframe: '1m', regime: { regime: expect.any(String) } });
     expect(status.get('markets.ETH-USDT')).toMatchObject({ symbol: 'ETH/USDT', stale: false, timeframe: '1m', price: expect.any(Number) });
@@ -133,7 +157,9 @@ describe('tick on the emulators with the replay source', () => {
     expect(report.symbols[0]!.error).toBeNull();
     // Independent expectation: the regime the 1h candles alone produce over the same 600-candle window.
     const closedUntil = Math.floor(at / HOUR) * HOUR;
-    const hourly = loadBundledCandles('BTC/USDT', '1h').filter((c) => c.t < closedUntil).slice(-600);
+    const hourly = loadBundledCandles('BTC/USDT', '1h')
+      .filter((c) => c.t < closedUntil)
+      .slice(-600);
     const expected = classifyRegimeSeries(computeIndicators(hourly), resolveRegimeParams(parseBotConfig({}).regime, '1h')).at(-1)!;
     const engine = (await runtime.db.doc(PATHS.status).get()).get('engine.BTC-USDT');
     expect(engine.timeframe).toBe('1h');
@@ -146,7 +172,11 @@ describe('tick on the emulators with the replay source', () => {
     const runtime = make({});
     const server = await serveHttp('tick', makeTickHandler(runtime.tickDeps));
     try {
-      const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asOf: 'soon' }) });
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ asOf: 'soon' }),
+      });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { issues: { field: string }[] }).issues[0]!.field).toBe('asOf');
     } finally {

@@ -3,7 +3,16 @@
  * read, so the listeners start after sign-in: email + password (the local stack's seeded user on the
  * Auth emulator, or a production account) or Google in production.
  */
-import { connectAuthEmulator, getAuth, GoogleAuthProvider, onAuthStateChanged, signInWithEmailAndPassword, signInWithPopup, signOut, type User } from 'firebase/auth';
+import {
+  connectAuthEmulator,
+  getAuth,
+  GoogleAuthProvider,
+  onAuthStateChanged,
+  signInWithEmailAndPassword,
+  signInWithPopup,
+  signOut,
+  type User,
+} from 'firebase/auth';
 import { h } from './dom.ts';
 import { app, config } from './firestore.ts';
 
@@ -51,7 +60,10 @@ export function renderSignIn(root: HTMLElement): void {
   if (!config.authEmulatorHost) {
     const google = h('button', { class: 'btn' }, 'Sign in with Google');
     google.type = 'button';
-    google.addEventListener('click', () => void signInWithPopup(auth, new GoogleAuthProvider()).catch((err: unknown) => (error.textContent = message(err))));
+    google.addEventListener(
+      'click',
+      () => void signInWithPopup(auth, new GoogleAuthProvider()).catch((err: unknown) => (error.textContent = message(err))),
+    );
     form.append(google);
   }
   root.replaceChildren(form);

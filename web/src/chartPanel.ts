@@ -7,8 +7,24 @@
  */
 import type { Unsubscribe } from 'firebase/firestore';
 import { timeframeMs } from '../../functions/src/domain/candle.ts';
-import { CandleBucketDoc, EquityDayDoc, bucketCandles, bucketReadings, decoder, equityDayPath, parseDoc } from '../../functions/src/shared/store/index.ts';
-import { candleBuckets, indicatorRows, mergeBuckets, regimeSegments, timeframeOf, type ChartBucket, type EquityPointView } from './chartData.ts';
+import {
+  CandleBucketDoc,
+  EquityDayDoc,
+  bucketCandles,
+  bucketReadings,
+  decoder,
+  equityDayPath,
+  parseDoc,
+} from '../../functions/src/shared/store/index.ts';
+import {
+  candleBuckets,
+  indicatorRows,
+  mergeBuckets,
+  regimeSegments,
+  timeframeOf,
+  type ChartBucket,
+  type EquityPointView,
+} from './chartData.ts';
 import { byId, h } from './dom.ts';
 import { readDoc, watchDoc, type ListenerSink } from './firestore.ts';
 import { learnPriceDecimals, priceDp } from './format.ts';
@@ -149,7 +165,8 @@ export class ChartPanel {
       this.equityUnsub = watchDoc('equity', equityKey, decoder(EquityDayDoc), this.sink('equity-state'), (stored) => {
         this.points = stored?.points ?? [];
         this.equity?.update(this.points);
-        byId('equity-state').textContent = this.points.length === 0 ? `No equity points yet on ${day} (market day): the tick writes one per tick.` : '';
+        byId('equity-state').textContent =
+          this.points.length === 0 ? `No equity points yet on ${day} (market day): the tick writes one per tick.` : '';
         this.onEquity();
       });
     }
@@ -173,10 +190,20 @@ export class ChartPanel {
       return;
     }
     const { candles, readings } = mergeBuckets(previous, this.current);
-    learnPriceDecimals(m.symbol, candles.map((c) => c.c));
+    learnPriceDecimals(
+      m.symbol,
+      candles.map((c) => c.c),
+    );
     // The bot's own EMAs and regime, as the tick stored them beside each candle.
     const rows = indicatorRows(candles, readings);
-    this.price?.update(candles, rows, this.trades.filter((t) => t.symbol === m.symbol), priceDp(m.symbol, m.price), tfMs, `${m.id} ${tf}`);
+    this.price?.update(
+      candles,
+      rows,
+      this.trades.filter((t) => t.symbol === m.symbol),
+      priceDp(m.symbol, m.price),
+      tfMs,
+      `${m.id} ${tf}`,
+    );
     renderRegimeTimeline(byId('regime-timeline'), regimeSegments(rows), tfMs);
     const bucket = this.candleKey.slice(this.candleKey.lastIndexOf('/') + 1);
     state.textContent = candles.length === 0 ? `No ${tf} candles stored for ${m.symbol} in bucket ${bucket} (or the one before) yet.` : '';

@@ -123,7 +123,11 @@ const RELISTEN_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
  * page that never listened again would stay blank with its last data. Each error is reported, then
  * a new listener starts after a growing pause; a snapshot resets the pause. Signed out: no retry.
  */
-function lasting(name: string, sink: ListenerSink, listen: (ok: () => void, failed: (err: FirestoreError) => void) => Unsubscribe): Unsubscribe {
+function lasting(
+  name: string,
+  sink: ListenerSink,
+  listen: (ok: () => void, failed: (err: FirestoreError) => void) => Unsubscribe,
+): Unsubscribe {
   let current: Unsubscribe | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let failures = 0;
@@ -133,6 +137,7 @@ function lasting(name: string, sink: ListenerSink, listen: (ok: () => void, fail
     current = listen(
       () => (failures = 0),
       (err) => {
+        console.warn(`[dashboard] listener ${name} failed (${err.code}): ${err.message}`);
         sink.error(name, err);
         current = null;
         if (stopped || err.code === 'unauthenticated') return;
@@ -173,26 +178,28 @@ export function watchDoc<T>(
   onData: (value: T | undefined, fromCache: boolean) => void,
 ): Unsubscribe {
   let seen: string | undefined;
-  return lasting(name, sink, (ok, failed) => onSnapshot(
-    doc(db, path),
-    { includeMetadataChanges: true },
-    (snap) => {
-      ok();
-      markSnapshot(name, 'snapshot');
-      // A document read is billed when the server sends its content: the first server snapshot and each change.
-      const version = JSON.stringify(snap.data() ?? null);
-      if (!snap.metadata.fromCache && version !== seen) countReads(1, name);
-      if (!snap.metadata.fromCache) seen = version;
-      sink.snapshot(name, snap.metadata.fromCache);
-      guard(name, () => {
-        if (!snap.exists()) return onData(undefined, snap.metadata.fromCache);
-        const value = decoded(name, sink, decode, snap.data(), path);
-        if (value !== undefined) onData(value, snap.metadata.fromCache);
-      });
-      markSnapshot(name, 'rendered');
-    },
-    failed,
-  ));
+  return lasting(name, sink, (ok, failed) =>
+    onSnapshot(
+      doc(db, path),
+      { includeMetadataChanges: true },
+      (snap) => {
+        ok();
+        markSnapshot(name, 'snapshot');
+        // A document read is billed when the server sends its content: the first server snapshot and each change.
+        const version = JSON.stringify(snap.data() ?? null);
+        if (!snap.metadata.fromCache && version !== seen) countReads(1, name);
+        if (!snap.metadata.fromCache) seen = version;
+        sink.snapshot(name, snap.metadata.fromCache);
+        guard(name, () => {
+          if (!snap.exists()) return onData(undefined, snap.metadata.fromCache);
+          const value = decoded(name, sink, decode, snap.data(), path);
+          if (value !== undefined) onData(value, snap.metadata.fromCache);
+        });
+        markSnapshot(name, 'rendered');
+      },
+      failed,
+    ),
+  );
 }
 
 /** Reads the document at `path` once (counted as a billed read when the server sent it); undefined when it does not exist. */
@@ -211,25 +218,34 @@ export function watchQuery<T>(
   sink: ListenerSink,
   onRows: (rows: Row<T>[], fromCache: boolean) => void,
 ): Unsubscribe {
-  return lasting(name, sink, (ok, failed) => onSnapshot(
-    query(collection(db, path), ...constraints),
-    { includeMetadataChanges: true },
-    (snap) => {
-      ok();
-      markSnapshot(name, 'snapshot');
-      if (!snap.metadata.fromCache) countReads(Math.max(snap.docChanges().filter((c) => c.type !== 'removed').length, snap.empty ? 1 : 0), name);
-      sink.snapshot(name, snap.metadata.fromCache);
-      guard(name, () => {
-        // The panel renders the good rows first; the corrupt ones are reported on top of it.
-        const corrupt: CorruptDocumentError[] = [];
-        const rows = snap.docs.map((d) => ({ id: d.id, value: decoded(name, { ...sink, corrupt: (_n, err) => corrupt.push(err) }, decode, d.data(), d.ref.path) }));
-        onRows(rows.filter((r): r is Row<T> => r.value !== undefined), snap.metadata.fromCache);
-        for (const err of corrupt) sink.corrupt(name, err);
-      });
-      markSnapshot(name, 'rendered');
-    },
-    failed,
-  ));
+  return lasting(name, sink, (ok, failed) =>
+    onSnapshot(
+      query(collection(db, path), ...constraints),
+      { includeMetadataChanges: true },
+      (snap) => {
+        ok();
+        markSnapshot(name, 'snapshot');
+        if (!snap.metadata.fromCache)
+          countReads(Math.max(snap.docChanges().filter((c) => c.type !== 'removed').length, snap.empty ? 1 : 0), name);
+        sink.snapshot(name, snap.metadata.fromCache);
+        guard(name, () => {
+          // The panel renders the good rows first; the corrupt ones are reported on top of it.
+          const corrupt: CorruptDocumentError[] = [];
+          const rows = snap.docs.map((d) => ({
+            id: d.id,
+            value: decoded(name, { ...sink, corrupt: (_n, err) => corrupt.push(err) }, decode, d.data(), d.ref.path),
+          }));
+          onRows(
+            rows.filter((r): r is Row<T> => r.value !== undefined),
+            snap.metadata.fromCache,
+          );
+          for (const err of corrupt) sink.corrupt(name, err);
+        });
+        markSnapshot(name, 'rendered');
+      },
+      failed,
+    ),
+  );
 }
 
 function guard(name: string, fn: () => void): void {

@@ -26,14 +26,28 @@ export function watchHorizons(root: HTMLElement, tabs: HTMLElement) {
     },
     listen(sink: ListenerSink): Unsubscribe[] {
       return [
-        watchQuery('rollups', PATHS.rollups, [orderBy('day', 'desc'), limit(MAX_DAYS)], (data, path) => rollupFromDoc(path, data), sink, (rows) => {
-          rollups = rows.map((r) => r.value).reverse();
-          draw();
-        }),
-        watchQuery('costs', PATHS.costs, [orderBy('costIntervalStart', 'desc'), limit(1)], (data, path) => costFromDoc(path, data), sink, (rows) => {
-          cost = rows[0]?.value ?? null;
-          draw();
-        }),
+        watchQuery(
+          'rollups',
+          PATHS.rollups,
+          [orderBy('day', 'desc'), limit(MAX_DAYS)],
+          (data, path) => rollupFromDoc(path, data),
+          sink,
+          (rows) => {
+            rollups = rows.map((r) => r.value).reverse();
+            draw();
+          },
+        ),
+        watchQuery(
+          'costs',
+          PATHS.costs,
+          [orderBy('costIntervalStart', 'desc'), limit(1)],
+          (data, path) => costFromDoc(path, data),
+          sink,
+          (rows) => {
+            cost = rows[0]?.value ?? null;
+            draw();
+          },
+        ),
       ];
     },
   };

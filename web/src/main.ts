@@ -7,8 +7,19 @@ import './style.css';
 import type { User } from 'firebase/auth';
 import { limit, orderBy, type FirestoreError, type Unsubscribe } from 'firebase/firestore';
 import {
-  AlertDoc, DashboardUsersDoc, LedgerDoc, PATHS, PositionDoc, SignalDoc, StatusDoc, TradeDoc, decoder, guardsFromStatus, parseDoc,
-  SHADOW_LATEST, ShadowLatestDoc,
+  AlertDoc,
+  DashboardUsersDoc,
+  LedgerDoc,
+  PATHS,
+  PositionDoc,
+  SignalDoc,
+  StatusDoc,
+  TradeDoc,
+  decoder,
+  guardsFromStatus,
+  parseDoc,
+  SHADOW_LATEST,
+  ShadowLatestDoc,
 } from '../../functions/src/shared/store/index.ts';
 import { idToken, renderSignIn, signOutNow, watchAuth } from './auth.ts';
 import { ChartPanel } from './chartPanel.ts';
@@ -16,7 +27,19 @@ import { byId, h, refreshAges, setMarketClock } from './dom.ts';
 import { config, watchDoc, watchQuery, type ListenerSink } from './firestore.ts';
 import { positionMark, type PositionPrice } from './marks.ts';
 import { fmtTime, setMarketNow } from './format.ts';
-import { alertView, positionView, signalView, statusView, tradeView, walletView, type Market, type PositionView, type SystemStatus, type TradeView, type WalletView } from './views.ts';
+import {
+  alertView,
+  positionView,
+  signalView,
+  statusView,
+  tradeView,
+  walletView,
+  type Market,
+  type PositionView,
+  type SystemStatus,
+  type TradeView,
+  type WalletView,
+} from './views.ts';
 import { renderAlerts } from './render/alerts.ts';
 import { Connection } from './render/connection.ts';
 import { Controls } from './render/controls.ts';
@@ -100,9 +123,16 @@ function renderCombined(): void {
   renderMarkets(byId('markets'), all, status?.feeds ?? [], statusCached);
   chart.setMarkets(all, marketNow());
   // The equity in status.account is the tick's mark; wallet/paper keeps cash, PnL and fees.
-  renderWallet(byId('wallet'), wallet && { ...wallet, equity: status?.account?.equity ?? wallet.equity, peakEquity: status?.account?.peakEquity ?? wallet.peakEquity }, walletCached);
+  renderWallet(
+    byId('wallet'),
+    wallet && { ...wallet, equity: status?.account?.equity ?? wallet.equity, peakEquity: status?.account?.peakEquity ?? wallet.peakEquity },
+    walletCached,
+  );
   byId('positions-count').textContent = String(positions.length);
-  renderPositions(byId('positions'), positions, positionsCached, { mark, close: user && controls.enabled() ? (s) => controls.closeButton(s) : undefined });
+  renderPositions(byId('positions'), positions, positionsCached, {
+    mark,
+    close: user && controls.enabled() ? (s) => controls.closeButton(s) : undefined,
+  });
   renderPerformance(byId('performance'), trades, chart.equityPoints(), positions, mark);
   horizons.render({ account: status?.account ?? null, today: chart.equityPoints(), now: marketNow() });
 }
@@ -111,19 +141,25 @@ function start(): void {
   stop();
   conn.expect(LISTENERS);
   unsubscribers = [
-    watchDoc('status', PATHS.status, (data, path) => statusView(parseDoc(StatusDoc, path, data), guardsFromStatus(data)), sink('markets'), (value, fromCache) => {
-      status = value ?? null;
-      statusCached = fromCache;
-      setMarketClock(status?.lastTickAt ?? null, status?.marketTime ?? null);
-      renderStatus(status, fromCache);
-      renderFeeds(byId('feeds'), status ? status.feeds : null, fromCache);
-      renderLocks(byId('locks'), status ? status.locks : null, fromCache);
-      controls.setMode(status?.mode ?? null);
-      renderCombined();
-      showApp();
-      // Hook for browser tests: the first status snapshot has been rendered.
-      document.body.dataset.ready = 'true';
-    }),
+    watchDoc(
+      'status',
+      PATHS.status,
+      (data, path) => statusView(parseDoc(StatusDoc, path, data), guardsFromStatus(data)),
+      sink('markets'),
+      (value, fromCache) => {
+        status = value ?? null;
+        statusCached = fromCache;
+        setMarketClock(status?.lastTickAt ?? null, status?.marketTime ?? null);
+        renderStatus(status, fromCache);
+        renderFeeds(byId('feeds'), status ? status.feeds : null, fromCache);
+        renderLocks(byId('locks'), status ? status.locks : null, fromCache);
+        controls.setMode(status?.mode ?? null);
+        renderCombined();
+        showApp();
+        // Hook for browser tests: the first status snapshot has been rendered.
+        document.body.dataset.ready = 'true';
+      },
+    ),
     watchDoc('access', PATHS.dashboardUsers, decoder(DashboardUsersDoc), sink(), (users) => {
       const isAdmin = !!user?.email && (users?.admins ?? []).includes(user.email.toLowerCase());
       controls.setEnabled(isAdmin);
@@ -140,17 +176,40 @@ function start(): void {
       positionsCached = fromCache;
       renderCombined();
     }),
-    watchQuery('signals', PATHS.signals, [orderBy('createdAt', 'desc'), limit(20)], decoder(SignalDoc), sink('signals'), (rows, fromCache) => {
-      renderSignals(byId('signals'), rows.map((r) => signalView(r.value)), fromCache);
-    }),
-    watchQuery('trades', PATHS.trades, [orderBy('time', 'desc'), limit(PERFORMANCE_TRADES)], decoder(TradeDoc), sink('trades'), (rows, fromCache) => {
-      trades = rows.map((r) => tradeView(r.id, r.value));
-      renderTrades(byId('trades'), trades, 20, fromCache);
-      chart.setTrades(trades);
-      renderCombined();
-    }),
+    watchQuery(
+      'signals',
+      PATHS.signals,
+      [orderBy('createdAt', 'desc'), limit(20)],
+      decoder(SignalDoc),
+      sink('signals'),
+      (rows, fromCache) => {
+        renderSignals(
+          byId('signals'),
+          rows.map((r) => signalView(r.value)),
+          fromCache,
+        );
+      },
+    ),
+    watchQuery(
+      'trades',
+      PATHS.trades,
+      [orderBy('time', 'desc'), limit(PERFORMANCE_TRADES)],
+      decoder(TradeDoc),
+      sink('trades'),
+      (rows, fromCache) => {
+        trades = rows.map((r) => tradeView(r.id, r.value));
+        renderTrades(byId('trades'), trades, 20, fromCache);
+        chart.setTrades(trades);
+        renderCombined();
+      },
+    ),
     watchQuery('alerts', PATHS.alerts, [orderBy('createdAt', 'desc'), limit(10)], decoder(AlertDoc), sink('alerts'), (rows, fromCache) => {
-      renderAlerts(byId('alerts'), rows.map((r) => alertView(r.id, r.value)), fromCache, marketNow());
+      renderAlerts(
+        byId('alerts'),
+        rows.map((r) => alertView(r.id, r.value)),
+        fromCache,
+        marketNow(),
+      );
     }),
     watchDoc('shadow', SHADOW_LATEST, decoder(ShadowLatestDoc), sink(), (latest) => renderShadow(latest ?? null)),
     ...horizons.listen(sink('horizons')),

@@ -95,7 +95,12 @@ export function statusView(s: StoredStatus, guards: Readonly<Record<string, Guar
     healthScore: s.healthScore,
     version: s.version,
     markets: Object.entries(s.markets).map(([id, m]) => marketView(id, m)),
-    account: s.account && { equity: dec(s.account.equity), peakEquity: dec(s.account.peakEquity), dayStartEquity: dec(s.account.dayStartEquity), day: s.account.day },
+    account: s.account && {
+      equity: dec(s.account.equity),
+      peakEquity: dec(s.account.peakEquity),
+      dayStartEquity: dec(s.account.dayStartEquity),
+      day: s.account.day,
+    },
     marks: Object.fromEntries(Object.entries(guards).map(([id, g]) => [id, { tradeId: g.tradeId, price: dec(g.lastPrice) }])),
     locks: s.protections.locks
       .filter((l) => !s.locksLifted.includes(l.id) && (s.marketTime === null || l.until > s.marketTime))
@@ -124,8 +129,21 @@ export interface Market {
 
 function marketView(id: string, m: MarketView): Market {
   return {
-    id, symbol: m.symbol, timeframe: m.timeframe, price: m.price, regime: m.regime, adx: m.adx, pdi: m.pdi, mdi: m.mdi,
-    ema50: m.ema50, ema200: m.ema200, atrPct: m.atrPct, stale: m.stale, error: m.error, lastCandleAt: time(m.lastCandleAt), updatedAt: time(m.updatedAt),
+    id,
+    symbol: m.symbol,
+    timeframe: m.timeframe,
+    price: m.price,
+    regime: m.regime,
+    adx: m.adx,
+    pdi: m.pdi,
+    mdi: m.mdi,
+    ema50: m.ema50,
+    ema200: m.ema200,
+    atrPct: m.atrPct,
+    stale: m.stale,
+    error: m.error,
+    lastCandleAt: time(m.lastCandleAt),
+    updatedAt: time(m.updatedAt),
   };
 }
 
@@ -141,7 +159,14 @@ export interface WalletView {
 
 /** wallet/paper decoded by the store's LedgerDoc. */
 export function walletView(w: z.infer<typeof LedgerDoc>): WalletView {
-  return { cash: dec(w.cash), equity: null, peakEquity: null, realizedPnl: dec(w.realizedPnl), feesPaid: dec(w.feesPaid), initialCash: dec(w.initialCash) };
+  return {
+    cash: dec(w.cash),
+    equity: null,
+    peakEquity: null,
+    realizedPnl: dec(w.realizedPnl),
+    feesPaid: dec(w.feesPaid),
+    initialCash: dec(w.initialCash),
+  };
 }
 
 export interface PositionView {
@@ -160,8 +185,16 @@ export interface PositionView {
 
 export function positionView(id: string, p: Position): PositionView {
   return {
-    id, symbol: p.symbol, qty: dec(p.qty), entryPrice: dec(p.entryPrice), stopLoss: dec(p.stopLoss), takeProfit: dec(p.takeProfit),
-    trailingStop: decOrNull(p.trailingStop), lastPrice: dec(p.lastPrice), entryTime: time(p.entryTime), openTradeId: p.openTradeId,
+    id,
+    symbol: p.symbol,
+    qty: dec(p.qty),
+    entryPrice: dec(p.entryPrice),
+    stopLoss: dec(p.stopLoss),
+    takeProfit: dec(p.takeProfit),
+    trailingStop: decOrNull(p.trailingStop),
+    lastPrice: dec(p.lastPrice),
+    entryTime: time(p.entryTime),
+    openTradeId: p.openTradeId,
   };
 }
 
@@ -176,7 +209,15 @@ export interface SignalView {
 }
 
 export function signalView(s: Signal): SignalView {
-  return { id: s.id, symbol: s.symbol, side: s.side, reason: s.reason, refPrice: dec(s.refPrice), candleTime: time(s.candleTime), createdAt: time(s.createdAt) };
+  return {
+    id: s.id,
+    symbol: s.symbol,
+    side: s.side,
+    reason: s.reason,
+    refPrice: dec(s.refPrice),
+    candleTime: time(s.candleTime),
+    createdAt: time(s.createdAt),
+  };
 }
 
 export interface TradeView {
@@ -201,8 +242,19 @@ export interface TradeView {
 
 export function tradeView(id: string, t: Trade): TradeView {
   return {
-    id, seq: t.seq, cashDelta: dec(t.cashDelta), symbol: t.symbol, side: t.side, qty: dec(t.qty), qtyDelta: dec(t.qtyDelta), price: dec(t.price), fee: dec(t.fee),
-    realizedPnl: dec(t.realizedPnl), reason: t.reason, time: time(t.time), dust: decOrNull(t.dust),
+    id,
+    seq: t.seq,
+    cashDelta: dec(t.cashDelta),
+    symbol: t.symbol,
+    side: t.side,
+    qty: dec(t.qty),
+    qtyDelta: dec(t.qtyDelta),
+    price: dec(t.price),
+    fee: dec(t.fee),
+    realizedPnl: dec(t.realizedPnl),
+    reason: t.reason,
+    time: time(t.time),
+    dust: decOrNull(t.dust),
   };
 }
 
@@ -219,5 +271,13 @@ export interface AlertView {
 }
 
 export function alertView(id: string, a: Alert): AlertView {
-  return { id, kind: a.kind, severity: a.severity, severityClass: a.severity, message: a.message, symbol: a.symbol ?? null, createdAt: time(a.createdAt) };
+  return {
+    id,
+    kind: a.kind,
+    severity: a.severity,
+    severityClass: a.severity,
+    message: a.message,
+    symbol: a.symbol ?? null,
+    createdAt: time(a.createdAt),
+  };
 }

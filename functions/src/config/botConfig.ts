@@ -47,7 +47,13 @@ export interface BotConfigSource {
   load(): Promise<LoadedBotConfig>;
 }
 
-export function cachedBotConfig(read: () => Promise<unknown>, exchangeRules: () => Promise<ExchangeRules>, wallClock: Clock, ttlMs: number, envTimeframe: Timeframe = '4h'): BotConfigSource {
+export function cachedBotConfig(
+  read: () => Promise<unknown>,
+  exchangeRules: () => Promise<ExchangeRules>,
+  wallClock: Clock,
+  ttlMs: number,
+  envTimeframe: Timeframe = '4h',
+): BotConfigSource {
   let cached: { loaded: LoadedBotConfig; at: number } | null = null;
   let lastGood: BotConfig | null = null;
   const load = async (): Promise<LoadedBotConfig> => {
@@ -89,7 +95,11 @@ export function configProblemAlert(problem: ConfigProblem, now: number): Alert {
     id: problem.alertId,
     kind: 'error',
     severity: 'critical',
-    message: `config/bot is invalid (${problem.field}); running stops with ${using} and taking no entries until it is fixed: ${problem.message}`.slice(0, 1500),
+    message:
+      `config/bot is invalid (${problem.field}); running stops with ${using} and taking no entries until it is fixed: ${problem.message}`.slice(
+        0,
+        1500,
+      ),
     createdAt: now,
   };
 }

@@ -32,7 +32,9 @@ const edgy = (inside: fc.Arbitrary<number>) =>
   );
 const decimalText = fc.oneof(
   fc.constantFrom('0', '0.0', '0.00000001', '1', '5', '10000', '999999999999.99999999', '1000000000000', '1e4', '-1', '0.000000001'),
-  fc.tuple(fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 0, max: 99_999_999 })).map(([i, f]) => `${i}.${String(f).padStart(8, '0')}`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 0, max: 99_999_999 }))
+    .map(([i, f]) => `${i}.${String(f).padStart(8, '0')}`),
 );
 /** Half the entries tighten the exchange's BTC/USDT rules (step 0.00001, minimum 5), half are anything. */
 const agreeing = fc.record({
@@ -41,26 +43,35 @@ const agreeing = fc.record({
 });
 const market = fc.oneof(agreeing, fc.record({ amountStep: decimalText, minNotional: decimalText }));
 
-const configDoc = fc.record({
-  risk: fc.record({
-    riskPerTradePct: edgy(fc.double({ min: 0.01, max: 10, noNaN: true })),
-    stopAtrMult: edgy(fc.double({ min: 0.01, max: 1000, noNaN: true })),
-    takeProfitAtrMult: edgy(fc.double({ min: 0.01, max: 1000, noNaN: true })),
-    trailingAtrMult: edgy(fc.double({ min: 0.01, max: 1000, noNaN: true })),
-    trailingActivationAtrMult: edgy(fc.double({ min: 0, max: 1000, noNaN: true })),
-    minStopCostMultiple: edgy(fc.double({ min: 0, max: 100, noNaN: true })),
-    maxOpenPositions: edgy(fc.integer({ min: 1, max: 100 })),
-    maxExposurePerSymbolPct: edgy(fc.double({ min: 0.01, max: 100, noNaN: true })),
-    dailyLossLimitPct: edgy(fc.double({ min: 0.01, max: 100, noNaN: true })),
-    killSwitchDrawdownPct: edgy(fc.double({ min: 0.01, max: 100, noNaN: true })),
-  }, { requiredKeys: [] }),
-  paper: fc.record({
-    feeBps: edgy(fc.integer({ min: 0, max: 100_000 }).map((x) => x / 100)),
-    slippageBps: edgy(fc.integer({ min: 0, max: 100_000 }).map((x) => x / 100)),
-    initialCash: decimalText,
-  }, { requiredKeys: [] }),
-  markets: fc.record({ 'BTC/USDT': market }, { requiredKeys: [] }),
-}, { requiredKeys: [] });
+const configDoc = fc.record(
+  {
+    risk: fc.record(
+      {
+        riskPerTradePct: edgy(fc.double({ min: 0.01, max: 10, noNaN: true })),
+        stopAtrMult: edgy(fc.double({ min: 0.01, max: 1000, noNaN: true })),
+        takeProfitAtrMult: edgy(fc.double({ min: 0.01, max: 1000, noNaN: true })),
+        trailingAtrMult: edgy(fc.double({ min: 0.01, max: 1000, noNaN: true })),
+        trailingActivationAtrMult: edgy(fc.double({ min: 0, max: 1000, noNaN: true })),
+        minStopCostMultiple: edgy(fc.double({ min: 0, max: 100, noNaN: true })),
+        maxOpenPositions: edgy(fc.integer({ min: 1, max: 100 })),
+        maxExposurePerSymbolPct: edgy(fc.double({ min: 0.01, max: 100, noNaN: true })),
+        dailyLossLimitPct: edgy(fc.double({ min: 0.01, max: 100, noNaN: true })),
+        killSwitchDrawdownPct: edgy(fc.double({ min: 0.01, max: 100, noNaN: true })),
+      },
+      { requiredKeys: [] },
+    ),
+    paper: fc.record(
+      {
+        feeBps: edgy(fc.integer({ min: 0, max: 100_000 }).map((x) => x / 100)),
+        slippageBps: edgy(fc.integer({ min: 0, max: 100_000 }).map((x) => x / 100)),
+        initialCash: decimalText,
+      },
+      { requiredKeys: [] },
+    ),
+    markets: fc.record({ 'BTC/USDT': market }, { requiredKeys: [] }),
+  },
+  { requiredKeys: [] },
+);
 
 function accepted(doc: unknown): BotRuntime | null {
   try {
@@ -77,43 +88,61 @@ describe('accepted configs never make sizing, stops or fills throw', () => {
     let sized = 0;
     let filled = 0;
     fc.assert(
-      fc.property(configDoc, fc.constantFrom(...REAL), fc.integer({ min: 1, max: 10 ** 7 }), fc.integer({ min: 0, max: 100 }), (doc, { candle, atr }, equityUnits, cashPct) => {
-        const rt = accepted(doc);
-        if (!rt) return;
-        kept++;
-        const { risk, feeBps, slippageBps } = rt.execution;
-        const rules = rt.execution.rulesFor('BTC/USDT')!;
-        const refPrice = toAmount(candle.c);
-        const atrAmount = toAmount(atr, 'up');
-        const equity = toAmount(equityUnits);
-        const cash = (equity * BigInt(cashPct)) / 100n;
-        const wallet = testWallet({ cash, equity, peakEquity: equity, dayStartEquity: equity });
-        riskLimits(wallet, risk);
-        const size = sizeEntry({ equity, cash, refPrice, atr: atrAmount, risk, rules, feeBps, slippageBps });
-        const ctx = { risk, rules, feeBps, slippageBps };
-        const price = toDecimalString(refPrice);
-        const buy = testSignal({ side: 'buy', refPrice: price, atr: toDecimalString(atrAmount), qty: size.ok ? toDecimalString(size.qty) : '0.001' });
-        const book = testBook({ wallet });
-        const plan = planOrder(book, buy, ctx);
-        if (size.ok) {
-          sized++;
-          const stops = initialStops(size.expectedFill.price, atrAmount, risk);
-          expect(stops.stopLoss).toBeLessThanOrEqual(size.expectedFill.price);
-          // planOrder may still refuse (a drawn kill switch or daily loss limit); what it accepts must fill and book
-          if (plan.kind === 'order') {
-            filled++;
-            const fill = paperFill({ side: 'buy', refPrice, qty: plan.qty, feeBps, slippageBps });
-            const opened = applyFill(book, buy, fill, ctx).book.positions['BTC/USDT']!;
-            evaluateExit(opened, candle, atrAmount, risk, true);
-            evaluateExit(opened, candle, atrAmount, risk, false);
+      fc.property(
+        configDoc,
+        fc.constantFrom(...REAL),
+        fc.integer({ min: 1, max: 10 ** 7 }),
+        fc.integer({ min: 0, max: 100 }),
+        (doc, { candle, atr }, equityUnits, cashPct) => {
+          const rt = accepted(doc);
+          if (!rt) return;
+          kept++;
+          const { risk, feeBps, slippageBps } = rt.execution;
+          const rules = rt.execution.rulesFor('BTC/USDT')!;
+          const refPrice = toAmount(candle.c);
+          const atrAmount = toAmount(atr, 'up');
+          const equity = toAmount(equityUnits);
+          const cash = (equity * BigInt(cashPct)) / 100n;
+          const wallet = testWallet({ cash, equity, peakEquity: equity, dayStartEquity: equity });
+          riskLimits(wallet, risk);
+          const size = sizeEntry({ equity, cash, refPrice, atr: atrAmount, risk, rules, feeBps, slippageBps });
+          const ctx = { risk, rules, feeBps, slippageBps };
+          const price = toDecimalString(refPrice);
+          const buy = testSignal({
+            side: 'buy',
+            refPrice: price,
+            atr: toDecimalString(atrAmount),
+            qty: size.ok ? toDecimalString(size.qty) : '0.001',
+          });
+          const book = testBook({ wallet });
+          const plan = planOrder(book, buy, ctx);
+          if (size.ok) {
+            sized++;
+            const stops = initialStops(size.expectedFill.price, atrAmount, risk);
+            expect(stops.stopLoss).toBeLessThanOrEqual(size.expectedFill.price);
+            // planOrder may still refuse (a drawn kill switch or daily loss limit); what it accepts must fill and book
+            if (plan.kind === 'order') {
+              filled++;
+              const fill = paperFill({ side: 'buy', refPrice, qty: plan.qty, feeBps, slippageBps });
+              const opened = applyFill(book, buy, fill, ctx).book.positions['BTC/USDT']!;
+              evaluateExit(opened, candle, atrAmount, risk, true);
+              evaluateExit(opened, candle, atrAmount, risk, false);
+            }
           }
-        }
-        const held = testPosition({ qty: toAmount('0.5'), entryPrice: refPrice, stopLoss: refPrice / 2n, takeProfit: refPrice * 2n, highWater: refPrice, lastPrice: refPrice });
-        evaluateExit(held, candle, atrAmount, risk, true);
-        evaluateExit(held, candle, atrAmount, risk, false);
-        paperFill({ side: 'sell', refPrice, qty: held.qty, feeBps, slippageBps });
-        planOrder(testBook({ wallet, positions: { 'BTC/USDT': held } }), testSignal({ side: 'sell', refPrice: price, qty: '0.5' }), ctx);
-      }),
+          const held = testPosition({
+            qty: toAmount('0.5'),
+            entryPrice: refPrice,
+            stopLoss: refPrice / 2n,
+            takeProfit: refPrice * 2n,
+            highWater: refPrice,
+            lastPrice: refPrice,
+          });
+          evaluateExit(held, candle, atrAmount, risk, true);
+          evaluateExit(held, candle, atrAmount, risk, false);
+          paperFill({ side: 'sell', refPrice, qty: held.qty, feeBps, slippageBps });
+          planOrder(testBook({ wallet, positions: { 'BTC/USDT': held } }), testSignal({ side: 'sell', refPrice: price, qty: '0.5' }), ctx);
+        },
+      ),
       { numRuns: 2_000, seed: 18 },
     );
     // both sides of the validator are exercised, and enough accepted configs reach the money code

@@ -52,7 +52,12 @@ export function executionParams(config: BotConfig, exchange: ExchangeRules): Exe
  * exchange's rules (paper: the recorded snapshot; live: loaded from the exchange). Rules that could
  * not be loaded check nothing: without them no entry is sized anyway.
  */
-export function validateBotConfig(doc: unknown, envTimeframe: Timeframe, exchange: ExchangeRules, prefix: string = PATHS.config): BotRuntime {
+export function validateBotConfig(
+  doc: unknown,
+  envTimeframe: Timeframe,
+  exchange: ExchangeRules,
+  prefix: string = PATHS.config,
+): BotRuntime {
   const config = parseBotConfig(doc, prefix);
   const timeframe = config.timeframe ?? envTimeframe;
   try {
@@ -69,6 +74,9 @@ export function validateBotConfig(doc: unknown, envTimeframe: Timeframe, exchang
     // The registry's messages start with the field: `strategy.params.x: …` (an unknown param's key may be any text).
     const field = /^(strategy\.params\.[^\n]*?|[\w./]+): /.exec(err.message)?.[1];
     const path = field ? `${prefix}.${field}` : prefix;
-    throw new BotConfigError(path, `invalid config/bot document:\n${field ? `${prefix}.${err.message}` : `${prefix}: ${err.message}`}`.slice(0, 1000));
+    throw new BotConfigError(
+      path,
+      `invalid config/bot document:\n${field ? `${prefix}.${err.message}` : `${prefix}: ${err.message}`}`.slice(0, 1000),
+    );
   }
 }

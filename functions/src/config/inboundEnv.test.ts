@@ -5,8 +5,15 @@ const S = 'a'.repeat(32);
 
 describe('parseInboundEnv', () => {
   it('reads per-source secrets (one, or two during a rotation) and the limits', () => {
-    const env = parseInboundEnv({ SIGNAL_WEBHOOK_SECRETS: JSON.stringify({ tradingview: S, relay: [S, 'b'.repeat(40)] }), SIGNAL_WEBHOOK_WINDOW_S: '60', SIGNAL_WEBHOOK_RATE_PER_MIN: '2' });
-    expect([...env.secrets.entries()]).toEqual([['tradingview', [S]], ['relay', [S, 'b'.repeat(40)]]]);
+    const env = parseInboundEnv({
+      SIGNAL_WEBHOOK_SECRETS: JSON.stringify({ tradingview: S, relay: [S, 'b'.repeat(40)] }),
+      SIGNAL_WEBHOOK_WINDOW_S: '60',
+      SIGNAL_WEBHOOK_RATE_PER_MIN: '2',
+    });
+    expect([...env.secrets.entries()]).toEqual([
+      ['tradingview', [S]],
+      ['relay', [S, 'b'.repeat(40)]],
+    ]);
     expect(env).toMatchObject({ windowMs: 60_000, limit: { perMinute: 2, burst: 3 } });
     expect(parseInboundEnv({}).secrets.size).toBe(0);
   });

@@ -11,7 +11,11 @@ import { describeIssue } from './load.ts';
 /** 32 characters at least: `openssl rand -hex 32` gives 64. */
 const secret = z.string().min(32, 'a secret needs at least 32 characters (openssl rand -hex 32)').max(256);
 /** source id → its secret, or two during a rotation (both verify until the old one is removed). */
-const Secrets = z.record(z.string().regex(SOURCE_ID, 'source ids are lowercase letters, digits and -, at most 24'), z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(secret).min(1).max(2)))
+const Secrets = z
+  .record(
+    z.string().regex(SOURCE_ID, 'source ids are lowercase letters, digits and -, at most 24'),
+    z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(secret).min(1).max(2)),
+  )
   .refine((m) => Object.keys(m).length <= 20, 'at most 20 sources');
 
 export const InboundEnvSchema = z.strictObject({
@@ -46,8 +50,18 @@ export function parseInboundEnv(envVars: Record<string, string | undefined> = pr
     }
     const s = Secrets.safeParse(json);
     // zod's messages name the field, never the value
-    if (!s.success) fail(s.error.issues.map((i) => `SIGNAL_WEBHOOK_SECRETS.${i.path.map(String).join('.') || '(root)'}: ${i.code === 'invalid_key' ? 'source ids are lowercase letters, digits and -, at most 24' : i.message} (set, value hidden)`));
+    if (!s.success)
+      fail(
+        s.error.issues.map(
+          (i) =>
+            `SIGNAL_WEBHOOK_SECRETS.${i.path.map(String).join('.') || '(root)'}: ${i.code === 'invalid_key' ? 'source ids are lowercase letters, digits and -, at most 24' : i.message} (set, value hidden)`,
+        ),
+      );
     secrets = s.data!;
   }
-  return { secrets: new Map(Object.entries(secrets)), windowMs: env.SIGNAL_WEBHOOK_WINDOW_S * 1000, limit: { perMinute: env.SIGNAL_WEBHOOK_RATE_PER_MIN, burst: env.SIGNAL_WEBHOOK_BURST } };
+  return {
+    secrets: new Map(Object.entries(secrets)),
+    windowMs: env.SIGNAL_WEBHOOK_WINDOW_S * 1000,
+    limit: { perMinute: env.SIGNAL_WEBHOOK_RATE_PER_MIN, burst: env.SIGNAL_WEBHOOK_BURST },
+  };
 }

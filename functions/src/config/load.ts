@@ -11,9 +11,7 @@ export { formatIssues };
 
 /** Pure: environment in, validated settings out (injectable like functions-framework's parseOptions). */
 export function parseEnv(envVars: Record<string, string | undefined> = process.env): Env {
-  const relevant = Object.fromEntries(
-    Object.keys(EnvSchema.shape ?? {}).map((k) => [k, envVars[k] === '' ? undefined : envVars[k]]),
-  );
+  const relevant = Object.fromEntries(Object.keys(EnvSchema.shape ?? {}).map((k) => [k, envVars[k] === '' ? undefined : envVars[k]]));
   const parsed = EnvSchema.safeParse(relevant);
   if (!parsed.success) {
     // Name the variable itself (SYMBOLS, not SYMBOLS.0) and show what it was set to.
@@ -37,7 +35,10 @@ const HEADER = 'invalid config/bot document:\n';
 
 /** An invalid config/bot: `field` is the full path of the first problem, e.g. `config/bot.risk.riskPerTradPct`. */
 export class BotConfigError extends ConfigError {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }

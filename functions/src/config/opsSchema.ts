@@ -7,7 +7,12 @@ import { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
 import { describeIssue } from './load.ts';
 
-const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 export const OpsEnvSchema = z.object({
   /** Service accounts (emails) whose Google-signed ID tokens may call the admin function. */
@@ -19,13 +24,25 @@ export const OpsEnvSchema = z.object({
   /** Actual spend (percent of the budget) at which the budget guard pauses trading. */
   BUDGET_PAUSE_PCT: z.coerce.number().positive().max(1000).default(100),
   /** Cloud Scheduler region of the trading jobs (the budget guard pauses them there). */
-  SCHEDULER_REGION: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'a region such as europe-west1').default('europe-west1'),
+  SCHEDULER_REGION: z
+    .string()
+    .regex(/^[a-z]+-[a-z]+\d$/, 'a region such as europe-west1')
+    .default('europe-west1'),
   /** Telegram notifications (WARNING and above); off when the token is unset. */
-  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/, 'a Bot API token like 123456:ABC…').optional(),
-  TELEGRAM_CHAT_ID: z.string().regex(/^-?\d+$|^@\w+$/, 'a numeric chat id or @channel').optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]{20,}$/, 'a Bot API token like 123456:ABC…')
+    .optional(),
+  TELEGRAM_CHAT_ID: z
+    .string()
+    .regex(/^-?\d+$|^@\w+$/, 'a numeric chat id or @channel')
+    .optional(),
   TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
   /** The command bot's webhook (setWebhook secret_token): requests without it are refused; also the confirm buttons' HMAC key. */
-  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{24,256}$/, '24 to 256 characters of A-Z a-z 0-9 _ - (the Bot API secret_token alphabet)').optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{24,256}$/, '24 to 256 characters of A-Z a-z 0-9 _ - (the Bot API secret_token alphabet)')
+    .optional(),
   /** Chats that may run the read-only commands (status, profit…) and chats that may run every command (with confirmation). */
   TELEGRAM_READ_CHAT_IDS: list.pipe(z.array(z.string().regex(/^-?\d{1,20}$/, 'numeric chat ids'))).default([]),
   TELEGRAM_ADMIN_CHAT_IDS: list.pipe(z.array(z.string().regex(/^-?\d{1,20}$/, 'numeric chat ids'))).default([]),

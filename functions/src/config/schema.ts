@@ -16,13 +16,24 @@ const SYMBOL_RE = /^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/;
 
 export const EnvSchema = z
   .object({
-    PROJECT_ID: z.string().regex(/^[a-z][a-z0-9-]{4,29}$/, 'a Google Cloud project id').default('demo-eagle-eye'),
+    PROJECT_ID: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{4,29}$/, 'a Google Cloud project id')
+      .default('demo-eagle-eye'),
     MARKET_SOURCE: z.enum(['replay', 'ccxt']).default('replay'),
-    EXCHANGE_ID: z.string().regex(/^[a-z0-9]+$/).default('binance'),
+    EXCHANGE_ID: z
+      .string()
+      .regex(/^[a-z0-9]+$/)
+      .default('binance'),
     SYMBOLS: z
       .string()
       .default('BTC/USDT,ETH/USDT,BNB/USDT,XRP/USDT')
-      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(SYMBOL_RE, 'symbols look like BTC/USDT')).min(1)),
     /** Candles the strategy decides on; 4h chosen by walk-forward (README → Backtester → Defaults). */
     TIMEFRAME: z.enum(TIMEFRAMES).default('4h'),
@@ -57,7 +68,10 @@ export const EnvSchema = z
       .optional(),
     EXCHANGE_API_KEY: z.string().min(1).optional(),
     EXCHANGE_API_SECRET: z.string().min(1).optional(),
-    SIGNALS_TOPIC: z.string().regex(/^[A-Za-z][\w.~+%-]{2,254}$/).default('signals'),
+    SIGNALS_TOPIC: z
+      .string()
+      .regex(/^[A-Za-z][\w.~+%-]{2,254}$/)
+      .default('signals'),
     /** Symbols processed at once in one tick. */
     SYMBOL_CONCURRENCY: intFromEnv(1, 32).default(4),
     /** Candles kept per symbol for indicators (≥ the 250-candle warm-up). */
@@ -72,25 +86,44 @@ export const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.MARKET_CLOCK === 'wall' && env.MARKET_SOURCE === 'replay') {
-      ctx.addIssue({ code: 'custom', path: ['MARKET_CLOCK'], message: 'MARKET_SOURCE=replay runs on the replay clock; MARKET_CLOCK=wall makes no sense with it' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MARKET_CLOCK'],
+        message: 'MARKET_SOURCE=replay runs on the replay clock; MARKET_CLOCK=wall makes no sense with it',
+      });
     }
     if (env.MARKET_CLOCK === 'replay' && env.MARKET_SOURCE === 'ccxt' && !env.EXCHANGE_API_URL) {
-      ctx.addIssue({ code: 'custom', path: ['MARKET_CLOCK'], message: 'MARKET_CLOCK=replay with MARKET_SOURCE=ccxt is for the exchange simulator only: set EXCHANGE_API_URL' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MARKET_CLOCK'],
+        message: 'MARKET_CLOCK=replay with MARKET_SOURCE=ccxt is for the exchange simulator only: set EXCHANGE_API_URL',
+      });
     }
     if (env.TRADING_MODE === 'live' && (!env.EXCHANGE_API_KEY || !env.EXCHANGE_API_SECRET)) {
-      ctx.addIssue({ code: 'custom', path: ['EXCHANGE_API_KEY'], message: 'TRADING_MODE=live needs EXCHANGE_API_KEY and EXCHANGE_API_SECRET' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EXCHANGE_API_KEY'],
+        message: 'TRADING_MODE=live needs EXCHANGE_API_KEY and EXCHANGE_API_SECRET',
+      });
     }
     if (env.TRADING_MODE === 'live' && env.MARKET_SOURCE !== 'ccxt') {
-      ctx.addIssue({ code: 'custom', path: ['MARKET_SOURCE'], message: 'TRADING_MODE=live needs MARKET_SOURCE=ccxt (live orders on replayed prices make no sense)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MARKET_SOURCE'],
+        message: 'TRADING_MODE=live needs MARKET_SOURCE=ccxt (live orders on replayed prices make no sense)',
+      });
     }
   });
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Market time runs on the replay clock: the replay source, or the exchange simulator replaying candles. */
-export const usesReplayClock = (env: Pick<Env, 'MARKET_SOURCE' | 'MARKET_CLOCK'>): boolean => env.MARKET_SOURCE === 'replay' || env.MARKET_CLOCK === 'replay';
+export const usesReplayClock = (env: Pick<Env, 'MARKET_SOURCE' | 'MARKET_CLOCK'>): boolean =>
+  env.MARKET_SOURCE === 'replay' || env.MARKET_CLOCK === 'replay';
 
 /** A decimal of at most 12 integer digits and 8 places: every amount the money code can hold exactly, and no more. */
-const boundedDecimal = z.string().regex(/^\d{1,12}(\.\d{1,8})?$/, 'expected a decimal below 10^12 with at most 8 places, e.g. "10000" or "0.001"');
+const boundedDecimal = z
+  .string()
+  .regex(/^\d{1,12}(\.\d{1,8})?$/, 'expected a decimal below 10^12 with at most 8 places, e.g. "10000" or "0.001"');
 const positiveDecimal = boundedDecimal.refine((s) => /[1-9]/.test(s), 'must be greater than 0');
 
 /**

@@ -1,7 +1,8 @@
 /** What the engine (and every function) raises for a human. Ids are deterministic: one document per condition. */
 export interface Alert {
   readonly id: string;
-  readonly kind: 'stale_feed' | 'kill_switch' | 'daily_loss' | 'drawdown' | 'budget' | 'error' | 'dead_letter' | 'reconcile' | 'protection' | 'shadow';
+  readonly kind:
+    'stale_feed' | 'kill_switch' | 'daily_loss' | 'drawdown' | 'budget' | 'error' | 'dead_letter' | 'reconcile' | 'protection' | 'shadow';
   readonly severity: 'info' | 'warning' | 'critical';
   readonly message: string;
   readonly symbol?: string;
@@ -19,7 +20,11 @@ export const symbolKey = (symbol: string): string => symbol.replace('/', '-');
  */
 export const LIVE_OUTCOME_ALERT_AFTER_MS = 5 * 60_000;
 
-export function liveOutcomeOverdue(intent: { readonly signalId: string; readonly symbol: string; readonly createdAt: number }, now: number, reason: string): Alert | null {
+export function liveOutcomeOverdue(
+  intent: { readonly signalId: string; readonly symbol: string; readonly createdAt: number },
+  now: number,
+  reason: string,
+): Alert | null {
   const waited = now - intent.createdAt;
   if (waited < LIVE_OUTCOME_ALERT_AFTER_MS) return null;
   return {

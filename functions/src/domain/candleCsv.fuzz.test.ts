@@ -4,7 +4,8 @@ import { hostileString } from '../lib/testing/hostile.ts';
 import { CANDLE_CSV_HEADER, CandleCsvError, parseCandleCsv } from './candleCsv.ts';
 
 const T0 = 1_679_004_900_000;
-const validRows = (n: number) => Array.from({ length: n }, (_, i) => `${T0 + i * 60_000},27000.5,27010,26990.25,27005,${(1.5 + i).toFixed(3)}`);
+const validRows = (n: number) =>
+  Array.from({ length: n }, (_, i) => `${T0 + i * 60_000},27000.5,27010,26990.25,27005,${(1.5 + i).toFixed(3)}`);
 
 /** A valid CSV with a few hostile edits: a field replaced, a row dropped/duplicated/split, junk lines, CR, BOM. */
 const hostileCsv = fc
@@ -13,7 +14,10 @@ const hostileCsv = fc
     fc.array(
       fc.oneof(
         fc.record({ kind: fc.constant('field' as const), row: fc.nat(), col: fc.nat({ max: 7 }), value: hostileString }),
-        fc.record({ kind: fc.constantFrom('drop' as const, 'dup' as const, 'swap' as const, 'empty' as const, 'cr' as const), row: fc.nat() }),
+        fc.record({
+          kind: fc.constantFrom('drop' as const, 'dup' as const, 'swap' as const, 'empty' as const, 'cr' as const),
+          row: fc.nat(),
+        }),
         fc.record({ kind: fc.constant('junk' as const), row: fc.nat(), value: hostileString }),
         fc.record({ kind: fc.constantFrom('bom' as const, 'header' as const), value: hostileString }),
       ),
@@ -56,7 +60,15 @@ describe('candle CSV fuzz: a malformed file is a CandleCsvError naming its first
           expect(message).toMatch(new RegExp(`^candle CSV line ${line}: `));
           expect(message.length).toBeLessThan(400);
           // it is the FIRST bad line: everything before it parses
-          if (line > 1) expect(() => parseCandleCsv(text.split('\n').slice(0, line - 1).join('\n'))).not.toThrow();
+          if (line > 1)
+            expect(() =>
+              parseCandleCsv(
+                text
+                  .split('\n')
+                  .slice(0, line - 1)
+                  .join('\n'),
+              ),
+            ).not.toThrow();
           errors++;
           return;
         }

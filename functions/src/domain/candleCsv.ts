@@ -79,7 +79,8 @@ function parseRow(text: string, line: number): Candle {
   const f = text.split(',');
   if (f.length !== 6) throw new CandleCsvError(line, `expected 6 comma-separated fields, got ${f.length}`);
   const ts = f[0]!;
-  if (!isUnsignedInteger(ts)) throw new CandleCsvError(line, `timestamp_ms must be a non-negative integer of milliseconds, got ${quote(ts)}`);
+  if (!isUnsignedInteger(ts))
+    throw new CandleCsvError(line, `timestamp_ms must be a non-negative integer of milliseconds, got ${quote(ts)}`);
   const t = Number(ts);
   if (!Number.isSafeInteger(t)) throw new CandleCsvError(line, `timestamp_ms ${quote(ts)} is too large`);
   const v: number[] = [];

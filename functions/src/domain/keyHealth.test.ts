@@ -18,14 +18,20 @@ describe('judgeKey', () => {
 
   it(`warns ${KEY_EXPIRY_WARNING_DAYS} days before a known expiry, not earlier`, () => {
     expect(judgeKey({ ...ok, tradingExpiresAt: T + KEY_EXPIRY_WARNING_DAYS * DAY }, T)).toMatchObject({ problems: [], expiresSoon: true });
-    expect(judgeKey({ ...ok, tradingExpiresAt: T + KEY_EXPIRY_WARNING_DAYS * DAY + 1 }, T)).toMatchObject({ problems: [], expiresSoon: false });
+    expect(judgeKey({ ...ok, tradingExpiresAt: T + KEY_EXPIRY_WARNING_DAYS * DAY + 1 }, T)).toMatchObject({
+      problems: [],
+      expiresSoon: false,
+    });
   });
 });
 
 describe('keyHealthAlerts: one document per condition', () => {
   it('a critical alert per set of problems, a warning for a near expiry, none for a sound key or paper', () => {
     const bad = keyHealthAlerts(judgeKey({ ...ok, canWithdraw: true, tradingExpiresAt: T + DAY }, T), T);
-    expect(bad.map((a) => [a.id, a.severity])).toEqual([['key_withdrawals_enabled', 'critical'], ['key_expires_soon', 'warning']]);
+    expect(bad.map((a) => [a.id, a.severity])).toEqual([
+      ['key_withdrawals_enabled', 'critical'],
+      ['key_expires_soon', 'warning'],
+    ]);
     expect(bad[0]!.message).toMatch(/can withdraw funds: disable withdrawals for it; .*no entries until it is fixed, exits are still sent/);
     expect(keyHealthAlerts(judgeKey(ok, T), T)).toEqual([]);
     expect(keyHealthAlerts(NO_KEY, T)).toEqual([]);

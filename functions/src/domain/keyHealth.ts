@@ -42,25 +42,50 @@ export const NO_KEY: KeyHealth = { problems: [], detail: 'paper trading: no exch
 export function judgeKey(p: KeyPermissions, now: number): KeyHealth {
   const problems: KeyProblem[] = [];
   const said: string[] = [];
-  if (!p.canTrade) { problems.push('trading_disabled'); said.push('spot trading is not enabled for the API key'); }
-  if (p.tradingExpiresAt !== null && p.tradingExpiresAt <= now) { problems.push('trading_expired'); said.push(`the key's trading permission expired at ${new Date(p.tradingExpiresAt).toISOString()}`); }
-  if (p.canWithdraw) { problems.push('withdrawals_enabled'); said.push('the API key can withdraw funds: disable withdrawals for it'); }
-  const expiresSoon = p.tradingExpiresAt !== null && p.tradingExpiresAt > now && p.tradingExpiresAt - now <= KEY_EXPIRY_WARNING_DAYS * DAY_MS;
-  if (expiresSoon) said.push(`the key's trading permission expires at ${new Date(p.tradingExpiresAt!).toISOString()} (in ${((p.tradingExpiresAt! - now) / DAY_MS).toFixed(1)} days): renew it`);
+  if (!p.canTrade) {
+    problems.push('trading_disabled');
+    said.push('spot trading is not enabled for the API key');
+  }
+  if (p.tradingExpiresAt !== null && p.tradingExpiresAt <= now) {
+    problems.push('trading_expired');
+    said.push(`the key's trading permission expired at ${new Date(p.tradingExpiresAt).toISOString()}`);
+  }
+  if (p.canWithdraw) {
+    problems.push('withdrawals_enabled');
+    said.push('the API key can withdraw funds: disable withdrawals for it');
+  }
+  const expiresSoon =
+    p.tradingExpiresAt !== null && p.tradingExpiresAt > now && p.tradingExpiresAt - now <= KEY_EXPIRY_WARNING_DAYS * DAY_MS;
+  if (expiresSoon)
+    said.push(
+      `the key's trading permission expires at ${new Date(p.tradingExpiresAt!).toISOString()} (in ${((p.tradingExpiresAt! - now) / DAY_MS).toFixed(1)} days): renew it`,
+    );
   return { problems, detail: said.join('; ') || 'the key may trade and cannot withdraw', expiresSoon, checkedAt: now };
 }
 
 /** A check that could not be made: entries wait until one succeeds (a key is never assumed safe). */
 export function uncheckedKey(reason: string): KeyHealth {
-  return { problems: ['unchecked'], detail: `the API key's permissions could not be checked: ${reason}`.slice(0, 500), expiresSoon: false, checkedAt: null };
+  return {
+    problems: ['unchecked'],
+    detail: `the API key's permissions could not be checked: ${reason}`.slice(0, 500),
+    expiresSoon: false,
+    checkedAt: null,
+  };
 }
 
 /** One alert per condition (deterministic ids), raised by every tick that still sees it. */
 export function keyHealthAlerts(h: KeyHealth, now: number): Alert[] {
   const alerts: Alert[] = [];
   if (h.problems.length > 0) {
-    alerts.push({ id: `key_${[...h.problems].sort().join('_')}`, kind: 'error', severity: 'critical', message: `exchange key: ${h.detail}; no entries until it is fixed, exits are still sent`, createdAt: now });
+    alerts.push({
+      id: `key_${[...h.problems].sort().join('_')}`,
+      kind: 'error',
+      severity: 'critical',
+      message: `exchange key: ${h.detail}; no entries until it is fixed, exits are still sent`,
+      createdAt: now,
+    });
   }
-  if (h.expiresSoon) alerts.push({ id: 'key_expires_soon', kind: 'error', severity: 'warning', message: `exchange key: ${h.detail}`, createdAt: now });
+  if (h.expiresSoon)
+    alerts.push({ id: 'key_expires_soon', kind: 'error', severity: 'warning', message: `exchange key: ${h.detail}`, createdAt: now });
   return alerts;
 }

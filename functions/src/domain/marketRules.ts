@@ -33,7 +33,8 @@ export function parseMarketRules(symbol: string, text: MarketRulesText): MarketR
   const exact = (field: string, value: string, positive: boolean): Amount => {
     const a = toAmount(value, 'up');
     if (toAmount(value, 'down') !== a) throw new RangeError(`${symbol}: ${field} ${value} is finer than 1e-8`);
-    if (positive ? a <= 0n : a < 0n) throw new RangeError(`${symbol}: ${field} ${value} must be ${positive ? 'greater than' : 'at least'} 0`);
+    if (positive ? a <= 0n : a < 0n)
+      throw new RangeError(`${symbol}: ${field} ${value} must be ${positive ? 'greater than' : 'at least'} 0`);
     return a;
   };
   const amountStep = exact('amount step', text.amountStep, true);
@@ -57,7 +58,11 @@ export interface ExchangeRules {
 }
 
 /** A book over a lookup, each market parsed once; an unusable one is reported once and has no rules. */
-export function exchangeRules(source: string, lookup: (symbol: string) => MarketRulesText | null, onUnusable: (reason: string) => void = () => {}): ExchangeRules {
+export function exchangeRules(
+  source: string,
+  lookup: (symbol: string) => MarketRulesText | null,
+  onUnusable: (reason: string) => void = () => {},
+): ExchangeRules {
   const memo = new Map<string, MarketRules | null>();
   return {
     source,
@@ -95,14 +100,24 @@ export interface ConfiguredMarket {
  * must be a whole multiple of the exchange's (every quantity it allows is one the exchange takes
  * as is) and its minimum notional at least the exchange's.
  */
-export function marketDisagreement(symbol: string, exchange: ExchangeRules, configured: ConfiguredMarket): { field: 'amountStep' | 'minNotional'; message: string } | null {
+export function marketDisagreement(
+  symbol: string,
+  exchange: ExchangeRules,
+  configured: ConfiguredMarket,
+): { field: 'amountStep' | 'minNotional'; message: string } | null {
   const rules = exchange.rulesFor(symbol);
   if (!rules) return { field: 'amountStep', message: `${exchange.source} lists no market ${symbol}` };
   if (configured.amountStep % rules.amountStep !== 0n) {
-    return { field: 'amountStep', message: `${dec(configured.amountStep)} is not a multiple of the exchange's amount step ${dec(rules.amountStep)} for ${symbol} (${exchange.source})` };
+    return {
+      field: 'amountStep',
+      message: `${dec(configured.amountStep)} is not a multiple of the exchange's amount step ${dec(rules.amountStep)} for ${symbol} (${exchange.source})`,
+    };
   }
   if (configured.minNotional < rules.minNotional) {
-    return { field: 'minNotional', message: `${dec(configured.minNotional)} is below the exchange's minimum notional ${dec(rules.minNotional)} for ${symbol} (${exchange.source})` };
+    return {
+      field: 'minNotional',
+      message: `${dec(configured.minNotional)} is below the exchange's minimum notional ${dec(rules.minNotional)} for ${symbol} (${exchange.source})`,
+    };
   }
   return null;
 }
@@ -115,5 +130,10 @@ export function marketDisagreement(symbol: string, exchange: ExchangeRules, conf
 export function tradingRules(symbol: string, exchange: ExchangeRules, configured: ConfiguredMarket | undefined): MarketRules | null {
   const rules = exchange.rulesFor(symbol);
   if (!rules || !configured || marketDisagreement(symbol, exchange, configured)) return rules;
-  return { ...rules, amountStep: configured.amountStep, minAmount: rules.minAmount > configured.amountStep ? rules.minAmount : configured.amountStep, minNotional: configured.minNotional };
+  return {
+    ...rules,
+    amountStep: configured.amountStep,
+    minAmount: rules.minAmount > configured.amountStep ? rules.minAmount : configured.amountStep,
+    minNotional: configured.minNotional,
+  };
 }

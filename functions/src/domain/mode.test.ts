@@ -8,7 +8,8 @@ const budget = (period: number, atLimit = true, budgetId = 'b1'): ModeEvent => (
 
 describe('transitionMode', () => {
   it('kill switch moves any mode to KILLED', () => {
-    for (const m of SYSTEM_MODES) expect(transitionMode(m, { type: 'kill_switch' })).toMatchObject({ ok: true, mode: 'KILLED', changed: m !== 'KILLED' });
+    for (const m of SYSTEM_MODES)
+      expect(transitionMode(m, { type: 'kill_switch' })).toMatchObject({ ok: true, mode: 'KILLED', changed: m !== 'KILLED' });
   });
 
   it('leaves KILLED only through an authenticated reset', () => {
@@ -26,9 +27,10 @@ describe('transitionMode', () => {
 
   it('admin moves freely between NORMAL, OBSERVATION, REDUCING and PAUSED but cannot set KILLED that way', () => {
     const three = ['NORMAL', 'OBSERVATION', 'REDUCING', 'PAUSED'] as const;
-    for (const from of three) for (const target of three) {
-      expect(transitionMode(from, { type: 'admin_set', to: target })).toEqual({ ok: true, mode: target, changed: from !== target });
-    }
+    for (const from of three)
+      for (const target of three) {
+        expect(transitionMode(from, { type: 'admin_set', to: target })).toEqual({ ok: true, mode: target, changed: from !== target });
+      }
     expect(transitionMode('NORMAL', { type: 'admin_set', to: 'KILLED' as never })).toMatchObject({ ok: false, mode: 'NORMAL' });
   });
 
@@ -71,7 +73,8 @@ describe('transitionMode', () => {
 
   it('automatic events (kill switch, budget, reduce, initial) only ever raise the mode, whatever order they come in', () => {
     const automatic = [...EVENTS.slice(0, 3), EVENTS[6]!].map(([, e]) => e);
-    for (const from of SYSTEM_MODES) for (const e of automatic) expect(MODE_PRECEDENCE[transitionMode(from, e).mode]).toBeGreaterThanOrEqual(MODE_PRECEDENCE[from]);
+    for (const from of SYSTEM_MODES)
+      for (const e of automatic) expect(MODE_PRECEDENCE[transitionMode(from, e).mode]).toBeGreaterThanOrEqual(MODE_PRECEDENCE[from]);
     // any interleaving of a kill and a budget pause ends KILLED
     for (const from of SYSTEM_MODES) {
       expect(transitionMode(transitionMode(from, { type: 'kill_switch' }).mode, budget(NOV)).mode).toBe('KILLED');
@@ -82,10 +85,13 @@ describe('transitionMode', () => {
 
 describe('applyModeEvent (the record changeMode keeps in status/system)', () => {
   const run = (events: ModeEvent[], start: ModeRecord = { mode: 'NORMAL', budgets: {} }) =>
-    events.reduce<{ record: ModeRecord; applied: ReturnType<typeof applyModeEvent>['applied'][] }>((acc, e) => {
-      const step = applyModeEvent(acc.record, e);
-      return { record: step.record, applied: [...acc.applied, step.applied] };
-    }, { record: start, applied: [] });
+    events.reduce<{ record: ModeRecord; applied: ReturnType<typeof applyModeEvent>['applied'][] }>(
+      (acc, e) => {
+        const step = applyModeEvent(acc.record, e);
+        return { record: step.record, applied: [...acc.applied, step.applied] };
+      },
+      { record: start, applied: [] },
+    );
 
   it('a budget notice at the limit after a kill leaves KILLED', () => {
     const { record, applied } = run([{ type: 'kill_switch' }, budget(NOV)]);
@@ -117,18 +123,39 @@ describe('applyModeEvent (the record changeMode keeps in status/system)', () => 
   });
 
   it('budgets are independent; a refused resume (KILLED) resumes past nothing', () => {
-    const { record } = run([budget(DEC, true, 'monthly'), budget(NOV, false, 'quarterly'), { type: 'kill_switch' }, { type: 'admin_set', to: 'NORMAL' }]);
+    const { record } = run([
+      budget(DEC, true, 'monthly'),
+      budget(NOV, false, 'quarterly'),
+      { type: 'kill_switch' },
+      { type: 'admin_set', to: 'NORMAL' },
+    ]);
     expect(record.mode).toBe('KILLED');
-    expect(record.budgets).toEqual({ monthly: { latest: DEC, paused: DEC, resumed: null }, quarterly: { latest: NOV, paused: null, resumed: null } });
+    expect(record.budgets).toEqual({
+      monthly: { latest: DEC, paused: DEC, resumed: null },
+      quarterly: { latest: NOV, paused: null, resumed: null },
+    });
   });
 
   it('writes the mode when it changes or none is stored (not for a budget notice); budgets only when they move', () => {
-    expect(applyModeEvent({ mode: null, budgets: {} }, { type: 'initial' })).toMatchObject({ writeMode: true, budgetsChanged: false, record: { mode: 'NORMAL' } });
-    expect(applyModeEvent({ mode: 'PAUSED', budgets: {} }, { type: 'initial' })).toMatchObject({ writeMode: false, record: { mode: 'PAUSED' } });
+    expect(applyModeEvent({ mode: null, budgets: {} }, { type: 'initial' })).toMatchObject({
+      writeMode: true,
+      budgetsChanged: false,
+      record: { mode: 'NORMAL' },
+    });
+    expect(applyModeEvent({ mode: 'PAUSED', budgets: {} }, { type: 'initial' })).toMatchObject({
+      writeMode: false,
+      record: { mode: 'PAUSED' },
+    });
     expect(applyModeEvent({ mode: null, budgets: {} }, budget(NOV, false))).toMatchObject({ writeMode: false, budgetsChanged: true });
     const seen = { b1: { latest: NOV, paused: null, resumed: null } };
-    expect(applyModeEvent({ mode: 'NORMAL', budgets: seen }, budget(NOV, false))).toMatchObject({ writeMode: false, budgetsChanged: false });
-    expect(applyModeEvent({ mode: 'KILLED', budgets: {} }, { type: 'admin_set', to: 'NORMAL' })).toMatchObject({ writeMode: false, applied: { ok: false } });
+    expect(applyModeEvent({ mode: 'NORMAL', budgets: seen }, budget(NOV, false))).toMatchObject({
+      writeMode: false,
+      budgetsChanged: false,
+    });
+    expect(applyModeEvent({ mode: 'KILLED', budgets: {} }, { type: 'admin_set', to: 'NORMAL' })).toMatchObject({
+      writeMode: false,
+      applied: { ok: false },
+    });
   });
 });
 

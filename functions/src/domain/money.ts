@@ -37,9 +37,7 @@ export function toAmount(value: string | number, rounding: Rounding = 'half-even
     // Round the magnitude; the sign is applied afterwards.
     const restNum = BigInt(rest);
     const half = 5n * 10n ** BigInt(rest.length - 1);
-    const up =
-      rounding === 'up' ||
-      (rounding === 'half-even' && (restNum > half || (restNum === half && scaled % 2n === 1n)));
+    const up = rounding === 'up' || (rounding === 'half-even' && (restNum > half || (restNum === half && scaled % 2n === 1n)));
     const neg = sign === '-';
     // 'down'/'up' mean toward −∞/+∞, so flip for negatives.
     if (rounding === 'half-even' ? up : up !== neg) units += 1n;

@@ -7,7 +7,16 @@ const c = (m: number, o: number, h: number, l: number, cl: number, v = 1) => ({ 
 
 describe('rollUp', () => {
   it('builds complete buckets and drops partial ones (first, last, and around a gap)', () => {
-    const ones = [c(3, 9, 9, 9, 9), c(5, 1, 3, 0.5, 2), c(6, 2, 4, 1, 3), c(7, 3, 3, 2, 2.5), c(8, 2.5, 5, 2, 4), c(9, 4, 4, 3, 3.5, 2), c(10, 1, 1, 1, 1), c(12, 1, 1, 1, 1)];
+    const ones = [
+      c(3, 9, 9, 9, 9),
+      c(5, 1, 3, 0.5, 2),
+      c(6, 2, 4, 1, 3),
+      c(7, 3, 3, 2, 2.5),
+      c(8, 2.5, 5, 2, 4),
+      c(9, 4, 4, 3, 3.5, 2),
+      c(10, 1, 1, 1, 1),
+      c(12, 1, 1, 1, 1),
+    ];
     expect(rollUp(ones, '1m', '5m')).toEqual([{ t: Date.UTC(2023, 2, 20, 0, 5), o: 1, h: 5, l: 0.5, c: 3.5, v: 6 }]);
   });
 

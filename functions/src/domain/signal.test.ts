@@ -4,7 +4,10 @@ import { toAmount } from './money.ts';
 import { createSignal, decodeSignal, encodeSignal, InvalidSignalError, signalId, toSignalMessage } from './signal.ts';
 
 const key = { strategyVersion: 'regime_trend@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: 1_679_270_400_000, side: 'buy' } as const;
-const signal = createSignal({ ...key, reason: 'regime_entry', refPrice: toAmount('27123.45'), atr: toAmount('35.2'), qty: toAmount('0.012') }, 1_679_270_460_500);
+const signal = createSignal(
+  { ...key, reason: 'regime_entry', refPrice: toAmount('27123.45'), atr: toAmount('35.2'), qty: toAmount('0.012') },
+  1_679_270_460_500,
+);
 
 function decodeError(body: unknown): InvalidSignalError {
   try {
@@ -48,12 +51,26 @@ describe('encodeSignal / decodeSignal', () => {
   });
 
   it("carries an entry's own stop and target levels (the strategy's stop hook), bounded, and refuses them on an exit", () => {
-    const own = createSignal({ ...key, reason: 'strategy_entry', refPrice: toAmount('27123.45'), atr: toAmount('35.2'), qty: toAmount('0.012'), stopAtrBps: 15_000, targetAtrBps: 30_000 }, 1_679_270_460_500);
+    const own = createSignal(
+      {
+        ...key,
+        reason: 'strategy_entry',
+        refPrice: toAmount('27123.45'),
+        atr: toAmount('35.2'),
+        qty: toAmount('0.012'),
+        stopAtrBps: 15_000,
+        targetAtrBps: 30_000,
+      },
+      1_679_270_460_500,
+    );
     expect(decodeSignal(encodeSignal(own))).toEqual(own);
     expect(decodeSignal(encodeSignal(signal))).not.toHaveProperty('stopAtrBps');
     expect(decodeError({ ...toSignalMessage(own), stopAtrBps: 99 }).field).toBe('stopAtrBps');
     expect(decodeError({ ...toSignalMessage(own), targetAtrBps: 1.5 }).field).toBe('targetAtrBps');
-    const exit = createSignal({ ...key, side: 'sell', reason: 'strategy_exit', refPrice: toAmount('1'), atr: toAmount('1'), qty: toAmount('1') }, 1_679_270_460_500);
+    const exit = createSignal(
+      { ...key, side: 'sell', reason: 'strategy_exit', refPrice: toAmount('1'), atr: toAmount('1'), qty: toAmount('1') },
+      1_679_270_460_500,
+    );
     expect(decodeError({ ...toSignalMessage(exit), stopAtrBps: 10_000 }).field).toBe('stopAtrBps');
   });
 
@@ -99,7 +116,10 @@ describe('encodeSignal / decodeSignal', () => {
   });
 
   it('rejects a sell whose reason is an entry, and accepts a sell with atr 0', () => {
-    const sell = createSignal({ ...key, side: 'sell', reason: 'stop_loss', refPrice: toAmount('27000'), atr: 0n, qty: toAmount('0.5') }, 1_679_270_460_500);
+    const sell = createSignal(
+      { ...key, side: 'sell', reason: 'stop_loss', refPrice: toAmount('27000'), atr: 0n, qty: toAmount('0.5') },
+      1_679_270_460_500,
+    );
     expect(decodeSignal(encodeSignal(sell))).toEqual(sell);
     const e = decodeError({ ...toSignalMessage(sell), reason: 'regime_entry' });
     expect(e.field).toBe('reason');

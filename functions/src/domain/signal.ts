@@ -71,7 +71,11 @@ const amountString = z
 const positiveAmount = amountString.refine((s) => !WIRE_AMOUNT_RE.test(s) || toAmount(s) > 0n, 'must be > 0');
 const nonNegativeAmount = amountString.refine((s) => !WIRE_AMOUNT_RE.test(s) || toAmount(s) >= 0n, 'must be ≥ 0');
 /** Unix ms between 2010 and 2100: anything else is not a candle time this bot can have produced. */
-const ms = z.number().int().min(Date.UTC(2010, 0, 1)).max(Date.UTC(2100, 0, 1));
+const ms = z
+  .number()
+  .int()
+  .min(Date.UTC(2010, 0, 1))
+  .max(Date.UTC(2100, 0, 1));
 
 /** The Pub/Sub JSON body of a signal. Unknown extra keys are ignored (forward compatible). */
 export const SignalMessageSchema = z
@@ -163,7 +167,11 @@ export function decodeSignal(json: unknown): Signal {
   }
   const { stopAtrBps, targetAtrBps, ...m } = parseMessage(body);
   return {
-    ...m, refPrice: toAmount(m.refPrice), atr: toAmount(m.atr), qty: toAmount(m.qty),
-    ...(stopAtrBps === undefined ? {} : { stopAtrBps }), ...(targetAtrBps === undefined ? {} : { targetAtrBps }),
+    ...m,
+    refPrice: toAmount(m.refPrice),
+    atr: toAmount(m.atr),
+    qty: toAmount(m.qty),
+    ...(stopAtrBps === undefined ? {} : { stopAtrBps }),
+    ...(targetAtrBps === undefined ? {} : { targetAtrBps }),
   };
 }

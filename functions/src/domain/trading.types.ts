@@ -14,7 +14,16 @@ export type SystemMode = (typeof SYSTEM_MODES)[number];
 export type Side = 'buy' | 'sell';
 
 /** `inbound_exit` / `inbound_entry`: a signed alert from outside (services/inboundSignal.ts); `strategy_*`: a strategy's own reason. */
-export const EXIT_REASONS = ['regime_exit', 'stop_loss', 'take_profit', 'trailing_stop', 'kill_switch', 'manual', 'inbound_exit', 'strategy_exit'] as const;
+export const EXIT_REASONS = [
+  'regime_exit',
+  'stop_loss',
+  'take_profit',
+  'trailing_stop',
+  'kill_switch',
+  'manual',
+  'inbound_exit',
+  'strategy_exit',
+] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 export const ENTRY_REASONS = ['regime_entry', 'benchmark_entry', 'inbound_entry', 'strategy_entry'] as const;
 export type EntryReason = (typeof ENTRY_REASONS)[number];
@@ -27,7 +36,13 @@ export type Advice =
    * `stop`, `target`: the strategy's own stop-loss and take-profit distances from the fill, in ATRs (the stop hook): the
    * stop may only be tighter than config/bot.risk's (the risk's always wins), the target anywhere in (0, 100] ATRs.
    */
-  | { readonly action: 'enter_long'; readonly reason: EntryReason; readonly size?: number; readonly stop?: number; readonly target?: number }
+  | {
+      readonly action: 'enter_long';
+      readonly reason: EntryReason;
+      readonly size?: number;
+      readonly stop?: number;
+      readonly target?: number;
+    }
   | { readonly action: 'exit'; readonly reason: ExitReason }
   | { readonly action: 'hold' };
 

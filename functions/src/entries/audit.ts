@@ -5,4 +5,7 @@ import { instanceRuntime } from '../wiring/trading.ts';
 import { shadowDeps } from '../wiring/shadow.ts';
 
 installJsonFrameworkErrors();
-ff.http('audit', makeAuditHandler(instanceRuntime().executeDeps, () => shadowDeps(instanceRuntime())));
+ff.http(
+  'audit',
+  makeAuditHandler(instanceRuntime().executeDeps, () => shadowDeps(instanceRuntime())),
+);

@@ -22,24 +22,67 @@ import { makeAdminHandler, type AdminHandlerDeps } from './admin.ts';
 
 const GOOD = 'good-token';
 const METHODS = ['POST', 'POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'OPTIONS'] as const;
-const CONTENT_TYPES = ['application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', null] as const;
-const AUTH = [`Bearer ${GOOD}`, `Bearer ${GOOD}`, `Bearer ${GOOD}`, 'Bearer forged.jwt.token', `bearer ${GOOD}`, GOOD, 'Basic dXNlcjpwYXNz', '', null] as const;
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json',
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  null,
+] as const;
+const AUTH = [
+  `Bearer ${GOOD}`,
+  `Bearer ${GOOD}`,
+  `Bearer ${GOOD}`,
+  'Bearer forged.jwt.token',
+  `bearer ${GOOD}`,
+  GOOD,
+  'Basic dXNlcjpwYXNz',
+  '',
+  null,
+] as const;
 
-const actionish = fc.record({
-  action: fc.oneof(fc.constantFrom(...ADMIN_ACTIONS), hostileString, hostileLeaf),
-  reason: fc.oneof(hostileString, hostileLeaf), symbol: fc.oneof(fc.constantFrom('BTC/USDT', 'DOGE/XXX'), hostileString), signalId: fc.oneof(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 32 }), hostileString),
-  since: fc.oneof(fc.constantFrom('72h', '3d', '0h', '99999d'), hostileString, hostileLeaf), timeframe: fc.oneof(fc.constantFrom('1m', '4h'), hostileString), days: fc.oneof(hostileLeaf, fc.integer()),
-  full: fc.oneof(fc.boolean(), hostileLeaf), set: fc.oneof(hostileTree, fc.constant({ timeframe: '1h' })), __proto__: hostileTree,
-}, { requiredKeys: ['action'] });
+const actionish = fc.record(
+  {
+    action: fc.oneof(fc.constantFrom(...ADMIN_ACTIONS), hostileString, hostileLeaf),
+    reason: fc.oneof(hostileString, hostileLeaf),
+    symbol: fc.oneof(fc.constantFrom('BTC/USDT', 'DOGE/XXX'), hostileString),
+    signalId: fc.oneof(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 32 }), hostileString),
+    since: fc.oneof(fc.constantFrom('72h', '3d', '0h', '99999d'), hostileString, hostileLeaf),
+    timeframe: fc.oneof(fc.constantFrom('1m', '4h'), hostileString),
+    days: fc.oneof(hostileLeaf, fc.integer()),
+    full: fc.oneof(fc.boolean(), hostileLeaf),
+    set: fc.oneof(hostileTree, fc.constant({ timeframe: '1h' })),
+    __proto__: hostileTree,
+  },
+  { requiredKeys: ['action'] },
+);
 const hostileBody = fc.oneof(
   actionish.map((b) => JSON.stringify(b) ?? ''),
   fc.constantFrom(...ADMIN_ACTIONS).map((action) => JSON.stringify({ action })),
   hostileTree.map((t) => JSON.stringify(t) ?? ''),
   fc.tuple(actionish, fc.nat()).map(([b, n]) => (JSON.stringify(b) ?? '{}').slice(0, n % 40)),
-  fc.constantFrom('{"action":"pause","__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', 'action=pause', 'action=kill&reason=x', '[]', 'null', '"pause"', `{"action":"${'x'.repeat(100_000)}"}`, ''),
+  fc.constantFrom(
+    '{"action":"pause","__proto__":{"polluted":1}}',
+    '{"constructor":{"prototype":{"polluted":1}}}',
+    'action=pause',
+    'action=kill&reason=x',
+    '[]',
+    'null',
+    '"pause"',
+    `{"action":"${'x'.repeat(100_000)}"}`,
+    '',
+  ),
   hostileString,
 );
-const request_ = fc.record({ method: fc.constantFrom(...METHODS), contentType: fc.constantFrom(...CONTENT_TYPES), auth: fc.constantFrom(...AUTH), body: hostileBody });
+const request_ = fc.record({
+  method: fc.constantFrom(...METHODS),
+  contentType: fc.constantFrom(...CONTENT_TYPES),
+  auth: fc.constantFrom(...AUTH),
+  body: hostileBody,
+});
 
 const NO_LEAK = /\n\s+at |node_modules|\/work\/|<html|<pre>/i;
 
@@ -57,28 +100,56 @@ describe('admin HTTP fuzz (real functions-framework server, real authorize)', ()
     const service = new Proxy({}, { get: () => fn });
     const deps = {
       env: { SYMBOLS: ['BTC/USDT'], TIMEFRAME: '4h' },
-      store: service, candles: service, scheduler: service, ledger: service, source: fn, bus: fn, tick: fn, marketNow: fn, account: fn,
-      ops: new Proxy({}, {
-        get: (_t, k) => (k === 'recordAudit' ? async (e: AuditEntry) => void audit.push(e) : k === 'dashboardUsers' ? async () => ({ emails: [], admins: [] }) : fn),
-      }),
+      store: service,
+      candles: service,
+      scheduler: service,
+      ledger: service,
+      source: fn,
+      bus: fn,
+      tick: fn,
+      marketNow: fn,
+      account: fn,
+      ops: new Proxy(
+        {},
+        {
+          get: (_t, k) =>
+            k === 'recordAudit'
+              ? async (e: AuditEntry) => void audit.push(e)
+              : k === 'dashboardUsers'
+                ? async () => ({ emails: [], admins: [] })
+                : fn,
+        },
+      ),
       wallNow: () => Date.parse('2026-11-24T00:00:00Z'),
       log: createLogger('error', {}, () => undefined),
-      verifiers: [{ kind: 'service_account', verify: async (t: string) => (t === GOOD ? { email: 'eagle-cli@p.iam.gserviceaccount.com' } : null) }],
+      verifiers: [
+        { kind: 'service_account', verify: async (t: string) => (t === GOOD ? { email: 'eagle-cli@p.iam.gserviceaccount.com' } : null) },
+      ],
       serviceAccounts: ['eagle-cli@p.iam.gserviceaccount.com'],
       allowedOrigins: [],
     } as unknown as AdminHandlerDeps;
-    ff.http('fuzz_admin', makeAdminHandler(async () => deps));
+    ff.http(
+      'fuzz_admin',
+      makeAdminHandler(async () => deps),
+    );
     server = getTestServer('fuzz_admin');
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as { port: number }).port;
   });
   afterAll(async () => {
-    await new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+    await new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   });
 
   /** What may get past the edge: an authenticated POST of JSON. */
   const authenticated = (method: string, contentType: string | null, auth: string | null, body: string) =>
-    method === 'POST' && !!contentType?.startsWith('application/json') && /^Bearer\s+good-token$/i.test(auth ?? '') && Buffer.byteLength(body) <= 64 * 1024 && parses(body);
+    method === 'POST' &&
+    !!contentType?.startsWith('application/json') &&
+    /^Bearer\s+good-token$/i.test(auth ?? '') &&
+    Buffer.byteLength(body) <= 64 * 1024 &&
+    parses(body);
   /** body-parser's strict JSON: an object or an array (a BOM dropped; an empty body is {}). */
   const parses = (body: string) => {
     try {
@@ -119,13 +190,26 @@ describe('admin HTTP fuzz (real functions-framework server, real authorize)', ()
 
   it('regressions: a form-encoded "action=kill" is refused 415 and runs nothing; refused authenticated calls are audited, an oversized action cut', async () => {
     const [r0, a0] = [reached, audit.length];
-    const form = await send(port, 'POST', { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${GOOD}` }, 'action=kill&reason=x');
+    const form = await send(
+      port,
+      'POST',
+      { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${GOOD}` },
+      'action=kill&reason=x',
+    );
     expect([form.status, reached, audit.length]).toEqual([415, r0, a0]);
-    const unknown = await send(port, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${GOOD}` }, JSON.stringify({ action: 'x'.repeat(10_000) }));
+    const unknown = await send(
+      port,
+      'POST',
+      { 'content-type': 'application/json', authorization: `Bearer ${GOOD}` },
+      JSON.stringify({ action: 'x'.repeat(10_000) }),
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.body.length).toBeLessThan(1_000);
     const none = await send(port, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${GOOD}` }, '[]');
     expect(none.status).toBe(400);
-    expect(audit.slice(a0).map((e) => [e.status, e.action.length])).toEqual([[404, 100], [400, 6]]);
+    expect(audit.slice(a0).map((e) => [e.status, e.action.length])).toEqual([
+      [404, 100],
+      [400, 6],
+    ]);
   });
 });

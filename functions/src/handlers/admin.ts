@@ -15,7 +15,10 @@ export interface AdminHandlerDeps extends AdminDeps {
 
 /** Amounts (bigint) go out as the decimals people read, like in the logs. */
 function send(res: Response, status: number, body: unknown): void {
-  res.status(status).type('application/json').send(JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? toDecimalString(v) : v)));
+  res
+    .status(status)
+    .type('application/json')
+    .send(JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? toDecimalString(v) : v)));
 }
 
 function cors(req: Request, res: Response, allowed: readonly string[]): void {
@@ -52,7 +55,11 @@ export function makeAdminHandler(getDeps: () => Promise<AdminHandlerDeps>): Http
       if (req.method !== 'POST') return send(res, 405, { error: 'use POST with a JSON body {"action": ...}' });
       // functions-framework also parses form and text bodies: only JSON may act.
       if (!req.is('application/json')) return send(res, 415, { error: 'content-type must be application/json' });
-      const auth = await authorize(req.get('authorization'), { verifiers: deps.verifiers, ops: deps.ops, serviceAccounts: deps.serviceAccounts });
+      const auth = await authorize(req.get('authorization'), {
+        verifiers: deps.verifiers,
+        ops: deps.ops,
+        serviceAccounts: deps.serviceAccounts,
+      });
       if (!auth.ok) {
         deps.log.log('WARNING', 'admin call refused', { status: auth.status, reason: auth.error });
         // A verified identity that may not call is recorded; an anonymous caller is only logged (it could fill audit_log at will).

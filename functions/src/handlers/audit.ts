@@ -7,11 +7,16 @@ import type { StateStore } from '../ports/state.ts';
 import type { Clock } from '../ports/index.ts';
 import { parseBody, sendError } from './http.ts';
 
-const Body = z.object({
-  full: z.boolean().optional(),
-  /** the day the shadow backtest checks (default: yesterday, UTC, by the market clock) */
-  shadowDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
-}).strict();
+const Body = z
+  .object({
+    full: z.boolean().optional(),
+    /** the day the shadow backtest checks (default: yesterday, UTC, by the market clock) */
+    shadowDay: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+      .optional(),
+  })
+  .strict();
 
 const DAY_MS = 86_400_000;
 
@@ -21,7 +26,10 @@ const DAY_MS = 86_400_000;
  * (or every difference is explained); 409 with each discrepancy or difference otherwise (Scheduler
  * marks it failed). Incremental from the last clean audit; `{ "full": true }` replays everything.
  */
-export function makeAuditHandler(getDeps: () => Promise<{ store: StateStore; clock: Clock }>, getShadow?: () => Promise<ShadowDeps>): HttpFunction {
+export function makeAuditHandler(
+  getDeps: () => Promise<{ store: StateStore; clock: Clock }>,
+  getShadow?: () => Promise<ShadowDeps>,
+): HttpFunction {
   return async (req, res) => {
     const body = parseBody(Body, req, res);
     if (!body) return;

@@ -39,7 +39,13 @@ function answer(res: ServerResponse, status: number, error: string): void {
 
 /** What a client may learn from a framework error: body-parser's 4xx messages are about its own input; anything else is ours. */
 export function frameworkErrorAnswer(err: unknown): { status: number; error: string } {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { status?: unknown; statusCode?: unknown; type?: unknown; expose?: unknown; message?: unknown };
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    status?: unknown;
+    statusCode?: unknown;
+    type?: unknown;
+    expose?: unknown;
+    message?: unknown;
+  };
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status < 400 || status >= 500) return { status: 500, error: 'internal error' };
   if (e.type === 'entity.parse.failed') return { status: 400, error: 'request body is not valid JSON' };
@@ -51,7 +57,14 @@ function jsonFinalHandler(req: IncomingMessage, res: ServerResponse): Final {
   return (err) => {
     if (err === undefined || err === null) return answer(res, 404, `no route for ${req.method ?? '?'} ${(req.url ?? '').slice(0, 100)}`);
     const { status, error } = frameworkErrorAnswer(err);
-    if (status >= 500) console.error(JSON.stringify({ severity: 'ERROR', message: 'functions-framework error', error: err instanceof Error ? err.message : String(err) }));
+    if (status >= 500)
+      console.error(
+        JSON.stringify({
+          severity: 'ERROR',
+          message: 'functions-framework error',
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
     answer(res, status, error);
   };
 }
@@ -84,7 +97,10 @@ function refusePush(req: IncomingMessage, res: ServerResponse): boolean {
     answer(res, 405, `method ${String(req.method).slice(0, 16)} not allowed: Pub/Sub pushes with POST`);
     return true;
   }
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (!PUSH_CONTENT_TYPES.includes(type)) {
     answer(res, 415, 'content-type must be application/json (a Pub/Sub push or a CloudEvent)');
     return true;

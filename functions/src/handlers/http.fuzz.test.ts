@@ -19,25 +19,66 @@ type Reply = { status: number; contentType: string | undefined; body: string };
 
 function send(port: number, method: string, contentType: string | null, body: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path: '/', headers: { ...(contentType && { 'content-type': contentType }), 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode!, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: '/',
+        headers: { ...(contentType && { 'content-type': contentType }), 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res
+          .on('data', (c: Buffer) => chunks.push(c))
+          .on('end', () =>
+            resolve({ status: res.statusCode!, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }),
+          );
+      },
+    );
     // the server may answer 413 and close before reading a large body
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve({ status: 413, contentType: 'application/json', body: '{"error":"closed"}' }) : reject(err)));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EPIPE' || err.code === 'ECONNRESET'
+        ? resolve({ status: 413, contentType: 'application/json', body: '{"error":"closed"}' })
+        : reject(err),
+    );
     req.end(body);
   });
 }
 
 const METHODS = ['POST', 'POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
-const CONTENT_TYPES = ['application/json', 'application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/cloudevents+json', 'application/octet-stream', null] as const;
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=latin1',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/cloudevents+json',
+  'application/octet-stream',
+  null,
+] as const;
 
-const tickishBody = fc.record({ asOf: fc.oneof(hostileLeaf, hostileTree), tickId: fc.oneof(hostileString, hostileLeaf) }, { requiredKeys: [] });
+const tickishBody = fc.record(
+  { asOf: fc.oneof(hostileLeaf, hostileTree), tickId: fc.oneof(hostileString, hostileLeaf) },
+  { requiredKeys: [] },
+);
 const hostileBody = fc.oneof(
   tickishBody.map((b) => JSON.stringify(b) ?? ''),
   hostileTree.map((t) => JSON.stringify(t) ?? ''),
   fc.tuple(tickishBody, fc.nat()).map(([b, n]) => (JSON.stringify(b) ?? '{}').slice(0, n % 30)), // truncated JSON
-  fc.constantFrom('{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', 'asOf=1&asOf=2', '[]', 'null', '1e999', '{"asOf":1e999}', '\uFEFF{}', ''),
+  fc.constantFrom(
+    '{"__proto__":{"polluted":1}}',
+    '{"constructor":{"prototype":{"polluted":1}}}',
+    'asOf=1&asOf=2',
+    '[]',
+    'null',
+    '1e999',
+    '{"asOf":1e999}',
+    '\uFEFF{}',
+    '',
+  ),
   hostileString,
 );
 const request_ = fc.record({ method: fc.constantFrom(...METHODS), contentType: fc.constantFrom(...CONTENT_TYPES), body: hostileBody });
@@ -63,11 +104,20 @@ describe.each(['tick', 'audit'] as const)('%s HTTP fuzz (real functions-framewor
   });
   afterAll(async () => {
     vi.restoreAllMocks();
-    await new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+    await new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   });
 
   const accepts = (method: string, contentType: string | null, body: string): boolean => {
-    if (method !== 'POST' || !contentType?.startsWith('application/json') || contentType.includes('latin1') || Buffer.byteLength(body) > 64 * 1024) return false;
+    if (
+      method !== 'POST' ||
+      !contentType?.startsWith('application/json') ||
+      contentType.includes('latin1') ||
+      Buffer.byteLength(body) > 64 * 1024
+    )
+      return false;
     let json: unknown;
     try {
       const text = body.replace(/^\uFEFF/, ''); // body-parser drops a BOM, as JSON allows

@@ -12,7 +12,10 @@ import { unknownKeyError } from '../lib/unknownKeys.ts';
  */
 export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Response): z.infer<S> | null {
   if (req.method !== 'POST') {
-    res.status(405).set('allow', 'POST').json({ error: `method ${String(req.method).slice(0, 16)} not allowed: use POST with a JSON body` });
+    res
+      .status(405)
+      .set('allow', 'POST')
+      .json({ error: `method ${String(req.method).slice(0, 16)} not allowed: use POST with a JSON body` });
     return null;
   }
   if (!req.is('application/json')) {
@@ -22,7 +25,9 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Res
   // functions-framework has parsed the JSON already (bad JSON never gets here, see frameworkErrors.ts); an empty body is {}.
   const parsed = schema.safeParse(req.body ?? {}, { error: unknownKeyError });
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 10).map((i) => ({ field: i.path.map(String).join('.').slice(0, 100) || '(root)', message: i.message.slice(0, 200) }));
+    const issues = parsed.error.issues
+      .slice(0, 10)
+      .map((i) => ({ field: i.path.map(String).join('.').slice(0, 100) || '(root)', message: i.message.slice(0, 200) }));
     res.status(400).json({ error: 'invalid request body', field: issues[0]!.field, issues });
     return null;
   }
@@ -32,9 +37,18 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Res
 /** Our own error types carry messages written for operators (field names, paths, no secrets); anything else is logged, not shown. */
 const SHOWN: readonly (abstract new (...args: never[]) => Error)[] = [ConfigError, CorruptDocumentError, MarketDataError];
 
-export function sendError(res: Response, err: unknown, log: (fields: Record<string, unknown>) => void = (f) => console.error(JSON.stringify({ severity: 'ERROR', ...f }))): void {
+export function sendError(
+  res: Response,
+  err: unknown,
+  log: (fields: Record<string, unknown>) => void = (f) => console.error(JSON.stringify({ severity: 'ERROR', ...f })),
+): void {
   const shown = err instanceof Error && SHOWN.some((T) => err instanceof T);
-  if (!shown) log({ message: 'unexpected error in an HTTP function', error: redactText(err instanceof Error ? err.message : String(err)), errorName: err instanceof Error ? err.name : typeof err });
+  if (!shown)
+    log({
+      message: 'unexpected error in an HTTP function',
+      error: redactText(err instanceof Error ? err.message : String(err)),
+      errorName: err instanceof Error ? err.name : typeof err,
+    });
   if (res.headersSent) return;
   res.status(500).json(shown ? { error: redactText(err.message), kind: err.name } : { error: 'internal error', kind: 'Error' });
 }

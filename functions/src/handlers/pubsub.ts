@@ -48,7 +48,8 @@ function hashOf(value: unknown): string {
  */
 export function decodePubSubEvent(data: unknown, eventId: unknown, event?: unknown): PubSubMessage {
   const whole = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : null;
-  if ((data === undefined || data === null) && whole && whole.message !== undefined) data = { message: whole.message, subscription: whole.subscription };
+  if ((data === undefined || data === null) && whole && whole.message !== undefined)
+    data = { message: whole.message, subscription: whole.subscription };
   let raw: string;
   try {
     raw = JSON.stringify(data ?? null).slice(0, MAX_RAW);

@@ -28,16 +28,31 @@ const OPEN = Date.parse('2023-04-10T12:00:00Z');
 const SYMBOLS = ['BTC/USDT', 'ETH/USDT'];
 const NO_LEAK = /\n\s+at |node_modules|\/work\/|<html|<pre>|fuzz-secret/i;
 
-const alert = fc.record({ id: fc.constantFrom('k1', 'k2', 'k3', 'tv-{{timenow}}', 'a.b:c-d_e'), symbol: fc.constantFrom('BTC/USDT', 'ETHUSDT', 'SOL/USDT', 'BTCUSDT'), side: fc.constantFrom('buy', 'sell') });
+const alert = fc.record({
+  id: fc.constantFrom('k1', 'k2', 'k3', 'tv-{{timenow}}', 'a.b:c-d_e'),
+  symbol: fc.constantFrom('BTC/USDT', 'ETHUSDT', 'SOL/USDT', 'BTCUSDT'),
+  side: fc.constantFrom('buy', 'sell'),
+});
 const bodyText = fc.oneof(
   { weight: 4, arbitrary: alert.map((a) => JSON.stringify(a)) },
   { weight: 3, arbitrary: alert.chain((a) => mutateAt(a)).map((t) => JSON.stringify(t) ?? '') },
   hostileTree.map((t) => JSON.stringify(t) ?? ''),
   fc.tuple(alert, fc.nat()).map(([a, n]) => JSON.stringify(a).slice(0, n % 40)),
-  fc.constantFrom('{"__proto__":{"polluted":1}}', '[]', 'null', '1e999', '\uFEFF{"id":"k9","symbol":"BTC/USDT","side":"buy"}', '', `{"id":"k8","symbol":"BTC/USDT","side":"buy","tag":"${'x'.repeat(5000)}"}`),
+  fc.constantFrom(
+    '{"__proto__":{"polluted":1}}',
+    '[]',
+    'null',
+    '1e999',
+    '\uFEFF{"id":"k9","symbol":"BTC/USDT","side":"buy"}',
+    '',
+    `{"id":"k8","symbol":"BTC/USDT","side":"buy","tag":"${'x'.repeat(5000)}"}`,
+  ),
   hostileString,
 );
-const headerText = fc.oneof(fc.constantFrom('', 'tv', 'TV', '../tv', '-1', '1e9', `sha256=${'g'.repeat(64)}`, 'x'.repeat(300)), fc.stringMatching(/^[ -~]{0,80}$/));
+const headerText = fc.oneof(
+  fc.constantFrom('', 'tv', 'TV', '../tv', '-1', '1e9', `sha256=${'g'.repeat(64)}`, 'x'.repeat(300)),
+  fc.stringMatching(/^[ -~]{0,80}$/),
+);
 const auth = fc.oneof(
   { weight: 5, arbitrary: fc.constant({ kind: 'valid' as const }) },
   fc.integer({ min: 301, max: 100_000 }).map((s) => ({ kind: 'stale' as const, skewS: s })),
@@ -47,7 +62,15 @@ const auth = fc.oneof(
 );
 const hostileRequest = fc.record({
   method: fc.constantFrom('POST', 'POST', 'POST', 'POST', 'POST', 'GET', 'PUT', 'OPTIONS'),
-  contentType: fc.constantFrom('application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', null),
+  contentType: fc.constantFrom(
+    'application/json',
+    'application/json',
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    null,
+  ),
   body: bodyText,
   auth,
 });
@@ -64,8 +87,16 @@ describe('signal webhook HTTP fuzz (real functions-framework server)', () => {
     const inbound = new MemoryInboundStore();
     const deps: InboundDeps = {
       settings: { secrets: new Map([['tv', [SECRET]]]), windowMs: 300_000, limit: { perMinute: 60, burst: 100_000 } },
-      inbound, store: m.store, candles: m.execute.candles, config: m.execute.config, symbols: SYMBOLS, timeframe: '1m',
-      bus: async () => m.bus, marketNow: async () => m.clock.now(), wallNow: () => WALL, log: createLogger('error', {}, () => undefined),
+      inbound,
+      store: m.store,
+      candles: m.execute.candles,
+      config: m.execute.config,
+      symbols: SYMBOLS,
+      timeframe: '1m',
+      bus: async () => m.bus,
+      marketNow: async () => m.clock.now(),
+      wallNow: () => WALL,
+      log: createLogger('error', {}, () => undefined),
     };
     return { ...m, inbound, deps };
   }
@@ -73,13 +104,19 @@ describe('signal webhook HTTP fuzz (real functions-framework server)', () => {
   beforeAll(async () => {
     installJsonFrameworkErrors();
     w = await setup();
-    ff.http('fuzz_signalWebhook', makeSignalWebhookHandler(async () => w.deps));
+    ff.http(
+      'fuzz_signalWebhook',
+      makeSignalWebhookHandler(async () => w.deps),
+    );
     server = getTestServer('fuzz_signalWebhook');
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as { port: number }).port;
   });
   afterAll(async () => {
-    await new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+    await new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   });
 
   it('600 hostile requests: JSON answers, no 5xx, no leak; published exactly when signed, fresh and valid; refusals counted', async () => {
@@ -89,8 +126,14 @@ describe('signal webhook HTTP fuzz (real functions-framework server)', () => {
       fc.asyncProperty(hostileRequest, async ({ method, contentType, body, auth: a }) => {
         const ts = Math.floor(WALL / 1000) + (a.kind === 'stale' ? a.skewS : 0);
         const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
-        if (a.kind === 'garbage') Object.assign(headers, { 'x-eagle-source': a.source, 'x-eagle-timestamp': a.timestamp, 'x-eagle-signature': a.signature });
-        else if (a.kind !== 'none') Object.assign(headers, { 'x-eagle-source': 'tv', 'x-eagle-timestamp': String(ts), 'x-eagle-signature': signAlert(a.kind === 'wrong_secret' ? 'w'.repeat(36) : SECRET, ts, body) });
+        if (a.kind === 'garbage')
+          Object.assign(headers, { 'x-eagle-source': a.source, 'x-eagle-timestamp': a.timestamp, 'x-eagle-signature': a.signature });
+        else if (a.kind !== 'none')
+          Object.assign(headers, {
+            'x-eagle-source': 'tv',
+            'x-eagle-timestamp': String(ts),
+            'x-eagle-signature': signAlert(a.kind === 'wrong_secret' ? 'w'.repeat(36) : SECRET, ts, body),
+          });
         const published = w.bus.published.length;
         const counted = () => [...w.inbound.rejections.values()].reduce((n, r) => n + r.count, 0);
         const refusals = counted();
@@ -108,7 +151,12 @@ describe('signal webhook HTTP fuzz (real functions-framework server)', () => {
         } catch {
           parsed = null;
         }
-        const ok = method === 'POST' && contentType?.startsWith('application/json') === true && (a.kind === 'valid') && Buffer.byteLength(body) <= 4096 && parsed?.success === true;
+        const ok =
+          method === 'POST' &&
+          contentType?.startsWith('application/json') === true &&
+          a.kind === 'valid' &&
+          Buffer.byteLength(body) <= 4096 &&
+          parsed?.success === true;
         const didPublish = w.bus.published.length > published;
         if (didPublish) expect(ok).toBe(true);
         if (ok && parsed?.success) {

@@ -22,7 +22,13 @@ export function makeSignalWebhookHandler(getDeps: () => Promise<InboundDeps>): H
       let reply: InboundReply;
       if (req.method !== 'POST') {
         res.set('allow', 'POST');
-        reply = await refuse(deps, '_', 405, 'method_not_allowed', `method ${String(req.method).slice(0, 16)} not allowed: POST a signed JSON alert`);
+        reply = await refuse(
+          deps,
+          '_',
+          405,
+          'method_not_allowed',
+          `method ${String(req.method).slice(0, 16)} not allowed: POST a signed JSON alert`,
+        );
       } else if (!req.is('application/json')) {
         reply = await refuse(deps, '_', 415, 'unsupported_media_type', 'content-type must be application/json');
       } else if (!Buffer.isBuffer(raw) || raw.length === 0) {
@@ -30,7 +36,12 @@ export function makeSignalWebhookHandler(getDeps: () => Promise<InboundDeps>): H
       } else if (raw.length > MAX_ALERT_BYTES) {
         reply = await refuse(deps, '_', 413, 'too_large', `an alert is at most ${MAX_ALERT_BYTES} bytes`);
       } else {
-        reply = await receiveInboundAlert(deps, { source: header(req, 'x-eagle-source'), timestamp: header(req, 'x-eagle-timestamp'), signature: header(req, 'x-eagle-signature'), rawBody: raw });
+        reply = await receiveInboundAlert(deps, {
+          source: header(req, 'x-eagle-source'),
+          timestamp: header(req, 'x-eagle-timestamp'),
+          signature: header(req, 'x-eagle-signature'),
+          rawBody: raw,
+        });
       }
       if (reply.retryAfterS !== undefined) res.set('retry-after', String(reply.retryAfterS));
       res.status(reply.status).json(reply.body);

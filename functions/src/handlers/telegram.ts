@@ -12,7 +12,9 @@ const chat = z.object({ id: z.number().int() });
 const UpdateSchema = z.object({
   update_id: z.number().int(),
   message: z.object({ chat, text: z.string().max(4096).optional() }).optional(),
-  callback_query: z.object({ id: z.string().min(1).max(100), data: z.string().max(64).optional(), message: z.object({ chat }).optional() }).optional(),
+  callback_query: z
+    .object({ id: z.string().min(1).max(100), data: z.string().max(64).optional(), message: z.object({ chat }).optional() })
+    .optional(),
 });
 
 function toChatUpdate(body: unknown): ChatUpdate | null {
@@ -20,7 +22,8 @@ function toChatUpdate(body: unknown): ChatUpdate | null {
   if (!u.success) return null;
   const { message, callback_query: cb } = u.data;
   if (message?.text !== undefined) return { kind: 'message', chatId: String(message.chat.id), text: message.text };
-  if (cb?.data !== undefined && cb.message) return { kind: 'callback', chatId: String(cb.message.chat.id), callbackId: cb.id, data: cb.data };
+  if (cb?.data !== undefined && cb.message)
+    return { kind: 'callback', chatId: String(cb.message.chat.id), callbackId: cb.id, data: cb.data };
   return null;
 }
 

@@ -9,9 +9,18 @@ import { parseBody, sendError } from './http.ts';
 export const EARLIEST_AS_OF = Date.parse('2017-01-01T00:00:00Z');
 
 const marketTime = z
-  .union([z.iso.datetime({ offset: true }).max(40).transform((s) => Date.parse(s)), z.number().int()], {
-    error: 'asOf must be an ISO 8601 time with an offset, or whole milliseconds since 1970',
-  })
+  .union(
+    [
+      z.iso
+        .datetime({ offset: true })
+        .max(40)
+        .transform((s) => Date.parse(s)),
+      z.number().int(),
+    ],
+    {
+      error: 'asOf must be an ISO 8601 time with an offset, or whole milliseconds since 1970',
+    },
+  )
   .refine((t) => t >= EARLIEST_AS_OF, { message: 'asOf must not be before 2017-01-01T00:00:00Z' })
   .refine((t) => t <= Date.now(), { message: 'asOf must not be in the future' });
 
@@ -19,7 +28,10 @@ export const TickRequestSchema = z
   .object({
     /** replay only: run the tick as of this market time (ISO or ms) instead of the clock's */
     asOf: marketTime.optional(),
-    tickId: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+    tickId: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/)
+      .optional(),
   })
   .strict();
 
@@ -38,7 +50,9 @@ export function makeTickHandler(getDeps: () => Promise<TickDeps>): HttpFunction 
         }
         const span = deps.source.span;
         if (span && (body.asOf < span.fromMs || body.asOf > span.untilMs)) {
-          res.status(400).json({ error: `asOf must be within the bundled data, ${iso(span.fromMs)} to ${iso(span.untilMs)}`, field: 'asOf' });
+          res
+            .status(400)
+            .json({ error: `asOf must be within the bundled data, ${iso(span.fromMs)} to ${iso(span.untilMs)}`, field: 'asOf' });
           return;
         }
         const past = await pastAsOf(deps.store, body.asOf);

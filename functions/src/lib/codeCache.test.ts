@@ -73,14 +73,17 @@ describe('loadBundle (CommonJS bundle + V8 code cache)', () => {
       dir = mkdtempSync(join(tmpdir(), 'eagle-codecache-'));
       const main = join(dir, 'fn', 'main.cjs');
       const sib = join(dir, 'part', 'sibling.cjs');
-      for (const [file, src] of [[main, MAIN], [sib, sibling]] as const) {
+      for (const [file, src] of [
+        [main, MAIN],
+        [sib, sibling],
+      ] as const) {
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, src);
       }
       return { main, sib };
     };
 
-    it('loads through the loader with its own cache, once per process, while other requires stay Node\'s', () => {
+    it("loads through the loader with its own cache, once per process, while other requires stay Node's", () => {
       const { main, sib } = setupPair();
       expect(loadBundle(sib, { ...opts, writeCache: true }).cacheAccepted).toBe(false);
       const refused: string[] = [];
@@ -89,7 +92,7 @@ describe('loadBundle (CommonJS bundle + V8 code cache)', () => {
       expect(refused).toEqual([]);
     });
 
-    it('a stale sibling cache is refused, reported, and the sibling\'s new source runs', () => {
+    it("a stale sibling cache is refused, reported, and the sibling's new source runs", () => {
       const { main, sib } = setupPair(SIBLING.replace("'hello '", "'HELLO '"));
       loadBundle(sib, { ...opts, writeCache: true });
       writeFileSync(sib, SIBLING); // same length, other source

@@ -54,7 +54,9 @@ function decodeCache(source: Buffer, file: Buffer): Buffer | undefined {
   const head = MAGIC.length + 2 * DIGEST;
   if (file.length <= head || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const data = file.subarray(head);
-  const ok = file.subarray(MAGIC.length, MAGIC.length + DIGEST).equals(digest(source)) && file.subarray(MAGIC.length + DIGEST, head).equals(digest(data));
+  const ok =
+    file.subarray(MAGIC.length, MAGIC.length + DIGEST).equals(digest(source)) &&
+    file.subarray(MAGIC.length + DIGEST, head).equals(digest(data));
   return ok ? data : undefined;
 }
 
@@ -106,7 +108,17 @@ export function loadBundle(fileOrUrl: string | URL, opts: LoadOptions = {}): Loa
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   const resolve = opts.resolve ?? ((specifier: string) => import.meta.resolve(specifier));
   const esmImport = opts.import ?? ((specifier: string) => import(specifier));
-  run.call(module.exports, module.exports, bundleRequire(file, opts), module, file, dirname(file), pathToFileURL(file).href, resolve, esmImport);
+  run.call(
+    module.exports,
+    module.exports,
+    bundleRequire(file, opts),
+    module,
+    file,
+    dirname(file),
+    pathToFileURL(file).href,
+    resolve,
+    esmImport,
+  );
   if (opts.writeCache) writeFileSync(cachePathOf(file), encodeCache(source, script.createCachedData()));
   const accepted = cachedData !== undefined && !script.cachedDataRejected;
   const rejected = cacheFile !== undefined && !accepted;

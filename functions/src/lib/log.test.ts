@@ -9,6 +9,13 @@ describe('createLogger', () => {
     log.log('INFO', 'order filled', { symbol: 'BTC/USDT', qty: toAmount('0.09291'), price: toAmount('26905.355955') });
     log.log('DEBUG', 'hidden at info level');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ severity: 'INFO', message: 'order filled', service: 'eagle-eye', tickId: 't1', qty: '0.09291000', price: '26905.35595500' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      severity: 'INFO',
+      message: 'order filled',
+      service: 'eagle-eye',
+      tickId: 't1',
+      qty: '0.09291000',
+      price: '26905.35595500',
+    });
   });
 });

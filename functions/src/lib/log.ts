@@ -26,7 +26,14 @@ export function createLogger(
     log(severity, message, fields) {
       if (RANK[severity] < min) return;
       // Every bigint in this codebase is an Amount (domain/money.ts): log it as the decimal people read.
-      write(redactText(JSON.stringify({ severity, message, ...context, ...fields, time: new Date().toISOString() }, (_k, v) => (typeof v === 'bigint' ? toDecimalString(v) : v)), secrets));
+      write(
+        redactText(
+          JSON.stringify({ severity, message, ...context, ...fields, time: new Date().toISOString() }, (_k, v) =>
+            typeof v === 'bigint' ? toDecimalString(v) : v,
+          ),
+          secrets,
+        ),
+      );
     },
     child(fields) {
       return createLogger(level, { ...context, ...fields }, write);

@@ -42,7 +42,13 @@ describe('secret redaction', () => {
   it('deep redaction replaces secret-named fields and masks values in text', () => {
     const secrets = secretValues({ EXCHANGE_API_KEY: KEY, TELEGRAM_BOT_TOKEN: '123:abc', SYMBOLS: 'BTC/USDT' });
     expect(secrets).toEqual([KEY, '123:abc']);
-    expect(redact({ a: { apiKey: 'k', note: `uses ${KEY}` }, list: [KEY], n: 1 }, secrets)).toEqual({ a: { apiKey: REDACTED, note: `uses ${REDACTED}` }, list: [REDACTED], n: 1 });
-    expect(redactText('POST https://api.telegram.org/bot123456:AAbbCC_dd-ee/sendMessage', [])).toBe(`POST https://api.telegram.org/bot${REDACTED}/sendMessage`);
+    expect(redact({ a: { apiKey: 'k', note: `uses ${KEY}` }, list: [KEY], n: 1 }, secrets)).toEqual({
+      a: { apiKey: REDACTED, note: `uses ${REDACTED}` },
+      list: [REDACTED],
+      n: 1,
+    });
+    expect(redactText('POST https://api.telegram.org/bot123456:AAbbCC_dd-ee/sendMessage', [])).toBe(
+      `POST https://api.telegram.org/bot${REDACTED}/sendMessage`,
+    );
   });
 });

@@ -5,7 +5,11 @@ import { AdminRequestSchema } from '../services/adminActions.ts';
 import { TickRequestSchema } from '../handlers/tick.ts';
 
 describe('unknown keys are named, with the key they probably meant', () => {
-  const Risk = z.strictObject({ riskPerTradePct: z.number().optional(), maxPositions: z.number().optional(), dailyLossPct: z.number().optional() });
+  const Risk = z.strictObject({
+    riskPerTradePct: z.number().optional(),
+    maxPositions: z.number().optional(),
+    dailyLossPct: z.number().optional(),
+  });
   const Doc = z.strictObject({ risk: Risk.optional(), symbols: z.array(z.string()).optional() });
   const message = (input: unknown) => {
     const r = Doc.safeParse(input, { error: unknownKeyError });

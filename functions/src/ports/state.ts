@@ -220,7 +220,12 @@ export interface BookChange {
  * `decide` may be re-run by the store on contention, so it must be a pure function of the book.
  */
 export interface OrderLedger {
-  execute(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>): Promise<{ duplicate: boolean; change: BookChange | null }>;
+  execute(
+    signalId: string,
+    initialCash: Amount,
+    now: number,
+    decide: (book: Book) => Promise<BookChange>,
+  ): Promise<{ duplicate: boolean; change: BookChange | null }>;
   /**
    * Live tx 1. orders/{signalId} exists ⇒ `final`. An intent is already recorded ⇒ `placing` with it
    * (`plan` is not called). Otherwise `plan(book, inFlight)` either returns the intent to record, or a
@@ -228,11 +233,21 @@ export interface OrderLedger {
    * symbols of the other intents, read in the same transaction (live orders sent, not yet booked: the
    * book does not show them yet).
    */
-  beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book, inFlight: ReadonlySet<string>) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep>;
+  beginLive(
+    signalId: string,
+    initialCash: Amount,
+    now: number,
+    plan: (book: Book, inFlight: ReadonlySet<string>) => Promise<{ intent: LiveIntent } | { refused: BookChange }>,
+  ): Promise<LiveStep>;
   /** beforeSend: record the attempt, only if the intent's lastAttemptAt is still `seen`; else throws AttemptRaceError. */
   markAttempt(signalId: string, seen: number | undefined, at: number): Promise<void>;
   /** Live tx 2: the intent must exist; orders/{signalId} exists ⇒ duplicate; else commit `decide(book)` like `execute` and drop the intent. */
-  finishLive(signalId: string, initialCash: Amount, now: number, decide: (book: Book) => Promise<BookChange>): Promise<{ duplicate: boolean; change: BookChange | null }>;
+  finishLive(
+    signalId: string,
+    initialCash: Amount,
+    now: number,
+    decide: (book: Book) => Promise<BookChange>,
+  ): Promise<{ duplicate: boolean; change: BookChange | null }>;
 }
 
 /** The ledger's other writer: reconciliation (the Firestore and in-memory OrderLedgers implement it too). */
@@ -269,7 +284,10 @@ export type LiveOutcome =
 
 /** A live broker declares its desk as `orders` (ports/index.ts Broker): reconcile by client order id first, send at most once per lag. */
 export interface LiveOrderDesk {
-  place(intent: Pick<LiveIntent, 'signalId' | 'symbol' | 'side' | 'qty' | 'lastAttemptAt'>, hooks: { beforeSend(at: number): Promise<void> }): Promise<LiveOutcome>;
+  place(
+    intent: Pick<LiveIntent, 'signalId' | 'symbol' | 'side' | 'qty' | 'lastAttemptAt'>,
+    hooks: { beforeSend(at: number): Promise<void> },
+  ): Promise<LiveOutcome>;
 }
 
 /** Another delivery recorded an attempt between our read of the intent and our send: do not send. */

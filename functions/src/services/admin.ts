@@ -19,7 +19,15 @@ import type { Caller, OpsStore, SchedulerControl } from '../ports/ops.ts';
 import { ActionError, type AdminRequest } from './adminActions.ts';
 import { backfillCandles, checkGaps, NothingToDoError } from './adminCandles.ts';
 import { healthReport } from './adminHealth.ts';
-import { locksReport, performanceReport, periodsReport, positionsReport, profitReport, statusReport, tradesReport } from './adminReports.ts';
+import {
+  locksReport,
+  performanceReport,
+  periodsReport,
+  positionsReport,
+  profitReport,
+  statusReport,
+  tradesReport,
+} from './adminReports.ts';
 import { liftLocks, locksOf, unlockRefusal } from './adminLocks.ts';
 import { pastAsOf } from './tickAsOf.ts';
 import { runAudit } from './auditLedger.ts';
@@ -70,7 +78,17 @@ async function forceExit(deps: AdminDeps, symbol: string, by: string) {
   const candle = newest === null ? undefined : (await deps.candles.read(symbol, timeframe, newest, newest + timeframeMs(timeframe)))[0];
   if (!candle) throw new ActionError(409, `no stored ${timeframe} candle for ${symbol} to price the exit`, 'symbol');
   const signal = createSignal(
-    { strategyVersion: MANUAL_STRATEGY, symbol, timeframe, candleTime: candle.t, side: 'sell', reason: 'manual', refPrice: toAmount(candle.c), atr: 0n, qty: position.qty },
+    {
+      strategyVersion: MANUAL_STRATEGY,
+      symbol,
+      timeframe,
+      candleTime: candle.t,
+      side: 'sell',
+      reason: 'manual',
+      refPrice: toAmount(candle.c),
+      atr: 0n,
+      qty: position.qty,
+    },
     now,
   );
   await deps.store.saveSignals([signal]);
@@ -105,7 +123,12 @@ async function regenerateSignal(deps: AdminDeps, id: string) {
   // current candle.
   if (signal.side === 'buy') {
     const notCurrent = entryNotCurrent(signal, await deps.marketNow());
-    if (notCurrent) throw new ActionError(409, `signals/${id} is an entry that is no longer current (${notCurrent}); the tick decides again on its next run`, 'signalId');
+    if (notCurrent)
+      throw new ActionError(
+        409,
+        `signals/${id} is an entry that is no longer current (${notCurrent}); the tick decides again on its next run`,
+        'signalId',
+      );
   }
   const messageId = await (await deps.bus()).publish(signal);
   return { signalId: id, messageId };
@@ -124,10 +147,17 @@ export async function setConfig(deps: Pick<AdminDeps, 'env' | 'exchangeRules'>, 
 
 async function reconcile(deps: AdminDeps, req: Extract<AdminRequest, { action: 'reconcile' }>, by: string) {
   const account = await deps.account();
-  if (!account) throw new ActionError(409, 'reconcile compares a live exchange account with the ledger: this stack trades paper (TRADING_MODE=paper)');
+  if (!account)
+    throw new ActionError(409, 'reconcile compares a live exchange account with the ledger: this stack trades paper (TRADING_MODE=paper)');
   const config = parseBotConfig(await deps.store.getBotConfigDoc());
   try {
-    return await runReconcile({ store: deps.store, ledger: deps.ledger, account, exchange: await deps.exchangeRules() }, config, config.symbols ?? deps.env.SYMBOLS, await deps.marketNow(), req.confirm ? { note: req.reason!, by } : null);
+    return await runReconcile(
+      { store: deps.store, ledger: deps.ledger, account, exchange: await deps.exchangeRules() },
+      config,
+      config.symbols ?? deps.env.SYMBOLS,
+      await deps.marketNow(),
+      req.confirm ? { note: req.reason!, by } : null,
+    );
   } catch (err) {
     if (err instanceof ReconcileError) throw new ActionError(409, err.message);
     throw err;
@@ -135,7 +165,8 @@ async function reconcile(deps: AdminDeps, req: Extract<AdminRequest, { action: '
 }
 
 /** Warm instances keep config/bot for CONFIG_CACHE_MS: say so in the answer. */
-export const takesEffect = (cacheMs: number): string => (cacheMs === 0 ? 'at the next invocation (CONFIG_CACHE_MS=0)' : `within ${cacheMs / 1000} s (CONFIG_CACHE_MS)`);
+export const takesEffect = (cacheMs: number): string =>
+  cacheMs === 0 ? 'at the next invocation (CONFIG_CACHE_MS=0)' : `within ${cacheMs / 1000} s (CONFIG_CACHE_MS)`;
 
 export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller: Caller): Promise<unknown> {
   const by = `${req.action} by ${caller.id}`;
@@ -147,7 +178,12 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
     }
     case 'backfill':
       try {
-        return await backfillCandles({ source: await deps.source(), candles: deps.candles }, req, await deps.marketNow(), deps.onBackfillStep);
+        return await backfillCandles(
+          { source: await deps.source(), candles: deps.candles },
+          req,
+          await deps.marketNow(),
+          deps.onBackfillStep,
+        );
       } catch (err) {
         if (err instanceof NothingToDoError) throw new ActionError(400, err.message, 'since');
         throw err;
@@ -176,7 +212,9 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       return changeMode(deps, { type: 'reset', authenticated: true }, req.reason ?? by);
     case 'scheduler-pause':
       await deps.scheduler.setPaused(true, req.reason ?? by);
-      deps.log.log('CRITICAL', 'trading Scheduler stopped by an operator: no tick runs, no stop is checked, until `eagle resume`', { by: caller.id });
+      deps.log.log('CRITICAL', 'trading Scheduler stopped by an operator: no tick runs, no stop is checked, until `eagle resume`', {
+        by: caller.id,
+      });
       return { schedulerPaused: true };
     case 'force-exit':
       return req.symbol === 'all' ? forceExitAll(deps, caller.id) : forceExit(deps, req.symbol, caller.id);
@@ -203,13 +241,22 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
     case 'unlock': {
       const r = await liftLocks(deps.store, req.target);
       if (r.lifted.length > 0) {
-        deps.log.log('WARNING', 'protection locks lifted', { target: req.target, lifted: r.lifted.map((l) => l.id), by: caller.id, ...(req.reason ? { reason: req.reason } : {}) });
+        deps.log.log('WARNING', 'protection locks lifted', {
+          target: req.target,
+          lifted: r.lifted.map((l) => l.id),
+          by: caller.id,
+          ...(req.reason ? { reason: req.reason } : {}),
+        });
         return r;
       }
       // Nothing of the protections held it: say what does, and what lifts that.
       const [status, raw] = await Promise.all([deps.store.getStatus(), deps.ops.readStatusDoc()]);
       const symbolTarget = req.target === 'all' || !req.target.includes('/') ? undefined : req.target;
-      throw new ActionError(409, unlockRefusal(locksOf(status, raw?.schedulerPaused === true, await deps.marketNow()), symbolTarget), 'target');
+      throw new ActionError(
+        409,
+        unlockRefusal(locksOf(status, raw?.schedulerPaused === true, await deps.marketNow()), symbolTarget),
+        'target',
+      );
     }
     case 'show-config':
       return { config: parseBotConfig(await deps.store.getBotConfigDoc()) };
@@ -218,9 +265,16 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       return { config, valid: true, takesEffect: takesEffect(deps.env.CONFIG_CACHE_MS) };
     }
     case 'health':
-      return healthReport(deps.ops, async () => runAudit(deps.store, await deps.marketNow()), { marketNow: await deps.marketNow(), wallNow: deps.wallNow(), sinceMs: req.since });
+      return healthReport(deps.ops, async () => runAudit(deps.store, await deps.marketNow()), {
+        marketNow: await deps.marketNow(),
+        wallNow: deps.wallNow(),
+        sinceMs: req.since,
+      });
     case 'audit':
-      return runAudit(deps.store, await deps.marketNow(), { full: req.full === true || req.rollups === true, rollups: req.rollups === true });
+      return runAudit(deps.store, await deps.marketNow(), {
+        full: req.full === true || req.rollups === true,
+        rollups: req.rollups === true,
+      });
     case 'reconcile':
       return reconcile(deps, req, caller.id);
     case 'config': {

@@ -30,32 +30,66 @@ export const AdminRequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('trades'), n: count(500, 10) }).strict(),
   z.object({ action: z.literal('locks') }).strict(),
   // a symbol (its protection locks), 'all' (every one, the all-symbols ones included) or one lock's id
-  z.object({ action: z.literal('unlock'), target: z.union([symbol, z.literal('all'), z.string().regex(/^[a-z_]+_[A-Za-z0-9-*]+_\d+$/, 'a symbol, all, or a lock id from eagle locks')]), reason }).strict(),
+  z
+    .object({
+      action: z.literal('unlock'),
+      target: z.union([
+        symbol,
+        z.literal('all'),
+        z.string().regex(/^[a-z_]+_[A-Za-z0-9-*]+_\d+$/, 'a symbol, all, or a lock id from eagle locks'),
+      ]),
+      reason,
+    })
+    .strict(),
   z.object({ action: z.literal('stop-entries'), reason }).strict(),
   z.object({ action: z.literal('show-config') }).strict(),
   z.object({ action: z.literal('reload-config') }).strict(),
-  z.object({ action: z.literal('tick'), asOf: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)).optional() }).strict(),
+  z
+    .object({
+      action: z.literal('tick'),
+      asOf: z.iso
+        .datetime({ offset: true })
+        .transform((s) => Date.parse(s))
+        .optional(),
+    })
+    .strict(),
   z.object({ action: z.literal('backfill'), symbol, timeframe: z.enum(TIMEFRAMES), since: day, until: day.optional() }).strict(),
-  z.object({ action: z.literal('check-gaps'), timeframe: z.enum([...TIMEFRAMES, 'all']).default('all'), days: z.number().int().min(1).max(366).default(7) }).strict(),
-  z.object({ action: z.literal('regenerate-signal'), signalId: z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex chars') }).strict(),
+  z
+    .object({
+      action: z.literal('check-gaps'),
+      timeframe: z.enum([...TIMEFRAMES, 'all']).default('all'),
+      days: z.number().int().min(1).max(366).default(7),
+    })
+    .strict(),
+  z
+    .object({ action: z.literal('regenerate-signal'), signalId: z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex chars') })
+    .strict(),
   z.object({ action: z.literal('pause'), reason }).strict(),
   z.object({ action: z.literal('resume'), reason }).strict(),
   z.object({ action: z.literal('kill'), reason }).strict(),
   z.object({ action: z.literal('reset'), reason }).strict(),
   // The only way to stop the Scheduler (nothing automatic may): with it stopped no tick runs, so no stop is checked.
-  z.object({
-    action: z.literal('scheduler-pause'),
-    confirm: z.literal(true, { error: 'must be true: a stopped Scheduler runs no tick, so no stop-loss, trailing stop, take-profit or kill switch is checked' }),
-    reason,
-  }).strict(),
+  z
+    .object({
+      action: z.literal('scheduler-pause'),
+      confirm: z.literal(true, {
+        error: 'must be true: a stopped Scheduler runs no tick, so no stop-loss, trailing stop, take-profit or kill switch is checked',
+      }),
+      reason,
+    })
+    .strict(),
   z.object({ action: z.literal('force-exit'), symbol: z.union([symbol, z.literal('all')]) }).strict(),
   z.object({ action: z.literal('health'), since: duration.default(72 * 3_600_000) }).strict(),
   z.object({ action: z.literal('audit'), full: z.boolean().optional(), rollups: z.boolean().optional() }).strict(),
   z.object({ action: z.literal('config'), set: z.record(z.string(), z.unknown()).optional() }).strict(),
   // Without confirm it only compares; with it, it books the drift as adjustments, so it says why.
-  z.object({ action: z.literal('reconcile'), confirm: z.literal(true).optional(), reason })
+  z
+    .object({ action: z.literal('reconcile'), confirm: z.literal(true).optional(), reason })
     .strict()
-    .refine((r) => !r.confirm || r.reason !== undefined, { path: ['reason'], message: 'required with confirm: a confirmed reconciliation books adjustments in the ledger, say why' }),
+    .refine((r) => !r.confirm || r.reason !== undefined, {
+      path: ['reason'],
+      message: 'required with confirm: a confirmed reconciliation books adjustments in the ledger, say why',
+    }),
 ]);
 export type AdminRequest = z.output<typeof AdminRequestSchema>;
 

@@ -20,11 +20,17 @@ export async function authorize(
     if (v.kind === 'service_account') {
       return deps.serviceAccounts.map((s) => s.toLowerCase()).includes(id.email)
         ? { ok: true, caller: { kind: 'service_account', id: id.email }, admin: true }
-        : { ok: false, status: 403, error: `service account ${id.email} is not in ADMIN_SERVICE_ACCOUNTS`, caller: { kind: 'service_account', id: id.email } };
+        : {
+            ok: false,
+            status: 403,
+            error: `service account ${id.email} is not in ADMIN_SERVICE_ACCOUNTS`,
+            caller: { kind: 'service_account', id: id.email },
+          };
     }
     const users = await deps.ops.dashboardUsers();
     const admin = users.admins.includes(id.email);
-    if (!admin && !users.emails.includes(id.email)) return { ok: false, status: 403, error: `${id.email} is not an allow-listed dashboard user`, caller: { kind: 'user', id: id.email } };
+    if (!admin && !users.emails.includes(id.email))
+      return { ok: false, status: 403, error: `${id.email} is not an allow-listed dashboard user`, caller: { kind: 'user', id: id.email } };
     return { ok: true, caller: { kind: 'user', id: id.email }, admin };
   }
   return { ok: false, status: 401, error: 'invalid or expired token' };

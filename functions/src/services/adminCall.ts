@@ -26,7 +26,16 @@ export function recorder(deps: AuditDeps, caller: Caller, body: unknown) {
   const { action, params } = split(body);
   return async (status: number, summary: string): Promise<void> => {
     try {
-      await deps.ops.recordAudit({ at: deps.wallNow(), who: caller.id, via: caller.kind, action, params: redact(params), ok: status === 200, status, summary: summary.slice(0, 500) });
+      await deps.ops.recordAudit({
+        at: deps.wallNow(),
+        who: caller.id,
+        via: caller.kind,
+        action,
+        params: redact(params),
+        ok: status === 200,
+        status,
+        summary: summary.slice(0, 500),
+      });
     } catch (err) {
       deps.log.log('CRITICAL', 'admin call not recorded in audit_log', { action, who: caller.id, status, ...errorFields(err) });
     }

@@ -43,7 +43,9 @@ export async function backfillCandles(
   const closedUntil = lastClosedOpenTime(marketNow, req.timeframe) + tfMs;
   const until = Math.min(req.until ?? Infinity, closedUntil);
   if (until <= req.since) {
-    throw new NothingToDoError(`nothing to do: since ${new Date(req.since).toISOString()} is not before ${new Date(until).toISOString()}, the newest candle closed by the stack's clock`);
+    throw new NothingToDoError(
+      `nothing to do: since ${new Date(req.since).toISOString()} is not before ${new Date(until).toISOString()}, the newest candle closed by the stack's clock`,
+    );
   }
   const span = tfMs * STEP_CANDLES;
   const total = Math.ceil((until - req.since) / span);
@@ -52,15 +54,27 @@ export async function backfillCandles(
   let steps = 0;
   for (let from = req.since; from < until; from += span) {
     const to = Math.min(until, from + span);
-    const got = await deps.source.fetchClosedCandles({ symbol: req.symbol, timeframe: req.timeframe, sinceMs: from, untilMs: to, nowMs: marketNow });
+    const got = await deps.source.fetchClosedCandles({
+      symbol: req.symbol,
+      timeframe: req.timeframe,
+      sinceMs: from,
+      untilMs: to,
+      nowMs: marketNow,
+    });
     await deps.candles.upsert(req.symbol, req.timeframe, got);
     candles += got.length;
     gaps += findGaps(got, req.timeframe).length;
     onStep?.(++steps, total, candles, to);
   }
   return {
-    symbol: req.symbol, timeframe: req.timeframe, from: new Date(req.since).toISOString(), to: new Date(until).toISOString(),
-    candles, steps, gaps, capped: req.until === undefined || req.until > closedUntil,
+    symbol: req.symbol,
+    timeframe: req.timeframe,
+    from: new Date(req.since).toISOString(),
+    to: new Date(until).toISOString(),
+    candles,
+    steps,
+    gaps,
+    capped: req.until === undefined || req.until > closedUntil,
   };
 }
 
@@ -74,7 +88,12 @@ export interface GapReport {
 }
 
 /** Missing candles in the last `days` days of stored history, ending at each symbol's newest candle. */
-export async function checkGaps(candles: CandleStore, symbols: readonly string[], timeframes: readonly Timeframe[], days: number): Promise<GapReport[]> {
+export async function checkGaps(
+  candles: CandleStore,
+  symbols: readonly string[],
+  timeframes: readonly Timeframe[],
+  days: number,
+): Promise<GapReport[]> {
   const out: GapReport[] = [];
   for (const tf of timeframes) {
     for (const symbol of symbols) {
@@ -82,7 +101,11 @@ export async function checkGaps(candles: CandleStore, symbols: readonly string[]
       const end = (newest ?? 0) + timeframeMs(tf);
       const stored = newest === null ? [] : await candles.read(symbol, tf, end - days * DAY_MS, end);
       out.push({
-        symbol, timeframe: tf, stored: stored.length, first: stored[0]?.t ?? null, last: stored.at(-1)?.t ?? null,
+        symbol,
+        timeframe: tf,
+        stored: stored.length,
+        first: stored[0]?.t ?? null,
+        last: stored.at(-1)?.t ?? null,
         gaps: findGaps(stored, tf).map((g) => ({ after: g.after, next: g.next, missing: g.missing })),
       });
     }

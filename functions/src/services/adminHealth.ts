@@ -30,12 +30,23 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 function staleSymbols(status: Record<string, unknown>): string[] {
   const feeds = status.feeds;
   if (!feeds || typeof feeds !== 'object') return [];
-  return Object.entries(feeds as Record<string, unknown>).filter(([, v]) => v && typeof v === 'object' && (v as { stale?: unknown }).stale === true).map(([key]) => key);
+  return Object.entries(feeds as Record<string, unknown>)
+    .filter(([, v]) => v && typeof v === 'object' && (v as { stale?: unknown }).stale === true)
+    .map(([key]) => key);
 }
 
-export async function healthReport(ops: OpsStore, audit: () => Promise<AuditReport>, window: { marketNow: number; wallNow: number; sinceMs: number }): Promise<HealthReport> {
+export async function healthReport(
+  ops: OpsStore,
+  audit: () => Promise<AuditReport>,
+  window: { marketNow: number; wallNow: number; sinceMs: number },
+): Promise<HealthReport> {
   const from = window.marketNow - window.sinceMs;
-  const [status, alerts, deadletters, ledger] = await Promise.all([ops.readStatusDoc(), ops.listAlerts(from, 100), ops.listDeadLetters(from, 100), audit()]);
+  const [status, alerts, deadletters, ledger] = await Promise.all([
+    ops.readStatusDoc(),
+    ops.listAlerts(from, 100),
+    ops.listDeadLetters(from, 100),
+    audit(),
+  ]);
   const s = status ?? {};
   const mode = typeof s.mode === 'string' ? s.mode : 'NORMAL';
   const lastTickAt = num(s.lastTickAt);
@@ -43,14 +54,22 @@ export async function healthReport(ops: OpsStore, audit: () => Promise<AuditRepo
   const stale = staleSymbols(s);
   const critical = alerts.filter((a) => a.severity === 'critical');
   const checks: HealthCheck[] = [
-    { name: 'ticking', ok: lastTickAt !== null && window.wallNow - lastTickAt <= MAX_TICK_AGE_MS, detail: lastTickAt === null ? 'no tick recorded' : `last tick ${Math.round((window.wallNow - lastTickAt) / 1000)} s ago` },
+    {
+      name: 'ticking',
+      ok: lastTickAt !== null && window.wallNow - lastTickAt <= MAX_TICK_AGE_MS,
+      detail: lastTickAt === null ? 'no tick recorded' : `last tick ${Math.round((window.wallNow - lastTickAt) / 1000)} s ago`,
+    },
     { name: 'mode', ok: mode === 'NORMAL', detail: `${mode}${typeof s.modeReason === 'string' ? ` (${s.modeReason})` : ''}` },
     { name: 'scheduler', ok: s.schedulerPaused !== true, detail: s.schedulerPaused === true ? 'trading jobs paused' : 'running' },
     { name: 'latency', ok: latency === null || latency <= MAX_TICK_LATENCY_MS, detail: latency === null ? 'unknown' : `${latency} ms` },
     { name: 'feeds', ok: stale.length === 0, detail: stale.length ? `stale: ${stale.join(', ')}` : 'all fresh' },
     { name: 'critical alerts', ok: critical.length === 0, detail: `${critical.length} critical, ${alerts.length} alerts in window` },
     { name: 'dead letters', ok: deadletters.length === 0, detail: `${deadletters.length} in window` },
-    { name: 'ledger', ok: ledger.clean, detail: ledger.clean ? `clean (through trade ${ledger.throughSeq})` : ledger.discrepancies.join('; ') },
+    {
+      name: 'ledger',
+      ok: ledger.clean,
+      detail: ledger.clean ? `clean (through trade ${ledger.throughSeq})` : ledger.discrepancies.join('; '),
+    },
   ];
   return { ok: checks.every((c) => c.ok), since: new Date(from).toISOString(), mode, checks, alerts, deadletters };
 }

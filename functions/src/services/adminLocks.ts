@@ -26,16 +26,46 @@ const MODE_LIFT: Record<string, string> = { PAUSED: 'resume', OBSERVATION: 'resu
 export function locksOf(status: SystemStatus | null, schedulerPaused: boolean, now: number): Lock[] {
   const locks: Lock[] = [];
   const mode = status?.mode ?? 'NORMAL';
-  if (mode !== 'NORMAL') locks.push({ scope: 'all', kind: 'mode', detail: `${mode}${status?.modeReason ? ` (${status.modeReason})` : ''}`, until: null, liftedBy: MODE_LIFT[mode]! });
+  if (mode !== 'NORMAL')
+    locks.push({
+      scope: 'all',
+      kind: 'mode',
+      detail: `${mode}${status?.modeReason ? ` (${status.modeReason})` : ''}`,
+      until: null,
+      liftedBy: MODE_LIFT[mode]!,
+    });
   const until = status?.entriesPausedUntil ?? null;
-  if (until !== null && until > now) locks.push({ scope: 'all', kind: 'daily_loss', detail: 'daily loss limit reached: no entries', until, liftedBy: 'the next UTC day' });
-  if (schedulerPaused) locks.push({ scope: 'all', kind: 'scheduler', detail: 'trading Scheduler stopped: no tick, no stop is checked', until: null, liftedBy: 'resume' });
+  if (until !== null && until > now)
+    locks.push({ scope: 'all', kind: 'daily_loss', detail: 'daily loss limit reached: no entries', until, liftedBy: 'the next UTC day' });
+  if (schedulerPaused)
+    locks.push({
+      scope: 'all',
+      kind: 'scheduler',
+      detail: 'trading Scheduler stopped: no tick, no stop is checked',
+      until: null,
+      liftedBy: 'resume',
+    });
   for (const [symbol, feed] of Object.entries(status?.feeds ?? {})) {
-    if (feed.stale) locks.push({ scope: symbol, kind: 'stale_feed', detail: `stale feed${feed.error ? `: ${feed.error}` : ''}`, until: null, liftedBy: 'fresh candles' });
+    if (feed.stale)
+      locks.push({
+        scope: symbol,
+        kind: 'stale_feed',
+        detail: `stale feed${feed.error ? `: ${feed.error}` : ''}`,
+        until: null,
+        liftedBy: 'fresh candles',
+      });
   }
   if (status) {
     for (const l of activeLocks(status.protections, status.locksLifted).locks) {
-      if (l.until > now) locks.push({ id: l.id, scope: l.symbol === ALL_SYMBOLS ? 'all' : l.symbol, kind: 'protection', detail: `${l.protection}: ${l.reason}`, until: l.until, liftedBy: 'unlock' });
+      if (l.until > now)
+        locks.push({
+          id: l.id,
+          scope: l.symbol === ALL_SYMBOLS ? 'all' : l.symbol,
+          kind: 'protection',
+          detail: `${l.protection}: ${l.reason}`,
+          until: l.until,
+          liftedBy: 'unlock',
+        });
     }
   }
   return locks;

@@ -22,7 +22,10 @@ export interface ReportDeps {
 /** `performance` reads at most this many of the newest trades (one query); the answer says when it was cut. */
 export const PERFORMANCE_TRADES = 5000;
 
-const HORIZON_OF = { '1d': '1D', '7d': '1W', '30d': '1M', all: 'All' } as const satisfies Record<(typeof PROFIT_PERIODS)[number], (typeof HORIZONS)[number]>;
+const HORIZON_OF = { '1d': '1D', '7d': '1W', '30d': '1M', all: 'All' } as const satisfies Record<
+  (typeof PROFIT_PERIODS)[number],
+  (typeof HORIZONS)[number]
+>;
 
 async function bookNow(deps: ReportDeps) {
   const config = parseBotConfig(await deps.store.getBotConfigDoc());
@@ -59,8 +62,16 @@ export async function positionsReport(deps: ReportDeps) {
     positions: Object.values(book.positions).map((p) => {
       const pnl = unrealizedPnl({ qty: p.qty, entryPrice: p.entryPrice, markPrice: p.lastPrice });
       return {
-        symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, entryTime: p.entryTime, lastPrice: p.lastPrice, unrealizedPnl: pnl,
-        unrealizedPct: pct(pnl, p.costBasis), stopLoss: p.stopLoss, takeProfit: p.takeProfit, trailingStop: p.trailingStop,
+        symbol: p.symbol,
+        qty: p.qty,
+        entryPrice: p.entryPrice,
+        entryTime: p.entryTime,
+        lastPrice: p.lastPrice,
+        unrealizedPnl: pnl,
+        unrealizedPct: pct(pnl, p.costBasis),
+        stopLoss: p.stopLoss,
+        takeProfit: p.takeProfit,
+        trailingStop: p.trailingStop,
       };
     }),
   };
@@ -86,7 +97,20 @@ export async function performanceReport(deps: ReportDeps) {
 
 export async function tradesReport(deps: ReportDeps, n: number) {
   const trades = await deps.store.recentTrades(n);
-  return { trades: trades.map(({ seq, id, symbol, side, reason, qty, price, fee, realizedPnl, time }) => ({ seq, id, symbol, side, reason, qty, price, fee, realizedPnl, time })) };
+  return {
+    trades: trades.map(({ seq, id, symbol, side, reason, qty, price, fee, realizedPnl, time }) => ({
+      seq,
+      id,
+      symbol,
+      side,
+      reason,
+      qty,
+      price,
+      fee,
+      realizedPnl,
+      time,
+    })),
+  };
 }
 
 export async function locksReport(deps: ReportDeps) {

@@ -11,7 +11,9 @@ import { executeSignalMessage } from './executeSignal.ts';
 import { asMessage, memoryDeps } from '../wiring/memory.ts';
 
 const T = Date.parse('2023-03-20T12:00:00Z');
-const candles = loadBundledCandles('BTC/USDT', '1m').filter((c) => c.t >= T).slice(0, 40);
+const candles = loadBundledCandles('BTC/USDT', '1m')
+  .filter((c) => c.t >= T)
+  .slice(0, 40);
 
 async function setup() {
   const d = memoryDeps({ SYMBOLS: 'BTC/USDT' });
@@ -23,7 +25,20 @@ async function setup() {
       const c = candles[k++]!;
       const qty = side === 'buy' ? A('0.05') : d.db.ledger!.positions['BTC/USDT']!.qty;
       d.clock.t = c.t + 90_000; // delivered while its candle is current
-      const s = createSignal({ strategyVersion: 't@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: c.t, side, reason: side === 'buy' ? 'regime_entry' : 'regime_exit', refPrice: A(String(c.c)), atr: A('30'), qty }, c.t + 60_000);
+      const s = createSignal(
+        {
+          strategyVersion: 't@1',
+          symbol: 'BTC/USDT',
+          timeframe: '1m',
+          candleTime: c.t,
+          side,
+          reason: side === 'buy' ? 'regime_entry' : 'regime_exit',
+          refPrice: A(String(c.c)),
+          atr: A('30'),
+          qty,
+        },
+        c.t + 60_000,
+      );
       expect(await executeSignalMessage(d.execute, asMessage(s))).toMatchObject({ status: 'filled' });
     }
   };
@@ -55,7 +70,9 @@ describe('runAudit: incremental from the last clean audit', () => {
     w.db.ledger = { ...w.db.ledger!, cash: w.db.ledger!.cash - 1n };
     const lost = [...w.db.trades.values()].find((t) => t.seq === 3)!;
     w.db.trades.delete(lost.id);
-    expect((await runAudit(w.store, 0)).discrepancies).toEqual(expect.arrayContaining(['sequence_gap: trades 3…4 expected; missing [3], unexpected []']));
+    expect((await runAudit(w.store, 0)).discrepancies).toEqual(
+      expect.arrayContaining(['sequence_gap: trades 3…4 expected; missing [3], unexpected []']),
+    );
     expect(w.db.auditCheckpoint?.seq).toBe(2);
   });
 

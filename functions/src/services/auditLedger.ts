@@ -39,13 +39,18 @@ export async function runAudit(store: StateStore, now: number, options: { full?:
     from = openingReplay(initialCash);
     ({ book, trades, projected } = await store.loadAudit(initialCash, now, 0));
   }
-  const discrepancies = [
-    ...auditLedger(book.wallet, book.positions, trades, from),
-    ...projectionDiscrepancies(book.positions, projected),
-  ];
+  const discrepancies = [...auditLedger(book.wallet, book.positions, trades, from), ...projectionDiscrepancies(book.positions, projected)];
   const clean = discrepancies.length === 0;
   if (clean && book.wallet.tradeSeq > from.seq) await store.saveAuditCheckpoint({ ...replayLedger(from, trades), initialCash, at: now });
-  const report: AuditReport = { clean, mode: from.seq === 0 ? 'full' : 'incremental', fromSeq: from.seq, throughSeq: book.wallet.tradeSeq, trades: trades.length, positions: Object.keys(book.positions).length, discrepancies };
+  const report: AuditReport = {
+    clean,
+    mode: from.seq === 0 ? 'full' : 'incremental',
+    fromSeq: from.seq,
+    throughSeq: book.wallet.tradeSeq,
+    trades: trades.length,
+    positions: Object.keys(book.positions).length,
+    discrepancies,
+  };
   if (!options.rollups || !clean || from.seq !== 0) return report;
   const rollups = rebuildRollups(trades, await store.loadEquityDays());
   await store.saveRollups(rollups, now);

@@ -18,7 +18,15 @@ import type { SystemMode } from '../domain/trading.types.ts';
 import { handleBudgetMessage, type BudgetDeps } from './budgetGuard.ts';
 
 /** A Cloud Billing budget notification as Google sends it (schemaVersion 1.0). */
-const NOTICE = { budgetDisplayName: 'eagle-eye monthly', costAmount: 0.6, costIntervalStart: '2026-11-01T07:00:00Z', budgetAmount: 1, budgetAmountType: 'SPECIFIED_AMOUNT', currencyCode: 'USD', alertThresholdExceeded: 0.5 };
+const NOTICE = {
+  budgetDisplayName: 'eagle-eye monthly',
+  costAmount: 0.6,
+  costIntervalStart: '2026-11-01T07:00:00Z',
+  budgetAmount: 1,
+  budgetAmountType: 'SPECIFIED_AMOUNT',
+  currencyCode: 'USD',
+  alertThresholdExceeded: 0.5,
+};
 const ATTRS = { billingAccountId: '01D4EE-079462-DFD6EC', budgetId: 'de72f49d-779b-4945-a127-4d6ce8def0bb', schemaVersion: '1.0' };
 
 function world() {
@@ -27,31 +35,72 @@ function world() {
   const ops = new MemoryBudgetNotices();
   let deadLetterWrites = 0;
   const deps: BudgetDeps = {
-    store: Object.assign(Object.create(store) as MemoryStateStore, { recordDeadLetter: (l: Parameters<MemoryStateStore['recordDeadLetter']>[0]) => (deadLetterWrites++, store.recordDeadLetter(l)) }),
-    ops, clock: { now: () => Date.parse('2026-11-20T12:00:00Z') }, log: createLogger('error', {}, () => undefined), pausePct: 100,
+    store: Object.assign(Object.create(store) as MemoryStateStore, {
+      recordDeadLetter: (l: Parameters<MemoryStateStore['recordDeadLetter']>[0]) => (deadLetterWrites++, store.recordDeadLetter(l)),
+    }),
+    ops,
+    clock: { now: () => Date.parse('2026-11-20T12:00:00Z') },
+    log: createLogger('error', {}, () => undefined),
+    pausePct: 100,
   };
-  const state = () => structuredClone({ mode: db.status?.mode ?? 'NORMAL', alerts: [...db.alerts.keys()].sort(), notices: [...ops.notices.keys()].sort() });
-  const setMode = (m: SystemMode) => store.changeMode(m === 'KILLED' ? { type: 'kill_switch' } : { type: 'admin_set', to: m as Exclude<SystemMode, 'KILLED'> }, 'test');
+  const state = () =>
+    structuredClone({ mode: db.status?.mode ?? 'NORMAL', alerts: [...db.alerts.keys()].sort(), notices: [...ops.notices.keys()].sort() });
+  const setMode = (m: SystemMode) =>
+    store.changeMode(m === 'KILLED' ? { type: 'kill_switch' } : { type: 'admin_set', to: m as Exclude<SystemMode, 'KILLED'> }, 'test');
   return { db, deps, ops, state, deadLetterWrites: () => deadLetterWrites, setMode };
 }
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const envelope = (data: string | undefined, attributes?: unknown, messageId: unknown = 'm-1') => ({ message: { ...(data === undefined ? {} : { data }), ...(attributes === undefined ? {} : { attributes }), messageId }, subscription: 'projects/p/subscriptions/budget-alerts-budgetGuard' });
+const envelope = (data: string | undefined, attributes?: unknown, messageId: unknown = 'm-1') => ({
+  message: { ...(data === undefined ? {} : { data }), ...(attributes === undefined ? {} : { attributes }), messageId },
+  subscription: 'projects/p/subscriptions/budget-alerts-budgetGuard',
+});
 
 const hostileBody: fc.Arbitrary<string> = fc.oneof(
   mutateAt(NOTICE).map((m) => JSON.stringify(m) ?? 'undefined'),
-  fc.record({ costAmount: hostileNumber, budgetAmount: hostileNumber, alertThresholdExceeded: hostileNumber }).map((e) => JSON.stringify({ ...NOTICE, ...e }) ?? ''),
+  fc
+    .record({ costAmount: hostileNumber, budgetAmount: hostileNumber, alertThresholdExceeded: hostileNumber })
+    .map((e) => JSON.stringify({ ...NOTICE, ...e }) ?? ''),
   hostileString,
   hostileTree.map((t) => JSON.stringify(t) ?? ''),
-  fc.constantFrom('{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', `{${'"a":1,'.repeat(50_000)}"b":2}`, '['.repeat(5_000), '{"costAmount":NaN}', '{"costAmount":1e309}', JSON.stringify({ ...NOTICE, costAmount: 1e308, budgetAmount: 5e-324 })),
+  fc.constantFrom(
+    '{"__proto__":{"polluted":1}}',
+    '{"constructor":{"prototype":{"polluted":1}}}',
+    `{${'"a":1,'.repeat(50_000)}"b":2}`,
+    '['.repeat(5_000),
+    '{"costAmount":NaN}',
+    '{"costAmount":1e309}',
+    JSON.stringify({ ...NOTICE, costAmount: 1e308, budgetAmount: 5e-324 }),
+  ),
 );
 
 const hostileEvent: fc.Arbitrary<{ data: unknown; id: unknown }> = fc.oneof(
   fc.record({ data: hostileTree, id: fc.oneof(hostileString, hostileNumber, fc.constant(undefined)) }),
-  fc.record({ data: fc.tuple(hostileBody, fc.oneof(fc.constant(ATTRS), mutateAt(ATTRS))).map(([b, a]) => envelope(b64(b), a)), id: fc.string({ maxLength: 20 }) }),
-  fc.record({ data: fc.oneof(hostileString, fc.uint8Array({ maxLength: 64 }).map((u) => Buffer.from(u).toString('base64'))).map((d) => envelope(d, ATTRS)), id: fc.constant('e-2') }),
   fc.record({
-    data: fc.oneof(fc.constant(undefined), fc.constant(null), fc.dictionary(fc.oneof(fc.constantFrom(...POLLUTION_KEYS), fc.string({ maxLength: 300 })), fc.oneof(hostileString, hostileNumber) as fc.Arbitrary<unknown>, { maxKeys: 4 }).map((a) => envelope(undefined, a))),
+    data: fc.tuple(hostileBody, fc.oneof(fc.constant(ATTRS), mutateAt(ATTRS))).map(([b, a]) => envelope(b64(b), a)),
+    id: fc.string({ maxLength: 20 }),
+  }),
+  fc.record({
+    data: fc
+      .oneof(
+        hostileString,
+        fc.uint8Array({ maxLength: 64 }).map((u) => Buffer.from(u).toString('base64')),
+      )
+      .map((d) => envelope(d, ATTRS)),
+    id: fc.constant('e-2'),
+  }),
+  fc.record({
+    data: fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc
+        .dictionary(
+          fc.oneof(fc.constantFrom(...POLLUTION_KEYS), fc.string({ maxLength: 300 })),
+          fc.oneof(hostileString, hostileNumber) as fc.Arbitrary<unknown>,
+          { maxKeys: 4 },
+        )
+        .map((a) => envelope(undefined, a)),
+    ),
     id: fc.oneof(hostileString, fc.constant(undefined), fc.constant('')),
   }),
 );
@@ -101,13 +150,28 @@ describe('budgetGuard under hostile Pub/Sub messages (fast-check)', () => {
         const w = world();
         const messages = [...notices, ...notices.slice().reverse()]; // every one arrives twice, the second time in reverse order
         for (const [k, n] of messages.entries()) {
-          const body = { ...NOTICE, costAmount: n.costAmount, costIntervalStart: n.interval, alertThresholdExceeded: n.actual, forecastThresholdExceeded: n.forecast };
-          expect(await handleBudgetMessage(w.deps, decodePubSubEvent(envelope(b64(JSON.stringify(body)), { ...ATTRS, budgetId: n.budgetId }, `m-${k}`), `e-${k}`))).toMatchObject({ status: 'recorded' });
+          const body = {
+            ...NOTICE,
+            costAmount: n.costAmount,
+            costIntervalStart: n.interval,
+            alertThresholdExceeded: n.actual,
+            forecastThresholdExceeded: n.forecast,
+          };
+          expect(
+            await handleBudgetMessage(
+              w.deps,
+              decodePubSubEvent(envelope(b64(JSON.stringify(body)), { ...ATTRS, budgetId: n.budgetId }, `m-${k}`), `e-${k}`),
+            ),
+          ).toMatchObject({ status: 'recorded' });
         }
-        const expected = new Set(notices.flatMap((n) => [
-          ...(n.actual === undefined ? [] : [`budget_${n.budgetId}_${n.interval.slice(0, 10)}_actual_${Math.round(n.actual * 100)}`]),
-          ...(n.forecast === undefined ? [] : [`budget_${n.budgetId}_${n.interval.slice(0, 10)}_forecast_${Math.round(n.forecast * 100)}`]),
-        ]));
+        const expected = new Set(
+          notices.flatMap((n) => [
+            ...(n.actual === undefined ? [] : [`budget_${n.budgetId}_${n.interval.slice(0, 10)}_actual_${Math.round(n.actual * 100)}`]),
+            ...(n.forecast === undefined
+              ? []
+              : [`budget_${n.budgetId}_${n.interval.slice(0, 10)}_forecast_${Math.round(n.forecast * 100)}`]),
+          ]),
+        );
         expect(w.state().alerts).toEqual([...expected].sort());
         // a notice at the limit pauses unless its budget already saw a newer interval (by arrival order)
         const newest = new Map<string, number>();

@@ -35,7 +35,11 @@ export const BudgetNotificationSchema = z.object({
   alertThresholdExceeded: fraction.optional(),
   forecastThresholdExceeded: fraction.optional(),
 });
-const AttributesSchema = z.object({ billingAccountId: z.string().min(1).max(100), budgetId: z.string().min(1).max(200), schemaVersion: z.literal('1.0') });
+const AttributesSchema = z.object({
+  billingAccountId: z.string().min(1).max(100),
+  budgetId: z.string().min(1).max(200),
+  schemaVersion: z.literal('1.0'),
+});
 
 export interface BudgetDeps {
   store: Pick<StateStore, 'changeMode' | 'raiseAlert' | 'recordDeadLetter'>;
@@ -55,7 +59,14 @@ const idPart = (s: string) => s.replace(/[^\w-]/g, '_').slice(0, 80);
 export async function handleBudgetMessage(deps: BudgetDeps, message: PubSubMessage): Promise<BudgetResult> {
   const now = deps.clock.now();
   const poison = async (reason: string): Promise<BudgetResult> => {
-    await deps.store.recordDeadLetter({ id: `budget_${message.id}`, source: 'budgetGuard', reason, payload: message.raw, attributes: message.attributes, receivedAt: now });
+    await deps.store.recordDeadLetter({
+      id: `budget_${message.id}`,
+      source: 'budgetGuard',
+      reason,
+      payload: message.raw,
+      attributes: message.attributes,
+      receivedAt: now,
+    });
     deps.log.log('ERROR', 'budget notification dead-lettered', { reason, messageId: message.id });
     return { status: 'dead_lettered', reason };
   };
@@ -81,23 +92,43 @@ export async function handleBudgetMessage(deps: BudgetDeps, message: PubSubMessa
   if (n.alertThresholdExceeded !== undefined) {
     const pct = Math.round(n.alertThresholdExceeded * 100);
     candidates.push({
-      id: `budget_${base}_actual_${pct}`, kind: 'budget', severity: pct >= deps.pausePct ? 'critical' : 'warning', createdAt: now,
+      id: `budget_${base}_actual_${pct}`,
+      kind: 'budget',
+      severity: pct >= deps.pausePct ? 'critical' : 'warning',
+      createdAt: now,
       message: `budget "${n.budgetDisplayName}": actual spend passed ${pct} % (${money(n.costAmount)} of ${money(n.budgetAmount)}, interval from ${interval})`,
     });
   }
   if (n.forecastThresholdExceeded !== undefined) {
     const pct = Math.round(n.forecastThresholdExceeded * 100);
     candidates.push({
-      id: `budget_${base}_forecast_${pct}`, kind: 'budget', severity: 'warning', createdAt: now,
+      id: `budget_${base}_forecast_${pct}`,
+      kind: 'budget',
+      severity: 'warning',
+      createdAt: now,
       message: `budget "${n.budgetDisplayName}": forecast spend passes ${pct} % (${money(n.budgetAmount)} budget, interval from ${interval})`,
     });
   }
   // The dashboard shows this month's cloud cost beside its PnL.
   const start = Date.parse(n.costIntervalStart);
-  await deps.ops.recordCost({ month: costMonth(start), costAmount: n.costAmount, budgetAmount: n.budgetAmount, currencyCode: n.currencyCode, costIntervalStart: start, receivedAt: now });
+  await deps.ops.recordCost({
+    month: costMonth(start),
+    costAmount: n.costAmount,
+    budgetAmount: n.budgetAmount,
+    currencyCode: n.currencyCode,
+    costIntervalStart: start,
+    receivedAt: now,
+  });
   const newAlerts: string[] = [];
   for (const alert of candidates) {
-    if (!(await deps.ops.claimBudgetNotice(alert.id, { ...alert, budgetId: attrs.data.budgetId, billingAccountId: attrs.data.billingAccountId }))) continue;
+    if (
+      !(await deps.ops.claimBudgetNotice(alert.id, {
+        ...alert,
+        budgetId: attrs.data.budgetId,
+        billingAccountId: attrs.data.billingAccountId,
+      }))
+    )
+      continue;
     await deps.store.raiseAlert(alert);
     newAlerts.push(alert.id);
   }
@@ -109,8 +140,17 @@ export async function handleBudgetMessage(deps: BudgetDeps, message: PubSubMessa
     { type: 'budget_alert', budgetId: attrs.data.budgetId, period: Date.parse(n.costIntervalStart), atLimit },
     `budget "${n.budgetDisplayName}" at ${actualPct} % of ${money(n.budgetAmount)}`,
   );
-  if (t.ok && t.changed) deps.log.log('CRITICAL', 'budget limit reached: trading paused', { budgetId: attrs.data.budgetId, spendPct: actualPct, from: t.from });
+  if (t.ok && t.changed)
+    deps.log.log('CRITICAL', 'budget limit reached: trading paused', { budgetId: attrs.data.budgetId, spendPct: actualPct, from: t.from });
   const paused = atLimit && t.ignored === undefined;
-  deps.log.log(newAlerts.length ? 'WARNING' : 'INFO', 'budget notification', { budgetId: attrs.data.budgetId, interval, spendPct, newAlerts, paused, mode: t.mode, ...(t.ignored ? { ignored: t.ignored } : {}) });
+  deps.log.log(newAlerts.length ? 'WARNING' : 'INFO', 'budget notification', {
+    budgetId: attrs.data.budgetId,
+    interval,
+    spendPct,
+    newAlerts,
+    paused,
+    mode: t.mode,
+    ...(t.ignored ? { ignored: t.ignored } : {}),
+  });
   return { status: 'recorded', newAlerts, spendPct, paused, ...(t.ignored ? { ignored: t.ignored } : {}) };
 }

@@ -62,7 +62,13 @@ export interface WindowResult {
  * A `store` step: upsert `candles` and the readings the step hands it (the symbol step's, for the
  * chart), then `remember` (the cache update); at once when there is nothing to write.
  */
-export function storeThenRemember(store: CandleStore, symbol: string, timeframe: Timeframe, candles: readonly Candle[], remember: () => void): (readings?: readonly CandleReading[]) => Promise<unknown> {
+export function storeThenRemember(
+  store: CandleStore,
+  symbol: string,
+  timeframe: Timeframe,
+  candles: readonly Candle[],
+  remember: () => void,
+): (readings?: readonly CandleReading[]) => Promise<unknown> {
   return (readings = []) => {
     if (candles.length === 0 && readings.length === 0) {
       remember();
@@ -118,7 +124,9 @@ export async function refreshWindow(args: {
   // Holes inside the window (a missed tick, a failed fetch): ask the source once per hole.
   let recovered: Candle[] = [];
   let repairsDeferred = 0;
-  const holes = findGaps(window.length ? [{ t: windowStart - step } as Candle, ...window] : [], timeframe).filter((g) => !cache.isUnfillable(key, g));
+  const holes = findGaps(window.length ? [{ t: windowStart - step } as Candle, ...window] : [], timeframe).filter(
+    (g) => !cache.isUnfillable(key, g),
+  );
   for (const gap of holes) {
     if (deadline && deadline.remainingMs() <= 0) {
       repairsDeferred++;
@@ -139,7 +147,12 @@ export async function refreshWindow(args: {
   const candles = mergeCandles(window, toStore).slice(-size);
   const remaining = findGaps(candles, timeframe);
   return {
-    candles, ingested: fresh.length, backfilled: recovered.length, gaps: remaining, readsFromStore, ...(repairsDeferred && { repairsDeferred }),
+    candles,
+    ingested: fresh.length,
+    backfilled: recovered.length,
+    gaps: remaining,
+    readsFromStore,
+    ...(repairsDeferred && { repairsDeferred }),
     store: storeThenRemember(store, symbol, timeframe, toStore, () => cache.set(key, candles)),
   };
 }

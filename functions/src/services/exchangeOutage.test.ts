@@ -87,8 +87,13 @@ async function runMinutes(r: Awaited<ReturnType<typeof rig>>, minutes: number): 
 
 describe('fault kinds are the ccxt error classes Binance answers produce', () => {
   const expected: Record<FaultKind, string> = {
-    timeout: 'RequestTimeout', network: 'NetworkError', rate_limit: 'DDoSProtection', ip_ban: 'DDoSProtection',
-    overloaded: 'OperationFailed', unavailable: 'ExchangeNotAvailable', maintenance: 'OnMaintenance',
+    timeout: 'RequestTimeout',
+    network: 'NetworkError',
+    rate_limit: 'DDoSProtection',
+    ip_ban: 'DDoSProtection',
+    overloaded: 'OperationFailed',
+    unavailable: 'ExchangeNotAvailable',
+    maintenance: 'OnMaintenance',
   };
   it.each(Object.keys(FAULTS) as FaultKind[])('%s', async (kind) => {
     const exchange = await createExchange('binance', { enableRateLimit: false });
@@ -99,29 +104,35 @@ describe('fault kinds are the ccxt error classes Binance answers produce', () =>
 });
 
 describe('a 10-minute exchange outage, ticking every minute', () => {
-  it.each(Object.keys(FAULTS) as FaultKind[])('%s: ticks never crash, stay in budget, the breaker stops the calls, the window recovers by backfilling', async (kind) => {
-    const r = await rig([{ ...OUTAGE, kind }]);
-    const ticks = await runMinutes(r, 30);
+  it.each(Object.keys(FAULTS) as FaultKind[])(
+    '%s: ticks never crash, stay in budget, the breaker stops the calls, the window recovers by backfilling',
+    async (kind) => {
+      const r = await rig([{ ...OUTAGE, kind }]);
+      const ticks = await runMinutes(r, 30);
 
-    for (const t of ticks) expect(t.elapsed, new Date(t.at).toISOString()).toBeLessThanOrEqual(BUDGET + REQUEST_TIMEOUT);
-    const during = ticks.filter((t) => t.at >= OUTAGE.fromMs && t.at < OUTAGE.untilMs);
-    expect(during.length).toBeGreaterThanOrEqual(5);
-    expect(during.every((t) => t.error)).toBe(true);
-    // Once the breaker has opened, a tick sends at most one probe instead of a full retry series.
-    const afterOpen = during.slice(2);
-    expect(afterOpen.every((t) => t.requests <= 1), JSON.stringify(during.map((t) => t.requests))).toBe(true);
-    const outageRequests = r.requestTimes.filter((t) => t >= OUTAGE.fromMs && t < OUTAGE.untilMs).length;
-    expect(outageRequests).toBeLessThanOrEqual(5 + during.length);
+      for (const t of ticks) expect(t.elapsed, new Date(t.at).toISOString()).toBeLessThanOrEqual(BUDGET + REQUEST_TIMEOUT);
+      const during = ticks.filter((t) => t.at >= OUTAGE.fromMs && t.at < OUTAGE.untilMs);
+      expect(during.length).toBeGreaterThanOrEqual(5);
+      expect(during.every((t) => t.error)).toBe(true);
+      // Once the breaker has opened, a tick sends at most one probe instead of a full retry series.
+      const afterOpen = during.slice(2);
+      expect(
+        afterOpen.every((t) => t.requests <= 1),
+        JSON.stringify(during.map((t) => t.requests)),
+      ).toBe(true);
+      const outageRequests = r.requestTimes.filter((t) => t >= OUTAGE.fromMs && t < OUTAGE.untilMs).length;
+      expect(outageRequests).toBeLessThanOrEqual(5 + during.length);
 
-    const recovered = ticks.find((t) => t.at >= OUTAGE.untilMs && t.result)!;
-    expect(recovered.result!.ingested).toBeGreaterThanOrEqual(10); // the missed minutes, in one backfill
-    const last = ticks.at(-1)!;
-    expect(last.error).toBeUndefined();
-    const closedUntil = Math.floor(last.at / MIN) * MIN;
-    expect(last.result!.candles.at(-1)!.t).toBe(closedUntil - MIN);
-    expect(findGaps(last.result!.candles, '1m')).toEqual([]);
-    expect(r.source.breaker.state).toBe('closed');
-  });
+      const recovered = ticks.find((t) => t.at >= OUTAGE.untilMs && t.result)!;
+      expect(recovered.result!.ingested).toBeGreaterThanOrEqual(10); // the missed minutes, in one backfill
+      const last = ticks.at(-1)!;
+      expect(last.error).toBeUndefined();
+      const closedUntil = Math.floor(last.at / MIN) * MIN;
+      expect(last.result!.candles.at(-1)!.t).toBe(closedUntil - MIN);
+      expect(findGaps(last.result!.candles, '1m')).toEqual([]);
+      expect(r.source.breaker.state).toBe('closed');
+    },
+  );
 });
 
 describe('one fetch budget per symbol per tick, gap repairs included', () => {
@@ -130,9 +141,14 @@ describe('one fetch budget per symbol per tick, gap repairs included', () => {
     const r = await rig([], { latencyMs: 8_000, start: T0 });
     const step = timeframeMs('1m');
     const closedUntil = Math.floor(T0 / MIN) * MIN;
-    const all = btcKlines.filter((k) => k[0] >= closedUntil - 120 * step && k[0] < closedUntil - 5 * step).map((k) => ({ t: k[0], o: +k[1], h: +k[2], l: +k[3], c: +k[4], v: +k[5] }));
+    const all = btcKlines
+      .filter((k) => k[0] >= closedUntil - 120 * step && k[0] < closedUntil - 5 * step)
+      .map((k) => ({ t: k[0], o: +k[1], h: +k[2], l: +k[3], c: +k[4], v: +k[5] }));
     const holes = [20, 50, 80].map((i) => all[i]!.t);
-    r.cache.set('BTC/USDT|1m', all.filter((c) => !holes.includes(c.t)));
+    r.cache.set(
+      'BTC/USDT|1m',
+      all.filter((c) => !holes.includes(c.t)),
+    );
     return { r, holes };
   }
 

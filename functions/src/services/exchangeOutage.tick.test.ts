@@ -13,22 +13,25 @@ const MIN = 60_000;
 const T0 = OUTAGE_T0;
 
 describe('an exchange outage through the tick', () => {
-  it.each(['unavailable', 'timeout', 'rate_limit', 'maintenance'] as FaultKind[])('%s from the start: stale, one alert, zero entries; entry after recovery', async (kind) => {
-    const outage = { fromMs: T0 - 5 * MIN, untilMs: T0 + 10 * MIN };
-    const { reports, staleAlerts, bus } = await outageRun(kind, outage, 20);
-    const during = reports.filter((r) => r.at < outage.untilMs);
-    for (const r of during) {
-      expect(r.symbols[0]!.stale).toBe(true);
-      expect(r.symbols[0]!.error).toMatch(/.+/);
-      expect(r.published).toEqual([]);
-    }
-    expect(during.slice(2).every((r) => r.requests <= 1)).toBe(true); // the breaker is open
-    expect(staleAlerts).toHaveLength(1);
-    expect(bus.published.filter((s) => s.createdAt < outage.untilMs)).toEqual([]);
-    const after = reports.filter((r) => r.at >= outage.untilMs);
-    expect(after.at(-1)!.symbols[0]!.stale).toBe(false);
-    expect(bus.published.filter((s) => s.side === 'buy')).toHaveLength(1); // it does trade once the feed is back
-  });
+  it.each(['unavailable', 'timeout', 'rate_limit', 'maintenance'] as FaultKind[])(
+    '%s from the start: stale, one alert, zero entries; entry after recovery',
+    async (kind) => {
+      const outage = { fromMs: T0 - 5 * MIN, untilMs: T0 + 10 * MIN };
+      const { reports, staleAlerts, bus } = await outageRun(kind, outage, 20);
+      const during = reports.filter((r) => r.at < outage.untilMs);
+      for (const r of during) {
+        expect(r.symbols[0]!.stale).toBe(true);
+        expect(r.symbols[0]!.error).toMatch(/.+/);
+        expect(r.published).toEqual([]);
+      }
+      expect(during.slice(2).every((r) => r.requests <= 1)).toBe(true); // the breaker is open
+      expect(staleAlerts).toHaveLength(1);
+      expect(bus.published.filter((s) => s.createdAt < outage.untilMs)).toEqual([]);
+      const after = reports.filter((r) => r.at >= outage.untilMs);
+      expect(after.at(-1)!.symbols[0]!.stale).toBe(false);
+      expect(bus.published.filter((s) => s.side === 'buy')).toHaveLength(1); // it does trade once the feed is back
+    },
+  );
 
   it('healthy, then 10 minutes down, then back: one alert kept with its start, the missed candles backfilled', async () => {
     const outage = { fromMs: T0 + 5 * MIN, untilMs: T0 + 15 * MIN };

@@ -18,7 +18,20 @@ import { asMessage, memoryDeps } from '../wiring/memory.ts';
 
 const T = Date.parse('2023-03-20T12:00:00Z');
 const candle = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t === T)!;
-const signal = createSignal({ strategyVersion: 'fuzz@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T, side: 'buy', reason: 'regime_entry', refPrice: A(String(candle.c)), atr: A('30'), qty: A('0.05') }, T + 60_000);
+const signal = createSignal(
+  {
+    strategyVersion: 'fuzz@1',
+    symbol: 'BTC/USDT',
+    timeframe: '1m',
+    candleTime: T,
+    side: 'buy',
+    reason: 'regime_entry',
+    refPrice: A(String(candle.c)),
+    atr: A('30'),
+    qty: A('0.05'),
+  },
+  T + 60_000,
+);
 const WIRE = toSignalMessage(signal);
 
 async function world() {
@@ -30,13 +43,18 @@ async function world() {
   d.execute.log = createLogger('error', {}, () => undefined);
   let deadLetterWrites = 0;
   const record = d.store.recordDeadLetter.bind(d.store);
-  d.execute.store = Object.assign(Object.create(d.store) as typeof d.store, { recordDeadLetter: (l: Parameters<typeof record>[0]) => (deadLetterWrites++, record(l)) });
+  d.execute.store = Object.assign(Object.create(d.store) as typeof d.store, {
+    recordDeadLetter: (l: Parameters<typeof record>[0]) => (deadLetterWrites++, record(l)),
+  });
   const money = () => structuredClone({ ledger: d.db.ledger, positions: [...d.db.positionDocs], trades: [...d.db.trades] });
   return { ...d, money, deadLetterWrites: () => deadLetterWrites };
 }
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const envelope = (data: string | undefined, attributes?: unknown, messageId: unknown = 'm-1') => ({ message: { ...(data === undefined ? {} : { data }), ...(attributes === undefined ? {} : { attributes }), messageId }, subscription: 'projects/p/subscriptions/signals-executeOrder' });
+const envelope = (data: string | undefined, attributes?: unknown, messageId: unknown = 'm-1') => ({
+  message: { ...(data === undefined ? {} : { data }), ...(attributes === undefined ? {} : { attributes }), messageId },
+  subscription: 'projects/p/subscriptions/signals-executeOrder',
+});
 
 /** A signal body with one hostile edit; sometimes re-hashed, so it also reaches the checks after the schema. */
 const hostileBody: fc.Arbitrary<string> = fc.oneof(
@@ -51,14 +69,27 @@ const hostileBody: fc.Arbitrary<string> = fc.oneof(
     }
     return JSON.stringify(m) ?? 'undefined';
   }),
-  fc.record({ symbol: fc.constantFrom('DOGE/USDT', 'SOL/USDT', 'BTC/EUR', 'AAA/BBB'), qty: fc.constantFrom('999999999999.99999999', '0.00000001', '1.00000000'), candleTime: fc.integer({ min: Date.UTC(2010, 0, 1), max: Date.UTC(2100, 0, 1) }) }).map((e) => {
-    // Schema-valid signals for symbols or times the bot has no candle for, or for absurd quantities.
-    const m = { ...WIRE, ...e };
-    return JSON.stringify({ ...m, id: signalId(m) });
-  }),
+  fc
+    .record({
+      symbol: fc.constantFrom('DOGE/USDT', 'SOL/USDT', 'BTC/EUR', 'AAA/BBB'),
+      qty: fc.constantFrom('999999999999.99999999', '0.00000001', '1.00000000'),
+      candleTime: fc.integer({ min: Date.UTC(2010, 0, 1), max: Date.UTC(2100, 0, 1) }),
+    })
+    .map((e) => {
+      // Schema-valid signals for symbols or times the bot has no candle for, or for absurd quantities.
+      const m = { ...WIRE, ...e };
+      return JSON.stringify({ ...m, id: signalId(m) });
+    }),
   hostileString,
   hostileTree.map((t) => JSON.stringify(t) ?? ''),
-  fc.constantFrom('{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', `{${'"a":1,'.repeat(50_000)}"b":2}`, '[' .repeat(5_000), '{"id":NaN}', '{"qty":Infinity}'),
+  fc.constantFrom(
+    '{"__proto__":{"polluted":1}}',
+    '{"constructor":{"prototype":{"polluted":1}}}',
+    `{${'"a":1,'.repeat(50_000)}"b":2}`,
+    '['.repeat(5_000),
+    '{"id":NaN}',
+    '{"qty":Infinity}',
+  ),
 );
 
 const hostileEvent: fc.Arbitrary<{ data: unknown; id: unknown }> = fc.oneof(
@@ -67,10 +98,31 @@ const hostileEvent: fc.Arbitrary<{ data: unknown; id: unknown }> = fc.oneof(
   // a well-formed envelope around a hostile body
   fc.record({ data: hostileBody.map((b) => envelope(b64(b), { signalId: signal.id })), id: fc.string({ maxLength: 20 }) }),
   // data that is not base64, or not UTF-8
-  fc.record({ data: fc.oneof(hostileString, fc.uint8Array({ maxLength: 64 }).map((u) => Buffer.from(u).toString('base64'))).map((d) => envelope(d)), id: fc.constant('e-2') }),
+  fc.record({
+    data: fc
+      .oneof(
+        hostileString,
+        fc.uint8Array({ maxLength: 64 }).map((u) => Buffer.from(u).toString('base64')),
+      )
+      .map((d) => envelope(d)),
+    id: fc.constant('e-2'),
+  }),
   // attributes only: no data at all, or an envelope without data; hostile attributes and ids
   fc.record({
-    data: fc.oneof(fc.constant(undefined), fc.constant(null), fc.tuple(fc.dictionary(fc.oneof(fc.constantFrom(...POLLUTION_KEYS), fc.string({ maxLength: 300 })), fc.oneof(hostileString, hostileNumber) as fc.Arbitrary<unknown>, { maxKeys: 4 }), fc.oneof(hostileString, fc.constant(undefined))).map(([a, id]) => envelope(undefined, a, id))),
+    data: fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc
+        .tuple(
+          fc.dictionary(
+            fc.oneof(fc.constantFrom(...POLLUTION_KEYS), fc.string({ maxLength: 300 })),
+            fc.oneof(hostileString, hostileNumber) as fc.Arbitrary<unknown>,
+            { maxKeys: 4 },
+          ),
+          fc.oneof(hostileString, fc.constant(undefined)),
+        )
+        .map(([a, id]) => envelope(undefined, a, id)),
+    ),
     id: fc.oneof(hostileString, fc.constant(undefined), fc.constant('')),
   }),
 );

@@ -25,12 +25,38 @@ const TRADES = 'GET /api/v3/myTrades';
 /** the minute of the recorded buy (2023-03-24 18:00:05 UTC) */
 const T = Date.UTC(2023, 2, 24, 18, 0);
 const candle = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t === T)!;
-const signal = createSignal({ strategyVersion: 'live@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T, side: 'buy', reason: 'regime_entry', refPrice: A(String(candle.c)), atr: A('30'), qty: A('0.01234') }, T + 60_000);
+const signal = createSignal(
+  {
+    strategyVersion: 'live@1',
+    symbol: 'BTC/USDT',
+    timeframe: '1m',
+    candleTime: T,
+    side: 'buy',
+    reason: 'regime_entry',
+    refPrice: A(String(candle.c)),
+    atr: A('30'),
+    qty: A('0.01234'),
+  },
+  T + 60_000,
+);
 /** the minute of the recorded sell (18:05), of what the buy left after its BTC commission */
 const T5 = T + 5 * 60_000;
 const candle5 = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t === T5)!;
 const HELD = A('0.01232766');
-const exit = createSignal({ strategyVersion: 'live@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T5, side: 'sell', reason: 'regime_exit', refPrice: A(String(candle5.c)), atr: A('30'), qty: HELD }, T5 + 60_000);
+const exit = createSignal(
+  {
+    strategyVersion: 'live@1',
+    symbol: 'BTC/USDT',
+    timeframe: '1m',
+    candleTime: T5,
+    side: 'sell',
+    reason: 'regime_exit',
+    refPrice: A(String(candle5.c)),
+    atr: A('30'),
+    qty: HELD,
+  },
+  T5 + 60_000,
+);
 
 async function setup(routes: Partial<Record<string, Route>>) {
   const d = memoryDeps({ SYMBOLS: 'BTC/USDT' });
@@ -38,7 +64,13 @@ async function setup(routes: Partial<Record<string, Route>>) {
   const exchange = await createExchange('binance', { enableRateLimit: false, apiKey: 'test-key', secret: 'test-secret' });
   const player = installPlayer(exchange, { 'GET /api/v3/exchangeInfo': exchangeInfo, ...routes });
   const clock = { t: T + 65_000 };
-  const broker = new CcxtBroker({ exchange, now: () => clock.t, sleep: async (ms) => void (clock.t += ms), random: () => 0.5, onWarning: () => {} });
+  const broker = new CcxtBroker({
+    exchange,
+    now: () => clock.t,
+    sleep: async (ms) => void (clock.t += ms),
+    random: () => 0.5,
+    onWarning: () => {},
+  });
   d.execute.broker = () => broker;
   d.execute.log = createLogger('error', {}, () => undefined);
   d.execute.clock = { now: () => clock.t };
@@ -89,7 +121,14 @@ describe('executeSignal, live: exactly once at the exchange', () => {
     w.clock.t = start + 9 * 60_000;
     await expect(w.deliver()).rejects.toBeInstanceOf(LiveOrderPendingError);
     expect([...w.db.alerts.values()]).toEqual([
-      expect.objectContaining({ id: `live_unknown_${signal.id}`, kind: 'error', severity: 'critical', symbol: 'BTC/USDT', createdAt: start, message: expect.stringMatching(/no known outcome after \d+ min/) }),
+      expect.objectContaining({
+        id: `live_unknown_${signal.id}`,
+        kind: 'error',
+        severity: 'critical',
+        symbol: 'BTC/USDT',
+        createdAt: start,
+        message: expect.stringMatching(/no known outcome after \d+ min/),
+      }),
     ]);
     expect(w.db.orders.size).toBe(0);
     expect(w.db.trades.size).toBe(0);
@@ -99,7 +138,10 @@ describe('executeSignal, live: exactly once at the exchange', () => {
   it('a permanent rejection (insufficient balance) is recorded rejected and dead-lettered with the reason, never retried', async () => {
     const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.insufficientBalance! });
     const out = await w.deliver();
-    expect(out).toMatchObject({ status: 'dead_lettered', reason: expect.stringMatching(/^exchange rejected the order: .*insufficient balance/) });
+    expect(out).toMatchObject({
+      status: 'dead_lettered',
+      reason: expect.stringMatching(/^exchange rejected the order: .*insufficient balance/),
+    });
     expect(w.db.orders.get(signal.id)).toMatchObject({ outcome: { status: 'rejected', reason: expect.stringMatching(/^exchange: /) } });
     expect(w.db.deadletters.get(signal.id)?.reason).toMatch(/insufficient balance/);
     expect(w.db.ledger).toBeNull();
@@ -126,9 +168,24 @@ describe('executeSignal, live: exactly once at the exchange', () => {
     // found by the live chaos run: both entries passed the gates on a book without the first, and the second fill could not be booked
     const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: timeoutFault });
     await expect(w.deliver()).rejects.toBeInstanceOf(LiveOrderPendingError);
-    const second = createSignal({ strategyVersion: 'live@2', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T, side: 'buy', reason: 'regime_entry', refPrice: A(String(candle.c)), atr: A('30'), qty: A('0.01234') }, T + 60_000);
+    const second = createSignal(
+      {
+        strategyVersion: 'live@2',
+        symbol: 'BTC/USDT',
+        timeframe: '1m',
+        candleTime: T,
+        side: 'buy',
+        reason: 'regime_entry',
+        refPrice: A(String(candle.c)),
+        atr: A('30'),
+        qty: A('0.01234'),
+      },
+      T + 60_000,
+    );
     expect(await w.deliver(second)).toMatchObject({ status: 'rejected' });
-    expect(w.db.orders.get(second.id)).toMatchObject({ outcome: { status: 'rejected', reason: expect.stringMatching(/^order_in_flight: /) } });
+    expect(w.db.orders.get(second.id)).toMatchObject({
+      outcome: { status: 'rejected', reason: expect.stringMatching(/^order_in_flight: /) },
+    });
     expect(w.player.count(CREATE)).toBe(1);
     expect(w.db.intents.size).toBe(1);
   });
@@ -143,7 +200,10 @@ describe('executeSignal, live: exactly once at the exchange', () => {
   });
 
   it('a sell that leaves base-asset fee dust below the amount step closes the position and writes the dust off; the audit replays exactly', async () => {
-    const w = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: [recorded.orderMarketBuyFull!, recorded.orderMarketSellBtcHeld!] });
+    const w = await setup({
+      [QUERY]: recorded.orderDoesNotExist!,
+      [CREATE]: [recorded.orderMarketBuyFull!, recorded.orderMarketSellBtcHeld!],
+    });
     expect(await w.deliver()).toMatchObject({ status: 'filled' });
     expect(w.db.ledger?.positions['BTC/USDT']?.qty).toBe(HELD); // 0.01234 bought − 0.00001234 BTC commission
     const costBasis = w.db.ledger!.positions['BTC/USDT']!.costBasis;
@@ -165,11 +225,25 @@ async function liveVenueSetup(routes: Partial<Record<string, Route>>, configDoc:
   const d = memoryDeps({ SYMBOLS: 'XRP/USDT' });
   await d.execute.candles.upsert('XRP/USDT', '1m', [xrp, xrp5]);
   const exchange = await createExchange('binance', { enableRateLimit: false, apiKey: 'test-key', secret: 'test-secret' });
-  const player = installPlayer(exchange, { 'GET /api/v3/exchangeInfo': { status: 200, body: JSON.parse(readFileSync(RECORDED_EXCHANGE_INFO, 'utf8')) }, ...routes });
+  const player = installPlayer(exchange, {
+    'GET /api/v3/exchangeInfo': { status: 200, body: JSON.parse(readFileSync(RECORDED_EXCHANGE_INFO, 'utf8')) },
+    ...routes,
+  });
   const clock = { t: X + 65_000 };
-  const broker = new CcxtBroker({ exchange, now: () => clock.t, sleep: async (ms) => void (clock.t += ms), random: () => 0.5, onWarning: () => {} });
+  const broker = new CcxtBroker({
+    exchange,
+    now: () => clock.t,
+    sleep: async (ms) => void (clock.t += ms),
+    random: () => 0.5,
+    onWarning: () => {},
+  });
   d.db.config = testConfigDoc({ symbols: ['XRP/USDT'], ...configDoc });
-  d.execute.config = cachedBotConfig(() => d.store.getBotConfigDoc(), () => broker.venue.rules(), { now: () => clock.t }, 0);
+  d.execute.config = cachedBotConfig(
+    () => d.store.getBotConfigDoc(),
+    () => broker.venue.rules(),
+    { now: () => clock.t },
+    0,
+  );
   d.execute.venue = broker.venue;
   d.execute.broker = () => broker;
   d.execute.log = createLogger('error', {}, () => undefined);
@@ -181,21 +255,70 @@ async function liveVenueSetup(routes: Partial<Record<string, Route>>, configDoc:
 const X = Date.UTC(2023, 3, 12, 18, 0);
 const xrp = loadBundledCandles('XRP/USDT', '1m').find((c) => c.t === X)!;
 const xrp5 = loadBundledCandles('XRP/USDT', '1m').find((c) => c.t === X + 5 * 60_000)!;
-const xrpBuy = createSignal({ strategyVersion: 'live@1', symbol: 'XRP/USDT', timeframe: '1m', candleTime: X, side: 'buy', reason: 'regime_entry', refPrice: A(String(xrp.c)), atr: A('0.004'), qty: A('123.4') }, X + 60_000);
+const xrpBuy = createSignal(
+  {
+    strategyVersion: 'live@1',
+    symbol: 'XRP/USDT',
+    timeframe: '1m',
+    candleTime: X,
+    side: 'buy',
+    reason: 'regime_entry',
+    refPrice: A(String(xrp.c)),
+    atr: A('0.004'),
+    qty: A('123.4'),
+  },
+  X + 60_000,
+);
 const XRP_HELD = A('123.2766'); // 123.4 bought − 0.1234 XRP commission
-const xrpExit = createSignal({ strategyVersion: 'live@1', symbol: 'XRP/USDT', timeframe: '1m', candleTime: X + 5 * 60_000, side: 'sell', reason: 'regime_exit', refPrice: A(String(xrp5.c)), atr: A('0.004'), qty: XRP_HELD }, X + 6 * 60_000);
+const xrpExit = createSignal(
+  {
+    strategyVersion: 'live@1',
+    symbol: 'XRP/USDT',
+    timeframe: '1m',
+    candleTime: X + 5 * 60_000,
+    side: 'sell',
+    reason: 'regime_exit',
+    refPrice: A(String(xrp5.c)),
+    atr: A('0.004'),
+    qty: XRP_HELD,
+  },
+  X + 6 * 60_000,
+);
 
 /** The book after the recorded XRP buy. */
 const heldXrp = () => ({
-  initialCash: A('10000'), cash: A('10000') - A('62.0702'), realizedPnl: 0n, feesPaid: A('0.0620702'), tradeSeq: 1,
-  positions: { 'XRP/USDT': { symbol: 'XRP/USDT', qty: XRP_HELD, entryPrice: A('0.503'), entryTime: X + 60_000, checkedUntil: X + 60_000, costBasis: A('62.0702'), stopLoss: A('0.49'), takeProfit: A('0.6'), trailingStop: null, highWater: A('0.503'), openTradeId: xrpBuy.id, lastPrice: A('0.503') } },
+  initialCash: A('10000'),
+  cash: A('10000') - A('62.0702'),
+  realizedPnl: 0n,
+  feesPaid: A('0.0620702'),
+  tradeSeq: 1,
+  positions: {
+    'XRP/USDT': {
+      symbol: 'XRP/USDT',
+      qty: XRP_HELD,
+      entryPrice: A('0.503'),
+      entryTime: X + 60_000,
+      checkedUntil: X + 60_000,
+      costBasis: A('62.0702'),
+      stopLoss: A('0.49'),
+      takeProfit: A('0.6'),
+      trailingStop: null,
+      highWater: A('0.503'),
+      openTradeId: xrpBuy.id,
+      lastPrice: A('0.503'),
+    },
+  },
 });
 
 describe("executeSignal, live: the exchange's rules and the key", () => {
   const key = { 'GET /sapi/v1/account/apiRestrictions': recorded.apiRestrictionsTrading! };
 
   it('XRP (step 0.1): the closing sell leaves less than one step of fee dust, written off; the audit replays exactly', async () => {
-    const w = await liveVenueSetup({ ...key, [QUERY]: recorded.orderDoesNotExist!, [CREATE]: [recorded.orderMarketBuyXrp!, recorded.orderMarketSellXrpHeld!] });
+    const w = await liveVenueSetup({
+      ...key,
+      [QUERY]: recorded.orderDoesNotExist!,
+      [CREATE]: [recorded.orderMarketBuyXrp!, recorded.orderMarketSellXrpHeld!],
+    });
     expect(await w.deliver(xrpBuy)).toMatchObject({ status: 'filled' });
     expect(w.db.ledger?.positions['XRP/USDT']?.qty).toBe(XRP_HELD);
     w.clock.t = X + 6 * 60_000 + 5_000;
@@ -209,19 +332,28 @@ describe("executeSignal, live: the exchange's rules and the key", () => {
     expect(await runAudit(w.store, 0)).toMatchObject({ clean: true, trades: 2, positions: 0 });
   });
 
-  it('a config/bot.markets step finer than the exchange\'s is refused: entries refused and recorded, never sent', async () => {
-    const w = await liveVenueSetup({ ...key, [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketBuyXrp! }, { markets: { 'XRP/USDT': { amountStep: '0.01', minNotional: '5' } } });
+  it("a config/bot.markets step finer than the exchange's is refused: entries refused and recorded, never sent", async () => {
+    const w = await liveVenueSetup(
+      { ...key, [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketBuyXrp! },
+      { markets: { 'XRP/USDT': { amountStep: '0.01', minNotional: '5' } } },
+    );
     const out = await w.deliver(xrpBuy);
     expect(out.status === 'rejected' && out.change.order.outcome).toMatchObject({
       reason: expect.stringMatching(/^config_invalid: .*config\/bot\.markets\.XRP\/USDT\.amountStep/),
     });
-    expect((await w.execute.config.load()).problem?.message).toMatch(/0\.01000000 is not a multiple of the exchange's amount step 0\.10000000 for XRP\/USDT \(binance \(loaded from the exchange\)\)/);
+    expect((await w.execute.config.load()).problem?.message).toMatch(
+      /0\.01000000 is not a multiple of the exchange's amount step 0\.10000000 for XRP\/USDT \(binance \(loaded from the exchange\)\)/,
+    );
     expect(w.player.count(CREATE)).toBe(0);
   });
 
   it('markets that had not loaded when the sell was planned: the fill is booked on the rules loaded for the order, dust and all', async () => {
     const snapshot = { status: 200, body: JSON.parse(readFileSync(RECORDED_EXCHANGE_INFO, 'utf8')) };
-    const w = await liveVenueSetup({ 'GET /api/v3/exchangeInfo': [networkFault, snapshot], [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketSellXrpHeld! });
+    const w = await liveVenueSetup({
+      'GET /api/v3/exchangeInfo': [networkFault, snapshot],
+      [QUERY]: recorded.orderDoesNotExist!,
+      [CREATE]: recorded.orderMarketSellXrpHeld!,
+    });
     w.db.ledger = heldXrp();
     w.clock.t = X + 6 * 60_000 + 5_000;
     expect(await w.deliver(xrpExit)).toMatchObject({ status: 'filled' });
@@ -231,9 +363,15 @@ describe("executeSignal, live: the exchange's rules and the key", () => {
   });
 
   it('a key that can withdraw: the entry is refused and recorded without reaching the exchange; the exit is still sent', async () => {
-    const w = await liveVenueSetup({ 'GET /sapi/v1/account/apiRestrictions': recorded.apiRestrictionsWithdrawals!, [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketSellXrpHeld! });
+    const w = await liveVenueSetup({
+      'GET /sapi/v1/account/apiRestrictions': recorded.apiRestrictionsWithdrawals!,
+      [QUERY]: recorded.orderDoesNotExist!,
+      [CREATE]: recorded.orderMarketSellXrpHeld!,
+    });
     const refused = await w.deliver(xrpBuy);
-    expect(refused.status === 'rejected' && refused.change.order.outcome).toMatchObject({ reason: expect.stringMatching(/^key_refused: the API key can withdraw funds/) });
+    expect(refused.status === 'rejected' && refused.change.order.outcome).toMatchObject({
+      reason: expect.stringMatching(/^key_refused: the API key can withdraw funds/),
+    });
     expect(w.player.count(CREATE)).toBe(0);
     // a position opened before the key changed is still closed
     w.db.ledger = heldXrp();

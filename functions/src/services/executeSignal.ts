@@ -88,29 +88,42 @@ export class LiveOrderPendingError extends Error {
  *         the intent is LIVE_OUTCOME_ALERT_AFTER_MS old, raise a critical alert for a human).
  */
 async function executeLive(a: {
-  deps: ExecuteDeps; desk: LiveOrderDesk; signal: Signal; initialCash: bigint; now: number; log: Logger;
-  refusal: (book: Book, inFlight?: ReadonlySet<string>) => BookChange | bigint; book: (book: Book, fill: Fill, rules: MarketRules | null) => BookChange;
+  deps: ExecuteDeps;
+  desk: LiveOrderDesk;
+  signal: Signal;
+  initialCash: bigint;
+  now: number;
+  log: Logger;
+  refusal: (book: Book, inFlight?: ReadonlySet<string>) => BookChange | bigint;
+  book: (book: Book, fill: Fill, rules: MarketRules | null) => BookChange;
   /** the rules the fill is booked with: the planned ones, or, if the markets had not loaded then, the venue's now that the exchange filled */
   bookingRules: () => Promise<MarketRules | null>;
 }): Promise<{ status: 'done'; result: Awaited<ReturnType<OrderLedger['execute']>> } | { status: 'rejected_by_exchange'; reason: string }> {
   const { deps, desk, signal, initialCash, now } = a;
   const step = await deps.ledger.beginLive(signal.id, initialCash, now, async (b, inFlight) => {
     const planned = a.refusal(b, inFlight);
-    return typeof planned === 'bigint' ? { intent: { signalId: signal.id, symbol: signal.symbol, side: signal.side, qty: planned, createdAt: now } } : { refused: planned };
+    return typeof planned === 'bigint'
+      ? { intent: { signalId: signal.id, symbol: signal.symbol, side: signal.side, qty: planned, createdAt: now } }
+      : { refused: planned };
   });
   if (step.kind === 'final') return { status: 'done', result: { duplicate: true, change: null } };
   if (step.kind === 'refused') return { status: 'done', result: { duplicate: false, change: step.change } };
   const { intent } = step;
   const outcome = await desk.place(intent, { beforeSend: (at) => deps.ledger.markAttempt(signal.id, intent.lastAttemptAt, at) });
   if (outcome.status === 'unknown') {
-    a.log.log('WARNING', 'live order outcome unknown; Pub/Sub will redeliver', { reason: outcome.reason, retryAfterMs: outcome.retryAfterMs });
+    a.log.log('WARNING', 'live order outcome unknown; Pub/Sub will redeliver', {
+      reason: outcome.reason,
+      retryAfterMs: outcome.retryAfterMs,
+    });
     const overdue = liveOutcomeOverdue(intent, now, outcome.reason);
     if (overdue) await deps.store.raiseAlert(overdue);
     throw new LiveOrderPendingError(`live order ${signal.id}: ${outcome.reason}`);
   }
   if (outcome.status === 'rejected') {
     const base = { signalId: signal.id, symbol: signal.symbol, side: signal.side, createdAt: now };
-    await deps.ledger.finishLive(signal.id, initialCash, now, async () => ({ order: { ...base, outcome: { status: 'rejected', reason: `exchange: ${outcome.reason}` } } }));
+    await deps.ledger.finishLive(signal.id, initialCash, now, async () => ({
+      order: { ...base, outcome: { status: 'rejected', reason: `exchange: ${outcome.reason}` } },
+    }));
     return { status: 'rejected_by_exchange', reason: outcome.reason };
   }
   const rules = await a.bookingRules();
@@ -122,7 +135,14 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
   const now = Math.max(deps.clock.now(), recorded ?? -Infinity);
   const deadLetter = async (id: string, reason: string): Promise<ExecuteResult> => {
     // Ack into deadletters/ with the reason; rethrowing would only loop until the DLQ.
-    await deps.store.recordDeadLetter({ id, source: 'executeOrder', reason, payload: message.body?.slice(0, 10_000) ?? message.raw, attributes: message.attributes, receivedAt: now });
+    await deps.store.recordDeadLetter({
+      id,
+      source: 'executeOrder',
+      reason,
+      payload: message.body?.slice(0, 10_000) ?? message.raw,
+      attributes: message.attributes,
+      receivedAt: now,
+    });
     deps.log.log('ERROR', 'message dead-lettered', { messageId: message.id, reason });
     await deps.metrics.record([{ name: 'dead_letters', value: 1 }]);
     return { status: 'dead_lettered', reason };
@@ -150,15 +170,26 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
   // Nor a time: an entry fills only at the current candle, an exit sells at it (same id, repriced).
   // A refusal is acted on inside the transaction, after its duplicate check: a late redelivery of a
   // signal that already filled is a duplicate, not a dead letter.
-  const current = atCurrentPrice(signal, now, exitNeedsCurrentCandle(signal, now) ? await newestClosedCandle(deps.candles, signal, now) : null);
+  const current = atCurrentPrice(
+    signal,
+    now,
+    exitNeedsCurrentCandle(signal, now) ? await newestClosedCandle(deps.candles, signal, now) : null,
+  );
   const order = current.kind === 'fill' ? current.signal : signal;
-  if (current.kind === 'fill' && current.repriced) log.log('INFO', 'late exit priced at the current candle', { candleTime: signal.candleTime, currentCandleTime: order.candleTime, refPrice: signal.refPrice, currentPrice: order.refPrice });
+  if (current.kind === 'fill' && current.repriced)
+    log.log('INFO', 'late exit priced at the current candle', {
+      candleTime: signal.candleTime,
+      currentCandleTime: order.candleTime,
+      refPrice: signal.refPrice,
+      currentPrice: order.refPrice,
+    });
 
   // An unconfigured symbol is traded only to close what is held there (the extra read happens only then).
   const configured = config.symbols ?? deps.symbols;
   if (!configured.includes(signal.symbol)) {
     const book = await deps.store.getBook(toAmount(config.paper.initialCash), now);
-    if (!(signal.side === 'sell' && book.positions[signal.symbol])) return deadLetter(signal.id, `unconfigured symbol: ${signal.symbol} is neither in config/bot.symbols nor held`);
+    if (!(signal.side === 'sell' && book.positions[signal.symbol]))
+      return deadLetter(signal.id, `unconfigured symbol: ${signal.symbol} is neither in config/bot.symbols nor held`);
   }
 
   const key = signal.side === 'buy' ? await deps.venue.keyHealth(deps.clock.now()) : null;
@@ -168,16 +199,29 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
     if (current.kind === 'refused') throw new PoisonMessageError(current.reason);
     // Live: another order of this symbol was sent and is not booked yet; the book cannot size against it
     // (two entries would both pass, and the second fill could not be booked). The tick re-emits what is still due.
-    if (inFlight?.has(signal.symbol)) return { order: { ...base, outcome: { status: 'rejected', reason: `order_in_flight: another live ${signal.symbol} order is not booked yet` } } };
+    if (inFlight?.has(signal.symbol))
+      return {
+        order: {
+          ...base,
+          outcome: { status: 'rejected', reason: `order_in_flight: another live ${signal.symbol} order is not booked yet` },
+        },
+      };
     // The signal's own price, before any repricing: a take-profit below the target was never due.
     const belowTarget = takeProfitBelowTarget(signal, book.positions[signal.symbol]);
     if (belowTarget) throw new PoisonMessageError(belowTarget);
-    const plan = configProblem && signal.side === 'buy'
-      ? { kind: 'rejected' as const, reason: 'config_invalid', detail: `config/bot is invalid (${configProblem.field}): no entries until it is fixed` }
-      : key && key.problems.length > 0
-        ? { kind: 'rejected' as const, reason: 'key_refused', detail: `${key.detail}: no entries until it is fixed` }
-        : planOrder(book, order, ctx);
-    return plan.kind === 'rejected' ? { order: { ...base, outcome: { status: 'rejected', reason: `${plan.reason}: ${plan.detail}` } } } : plan.qty;
+    const plan =
+      configProblem && signal.side === 'buy'
+        ? {
+            kind: 'rejected' as const,
+            reason: 'config_invalid',
+            detail: `config/bot is invalid (${configProblem.field}): no entries until it is fixed`,
+          }
+        : key && key.problems.length > 0
+          ? { kind: 'rejected' as const, reason: 'key_refused', detail: `${key.detail}: no entries until it is fixed` }
+          : planOrder(book, order, ctx);
+    return plan.kind === 'rejected'
+      ? { order: { ...base, outcome: { status: 'rejected', reason: `${plan.reason}: ${plan.detail}` } } }
+      : plan.qty;
   };
   const book = (book: Book, fill: Fill, bookRules = rules): BookChange => {
     const applied = applyFill(book, order, fill, { ...ctx, rules: bookRules });
@@ -210,7 +254,14 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
     if (!(err instanceof InvariantError)) throw err; // transient (contention, unavailable): let Pub/Sub retry
     // The book would break (e.g. a live fill costlier than planned): retrying cannot help. Nothing
     // was committed; park the message and page a human instead of looping.
-    await deps.store.raiseAlert({ id: `invariant_${signal.id}`, kind: 'error', severity: 'critical', symbol: signal.symbol, message: `order for signal ${signal.id} violates a ledger invariant: ${err.message}`, createdAt: now });
+    await deps.store.raiseAlert({
+      id: `invariant_${signal.id}`,
+      kind: 'error',
+      severity: 'critical',
+      symbol: signal.symbol,
+      message: `order for signal ${signal.id} violates a ledger invariant: ${err.message}`,
+      createdAt: now,
+    });
     log.log('CRITICAL', 'ledger invariant violated; message parked in deadletters/', errorFields(err));
     return deadLetter(signal.id, `invariant: ${err.message}`);
   }
@@ -220,10 +271,20 @@ export async function executeSignalMessage(deps: ExecuteDeps, message: PubSubMes
   }
   const outcome = result.change.order.outcome;
   if (outcome.status === 'filled') {
-    log.log('INFO', 'order filled', { side: signal.side, reason: signal.reason, qty: outcome.qty, price: outcome.price, fee: outcome.fee, realizedPnl: result.change.trade?.realizedPnl ?? 0n, ...(result.change.trade?.dust ? { dustWrittenOff: result.change.trade.dust } : {}) });
+    log.log('INFO', 'order filled', {
+      side: signal.side,
+      reason: signal.reason,
+      qty: outcome.qty,
+      price: outcome.price,
+      fee: outcome.fee,
+      realizedPnl: result.change.trade?.realizedPnl ?? 0n,
+      ...(result.change.trade?.dust ? { dustWrittenOff: result.change.trade.dust } : {}),
+    });
   } else {
     log.log('WARNING', 'order rejected', { side: signal.side, reason: outcome.reason });
   }
-  await deps.metrics.record([{ name: outcome.status === 'filled' ? 'fills' : 'orders_rejected', value: 1, labels: { symbol: signal.symbol } }]).catch((err) => log.log('WARNING', 'metrics failed', errorFields(err)));
+  await deps.metrics
+    .record([{ name: outcome.status === 'filled' ? 'fills' : 'orders_rejected', value: 1, labels: { symbol: signal.symbol } }])
+    .catch((err) => log.log('WARNING', 'metrics failed', errorFields(err)));
   return { status: outcome.status, signalId: signal.id, change: result.change };
 }

@@ -51,7 +51,12 @@ export async function refreshGuard(args: {
   if (fetchFrom < closedUntil) {
     try {
       fresh = await source.fetchClosedCandles({
-        symbol, timeframe, sinceMs: fetchFrom, untilMs: closedUntil, nowMs, ...(source.startDeadline && { deadline: source.startDeadline() }),
+        symbol,
+        timeframe,
+        sinceMs: fetchFrom,
+        untilMs: closedUntil,
+        nowMs,
+        ...(source.startDeadline && { deadline: source.startDeadline() }),
       });
     } catch (err) {
       if (!(err instanceof MarketDataError)) throw err;
@@ -64,5 +69,11 @@ export async function refreshGuard(args: {
     if (error === null && !covered) cache.setAskedFrom(key, since);
   };
   const newest = candles.at(-1)?.t;
-  return { timeframe, candles, error, current: since >= closedUntil || newest === closedUntil - step, store: storeThenRemember(store, symbol, timeframe, fresh, remember) };
+  return {
+    timeframe,
+    candles,
+    error,
+    current: since >= closedUntil || newest === closedUntil - step,
+    store: storeThenRemember(store, symbol, timeframe, fresh, remember),
+  };
 }

@@ -30,16 +30,32 @@ async function setup(opts: { burst?: number } = {}) {
   const inbound = new MemoryInboundStore();
   const wall = { t: WALL };
   let failPublish = 0;
-  const bus = { publish: async (s: Parameters<typeof w.bus.publish>[0]) => (failPublish-- > 0 ? Promise.reject(new Error('pubsub unavailable')) : w.bus.publish(s)) };
+  const bus = {
+    publish: async (s: Parameters<typeof w.bus.publish>[0]) =>
+      failPublish-- > 0 ? Promise.reject(new Error('pubsub unavailable')) : w.bus.publish(s),
+  };
   const deps: InboundDeps = {
     settings: { secrets: new Map([['tv', [SECRET]]]), windowMs: 300_000, limit: { perMinute: 6, burst: opts.burst ?? 3 } },
-    inbound, store: w.store, candles: w.execute.candles, config: w.execute.config, symbols: ['BTC/USDT', 'ETH/USDT'], timeframe: '1m',
-    bus: async () => bus, marketNow: async () => w.clock.now(), wallNow: () => wall.t, log: createLogger('error', {}, () => undefined),
+    inbound,
+    store: w.store,
+    candles: w.execute.candles,
+    config: w.execute.config,
+    symbols: ['BTC/USDT', 'ETH/USDT'],
+    timeframe: '1m',
+    bus: async () => bus,
+    marketNow: async () => w.clock.now(),
+    wallNow: () => wall.t,
+    log: createLogger('error', {}, () => undefined),
   };
   const send = (alert: unknown, o: { secret?: string; ts?: number; source?: string; tamper?: (raw: string) => string } = {}) => {
     const raw = typeof alert === 'string' ? alert : JSON.stringify(alert);
     const ts = o.ts ?? Math.floor(wall.t / 1000);
-    const req: InboundRequest = { source: o.source ?? 'tv', timestamp: String(ts), signature: signAlert(o.secret ?? SECRET, ts, raw), rawBody: Buffer.from(o.tamper ? o.tamper(raw) : raw) };
+    const req: InboundRequest = {
+      source: o.source ?? 'tv',
+      timestamp: String(ts),
+      signature: signAlert(o.secret ?? SECRET, ts, raw),
+      rawBody: Buffer.from(o.tamper ? o.tamper(raw) : raw),
+    };
     return receiveInboundAlert(deps, req);
   };
   const rejections = (reason: string, source = 'tv') => inbound.rejections.get(inboundRejectionPath(wall.t, source, reason))?.count ?? 0;
@@ -53,7 +69,14 @@ describe('signed inbound signals', () => {
     const candle = loadBundledCandles('ETH/USDT', '1m').find((c) => c.t === w.db.status!.markets['ETH/USDT']!.lastCandleAt)!;
     expect(r.status).toBe(202);
     const [signal] = w.bus.published;
-    expect(signal).toMatchObject({ symbol: 'ETH/USDT', side: 'buy', reason: 'inbound_entry', candleTime: candle.t, refPrice: A(String(candle.c)), strategyVersion: inboundStrategyVersion('tv', 'tv-1') });
+    expect(signal).toMatchObject({
+      symbol: 'ETH/USDT',
+      side: 'buy',
+      reason: 'inbound_entry',
+      candleTime: candle.t,
+      refPrice: A(String(candle.c)),
+      strategyVersion: inboundStrategyVersion('tv', 'tv-1'),
+    });
     expect(signal!.id).toBe(signalId(signal!));
     expect(r.body).toMatchObject({ status: 'accepted', signalId: signal!.id, symbol: 'ETH/USDT' });
     expect(signal!.qty).toBeGreaterThan(0n);
@@ -68,7 +91,10 @@ describe('signed inbound signals', () => {
     const first = await w.send(alert);
     w.wall.t += 10_000;
     const again = await w.send(alert);
-    expect(again).toEqual({ status: 409, body: { error: 'id tv-2 was already received', reason: 'replayed', signalId: first.body.signalId } });
+    expect(again).toEqual({
+      status: 409,
+      body: { error: 'id tv-2 was already received', reason: 'replayed', signalId: first.body.signalId },
+    });
     expect(w.bus.published).toHaveLength(1);
     expect(w.rejections('replayed')).toBe(1);
   });
@@ -82,10 +108,20 @@ describe('signed inbound signals', () => {
     expect(await w.send(alert, { secret: 'y'.repeat(40) })).toMatchObject({ status: 401, body: { reason: 'forged' } });
     expect(await w.send(alert, { tamper: (raw) => raw.replace('buy', 'sell') })).toMatchObject({ status: 401, body: { reason: 'forged' } });
     expect(await w.send(alert, { source: 'someone' })).toMatchObject({ status: 401, body: { reason: 'forged' } });
-    expect(await receiveInboundAlert(w.deps, { source: 'tv', timestamp: undefined, signature: undefined, rawBody: Buffer.from('{}') })).toMatchObject({ status: 401, body: { reason: 'unsigned' } });
-    expect(await receiveInboundAlert(w.deps, { source: 'TV/../x', timestamp: '1', signature: 'sha256=00', rawBody: Buffer.from('{}') })).toMatchObject({ status: 401, body: { reason: 'unsigned' } });
+    expect(
+      await receiveInboundAlert(w.deps, { source: 'tv', timestamp: undefined, signature: undefined, rawBody: Buffer.from('{}') }),
+    ).toMatchObject({ status: 401, body: { reason: 'unsigned' } });
+    expect(
+      await receiveInboundAlert(w.deps, { source: 'TV/../x', timestamp: '1', signature: 'sha256=00', rawBody: Buffer.from('{}') }),
+    ).toMatchObject({ status: 401, body: { reason: 'unsigned' } });
     expect(w.bus.published).toEqual([]);
-    expect([w.rejections('expired'), w.rejections('forged'), w.rejections('forged', '_'), w.rejections('unsigned'), w.rejections('unsigned', '_')]).toEqual([2, 2, 1, 1, 1]);
+    expect([
+      w.rejections('expired'),
+      w.rejections('forged'),
+      w.rejections('forged', '_'),
+      w.rejections('unsigned'),
+      w.rejections('unsigned', '_'),
+    ]).toEqual([2, 2, 1, 1, 1]);
     // nothing was claimed: the key is still free
     expect(await w.send(alert)).toMatchObject({ status: 202 });
   });
@@ -93,7 +129,10 @@ describe('signed inbound signals', () => {
   it('refuses a malformed body naming the field (400): not JSON, a typo, a bad side, a bad key', async () => {
     const w = await setup();
     expect(await w.send('{"id":')).toMatchObject({ status: 400, body: { reason: 'malformed', error: 'the body is not JSON' } });
-    expect(await w.send({ id: 'a', symbol: 'BTC/USDT', side: 'buy', sdie: 'sell' })).toMatchObject({ status: 400, body: { reason: 'malformed', field: '(root)', error: expect.stringContaining('sdie') } });
+    expect(await w.send({ id: 'a', symbol: 'BTC/USDT', side: 'buy', sdie: 'sell' })).toMatchObject({
+      status: 400,
+      body: { reason: 'malformed', field: '(root)', error: expect.stringContaining('sdie') },
+    });
     expect(await w.send({ id: 'a', symbol: 'BTC/USDT', side: 'long' })).toMatchObject({ status: 400, body: { field: 'side' } });
     expect(await w.send({ id: 'a/../b', symbol: 'BTC/USDT', side: 'buy' })).toMatchObject({ status: 400, body: { field: 'id' } });
     expect(await w.send([1])).toMatchObject({ status: 400 });
@@ -112,10 +151,16 @@ describe('signed inbound signals', () => {
 
   it('applies the same gates as every signal: configured symbol, mode, position, stale data', async () => {
     const w = await setup({ burst: 10 });
-    expect(await w.send({ id: 'g1', symbol: 'SOL/USDT', side: 'buy' })).toMatchObject({ status: 422, body: { reason: 'unconfigured_symbol' } });
+    expect(await w.send({ id: 'g1', symbol: 'SOL/USDT', side: 'buy' })).toMatchObject({
+      status: 422,
+      body: { reason: 'unconfigured_symbol' },
+    });
     expect(await w.send({ id: 'g2', symbol: 'BTC/USDT', side: 'sell' })).toMatchObject({ status: 409, body: { reason: 'no_position' } });
     await w.store.changeMode({ type: 'admin_set', to: 'PAUSED' }, 'test');
-    expect(await w.send({ id: 'g3', symbol: 'BTC/USDT', side: 'buy' })).toMatchObject({ status: 409, body: { reason: 'mode_disallows_entry' } });
+    expect(await w.send({ id: 'g3', symbol: 'BTC/USDT', side: 'buy' })).toMatchObject({
+      status: 409,
+      body: { reason: 'mode_disallows_entry' },
+    });
     // the tick's candle is two timeframes old at this market time: no entry on old data
     await w.store.changeMode({ type: 'admin_set', to: 'NORMAL' }, 'test');
     w.clock.t = OPEN + 3 * M;
@@ -153,7 +198,8 @@ describe('signed inbound signals', () => {
     w.db.ledger!.positions['BTC/USDT'] = { ...p, stopLoss: stop };
     const crossing = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t >= p.entryTime && A(c.l) <= stop)!;
     const published = w.bus.published.length;
-    for (let now = p.entryTime + 30_000; now < crossing.t + 3 * M && w.bus.published.length === published; now += M) await runTick(w.tick, { tickId: `m${now}`, now });
+    for (let now = p.entryTime + 30_000; now < crossing.t + 3 * M && w.bus.published.length === published; now += M)
+      await runTick(w.tick, { tickId: `m${now}`, now });
     expect(w.bus.published.at(-1)).toMatchObject({ symbol: 'BTC/USDT', side: 'sell', reason: 'stop_loss', candleTime: crossing.t });
     expect(w.db.status!.mode).toBe('PAUSED');
   });

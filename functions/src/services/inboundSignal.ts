@@ -12,7 +12,14 @@
  * books it once); a replay of a published key is refused (409). Every refusal is a JSON 4xx, logged
  * and counted in inbound/ (bounded: one document per minute, source and reason).
  */
-import { InboundAlertSchema, SOURCE_ID, inboundStrategyVersion, resolveSymbol, verifyAlert, type InboundAlert } from '../domain/inbound/index.ts';
+import {
+  InboundAlertSchema,
+  SOURCE_ID,
+  inboundStrategyVersion,
+  resolveSymbol,
+  verifyAlert,
+  type InboundAlert,
+} from '../domain/inbound/index.ts';
 import { createSignal } from '../domain/signal.ts';
 import { toAmount, toDecimalString } from '../domain/money.ts';
 import { entryNotCurrent, atrAmount } from '../domain/engine/index.ts';
@@ -58,10 +65,19 @@ export interface InboundReply {
 }
 
 /** A refusal: JSON 4xx, logged and counted. `source` is '_' until the request proved one. */
-export async function refuse(deps: Pick<InboundDeps, 'inbound' | 'log' | 'wallNow'>, source: string, status: number, reason: string, detail: string, extra: Record<string, unknown> = {}): Promise<InboundReply> {
+export async function refuse(
+  deps: Pick<InboundDeps, 'inbound' | 'log' | 'wallNow'>,
+  source: string,
+  status: number,
+  reason: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Promise<InboundReply> {
   const at = deps.wallNow();
   deps.log.log('WARNING', 'inbound signal refused', { source, reason, status, detail });
-  await deps.inbound.recordRejection({ source, reason, status, detail, at }).catch((err: unknown) => deps.log.log('ERROR', 'could not record an inbound refusal', { reason, ...errorFields(err) }));
+  await deps.inbound
+    .recordRejection({ source, reason, status, detail, at })
+    .catch((err: unknown) => deps.log.log('ERROR', 'could not record an inbound refusal', { reason, ...errorFields(err) }));
   return { status, body: { error: detail, reason, ...extra } };
 }
 
@@ -72,14 +88,21 @@ async function buildSignal(deps: InboundDeps, source: string, alert: InboundAler
   const now = await deps.marketNow();
   const { config, problem, exchange } = await deps.config.load();
   const symbol = resolveSymbol(alert.symbol, config.symbols ?? deps.symbols);
-  if (!symbol) return { status: 422, reason: 'unconfigured_symbol', detail: `${alert.symbol} is not a configured symbol (config/bot.symbols)` };
+  if (!symbol)
+    return { status: 422, reason: 'unconfigured_symbol', detail: `${alert.symbol} is not a configured symbol (config/bot.symbols)` };
   const timeframe = config.timeframe ?? deps.timeframe;
   // keyed by the symbol's document key in Firestore ('BTC-USDT'): found by its own symbol field
   const market = Object.values((await deps.store.getStatus())?.markets ?? {}).find((m) => m.symbol === symbol);
-  if (!market || market.lastCandleAt === null || market.timeframe !== timeframe) return { status: 409, reason: 'no_market', detail: `no ${timeframe} candle of ${symbol} walked by the tick yet` };
+  if (!market || market.lastCandleAt === null || market.timeframe !== timeframe)
+    return { status: 409, reason: 'no_market', detail: `no ${timeframe} candle of ${symbol} walked by the tick yet` };
   if (market.stale) return { status: 409, reason: 'stale_feed', detail: `${symbol}'s feed is stale: no signal on old data` };
   const [candle] = await deps.candles.read(symbol, timeframe, market.lastCandleAt, market.lastCandleAt + 1);
-  if (!candle) return { status: 409, reason: 'no_candle', detail: `the stored ${timeframe} candle of ${symbol} at ${new Date(market.lastCandleAt).toISOString()} is missing` };
+  if (!candle)
+    return {
+      status: 409,
+      reason: 'no_candle',
+      detail: `the stored ${timeframe} candle of ${symbol} at ${new Date(market.lastCandleAt).toISOString()} is missing`,
+    };
   const book = await deps.store.getBook(toAmount(config.paper.initialCash), now);
   const rules = rulesFor(config, exchange)(symbol);
   const ctx = { risk: config.risk, rules, feeBps: config.paper.feeBps, slippageBps: config.paper.slippageBps };
@@ -87,13 +110,23 @@ async function buildSignal(deps: InboundDeps, source: string, alert: InboundAler
   let atr = 0n;
   let qty: bigint;
   if (alert.side === 'buy') {
-    if (problem) return { status: 409, reason: 'config_invalid', detail: `config/bot is invalid (${problem.field}): no entries until it is fixed` };
+    if (problem)
+      return { status: 409, reason: 'config_invalid', detail: `config/bot is invalid (${problem.field}): no entries until it is fixed` };
     const a = atrAmount(market.atr);
     if (a === null) return { status: 409, reason: 'indicators_warming_up', detail: `${symbol} has no ATR yet to place a stop` };
     atr = a;
     if (!rules) return { status: 409, reason: 'no_market_rules', detail: `the exchange lists no rules for ${symbol}` };
     // Sized like the tick sizes its own entries (domain/risk/sizing.ts): risk per trade, exposure, cash.
-    const size = sizeEntry({ equity: book.wallet.equity, cash: book.wallet.cash, refPrice, atr, risk: config.risk, rules, feeBps: ctx.feeBps, slippageBps: ctx.slippageBps });
+    const size = sizeEntry({
+      equity: book.wallet.equity,
+      cash: book.wallet.cash,
+      refPrice,
+      atr,
+      risk: config.risk,
+      rules,
+      feeBps: ctx.feeBps,
+      slippageBps: ctx.slippageBps,
+    });
     if (!size.ok) return { status: 422, reason: size.reason, detail: size.detail };
     qty = size.qty;
   } else {
@@ -101,10 +134,20 @@ async function buildSignal(deps: InboundDeps, source: string, alert: InboundAler
     if (!held) return { status: 409, reason: 'no_position', detail: `no open position in ${symbol} to sell` };
     qty = held.qty;
   }
-  const signal = createSignal({
-    strategyVersion: inboundStrategyVersion(source, alert.id), symbol, timeframe, candleTime: candle.t, side: alert.side,
-    reason: alert.side === 'buy' ? 'inbound_entry' : 'inbound_exit', refPrice, atr, qty,
-  }, now);
+  const signal = createSignal(
+    {
+      strategyVersion: inboundStrategyVersion(source, alert.id),
+      symbol,
+      timeframe,
+      candleTime: candle.t,
+      side: alert.side,
+      reason: alert.side === 'buy' ? 'inbound_entry' : 'inbound_exit',
+      refPrice,
+      atr,
+      qty,
+    },
+    now,
+  );
   if (signal.side === 'buy') {
     const late = entryNotCurrent(signal, now);
     if (late) return { status: 409, reason: 'stale_signal', detail: late };
@@ -121,21 +164,52 @@ async function publish(deps: InboundDeps, record: InboundRecord, republished: bo
     await deps.store.saveSignals([signal]);
     const messageId = await (await deps.bus()).publish(signal);
     await deps.inbound.markPublished(record.source, record.key, deps.wallNow());
-    deps.log.log('INFO', 'inbound signal published', { source: record.source, key: record.key, signalId: signal.id, symbol: signal.symbol, side: signal.side, republished });
+    deps.log.log('INFO', 'inbound signal published', {
+      source: record.source,
+      key: record.key,
+      signalId: signal.id,
+      symbol: signal.symbol,
+      side: signal.side,
+      republished,
+    });
     return {
       status: 202,
-      body: { status: 'accepted', signalId: signal.id, messageId, symbol: signal.symbol, side: signal.side, qty: toDecimalString(signal.qty), refPrice: toDecimalString(signal.refPrice), candleTime: signal.candleTime, ...(republished && { republished }) },
+      body: {
+        status: 'accepted',
+        signalId: signal.id,
+        messageId,
+        symbol: signal.symbol,
+        side: signal.side,
+        qty: toDecimalString(signal.qty),
+        refPrice: toDecimalString(signal.refPrice),
+        candleTime: signal.candleTime,
+        ...(republished && { republished }),
+      },
     };
   } catch (err) {
     // The key's record holds the signal: a retry with the same id publishes it again.
-    deps.log.log('ERROR', 'inbound signal not published; a retry with the same id publishes it', { source: record.source, key: record.key, signalId: signal.id, ...errorFields(err) });
-    return { status: 503, body: { error: 'the signal is recorded but could not be published: retry with the same id', reason: 'publish_failed', signalId: signal.id }, retryAfterS: 5 };
+    deps.log.log('ERROR', 'inbound signal not published; a retry with the same id publishes it', {
+      source: record.source,
+      key: record.key,
+      signalId: signal.id,
+      ...errorFields(err),
+    });
+    return {
+      status: 503,
+      body: {
+        error: 'the signal is recorded but could not be published: retry with the same id',
+        reason: 'publish_failed',
+        signalId: signal.id,
+      },
+      retryAfterS: 5,
+    };
   }
 }
 
 export async function receiveInboundAlert(deps: InboundDeps, req: InboundRequest): Promise<InboundReply> {
   const source = req.source ?? '';
-  if (!SOURCE_ID.test(source)) return refuse(deps, '_', 401, 'unsigned', 'x-eagle-source must name a configured source (lowercase letters, digits, -)');
+  if (!SOURCE_ID.test(source))
+    return refuse(deps, '_', 401, 'unsigned', 'x-eagle-source must name a configured source (lowercase letters, digits, -)');
   const secrets = deps.settings.secrets.get(source);
   const failure = verifyAlert(req, secrets ?? [], deps.wallNow(), deps.settings.windowMs);
   // An unknown source is counted as '_': a request that proves nothing cannot create documents at will.
@@ -149,15 +223,23 @@ export async function receiveInboundAlert(deps: InboundDeps, req: InboundRequest
   }
   const parsed = InboundAlertSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => ({ field: i.path.map(String).join('.').slice(0, 100) || '(root)', message: i.message.slice(0, 200) }));
-    return refuse(deps, source, 400, 'malformed', issues.map((i) => `${i.field}: ${i.message}`).join('; '), { field: issues[0]!.field, issues });
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => ({ field: i.path.map(String).join('.').slice(0, 100) || '(root)', message: i.message.slice(0, 200) }));
+    return refuse(deps, source, 400, 'malformed', issues.map((i) => `${i.field}: ${i.message}`).join('; '), {
+      field: issues[0]!.field,
+      issues,
+    });
   }
   const alert = parsed.data;
 
   const claim = await deps.inbound.claim(source, alert.id, deps.wallNow(), deps.settings.limit);
   if (claim.kind === 'rate_limited') {
     const retryAfterS = Math.ceil(claim.retryAfterMs / 1000);
-    return { ...(await refuse(deps, source, 429, 'rate_limited', `more than ${deps.settings.limit.perMinute}/min from ${source}`)), retryAfterS };
+    return {
+      ...(await refuse(deps, source, 429, 'rate_limited', `more than ${deps.settings.limit.perMinute}/min from ${source}`)),
+      retryAfterS,
+    };
   }
   if (claim.kind === 'duplicate') {
     if (claim.record.publishedAt === null) return publish(deps, claim.record, true);

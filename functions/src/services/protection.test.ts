@@ -21,7 +21,11 @@ const quiet = createLogger('error', {}, () => undefined);
 /** A 4h BTC position bought at OPEN's decision, its stop moved to 0.3 % under the entry. */
 async function heldPosition() {
   const w = memoryDeps({ SYMBOLS: 'BTC/USDT', TIMEFRAME: '4h' });
-  w.db.config = testConfigDoc({ timeframe: '4h', strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } });
+  w.db.config = testConfigDoc({
+    timeframe: '4h',
+    strategy: { name: 'buy_and_hold', params: {} },
+    risk: { trailingActivationAtrMult: 1000 },
+  });
   await runTick(w.tick, { tickId: 'entry', now: OPEN + 30_000 });
   expect(await executeSignalMessage(w.execute, asMessage(w.bus.published[0]!))).toMatchObject({ status: 'filled' });
   const p = w.db.ledger!.positions['BTC/USDT']!;
@@ -44,10 +48,21 @@ async function tickUntilExit(w: Awaited<ReturnType<typeof heldPosition>>, from: 
 describe('a pause never stops the stops', () => {
   it('a 100 % budget notice pauses entries; the open position is still stopped on the minute and the exit fills', async () => {
     const w = await heldPosition();
-    const notice = { budgetDisplayName: 'eagle-eye monthly', costAmount: 1.02, costIntervalStart: '2023-04-01T07:00:00Z', budgetAmount: 1, budgetAmountType: 'SPECIFIED_AMOUNT', currencyCode: 'USD', alertThresholdExceeded: 1.0 };
+    const notice = {
+      budgetDisplayName: 'eagle-eye monthly',
+      costAmount: 1.02,
+      costIntervalStart: '2023-04-01T07:00:00Z',
+      budgetAmount: 1,
+      budgetAmountType: 'SPECIFIED_AMOUNT',
+      currencyCode: 'USD',
+      alertThresholdExceeded: 1.0,
+    };
     const attributes = { billingAccountId: '01D4EE-079462-DFD6EC', budgetId: 'b1', schemaVersion: '1.0' };
     const event = { message: { data: Buffer.from(JSON.stringify(notice)).toString('base64'), attributes, messageId: 'n1' } };
-    const r = await handleBudgetMessage({ store: w.store, ops: new MemoryBudgetNotices(), clock: { now: () => OPEN + M }, log: quiet, pausePct: 100 }, decodePubSubEvent(event, 'n1'));
+    const r = await handleBudgetMessage(
+      { store: w.store, ops: new MemoryBudgetNotices(), clock: { now: () => OPEN + M }, log: quiet, pausePct: 100 },
+      decodePubSubEvent(event, 'n1'),
+    );
     expect(r).toMatchObject({ status: 'recorded', paused: true });
     expect(w.db.status!.mode).toBe('PAUSED');
     const sold = await tickUntilExit(w, w.p.entryTime + 30_000, w.crossing.t + 3 * M);
@@ -75,7 +90,8 @@ describe('a pause never stops the stops', () => {
 describe('watchdog', () => {
   it('quiet while the tick runs every minute; one critical alert once the stops have not run for 3 minutes', async () => {
     const w = await heldPosition();
-    const watchdog = (now: number) => runWatchdog({ store: w.store, clock: { now: () => now }, metrics: { record: async () => undefined }, log: quiet });
+    const watchdog = (now: number) =>
+      runWatchdog({ store: w.store, clock: { now: () => now }, metrics: { record: async () => undefined }, log: quiet });
     const start = w.p.entryTime + 30_000;
     for (let now = start; now < start + 3 * M; now += M) {
       await runTick(w.tick, { tickId: `m${now}`, now });
@@ -87,15 +103,20 @@ describe('watchdog', () => {
     const found = await watchdog(last + 3 * M + 1);
     expect(found.unprotected).toEqual([{ symbol: 'BTC/USDT', lastCheckAt: last, ageMs: 3 * M + 1 }]);
     await watchdog(last + 10 * M);
-    expect([...w.db.alerts.values()].filter((a) => a.id.startsWith('unprotected_'))).toEqual([expect.objectContaining({ severity: 'critical', symbol: 'BTC/USDT', createdAt: last })]);
+    expect([...w.db.alerts.values()].filter((a) => a.id.startsWith('unprotected_'))).toEqual([
+      expect.objectContaining({ severity: 'critical', symbol: 'BTC/USDT', createdAt: last }),
+    ]);
   });
 
   it('in a 600× replay it waits 3 wall minutes (30 market hours), so orders in flight and slow ticks are not outages', async () => {
     const w = await heldPosition();
-    const watchdog = (now: number) => runWatchdog({ store: w.store, clock: { now: () => now, speed: 600 }, metrics: { record: async () => undefined }, log: quiet });
+    const watchdog = (now: number) =>
+      runWatchdog({ store: w.store, clock: { now: () => now, speed: 600 }, metrics: { record: async () => undefined }, log: quiet });
     const last = w.p.entryTime + 30_000;
     await runTick(w.tick, { tickId: 'r1', now: last });
     expect((await watchdog(last + 2 * 60 * M)).unprotected).toEqual([]);
-    expect((await watchdog(last + 600 * 3 * M + 1)).unprotected).toEqual([{ symbol: 'BTC/USDT', lastCheckAt: last, ageMs: 600 * 3 * M + 1 }]);
+    expect((await watchdog(last + 600 * 3 * M + 1)).unprotected).toEqual([
+      { symbol: 'BTC/USDT', lastCheckAt: last, ageMs: 600 * 3 * M + 1 },
+    ]);
   });
 });

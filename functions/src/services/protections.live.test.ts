@@ -26,10 +26,13 @@ const FROM = Date.parse('2023-03-22T12:00:00Z');
 const TICKS = 180;
 // buy-and-hold with stops one ATR away on 1m candles: stopped out again and again
 const RISK = { stopAtrMult: 1, trailingAtrMult: 1, trailingActivationAtrMult: 1, killSwitchDrawdownPct: 50, dailyLossLimitPct: 100 };
-const doc = (protections: object) => testConfigDoc({ symbols: SYMBOLS, strategy: { name: 'buy_and_hold', params: {} }, risk: RISK, protections });
+const doc = (protections: object) =>
+  testConfigDoc({ symbols: SYMBOLS, strategy: { name: 'buy_and_hold', params: {} }, risk: RISK, protections });
 
-const key = (t: Trade) => [t.id, t.time, t.symbol, t.side, t.reason, toDecimalString(t.qty), toDecimalString(t.price), toDecimalString(t.fee)].join(' ');
-const sorted = (ts: Iterable<Trade>) => [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
+const key = (t: Trade) =>
+  [t.id, t.time, t.symbol, t.side, t.reason, toDecimalString(t.qty), toDecimalString(t.price), toDecimalString(t.fee)].join(' ');
+const sorted = (ts: Iterable<Trade>) =>
+  [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
 
 /** The live path, one tick 30 s after each 1m close, each published signal executed before the next tick. */
 async function live(protections: object, opts: { liftAt?: number } = {}) {
@@ -49,15 +52,26 @@ async function live(protections: object, opts: { liftAt?: number } = {}) {
 function backtest(protections: object) {
   const cfg = parseBotConfig(doc(protections));
   const end = FROM + (TICKS - 1) * M;
-  const candles = Object.fromEntries(SYMBOLS.map((s) => [s, loadBundledSeries(s, '1m').filter((c) => c.t >= FROM - HISTORY * M && c.t < end)]));
+  const candles = Object.fromEntries(
+    SYMBOLS.map((s) => [s, loadBundledSeries(s, '1m').filter((c) => c.t >= FROM - HISTORY * M && c.t < end)]),
+  );
   return backtestLoop({
-    timeframe: '1m', candles, strategy: getStrategy(cfg.strategy.name, cfg.strategy.params), risk: cfg.risk, regime: resolveRegimeParams(cfg.regime, '1m'),
-    rulesFor: rulesFor(cfg, recordedExchangeRules()), feeBps: cfg.paper.feeBps, slippageBps: cfg.paper.slippageBps, initialCash: toAmount(cfg.paper.initialCash),
-    warmupUntil: FROM - M, protections: cfg.protections,
+    timeframe: '1m',
+    candles,
+    strategy: getStrategy(cfg.strategy.name, cfg.strategy.params),
+    risk: cfg.risk,
+    regime: resolveRegimeParams(cfg.regime, '1m'),
+    rulesFor: rulesFor(cfg, recordedExchangeRules()),
+    feeBps: cfg.paper.feeBps,
+    slippageBps: cfg.paper.slippageBps,
+    initialCash: toAmount(cfg.paper.initialCash),
+    warmupUntil: FROM - M,
+    protections: cfg.protections,
   });
 }
 
-const buysIn = (trades: readonly Trade[], l: Pick<Lock, 'symbol' | 'from' | 'until'>) => trades.filter((t) => t.side === 'buy' && (l.symbol === ALL_SYMBOLS || t.symbol === l.symbol) && t.time >= l.from && t.time < l.until);
+const buysIn = (trades: readonly Trade[], l: Pick<Lock, 'symbol' | 'from' | 'until'>) =>
+  trades.filter((t) => t.side === 'buy' && (l.symbol === ALL_SYMBOLS || t.symbol === l.symbol) && t.time >= l.from && t.time < l.until);
 
 const CASES: [string, object][] = [
   ['cooldown', { cooldown: { minutes: 20 } }],
@@ -74,14 +88,19 @@ describe('protections on the live path (runTick + executeOrder on the fakes) = t
     const { trades, locks } = await live(protections);
     const btLocks = bt.locks.filter((l) => l.protection === name);
     expect(btLocks.length, 'the window exercises it').toBeGreaterThan(0);
-    expect(locks.map((a) => a.id).sort()).toEqual(bt.locks.map((l) => `lock_${l.id}`).sort().map((id) => id.replace(/_(\d+)$/, (_, t: string) => `_${Number(t) + 30_000}`)));
+    expect(locks.map((a) => a.id).sort()).toEqual(
+      bt.locks
+        .map((l) => `lock_${l.id}`)
+        .sort()
+        .map((id) => id.replace(/_(\d+)$/, (_, t: string) => `_${Number(t) + 30_000}`)),
+    );
     expect(sorted(trades)).toEqual(sorted(bt.trades));
     for (const l of btLocks) expect(buysIn(bt.trades, { ...l, from: l.from + 1 })).toEqual([]);
     // it changed something: without it, the backtester entered inside a window it locks
     expect(btLocks.some((l) => buysIn(unprotected.trades, { ...l, from: l.from + 1 }).length > 0)).toBe(true);
   });
 
-  it('a locked symbol\'s open position keeps its stop: stopped out (and filled) while a lock on all symbols holds', async () => {
+  it("a locked symbol's open position keeps its stop: stopped out (and filled) while a lock on all symbols holds", async () => {
     const { w, trades, locks } = await live({ stoplossGuard: { stops: 1, lookbackHours: 1, lockMinutes: 120, scope: 'all' } });
     expect(locks.length).toBeGreaterThan(1);
     // trade times are candle closes; the tick that decided them ran 30 s later
@@ -99,7 +118,8 @@ describe('protections on the live path (runTick + executeOrder on the fakes) = t
     const first = locked.locks.reduce((a, b) => (a.createdAt <= b.createdAt ? a : b));
     const liftAt = (first.createdAt - 30_000 - FROM) / M + 5;
     const liftTime = FROM + liftAt * M + 30_000;
-    const buysFrom = (trades: Trade[]) => trades.filter((t) => t.side === 'buy' && t.symbol === first.symbol && t.time + 30_000 >= liftTime);
+    const buysFrom = (trades: Trade[]) =>
+      trades.filter((t) => t.side === 'buy' && t.symbol === first.symbol && t.time + 30_000 >= liftTime);
     expect(buysFrom(locked.trades)).toEqual([]);
     const lifted = await live(protections, { liftAt });
     expect(buysFrom(lifted.trades)[0]?.time, 'bought on the tick after the lift').toBe(liftTime - 30_000);

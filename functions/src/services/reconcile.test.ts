@@ -22,7 +22,13 @@ const OPEN = Date.parse('2023-04-10T12:00:00Z');
 /** A live-mode stack on the fakes: a BTC position bought at OPEN, the exchange account holding exactly what the ledger says. */
 async function liveStack(everyTicks = 1) {
   const w = memoryDeps({ SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAME: '4h' });
-  w.db.config = testConfigDoc({ timeframe: '4h', symbols: ['BTC/USDT'], strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 }, reconcile: { everyTicks, cashTolerance: '1' } });
+  w.db.config = testConfigDoc({
+    timeframe: '4h',
+    symbols: ['BTC/USDT'],
+    strategy: { name: 'buy_and_hold', params: {} },
+    risk: { trailingActivationAtrMult: 1000 },
+    reconcile: { everyTicks, cashTolerance: '1' },
+  });
   await runTick(w.tick, { tickId: 'entry', now: OPEN + 30_000 });
   expect(await executeSignalMessage(w.execute, asMessage(w.bus.published[0]!))).toMatchObject({ status: 'filled' });
   const p = w.db.ledger!.positions['BTC/USDT']!;
@@ -30,7 +36,8 @@ async function liveStack(everyTicks = 1) {
   const live = { ...w.tick, env: { ...w.tick.env, TRADING_MODE: 'live' as const }, account };
   const ledger = new MemoryOrderLedger(w.db);
   const config = () => parseBotConfig(w.db.config);
-  const reconcile = (now: number, confirm: { note: string; by: string } | null) => runReconcile({ store: w.store, ledger, account, exchange: recordedExchangeRules() }, config(), config().symbols!, now, confirm);
+  const reconcile = (now: number, confirm: { note: string; by: string } | null) =>
+    runReconcile({ store: w.store, ledger, account, exchange: recordedExchangeRules() }, config(), config().symbols!, now, confirm);
   return { ...w, p, account, live, reconcile };
 }
 
@@ -39,11 +46,17 @@ describe('reconciliation in the live tick', () => {
     const s = await liveStack(60);
     const first = await runTick(s.live, { tickId: 'l1', now: s.p.entryTime + 30_000 });
     expect(first.reconciled).toEqual({ clean: true, differences: [] });
-    expect(s.db.status).toMatchObject({ mode: 'NORMAL', reconcile: { at: s.p.entryTime + 30_000, clean: true, differences: 0, version: 'test' } });
+    expect(s.db.status).toMatchObject({
+      mode: 'NORMAL',
+      reconcile: { at: s.p.entryTime + 30_000, clean: true, differences: 0, version: 'test' },
+    });
     const calls = s.account.calls.balances;
     expect((await runTick(s.live, { tickId: 'l2', now: s.p.entryTime + 30_000 + M })).reconciled).toBeNull();
     expect(s.account.calls.balances).toBe(calls);
-    expect((await runTick(s.live, { tickId: 'l3', now: s.p.entryTime + 30_000 + 60 * M })).reconciled).toEqual({ clean: true, differences: [] });
+    expect((await runTick(s.live, { tickId: 'l3', now: s.p.entryTime + 30_000 + 60 * M })).reconciled).toEqual({
+      clean: true,
+      differences: [],
+    });
   });
 
   it('a manual sell on the exchange → REDUCING + a critical alert naming it; reconcile --confirm books it, the audit is clean, NORMAL again', async () => {
@@ -61,7 +74,10 @@ describe('reconciliation in the live tick', () => {
     const shown = await s.reconcile(t + M, null);
     expect(shown).toMatchObject({ booked: null, after: null, mode: 'REDUCING', report: { clean: false } });
     const done = await s.reconcile(t + M, { note: 'sold BTC by hand on Binance', by: 'cli:op' });
-    expect(done.booked!.map((e) => [e.symbol, e.reason, e.adjustment?.cause])).toEqual([['USDT', 'adjustment', 'manual_sell'], ['BTC/USDT', 'adjustment', 'manual_sell']]);
+    expect(done.booked!.map((e) => [e.symbol, e.reason, e.adjustment?.cause])).toEqual([
+      ['USDT', 'adjustment', 'manual_sell'],
+      ['BTC/USDT', 'adjustment', 'manual_sell'],
+    ]);
     expect(done).toMatchObject({ after: { clean: true }, mode: 'NORMAL' });
     expect(s.db.ledger!.positions).toEqual({});
     expect(s.db.ledger!.cash).toBe((await s.account.balances()).USDT!.free);
@@ -81,7 +97,10 @@ describe('reconciliation in the live tick', () => {
     await s.store.changeMode({ type: 'admin_set', to: 'NORMAL' }, 'resume');
     s.account.trade('ETH/USDT', 'buy', A('0.5'), A('1850'));
     const tick = await runTick(s.live, { tickId: 'l2', now: t + 2 * M });
-    expect(tick.reconciled?.differences.map((d) => d.split(':').slice(0, 2).join(':'))).toEqual(['unbooked_fill: ETH', 'unbooked_fill: USDT']);
+    expect(tick.reconciled?.differences.map((d) => d.split(':').slice(0, 2).join(':'))).toEqual([
+      'unbooked_fill: ETH',
+      'unbooked_fill: USDT',
+    ]);
     expect(s.db.status!.mode).toBe('REDUCING');
     const done = await s.reconcile(t + 3 * M, { note: 'lost booking', by: 'cli:op' });
     expect(done).toMatchObject({ after: { clean: true }, mode: 'NORMAL' });
@@ -92,10 +111,15 @@ describe('reconciliation in the live tick', () => {
     expect(await runAudit(s.store, t + 3 * M, { full: true })).toMatchObject({ clean: true });
 
     await s.account.deposit('USDT', A('1000'));
-    expect((await runTick(s.live, { tickId: 'l4', now: t + 4 * M })).reconciled?.differences).toEqual([expect.stringMatching(/^deposit: USDT: .*\(\+1000\.00000000\)/)]);
+    expect((await runTick(s.live, { tickId: 'l4', now: t + 4 * M })).reconciled?.differences).toEqual([
+      expect.stringMatching(/^deposit: USDT: .*\(\+1000\.00000000\)/),
+    ]);
     expect(s.db.status!.mode).toBe('REDUCING');
     const equity = s.db.status!.account!.equity;
-    expect(await s.reconcile(t + 5 * M, { note: 'topped up', by: 'cli:op' })).toMatchObject({ booked: [expect.objectContaining({ cashDelta: A('1000') })], mode: 'NORMAL' });
+    expect(await s.reconcile(t + 5 * M, { note: 'topped up', by: 'cli:op' })).toMatchObject({
+      booked: [expect.objectContaining({ cashDelta: A('1000') })],
+      mode: 'NORMAL',
+    });
     // a deposit is not a gain: the marks move with it
     expect(s.db.status!.account!.equity).toBe(equity + A('1000'));
     expect(await runAudit(s.store, t + 5 * M, { full: true })).toMatchObject({ clean: true });
@@ -106,7 +130,9 @@ describe('reconciliation in the live tick', () => {
     const id = await s.account.placeOpenOrder({ symbol: 'BTC/USDT', side: 'sell', amount: s.p.qty, clientOrderId: 'web_manual_1' });
     const t = s.p.entryTime + 30_000;
     const tick = await runTick(s.live, { tickId: 'l1', now: t });
-    expect(tick.reconciled?.differences).toEqual([expect.stringMatching(/^unknown_open_order: sell .* BTC\/USDT \(order 1, clientOrderId web_manual_1.*not placed by the bot/)]);
+    expect(tick.reconciled?.differences).toEqual([
+      expect.stringMatching(/^unknown_open_order: sell .* BTC\/USDT \(order 1, clientOrderId web_manual_1.*not placed by the bot/),
+    ]);
     expect(s.account.calls.order).toBe(1);
     const done = await s.reconcile(t + M, { note: 'checking', by: 'cli:op' });
     expect(done).toMatchObject({ booked: [], after: { clean: false }, mode: 'REDUCING' });

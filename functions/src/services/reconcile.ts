@@ -11,7 +11,15 @@
  * per open order; 1 write (status/system.reconcile).
  */
 import { toAmount } from '../domain/money.ts';
-import { compareWithLedger, driftAlert, planAdjustment, type LedgerAdjustment, type LookedUpOrder, type OrderKnowledge, type ReconcileReport } from '../domain/reconcile/index.ts';
+import {
+  compareWithLedger,
+  driftAlert,
+  planAdjustment,
+  type LedgerAdjustment,
+  type LookedUpOrder,
+  type OrderKnowledge,
+  type ReconcileReport,
+} from '../domain/reconcile/index.ts';
 import type { Book } from '../domain/portfolio/book.ts';
 import { settledInBook } from '../domain/engine/index.ts';
 import { rulesFor } from '../config/botRuntime.ts';
@@ -30,15 +38,29 @@ export interface Compared {
 const marketsOf = (configured: readonly string[], book: Book) => [...new Set([...configured, ...Object.keys(book.positions)])].sort();
 
 /** What the ledger knows of each open order's clientOrderId (= the signal id): never a guess from amounts. */
-async function lookUp(store: StateStore, account: ExchangeAccount, listed: Awaited<ReturnType<ExchangeAccount['openOrders']>>, pendingIds: ReadonlySet<string>): Promise<LookedUpOrder[]> {
+async function lookUp(
+  store: StateStore,
+  account: ExchangeAccount,
+  listed: Awaited<ReturnType<ExchangeAccount['openOrders']>>,
+  pendingIds: ReadonlySet<string>,
+): Promise<LookedUpOrder[]> {
   const ids = listed.map((o) => o.clientOrderId).filter((id): id is string => id !== null);
   const outcomes = ids.length > 0 ? await store.executorOutcomes(ids) : new Map<string, 'filled' | 'not_filled'>();
-  return Promise.all(listed.map(async (o) => {
-    const order = (await account.order(o.symbol, o.id)) ?? o;
-    const outcome = o.clientOrderId === null ? undefined : outcomes.get(o.clientOrderId);
-    const known: OrderKnowledge = outcome === 'filled' ? 'booked' : outcome === 'not_filled' ? 'refused' : o.clientOrderId !== null && pendingIds.has(o.clientOrderId) ? 'in_flight' : null;
-    return { order, known };
-  }));
+  return Promise.all(
+    listed.map(async (o) => {
+      const order = (await account.order(o.symbol, o.id)) ?? o;
+      const outcome = o.clientOrderId === null ? undefined : outcomes.get(o.clientOrderId);
+      const known: OrderKnowledge =
+        outcome === 'filled'
+          ? 'booked'
+          : outcome === 'not_filled'
+            ? 'refused'
+            : o.clientOrderId !== null && pendingIds.has(o.clientOrderId)
+              ? 'in_flight'
+              : null;
+      return { order, known };
+    }),
+  );
 }
 
 export async function compareAccount(
@@ -55,21 +77,35 @@ export async function compareAccount(
   const [balances, listed] = await Promise.all([deps.account.balances(), deps.account.openOrders(symbols)]);
   const openOrders = await lookUp(deps.store, deps.account, listed, pendingIds);
   const report = compareWithLedger({
-    wallet: snap.book.wallet, positions: snap.book.positions, symbols, rules: rulesFor(config, deps.exchange), cashTolerance: toAmount(config.reconcile.cashTolerance),
-    balances, openOrders, inFlight: [...inFlight],
+    wallet: snap.book.wallet,
+    positions: snap.book.positions,
+    symbols,
+    rules: rulesFor(config, deps.exchange),
+    cashTolerance: toAmount(config.reconcile.cashTolerance),
+    balances,
+    openOrders,
+    inFlight: [...inFlight],
   });
   return { report, book: snap.book, status: snap.status };
 }
 
 /** Markets whose published order is neither in the book nor has an executor outcome yet (the tick's own settlement says the same). */
 async function unsettled(store: StateStore, snap: TickSnapshot): Promise<Set<string>> {
-  const open = [...snap.symbols].filter(([symbol, p]) => p.state.pending && !settledInBook(p.state.pending, snap.book.positions[symbol] ?? null));
+  const open = [...snap.symbols].filter(
+    ([symbol, p]) => p.state.pending && !settledInBook(p.state.pending, snap.book.positions[symbol] ?? null),
+  );
   const outcomes = open.length > 0 ? await store.executorOutcomes(open.map(([, p]) => p.state.pending!.signalId)) : new Map();
   return new Set(open.filter(([, p]) => !outcomes.has(p.state.pending!.signalId)).map(([symbol]) => symbol));
 }
 
 /** Due at the first reconciliation, after a deploy, and every `everyTicks` tick intervals. */
-export function reconcileDue(status: SystemStatus | null, config: BotConfig, tickIntervalMs: number, version: string, now: number): boolean {
+export function reconcileDue(
+  status: SystemStatus | null,
+  config: BotConfig,
+  tickIntervalMs: number,
+  version: string,
+  now: number,
+): boolean {
   const last = status?.reconcile;
   return !last || last.version !== version || now - last.at >= config.reconcile.everyTicks * tickIntervalMs;
 }
@@ -86,7 +122,10 @@ export async function reconcileInTick(
   const { report } = await compareAccount(deps, config, configured, now, tick);
   if (!report.clean) {
     await deps.store.raiseAlert(driftAlert(report, now));
-    await deps.store.changeMode({ type: 'reduce' }, `reconciliation: ${report.differences.length} difference(s) with the exchange (exits only)`);
+    await deps.store.changeMode(
+      { type: 'reduce' },
+      `reconciliation: ${report.differences.length} difference(s) with the exchange (exits only)`,
+    );
   }
   await deps.store.recordReconcile({ at: now, clean: report.clean, differences: report.differences.length, version });
   return report;
@@ -94,7 +133,8 @@ export async function reconcileInTick(
 
 /** status.markets is keyed by document-safe ids (BTC-USDT): find the market by its symbol */
 const marketOf = (status: SystemStatus | null, symbol: string) => Object.values(status?.markets ?? {}).find((m) => m.symbol === symbol);
-const markOf = (m: MarketView | undefined) => (m?.price != null && m.atr != null && m.price > 0 ? { price: toAmount(m.price), atr: toAmount(m.atr) } : null);
+const markOf = (m: MarketView | undefined) =>
+  m?.price != null && m.atr != null && m.price > 0 ? { price: toAmount(m.price), atr: toAmount(m.atr) } : null;
 
 export interface ReconcileResult {
   readonly report: ReconcileReport;
@@ -114,15 +154,29 @@ export async function runReconcile(
   const first = await compareAccount(deps, config, configured, now);
   if (!confirm) return { report: first.report, booked: null, after: null, mode: first.status?.mode ?? 'NORMAL' };
   const rules = rulesFor(config, deps.exchange);
-  const adjusted = await deps.ledger.adjust(toAmount(config.paper.initialCash), now, (book) => planAdjustment({
-    book, report: first.report, rules, marks: (symbol) => markOf(marketOf(first.status, symbol)), risk: config.risk, note: confirm.note, by: confirm.by, now,
-  }));
+  const adjusted = await deps.ledger.adjust(toAmount(config.paper.initialCash), now, (book) =>
+    planAdjustment({
+      book,
+      report: first.report,
+      rules,
+      marks: (symbol) => markOf(marketOf(first.status, symbol)),
+      risk: config.risk,
+      note: confirm.note,
+      by: confirm.by,
+      now,
+    }),
+  );
   const after = await compareAccount(deps, config, configured, now);
   // the version the tick recorded, so this run counts as the deployed code's own
-  await deps.store.recordReconcile({ at: now, clean: after.report.clean, differences: after.report.differences.length, version: after.status?.version ?? 'unknown' });
+  await deps.store.recordReconcile({
+    at: now,
+    clean: after.report.clean,
+    differences: after.report.differences.length,
+    version: after.status?.version ?? 'unknown',
+  });
   let mode = after.status?.mode ?? 'NORMAL';
   // Clean means every market was judged: one deferred (a bot order in flight) keeps REDUCING until a later run.
-  if (after.report.clean && after.report.deferred.length === 0) mode = (await deps.store.changeMode({ type: 'reduce_cleared' }, `reconciled by ${confirm.by}: ${confirm.note}`)).mode;
+  if (after.report.clean && after.report.deferred.length === 0)
+    mode = (await deps.store.changeMode({ type: 'reduce_cleared' }, `reconciled by ${confirm.by}: ${confirm.note}`)).mode;
   return { report: first.report, booked: adjusted?.entries ?? [], after: after.report, mode };
 }
-

@@ -15,12 +15,17 @@ import { asMessage, memoryDeps, testConfigDoc } from '../wiring/memory.ts';
 
 const M = 60_000;
 const T = Date.parse('2023-03-21T14:00:30Z');
-const configAlerts = (alerts: Map<string, { id: string; severity: string; message: string }>) => [...alerts.values()].filter((a) => a.id.startsWith('config_invalid_'));
+const configAlerts = (alerts: Map<string, { id: string; severity: string; message: string }>) =>
+  [...alerts.values()].filter((a) => a.id.startsWith('config_invalid_'));
 
 describe('a tick whose config/bot cannot be loaded still protects', () => {
   it('warm instance: the last good config runs the stop, no entries, one critical alert naming the field; executeOrder exits and refuses entries', async () => {
     const { db, tick, execute, bus } = memoryDeps();
-    const good = testConfigDoc({ symbols: ['BTC/USDT'], strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } });
+    const good = testConfigDoc({
+      symbols: ['BTC/USDT'],
+      strategy: { name: 'buy_and_hold', params: {} },
+      risk: { trailingActivationAtrMult: 1000 },
+    });
     db.config = good;
     const first = await runTick(tick, { tickId: 't1', now: T });
     expect(first.published).toHaveLength(1);
@@ -34,7 +39,7 @@ describe('a tick whose config/bot cannot be loaded still protects', () => {
     expect(bus.published.slice(1).map((s) => [s.symbol, s.side, s.reason])).toEqual([['BTC/USDT', 'sell', 'stop_loss']]);
     const [alert] = configAlerts(db.alerts);
     expect(alert).toMatchObject({ severity: 'critical', message: expect.stringContaining('config/bot.risk.riskPerTradPct') });
-    expect(alert!.message).toContain("last good config");
+    expect(alert!.message).toContain('last good config');
 
     // The exit fills with the broken config in place: no redelivery loop.
     expect(await executeSignalMessage(execute, asMessage(bus.published[1]!))).toMatchObject({ status: 'filled' });
@@ -47,10 +52,26 @@ describe('a tick whose config/bot cannot be loaded still protects', () => {
 
     // An entry that reaches executeOrder meanwhile is refused and recorded, never thrown.
     const btc = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t === T + M - 30_000)!; // a candle the ticks stored
-    const buy = createSignal({ strategyVersion: 'test@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: btc.t, side: 'buy', reason: 'regime_entry', refPrice: A(btc.c), atr: A('30'), qty: A('0.01') }, T + 2 * M);
+    const buy = createSignal(
+      {
+        strategyVersion: 'test@1',
+        symbol: 'BTC/USDT',
+        timeframe: '1m',
+        candleTime: btc.t,
+        side: 'buy',
+        reason: 'regime_entry',
+        refPrice: A(btc.c),
+        atr: A('30'),
+        qty: A('0.01'),
+      },
+      T + 2 * M,
+    );
     const refused = await executeSignalMessage(execute, asMessage(buy));
     expect(refused).toMatchObject({ status: 'rejected' });
-    expect(refused.status === 'rejected' && refused.change.order.outcome).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^config_invalid: .*config\/bot\.risk\.riskPerTradPct/) });
+    expect(refused.status === 'rejected' && refused.change.order.outcome).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/^config_invalid: .*config\/bot\.risk\.riskPerTradPct/),
+    });
 
     // Fixed: the new document is in force at once (the cache of these fakes is 0 ms).
     db.config = { ...good, symbols: ['BTC/USDT', 'SOL/USDT'] };
@@ -66,10 +87,27 @@ describe('a tick whose config/bot cannot be loaded still protects', () => {
     db.config = { strategy: { name: 'no_such_strategy' } };
     const eth = loadBundledCandles('ETH/USDT', '1m').find((c) => c.t === T - 30_000 - 120 * M)!;
     const p: Position = {
-      symbol: 'ETH/USDT', qty: A('0.5'), entryPrice: A(eth.c), entryTime: eth.t + M, checkedUntil: eth.t + M, costBasis: A(eth.c) / 2n,
-      stopLoss: A('100000'), takeProfit: A('1000000'), trailingStop: null, highWater: A(eth.c), openTradeId: 'eth-open', lastPrice: A(eth.c),
+      symbol: 'ETH/USDT',
+      qty: A('0.5'),
+      entryPrice: A(eth.c),
+      entryTime: eth.t + M,
+      checkedUntil: eth.t + M,
+      costBasis: A(eth.c) / 2n,
+      stopLoss: A('100000'),
+      takeProfit: A('1000000'),
+      trailingStop: null,
+      highWater: A(eth.c),
+      openTradeId: 'eth-open',
+      lastPrice: A(eth.c),
     };
-    db.ledger = { initialCash: A('10000'), cash: A('10000') - p.costBasis, realizedPnl: 0n, feesPaid: 0n, tradeSeq: 1, positions: { 'ETH/USDT': p } };
+    db.ledger = {
+      initialCash: A('10000'),
+      cash: A('10000') - p.costBasis,
+      realizedPnl: 0n,
+      feesPaid: 0n,
+      tradeSeq: 1,
+      positions: { 'ETH/USDT': p },
+    };
     const report = await runTick(tick, { tickId: 't1', now: T });
     expect(bus.published.map((s) => [s.symbol, s.side, s.reason])).toEqual([['ETH/USDT', 'sell', 'stop_loss']]);
     expect(report.published).toHaveLength(1);

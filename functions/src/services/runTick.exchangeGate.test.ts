@@ -13,7 +13,11 @@ import { asMessage, memoryDeps, testConfigDoc } from '../wiring/memory.ts';
 
 const M = 60_000;
 const T = Date.parse('2023-03-21T14:00:30Z');
-const good = testConfigDoc({ symbols: ['BTC/USDT'], strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } });
+const good = testConfigDoc({
+  symbols: ['BTC/USDT'],
+  strategy: { name: 'buy_and_hold', params: {} },
+  risk: { trailingActivationAtrMult: 1000 },
+});
 
 /** Opens a BTC position with a sound config and key; returns the deps with the key under the test's control. */
 async function holding() {
@@ -38,7 +42,10 @@ describe('the exchange gate never leaves a position unprotected', () => {
     const second = await runTick(tick, { tickId: 't2', now: T + M });
     expect(bus.published.slice(1).map((s) => [s.symbol, s.side, s.reason])).toEqual([['BTC/USDT', 'sell', 'stop_loss']]);
     expect(second.published).toHaveLength(1);
-    expect(db.alerts.get('key_withdrawals_enabled')).toMatchObject({ severity: 'critical', message: expect.stringContaining('can withdraw funds') });
+    expect(db.alerts.get('key_withdrawals_enabled')).toMatchObject({
+      severity: 'critical',
+      message: expect.stringContaining('can withdraw funds'),
+    });
     expect(await executeSignalMessage(execute, asMessage(bus.published[1]!))).toMatchObject({ status: 'filled' });
     expect(db.ledger!.positions['BTC/USDT']).toBeUndefined();
 
@@ -49,14 +56,16 @@ describe('the exchange gate never leaves a position unprotected', () => {
     expect((await runTick(tick, { tickId: 't4', now: T + 3 * M })).published).toHaveLength(1);
   });
 
-  it('a config/bot.markets entry finer than the exchange\'s step: the stop fires and fills, no entries, the alert names the symbol and both values', async () => {
+  it("a config/bot.markets entry finer than the exchange's step: the stop fires and fills, no entries, the alert names the symbol and both values", async () => {
     const { db, tick, execute, bus } = await holding();
     db.config = { ...good, markets: { 'BTC/USDT': { amountStep: '0.000001', minNotional: '5' } } };
     await runTick(tick, { tickId: 't2', now: T + M });
     expect(bus.published.slice(1).map((s) => [s.symbol, s.side, s.reason])).toEqual([['BTC/USDT', 'sell', 'stop_loss']]);
     const alert = [...db.alerts.values()].find((a) => a.id.startsWith('config_invalid_'));
     expect(alert).toMatchObject({ severity: 'critical' });
-    expect(alert!.message).toMatch(/config\/bot\.markets\.BTC\/USDT\.amountStep: 0\.00000100 is not a multiple of the exchange's amount step 0\.00001000 for BTC\/USDT/);
+    expect(alert!.message).toMatch(
+      /config\/bot\.markets\.BTC\/USDT\.amountStep: 0\.00000100 is not a multiple of the exchange's amount step 0\.00001000 for BTC\/USDT/,
+    );
     expect(await executeSignalMessage(execute, asMessage(bus.published[1]!))).toMatchObject({ status: 'filled' });
     expect((await runTick(tick, { tickId: 't3', now: T + 2 * M })).published).toEqual([]);
   });

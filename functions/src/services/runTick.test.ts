@@ -13,14 +13,35 @@ const T = Date.parse('2023-03-21T14:00:30Z');
 describe('runTick on the in-memory fakes', () => {
   it('values and protects a position in a symbol removed from config/bot (no false kill switch)', async () => {
     const { db, tick, bus } = memoryDeps();
-    db.config = testConfigDoc({ symbols: ['BTC/USDT'], strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } });
+    db.config = testConfigDoc({
+      symbols: ['BTC/USDT'],
+      strategy: { name: 'buy_and_hold', params: {} },
+      risk: { trailingActivationAtrMult: 1000 },
+    });
     // Bought 0.5 ETH earlier; the config no longer lists ETH.
     const eth = loadBundledCandles('ETH/USDT', '1m').find((c) => c.t === T - 30_000 - 120 * M)!;
     const p: Position = {
-      symbol: 'ETH/USDT', qty: A('0.5'), entryPrice: A(eth.c), entryTime: eth.t + M, checkedUntil: eth.t + M, costBasis: A(eth.c) / 2n,
-      stopLoss: A('1'), takeProfit: A('100000'), trailingStop: null, highWater: A(eth.c), openTradeId: 'eth-open', lastPrice: A(eth.c),
+      symbol: 'ETH/USDT',
+      qty: A('0.5'),
+      entryPrice: A(eth.c),
+      entryTime: eth.t + M,
+      checkedUntil: eth.t + M,
+      costBasis: A(eth.c) / 2n,
+      stopLoss: A('1'),
+      takeProfit: A('100000'),
+      trailingStop: null,
+      highWater: A(eth.c),
+      openTradeId: 'eth-open',
+      lastPrice: A(eth.c),
     };
-    db.ledger = { initialCash: A('10000'), cash: A('10000') - p.costBasis, realizedPnl: 0n, feesPaid: 0n, tradeSeq: 1, positions: { 'ETH/USDT': p } };
+    db.ledger = {
+      initialCash: A('10000'),
+      cash: A('10000') - p.costBasis,
+      realizedPnl: 0n,
+      feesPaid: 0n,
+      tradeSeq: 1,
+      positions: { 'ETH/USDT': p },
+    };
     const report = await runTick(tick, { tickId: 't1', now: T });
     expect(report.symbols.map((s) => s.symbol)).toEqual(['BTC/USDT', 'ETH/USDT']);
     expect(report.mode).toBe('NORMAL');
@@ -33,7 +54,9 @@ describe('runTick on the in-memory fakes', () => {
     db.ledger.positions['ETH/USDT'] = { ...p, stopLoss: A('100000') };
     const next = await runTick(tick, { tickId: 't2', now: T + M });
     const exits = bus.published;
-    expect(exits.filter((s) => s.symbol === 'ETH/USDT').map((s) => [s.symbol, s.side, s.reason])).toEqual([['ETH/USDT', 'sell', 'stop_loss']]);
+    expect(exits.filter((s) => s.symbol === 'ETH/USDT').map((s) => [s.symbol, s.side, s.reason])).toEqual([
+      ['ETH/USDT', 'sell', 'stop_loss'],
+    ]);
     expect(next.symbols.find((s) => s.symbol === 'ETH/USDT')!.signals).toHaveLength(1);
   });
 
@@ -115,7 +138,11 @@ describe('runTick: a 4h position is protected every minute on 1m guard candles',
   it('stops within one minute of the 1m candle that crossed the stop, priced at its close, and executeOrder fills it', async () => {
     const H4 = 4 * 60 * M;
     const { db, tick, execute, bus } = memoryDeps({ SYMBOLS: 'BTC/USDT', TIMEFRAME: '4h' });
-    db.config = testConfigDoc({ timeframe: '4h', strategy: { name: 'buy_and_hold', params: {} }, risk: { trailingActivationAtrMult: 1000 } });
+    db.config = testConfigDoc({
+      timeframe: '4h',
+      strategy: { name: 'buy_and_hold', params: {} },
+      risk: { trailingActivationAtrMult: 1000 },
+    });
     const open = Date.parse('2023-04-10T12:00:00Z');
     const entry = await runTick(tick, { tickId: 'entry', now: open + 30_000 });
     expect(entry.published).toHaveLength(1);

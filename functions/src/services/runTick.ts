@@ -5,8 +5,18 @@
  */
 import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../domain/candle.ts';
 import {
-  engineStep, expiredPendingAlert, guardOf, guardTimeframeFor, initialSymbolState, isStale, resolvePending, settledInBook, withGuard,
-  type AccountStepResult, type SymbolSlot, type SymbolStepResult,
+  engineStep,
+  expiredPendingAlert,
+  guardOf,
+  guardTimeframeFor,
+  initialSymbolState,
+  isStale,
+  resolvePending,
+  settledInBook,
+  withGuard,
+  type AccountStepResult,
+  type SymbolSlot,
+  type SymbolStepResult,
 } from '../domain/engine/index.ts';
 import { toAmount, toNumber } from '../domain/money.ts';
 import { resolveRegimeParams } from '../domain/regime/index.ts';
@@ -96,7 +106,8 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const now = opts.now ?? deps.clock.now();
   // An invalid config/bot never stops the tick: the last good config runs the stops, entries wait (README → Configuration).
   const { config, problem: configProblem, exchange } = await deps.config.load();
-  if (configProblem) log.log('CRITICAL', 'config/bot is invalid; protecting only', { field: configProblem.field, using: configProblem.using });
+  if (configProblem)
+    log.log('CRITICAL', 'config/bot is invalid; protecting only', { field: configProblem.field, using: configProblem.using });
   if (!exchange.available) log.log('ERROR', 'exchange market rules unavailable; no entries until they load', { source: exchange.source });
   // A key that may not trade (or may withdraw) takes no entries; exits still go out (domain/keyHealth.ts).
   const key = await deps.venue.keyHealth(deps.wallClock.now());
@@ -114,7 +125,14 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const alerts: Alert[] = [...(configProblem ? [configProblemAlert(configProblem, now)] : []), ...keyHealthAlerts(key, now)];
   for (const [symbol, reason] of loaded.corrupt) {
     log.log('ERROR', 'corrupt engine state; starting the symbol afresh', { symbol, reason });
-    alerts.push({ id: `corrupt_state_${symbol.replace('/', '-')}_${now}`, kind: 'error', severity: 'warning', symbol, message: reason, createdAt: now });
+    alerts.push({
+      id: `corrupt_state_${symbol.replace('/', '-')}_${now}`,
+      kind: 'error',
+      severity: 'warning',
+      symbol,
+      message: reason,
+      createdAt: now,
+    });
   }
 
   const { persisted, pending, landing } = await settlePending(deps.store, loaded, symbols, timeframe, now, alerts, log);
@@ -134,8 +152,18 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const errors = new Map<string, string>();
   const fetched = await fetchAll(deps, { symbols, timeframe, closedUntil, now, positions, persisted }, errors, log);
   const slots: SymbolSlot[] = symbols.map((symbol, i) => ({
-    symbol, state: persisted.get(symbol)!.state, candles: fetched[i]!.window?.candles ?? [], guard: fetched[i]!.guard, position: null, now,
-    tradable: configured.has(symbol), mode: book.mode, entriesPaused: false, strategy, risk: config.risk, regime: regimeParams,
+    symbol,
+    state: persisted.get(symbol)!.state,
+    candles: fetched[i]!.window?.candles ?? [],
+    guard: fetched[i]!.guard,
+    position: null,
+    now,
+    tradable: configured.has(symbol),
+    mode: book.mode,
+    entriesPaused: false,
+    strategy,
+    risk: config.risk,
+    regime: regimeParams,
   }));
 
   const reconciled = await reconciling;
@@ -143,21 +171,37 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   const mode = reconciled && !reconciled.clean ? transitionMode(book.mode, { type: 'reduce' }).mode : book.mode;
   const entriesHeld = configProblem !== null || key.problems.length > 0;
   // Locks an admin lifted are dropped here: the tick never writes locksLifted, so a lift during a tick holds.
-  const protections = { params: config.protections, state: activeLocks(loaded.status?.protections ?? EMPTY_PROTECTIONS, loaded.status?.locksLifted ?? []) };
+  const protections = {
+    params: config.protections,
+    state: activeLocks(loaded.status?.protections ?? EMPTY_PROTECTIONS, loaded.status?.locksLifted ?? []),
+  };
   const engine = engineStep({ book: { ...book, mode, positions }, slots, pending, now, params, entriesHeld, protections });
-  for (const l of engine.locked) log.log('WARNING', 'protection lock placed', { symbol: l.symbol, protection: l.protection, until: new Date(l.until).toISOString(), reason: l.reason });
+  for (const l of engine.locked)
+    log.log('WARNING', 'protection lock placed', {
+      symbol: l.symbol,
+      protection: l.protection,
+      until: new Date(l.until).toISOString(),
+      reason: l.reason,
+    });
   const account = engine.account;
   // The decision candles go to the store with what the step read from them (the chart draws those).
-  const steps = new Map(symbols.map((symbol, i) => {
-    const f = fetched[i]!;
-    const step = engine.steps[i]!;
-    const window = f.window;
-    return [symbol, { ...f, step, writes: [...(window ? [() => window.store(step.readings)] : []), ...f.writes] }];
-  }));
+  const steps = new Map(
+    symbols.map((symbol, i) => {
+      const f = fetched[i]!;
+      const step = engine.steps[i]!;
+      const window = f.window;
+      return [symbol, { ...f, step, writes: [...(window ? [() => window.store(step.readings)] : []), ...f.writes] }];
+    }),
+  );
   for (const step of engine.steps) alerts.push(...step.alerts);
   alerts.push(...account.alerts);
   if (account.modeChange) log.log('CRITICAL', account.modeChange.reason, { drawdownPct: account.limits.drawdownPct });
-  for (const s of account.skipped) log.log('INFO', 'entry not taken', { symbol: s.intent.symbol, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) });
+  for (const s of account.skipped)
+    log.log('INFO', 'entry not taken', {
+      symbol: s.intent.symbol,
+      reason: s.reason,
+      ...(s.detail === undefined ? {} : { detail: s.detail }),
+    });
 
   const { saved, markets, feeds } = symbolsToSave({ symbols, steps, persisted, account, errors, landing, now, timeframe });
   const staleCount = Object.values(feeds).filter((f) => f.stale).length;
@@ -165,22 +209,45 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   // Signals and state first, then publish: executeOrder must find the marks this tick decided with.
   await deps.store.saveSignals(account.signals);
   const save = {
-    symbols: saved, markets, feeds, account: account.book.wallet, entriesPausedUntil: account.book.entriesPausedUntil,
-    lastTickAt: deps.wallClock.now(), lastTickLatencyMs: deps.wallClock.now() - started, lastTickId: opts.tickId, marketTime: now,
-    healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))), version: deps.version, protections: engine.protections,
+    symbols: saved,
+    markets,
+    feeds,
+    account: account.book.wallet,
+    entriesPausedUntil: account.book.entriesPausedUntil,
+    lastTickAt: deps.wallClock.now(),
+    lastTickLatencyMs: deps.wallClock.now() - started,
+    lastTickId: opts.tickId,
+    marketTime: now,
+    healthScore: Math.round(100 * (1 - staleCount / Math.max(1, symbols.length))),
+    version: deps.version,
+    protections: engine.protections,
   };
   // The status write goes first and the candles beside it, not before it: the page sees the tick one commit
   // sooner (scripts/bench-latency.ts). The publish waits for both: executeOrder checks prices against the stored candles.
   const status = deps.store.saveTick(save);
   const [, unstored] = await Promise.all([status, storeCandles(steps, log)]);
   // The mode moves only in changeMode's transaction (precedence: a concurrent budget pause or admin kill is never lowered).
-  if (account.modeChange || loaded.status === null) await deps.store.changeMode(account.modeChange ? { type: 'kill_switch' } : { type: 'initial' }, account.modeChange?.reason ?? 'initial mode');
+  if (account.modeChange || loaded.status === null)
+    await deps.store.changeMode(
+      account.modeChange ? { type: 'kill_switch' } : { type: 'initial' },
+      account.modeChange?.reason ?? 'initial mode',
+    );
   // A signal whose candles were not stored waits, like a failed publish: executeOrder could not check its price.
   const failed = new Set<string>(account.publish.filter((s) => unstored.has(s.symbol)).map((s) => s.symbol));
-  await Promise.all(account.publish.filter((s) => !failed.has(s.symbol)).map((s) => deps.bus.publish(s).catch((err: unknown) => {
-    failed.add(s.symbol);
-    log.log('ERROR', 'publish failed; the signal will be decided again next tick', { symbol: s.symbol, signalId: s.id, ...errorFields(err) });
-  })));
+  await Promise.all(
+    account.publish
+      .filter((s) => !failed.has(s.symbol))
+      .map((s) =>
+        deps.bus.publish(s).catch((err: unknown) => {
+          failed.add(s.symbol);
+          log.log('ERROR', 'publish failed; the signal will be decided again next tick', {
+            symbol: s.symbol,
+            signalId: s.id,
+            ...errorFields(err),
+          });
+        }),
+      ),
+  );
   if (failed.size > 0) {
     for (const symbol of failed) saved.set(symbol, { ...saved.get(symbol)!, state: { ...saved.get(symbol)!.state, pending: null } });
     await deps.store.saveTick({ ...save, symbols: saved });
@@ -189,14 +256,21 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
   await deps.store.recordEquity(now, account.book.wallet.equity);
   // The first tick of a new UTC day closes the last one in its rollup (one write a day).
   if (loaded.status?.account && book.wallet.day !== account.book.wallet.day) {
-    await deps.store.closeDay(book.wallet.day, { open: book.wallet.dayStartEquity, close: book.wallet.equity, peak: book.wallet.peakEquity }, now);
+    await deps.store.closeDay(
+      book.wallet.day,
+      { open: book.wallet.dayStartEquity, close: book.wallet.equity, peak: book.wallet.peakEquity },
+      now,
+    );
   }
 
   const latencyMs = deps.wallClock.now() - started;
   const publishedIds = account.publish.filter((s) => !failed.has(s.symbol)).map((s) => s.id);
   await deps.metrics.record([
     { name: 'tick_latency_ms', value: latencyMs },
-    { name: 'candles_ingested', value: [...steps.values()].reduce((s, r) => s + (r.window?.ingested ?? 0) + (r.window?.backfilled ?? 0), 0) },
+    {
+      name: 'candles_ingested',
+      value: [...steps.values()].reduce((s, r) => s + (r.window?.ingested ?? 0) + (r.window?.backfilled ?? 0), 0),
+    },
     { name: 'signals_published', value: publishedIds.length },
     { name: 'stale_feeds', value: staleCount },
     { name: 'equity', value: toNumber(account.book.wallet.equity) },
@@ -206,23 +280,55 @@ async function tick(deps: TickDeps, opts: { tickId: string; now?: number }, log:
     const done = steps.get(symbol);
     const m = markets[symbol]!;
     return {
-      symbol, ingested: done?.window?.ingested ?? 0, backfilled: done?.window?.backfilled ?? 0, gaps: done?.window?.gaps.length ?? 0,
-      candleReads: done?.window?.readsFromStore ?? 0, regime: m.regime, price: m.price, stale: m.stale, error: m.error,
-      signals: account.signals.filter((s) => s.symbol === symbol).map((s) => s.id), protectedOn: done?.step.protectedOn ?? null,
+      symbol,
+      ingested: done?.window?.ingested ?? 0,
+      backfilled: done?.window?.backfilled ?? 0,
+      gaps: done?.window?.gaps.length ?? 0,
+      candleReads: done?.window?.readsFromStore ?? 0,
+      regime: m.regime,
+      price: m.price,
+      stale: m.stale,
+      error: m.error,
+      signals: account.signals.filter((s) => s.symbol === symbol).map((s) => s.id),
+      protectedOn: done?.step.protectedOn ?? null,
     };
   });
-  for (const r of reports) log.log(r.stale ? 'WARNING' : 'INFO', 'symbol ticked', { symbol: r.symbol, ingested: r.ingested, backfilled: r.backfilled, gaps: r.gaps, regime: r.regime, stale: r.stale, signals: r.signals });
+  for (const r of reports)
+    log.log(r.stale ? 'WARNING' : 'INFO', 'symbol ticked', {
+      symbol: r.symbol,
+      ingested: r.ingested,
+      backfilled: r.backfilled,
+      gaps: r.gaps,
+      regime: r.regime,
+      stale: r.stale,
+      signals: r.signals,
+    });
   return {
-    tickId: opts.tickId, marketTime: now, latencyMs, mode: account.book.mode, symbols: reports, published: publishedIds, pending: [...pending.keys()],
-    skipped: account.skipped.map((s) => ({ symbol: s.intent.symbol, reason: s.detail === undefined ? s.reason : `${s.reason}: ${s.detail}` })),
+    tickId: opts.tickId,
+    marketTime: now,
+    latencyMs,
+    mode: account.book.mode,
+    symbols: reports,
+    published: publishedIds,
+    pending: [...pending.keys()],
+    skipped: account.skipped.map((s) => ({
+      symbol: s.intent.symbol,
+      reason: s.detail === undefined ? s.reason : `${s.reason}: ${s.detail}`,
+    })),
     reconciled: reconciled && { clean: reconciled.clean, differences: reconciled.differences.map((d) => `${d.cause}: ${d.explanation}`) },
   };
 }
 
 /** What status/system gets per symbol: the engine state (with the order it published), the position's guard, the feed, the market view. */
 function symbolsToSave(t: {
-  symbols: readonly string[]; steps: ReadonlyMap<string, { step: SymbolStepResult }>; persisted: ReadonlyMap<string, PersistedSymbol>; account: AccountStepResult;
-  errors: ReadonlyMap<string, string>; landing: ReadonlySet<string>; now: number; timeframe: Timeframe;
+  symbols: readonly string[];
+  steps: ReadonlyMap<string, { step: SymbolStepResult }>;
+  persisted: ReadonlyMap<string, PersistedSymbol>;
+  account: AccountStepResult;
+  errors: ReadonlyMap<string, string>;
+  landing: ReadonlySet<string>;
+  now: number;
+  timeframe: Timeframe;
 }) {
   const { account, now } = t;
   const saved = new Map<string, PersistedSymbol>();
@@ -237,9 +343,20 @@ function symbolsToSave(t: {
     const error = t.errors.get(symbol) ?? null;
     const stale = done ? done.step.stale : isStale(state.lastCandleAt, now, t.timeframe);
     // The watchdog reads when each position's stops last ran.
-    const checkedAt = done?.step.protectedOn ? now : prev.guard && held && prev.guard.tradeId === held.openTradeId ? prev.guard.checkedAt : (held?.entryTime ?? now);
+    const checkedAt = done?.step.protectedOn
+      ? now
+      : prev.guard && held && prev.guard.tradeId === held.openTradeId
+        ? prev.guard.checkedAt
+        : (held?.entryTime ?? now);
     saved.set(symbol, {
-      state: { ...state, pending: published ? { signalId: published.id, side: published.side, emittedAt: now } : t.landing.has(symbol) ? null : state.pending },
+      state: {
+        ...state,
+        pending: published
+          ? { signalId: published.id, side: published.side, emittedAt: now }
+          : t.landing.has(symbol)
+            ? null
+            : state.pending,
+      },
       guard: held ? guardOf(held, checkedAt) : null,
     });
     feeds[symbol] = { lastCandleAt: state.lastCandleAt, stale, error };
@@ -258,11 +375,33 @@ interface Fetched {
 
 /** Every symbol's candles, fetched concurrently; a rejection here is a bug, not a feed problem (fetchSymbol catches those). */
 async function fetchAll(
-  deps: TickDeps, q: { symbols: readonly string[]; timeframe: Timeframe; closedUntil: number; now: number; positions: Readonly<Record<string, Position>>; persisted: ReadonlyMap<string, PersistedSymbol> },
-  errors: Map<string, string>, log: Logger,
+  deps: TickDeps,
+  q: {
+    symbols: readonly string[];
+    timeframe: Timeframe;
+    closedUntil: number;
+    now: number;
+    positions: Readonly<Record<string, Position>>;
+    persisted: ReadonlyMap<string, PersistedSymbol>;
+  },
+  errors: Map<string, string>,
+  log: Logger,
 ): Promise<Fetched[]> {
   const settled = await mapSettledLimit(q.symbols, deps.env.SYMBOL_CONCURRENCY, (symbol) =>
-    fetchSymbol(deps, { symbol, timeframe: q.timeframe, closedUntil: q.closedUntil, now: q.now, position: q.positions[symbol] ?? null, pending: q.persisted.get(symbol)!.state.pending !== null }, errors, log));
+    fetchSymbol(
+      deps,
+      {
+        symbol,
+        timeframe: q.timeframe,
+        closedUntil: q.closedUntil,
+        now: q.now,
+        position: q.positions[symbol] ?? null,
+        pending: q.persisted.get(symbol)!.state.pending !== null,
+      },
+      errors,
+      log,
+    ),
+  );
   return settled.map((r) => {
     if (r.status === 'rejected') throw r.reason;
     return r.value;
@@ -274,12 +413,24 @@ async function fetchAll(
  * A feed failing never blocks the other symbols: it steps with no new candle (and goes stale in time).
  */
 async function fetchSymbol(
-  deps: TickDeps, q: { symbol: string; timeframe: Timeframe; closedUntil: number; now: number; position: Position | null; pending: boolean }, errors: Map<string, string>, log: Logger,
+  deps: TickDeps,
+  q: { symbol: string; timeframe: Timeframe; closedUntil: number; now: number; position: Position | null; pending: boolean },
+  errors: Map<string, string>,
+  log: Logger,
 ): Promise<Fetched> {
   const { symbol, now } = q;
   let window: WindowResult | null = null;
   try {
-    window = await refreshWindow({ symbol, timeframe: q.timeframe, closedUntil: q.closedUntil, nowMs: now, size: deps.env.HISTORY_CANDLES, cache: deps.cache, store: deps.candles, source: deps.source });
+    window = await refreshWindow({
+      symbol,
+      timeframe: q.timeframe,
+      closedUntil: q.closedUntil,
+      nowMs: now,
+      size: deps.env.HISTORY_CANDLES,
+      cache: deps.cache,
+      store: deps.candles,
+      source: deps.source,
+    });
   } catch (err) {
     errors.set(symbol, err instanceof Error ? err.message : String(err));
     log.log('ERROR', 'symbol feed failed', { symbol, ...errorFields(err) });
@@ -289,8 +440,21 @@ async function fetchSymbol(
   let guard: GuardWindow | null = null;
   if (q.position && guardTimeframe && !q.pending) {
     try {
-      guard = await refreshGuard({ symbol, timeframe: guardTimeframe, from: q.position.checkedUntil, nowMs: now, cache: deps.cache, store: deps.candles, source: deps.source });
-      if (guard.error) log.log('INFO', 'guard candles unavailable; the stops run on what is known', { symbol, timeframe: guardTimeframe, reason: guard.error });
+      guard = await refreshGuard({
+        symbol,
+        timeframe: guardTimeframe,
+        from: q.position.checkedUntil,
+        nowMs: now,
+        cache: deps.cache,
+        store: deps.candles,
+        source: deps.source,
+      });
+      if (guard.error)
+        log.log('INFO', 'guard candles unavailable; the stops run on what is known', {
+          symbol,
+          timeframe: guardTimeframe,
+          reason: guard.error,
+        });
     } catch (err) {
       log.log('ERROR', 'guard candles failed; the stops run on the decision candles', { symbol, ...errorFields(err) });
     }
@@ -304,16 +468,40 @@ async function fetchSymbol(
 }
 
 /** Live mode, when due (services/reconcile.ts). A failure is logged and alerted, never the tick's: it tries again next tick. */
-async function reconcileIfDue(deps: TickDeps, config: BotConfig, configured: ReadonlySet<string>, now: number, tick: { loaded: TickSnapshot; pending: ReadonlySet<string> }, log: Logger): Promise<ReconcileReport | null> {
+async function reconcileIfDue(
+  deps: TickDeps,
+  config: BotConfig,
+  configured: ReadonlySet<string>,
+  now: number,
+  tick: { loaded: TickSnapshot; pending: ReadonlySet<string> },
+  log: Logger,
+): Promise<ReconcileReport | null> {
   if (deps.env.TRADING_MODE !== 'live' || !deps.account) return null;
   if (!reconcileDue(tick.loaded.status, config, Number(deps.env.TICK_INTERVAL.slice(0, -1)) * 60_000, deps.version, now)) return null;
   try {
-    const report = await reconcileInTick({ store: deps.store, account: deps.account, exchange: await deps.venue.rules() }, config, [...configured], now, deps.version, tick);
-    log.log(report.clean ? 'INFO' : 'CRITICAL', report.clean ? 'reconciled with the exchange' : 'exchange and ledger disagree; mode REDUCING', { differences: report.differences.map((d) => d.explanation), deferred: report.deferred });
+    const report = await reconcileInTick(
+      { store: deps.store, account: deps.account, exchange: await deps.venue.rules() },
+      config,
+      [...configured],
+      now,
+      deps.version,
+      tick,
+    );
+    log.log(
+      report.clean ? 'INFO' : 'CRITICAL',
+      report.clean ? 'reconciled with the exchange' : 'exchange and ledger disagree; mode REDUCING',
+      { differences: report.differences.map((d) => d.explanation), deferred: report.deferred },
+    );
     return report;
   } catch (err) {
     log.log('ERROR', 'reconciliation failed; trying again next tick', errorFields(err));
-    await deps.store.raiseAlert({ id: 'reconcile_failed', kind: 'reconcile', severity: 'warning', message: `reconciliation with the exchange failed: ${err instanceof Error ? err.message.slice(0, 300) : String(err)}`, createdAt: now });
+    await deps.store.raiseAlert({
+      id: 'reconcile_failed',
+      kind: 'reconcile',
+      severity: 'warning',
+      message: `reconciliation with the exchange failed: ${err instanceof Error ? err.message.slice(0, 300) : String(err)}`,
+      createdAt: now,
+    });
     return null;
   }
 }
@@ -321,12 +509,16 @@ async function reconcileIfDue(deps: TickDeps, config: BotConfig, configured: Rea
 /** Write the candles the refreshes fetched; the symbols whose write failed (logged; fetched again next tick). */
 async function storeCandles(steps: Map<string, { writes: (() => Promise<unknown>)[] }>, log: Logger): Promise<Set<string>> {
   const unstored = new Set<string>();
-  await Promise.all([...steps].flatMap(([symbol, { writes }]) => writes.map(async (write) => {
-    const err = await write();
-    if (err === null) return;
-    unstored.add(symbol);
-    log.log('ERROR', 'candles not stored; the next tick reads the store and fetches them again', { symbol, ...errorFields(err) });
-  })));
+  await Promise.all(
+    [...steps].flatMap(([symbol, { writes }]) =>
+      writes.map(async (write) => {
+        const err = await write();
+        if (err === null) return;
+        unstored.add(symbol);
+        log.log('ERROR', 'candles not stored; the next tick reads the store and fetches them again', { symbol, ...errorFields(err) });
+      }),
+    ),
+  );
   return unstored;
 }
 
@@ -335,13 +527,23 @@ async function storeCandles(steps: Map<string, { writes: (() => Promise<unknown>
  * settled (the book shows it, or the executor recorded an outcome) and forgotten, still open, landing
  * (filled after the book was read: nothing is decided for the symbol this tick), or given up.
  */
-async function settlePending(store: StateStore, loaded: TickSnapshot, symbols: readonly string[], timeframe: Timeframe, now: number, alerts: Alert[], log: Logger) {
+async function settlePending(
+  store: StateStore,
+  loaded: TickSnapshot,
+  symbols: readonly string[],
+  timeframe: Timeframe,
+  now: number,
+  alerts: Alert[],
+  log: Logger,
+) {
   const persisted = new Map<string, PersistedSymbol>();
   for (const symbol of symbols) {
     const prev = loaded.symbols.get(symbol);
     persisted.set(symbol, prev && prev.state.timeframe === timeframe ? prev : { state: initialSymbolState(timeframe), guard: null });
   }
-  const unresolved = [...persisted].filter(([s, p]) => p.state.pending && !settledInBook(p.state.pending, loaded.book.positions[s] ?? null));
+  const unresolved = [...persisted].filter(
+    ([s, p]) => p.state.pending && !settledInBook(p.state.pending, loaded.book.positions[s] ?? null),
+  );
   const outcomes = await store.executorOutcomes(unresolved.map(([, p]) => p.state.pending!.signalId));
   const pending = new Map<string, Side>();
   const landing = new Set<string>();
@@ -363,11 +565,34 @@ async function settlePending(store: StateStore, loaded: TickSnapshot, symbols: r
   return { persisted, pending, landing };
 }
 
-function marketView(symbol: string, state: PersistedSymbol['state'], held: Position | null, stale: boolean, error: string | null, now: number): MarketView {
+function marketView(
+  symbol: string,
+  state: PersistedSymbol['state'],
+  held: Position | null,
+  stale: boolean,
+  error: string | null,
+  now: number,
+): MarketView {
   const i = state.snapshot;
   return {
-    symbol, timeframe: state.timeframe, lastCandleAt: state.lastCandleAt, price: state.price, regime: state.regime.regime,
-    adx: i?.adx ?? null, pdi: i?.pdi ?? null, mdi: i?.mdi ?? null, atr: i?.atr ?? null, atrPct: i?.atrPct ?? null, atrPctAvg: i?.atrPctAvg ?? null, ema50: i?.ema50 ?? null, ema200: i?.ema200 ?? null,
-    stale, staleSince: state.staleSince, error, stop: held ? activeStop(held).price : null, takeProfit: held?.takeProfit ?? null, updatedAt: now,
+    symbol,
+    timeframe: state.timeframe,
+    lastCandleAt: state.lastCandleAt,
+    price: state.price,
+    regime: state.regime.regime,
+    adx: i?.adx ?? null,
+    pdi: i?.pdi ?? null,
+    mdi: i?.mdi ?? null,
+    atr: i?.atr ?? null,
+    atrPct: i?.atrPct ?? null,
+    atrPctAvg: i?.atrPctAvg ?? null,
+    ema50: i?.ema50 ?? null,
+    ema200: i?.ema200 ?? null,
+    stale,
+    staleSince: state.staleSince,
+    error,
+    stop: held ? activeStop(held).price : null,
+    takeProfit: held?.takeProfit ?? null,
+    updatedAt: now,
   };
 }

@@ -57,7 +57,8 @@ async function liveDay() {
   return w;
 }
 
-const dayTrades = (w: ReturnType<typeof memoryDeps>): Trade[] => [...w.db.trades.values()].filter((t) => t.time >= DAY_START && t.time < DAY_START + 1440 * MIN);
+const dayTrades = (w: ReturnType<typeof memoryDeps>): Trade[] =>
+  [...w.db.trades.values()].filter((t) => t.time >= DAY_START && t.time < DAY_START + 1440 * MIN);
 
 describe('runShadowDay on the in-memory fakes', () => {
   it('a live day replays to the same trades: verified, stored, no alert; an altered fee is a critical difference naming the trade', async () => {
@@ -65,7 +66,13 @@ describe('runShadowDay on the in-memory fakes', () => {
     const trades = dayTrades(w);
     expect(trades.length, 'the day is worth comparing').toBeGreaterThanOrEqual(4);
     const report = await runShadowDay(shadowOf(w), DAY, 1);
-    expect(report).toMatchObject({ ran: true, status: 'verified', differences: [], liveTrades: trades.length, replayTrades: trades.length });
+    expect(report).toMatchObject({
+      ran: true,
+      status: 'verified',
+      differences: [],
+      liveTrades: trades.length,
+      replayTrades: trades.length,
+    });
     expect(w.db.shadowLatest).toMatchObject({ day: DAY, status: 'verified' });
     expect(w.db.alerts.has(`shadow_${DAY}`)).toBe(false);
 
@@ -90,14 +97,29 @@ describe('runShadowDay on the in-memory fakes', () => {
     const [entry] = dayTrades(w).filter((t) => t.side === 'buy');
     // what reconciliation books when the position was sold on the exchange by hand: reason 'adjustment'
     const seq = Math.max(...[...w.db.trades.values()].map((t) => t.seq)) + 1;
-    const adj: Trade = { ...entry!, id: 'adj-1', seq, signalId: 'adj-1', side: 'sell', reason: 'adjustment', time: entry!.time + MIN, fee: 0n, realizedPnl: 0n,
-      adjustment: { cause: 'manual_sell', asset: 'BTC', exchange: 0n, ledger: entry!.qty, note: 'sold by hand', by: 'cli:test' } };
+    const adj: Trade = {
+      ...entry!,
+      id: 'adj-1',
+      seq,
+      signalId: 'adj-1',
+      side: 'sell',
+      reason: 'adjustment',
+      time: entry!.time + MIN,
+      fee: 0n,
+      realizedPnl: 0n,
+      adjustment: { cause: 'manual_sell', asset: 'BTC', exchange: 0n, ledger: entry!.qty, note: 'sold by hand', by: 'cli:test' },
+    };
     w.db.trades.set(adj.id, adj);
     const next = w.db.shadow.get('20230323')!.start!;
-    w.db.shadow.set('20230323', { start: { ...next, start: { ...next.start, book: { ...next.start.book, wallet: { ...next.start.book.wallet, tradeSeq: seq } } } } });
+    w.db.shadow.set('20230323', {
+      start: { ...next, start: { ...next.start, book: { ...next.start.book, wallet: { ...next.start.book.wallet, tradeSeq: seq } } } },
+    });
     const r = await runShadowDay(shadowOf(w), DAY, 1);
     expect(r).toMatchObject({ status: 'explained' });
-    expect(r.ran && r.differences.find((d) => d.id === 'adj-1')).toMatchObject({ fields: ['missing_in_replay'], explainedBy: { cause: 'manual_close', at: adj.time } });
+    expect(r.ran && r.differences.find((d) => d.id === 'adj-1')).toMatchObject({
+      fields: ['missing_in_replay'],
+      explainedBy: { cause: 'manual_close', at: adj.time },
+    });
     expect(w.db.alerts.get(`shadow_${DAY}`)).toMatchObject({ severity: 'warning' });
   });
 
@@ -107,8 +129,26 @@ describe('runShadowDay on the in-memory fakes', () => {
     const pauseAt = trades[2]!.time - 1;
     // as if the operator had paused at pauseAt: the live ledger lost the trades after it
     for (const t of trades.slice(2)) w.db.trades.delete(t.id);
-    w.db.auditLog.push({ at: pauseAt, who: 'ops@example.com', via: 'user', action: 'pause', params: {}, ok: true, status: 200, summary: 'paused for an hour' });
-    w.db.auditLog.push({ at: pauseAt - 5, who: 'ops@example.com', via: 'user', action: 'pause', params: {}, ok: false, status: 403, summary: 'refused' });
+    w.db.auditLog.push({
+      at: pauseAt,
+      who: 'ops@example.com',
+      via: 'user',
+      action: 'pause',
+      params: {},
+      ok: true,
+      status: 200,
+      summary: 'paused for an hour',
+    });
+    w.db.auditLog.push({
+      at: pauseAt - 5,
+      who: 'ops@example.com',
+      via: 'user',
+      action: 'pause',
+      params: {},
+      ok: false,
+      status: 403,
+      summary: 'refused',
+    });
     const r = await runShadowDay(shadowOf(w), DAY, 1);
     expect(r).toMatchObject({ status: 'explained' });
     expect(r.ran && r.differences.length).toBe(trades.length - 2);
@@ -116,37 +156,84 @@ describe('runShadowDay on the in-memory fakes', () => {
 
     // the same loss before any event is unexplained
     w.db.auditLog.length = 0;
-    w.db.auditLog.push({ at: pauseAt, who: 'ops@example.com', via: 'cli', action: 'config', params: { set: { risk: {} } }, ok: true, status: 200, summary: 'risk changed' });
-    expect(await runShadowDay(shadowOf(w), DAY, 2)).toMatchObject({ status: 'explained', events: [expect.objectContaining({ cause: 'config_change' })] });
+    w.db.auditLog.push({
+      at: pauseAt,
+      who: 'ops@example.com',
+      via: 'cli',
+      action: 'config',
+      params: { set: { risk: {} } },
+      ok: true,
+      status: 200,
+      summary: 'risk changed',
+    });
+    expect(await runShadowDay(shadowOf(w), DAY, 2)).toMatchObject({
+      status: 'explained',
+      events: [expect.objectContaining({ cause: 'config_change' })],
+    });
     w.db.trades.delete(trades[0]!.id);
     const early = await runShadowDay(shadowOf(w), DAY, 3);
     expect(early).toMatchObject({ status: 'different' });
     expect(early.ran && early.differences[0]).toMatchObject({ id: trades[0]!.id, explainedBy: null });
   });
 
-  it('a late exit (repriced at the current candle) is explained as a late fill; an order in flight at the day\'s end is listed', async () => {
+  it("a late exit (repriced at the current candle) is explained as a late fill; an order in flight at the day's end is listed", async () => {
     const w = await liveDay();
     const exit = dayTrades(w).find((t) => t.side === 'sell')!;
     // executeOrder sold it one candle later, at that candle's price
     w.db.trades.set(exit.id, { ...exit, time: exit.time + MIN, price: exit.price + toAmount('1') });
     const r = await runShadowDay(shadowOf(w), DAY, 1);
     expect(r).toMatchObject({ status: 'explained' });
-    expect(r.ran && r.differences.find((d) => d.id === exit.id)).toMatchObject({ fields: ['time', 'price'], explainedBy: { cause: 'late_fill' } });
+    expect(r.ran && r.differences.find((d) => d.id === exit.id)).toMatchObject({
+      fields: ['time', 'price'],
+      explainedBy: { cause: 'late_fill' },
+    });
 
     // the next day began with an order of the day still in flight: it is booked there, and the day says so
     const next = w.db.shadow.get('20230323')!.start!;
     const eth = next.start.symbols['ETH/USDT']!;
     const emittedAt = DAY_START + 1440 * MIN - 30_000;
-    w.db.shadow.set('20230323', { start: { ...next, start: { ...next.start, symbols: { ...next.start.symbols, 'ETH/USDT': { ...eth, state: { ...eth.state, pending: { signalId: 'x'.repeat(32), side: 'buy', emittedAt } } } } } } });
+    w.db.shadow.set('20230323', {
+      start: {
+        ...next,
+        start: {
+          ...next.start,
+          symbols: {
+            ...next.start.symbols,
+            'ETH/USDT': { ...eth, state: { ...eth.state, pending: { signalId: 'x'.repeat(32), side: 'buy', emittedAt } } },
+          },
+        },
+      },
+    });
     const inFlight = await runShadowDay(shadowOf(w), DAY, 2);
-    expect(inFlight.ran && inFlight.events).toEqual(expect.arrayContaining([expect.objectContaining({ cause: 'late_fill', at: emittedAt, detail: expect.stringMatching(/still in flight/) })]));
+    expect(inFlight.ran && inFlight.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ cause: 'late_fill', at: emittedAt, detail: expect.stringMatching(/still in flight/) }),
+      ]),
+    );
   });
 
   it('the daily audit runs the shadow of the day before: 200 when verified, 409 with the difference when not', async () => {
     const w = await liveDay();
-    const handler = makeAuditHandler(async () => ({ store: w.store, clock: { now: () => DAY_START + 1440 * MIN + 15 * MIN } }), async () => shadowOf(w));
+    const handler = makeAuditHandler(
+      async () => ({ store: w.store, clock: { now: () => DAY_START + 1440 * MIN + 15 * MIN } }),
+      async () => shadowOf(w),
+    );
     const call = async () => {
-      const res = { code: 0, body: undefined as unknown, status(c: number) { this.code = c; return this; }, json(b: unknown) { this.body = b; return this; }, set() { return this; } };
+      const res = {
+        code: 0,
+        body: undefined as unknown,
+        status(c: number) {
+          this.code = c;
+          return this;
+        },
+        json(b: unknown) {
+          this.body = b;
+          return this;
+        },
+        set() {
+          return this;
+        },
+      };
       await handler({ method: 'POST', is: () => true, body: {} } as never, res as never);
       return res as { code: number; body: { clean: boolean; shadow: { day: string; status: string; differences: { id: string }[] } } };
     };

@@ -31,8 +31,7 @@ export interface ShadowDeps {
 }
 
 export type ShadowReport =
-  | ({ readonly day: string; readonly ran: true } & ShadowVerdict)
-  | { readonly day: string; readonly ran: false; readonly reason: string };
+  ({ readonly day: string; readonly ran: true } & ShadowVerdict) | { readonly day: string; readonly ran: false; readonly reason: string };
 
 /** At most this many admin calls a day are read for mode and config changes; more is itself a difference to explain by hand. */
 const ADMIN_CALLS_READ = 500;
@@ -47,9 +46,12 @@ export function adminEvents(calls: readonly AuditEntry[]): ShadowEvent[] {
   const out: ShadowEvent[] = [];
   for (const c of calls) {
     if (!c.ok) continue;
-    if (MODE_ACTIONS.has(c.action)) out.push({ cause: 'mode_change', at: c.at, detail: `admin ${c.action} by ${c.who} at ${iso(c.at)}: ${c.summary}` });
-    else if (c.action === 'config' && c.params.set !== undefined) out.push({ cause: 'config_change', at: c.at, detail: `config/bot changed by ${c.who} at ${iso(c.at)}: ${c.summary}` });
-    else if (c.action === 'force-exit') out.push({ cause: 'manual_close', at: c.at, detail: `force-exit by ${c.who} at ${iso(c.at)}: ${c.summary}` });
+    if (MODE_ACTIONS.has(c.action))
+      out.push({ cause: 'mode_change', at: c.at, detail: `admin ${c.action} by ${c.who} at ${iso(c.at)}: ${c.summary}` });
+    else if (c.action === 'config' && c.params.set !== undefined)
+      out.push({ cause: 'config_change', at: c.at, detail: `config/bot changed by ${c.who} at ${iso(c.at)}: ${c.summary}` });
+    else if (c.action === 'force-exit')
+      out.push({ cause: 'manual_close', at: c.at, detail: `force-exit by ${c.who} at ${iso(c.at)}: ${c.summary}` });
   }
   return out;
 }
@@ -57,13 +59,18 @@ export function adminEvents(calls: readonly AuditEntry[]): ShadowEvent[] {
 export async function runShadowDay(deps: ShadowDeps, day: string, now: number): Promise<ShadowReport> {
   const { start: dayStart, end: dayEnd } = dayBounds(day);
   const stored = await deps.shadow.loadDayStart(day);
-  if (!stored) return { day, ran: false, reason: `no day start recorded for ${day}: no tick ran that day (the first tick of a day records it)` };
+  if (!stored)
+    return { day, ran: false, reason: `no day start recorded for ${day}: no tick ran that day (the first tick of a day records it)` };
   const { start } = stored;
   const next = await deps.shadow.loadDayStart(utcDay(dayEnd));
   // The day's trades are the ledger's between the two starts; an order still in flight at the next start landed after it.
-  const endEvents: ShadowEvent[] = Object.entries(next?.start.symbols ?? {}).filter(([, s]) => s.state.pending).map(([symbol, s]) => ({
-    cause: 'late_fill', at: s.state.pending!.emittedAt, detail: `${symbol} order ${s.state.pending!.signalId} was still in flight when the next day began: it is booked there`,
-  }));
+  const endEvents: ShadowEvent[] = Object.entries(next?.start.symbols ?? {})
+    .filter(([, s]) => s.state.pending)
+    .map(([symbol, s]) => ({
+      cause: 'late_fill',
+      at: s.state.pending!.emittedAt,
+      detail: `${symbol} order ${s.state.pending!.signalId} was still in flight when the next day began: it is booked there`,
+    }));
 
   const config = parseBotConfig(stored.config);
   const timeframe = config.timeframe ?? deps.env.TIMEFRAME;
@@ -83,16 +90,28 @@ export async function runShadowDay(deps: ShadowDeps, day: string, now: number): 
   const { result, events } = replayDay({
     start,
     engine: {
-      timeframe, strategy: getStrategy(config.strategy.name, config.strategy.params), risk: config.risk, regime: resolveRegimeParams(config.regime, timeframe),
-      rulesFor: rulesFor(config, exchange), feeBps: config.paper.feeBps, slippageBps: config.paper.slippageBps,
+      timeframe,
+      strategy: getStrategy(config.strategy.name, config.strategy.params),
+      risk: config.risk,
+      regime: resolveRegimeParams(config.regime, timeframe),
+      rulesFor: rulesFor(config, exchange),
+      feeBps: config.paper.feeBps,
+      slippageBps: config.paper.slippageBps,
     },
     candles: Object.fromEntries(decision),
     guard: guardTf && guard ? { timeframe: guardTf, candles: Object.fromEntries(guard) } : undefined,
     tickTimes,
   });
-  const tooMany: ShadowEvent[] = calls.length >= ADMIN_CALLS_READ
-    ? [{ cause: 'mode_change', at: calls.at(-1)!.at, detail: `more than ${ADMIN_CALLS_READ} admin calls that day: those after ${iso(calls.at(-1)!.at)} were not read` }]
-    : [];
+  const tooMany: ShadowEvent[] =
+    calls.length >= ADMIN_CALLS_READ
+      ? [
+          {
+            cause: 'mode_change',
+            at: calls.at(-1)!.at,
+            detail: `more than ${ADMIN_CALLS_READ} admin calls that day: those after ${iso(calls.at(-1)!.at)} were not read`,
+          },
+        ]
+      : [];
   const verdict = compareDay({ live, replay: result.trades, events: [...events, ...endEvents, ...adminEvents(calls), ...tooMany] });
   await deps.shadow.saveResult(shadowResultToDoc(day, verdict, now));
   if (verdict.status !== 'verified') {
@@ -100,7 +119,10 @@ export async function runShadowDay(deps: ShadowDeps, day: string, now: number): 
     const listed = (unexplained.length > 0 ? unexplained : verdict.differences).slice(0, ALERT_LISTS).map(describeDifference);
     const critical = verdict.status === 'different';
     await deps.store.raiseAlert({
-      id: `shadow_${day}`, kind: 'shadow', severity: critical ? 'critical' : 'warning', createdAt: now,
+      id: `shadow_${day}`,
+      kind: 'shadow',
+      severity: critical ? 'critical' : 'warning',
+      createdAt: now,
       message: critical
         ? `live ≠ backtest on ${day}: ${unexplained.length} unexplained difference(s) of ${verdict.differences.length}; first: ${listed.join(' | ')} (whole diff: shadow/${day})`
         : `live ≈ backtest on ${day}: ${verdict.differences.length} difference(s), each explained; first: ${listed.join(' | ')} (whole diff: shadow/${day})`,

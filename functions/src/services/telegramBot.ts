@@ -55,7 +55,10 @@ async function run(deps: TelegramDeps, chatId: string, admin: boolean, spec: Com
   const caller: Caller = { kind: 'telegram', id: `telegram:${chatId}` };
   const [status, answer] = await callAdmin(deps, caller, admin, { action: spec.name, ...spec.params(args) });
   // the same JSON the admin function sends (amounts as decimals), so the text does not depend on the surface
-  const json = JSON.parse(JSON.stringify(answer, (_k, v: unknown) => (typeof v === 'bigint' ? toDecimalString(v) : v))) as { result?: unknown; error?: string };
+  const json = JSON.parse(JSON.stringify(answer, (_k, v: unknown) => (typeof v === 'bigint' ? toDecimalString(v) : v))) as {
+    result?: unknown;
+    error?: string;
+  };
   return status === 200 ? replyLines(spec.name, json.result).join('\n') : `${spec.name} refused (${status}): ${json.error ?? 'no reason'}`;
 }
 
@@ -75,16 +78,28 @@ export async function answerUpdate(deps: TelegramDeps, update: ChatUpdate, now: 
   const line = [cmd.spec.name, ...cmd.args].join(' ');
   const expiry = Math.floor((now + deps.confirmTtlMs) / 1000).toString(36);
   const data = `ok:${expiry}:${mac(deps.secret, update.chatId, expiry, line)}:${line}`;
-  if (Buffer.byteLength(data) > MAX_CALLBACK) return deps.chat.send(update.chatId, `${cmd.spec.name}: too long to confirm in a chat; use eagle`);
-  await deps.chat.send(update.chatId, `Run "${line}"? Press to confirm within ${Math.round(deps.confirmTtlMs / 1000)} s.`, { label: `Confirm: ${line}`.slice(0, 60), data });
+  if (Buffer.byteLength(data) > MAX_CALLBACK)
+    return deps.chat.send(update.chatId, `${cmd.spec.name}: too long to confirm in a chat; use eagle`);
+  await deps.chat.send(update.chatId, `Run "${line}"? Press to confirm within ${Math.round(deps.confirmTtlMs / 1000)} s.`, {
+    label: `Confirm: ${line}`.slice(0, 60),
+    data,
+  });
 }
 
-async function confirmed(deps: TelegramDeps, update: Extract<ChatUpdate, { kind: 'callback' }>, admin: boolean, now: number): Promise<void> {
+async function confirmed(
+  deps: TelegramDeps,
+  update: Extract<ChatUpdate, { kind: 'callback' }>,
+  admin: boolean,
+  now: number,
+): Promise<void> {
   const m = /^ok:([0-9a-z]{1,8}):([\w-]{12}):(.+)$/.exec(update.data);
   const expected = m ? mac(deps.secret, update.chatId, m[1]!, m[3]!) : '';
   const genuine = m !== null && timingSafeEqual(Buffer.from(expected), Buffer.from(m[2]!));
   if (!genuine || !admin) {
-    deps.log.log('WARNING', 'telegram confirmation refused', { chatId: update.chatId, reason: genuine ? 'not an admin chat' : 'forged button' });
+    deps.log.log('WARNING', 'telegram confirmation refused', {
+      chatId: update.chatId,
+      reason: genuine ? 'not an admin chat' : 'forged button',
+    });
     return deps.chat.answerCallback(update.callbackId, 'refused');
   }
   if (parseInt(m[1]!, 36) * 1000 < now) return deps.chat.answerCallback(update.callbackId, 'expired: send the command again');

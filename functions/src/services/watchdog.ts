@@ -29,9 +29,16 @@ export async function runWatchdog(deps: WatchdogDeps): Promise<WatchdogReport> {
   const unprotected = unprotectedPositions(snap.book.positions, guards, now, unprotectedLimitMs(deps.clock.speed));
   for (const u of unprotected) {
     await deps.store.raiseAlert(unprotectedAlert(u));
-    deps.log.log('CRITICAL', 'open position without a protective check', { symbol: u.symbol, lastCheckAt: new Date(u.lastCheckAt).toISOString(), ageMs: u.ageMs });
+    deps.log.log('CRITICAL', 'open position without a protective check', {
+      symbol: u.symbol,
+      lastCheckAt: new Date(u.lastCheckAt).toISOString(),
+      ageMs: u.ageMs,
+    });
   }
   const oldest = unprotected[0]?.ageMs ?? 0;
-  await deps.metrics.record([{ name: 'unprotected_positions', value: unprotected.length }, { name: 'protection_age_s', value: Math.round(oldest / 1000) }]);
+  await deps.metrics.record([
+    { name: 'unprotected_positions', value: unprotected.length },
+    { name: 'protection_age_s', value: Math.round(oldest / 1000) },
+  ]);
   return { marketTime: now, positions: Object.keys(snap.book.positions).length, unprotected };
 }

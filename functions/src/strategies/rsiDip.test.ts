@@ -5,8 +5,14 @@ import type { StrategyInput } from '../domain/strategy/api.ts';
 import type { IndicatorSnapshot } from '../domain/regime.types.ts';
 
 const market: IndicatorSnapshot = { t: 0, close: 100, adx: 20, pdi: 20, mdi: 20, atr: 1, atrPct: 1, atrPctAvg: 1, ema50: 100, ema200: 100 };
-const input = (rsiValue: number | null, over: Partial<StrategyInput> = {}): StrategyInput =>
-  ({ regime: 'sideways_range', market, indicators: { rsi: rsiValue }, history: {}, hasPosition: false, ...over });
+const input = (rsiValue: number | null, over: Partial<StrategyInput> = {}): StrategyInput => ({
+  regime: 'sideways_range',
+  market,
+  indicators: { rsi: rsiValue },
+  history: {},
+  hasPosition: false,
+  ...over,
+});
 
 describe('rsi_dip', () => {
   const s = getStrategy('rsi_dip');
@@ -28,7 +34,12 @@ describe('rsi_dip', () => {
   });
 
   it('states its own stop and target when configured (the stop hook), none otherwise', () => {
-    expect(getStrategy('rsi_dip', { stopAtr: 1, targetAtr: 2.5 }).advise(input(25))).toEqual({ action: 'enter_long', reason: 'strategy_entry', stop: 1, target: 2.5 });
+    expect(getStrategy('rsi_dip', { stopAtr: 1, targetAtr: 2.5 }).advise(input(25))).toEqual({
+      action: 'enter_long',
+      reason: 'strategy_entry',
+      stop: 1,
+      target: 2.5,
+    });
     expect(getStrategy('rsi_dip', { stopAtr: 1 }).advise(input(25))).toEqual({ action: 'enter_long', reason: 'strategy_entry', stop: 1 });
     expect(() => getStrategy('rsi_dip', { stopAtr: 0 })).toThrow('strategy.params.stopAtr');
   });

@@ -20,7 +20,9 @@ export const rsiDipParams = z.strictObject({
 const HOLD: Advice = Object.freeze({ action: 'hold' });
 const ENTER: Advice = Object.freeze({ action: 'enter_long', reason: 'strategy_entry' });
 const enter = (p: z.output<typeof rsiDipParams>): Advice =>
-  p.stopAtr === undefined && p.targetAtr === undefined ? ENTER : { ...ENTER, ...(p.stopAtr === undefined ? {} : { stop: p.stopAtr }), ...(p.targetAtr === undefined ? {} : { target: p.targetAtr }) };
+  p.stopAtr === undefined && p.targetAtr === undefined
+    ? ENTER
+    : { ...ENTER, ...(p.stopAtr === undefined ? {} : { stop: p.stopAtr }), ...(p.targetAtr === undefined ? {} : { target: p.targetAtr }) };
 const EXIT: Advice = Object.freeze({ action: 'exit', reason: 'strategy_exit' });
 
 export const rsiDip = defineStrategy({

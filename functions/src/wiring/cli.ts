@@ -17,7 +17,11 @@ import { liveExchangeAccount, marketSource, venueFor } from './trading.ts';
 
 export { createFirestore } from '../adapters/firestore/client.ts';
 
-export function cliAdminDeps(env: Env, db: Firestore, local: Pick<AdminDeps, 'tick' | 'marketNow' | 'onBackfillStep'>): { deps: AdminDeps; close(): Promise<void> } {
+export function cliAdminDeps(
+  env: Env,
+  db: Firestore,
+  local: Pick<AdminDeps, 'tick' | 'marketNow' | 'onBackfillStep'>,
+): { deps: AdminDeps; close(): Promise<void> } {
   let pubsub: { close(): Promise<void> } | undefined;
   let bus: Promise<SignalBus> | undefined;
   const deps: AdminDeps = {
@@ -29,7 +33,10 @@ export function cliAdminDeps(env: Env, db: Firestore, local: Pick<AdminDeps, 'ti
     exchangeRules: () => venueFor(env).rules(),
     bus: () =>
       (bus ??= (async () => {
-        const [{ PubSub }, { PubSubSignalBus }] = await Promise.all([import('@google-cloud/pubsub'), import('../adapters/pubsub/PubSubSignalBus.ts')]);
+        const [{ PubSub }, { PubSubSignalBus }] = await Promise.all([
+          import('@google-cloud/pubsub'),
+          import('../adapters/pubsub/PubSubSignalBus.ts'),
+        ]);
         const client = new PubSub({ projectId: env.PROJECT_ID });
         pubsub = client;
         return new PubSubSignalBus(client, env.SIGNALS_TOPIC);

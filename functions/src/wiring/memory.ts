@@ -26,7 +26,9 @@ import type { TickDeps } from '../services/runTick.ts';
 export const TEST_ENV_1M = { TIMEFRAME: '1m', SYMBOLS: 'BTC/USDT,ETH/USDT,SOL/USDT' } as const;
 /** config/bot for those tests: 1m (config overrides the environment, so a CLI run in-process agrees) and the mechanics risk. */
 export const testConfigDoc = (doc: Record<string, unknown> = {}): Record<string, unknown> => ({
-  timeframe: TEST_ENV_1M.TIMEFRAME, ...doc, risk: { ...MECHANICS_RISK, ...(doc.risk as object | undefined) },
+  timeframe: TEST_ENV_1M.TIMEFRAME,
+  ...doc,
+  risk: { ...MECHANICS_RISK, ...(doc.risk as object | undefined) },
 });
 
 export function memoryDeps(env: Record<string, string> = {}) {
@@ -38,15 +40,41 @@ export function memoryDeps(env: Record<string, string> = {}) {
   // Market time: a test sets `clock.t` (an entry fills only while its candle is current at it).
   const clock = { t: 0, now: (): number => clock.t };
   const venue = paperVenue;
-  const config = cachedBotConfig(() => store.getBotConfigDoc(), () => venue.rules(), clock, 0);
+  const config = cachedBotConfig(
+    () => store.getBotConfigDoc(),
+    () => venue.rules(),
+    clock,
+    0,
+  );
   const log = createLogger('error', { service: 'test' });
   const metrics = { record: async () => undefined };
   const parsed = parseEnv({ LOG_LEVEL: 'error', ...TEST_ENV_1M, ...env });
   const tick: TickDeps = {
-    env: parsed, store, config, candles, source: new ReplayMarketData(), venue, bus, clock, wallClock: clock, cache: new CandleWindowCache(), metrics, log, version: 'test',
+    env: parsed,
+    store,
+    config,
+    candles,
+    source: new ReplayMarketData(),
+    venue,
+    bus,
+    clock,
+    wallClock: clock,
+    cache: new CandleWindowCache(),
+    metrics,
+    log,
+    version: 'test',
   };
   const execute: ExecuteDeps = {
-    store, ledger: new MemoryOrderLedger(db), candles, config, symbols: parsed.SYMBOLS, broker: (cfg) => new PaperBroker(cfg), venue, clock, metrics, log,
+    store,
+    ledger: new MemoryOrderLedger(db),
+    candles,
+    config,
+    symbols: parsed.SYMBOLS,
+    broker: (cfg) => new PaperBroker(cfg),
+    venue,
+    clock,
+    metrics,
+    log,
     // as the replay wiring: market time is also what the last tick recorded
     recordedMarketTime: async () => (await store.getStatus())?.marketTime ?? null,
   };

@@ -40,27 +40,28 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
   let admin: Promise<AdminHandlerDeps> | undefined;
   let budget: Promise<BudgetDeps> | undefined;
   let telegram: Promise<TelegramDeps> | undefined;
-  const scheduler = () => schedulerControl(db, { projectId: env.PROJECT_ID, region: opsEnv.SCHEDULER_REGION, emulator: Boolean(env.FIRESTORE_EMULATOR_HOST) });
+  const scheduler = () =>
+    schedulerControl(db, { projectId: env.PROJECT_ID, region: opsEnv.SCHEDULER_REGION, emulator: Boolean(env.FIRESTORE_EMULATOR_HOST) });
   const adminDeps = () =>
-      (admin ??= Promise.resolve({
-        env,
-        store,
-        ops: new FirestoreOpsStore(db),
-        candles: new FirestoreCandleStore(db),
-        source: () => marketSource(env),
-        exchangeRules: () => runtime.venue.rules(),
-        bus: loadBus,
-        scheduler: scheduler(),
-        ledger: new FirestoreOrderLedger(db),
-        account: () => liveExchangeAccount(env),
-        tick: async ({ asOf }) => runTick(await runtime.tickDeps(), { tickId: `admin-${randomUUID()}`, now: asOf }),
-        marketNow: async () => clock.now(),
-        wallNow: () => Date.now(),
-        log: log.child({ function: 'admin' }),
-        verifiers: [firebaseVerifier(env.PROJECT_ID), googleServiceAccountVerifier(opsEnv.ADMIN_TOKEN_AUDIENCE)],
-        serviceAccounts: opsEnv.ADMIN_SERVICE_ACCOUNTS,
-        allowedOrigins: opsEnv.ADMIN_ALLOWED_ORIGINS,
-      }));
+    (admin ??= Promise.resolve({
+      env,
+      store,
+      ops: new FirestoreOpsStore(db),
+      candles: new FirestoreCandleStore(db),
+      source: () => marketSource(env),
+      exchangeRules: () => runtime.venue.rules(),
+      bus: loadBus,
+      scheduler: scheduler(),
+      ledger: new FirestoreOrderLedger(db),
+      account: () => liveExchangeAccount(env),
+      tick: async ({ asOf }) => runTick(await runtime.tickDeps(), { tickId: `admin-${randomUUID()}`, now: asOf }),
+      marketNow: async () => clock.now(),
+      wallNow: () => Date.now(),
+      log: log.child({ function: 'admin' }),
+      verifiers: [firebaseVerifier(env.PROJECT_ID), googleServiceAccountVerifier(opsEnv.ADMIN_TOKEN_AUDIENCE)],
+      serviceAccounts: opsEnv.ADMIN_SERVICE_ACCOUNTS,
+      allowedOrigins: opsEnv.ADMIN_ALLOWED_ORIGINS,
+    }));
   return {
     opsEnv,
     adminDeps,
@@ -70,9 +71,13 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
         if (!token || !secret) throw new Error('TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET are required');
         const admin = await adminDeps();
         return {
-          ...admin, log: log.child({ function: 'telegram' }),
-          chat: new TelegramBotApi({ token, apiUrl: opsEnv.TELEGRAM_API_URL }), secret,
-          readerChats: opsEnv.TELEGRAM_READ_CHAT_IDS, adminChats: opsEnv.TELEGRAM_ADMIN_CHAT_IDS, confirmTtlMs: opsEnv.TELEGRAM_CONFIRM_TTL_S * 1000,
+          ...admin,
+          log: log.child({ function: 'telegram' }),
+          chat: new TelegramBotApi({ token, apiUrl: opsEnv.TELEGRAM_API_URL }),
+          secret,
+          readerChats: opsEnv.TELEGRAM_READ_CHAT_IDS,
+          adminChats: opsEnv.TELEGRAM_ADMIN_CHAT_IDS,
+          confirmTtlMs: opsEnv.TELEGRAM_CONFIRM_TTL_S * 1000,
         };
       })()),
     budgetDeps: () =>

@@ -10,5 +10,10 @@ import { FirestoreOrderLedger } from '../adapters/firestore/FirestoreOrderLedger
 import { FirestoreOpsStore } from '../adapters/ops/FirestoreOpsStore.ts';
 
 export function firestoreStores(db: Firestore) {
-  return { state: new FirestoreStateStore(db), candles: new FirestoreCandleStore(db), ledger: new FirestoreOrderLedger(db), ops: new FirestoreOpsStore(db) };
+  return {
+    state: new FirestoreStateStore(db),
+    candles: new FirestoreCandleStore(db),
+    ledger: new FirestoreOrderLedger(db),
+    ops: new FirestoreOpsStore(db),
+  };
 }

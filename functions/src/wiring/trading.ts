@@ -52,10 +52,16 @@ const apiUrlConfig = (env: Env): Record<string, unknown> => (env.EXCHANGE_API_UR
 function brokerAndVenue(env: Env): { broker: () => Promise<(cfg: { feeBps: number; slippageBps: number }) => Broker>; venue: Venue } {
   if (env.TRADING_MODE !== 'live') return { broker: async () => (cfg) => new PaperBroker(cfg), venue: paperVenue };
   let live: Promise<CcxtBroker> | undefined;
-  const broker = () => (live ??= (async () => {
-    const { createCcxtBroker } = await import('../adapters/ccxt/index.ts');
-    return createCcxtBroker({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET!, exchangeConfig: apiUrlConfig(env) });
-  })());
+  const broker = () =>
+    (live ??= (async () => {
+      const { createCcxtBroker } = await import('../adapters/ccxt/index.ts');
+      return createCcxtBroker({
+        exchangeId: env.EXCHANGE_ID,
+        apiKey: env.EXCHANGE_API_KEY!,
+        secret: env.EXCHANGE_API_SECRET!,
+        exchangeConfig: apiUrlConfig(env),
+      });
+    })());
   return {
     broker: async () => {
       const b = await broker();
@@ -71,7 +77,12 @@ export const venueFor = (env: Env): Venue => brokerAndVenue(env).venue;
 export async function liveExchangeAccount(env: Env): Promise<ExchangeAccount | null> {
   if (env.TRADING_MODE !== 'live') return null;
   const { createCcxtExchangeAccount } = await import('../adapters/ccxt/index.ts');
-  return createCcxtExchangeAccount({ exchangeId: env.EXCHANGE_ID, apiKey: env.EXCHANGE_API_KEY!, secret: env.EXCHANGE_API_SECRET!, exchangeConfig: apiUrlConfig(env) });
+  return createCcxtExchangeAccount({
+    exchangeId: env.EXCHANGE_ID,
+    apiKey: env.EXCHANGE_API_KEY!,
+    secret: env.EXCHANGE_API_SECRET!,
+    exchangeConfig: apiUrlConfig(env),
+  });
 }
 
 export interface Runtime {
@@ -94,7 +105,13 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
   const cache = new CandleWindowCache();
   const trading = brokerAndVenue(env);
   const venue = overrides.venue ?? trading.venue;
-  const config = cachedBotConfig(() => store.getBotConfigDoc(), () => venue.rules(), systemClock, env.CONFIG_CACHE_MS, env.TIMEFRAME);
+  const config = cachedBotConfig(
+    () => store.getBotConfigDoc(),
+    () => venue.rules(),
+    systemClock,
+    env.CONFIG_CACHE_MS,
+    env.TIMEFRAME,
+  );
   const candles = new FirestoreCandleStore(db);
   let tick: Promise<TickDeps> | undefined;
   let exec: Promise<ExecuteDeps> | undefined;
@@ -106,13 +123,35 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
       (tick ??= (async () => {
         // Only the tick publishes, and it loads the Pub/Sub client with its first signal.
         return {
-          env, store, config, candles, source: await marketSource(env), venue, bus: lazyPubSubBus(env.PROJECT_ID, env.SIGNALS_TOPIC),
-          clock, wallClock: systemClock, cache, metrics, log, version: VERSION, ...(env.TRADING_MODE === 'live' && { account: (await liveExchangeAccount(env))! }), ...overrides,
+          env,
+          store,
+          config,
+          candles,
+          source: await marketSource(env),
+          venue,
+          bus: lazyPubSubBus(env.PROJECT_ID, env.SIGNALS_TOPIC),
+          clock,
+          wallClock: systemClock,
+          cache,
+          metrics,
+          log,
+          version: VERSION,
+          ...(env.TRADING_MODE === 'live' && { account: (await liveExchangeAccount(env))! }),
+          ...overrides,
         };
       })()),
     executeDeps: () =>
       (exec ??= (async () => ({
-        store, ledger: new FirestoreOrderLedger(db), candles, config, symbols: env.SYMBOLS, broker: await trading.broker(), venue, clock, metrics, log,
+        store,
+        ledger: new FirestoreOrderLedger(db),
+        candles,
+        config,
+        symbols: env.SYMBOLS,
+        broker: await trading.broker(),
+        venue,
+        clock,
+        metrics,
+        log,
         // a replay's market time is also what its tick last recorded (one read; the wall clock needs none)
         ...(usesReplayClock(env) && { recordedMarketTime: async () => (await store.getStatus())?.marketTime ?? null }),
         ...overrides,

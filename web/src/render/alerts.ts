@@ -7,7 +7,11 @@ function row(a: AlertView, future: boolean): HTMLTableRowElement {
   return h(
     'tr',
     { class: `alert-${a.severityClass}${future ? ' muted' : ''}`, data: { id: a.id } },
-    td(future ? `${fmtTime(a.createdAt)} (future-dated)` : fmtTime(a.createdAt), 'time', `when the condition began: ${isoTime(a.createdAt)}`),
+    td(
+      future ? `${fmtTime(a.createdAt)} (future-dated)` : fmtTime(a.createdAt),
+      'time',
+      `when the condition began: ${isoTime(a.createdAt)}`,
+    ),
     td(badge((a.severity ?? DASH).toUpperCase(), `sev sev-${a.severityClass}`)),
     td(humanize(a.kind)),
     td(a.symbol ?? '', 'sym'),
@@ -22,9 +26,13 @@ export function renderAlerts(root: HTMLElement, alerts: AlertView[], offline: bo
   const future = (a: AlertView) => a.createdAt !== null && a.createdAt > marketNow + FUTURE_SLACK_MS;
   const ordered = [...alerts.filter((a) => !future(a)), ...alerts.filter(future)];
   root.replaceChildren(
-    table(['Began (UTC)', 'Severity', 'Kind', 'Symbol', 'Message'], ordered.map((a) => row(a, future(a))), {
-      testid: 'alerts-list',
-      empty: offline ? OFFLINE_EMPTY : 'No alerts.',
-    }),
+    table(
+      ['Began (UTC)', 'Severity', 'Kind', 'Symbol', 'Message'],
+      ordered.map((a) => row(a, future(a))),
+      {
+        testid: 'alerts-list',
+        empty: offline ? OFFLINE_EMPTY : 'No alerts.',
+      },
+    ),
   );
 }

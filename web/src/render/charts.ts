@@ -57,16 +57,46 @@ export class PriceChart {
 
   constructor(private readonly el: HTMLElement) {
     this.chart = baseChart(el);
-    this.regime = this.chart.addSeries(HistogramSeries, { priceScaleId: 'regime', lastValueVisible: false, priceLineVisible: false, base: 0 });
+    this.regime = this.chart.addSeries(HistogramSeries, {
+      priceScaleId: 'regime',
+      lastValueVisible: false,
+      priceLineVisible: false,
+      base: 0,
+    });
     this.chart.priceScale('regime').applyOptions({ scaleMargins: { top: 0, bottom: 0 }, visible: false });
-    this.candles = this.chart.addSeries(CandlestickSeries, { upColor: '#2ecc8f', downColor: '#f0506e', wickUpColor: '#2ecc8f', wickDownColor: '#f0506e', borderVisible: false });
-    this.ema50 = this.chart.addSeries(LineSeries, { color: '#f5d76e', lineWidth: 1, priceLineVisible: false, lastValueVisible: false, title: 'EMA50' });
-    this.ema200 = this.chart.addSeries(LineSeries, { color: '#a78bfa', lineWidth: 2, priceLineVisible: false, lastValueVisible: false, title: 'EMA200' });
+    this.candles = this.chart.addSeries(CandlestickSeries, {
+      upColor: '#2ecc8f',
+      downColor: '#f0506e',
+      wickUpColor: '#2ecc8f',
+      wickDownColor: '#f0506e',
+      borderVisible: false,
+    });
+    this.ema50 = this.chart.addSeries(LineSeries, {
+      color: '#f5d76e',
+      lineWidth: 1,
+      priceLineVisible: false,
+      lastValueVisible: false,
+      title: 'EMA50',
+    });
+    this.ema200 = this.chart.addSeries(LineSeries, {
+      color: '#a78bfa',
+      lineWidth: 2,
+      priceLineVisible: false,
+      lastValueVisible: false,
+      title: 'EMA200',
+    });
     this.markers = createSeriesMarkers(this.candles, []);
   }
 
   /** Full redraw: up to two buckets (2,880 candles) is a few thousand points, well within one frame. */
-  update(candles: readonly Candle[], rows: readonly IndicatorRow[], trades: readonly TradeView[], priceDecimals: number, tfMs: number, series = ''): void {
+  update(
+    candles: readonly Candle[],
+    rows: readonly IndicatorRow[],
+    trades: readonly TradeView[],
+    priceDecimals: number,
+    tfMs: number,
+    series = '',
+  ): void {
     const format = { type: 'price' as const, precision: priceDecimals, minMove: 10 ** -priceDecimals };
     this.candles.applyOptions({ priceFormat: format });
     this.candles.setData(candles.map((c) => ({ time: sec(c.t), open: c.o, high: c.h, low: c.l, close: c.c })));
@@ -117,10 +147,24 @@ export class EquityChart {
   constructor(private readonly el: HTMLElement) {
     this.chart = baseChart(el);
     this.equity = this.chart.addSeries(LineSeries, { color: '#4ea1ff', lineWidth: 2, title: 'equity' });
-    this.peak = this.chart.addSeries(LineSeries, { color: '#7c8799', lineWidth: 1, lineStyle: LineStyle.Dashed, priceLineVisible: false, lastValueVisible: false, title: 'peak' });
+    this.peak = this.chart.addSeries(LineSeries, {
+      color: '#7c8799',
+      lineWidth: 1,
+      lineStyle: LineStyle.Dashed,
+      priceLineVisible: false,
+      lastValueVisible: false,
+      title: 'peak',
+    });
     this.drawdown = this.chart.addSeries(
       AreaSeries,
-      { lineColor: '#f0506e', topColor: '#f0506e11', bottomColor: '#f0506e55', lineWidth: 1, priceFormat: { type: 'percent' }, title: 'drawdown' },
+      {
+        lineColor: '#f0506e',
+        topColor: '#f0506e11',
+        bottomColor: '#f0506e55',
+        lineWidth: 1,
+        priceFormat: { type: 'percent' },
+        title: 'drawdown',
+      },
       1,
     );
     this.chart.panes()[1]?.setHeight(60);
@@ -148,7 +192,9 @@ export class EquityChart {
     if (fit) this.chart.timeScale().fitContent();
     this.peak.setData(peaks);
     this.drawdown.setData(dd);
-    this.peakMarker.setMarkers(series.length > 0 ? [{ time: peakAt as UTCTimestamp, position: 'aboveBar', shape: 'circle', color: '#d6dde8', text: 'peak' }] : []);
+    this.peakMarker.setMarkers(
+      series.length > 0 ? [{ time: peakAt as UTCTimestamp, position: 'aboveBar', shape: 'circle', color: '#d6dde8', text: 'peak' }] : [],
+    );
     this.el.dataset.points = String(series.length);
     this.el.dataset.lastEquity = String(series[series.length - 1]?.[1] ?? '');
   }
@@ -168,9 +214,10 @@ export function renderRegimeTimeline(root: HTMLElement, segments: readonly Regim
     band.style.background = REGIME_COLORS[s.regime];
     return band;
   });
-  const recent = segments.slice(-4).reverse().map((s) =>
-    h('li', {}, h('span', { class: 'dot-regime' }), `${humanize(s.regime)} since ${fmtTime(s.from)}`),
-  );
+  const recent = segments
+    .slice(-4)
+    .reverse()
+    .map((s) => h('li', {}, h('span', { class: 'dot-regime' }), `${humanize(s.regime)} since ${fmtTime(s.from)}`));
   recent.forEach((li, i) => ((li.firstChild as HTMLElement).style.background = REGIME_COLORS[segments[segments.length - 1 - i]!.regime]));
   root.replaceChildren(h('div', { class: 'regime-strip', testid: 'regime-strip' }, ...bands), h('ul', { class: 'regime-list' }, ...recent));
   root.dataset.segments = String(segments.length);

@@ -54,7 +54,10 @@ export class Controls {
   private busy = false;
   private isAdmin = false;
 
-  constructor(private readonly root: HTMLElement, private readonly client: AdminClient | null) {}
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly client: AdminClient | null,
+  ) {}
 
   /** Only admins act; readers never see the controls. */
   setEnabled(isAdmin: boolean): void {
@@ -122,8 +125,12 @@ export class Controls {
           this.button('Cancel', '', 'control-confirm-no', () => ((this.pending = null), this.render())),
         )
       : null;
-    const result = this.result ? h('div', { class: `small ${this.result.ok ? 'pos' : 'neg'}`, testid: 'control-result' }, this.result.text) : null;
-    this.root.replaceChildren(...[h('div', { class: 'controls-row' }, ...buttons), confirm, result].filter((x): x is HTMLDivElement => x !== null));
+    const result = this.result
+      ? h('div', { class: `small ${this.result.ok ? 'pos' : 'neg'}`, testid: 'control-result' }, this.result.text)
+      : null;
+    this.root.replaceChildren(
+      ...[h('div', { class: 'controls-row' }, ...buttons), confirm, result].filter((x): x is HTMLDivElement => x !== null),
+    );
   }
 
   private button(text: string, cls: string, testid: string, onClick: () => void): HTMLElement {

@@ -34,7 +34,8 @@ export function renderStatus(s: SystemStatus | null, fromCache = false): void {
   mode.textContent = modeText;
   mode.className = `badge mode mode-${(s?.mode ?? 'unknown').toLowerCase()}`;
   mode.title = s?.mode ? `system mode: ${s.mode}` : 'mode missing or not one of NORMAL, OBSERVATION, REDUCING, PAUSED, KILLED';
-  const paused = s?.entriesPausedUntil && s.entriesPausedUntil > Date.now() ? `entries paused until ${fmtTime(s.entriesPausedUntil)} UTC` : '';
+  const paused =
+    s?.entriesPausedUntil && s.entriesPausedUntil > Date.now() ? `entries paused until ${fmtTime(s.entriesPausedUntil)} UTC` : '';
   const reason = byId('mode-reason');
   reason.textContent = [s?.modeReason, paused].filter(Boolean).join(' · ');
   reason.title = reason.textContent;
@@ -65,7 +66,7 @@ export function staleReason(now: number): string | null {
       : null;
   }
   if (status === 'missing') return 'status/system does not exist: the bot has never reported a tick.';
-  if (status === 'offline') return 'Offline and nothing cached: the bot\'s status is unknown.';
+  if (status === 'offline') return "Offline and nothing cached: the bot's status is unknown.";
   if ('corrupt' in status) return `${status.corrupt}: the bot's status cannot be shown.`;
   if (status.lastTickAt === null) return 'status/system has no valid lastTickAt: the bot is not reporting ticks.';
   const age = now - status.lastTickAt;
@@ -81,7 +82,8 @@ export function staleReason(now: number): string | null {
  */
 export function replayEndedAt(now: number): number | null {
   const end = config.replayEndMs;
-  if (end === null || typeof status !== 'object' || 'corrupt' in status || status.marketTime === null || status.lastTickAt === null) return null;
+  if (end === null || typeof status !== 'object' || 'corrupt' in status || status.marketTime === null || status.lastTickAt === null)
+    return null;
   const market = status.marketTime + (now - status.lastTickAt) * config.replaySpeed;
   return market >= end ? end : null;
 }
@@ -93,9 +95,12 @@ export function tickClock(now: number): void {
   const banner = byId('stale-banner');
   banner.hidden = reason === null && ended === null;
   banner.classList.toggle('replay-ended', ended !== null);
-  banner.textContent = ended !== null
-    ? `Replay data ended at ${fmtTime(ended, now)} UTC: the bundled candles stop there, so the local scheduler stopped ticking. Restart with \`npm start -- --start ISO-TIME\` to replay another span.`
-    : reason ? `⚠ ${reason}` : '';
+  banner.textContent =
+    ended !== null
+      ? `Replay data ended at ${fmtTime(ended, now)} UTC: the bundled candles stop there, so the local scheduler stopped ticking. Restart with \`npm start -- --start ISO-TIME\` to replay another span.`
+      : reason
+        ? `⚠ ${reason}`
+        : '';
   document.body.dataset.replayEnded = ended === null ? 'false' : 'true';
   document.body.classList.toggle('is-stale', reason !== null);
   byId('tick-age').classList.toggle('neg', reason !== null);

@@ -5,7 +5,16 @@
  * tick's live marks (status/system.account), as the tick will close it at midnight. Beside this
  * month's PnL: the latest budget notification's spend (costs/{yyyymm}).
  */
-import { HORIZONS, closeDay, dailySeries, emptyDay, inHorizon, summarizeDays, type DayRollup, type Horizon } from '../../../functions/src/domain/performance/daily.ts';
+import {
+  HORIZONS,
+  closeDay,
+  dailySeries,
+  emptyDay,
+  inHorizon,
+  summarizeDays,
+  type DayRollup,
+  type Horizon,
+} from '../../../functions/src/domain/performance/daily.ts';
 import { utcDay } from '../../../functions/src/domain/wallet.ts';
 import type { CostRecord } from '../../../functions/src/shared/store/index.ts';
 import { HistogramSeries, LineSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
@@ -76,13 +85,19 @@ export class HorizonsPanel {
   private readonly equity: EquityChart;
   private readonly profit: ProfitChart;
 
-  constructor(private readonly root: HTMLElement, private readonly tabs: HTMLElement) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly tabs: HTMLElement,
+  ) {
     root.replaceChildren(
       this.month,
       this.stats,
-      h('div', { class: 'horizon-charts' },
+      h(
+        'div',
+        { class: 'horizon-charts' },
         h('div', {}, h('div', { class: 'muted small' }, 'Equity (daily close; today live) and drawdown from the peak'), this.equityEl),
-        h('div', {}, h('div', { class: 'muted small' }, 'Daily realized profit and cumulative'), this.profitEl)),
+        h('div', {}, h('div', { class: 'muted small' }, 'Daily realized profit and cumulative'), this.profitEl),
+      ),
       h('div', { class: 'muted small' }, 'Wins and losses by exit reason'),
       this.reasons,
     );
@@ -92,15 +107,17 @@ export class HorizonsPanel {
   }
 
   private renderTabs(): void {
-    this.tabs.replaceChildren(...HORIZONS.map((k) => {
-      const b = h('button', { class: `tab${k === this.horizon ? ' active' : ''}`, testid: `horizon-tab-${k}` }, k);
-      b.addEventListener('click', () => {
-        this.horizon = k;
-        this.renderTabs();
-        if (this.inputs) this.update(this.inputs);
-      });
-      return b;
-    }));
+    this.tabs.replaceChildren(
+      ...HORIZONS.map((k) => {
+        const b = h('button', { class: `tab${k === this.horizon ? ' active' : ''}`, testid: `horizon-tab-${k}` }, k);
+        b.addEventListener('click', () => {
+          this.horizon = k;
+          this.renderTabs();
+          if (this.inputs) this.update(this.inputs);
+        });
+        return b;
+      }),
+    );
   }
 
   update(inputs: HorizonInputs): void {
@@ -110,9 +127,12 @@ export class HorizonsPanel {
     const s = summarizeDays(days);
     const series = dailySeries(days);
     // 1D draws today's tick marks; longer horizons one point per day at its closing equity.
-    const curve: (EquityPointView & { peak?: string })[] = this.horizon === '1D'
-      ? [...inputs.today]
-      : series.flatMap((p) => (p.equity === null ? [] : [{ time: p.time, equity: dec(p.equity), ...(p.peak === null ? {} : { peak: dec(p.peak) }) }]));
+    const curve: (EquityPointView & { peak?: string })[] =
+      this.horizon === '1D'
+        ? [...inputs.today]
+        : series.flatMap((p) =>
+            p.equity === null ? [] : [{ time: p.time, equity: dec(p.equity), ...(p.peak === null ? {} : { peak: dec(p.peak) }) }],
+          );
     this.equity.update(curve, true);
     this.profit.update(series);
     this.root.dataset.horizon = this.horizon;
@@ -121,7 +141,12 @@ export class HorizonsPanel {
     this.root.dataset.realized = String(s.realizedPnl);
 
     const cell = (label: string, value: string, testid: string, cls = '', units?: bigint) =>
-      h('div', { class: 'stat' }, h('span', { class: 'label' }, label), h('span', { class: `value num ${cls}`, testid, data: units === undefined ? undefined : { units: String(units) } }, value));
+      h(
+        'div',
+        { class: 'stat' },
+        h('span', { class: 'label' }, label),
+        h('span', { class: `value num ${cls}`, testid, data: units === undefined ? undefined : { units: String(units) } }, value),
+      );
     const sign = (u: bigint) => signClass(u > 0n ? 1 : u < 0n ? -1 : 0);
     const ratio = (n: number | null) => (n === null ? DASH : n === Infinity ? '∞' : fmtNum(n, 2));
     this.stats.replaceChildren(
@@ -130,16 +155,34 @@ export class HorizonsPanel {
       cell('Win rate', s.winRate === null ? DASH : `${fmtPct(s.winRate * 100, 0)} (${s.wins}W ${s.losses}L)`, 'horizon-winrate'),
       cell('Profit factor', ratio(s.profitFactor), 'horizon-pf'),
       cell('Fees', money(s.fees, false), 'horizon-fees', '', s.fees),
-      cell('Max drawdown', s.maxDrawdown === 0n ? '0.00' : `${fmtPct(s.maxDrawdownPct * 100)} (${money(s.maxDrawdown, false)})`, 'horizon-maxdd', s.maxDrawdown > 0n ? 'neg' : ''),
+      cell(
+        'Max drawdown',
+        s.maxDrawdown === 0n ? '0.00' : `${fmtPct(s.maxDrawdownPct * 100)} (${money(s.maxDrawdown, false)})`,
+        'horizon-maxdd',
+        s.maxDrawdown > 0n ? 'neg' : '',
+      ),
       cell('Sharpe (daily, ann.)', ratio(s.sharpe), 'horizon-sharpe'),
       cell('Sortino', ratio(s.sortino), 'horizon-sortino'),
       cell('Days', `${s.days}${days[0] ? ` from ${days[0].day.replace(/(\d{4})(\d\d)(\d\d)/, '$1-$2-$3')}` : ''}`, 'horizon-days'),
     );
 
     const reasons = Object.entries(s.byReason).sort(([a], [b]) => a.localeCompare(b));
-    this.reasons.replaceChildren(table(['Exit reason', 'Wins', 'Losses', 'Realized'], reasons.map(([k, v]) =>
-      h('tr', { data: { reason: k } }, td(humanize(k)), td(String(v.wins), 'num'), td(String(v.losses), 'num'), td(money(v.pnl), `num ${sign(v.pnl)}`, dec(v.pnl)))),
-    { testid: 'horizon-reasons-list', empty: 'No closed trades in this horizon.', numericFrom: 1 }));
+    this.reasons.replaceChildren(
+      table(
+        ['Exit reason', 'Wins', 'Losses', 'Realized'],
+        reasons.map(([k, v]) =>
+          h(
+            'tr',
+            { data: { reason: k } },
+            td(humanize(k)),
+            td(String(v.wins), 'num'),
+            td(String(v.losses), 'num'),
+            td(money(v.pnl), `num ${sign(v.pnl)}`, dec(v.pnl)),
+          ),
+        ),
+        { testid: 'horizon-reasons-list', empty: 'No closed trades in this horizon.', numericFrom: 1 },
+      ),
+    );
 
     const month = utcDay(inputs.now).slice(0, 6);
     const monthPnl = all.filter((r) => r.day.startsWith(month)).reduce((t, r) => t + r.realizedPnl, 0n);
@@ -147,8 +190,11 @@ export class HorizonsPanel {
     const monthLabel = `${month.slice(0, 4)}-${month.slice(4)}`;
     this.month.replaceChildren(
       cell(`PnL ${monthLabel} (market time)`, money(monthPnl), 'month-pnl', sign(monthPnl), monthPnl),
-      cell(c ? `Cloud cost ${c.month.slice(0, 4)}-${c.month.slice(4)}` : 'Cloud cost', c ? `${fmtNum(c.costAmount, 2)} ${c.currencyCode} of ${fmtNum(c.budgetAmount, 2)}` : 'no budget notice yet', 'month-cost'),
+      cell(
+        c ? `Cloud cost ${c.month.slice(0, 4)}-${c.month.slice(4)}` : 'Cloud cost',
+        c ? `${fmtNum(c.costAmount, 2)} ${c.currencyCode} of ${fmtNum(c.budgetAmount, 2)}` : 'no budget notice yet',
+        'month-cost',
+      ),
     );
   }
 }
-

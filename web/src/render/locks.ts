@@ -4,7 +4,14 @@ import { OFFLINE_EMPTY, isoTime } from '../format.ts';
 import type { LockRow } from '../views.ts';
 
 function row(l: LockRow): HTMLTableRowElement {
-  return h('tr', { data: { lock: l.id } }, td(l.scope, 'sym'), td(l.protection), td(isoTime(l.until), 'num'), td(l.reason, 'msg', l.reason));
+  return h(
+    'tr',
+    { data: { lock: l.id } },
+    td(l.scope, 'sym'),
+    td(l.protection),
+    td(isoTime(l.until), 'num'),
+    td(l.reason, 'msg', l.reason),
+  );
 }
 
 export function renderLocks(root: HTMLElement, locks: LockRow[] | null, offline = false): void {

@@ -25,7 +25,7 @@ function card(m: Market, feed: Feed | undefined): HTMLElement {
   const regime = m.regime ?? 'unknown';
   const emaCls = m.ema50 !== null && m.ema200 !== null ? (m.ema50 > m.ema200 ? 'pos' : m.ema50 < m.ema200 ? 'neg' : '') : '';
   const diCls = (a: number | null, b: number | null, up: boolean): string =>
-    a === null || b === null || a === b ? '' : (a > b) === up ? 'pos' : 'neg';
+    a === null || b === null || a === b ? '' : a > b === up ? 'pos' : 'neg';
 
   return h(
     'article',
@@ -69,6 +69,12 @@ export function renderMarkets(root: HTMLElement, markets: Market[], feeds: Feed[
   root.replaceChildren(
     ...(sorted.length > 0
       ? sorted.map((m) => card(m, byKey.get(m.id) ?? byKey.get(feedKey(m.symbol))))
-      : [h('div', { class: 'empty card' }, offline ? OFFLINE_EMPTY : `No markets yet ${DASH} the first tick writes status/system.markets.`)]),
+      : [
+          h(
+            'div',
+            { class: 'empty card' },
+            offline ? OFFLINE_EMPTY : `No markets yet ${DASH} the first tick writes status/system.markets.`,
+          ),
+        ]),
   );
 }

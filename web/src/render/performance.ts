@@ -15,7 +15,8 @@ export const PERFORMANCE_TRADES = 200;
 const MIN_POINTS_FOR_SHARPE = 30;
 
 function toPerf(t: TradeView): PerfTrade | null {
-  const qtyDelta = toUnits(t.qtyDelta) ?? (t.side && toUnits(t.qty) !== null ? (t.side === 'buy' ? toUnits(t.qty)! : -toUnits(t.qty)!) : null);
+  const qtyDelta =
+    toUnits(t.qtyDelta) ?? (t.side && toUnits(t.qty) !== null ? (t.side === 'buy' ? toUnits(t.qty)! : -toUnits(t.qty)!) : null);
   const fee = toUnits(t.fee);
   const pnl = toUnits(t.realizedPnl);
   if (!t.symbol || !t.side || t.time === null || qtyDelta === null || fee === null || pnl === null) return null;
@@ -62,11 +63,22 @@ export function renderPerformance(
       cell('Profit factor', ratio(s.profitFactor), 'perf-pf'),
       cell('Avg win', money(s.avgWin, true), 'perf-avgwin'),
       cell('Avg loss', money(s.avgLoss, true), 'perf-avgloss'),
-      cell('Max drawdown (today)', [s.peakEquity === null ? DASH : `${fmtPct(s.maxDrawdownPct * 100)} (${unitsToText(s.maxDrawdown, 2)})`, s.maxDrawdown > 0n ? 'neg' : ''], 'perf-maxdd'),
+      cell(
+        'Max drawdown (today)',
+        [
+          s.peakEquity === null ? DASH : `${fmtPct(s.maxDrawdownPct * 100)} (${unitsToText(s.maxDrawdown, 2)})`,
+          s.maxDrawdown > 0n ? 'neg' : '',
+        ],
+        'perf-maxdd',
+      ),
       cell('Fees', money(s.feesPaid), 'perf-fees'),
       cell('Exposure (today)', pct(s.exposure), 'perf-exposure'),
       cell('Sharpe (ann.)', points.length >= MIN_POINTS_FOR_SHARPE ? ratio(s.sharpe) : [DASH, ''], 'perf-sharpe'),
     ),
-    h('div', { class: 'muted small' }, trades.length >= PERFORMANCE_TRADES ? `Over the latest ${PERFORMANCE_TRADES} trades.` : `Over all ${trades.length} trades.`),
+    h(
+      'div',
+      { class: 'muted small' },
+      trades.length >= PERFORMANCE_TRADES ? `Over the latest ${PERFORMANCE_TRADES} trades.` : `Over all ${trades.length} trades.`,
+    ),
   );
 }

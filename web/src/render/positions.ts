@@ -35,7 +35,11 @@ function row(p: PositionView, opts: PositionOptions): HTMLTableRowElement {
     td(fmtDecimal(p.qty, 0), 'num', p.qty ?? ''),
     td(fmtMarketAmount(p.symbol, p.entryPrice), 'num', p.entryPrice ?? ''),
     td(fmtMarketAmount(p.symbol, last), `num mark-${source}`, `${last ?? ''} (${SOURCE_TEXT[source]})`),
-    h('td', { class: `num ${signClass(s)}`, testid: `position-unrealized-${p.id}`, data: { units: u === null ? '' : String(u) } }, u === null ? DASH : unitsToText(u, 2, true)),
+    h(
+      'td',
+      { class: `num ${signClass(s)}`, testid: `position-unrealized-${p.id}`, data: { units: u === null ? '' : String(u) } },
+      u === null ? DASH : unitsToText(u, 2, true),
+    ),
     td(fmtMarketAmount(p.symbol, p.stopLoss), 'num neg-soft', p.stopLoss ?? ''),
     td(fmtMarketAmount(p.symbol, p.takeProfit), 'num pos-soft', p.takeProfit ?? ''),
     td(p.trailingStop === null ? badge('not armed', 'muted-badge') : fmtMarketAmount(p.symbol, p.trailingStop), 'num'),

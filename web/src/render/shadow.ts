@@ -13,10 +13,14 @@ export function renderShadow(latest: ShadowLatest | null): void {
     return;
   }
   const day = dayText(latest.day);
-  el.textContent = latest.status === 'verified' ? `live = backtest ✓ ${day}`
-    : latest.status === 'explained' ? `live ≈ backtest ${day} (${latest.differences} explained)`
-      : `live ≠ backtest ✗ ${day} (${latest.unexplained} unexplained)`;
-  el.title = latest.status === 'verified'
-    ? `the day's trades replayed through the backtester match the ledger exactly (checked ${new Date(latest.checkedAt).toISOString()})`
-    : `${latest.differences} difference(s); the whole diff is in shadow/${latest.day} and the alert (npm run shadow -- --day ${day})`;
+  el.textContent =
+    latest.status === 'verified'
+      ? `live = backtest ✓ ${day}`
+      : latest.status === 'explained'
+        ? `live ≈ backtest ${day} (${latest.differences} explained)`
+        : `live ≠ backtest ✗ ${day} (${latest.unexplained} unexplained)`;
+  el.title =
+    latest.status === 'verified'
+      ? `the day's trades replayed through the backtester match the ledger exactly (checked ${new Date(latest.checkedAt).toISOString()})`
+      : `${latest.differences} difference(s); the whole diff is in shadow/${latest.day} and the alert (npm run shadow -- --day ${day})`;
 }

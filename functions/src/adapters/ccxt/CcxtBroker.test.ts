@@ -87,15 +87,18 @@ describe('CcxtBroker over recorded Binance responses', () => {
     const fill = await broker.fill({ signal: signal(), qty: toAmount('0.01234') });
     expect(amounts(fill)).toEqual(EXPECTED_BUY); // same fill as the first delivery got
     expect(player.count(CREATE)).toBe(1);
-    expect(player.requests.filter((r) => r.path === '/api/v3/order' && r.method === 'GET').map((r) => r.params.get('origClientOrderId'))).toEqual([
-      '5f1c0e7a9b3d4c2e8f6a1b0c9d8e7f6a',
-      '5f1c0e7a9b3d4c2e8f6a1b0c9d8e7f6a',
-    ]);
+    expect(
+      player.requests.filter((r) => r.path === '/api/v3/order' && r.method === 'GET').map((r) => r.params.get('origClientOrderId')),
+    ).toEqual(['5f1c0e7a9b3d4c2e8f6a1b0c9d8e7f6a', '5f1c0e7a9b3d4c2e8f6a1b0c9d8e7f6a']);
     expect(player.requests.find((r) => r.path === '/api/v3/myTrades')!.params.get('orderId')).toBe('20188932140');
   });
 
   it('on redelivery after a fill finds the order and never calls createOrder', async () => {
-    const { broker, player } = await setup({ [QUERY]: recorded.orderMarketBuyQuery!, [TRADES]: recorded.myTradesForBuy!, [CREATE]: recorded.orderMarketBuyFull! });
+    const { broker, player } = await setup({
+      [QUERY]: recorded.orderMarketBuyQuery!,
+      [TRADES]: recorded.myTradesForBuy!,
+      [CREATE]: recorded.orderMarketBuyFull!,
+    });
     const fill = await broker.fill({ signal: signal(), qty: toAmount('0.01234') });
     expect(amounts(fill)).toEqual(EXPECTED_BUY);
     expect(player.count(CREATE)).toBe(0);
@@ -103,19 +106,30 @@ describe('CcxtBroker over recorded Binance responses', () => {
 
   it('maps a market sell with the commission in USDT', async () => {
     const { broker } = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketSellFull! });
-    const fill = await broker.fill({ signal: signal({ id: '0a9e3c7d51b24f68a0c1d2e3f4a5b6c7', symbol: 'ETH/USDT', side: 'sell', reason: 'stop_loss' }), qty: toAmount('0.1234') });
+    const fill = await broker.fill({
+      signal: signal({ id: '0a9e3c7d51b24f68a0c1d2e3f4a5b6c7', symbol: 'ETH/USDT', side: 'sell', reason: 'stop_loss' }),
+      qty: toAmount('0.1234'),
+    });
     expect(amounts(fill)).toEqual({ price: A('1741.03'), qty: A('0.1234'), notional: A('214.843102'), fee: A('0.2148431') });
   });
 
   it('records a BNB commission as no quote fee, with a warning', async () => {
     const { broker, warnings } = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketBuyBnbFee! });
-    const fill = await broker.fill({ signal: signal({ id: 'c3d4e5f60718293a4b5c6d7e8f901a2b', symbol: 'SOL/USDT' }), qty: toAmount('0.52') });
+    const fill = await broker.fill({
+      signal: signal({ id: 'c3d4e5f60718293a4b5c6d7e8f901a2b', symbol: 'SOL/USDT' }),
+      qty: toAmount('0.52'),
+    });
     expect(amounts(fill)).toEqual({ price: A('20.43'), qty: A('0.52'), notional: A('10.6236'), fee: '0' });
-    expect(warnings).toEqual([{ message: expect.stringMatching(/outside the wallet/), fields: { orderId: '4178302265', asset: 'BNB', commission: '0.00002420' } }]);
+    expect(warnings).toEqual([
+      { message: expect.stringMatching(/outside the wallet/), fields: { orderId: '4178302265', asset: 'BNB', commission: '0.00002420' } },
+    ]);
   });
 
   it('retries a failed lookup, which is read-only', async () => {
-    const { broker, player } = await setup({ [QUERY]: [networkFault, recorded.orderDoesNotExist!], [CREATE]: recorded.orderMarketBuyFull! });
+    const { broker, player } = await setup({
+      [QUERY]: [networkFault, recorded.orderDoesNotExist!],
+      [CREATE]: recorded.orderMarketBuyFull!,
+    });
     await expect(broker.fill({ signal: signal(), qty: toAmount('0.01234') })).resolves.toBeDefined();
     expect(player.count(QUERY)).toBe(2);
   });
@@ -154,7 +168,9 @@ describe('CcxtBroker over recorded Binance responses', () => {
 
   it('refuses an existing order that does not match the signal', async () => {
     const { broker, player } = await setup({ [QUERY]: recorded.orderMarketBuyQuery! });
-    const err = (await broker.fill({ signal: signal({ side: 'sell', reason: 'stop_loss' }), qty: toAmount('0.01234') }).catch((e: unknown) => e)) as MarketDataError;
+    const err = (await broker
+      .fill({ signal: signal({ side: 'sell', reason: 'stop_loss' }), qty: toAmount('0.01234') })
+      .catch((e: unknown) => e)) as MarketDataError;
     expect(err.kind).toBe('permanent');
     expect(err.message).toMatch(/belongs to buy BTC\/USDT/);
     expect(player.count(CREATE)).toBe(0);
@@ -190,7 +206,9 @@ describe('isDuplicateOrder', () => {
     const { errors } = await import('ccxt');
     expect(isDuplicateOrder(new errors.InvalidOrder('binance {"code":-2010,"msg":"Duplicate order sent."}'))).toBe(true);
     expect(isDuplicateOrder(new errors.DuplicateOrderId('x'))).toBe(true);
-    expect(isDuplicateOrder(new errors.InvalidOrder('binance {"code":-2010,"msg":"Account has insufficient balance for requested action."}'))).toBe(false);
+    expect(
+      isDuplicateOrder(new errors.InvalidOrder('binance {"code":-2010,"msg":"Account has insufficient balance for requested action."}')),
+    ).toBe(false);
     expect(isDuplicateOrder(new Error('Duplicate order sent.'))).toBe(false);
   });
 });

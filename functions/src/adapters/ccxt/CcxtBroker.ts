@@ -41,7 +41,10 @@ export class CcxtBroker implements Broker {
 
   async fill({ signal, qty }: OrderRequest): Promise<Fill> {
     if (qty <= 0n) throw new MarketDataError('permanent', `order quantity must be positive: ${toDecimalString(qty)}`);
-    const outcome = await this.orders.place({ signalId: signal.id, symbol: signal.symbol, side: signal.side, qty }, { beforeSend: async () => {} });
+    const outcome = await this.orders.place(
+      { signalId: signal.id, symbol: signal.symbol, side: signal.side, qty },
+      { beforeSend: async () => {} },
+    );
     if (outcome.status === 'filled') return outcome.fill;
     if (outcome.status === 'rejected') throw new MarketDataError('permanent', outcome.reason);
     throw new MarketDataError('temporary', `${this.name}: ${outcome.reason}`);

@@ -11,7 +11,18 @@ import { CcxtExchangeAccount } from './CcxtExchangeAccount.ts';
 import { createExchange } from './loadExchange.ts';
 import { exchangeInfo, installPlayer, type PlayedRequest, type Recorded } from './fixtures/player.ts';
 
-interface WireOrder { symbol: string; orderId: number; clientOrderId: string; origQty: string; executedQty: string; status: string; side: 'BUY' | 'SELL'; type: 'LIMIT'; price: string; time: number }
+interface WireOrder {
+  symbol: string;
+  orderId: number;
+  clientOrderId: string;
+  origQty: string;
+  executedQty: string;
+  status: string;
+  side: 'BUY' | 'SELL';
+  type: 'LIMIT';
+  price: string;
+  time: number;
+}
 
 function binanceAccount() {
   const balances = new Map<string, { free: Amount; locked: Amount }>();
@@ -25,10 +36,22 @@ function binanceAccount() {
     'GET /api/v3/exchangeInfo': exchangeInfo,
     'GET /api/v3/account': (): Recorded => ({
       status: 200,
-      body: { makerCommission: 10, takerCommission: 10, canTrade: true, canWithdraw: false, canDeposit: true, updateTime: 1, accountType: 'SPOT', permissions: ['SPOT'],
-        balances: [...balances].map(([asset, b]) => ({ asset, free: s(b.free), locked: s(b.locked) })) },
+      body: {
+        makerCommission: 10,
+        takerCommission: 10,
+        canTrade: true,
+        canWithdraw: false,
+        canDeposit: true,
+        updateTime: 1,
+        accountType: 'SPOT',
+        permissions: ['SPOT'],
+        balances: [...balances].map(([asset, b]) => ({ asset, free: s(b.free), locked: s(b.locked) })),
+      },
     }),
-    'GET /api/v3/openOrders': ({ params }: PlayedRequest): Recorded => ({ status: 200, body: orders.filter((o) => o.symbol === params.get('symbol') && o.status === 'NEW') }),
+    'GET /api/v3/openOrders': ({ params }: PlayedRequest): Recorded => ({
+      status: 200,
+      body: orders.filter((o) => o.symbol === params.get('symbol') && o.status === 'NEW'),
+    }),
     'GET /api/v3/order': ({ params }: PlayedRequest): Recorded => {
       const o = orders.find((x) => x.symbol === params.get('symbol') && String(x.orderId) === params.get('orderId'));
       return o ? { status: 200, body: o } : { status: 400, body: { code: -2013, msg: 'Order does not exist.' } };
@@ -39,7 +62,18 @@ function binanceAccount() {
     placeOpenOrder: async (o: { symbol: string; side: 'buy' | 'sell'; amount: Amount; clientOrderId: string }) => {
       const orderId = 1000 + orders.length;
       move(o.symbol.split('/')[0]!, -o.amount, o.amount);
-      orders.push({ symbol: o.symbol.replace('/', ''), orderId, clientOrderId: o.clientOrderId, origQty: s(o.amount), executedQty: '0.00000000', status: 'NEW', side: o.side === 'buy' ? 'BUY' : 'SELL', type: 'LIMIT', price: '99999.00000000', time: 1 });
+      orders.push({
+        symbol: o.symbol.replace('/', ''),
+        orderId,
+        clientOrderId: o.clientOrderId,
+        origQty: s(o.amount),
+        executedQty: '0.00000000',
+        status: 'NEW',
+        side: o.side === 'buy' ? 'BUY' : 'SELL',
+        type: 'LIMIT',
+        price: '99999.00000000',
+        time: 1,
+      });
       return String(orderId);
     },
   };

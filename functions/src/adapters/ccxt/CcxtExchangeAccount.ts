@@ -21,7 +21,15 @@ export interface CcxtExchangeAccountOptions {
 
 /** Binance's order states; NEW and PARTIALLY_FILLED are open. */
 const BINANCE_STATUS: Record<string, ExchangeOrder['status']> = {
-  NEW: 'open', PARTIALLY_FILLED: 'open', PENDING_NEW: 'open', FILLED: 'closed', CANCELED: 'canceled', PENDING_CANCEL: 'open', REJECTED: 'canceled', EXPIRED: 'canceled', EXPIRED_IN_MATCH: 'canceled',
+  NEW: 'open',
+  PARTIALLY_FILLED: 'open',
+  PENDING_NEW: 'open',
+  FILLED: 'closed',
+  CANCELED: 'canceled',
+  PENDING_CANCEL: 'open',
+  REJECTED: 'canceled',
+  EXPIRED: 'canceled',
+  EXPIRED_IN_MATCH: 'canceled',
 };
 
 export function toExchangeOrder(o: Order, symbol: string): ExchangeOrder {
@@ -30,8 +38,13 @@ export function toExchangeOrder(o: Order, symbol: string): ExchangeOrder {
   const status = raw ?? (o.status === 'open' ? 'open' : o.status === 'closed' ? 'closed' : 'canceled');
   const clientOrderId = str(info.clientOrderId) ?? o.clientOrderId ?? null;
   return {
-    id: String(o.id), clientOrderId, symbol: o.symbol ?? symbol, side: o.side === 'sell' ? 'sell' : 'buy',
-    amount: toAmount(str(info.origQty) ?? str(o.amount) ?? '0'), filled: toAmount(str(info.executedQty) ?? str(o.filled) ?? '0'), status,
+    id: String(o.id),
+    clientOrderId,
+    symbol: o.symbol ?? symbol,
+    side: o.side === 'sell' ? 'sell' : 'buy',
+    amount: toAmount(str(info.origQty) ?? str(o.amount) ?? '0'),
+    filled: toAmount(str(info.executedQty) ?? str(o.filled) ?? '0'),
+    status,
   };
 }
 

@@ -5,7 +5,16 @@ import { MarketDataError } from '../../domain/errors.ts';
 import { retryInfo } from './retry.ts';
 import { CcxtMarketData, toCandle, type CcxtMarketDataOptions } from './CcxtMarketData.ts';
 import { createExchange } from './loadExchange.ts';
-import { btcKlines, exchangeInfo, installPlayer, klinesServer, networkFault, recorded, timeoutFault, type Route } from './fixtures/player.ts';
+import {
+  btcKlines,
+  exchangeInfo,
+  installPlayer,
+  klinesServer,
+  networkFault,
+  recorded,
+  timeoutFault,
+  type Route,
+} from './fixtures/player.ts';
 
 const MIN = 60_000;
 const DAY_START = Date.UTC(2023, 2, 24); // the recorded day, 2023-03-24 UTC
@@ -15,7 +24,10 @@ const OUTAGE_TO = Date.UTC(2023, 2, 24, 14, 0);
 const KLINES = 'GET /api/v3/klines';
 
 /** Real ccxt binance instance whose HTTP is the player; a fake clock that moves only when we sleep. */
-async function setup(klines: Route = klinesServer(btcKlines), opts: { budgetMs?: number; info?: Route; retry?: CcxtMarketDataOptions['retry'] } = {}) {
+async function setup(
+  klines: Route = klinesServer(btcKlines),
+  opts: { budgetMs?: number; info?: Route; retry?: CcxtMarketDataOptions['retry'] } = {},
+) {
   // enableRateLimit off: ccxt's throttler waits on the real clock, which the tests must not depend on.
   const exchange = await createExchange('binance', { enableRateLimit: false });
   const player = installPlayer(exchange, { 'GET /api/v3/exchangeInfo': opts.info ?? exchangeInfo, [KLINES]: klines });
@@ -50,7 +62,13 @@ describe('CcxtMarketData over recorded Binance responses', () => {
 
     const pages = player.requests.filter((r) => r.path === '/api/v3/klines').map((r) => Object.fromEntries(r.params));
     expect(pages).toHaveLength(2);
-    expect(pages[0]).toMatchObject({ symbol: 'BTCUSDT', interval: '1m', startTime: String(DAY_START), limit: '1000', endTime: String(DAY_END - 1) });
+    expect(pages[0]).toMatchObject({
+      symbol: 'BTCUSDT',
+      interval: '1m',
+      startTime: String(DAY_START),
+      limit: '1000',
+      endTime: String(DAY_END - 1),
+    });
     // page 1 held 1000 rows and skipped the 80-minute gap, so it ended at 17:59
     expect(pages[1]).toMatchObject({ startTime: String(Date.UTC(2023, 2, 24, 18, 0)), limit: '360' });
   });

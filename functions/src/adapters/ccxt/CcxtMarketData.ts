@@ -119,7 +119,14 @@ export class CcxtMarketData implements MarketData {
    * Every attempt goes through the breaker: a temporary failure counts against the exchange, any
    * answer (even "bad symbol") shows it is up.
    */
-  private page(symbol: string, timeframe: Timeframe, since: number, limit: number, endInclusive: number, budgetMs: number): Promise<OHLCV[]> {
+  private page(
+    symbol: string,
+    timeframe: Timeframe,
+    since: number,
+    limit: number,
+    endInclusive: number,
+    budgetMs: number,
+  ): Promise<OHLCV[]> {
     return withRetry(
       async () => {
         if (!this.breaker.tryAcquire()) throw new CircuitOpenError(this.name, this.breaker.retryAt);

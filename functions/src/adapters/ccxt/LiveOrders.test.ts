@@ -15,21 +15,35 @@ async function setup(routes: Partial<Record<string, Route>>) {
   const exchange = await createExchange('binance', { enableRateLimit: false, apiKey: 'test-key', secret: 'test-secret' });
   const player = installPlayer(exchange, { 'GET /api/v3/exchangeInfo': exchangeInfo, ...routes });
   const clock = { t: T };
-  const live = new LiveOrders({ exchange, now: () => clock.t, sleep: async (ms) => void (clock.t += ms), random: () => 0.5, onWarning: () => {} });
+  const live = new LiveOrders({
+    exchange,
+    now: () => clock.t,
+    sleep: async (ms) => void (clock.t += ms),
+    random: () => 0.5,
+    onWarning: () => {},
+  });
   /** A durable attempt record, as executeSignal would keep it in orders/{signalId}. */
   const attempts: number[] = [];
   const hooks = { beforeSend: async (at: number) => void attempts.push(at) };
   return { live, player, clock, attempts, hooks };
 }
 
-const buy = (over: Partial<OrderIntent> = {}): OrderIntent => ({ signalId: BUY_ID, symbol: 'BTC/USDT', side: 'buy', qty: toAmount('0.01234'), ...over });
+const buy = (over: Partial<OrderIntent> = {}): OrderIntent => ({
+  signalId: BUY_ID,
+  symbol: 'BTC/USDT',
+  side: 'buy',
+  qty: toAmount('0.01234'),
+  ...over,
+});
 const status = (o: OrderOutcome | { status: string }) => o.status;
 
 /** GET /api/v3/order: by origClientOrderId and by orderId answered separately. */
-const orderQuery = (byClientId: Route, byOrderId: Route): Route => (req: PlayedRequest) => {
-  const route = req.params.has('origClientOrderId') ? byClientId : byOrderId;
-  return typeof route === 'function' ? route(req) : (route as never);
-};
+const orderQuery =
+  (byClientId: Route, byOrderId: Route): Route =>
+  (req: PlayedRequest) => {
+    const route = req.params.has('origClientOrderId') ? byClientId : byOrderId;
+    return typeof route === 'function' ? route(req) : (route as never);
+  };
 
 describe('LiveOrders: exactly once at the exchange', () => {
   it('places a never-sent order after recording the attempt, and maps the fill', async () => {
@@ -80,14 +94,22 @@ describe('LiveOrders: exactly once at the exchange', () => {
   });
 
   it('a trade whose order cannot be seen yet keeps the outcome unknown', async () => {
-    const { live, player, hooks } = await setup({ [QUERY]: recorded.orderDoesNotExist!, [TRADES]: recorded.myTradesForBuy!, [CREATE]: recorded.orderMarketBuyFull! });
+    const { live, player, hooks } = await setup({
+      [QUERY]: recorded.orderDoesNotExist!,
+      [TRADES]: recorded.myTradesForBuy!,
+      [CREATE]: recorded.orderMarketBuyFull!,
+    });
     const out = await live.place(buy({ lastAttemptAt: T - 90_000 }), hooks);
     expect(status(out)).toBe('unknown');
     expect(player.count(CREATE)).toBe(0);
   });
 
   it('places again only when the lag since the last attempt is over and nothing is found', async () => {
-    const { live, player, attempts, hooks } = await setup({ [QUERY]: recorded.orderDoesNotExist!, [TRADES]: { status: 200, body: [] }, [CREATE]: recorded.orderMarketBuyFull! });
+    const { live, player, attempts, hooks } = await setup({
+      [QUERY]: recorded.orderDoesNotExist!,
+      [TRADES]: { status: 200, body: [] },
+      [CREATE]: recorded.orderMarketBuyFull!,
+    });
     expect(status(await live.place(buy({ lastAttemptAt: T - 59_999 }), hooks))).toBe('unknown');
     expect(player.count(CREATE)).toBe(0);
     expect(status(await live.place(buy({ lastAttemptAt: T - 60_000 }), hooks))).toBe('filled');
@@ -103,7 +125,9 @@ describe('LiveOrders: exactly once at the exchange', () => {
 
   it('an aborted beforeSend (another delivery is sending) sends nothing', async () => {
     const { live, player } = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketBuyFull! });
-    await expect(live.place(buy(), { beforeSend: () => Promise.reject(new Error('attempt already recorded')) })).rejects.toThrow('attempt already recorded');
+    await expect(live.place(buy(), { beforeSend: () => Promise.reject(new Error('attempt already recorded')) })).rejects.toThrow(
+      'attempt already recorded',
+    );
     expect(player.count(CREATE)).toBe(0);
   });
 });
@@ -130,7 +154,10 @@ describe('LiveOrders: permanent versus transient errors', () => {
 
   it('an expired order with nothing filled is rejected', async () => {
     const { live, hooks } = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: recorded.orderMarketExpired! });
-    expect(await live.place(buy({ signalId: 'e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0' }), hooks)).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/nothing filled/) });
+    expect(await live.place(buy({ signalId: 'e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0' }), hooks)).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/nothing filled/),
+    });
   });
 
   it.each([
@@ -162,7 +189,11 @@ describe('LiveOrders: once an attempt was sent, no read error makes it "rejected
   // in flight hit a permanent error on a read, answered "rejected", and booked the order as rejected
   // before the first delivery could book its fill: the exchange had bought, the ledger had not.
   it('a permanent error (BadSymbol) on the reconciliation reads after an attempt is UNKNOWN, nothing sent', async () => {
-    const { live, player, hooks } = await setup({ [QUERY]: recorded.orderDoesNotExist!, [TRADES]: recorded.invalidSymbol!, [CREATE]: recorded.orderMarketBuyFull! });
+    const { live, player, hooks } = await setup({
+      [QUERY]: recorded.orderDoesNotExist!,
+      [TRADES]: recorded.invalidSymbol!,
+      [CREATE]: recorded.orderMarketBuyFull!,
+    });
     const out = await live.place(buy({ lastAttemptAt: T - 5_000 }), hooks);
     expect(out).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/^BadSymbol: .*an attempt was sent/) });
     expect(player.count(CREATE)).toBe(0);
@@ -176,8 +207,15 @@ describe('LiveOrders: once an attempt was sent, no read error makes it "rejected
 
   it('a permanent error settling the order this call just sent is UNKNOWN too', async () => {
     const buyNoFills = { ...recorded.orderMarketBuyFull!, body: { ...(recorded.orderMarketBuyFull!.body as object), fills: [] } };
-    const { live, player, hooks } = await setup({ [QUERY]: recorded.orderDoesNotExist!, [CREATE]: buyNoFills, [TRADES]: recorded.invalidSymbol! });
-    expect(await live.place(buy(), hooks)).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/^BadSymbol: .*an attempt was sent/) });
+    const { live, player, hooks } = await setup({
+      [QUERY]: recorded.orderDoesNotExist!,
+      [CREATE]: buyNoFills,
+      [TRADES]: recorded.invalidSymbol!,
+    });
+    expect(await live.place(buy(), hooks)).toMatchObject({
+      status: 'unknown',
+      reason: expect.stringMatching(/^BadSymbol: .*an attempt was sent/),
+    });
     expect(player.count(CREATE)).toBe(1);
   });
 });

@@ -33,7 +33,19 @@ import type { Fill, Side } from '../../domain/trading.types.ts';
 import { withRetry, type RetryOptions, type RetryTuning } from './retry.ts';
 import { ccxtErrorClass, translateCcxtError } from './errors.ts';
 import { LazyExchange } from './loadExchange.ts';
-import { clientOrderIdFor, findOrder, guard, isDuplicateOrder, orderToFill, rawLegs, str, tradeLegs, type FeeLeg, type Raw, type Warn } from './orderMapping.ts';
+import {
+  clientOrderIdFor,
+  findOrder,
+  guard,
+  isDuplicateOrder,
+  orderToFill,
+  rawLegs,
+  str,
+  tradeLegs,
+  type FeeLeg,
+  type Raw,
+  type Warn,
+} from './orderMapping.ts';
 
 export interface OrderIntent {
   readonly signalId: string;
@@ -89,7 +101,12 @@ export class LiveOrders {
     this.lagMs = opts.notFoundLagMs ?? 60_000;
     this.budgetMs = opts.budgetMs ?? 20_000;
     this.now = opts.now ?? Date.now;
-    this.retryOpts = { ...opts.retry, now: this.now, ...(opts.sleep && { sleep: opts.sleep }), ...(opts.random && { random: opts.random }) };
+    this.retryOpts = {
+      ...opts.retry,
+      now: this.now,
+      ...(opts.sleep && { sleep: opts.sleep }),
+      ...(opts.random && { random: opts.random }),
+    };
     this.warn = opts.onWarning ?? ((message, fields) => console.warn(JSON.stringify({ severity: 'WARNING', message, ...fields })));
   }
 
@@ -124,7 +141,9 @@ export class LiveOrders {
       } catch (err) {
         if (isDuplicateOrder(err)) {
           const again = await this.lookup(read, intent);
-          return again === 'not_found' || again === 'unknown' ? this.unknown(`duplicate clientOrderId ${clientOrderId} but the order is not visible yet`, this.lagMs) : this.settle(read, intent, again);
+          return again === 'not_found' || again === 'unknown'
+            ? this.unknown(`duplicate clientOrderId ${clientOrderId} but the order is not visible yet`, this.lagMs)
+            : this.settle(read, intent, again);
         }
         const e = translateCcxtError(err);
         if (e.kind === 'permanent') return { status: 'rejected', reason: clean(e), errorClass: ccxtErrorClass(err) ?? e.name };
@@ -138,7 +157,8 @@ export class LiveOrders {
     if (found === 'unknown') return this.unknown('a trade since the last attempt belongs to an order not visible yet', this.lagMs);
     if (intent.lastAttemptAt === undefined) return { status: 'not_found' };
     const waited = this.now() - intent.lastAttemptAt;
-    if (waited < this.lagMs) return this.unknown(`order not found ${waited} ms after the attempt; the exchange may not show it yet`, this.lagMs - waited);
+    if (waited < this.lagMs)
+      return this.unknown(`order not found ${waited} ms after the attempt; the exchange may not show it yet`, this.lagMs - waited);
     return { status: 'not_found' };
   }
 
@@ -154,18 +174,22 @@ export class LiveOrders {
   private async guarded<T>(attempt: { readonly sent: boolean }, fn: (read: Read) => Promise<T | OrderOutcome>): Promise<T | OrderOutcome> {
     const deadline = this.now() + this.budgetMs;
     const read: Read = (call) =>
-      withRetry(async () => {
-        try {
-          return await call(await this.lazy.withMarkets());
-        } catch (err) {
-          throw translateCcxtError(err);
-        }
-      }, { ...this.retryOpts, budgetMs: Math.max(0, deadline - this.now()) });
+      withRetry(
+        async () => {
+          try {
+            return await call(await this.lazy.withMarkets());
+          } catch (err) {
+            throw translateCcxtError(err);
+          }
+        },
+        { ...this.retryOpts, budgetMs: Math.max(0, deadline - this.now()) },
+      );
     try {
       return await fn(read);
     } catch (err) {
       if (!(err instanceof MarketDataError)) throw err;
-      if (err.kind === 'permanent' && !attempt.sent) return { status: 'rejected', reason: clean(err), errorClass: ccxtErrorClass(err.cause) ?? err.name };
+      if (err.kind === 'permanent' && !attempt.sent)
+        return { status: 'rejected', reason: clean(err), errorClass: ccxtErrorClass(err.cause) ?? err.name };
       if (err.kind === 'permanent') return this.unknown(`${clean(err)}; an attempt was sent, so the outcome stays unknown`, this.lagMs);
       return this.unknown(clean(err), 0);
     }
@@ -181,7 +205,9 @@ export class LiveOrders {
     const trades = await read((e) => e.fetchMyTrades(symbol, intent.lastAttemptAt! - 5_000, 100));
     const orderIds = [...new Set(trades.filter((t) => t.side === side && t.order).map((t) => t.order!))];
     for (const id of orderIds) {
-      const order = await read((e) => e.fetchOrder(id, symbol).catch((err: unknown) => (ccxtErrorClass(err) === 'OrderNotFound' ? undefined : Promise.reject(err))));
+      const order = await read((e) =>
+        e.fetchOrder(id, symbol).catch((err: unknown) => (ccxtErrorClass(err) === 'OrderNotFound' ? undefined : Promise.reject(err))),
+      );
       if (!order) return 'unknown';
       if (order.clientOrderId === clientOrderId) return order;
     }
@@ -191,7 +217,10 @@ export class LiveOrders {
   private async settle(read: Read, intent: OrderIntent, order: Order): Promise<OrderOutcome> {
     const { symbol, side } = intent;
     if (order.symbol !== symbol || order.side !== side) {
-      return { status: 'rejected', reason: `clientOrderId ${clientOrderIdFor(intent.signalId)} belongs to ${order.side} ${order.symbol}, not ${side} ${symbol}` };
+      return {
+        status: 'rejected',
+        reason: `clientOrderId ${clientOrderIdFor(intent.signalId)} belongs to ${order.side} ${order.symbol}, not ${side} ${symbol}`,
+      };
     }
     if (order.status === 'open') return this.unknown(`order ${order.id} is still open`, 1_000);
     const filled = toAmount(str((order.info as Raw | undefined)?.executedQty) ?? str(order.filled) ?? '0');
@@ -206,7 +235,12 @@ export class LiveOrders {
     const market = await read((e) => Promise.resolve(e.market(symbol)));
     const fill = orderToFill(order, market, side, legs, this.warn);
     const dust = side === 'sell' && intent.qty > filled ? intent.qty - filled : 0n;
-    return { status: 'filled', fill: dust > 0n ? { ...fill, dust } : fill, orderId: String(order.id), clientOrderId: clientOrderIdFor(intent.signalId) };
+    return {
+      status: 'filled',
+      fill: dust > 0n ? { ...fill, dust } : fill,
+      orderId: String(order.id),
+      clientOrderId: clientOrderIdFor(intent.signalId),
+    };
   }
 }
 

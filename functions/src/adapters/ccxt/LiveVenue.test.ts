@@ -21,7 +21,10 @@ const SECRET = 's3cret-that-must-never-show-up-anywhere';
 
 async function setup(routes: Record<string, Route>) {
   const exchange = await createExchange('binance', { enableRateLimit: false, apiKey: API_KEY, secret: SECRET });
-  const player = installPlayer(exchange, { [INFO]: { status: 200, body: JSON.parse(readFileSync(RECORDED_EXCHANGE_INFO, 'utf8')) }, ...routes });
+  const player = installPlayer(exchange, {
+    [INFO]: { status: 200, body: JSON.parse(readFileSync(RECORDED_EXCHANGE_INFO, 'utf8')) },
+    ...routes,
+  });
   const warnings: string[] = [];
   const broker = new CcxtBroker({ exchange, onWarning: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`) });
   return { broker, venue: broker.venue, player, warnings };
@@ -29,12 +32,18 @@ async function setup(routes: Record<string, Route>) {
 
 describe('LiveVenue: the exchange rules', () => {
   it("come from the broker's loaded markets: one exchangeInfo for the rules and the orders", async () => {
-    const { broker, venue, player } = await setup({ 'GET /api/v3/order': recorded.orderDoesNotExist!, 'POST /api/v3/order': recorded.orderMarketBuyXrp! });
+    const { broker, venue, player } = await setup({
+      'GET /api/v3/order': recorded.orderDoesNotExist!,
+      'POST /api/v3/order': recorded.orderMarketBuyXrp!,
+    });
     const rules = await venue.rules();
     expect(rules.available).toBe(true);
     expect(rules.rulesFor('XRP/USDT')).toEqual({ amountStep: A('0.1'), minAmount: A('0.1'), minNotional: A('5'), priceTick: A('0.0001') });
     expect(rules.source).toBe('binance (loaded from the exchange)');
-    await broker.orders.place({ signalId: 'a'.repeat(32), symbol: 'XRP/USDT', side: 'buy', qty: A('123.4') }, { beforeSend: async () => {} });
+    await broker.orders.place(
+      { signalId: 'a'.repeat(32), symbol: 'XRP/USDT', side: 'buy', qty: A('123.4') },
+      { beforeSend: async () => {} },
+    );
     expect(await venue.rules()).toBe(rules);
     expect(player.count(INFO)).toBe(1);
   });
@@ -51,10 +60,21 @@ describe('LiveVenue: the exchange rules', () => {
 });
 
 describe('unifiedMarketRules', () => {
-  const m = (amount: number, price: number, min?: number, cost?: number) => ({ precision: { amount, price }, limits: { amount: { min }, cost: { min: cost } } }) as never;
+  const m = (amount: number, price: number, min?: number, cost?: number) =>
+    ({ precision: { amount, price }, limits: { amount: { min }, cost: { min: cost } } }) as never;
   it('reads steps JavaScript prints in exponent form exactly, and only in TICK_SIZE mode', () => {
-    expect(unifiedMarketRules(m(1e-8, 1e-7, 1e-8, 5), 4)).toEqual({ amountStep: '0.000000010000', minAmount: '0.000000010000', minNotional: '5', priceTick: '0.000000100000' });
-    expect(unifiedMarketRules(m(0.1, 0.0001), 4)).toEqual({ amountStep: '0.1', minAmount: undefined, minNotional: undefined, priceTick: '0.0001' });
+    expect(unifiedMarketRules(m(1e-8, 1e-7, 1e-8, 5), 4)).toEqual({
+      amountStep: '0.000000010000',
+      minAmount: '0.000000010000',
+      minNotional: '5',
+      priceTick: '0.000000100000',
+    });
+    expect(unifiedMarketRules(m(0.1, 0.0001), 4)).toEqual({
+      amountStep: '0.1',
+      minAmount: undefined,
+      minNotional: undefined,
+      priceTick: '0.0001',
+    });
     expect(unifiedMarketRules(m(8, 2), 2)).toBeNull(); // DECIMAL_PLACES: not read here
     expect(unifiedMarketRules(m(Number.NaN, 0.01), 4)).toBeNull();
   });
@@ -81,14 +101,22 @@ describe('LiveVenue: key health (GET /sapi/v1/account/apiRestrictions)', () => {
     // within the day: the same answer, no request
     expect(await venue.keyHealth(T + KEY_CHECK_INTERVAL_MS - 1)).toMatchObject({ problems: [], checkedAt: T });
     expect(player.count(KEY)).toBe(1);
-    expect(await venue.keyHealth(T + KEY_CHECK_INTERVAL_MS)).toMatchObject({ problems: [], expiresSoon: false, checkedAt: T + KEY_CHECK_INTERVAL_MS });
+    expect(await venue.keyHealth(T + KEY_CHECK_INTERVAL_MS)).toMatchObject({
+      problems: [],
+      expiresSoon: false,
+      checkedAt: T + KEY_CHECK_INTERVAL_MS,
+    });
     expect(player.count(KEY)).toBe(2);
   });
 
   it('a check that fails: unchecked (entries wait) until one succeeds; after that a failure keeps the last result', async () => {
     const { venue, player, warnings } = await setup({ [KEY]: [recorded.invalidApiKey!, recorded.apiRestrictionsTrading!, networkFault] });
     const first = await venue.keyHealth(T);
-    expect(first).toMatchObject({ problems: ['unchecked'], checkedAt: null, detail: expect.stringMatching(/AuthenticationError.*Invalid API-key/) });
+    expect(first).toMatchObject({
+      problems: ['unchecked'],
+      checkedAt: null,
+      detail: expect.stringMatching(/AuthenticationError.*Invalid API-key/),
+    });
     expect(await venue.keyHealth(T + 60_000)).toMatchObject({ problems: [], checkedAt: T + 60_000 });
     expect(await venue.keyHealth(T + 60_000 + KEY_CHECK_INTERVAL_MS)).toMatchObject({ problems: [], checkedAt: T + 60_000 });
     expect(player.count(KEY)).toBe(3);

@@ -23,13 +23,20 @@ const ApiRestrictions = z.object({
   tradingAuthorityExpirationTime: z.number().int().positive().optional(),
 });
 
-const clean = (err: unknown) => `${ccxtErrorClass(err) ?? (err instanceof Error ? err.name : 'Error')}: ${(err instanceof Error ? err.message : String(err)).replace(/\?\S*/g, '?…')}`.slice(0, 300);
+const clean = (err: unknown) =>
+  `${ccxtErrorClass(err) ?? (err instanceof Error ? err.name : 'Error')}: ${(err instanceof Error ? err.message : String(err)).replace(/\?\S*/g, '?…')}`.slice(
+    0,
+    300,
+  );
 
 export class LiveVenue implements Venue {
   private loaded: ExchangeRules | undefined;
   private health: KeyHealth | undefined;
 
-  constructor(private readonly lazy: LazyExchange, private readonly warn: Warn) {}
+  constructor(
+    private readonly lazy: LazyExchange,
+    private readonly warn: Warn,
+  ) {}
 
   async rules(): Promise<ExchangeRules> {
     if (this.loaded) return this.loaded;
@@ -51,7 +58,14 @@ export class LiveVenue implements Venue {
       const call = (ex as unknown as { sapiGetAccountApiRestrictions?: () => Promise<unknown> }).sapiGetAccountApiRestrictions;
       if (typeof call !== 'function') return uncheckedKey(`${ex.id} has no API-key permission query here (Binance only)`);
       const r = ApiRestrictions.parse(await call.call(ex));
-      this.health = judgeKey({ canTrade: r.enableSpotAndMarginTrading, canWithdraw: r.enableWithdrawals, tradingExpiresAt: r.tradingAuthorityExpirationTime ?? null }, now);
+      this.health = judgeKey(
+        {
+          canTrade: r.enableSpotAndMarginTrading,
+          canWithdraw: r.enableWithdrawals,
+          tradingExpiresAt: r.tradingAuthorityExpirationTime ?? null,
+        },
+        now,
+      );
       return this.health;
     } catch (err) {
       this.warn('API key permission check failed', { reason: clean(err) });

@@ -66,7 +66,10 @@ export class CircuitBreaker {
 /** Refused by an open circuit: no request was sent. Not retried (waiting inside a tick cannot close it). */
 export class CircuitOpenError extends MarketDataError {
   constructor(what: string, retryAt: number | null) {
-    super('temporary', `${what}: circuit open after repeated failures, no request sent${retryAt === null ? '' : ` (next probe at ${new Date(retryAt).toISOString()})`}`);
+    super(
+      'temporary',
+      `${what}: circuit open after repeated failures, no request sent${retryAt === null ? '' : ` (next probe at ${new Date(retryAt).toISOString()})`}`,
+    );
   }
   override get retryable(): boolean {
     return false;

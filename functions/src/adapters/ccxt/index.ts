@@ -24,13 +24,15 @@ export function createCcxtMarketData(opts: CcxtMarketDataOptions = {}): MarketDa
 
 /** Reconciliation reads the account with the same keys as the live broker. */
 export function createCcxtExchangeAccount(opts: CcxtExchangeAccountOptions & { apiKey: string; secret: string }): ExchangeAccount {
-  if (!opts.apiKey || !opts.secret) throw new ConfigError('EXCHANGE_API_KEY: reading the exchange account needs EXCHANGE_API_KEY and EXCHANGE_API_SECRET');
+  if (!opts.apiKey || !opts.secret)
+    throw new ConfigError('EXCHANGE_API_KEY: reading the exchange account needs EXCHANGE_API_KEY and EXCHANGE_API_SECRET');
   const { apiKey, secret, exchangeConfig, ...rest } = opts;
   return new CcxtExchangeAccount({ ...rest, exchangeConfig: { apiKey, secret, ...exchangeConfig } });
 }
 
 /** Live trading needs keys; refuse to build a broker that could only fail on its first order. */
 export async function createCcxtBroker(opts: CcxtBrokerOptions & { apiKey: string; secret: string }): Promise<CcxtBroker> {
-  if (!opts.apiKey || !opts.secret) throw new ConfigError('EXCHANGE_API_KEY: the live broker needs EXCHANGE_API_KEY and EXCHANGE_API_SECRET');
+  if (!opts.apiKey || !opts.secret)
+    throw new ConfigError('EXCHANGE_API_KEY: the live broker needs EXCHANGE_API_KEY and EXCHANGE_API_SECRET');
   return new CcxtBroker(opts);
 }

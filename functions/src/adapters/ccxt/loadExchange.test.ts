@@ -58,7 +58,7 @@ describe('createExchange with apiUrl (EXCHANGE_API_URL)', () => {
     expect(ex).not.toHaveProperty('apiUrl');
   });
 
-  it('maps its error bodies with Binance spot\'s table, as for api.binance.com', async () => {
+  it("maps its error bodies with Binance spot's table, as for api.binance.com", async () => {
     const [local, real] = await Promise.all([createExchange('binance', { apiUrl: 'http://127.0.0.1:12790' }), createExchange('binance')]);
     const body = '{"code":-1008,"msg":"Spot server is currently overloaded with other requests."}';
     const thrown = (ex: typeof local, url: string) => {

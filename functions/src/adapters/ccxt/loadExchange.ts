@@ -63,7 +63,8 @@ export function loadExchangeClass(id: string): Promise<{ ctor: ExchangeClass; vi
  */
 export function exchangeConfig(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const base: Record<string, unknown> = { enableRateLimit: true };
-  const baseOptions: Record<string, unknown> = id === 'binance' ? { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false } : {};
+  const baseOptions: Record<string, unknown> =
+    id === 'binance' ? { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false } : {};
   const options = { ...baseOptions, ...((overrides.options as Record<string, unknown> | undefined) ?? {}) };
   return { ...base, ...overrides, options };
 }
@@ -88,11 +89,21 @@ function rebase(ex: Exchange, apiUrl: string): void {
   const at = (url: string) => `${base}${new URL(url).pathname}`.replace(/\/+$/, '');
   const api = ex.urls.api as unknown;
   if (typeof api === 'string') ex.urls.api = at(api) as never;
-  else if (api && typeof api === 'object') for (const [k, v] of Object.entries(api as Record<string, unknown>)) if (typeof v === 'string') (api as Record<string, string>)[k] = at(v);
+  else if (api && typeof api === 'object')
+    for (const [k, v] of Object.entries(api as Record<string, unknown>))
+      if (typeof v === 'string') (api as Record<string, string>)[k] = at(v);
   if (ex.id === 'binance') {
     const original = (ex as unknown as { getExceptionsByUrl(url: string, exactOrBroad: string): unknown }).getExceptionsByUrl.bind(ex);
     const spotUrl = `https://api.${(ex as unknown as { hostname?: string }).hostname ?? 'binance.com'}/`;
-    Object.assign(ex, { getExceptionsByUrl: (url: string, exactOrBroad: string) => original(typeof url === 'string' && /^\/s?api\//.test(url.slice(base.length)) && url.startsWith(base) ? `${spotUrl}${url.slice(base.length + 1)}` : url, exactOrBroad) });
+    Object.assign(ex, {
+      getExceptionsByUrl: (url: string, exactOrBroad: string) =>
+        original(
+          typeof url === 'string' && /^\/s?api\//.test(url.slice(base.length)) && url.startsWith(base)
+            ? `${spotUrl}${url.slice(base.length + 1)}`
+            : url,
+          exactOrBroad,
+        ),
+    });
   }
 }
 

@@ -30,11 +30,15 @@ export function unifiedMarketRules(market: Pick<MarketInterface, 'precision' | '
 
 /** The rules of an instance whose markets are loaded. */
 export function loadedExchangeRules(ex: Exchange, onUnusable: (reason: string) => void): ExchangeRules {
-  return exchangeRules(`${ex.id} (loaded from the exchange)`, (symbol) => {
-    const market = ex.markets?.[symbol];
-    if (!market) return null;
-    const rules = unifiedMarketRules(market, Number(ex.precisionMode));
-    if (!rules) onUnusable(`${ex.id}: ${symbol} has no usable precision (precisionMode ${ex.precisionMode})`);
-    return rules;
-  }, onUnusable);
+  return exchangeRules(
+    `${ex.id} (loaded from the exchange)`,
+    (symbol) => {
+      const market = ex.markets?.[symbol];
+      if (!market) return null;
+      const rules = unifiedMarketRules(market, Number(ex.precisionMode));
+      if (!rules) onUnusable(`${ex.id}: ${symbol} has no usable precision (precisionMode ${ex.precisionMode})`);
+      return rules;
+    },
+    onUnusable,
+  );
 }

@@ -41,7 +41,8 @@ export interface FeeLeg {
 }
 
 export type Raw = Record<string, unknown>;
-export const str = (x: unknown): string | undefined => (typeof x === 'string' && x !== '' ? x : typeof x === 'number' && Number.isFinite(x) ? String(x) : undefined);
+export const str = (x: unknown): string | undefined =>
+  typeof x === 'string' && x !== '' ? x : typeof x === 'number' && Number.isFinite(x) ? String(x) : undefined;
 
 /** Legs from Binance raw rows (FULL order `fills`, or /myTrades rows): same field names in both. */
 export function rawLegs(rows: unknown): FeeLeg[] | undefined {
@@ -57,12 +58,15 @@ export function rawLegs(rows: unknown): FeeLeg[] | undefined {
 
 /** Legs from ccxt trades: the raw rows when present, else ccxt's unified (float) fields. */
 export function tradeLegs(trades: readonly Trade[]): FeeLeg[] {
-  return rawLegs(trades.map((t) => t.info)) ?? trades.map((t) => ({
-    asset: t.fee?.currency ?? '',
-    commission: toAmount(t.fee?.cost ?? 0, 'up'),
-    price: toAmount(t.price ?? 0),
-    qty: toAmount(t.amount ?? 0),
-  }));
+  return (
+    rawLegs(trades.map((t) => t.info)) ??
+    trades.map((t) => ({
+      asset: t.fee?.currency ?? '',
+      commission: toAmount(t.fee?.cost ?? 0, 'up'),
+      price: toAmount(t.price ?? 0),
+      qty: toAmount(t.amount ?? 0),
+    }))
+  );
 }
 
 /**
@@ -94,7 +98,11 @@ export function orderToFill(order: Order, market: MarketInterface, side: Side, l
     } else if (isQuote(leg.asset)) {
       quoteFee += leg.commission;
     } else {
-      warn('fee paid in an asset outside the wallet; recorded as 0', { orderId: order.id, asset: leg.asset, commission: toDecimalString(leg.commission) });
+      warn('fee paid in an asset outside the wallet; recorded as 0', {
+        orderId: order.id,
+        asset: leg.asset,
+        commission: toDecimalString(leg.commission),
+      });
     }
   }
   const dir = side === 'buy' ? -1n : 1n;

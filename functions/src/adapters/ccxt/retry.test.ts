@@ -28,11 +28,14 @@ describe('withRetry', () => {
   it('returns the first success and passes the attempt number', async () => {
     const time = fakeTime();
     const seen: number[] = [];
-    const result = await withRetry(async (attempt) => {
-      seen.push(attempt);
-      if (attempt < 3) throw temporary();
-      return 'ok';
-    }, { budgetMs: 10_000, ...time.opts });
+    const result = await withRetry(
+      async (attempt) => {
+        seen.push(attempt);
+        if (attempt < 3) throw temporary();
+        return 'ok';
+      },
+      { budgetMs: 10_000, ...time.opts },
+    );
     expect(result).toBe('ok');
     expect(seen).toEqual([1, 2, 3]);
     // full jitter with random = 0.5: half of 200, then half of 400
@@ -42,10 +45,13 @@ describe('withRetry', () => {
   it('never retries a permanent error and annotates the attempt count', async () => {
     const time = fakeTime();
     let calls = 0;
-    const err = await withRetry(async () => {
-      calls++;
-      throw permanent();
-    }, { budgetMs: 10_000, ...time.opts }).catch((e: unknown) => e);
+    const err = await withRetry(
+      async () => {
+        calls++;
+        throw permanent();
+      },
+      { budgetMs: 10_000, ...time.opts },
+    ).catch((e: unknown) => e);
     expect(calls).toBe(1);
     expect(err).toBeInstanceOf(MarketDataError);
     expect(retryInfo(err)).toEqual({ attempts: 1, stoppedBy: 'not_retryable' });
@@ -56,9 +62,12 @@ describe('withRetry', () => {
   it('stops after maxAttempts and throws the last error', async () => {
     const time = fakeTime();
     let n = 0;
-    const err = await withRetry(async () => {
-      throw new MarketDataError('temporary', `failure ${++n}`);
-    }, { budgetMs: 60_000, maxAttempts: 4, ...time.opts }).catch((e: unknown) => e);
+    const err = await withRetry(
+      async () => {
+        throw new MarketDataError('temporary', `failure ${++n}`);
+      },
+      { budgetMs: 60_000, maxAttempts: 4, ...time.opts },
+    ).catch((e: unknown) => e);
     expect((err as Error).message).toBe('failure 4');
     expect(retryInfo(err)).toEqual({ attempts: 4, stoppedBy: 'max_attempts' });
     expect(time.waits).toHaveLength(3);
@@ -66,9 +75,12 @@ describe('withRetry', () => {
 
   it('never starts a wait that would end past the budget', async () => {
     const time = fakeTime(0.99);
-    const err = await withRetry(async () => {
-      throw temporary();
-    }, { budgetMs: 1_000, maxAttempts: 100, ...time.opts }).catch((e: unknown) => e);
+    const err = await withRetry(
+      async () => {
+        throw temporary();
+      },
+      { budgetMs: 1_000, maxAttempts: 100, ...time.opts },
+    ).catch((e: unknown) => e);
     expect(retryInfo(err)?.stoppedBy).toBe('budget');
     // waits of 198, 396: the next (792) would end at 1386 > 1000
     expect(time.waits).toEqual([198, 396]);
@@ -79,11 +91,14 @@ describe('withRetry', () => {
   it('counts the time spent inside attempts against the budget', async () => {
     const time = fakeTime(0);
     let calls = 0;
-    const err = await withRetry(async () => {
-      calls++;
-      await time.opts.sleep(600); // a slow request
-      throw temporary();
-    }, { budgetMs: 1_000, maxAttempts: 100, ...time.opts }).catch((e: unknown) => e);
+    const err = await withRetry(
+      async () => {
+        calls++;
+        await time.opts.sleep(600); // a slow request
+        throw temporary();
+      },
+      { budgetMs: 1_000, maxAttempts: 100, ...time.opts },
+    ).catch((e: unknown) => e);
     // attempt 1 ends at 600, zero wait, attempt 2 ends at 1200 ≥ deadline: no third attempt
     expect(calls).toBe(2);
     expect(retryInfo(err)?.stoppedBy).toBe('budget');
@@ -97,10 +112,13 @@ describe('withRetry', () => {
   it('waits longer after a rate limit, and never zero', async () => {
     const time = fakeTime(0);
     let calls = 0;
-    await withRetry(async () => {
-      if (++calls === 1) throw limited();
-      return 'ok';
-    }, { budgetMs: 10_000, ...time.opts });
+    await withRetry(
+      async () => {
+        if (++calls === 1) throw limited();
+        return 'ok';
+      },
+      { budgetMs: 10_000, ...time.opts },
+    );
     // equal jitter: at least half of the 1000 ms rate-limit base even when random() = 0
     expect(time.waits).toEqual([500]);
   });
@@ -109,24 +127,30 @@ describe('withRetry', () => {
     const time = fakeTime();
     const retries: number[] = [];
     let calls = 0;
-    const result = await withRetry(async () => {
-      if (++calls < 3) throw new Error('ECONNRESET');
-      return calls;
-    }, {
-      budgetMs: 10_000,
-      isRetryable: (e) => e instanceof Error && e.message === 'ECONNRESET',
-      onRetry: ({ attempt }) => retries.push(attempt),
-      ...time.opts,
-    });
+    const result = await withRetry(
+      async () => {
+        if (++calls < 3) throw new Error('ECONNRESET');
+        return calls;
+      },
+      {
+        budgetMs: 10_000,
+        isRetryable: (e) => e instanceof Error && e.message === 'ECONNRESET',
+        onRetry: ({ attempt }) => retries.push(attempt),
+        ...time.opts,
+      },
+    );
     expect(result).toBe(3);
     expect(retries).toEqual([1, 2]);
   });
 
   it('annotates thrown non-objects by wrapping them', async () => {
     const time = fakeTime();
-    const err = await withRetry(async () => {
-      throw 'boom';
-    }, { budgetMs: 10_000, ...time.opts }).catch((e: unknown) => e);
+    const err = await withRetry(
+      async () => {
+        throw 'boom';
+      },
+      { budgetMs: 10_000, ...time.opts },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).cause).toBe('boom');
     expect(retryInfo(err)).toEqual({ attempts: 1, stoppedBy: 'not_retryable' });

@@ -1,7 +1,17 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { Candle, Timeframe } from '../../domain/candle.ts';
 import type { CandleReading } from '../../domain/engine/index.ts';
-import { CandleBucketDoc, bucketCandles, bucketReadings, bucketSpanMs, bucketStart, candleBucketPath, candleBucketToDoc, candleBucketsPath, parseDoc } from '../../shared/store/index.ts';
+import {
+  CandleBucketDoc,
+  bucketCandles,
+  bucketReadings,
+  bucketSpanMs,
+  bucketStart,
+  candleBucketPath,
+  candleBucketToDoc,
+  candleBucketsPath,
+  parseDoc,
+} from '../../shared/store/index.ts';
 import type { CandleStore } from '../../ports/index.ts';
 
 export { CANDLES_PER_BUCKET, bucketId, bucketStart } from '../../shared/store/index.ts';
@@ -26,7 +36,9 @@ export class FirestoreCandleStore implements CandleStore {
     // merge:true writes each candle and reading under its own key: re-ingesting the same candle changes nothing.
     const batch = this.db.batch();
     for (const [start, entries] of byBucket) {
-      batch.set(this.bucketRef(symbol, timeframe, start), candleBucketToDoc(symbol, timeframe, start, entries.candles, entries.readings), { merge: true });
+      batch.set(this.bucketRef(symbol, timeframe, start), candleBucketToDoc(symbol, timeframe, start, entries.candles, entries.readings), {
+        merge: true,
+      });
     }
     if (byBucket.size > 0) await batch.commit();
     return byBucket.size;
@@ -49,7 +61,13 @@ export class FirestoreCandleStore implements CandleStore {
     return this.readBuckets(symbol, timeframe, fromMs, toMs, bucketReadings);
   }
 
-  private async readBuckets<T extends { t: number }>(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number, pick: (doc: CandleBucket) => T[]): Promise<T[]> {
+  private async readBuckets<T extends { t: number }>(
+    symbol: string,
+    timeframe: Timeframe,
+    fromMs: number,
+    toMs: number,
+    pick: (doc: CandleBucket) => T[],
+  ): Promise<T[]> {
     if (toMs <= fromMs) return [];
     const span = bucketSpanMs(timeframe);
     const refs = [];

@@ -2,7 +2,14 @@ import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import { runTransaction } from './transaction.ts';
 import { takeToken, type RateLimit } from '../../domain/inbound/index.ts';
 import {
-  InboundBucketDoc, InboundRecordDoc, inboundKeyPath, inboundRatePath, inboundRecordToDoc, inboundRejectionPath, inboundRejectionToDoc, parseDoc,
+  InboundBucketDoc,
+  InboundRecordDoc,
+  inboundKeyPath,
+  inboundRatePath,
+  inboundRecordToDoc,
+  inboundRejectionPath,
+  inboundRejectionToDoc,
+  parseDoc,
 } from '../../shared/store/index.ts';
 import type { Claim, InboundRecord, InboundRejection, InboundStore } from '../../ports/inbound.ts';
 
@@ -46,6 +53,8 @@ export class FirestoreInboundStore implements InboundStore {
   }
 
   async recordRejection(r: InboundRejection): Promise<void> {
-    await this.db.doc(inboundRejectionPath(r.at, r.source, r.reason)).set({ ...inboundRejectionToDoc(r), count: FieldValue.increment(1) }, { merge: true });
+    await this.db
+      .doc(inboundRejectionPath(r.at, r.source, r.reason))
+      .set({ ...inboundRejectionToDoc(r), count: FieldValue.increment(1) }, { merge: true });
   }
 }

@@ -1,9 +1,31 @@
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { runTransaction } from './transaction.ts';
 import type { Amount } from '../../domain/money.ts';
-import { AttemptRaceError, type AdjustmentLedger, type Book, type BookChange, type LiveIntent, type LiveStep, type OrderLedger } from '../../ports/state.ts';
+import {
+  AttemptRaceError,
+  type AdjustmentLedger,
+  type Book,
+  type BookChange,
+  type LiveIntent,
+  type LiveStep,
+  type OrderLedger,
+} from '../../ports/state.ts';
 import type { LedgerAdjustment } from '../../domain/reconcile/index.ts';
-import { accountToDoc, IntentDoc, PATHS, intentPath, intentToDoc, ledgerToDoc, orderPath, orderToDoc, parseDoc, positionPath, positionToDoc, tradePath, tradeToDoc } from '../../shared/store/index.ts';
+import {
+  accountToDoc,
+  IntentDoc,
+  PATHS,
+  intentPath,
+  intentToDoc,
+  ledgerToDoc,
+  orderPath,
+  orderToDoc,
+  parseDoc,
+  positionPath,
+  positionToDoc,
+  tradePath,
+  tradeToDoc,
+} from '../../shared/store/index.ts';
 import { readBook } from './FirestoreStateStore.ts';
 import { addTrade, emptyDay, tradeDay, type DayRollup } from '../../domain/performance/daily.ts';
 import { rollupFromDoc, rollupPath, rollupToDoc } from '../../shared/store/index.ts';
@@ -60,7 +82,12 @@ export class FirestoreOrderLedger implements OrderLedger, AdjustmentLedger {
     });
   }
 
-  async beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book, inFlight: ReadonlySet<string>) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep> {
+  async beginLive(
+    signalId: string,
+    initialCash: Amount,
+    now: number,
+    plan: (book: Book, inFlight: ReadonlySet<string>) => Promise<{ intent: LiveIntent } | { refused: BookChange }>,
+  ): Promise<LiveStep> {
     return runTransaction(this.db, async (tx): Promise<LiveStep> => {
       const [order, intent] = await tx.getAll(this.orderRef(signalId), this.intentRef(signalId));
       if (order!.exists) return { kind: 'final' };

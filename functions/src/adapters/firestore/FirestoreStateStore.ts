@@ -6,12 +6,51 @@ import { liftLocks, type Lock } from '../../domain/protections/index.ts';
 import { toAmount, type Amount } from '../../domain/money.ts';
 import type { Position, Signal, Trade, Wallet } from '../../domain/trading.types.ts';
 import type {
-  Alert, AuditCheckpoint, AuditSnapshot, Book, DayMarks, DeadLetter, PersistedSymbol, ReconcileMark, StateStore, SystemStatus, TickSave, TickSnapshot,
+  Alert,
+  AuditCheckpoint,
+  AuditSnapshot,
+  Book,
+  DayMarks,
+  DeadLetter,
+  PersistedSymbol,
+  ReconcileMark,
+  StateStore,
+  SystemStatus,
+  TickSave,
+  TickSnapshot,
 } from '../../ports/state.ts';
 import {
-  AuditCheckpointDoc, CorruptDocumentError, LedgerDoc, ModeRecordDoc, PATHS, auditCheckpointToDoc, PositionDoc, StatusDoc, SymbolDoc, TradeDoc, accountToDoc, alertPath, alertToDoc,
-  deadLetterPath, deadLetterToDoc, equityDayPath, equityPointToDoc, marketViewToDoc, orderPath, parseDoc, signalPath, signalToDoc, symbolFromDoc, symbolKey, symbolToDoc,
-  dayCloseToDoc, rollupFromDoc, rollupPath, rollupToDoc, EquityDayDoc, protectionsToDoc,
+  AuditCheckpointDoc,
+  CorruptDocumentError,
+  LedgerDoc,
+  ModeRecordDoc,
+  PATHS,
+  auditCheckpointToDoc,
+  PositionDoc,
+  StatusDoc,
+  SymbolDoc,
+  TradeDoc,
+  accountToDoc,
+  alertPath,
+  alertToDoc,
+  deadLetterPath,
+  deadLetterToDoc,
+  equityDayPath,
+  equityPointToDoc,
+  marketViewToDoc,
+  orderPath,
+  parseDoc,
+  signalPath,
+  signalToDoc,
+  symbolFromDoc,
+  symbolKey,
+  symbolToDoc,
+  dayCloseToDoc,
+  rollupFromDoc,
+  rollupPath,
+  rollupToDoc,
+  EquityDayDoc,
+  protectionsToDoc,
 } from '../../shared/store/index.ts';
 import type { DayRollup } from '../../domain/performance/daily.ts';
 import type { EquityPoint } from '../../domain/performance/summarize.ts';
@@ -42,13 +81,30 @@ function symbolsFromSnap(snap: DocumentSnapshot): { symbols: Map<string, Persist
 }
 
 /** Compose the book from status/system (mode, pause, marks) and wallet/paper (the ledger). */
-function bookFrom(statusSnap: DocumentSnapshot, ledgerSnap: DocumentSnapshot, initialCash: Amount, now: number): { book: Book; status: SystemStatus | null } {
+function bookFrom(
+  statusSnap: DocumentSnapshot,
+  ledgerSnap: DocumentSnapshot,
+  initialCash: Amount,
+  now: number,
+): { book: Book; status: SystemStatus | null } {
   const status = statusFromSnap(statusSnap);
   const opening = openingWallet(initialCash, now);
   const ledger = ledgerSnap.exists ? parseDoc(LedgerDoc, ledgerSnap.ref.path, ledgerSnap.data()) : null;
-  const marks = status?.account ?? { equity: opening.equity, peakEquity: opening.peakEquity, day: opening.day, dayStartEquity: opening.dayStartEquity };
+  const marks = status?.account ?? {
+    equity: opening.equity,
+    peakEquity: opening.peakEquity,
+    day: opening.day,
+    dayStartEquity: opening.dayStartEquity,
+  };
   const wallet: Wallet = ledger
-    ? { initialCash: ledger.initialCash, cash: ledger.cash, realizedPnl: ledger.realizedPnl, feesPaid: ledger.feesPaid, tradeSeq: ledger.tradeSeq, ...marks }
+    ? {
+        initialCash: ledger.initialCash,
+        cash: ledger.cash,
+        realizedPnl: ledger.realizedPnl,
+        feesPaid: ledger.feesPaid,
+        tradeSeq: ledger.tradeSeq,
+        ...marks,
+      }
     : { ...opening, ...marks };
   const positions: Record<string, Position> = {};
   for (const p of Object.values(ledger?.positions ?? {})) positions[p.symbol] = p;
@@ -85,9 +141,16 @@ export class FirestoreStateStore implements StateStore {
     const doc: Record<string, unknown> = {
       engine: Object.fromEntries([...save.symbols].map(([symbol, s]) => [symbolKey(symbol), symbolToDoc(s)])),
       markets: Object.fromEntries(Object.values(save.markets).map((m) => [symbolKey(m.symbol), marketViewToDoc(m)])),
-      feeds: save.feeds, account: accountToDoc(save.account), entriesPausedUntil: save.entriesPausedUntil,
-      lastTickAt: save.lastTickAt, lastTickLatencyMs: save.lastTickLatencyMs, lastTickId: save.lastTickId, marketTime: save.marketTime,
-      healthScore: save.healthScore, version: save.version, protections: protectionsToDoc(save.protections),
+      feeds: save.feeds,
+      account: accountToDoc(save.account),
+      entriesPausedUntil: save.entriesPausedUntil,
+      lastTickAt: save.lastTickAt,
+      lastTickLatencyMs: save.lastTickLatencyMs,
+      lastTickId: save.lastTickId,
+      marketTime: save.marketTime,
+      healthScore: save.healthScore,
+      version: save.version,
+      protections: protectionsToDoc(save.protections),
     };
     await this.db.doc(PATHS.status).set(doc, { merge: true });
   }
@@ -110,18 +173,22 @@ export class FirestoreStateStore implements StateStore {
 
   async loadAudit(initialCash: Amount, now: number, afterSeq: number): Promise<AuditSnapshot> {
     // One read-only transaction: the wallet, the projection and the trades agree on one instant.
-    return runTransaction(this.db, async (tx) => {
-      const book = await readBook(this.db, initialCash, now, tx);
-      const [positions, trades] = await Promise.all([
-        tx.get(this.db.collection(PATHS.positions)),
-        tx.get(this.db.collection(PATHS.trades).where('seq', '>', afterSeq)),
-      ]);
-      return {
-        book,
-        trades: trades.docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data())),
-        projected: positions.docs.map((d) => parseDoc(PositionDoc, d.ref.path, d.data())),
-      };
-    }, { readOnly: true });
+    return runTransaction(
+      this.db,
+      async (tx) => {
+        const book = await readBook(this.db, initialCash, now, tx);
+        const [positions, trades] = await Promise.all([
+          tx.get(this.db.collection(PATHS.positions)),
+          tx.get(this.db.collection(PATHS.trades).where('seq', '>', afterSeq)),
+        ]);
+        return {
+          book,
+          trades: trades.docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data())),
+          projected: positions.docs.map((d) => parseDoc(PositionDoc, d.ref.path, d.data())),
+        };
+      },
+      { readOnly: true },
+    );
   }
 
   async getAuditCheckpoint(): Promise<AuditCheckpoint | null> {
@@ -136,15 +203,19 @@ export class FirestoreStateStore implements StateStore {
   async changeMode(event: ModeEvent, reason: string): Promise<AppliedMode> {
     const ref = this.db.doc(PATHS.status);
     // Contention here is a kill, a budget pause and an operator at once: more attempts than the default 5.
-    return runTransaction(this.db, async (tx) => {
-      const snap = await tx.get(ref);
-      const step = applyModeEvent(parseDoc(ModeRecordDoc, ref.path, { mode: snap.get('mode'), budgets: snap.get('budgets') }), event);
-      const doc: Record<string, unknown> = {};
-      if (step.writeMode) Object.assign(doc, { mode: step.record.mode, modeReason: reason });
-      if (step.budgetsChanged) doc.budgets = step.record.budgets;
-      if (Object.keys(doc).length > 0) tx.set(ref, doc, { merge: true });
-      return step.applied;
-    }, { maxAttempts: 20 });
+    return runTransaction(
+      this.db,
+      async (tx) => {
+        const snap = await tx.get(ref);
+        const step = applyModeEvent(parseDoc(ModeRecordDoc, ref.path, { mode: snap.get('mode'), budgets: snap.get('budgets') }), event);
+        const doc: Record<string, unknown> = {};
+        if (step.writeMode) Object.assign(doc, { mode: step.record.mode, modeReason: reason });
+        if (step.budgetsChanged) doc.budgets = step.record.budgets;
+        if (Object.keys(doc).length > 0) tx.set(ref, doc, { merge: true });
+        return step.applied;
+      },
+      { maxAttempts: 20 },
+    );
   }
 
   async liftLocks(which: readonly string[] | 'all'): Promise<Lock[]> {
@@ -179,10 +250,12 @@ export class FirestoreStateStore implements StateStore {
 
   async loadEquityDays(): Promise<Map<string, EquityPoint[]>> {
     const snap = await this.db.collection(PATHS.equity).get();
-    return new Map(snap.docs.map((d) => {
-      const doc = parseDoc(EquityDayDoc, d.ref.path, d.data());
-      return [doc.day, doc.points.map((p) => ({ time: p.time, equity: toAmount(p.equity) }))];
-    }));
+    return new Map(
+      snap.docs.map((d) => {
+        const doc = parseDoc(EquityDayDoc, d.ref.path, d.data());
+        return [doc.day, doc.points.map((p) => ({ time: p.time, equity: toAmount(p.equity) }))];
+      }),
+    );
   }
 
   async loadRollups(fromDay: string): Promise<DayRollup[]> {
@@ -216,5 +289,4 @@ export class FirestoreStateStore implements StateStore {
   async recordDeadLetter(letter: DeadLetter): Promise<void> {
     await this.db.doc(deadLetterPath(letter.id)).set(deadLetterToDoc(letter));
   }
-
 }

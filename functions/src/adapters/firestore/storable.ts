@@ -9,7 +9,8 @@ export const MAX_STORED_DEPTH = 10;
 export const MAX_STORED_JSON = 20_000;
 export const MAX_STORED_STRING = 2_000;
 
-export type Storable = { readonly ok: true; readonly value: Record<string, unknown> } | { readonly ok: false; readonly text: string; readonly reason: string };
+export type Storable =
+  { readonly ok: true; readonly value: Record<string, unknown> } | { readonly ok: false; readonly text: string; readonly reason: string };
 
 function problem(v: unknown, depth: number, inArray: boolean): string | null {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return null;
@@ -43,7 +44,11 @@ export function storableParams(params: Record<string, unknown>): Storable {
   try {
     json = JSON.stringify(params) ?? String(params);
   } catch (err) {
-    return { ok: false, text: String(params).slice(0, MAX_STORED_STRING), reason: `not serialisable: ${(err as Error).message.slice(0, 100)}` };
+    return {
+      ok: false,
+      text: String(params).slice(0, MAX_STORED_STRING),
+      reason: `not serialisable: ${(err as Error).message.slice(0, 100)}`,
+    };
   }
   const why = json.length > MAX_STORED_JSON ? `larger than ${MAX_STORED_JSON} characters of JSON` : problem(params, 1, false);
   return why === null ? { ok: true, value: params } : { ok: false, text: json.slice(0, MAX_STORED_STRING), reason: why };

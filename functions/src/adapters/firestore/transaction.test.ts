@@ -5,7 +5,9 @@ import { runTransaction } from './transaction.ts';
 /** A Firestore whose runTransaction fails with the given errors first, then answers. */
 function failing(...errors: Error[]) {
   let calls = 0;
-  const db = { runTransaction: async () => (calls++ < errors.length ? Promise.reject(errors[calls - 1]) : 'committed') } as unknown as Firestore;
+  const db = {
+    runTransaction: async () => (calls++ < errors.length ? Promise.reject(errors[calls - 1]) : 'committed'),
+  } as unknown as Firestore;
   return { db, calls: () => calls };
 }
 const closed = () => Object.assign(new Error('3 INVALID_ARGUMENT: Transaction is invalid or closed.'), { code: 3 });

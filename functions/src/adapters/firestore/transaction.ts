@@ -11,7 +11,11 @@ const CLOSED_ATTEMPTS = 3;
  * committed, and every body here is already safe to run again (the client re-runs it on ABORTED),
  * so running it once more keeps the same contract.
  */
-export async function runTransaction<T>(db: Firestore, body: (tx: Transaction) => Promise<T>, opts?: Parameters<Firestore['runTransaction']>[1]): Promise<T> {
+export async function runTransaction<T>(
+  db: Firestore,
+  body: (tx: Transaction) => Promise<T>,
+  opts?: Parameters<Firestore['runTransaction']>[1],
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.runTransaction(body, opts);

@@ -34,5 +34,8 @@ export class MemoryCandleStore implements CandleStore {
 
 function inRange<T extends { t: number }>(byTime: Map<number, T> | undefined, fromMs: number, toMs: number): T[] {
   if (!byTime) return [];
-  return [...byTime.values()].filter((x) => x.t >= fromMs && x.t < toMs).sort((a, b) => a.t - b.t).map((x) => ({ ...x }));
+  return [...byTime.values()]
+    .filter((x) => x.t >= fromMs && x.t < toMs)
+    .sort((a, b) => a.t - b.t)
+    .map((x) => ({ ...x }));
 }

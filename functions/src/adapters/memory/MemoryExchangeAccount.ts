@@ -60,7 +60,15 @@ export class MemoryExchangeAccount implements ExchangeAccount, ExchangeAccountAr
     if (o.side !== 'sell') throw new Error('MemoryExchangeAccount: only open sell orders are modelled');
     const id = String(this.nextId++);
     this.move(baseOf(o.symbol), -o.amount, o.amount);
-    this.orders.set(id, { id, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, amount: o.amount, filled: 0n, status: 'open' });
+    this.orders.set(id, {
+      id,
+      clientOrderId: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      amount: o.amount,
+      filled: 0n,
+      status: 'open',
+    });
     return id;
   }
   cancel(id: string): void {

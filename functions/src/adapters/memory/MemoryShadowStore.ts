@@ -9,13 +9,25 @@ export class MemoryShadowStore implements ShadowStore {
     return structuredClone(this.db.shadow.get(day)?.start ?? null);
   }
   async tradesBetween(fromSeq: number, throughSeq: number | null) {
-    return structuredClone([...this.db.trades.values()].filter((t) => t.seq > fromSeq && (throughSeq === null || t.seq <= throughSeq)).sort((a, b) => a.seq - b.seq));
+    return structuredClone(
+      [...this.db.trades.values()]
+        .filter((t) => t.seq > fromSeq && (throughSeq === null || t.seq <= throughSeq))
+        .sort((a, b) => a.seq - b.seq),
+    );
   }
   async tickTimes(day: string) {
-    return [...this.db.equity].filter(([d]) => d === day).flatMap(([, points]) => [...points.keys()]).sort((a, b) => a - b);
+    return [...this.db.equity]
+      .filter(([d]) => d === day)
+      .flatMap(([, points]) => [...points.keys()])
+      .sort((a, b) => a - b);
   }
   async adminCalls(from: number, to: number, limit: number) {
-    return structuredClone(this.db.auditLog.filter((e) => e.at >= from && e.at < to).sort((a, b) => a.at - b.at).slice(0, limit));
+    return structuredClone(
+      this.db.auditLog
+        .filter((e) => e.at >= from && e.at < to)
+        .sort((a, b) => a.at - b.at)
+        .slice(0, limit),
+    );
   }
   async saveResult(result: ShadowResult) {
     this.db.shadow.set(result.day, { ...this.db.shadow.get(result.day), result: structuredClone(result) });

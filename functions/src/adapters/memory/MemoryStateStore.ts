@@ -12,7 +12,24 @@ import type { Position, Signal, Trade, Wallet } from '../../domain/trading.types
 import { addTrade, closeDay, emptyDay, tradeDay, type DayRollup } from '../../domain/performance/daily.ts';
 import {
   AttemptRaceError,
-  type Alert, type AuditCheckpoint, type AuditSnapshot, type Book, type BookChange, type DayMarks, type DeadLetter, type LiveIntent, type LiveStep, type AdjustmentLedger, type OrderLedger, type OrderRecord, type PersistedSymbol, type ReconcileMark, type StateStore, type SystemStatus, type TickSave, type TickSnapshot,
+  type Alert,
+  type AuditCheckpoint,
+  type AuditSnapshot,
+  type Book,
+  type BookChange,
+  type DayMarks,
+  type DeadLetter,
+  type LiveIntent,
+  type LiveStep,
+  type AdjustmentLedger,
+  type OrderLedger,
+  type OrderRecord,
+  type PersistedSymbol,
+  type ReconcileMark,
+  type StateStore,
+  type SystemStatus,
+  type TickSave,
+  type TickSnapshot,
 } from '../../ports/state.ts';
 
 import type { ShadowResult } from '../../domain/shadow/compare.ts';
@@ -45,8 +62,21 @@ export class MemoryDb {
 }
 
 const EMPTY_STATUS: SystemStatus = {
-  mode: 'NORMAL', modeReason: null, entriesPausedUntil: null, lastTickAt: null, lastTickLatencyMs: null, lastTickId: null, marketTime: null,
-  feeds: {}, healthScore: 100, version: 'unknown', account: null, markets: {}, reconcile: null, protections: EMPTY_PROTECTIONS, locksLifted: [],
+  mode: 'NORMAL',
+  modeReason: null,
+  entriesPausedUntil: null,
+  lastTickAt: null,
+  lastTickLatencyMs: null,
+  lastTickId: null,
+  marketTime: null,
+  feeds: {},
+  healthScore: 100,
+  version: 'unknown',
+  account: null,
+  markets: {},
+  reconcile: null,
+  protections: EMPTY_PROTECTIONS,
+  locksLifted: [],
 };
 
 function bookOf(db: MemoryDb, initialCash: Amount, now: number): Book {
@@ -56,7 +86,12 @@ function bookOf(db: MemoryDb, initialCash: Amount, now: number): Book {
   const marks = { equity: account.equity, peakEquity: account.peakEquity, day: account.day, dayStartEquity: account.dayStartEquity };
   const { positions = {}, ...ledger } = db.ledger ?? {};
   const wallet: Wallet = { ...opening, ...ledger, ...marks };
-  return structuredClone({ mode: db.status?.mode ?? 'NORMAL', entriesPausedUntil: db.status?.entriesPausedUntil ?? null, wallet, positions });
+  return structuredClone({
+    mode: db.status?.mode ?? 'NORMAL',
+    entriesPausedUntil: db.status?.entriesPausedUntil ?? null,
+    wallet,
+    positions,
+  });
 }
 
 export class MemoryStateStore implements StateStore {
@@ -69,16 +104,30 @@ export class MemoryStateStore implements StateStore {
     return structuredClone(this.db.config);
   }
   async loadTick(initialCash: Amount, now: number): Promise<TickSnapshot> {
-    return { status: structuredClone(this.db.status), symbols: structuredClone(this.db.engine), corrupt: new Map(), book: bookOf(this.db, initialCash, now) };
+    return {
+      status: structuredClone(this.db.status),
+      symbols: structuredClone(this.db.engine),
+      corrupt: new Map(),
+      book: bookOf(this.db, initialCash, now),
+    };
   }
   async saveTick(save: TickSave): Promise<void> {
     const s = structuredClone(save);
     const prev = this.db.status ?? EMPTY_STATUS;
     for (const [symbol, p] of s.symbols) this.db.engine.set(symbol, p);
     this.db.status = {
-      ...prev, markets: { ...prev.markets, ...s.markets }, feeds: s.feeds, account: s.account, entriesPausedUntil: s.entriesPausedUntil,
-      lastTickAt: s.lastTickAt, lastTickLatencyMs: s.lastTickLatencyMs, lastTickId: s.lastTickId, marketTime: s.marketTime, healthScore: s.healthScore,
-      version: s.version, protections: s.protections,
+      ...prev,
+      markets: { ...prev.markets, ...s.markets },
+      feeds: s.feeds,
+      account: s.account,
+      entriesPausedUntil: s.entriesPausedUntil,
+      lastTickAt: s.lastTickAt,
+      lastTickLatencyMs: s.lastTickLatencyMs,
+      lastTickId: s.lastTickId,
+      marketTime: s.marketTime,
+      healthScore: s.healthScore,
+      version: s.version,
+      protections: s.protections,
     };
   }
   async liftLocks(which: readonly string[] | 'all'): Promise<Lock[]> {
@@ -170,7 +219,14 @@ export class MemoryOrderLedger implements OrderLedger, AdjustmentLedger {
     this.db.orders.set(c.order.signalId, c.order);
     if (c.ledger) {
       const { wallet, positions } = c.ledger;
-      this.db.ledger = { initialCash: wallet.initialCash, cash: wallet.cash, realizedPnl: wallet.realizedPnl, feesPaid: wallet.feesPaid, tradeSeq: wallet.tradeSeq, positions: { ...positions } };
+      this.db.ledger = {
+        initialCash: wallet.initialCash,
+        cash: wallet.cash,
+        realizedPnl: wallet.realizedPnl,
+        feesPaid: wallet.feesPaid,
+        tradeSeq: wallet.tradeSeq,
+        positions: { ...positions },
+      };
       const p = positions[c.order.symbol];
       if (p) this.db.positionDocs.set(c.order.symbol, p);
       else this.db.positionDocs.delete(c.order.symbol);
@@ -191,7 +247,12 @@ export class MemoryOrderLedger implements OrderLedger, AdjustmentLedger {
     });
   }
 
-  beginLive(signalId: string, initialCash: Amount, now: number, plan: (book: Book, inFlight: ReadonlySet<string>) => Promise<{ intent: LiveIntent } | { refused: BookChange }>): Promise<LiveStep> {
+  beginLive(
+    signalId: string,
+    initialCash: Amount,
+    now: number,
+    plan: (book: Book, inFlight: ReadonlySet<string>) => Promise<{ intent: LiveIntent } | { refused: BookChange }>,
+  ): Promise<LiveStep> {
     return this.serial(async () => {
       if (this.db.orders.has(signalId)) return { kind: 'final' as const };
       const existing = this.db.intents.get(signalId);
@@ -220,7 +281,14 @@ export class MemoryOrderLedger implements OrderLedger, AdjustmentLedger {
       const adj = decide(book);
       if (!adj) return null;
       const { wallet, positions, entries } = structuredClone(adj);
-      this.db.ledger = { initialCash: wallet.initialCash, cash: wallet.cash, realizedPnl: wallet.realizedPnl, feesPaid: wallet.feesPaid, tradeSeq: wallet.tradeSeq, positions: { ...positions } };
+      this.db.ledger = {
+        initialCash: wallet.initialCash,
+        cash: wallet.cash,
+        realizedPnl: wallet.realizedPnl,
+        feesPaid: wallet.feesPaid,
+        tradeSeq: wallet.tradeSeq,
+        positions: { ...positions },
+      };
       for (const symbol of new Set(entries.map((e) => e.symbol))) {
         const p = positions[symbol];
         if (p) this.db.positionDocs.set(symbol, p);

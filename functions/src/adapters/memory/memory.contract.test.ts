@@ -21,11 +21,19 @@ describeShadowStoreContract('in-memory fake', async () => {
   return { store: new MemoryStateStore(db), shadow: new MemoryShadowStore(db) };
 });
 describeCandleStoreContract('in-memory fake', async () => new MemoryCandleStore());
-describeBudgetNoticesContract('in-memory fake', async () => new MemoryBudgetNotices(), async (ops, month) => (ops as MemoryBudgetNotices).costs.get(month)?.costAmount ?? null);
+describeBudgetNoticesContract(
+  'in-memory fake',
+  async () => new MemoryBudgetNotices(),
+  async (ops, month) => (ops as MemoryBudgetNotices).costs.get(month)?.costAmount ?? null,
+);
 
 describeExchangeAccountContract('in-memory fake', async () => {
   const account = new MemoryExchangeAccount();
   return { account, arrange: account };
 });
 
-describeInboundStoreContract('in-memory fake', async () => new MemoryInboundStore(), async (s, at, source, reason) => (s as MemoryInboundStore).rejections.get(inboundRejectionPath(at, source, reason))?.count ?? 0);
+describeInboundStoreContract(
+  'in-memory fake',
+  async () => new MemoryInboundStore(),
+  async (s, at, source, reason) => (s as MemoryInboundStore).rejections.get(inboundRejectionPath(at, source, reason))?.count ?? 0,
+);

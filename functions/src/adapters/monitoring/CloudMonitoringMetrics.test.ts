@@ -3,7 +3,10 @@ import { createLogger } from '../../lib/log.ts';
 import { CloudMonitoringMetrics, MAX_SERIES_PER_CALL, type TimeSeriesClient } from './CloudMonitoringMetrics.ts';
 
 function fakeClient(fail = false) {
-  const calls: { name: string; timeSeries: { metric: { type: string; labels: Record<string, string> }; points: { value: { doubleValue: number } }[] }[] }[] = [];
+  const calls: {
+    name: string;
+    timeSeries: { metric: { type: string; labels: Record<string, string> }; points: { value: { doubleValue: number } }[] }[];
+  }[] = [];
   const client: TimeSeriesClient = {
     createTimeSeries: async (req) => {
       if (fail) throw new Error('PERMISSION_DENIED');
@@ -20,7 +23,12 @@ describe('CloudMonitoringMetrics', () => {
 
   it('one record() is one createTimeSeries call with one series per (metric, labels), last value wins', async () => {
     const { calls, client } = fakeClient();
-    const m = new CloudMonitoringMetrics('my-proj', async () => client, log, () => 1_700_000_000_000);
+    const m = new CloudMonitoringMetrics(
+      'my-proj',
+      async () => client,
+      log,
+      () => 1_700_000_000_000,
+    );
     await m.record([
       { name: 'tick_latency_ms', value: 80 },
       { name: 'feed_age_s', value: 30, labels: { symbol: 'BTC/USDT' } },

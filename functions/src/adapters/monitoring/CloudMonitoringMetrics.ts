@@ -49,6 +49,9 @@ export class CloudMonitoringMetrics implements Metrics {
 
 export function cloudMonitoringMetrics(projectId: string, log: Logger): CloudMonitoringMetrics {
   let client: Promise<TimeSeriesClient> | undefined;
-  const load = () => (client ??= import('@google-cloud/monitoring').then(({ MetricServiceClient }) => new MetricServiceClient() as unknown as TimeSeriesClient));
+  const load = () =>
+    (client ??= import('@google-cloud/monitoring').then(
+      ({ MetricServiceClient }) => new MetricServiceClient() as unknown as TimeSeriesClient,
+    ));
   return new CloudMonitoringMetrics(projectId, load, log);
 }

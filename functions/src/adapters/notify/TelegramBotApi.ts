@@ -16,7 +16,10 @@ export class TelegramBotApi implements ChatReplies {
   async send(chatId: string, text: string, confirm?: { label: string; data: string }): Promise<void> {
     const body = text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}\n… (cut: use eagle --json for the whole answer)` : text;
     await this.call('sendMessage', {
-      chat_id: chatId, text: `<pre>${html(body)}</pre>`, parse_mode: 'HTML', disable_web_page_preview: true,
+      chat_id: chatId,
+      text: `<pre>${html(body)}</pre>`,
+      parse_mode: 'HTML',
+      disable_web_page_preview: true,
       ...(confirm ? { reply_markup: { inline_keyboard: [[{ text: confirm.label, callback_data: confirm.data }]] } } : {}),
     });
   }
@@ -28,7 +31,10 @@ export class TelegramBotApi implements ChatReplies {
   private async call(method: string, payload: Record<string, unknown>): Promise<void> {
     try {
       const res = await fetch(`${this.opts.apiUrl}/bot${this.opts.token}/${method}`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(10_000),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(10_000),
       });
       if (res.ok) return;
       const answer = (await res.json().catch(() => ({}))) as { description?: string };

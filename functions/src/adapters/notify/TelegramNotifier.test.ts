@@ -14,7 +14,10 @@ describe('TelegramNotifier against a fake Bot API', () => {
   let claimed: Set<string>;
   const make = () =>
     new TelegramNotifier({
-      token: TOKEN, chatId: '-100200300', apiUrl: url, minIntervalMs: 1000,
+      token: TOKEN,
+      chatId: '-100200300',
+      apiUrl: url,
+      minIntervalMs: 1000,
       claim: async (id) => (claimed.has(id) ? false : (claimed.add(id), true)),
       log: createLogger('info', {}, (l) => logLines.push(l)),
       sleep: async (ms) => {
@@ -34,11 +37,18 @@ describe('TelegramNotifier against a fake Bot API', () => {
     claimed = new Set();
   });
 
-  const alert = (id: string, severity: Notice['severity'] = 'warning'): Notice => ({ id, severity, kind: 'stale_feed', symbol: 'BTC/USDT', message: `feed ${id} stale` });
+  const alert = (id: string, severity: Notice['severity'] = 'warning'): Notice => ({
+    id,
+    severity,
+    kind: 'stale_feed',
+    symbol: 'BTC/USDT',
+    message: `feed ${id} stale`,
+  });
 
   it('sends one message per alert id, WARNING and above only, rate-limited', async () => {
     const n = make();
-    for (const a of [alert('a'), alert('a'), alert('b', 'critical'), alert('c', 'info'), alert('b', 'critical'), alert('d')]) await n.notify(a);
+    for (const a of [alert('a'), alert('a'), alert('b', 'critical'), alert('c', 'info'), alert('b', 'critical'), alert('d')])
+      await n.notify(a);
     expect(api.received.map((m) => m.body.text.split('\n')[1])).toEqual(['feed a stale', 'feed b stale', 'feed d stale']);
     expect(api.received[1]!.body.text).toMatch(/^🚨 CRITICAL stale_feed BTC\/USDT/);
     expect(api.received.every((m) => m.path === `/bot${TOKEN}/sendMessage` && m.body.chat_id === '-100200300')).toBe(true);
@@ -70,6 +80,9 @@ describe('TelegramNotifier against a fake Bot API', () => {
     await wrapped.recordDeadLetter({ id: 'm1', source: 'executeOrder', reason: 'bad json' });
     expect(wrapped.other()).toBe('kept');
     expect(raised).toEqual(['k', 'm1']);
-    expect(api.received.map((m) => m.body.text)).toEqual([expect.stringMatching(/CRITICAL stale_feed/), expect.stringMatching(/WARNING dead_letter\nexecuteOrder dead-lettered a message: bad json/)]);
+    expect(api.received.map((m) => m.body.text)).toEqual([
+      expect.stringMatching(/CRITICAL stale_feed/),
+      expect.stringMatching(/WARNING dead_letter\nexecuteOrder dead-lettered a message: bad json/),
+    ]);
   });
 });

@@ -54,7 +54,10 @@ export class TelegramNotifier implements Notifier {
       await this.send(formatNotice(notice), true);
     } catch (err) {
       // A notification never fails the work that raised it.
-      this.opts.log.log('ERROR', 'telegram notification failed', { alertId: notice.id, error: redactText((err as Error).message, [this.opts.token]) });
+      this.opts.log.log('ERROR', 'telegram notification failed', {
+        alertId: notice.id,
+        error: redactText((err as Error).message, [this.opts.token]),
+      });
     }
   }
 
@@ -83,7 +86,8 @@ export class TelegramNotifier implements Notifier {
 export class LogNotifier implements Notifier {
   constructor(private readonly log: Logger) {}
   async notify(notice: Notice): Promise<void> {
-    if (notice.severity !== 'info') this.log.log('DEBUG', 'notification (Telegram off: no TELEGRAM_BOT_TOKEN)', { alertId: notice.id, kind: notice.kind });
+    if (notice.severity !== 'info')
+      this.log.log('DEBUG', 'notification (Telegram off: no TELEGRAM_BOT_TOKEN)', { alertId: notice.id, kind: notice.kind });
   }
 }
 
@@ -91,7 +95,12 @@ export class LogNotifier implements Notifier {
  * Wrap a state store so that every alert it raises and every dead letter it records also notifies.
  * The store's own methods are untouched (prototype delegation), so it keeps its full interface.
  */
-export function notifying<T extends { raiseAlert(a: Notice & { createdAt: number }): Promise<void>; recordDeadLetter(d: { id: string; source: string; reason: string }): Promise<void> }>(store: T, notifier: Notifier): T {
+export function notifying<
+  T extends {
+    raiseAlert(a: Notice & { createdAt: number }): Promise<void>;
+    recordDeadLetter(d: { id: string; source: string; reason: string }): Promise<void>;
+  },
+>(store: T, notifier: Notifier): T {
   const wrapped = Object.create(store) as T;
   wrapped.raiseAlert = async (alert) => {
     await store.raiseAlert(alert);
@@ -99,7 +108,12 @@ export function notifying<T extends { raiseAlert(a: Notice & { createdAt: number
   };
   wrapped.recordDeadLetter = async (letter) => {
     await store.recordDeadLetter(letter as Parameters<T['recordDeadLetter']>[0]);
-    await notifier.notify({ id: `deadletter_${letter.id}`, severity: 'warning', kind: 'dead_letter', message: `${letter.source} dead-lettered a message: ${letter.reason}`.slice(0, 500) });
+    await notifier.notify({
+      id: `deadletter_${letter.id}`,
+      severity: 'warning',
+      kind: 'dead_letter',
+      message: `${letter.source} dead-lettered a message: ${letter.reason}`.slice(0, 500),
+    });
   };
   return wrapped;
 }

@@ -13,7 +13,9 @@ export function fakeBotApi() {
       if (tooMany > 0) {
         tooMany--;
         res.statusCode = 429;
-        res.end(JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }));
+        res.end(
+          JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }),
+        );
         return;
       }
       received.push({ path: req.url ?? '', body: JSON.parse(data) });
@@ -24,4 +26,3 @@ export function fakeBotApi() {
     new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
   return { server, received, listen, failNext: (n: number) => (tooMany = n) };
 }
-

@@ -14,7 +14,9 @@ import type { TokenVerifier } from '../../ports/ops.ts';
  * up with it first (the Firestore rules ask the same of dashboard reads).
  */
 export function verifiedEmail(claims: { email?: unknown; email_verified?: unknown } | undefined): { email: string } | null {
-  return claims && typeof claims.email === 'string' && claims.email !== '' && claims.email_verified === true ? { email: claims.email.toLowerCase() } : null;
+  return claims && typeof claims.email === 'string' && claims.email !== '' && claims.email_verified === true
+    ? { email: claims.email.toLowerCase() }
+    : null;
 }
 
 export function firebaseVerifier(projectId: string): TokenVerifier {

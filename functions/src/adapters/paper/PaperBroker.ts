@@ -11,6 +11,12 @@ export class PaperBroker implements Broker {
   readonly orders = null;
   constructor(private readonly cfg: { feeBps: number; slippageBps: number }) {}
   async fill(req: OrderRequest): Promise<Fill> {
-    return paperFill({ side: req.signal.side, refPrice: req.signal.refPrice, qty: req.qty, feeBps: this.cfg.feeBps, slippageBps: this.cfg.slippageBps });
+    return paperFill({
+      side: req.signal.side,
+      refPrice: req.signal.refPrice,
+      qty: req.qty,
+      feeBps: this.cfg.feeBps,
+      slippageBps: this.cfg.slippageBps,
+    });
   }
 }

@@ -16,8 +16,18 @@ describe('the recorded exchange rules (functions/data/exchange/binance-exchangeI
   it("read from Binance's filters, exactly", () => {
     const rules = recordedExchangeRules();
     expect(rules.rulesFor('XRP/USDT')).toEqual({ amountStep: A('0.1'), minAmount: A('0.1'), minNotional: A('5'), priceTick: A('0.0001') });
-    expect(rules.rulesFor('BNB/USDT')).toEqual({ amountStep: A('0.001'), minAmount: A('0.001'), minNotional: A('5'), priceTick: A('0.01') });
-    expect(rules.rulesFor('BTC/USDT')).toEqual({ amountStep: A('0.00001'), minAmount: A('0.00001'), minNotional: A('5'), priceTick: A('0.01') });
+    expect(rules.rulesFor('BNB/USDT')).toEqual({
+      amountStep: A('0.001'),
+      minAmount: A('0.001'),
+      minNotional: A('5'),
+      priceTick: A('0.01'),
+    });
+    expect(rules.rulesFor('BTC/USDT')).toEqual({
+      amountStep: A('0.00001'),
+      minAmount: A('0.00001'),
+      minNotional: A('5'),
+      priceTick: A('0.01'),
+    });
     expect(rules.rulesFor('DOGE/USDT')).toBeNull();
     expect(SYMBOLS).toEqual(['BTC/USDT', 'ETH/USDT', 'BNB/USDT', 'XRP/USDT', 'SOL/USDT']);
   });
@@ -37,10 +47,20 @@ describe('the recorded exchange rules (functions/data/exchange/binance-exchangeI
   it('a body that is not exchangeInfo is refused; a market without LOT_SIZE or with a step finer than 1e-8 has no rules', () => {
     expect(() => exchangeInfoRules({ symbols: 'x' }, 'test')).toThrow();
     const unusable: string[] = [];
-    const body = { symbols: [
-      { symbol: 'AAAUSDT', baseAsset: 'AAA', quoteAsset: 'USDT', filters: [{ filterType: 'PRICE_FILTER', tickSize: '0.01000000' }] },
-      { symbol: 'BBBUSDT', baseAsset: 'BBB', quoteAsset: 'USDT', filters: [{ filterType: 'PRICE_FILTER', tickSize: '0.000000001' }, { filterType: 'LOT_SIZE', stepSize: '1.00000000', minQty: '1.00000000' }] },
-    ] };
+    const body = {
+      symbols: [
+        { symbol: 'AAAUSDT', baseAsset: 'AAA', quoteAsset: 'USDT', filters: [{ filterType: 'PRICE_FILTER', tickSize: '0.01000000' }] },
+        {
+          symbol: 'BBBUSDT',
+          baseAsset: 'BBB',
+          quoteAsset: 'USDT',
+          filters: [
+            { filterType: 'PRICE_FILTER', tickSize: '0.000000001' },
+            { filterType: 'LOT_SIZE', stepSize: '1.00000000', minQty: '1.00000000' },
+          ],
+        },
+      ],
+    };
     const rules = exchangeInfoRules(body, 'test', (r) => unusable.push(r));
     expect(rules.rulesFor('AAA/USDT')).toBeNull();
     expect(rules.rulesFor('BBB/USDT')).toBeNull();
@@ -48,7 +68,12 @@ describe('the recorded exchange rules (functions/data/exchange/binance-exchangeI
   });
 
   it('parseMarketRules: no minimum amount means one step; zero steps are refused', () => {
-    expect(parseMarketRules('X/Y', { amountStep: '0.1', priceTick: '0.01' })).toEqual({ amountStep: A('0.1'), minAmount: A('0.1'), minNotional: 0n, priceTick: A('0.01') });
+    expect(parseMarketRules('X/Y', { amountStep: '0.1', priceTick: '0.01' })).toEqual({
+      amountStep: A('0.1'),
+      minAmount: A('0.1'),
+      minNotional: 0n,
+      priceTick: A('0.01'),
+    });
     expect(() => parseMarketRules('X/Y', { amountStep: '0', priceTick: '0.01' })).toThrow(/X\/Y: amount step 0 must be greater than 0/);
   });
 });
@@ -71,7 +96,16 @@ describe("sizing with the exchange's steps", () => {
   it('XRP: cash for less than one 0.1 step buys nothing', () => {
     const rules = recordedExchangeRules().rulesFor('XRP/USDT')!;
     // 0.03 USDT buys ~0.06 XRP
-    const r = sizeEntry({ equity: A('10000'), cash: A('0.03'), refPrice: A('0.5029'), atr: A('0.004'), risk, rules, feeBps: 10, slippageBps: 5 });
+    const r = sizeEntry({
+      equity: A('10000'),
+      cash: A('0.03'),
+      refPrice: A('0.5029'),
+      atr: A('0.004'),
+      risk,
+      rules,
+      feeBps: 10,
+      slippageBps: 5,
+    });
     expect(r).toMatchObject({ ok: false, reason: 'insufficient_cash' });
   });
 });

@@ -31,12 +31,14 @@ function findSnapshot(): string {
 const decimal = z.string().regex(/^\d+(\.\d+)?$/);
 /** Binance's /api/v3/exchangeInfo, loosely: the fields read here, anything else ignored. */
 const ExchangeInfo = z.object({
-  symbols: z.array(z.object({
-    symbol: z.string(),
-    baseAsset: z.string().regex(/^[A-Z0-9]+$/),
-    quoteAsset: z.string().regex(/^[A-Z0-9]+$/),
-    filters: z.array(z.looseObject({ filterType: z.string() })),
-  })),
+  symbols: z.array(
+    z.object({
+      symbol: z.string(),
+      baseAsset: z.string().regex(/^[A-Z0-9]+$/),
+      quoteAsset: z.string().regex(/^[A-Z0-9]+$/),
+      filters: z.array(z.looseObject({ filterType: z.string() })),
+    }),
+  ),
 });
 type BinanceSymbol = z.infer<typeof ExchangeInfo>['symbols'][number];
 
@@ -56,10 +58,14 @@ export function binanceFilterRules(s: BinanceSymbol): MarketRulesText | null {
 /** Rules from an exchangeInfo body, keyed by unified symbol (BASE/QUOTE). */
 export function exchangeInfoRules(body: unknown, source: string, onUnusable?: (reason: string) => void): ExchangeRules {
   const bySymbol = new Map(ExchangeInfo.parse(body).symbols.map((s) => [`${s.baseAsset}/${s.quoteAsset}`, s]));
-  return exchangeRules(source, (symbol) => {
-    const s = bySymbol.get(symbol);
-    return s ? binanceFilterRules(s) : null;
-  }, onUnusable);
+  return exchangeRules(
+    source,
+    (symbol) => {
+      const s = bySymbol.get(symbol);
+      return s ? binanceFilterRules(s) : null;
+    },
+    onUnusable,
+  );
 }
 
 let recorded: ExchangeRules | undefined;

@@ -49,8 +49,10 @@ export function loadBundledSeries(symbol: string, timeframe: Timeframe, dir = BU
   if (cached) return cached;
   const hourly = timeframeMs(timeframe) >= 3_600_000 && existsSync(bundledFile(symbol, '1h', dir));
   const source: Timeframe = hourly ? '1h' : '1m';
-  if (!existsSync(bundledFile(symbol, source, dir))) throw new MarketDataError('permanent', `replay: no bundled candles for ${symbol} ${timeframe} (no ${timeframe}, 1h or 1m file)`);
-  if (timeframeMs(timeframe) < timeframeMs(source)) throw new MarketDataError('permanent', `replay: bundled ${symbol} candles are ${source}, coarser than ${timeframe}`);
+  if (!existsSync(bundledFile(symbol, source, dir)))
+    throw new MarketDataError('permanent', `replay: no bundled candles for ${symbol} ${timeframe} (no ${timeframe}, 1h or 1m file)`);
+  if (timeframeMs(timeframe) < timeframeMs(source))
+    throw new MarketDataError('permanent', `replay: bundled ${symbol} candles are ${source}, coarser than ${timeframe}`);
   const series = rollUp(loadBundledCandles(symbol, source, dir), source, timeframe);
   seriesCache.set(key, series);
   return series;
@@ -78,7 +80,13 @@ export class ReplayMarketData implements MarketData {
   readonly span = BUNDLED_SPAN;
   constructor(private readonly opts: { dir?: string; hide?: (symbol: string, t: number) => boolean } = {}) {}
 
-  async fetchClosedCandles(req: { symbol: string; timeframe: Timeframe; sinceMs: number; untilMs: number; nowMs: number }): Promise<Candle[]> {
+  async fetchClosedCandles(req: {
+    symbol: string;
+    timeframe: Timeframe;
+    sinceMs: number;
+    untilMs: number;
+    nowMs: number;
+  }): Promise<Candle[]> {
     const all = loadBundledSeries(req.symbol, req.timeframe, this.opts.dir);
     const step = timeframeMs(req.timeframe);
     const end = Math.min(req.untilMs, req.nowMs - step + 1);

@@ -43,6 +43,9 @@ export function schedulerControl(db: Firestore, opts: { projectId: string; regio
   const flag = new FirestoreSchedulerFlag(db);
   if (opts.emulator) return flag;
   let client: Promise<SchedulerJobsClient> | undefined;
-  const load = () => (client ??= import('@google-cloud/scheduler').then(({ CloudSchedulerClient }) => new CloudSchedulerClient() as unknown as SchedulerJobsClient));
+  const load = () =>
+    (client ??= import('@google-cloud/scheduler').then(
+      ({ CloudSchedulerClient }) => new CloudSchedulerClient() as unknown as SchedulerJobsClient,
+    ));
   return new CloudSchedulerControl(load, `projects/${opts.projectId}/locations/${opts.region}`, flag);
 }

@@ -41,7 +41,9 @@ const show = (v: number | null | undefined): string => (v === null || v === unde
 function run(input: AnalysisInput, candles: Readonly<Record<string, readonly Candle[]>>) {
   const seen: Seen = new Map();
   const result = backtestLoop({
-    ...input.base, candles, strategy: input.build(),
+    ...input.base,
+    candles,
+    strategy: input.build(),
     onStep: (_t, states) => {
       for (const [symbol, s] of Object.entries(states)) {
         if (s.lastCandleAt === null || !s.snapshot) continue;
@@ -59,7 +61,8 @@ export function lookahead(input: AnalysisInput, maxCuts = 25): LookaheadReport {
   const full = run(input, input.candles);
   const sigKey = (s: (typeof full.signals)[number]) => `signal ${s.side} ${s.reason} ${s.id}`;
   const times = [...new Set(full.signals.map((s) => s.candleTime))].sort((a, b) => a - b);
-  const cuts = times.length <= maxCuts ? times : Array.from({ length: maxCuts }, (_, i) => times[Math.floor((i * times.length) / maxCuts)]!);
+  const cuts =
+    times.length <= maxCuts ? times : Array.from({ length: maxCuts }, (_, i) => times[Math.floor((i * times.length) / maxCuts)]!);
   const findings: Finding[] = [];
   for (const T of cuts) {
     const cutCandles = Object.fromEntries(Object.entries(input.candles).map(([s, cs]) => [s, cs.filter((c) => c.t <= T)]));
@@ -67,8 +70,24 @@ export function lookahead(input: AnalysisInput, maxCuts = 25): LookaheadReport {
     const before = (list: typeof full.signals) => new Map(list.filter((s) => s.candleTime <= T).map((s) => [sigKey(s), s]));
     const a = before(full.signals);
     const b = before(cut.signals);
-    for (const [k, s] of a) if (!b.has(k)) findings.push({ symbol: s.symbol, candleTime: s.candleTime, what: k.split(' ').slice(0, 3).join(' '), full: 'emitted', cut: 'absent' });
-    for (const [k, s] of b) if (!a.has(k)) findings.push({ symbol: s.symbol, candleTime: s.candleTime, what: k.split(' ').slice(0, 3).join(' '), full: 'absent', cut: 'emitted' });
+    for (const [k, s] of a)
+      if (!b.has(k))
+        findings.push({
+          symbol: s.symbol,
+          candleTime: s.candleTime,
+          what: k.split(' ').slice(0, 3).join(' '),
+          full: 'emitted',
+          cut: 'absent',
+        });
+    for (const [k, s] of b)
+      if (!a.has(k))
+        findings.push({
+          symbol: s.symbol,
+          candleTime: s.candleTime,
+          what: k.split(' ').slice(0, 3).join(' '),
+          full: 'absent',
+          cut: 'emitted',
+        });
     for (const symbol of Object.keys(input.candles)) {
       const f = full.seen.get(`${symbol}@${T}`);
       const c = cut.seen.get(`${symbol}@${T}`);

@@ -98,7 +98,15 @@ export function roundTrips(trades: readonly Trade[], entryRegimes: ReadonlyMap<s
     else {
       const buy = open.get(t.symbol);
       open.delete(t.symbol);
-      out.push({ symbol: t.symbol, regime: (buy && entryRegimes.get(buy.id)) ?? 'unknown', reason: t.reason, pnl: t.realizedPnl, fees: t.fee + (buy?.fee ?? 0n), entry: buy, exit: t });
+      out.push({
+        symbol: t.symbol,
+        regime: (buy && entryRegimes.get(buy.id)) ?? 'unknown',
+        reason: t.reason,
+        pnl: t.realizedPnl,
+        fees: t.fee + (buy?.fee ?? 0n),
+        entry: buy,
+        exit: t,
+      });
     }
   }
   return out;
@@ -107,18 +115,32 @@ export function roundTrips(trades: readonly Trade[], entryRegimes: ReadonlyMap<s
 function split(trips: readonly RoundTrip[], key: (r: RoundTrip) => string): Record<string, SplitStats> {
   const groups = new Map<string, RoundTrip[]>();
   for (const r of trips) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
-  return Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([k, rs]) => [k, {
-    roundTrips: rs.length,
-    realizedPnl: toDecimalString(rs.reduce((s, r) => s + r.pnl, 0n)),
-    winRatePct: r4((100 * rs.filter((r) => r.pnl > 0n).length) / rs.length),
-    feesPaid: toDecimalString(rs.reduce((s, r) => s + r.fees, 0n)),
-  }]));
+  return Object.fromEntries(
+    [...groups]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, rs]) => [
+        k,
+        {
+          roundTrips: rs.length,
+          realizedPnl: toDecimalString(rs.reduce((s, r) => s + r.pnl, 0n)),
+          winRatePct: r4((100 * rs.filter((r) => r.pnl > 0n).length) / rs.length),
+          feesPaid: toDecimalString(rs.reduce((s, r) => s + r.fees, 0n)),
+        },
+      ]),
+  );
 }
 
 function curveSummary(points: readonly EquityPoint[], base: Amount): CurveSummary {
   const c = curveStats(points, base);
   const pct = (x: number | null) => (x === null ? null : r4(100 * x));
-  return { totalReturnPct: pct(c.totalReturn)!, cagrPct: pct(c.cagr), maxDrawdownPct: pct(c.maxDrawdown)!, sharpe: r4(c.sharpe), sortino: r4(c.sortino), calmar: r4(c.calmar) };
+  return {
+    totalReturnPct: pct(c.totalReturn)!,
+    cagrPct: pct(c.cagr),
+    maxDrawdownPct: pct(c.maxDrawdown)!,
+    sharpe: r4(c.sharpe),
+    sortino: r4(c.sortino),
+    calmar: r4(c.calmar),
+  };
 }
 
 /**
@@ -140,7 +162,13 @@ export function benchmark(candles: Readonly<Record<string, readonly Candle[]>>, 
     }
     series.push([t + stepMs, symbols.reduce((sum, s) => sum + units[s]! * last[s]!, 0)]);
   }
-  return { ...curveSummary(series.map(([time, v]) => ({ time, equity: toAmount(v) })), ONE), series };
+  return {
+    ...curveSummary(
+      series.map(([time, v]) => ({ time, equity: toAmount(v) })),
+      ONE,
+    ),
+    series,
+  };
 }
 
 export function summarizeBacktest(
@@ -161,7 +189,12 @@ export function summarizeBacktest(
   const gross = (rs: RoundTrip[]) => rs.reduce((s, r) => s + toNumber(r.pnl), 0);
   const bench = benchmark(candles, opts.stepMs);
   const { series: _series, ...benchStats } = bench;
-  const benchMonths = new Map(monthlyReturns(bench.series.map(([time, v]) => ({ time, equity: toAmount(v) })), ONE).map((m) => [m.month, m.return]));
+  const benchMonths = new Map(
+    monthlyReturns(
+      bench.series.map(([time, v]) => ({ time, equity: toAmount(v) })),
+      ONE,
+    ).map((m) => [m.month, m.return]),
+  );
   const held = tradeRoundTrips(result.trades);
   return {
     from: new Date(first).toISOString(),
@@ -184,13 +217,23 @@ export function summarizeBacktest(
     perRegime: split(trips, (r) => r.regime),
     perExitReason: split(trips, (r) => r.reason),
     benchmark: benchStats,
-    monthly: monthlyReturns(points, initialCash).map((m) => ({ month: m.month, returnPct: r4(100 * m.return)!, benchmarkReturnPct: r4(benchMonths.has(m.month) ? 100 * benchMonths.get(m.month)! : null) })),
+    monthly: monthlyReturns(points, initialCash).map((m) => ({
+      month: m.month,
+      returnPct: r4(100 * m.return)!,
+      benchmarkReturnPct: r4(benchMonths.has(m.month) ? 100 * benchMonths.get(m.month)! : null),
+    })),
     tradeList: trips.map((r) => {
       const h = held.get(r.exit.id);
       const entryTime = h?.openedAt ?? r.entry?.time ?? r.exit.time;
       return {
-        symbol: r.symbol, entryTime: new Date(entryTime).toISOString(), exitTime: new Date(r.exit.time).toISOString(), durationMs: r.exit.time - entryTime,
-        reason: r.reason, regime: r.regime, pnl: toDecimalString(r.pnl), pnlPct: h ? r4(100 * h.profitPct) : null,
+        symbol: r.symbol,
+        entryTime: new Date(entryTime).toISOString(),
+        exitTime: new Date(r.exit.time).toISOString(),
+        durationMs: r.exit.time - entryTime,
+        reason: r.reason,
+        regime: r.regime,
+        pnl: toDecimalString(r.pnl),
+        pnlPct: h ? r4(100 * h.profitPct) : null,
       };
     }),
   };

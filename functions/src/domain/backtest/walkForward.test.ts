@@ -7,7 +7,8 @@ const DAY = 86_400_000;
 describe('walk-forward', () => {
   it('expands a grid and applies dotted keys', () => {
     expect(gridPoints({ 'risk.stopAtrMult': [2, 3], 'strategy.name': ['a'] })).toEqual([
-      { 'risk.stopAtrMult': 2, 'strategy.name': 'a' }, { 'risk.stopAtrMult': 3, 'strategy.name': 'a' },
+      { 'risk.stopAtrMult': 2, 'strategy.name': 'a' },
+      { 'risk.stopAtrMult': 3, 'strategy.name': 'a' },
     ]);
     expect(applyPoint({ risk: { a: 1 } }, { 'risk.b': 2, 'paper.feeBps': 5 })).toEqual({ risk: { a: 1, b: 2 }, paper: { feeBps: 5 } });
   });
@@ -19,10 +20,20 @@ describe('walk-forward', () => {
       calls.push({ days: cs.X!.length, point, warm });
       const k = point.k as number;
       // k = 2 wins in sample; out of sample every day adds k %
-      return { totalReturnPct: k, sharpe: k, maxDrawdownPct: 0, trades: 1, feesPaid: k, netPnl: 10 * k, equity: cs.X!.map((c, i) => [c.t + DAY, (1 + k / 100) ** i] as const) };
+      return {
+        totalReturnPct: k,
+        sharpe: k,
+        maxDrawdownPct: 0,
+        trades: 1,
+        feesPaid: k,
+        netPnl: 10 * k,
+        equity: cs.X!.map((c, i) => [c.t + DAY, (1 + k / 100) ** i] as const),
+      };
     });
     expect(r.windows.map((w) => [w.inSample.from.slice(0, 10), w.outOfSample.from.slice(0, 10), w.chosen])).toEqual([
-      ['1970-01-01', '1970-01-05', { k: 2 }], ['1970-01-03', '1970-01-07', { k: 2 }], ['1970-01-05', '1970-01-09', { k: 2 }],
+      ['1970-01-01', '1970-01-05', { k: 2 }],
+      ['1970-01-03', '1970-01-07', { k: 2 }],
+      ['1970-01-05', '1970-01-09', { k: 2 }],
     ]);
     // each out-of-sample run gets its in-sample candles as warm-up
     expect(calls.filter((c) => c.warm !== undefined).map((c) => c.days)).toEqual([6, 6, 6]);
@@ -34,7 +45,15 @@ describe('walk-forward', () => {
   it('bounds years of 1m candles without spreading them onto the stack', () => {
     // 400k candles: Math.min(...times) threw "Maximum call stack size exceeded" here
     const X = Array.from({ length: 400_000 }, (_, i) => ({ t: i * 60_000, o: 1, h: 1, l: 1, c: 1, v: 1 }));
-    const r = walkForward({ X }, { trainDays: 100, testDays: 50, points: [{}] }, () => ({ totalReturnPct: 0, sharpe: 0, maxDrawdownPct: 0, trades: 0, feesPaid: 0, netPnl: 0, equity: [] }));
+    const r = walkForward({ X }, { trainDays: 100, testDays: 50, points: [{}] }, () => ({
+      totalReturnPct: 0,
+      sharpe: 0,
+      maxDrawdownPct: 0,
+      trades: 0,
+      feesPaid: 0,
+      netPnl: 0,
+      equity: [],
+    }));
     expect(r.windows.map((w) => w.outOfSample.to.slice(0, 10))).toEqual(['1970-05-31', '1970-07-20', '1970-09-08']);
   });
 });

@@ -57,9 +57,12 @@ export interface WalkForwardResult {
   /** out-of-sample equity, each window compounding on the previous one's end, starting at 1 */
   stitched: [number, number][];
   outOfSample: {
-    totalReturnPct: number; maxDrawdownPct: number; trades: number;
+    totalReturnPct: number;
+    maxDrawdownPct: number;
+    trades: number;
     /** summed over the windows (each starts from the same initial cash): fees, and PnL before fees */
-    feesPaid: number; pnlBeforeFees: number;
+    feesPaid: number;
+    pnlBeforeFees: number;
     /** fees as a share of the PnL before them (null when that is not positive) */
     feesOfGrossPct: number | null;
   };
@@ -108,8 +111,11 @@ export function walkForward(
     for (const [t, e] of oos.equity) if (t > split) stitched.push([t, level * (e / base)]);
     level = stitched.at(-1)?.[1] ?? level;
     windows.push({
-      inSample: { from: iso(s), to: iso(split) }, outOfSample: { from: iso(split), to: iso(stop) }, chosen: best!.point,
-      inSampleResult: strip(best!.run), outOfSampleResult: strip(oos),
+      inSample: { from: iso(s), to: iso(split) },
+      outOfSample: { from: iso(split), to: iso(stop) },
+      chosen: best!.point,
+      inSampleResult: strip(best!.run),
+      outOfSampleResult: strip(oos),
     });
   }
   let peak = 1;
@@ -123,10 +129,14 @@ export function walkForward(
   const beforeFees = sum((r) => r.netPnl) + fees;
   const mean = windows.length ? windows.reduce((x, w) => x + w.inSampleResult.totalReturnPct, 0) / windows.length : 0;
   return {
-    windows, stitched,
+    windows,
+    stitched,
     outOfSample: {
-      totalReturnPct: Math.round(1e4 * 100 * (level - 1)) / 1e4, maxDrawdownPct: Math.round(1e6 * dd) / 1e4, trades: sum((r) => r.trades),
-      feesPaid: Math.round(100 * fees) / 100, pnlBeforeFees: Math.round(100 * beforeFees) / 100,
+      totalReturnPct: Math.round(1e4 * 100 * (level - 1)) / 1e4,
+      maxDrawdownPct: Math.round(1e6 * dd) / 1e4,
+      trades: sum((r) => r.trades),
+      feesPaid: Math.round(100 * fees) / 100,
+      pnlBeforeFees: Math.round(100 * beforeFees) / 100,
       feesOfGrossPct: beforeFees > 0 ? Math.round((1e4 * fees) / beforeFees) / 100 : null,
     },
     inSampleMeanReturnPct: Math.round(1e4 * mean) / 1e4,

@@ -7,9 +7,18 @@ import type { SignalIntent } from './symbolStep.ts';
 const rules = testRules('0.00001', '5');
 const params = { risk: riskParams(), feeBps: 10, slippageBps: 5, rulesFor: () => rules };
 const buy = (symbol: string, price = '100'): SignalIntent => ({
-  strategyVersion: 'test@1', symbol, timeframe: '1h', candleTime: T0 - 3_600_000, side: 'buy', reason: 'regime_entry', refPrice: A(price), atr: A('1'), qty: null,
+  strategyVersion: 'test@1',
+  symbol,
+  timeframe: '1h',
+  candleTime: T0 - 3_600_000,
+  side: 'buy',
+  reason: 'regime_entry',
+  refPrice: A(price),
+  atr: A('1'),
+  qty: null,
 });
-const run = (over: Partial<AccountStepInput>) => accountStep({ book: testBook(), intents: [], closes: {}, pending: new Map(), now: T0, params, ...over });
+const run = (over: Partial<AccountStepInput>) =>
+  accountStep({ book: testBook(), intents: [], closes: {}, pending: new Map(), now: T0, params, ...over });
 
 describe('accountStep', () => {
   it('values a held position in a symbol that is no longer configured, instead of zero (no false kill switch)', () => {
@@ -29,8 +38,16 @@ describe('accountStep', () => {
     expect(cost).toBeLessThanOrEqual(A('3000'));
     // 1 % risk over a 2-ATR stop wants 15 units; 25 % exposure caps each at 750 / 100.05 = 7.49625. Three of
     // those would cost ~2 253 — all fit; a fourth would not, so cash reservation must bite on it.
-    expect(r.signals.map((s) => [s.symbol, s.qty])).toEqual([['BTC/USDT', A('7.49625')], ['ETH/USDT', A('7.49625')], ['SOL/USDT', A('7.49625')]]);
-    const crowded = run({ book: poor, intents: ['A', 'B', 'C', 'D'].map((x) => buy(`${x}XX/USDT`)), params: { ...params, risk: riskParams({ maxOpenPositions: 10 }) } });
+    expect(r.signals.map((s) => [s.symbol, s.qty])).toEqual([
+      ['BTC/USDT', A('7.49625')],
+      ['ETH/USDT', A('7.49625')],
+      ['SOL/USDT', A('7.49625')],
+    ]);
+    const crowded = run({
+      book: poor,
+      intents: ['A', 'B', 'C', 'D'].map((x) => buy(`${x}XX/USDT`)),
+      params: { ...params, risk: riskParams({ maxOpenPositions: 10 }) },
+    });
     expect(crowded.signals.map((s) => s.qty)).toEqual([A('7.49625'), A('7.49625'), A('7.49625'), expect.any(BigInt)]);
     expect(crowded.signals[3]!.qty).toBeLessThan(A('7.49625'));
     expect(crowded.signals.reduce((s, x) => s + (x.qty * x.refPrice) / 100_000_000n, 0n)).toBeLessThanOrEqual(A('3000'));
@@ -63,7 +80,10 @@ describe('accountStep', () => {
     expect(r.alerts).toEqual([expect.objectContaining({ kind: 'daily_loss' })]);
     // the next step, still paused: no second alert; at midnight the pause lifts
     expect(run({ book: r.book, intents: [buy('ETH/USDT')], now: T0 + 60_000 }).alerts).toEqual([]);
-    expect(run({ book: { ...r.book, wallet: { ...r.book.wallet, dayStartEquity: A('9600') } }, now: nextUtcDayStart(T0) }).book.entriesPausedUntil).toBeNull();
+    expect(
+      run({ book: { ...r.book, wallet: { ...r.book.wallet, dayStartEquity: A('9600') } }, now: nextUtcDayStart(T0) }).book
+        .entriesPausedUntil,
+    ).toBeNull();
   });
 
   it('on the kill switch: KILLED, a critical alert, one liquidation per held symbol with a new candle and no order in flight', () => {
@@ -73,11 +93,16 @@ describe('accountStep', () => {
       'SOL/USDT': testPosition({ symbol: 'SOL/USDT', openTradeId: 'sol' }),
     };
     const book = testBook({ wallet: testWallet({ cash: A('100'), peakEquity: A('20000') }), positions });
-    const closes = { 'BTC/USDT': { price: A('20000'), candleTime: T0 - 3_600_000, timeframe: '1h' as const }, 'ETH/USDT': { price: A('1500'), candleTime: T0 - 7_200_000, timeframe: '1h' as const } };
+    const closes = {
+      'BTC/USDT': { price: A('20000'), candleTime: T0 - 3_600_000, timeframe: '1h' as const },
+      'ETH/USDT': { price: A('1500'), candleTime: T0 - 7_200_000, timeframe: '1h' as const },
+    };
     const r = run({ book, closes, intents: [buy('XRP/USDT')], pending: new Map([['ETH/USDT', 'sell' as const]]) });
     expect(r.book.mode).toBe('KILLED');
     expect(r.alerts).toEqual([expect.objectContaining({ kind: 'kill_switch', severity: 'critical' })]);
-    expect(r.signals.map((s) => [s.symbol, s.reason, s.candleTime, s.qty])).toEqual([['BTC/USDT', 'kill_switch', T0 - 3_600_000, A('0.1')]]);
+    expect(r.signals.map((s) => [s.symbol, s.reason, s.candleTime, s.qty])).toEqual([
+      ['BTC/USDT', 'kill_switch', T0 - 3_600_000, A('0.1')],
+    ]);
     expect(r.publish).toEqual(r.signals);
   });
 

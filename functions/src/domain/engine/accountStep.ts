@@ -55,7 +55,10 @@ export interface AccountStepInput {
 /** An entry sizing refused; its detail is formatted only when read (a prototype getter keeps the object cheap). */
 class SizeRefused implements SkippedIntent {
   readonly reason: string;
-  constructor(readonly intent: SignalIntent, private readonly refusal: { readonly reason: string; readonly detail: string }) {
+  constructor(
+    readonly intent: SignalIntent,
+    private readonly refusal: { readonly reason: string; readonly detail: string },
+  ) {
     this.reason = refusal.reason;
   }
   get detail(): string {
@@ -111,7 +114,13 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
     mode = transitionMode(mode, { type: 'kill_switch' }).mode;
     const reason = `kill switch: drawdown ${limits.drawdownPct.toFixed(2)}% from peak exceeds ${params.risk.killSwitchDrawdownPct}%`;
     modeChange = { mode, reason };
-    (alerts ??= []).push({ id: `kill_switch_${now}`, kind: 'kill_switch', severity: 'critical', message: `${reason}; closing all positions`, createdAt: now });
+    (alerts ??= []).push({
+      id: `kill_switch_${now}`,
+      kind: 'kill_switch',
+      severity: 'critical',
+      message: `${reason}; closing all positions`,
+      createdAt: now,
+    });
   }
 
   if (mode === 'KILLED') {
@@ -120,10 +129,22 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
     for (const p of Object.values(positions).sort((a, b) => a.symbol.localeCompare(b.symbol))) {
       const close = input.closes[p.symbol];
       if (!close || pending.has(p.symbol)) continue;
-      (signals ??= []).push(createSignal({
-        strategyVersion: KILL_SWITCH_VERSION, symbol: p.symbol, timeframe: close.timeframe, candleTime: close.candleTime, side: 'sell',
-        reason: 'kill_switch', refPrice: close.price, atr: 0n, qty: p.qty,
-      }, now));
+      (signals ??= []).push(
+        createSignal(
+          {
+            strategyVersion: KILL_SWITCH_VERSION,
+            symbol: p.symbol,
+            timeframe: close.timeframe,
+            candleTime: close.candleTime,
+            side: 'sell',
+            reason: 'kill_switch',
+            refPrice: close.price,
+            atr: 0n,
+            qty: p.qty,
+          },
+          now,
+        ),
+      );
     }
     for (const intent of input.intents) (skipped ??= []).push({ intent, reason: 'killed' });
   } else {
@@ -143,21 +164,50 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
         (signals ??= []).push(createSignal({ ...intent, qty: intent.qty ?? positions[intent.symbol]?.qty ?? 0n }, now));
         continue;
       }
-      if (paused) { (skipped ??= []).push({ intent, reason: 'entries_paused' }); continue; }
-      if (!modeEmitsEntries(mode)) { (skipped ??= []).push({ intent, reason: `mode ${mode}` }); continue; }
+      if (paused) {
+        (skipped ??= []).push({ intent, reason: 'entries_paused' });
+        continue;
+      }
+      if (!modeEmitsEntries(mode)) {
+        (skipped ??= []).push({ intent, reason: `mode ${mode}` });
+        continue;
+      }
       const lock = input.locks && input.locks.length > 0 ? lockOn(input.locks, intent.symbol, now) : null;
-      if (lock) { (skipped ??= []).push({ intent, reason: 'locked', detail: `${lock.protection} until ${new Date(lock.until).toISOString()}: ${lock.reason}` }); continue; }
-      if (open >= params.risk.maxOpenPositions) { (skipped ??= []).push({ intent, reason: 'max_open_positions' }); continue; }
+      if (lock) {
+        (skipped ??= []).push({
+          intent,
+          reason: 'locked',
+          detail: `${lock.protection} until ${new Date(lock.until).toISOString()}: ${lock.reason}`,
+        });
+        continue;
+      }
+      if (open >= params.risk.maxOpenPositions) {
+        (skipped ??= []).push({ intent, reason: 'max_open_positions' });
+        continue;
+      }
       const rules = params.rulesFor(intent.symbol);
-      if (!rules) { (skipped ??= []).push({ intent, reason: 'no_market_rules' }); continue; }
+      if (!rules) {
+        (skipped ??= []).push({ intent, reason: 'no_market_rules' });
+        continue;
+      }
       const sizing = {
-        equity: wallet.equity, cash: wallet.cash - reserved, refPrice: intent.refPrice, atr: intent.atr, risk: params.risk,
-        rules, feeBps: params.feeBps, slippageBps: params.slippageBps,
+        equity: wallet.equity,
+        cash: wallet.cash - reserved,
+        refPrice: intent.refPrice,
+        atr: intent.atr,
+        risk: params.risk,
+        rules,
+        feeBps: params.feeBps,
+        slippageBps: params.slippageBps,
       };
       let size = sizeEntry(sizing);
       // the strategy's size hook shrinks the risk size, re-fitted to the same caps; it never grows it
-      if (size.ok && intent.sizeBps !== undefined && intent.sizeBps < 10_000) size = capEntry(sizing, (size.qty * BigInt(intent.sizeBps)) / 10_000n);
-      if (!size.ok) { (skipped ??= []).push(new SizeRefused(intent, size)); continue; }
+      if (size.ok && intent.sizeBps !== undefined && intent.sizeBps < 10_000)
+        size = capEntry(sizing, (size.qty * BigInt(intent.sizeBps)) / 10_000n);
+      if (!size.ok) {
+        (skipped ??= []).push(new SizeRefused(intent, size));
+        continue;
+      }
       reserved += -cashDelta('buy', size.expectedFill);
       open++;
       (signals ??= []).push(createSignal({ ...intent, qty: size.qty }, now));
@@ -166,7 +216,19 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
 
   const recorded = signals ?? (NOTHING as unknown as Signal[]);
   const publish = recorded.length === 0 ? recorded : recorded.filter((s) => modeAllows(mode, s.side === 'buy' ? 'entry' : 'exit'));
-  const same = wallet === input.book.wallet && positions === input.book.positions && mode === input.book.mode && entriesPausedUntil === input.book.entriesPausedUntil;
+  const same =
+    wallet === input.book.wallet &&
+    positions === input.book.positions &&
+    mode === input.book.mode &&
+    entriesPausedUntil === input.book.entriesPausedUntil;
   const book: Book = same ? input.book : { mode, entriesPausedUntil, wallet, positions };
-  return { book, modeChange, signals: recorded, publish, skipped: skipped ?? (NOTHING as unknown as SkippedIntent[]), alerts: alerts ?? (NOTHING as unknown as Alert[]), limits };
+  return {
+    book,
+    modeChange,
+    signals: recorded,
+    publish,
+    skipped: skipped ?? (NOTHING as unknown as SkippedIntent[]),
+    alerts: alerts ?? (NOTHING as unknown as Alert[]),
+    limits,
+  };
 }

@@ -22,8 +22,16 @@ const rules = testRules('0.00001', '5');
 
 function run(candles: Record<string, Candle[]>, timeframe: Timeframe, risk: RiskParams, over: Partial<BacktestInput> = {}) {
   return backtestLoop({
-    timeframe, candles, strategy: getStrategy('regime_trend'), risk, regime: resolveRegimeParams(RegimeParamsSchema.parse({}), timeframe),
-    rulesFor: () => rules, feeBps: 10, slippageBps: 5, initialCash: A('10000'), ...over,
+    timeframe,
+    candles,
+    strategy: getStrategy('regime_trend'),
+    risk,
+    regime: resolveRegimeParams(RegimeParamsSchema.parse({}), timeframe),
+    rulesFor: () => rules,
+    feeBps: 10,
+    slippageBps: 5,
+    initialCash: A('10000'),
+    ...over,
   });
 }
 
@@ -36,7 +44,14 @@ describe('backtestLoop on the FTX collapse (real Binance 1h candles, Nov 2022)',
   };
   // Hold exposure through the crash on purpose: buy-and-hold, stops 50 ATR away, so only the
   // account-level kill switch can end it.
-  const loose = riskParams({ riskPerTradePct: 10, stopAtrMult: 50, takeProfitAtrMult: 100, trailingAtrMult: 50, trailingActivationAtrMult: 100, maxExposurePerSymbolPct: 50 });
+  const loose = riskParams({
+    riskPerTradePct: 10,
+    stopAtrMult: 50,
+    takeProfitAtrMult: 100,
+    trailingAtrMult: 50,
+    trailingActivationAtrMult: 100,
+    maxExposurePerSymbolPct: 50,
+  });
   const result = run(candles, '1h', loose, { strategy: getStrategy('buy_and_hold'), warmupUntil: from - H });
 
   it('drives buy-and-hold past the 15 % drawdown into the kill switch: KILLED and flat', () => {
@@ -102,7 +117,12 @@ describe('backtestLoop with 1m guard candles under 4h decisions', () => {
     const tickTimes = minutes.map((c) => c.t + M);
     // a stop half an ATR away, no cost floor: the entry is stopped inside the next 4h candle
     const tight = riskParams({ stopAtrMult: 0.5, minStopCostMultiple: 0, trailingActivationAtrMult: 1000, takeProfitAtrMult: 1000 });
-    const r = run(decisions, '4h', tight, { strategy: getStrategy('buy_and_hold'), warmupUntil: open - H4, guard: { timeframe: '1m', candles: { 'BTC/USDT': minutes } }, tickTimes });
+    const r = run(decisions, '4h', tight, {
+      strategy: getStrategy('buy_and_hold'),
+      warmupUntil: open - H4,
+      guard: { timeframe: '1m', candles: { 'BTC/USDT': minutes } },
+      tickTimes,
+    });
     const entry = r.signals.find((s) => s.side === 'buy')!;
     const [buy, sell] = r.trades;
     expect(buy).toMatchObject({ side: 'buy', time: open });

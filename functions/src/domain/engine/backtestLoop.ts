@@ -74,7 +74,13 @@ export interface EquityPoint {
 
 /** The rows as objects, for reports and tests. */
 export function equityPoints(e: EquitySeries): EquityPoint[] {
-  return Array.from({ length: e.length }, (_, i) => ({ t: e.t[i]!, equity: e.equity[i]!, cash: e.cash[i]!, drawdownPct: e.drawdownPct[i]!, killed: e.killed[i] === 1 }));
+  return Array.from({ length: e.length }, (_, i) => ({
+    t: e.t[i]!,
+    equity: e.equity[i]!,
+    cash: e.cash[i]!,
+    drawdownPct: e.drawdownPct[i]!,
+    killed: e.killed[i] === 1,
+  }));
 }
 
 export interface Rejection {
@@ -162,13 +168,25 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   const guardOf = symbols.map((s) => guard?.candles[s] ?? []);
   const guardCursor = new Int32Array(symbols.length);
   const params: ExecutionParams = { risk, feeBps, slippageBps, rulesFor: input.rulesFor };
-  const states: Record<string, SymbolState> = Object.fromEntries(symbols.map((s) => [s, input.start?.states[s] ?? initialSymbolState(timeframe)]));
+  const states: Record<string, SymbolState> = Object.fromEntries(
+    symbols.map((s) => [s, input.start?.states[s] ?? initialSymbolState(timeframe)]),
+  );
   const seriesOf = symbols.map((s) => input.candles[s]!);
   const cursor = new Int32Array(symbols.length);
   // Each symbol's step input, reused and updated in place every step (the engine step keeps none of it).
   const slots: SymbolSlot[] = symbols.map((symbol) => ({
-    symbol, state: states[symbol]!, candles: [], position: null, now: 0, tradable: true, mode: 'NORMAL', entriesPaused: false, strategy, risk,
-    regime: input.regime, handOver: true,
+    symbol,
+    state: states[symbol]!,
+    candles: [],
+    position: null,
+    now: 0,
+    tradable: true,
+    mode: 'NORMAL',
+    entriesPaused: false,
+    strategy,
+    risk,
+    regime: input.regime,
+    handOver: true,
   }));
   const noPending = new Map<string, never>();
 
@@ -179,14 +197,21 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
   const skipped: Record<string, number> = {};
   const n = nows.length;
   const equity: EquitySeries = {
-    length: n, t: new Float64Array(n), equity: new BigInt64Array(n), cash: new BigInt64Array(n), drawdownPct: new Float64Array(n), killed: new Uint8Array(n),
+    length: n,
+    t: new Float64Array(n),
+    equity: new BigInt64Array(n),
+    cash: new BigInt64Array(n),
+    drawdownPct: new Float64Array(n),
+    killed: new Uint8Array(n),
   };
   const ones: Candle[][] = symbols.map(() => []);
   let killedAt: number | null = null;
   const entryRegimes = new Map<string, Regime>();
   let dailyLossPauses = 0;
   let maxDrawdownPct = 0;
-  const protection: { params: ProtectionParams; state: ProtectionState } | null = input.protections ? { params: input.protections, state: EMPTY_PROTECTIONS } : null;
+  const protection: { params: ProtectionParams; state: ProtectionState } | null = input.protections
+    ? { params: input.protections, state: EMPTY_PROTECTIONS }
+    : null;
   const locks: Lock[] = [];
 
   for (let step = 0; step < n; step++) {
@@ -256,7 +281,12 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
         rejections.push({ signal, reason: plan.reason, detail: plan.detail });
         continue;
       }
-      const applied = applyFill(book, signal, paperFill({ side: signal.side, refPrice: signal.refPrice, qty: plan.qty, feeBps, slippageBps }), ctx);
+      const applied = applyFill(
+        book,
+        signal,
+        paperFill({ side: signal.side, refPrice: signal.refPrice, qty: plan.qty, feeBps, slippageBps }),
+        ctx,
+      );
       book = applied.book;
       trades.push(applied.trade);
       if (signal.side === 'buy') entryRegimes.set(applied.trade.id, states[signal.symbol]!.regime.regime);

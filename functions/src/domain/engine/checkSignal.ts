@@ -17,7 +17,8 @@ export function signalPriceMismatch(signal: Signal, candle: Candle | null): stri
   if (!candle) return `no stored ${signal.timeframe} candle for ${signal.symbol} at ${new Date(signal.candleTime).toISOString()}`;
   if (candle.t !== signal.candleTime) return `candle ${candle.t} is not the signal's ${signal.candleTime}`;
   const high = toAmount(candle.h, 'up');
-  if (signal.reason === 'take_profit') return signal.refPrice <= high ? null : `take-profit refPrice ${signal.refPrice} above the candle's high ${high}`;
+  if (signal.reason === 'take_profit')
+    return signal.refPrice <= high ? null : `take-profit refPrice ${signal.refPrice} above the candle's high ${high}`;
   if (STOPS.has(signal.reason)) {
     const low = toAmount(candle.l, 'down');
     if (signal.refPrice < low || signal.refPrice > high) return `refPrice ${signal.refPrice} outside the candle's range [${low}, ${high}]`;

@@ -15,15 +15,16 @@ import { toAmount, toDecimalString } from '../money.ts';
 import type { Position, Signal } from '../trading.types.ts';
 
 export type CurrentPrice =
-  | { readonly kind: 'fill'; readonly signal: Signal; readonly repriced: boolean }
-  | { readonly kind: 'refused'; readonly reason: string };
+  { readonly kind: 'fill'; readonly signal: Signal; readonly repriced: boolean } | { readonly kind: 'refused'; readonly reason: string };
 
 const iso = (t: number): string => new Date(t).toISOString();
 
 /** Why the signal's candle is not closed at `now` (a candle from the future), or null. */
 function futureCandle(signal: Signal, now: number): string | null {
   const closes = signal.candleTime + timeframeMs(signal.timeframe);
-  return closes > now ? `future signal: ${signal.timeframe} candle ${iso(signal.candleTime)} closes at ${iso(closes)}, after ${iso(now)}` : null;
+  return closes > now
+    ? `future signal: ${signal.timeframe} candle ${iso(signal.candleTime)} closes at ${iso(closes)}, after ${iso(now)}`
+    : null;
 }
 
 /** How many timeframes the signal's candle is behind the newest closed candle at `now` (0 = the newest). */
@@ -36,7 +37,9 @@ export function entryNotCurrent(signal: Signal, now: number): string | null {
   const future = futureCandle(signal, now);
   if (future) return future;
   const behind = timeframesBehind(signal, now);
-  return behind <= 1 ? null : `stale signal: ${signal.timeframe} candle ${iso(signal.candleTime)} is ${behind} timeframes old at ${iso(now)}`;
+  return behind <= 1
+    ? null
+    : `stale signal: ${signal.timeframe} candle ${iso(signal.candleTime)} is ${behind} timeframes old at ${iso(now)}`;
 }
 
 /**

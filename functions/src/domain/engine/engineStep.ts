@@ -7,7 +7,16 @@
  */
 import type { Book } from '../portfolio/book.ts';
 import type { Position, Side } from '../trading.types.ts';
-import { EMPTY_PROTECTIONS, exitRecords, lockAlert, protectionsOn, stepProtections, type Lock, type ProtectionParams, type ProtectionState } from '../protections/index.ts';
+import {
+  EMPTY_PROTECTIONS,
+  exitRecords,
+  lockAlert,
+  protectionsOn,
+  stepProtections,
+  type Lock,
+  type ProtectionParams,
+  type ProtectionState,
+} from '../protections/index.ts';
 import { accountStep, type AccountStepResult, type ExecutionParams } from './accountStep.ts';
 import { symbolStep, type Mark, type SignalIntent, type SymbolStepInput, type SymbolStepResult } from './symbolStep.ts';
 
@@ -69,10 +78,19 @@ export function engineStep(input: EngineStepInput): EngineStepResult {
     if (step.intent) intents.push(step.intent);
   }
   const before = input.protections?.state ?? EMPTY_PROTECTIONS;
-  const account = accountStep({ book: positions === book.positions ? book : { ...book, positions }, intents, closes, pending: input.pending, now, params: input.params, locks: before.locks });
+  const account = accountStep({
+    book: positions === book.positions ? book : { ...book, positions },
+    intents,
+    closes,
+    pending: input.pending,
+    now,
+    params: input.params,
+    locks: before.locks,
+  });
   const params = input.protections?.params;
   // Off and nothing remembered (the backtester's default): no work per step.
-  if (!params || (!protectionsOn(params) && before.locks.length === 0 && before.exits.length === 0)) return { steps, account, protections: before, locked: NO_LOCKS };
+  if (!params || (!protectionsOn(params) && before.locks.length === 0 && before.exits.length === 0))
+    return { steps, account, protections: before, locked: NO_LOCKS };
   const exits = account.publish.length === 0 ? [] : exitRecords(account.publish, positions, now);
   const { state, added } = stepProtections(params, before, exits, now, account.book.wallet.equity);
   if (added.length === 0) return { steps, account, protections: state, locked: NO_LOCKS };

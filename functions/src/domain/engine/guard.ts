@@ -21,14 +21,25 @@ export interface Guard {
 }
 
 export const guardOf = (p: Position, checkedAt: number): Guard => ({
-  tradeId: p.openTradeId, highWater: p.highWater, trailingStop: p.trailingStop, checkedUntil: p.checkedUntil, lastPrice: p.lastPrice, checkedAt,
+  tradeId: p.openTradeId,
+  highWater: p.highWater,
+  trailingStop: p.trailingStop,
+  checkedUntil: p.checkedUntil,
+  lastPrice: p.lastPrice,
+  checkedAt,
 });
 
 /** The booked position with the tick's levels, when they belong to it; as booked otherwise (a new position). */
 export function withGuard(p: Position, g: Guard | null): Position {
   if (!g || g.tradeId !== p.openTradeId) return p;
   // Never before the entry: candles that closed before the position existed are not its business.
-  return { ...p, highWater: g.highWater, trailingStop: g.trailingStop, checkedUntil: Math.max(g.checkedUntil, p.entryTime), lastPrice: g.lastPrice };
+  return {
+    ...p,
+    highWater: g.highWater,
+    trailingStop: g.trailingStop,
+    checkedUntil: Math.max(g.checkedUntil, p.entryTime),
+    lastPrice: g.lastPrice,
+  };
 }
 
 /** The finest candles there are: open positions are checked on them every tick, whatever the decision timeframe. */

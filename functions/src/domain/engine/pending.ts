@@ -29,7 +29,13 @@ export function settledInBook(p: PendingOrder, position: Position | null): boole
   return p.side === 'buy' ? position?.openTradeId === p.signalId : position === null;
 }
 
-export function resolvePending(p: PendingOrder, position: Position | null, outcome: ExecutorOutcome, now: number, tf: Timeframe): PendingResolution {
+export function resolvePending(
+  p: PendingOrder,
+  position: Position | null,
+  outcome: ExecutorOutcome,
+  now: number,
+  tf: Timeframe,
+): PendingResolution {
   if (settledInBook(p, position) || outcome === 'not_filled') return 'settled';
   if (outcome === 'filled') return 'landing';
   return now - p.emittedAt > PENDING_TIMEOUT_CANDLES * timeframeMs(tf) ? 'expired' : 'open';
@@ -37,7 +43,11 @@ export function resolvePending(p: PendingOrder, position: Position | null, outco
 
 export function expiredPendingAlert(symbol: string, p: PendingOrder, now: number): Alert {
   return {
-    id: `pending_expired_${symbolKey(symbol)}_${p.signalId}`, kind: 'error', severity: 'warning', symbol, createdAt: now,
+    id: `pending_expired_${symbolKey(symbol)}_${p.signalId}`,
+    kind: 'error',
+    severity: 'warning',
+    symbol,
+    createdAt: now,
     message: `${symbol}: order ${p.signalId} (${p.side}) published at ${new Date(p.emittedAt).toISOString()} never settled; look in deadletters/ and the signals-dead-letter subscription`,
   };
 }

@@ -18,20 +18,36 @@ import { backtestLoop, type BacktestResult } from './backtestLoop.ts';
 
 const H = 3_600_000;
 const from = Date.parse('2022-11-06T00:00:00Z');
-const series = (file: 'BTC_USDT-1h' | 'ETH_USDT-1h'): Candle[] => bundledCandles(file).filter((c) => c.t >= from - 300 * H && c.t < from + 10 * 24 * H);
+const series = (file: 'BTC_USDT-1h' | 'ETH_USDT-1h'): Candle[] =>
+  bundledCandles(file).filter((c) => c.t >= from - 300 * H && c.t < from + 10 * 24 * H);
 const candles = { 'BTC/USDT': series('BTC_USDT-1h'), 'ETH/USDT': series('ETH_USDT-1h') };
-const tight = riskParams({ stopAtrMult: 1, trailingAtrMult: 1, trailingActivationAtrMult: 1, killSwitchDrawdownPct: 50, dailyLossLimitPct: 100 });
+const tight = riskParams({
+  stopAtrMult: 1,
+  trailingAtrMult: 1,
+  trailingActivationAtrMult: 1,
+  killSwitchDrawdownPct: 50,
+  dailyLossLimitPct: 100,
+});
 
 function run(protections?: ProtectionParams): BacktestResult {
   return backtestLoop({
-    timeframe: '1h', candles, strategy: getStrategy('buy_and_hold'), risk: tight, regime: resolveRegimeParams(RegimeParamsSchema.parse({}), '1h'),
-    rulesFor: () => testRules('0.00001', '5'), feeBps: 10, slippageBps: 5, initialCash: A('10000'), warmupUntil: from - H,
+    timeframe: '1h',
+    candles,
+    strategy: getStrategy('buy_and_hold'),
+    risk: tight,
+    regime: resolveRegimeParams(RegimeParamsSchema.parse({}), '1h'),
+    rulesFor: () => testRules('0.00001', '5'),
+    feeBps: 10,
+    slippageBps: 5,
+    initialCash: A('10000'),
+    warmupUntil: from - H,
     ...(protections && { protections: ProtectionParamsSchema.parse(protections) }),
   });
 }
 
 const baseline = run();
-const buysIn = (trades: readonly Trade[], l: Lock) => trades.filter((t) => t.side === 'buy' && (l.symbol === ALL_SYMBOLS || t.symbol === l.symbol) && t.time > l.from && t.time < l.until);
+const buysIn = (trades: readonly Trade[], l: Lock) =>
+  trades.filter((t) => t.side === 'buy' && (l.symbol === ALL_SYMBOLS || t.symbol === l.symbol) && t.time > l.from && t.time < l.until);
 
 function expectLocksHold(result: BacktestResult, protection: Lock['protection'], scope: 'symbol' | 'all') {
   const locks = result.locks.filter((l) => l.protection === protection);
@@ -82,11 +98,13 @@ describe('protections in the backtester (buy-and-hold, stops 1 ATR away, BTC+ETH
     expectLocksHold(result, 'max_drawdown', 'all');
   });
 
-  it('a locked symbol\'s open position keeps its stop: it is stopped out while the lock holds', () => {
+  it("a locked symbol's open position keeps its stop: it is stopped out while the lock holds", () => {
     // every stop-out locks all symbols for two days: the other symbol's position is held under that lock
     const result = run({ stoplossGuard: { stops: 1, lookbackHours: 1, lockMinutes: 48 * 60, scope: 'all' } });
     const underLock = (t: Trade) => result.locks.some((l) => l.from < t.time && t.time < l.until);
-    const stoppedUnderLock = result.trades.filter((t) => t.side === 'sell' && (t.reason === 'stop_loss' || t.reason === 'trailing_stop') && underLock(t));
+    const stoppedUnderLock = result.trades.filter(
+      (t) => t.side === 'sell' && (t.reason === 'stop_loss' || t.reason === 'trailing_stop') && underLock(t),
+    );
     expect(stoppedUnderLock.length).toBeGreaterThan(0);
     // and it was held into the lock, not entered under it
     for (const t of stoppedUnderLock) {

@@ -14,15 +14,32 @@ const candle = (i: number, o: number, h: number, l: number, c: number): Candle =
 const position = testPosition({ checkedUntil: T, entryTime: T });
 
 const base = (over: Partial<SymbolStepInput>): SymbolStepInput => ({
-  symbol: 'BTC/USDT', state: initialSymbolState('1m'), candles: [], position: null, now: T + M, tradable: true, mode: 'NORMAL', entriesPaused: false,
-  strategy: getStrategy('regime_trend'), risk: riskParams(), regime: resolveRegimeParams(RegimeParamsSchema.parse({}), '1m'), ...over,
+  symbol: 'BTC/USDT',
+  state: initialSymbolState('1m'),
+  candles: [],
+  position: null,
+  now: T + M,
+  tradable: true,
+  mode: 'NORMAL',
+  entriesPaused: false,
+  strategy: getStrategy('regime_trend'),
+  risk: riskParams(),
+  regime: resolveRegimeParams(RegimeParamsSchema.parse({}), '1m'),
+  ...over,
 });
 
 describe('symbolStep: protective exits over every candle since the last check', () => {
   it('checks each missed candle in order; the first hit wins, priced at the close of the candle that crossed', () => {
     const candles = [candle(0, 27000, 27050, 26950, 27000), candle(1, 27000, 27010, 26850, 26880), candle(2, 26900, 27300, 26890, 27250)];
     const r = symbolStep(base({ candles, position, now: T + 3 * M }));
-    expect(r.intent).toMatchObject({ side: 'sell', reason: 'stop_loss', timeframe: '1m', candleTime: T + M, refPrice: A('26880'), qty: position.qty });
+    expect(r.intent).toMatchObject({
+      side: 'sell',
+      reason: 'stop_loss',
+      timeframe: '1m',
+      candleTime: T + M,
+      refPrice: A('26880'),
+      qty: position.qty,
+    });
     expect(r.position!.checkedUntil).toBe(T + 2 * M);
   });
 
@@ -34,7 +51,14 @@ describe('symbolStep: protective exits over every candle since the last check', 
   it('a take-profit needs a close at or above the target: a wick that falls back does not sell, and it never books below the target', () => {
     const wick = symbolStep(base({ candles: [candle(0, 27000, 27300, 26990, 27100)], position }));
     expect(wick.intent).toBeNull();
-    const close = symbolStep(base({ state: wick.state, candles: [candle(0, 27000, 27300, 26990, 27100), candle(1, 27100, 27260, 27090, 27240)], position: wick.position, now: T + 2 * M }));
+    const close = symbolStep(
+      base({
+        state: wick.state,
+        candles: [candle(0, 27000, 27300, 26990, 27100), candle(1, 27100, 27260, 27090, 27240)],
+        position: wick.position,
+        now: T + 2 * M,
+      }),
+    );
     expect(close.intent).toMatchObject({ reason: 'take_profit', candleTime: T + M, refPrice: A('27240') });
     expect(close.intent!.refPrice).toBeGreaterThanOrEqual(position.takeProfit);
   });
@@ -62,12 +86,18 @@ describe('symbolStep: protective exits over every candle since the last check', 
 describe('symbolStep: entries', () => {
   const history = bundledCandles('BTC_USDT-1m').slice(0, 300);
   const now = history.at(-1)!.t + M;
-  const step = (over: Partial<SymbolStepInput>) => symbolStep(base({ candles: history, now, strategy: getStrategy('buy_and_hold'), ...over }));
+  const step = (over: Partial<SymbolStepInput>) =>
+    symbolStep(base({ candles: history, now, strategy: getStrategy('buy_and_hold'), ...over }));
 
   it('reads out each candle it walks (EMA50, EMA200, confirmed regime): what the chart draws; none when handed over', () => {
     const first = step({});
     expect(first.readings.map((r) => r.t)).toEqual(history.map((c) => c.t));
-    expect(first.readings.at(-1)).toEqual({ t: history.at(-1)!.t, ema50: first.state.snapshot!.ema50, ema200: first.state.snapshot!.ema200, regime: first.state.regime.regime });
+    expect(first.readings.at(-1)).toEqual({
+      t: history.at(-1)!.t,
+      ema50: first.state.snapshot!.ema50,
+      ema200: first.state.snapshot!.ema200,
+      regime: first.state.regime.regime,
+    });
     // a catch-up in two steps reads out the same as one step over all of it
     const half = step({ candles: history.slice(0, 150), now: history[149]!.t + M });
     const rest = step({ state: half.state });
@@ -103,10 +133,24 @@ describe('symbolStep: protection on 1m guard candles under 4h decisions', () => 
   const state4h = { ...initialSymbolState('4h'), lastCandleAt: D, price: 27000 };
   const g = (minute: number, o: number, h: number, l: number, c: number): Candle => ({ t: D + H4 + minute * M, o, h, l, c, v: 1 });
   const guardOf = (candles: Candle[]) => ({ timeframe: '1m' as const, candles });
-  const step4h = (over: Partial<SymbolStepInput>) => symbolStep(base({ state: state4h, candles: [decision], position: entered, regime: resolveRegimeParams(RegimeParamsSchema.parse({}), '4h'), ...over }));
+  const step4h = (over: Partial<SymbolStepInput>) =>
+    symbolStep(
+      base({
+        state: state4h,
+        candles: [decision],
+        position: entered,
+        regime: resolveRegimeParams(RegimeParamsSchema.parse({}), '4h'),
+        ...over,
+      }),
+    );
 
   it('a stop crossed between two 4h closes is sold at the close of the 1m candle that crossed it, on the tick a minute later', () => {
-    const minutes = [g(0, 27000, 27010, 26990, 27000), g(1, 27000, 27005, 26950, 26960), g(2, 26960, 26970, 26880, 26890), g(3, 26890, 26900, 26800, 26820)];
+    const minutes = [
+      g(0, 27000, 27010, 26990, 27000),
+      g(1, 27000, 27005, 26950, 26960),
+      g(2, 26960, 26970, 26880, 26890),
+      g(3, 26890, 26900, 26800, 26820),
+    ];
     // ticks every minute: nothing until the tick after minute 2 closes
     let pos = entered;
     let st: SymbolState = state4h;
@@ -118,7 +162,13 @@ describe('symbolStep: protection on 1m guard candles under 4h decisions', () => 
       st = r.state;
     }
     const hit = step4h({ state: st, position: pos, guard: guardOf(minutes.slice(0, 3)), now: D + H4 + 3 * M });
-    expect(hit.intent).toMatchObject({ side: 'sell', reason: 'stop_loss', timeframe: '1m', candleTime: D + H4 + 2 * M, refPrice: A('26890') });
+    expect(hit.intent).toMatchObject({
+      side: 'sell',
+      reason: 'stop_loss',
+      timeframe: '1m',
+      candleTime: D + H4 + 2 * M,
+      refPrice: A('26890'),
+    });
     expect(hit.mark).toEqual({ price: A('26890'), candleTime: D + H4 + 2 * M, timeframe: '1m' });
     // a tick that catches up the same minutes at once decides the same exit
     const catchUp = step4h({ guard: guardOf(minutes), now: D + H4 + 4 * M });

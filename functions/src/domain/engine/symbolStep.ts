@@ -65,8 +65,16 @@ export const RECENT_ATR = 32;
 
 export function initialSymbolState(timeframe: Timeframe): SymbolState {
   return {
-    timeframe, lastCandleAt: null, price: null, indicators: indicatorStreamInit(), regime: INITIAL_REGIME_STATE, snapshot: null,
-    recentAtr: [], staleSince: null, pending: null, strategy: EMPTY_STRATEGY_STATE,
+    timeframe,
+    lastCandleAt: null,
+    price: null,
+    indicators: indicatorStreamInit(),
+    regime: INITIAL_REGIME_STATE,
+    snapshot: null,
+    recentAtr: [],
+    staleSince: null,
+    pending: null,
+    strategy: EMPTY_STRATEGY_STATE,
   };
 }
 
@@ -161,7 +169,12 @@ function atrAt(recent: AtrHistory, t: number): number | null {
 function atrKnownAt(t: number, step: number, lists: readonly AtrHistory[], fallback: number | null): number | null {
   let bestT = -Infinity;
   let best: number | null = fallback;
-  for (const list of lists) for (const [ct, atr] of list) if (ct + step <= t && ct > bestT) { bestT = ct; best = atr; }
+  for (const list of lists)
+    for (const [ct, atr] of list)
+      if (ct + step <= t && ct > bestT) {
+        bestT = ct;
+        best = atr;
+      }
   return best;
 }
 
@@ -204,8 +217,12 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   // Persisted only while an order is in flight; the step that sees its fill catches the stops up and is done with it.
   const recentAtr: SymbolState['recentAtr'] = state.pending ? [...state.recentAtr, ...walkedAtr!].slice(-RECENT_ATR) : NO_ATRS;
   const history = state.recentAtr;
-  const strategyState: StrategyState = window.size === 0 ? EMPTY_STRATEGY_STATE
-    : walked === 0 && bars === stored ? state.strategy : { bars, values: strategyValues(strategy, bars) };
+  const strategyState: StrategyState =
+    window.size === 0
+      ? EMPTY_STRATEGY_STATE
+      : walked === 0 && bars === stored
+        ? state.strategy
+        : { bars, values: strategyValues(strategy, bars) };
 
   const stale = isStale(lastCandleAt, now, tf);
   const staleSince = stale ? (state.staleSince ?? now) : null;
@@ -223,12 +240,31 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
     m.strategy = strategyState;
     next = m;
   } else {
-    next = { timeframe: tf, lastCandleAt, price, indicators: stream, regime, snapshot, recentAtr, staleSince, pending: state.pending, strategy: strategyState };
+    next = {
+      timeframe: tf,
+      lastCandleAt,
+      price,
+      indicators: stream,
+      regime,
+      snapshot,
+      recentAtr,
+      staleSince,
+      pending: state.pending,
+      strategy: strategyState,
+    };
   }
   const position0 = input.position;
   const guard = position0 && input.guard ? input.guard : null;
   const out: { -readonly [K in keyof SymbolStepResult]: SymbolStepResult[K] } = {
-    state: next, readings, position: position0, intent: null, stale, walked, alerts, protectedOn: null, mark: markOf(input, walked, lastCandleAt, guard),
+    state: next,
+    readings,
+    position: position0,
+    intent: null,
+    stale,
+    walked,
+    alerts,
+    protectedOn: null,
+    mark: markOf(input, walked, lastCandleAt, guard),
   };
   if (state.pending) return out;
 
@@ -268,17 +304,31 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   const newest = candles.at(-1);
   if (walked === 0 || !snapshot || !newest || newest.t !== lastCandleAt) return out;
   const advice = strategy.advise({
-    regime: regime.regime, market: snapshot, indicators: strategyState.values, history: strategyState.bars, hasPosition: position !== null,
+    regime: regime.regime,
+    market: snapshot,
+    indicators: strategyState.values,
+    history: strategyState.bars,
+    hasPosition: position !== null,
   });
   if (advice.action === 'hold') return out;
   const atr = atrAmount(snapshot.atr);
-  if (advice.action === 'exit' && position) out.intent = intentOf(input, tf, advice.reason, 'sell', newest.t, toAmount(newest.c), atr, position.qty);
-  else if (advice.action === 'enter_long' && !position && atr !== null && !stale && input.tradable && !input.entriesPaused && modeEmitsEntries(input.mode)) {
+  if (advice.action === 'exit' && position)
+    out.intent = intentOf(input, tf, advice.reason, 'sell', newest.t, toAmount(newest.c), atr, position.qty);
+  else if (
+    advice.action === 'enter_long' &&
+    !position &&
+    atr !== null &&
+    !stale &&
+    input.tradable &&
+    !input.entriesPaused &&
+    modeEmitsEntries(input.mode)
+  ) {
     const intent = intentOf(input, tf, advice.reason, 'buy', newest.t, toAmount(newest.c), atr, null);
     out.intent = {
       ...intent,
       ...(advice.size === undefined ? {} : { sizeBps: sizeBps(advice.size) }),
-      ...levelBps('stopAtrBps', advice.stop), ...levelBps('targetAtrBps', advice.target),
+      ...levelBps('stopAtrBps', advice.stop),
+      ...levelBps('targetAtrBps', advice.target),
     };
   }
   return out;
@@ -300,13 +350,36 @@ const NO_ATRS: SymbolState['recentAtr'] = Object.freeze([]);
 
 function staleAlert(symbol: string, lastCandleAt: number | null, now: number, tf: Timeframe): Alert {
   return {
-    id: `stale_${symbolKey(symbol)}_${now}`, kind: 'stale_feed', severity: 'warning', symbol, createdAt: now,
+    id: `stale_${symbolKey(symbol)}_${now}`,
+    kind: 'stale_feed',
+    severity: 'warning',
+    symbol,
+    createdAt: now,
     message: `${symbol}: no closed candle since ${lastCandleAt === null ? 'start' : new Date(lastCandleAt + timeframeMs(tf)).toISOString()}; no new entries`,
   };
 }
 
-function intentOf(input: SymbolStepInput, timeframe: Timeframe, reason: SignalReason, side: Side, candleTime: number, refPrice: Amount, atr: Amount | null, qty: Amount | null): SignalIntent {
-  return { strategyVersion: input.strategy.version, symbol: input.symbol, timeframe, candleTime, side, reason, refPrice, atr: atr ?? 0n, qty };
+function intentOf(
+  input: SymbolStepInput,
+  timeframe: Timeframe,
+  reason: SignalReason,
+  side: Side,
+  candleTime: number,
+  refPrice: Amount,
+  atr: Amount | null,
+  qty: Amount | null,
+): SignalIntent {
+  return {
+    strategyVersion: input.strategy.version,
+    symbol: input.symbol,
+    timeframe,
+    candleTime,
+    side,
+    reason,
+    refPrice,
+    atr: atr ?? 0n,
+    qty,
+  };
 }
 
 /** The newest close seen this step: the newest walked decision candle or unchecked guard candle, whichever closed last. */

@@ -14,12 +14,16 @@ describe('watchdog: every open position had its stops run within 3 minutes of ma
     const guards = new Map([[p.symbol, guardOf(p, T)]]);
     expect(unprotectedPositions(positions, guards, T + M)).toEqual([]);
     expect(unprotectedPositions(positions, guards, T + UNPROTECTED_AFTER_MS)).toEqual([]);
-    expect(unprotectedPositions(positions, guards, T + UNPROTECTED_AFTER_MS + 1)).toEqual([{ symbol: p.symbol, lastCheckAt: T, ageMs: UNPROTECTED_AFTER_MS + 1 }]);
+    expect(unprotectedPositions(positions, guards, T + UNPROTECTED_AFTER_MS + 1)).toEqual([
+      { symbol: p.symbol, lastCheckAt: T, ageMs: UNPROTECTED_AFTER_MS + 1 },
+    ]);
   });
 
   it('a position with no check of its own yet counts from its entry; a guard of an earlier trade does not count', () => {
     const stale = new Map([[p.symbol, { ...guardOf(p, T), tradeId: 'older' }]]);
-    expect(unprotectedPositions(positions, stale, p.entryTime + 4 * M)).toEqual([{ symbol: p.symbol, lastCheckAt: p.entryTime, ageMs: 4 * M }]);
+    expect(unprotectedPositions(positions, stale, p.entryTime + 4 * M)).toEqual([
+      { symbol: p.symbol, lastCheckAt: p.entryTime, ageMs: 4 * M },
+    ]);
     expect(unprotectedPositions(positions, new Map(), p.entryTime + 2 * M)).toEqual([]);
   });
 
@@ -43,7 +47,9 @@ describe('watchdog in a fast replay: the limit is 3 minutes of wall time', () =>
 
   it('ticks that stopped for more than 3 wall minutes are, at any speed; live and slower replays keep 3 market minutes', () => {
     const limit = unprotectedLimitMs(600);
-    expect(unprotectedPositions(positions, new Map(), T + limit + 1, limit)).toEqual([{ symbol: p.symbol, lastCheckAt: T, ageMs: limit + 1 }]);
+    expect(unprotectedPositions(positions, new Map(), T + limit + 1, limit)).toEqual([
+      { symbol: p.symbol, lastCheckAt: T, ageMs: limit + 1 },
+    ]);
     expect(unprotectedLimitMs()).toBe(UNPROTECTED_AFTER_MS);
     expect(unprotectedLimitMs(0.5)).toBe(UNPROTECTED_AFTER_MS);
   });

@@ -27,7 +27,12 @@ export interface Unprotected {
 }
 
 /** Positions whose stops have not run for longer than the limit, oldest first. */
-export function unprotectedPositions(positions: Readonly<Record<string, Position>>, guards: ReadonlyMap<string, Guard | null>, now: number, limitMs = UNPROTECTED_AFTER_MS): Unprotected[] {
+export function unprotectedPositions(
+  positions: Readonly<Record<string, Position>>,
+  guards: ReadonlyMap<string, Guard | null>,
+  now: number,
+  limitMs = UNPROTECTED_AFTER_MS,
+): Unprotected[] {
   const out: Unprotected[] = [];
   for (const p of Object.values(positions)) {
     const g = guards.get(p.symbol) ?? null;
@@ -41,7 +46,11 @@ export function unprotectedPositions(positions: Readonly<Record<string, Position
 /** One critical alert per outage: the id is the last check's time, so repeated runs update the same document. */
 export function unprotectedAlert(u: Unprotected): Alert {
   return {
-    id: `unprotected_${symbolKey(u.symbol)}_${u.lastCheckAt}`, kind: 'error', severity: 'critical', symbol: u.symbol, createdAt: u.lastCheckAt,
+    id: `unprotected_${symbolKey(u.symbol)}_${u.lastCheckAt}`,
+    kind: 'error',
+    severity: 'critical',
+    symbol: u.symbol,
+    createdAt: u.lastCheckAt,
     message: `${u.symbol}: the open position's stops have not run for ${Math.floor(u.ageMs / 60_000)} min (last check ${new Date(u.lastCheckAt).toISOString()}): is the tick running? (Scheduler job, config/bot, function errors)`,
   };
 }

@@ -12,12 +12,19 @@ export const ALERT_KEY = /^[\w.:-]{1,64}$/;
 /** No signal larger than this is an alert; the handler refuses bigger bodies before reading the signature. */
 export const MAX_ALERT_BYTES = 4096;
 
-const label = z.string().min(1).max(64).regex(/^[\w .:/@#+-]+$/, 'letters, digits, spaces and _ . : / @ # + - only');
+const label = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w .:/@#+-]+$/, 'letters, digits, spaces and _ . : / @ # + - only');
 
 /** The body, strictly: an unknown key is refused by name (a typo like "sdie" never passes silently). */
 export const InboundAlertSchema = z.strictObject({
   id: z.string().regex(ALERT_KEY, 'an idempotency key: 1–64 letters, digits, _ . : - (e.g. {{strategy.order.id}}-{{timenow}})'),
-  symbol: z.string().max(31).regex(/^[A-Z0-9]{2,15}\/?[A-Z0-9]{2,15}$/, 'a symbol like BTC/USDT (or TradingView\'s BTCUSDT)'),
+  symbol: z
+    .string()
+    .max(31)
+    .regex(/^[A-Z0-9]{2,15}\/?[A-Z0-9]{2,15}$/, "a symbol like BTC/USDT (or TradingView's BTCUSDT)"),
   side: z.enum(['buy', 'sell']),
   strategy: label.optional(),
   tag: label.optional(),

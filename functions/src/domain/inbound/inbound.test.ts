@@ -16,15 +16,20 @@ describe('verifyAlert: HMAC-SHA256 over `${timestamp}.${body}`', () => {
 
   it('accepts a request signed within the window either way, with either secret of a rotation', () => {
     for (const skew of [-300, 0, 300]) {
-      expect(verifyAlert({ timestamp: String(TS + skew), signature: signAlert(SECRET, TS + skew, body), rawBody: body }, [SECRET], NOW, 300_000)).toBeNull();
+      expect(
+        verifyAlert({ timestamp: String(TS + skew), signature: signAlert(SECRET, TS + skew, body), rawBody: body }, [SECRET], NOW, 300_000),
+      ).toBeNull();
     }
     const next = 'n'.repeat(32);
-    expect(verifyAlert({ timestamp: String(TS), signature: signAlert(next, TS, body), rawBody: body }, [SECRET, next], NOW, 300_000)).toBeNull();
+    expect(
+      verifyAlert({ timestamp: String(TS), signature: signAlert(next, TS, body), rawBody: body }, [SECRET, next], NOW, 300_000),
+    ).toBeNull();
   });
 
   it('refuses outside the window, another secret, another timestamp, a changed byte, and malformed headers', () => {
     const sig = signAlert(SECRET, TS, body);
-    const v = (timestamp: string | undefined, signature: string | undefined, rawBody = body, secrets = [SECRET]) => verifyAlert({ timestamp, signature, rawBody }, secrets, NOW, 300_000)?.reason;
+    const v = (timestamp: string | undefined, signature: string | undefined, rawBody = body, secrets = [SECRET]) =>
+      verifyAlert({ timestamp, signature, rawBody }, secrets, NOW, 300_000)?.reason;
     expect(v(String(TS - 301), signAlert(SECRET, TS - 301, body))).toBe('expired');
     expect(v(String(TS), signAlert('o'.repeat(32), TS, body))).toBe('forged');
     expect(v(String(TS + 1), sig)).toBe('forged');
@@ -37,12 +42,30 @@ describe('verifyAlert: HMAC-SHA256 over `${timestamp}.${body}`', () => {
   });
 
   it('never verifies a signature made without the secret (property)', () => {
-    fc.assert(fc.property(fc.string({ minLength: 32, maxLength: 64 }), fc.uint8Array({ maxLength: 200 }), fc.integer({ min: -300, max: 300 }), (other, bytes, skew) => {
-      fc.pre(other !== SECRET);
-      const raw = Buffer.from(bytes);
-      expect(verifyAlert({ timestamp: String(TS + skew), signature: signAlert(other, TS + skew, raw), rawBody: raw }, [SECRET], NOW, 300_000)?.reason).toBe('forged');
-      expect(verifyAlert({ timestamp: String(TS + skew), signature: signAlert(SECRET, TS + skew, raw), rawBody: raw }, [SECRET], NOW, 300_000)).toBeNull();
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 32, maxLength: 64 }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.integer({ min: -300, max: 300 }),
+        (other, bytes, skew) => {
+          fc.pre(other !== SECRET);
+          const raw = Buffer.from(bytes);
+          expect(
+            verifyAlert({ timestamp: String(TS + skew), signature: signAlert(other, TS + skew, raw), rawBody: raw }, [SECRET], NOW, 300_000)
+              ?.reason,
+          ).toBe('forged');
+          expect(
+            verifyAlert(
+              { timestamp: String(TS + skew), signature: signAlert(SECRET, TS + skew, raw), rawBody: raw },
+              [SECRET],
+              NOW,
+              300_000,
+            ),
+          ).toBeNull();
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -68,7 +91,13 @@ describe('takeToken', () => {
 describe('the alert', () => {
   it('is strict: unknown keys and bad values are refused', () => {
     expect(InboundAlertSchema.safeParse({ id: 'k', symbol: 'BTCUSDT', side: 'sell', strategy: 'EMA cross', tag: '#1' }).success).toBe(true);
-    for (const bad of [{ id: 'k', symbol: 'BTC/USDT', side: 'buy', qty: 1 }, { id: '', symbol: 'BTC/USDT', side: 'buy' }, { id: 'k', symbol: 'btc/usdt', side: 'buy' }, { id: 'k', symbol: 'BTC/USDT', side: 'short' }, { id: 'k'.repeat(65), symbol: 'BTC/USDT', side: 'buy' }]) {
+    for (const bad of [
+      { id: 'k', symbol: 'BTC/USDT', side: 'buy', qty: 1 },
+      { id: '', symbol: 'BTC/USDT', side: 'buy' },
+      { id: 'k', symbol: 'btc/usdt', side: 'buy' },
+      { id: 'k', symbol: 'BTC/USDT', side: 'short' },
+      { id: 'k'.repeat(65), symbol: 'BTC/USDT', side: 'buy' },
+    ]) {
       expect(InboundAlertSchema.safeParse(bad).success).toBe(false);
     }
   });

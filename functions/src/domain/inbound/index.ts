@@ -1,3 +1,11 @@
-export { ALERT_KEY, InboundAlertSchema, MAX_ALERT_BYTES, SOURCE_ID, inboundStrategyVersion, resolveSymbol, type InboundAlert } from './alert.ts';
+export {
+  ALERT_KEY,
+  InboundAlertSchema,
+  MAX_ALERT_BYTES,
+  SOURCE_ID,
+  inboundStrategyVersion,
+  resolveSymbol,
+  type InboundAlert,
+} from './alert.ts';
 export { signAlert, verifyAlert, type AuthFailure, type SignedRequest } from './signature.ts';
 export { takeToken, type Bucket, type RateLimit, type Take } from './rateLimit.ts';

@@ -13,7 +13,8 @@ export interface Bucket {
   readonly at: number;
 }
 
-export type Take = { readonly ok: true; readonly bucket: Bucket } | { readonly ok: false; readonly bucket: Bucket; readonly retryAfterMs: number };
+export type Take =
+  { readonly ok: true; readonly bucket: Bucket } | { readonly ok: false; readonly bucket: Bucket; readonly retryAfterMs: number };
 
 export function takeToken(bucket: Bucket | null, now: number, limit: RateLimit): Take {
   const perMs = limit.perMinute / 60_000;

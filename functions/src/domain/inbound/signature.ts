@@ -32,11 +32,17 @@ export function signAlert(secret: string, timestamp: number, rawBody: Buffer | s
  * the answer does not say which sources exist.
  */
 export function verifyAlert(req: SignedRequest, secrets: readonly string[], now: number, windowMs: number): AuthFailure | null {
-  if (!req.timestamp || !TIMESTAMP_RE.test(req.timestamp)) return { reason: 'unsigned', detail: 'x-eagle-timestamp must be the unix time in seconds' };
-  if (!req.signature || !SIGNATURE_RE.test(req.signature)) return { reason: 'unsigned', detail: 'x-eagle-signature must be sha256=<64 lowercase hex>' };
+  if (!req.timestamp || !TIMESTAMP_RE.test(req.timestamp))
+    return { reason: 'unsigned', detail: 'x-eagle-timestamp must be the unix time in seconds' };
+  if (!req.signature || !SIGNATURE_RE.test(req.signature))
+    return { reason: 'unsigned', detail: 'x-eagle-signature must be sha256=<64 lowercase hex>' };
   const ts = Number(req.timestamp);
   const skewMs = Math.abs(now - ts * 1000);
-  if (skewMs > windowMs) return { reason: 'expired', detail: `timestamp is ${Math.round(skewMs / 1000)} s from the server's clock; the window is ${windowMs / 1000} s` };
+  if (skewMs > windowMs)
+    return {
+      reason: 'expired',
+      detail: `timestamp is ${Math.round(skewMs / 1000)} s from the server's clock; the window is ${windowMs / 1000} s`,
+    };
   const given = Buffer.from(req.signature, 'utf8');
   // Every secret is tried (no early exit), each comparison in constant time.
   let ok = false;

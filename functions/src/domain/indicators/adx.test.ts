@@ -60,7 +60,10 @@ describe('adxSeries', () => {
   });
 
   it('gives DI = 0 and holds ADX at 0 on an entirely flat series', () => {
-    const out = adxSeries(Array.from({ length: 60 }, (_, i) => flat(i * 60_000, 100)), 14);
+    const out = adxSeries(
+      Array.from({ length: 60 }, (_, i) => flat(i * 60_000, 100)),
+      14,
+    );
     expect(out.slice(27)).toEqual(Array(33).fill({ adx: 0, pdi: 0, mdi: 0 }));
   });
 

@@ -9,7 +9,16 @@ import { gunzipSync } from 'node:zlib';
 import type { Candle } from '../candle.ts';
 import { parseCandleCsv } from '../candleCsv.ts';
 
-export const BUNDLED_FILES = ['BTC_USDT-1m', 'ETH_USDT-1m', 'SOL_USDT-1m', 'XRP_USDT-1m', 'BTC_USDT-1h', 'ETH_USDT-1h', 'BNB_USDT-1h', 'XRP_USDT-1h'] as const;
+export const BUNDLED_FILES = [
+  'BTC_USDT-1m',
+  'ETH_USDT-1m',
+  'SOL_USDT-1m',
+  'XRP_USDT-1m',
+  'BTC_USDT-1h',
+  'ETH_USDT-1h',
+  'BNB_USDT-1h',
+  'XRP_USDT-1h',
+] as const;
 export type BundledFile = (typeof BUNDLED_FILES)[number];
 
 const cache = new Map<BundledFile, Candle[]>();

@@ -106,7 +106,13 @@ describe('the indicator stream', () => {
     const once = computeIndicators(candles);
     let stream = indicatorStreamInit();
     const resumed: ReturnType<typeof computeIndicators> = [];
-    for (const [a, b] of [[0, 7], [7, 260], [260, 261], [261, 1500], [1500, 2000]] as const) {
+    for (const [a, b] of [
+      [0, 7],
+      [7, 260],
+      [260, 261],
+      [261, 1500],
+      [1500, 2000],
+    ] as const) {
       resumed.push(...computeIndicators(candles.slice(a, b), stream));
       stream = JSON.parse(JSON.stringify(stream)) as typeof stream;
     }

@@ -47,10 +47,22 @@ export interface IndicatorStream {
   atrPctAvg: EmaState;
 }
 
-export const indicatorStreamInit = (): IndicatorStream => ({ n: 0, ema50: emaInit(), ema200: emaInit(), atr: atrInit(), dmi: dmiInit(), atrPctAvg: emaInit() });
+export const indicatorStreamInit = (): IndicatorStream => ({
+  n: 0,
+  ema50: emaInit(),
+  ema200: emaInit(),
+  atr: atrInit(),
+  dmi: dmiInit(),
+  atrPctAvg: emaInit(),
+});
 
 export const cloneStream = (s: IndicatorStream): IndicatorStream => ({
-  n: s.n, ema50: { ...s.ema50 }, ema200: { ...s.ema200 }, atr: { ...s.atr }, dmi: { ...s.dmi }, atrPctAvg: { ...s.atrPctAvg },
+  n: s.n,
+  ema50: { ...s.ema50 },
+  ema200: { ...s.ema200 },
+  atr: { ...s.atr },
+  dmi: { ...s.dmi },
+  atrPctAvg: { ...s.atrPctAvg },
 });
 
 /**

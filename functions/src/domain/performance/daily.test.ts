@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toAmount } from '../money.ts';
 import { EXIT_REASONS, type SignalReason } from '../trading.types.ts';
-import { addTrade, closeDay, dailySeries, emptyDay, horizonStartDay, inHorizon, rollupLedger, summarizeDays, type RollupTrade } from './daily.ts';
+import {
+  addTrade,
+  closeDay,
+  dailySeries,
+  emptyDay,
+  horizonStartDay,
+  inHorizon,
+  rollupLedger,
+  summarizeDays,
+  type RollupTrade,
+} from './daily.ts';
 import { roundTrips } from './roundTrips.ts';
 import { summarizeTrades } from './summarize.ts';
 
@@ -10,7 +20,14 @@ const a = (s: string) => toAmount(s);
 const DAY = 86_400_000;
 const D0 = Date.parse('2023-04-10T00:00:00Z');
 let seq = 0;
-const t = (time: number, side: 'buy' | 'sell', reason: SignalReason, fee: string, pnl: string): RollupTrade => ({ seq: ++seq, side, reason, fee: a(fee), realizedPnl: a(pnl), time });
+const t = (time: number, side: 'buy' | 'sell', reason: SignalReason, fee: string, pnl: string): RollupTrade => ({
+  seq: ++seq,
+  side,
+  reason,
+  fee: a(fee),
+  realizedPnl: a(pnl),
+  time,
+});
 
 describe('daily rollups (hand-computed)', () => {
   seq = 0;
@@ -26,13 +43,29 @@ describe('daily rollups (hand-computed)', () => {
 
   it('splits the ledger at UTC midnight and sums money to the unit', () => {
     expect(days.map((d) => d.day)).toEqual(['20230410', '20230411']);
-    expect(days[0]).toMatchObject({ trades: 4, closed: 2, wins: 1, losses: 1, realizedPnl: a('59.60000001'), grossProfit: a('100.10000001'), grossLoss: a('-40.5'), fees: a('4.75'), lastSeq: 4 });
+    expect(days[0]).toMatchObject({
+      trades: 4,
+      closed: 2,
+      wins: 1,
+      losses: 1,
+      realizedPnl: a('59.60000001'),
+      grossProfit: a('100.10000001'),
+      grossLoss: a('-40.5'),
+      fees: a('4.75'),
+      lastSeq: 4,
+    });
     expect(days[1]).toMatchObject({ trades: 2, closed: 1, wins: 0, losses: 1, realizedPnl: a('-0.00000001'), fees: a('4') });
   });
 
   it('breaks wins and losses down by exit reason', () => {
-    expect(days[0]!.byReason).toEqual({ take_profit: { wins: 1, losses: 0, pnl: a('100.10000001') }, stop_loss: { wins: 0, losses: 1, pnl: a('-40.5') } });
-    expect(summarizeDays(days).byReason).toEqual({ take_profit: { wins: 1, losses: 0, pnl: a('100.10000001') }, stop_loss: { wins: 0, losses: 2, pnl: a('-40.50000001') } });
+    expect(days[0]!.byReason).toEqual({
+      take_profit: { wins: 1, losses: 0, pnl: a('100.10000001') },
+      stop_loss: { wins: 0, losses: 1, pnl: a('-40.5') },
+    });
+    expect(summarizeDays(days).byReason).toEqual({
+      take_profit: { wins: 1, losses: 0, pnl: a('100.10000001') },
+      stop_loss: { wins: 0, losses: 2, pnl: a('-40.50000001') },
+    });
   });
 
   it('counts a fill once: a redelivered or rebuilt trade leaves the rollup as it was', () => {
@@ -47,7 +80,10 @@ describe('daily rollups (hand-computed)', () => {
       closeDay(days[1]!, { open: a('1050'), close: a('1045'), peak: a('1100') }),
     ];
     const series = dailySeries(closed);
-    expect(series.map((p) => [p.time, p.cumulative, p.drawdown])).toEqual([[D0, a('59.60000001'), a('50')], [D0 + DAY, a('59.6'), a('55')]]);
+    expect(series.map((p) => [p.time, p.cumulative, p.drawdown])).toEqual([
+      [D0, a('59.60000001'), a('50')],
+      [D0 + DAY, a('59.6'), a('55')],
+    ]);
     const s = summarizeDays(closed);
     expect([s.maxDrawdown, s.maxDrawdownPct]).toEqual([a('55'), 55 / 1100]);
     expect([s.days, s.trades, s.closed, s.wins, s.losses, s.winRate]).toEqual([2, 6, 3, 1, 2, 1 / 3]);
@@ -86,20 +122,40 @@ describe('rollups sum to the ledger (property)', () => {
     realizedPnl: fc.oneof(fc.constant(0n), money),
   });
   it('in money, counts, wins and losses, whatever the ledger, and any horizon is a sum of its days', () => {
-    fc.assert(fc.property(fc.array(trade, { maxLength: 60 }), fc.integer({ min: 0, max: 70 }), (raw, nowDay) => {
-      const ledger = raw.sort((x, y) => x.time - y.time).map((x, i) => ({ ...x, seq: i + 1 }));
-      const days = rollupLedger(ledger);
-      const s = summarizeDays(days);
-      const ref = summarizeTrades(ledger.map((x) => ({ ...x, symbol: 'S', qtyDelta: 0n })), []);
-      expect([s.realizedPnl, s.fees, s.trades, s.closed, s.wins, s.losses, s.grossProfit, s.grossLoss]).toEqual([ref.realizedPnl, ref.feesPaid, ref.trades, ref.closedTrades, ref.wins, ref.losses, ref.grossProfit, ref.grossLoss]);
-      const reasons = Object.values(s.byReason);
-      const exits = ledger.filter((x) => (EXIT_REASONS as readonly string[]).includes(x.reason) && (x.realizedPnl !== 0n || x.side === 'sell'));
-      expect(reasons.reduce((n, r) => n + r.pnl, 0n)).toBe(exits.reduce((n, x) => n + x.realizedPnl, 0n));
-      const now = D0 + nowDay * DAY;
-      const week = summarizeDays(days.filter((d) => inHorizon('1W', now, d.day)));
-      const inWeek = ledger.filter((x) => x.time >= Date.parse(`${horizonStartDay('1W', now).replace(/(\d{4})(\d\d)(\d\d)/, '$1-$2-$3')}T00:00:00Z`) && x.time < Math.floor(now / DAY) * DAY + DAY);
-      expect(week.realizedPnl).toBe(inWeek.reduce((n, x) => n + x.realizedPnl, 0n));
-      expect(week.trades).toBe(inWeek.length);
-    }));
+    fc.assert(
+      fc.property(fc.array(trade, { maxLength: 60 }), fc.integer({ min: 0, max: 70 }), (raw, nowDay) => {
+        const ledger = raw.sort((x, y) => x.time - y.time).map((x, i) => ({ ...x, seq: i + 1 }));
+        const days = rollupLedger(ledger);
+        const s = summarizeDays(days);
+        const ref = summarizeTrades(
+          ledger.map((x) => ({ ...x, symbol: 'S', qtyDelta: 0n })),
+          [],
+        );
+        expect([s.realizedPnl, s.fees, s.trades, s.closed, s.wins, s.losses, s.grossProfit, s.grossLoss]).toEqual([
+          ref.realizedPnl,
+          ref.feesPaid,
+          ref.trades,
+          ref.closedTrades,
+          ref.wins,
+          ref.losses,
+          ref.grossProfit,
+          ref.grossLoss,
+        ]);
+        const reasons = Object.values(s.byReason);
+        const exits = ledger.filter(
+          (x) => (EXIT_REASONS as readonly string[]).includes(x.reason) && (x.realizedPnl !== 0n || x.side === 'sell'),
+        );
+        expect(reasons.reduce((n, r) => n + r.pnl, 0n)).toBe(exits.reduce((n, x) => n + x.realizedPnl, 0n));
+        const now = D0 + nowDay * DAY;
+        const week = summarizeDays(days.filter((d) => inHorizon('1W', now, d.day)));
+        const inWeek = ledger.filter(
+          (x) =>
+            x.time >= Date.parse(`${horizonStartDay('1W', now).replace(/(\d{4})(\d\d)(\d\d)/, '$1-$2-$3')}T00:00:00Z`) &&
+            x.time < Math.floor(now / DAY) * DAY + DAY,
+        );
+        expect(week.realizedPnl).toBe(inWeek.reduce((n, x) => n + x.realizedPnl, 0n));
+        expect(week.trades).toBe(inWeek.length);
+      }),
+    );
   });
 });

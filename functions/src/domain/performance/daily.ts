@@ -45,8 +45,20 @@ export interface DayRollup {
 export type RollupTrade = Pick<Trade, 'seq' | 'side' | 'reason' | 'fee' | 'realizedPnl' | 'time'>;
 
 export const emptyDay = (day: string): DayRollup => ({
-  day, trades: 0, closed: 0, wins: 0, losses: 0, realizedPnl: ZERO, grossProfit: ZERO, grossLoss: ZERO, fees: ZERO, byReason: {}, lastSeq: 0,
-  equityOpen: null, equityClose: null, peakEquity: null,
+  day,
+  trades: 0,
+  closed: 0,
+  wins: 0,
+  losses: 0,
+  realizedPnl: ZERO,
+  grossProfit: ZERO,
+  grossLoss: ZERO,
+  fees: ZERO,
+  byReason: {},
+  lastSeq: 0,
+  equityOpen: null,
+  equityClose: null,
+  peakEquity: null,
 });
 
 /** The same closing rule as summarizeTrades: a sell, or any trade that realized PnL. */
@@ -79,9 +91,13 @@ export function addTrade(r: DayRollup, t: RollupTrade): DayRollup {
     losses: r.losses + (loss ? 1 : 0),
     grossProfit: r.grossProfit + (win ? t.realizedPnl : ZERO),
     grossLoss: r.grossLoss + (loss ? t.realizedPnl : ZERO),
-    byReason: reason && prev
-      ? { ...r.byReason, [reason]: { wins: prev.wins + (win ? 1 : 0), losses: prev.losses + (loss ? 1 : 0), pnl: prev.pnl + t.realizedPnl } }
-      : r.byReason,
+    byReason:
+      reason && prev
+        ? {
+            ...r.byReason,
+            [reason]: { wins: prev.wins + (win ? 1 : 0), losses: prev.losses + (loss ? 1 : 0), pnl: prev.pnl + t.realizedPnl },
+          }
+        : r.byReason,
   };
 }
 
@@ -169,12 +185,22 @@ export const dayTime = (day: string): number => Date.UTC(Number(day.slice(0, 4))
 export function dailySeries(rollups: readonly DayRollup[]): DailyPoint[] {
   let cumulative = ZERO;
   let peak: Amount | null = null;
-  return [...rollups].sort((a, b) => a.day.localeCompare(b.day)).map((r) => {
-    cumulative += r.realizedPnl;
-    const candidates = [peak, r.peakEquity, r.equityClose].filter((x): x is Amount => x !== null);
-    peak = candidates.length ? candidates.reduce((m, x) => (x > m ? x : m)) : null;
-    return { day: r.day, time: dayTime(r.day), pnl: r.realizedPnl, cumulative, equity: r.equityClose, peak, drawdown: r.equityClose === null || peak === null ? null : peak - r.equityClose };
-  });
+  return [...rollups]
+    .sort((a, b) => a.day.localeCompare(b.day))
+    .map((r) => {
+      cumulative += r.realizedPnl;
+      const candidates = [peak, r.peakEquity, r.equityClose].filter((x): x is Amount => x !== null);
+      peak = candidates.length ? candidates.reduce((m, x) => (x > m ? x : m)) : null;
+      return {
+        day: r.day,
+        time: dayTime(r.day),
+        pnl: r.realizedPnl,
+        cumulative,
+        equity: r.equityClose,
+        peak,
+        drawdown: r.equityClose === null || peak === null ? null : peak - r.equityClose,
+      };
+    });
 }
 
 /** Sums the rollups of a horizon (pass only the days in it). */
@@ -212,7 +238,8 @@ export function summarizeDays(rollups: readonly DayRollup[]): HorizonSummary {
     realizedPnl: sum((r) => r.realizedPnl),
     grossProfit,
     grossLoss,
-    profitFactor: closed === 0 ? null : grossLoss === ZERO ? (grossProfit > ZERO ? Infinity : null) : Number(grossProfit) / -Number(grossLoss),
+    profitFactor:
+      closed === 0 ? null : grossLoss === ZERO ? (grossProfit > ZERO ? Infinity : null) : Number(grossProfit) / -Number(grossLoss),
     fees: sum((r) => r.fees),
     byReason,
     maxDrawdown,
@@ -229,10 +256,12 @@ export function rebuildRollups(trades: readonly RollupTrade[], equityDays: Reado
   const days = new Map(rollupLedger(trades).map((r) => [r.day, r]));
   for (const day of equityDays.keys()) if (!days.has(day)) days.set(day, emptyDay(day));
   let peak: Amount | null = null;
-  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day)).map((r) => {
-    const marks = dayMarks(equityDays.get(r.day) ?? [], peak);
-    if (!marks) return r;
-    peak = marks.peak;
-    return closeDay(r, marks);
-  });
+  return [...days.values()]
+    .sort((a, b) => a.day.localeCompare(b.day))
+    .map((r) => {
+      const marks = dayMarks(equityDays.get(r.day) ?? [], peak);
+      if (!marks) return r;
+      peak = marks.peak;
+      return closeDay(r, marks);
+    });
 }

@@ -1,4 +1,11 @@
-export { summarizeTrades, unrealizedPnl, type EquityPoint, type MarkedPosition, type PerfTrade, type PerformanceSummary } from './summarize.ts';
+export {
+  summarizeTrades,
+  unrealizedPnl,
+  type EquityPoint,
+  type MarkedPosition,
+  type PerfTrade,
+  type PerformanceSummary,
+} from './summarize.ts';
 export * from './daily.ts';
 export { roundTrips, type RoundTrip } from './roundTrips.ts';
 export * from './periods.ts';

@@ -58,7 +58,9 @@ export interface SymbolPerformance {
 }
 
 /** Per symbol, best realized PnL first; the same closing rule as the rollups; adjustments are not trades. */
-export function performanceBySymbol(trades: readonly Pick<Trade, 'symbol' | 'side' | 'reason' | 'fee' | 'realizedPnl'>[]): SymbolPerformance[] {
+export function performanceBySymbol(
+  trades: readonly Pick<Trade, 'symbol' | 'side' | 'reason' | 'fee' | 'realizedPnl'>[],
+): SymbolPerformance[] {
   const by = new Map<string, SymbolPerformance>();
   for (const t of trades) {
     if (t.reason === 'adjustment') continue;
@@ -74,5 +76,7 @@ export function performanceBySymbol(trades: readonly Pick<Trade, 'symbol' | 'sid
       fees: p.fees + t.fee,
     });
   }
-  return [...by.values()].sort((a, b) => (a.realizedPnl === b.realizedPnl ? a.symbol.localeCompare(b.symbol) : a.realizedPnl > b.realizedPnl ? -1 : 1));
+  return [...by.values()].sort((a, b) =>
+    a.realizedPnl === b.realizedPnl ? a.symbol.localeCompare(b.symbol) : a.realizedPnl > b.realizedPnl ? -1 : 1,
+  );
 }

@@ -27,7 +27,13 @@ export function curveStats(points: readonly EquityPoint[], base: Amount): CurveS
   const years = last ? (last.time - points[0]!.time) / YEAR_MS : 0;
   const cagr = years > 0 && growth > 0 ? growth ** (1 / years) - 1 : null;
   const maxDrawdown = drawdown(points).ddPct;
-  return { totalReturn: growth - 1, cagr, maxDrawdown, ...ratios(points), calmar: cagr !== null && maxDrawdown > 0 ? cagr / maxDrawdown : null };
+  return {
+    totalReturn: growth - 1,
+    cagr,
+    maxDrawdown,
+    ...ratios(points),
+    calmar: cagr !== null && maxDrawdown > 0 ? cagr / maxDrawdown : null,
+  };
 }
 
 export interface MonthReturn {

@@ -26,12 +26,22 @@ export function roundTrips(trades: readonly RoundTripTrade[]): Map<string, Round
     const o = open.get(t.symbol);
     if (t.side === 'buy') {
       // a buy on an unknown symbol is the start of what we can see: the walk begins flat for each symbol
-      open.set(t.symbol, o ? { ...o, qty: o.qty + t.qtyDelta, cost: o.cost - t.cashDelta } : { at: t.time, qty: t.qtyDelta, cost: -t.cashDelta });
+      open.set(
+        t.symbol,
+        o ? { ...o, qty: o.qty + t.qtyDelta, cost: o.cost - t.cashDelta } : { at: t.time, qty: t.qtyDelta, cost: -t.cashDelta },
+      );
       continue;
     }
     if (!o) continue;
     const qty = o.qty + t.qtyDelta;
-    if (o.cost > ZERO) out.set(t.id, { openedAt: o.at, durationMs: t.time - o.at, cost: o.cost, realizedPnl: t.realizedPnl, profitPct: Number(t.realizedPnl) / Number(o.cost) });
+    if (o.cost > ZERO)
+      out.set(t.id, {
+        openedAt: o.at,
+        durationMs: t.time - o.at,
+        cost: o.cost,
+        realizedPnl: t.realizedPnl,
+        profitPct: Number(t.realizedPnl) / Number(o.cost),
+      });
     open.set(t.symbol, qty > ZERO ? { ...o, qty } : null);
   }
   return out;

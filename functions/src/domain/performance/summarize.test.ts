@@ -5,7 +5,12 @@ import { summarizeTrades, type PerfTrade } from './summarize.ts';
 const MIN = 60_000;
 const a = (s: string) => toAmount(s);
 const trade = (min: number, side: 'buy' | 'sell', qtyDelta: string, fee: string, pnl: string): PerfTrade => ({
-  symbol: 'BTC/USDT', side, qtyDelta: a(qtyDelta), fee: a(fee), realizedPnl: a(pnl), time: min * MIN,
+  symbol: 'BTC/USDT',
+  side,
+  qtyDelta: a(qtyDelta),
+  fee: a(fee),
+  realizedPnl: a(pnl),
+  time: min * MIN,
 });
 
 describe('summarizeTrades (hand-computed)', () => {
@@ -17,7 +22,14 @@ describe('summarizeTrades (hand-computed)', () => {
     trade(120, 'buy', '2', '2', '0'),
     trade(180, 'sell', '-2', '2', '-40'),
   ];
-  const equity = [[0, '1000'], [60, '1100'], [120, '1100'], [180, '1060'], [240, '1060'], [300, '1080']].map(([m, e]) => ({ time: Number(m) * MIN, equity: a(String(e)) }));
+  const equity = [
+    [0, '1000'],
+    [60, '1100'],
+    [120, '1100'],
+    [180, '1060'],
+    [240, '1060'],
+    [300, '1080'],
+  ].map(([m, e]) => ({ time: Number(m) * MIN, equity: a(String(e)) }));
   const s = summarizeTrades(trades, equity, [{ qty: a('1'), entryPrice: a('1000'), markPrice: a('1020.5') }]);
 
   it('sums money exactly', () => {
@@ -46,7 +58,14 @@ describe('summarizeTrades (hand-computed)', () => {
 
   it('annualizes Sharpe and Sortino from point-to-point returns', () => {
     const day = 24 * 60 * MIN;
-    const r = summarizeTrades([], [{ time: 0, equity: a('100') }, { time: day, equity: a('110') }, { time: 2 * day, equity: a('104.5') }]);
+    const r = summarizeTrades(
+      [],
+      [
+        { time: 0, equity: a('100') },
+        { time: day, equity: a('110') },
+        { time: 2 * day, equity: a('104.5') },
+      ],
+    );
     // returns +10 %, −5 %: mean 2.5 %, sample sd 7.5 %·√2, downside deviation √(0.05²/2)
     expect(r.sharpe).toBeCloseTo((0.025 / (0.075 * Math.SQRT2)) * Math.sqrt(365), 9);
     expect(r.sortino).toBeCloseTo((0.025 / Math.sqrt(0.0025 / 2)) * Math.sqrt(365), 9);
@@ -55,7 +74,15 @@ describe('summarizeTrades (hand-computed)', () => {
   it('rounds an unrealized loss against the bot and reports empty inputs as null', () => {
     const r = summarizeTrades([], [], [{ qty: 1n, entryPrice: a('1.5'), markPrice: a('1') }]);
     expect(r.unrealizedPnl).toBe(-1n);
-    expect([r.winRate, r.profitFactor, r.avgWin, r.avgLoss, r.exposure, r.sharpe, r.peakEquity]).toEqual([null, null, null, null, null, null, null]);
+    expect([r.winRate, r.profitFactor, r.avgWin, r.avgLoss, r.exposure, r.sharpe, r.peakEquity]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(r.maxDrawdown).toBe(0n);
   });
 

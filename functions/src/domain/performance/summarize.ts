@@ -156,7 +156,8 @@ export function summarizeTrades(
     winRate: closing.length > 0 ? wins.length / closing.length : null,
     grossProfit,
     grossLoss,
-    profitFactor: closing.length === 0 ? null : grossLoss === ZERO ? (grossProfit > ZERO ? Infinity : null) : f(grossProfit) / -f(grossLoss),
+    profitFactor:
+      closing.length === 0 ? null : grossLoss === ZERO ? (grossProfit > ZERO ? Infinity : null) : f(grossProfit) / -f(grossLoss),
     avgWin: wins.length > 0 ? grossProfit / BigInt(wins.length) : null,
     avgLoss: losses.length > 0 ? -((-grossLoss + BigInt(losses.length) - 1n) / BigInt(losses.length)) : null,
     peakEquity: dd.peak,

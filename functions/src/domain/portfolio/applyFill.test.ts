@@ -16,9 +16,18 @@ describe('applyFill', () => {
 
   it('opens a position with stops from the fill price and the signal ATR', () => {
     expect(opened.position).toEqual({
-      symbol: 'BTC/USDT', qty: A('0.123'), entryPrice: A('27137.011725'), entryTime: T0, checkedUntil: T0, costBasis: A('3341.19029463'),
-      stopLoss: A('27066.611725'), takeProfit: A('27277.811725'), trailingStop: null, highWater: A('27137.011725'),
-      openTradeId: buy.id, lastPrice: A('27123.45'),
+      symbol: 'BTC/USDT',
+      qty: A('0.123'),
+      entryPrice: A('27137.011725'),
+      entryTime: T0,
+      checkedUntil: T0,
+      costBasis: A('3341.19029463'),
+      stopLoss: A('27066.611725'),
+      takeProfit: A('27277.811725'),
+      trailingStop: null,
+      highWater: A('27137.011725'),
+      openTradeId: buy.id,
+      lastPrice: A('27123.45'),
     });
     expect(opened.book.positions['BTC/USDT']).toEqual(opened.position);
     expect(S(opened.book.wallet.cash)).toBe('6658.80970537');
@@ -26,8 +35,19 @@ describe('applyFill', () => {
     // marks are the account step's: a fill moves the ledger only
     expect(opened.book.wallet.equity).toBe(testBook().wallet.equity);
     expect(opened.trade).toEqual({
-      id: buy.id, seq: 1, signalId: buy.id, symbol: 'BTC/USDT', side: 'buy', reason: 'regime_entry', qty: A('0.123'), price: A('27137.011725'),
-      fee: A('3.33785245'), cashDelta: A('-3341.19029463'), qtyDelta: A('0.123'), realizedPnl: 0n, time: T0,
+      id: buy.id,
+      seq: 1,
+      signalId: buy.id,
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      reason: 'regime_entry',
+      qty: A('0.123'),
+      price: A('27137.011725'),
+      fee: A('3.33785245'),
+      cashDelta: A('-3341.19029463'),
+      qtyDelta: A('0.123'),
+      realizedPnl: 0n,
+      time: T0,
     });
   });
 
@@ -43,7 +63,10 @@ describe('applyFill', () => {
     expect(closed.trade.qtyDelta).toBe(A('-0.123'));
     expect(closed.trade.seq).toBe(2);
     expect(closed.book.wallet).toMatchObject({
-      tradeSeq: 2, cash: A('10097.88983033'), realizedPnl: A('97.88983033'), feesPaid: A('6.7803751'),
+      tradeSeq: 2,
+      cash: A('10097.88983033'),
+      realizedPnl: A('97.88983033'),
+      feesPaid: A('6.7803751'),
     });
     expect(closed.book.wallet.cash - closed.book.wallet.initialCash).toBe(closed.trade.realizedPnl);
   });
@@ -58,14 +81,21 @@ describe('applyFill', () => {
     const small = paperFill({ side: 'buy', refPrice: A('27000'), qty: A('0.01'), ...fees });
     expect(() => applyFill(held, testSignal(), small, ctx)).toThrow(/already open/);
     const sell = testSignal({ side: 'sell' });
-    expect(() => applyFill(testBook(), sell, paperFill({ side: 'sell', refPrice: A('27000'), qty: A('0.1'), ...fees }), ctx)).toThrow(/no open/);
-    expect(() => applyFill(held, sell, paperFill({ side: 'sell', refPrice: A('27000'), qty: A('0.05'), ...fees }), ctx)).toThrow(/whole position/);
+    expect(() => applyFill(testBook(), sell, paperFill({ side: 'sell', refPrice: A('27000'), qty: A('0.1'), ...fees }), ctx)).toThrow(
+      /no open/,
+    );
+    expect(() => applyFill(held, sell, paperFill({ side: 'sell', refPrice: A('27000'), qty: A('0.05'), ...fees }), ctx)).toThrow(
+      /whole position/,
+    );
   });
 
   describe('dust policy: a closing sell may leave less than one amount step unsold', () => {
     const held = testBook({ positions: { 'BTC/USDT': testPosition({ qty: A('0.01232766'), costBasis: A('341.19') }) } });
     const sell = testSignal({ side: 'sell', refPrice: '27653', qty: '0.01232766' });
-    const sold = (dust: string) => ({ ...paperFill({ side: 'sell', refPrice: A('27653'), qty: A('0.01232766') - A(dust), ...fees }), dust: A(dust) });
+    const sold = (dust: string) => ({
+      ...paperFill({ side: 'sell', refPrice: A('27653'), qty: A('0.01232766') - A(dust), ...fees }),
+      dust: A(dust),
+    });
 
     it('writes the dust off with the closing trade: position closed, qtyDelta the whole holding, its cost in the PnL', () => {
       const fill = sold('0.00000766');

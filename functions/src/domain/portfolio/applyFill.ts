@@ -65,9 +65,11 @@ export function applyFill(book: Book, signal: Signal, fill: Fill, ctx: Pick<Orde
     rest[signal.symbol] = position;
   } else {
     if (!held) throw new InvariantError(`sell ${signal.id}: no open ${signal.symbol} position`);
-    if (fill.qty + dust !== held.qty) throw new InvariantError(`sell ${signal.id} must close the whole position: ${fill.qty} + dust ${dust} ≠ ${held.qty}`);
+    if (fill.qty + dust !== held.qty)
+      throw new InvariantError(`sell ${signal.id} must close the whole position: ${fill.qty} + dust ${dust} ≠ ${held.qty}`);
     const step = ctx.rules?.amountStep ?? 0n;
-    if (dust > 0n && dust >= step) throw new InvariantError(`sell ${signal.id} leaves ${dust} unsold: not dust, it is at least one amount step (${step})`);
+    if (dust > 0n && dust >= step)
+      throw new InvariantError(`sell ${signal.id} leaves ${dust} unsold: not dust, it is at least one amount step (${step})`);
     realizedPnl = delta - held.costBasis;
     position = null;
     delete rest[signal.symbol];
@@ -89,6 +91,12 @@ export function applyFill(book: Book, signal: Signal, fill: Fill, ctx: Pick<Orde
     time: at,
     ...(dust > 0n ? { dust } : {}),
   };
-  const moved = { ...wallet, cash, realizedPnl: wallet.realizedPnl + realizedPnl, feesPaid: wallet.feesPaid + fill.fee, tradeSeq: trade.seq };
+  const moved = {
+    ...wallet,
+    cash,
+    realizedPnl: wallet.realizedPnl + realizedPnl,
+    feesPaid: wallet.feesPaid + fill.fee,
+    tradeSeq: trade.seq,
+  };
   return { book: { ...book, wallet: moved, positions: rest }, trade, position };
 }

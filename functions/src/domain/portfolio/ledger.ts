@@ -25,7 +25,13 @@ export interface LedgerReplay {
   readonly positions: Readonly<Record<string, ReplayedPosition>>;
 }
 
-export const openingReplay = (initialCash: Amount): LedgerReplay => ({ seq: 0, cash: initialCash, realizedPnl: 0n, feesPaid: 0n, positions: {} });
+export const openingReplay = (initialCash: Amount): LedgerReplay => ({
+  seq: 0,
+  cash: initialCash,
+  realizedPnl: 0n,
+  feesPaid: 0n,
+  positions: {},
+});
 
 /** Folds `trades` (those booked after `from.seq`, in any order) onto `from`, in sequence order. */
 export function replayLedger(from: LedgerReplay, trades: readonly Trade[]): LedgerReplay {
@@ -39,7 +45,7 @@ export function replayLedger(from: LedgerReplay, trades: readonly Trade[]): Ledg
     const qty = (positions[t.symbol]?.qty ?? 0n) + t.qtyDelta;
     // A buy opens the position; an adjustment that adds to a held position keeps its opening trade.
     const held = positions[t.symbol];
-    const openTradeId = t.side === 'buy' && !(t.reason === 'adjustment' && held) ? t.id : held?.openTradeId ?? '';
+    const openTradeId = t.side === 'buy' && !(t.reason === 'adjustment' && held) ? t.id : (held?.openTradeId ?? '');
     if (qty === 0n) delete positions[t.symbol];
     else positions[t.symbol] = { qty, openTradeId };
   }
@@ -50,16 +56,25 @@ export type LedgerDiscrepancy =
   | { readonly kind: 'cash_mismatch' | 'realized_pnl_mismatch' | 'fees_mismatch'; readonly wallet: Amount; readonly ledger: Amount }
   | { readonly kind: 'position_qty_mismatch'; readonly symbol: string; readonly position: Amount; readonly ledger: Amount }
   | { readonly kind: 'position_without_opening_trade'; readonly symbol: string; readonly openTradeId: string }
-  | { readonly kind: 'sequence_gap'; readonly from: number; readonly through: number; readonly missing: readonly number[]; readonly extra: readonly number[] }
+  | {
+      readonly kind: 'sequence_gap';
+      readonly from: number;
+      readonly through: number;
+      readonly missing: readonly number[];
+      readonly extra: readonly number[];
+    }
   | { readonly kind: 'trade_inconsistent'; readonly tradeId: string; readonly detail: string }
   | { readonly kind: 'negative_cash'; readonly cash: Amount };
 
 /** A trade's own fields must agree: a buy adds its qty, a sell removes qty + dust; an adjustment moves no fee or PnL. */
 function tradeProblem(t: Trade): string | null {
   const dust = t.dust ?? 0n;
-  if ((t.reason === 'adjustment') !== (t.adjustment !== undefined)) return 'an adjustment carries its evidence, and only an adjustment does';
-  if (t.reason === 'adjustment' && (t.fee !== 0n || t.realizedPnl !== 0n || dust !== 0n)) return 'an adjustment has no fee, realized PnL or dust';
-  if (t.side === 'buy' && (t.qtyDelta !== t.qty || dust !== 0n)) return `buy qtyDelta ${toDecimalString(t.qtyDelta)} ≠ qty ${toDecimalString(t.qty)}`;
+  if ((t.reason === 'adjustment') !== (t.adjustment !== undefined))
+    return 'an adjustment carries its evidence, and only an adjustment does';
+  if (t.reason === 'adjustment' && (t.fee !== 0n || t.realizedPnl !== 0n || dust !== 0n))
+    return 'an adjustment has no fee, realized PnL or dust';
+  if (t.side === 'buy' && (t.qtyDelta !== t.qty || dust !== 0n))
+    return `buy qtyDelta ${toDecimalString(t.qtyDelta)} ≠ qty ${toDecimalString(t.qty)}`;
   if (t.side === 'sell' && t.qtyDelta !== -(t.qty + dust)) return `sell qtyDelta ${toDecimalString(t.qtyDelta)} ≠ −(qty + dust)`;
   return null;
 }
@@ -98,7 +113,8 @@ export function findLedgerDiscrepancies(
   const replay = replayLedger(from, trades);
   if (wallet.cash < 0n) out.push({ kind: 'negative_cash', cash: wallet.cash });
   if (replay.cash !== wallet.cash) out.push({ kind: 'cash_mismatch', wallet: wallet.cash, ledger: replay.cash });
-  if (replay.realizedPnl !== wallet.realizedPnl) out.push({ kind: 'realized_pnl_mismatch', wallet: wallet.realizedPnl, ledger: replay.realizedPnl });
+  if (replay.realizedPnl !== wallet.realizedPnl)
+    out.push({ kind: 'realized_pnl_mismatch', wallet: wallet.realizedPnl, ledger: replay.realizedPnl });
   if (replay.feesPaid !== wallet.feesPaid) out.push({ kind: 'fees_mismatch', wallet: wallet.feesPaid, ledger: replay.feesPaid });
 
   const symbols = new Set([...Object.keys(positions), ...Object.keys(replay.positions)]);
@@ -108,7 +124,8 @@ export function findLedgerDiscrepancies(
     if (held !== ledger) out.push({ kind: 'position_qty_mismatch', symbol, position: held, ledger });
   }
   for (const [symbol, p] of Object.entries(positions).sort(([a], [b]) => a.localeCompare(b))) {
-    if (replay.positions[symbol]?.openTradeId !== p.openTradeId) out.push({ kind: 'position_without_opening_trade', symbol, openTradeId: p.openTradeId });
+    if (replay.positions[symbol]?.openTradeId !== p.openTradeId)
+      out.push({ kind: 'position_without_opening_trade', symbol, openTradeId: p.openTradeId });
   }
   return out;
 }
@@ -139,10 +156,12 @@ export function projectionDiscrepancies(booked: Readonly<Record<string, Position
   const out: string[] = [];
   for (const p of projected) {
     const b = booked[p.symbol];
-    if (b?.openTradeId !== p.openTradeId || b.qty !== p.qty) out.push(`projection_mismatch: positions/${symbolKey(p.symbol)} does not match wallet/paper`);
+    if (b?.openTradeId !== p.openTradeId || b.qty !== p.qty)
+      out.push(`projection_mismatch: positions/${symbolKey(p.symbol)} does not match wallet/paper`);
   }
   for (const symbol of Object.keys(booked).sort()) {
-    if (!projected.some((q) => q.symbol === symbol)) out.push(`projection_missing: no positions/${symbolKey(symbol)} for the booked position`);
+    if (!projected.some((q) => q.symbol === symbol))
+      out.push(`projection_missing: no positions/${symbolKey(symbol)} for the booked position`);
   }
   return out;
 }

@@ -30,7 +30,10 @@ describe('markToMarket', () => {
     const later = markToMarket(midnight, positions, { 'BTC/USDT': A('25000') }, at('2023-03-21T10:00:00Z'));
     expect(later.dayStartEquity).toBe(midnight.equity);
     // a late, out-of-order mark from the previous day does not move the day back
-    expect(markToMarket(later, positions, {}, at('2023-03-20T23:00:00Z'))).toMatchObject({ day: '20230321', dayStartEquity: midnight.equity });
+    expect(markToMarket(later, positions, {}, at('2023-03-20T23:00:00Z'))).toMatchObject({
+      day: '20230321',
+      dayStartEquity: midnight.equity,
+    });
   });
 
   it('markPositions updates lastPrice only where a price is given', () => {

@@ -28,7 +28,12 @@ describe('paperFill', () => {
   });
 
   it('with zero fee and slippage fills at the reference price', () => {
-    expect(paperFill({ side: 'buy', refPrice: A('100'), qty: A('2'), feeBps: 0, slippageBps: 0 })).toEqual({ price: A('100'), qty: A('2'), notional: A('200'), fee: 0n });
+    expect(paperFill({ side: 'buy', refPrice: A('100'), qty: A('2'), feeBps: 0, slippageBps: 0 })).toEqual({
+      price: A('100'),
+      qty: A('2'),
+      notional: A('200'),
+      fee: 0n,
+    });
   });
 
   it('rejects impossible inputs', () => {

@@ -21,11 +21,18 @@ describe('planOrder', () => {
   });
 
   it('refuses a sell for any quantity but the whole position', () => {
-    expect(planOrder(testBook({ positions: holding }), { ...sell, qty: A('0.05') }, testCtx())).toMatchObject({ kind: 'rejected', reason: 'qty_mismatch' });
+    expect(planOrder(testBook({ positions: holding }), { ...sell, qty: A('0.05') }, testCtx())).toMatchObject({
+      kind: 'rejected',
+      reason: 'qty_mismatch',
+    });
   });
 
   it('a sell closes the whole position', () => {
-    expect(planOrder(testBook({ positions: holding }), sell, testCtx())).toEqual({ kind: 'order', qty: A('0.1'), limitedBy: 'close_position' });
+    expect(planOrder(testBook({ positions: holding }), sell, testCtx())).toEqual({
+      kind: 'order',
+      qty: A('0.1'),
+      limitedBy: 'close_position',
+    });
   });
 
   const modes: Record<SystemMode, [buy: string, sell: string]> = {
@@ -74,7 +81,10 @@ describe('planOrder', () => {
   it('entries paused until a time: rejected before, allowed from that time on', () => {
     const until = nextUtcDayStart(T0);
     const book = testBook({ entriesPausedUntil: until });
-    expect(planOrder(book, { ...buy, candleTime: until - 1 - 3_600_000 }, testCtx())).toMatchObject({ kind: 'rejected', reason: 'entries_paused' });
+    expect(planOrder(book, { ...buy, candleTime: until - 1 - 3_600_000 }, testCtx())).toMatchObject({
+      kind: 'rejected',
+      reason: 'entries_paused',
+    });
     expect(planOrder(book, { ...buy, candleTime: until - 3_600_000 }, testCtx()).kind).toBe('order');
     expect(planOrder(testBook({ entriesPausedUntil: until, positions: holding }), sell, testCtx()).kind).toBe('order');
   });

@@ -51,7 +51,8 @@ export function planOrder(book: Book, signal: Signal, ctx: OrderContext): OrderP
 
   if (!modeAllows(mode, 'entry')) return rejected('mode_disallows_entry', `mode ${mode} allows no entries`);
   const limits = riskLimits(wallet, ctx.risk);
-  if (limits.killSwitch) return rejected('kill_switch', `drawdown ${limits.drawdownPct.toFixed(2)} % > ${ctx.risk.killSwitchDrawdownPct} %`);
+  if (limits.killSwitch)
+    return rejected('kill_switch', `drawdown ${limits.drawdownPct.toFixed(2)} % > ${ctx.risk.killSwitchDrawdownPct} %`);
   if (book.entriesPausedUntil !== null && at < book.entriesPausedUntil) {
     return rejected('entries_paused', `entries paused until ${new Date(book.entriesPausedUntil).toISOString()}`);
   }
@@ -64,10 +65,19 @@ export function planOrder(book: Book, signal: Signal, ctx: OrderContext): OrderP
   if (open >= ctx.risk.maxOpenPositions) return rejected('max_open_positions', `${open} open ≥ ${ctx.risk.maxOpenPositions}`);
 
   if (!ctx.rules) return rejected('no_market_rules', `the exchange lists no rules for ${signal.symbol}`);
-  const size = capEntry({
-    equity: wallet.equity, cash: wallet.cash, refPrice: signal.refPrice, atr: signal.atr, risk: ctx.risk, rules: ctx.rules,
-    feeBps: ctx.feeBps, slippageBps: ctx.slippageBps,
-  }, signal.qty);
+  const size = capEntry(
+    {
+      equity: wallet.equity,
+      cash: wallet.cash,
+      refPrice: signal.refPrice,
+      atr: signal.atr,
+      risk: ctx.risk,
+      rules: ctx.rules,
+      feeBps: ctx.feeBps,
+      slippageBps: ctx.slippageBps,
+    },
+    signal.qty,
+  );
   if (!size.ok) return rejected(size.reason, size.detail);
   return { kind: 'order', qty: size.qty, limitedBy: size.limitedBy };
 }

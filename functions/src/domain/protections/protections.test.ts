@@ -1,20 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { toAmount as A } from '../money.ts';
 import { ProtectionParamsSchema } from './params.ts';
-import { activeLocks, ALL_SYMBOLS, EMPTY_PROTECTIONS, isStopOut, liftLocks, lockOn, stepProtections, type ExitRecord } from './protections.ts';
+import {
+  activeLocks,
+  ALL_SYMBOLS,
+  EMPTY_PROTECTIONS,
+  isStopOut,
+  liftLocks,
+  lockOn,
+  stepProtections,
+  type ExitRecord,
+} from './protections.ts';
 
 const H = 3_600_000;
 const T = Date.parse('2023-03-20T00:00:00Z');
-const exit = (id: string, symbol: string, at: number, reason: ExitRecord['reason'], pnl: string, cost = '1000'): ExitRecord => ({ id, symbol, at, reason, pnl: A(pnl), cost: A(cost) });
+const exit = (id: string, symbol: string, at: number, reason: ExitRecord['reason'], pnl: string, cost = '1000'): ExitRecord => ({
+  id,
+  symbol,
+  at,
+  reason,
+  pnl: A(pnl),
+  cost: A(cost),
+});
 
 describe('protections (pure)', () => {
   it('config: each protection off until set; unknown keys and out-of-range values refused, naming the field', () => {
     expect(ProtectionParamsSchema.parse({})).toEqual({});
-    expect(ProtectionParamsSchema.parse({ stoplossGuard: { stops: 2, lookbackHours: 6, lockMinutes: 60 } }).stoplossGuard?.scope).toBe('all');
+    expect(ProtectionParamsSchema.parse({ stoplossGuard: { stops: 2, lookbackHours: 6, lockMinutes: 60 } }).stoplossGuard?.scope).toBe(
+      'all',
+    );
     expect(ProtectionParamsSchema.safeParse({ cooldwn: { minutes: 5 } }).error?.issues[0]?.message).toMatch(/cooldwn/);
     expect(ProtectionParamsSchema.safeParse({ cooldown: { minutes: 0 } }).error?.issues[0]?.path).toEqual(['cooldown', 'minutes']);
     expect(ProtectionParamsSchema.safeParse({ cooldown: { minutes: 60, extra: 1 } }).success).toBe(false);
-    expect(ProtectionParamsSchema.safeParse({ maxDrawdown: { minTrades: 1, lookbackHours: 24, maxDrawdownPct: 0, lockMinutes: 60 } }).success).toBe(false);
+    expect(
+      ProtectionParamsSchema.safeParse({ maxDrawdown: { minTrades: 1, lookbackHours: 24, maxDrawdownPct: 0, lockMinutes: 60 } }).success,
+    ).toBe(false);
   });
 
   it('a stop-out is a stop-loss or a losing trailing stop', () => {
@@ -49,24 +69,31 @@ describe('protections (pure)', () => {
     expect(lockOn(b.state.locks, 'XRP/USDT', T + H + 1)?.protection).toBe('stoploss_guard');
   });
 
-  it('low profit: the symbol\'s exits below the required return lock it; exactly at it does not', () => {
+  it("low profit: the symbol's exits below the required return lock it; exactly at it does not", () => {
     const params = ProtectionParamsSchema.parse({ lowProfit: { minTrades: 2, lookbackHours: 24, requiredProfitPct: 1, lockMinutes: 60 } });
     const s0 = stepProtections(params, EMPTY_PROTECTIONS, [exit('1', 'BTC/USDT', T, 'take_profit', '15')], T, A('10000')).state;
     // 15 + 5 = 20 on 2000 of cost: exactly 1 %
     expect(stepProtections(params, s0, [exit('2', 'BTC/USDT', T + H, 'regime_exit', '5')], T + H, A('10000')).added).toEqual([]);
-    expect(stepProtections(params, s0, [exit('2', 'BTC/USDT', T + H, 'regime_exit', '4.99999999')], T + H, A('10000')).added).toMatchObject([{ symbol: 'BTC/USDT', protection: 'low_profit' }]);
+    expect(stepProtections(params, s0, [exit('2', 'BTC/USDT', T + H, 'regime_exit', '4.99999999')], T + H, A('10000')).added).toMatchObject(
+      [{ symbol: 'BTC/USDT', protection: 'low_profit' }],
+    );
   });
 
-  it('max drawdown: a fall of the exits\' running PnL beyond the limit locks all symbols', () => {
+  it("max drawdown: a fall of the exits' running PnL beyond the limit locks all symbols", () => {
     const params = ProtectionParamsSchema.parse({ maxDrawdown: { minTrades: 2, lookbackHours: 24, maxDrawdownPct: 1, lockMinutes: 60 } });
     // from 10 000: +100, then −150: a fall of 150 from a peak of 10 100 (1.49 %); −100 would be 0.99 %
     const s0 = stepProtections(params, EMPTY_PROTECTIONS, [exit('1', 'BTC/USDT', T, 'take_profit', '100')], T, A('10100')).state;
-    expect(stepProtections(params, s0, [exit('2', 'ETH/USDT', T + H, 'stop_loss', '-150')], T + H, A('9950')).added).toMatchObject([{ symbol: ALL_SYMBOLS, protection: 'max_drawdown' }]);
+    expect(stepProtections(params, s0, [exit('2', 'ETH/USDT', T + H, 'stop_loss', '-150')], T + H, A('9950')).added).toMatchObject([
+      { symbol: ALL_SYMBOLS, protection: 'max_drawdown' },
+    ]);
     expect(stepProtections(params, s0, [exit('2', 'ETH/USDT', T + H, 'stop_loss', '-100')], T + H, A('10000')).added).toEqual([]);
   });
 
   it('lift: by symbol, by id, or all; lifted ids of locks no longer stored are dropped; activeLocks hides lifted ones', () => {
-    const params = ProtectionParamsSchema.parse({ cooldown: { minutes: 60 }, stoplossGuard: { stops: 1, lookbackHours: 1, lockMinutes: 60 } });
+    const params = ProtectionParamsSchema.parse({
+      cooldown: { minutes: 60 },
+      stoplossGuard: { stops: 1, lookbackHours: 1, lockMinutes: 60 },
+    });
     const { state } = stepProtections(params, EMPTY_PROTECTIONS, [exit('1', 'BTC/USDT', T, 'stop_loss', '-1')], T, A('10000'));
     expect(state.locks.map((l) => l.symbol)).toEqual(['BTC/USDT', ALL_SYMBOLS]);
     const bySymbol = liftLocks(state, [], ['BTC/USDT']);

@@ -72,7 +72,14 @@ export function exitRecords(published: readonly Signal[], positions: Readonly<Re
   for (const s of published) {
     const p = positions[s.symbol];
     if (s.side !== 'sell' || !p) continue;
-    out.push({ id: s.id, symbol: s.symbol, at: now, reason: s.reason, pnl: mul(s.refPrice - p.entryPrice, s.qty, 'half-even'), cost: mul(p.entryPrice, s.qty, 'half-even') });
+    out.push({
+      id: s.id,
+      symbol: s.symbol,
+      at: now,
+      reason: s.reason,
+      pnl: mul(s.refPrice - p.entryPrice, s.qty, 'half-even'),
+      cost: mul(p.entryPrice, s.qty, 'half-even'),
+    });
   }
   return out;
 }
@@ -88,7 +95,13 @@ export const protectionsOn = (params: ProtectionParams): boolean =>
  * One step: forget expired locks and exits older than every look-back, remember this step's exits,
  * and for each new exit apply the protections. `equity` is the account's marked equity after the step.
  */
-export function stepProtections(params: ProtectionParams, state: ProtectionState, exits: readonly ExitRecord[], now: number, equity: Amount): { state: ProtectionState; added: Lock[] } {
+export function stepProtections(
+  params: ProtectionParams,
+  state: ProtectionState,
+  exits: readonly ExitRecord[],
+  now: number,
+  equity: Amount,
+): { state: ProtectionState; added: Lock[] } {
   const keepFrom = now - lookbackMs(params);
   const seen = new Set(state.exits.map((e) => e.id));
   const fresh = exits.filter((e) => !seen.has(e.id));
@@ -101,17 +114,33 @@ export function stepProtections(params: ProtectionParams, state: ProtectionState
   const lock = (protection: ProtectionName, symbol: string, minutes: number, reason: string) => {
     const until = now + minutes * MINUTE;
     if (locks.some((l) => l.protection === protection && l.symbol === symbol && l.until >= until)) return;
-    const l: Lock = { id: `${protection}_${symbolKey(symbol === ALL_SYMBOLS ? 'all' : symbol)}_${now}`, symbol, protection, from: now, until, reason };
+    const l: Lock = {
+      id: `${protection}_${symbolKey(symbol === ALL_SYMBOLS ? 'all' : symbol)}_${now}`,
+      symbol,
+      protection,
+      from: now,
+      until,
+      reason,
+    };
     locks = [...locks.filter((x) => x.id !== l.id), l];
     added.push(l);
   };
   for (const exit of fresh) {
     const { cooldown, stoplossGuard: guard, lowProfit, maxDrawdown } = params;
-    if (cooldown && isStopOut(exit)) lock('cooldown', exit.symbol, cooldown.minutes, `${exit.symbol} stopped out (${exit.reason}): cooldown ${cooldown.minutes} min`);
+    if (cooldown && isStopOut(exit))
+      lock('cooldown', exit.symbol, cooldown.minutes, `${exit.symbol} stopped out (${exit.reason}): cooldown ${cooldown.minutes} min`);
     if (guard && isStopOut(exit)) {
       const scope = guard.scope === 'symbol' ? exit.symbol : ALL_SYMBOLS;
-      const stops = within(history, now, guard.lookbackHours).filter((e) => isStopOut(e) && (scope === ALL_SYMBOLS || e.symbol === scope)).length;
-      if (stops >= guard.stops) lock('stoploss_guard', scope, guard.lockMinutes, `${stops} stop-outs${scope === ALL_SYMBOLS ? '' : ` on ${scope}`} within ${guard.lookbackHours} h (limit ${guard.stops})`);
+      const stops = within(history, now, guard.lookbackHours).filter(
+        (e) => isStopOut(e) && (scope === ALL_SYMBOLS || e.symbol === scope),
+      ).length;
+      if (stops >= guard.stops)
+        lock(
+          'stoploss_guard',
+          scope,
+          guard.lockMinutes,
+          `${stops} stop-outs${scope === ALL_SYMBOLS ? '' : ` on ${scope}`} within ${guard.lookbackHours} h (limit ${guard.stops})`,
+        );
     }
     if (lowProfit) {
       const mine = within(history, now, lowProfit.lookbackHours).filter((e) => e.symbol === exit.symbol);
@@ -119,14 +148,24 @@ export function stepProtections(params: ProtectionParams, state: ProtectionState
       const cost = mine.reduce((s, e) => s + e.cost, 0n);
       // pnl/cost < required/100  ⇔  pnl·100·ONE < cost·required  (cost > 0)
       if (mine.length >= lowProfit.minTrades && cost > 0n && pnl * HUNDRED < cost * toAmount(lowProfit.requiredProfitPct)) {
-        lock('low_profit', exit.symbol, lowProfit.lockMinutes, `${exit.symbol}: ${mine.length} exits within ${lowProfit.lookbackHours} h returned ${pct(pnl, cost)}% (required ${lowProfit.requiredProfitPct}%)`);
+        lock(
+          'low_profit',
+          exit.symbol,
+          lowProfit.lockMinutes,
+          `${exit.symbol}: ${mine.length} exits within ${lowProfit.lookbackHours} h returned ${pct(pnl, cost)}% (required ${lowProfit.requiredProfitPct}%)`,
+        );
       }
     }
     if (maxDrawdown) {
       const all = within(history, now, maxDrawdown.lookbackHours);
       const dd = drawdownOf(all, equity);
       if (all.length >= maxDrawdown.minTrades && dd.base > 0n && dd.amount * HUNDRED > dd.base * toAmount(maxDrawdown.maxDrawdownPct)) {
-        lock('max_drawdown', ALL_SYMBOLS, maxDrawdown.lockMinutes, `exits within ${maxDrawdown.lookbackHours} h drew the account down ${pct(dd.amount, dd.base)}% (limit ${maxDrawdown.maxDrawdownPct}%)`);
+        lock(
+          'max_drawdown',
+          ALL_SYMBOLS,
+          maxDrawdown.lockMinutes,
+          `exits within ${maxDrawdown.lookbackHours} h drew the account down ${pct(dd.amount, dd.base)}% (limit ${maxDrawdown.maxDrawdownPct}%)`,
+        );
       }
     }
   }
@@ -155,20 +194,30 @@ const pct = (a: Amount, b: Amount): string => (b === 0n ? '0' : (Number((a * 10_
 export function lockAlert(l: Lock): Alert {
   const scope = l.symbol === ALL_SYMBOLS ? 'all symbols' : l.symbol;
   return {
-    id: `lock_${l.id}`, kind: 'protection', severity: 'warning', createdAt: l.from, ...(l.symbol === ALL_SYMBOLS ? {} : { symbol: l.symbol }),
+    id: `lock_${l.id}`,
+    kind: 'protection',
+    severity: 'warning',
+    createdAt: l.from,
+    ...(l.symbol === ALL_SYMBOLS ? {} : { symbol: l.symbol }),
     message: `${l.protection}: entries on ${scope} locked until ${new Date(l.until).toISOString()} (${l.reason}); exits and stops still run`,
   };
 }
 
 /** The locks still to honour: stored, not lifted by an admin. */
 export const activeLocks = (state: ProtectionState, lifted: readonly string[]): ProtectionState =>
-  lifted.length === 0 || !state.locks.some((l) => lifted.includes(l.id)) ? state : { ...state, locks: state.locks.filter((l) => !lifted.includes(l.id)) };
+  lifted.length === 0 || !state.locks.some((l) => lifted.includes(l.id))
+    ? state
+    : { ...state, locks: state.locks.filter((l) => !lifted.includes(l.id)) };
 
 /**
  * An admin's lift: the stored locks not lifted yet whose id or symbol ('all' for a lock on every
  * symbol) is in `which`, or every one. `locksLifted` keeps only ids of locks still stored.
  */
-export function liftLocks(state: ProtectionState, lifted: readonly string[], which: readonly string[] | 'all'): { lifted: Lock[]; locksLifted: string[] } {
+export function liftLocks(
+  state: ProtectionState,
+  lifted: readonly string[],
+  which: readonly string[] | 'all',
+): { lifted: Lock[]; locksLifted: string[] } {
   const matches = (l: Lock) => which === 'all' || which.includes(l.id) || which.includes(l.symbol === ALL_SYMBOLS ? 'all' : l.symbol);
   const now = state.locks.filter((l) => !lifted.includes(l.id) && matches(l));
   const stored = new Set(state.locks.map((l) => l.id));

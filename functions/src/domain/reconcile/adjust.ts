@@ -57,13 +57,30 @@ export function planAdjustment(input: AdjustInput): LedgerAdjustment | null {
   let { cash, tradeSeq } = book.wallet;
   let marksShift = 0n;
   const differences = new Map(report.differences.flatMap((d) => (d.kind === 'balance' ? [[d.asset, d] as const] : [])));
-  const entry = (asset: string, symbol: string, fields: Pick<Trade, 'qtyDelta' | 'cashDelta' | 'price'>, ledger: Amount, exchange: Amount): Trade => {
+  const entry = (
+    asset: string,
+    symbol: string,
+    fields: Pick<Trade, 'qtyDelta' | 'cashDelta' | 'price'>,
+    ledger: Amount,
+    exchange: Amount,
+  ): Trade => {
     tradeSeq += 1;
     const id = adjustmentId(tradeSeq, now);
     const up = fields.qtyDelta > 0n || (fields.qtyDelta === 0n && fields.cashDelta > 0n);
     return {
-      id, seq: tradeSeq, signalId: id, symbol, side: up ? 'buy' : 'sell', reason: 'adjustment', qty: fields.qtyDelta < 0n ? -fields.qtyDelta : fields.qtyDelta,
-      price: fields.price, fee: 0n, cashDelta: fields.cashDelta, qtyDelta: fields.qtyDelta, realizedPnl: 0n, time: now,
+      id,
+      seq: tradeSeq,
+      signalId: id,
+      symbol,
+      side: up ? 'buy' : 'sell',
+      reason: 'adjustment',
+      qty: fields.qtyDelta < 0n ? -fields.qtyDelta : fields.qtyDelta,
+      price: fields.price,
+      fee: 0n,
+      cashDelta: fields.cashDelta,
+      qtyDelta: fields.qtyDelta,
+      realizedPnl: 0n,
+      time: now,
       adjustment: { cause: differences.get(asset)!.cause, asset, exchange, ledger, note: input.note, by: input.by },
     };
   };
@@ -85,25 +102,53 @@ export function planAdjustment(input: AdjustInput): LedgerAdjustment | null {
     if (delta === 0n) continue;
     const mark = input.marks(symbol);
     const price = held?.lastPrice ?? mark?.price;
-    if (price === undefined || price <= 0n) throw new ReconcileError(`cannot book ${row.asset}: no market price for ${symbol} yet (let a tick run first)`);
+    if (price === undefined || price <= 0n)
+      throw new ReconcileError(`cannot book ${row.asset}: no market price for ${symbol} yet (let a tick run first)`);
     entries.push(entry(row.asset, symbol, { qtyDelta: delta, cashDelta: 0n, price }, held?.qty ?? 0n, row.exchange));
     marksShift += mul(delta, price, 'down');
     if (target === 0n) delete positions[symbol];
-    else if (held) positions[symbol] = { ...held, qty: target, costBasis: held.qty === 0n ? held.costBasis : mul(held.costBasis, div(target, held.qty, 'up'), 'up') };
+    else if (held)
+      positions[symbol] = {
+        ...held,
+        qty: target,
+        costBasis: held.qty === 0n ? held.costBasis : mul(held.costBasis, div(target, held.qty, 'up'), 'up'),
+      };
     else positions[symbol] = adopted(symbol, target, price, mark, input.risk, entries.at(-1)!.id, now);
   }
   if (entries.length === 0) return null;
   if (cash < 0n) throw new ReconcileError('the adjusted cash would be negative');
   const w = book.wallet;
   const shift = (a: bigint) => maxAmount(a + marksShift, 0n);
-  return { wallet: { ...w, cash, tradeSeq, equity: shift(w.equity), peakEquity: shift(w.peakEquity), dayStartEquity: shift(w.dayStartEquity) }, positions, entries, marksShift };
+  return {
+    wallet: { ...w, cash, tradeSeq, equity: shift(w.equity), peakEquity: shift(w.peakEquity), dayStartEquity: shift(w.dayStartEquity) },
+    positions,
+    entries,
+    marksShift,
+  };
 }
 
 /** A holding the ledger did not know of becomes a position with stops, so the next tick protects it. */
-function adopted(symbol: string, qty: Amount, price: Amount, mark: MarketMark | null, risk: RiskParams, tradeId: string, now: number): Position {
+function adopted(
+  symbol: string,
+  qty: Amount,
+  price: Amount,
+  mark: MarketMark | null,
+  risk: RiskParams,
+  tradeId: string,
+  now: number,
+): Position {
   if (!mark || mark.atr <= 0n) throw new ReconcileError(`cannot adopt ${symbol}: no ATR known to place its stop (let a tick run first)`);
   return {
-    symbol, qty, entryPrice: price, entryTime: now, checkedUntil: now, costBasis: mul(qty, price, 'up'),
-    ...initialStops(price, mark.atr, risk), trailingStop: null, highWater: price, openTradeId: tradeId, lastPrice: price,
+    symbol,
+    qty,
+    entryPrice: price,
+    entryTime: now,
+    checkedUntil: now,
+    costBasis: mul(qty, price, 'up'),
+    ...initialStops(price, mark.atr, risk),
+    trailingStop: null,
+    highWater: price,
+    openTradeId: tradeId,
+    lastPrice: price,
   };
 }

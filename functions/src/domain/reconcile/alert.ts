@@ -11,7 +11,9 @@ function fingerprint(text: string): string {
 /** The critical alert a drifting reconciliation raises: every difference named and explained. */
 export function driftAlert(report: ReconcileReport, now: number): Alert {
   const lines = report.differences.map((d) => `${d.cause}: ${d.explanation}`);
-  const key = report.differences.map((d) => (d.kind === 'balance' ? `${d.asset}:${d.ledger}:${d.exchange}` : `order:${d.orderId}:${d.status}`)).join('|');
+  const key = report.differences
+    .map((d) => (d.kind === 'balance' ? `${d.asset}:${d.ledger}:${d.exchange}` : `order:${d.orderId}:${d.status}`))
+    .join('|');
   const message = `exchange and ledger disagree (${report.differences.length}); mode REDUCING (exits only) until \`eagle reconcile --confirm --reason …\` books it or an operator resumes. ${lines.join(' · ')}`;
   return { id: `reconcile_${fingerprint(key)}`, kind: 'reconcile', severity: 'critical', message: message.slice(0, 2000), createdAt: now };
 }

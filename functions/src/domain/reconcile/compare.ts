@@ -114,7 +114,10 @@ export const quoteOf = (symbol: string): string => symbol.split('/')[1]!;
 /** The one quote currency the ledger's cash is counted in. */
 export function ledgerQuote(symbols: readonly string[]): string {
   const quotes = [...new Set(symbols.map(quoteOf))];
-  if (quotes.length !== 1) throw new ReconcileError(`reconciliation needs one quote currency for the ledger's cash; the markets use ${quotes.join(', ') || 'none'}`);
+  if (quotes.length !== 1)
+    throw new ReconcileError(
+      `reconciliation needs one quote currency for the ledger's cash; the markets use ${quotes.join(', ') || 'none'}`,
+    );
   return quotes[0]!;
 }
 
@@ -143,17 +146,36 @@ function orderDifference({ order, known }: LookedUpOrder): Difference | null {
   if (known === 'in_flight') return null;
   const now = order.status === 'open' ? 'still open' : `now ${order.status}`;
   const what = `${order.side} ${s(order.amount)} ${order.symbol} (order ${order.id}, clientOrderId ${order.clientOrderId ?? 'none'}, filled ${s(order.filled)}, ${now})`;
-  const base = { kind: 'open_order' as const, symbol: order.symbol, orderId: order.id, clientOrderId: order.clientOrderId, side: order.side, amount: order.amount, filled: order.filled, status: order.status };
+  const base = {
+    kind: 'open_order' as const,
+    symbol: order.symbol,
+    orderId: order.id,
+    clientOrderId: order.clientOrderId,
+    side: order.side,
+    amount: order.amount,
+    filled: order.filled,
+    status: order.status,
+  };
   if (known === null) {
-    return { ...base, cause: 'unknown_open_order', explanation: `${what}: not placed by the bot (no signal has this clientOrderId): a manual order; cancel it on the exchange or let it fill, then reconcile` };
+    return {
+      ...base,
+      cause: 'unknown_open_order',
+      explanation: `${what}: not placed by the bot (no signal has this clientOrderId): a manual order; cancel it on the exchange or let it fill, then reconcile`,
+    };
   }
-  return { ...base, cause: 'booked_order_still_open', explanation: `${what}: the ledger recorded it as ${known}, yet the exchange lists it open: check it on the exchange` };
+  return {
+    ...base,
+    cause: 'booked_order_still_open',
+    explanation: `${what}: the ledger recorded it as ${known}, yet the exchange lists it open: check it on the exchange`,
+  };
 }
 
 export function compareWithLedger(input: ReconcileInput): ReconcileReport {
   const quote = ledgerQuote(input.symbols);
   const orderDiffs = input.openOrders.map(orderDifference).filter((d): d is Difference => d !== null);
-  const deferred = [...new Set([...input.inFlight, ...input.openOrders.filter((o) => o.known === 'in_flight').map((o) => o.order.symbol)])].sort();
+  const deferred = [
+    ...new Set([...input.inFlight, ...input.openOrders.filter((o) => o.known === 'in_flight').map((o) => o.order.symbol)]),
+  ].sort();
   const total = (asset: string): AssetBalance & { exchange: Amount } => {
     const b = input.balances[asset] ?? { free: 0n, locked: 0n };
     return { ...b, exchange: b.free + b.locked };
@@ -169,7 +191,16 @@ export function compareWithLedger(input: ReconcileInput): ReconcileReport {
     const status = deferred.includes(symbol) ? 'deferred' : abs(delta) < (input.rules(symbol)?.amountStep ?? 1n) ? 'ok' : 'drift';
     return { asset: baseOf(symbol), symbol, ledger: held, free: b.free, locked: b.locked, exchange: b.exchange, delta, status };
   });
-  const cashRow: AssetRow = { asset: quote, symbol: null, ledger: input.wallet.cash, free: cash.free, locked: cash.locked, exchange: cash.exchange, delta: cashDelta, status: deferred.length > 0 ? 'deferred' : cashDrift ? 'drift' : 'ok' };
+  const cashRow: AssetRow = {
+    asset: quote,
+    symbol: null,
+    ledger: input.wallet.cash,
+    free: cash.free,
+    locked: cash.locked,
+    exchange: cash.exchange,
+    delta: cashDelta,
+    status: deferred.length > 0 ? 'deferred' : cashDrift ? 'drift' : 'ok',
+  };
 
   const differences: Difference[] = [];
   // A base move pairs with a cash move the other way (a trade); alone it is a transfer.
@@ -177,7 +208,13 @@ export function compareWithLedger(input: ReconcileInput): ReconcileReport {
   for (const r of baseRows.filter((x) => x.status === 'drift')) {
     const cause = balanceCause(r.delta, cashOpposes(r.delta));
     differences.push({
-      kind: 'balance', asset: r.asset, symbol: r.symbol, ledger: r.ledger, exchange: r.exchange, delta: r.delta, cause,
+      kind: 'balance',
+      asset: r.asset,
+      symbol: r.symbol,
+      ledger: r.ledger,
+      exchange: r.exchange,
+      delta: r.delta,
+      cause,
       explanation: `${r.asset}: the exchange holds ${s(r.exchange)}, the ledger ${s(r.ledger)} (${r.delta > 0n ? '+' : ''}${s(r.delta)}); ${LIKELY[cause](quote)}`,
     });
   }
@@ -185,7 +222,13 @@ export function compareWithLedger(input: ReconcileInput): ReconcileReport {
     const traded = baseRows.some((r) => r.status === 'drift' && (cashDelta > 0n ? r.delta < 0n : r.delta > 0n));
     const cause: DriftCause = cashDelta > 0n ? (traded ? 'manual_sell' : 'deposit') : traded ? 'unbooked_fill' : 'withdrawal';
     differences.push({
-      kind: 'balance', asset: quote, symbol: null, ledger: input.wallet.cash, exchange: cash.exchange, delta: cashDelta, cause,
+      kind: 'balance',
+      asset: quote,
+      symbol: null,
+      ledger: input.wallet.cash,
+      exchange: cash.exchange,
+      delta: cashDelta,
+      cause,
       explanation: `${quote}: the exchange holds ${s(cash.exchange)}, the ledger's cash is ${s(input.wallet.cash)} (${cashDelta > 0n ? '+' : ''}${s(cashDelta)}); ${LIKELY_CASH[cause]}`,
     });
   }

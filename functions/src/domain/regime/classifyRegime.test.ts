@@ -34,7 +34,7 @@ describe('rawRegime: the rule table', () => {
     expect(rawRegime(snap({ atrPct: 0.9 }), 'bull_trend', P)).toBe('bull_trend');
   });
 
-  it('2. relative: ATR% ≥ highVolRelative × the symbol\'s own average ⇒ high_volatility; the fixed threshold no longer counts', () => {
+  it("2. relative: ATR% ≥ highVolRelative × the symbol's own average ⇒ high_volatility; the fixed threshold no longer counts", () => {
     const R: ResolvedRegimeParams = { ...P, highVolRelative: 1.5 };
     expect(rawRegime(snap({ atrPct: 0.75, atrPctAvg: 0.5 }), 'bull_trend', R)).toBe('high_volatility');
     expect(rawRegime(snap({ atrPct: 0.74, atrPctAvg: 0.5 }), 'bull_trend', R)).toBe('bull_trend');
@@ -48,9 +48,15 @@ describe('rawRegime: the rule table', () => {
   });
 
   it('2. a configured highVolAtrPct turns the relative threshold off', () => {
-    expect(resolveRegimeParams(RegimeParamsSchema.parse({ highVolAtrPct: 2 }), '4h')).toMatchObject({ highVolAtrPct: 2, highVolRelative: null });
+    expect(resolveRegimeParams(RegimeParamsSchema.parse({ highVolAtrPct: 2 }), '4h')).toMatchObject({
+      highVolAtrPct: 2,
+      highVolRelative: null,
+    });
     expect(resolveRegimeParams(RegimeParamsSchema.parse({}), '4h')).toMatchObject({ highVolAtrPct: 3.8, highVolRelative: 2 });
-    expect(resolveRegimeParams(RegimeParamsSchema.parse({ highVolRelative: null }), '1m')).toMatchObject({ highVolAtrPct: 0.22, highVolRelative: null });
+    expect(resolveRegimeParams(RegimeParamsSchema.parse({ highVolRelative: null }), '1m')).toMatchObject({
+      highVolAtrPct: 0.22,
+      highVolRelative: null,
+    });
   });
 
   it('3. ADX < adxSidewaysMax ⇒ sideways_range, even in a trend', () => {
@@ -143,7 +149,9 @@ describe('classifyRegime on real 1h candles', () => {
     expect(changes(withHysteresis)).toBeLessThan(changes(confirmOnly1));
     expect(changes(confirmOnly1)).toBeLessThan(changes(none));
     // every regime the rules can produce shows up in six months of BTC
-    expect(new Set(withHysteresis.map((s) => s.regime))).toEqual(new Set(['unknown', 'bull_trend', 'bear_trend', 'sideways_range', 'high_volatility']));
+    expect(new Set(withHysteresis.map((s) => s.regime))).toEqual(
+      new Set(['unknown', 'bull_trend', 'bear_trend', 'sideways_range', 'high_volatility']),
+    );
   });
 
   it('relative threshold: a symbol is high volatility a small share of the time in every year, not most of it', () => {
@@ -151,7 +159,10 @@ describe('classifyRegime on real 1h candles', () => {
     for (const file of ['XRP_USDT-1h', 'BNB_USDT-1h'] as const) {
       const h4 = rollUp(bundledCandles(file), '1h', '4h');
       const states = classifyRegimeSeries(computeIndicators(h4), resolveRegimeParams(RegimeParamsSchema.parse({}), '4h'));
-      const fixed = classifyRegimeSeries(computeIndicators(h4), resolveRegimeParams(RegimeParamsSchema.parse({ highVolAtrPct: 3.8 }), '4h'));
+      const fixed = classifyRegimeSeries(
+        computeIndicators(h4),
+        resolveRegimeParams(RegimeParamsSchema.parse({ highVolAtrPct: 3.8 }), '4h'),
+      );
       const share = (ss: readonly RegimeState[], year: number) => {
         const known = ss.filter((s, i) => s.regime !== 'unknown' && new Date(h4[i]!.t).getUTCFullYear() === year);
         return known.filter((s) => s.regime === 'high_volatility').length / known.length;

@@ -23,10 +23,19 @@ export { defaultHighVolAtrPct, resolveRegimeParams, type ResolvedRegimeParams } 
  */
 export function rawRegime(ind: IndicatorSnapshot, current: Regime, params: ResolvedRegimeParams): Regime {
   const { adx, atrPct, ema200 } = ind;
-  if (adx === null || atrPct === null || ema200 === null || ind.pdi === null || ind.mdi === null || ind.atr === null || ind.ema50 === null) {
+  if (
+    adx === null ||
+    atrPct === null ||
+    ema200 === null ||
+    ind.pdi === null ||
+    ind.mdi === null ||
+    ind.atr === null ||
+    ind.ema50 === null
+  ) {
     return 'unknown';
   }
-  const threshold = params.highVolRelative !== null && ind.atrPctAvg !== null ? params.highVolRelative * ind.atrPctAvg : params.highVolAtrPct;
+  const threshold =
+    params.highVolRelative !== null && ind.atrPctAvg !== null ? params.highVolRelative * ind.atrPctAvg : params.highVolAtrPct;
   // Exit below a lower bar than entry, so ATR% hovering around the threshold does not toggle the regime.
   const highVolBar = current === 'high_volatility' ? threshold * params.highVolExitRatio : threshold;
   if (atrPct >= highVolBar) return 'high_volatility';

@@ -5,7 +5,10 @@ import type { Timeframe } from '../candle.ts';
  * Regime parameters with every threshold known: the fixed one (config's, else the timeframe's
  * default) and the relative multiple, null when the fixed threshold is configured (it wins).
  */
-export type ResolvedRegimeParams = Omit<RegimeParams, 'highVolAtrPct' | 'highVolRelative'> & { readonly highVolAtrPct: number; readonly highVolRelative: number | null };
+export type ResolvedRegimeParams = Omit<RegimeParams, 'highVolAtrPct' | 'highVolRelative'> & {
+  readonly highVolAtrPct: number;
+  readonly highVolRelative: number | null;
+};
 
 /**
  * Default high-volatility threshold (ATR(14) as % of close) per timeframe.

@@ -6,8 +6,15 @@ import { nextUtcDayStart, riskLimits } from './limits.ts';
 
 const risk = RiskParamsSchema.parse({}); // kill switch 15 %, daily loss 3 %
 const wallet = (equity: string, peak = '10000', dayStart = '10000'): Wallet => ({
-  initialCash: A('10000'), cash: A(equity), realizedPnl: 0n, feesPaid: 0n, tradeSeq: 0,
-  equity: A(equity), peakEquity: A(peak), day: '20230320', dayStartEquity: A(dayStart),
+  initialCash: A('10000'),
+  cash: A(equity),
+  realizedPnl: 0n,
+  feesPaid: 0n,
+  tradeSeq: 0,
+  equity: A(equity),
+  peakEquity: A(peak),
+  day: '20230320',
+  dayStartEquity: A(dayStart),
 });
 
 describe('riskLimits', () => {

@@ -102,7 +102,11 @@ describe('minStopCostMultiple', () => {
   it('refuses an entry whose stop sits inside a few round-trip costs, exactly at the boundary', () => {
     // price 100, fee 10 + slippage 5 bps ⇒ round trip 0.3; 3 × 0.3 = 0.9; stop = 2 × ATR
     const at = (atr: string) => sizeEntry({ ...base, atr: A(atr), risk: risk({ minStopCostMultiple: 3 }) });
-    expect(at('0.449')).toMatchObject({ ok: false, reason: 'stop_too_close', detail: 'stop 0.89800000 from the price is under 3 round-trip costs (0.90000000)' }); // stop 0.898 < 0.9
+    expect(at('0.449')).toMatchObject({
+      ok: false,
+      reason: 'stop_too_close',
+      detail: 'stop 0.89800000 from the price is under 3 round-trip costs (0.90000000)',
+    }); // stop 0.898 < 0.9
     expect(at('0.45').ok).toBe(true); // stop 0.9 = 0.9
     expect(sizeEntry({ ...base, atr: A('0.1') }).ok).toBe(true); // off at 0 (the mechanics risk; the product default is 3)
   });
@@ -120,14 +124,18 @@ describe('the cost-floor screen', () => {
       const base = { equity: A('10000'), cash: A('10000'), refPrice, risk, rules: testRules('0.00001', '5'), feeBps, slippageBps };
       // an ATR whose stop lands within a few units of the floor half the time, anywhere otherwise
       const floor = costFloor({ ...base, atr: 1n });
-      const atr = k % 2 === 0
-        ? (floor * 100n) / BigInt(Math.round(risk.stopAtrMult * 100)) + BigInt(randInt(rand, -3, 3))
-        : BigInt(randInt(rand, 1, 2 ** 31)) * BigInt(randInt(rand, 1, 2 ** 10));
+      const atr =
+        k % 2 === 0
+          ? (floor * 100n) / BigInt(Math.round(risk.stopAtrMult * 100)) + BigInt(randInt(rand, -3, 3))
+          : BigInt(randInt(rand, 1, 2 ** 31)) * BigInt(randInt(rand, 1, 2 ** 10));
       if (atr <= 0n) continue;
       const i: SizeEntryInput = { ...base, atr };
       const exact = stopDistance(atr, risk) < floor;
       if (k % 2 === 0) near++;
-      expect(stopInsideCosts(i), `refPrice ${refPrice} atr ${atr} fee ${feeBps} slip ${slippageBps} ×${risk.minStopCostMultiple} stop ${risk.stopAtrMult}`).toBe(exact);
+      expect(
+        stopInsideCosts(i),
+        `refPrice ${refPrice} atr ${atr} fee ${feeBps} slip ${slippageBps} ×${risk.minStopCostMultiple} stop ${risk.stopAtrMult}`,
+      ).toBe(exact);
     }
     expect(near).toBe(50_000);
   }, 60_000); // 100k exact comparisons: about 1.6 s alone, over 5 s on a loaded 2-core machine

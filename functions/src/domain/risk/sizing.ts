@@ -25,7 +25,15 @@ export interface SizeEntryInput {
   readonly slippageBps: number;
 }
 
-export const SIZE_REJECT_REASONS = ['invalid_price', 'invalid_atr', 'no_equity', 'insufficient_cash', 'below_min_amount', 'below_min_notional', 'stop_too_close'] as const;
+export const SIZE_REJECT_REASONS = [
+  'invalid_price',
+  'invalid_atr',
+  'no_equity',
+  'insufficient_cash',
+  'below_min_amount',
+  'below_min_notional',
+  'stop_too_close',
+] as const;
 export type SizeRejectReason = (typeof SIZE_REJECT_REASONS)[number];
 /** which cap decided the size (useful in logs: "why so small?") */
 export type SizeLimit = 'risk' | 'exposure' | 'cash';
@@ -40,13 +48,19 @@ export type SizeEntryResult =
  */
 class Refusal {
   readonly ok = false;
-  constructor(readonly reason: SizeRejectReason, private readonly format: (i: SizeEntryInput) => string, private readonly input: SizeEntryInput) {}
+  constructor(
+    readonly reason: SizeRejectReason,
+    private readonly format: (i: SizeEntryInput) => string,
+    private readonly input: SizeEntryInput,
+  ) {}
   get detail(): string {
     return this.format(this.input);
   }
 }
-const reject = (i: SizeEntryInput, reason: SizeRejectReason, detail: (i: SizeEntryInput) => string): SizeEntryResult => new Refusal(reason, detail, i);
-const stopTooClose = (i: SizeEntryInput) => `stop ${dec(stopDistance(i.atr, i.risk))} from the price is under ${i.risk.minStopCostMultiple} round-trip costs (${dec(costFloor(i))})`;
+const reject = (i: SizeEntryInput, reason: SizeRejectReason, detail: (i: SizeEntryInput) => string): SizeEntryResult =>
+  new Refusal(reason, detail, i);
+const stopTooClose = (i: SizeEntryInput) =>
+  `stop ${dec(stopDistance(i.atr, i.risk))} from the price is under ${i.risk.minStopCostMultiple} round-trip costs (${dec(costFloor(i))})`;
 
 export function sizeEntry(i: SizeEntryInput): SizeEntryResult {
   return fitEntry(i, null);
@@ -102,7 +116,10 @@ function fitEntry(i: SizeEntryInput, requested: Amount | null): SizeEntryResult 
   qty = floorToStep(qty, i.rules.amountStep);
   // unitCost ignores the per-fill rounding of notional and fee (a few 1e-8 units); confirm with the
   // exact fill arithmetic and step down if those units tip the cost over the cash.
-  while (qty > 0n && -cashDelta('buy', paperFill({ side: 'buy', refPrice: i.refPrice, qty, feeBps: i.feeBps, slippageBps: i.slippageBps })) > i.cash) {
+  while (
+    qty > 0n &&
+    -cashDelta('buy', paperFill({ side: 'buy', refPrice: i.refPrice, qty, feeBps: i.feeBps, slippageBps: i.slippageBps })) > i.cash
+  ) {
     qty -= i.rules.amountStep;
     limitedBy = 'cash';
   }
@@ -112,11 +129,19 @@ function fitEntry(i: SizeEntryInput, requested: Amount | null): SizeEntryResult 
       : reject(i, 'below_min_notional', () => `size rounds to 0 at step ${dec(i.rules.amountStep)}`);
   }
   if (qty < i.rules.minAmount) {
-    return reject(i, 'below_min_amount', () => `quantity ${dec(qty)} < the exchange's minimum ${dec(i.rules.minAmount)} (limited by ${limitedBy})`);
+    return reject(
+      i,
+      'below_min_amount',
+      () => `quantity ${dec(qty)} < the exchange's minimum ${dec(i.rules.minAmount)} (limited by ${limitedBy})`,
+    );
   }
   const expectedFill = paperFill({ side: 'buy', refPrice: i.refPrice, qty, feeBps: i.feeBps, slippageBps: i.slippageBps });
   if (expectedFill.notional < i.rules.minNotional) {
-    return reject(i, 'below_min_notional', () => `notional ${dec(expectedFill.notional)} < minNotional ${dec(i.rules.minNotional)} (limited by ${limitedBy})`);
+    return reject(
+      i,
+      'below_min_notional',
+      () => `notional ${dec(expectedFill.notional)} < minNotional ${dec(i.rules.minNotional)} (limited by ${limitedBy})`,
+    );
   }
   return { ok: true, qty, limitedBy, expectedFill };
 }

@@ -9,8 +9,17 @@ import { evaluateExit, initialStops } from './stops.ts';
 const risk: RiskParams = riskParams(); // stop 2 ATR, target 4 ATR, trail 2 ATR armed after 1 ATR
 const ATR = A('2');
 const position: Position = {
-  symbol: 'BTC/USDT', qty: A('1'), entryPrice: A('100'), entryTime: 0, checkedUntil: 0, costBasis: A('100.1'),
-  ...initialStops(A('100'), ATR, risk), trailingStop: null, highWater: A('100'), openTradeId: 't1', lastPrice: A('100'),
+  symbol: 'BTC/USDT',
+  qty: A('1'),
+  entryPrice: A('100'),
+  entryTime: 0,
+  checkedUntil: 0,
+  costBasis: A('100.1'),
+  ...initialStops(A('100'), ATR, risk),
+  trailingStop: null,
+  highWater: A('100'),
+  openTradeId: 't1',
+  lastPrice: A('100'),
 };
 const candle = (o: number, h: number, l: number, c: number): Candle => ({ t: 3_600_000, o, h, l, c, v: 1 });
 
@@ -22,10 +31,16 @@ describe('initialStops', () => {
     expect(initialStops(A('1'), ATR, risk).stopLoss).toBe(0n);
   });
   it("the strategy's own stop only where tighter than the risk's (risk wins), its own target in place of the risk's", () => {
-    expect(initialStops(A('100'), ATR, risk, { stopAtrBps: 10_000, targetAtrBps: 25_000 })).toEqual({ stopLoss: A('98'), takeProfit: A('105') });
+    expect(initialStops(A('100'), ATR, risk, { stopAtrBps: 10_000, targetAtrBps: 25_000 })).toEqual({
+      stopLoss: A('98'),
+      takeProfit: A('105'),
+    });
     expect(initialStops(A('100'), ATR, risk, { stopAtrBps: 50_000 })).toEqual({ stopLoss: A('96'), takeProfit: A('108') });
     // ATR × bps / 10 000, rounded up to the unit: never a hair tighter or a hair lower than asked
-    expect(initialStops(A('100'), A('0.00000003'), risk, { stopAtrBps: 5_000, targetAtrBps: 5_000 })).toEqual({ stopLoss: A('99.99999998'), takeProfit: A('100.00000002') });
+    expect(initialStops(A('100'), A('0.00000003'), risk, { stopAtrBps: 5_000, targetAtrBps: 5_000 })).toEqual({
+      stopLoss: A('99.99999998'),
+      takeProfit: A('100.00000002'),
+    });
   });
 });
 
@@ -45,7 +60,10 @@ describe('evaluateExit on 1m candles (the finest): priced at the close', () => {
   });
 
   it('take-profit when a candle closes at or above the target, sold at that close', () => {
-    expect(evaluateExit(position, candle(104, 109, 103, 108.5), ATR, risk, true).exit).toEqual({ reason: 'take_profit', price: A('108.5') });
+    expect(evaluateExit(position, candle(104, 109, 103, 108.5), ATR, risk, true).exit).toEqual({
+      reason: 'take_profit',
+      price: A('108.5'),
+    });
     expect(evaluateExit(position, candle(104, 109, 103, 108), ATR, risk, true).exit).toEqual({ reason: 'take_profit', price: A('108') });
   });
 
@@ -71,7 +89,10 @@ describe('evaluateExit on 1m candles (the finest): priced at the close', () => {
     expect(d.exit).toBeNull();
     expect(d.position).toMatchObject({ trailingStop: A('101'), highWater: A('105') });
     // the trailing stop is now the stop in force
-    expect(evaluateExit(d.position, candle(103, 103.5, 100.5, 101.2), ATR, risk, true).exit).toEqual({ reason: 'trailing_stop', price: A('101.2') });
+    expect(evaluateExit(d.position, candle(103, 103.5, 100.5, 101.2), ATR, risk, true).exit).toEqual({
+      reason: 'trailing_stop',
+      price: A('101.2'),
+    });
   });
 
   it("checks the levels known before the candle, then raises the trail from the candle's high", () => {
@@ -81,7 +102,10 @@ describe('evaluateExit on 1m candles (the finest): priced at the close', () => {
     expect(r.exit).toBeNull();
     expect(r.position.trailingStop).toBe(A('102'));
     // next candle gaps below the new trail: out at its close, as a trailing stop
-    expect(evaluateExit(r.position, candle(101.8, 102, 101, 101.5), ATR, risk, true).exit).toEqual({ reason: 'trailing_stop', price: A('101.5') });
+    expect(evaluateExit(r.position, candle(101.8, 102, 101, 101.5), ATR, risk, true).exit).toEqual({
+      reason: 'trailing_stop',
+      price: A('101.5'),
+    });
   });
 
   it('a trailing stop below the initial stop does not weaken it', () => {

@@ -46,14 +46,18 @@ export interface OwnLevels {
  * the risk's (risk limits always win: the position was sized on the risk's distance); its own target
  * replaces the risk's.
  */
-export function initialStops(entryPrice: Amount, atr: Amount, risk: RiskParams, own: OwnLevels = {}): { stopLoss: Amount; takeProfit: Amount } {
+export function initialStops(
+  entryPrice: Amount,
+  atr: Amount,
+  risk: RiskParams,
+  own: OwnLevels = {},
+): { stopLoss: Amount; takeProfit: Amount } {
   const riskDistance = stopDistance(atr, risk);
   // basis points of ATR have at most 4 decimals: exact as a multiple
   const distance = own.stopAtrBps === undefined ? riskDistance : minAmount(riskDistance, times(atr, own.stopAtrBps / 10_000, 'up'));
   const target = times(atr, own.targetAtrBps === undefined ? risk.takeProfitAtrMult : own.targetAtrBps / 10_000, 'up');
   return { stopLoss: maxAmount(entryPrice - distance, 0n), takeProfit: entryPrice + target };
 }
-
 
 /** The stop in force: the trailing stop once it is above the initial stop. */
 export function activeStop(p: Position): { price: Amount; reason: 'stop_loss' | 'trailing_stop' } {

@@ -61,7 +61,14 @@ export interface ShadowResult extends ShadowVerdict {
 }
 
 export const tradeKey = (t: Trade): TradeKey => ({
-  id: t.id, time: t.time, symbol: t.symbol, side: t.side, reason: t.reason, qty: toDecimalString(t.qty), price: toDecimalString(t.price), fee: toDecimalString(t.fee),
+  id: t.id,
+  time: t.time,
+  symbol: t.symbol,
+  side: t.side,
+  reason: t.reason,
+  qty: toDecimalString(t.qty),
+  price: toDecimalString(t.price),
+  fee: toDecimalString(t.fee),
 });
 
 const iso = (t: number): string => new Date(t).toISOString();
@@ -73,7 +80,11 @@ const iso = (t: number): string => new Date(t).toISOString();
  */
 function lateFill(live: TradeKey, replay: TradeKey): ShadowEvent | null {
   if (live.side !== 'sell' || live.side !== replay.side || live.qty !== replay.qty || live.time <= replay.time) return null;
-  return { cause: 'late_fill', at: replay.time, detail: `${live.symbol} exit ${live.id} decided at ${iso(replay.time)} filled at the candle of ${iso(live.time)} (price ${live.price}, replay ${replay.price})` };
+  return {
+    cause: 'late_fill',
+    at: replay.time,
+    detail: `${live.symbol} exit ${live.id} decided at ${iso(replay.time)} filled at the candle of ${iso(live.time)} (price ${live.price}, replay ${replay.price})`,
+  };
 }
 
 export function compareDay(input: { live: readonly Trade[]; replay: readonly Trade[]; events: readonly ShadowEvent[] }): ShadowVerdict {
@@ -83,7 +94,11 @@ export function compareDay(input: { live: readonly Trade[]; replay: readonly Tra
     live.set(t.id, tradeKey(t));
     if (t.reason === 'adjustment') {
       const why = t.adjustment ? `${t.adjustment.cause}: ${t.adjustment.note}` : 'reconciliation adjustment';
-      events.push({ cause: 'manual_close', at: t.time, detail: `${t.symbol} ${t.side} ${toDecimalString(t.qty)} booked by reconciliation at ${iso(t.time)} (${why}); the engine did not trade it` });
+      events.push({
+        cause: 'manual_close',
+        at: t.time,
+        detail: `${t.symbol} ${t.side} ${toDecimalString(t.qty)} booked by reconciliation at ${iso(t.time)} (${why}); the engine did not trade it`,
+      });
     }
   }
   const replay = new Map(input.replay.map((t) => [t.id, tradeKey(t)]));
@@ -105,13 +120,15 @@ export function compareDay(input: { live: readonly Trade[]; replay: readonly Tra
   const differences = raw
     .map((d) => ({ ...d, explainedBy: events.find((e) => e.at <= d.time) ?? null }))
     .sort((x, y) => x.time - y.time || x.id.localeCompare(y.id));
-  const status: ShadowStatus = differences.length === 0 ? 'verified' : differences.some((d) => d.explainedBy === null) ? 'different' : 'explained';
+  const status: ShadowStatus =
+    differences.length === 0 ? 'verified' : differences.some((d) => d.explainedBy === null) ? 'different' : 'explained';
   return { status, liveTrades: live.size, replayTrades: replay.size, events, differences };
 }
 
 /** One line per difference, for the alert and the CLI. */
 export function describeDifference(d: ShadowDifference): string {
   const why = d.explainedBy ? ` — explained: ${d.explainedBy.cause} (${d.explainedBy.detail})` : '';
-  const show = (k: TradeKey | null) => (k ? `${k.side} ${k.symbol} ${k.reason} qty ${k.qty} @ ${k.price} fee ${k.fee} at ${iso(k.time)}` : 'none');
+  const show = (k: TradeKey | null) =>
+    k ? `${k.side} ${k.symbol} ${k.reason} qty ${k.qty} @ ${k.price} fee ${k.fee} at ${iso(k.time)}` : 'none';
   return `${d.id} [${d.fields.join(', ')}] live: ${show(d.live)}; replay: ${show(d.replay)}${why}`;
 }

@@ -27,7 +27,8 @@ const DAY_MS = 86_400_000;
 export function dayBounds(day: string): { start: number; end: number } {
   if (!/^\d{8}$/.test(day)) throw new RangeError(`day must be yyyymmdd, got ${day}`);
   const start = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8)));
-  if (Number.isNaN(start) || new Date(start).toISOString().slice(0, 10).replaceAll('-', '') !== day) throw new RangeError(`no such day: ${day}`);
+  if (Number.isNaN(start) || new Date(start).toISOString().slice(0, 10).replaceAll('-', '') !== day)
+    throw new RangeError(`no such day: ${day}`);
   return { start, end: start + DAY_MS };
 }
 
@@ -36,7 +37,11 @@ export function dayBounds(day: string): { start: number; end: number } {
  * symbol still has to walk (a whole history window for a symbol the tick had not walked yet), guard
  * candles from the oldest span a held position has not been checked over (at most a day back).
  */
-export function replayWindow(start: DayStart, timeframe: Timeframe, historyCandles: number): { decision: { from: number; to: number }; guard: { from: number; to: number } } {
+export function replayWindow(
+  start: DayStart,
+  timeframe: Timeframe,
+  historyCandles: number,
+): { decision: { from: number; to: number }; guard: { from: number; to: number } } {
   const tf = timeframeMs(timeframe);
   const { start: dayStart, end } = dayBounds(start.day);
   const walked = Object.values(start.symbols).map((s) => (s.state.timeframe === timeframe ? s.state.lastCandleAt : null));
@@ -74,15 +79,25 @@ export function replayDay(input: ReplayDayInput): ReplayDayResult {
   for (const [symbol, s] of Object.entries(structuredClone(start.symbols))) {
     if (s.state.timeframe !== engine.timeframe) continue; // the tick starts such a symbol afresh, as the loop does
     if (s.state.pending) {
-      events.push({ cause: 'order_in_flight_at_start', at: start.at, detail: `${symbol} order ${s.state.pending.signalId} (${s.state.pending.side}) was in flight when the day started; the replay cannot know when it landed` });
+      events.push({
+        cause: 'order_in_flight_at_start',
+        at: start.at,
+        detail: `${symbol} order ${s.state.pending.signalId} (${s.state.pending.side}) was in flight when the day started; the replay cannot know when it landed`,
+      });
     }
     states[symbol] = { ...s.state, pending: null };
   }
-  const positions = Object.fromEntries(Object.entries(start.book.positions).map(([symbol, p]) => [symbol, withGuard(p, start.symbols[symbol]?.guard ?? null)]));
+  const positions = Object.fromEntries(
+    Object.entries(start.book.positions).map(([symbol, p]) => [symbol, withGuard(p, start.symbols[symbol]?.guard ?? null)]),
+  );
   const candles = Object.fromEntries(Object.entries(input.candles).map(([symbol, cs]) => [symbol, cs.filter((c) => c.t + tf < end)]));
   const result = backtestLoop({
-    ...engine, candles, initialCash: start.book.wallet.initialCash, guard: input.guard,
-    tickTimes: input.tickTimes.filter((t) => t < end), warmupUntil: lastClosedOpenTime(start.at, engine.timeframe),
+    ...engine,
+    candles,
+    initialCash: start.book.wallet.initialCash,
+    guard: input.guard,
+    tickTimes: input.tickTimes.filter((t) => t < end),
+    warmupUntil: lastClosedOpenTime(start.at, engine.timeframe),
     start: { book: { ...structuredClone(start.book), positions }, states },
   });
   return { result, events };

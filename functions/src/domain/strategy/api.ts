@@ -32,12 +32,19 @@ export interface StrategyModule<S extends z.ZodType<Record<string, unknown>>, I 
 }
 
 /** Check a module and turn it into a registry entry; throws ConfigError naming what is wrong. */
-export function defineStrategy<S extends z.ZodType<Record<string, unknown>>, I extends string = never>(m: StrategyModule<S, I>): StrategyDefinition<S> {
-  if (m.apiVersion !== STRATEGY_API_VERSION) throw new ConfigError(`strategy ${m.name}: apiVersion ${String(m.apiVersion)} is not ${STRATEGY_API_VERSION}`);
+export function defineStrategy<S extends z.ZodType<Record<string, unknown>>, I extends string = never>(
+  m: StrategyModule<S, I>,
+): StrategyDefinition<S> {
+  if (m.apiVersion !== STRATEGY_API_VERSION)
+    throw new ConfigError(`strategy ${m.name}: apiVersion ${String(m.apiVersion)} is not ${STRATEGY_API_VERSION}`);
   if (!/^[a-z][a-z0-9_]{0,39}$/.test(m.name)) throw new ConfigError(`strategy ${m.name}: the name must be lower_snake_case`);
   if (!m.version.startsWith(`${m.name}@`)) throw new ConfigError(`strategy ${m.name}: version must start with "${m.name}@"`);
   return {
-    apiVersion: m.apiVersion, name: m.name, version: m.version, description: m.description, paramsSchema: m.params,
+    apiVersion: m.apiVersion,
+    name: m.name,
+    version: m.version,
+    description: m.description,
+    paramsSchema: m.params,
     create(params) {
       const indicators = (m.indicators?.(params) ?? {}) as Readonly<Record<I, IndicatorSpec>>;
       for (const [key, spec] of Object.entries<IndicatorSpec>(indicators)) {
@@ -47,11 +54,16 @@ export function defineStrategy<S extends z.ZodType<Record<string, unknown>>, I e
       const declared = m.history?.(params) ?? { candles: 0 };
       const specs = Object.values<IndicatorSpec>(indicators);
       const size = Math.max(declared.candles, ...specs.map(minCandles), 0);
-      if (!Number.isInteger(size) || size > MAX_HISTORY) throw new ConfigError(`strategy ${m.name}: history ${size} must be a whole number up to ${MAX_HISTORY}`);
+      if (!Number.isInteger(size) || size > MAX_HISTORY)
+        throw new ConfigError(`strategy ${m.name}: history ${size} must be a whole number up to ${MAX_HISTORY}`);
       const wanted = new Set<BarField>([...(declared.fields ?? (declared.candles > 0 ? ['c'] : [])), ...specs.flatMap(fieldsOf)]);
       const fields = BAR_FIELDS.filter((f) => wanted.has(f));
       return {
-        name: m.name, version: m.version, params, indicators, window: { size: fields.length > 0 ? size : 0, fields },
+        name: m.name,
+        version: m.version,
+        params,
+        indicators,
+        window: { size: fields.length > 0 ? size : 0, fields },
         advise: (input) => m.advise(input as StrategyInput & { readonly indicators: Readonly<Record<I, number | null>> }, params),
       };
     },

@@ -8,7 +8,10 @@ describe('buy_and_hold', () => {
   const s = getStrategy('buy_and_hold');
   it('enters once indicators are warm, in any regime', () => {
     for (const regime of ['bull_trend', 'bear_trend', 'sideways_range', 'high_volatility'] as const) {
-      expect(s.advise({ regime, market: ind, indicators: {}, history: {}, hasPosition: false })).toEqual({ action: 'enter_long', reason: 'benchmark_entry' });
+      expect(s.advise({ regime, market: ind, indicators: {}, history: {}, hasPosition: false })).toEqual({
+        action: 'enter_long',
+        reason: 'benchmark_entry',
+      });
     }
     expect(s.advise({ regime: 'unknown', market: ind, indicators: {}, history: {}, hasPosition: false })).toEqual({ action: 'hold' });
   });

@@ -1,4 +1,11 @@
-export { STRATEGY_API_VERSION, type Bars, type Strategy, type StrategyDefinition, type StrategyInput, type StrategyWindow } from './strategy.types.ts';
+export {
+  STRATEGY_API_VERSION,
+  type Bars,
+  type Strategy,
+  type StrategyDefinition,
+  type StrategyInput,
+  type StrategyWindow,
+} from './strategy.types.ts';
 export { defineStrategy, MAX_HISTORY, type StrategyModule } from './api.ts';
 export { ema, roc, rsi, sma, type BarField, type IndicatorSpec } from './indicators.ts';
 export { DEFAULT_STRATEGY, getStrategy, SHIPPED_STRATEGIES, strategyDefinition, strategyNames } from './registry.ts';

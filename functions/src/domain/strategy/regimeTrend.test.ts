@@ -4,10 +4,19 @@ import { adviseRegimeTrend, RegimeTrendParamsSchema } from './regimeTrend.ts';
 
 const defaults = RegimeTrendParamsSchema.parse({});
 const ind = (over: Partial<IndicatorSnapshot> = {}): IndicatorSnapshot => ({
-  t: 0, close: 100, adx: 30, pdi: 25, mdi: 10, atr: 2, atrPct: 2, atrPctAvg: 2, ema50: 98, ema200: 90, ...over,
+  t: 0,
+  close: 100,
+  adx: 30,
+  pdi: 25,
+  mdi: 10,
+  atr: 2,
+  atrPct: 2,
+  atrPctAvg: 2,
+  ema50: 98,
+  ema200: 90,
+  ...over,
 });
-const advise = (regime: Regime, hasPosition: boolean, p = defaults, i = ind()) =>
-  adviseRegimeTrend(p, { regime, market: i, hasPosition });
+const advise = (regime: Regime, hasPosition: boolean, p = defaults, i = ind()) => adviseRegimeTrend(p, { regime, market: i, hasPosition });
 
 describe('regime_trend', () => {
   it('enters only in bull_trend when flat', () => {

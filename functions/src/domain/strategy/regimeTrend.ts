@@ -30,7 +30,10 @@ const HOLD: Advice = Object.freeze({ action: 'hold' });
 const EXIT: Advice = Object.freeze({ action: 'exit', reason: 'regime_exit' });
 const ENTER: Advice = Object.freeze({ action: 'enter_long', reason: 'regime_entry' });
 
-export function adviseRegimeTrend(p: RegimeTrendParams, { regime, market, hasPosition }: Pick<StrategyInput, 'regime' | 'market' | 'hasPosition'>): Advice {
+export function adviseRegimeTrend(
+  p: RegimeTrendParams,
+  { regime, market, hasPosition }: Pick<StrategyInput, 'regime' | 'market' | 'hasPosition'>,
+): Advice {
   if (hasPosition) {
     const keep = regime === 'bull_trend' || (regime === 'unknown' && !p.exitOnUnknown);
     return keep ? HOLD : EXIT;

@@ -43,11 +43,21 @@ describe('declared indicators', () => {
 });
 
 describe('defineStrategy', () => {
-  const base = { apiVersion: STRATEGY_API_VERSION as typeof STRATEGY_API_VERSION, name: 'probe', version: 'probe@1', description: 'test', params: z.strictObject({}), advise: () => ({ action: 'hold' }) as const };
+  const base = {
+    apiVersion: STRATEGY_API_VERSION as typeof STRATEGY_API_VERSION,
+    name: 'probe',
+    version: 'probe@1',
+    description: 'test',
+    params: z.strictObject({}),
+    advise: () => ({ action: 'hold' }) as const,
+  };
   it('derives the window from the declared history and indicators', () => {
     expect(defineStrategy(base).create({}).window).toEqual({ size: 0, fields: [] });
     expect(defineStrategy({ ...base, indicators: () => ({ s: sma(30) }) }).create({}).window).toEqual({ size: 30, fields: ['c'] });
-    expect(defineStrategy({ ...base, indicators: () => ({ s: sma(30) }), history: () => ({ candles: 50, fields: ['h', 'l'] }) }).create({}).window).toEqual({ size: 50, fields: ['h', 'l', 'c'] });
+    expect(
+      defineStrategy({ ...base, indicators: () => ({ s: sma(30) }), history: () => ({ candles: 50, fields: ['h', 'l'] }) }).create({})
+        .window,
+    ).toEqual({ size: 50, fields: ['h', 'l', 'c'] });
   });
   it.each([
     [{ apiVersion: 2 }, /apiVersion 2/],
@@ -58,15 +68,27 @@ describe('defineStrategy', () => {
   });
   it('refuses a history beyond MAX_HISTORY and a malformed indicator, naming it', () => {
     expect(() => defineStrategy({ ...base, history: () => ({ candles: MAX_HISTORY + 1 }) }).create({})).toThrow(ConfigError);
-    expect(() => defineStrategy({ ...base, indicators: () => ({ fast: { kind: 'rsi', period: 1 } }) }).create({})).toThrow(/indicator fast/);
+    expect(() => defineStrategy({ ...base, indicators: () => ({ fast: { kind: 'rsi', period: 1 } }) }).create({})).toThrow(
+      /indicator fast/,
+    );
   });
 });
 
 describe('the engine keeps the window and computes the indicators', () => {
   const strategy = getStrategy('rsi_dip');
   const input = (state: SymbolState, cs: typeof candles, handOver = false): SymbolStepInput => ({
-    symbol: 'BTC/USDT', state, candles: cs, position: null, now: cs.at(-1)!.t + 3_600_000, tradable: true, mode: 'NORMAL', entriesPaused: false,
-    strategy, risk: riskParams(), regime: resolveRegimeParams(RegimeParamsSchema.parse({}), '1h'), handOver,
+    symbol: 'BTC/USDT',
+    state,
+    candles: cs,
+    position: null,
+    now: cs.at(-1)!.t + 3_600_000,
+    tradable: true,
+    mode: 'NORMAL',
+    entriesPaused: false,
+    strategy,
+    risk: riskParams(),
+    regime: resolveRegimeParams(RegimeParamsSchema.parse({}), '1h'),
+    handOver,
   });
 
   it('keeps at most window.size closes; values are null until the window is full', () => {
@@ -93,9 +115,18 @@ describe('the engine keeps the window and computes the indicators', () => {
     expect(stored.state.strategy).toEqual(once.strategy);
   });
 
-  it.each([[0.25, 2_500], [2, 10_000], [Number.NaN, 0], [-1, 0]])("passes the size hook's %d to the account step as %d basis points (clamped)", (size, bps) => {
+  it.each([
+    [0.25, 2_500],
+    [2, 10_000],
+    [Number.NaN, 0],
+    [-1, 0],
+  ])("passes the size hook's %d to the account step as %d basis points (clamped)", (size, bps) => {
     const sizing = defineStrategy({
-      apiVersion: STRATEGY_API_VERSION, name: 'sizing', version: 'sizing@1', description: 'test', params: z.strictObject({}),
+      apiVersion: STRATEGY_API_VERSION,
+      name: 'sizing',
+      version: 'sizing@1',
+      description: 'test',
+      params: z.strictObject({}),
       advise: () => ({ action: 'enter_long', reason: 'strategy_entry', size }),
     }).create({});
     const r = symbolStep({ ...input(initialSymbolState('1h'), candles), strategy: sizing });
@@ -103,12 +134,22 @@ describe('the engine keeps the window and computes the indicators', () => {
   });
 
   it.each([
-    [{ stop: 1.5, target: 3 }, { stopAtrBps: 15_000, targetAtrBps: 30_000 }],
-    [{ stop: 0.001, target: 1e9 }, { stopAtrBps: 100, targetAtrBps: 1_000_000 }],
+    [
+      { stop: 1.5, target: 3 },
+      { stopAtrBps: 15_000, targetAtrBps: 30_000 },
+    ],
+    [
+      { stop: 0.001, target: 1e9 },
+      { stopAtrBps: 100, targetAtrBps: 1_000_000 },
+    ],
     [{ stop: Number.NaN }, {}],
   ])("passes the stop hook's %o to the signal as %o (ATR basis points, clamped; not a number: the risk's)", (levels, bps) => {
     const own = defineStrategy({
-      apiVersion: STRATEGY_API_VERSION, name: 'levels', version: 'levels@1', description: 'test', params: z.strictObject({}),
+      apiVersion: STRATEGY_API_VERSION,
+      name: 'levels',
+      version: 'levels@1',
+      description: 'test',
+      params: z.strictObject({}),
       advise: () => ({ action: 'enter_long', reason: 'strategy_entry', ...levels }),
     }).create({});
     const r = symbolStep({ ...input(initialSymbolState('1h'), candles), strategy: own });

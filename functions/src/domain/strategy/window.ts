@@ -21,7 +21,8 @@ export const EMPTY_STRATEGY_STATE: StrategyState = Object.freeze({ bars: Object.
  */
 export function pushBar(bars: Bars, c: Candle, window: StrategyWindow, inPlace: boolean): Bars {
   if (window.size === 0) return EMPTY_STRATEGY_STATE.bars;
-  const out: Partial<Record<keyof Candle, number[]>> = inPlace && sameFields(bars, window) ? (bars as Partial<Record<keyof Candle, number[]>>) : {};
+  const out: Partial<Record<keyof Candle, number[]>> =
+    inPlace && sameFields(bars, window) ? (bars as Partial<Record<keyof Candle, number[]>>) : {};
   for (const f of window.fields) {
     const prev = bars[f] ?? [];
     const arr = out === bars ? (prev as number[]) : prev.slice(Math.max(0, prev.length - window.size + 1));

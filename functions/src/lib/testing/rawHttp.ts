@@ -9,11 +9,22 @@ export type RawReply = { status: number; contentType: string | undefined; body: 
 
 export function sendRaw(port: number, method: string, headers: Record<string, string>, body: string): Promise<RawReply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path: '/', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode!, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve({ status: 413, contentType: 'application/json', body: '{"error":"closed"}' }) : reject(err)));
+    const req = request(
+      { host: '127.0.0.1', port, method, path: '/', headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res
+          .on('data', (c: Buffer) => chunks.push(c))
+          .on('end', () =>
+            resolve({ status: res.statusCode!, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }),
+          );
+      },
+    );
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EPIPE' || err.code === 'ECONNRESET'
+        ? resolve({ status: 413, contentType: 'application/json', body: '{"error":"closed"}' })
+        : reject(err),
+    );
     req.end(body);
   });
 }

@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import type { OpsStore } from '../ops.ts';
 
-export function describeBudgetNoticesContract(name: string, make: () => Promise<Pick<OpsStore, 'claimBudgetNotice' | 'recordCost'>>, readCost: (ops: Pick<OpsStore, 'claimBudgetNotice' | 'recordCost'>, month: string) => Promise<number | null>): void {
+export function describeBudgetNoticesContract(
+  name: string,
+  make: () => Promise<Pick<OpsStore, 'claimBudgetNotice' | 'recordCost'>>,
+  readCost: (ops: Pick<OpsStore, 'claimBudgetNotice' | 'recordCost'>, month: string) => Promise<number | null>,
+): void {
   describe(`budget notices contract: ${name}`, () => {
     it('claims an id once; a repeat, even concurrent, is refused; other ids are independent', async () => {
       const ops = await make();
@@ -20,7 +24,14 @@ export function describeBudgetNoticesContract(name: string, make: () => Promise<
     it("keeps a cost interval's highest spend whatever order the resends come in", async () => {
       const ops = await make();
       const start = Date.parse('2026-11-01T07:00:00Z');
-      const cost = (costAmount: number) => ({ month: '202611', costAmount, budgetAmount: 10, currencyCode: 'USD', costIntervalStart: start, receivedAt: start + Math.round(costAmount * 100) });
+      const cost = (costAmount: number) => ({
+        month: '202611',
+        costAmount,
+        budgetAmount: 10,
+        currencyCode: 'USD',
+        costIntervalStart: start,
+        receivedAt: start + Math.round(costAmount * 100),
+      });
       await Promise.all([0.42, 1.5, 0.9].map((c) => ops.recordCost(cost(c))));
       await ops.recordCost(cost(1.2));
       expect(await readCost(ops, '202611')).toBe(1.5);

@@ -30,7 +30,12 @@ export function describeCandleStoreContract(name: string, make: () => Promise<Ca
 
     it('keeps the readings beside the candles: readings-only upserts leave the candles as they are, and the reverse', async () => {
       const store = await make();
-      const r = (t: number, ema50: number | null): CandleReading => ({ t, ema50, ema200: null, regime: ema50 === null ? 'unknown' : 'bull_trend' });
+      const r = (t: number, ema50: number | null): CandleReading => ({
+        t,
+        ema50,
+        ema200: null,
+        regime: ema50 === null ? 'unknown' : 'bull_trend',
+      });
       await store.upsert('BTC/USDT', '1m', [c(T, 1), c(T + 2 * 60_000, 3)]);
       await store.upsert('BTC/USDT', '1m', [], [r(T + 2 * 60_000, 2.5), r(T, null)]);
       await store.upsert('BTC/USDT', '1m', [c(T + 60_000, 2)], [r(T + 60_000, 1.5)]);

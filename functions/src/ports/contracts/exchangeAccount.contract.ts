@@ -26,7 +26,12 @@ const A = (s: string) => toAmount(s);
 const free = async (account: ExchangeAccount, asset: string) => (await account.balances())[asset] ?? { free: 0n, locked: 0n };
 
 /** One contract for every ExchangeAccount. `symbol` must be a market the account can trade (default BTC/USDT). */
-export function describeExchangeAccountContract(name: string, make: () => Promise<ExchangeAccountFixture>, symbol = 'BTC/USDT', other = 'ETH/USDT'): void {
+export function describeExchangeAccountContract(
+  name: string,
+  make: () => Promise<ExchangeAccountFixture>,
+  symbol = 'BTC/USDT',
+  other = 'ETH/USDT',
+): void {
   describe(`ExchangeAccount contract: ${name}`, () => {
     let fixture: ExchangeAccountFixture | undefined;
     afterEach(async () => {

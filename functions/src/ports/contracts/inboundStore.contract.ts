@@ -11,11 +11,31 @@ import type { InboundRecord, InboundStore } from '../inbound.ts';
 const T = Date.UTC(2026, 11, 1, 12);
 const limit = { perMinute: 60, burst: 2 };
 const record = (key: string, source = 'tv'): InboundRecord => ({
-  source, key, receivedAt: T, publishedAt: null,
-  signal: createSignal({ strategyVersion: `inbound@1/${source}/${key}`, symbol: 'BTC/USDT', timeframe: '1m', candleTime: T - 60_000, side: 'buy', reason: 'inbound_entry', refPrice: toAmount('27000'), atr: toAmount('30'), qty: toAmount('0.01') }, T),
+  source,
+  key,
+  receivedAt: T,
+  publishedAt: null,
+  signal: createSignal(
+    {
+      strategyVersion: `inbound@1/${source}/${key}`,
+      symbol: 'BTC/USDT',
+      timeframe: '1m',
+      candleTime: T - 60_000,
+      side: 'buy',
+      reason: 'inbound_entry',
+      refPrice: toAmount('27000'),
+      atr: toAmount('30'),
+      qty: toAmount('0.01'),
+    },
+    T,
+  ),
 });
 
-export function describeInboundStoreContract(name: string, make: () => Promise<InboundStore>, rejectionCount: (store: InboundStore, at: number, source: string, reason: string) => Promise<number>): void {
+export function describeInboundStoreContract(
+  name: string,
+  make: () => Promise<InboundStore>,
+  rejectionCount: (store: InboundStore, at: number, source: string, reason: string) => Promise<number>,
+): void {
   describe(`inbound store contract: ${name}`, () => {
     it('admits a key once, even concurrently; the record reads back whole; a duplicate takes no token', async () => {
       const store = await make();
@@ -37,7 +57,11 @@ export function describeInboundStoreContract(name: string, make: () => Promise<I
     it('counts refusals per minute, source and reason', async () => {
       const store = await make();
       const r = { source: '_', reason: 'forged', status: 401, detail: 'signature does not verify', at: T };
-      await Promise.all([store.recordRejection(r), store.recordRejection({ ...r, at: T + 30_000 }), store.recordRejection({ ...r, reason: 'expired' })]);
+      await Promise.all([
+        store.recordRejection(r),
+        store.recordRejection({ ...r, at: T + 30_000 }),
+        store.recordRejection({ ...r, reason: 'expired' }),
+      ]);
       expect(await rejectionCount(store, T, '_', 'forged')).toBe(2);
       expect(await rejectionCount(store, T, '_', 'expired')).toBe(1);
       expect(await rejectionCount(store, T + 60_000, '_', 'forged')).toBe(0);

@@ -6,8 +6,12 @@ import type { StateStore } from '../state.ts';
 
 const DAY = '20230320';
 const start = {
-  day: DAY, at: T0,
-  book: testBook({ wallet: testWallet({ tradeSeq: 3 }), positions: { 'BTC/USDT': testPosition({ symbol: 'BTC/USDT', openTradeId: 'b1' }) } }),
+  day: DAY,
+  at: T0,
+  book: testBook({
+    wallet: testWallet({ tradeSeq: 3 }),
+    positions: { 'BTC/USDT': testPosition({ symbol: 'BTC/USDT', openTradeId: 'b1' }) },
+  }),
   symbols: { 'BTC/USDT': { state: { ...initialSymbolState('4h'), lastCandleAt: T0 - 4 * 3_600_000 }, guard: null } },
 };
 const result = { day: DAY, status: 'verified' as const, liveTrades: 0, replayTrades: 0, events: [], differences: [], checkedAt: T0 + 1 };

@@ -25,23 +25,66 @@ const DEC = Date.parse('2026-12-01T08:00:00Z');
 const JAN = Date.parse('2027-01-01T08:00:00Z');
 
 const position = (symbol: string, tradeId: string): Position => ({
-  symbol, qty: A('0.1'), entryPrice: A('27000'), entryTime: T, checkedUntil: T, costBasis: A('2702.7'), stopLoss: A('26900'),
-  takeProfit: A('27200'), trailingStop: null, highWater: A('27000'), openTradeId: tradeId, lastPrice: A('27000'),
+  symbol,
+  qty: A('0.1'),
+  entryPrice: A('27000'),
+  entryTime: T,
+  checkedUntil: T,
+  costBasis: A('2702.7'),
+  stopLoss: A('26900'),
+  takeProfit: A('27200'),
+  trailingStop: null,
+  highWater: A('27000'),
+  openTradeId: tradeId,
+  lastPrice: A('27000'),
 });
 
 const trade = (id: string, symbol: string, time: number, seq = 1): Trade => ({
-  id, seq, signalId: id, symbol, side: 'buy', reason: 'regime_entry', qty: A('0.1'), price: A('27000'), fee: A('2.7'), cashDelta: A('-2702.7'),
-  qtyDelta: A('0.1'), realizedPnl: 0n, time,
+  id,
+  seq,
+  signalId: id,
+  symbol,
+  side: 'buy',
+  reason: 'regime_entry',
+  qty: A('0.1'),
+  price: A('27000'),
+  fee: A('2.7'),
+  cashDelta: A('-2702.7'),
+  qtyDelta: A('0.1'),
+  realizedPnl: 0n,
+  time,
 });
 
 function tickSave(over: Partial<TickSave> = {}): TickSave {
-  const state = { ...initialSymbolState('1m'), lastCandleAt: T - 60_000, price: 27000.5, staleSince: null, recentAtr: [[T - 60_000, 12.5] as const] };
+  const state = {
+    ...initialSymbolState('1m'),
+    lastCandleAt: T - 60_000,
+    price: 27000.5,
+    staleSince: null,
+    recentAtr: [[T - 60_000, 12.5] as const],
+  };
   return {
-    symbols: new Map([['BTC/USDT', { state, guard: { tradeId: 't1', highWater: A('27100'), trailingStop: A('26950'), checkedUntil: T, lastPrice: A('27050'), checkedAt: T } }]]),
-    markets: {}, feeds: { 'BTC/USDT': { lastCandleAt: T - 60_000, stale: false, error: null } },
+    symbols: new Map([
+      [
+        'BTC/USDT',
+        {
+          state,
+          guard: { tradeId: 't1', highWater: A('27100'), trailingStop: A('26950'), checkedUntil: T, lastPrice: A('27050'), checkedAt: T },
+        },
+      ],
+    ]),
+    markets: {},
+    feeds: { 'BTC/USDT': { lastCandleAt: T - 60_000, stale: false, error: null } },
     account: { equity: A('10010'), peakEquity: A('10020'), day: '20230320', dayStartEquity: A('10000') },
-    entriesPausedUntil: null, lastTickAt: T, lastTickLatencyMs: 12, lastTickId: 'tick-1', marketTime: T, healthScore: 100, version: 'test',
-    protections: EMPTY_PROTECTIONS, ...over,
+    entriesPausedUntil: null,
+    lastTickAt: T,
+    lastTickLatencyMs: 12,
+    lastTickId: 'tick-1',
+    marketTime: T,
+    healthScore: 100,
+    version: 'test',
+    protections: EMPTY_PROTECTIONS,
+    ...over,
   };
 }
 
@@ -49,7 +92,14 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
   describe(`StateStore + OrderLedger contract: ${name}`, () => {
     it('protections round-trip through saveTick; liftLocks lifts by symbol or all, and a tick save racing it does not undo the lift', async () => {
       const { store } = await make();
-      const lock = (symbol: string, from: number): Lock => ({ id: `cooldown_${symbol.replace('/', '-')}_${from}`, symbol, protection: 'cooldown', from, until: from + 3_600_000, reason: 'stopped out' });
+      const lock = (symbol: string, from: number): Lock => ({
+        id: `cooldown_${symbol.replace('/', '-')}_${from}`,
+        symbol,
+        protection: 'cooldown',
+        from,
+        until: from + 3_600_000,
+        reason: 'stopped out',
+      });
       const protections = {
         exits: [{ id: 'sig-1', symbol: 'BTC/USDT', at: T, reason: 'stop_loss' as const, pnl: A('-12.5'), cost: A('2700') }],
         locks: [lock('BTC/USDT', T), lock('*', T)],
@@ -60,7 +110,7 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       // a tick that read the lock before the lift saves it again: the lift stands
       await store.saveTick(tickSave({ protections }));
       expect((await store.getStatus())!.locksLifted).toEqual([protections.locks[0]!.id]);
-      expect((await store.liftLocks(['BTC/USDT']))).toEqual([]);
+      expect(await store.liftLocks(['BTC/USDT'])).toEqual([]);
       expect((await store.liftLocks('all')).map((l) => l.symbol)).toEqual(['*']);
       // ids of locks no longer stored are forgotten at the next lift
       await store.saveTick(tickSave({ protections: EMPTY_PROTECTIONS }));
@@ -90,31 +140,60 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
     it('the mode moves only through changeMode: a tick never writes it; precedence holds; only a reset leaves KILLED', async () => {
       const { store } = await make();
       await store.saveTick(tickSave());
-      expect(await store.changeMode({ type: 'initial' }, 'initial mode')).toEqual({ ok: true, from: 'NORMAL', mode: 'NORMAL', changed: false });
+      expect(await store.changeMode({ type: 'initial' }, 'initial mode')).toEqual({
+        ok: true,
+        from: 'NORMAL',
+        mode: 'NORMAL',
+        changed: false,
+      });
       expect((await store.getStatus())!.mode).toBe('NORMAL');
-      expect(await store.changeMode({ type: 'admin_set', to: 'PAUSED' }, 'operator')).toEqual({ ok: true, from: 'NORMAL', mode: 'PAUSED', changed: true });
+      expect(await store.changeMode({ type: 'admin_set', to: 'PAUSED' }, 'operator')).toEqual({
+        ok: true,
+        from: 'NORMAL',
+        mode: 'PAUSED',
+        changed: true,
+      });
       await store.saveTick(tickSave());
       expect(await store.changeMode({ type: 'initial' }, 'initial mode')).toMatchObject({ mode: 'PAUSED', changed: false });
       expect(await store.getStatus()).toMatchObject({ mode: 'PAUSED', modeReason: 'operator' });
-      expect(await store.changeMode({ type: 'kill_switch' }, 'kill switch')).toMatchObject({ ok: true, from: 'PAUSED', mode: 'KILLED', changed: true });
-      expect(await store.changeMode({ type: 'budget_alert', budgetId: 'b1', period: NOV, atLimit: true }, 'budget')).toMatchObject({ ok: true, mode: 'KILLED', changed: false });
+      expect(await store.changeMode({ type: 'kill_switch' }, 'kill switch')).toMatchObject({
+        ok: true,
+        from: 'PAUSED',
+        mode: 'KILLED',
+        changed: true,
+      });
+      expect(await store.changeMode({ type: 'budget_alert', budgetId: 'b1', period: NOV, atLimit: true }, 'budget')).toMatchObject({
+        ok: true,
+        mode: 'KILLED',
+        changed: false,
+      });
       expect(await store.changeMode({ type: 'admin_set', to: 'NORMAL' }, 'resume')).toMatchObject({ ok: false, mode: 'KILLED' });
       await store.saveTick(tickSave());
       expect(await store.getStatus()).toMatchObject({ mode: 'KILLED', modeReason: 'kill switch' });
       expect((await store.getBook(CASH, T)).mode).toBe('KILLED');
-      expect(await store.changeMode({ type: 'reset', authenticated: true }, 'reset')).toMatchObject({ ok: true, mode: 'NORMAL', changed: true });
+      expect(await store.changeMode({ type: 'reset', authenticated: true }, 'reset')).toMatchObject({
+        ok: true,
+        mode: 'NORMAL',
+        changed: true,
+      });
       expect(await store.getStatus()).toMatchObject({ mode: 'NORMAL', modeReason: 'reset' });
     });
 
     it('the first change on an empty store writes the mode (the first tick records NORMAL)', async () => {
       const { store } = await make();
-      expect(await store.changeMode({ type: 'initial' }, 'initial mode')).toEqual({ ok: true, from: 'NORMAL', mode: 'NORMAL', changed: false });
+      expect(await store.changeMode({ type: 'initial' }, 'initial mode')).toEqual({
+        ok: true,
+        from: 'NORMAL',
+        mode: 'NORMAL',
+        changed: false,
+      });
       expect(await store.getStatus()).toMatchObject({ mode: 'NORMAL', modeReason: 'initial mode' });
     });
 
     it('budget notices are ordered by their interval; after a resume the same interval never pauses again; a new one does', async () => {
       const { store } = await make();
-      const budget = (period: number, atLimit = true) => store.changeMode({ type: 'budget_alert', budgetId: 'de72f49d', period, atLimit }, `budget ${period}`);
+      const budget = (period: number, atLimit = true) =>
+        store.changeMode({ type: 'budget_alert', budgetId: 'de72f49d', period, atLimit }, `budget ${period}`);
       expect(await budget(DEC, false)).toEqual({ ok: true, from: 'NORMAL', mode: 'NORMAL', changed: false });
       expect(await budget(NOV)).toMatchObject({ mode: 'NORMAL', changed: false, ignored: 'older_period' });
       expect(await budget(DEC)).toMatchObject({ mode: 'PAUSED', changed: true });
@@ -144,7 +223,13 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       const book = await store.getBook(CASH, T);
       const p = position('BTC/USDT', 'sig-1');
       const change: BookChange = {
-        order: { signalId: 'sig-1', symbol: 'BTC/USDT', side: 'buy', createdAt: T, outcome: { status: 'filled', tradeId: 'sig-1', qty: p.qty, price: p.entryPrice, fee: A('2.7') } },
+        order: {
+          signalId: 'sig-1',
+          symbol: 'BTC/USDT',
+          side: 'buy',
+          createdAt: T,
+          outcome: { status: 'filled', tradeId: 'sig-1', qty: p.qty, price: p.entryPrice, fee: A('2.7') },
+        },
         ledger: { wallet: { ...book.wallet, cash: CASH - A('2702.7'), feesPaid: A('2.7') }, positions: { 'BTC/USDT': p } },
         trade: trade('sig-1', 'BTC/USDT', T),
       };
@@ -167,35 +252,68 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       const book = await store.getBook(CASH, T);
       const p = position('BTC/USDT', 'sig-1');
       await ledger.execute('sig-1', CASH, T, async () => ({
-        order: { signalId: 'sig-1', symbol: 'BTC/USDT', side: 'buy', createdAt: T, outcome: { status: 'filled', tradeId: 'sig-1', qty: p.qty, price: p.entryPrice, fee: A('2.7') } },
+        order: {
+          signalId: 'sig-1',
+          symbol: 'BTC/USDT',
+          side: 'buy',
+          createdAt: T,
+          outcome: { status: 'filled', tradeId: 'sig-1', qty: p.qty, price: p.entryPrice, fee: A('2.7') },
+        },
         ledger: { wallet: { ...book.wallet, cash: CASH - A('2702.7'), feesPaid: A('2.7'), tradeSeq: 1 }, positions: { 'BTC/USDT': p } },
         trade: trade('sig-1', 'BTC/USDT', T),
       }));
       // sold by hand on the exchange for 2690 USDT
       const balances = { USDT: { free: CASH - A('2702.7') + A('2690'), locked: 0n }, BTC: { free: 0n, locked: 0n } };
       const rules = () => ({ amountStep: A('0.00001'), minAmount: A('0.00001'), minNotional: A('5'), priceTick: A('0.01') });
-      const decide = (b: Awaited<ReturnType<StateStore['getBook']>>) => planAdjustment({
-        book: b, report: compareWithLedger({ ...b, symbols: ['BTC/USDT'], rules, cashTolerance: A('1'), balances, openOrders: [], inFlight: [] }),
-        rules, marks: () => null, risk: RiskParamsSchema.parse({}), note: 'sold by hand', by: 'cli:test', now: T + 60_000,
-      });
+      const decide = (b: Awaited<ReturnType<StateStore['getBook']>>) =>
+        planAdjustment({
+          book: b,
+          report: compareWithLedger({ ...b, symbols: ['BTC/USDT'], rules, cashTolerance: A('1'), balances, openOrders: [], inFlight: [] }),
+          rules,
+          marks: () => null,
+          risk: RiskParamsSchema.parse({}),
+          note: 'sold by hand',
+          by: 'cli:test',
+          now: T + 60_000,
+        });
       const adj = await ledger.adjust(CASH, T + 60_000, decide);
-      expect(adj?.entries.map((e) => [e.seq, e.symbol, e.cashDelta, e.qtyDelta])).toEqual([[2, 'USDT', A('2690'), 0n], [3, 'BTC/USDT', 0n, A('-0.1')]]);
+      expect(adj?.entries.map((e) => [e.seq, e.symbol, e.cashDelta, e.qtyDelta])).toEqual([
+        [2, 'USDT', A('2690'), 0n],
+        [3, 'BTC/USDT', 0n, A('-0.1')],
+      ]);
       const audit = await store.loadAudit(CASH, T + 60_000, 0);
       expect(audit.trades.sort((a, b) => a.seq - b.seq).slice(1)).toEqual(adj!.entries);
-      expect(audit.book.wallet).toMatchObject({ cash: CASH - A('12.7'), tradeSeq: 3, equity: A('10010') + A('2690') - A('2700'), peakEquity: A('10020') - A('10') });
+      expect(audit.book.wallet).toMatchObject({
+        cash: CASH - A('12.7'),
+        tradeSeq: 3,
+        equity: A('10010') + A('2690') - A('2700'),
+        peakEquity: A('10020') - A('10'),
+      });
       expect(audit.book.positions).toEqual({});
       expect(audit.projected).toEqual([]);
-      expect([...findLedgerDiscrepancies(audit.book.wallet, audit.book.positions, audit.trades), ...projectionDiscrepancies(audit.book.positions, audit.projected)]).toEqual([]);
+      expect([
+        ...findLedgerDiscrepancies(audit.book.wallet, audit.book.positions, audit.trades),
+        ...projectionDiscrepancies(audit.book.positions, audit.projected),
+      ]).toEqual([]);
       expect(await ledger.adjust(CASH, T + 120_000, decide)).toBeNull();
       await store.recordReconcile({ at: T + 60_000, clean: true, differences: 0, version: 'v1' });
       expect((await store.getStatus())!.reconcile).toEqual({ at: T + 60_000, clean: true, differences: 0, version: 'v1' });
       // the marks moved by the value booked: 2690 in, 0.1 × 27000 out
-      expect((await store.loadTick(CASH, T + 120_000)).status?.account).toEqual({ equity: A('10000'), peakEquity: A('10010'), day: '20230320', dayStartEquity: A('9990') });
+      expect((await store.loadTick(CASH, T + 120_000)).status?.account).toEqual({
+        equity: A('10000'),
+        peakEquity: A('10010'),
+        day: '20230320',
+        dayStartEquity: A('9990'),
+      });
     });
 
     it('a failing decision leaves nothing behind', async () => {
       const { store, ledger } = await make();
-      await expect(ledger.execute('sig-x', CASH, T, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+      await expect(
+        ledger.execute('sig-x', CASH, T, async () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
       expect(await store.executorOutcomes(['sig-x'])).toEqual(new Map());
       expect((await store.loadAudit(CASH, T, 0)).trades).toEqual([]);
     });
@@ -208,14 +326,23 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       // a redelivery finds the intent (no second plan), with the attempt once one is recorded
       await ledger.markAttempt('sig-live', undefined, T + 5);
       await expect(ledger.markAttempt('sig-live', undefined, T + 6)).rejects.toBeInstanceOf(AttemptRaceError);
-      expect(await ledger.beginLive('sig-live', CASH, T, async () => (plans++, { intent }))).toEqual({ kind: 'placing', intent: { ...intent, lastAttemptAt: T + 5 } });
+      expect(await ledger.beginLive('sig-live', CASH, T, async () => (plans++, { intent }))).toEqual({
+        kind: 'placing',
+        intent: { ...intent, lastAttemptAt: T + 5 },
+      });
       await ledger.markAttempt('sig-live', T + 5, T + 70_000);
       expect(plans).toBe(1);
       expect(await store.executorOutcomes(['sig-live'])).toEqual(new Map());
       const p = position('BTC/USDT', 'sig-live');
       const book = await store.getBook(CASH, T);
       const change: BookChange = {
-        order: { signalId: 'sig-live', symbol: 'BTC/USDT', side: 'buy', createdAt: T, outcome: { status: 'filled', tradeId: 'sig-live', qty: p.qty, price: p.entryPrice, fee: A('2.7') } },
+        order: {
+          signalId: 'sig-live',
+          symbol: 'BTC/USDT',
+          side: 'buy',
+          createdAt: T,
+          outcome: { status: 'filled', tradeId: 'sig-live', qty: p.qty, price: p.entryPrice, fee: A('2.7') },
+        },
         ledger: { wallet: { ...book.wallet, cash: CASH - A('2702.7'), feesPaid: A('2.7') }, positions: { 'BTC/USDT': p } },
         trade: trade('sig-live', 'BTC/USDT', T),
       };
@@ -232,16 +359,27 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       const { ledger } = await make();
       const intent = (signalId: string, symbol: string) => ({ signalId, symbol, side: 'buy' as const, qty: A('0.01'), createdAt: T });
       const seen: string[][] = [];
-      const plan = (i: ReturnType<typeof intent>) => async (_book: unknown, inFlight: ReadonlySet<string>) => (seen.push([...inFlight].sort()), { intent: i });
+      const plan = (i: ReturnType<typeof intent>) => async (_book: unknown, inFlight: ReadonlySet<string>) => (
+        seen.push([...inFlight].sort()),
+        { intent: i }
+      );
       await ledger.beginLive('sig-a', CASH, T, plan(intent('sig-a', 'BTC/USDT')));
       await ledger.beginLive('sig-b', CASH, T, plan(intent('sig-b', 'ETH/USDT')));
       await ledger.beginLive('sig-c', CASH, T, plan(intent('sig-c', 'BTC/USDT')));
       expect(seen).toEqual([[], ['BTC/USDT'], ['BTC/USDT', 'ETH/USDT']]);
     });
 
-    it('live: a refusal in tx 1 is the order\'s outcome; tx 2 without an intent fails and writes nothing', async () => {
+    it("live: a refusal in tx 1 is the order's outcome; tx 2 without an intent fails and writes nothing", async () => {
       const { store, ledger } = await make();
-      const refused: BookChange = { order: { signalId: 'sig-no', symbol: 'BTC/USDT', side: 'buy', createdAt: T, outcome: { status: 'rejected', reason: 'mode: PAUSED' } } };
+      const refused: BookChange = {
+        order: {
+          signalId: 'sig-no',
+          symbol: 'BTC/USDT',
+          side: 'buy',
+          createdAt: T,
+          outcome: { status: 'rejected', reason: 'mode: PAUSED' },
+        },
+      };
       expect(await ledger.beginLive('sig-no', CASH, T, async () => ({ refused }))).toEqual({ kind: 'refused', change: refused });
       expect(await ledger.beginLive('sig-no', CASH, T, async () => ({ refused }))).toEqual({ kind: 'final' });
       await expect(ledger.finishLive('sig-none', CASH, T, async () => refused)).rejects.toThrow(/no live intent/);
@@ -253,9 +391,20 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       const book = await store.getBook(CASH, T);
       const p = position('ETH/USDT', 'sig-open');
       const base = { symbol: 'ETH/USDT', createdAt: T };
-      await ledger.execute('sig-open', CASH, T, async () => ({ order: { ...base, signalId: 'sig-open', side: 'buy', outcome: { status: 'rejected', reason: 'test' } }, ledger: { wallet: book.wallet, positions: { 'ETH/USDT': p } } }));
-      await ledger.execute('sig-close', CASH, T, async () => ({ order: { ...base, signalId: 'sig-close', side: 'sell', outcome: { status: 'rejected', reason: 'test' } }, ledger: { wallet: book.wallet, positions: {} } }));
-      expect(await store.executorOutcomes(['sig-open', 'sig-close'])).toEqual(new Map([['sig-open', 'not_filled'], ['sig-close', 'not_filled']]));
+      await ledger.execute('sig-open', CASH, T, async () => ({
+        order: { ...base, signalId: 'sig-open', side: 'buy', outcome: { status: 'rejected', reason: 'test' } },
+        ledger: { wallet: book.wallet, positions: { 'ETH/USDT': p } },
+      }));
+      await ledger.execute('sig-close', CASH, T, async () => ({
+        order: { ...base, signalId: 'sig-close', side: 'sell', outcome: { status: 'rejected', reason: 'test' } },
+        ledger: { wallet: book.wallet, positions: {} },
+      }));
+      expect(await store.executorOutcomes(['sig-open', 'sig-close'])).toEqual(
+        new Map([
+          ['sig-open', 'not_filled'],
+          ['sig-close', 'not_filled'],
+        ]),
+      );
       expect((await store.getBook(CASH, T)).positions).toEqual({});
       expect((await store.loadAudit(CASH, T, 0)).projected).toEqual([]);
     });
@@ -265,10 +414,19 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       const base = { symbol: 'BTC/USDT', createdAt: T };
       for (let seq = 1; seq <= 3; seq++) {
         const book = await store.getBook(CASH, T);
-        const t = { ...trade(`sig-${seq}`, 'BTC/USDT', T + seq, seq), ...(seq === 2 ? { side: 'sell' as const, qtyDelta: A('-0.10000001'), dust: A('0.00000001') } : {}) };
+        const t = {
+          ...trade(`sig-${seq}`, 'BTC/USDT', T + seq, seq),
+          ...(seq === 2 ? { side: 'sell' as const, qtyDelta: A('-0.10000001'), dust: A('0.00000001') } : {}),
+        };
         await ledger.execute(t.id, CASH, T, async () => ({
-          order: { ...base, signalId: t.id, side: t.side, outcome: { status: 'filled', tradeId: t.id, qty: t.qty, price: t.price, fee: t.fee } },
-          ledger: { wallet: { ...book.wallet, tradeSeq: seq }, positions: {} }, trade: t,
+          order: {
+            ...base,
+            signalId: t.id,
+            side: t.side,
+            outcome: { status: 'filled', tradeId: t.id, qty: t.qty, price: t.price, fee: t.fee },
+          },
+          ledger: { wallet: { ...book.wallet, tradeSeq: seq }, positions: {} },
+          trade: t,
         }));
       }
       const all = await store.loadAudit(CASH, T, 0);
@@ -280,7 +438,15 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       expect((await store.loadAudit(CASH, T, 3)).trades).toEqual([]);
 
       expect(await store.getAuditCheckpoint()).toBeNull();
-      const checkpoint = { seq: 3, initialCash: CASH, cash: A('1234.56789012'), realizedPnl: A('-0.00000001'), feesPaid: A('8.1'), positions: { 'BTC/USDT': { qty: A('0.1'), openTradeId: 'sig-3' } }, at: T };
+      const checkpoint = {
+        seq: 3,
+        initialCash: CASH,
+        cash: A('1234.56789012'),
+        realizedPnl: A('-0.00000001'),
+        feesPaid: A('8.1'),
+        positions: { 'BTC/USDT': { qty: A('0.1'), openTradeId: 'sig-3' } },
+        at: T,
+      };
       await store.saveAuditCheckpoint(checkpoint);
       expect(await store.getAuditCheckpoint()).toEqual(checkpoint);
     });
@@ -291,20 +457,43 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
         const book = await store.getBook(CASH, T);
         const t = trade(`sig-${seq}`, seq === 2 ? 'ETH/USDT' : 'BTC/USDT', T + seq * 86_400_000, seq);
         await ledger.execute(t.id, CASH, T, async () => ({
-          order: { symbol: t.symbol, createdAt: T, signalId: t.id, side: t.side, outcome: { status: 'filled', tradeId: t.id, qty: t.qty, price: t.price, fee: t.fee } },
-          ledger: { wallet: { ...book.wallet, tradeSeq: seq }, positions: {} }, trade: t,
+          order: {
+            symbol: t.symbol,
+            createdAt: T,
+            signalId: t.id,
+            side: t.side,
+            outcome: { status: 'filled', tradeId: t.id, qty: t.qty, price: t.price, fee: t.fee },
+          },
+          ledger: { wallet: { ...book.wallet, tradeSeq: seq }, positions: {} },
+          trade: t,
         }));
       }
       expect((await store.recentTrades(2)).map((t) => t.seq)).toEqual([3, 2]);
       expect((await store.recentTrades(10))[1]).toEqual(trade('sig-2', 'ETH/USDT', T + 2 * 86_400_000, 2));
       const days = (await store.loadRollups('20230322')).map((r) => [r.day, r.trades]);
-      expect(days).toEqual([['20230322', 1], ['20230323', 1]]);
+      expect(days).toEqual([
+        ['20230322', 1],
+        ['20230323', 1],
+      ]);
       expect(await store.loadRollups('20300101')).toEqual([]);
     });
 
     it('stores signals (amounts as 8-decimal text), alerts and dead letters by id (a repeat is an overwrite)', async () => {
       const { store } = await make();
-      const s = createSignal({ strategyVersion: 't@1', symbol: 'BTC/USDT', timeframe: '1m', candleTime: T, side: 'buy', reason: 'regime_entry', refPrice: A('1'), atr: A('1'), qty: A('1') }, T);
+      const s = createSignal(
+        {
+          strategyVersion: 't@1',
+          symbol: 'BTC/USDT',
+          timeframe: '1m',
+          candleTime: T,
+          side: 'buy',
+          reason: 'regime_entry',
+          refPrice: A('1'),
+          atr: A('1'),
+          qty: A('1'),
+        },
+        T,
+      );
       await store.saveSignals([s, s]);
       await store.raiseAlert({ id: 'a1', kind: 'error', severity: 'warning', message: 'x', createdAt: T });
       await store.raiseAlert({ id: 'a1', kind: 'error', severity: 'warning', message: 'x', createdAt: T });

@@ -10,7 +10,16 @@ import { TIMEFRAMES, type Candle, type Timeframe } from '../../domain/candle.ts'
 import { toAmount, toDecimalString, type Amount } from '../../domain/money.ts';
 import { REGIMES } from '../../domain/regime.types.ts';
 import { symbolKey } from '../../domain/alerts.ts';
-import { DRIFT_CAUSES, ENTRY_REASONS, EXIT_REASONS, SYSTEM_MODES, type Position, type Signal, type Trade, type Wallet } from '../../domain/trading.types.ts';
+import {
+  DRIFT_CAUSES,
+  ENTRY_REASONS,
+  EXIT_REASONS,
+  SYSTEM_MODES,
+  type Position,
+  type Signal,
+  type Trade,
+  type Wallet,
+} from '../../domain/trading.types.ts';
 import { AmountString, formatIssues } from '../zodFields.ts';
 import type { AccountMarks, AuditCheckpoint, DeadLetter, LiveIntent, MarketView, OrderRecord, PersistedSymbol } from '../../ports/state.ts';
 import type { Alert } from '../../domain/alerts.ts';
@@ -37,7 +46,10 @@ export function parseDoc<S extends z.ZodType>(schema: S, path: string, data: unk
 }
 
 /** `parseDoc` as a function of (data, path), for readers that take a decoder. */
-export const decoder = <S extends z.ZodType>(schema: S) => (data: unknown, path: string): z.output<S> => parseDoc(schema, path, data);
+export const decoder =
+  <S extends z.ZodType>(schema: S) =>
+  (data: unknown, path: string): z.output<S> =>
+    parseDoc(schema, path, data);
 
 /** Firestore ids cannot contain '/': BTC/USDT → BTC-USDT. */
 export { symbolKey as symbolDocId } from './paths.ts';
@@ -57,15 +69,40 @@ const checkedSpan = <T extends { checkedUntil?: number | undefined; checkedThrou
   const { checkedThrough, checkedUntil, ...rest } = d;
   return { ...rest, checkedUntil: Math.max(checkedUntil ?? (checkedThrough ?? 0) + 1, floor) };
 };
-export const PositionDoc = z.object({
-  symbol: z.string(), qty: amt, entryPrice: amt, entryTime: ms, checkedUntil: ms.optional(), checkedThrough: ms.optional(), costBasis: amt, stopLoss: amt, takeProfit: amt,
-  trailingStop: amt.nullable(), highWater: amt, openTradeId: z.string().min(1), lastPrice: amt,
-}).refine((d) => d.checkedUntil !== undefined || d.checkedThrough !== undefined, { message: 'checkedUntil is required', path: ['checkedUntil'] })
+export const PositionDoc = z
+  .object({
+    symbol: z.string(),
+    qty: amt,
+    entryPrice: amt,
+    entryTime: ms,
+    checkedUntil: ms.optional(),
+    checkedThrough: ms.optional(),
+    costBasis: amt,
+    stopLoss: amt,
+    takeProfit: amt,
+    trailingStop: amt.nullable(),
+    highWater: amt,
+    openTradeId: z.string().min(1),
+    lastPrice: amt,
+  })
+  .refine((d) => d.checkedUntil !== undefined || d.checkedThrough !== undefined, {
+    message: 'checkedUntil is required',
+    path: ['checkedUntil'],
+  })
   .transform((d): Position => checkedSpan(d, d.entryTime));
 export const positionToDoc = (p: Position) => ({
-  symbol: p.symbol, qty: str(p.qty), entryPrice: str(p.entryPrice), entryTime: p.entryTime, checkedUntil: p.checkedUntil, costBasis: str(p.costBasis),
-  stopLoss: str(p.stopLoss), takeProfit: str(p.takeProfit), trailingStop: p.trailingStop === null ? null : str(p.trailingStop),
-  highWater: str(p.highWater), openTradeId: p.openTradeId, lastPrice: str(p.lastPrice),
+  symbol: p.symbol,
+  qty: str(p.qty),
+  entryPrice: str(p.entryPrice),
+  entryTime: p.entryTime,
+  checkedUntil: p.checkedUntil,
+  costBasis: str(p.costBasis),
+  stopLoss: str(p.stopLoss),
+  takeProfit: str(p.takeProfit),
+  trailingStop: p.trailingStop === null ? null : str(p.trailingStop),
+  highWater: str(p.highWater),
+  openTradeId: p.openTradeId,
+  lastPrice: str(p.lastPrice),
 });
 
 /** wallet/paper: the ledger executeOrder owns — cash, PnL, fees, and the booked positions by symbol key. */
@@ -79,85 +116,199 @@ export const LedgerDoc = z.object({
   positions: z.record(z.string(), PositionDoc).default({}),
 });
 export const ledgerToDoc = (w: Wallet, positions: Readonly<Record<string, Position>>, now: number) => ({
-  initialCash: str(w.initialCash), cash: str(w.cash), realizedPnl: str(w.realizedPnl), feesPaid: str(w.feesPaid), tradeSeq: w.tradeSeq,
+  initialCash: str(w.initialCash),
+  cash: str(w.cash),
+  realizedPnl: str(w.realizedPnl),
+  feesPaid: str(w.feesPaid),
+  tradeSeq: w.tradeSeq,
   positions: Object.fromEntries(Object.values(positions).map((p) => [symbolKey(p.symbol), positionToDoc(p)])),
   updatedAt: now,
 });
 
 export const AccountDoc = z.object({ equity: amt, peakEquity: amt, day: z.string().regex(/^\d{8}$/), dayStartEquity: amt });
-export const accountToDoc = (a: AccountMarks) => ({ equity: str(a.equity), peakEquity: str(a.peakEquity), day: a.day, dayStartEquity: str(a.dayStartEquity) });
+export const accountToDoc = (a: AccountMarks) => ({
+  equity: str(a.equity),
+  peakEquity: str(a.peakEquity),
+  day: a.day,
+  dayStartEquity: str(a.dayStartEquity),
+});
 
 const reason = z.enum([...ENTRY_REASONS, ...EXIT_REASONS]);
 /** a ledger entry's reason: a signal's, or a reconciliation's adjustment */
 const tradeReason = z.enum([...ENTRY_REASONS, ...EXIT_REASONS, 'adjustment']);
-const AdjustmentDoc = z.object({ cause: z.enum(DRIFT_CAUSES), asset: z.string(), exchange: amt, ledger: amt, note: z.string(), by: z.string() });
+const AdjustmentDoc = z.object({
+  cause: z.enum(DRIFT_CAUSES),
+  asset: z.string(),
+  exchange: amt,
+  ledger: amt,
+  note: z.string(),
+  by: z.string(),
+});
 export const TradeDoc = z.object({
-  id: z.string(), seq: z.number().int().positive(), signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), reason: tradeReason,
-  qty: amt, price: amt, fee: amt, cashDelta: amt, qtyDelta: amt, realizedPnl: amt, time: ms, dust: amt.optional(), adjustment: AdjustmentDoc.optional(),
+  id: z.string(),
+  seq: z.number().int().positive(),
+  signalId: z.string(),
+  symbol: z.string(),
+  side: z.enum(['buy', 'sell']),
+  reason: tradeReason,
+  qty: amt,
+  price: amt,
+  fee: amt,
+  cashDelta: amt,
+  qtyDelta: amt,
+  realizedPnl: amt,
+  time: ms,
+  dust: amt.optional(),
+  adjustment: AdjustmentDoc.optional(),
 });
 export const tradeToDoc = ({ dust, adjustment, ...t }: Trade) => ({
-  ...t, qty: str(t.qty), price: str(t.price), fee: str(t.fee), cashDelta: str(t.cashDelta), qtyDelta: str(t.qtyDelta), realizedPnl: str(t.realizedPnl),
+  ...t,
+  qty: str(t.qty),
+  price: str(t.price),
+  fee: str(t.fee),
+  cashDelta: str(t.cashDelta),
+  qtyDelta: str(t.qtyDelta),
+  realizedPnl: str(t.realizedPnl),
   ...(dust ? { dust: str(dust) } : {}),
   ...(adjustment ? { adjustment: { ...adjustment, exchange: str(adjustment.exchange), ledger: str(adjustment.ledger) } } : {}),
 });
 
 const CheckpointPosition = z.object({ symbol: z.string(), qty: amt, openTradeId: z.string() });
-export const AuditCheckpointDoc = z.object({
-  seq: z.number().int().nonnegative(), initialCash: amt, cash: amt, realizedPnl: amt, feesPaid: amt,
-  positions: z.record(z.string(), CheckpointPosition), at: ms,
-}).transform(({ positions, ...c }) => ({ ...c, positions: Object.fromEntries(Object.values(positions).map(({ symbol, ...p }) => [symbol, p])) }));
+export const AuditCheckpointDoc = z
+  .object({
+    seq: z.number().int().nonnegative(),
+    initialCash: amt,
+    cash: amt,
+    realizedPnl: amt,
+    feesPaid: amt,
+    positions: z.record(z.string(), CheckpointPosition),
+    at: ms,
+  })
+  .transform(({ positions, ...c }) => ({
+    ...c,
+    positions: Object.fromEntries(Object.values(positions).map(({ symbol, ...p }) => [symbol, p])),
+  }));
 export const auditCheckpointToDoc = (c: AuditCheckpoint) => ({
-  seq: c.seq, initialCash: str(c.initialCash), cash: str(c.cash), realizedPnl: str(c.realizedPnl), feesPaid: str(c.feesPaid), at: c.at,
-  positions: Object.fromEntries(Object.entries(c.positions).map(([symbol, p]) => [symbolKey(symbol), { symbol, qty: str(p.qty), openTradeId: p.openTradeId }])),
+  seq: c.seq,
+  initialCash: str(c.initialCash),
+  cash: str(c.cash),
+  realizedPnl: str(c.realizedPnl),
+  feesPaid: str(c.feesPaid),
+  at: c.at,
+  positions: Object.fromEntries(
+    Object.entries(c.positions).map(([symbol, p]) => [symbolKey(symbol), { symbol, qty: str(p.qty), openTradeId: p.openTradeId }]),
+  ),
 });
 
 export const SignalDoc = z.object({
-  id: z.string().min(1), symbol: z.string(), timeframe: z.enum(TIMEFRAMES), candleTime: ms, side: z.enum(['buy', 'sell']), reason,
-  refPrice: amt, atr: amt, qty: amt, strategyVersion: z.string(), createdAt: ms,
-  stopAtrBps: z.number().int().positive().optional(), targetAtrBps: z.number().int().positive().optional(),
+  id: z.string().min(1),
+  symbol: z.string(),
+  timeframe: z.enum(TIMEFRAMES),
+  candleTime: ms,
+  side: z.enum(['buy', 'sell']),
+  reason,
+  refPrice: amt,
+  atr: amt,
+  qty: amt,
+  strategyVersion: z.string(),
+  createdAt: ms,
+  stopAtrBps: z.number().int().positive().optional(),
+  targetAtrBps: z.number().int().positive().optional(),
 });
 export const signalToDoc = (s: Signal) => ({ ...s, refPrice: str(s.refPrice), atr: str(s.atr), qty: str(s.qty) });
 
-const RegimeStateDoc = z.object({ regime: z.enum(REGIMES), pending: z.enum(REGIMES).nullable(), pendingCount: z.number().int().nonnegative() });
+const RegimeStateDoc = z.object({
+  regime: z.enum(REGIMES),
+  pending: z.enum(REGIMES).nullable(),
+  pendingCount: z.number().int().nonnegative(),
+});
 const nullableNum = num.nullable();
 
 export const MarketViewDoc = z.object({
-  symbol: z.string(), timeframe: z.enum(TIMEFRAMES), lastCandleAt: ms.nullable(), price: nullableNum, regime: z.enum(REGIMES),
-  adx: nullableNum, pdi: nullableNum, mdi: nullableNum, atr: nullableNum, atrPct: nullableNum, atrPctAvg: nullableNum.default(null), ema50: nullableNum, ema200: nullableNum,
-  stale: z.boolean(), staleSince: ms.nullable().default(null), error: z.string().nullable(), stop: amt.nullable().default(null),
-  takeProfit: amt.nullable().default(null), updatedAt: ms,
+  symbol: z.string(),
+  timeframe: z.enum(TIMEFRAMES),
+  lastCandleAt: ms.nullable(),
+  price: nullableNum,
+  regime: z.enum(REGIMES),
+  adx: nullableNum,
+  pdi: nullableNum,
+  mdi: nullableNum,
+  atr: nullableNum,
+  atrPct: nullableNum,
+  atrPctAvg: nullableNum.default(null),
+  ema50: nullableNum,
+  ema200: nullableNum,
+  stale: z.boolean(),
+  staleSince: ms.nullable().default(null),
+  error: z.string().nullable(),
+  stop: amt.nullable().default(null),
+  takeProfit: amt.nullable().default(null),
+  updatedAt: ms,
 });
-export const marketViewToDoc = (m: MarketView) => ({ ...m, stop: m.stop === null ? null : str(m.stop), takeProfit: m.takeProfit === null ? null : str(m.takeProfit) });
+export const marketViewToDoc = (m: MarketView) => ({
+  ...m,
+  stop: m.stop === null ? null : str(m.stop),
+  takeProfit: m.takeProfit === null ? null : str(m.takeProfit),
+});
 
 const ema = z.object({ n: num, sum: num, value: nullableNum });
 const StreamDoc = z.object({
-  n: num, ema50: ema, ema200: ema,
+  n: num,
+  ema50: ema,
+  ema200: ema,
   atr: z.object({ n: num, prevClose: nullableNum, sum: num, value: nullableNum }),
   dmi: z.object({ n: num, prevH: num, prevL: num, prevC: num, plusDM: num, minusDM: num, tr: num, sumDX: num, adx: nullableNum }),
   // absent in state stored before the relative high-volatility threshold: seeded afresh (the regime falls back to the fixed threshold meanwhile)
   atrPctAvg: ema.default({ n: 0, sum: 0, value: null }),
 });
 const SnapshotDoc = z.object({
-  t: ms, close: num, adx: nullableNum, pdi: nullableNum, mdi: nullableNum, atr: nullableNum, atrPct: nullableNum, atrPctAvg: nullableNum.default(null), ema50: nullableNum, ema200: nullableNum,
+  t: ms,
+  close: num,
+  adx: nullableNum,
+  pdi: nullableNum,
+  mdi: nullableNum,
+  atr: nullableNum,
+  atrPct: nullableNum,
+  atrPctAvg: nullableNum.default(null),
+  ema50: nullableNum,
+  ema200: nullableNum,
 });
-const GuardDoc = z.object({
-  tradeId: z.string().min(1), highWater: amt, trailingStop: amt.nullable(), checkedUntil: ms.optional(), checkedThrough: ms.optional(), lastPrice: amt,
-  /** absent before the watchdog: taken as the span checked */
-  checkedAt: ms.optional(),
-}).refine((d) => d.checkedUntil !== undefined || d.checkedThrough !== undefined, { message: 'checkedUntil is required', path: ['checkedUntil'] })
+const GuardDoc = z
+  .object({
+    tradeId: z.string().min(1),
+    highWater: amt,
+    trailingStop: amt.nullable(),
+    checkedUntil: ms.optional(),
+    checkedThrough: ms.optional(),
+    lastPrice: amt,
+    /** absent before the watchdog: taken as the span checked */
+    checkedAt: ms.optional(),
+  })
+  .refine((d) => d.checkedUntil !== undefined || d.checkedThrough !== undefined, {
+    message: 'checkedUntil is required',
+    path: ['checkedUntil'],
+  })
   .transform((d): Guard => {
     const g = checkedSpan(d, 0);
     return { ...g, checkedAt: d.checkedAt ?? g.checkedUntil };
   });
 /** The strategy's candle window (one array per declared field) and its indicator values; absent before the strategy API: refilled as candles arrive. */
-const StrategyStateDoc = z.object({
-  bars: z.partialRecord(z.enum(BAR_FIELDS), z.array(num).max(MAX_HISTORY)),
-  values: z.record(z.string().max(64), nullableNum),
-}).default({ bars: {}, values: {} });
+const StrategyStateDoc = z
+  .object({
+    bars: z.partialRecord(z.enum(BAR_FIELDS), z.array(num).max(MAX_HISTORY)),
+    values: z.record(z.string().max(64), nullableNum),
+  })
+  .default({ bars: {}, values: {} });
 /** status/system.engine.{symbol}: the symbol step's state plus the open position's guard (Firestore has no nested arrays, hence {t, atr}). */
 export const SymbolDoc = z.object({
-  timeframe: z.enum(TIMEFRAMES), lastCandleAt: ms.nullable(), price: nullableNum, indicators: StreamDoc, regime: RegimeStateDoc,
-  snapshot: SnapshotDoc.nullable(), recentAtr: z.array(z.object({ t: ms, atr: nullableNum })), staleSince: ms.nullable(),
+  timeframe: z.enum(TIMEFRAMES),
+  lastCandleAt: ms.nullable(),
+  price: nullableNum,
+  indicators: StreamDoc,
+  regime: RegimeStateDoc,
+  snapshot: SnapshotDoc.nullable(),
+  recentAtr: z.array(z.object({ t: ms, atr: nullableNum })),
+  staleSince: ms.nullable(),
   pending: z.object({ signalId: z.string().min(1), side: z.enum(['buy', 'sell']), emittedAt: ms }).nullable(),
   guard: GuardDoc.nullable(),
   strategy: StrategyStateDoc,
@@ -183,19 +334,30 @@ export function symbolFromDoc(d: z.infer<typeof SymbolDoc>): PersistedSymbol {
 }
 export function symbolToDoc({ state, guard }: PersistedSymbol) {
   return {
-    ...state, recentAtr: state.recentAtr.map(([t, atr]) => ({ t, atr })),
-    guard: guard && { ...guard, highWater: str(guard.highWater), trailingStop: guard.trailingStop === null ? null : str(guard.trailingStop), lastPrice: str(guard.lastPrice) },
+    ...state,
+    recentAtr: state.recentAtr.map(([t, atr]) => ({ t, atr })),
+    guard: guard && {
+      ...guard,
+      highWater: str(guard.highWater),
+      trailingStop: guard.trailingStop === null ? null : str(guard.trailingStop),
+      lastPrice: str(guard.lastPrice),
+    },
   };
 }
 
 const FeedDoc = z.object({ lastCandleAt: ms.nullable(), stale: z.boolean(), error: z.string().nullable() });
 /** status/system.protections: the tick's protection memory (domain/protections): recent exits and the locks in force. */
 const ProtectionsDoc = z.object({
-  exits: z.array(z.object({ id: z.string(), symbol: z.string(), at: ms, reason: z.enum([...ENTRY_REASONS, ...EXIT_REASONS]), pnl: amt, cost: amt })),
-  locks: z.array(z.object({ id: z.string(), symbol: z.string(), protection: z.enum(PROTECTIONS), from: ms, until: ms, reason: z.string() })),
+  exits: z.array(
+    z.object({ id: z.string(), symbol: z.string(), at: ms, reason: z.enum([...ENTRY_REASONS, ...EXIT_REASONS]), pnl: amt, cost: amt }),
+  ),
+  locks: z.array(
+    z.object({ id: z.string(), symbol: z.string(), protection: z.enum(PROTECTIONS), from: ms, until: ms, reason: z.string() }),
+  ),
 });
 export const protectionsToDoc = (p: ProtectionState) => ({
-  exits: p.exits.map((e) => ({ ...e, pnl: str(e.pnl), cost: str(e.cost) })), locks: p.locks.map((l) => ({ ...l })),
+  exits: p.exits.map((e) => ({ ...e, pnl: str(e.pnl), cost: str(e.cost) })),
+  locks: p.locks.map((l) => ({ ...l })),
 });
 
 export const StatusDoc = z.object({
@@ -211,7 +373,10 @@ export const StatusDoc = z.object({
   version: z.string().default('unknown'),
   account: AccountDoc.nullable().default(null),
   markets: z.record(z.string(), MarketViewDoc).default({}),
-  reconcile: z.object({ at: ms, clean: z.boolean(), differences: z.number().int().nonnegative(), version: z.string() }).nullable().default(null),
+  reconcile: z
+    .object({ at: ms, clean: z.boolean(), differences: z.number().int().nonnegative(), version: z.string() })
+    .nullable()
+    .default(null),
   protections: ProtectionsDoc.default({ exits: [], locks: [] }),
   /** ids of locks an admin lifted (StateStore.liftLocks owns this field; the tick only reads it) */
   locksLifted: z.array(z.string()).default([]),
@@ -224,13 +389,23 @@ export const StatusDoc = z.object({
 export const ModeRecordDoc = z.object({
   mode: z.enum(SYSTEM_MODES).nullable().default(null),
   // unreadable periods are forgotten (a resend may pause again), never a reason to refuse a kill
-  budgets: z.record(z.string(), z.object({ latest: ms, paused: ms.nullable(), resumed: ms.nullable() })).default({}).catch({}),
+  budgets: z
+    .record(z.string(), z.object({ latest: ms, paused: ms.nullable(), resumed: ms.nullable() }))
+    .default({})
+    .catch({}),
 });
 
 export function orderToDoc(o: OrderRecord) {
   const base = { signalId: o.signalId, symbol: o.symbol, side: o.side, createdAt: o.createdAt };
   return o.outcome.status === 'filled'
-    ? { ...base, status: 'filled', tradeId: o.outcome.tradeId, qty: str(o.outcome.qty), price: str(o.outcome.price), fee: str(o.outcome.fee) }
+    ? {
+        ...base,
+        status: 'filled',
+        tradeId: o.outcome.tradeId,
+        qty: str(o.outcome.qty),
+        price: str(o.outcome.price),
+        fee: str(o.outcome.fee),
+      }
     : { ...base, status: 'rejected', reason: o.outcome.reason };
 }
 
@@ -251,54 +426,131 @@ export const CandleBucketDoc = z.object({
  * Candles and readings of `symbol`'s bucket starting at `start`, as a merge write (one map entry per
  * candle). A map with no entry is left out: merged, an empty map would replace the stored one.
  */
-export const candleBucketToDoc = (symbol: string, timeframe: Timeframe, start: number, candles: readonly Candle[], readings: readonly CandleReading[] = []) => ({
-  symbol, timeframe, bucketStart: start,
+export const candleBucketToDoc = (
+  symbol: string,
+  timeframe: Timeframe,
+  start: number,
+  candles: readonly Candle[],
+  readings: readonly CandleReading[] = [],
+) => ({
+  symbol,
+  timeframe,
+  bucketStart: start,
   ...(candles.length > 0 && { candles: Object.fromEntries(candles.map((c) => [String(c.t), [c.o, c.h, c.l, c.c, c.v]])) }),
   ...(readings.length > 0 && { readings: Object.fromEntries(readings.map((r) => [String(r.t), [r.ema50, r.ema200, r.regime]])) }),
 });
 /** A decoded bucket's candles by open time. */
 export function bucketCandles(doc: z.infer<typeof CandleBucketDoc>): Candle[] {
-  return Object.entries(doc.candles).map(([key, [o, h, l, c, v]]) => ({ t: Number(key), o, h, l, c, v })).sort((a, b) => a.t - b.t);
+  return Object.entries(doc.candles)
+    .map(([key, [o, h, l, c, v]]) => ({ t: Number(key), o, h, l, c, v }))
+    .sort((a, b) => a.t - b.t);
 }
 /** A decoded bucket's readings by open time. */
 export function bucketReadings(doc: z.infer<typeof CandleBucketDoc>): CandleReading[] {
-  return Object.entries(doc.readings).map(([key, [ema50, ema200, regime]]) => ({ t: Number(key), ema50, ema200, regime })).sort((a, b) => a.t - b.t);
+  return Object.entries(doc.readings)
+    .map(([key, [ema50, ema200, regime]]) => ({ t: Number(key), ema50, ema200, regime }))
+    .sort((a, b) => a.t - b.t);
 }
 
 /** intents/{signalId}: a live order being sent whose outcome is not recorded yet. */
-export const IntentDoc = z.object({
-  signalId: z.string(), symbol: z.string(), side: z.enum(['buy', 'sell']), qty: z.string().regex(/^\d{1,12}\.\d{8}$/).transform((s) => toAmount(s)),
-  createdAt: ms, lastAttemptAt: ms.nullable(),
-}).transform(({ lastAttemptAt, ...rest }): LiveIntent => ({ ...rest, ...(lastAttemptAt === null ? {} : { lastAttemptAt }) }));
-export const intentToDoc = (i: LiveIntent) => ({ signalId: i.signalId, symbol: i.symbol, side: i.side, qty: str(i.qty), createdAt: i.createdAt, lastAttemptAt: i.lastAttemptAt ?? null });
+export const IntentDoc = z
+  .object({
+    signalId: z.string(),
+    symbol: z.string(),
+    side: z.enum(['buy', 'sell']),
+    qty: z
+      .string()
+      .regex(/^\d{1,12}\.\d{8}$/)
+      .transform((s) => toAmount(s)),
+    createdAt: ms,
+    lastAttemptAt: ms.nullable(),
+  })
+  .transform(({ lastAttemptAt, ...rest }): LiveIntent => ({ ...rest, ...(lastAttemptAt === null ? {} : { lastAttemptAt }) }));
+export const intentToDoc = (i: LiveIntent) => ({
+  signalId: i.signalId,
+  symbol: i.symbol,
+  side: i.side,
+  qty: str(i.qty),
+  createdAt: i.createdAt,
+  lastAttemptAt: i.lastAttemptAt ?? null,
+});
 
 /** alerts/{alertId}: stored as raised (deterministic ids make a repeat an overwrite). */
 export const AlertDoc = z.object({
-  id: z.string().min(1), kind: z.enum(['stale_feed', 'kill_switch', 'daily_loss', 'drawdown', 'budget', 'error', 'dead_letter', 'reconcile', 'protection', 'shadow']),
-  severity: z.enum(['info', 'warning', 'critical']), message: z.string(), symbol: z.string().optional(), createdAt: ms,
+  id: z.string().min(1),
+  kind: z.enum([
+    'stale_feed',
+    'kill_switch',
+    'daily_loss',
+    'drawdown',
+    'budget',
+    'error',
+    'dead_letter',
+    'reconcile',
+    'protection',
+    'shadow',
+  ]),
+  severity: z.enum(['info', 'warning', 'critical']),
+  message: z.string(),
+  symbol: z.string().optional(),
+  createdAt: ms,
 });
 export const alertToDoc = (a: Alert): Alert => ({ ...a });
 
 /** deadletters/{signalId} */
 export const DeadLetterDoc = z.object({
-  id: z.string().min(1), source: z.string(), reason: z.string(), payload: z.string(), attributes: z.record(z.string(), z.string()), receivedAt: ms,
+  id: z.string().min(1),
+  source: z.string(),
+  reason: z.string(),
+  payload: z.string(),
+  attributes: z.record(z.string(), z.string()),
+  receivedAt: ms,
 });
 export const deadLetterToDoc = (d: DeadLetter): DeadLetter => ({ ...d });
 
 /** equity/{yyyymmdd}: one map entry per tick (time → equity); written with merge, so a day is one read. */
-export const EquityDayDoc = z.object({ day: z.string().regex(/^\d{8}$/), points: z.record(z.string().regex(/^\d+$/), AmountString) })
-  .transform((d) => ({ day: d.day, points: Object.entries(d.points).map(([t, equity]) => ({ time: Number(t), equity })).sort((a, b) => a.time - b.time) }));
+export const EquityDayDoc = z
+  .object({ day: z.string().regex(/^\d{8}$/), points: z.record(z.string().regex(/^\d+$/), AmountString) })
+  .transform((d) => ({
+    day: d.day,
+    points: Object.entries(d.points)
+      .map(([t, equity]) => ({ time: Number(t), equity }))
+      .sort((a, b) => a.time - b.time),
+  }));
 export const equityPointToDoc = (day: string, time: number, equity: Amount) => ({ day, points: { [String(time)]: str(equity) } });
 
 /** config/dashboardUsers: who may read the dashboard (`emails`) and run admin actions (`admins`); lower-cased, non-strings ignored. */
-const emails = z.array(z.unknown()).default([]).catch([]).transform((xs) => xs.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()));
+const emails = z
+  .array(z.unknown())
+  .default([])
+  .catch([])
+  .transform((xs) => xs.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()));
 export const DashboardUsersDoc = z.object({ emails, admins: emails });
 
 /** inbound/k_{source}_{key}: the signal an inbound alert's idempotency key became. */
-export const InboundRecordDoc = z.object({ source: z.string(), key: z.string(), signal: SignalDoc, receivedAt: ms, publishedAt: ms.nullable() });
+export const InboundRecordDoc = z.object({
+  source: z.string(),
+  key: z.string(),
+  signal: SignalDoc,
+  receivedAt: ms,
+  publishedAt: ms.nullable(),
+});
 export const inboundRecordToDoc = (r: InboundRecord) => ({ ...r, signal: signalToDoc(r.signal) });
 /** inbound/rate_{source}: a token bucket (domain/inbound/rateLimit.ts). */
 export const InboundBucketDoc = z.object({ tokens: z.number().finite().min(0), at: ms });
 /** inbound/x_…: refused requests of one minute; `count` is incremented, the rest is the latest refusal. */
-export const InboundRejectionDoc = z.object({ source: z.string(), reason: z.string(), status: z.number().int(), detail: z.string(), at: ms, count: z.number().int().positive() });
-export const inboundRejectionToDoc = (r: InboundRejection) => ({ source: r.source, reason: r.reason, status: r.status, detail: r.detail.slice(0, 300), at: r.at });
+export const InboundRejectionDoc = z.object({
+  source: z.string(),
+  reason: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  at: ms,
+  count: z.number().int().positive(),
+});
+export const inboundRejectionToDoc = (r: InboundRejection) => ({
+  source: r.source,
+  reason: r.reason,
+  status: r.status,
+  detail: r.detail.slice(0, 300),
+  at: r.at,
+});

@@ -8,11 +8,22 @@ import { dayStartFromDoc, dayStartToDoc, shadowDayPath, shadowLatestOf, shadowRe
 describe('shadow store codecs', () => {
   const position = testPosition({ symbol: 'BTC/USDT', openTradeId: 'b1' });
   const start = {
-    day: '20230320', at: T0,
-    book: testBook({ mode: 'PAUSED', entriesPausedUntil: T0 + 1, wallet: testWallet({ cash: A('9000.5'), tradeSeq: 7, peakEquity: A('10100') }), positions: { 'BTC/USDT': position } }),
+    day: '20230320',
+    at: T0,
+    book: testBook({
+      mode: 'PAUSED',
+      entriesPausedUntil: T0 + 1,
+      wallet: testWallet({ cash: A('9000.5'), tradeSeq: 7, peakEquity: A('10100') }),
+      positions: { 'BTC/USDT': position },
+    }),
     symbols: {
       'BTC/USDT': {
-        state: { ...initialSymbolState('4h'), lastCandleAt: T0 - 4 * 3_600_000, recentAtr: [[T0, 12.5]] as const, pending: { signalId: 's1', side: 'sell' as const, emittedAt: T0 } },
+        state: {
+          ...initialSymbolState('4h'),
+          lastCandleAt: T0 - 4 * 3_600_000,
+          recentAtr: [[T0, 12.5]] as const,
+          pending: { signalId: 's1', side: 'sell' as const, emittedAt: T0 },
+        },
         guard: { tradeId: 'b1', highWater: A('101'), trailingStop: null, checkedUntil: T0, lastPrice: A('100'), checkedAt: T0 },
       },
     },
@@ -34,12 +45,31 @@ describe('shadow store codecs', () => {
   });
 
   it('the latest summary counts the unexplained differences', () => {
-    const key = { id: 'x', time: T0, symbol: 'BTC/USDT', side: 'buy' as const, reason: 'regime_entry', qty: '1.00000000', price: '1.00000000', fee: '0.00100000' };
+    const key = {
+      id: 'x',
+      time: T0,
+      symbol: 'BTC/USDT',
+      side: 'buy' as const,
+      reason: 'regime_entry',
+      qty: '1.00000000',
+      price: '1.00000000',
+      fee: '0.00100000',
+    };
     const event = { cause: 'mode_change' as const, at: T0, detail: 'pause' };
-    const result = shadowResultToDoc('20230320', {
-      status: 'different', liveTrades: 1, replayTrades: 2, events: [event],
-      differences: [{ id: 'x', time: T0, fields: ['fee'], live: key, replay: { ...key, fee: '0.00200000' }, explainedBy: null }, { id: 'y', time: T0 + 1, fields: ['missing_in_live'], live: null, replay: key, explainedBy: event }],
-    }, T0 + 5);
+    const result = shadowResultToDoc(
+      '20230320',
+      {
+        status: 'different',
+        liveTrades: 1,
+        replayTrades: 2,
+        events: [event],
+        differences: [
+          { id: 'x', time: T0, fields: ['fee'], live: key, replay: { ...key, fee: '0.00200000' }, explainedBy: null },
+          { id: 'y', time: T0 + 1, fields: ['missing_in_live'], live: null, replay: key, explainedBy: event },
+        ],
+      },
+      T0 + 5,
+    );
     expect(shadowLatestOf(result)).toEqual({ day: '20230320', status: 'different', differences: 2, unexplained: 1, checkedAt: T0 + 5 });
   });
 });
