@@ -49,6 +49,15 @@ export function pageLog(page: Page): string[] {
   const at = () => new Date().toISOString().slice(11, 23);
   page.on('console', (m) => lines.push(`${at()} console.${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => lines.push(`${at()} pageerror: ${e.message}`));
+  // Firestore's WebChannel: each Listen request's kind (TYPE=xmlhttp|terminate, RID=rpc), so a stream that restarted shows.
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.includes('/Listen/channel')) return;
+    const q = new URL(u).searchParams;
+    lines.push(
+      `${at()} listen ${r.method()} TYPE=${q.get('TYPE') ?? '-'} RID=${q.get('RID') ?? '-'} AID=${q.get('AID') ?? '-'} SID=${(q.get('SID') ?? '-').slice(0, 8)}`,
+    );
+  });
   page.on('requestfailed', (r) =>
     lines.push(`${at()} requestfailed: ${r.method()} ${r.url().slice(0, 160)} ${r.failure()?.errorText ?? ''}`),
   );

@@ -137,7 +137,6 @@ function lasting(
     current = listen(
       () => (failures = 0),
       (err) => {
-        console.warn(`[dashboard] listener ${name} failed (${err.code}): ${err.message}`);
         sink.error(name, err);
         current = null;
         if (stopped || err.code === 'unauthenticated') return;
