@@ -27,6 +27,9 @@ export default defineConfig({
             'eslint/**/*.test.ts',
           ],
           environment: 'node',
+          // Under `npm test` the unit files share two cores with the integration chain and the stack tests:
+          // a replay of a few hundred ticks takes 1–2 s alone and may take 5 s then (a limit, not an assertion).
+          testTimeout: 30_000,
         },
       },
       {

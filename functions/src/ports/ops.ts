@@ -16,7 +16,8 @@ export interface CostRecord {
 export interface AuditEntry {
   readonly at: number;
   readonly who: string;
-  readonly via: Caller['kind'];
+  /** 'system': the bot's own guards (the budget guard's pause), recorded like an operator's call */
+  readonly via: Caller['kind'] | 'system';
   readonly action: string;
   readonly params: Record<string, unknown>;
   readonly ok: boolean;

@@ -43,7 +43,7 @@ const AttributesSchema = z.object({
 
 export interface BudgetDeps {
   store: Pick<StateStore, 'changeMode' | 'raiseAlert' | 'recordDeadLetter'>;
-  ops: Pick<OpsStore, 'claimBudgetNotice' | 'recordCost'>;
+  ops: Pick<OpsStore, 'claimBudgetNotice' | 'recordCost' | 'recordAudit'>;
   clock: Clock;
   log: Logger;
   pausePct: number;
@@ -140,8 +140,20 @@ export async function handleBudgetMessage(deps: BudgetDeps, message: PubSubMessa
     { type: 'budget_alert', budgetId: attrs.data.budgetId, period: Date.parse(n.costIntervalStart), atLimit },
     `budget "${n.budgetDisplayName}" at ${actualPct} % of ${money(n.budgetAmount)}`,
   );
-  if (t.ok && t.changed)
+  if (t.ok && t.changed) {
     deps.log.log('CRITICAL', 'budget limit reached: trading paused', { budgetId: attrs.data.budgetId, spendPct: actualPct, from: t.from });
+    // In audit_log beside the operators' calls: who paused trading is answered, and the shadow backtest explains the day.
+    await deps.ops.recordAudit({
+      at: now,
+      who: 'budget-guard',
+      via: 'system',
+      action: 'budget-pause',
+      params: { budgetId: attrs.data.budgetId, spendPct: actualPct },
+      ok: true,
+      status: 200,
+      summary: `${t.from} → ${t.mode}: budget "${n.budgetDisplayName}" at ${actualPct} % of ${money(n.budgetAmount)}`,
+    });
+  }
   const paused = atLimit && t.ignored === undefined;
   deps.log.log(newAlerts.length ? 'WARNING' : 'INFO', 'budget notification', {
     budgetId: attrs.data.budgetId,

@@ -12,6 +12,10 @@ import { executeSignalMessage } from './executeSignal.ts';
 import { runTick } from './runTick.ts';
 import { runShadowDay, type ShadowDeps } from './shadowDay.ts';
 import { makeAuditHandler } from '../handlers/audit.ts';
+import { decodePubSubEvent } from '../handlers/pubsub.ts';
+import { MemoryBudgetNotices } from '../adapters/memory/MemoryBudgetNotices.ts';
+import { createLogger } from '../lib/log.ts';
+import { handleBudgetMessage } from './budgetGuard.ts';
 import { asMessage, memoryDeps } from '../wiring/memory.ts';
 
 const DAY = '20230322';
@@ -174,6 +178,46 @@ describe('runShadowDay on the in-memory fakes', () => {
     const early = await runShadowDay(shadowOf(w), DAY, 3);
     expect(early).toMatchObject({ status: 'different' });
     expect(early.ran && early.differences[0]).toMatchObject({ id: trades[0]!.id, explainedBy: null });
+  });
+
+  it("the budget guard's pause is in audit_log and explains the entries the live book did not make after it", async () => {
+    const w = await liveDay();
+    const trades = dayTrades(w).sort((a, b) => a.time - b.time);
+    const pauseAt = trades[2]!.time - 1;
+    // as if the budget had been spent at pauseAt: the live ledger has none of the trades after it
+    for (const t of trades.slice(2)) w.db.trades.delete(t.id);
+    const notice = {
+      budgetDisplayName: 'eagle',
+      costAmount: 5,
+      costIntervalStart: new Date(DAY_START).toISOString(),
+      budgetAmount: 5,
+      budgetAmountType: 'SPECIFIED_AMOUNT',
+      currencyCode: 'USD',
+      alertThresholdExceeded: 1,
+    };
+    const attributes = { billingAccountId: '01D4EE-079462-DFD6EC', budgetId: 'b1', schemaVersion: '1.0' };
+    const event = { message: { data: Buffer.from(JSON.stringify(notice)).toString('base64'), attributes, messageId: 'n1' } };
+    const paused = await handleBudgetMessage(
+      {
+        store: w.store,
+        ops: new MemoryBudgetNotices(w.db.auditLog),
+        clock: { now: () => pauseAt },
+        log: createLogger('error', {}, () => undefined),
+        pausePct: 100,
+      },
+      decodePubSubEvent(event, 'n1'),
+    );
+    expect(paused).toMatchObject({ status: 'recorded', paused: true });
+    expect(w.db.auditLog).toEqual([
+      expect.objectContaining({ at: pauseAt, who: 'budget-guard', via: 'system', action: 'budget-pause', ok: true }),
+    ]);
+    const r = await runShadowDay(shadowOf(w), DAY, 1);
+    expect(r).toMatchObject({ status: 'explained' });
+    expect(r.ran && r.differences.length).toBe(trades.length - 2);
+    expect(
+      r.ran &&
+        r.differences.every((d) => d.explainedBy?.cause === 'mode_change' && /^budget-pause by budget-guard/.test(d.explainedBy.detail)),
+    ).toBe(true);
   });
 
   it("a late exit (repriced at the current candle) is explained as a late fill; an order in flight at the day's end is listed", async () => {

@@ -38,16 +38,20 @@ const ADMIN_CALLS_READ = 500;
 /** Differences listed in the alert; the whole diff is in shadow/{day}.result. */
 const ALERT_LISTS = 3;
 
-const MODE_ACTIONS = new Set(['pause', 'resume', 'kill', 'reset']);
+const MODE_ACTIONS = new Set(['pause', 'resume', 'kill', 'reset', 'budget-pause']);
 const iso = (t: number): string => new Date(t).toISOString();
 
-/** Admin calls that moved what the engine decides with, which the replay (run with the day's start) does not see. */
+/** Calls that moved what the engine decides with (an operator's, or the budget guard's pause), which the replay (run with the day's start) does not see. */
 export function adminEvents(calls: readonly AuditEntry[]): ShadowEvent[] {
   const out: ShadowEvent[] = [];
   for (const c of calls) {
     if (!c.ok) continue;
     if (MODE_ACTIONS.has(c.action))
-      out.push({ cause: 'mode_change', at: c.at, detail: `admin ${c.action} by ${c.who} at ${iso(c.at)}: ${c.summary}` });
+      out.push({
+        cause: 'mode_change',
+        at: c.at,
+        detail: `${c.via === 'system' ? '' : 'admin '}${c.action} by ${c.who} at ${iso(c.at)}: ${c.summary}`,
+      });
     else if (c.action === 'config' && c.params.set !== undefined)
       out.push({ cause: 'config_change', at: c.at, detail: `config/bot changed by ${c.who} at ${iso(c.at)}: ${c.summary}` });
     else if (c.action === 'force-exit')
