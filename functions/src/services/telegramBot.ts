@@ -14,7 +14,7 @@ import { toDecimalString } from '../domain/money.ts';
 import type { AdminDeps } from './admin.ts';
 import { callAdmin } from './adminCall.ts';
 import { replyLines } from './commandReplies.ts';
-import { COMMANDS, commandNamed, isReadOnly, type CommandSpec } from './commandSet.ts';
+import { COMMANDS, commandNamed, isReadOnly, type CommandSpec } from '../shared/commandSet.ts';
 import type { Caller, ChatReplies } from '../ports/ops.ts';
 import type { ChatGuard, ChatTake } from '../ports/chatGuard.ts';
 import type { RateLimit } from '../domain/inbound/index.ts';
