@@ -27,6 +27,7 @@ export const COLLECTIONS = [
   'costs',
   'inbound',
   'shadow',
+  'telegram',
   // gone, and must not come back as a literal either
   'markets',
 ];

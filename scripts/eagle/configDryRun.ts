@@ -6,7 +6,7 @@
 import { setConfig } from '../../functions/src/services/admin.ts';
 import { ActionError, AdminRequestSchema } from '../../functions/src/services/adminActions.ts';
 import { unknownKeyError } from '../../functions/src/lib/unknownKeys.ts';
-import { venueFor } from '../../functions/src/wiring/trading.ts';
+import { venueFor } from '../../functions/src/wiring/venue.ts';
 import type { Env } from '../../functions/src/config/schema.ts';
 import type { Answer, Target } from './target.ts';
 

@@ -12,7 +12,7 @@ import { TIMEFRAMES } from '../../functions/src/domain/candle.ts';
 import type { Target, TargetOptions } from './target.ts';
 import { isLocalProject, probeEmulator, UnreachableError } from './reach.ts';
 import { formatResult } from './format.ts';
-import { COMMANDS } from '../../functions/src/services/commandSet.ts';
+import { COMMANDS } from '../../functions/src/shared/commandSet.ts';
 import { HTTP_TARGETS, invokeFunction } from './invoke.ts';
 import { functionUrl, localPorts } from '../../infra/ports.ts';
 import type { Io } from '../lib/io.ts';

@@ -1,11 +1,11 @@
-/** The strategy commands of `eagle`: `strategy new NAME`, `lookahead STRATEGY`, `recursive STRATEGY`. They run locally (no stack needed). */
+/**
+ * The strategy commands of `eagle`: `strategy new NAME`, `lookahead STRATEGY`, `recursive STRATEGY`. They run locally (no stack
+ * needed). What they run (the strategies, the engine, zod, prettier) loads when one runs, so `eagle --help` pays for none of it.
+ */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { TIMEFRAMES, type Timeframe } from '../../functions/src/domain/candle.ts';
 import { ConfigError } from '../../functions/src/domain/errors.ts';
-import { strategyNames } from '../../functions/src/domain/strategy/index.ts';
 import type { Io } from '../lib/cli.ts';
-import { runLookahead, runRecursive } from './analysis.ts';
-import { newStrategy, StrategyNameError } from './strategyNew.ts';
 
 const number =
   (flag: string, min: number, max: number, whole = false) =>
@@ -43,6 +43,7 @@ export function strategyCommands(program: Command, io: Io, setCode: (code: numbe
     try {
       setCode(await run());
     } catch (err) {
+      const { StrategyNameError } = await import('./strategyNew.ts');
       if (!(err instanceof ConfigError || err instanceof StrategyNameError)) throw err;
       io.err(err.message);
       setCode(2);
@@ -55,6 +56,10 @@ export function strategyCommands(program: Command, io: Io, setCode: (code: numbe
     .argument('<name>', 'lower_snake_case')
     .action((name: string) =>
       guarded(async () => {
+        const [{ newStrategy }, { strategyNames }] = await Promise.all([
+          import('./strategyNew.ts'),
+          import('../../functions/src/domain/strategy/index.ts'),
+        ]);
         for (const f of await newStrategy(name, strategyNames())) io.out(`wrote ${f}`);
         io.out(
           `next: npx vitest run --project unit functions/src/strategies; npm run backtest -- --strategy ${name}; set strategy.name in config/bot`,
@@ -70,7 +75,9 @@ export function strategyCommands(program: Command, io: Io, setCode: (code: numbe
   )
     .argument('<strategy>')
     .option('--max-cuts <n>', 'signals to cut at, spread over the run', number('--max-cuts', 1, 1000, true), 25)
-    .action((strategy: string, o: DataOpts & { maxCuts: number }) => guarded(() => runLookahead({ strategy, ...o }, io)));
+    .action((strategy: string, o: DataOpts & { maxCuts: number }) =>
+      guarded(async () => (await import('./analysis.ts')).runLookahead({ strategy, ...o }, io)),
+    );
   dataOptions(
     program
       .command('recursive')
@@ -80,5 +87,7 @@ export function strategyCommands(program: Command, io: Io, setCode: (code: numbe
     .argument('<strategy>')
     .option('--tolerance <x>', 'largest relative difference accepted', number('--tolerance', 0, 1), 0.02)
     .option('--every <n>', 'compare every n-th candle', number('--every', 1, 1000, true), 10)
-    .action((strategy: string, o: DataOpts & { tolerance: number; every: number }) => guarded(() => runRecursive({ strategy, ...o }, io)));
+    .action((strategy: string, o: DataOpts & { tolerance: number; every: number }) =>
+      guarded(async () => (await import('./analysis.ts')).runRecursive({ strategy, ...o }, io)),
+    );
 }

@@ -2,7 +2,8 @@
  * The dashboard in Debian's Chromium (playwright-core), served by Vite, against the real emulators
  * with production's security rules loaded and the Firebase Auth emulator: sign-in, charts, a real
  * tick and fill arriving without reload, tick → paint latency, the stale banner, the "not
- * authorised" page, readers without controls, and a control round trip through the admin function.
+ * authorised" page, readers without controls, a control round trip through the admin function, and
+ * the command set in the page (every command for an admin, the read-only ones for a reader).
  */
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -405,6 +406,50 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
       .toMatch(/force-exit refused \(HTTP 409\): no open position to exit/);
   });
 
+  /** The Commands panel: pick a command, give its words, run it; its answer (head line, then tables). */
+  const run = async (p: Page, name: string, args = '') => {
+    await p.selectOption('[data-testid="command-name"]', name);
+    await p.fill('[data-testid="command-args"]', args);
+    await p.click('[data-testid="command-run"]');
+  };
+  const answer = (p: Page) => p.locator('[data-testid="command-answer"]');
+  const done = (p: Page, head: RegExp) => expect.poll(() => answer(p).textContent(), { timeout: 20_000 }).toMatch(head);
+
+  it('the command set in the page: answers as tables, destructive commands confirmed in the page, audited as the user', async () => {
+    await run(page, 'status');
+    await done(page, /^status: done/);
+    expect(await answer(page).locator('tr', { hasText: /^mode/ }).first().textContent()).toBe('modePAUSED');
+    await run(page, 'trades', '5');
+    await done(page, /^trades 5: done/);
+    const cols = await answer(page).locator('th').allTextContents();
+    expect(cols).toEqual(expect.arrayContaining(['seq', 'symbol', 'side', 'qty', 'price', 'time']));
+    expect(await answer(page).locator('tr', { hasText: 'BTC/USDT' }).count()).toBeGreaterThan(0);
+    // destructive: asked in the page; Cancel sends nothing
+    await run(page, 'resume');
+    expect(await page.textContent('[data-testid="command-confirm"]')).toMatch(/Run "resume"\?/);
+    await page.click('[data-testid="command-confirm-no"]');
+    expect(await page.isVisible('[data-testid="command-confirm"]')).toBe(false);
+    await run(page, 'resume');
+    await page.click('[data-testid="command-confirm-yes"]');
+    await done(page, /^resume: done/);
+    await expect.poll(() => page.textContent('[data-testid="mode-badge"]'), { timeout: 20_000 }).toBe('NORMAL');
+    await run(page, 'stop-entries', 'from the page');
+    await page.click('[data-testid="command-confirm-yes"]');
+    await expect.poll(() => page.textContent('[data-testid="mode-badge"]'), { timeout: 20_000 }).toBe('PAUSED');
+    await run(page, 'force-exit', 'ETH/USDT');
+    await page.click('[data-testid="command-confirm-yes"]');
+    await done(page, /^force-exit ETH\/USDT refused \(HTTP 409\): no open position in ETH\/USDT/);
+    const audit = await db.collection(PATHS.auditLog).where('who', '==', users[0]!.email).get();
+    const calls = audit.docs.map((d) => d.data()).sort((a, b) => a.at - b.at);
+    expect(calls.slice(-5).map((a) => `${a.via}:${a.action}:${a.status}`)).toEqual([
+      'user:status:200',
+      'user:trades:200',
+      'user:resume:200',
+      'user:stop-entries:200',
+      'user:force-exit:409',
+    ]);
+  });
+
   it('detaches its listeners while the tab is hidden and catches up when it shows again', async () => {
     const setHidden = (hidden: boolean) =>
       page.evaluate(
@@ -452,13 +497,24 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     await phone.context().close();
   });
 
-  it('a reader sees everything but no controls', async () => {
+  it('a reader sees everything but no controls, and is offered the read-only commands', async () => {
     const reader = await (await browser.newContext()).newPage();
     await signIn(reader, users[1]!.email, users[1]!.password);
     await reader.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     await expect.poll(() => reader.textContent('[data-testid="mode-badge"]'), { timeout: 20_000 }).toBe('PAUSED');
     expect(await reader.isVisible('[data-testid="control-resume"]')).toBe(false);
     expect(await reader.locator('[data-testid^="close-"]').count()).toBe(0);
+    // the read-only commands only, run through the same admin function
+    await reader.waitForSelector('[data-testid="command-name"] option', { state: 'attached', timeout: 30_000 });
+    const offered = await reader
+      .locator('[data-testid="command-name"] option')
+      .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+    expect(offered).toContain('profit');
+    expect(offered.filter((c) => ['pause', 'resume', 'stop-entries', 'force-exit', 'unlock'].includes(c))).toEqual([]);
+    await run(reader, 'profit', 'all');
+    await done(reader, /^profit all: done/);
+    await run(reader, 'profit', '2w');
+    await done(reader, /^profit 2w refused \(HTTP 400\): period/);
     await reader.context().close();
   });
 

@@ -38,6 +38,8 @@ import {
   orderPath,
   positionPath,
   signalPath,
+  telegramConfirmPath,
+  telegramRatePath,
   tradePath,
 } from '../../functions/src/shared/store/index.ts';
 /** the dashboard's bound on the rollups it lists (web/src/horizonsFeed.ts) */
@@ -70,6 +72,8 @@ const DOCS = [
   costPath('202303'),
   SHADOW_LATEST,
   shadowDayPath('20230320'),
+  telegramConfirmPath('abcdefghijkl'),
+  telegramRatePath('1001'),
 ];
 /** What the dashboard reads, as it reads it. */
 const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
@@ -118,7 +122,7 @@ describe('firestore.rules', () => {
     for (const [name, read] of PAGE_READS) it(`may read ${name}`, async () => void (await assertSucceeds(read(verified(READER)))));
     it('matches the allow-list case-insensitively', async () =>
       void (await assertSucceeds(getDoc(doc(verified('Reader@Example.com'), PATHS.status)))));
-    it('may not read beyond the page: config/bot, orders, intents, deadletters, the audit, unbounded lists, candle listings', async () => {
+    it('may not read beyond the page: config/bot, orders, intents, deadletters, the audit, telegram/, unbounded lists, candle listings', async () => {
       const db = verified(READER);
       for (const path of [
         PATHS.config,
@@ -129,6 +133,8 @@ describe('firestore.rules', () => {
         `${PATHS.auditLog}/x1`,
         budgetNoticePath('b1'),
         shadowDayPath('20230320'),
+        telegramConfirmPath('abcdefghijkl'),
+        telegramRatePath('1001'),
       ]) {
         await assertFails(getDoc(doc(db, path)));
       }

@@ -11,7 +11,9 @@ import { FirestoreStateStore } from '../../functions/src/adapters/firestore/Fire
 import { fakeBotApi } from '../../functions/src/adapters/notify/fakeBotApi.testkit.ts';
 import { toAmount as A } from '../../functions/src/domain/money.ts';
 import type { Position, Trade } from '../../functions/src/domain/trading.types.ts';
-import { PATHS } from '../../functions/src/shared/store/index.ts';
+import { PATHS, telegramConfirmPath, telegramRatePath } from '../../functions/src/shared/store/index.ts';
+import { FirestoreChatGuard } from '../../functions/src/adapters/firestore/FirestoreChatGuard.ts';
+import { describeChatGuardContract } from '../../functions/src/ports/contracts/chatGuard.contract.ts';
 import { resetFirestore, steppedClock, testRuntime } from './harness.ts';
 
 const TOKEN = '123456:TESTTOKENtesttokenTESTTOKEN';
@@ -214,4 +216,30 @@ describe('telegram command bot (fake Bot API, real emulators)', () => {
     const log = (await audit()).map((a) => `${a.who}:${a.action}:${a.status}`);
     expect(log).toEqual([`telegram:${ADMIN}:stop-entries:200`, `telegram:${ADMIN}:locks:200`, `telegram:${ADMIN}:force-exit:409`]);
   });
+
+  it('a confirm button runs once: three presses at once and one more, one run, the others "already done"', async () => {
+    await say(ADMIN, '/pause lunch');
+    const button = sent().at(-1)!.reply_markup!.inline_keyboard[0]![0]!.callback_data;
+    await Promise.all([press(ADMIN, button), press(ADMIN, button), press(ADMIN, button)]);
+    await press(ADMIN, button);
+    const answers = sent()
+      .filter((m) => m.method === 'answerCallbackQuery')
+      .map((m) => m.text);
+    expect(answers.filter((t) => t === 'running pause')).toHaveLength(1);
+    expect(answers.filter((t) => t.startsWith('already done'))).toHaveLength(3);
+    expect((await audit()).map((a) => `${a.action}:${a.status}`)).toEqual(['pause:200']);
+    expect(await mode()).toBe('PAUSED');
+    const used = await db.doc(telegramConfirmPath(button.split(':')[2]!)).get();
+    expect(used.data()).toMatchObject({ chatId: ADMIN, command: 'pause lunch', usedAt: T });
+  });
+
+  it('a chat over its rate limit (10 at once, 20 a minute) is told once; the rest are ignored and counted', async () => {
+    for (let i = 0; i < 12; i++) await say(READER, '/help');
+    const texts = sent().map((m) => m.text);
+    expect(texts.filter((t) => t.includes('Eagle Eye commands:'))).toHaveLength(10);
+    expect(texts.filter((t) => t.includes('Too many commands'))).toHaveLength(1);
+    expect((await db.doc(telegramRatePath(READER)).get()).data()).toMatchObject({ refused: 2, noticed: true });
+  });
+
+  describeChatGuardContract('Firestore emulator', async () => new FirestoreChatGuard(db));
 });

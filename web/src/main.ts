@@ -42,6 +42,7 @@ import {
 } from './views.ts';
 import { renderAlerts } from './render/alerts.ts';
 import { Connection } from './render/connection.ts';
+import { Commands } from './render/commands.ts';
 import { Controls } from './render/controls.ts';
 import { renderFeeds } from './render/feeds.ts';
 import { renderLocks } from './render/locks.ts';
@@ -58,7 +59,9 @@ import { HORIZON_LISTENERS, watchHorizons } from './horizonsFeed.ts';
 const LISTENERS = ['status', 'access', 'wallet', 'positions', 'signals', 'trades', 'alerts', 'shadow', ...HORIZON_LISTENERS] as const;
 
 const conn = new Connection(byId('connection'));
-const controls = new Controls(byId('controls'), config.adminUrl ? { url: config.adminUrl, token: idToken } : null);
+const adminClient = config.adminUrl ? { url: config.adminUrl, token: idToken } : null;
+const controls = new Controls(byId('controls'), adminClient);
+const commands = new Commands(byId('commands'), adminClient);
 const chart = new ChartPanel();
 const horizons = watchHorizons(byId('horizons'), byId('horizon-tabs'));
 let unsubscribers: Unsubscribe[] = [];
@@ -164,6 +167,9 @@ function start(): void {
       const isAdmin = !!user?.email && (users?.admins ?? []).includes(user.email.toLowerCase());
       controls.setEnabled(isAdmin);
       byId('controls-panel').hidden = !isAdmin;
+      // readers too: the read-only commands (the admin function refuses them the rest)
+      commands.setAdmin(isAdmin);
+      byId('commands-panel').hidden = users === undefined;
       renderCombined();
     }),
     watchDoc('wallet', PATHS.wallet, decoder(LedgerDoc), sink('wallet'), (ledger, fromCache) => {

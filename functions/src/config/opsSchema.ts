@@ -48,6 +48,9 @@ export const OpsEnvSchema = z.object({
   TELEGRAM_ADMIN_CHAT_IDS: list.pipe(z.array(z.string().regex(/^-?\d{1,20}$/, 'numeric chat ids'))).default([]),
   /** How long a confirm button stays valid. */
   TELEGRAM_CONFIRM_TTL_S: z.coerce.number().int().min(10).max(3600).default(120),
+  /** The command bot's limit per chat: a burst of updates, refilled at so many a minute; over it the chat is told once. */
+  TELEGRAM_RATE_PER_MIN: z.coerce.number().int().min(1).max(600).default(20),
+  TELEGRAM_RATE_BURST: z.coerce.number().int().min(1).max(100).default(10),
   /** At most one Telegram message per this many ms (Bot API limits ~1 msg/s per chat). */
   TELEGRAM_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   /** log (local: one log line per batch) or monitoring (Cloud Monitoring custom metrics). */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
 
-export { ADMIN_ACTIONS, READ_ONLY_ACTIONS, isReadOnly, type AdminAction } from './commandSet.ts';
+export { ADMIN_ACTIONS, READ_ONLY_ACTIONS, isReadOnly, type AdminAction } from '../shared/commandSet.ts';
 
 const symbol = z.string().regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/, 'symbols look like BTC/USDT');
 const day = z

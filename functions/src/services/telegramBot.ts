@@ -2,17 +2,22 @@
  * The command set in a Telegram chat. Only allow-listed chats are answered: a reader chat may run
  * the read-only commands, an admin chat every command of the set; a command that changes the mode,
  * the book or the config is run only after its confirm button is pressed. The button carries the
- * command, an expiry and an HMAC over (chat, expiry, command) with the webhook's secret, so no state
- * is kept between the two updates and a forged or expired button is refused. Every command that
- * reaches the admin call is audited as `telegram:<chat id>` (callAdmin), refused ones included.
+ * command, an expiry and an HMAC over (chat, expiry, command) with the webhook's secret, so a forged
+ * or expired button is refused without a read; a genuine one is claimed once (ChatGuard.claim, a
+ * transaction on telegram/c_{mac}) before it runs, so a second press, however close, answers
+ * "already done". Each allow-listed chat has a token bucket (ChatGuard.take): over it, the first
+ * update is answered politely, the rest ignored, all counted. Every command that reaches the admin
+ * call is audited as `telegram:<chat id>` (callAdmin), refused ones included.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { toDecimalString } from '../domain/money.ts';
 import type { AdminDeps } from './admin.ts';
 import { callAdmin } from './adminCall.ts';
 import { replyLines } from './commandReplies.ts';
-import { COMMANDS, commandNamed, isReadOnly, type CommandSpec } from './commandSet.ts';
+import { COMMANDS, commandNamed, isReadOnly, type CommandSpec } from '../shared/commandSet.ts';
 import type { Caller, ChatReplies } from '../ports/ops.ts';
+import type { ChatGuard, ChatTake } from '../ports/chatGuard.ts';
+import type { RateLimit } from '../domain/inbound/index.ts';
 
 /** The parts of a Bot API Update this bot reads (the handler validates them). */
 export type ChatUpdate =
@@ -26,6 +31,9 @@ export interface TelegramDeps extends AdminDeps {
   /** the webhook's secret token: also the key of the confirm buttons' HMAC */
   secret: string;
   confirmTtlMs: number;
+  guard: ChatGuard;
+  /** per chat, every update of an allow-listed chat */
+  rateLimit: RateLimit;
 }
 
 /** callback_data is at most 64 bytes: `ok:<expiry s, base36>:<mac>:<command line>` */
@@ -69,6 +77,8 @@ export async function answerUpdate(deps: TelegramDeps, update: ChatUpdate, now: 
     deps.log.log('WARNING', 'telegram update from a chat that is not allow-listed', { chatId: update.chatId, kind: update.kind });
     return;
   }
+  const take = await deps.guard.take(update.chatId, now, deps.rateLimit);
+  if (take.kind === 'limited') return limited(deps, update, take);
   if (update.kind === 'callback') return confirmed(deps, update, admin, now);
   const cmd = parseCommand(update.text);
   if (!cmd) return;
@@ -102,10 +112,21 @@ async function confirmed(
     });
     return deps.chat.answerCallback(update.callbackId, 'refused');
   }
-  if (parseInt(m[1]!, 36) * 1000 < now) return deps.chat.answerCallback(update.callbackId, 'expired: send the command again');
   const [name, ...args] = m[3]!.split(' ');
   const spec = commandNamed(name!);
   if (!spec?.confirm) return deps.chat.answerCallback(update.callbackId, 'refused');
+  const claim = await deps.guard.claim({ id: m[2]!, chatId: update.chatId, command: m[3]!, expiresAt: parseInt(m[1]!, 36) * 1000 }, now);
+  if (claim === 'expired') return deps.chat.answerCallback(update.callbackId, 'expired: send the command again');
+  if (claim === 'used') return deps.chat.answerCallback(update.callbackId, `already done: ${name} ran when first pressed`);
   await deps.chat.answerCallback(update.callbackId, `running ${name}`);
   await deps.chat.send(update.chatId, await run(deps, update.chatId, admin, spec, args));
+}
+
+async function limited(deps: TelegramDeps, update: ChatUpdate, take: Extract<ChatTake, { kind: 'limited' }>): Promise<void> {
+  deps.log.log('WARNING', 'telegram chat over its rate limit', { chatId: update.chatId, refused: take.refused, notice: take.notice });
+  if (!take.notice) return;
+  const wait = `try again in ${Math.ceil(take.retryAfterMs / 1000)} s`;
+  if (update.kind === 'callback') return deps.chat.answerCallback(update.callbackId, `too many commands: ${wait}`);
+  const text = `Too many commands: this chat may send ${deps.rateLimit.perMinute} a minute. Please ${wait}; until then they are ignored.`;
+  await deps.chat.send(update.chatId, text);
 }

@@ -13,7 +13,8 @@ import { FirestoreSchedulerFlag } from '../adapters/scheduler/SchedulerControls.
 import { createLogger } from '../lib/log.ts';
 import type { AdminDeps } from '../services/admin.ts';
 import type { SignalBus } from '../ports/index.ts';
-import { liveExchangeAccount, marketSource, venueFor } from './trading.ts';
+import { liveExchangeAccount, marketSource } from './trading.ts';
+import { venueFor } from './venue.ts';
 
 export { createFirestore } from '../adapters/firestore/client.ts';
 

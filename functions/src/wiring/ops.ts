@@ -9,6 +9,7 @@ import { instanceRuntime, liveExchangeAccount, marketClock, marketSource, VERSIO
 import { FirestoreStateStore } from '../adapters/firestore/FirestoreStateStore.ts';
 import { FirestoreCandleStore } from '../adapters/firestore/FirestoreCandleStore.ts';
 import { FirestoreOrderLedger } from '../adapters/firestore/FirestoreOrderLedger.ts';
+import { FirestoreChatGuard } from '../adapters/firestore/FirestoreChatGuard.ts';
 import { FirestoreOpsStore } from '../adapters/ops/FirestoreOpsStore.ts';
 import { firebaseVerifier, googleServiceAccountVerifier } from '../adapters/ops/verifiers.ts';
 import { schedulerControl } from '../adapters/scheduler/SchedulerControls.ts';
@@ -78,6 +79,8 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
           readerChats: opsEnv.TELEGRAM_READ_CHAT_IDS,
           adminChats: opsEnv.TELEGRAM_ADMIN_CHAT_IDS,
           confirmTtlMs: opsEnv.TELEGRAM_CONFIRM_TTL_S * 1000,
+          guard: new FirestoreChatGuard(db),
+          rateLimit: { perMinute: opsEnv.TELEGRAM_RATE_PER_MIN, burst: opsEnv.TELEGRAM_RATE_BURST },
         };
       })()),
     budgetDeps: () =>

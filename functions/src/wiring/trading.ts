@@ -16,15 +16,13 @@ import { LogMetrics } from '../adapters/monitoring/LogMetrics.ts';
 import { cloudMonitoringMetrics } from '../adapters/monitoring/CloudMonitoringMetrics.ts';
 import { createNotifier, notifying } from '../adapters/notify/index.ts';
 import { parseOpsEnv } from '../config/opsSchema.ts';
-import { PaperBroker } from '../adapters/paper/PaperBroker.ts';
-import { paperVenue } from '../adapters/paper/recordedRules.ts';
-import type { CcxtBroker } from '../adapters/ccxt/CcxtBroker.ts';
+import { apiUrlConfig, brokerAndVenue } from './venue.ts';
 import { createLogger } from '../lib/log.ts';
 import { CandleWindowCache } from '../services/candleWindow.ts';
 import { cachedBotConfig } from '../config/botConfig.ts';
 import type { TickDeps } from '../services/runTick.ts';
 import type { ExecuteDeps } from '../services/executeSignal.ts';
-import type { Broker, Clock, MarketData, Venue } from '../ports/index.ts';
+import type { Clock, MarketData, Venue } from '../ports/index.ts';
 import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
 
 export const VERSION = process.env.K_REVISION ?? process.env.EAGLE_EYE_VERSION ?? 'dev';
@@ -42,37 +40,6 @@ export async function marketSource(env: Env): Promise<MarketData> {
   return createCcxtMarketData({ exchangeId: env.EXCHANGE_ID, budgetMs: env.FETCH_BUDGET_MS, exchangeConfig: apiUrlConfig(env) });
 }
 
-/** EXCHANGE_API_URL (the exchange simulator) for ccxt: createExchange rebases every REST URL onto it. */
-const apiUrlConfig = (env: Env): Record<string, unknown> => (env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {});
-
-/**
- * Live: one broker per instance, created on first use, whose ccxt instance also serves the venue
- * (market rules, key health), so its markets load once. Paper: the recorded rules, no key.
- */
-function brokerAndVenue(env: Env): { broker: () => Promise<(cfg: { feeBps: number; slippageBps: number }) => Broker>; venue: Venue } {
-  if (env.TRADING_MODE !== 'live') return { broker: async () => (cfg) => new PaperBroker(cfg), venue: paperVenue };
-  let live: Promise<CcxtBroker> | undefined;
-  const broker = () =>
-    (live ??= (async () => {
-      const { createCcxtBroker } = await import('../adapters/ccxt/index.ts');
-      return createCcxtBroker({
-        exchangeId: env.EXCHANGE_ID,
-        apiKey: env.EXCHANGE_API_KEY!,
-        secret: env.EXCHANGE_API_SECRET!,
-        exchangeConfig: apiUrlConfig(env),
-      });
-    })());
-  return {
-    broker: async () => {
-      const b = await broker();
-      return () => b;
-    },
-    venue: { rules: async () => (await broker()).venue.rules(), keyHealth: async (now) => (await broker()).venue.keyHealth(now) },
-  };
-}
-
-/** The venue a process with this environment trades on (the CLI checks a new config/bot against its rules). */
-export const venueFor = (env: Env): Venue => brokerAndVenue(env).venue;
 /** Live mode only: the account reconciliation reads, with the live broker's keys (ccxt loads on first use). */
 export async function liveExchangeAccount(env: Env): Promise<ExchangeAccount | null> {
   if (env.TRADING_MODE !== 'live') return null;

@@ -5,13 +5,9 @@
  */
 import { h } from '../dom.ts';
 import type { Mode } from '../views.ts';
+import { postAdmin, type AdminClient } from '../adminClient.ts';
 
 export type ControlAction = 'pause' | 'resume' | 'kill' | 'reset' | 'force-exit';
-
-export interface AdminClient {
-  readonly url: string;
-  token(): Promise<string>;
-}
 
 interface Answer {
   ok: boolean;
@@ -32,19 +28,11 @@ function available(mode: Mode | null): Exclude<ControlAction, 'force-exit'>[] {
   return ['pause', 'kill'];
 }
 
-export async function callAdmin(client: AdminClient, action: ControlAction, params: Record<string, string> = {}): Promise<Answer> {
-  try {
-    const res = await fetch(client.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await client.token()}` },
-      body: JSON.stringify({ action, ...params, ...(action === 'force-exit' ? {} : { reason: 'dashboard' }) }),
-    });
-    const body = (await res.json().catch(() => ({}))) as { ok?: boolean; error?: string; result?: unknown };
-    if (res.ok && body.ok) return { ok: true, text: `${action}: done${typeof body.result === 'string' ? ` (${body.result})` : ''}` };
-    return { ok: false, text: `${action} refused (HTTP ${res.status}): ${body.error ?? res.statusText}` };
-  } catch (err) {
-    return { ok: false, text: `${action} failed: ${err instanceof Error ? err.message : String(err)}` };
-  }
+async function callAdmin(client: AdminClient, action: ControlAction, params: Record<string, string> = {}): Promise<Answer> {
+  const answer = await postAdmin(client, { action, ...params, ...(action === 'force-exit' ? {} : { reason: 'dashboard' }) });
+  if (answer.ok) return { ok: true, text: `${action}: done${typeof answer.result === 'string' ? ` (${answer.result})` : ''}` };
+  if (answer.status === 0) return { ok: false, text: `${action} failed: ${answer.error}` };
+  return { ok: false, text: `${action} refused (HTTP ${answer.status}): ${answer.error}` };
 }
 
 export class Controls {

@@ -1,3 +1,5 @@
+import { describeChatGuardContract } from '../../ports/contracts/chatGuard.contract.ts';
+import { MemoryChatGuard } from './MemoryChatGuard.ts';
 import { describeInboundStoreContract } from '../../ports/contracts/inboundStore.contract.ts';
 import { MemoryInboundStore } from './MemoryInboundStore.ts';
 import { inboundRejectionPath } from '../../shared/store/index.ts';
@@ -37,3 +39,5 @@ describeInboundStoreContract(
   async () => new MemoryInboundStore(),
   async (s, at, source, reason) => (s as MemoryInboundStore).rejections.get(inboundRejectionPath(at, source, reason))?.count ?? 0,
 );
+
+describeChatGuardContract('in-memory fake', async () => new MemoryChatGuard());

@@ -8,4 +8,4 @@ export {
   type InboundAlert,
 } from './alert.ts';
 export { signAlert, verifyAlert, type AuthFailure, type SignedRequest } from './signature.ts';
-export { takeToken, type Bucket, type RateLimit, type Take } from './rateLimit.ts';
+export { takeCounted, takeToken, type Bucket, type CountedBucket, type CountedTake, type RateLimit, type Take } from './rateLimit.ts';

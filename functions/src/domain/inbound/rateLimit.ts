@@ -24,3 +24,22 @@ export function takeToken(bucket: Bucket | null, now: number, limit: RateLimit):
   if (tokens >= 1) return { ok: true, bucket: { tokens: tokens - 1, at: now } };
   return { ok: false, bucket: { tokens, at: now }, retryAfterMs: Math.ceil((1 - tokens) / perMs) };
 }
+
+/** A bucket that also counts its refusals and remembers whether the current streak of them was answered (a chat's limit). */
+export interface CountedBucket extends Bucket {
+  readonly refused: number;
+  readonly noticed: boolean;
+}
+
+export type CountedTake =
+  | { readonly ok: true; readonly bucket: CountedBucket }
+  | { readonly ok: false; readonly bucket: CountedBucket; readonly retryAfterMs: number; readonly notice: boolean };
+
+/** takeToken, counting refusals: only the first refusal after an accepted take asks for a notice. */
+export function takeCounted(bucket: CountedBucket | null, now: number, limit: RateLimit): CountedTake {
+  const take = takeToken(bucket, now, limit);
+  const refused = bucket?.refused ?? 0;
+  if (take.ok) return { ok: true, bucket: { ...take.bucket, refused, noticed: false } };
+  const notice = !(bucket?.noticed ?? false);
+  return { ok: false, retryAfterMs: take.retryAfterMs, notice, bucket: { ...take.bucket, refused: refused + 1, noticed: true } };
+}

@@ -538,6 +538,10 @@ export const InboundRecordDoc = z.object({
 export const inboundRecordToDoc = (r: InboundRecord) => ({ ...r, signal: signalToDoc(r.signal) });
 /** inbound/rate_{source}: a token bucket (domain/inbound/rateLimit.ts). */
 export const InboundBucketDoc = z.object({ tokens: z.number().finite().min(0), at: ms });
+/** telegram/c_{id}: a confirm button, used (telegramBot.ts). */
+export const TelegramConfirmDoc = z.object({ chatId: z.string(), command: z.string(), expiresAt: ms, usedAt: ms });
+/** telegram/rate_{chat}: the chat's token bucket (domain/inbound/rateLimit.ts), its refusals, and whether this streak was answered. */
+export const TelegramRateDoc = InboundBucketDoc.extend({ refused: z.number().int().nonnegative(), noticed: z.boolean() });
 /** inbound/x_…: refused requests of one minute; `count` is incremented, the rest is the latest refusal. */
 export const InboundRejectionDoc = z.object({
   source: z.string(),

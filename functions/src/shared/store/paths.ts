@@ -37,6 +37,8 @@ export const COLLECTIONS = {
   inbound: 'inbound',
   /** shadow/{yyyymmdd}: the state the bot started the day with, and the shadow backtest's verdict; shadow/latest (shadow.ts) */
   shadow: 'shadow',
+  /** telegram/{id}: the command bot's used confirm buttons and per-chat rate buckets (server only) */
+  telegram: 'telegram',
 } as const;
 export type CollectionId = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -62,6 +64,7 @@ export const PATHS = {
   costs: COLLECTIONS.costs,
   inbound: COLLECTIONS.inbound,
   shadow: COLLECTIONS.shadow,
+  telegram: COLLECTIONS.telegram,
 } as const;
 
 /** `positions/{BTC-USDT}`: the projection of an open position (executeOrder writes it at each fill). */
@@ -89,3 +92,7 @@ export const inboundRatePath = (source: string): string => `${PATHS.inbound}/rat
 /** `inbound/x_{yyyymmddhhmm}_{source}_{reason}`: refused requests of one minute, counted */
 export const inboundRejectionPath = (at: number, source: string, reason: string): string =>
   `${PATHS.inbound}/x_${new Date(at).toISOString().slice(0, 16).replace(/\D/g, '')}_${source}_${reason}`;
+/** `telegram/c_{button id}`: a confirm button that was pressed (created in the transaction that claims it; its run follows) */
+export const telegramConfirmPath = (id: string): string => `${PATHS.telegram}/c_${id}`;
+/** `telegram/rate_{chat id}`: the chat's token bucket and refusal count */
+export const telegramRatePath = (chatId: string): string => `${PATHS.telegram}/rate_${chatId}`;
