@@ -146,7 +146,7 @@ async function execute(io: Io, f: Flags): Promise<number> {
   try {
     for (let w = 0; w < ctx.windows.length; w++) {
       outcomes.push(await searchWindow(w, opts, evaluator));
-      if (!f.json && process.stderr.isTTY) process.stderr.write(`window ${w + 1}/${ctx.windows.length} searched\r`);
+      if (!f.json) process.stderr.write(`window ${w + 1}/${ctx.windows.length} searched\n`);
     }
   } finally {
     await evaluator.close();
