@@ -72,18 +72,26 @@ export interface WalkForwardResult {
 }
 
 const DAY = 86_400_000;
-const slice = (candles: Readonly<Record<string, readonly Candle[]>>, from: number, to: number) =>
+/** The candles in [from, to), per symbol. */
+export const sliceCandles = (candles: Readonly<Record<string, readonly Candle[]>>, from: number, to: number) =>
   Object.fromEntries(Object.entries(candles).map(([s, cs]) => [s, cs.filter((c) => c.t >= from && c.t < to)]));
 const iso = (t: number) => new Date(t).toISOString();
 const strip = ({ equity: _e, ...r }: WindowRun) => r;
 /** Higher is better: Sharpe, then return. */
 const score = (r: WindowRun) => [r.sharpe ?? -Infinity, r.totalReturnPct] as const;
 
-export function walkForward(
+/** One walk-forward window: in sample [start, split), out of sample [split, stop). */
+export interface WindowBounds {
+  start: number;
+  split: number;
+  stop: number;
+}
+
+/** The windows over the candles: in sample trainDays, then testDays out of sample, stepping by testDays. */
+export function windowBounds(
   candles: Readonly<Record<string, readonly Candle[]>>,
-  opts: { trainDays: number; testDays: number; points: readonly Point[] },
-  run: (candles: Readonly<Record<string, readonly Candle[]>>, point: Point, warmupUntil?: number) => WindowRun,
-): WalkForwardResult {
+  opts: { trainDays: number; testDays: number },
+): WindowBounds[] {
   // Each series is ascending: its first and last candles bound it (no spread: a year of 1m candles overflows the stack).
   const nonEmpty = Object.values(candles).filter((cs) => cs.length > 0);
   const start = nonEmpty.reduce((m, cs) => Math.min(m, cs[0]!.t), Infinity);
@@ -91,20 +99,32 @@ export function walkForward(
   const series = nonEmpty.find((cs) => cs.length > 1);
   const stepMs = series ? series[series.length - 1]!.t - series[series.length - 2]!.t : 1;
   const end = nonEmpty.reduce((m, cs) => Math.max(m, cs[cs.length - 1]!.t), -Infinity) + stepMs;
+  const out: WindowBounds[] = [];
+  for (let s = start; s + (opts.trainDays + opts.testDays) * DAY <= end; s += opts.testDays * DAY) {
+    const split = s + opts.trainDays * DAY;
+    out.push({ start: s, split, stop: split + opts.testDays * DAY });
+  }
+  return out;
+}
+
+/** Where an out-of-sample run warms up to: the in-sample candles are walked first, no trading. */
+export const oosWarmupUntil = (b: WindowBounds) => b.split - 1;
+
+/** A window's chosen point, its in-sample result and its out-of-sample run (equity included, for stitching). */
+export interface ChosenWindow {
+  bounds: WindowBounds;
+  chosen: Point;
+  inSample: Omit<WindowRun, 'equity'>;
+  outOfSample: WindowRun;
+}
+
+/** Stitch the out-of-sample runs: each window compounds on the previous one's end, starting at 1. */
+export function stitchWindows(chosen: readonly ChosenWindow[]): WalkForwardResult {
   const windows: WalkForwardWindow[] = [];
   const stitched: [number, number][] = [];
   let level = 1;
-  for (let s = start; s + (opts.trainDays + opts.testDays) * DAY <= end; s += opts.testDays * DAY) {
-    const split = s + opts.trainDays * DAY;
-    const stop = split + opts.testDays * DAY;
-    const inSample = slice(candles, s, split);
-    let best: { point: Point; run: WindowRun } | null = null;
-    for (const point of opts.points) {
-      const r = run(inSample, point);
-      const [a, b] = score(r);
-      if (!best || a > score(best.run)[0] || (a === score(best.run)[0] && b > score(best.run)[1])) best = { point, run: r };
-    }
-    const oos = run(slice(candles, s, stop), best!.point, split - 1);
+  for (const { bounds, chosen: point, inSample, outOfSample: oos } of chosen) {
+    const { start: s, split, stop } = bounds;
     // the equity at the split (the last point of the warm-up) is where out of sample starts
     let base = oos.equity[0]?.[1] ?? 1;
     for (const [t, e] of oos.equity) if (t <= split) base = e;
@@ -113,8 +133,8 @@ export function walkForward(
     windows.push({
       inSample: { from: iso(s), to: iso(split) },
       outOfSample: { from: iso(split), to: iso(stop) },
-      chosen: best!.point,
-      inSampleResult: strip(best!.run),
+      chosen: point,
+      inSampleResult: inSample,
       outOfSampleResult: strip(oos),
     });
   }
@@ -141,4 +161,24 @@ export function walkForward(
     },
     inSampleMeanReturnPct: Math.round(1e4 * mean) / 1e4,
   };
+}
+
+/** Grid search per window (the backtester's --grid): the best Sharpe in sample, then return. */
+export function walkForward(
+  candles: Readonly<Record<string, readonly Candle[]>>,
+  opts: { trainDays: number; testDays: number; points: readonly Point[] },
+  run: (candles: Readonly<Record<string, readonly Candle[]>>, point: Point, warmupUntil?: number) => WindowRun,
+): WalkForwardResult {
+  const chosen = windowBounds(candles, opts).map((bounds): ChosenWindow => {
+    const inSample = sliceCandles(candles, bounds.start, bounds.split);
+    let best: { point: Point; run: WindowRun } | null = null;
+    for (const point of opts.points) {
+      const r = run(inSample, point);
+      const [a, b] = score(r);
+      if (!best || a > score(best.run)[0] || (a === score(best.run)[0] && b > score(best.run)[1])) best = { point, run: r };
+    }
+    const outOfSample = run(sliceCandles(candles, bounds.start, bounds.stop), best!.point, oosWarmupUntil(bounds));
+    return { bounds, chosen: best!.point, inSample: strip(best!.run), outOfSample };
+  });
+  return stitchWindows(chosen);
 }

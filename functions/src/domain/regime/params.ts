@@ -1,5 +1,6 @@
 /** Regime parameters: the domain owns their type and defaults; config/ builds them from config/bot. */
 import { z } from 'zod';
+import type { SearchRanges } from '../optimize/space.ts';
 
 export const RegimeParamsSchema = z
   .strictObject({
@@ -26,3 +27,13 @@ export const RegimeParamsSchema = z
   })
   .refine((p) => p.adxSidewaysMax <= p.adxTrendMin, { message: 'adxSidewaysMax must be ≤ adxTrendMin', path: ['adxSidewaysMax'] });
 export type RegimeParams = z.infer<typeof RegimeParamsSchema>;
+
+/**
+ * What the optimiser (`npm run optimize`) searches, and where (inside the schema's bounds). The
+ * sideways threshold stays at its default: adxTrendMin's range starts there, so the two stay ordered.
+ */
+export const REGIME_SEARCH_RANGES: SearchRanges = {
+  adxTrendMin: { min: 20, max: 35 },
+  highVolRelative: { min: 1.25, max: 4 },
+  confirmCandles: { min: 1, max: 6 },
+};

@@ -1,5 +1,6 @@
 /** Risk parameters: the domain owns their type and defaults; config/ builds them from config/bot. */
 import { z } from 'zod';
+import type { SearchRanges } from '../optimize/space.ts';
 
 /**
  * Every number here reaches the money code (toAmount, percentOf, times): each is bounded so that no
@@ -32,3 +33,15 @@ export const RiskParamsSchema = z.strictObject({
   killSwitchDrawdownPct: z.number().min(0.01).max(50).default(15),
 });
 export type RiskParams = z.infer<typeof RiskParamsSchema>;
+
+/**
+ * What the optimiser (`npm run optimize`) searches, and where: the schema's bounds above are safety
+ * limits; these are the ranges worth trading. Sizing and the account's limits are the trader's risk
+ * appetite, not something to fit to the past: they are not searched.
+ */
+export const RISK_SEARCH_RANGES: SearchRanges = {
+  stopAtrMult: { min: 1.5, max: 6 },
+  takeProfitAtrMult: { min: 4, max: 30 },
+  trailingAtrMult: { min: 1.5, max: 8 },
+  trailingActivationAtrMult: { min: 0, max: 4 },
+};
