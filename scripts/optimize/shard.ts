@@ -7,7 +7,10 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { OBJECTIVES } from '../../functions/src/domain/optimize/objective.ts';
 import type { ResultStore } from './resultStore.ts';
+import { searchWindow, summarize, type OptimizeOptions, type OptimizeResult, type WindowOutcome } from './search.ts';
+import type { Evaluator } from './trial.ts';
 
 export interface Shard {
   readonly index: number;
@@ -45,27 +48,45 @@ export const shardFileName = (s: Shard): string => `shard-${s.index}-of-${s.coun
 const NAME_RE = /^shard-(\d+)-of-(\d+)\.json$/;
 
 const FORMAT = 'eagle-optimize-shard/1';
+const int = z.number().int();
+const trialShape = z.looseObject({ window: int, trial: int, sample: z.enum(['in', 'out']), params: z.record(z.string(), z.unknown()) });
+/** The run's options as summarize takes them (search.ts owns the nested shapes: space, data). */
+const RunSchema = z.strictObject({
+  space: z.record(z.string(), z.looseObject({ kind: z.enum(['float', 'int', 'choice']) })),
+  trials: int.min(1),
+  batch: int.min(1),
+  seed: int.min(0),
+  objective: z.enum(OBJECTIVES),
+  minTrades: int.min(0),
+  windows: z.array(z.strictObject({ start: int, split: int, stop: int })).min(1),
+  data: z.looseObject({ symbols: z.array(z.string()), timeframe: z.string(), trainDays: z.number(), testDays: z.number() }),
+  strategy: z.string(),
+});
 const ShardFileSchema = z.strictObject({
   format: z.literal(FORMAT),
-  index: z.number().int().min(0),
-  count: z.number().int().min(1).max(MAX_TASKS),
-  /** how many windows the whole run has */
-  windows: z.number().int().min(1),
-  /** the run's options as summarize takes them: every shard of one run carries the same */
-  run: z.unknown(),
-  outcomes: z.array(z.strictObject({ window: z.number().int().min(0), outcome: z.unknown() })),
+  index: int.min(0),
+  count: int.min(1).max(MAX_TASKS),
+  /** every shard of one run carries the same */
+  run: RunSchema,
+  outcomes: z.array(
+    z.strictObject({ window: int.min(0), trials: z.array(trialShape).min(1), winner: int.min(0), outOfSample: trialShape, defaults: trialShape }),
+  ),
 });
-export type ShardFile = z.infer<typeof ShardFileSchema>;
+type ShardFile = z.infer<typeof ShardFileSchema>;
 
-export async function writeShard<O>(
-  store: ResultStore,
-  s: Shard,
-  body: { windows: number; run: unknown; outcomes: readonly { window: number; outcome: O }[] },
-): Promise<string> {
+/** This task's windows searched and written as its shard file; returns the file's name. */
+export async function runShard(opts: OptimizeOptions, evaluator: Evaluator, store: ResultStore, s: Shard): Promise<string> {
+  const outcomes: WindowOutcome[] = [];
+  for (const w of shardWindows(opts.windows.length, s)) outcomes.push(await searchWindow(w, opts, evaluator));
   const name = shardFileName(s);
-  const file: ShardFile = { format: FORMAT, index: s.index, count: s.count, ...body, outcomes: [...body.outcomes] };
-  await store.write(name, `${JSON.stringify(file)}\n`);
+  await store.write(name, `${JSON.stringify({ format: FORMAT, index: s.index, count: s.count, run: opts, outcomes })}\n`);
   return name;
+}
+
+/** Every shard in the store, checked, summarized as the single process summarizes its windows. */
+export async function mergeShards(store: ResultStore): Promise<OptimizeResult> {
+  const { run, outcomes } = await readShards(store);
+  return summarize(outcomes, run);
 }
 
 function parseShardFile(name: string, text: string): ShardFile {
@@ -87,7 +108,7 @@ function parseShardFile(name: string, text: string): ShardFile {
  * Every shard of one run, checked, reduced to the outcomes in window order and the run's options.
  * Missing, duplicate or foreign shards and windows are named.
  */
-export async function readShards(store: ResultStore): Promise<{ run: unknown; outcomes: unknown[] }> {
+export async function readShards(store: ResultStore): Promise<{ run: OptimizeOptions; outcomes: WindowOutcome[] }> {
   const names = (await store.list()).filter((n) => NAME_RE.test(n));
   if (names.length === 0) throw new ShardError(`merge: no shard-<i>-of-<n>.json in ${store.where}`);
   const files = await Promise.all(names.map(async (n) => parseShardFile(n, await store.read(n))));
@@ -98,18 +119,21 @@ export async function readShards(store: ResultStore): Promise<{ run: unknown; ou
   if (missing.length) throw new ShardError(`merge: shard ${missing.join(', ')} of ${count} missing in ${store.where} (task failed or still running?)`);
   const first = files[0]!;
   for (const f of files)
-    if (f.windows !== first.windows || !isDeepStrictEqual(f.run, first.run))
-      throw new ShardError(`merge: ${shardFileName(f)} comes from a different run than ${shardFileName(first)} (options or windows differ)`);
-  const byWindow = new Map<number, { outcome: unknown; from: string }>();
+    if (!isDeepStrictEqual(f.run, first.run))
+      throw new ShardError(`merge: ${shardFileName(f)} comes from a different run than ${shardFileName(first)} (the options differ)`);
+  const windows = first.run.windows.length;
+  const byWindow = new Map<number, { outcome: ShardFile['outcomes'][number]; from: string }>();
   for (const f of files)
     for (const o of f.outcomes) {
       const from = shardFileName(f);
-      if (o.window >= first.windows) throw new ShardError(`merge: ${from} holds window ${o.window}, but the run has ${first.windows}`);
+      if (o.window >= windows || o.window % f.count !== f.index)
+        throw new ShardError(`merge: ${from} holds window ${o.window}, which is not its own (windows i ≡ ${f.index} mod ${f.count} of ${windows})`);
       const seen = byWindow.get(o.window);
       if (seen) throw new ShardError(`merge: window ${o.window} is in both ${seen.from} and ${from}`);
-      byWindow.set(o.window, { outcome: o.outcome, from });
+      byWindow.set(o.window, { outcome: o, from });
     }
-  const absent = Array.from({ length: first.windows }, (_, i) => i).filter((i) => !byWindow.has(i));
-  if (absent.length) throw new ShardError(`merge: window ${absent.join(', ')} of ${first.windows} in no shard`);
-  return { run: first.run, outcomes: Array.from({ length: first.windows }, (_, i) => byWindow.get(i)!.outcome) };
+  const absent = Array.from({ length: windows }, (_, i) => i).filter((i) => !byWindow.has(i));
+  if (absent.length) throw new ShardError(`merge: window ${absent.join(', ')} of ${windows} in no shard`);
+  const outcomes = Array.from({ length: windows }, (_, i) => byWindow.get(i)!.outcome) as unknown as WindowOutcome[];
+  return { run: first.run as unknown as OptimizeOptions, outcomes };
 }

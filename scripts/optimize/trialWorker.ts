@@ -3,21 +3,15 @@
  * A trial that throws is reported (the pool names it); a context that fails to load ends the worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadTrialContext, runTrial, type DataSpec } from './trial.ts';
 import type { FromWorker, ToWorker } from './workerPool.ts';
 
-interface TrialModule {
-  loadTrialContext(data: unknown): unknown;
-  runTrial(ctx: unknown, spec: unknown): unknown;
-}
-
-const { trialModule, data } = workerData as { trialModule: string; data: unknown };
-const mod = (await import(trialModule)) as TrialModule;
-const ctx = mod.loadTrialContext(data);
+const ctx = loadTrialContext(workerData as DataSpec);
 const port = parentPort!;
-const send = (m: FromWorker<unknown>) => port.postMessage(m);
-port.on('message', ({ id, spec }: ToWorker<unknown>) => {
+const send = (m: FromWorker) => port.postMessage(m);
+port.on('message', ({ id, spec }: ToWorker) => {
   try {
-    send({ kind: 'done', id, result: mod.runTrial(ctx, spec) });
+    send({ kind: 'done', id, result: runTrial(ctx, spec) });
   } catch (err) {
     send({ kind: 'failed', id, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
   }

@@ -1,62 +1,48 @@
 /**
- * Trials on worker threads: K workers, each loading the candles once (the trial module's
- * loadTrialContext), trials handed to whichever worker is free, results returned in input order,
- * so the outcome is the same bytes whatever K is (runTrial is pure). A trial that throws fails its
- * batch with the trial named; close() terminates every worker.
+ * Trials on worker threads: K workers, each loading the candles once (loadTrialContext), trials
+ * handed to whichever worker is free, results returned in the batch's order, so the outcome is the
+ * same bytes whatever K is (runTrial is pure). A trial that throws fails its batch with the trial
+ * named; close() terminates every worker. Workers run the TypeScript through tsx, as the main thread.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-
-/** What a trial spec must carry for a failure to name it (TrialSpec has both). */
-export interface NamedSpec {
-  readonly window: unknown;
-  readonly trial: unknown;
-}
-
-export interface Pool<S, R> {
-  evaluate(batch: readonly S[]): Promise<R[]>;
-  close(): Promise<void>;
-}
+import type { DataSpec, Evaluator, TrialResult, TrialSpec } from './trial.ts';
 
 export class TrialFailedError extends Error {
   override readonly name = 'TrialFailedError';
 }
 
 /** Messages between the pool and a worker (trialWorker.ts). */
-export type ToWorker<S> = { readonly id: number; readonly spec: S };
-export type FromWorker<R> =
+export type ToWorker = { readonly id: number; readonly spec: TrialSpec };
+export type FromWorker =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'done'; readonly id: number; readonly result: R }
+  | { readonly kind: 'done'; readonly id: number; readonly result: TrialResult }
   | { readonly kind: 'failed'; readonly id: number; readonly message: string };
 
 export const defaultWorkers = (): number => availableParallelism();
 
 const ENTRY = new URL('./trialWorker.ts', import.meta.url);
 
-interface Task<S> {
-  readonly spec: S;
+interface Task {
+  readonly spec: TrialSpec;
   readonly index: number;
   readonly batch: Batch;
 }
 interface Batch {
-  readonly results: unknown[];
+  readonly results: TrialResult[];
   left: number;
   failed: boolean;
-  resolve(results: unknown[]): void;
+  resolve(results: TrialResult[]): void;
   reject(err: Error): void;
 }
 
-const describe = (spec: NamedSpec) => `trial ${JSON.stringify(spec.trial)} of window ${JSON.stringify(spec.window)}`;
+const describe = (s: TrialSpec) => `trial ${s.trial} (${s.sample} of sample) of window ${s.window}`;
 
-/**
- * `trialModule`: a module exporting loadTrialContext(data) and runTrial(ctx, spec), loaded in each
- * worker with tsx (the workers run the TypeScript as the main thread does).
- */
-export function workerPool<S extends NamedSpec, R>(opts: { trialModule: URL; data: unknown; workers: number }): Pool<S, R> {
-  if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new RangeError(`workers must be a whole number ≥ 1 (got ${opts.workers})`);
-  const queue: Task<S>[] = [];
+export function workerEvaluator(data: DataSpec, workers: number): Evaluator {
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`--workers must be a whole number ≥ 1 (got ${workers})`);
+  const queue: Task[] = [];
   const idle: Worker[] = [];
-  const running = new Map<Worker, Map<number, Task<S>>>();
+  const running = new Map<Worker, Map<number, Task>>();
   let broken: Error | null = null;
   let closed = false;
   let nextId = 0;
@@ -73,7 +59,7 @@ export function workerPool<S extends NamedSpec, R>(opts: { trialModule: URL; dat
       const w = idle.pop()!;
       const id = nextId++;
       running.get(w)!.set(id, task);
-      w.postMessage({ id, spec: task.spec } satisfies ToWorker<S>);
+      w.postMessage({ id, spec: task.spec } satisfies ToWorker);
     }
   };
   const breakPool = (err: Error) => {
@@ -82,13 +68,10 @@ export function workerPool<S extends NamedSpec, R>(opts: { trialModule: URL; dat
     for (const t of queue.splice(0)) fail(t.batch, err);
   };
 
-  const workers = Array.from({ length: opts.workers }, (_, k) => {
-    const w = new Worker(ENTRY, {
-      execArgv: ['--import', 'tsx'],
-      workerData: { trialModule: opts.trialModule.href, data: opts.data },
-    });
+  const pool = Array.from({ length: workers }, (_, k) => {
+    const w = new Worker(ENTRY, { execArgv: ['--import', 'tsx'], workerData: data });
     running.set(w, new Map());
-    w.on('message', (m: FromWorker<R>) => {
+    w.on('message', (m: FromWorker) => {
       if (m.kind === 'ready') {
         idle.push(w);
         return dispatch();
@@ -116,8 +99,8 @@ export function workerPool<S extends NamedSpec, R>(opts: { trialModule: URL; dat
       if (closed) return Promise.reject(new Error('the worker pool is closed'));
       if (broken) return Promise.reject(broken);
       if (batch.length === 0) return Promise.resolve([]);
-      return new Promise<R[]>((resolve, reject) => {
-        const b: Batch = { results: new Array(batch.length), left: batch.length, failed: false, resolve: resolve as Batch['resolve'], reject };
+      return new Promise<TrialResult[]>((resolve, reject) => {
+        const b: Batch = { results: new Array(batch.length), left: batch.length, failed: false, resolve, reject };
         batch.forEach((spec, index) => queue.push({ spec, index, batch: b }));
         dispatch();
       });
@@ -125,7 +108,7 @@ export function workerPool<S extends NamedSpec, R>(opts: { trialModule: URL; dat
     async close() {
       closed = true;
       breakPool(new Error('the worker pool was closed'));
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(pool.map((w) => w.terminate()));
     },
   };
 }

@@ -1,0 +1,69 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { searchSpace } from '../../functions/src/domain/optimize/searchSpace.ts';
+import { DEFAULT_STRATEGY, strategyDefinition } from '../../functions/src/domain/strategy/index.ts';
+import { searchWindow, summarize, type OptimizeOptions } from './search.ts';
+import { inProcessEvaluator, loadTrialContext, type DataSpec, type Evaluator } from './trial.ts';
+import { TrialFailedError, workerEvaluator } from './workerPool.ts';
+
+// A small slice so each run takes about a second: 2 windows of 120:60 days of bundled 4h BTC, 5 trials each.
+export const SMALL_DATA: DataSpec = {
+  symbols: ['BTC/USDT'],
+  timeframe: '4h',
+  from: Date.parse('2019-01-01'),
+  to: Date.parse('2019-09-01'),
+  trainDays: 120,
+  testDays: 60,
+  blocks: 4,
+  doc: {},
+};
+
+export function smallOptions(data = SMALL_DATA): OptimizeOptions {
+  const ctx = loadTrialContext(data);
+  const def = strategyDefinition(DEFAULT_STRATEGY)!;
+  return { space: searchSpace(def), trials: 5, batch: 4, seed: 7, objective: 'sharpe', minTrades: 1, windows: ctx.windows, data, strategy: def.name };
+}
+
+async function resultBytes(opts: OptimizeOptions, evaluator: Evaluator): Promise<string> {
+  try {
+    const outcomes = [];
+    for (let w = 0; w < opts.windows.length; w++) outcomes.push(await searchWindow(w, opts, evaluator));
+    return JSON.stringify(summarize(outcomes, opts));
+  } finally {
+    await evaluator.close();
+  }
+}
+
+describe('workerEvaluator', () => {
+  const opts = smallOptions();
+  const open: Evaluator[] = [];
+  afterAll(() => Promise.all(open.map((e) => e.close())));
+
+  it('gives the same bytes on 1, 2 and 3 workers as on this thread', async () => {
+    expect(opts.windows.length).toBe(2);
+    const here = await resultBytes(opts, inProcessEvaluator(SMALL_DATA));
+    for (const k of [1, 2, 3]) expect(await resultBytes(opts, workerEvaluator(SMALL_DATA, k)), `${k} workers`).toBe(here);
+  }, 60_000);
+
+  it('fails the batch naming the trial that threw, and keeps serving later batches', async () => {
+    const ev = workerEvaluator(SMALL_DATA, 2);
+    open.push(ev);
+    const good = { window: 0, trial: 0, sample: 'in' as const, params: {} };
+    const bad = { window: 9, trial: 3, sample: 'in' as const, params: {} };
+    await expect(ev.evaluate([good, bad, good])).rejects.toThrow(
+      new TrialFailedError('trial 3 (in of sample) of window 9 failed on worker 0: RangeError: window 9 does not exist (2 windows)'),
+    );
+    const [r] = await ev.evaluate([good]);
+    expect(r!.metrics).not.toBeNull();
+  }, 30_000);
+
+  it('data a worker cannot load fails the batch with the loader error; close() ends the pool', async () => {
+    const ev = workerEvaluator({ ...SMALL_DATA, symbols: ['NOPE/USDT'] }, 1);
+    await expect(ev.evaluate([{ window: 0, trial: 0, sample: 'in', params: {} }])).rejects.toThrow(/worker 0 failed: .*NOPE\/USDT/);
+    await ev.close();
+    await expect(ev.evaluate([])).rejects.toThrow('the worker pool is closed');
+  }, 30_000);
+
+  it('refuses a worker count that is not a whole number ≥ 1', () => {
+    expect(() => workerEvaluator(SMALL_DATA, 0)).toThrow('--workers must be a whole number ≥ 1 (got 0)');
+  });
+});
