@@ -69,7 +69,13 @@ const ShardFileSchema = z.strictObject({
   /** every shard of one run carries the same */
   run: RunSchema,
   outcomes: z.array(
-    z.strictObject({ window: int.min(0), trials: z.array(trialShape).min(1), winner: int.min(0), outOfSample: trialShape, defaults: trialShape }),
+    z.strictObject({
+      window: int.min(0),
+      trials: z.array(trialShape).min(1),
+      winner: int.min(0),
+      outOfSample: trialShape,
+      defaults: trialShape,
+    }),
   ),
 });
 type ShardFile = z.infer<typeof ShardFileSchema>;
@@ -97,7 +103,8 @@ function parseShardFile(name: string, text: string): ShardFile {
     throw new ShardError(`${name}: not JSON (${(err as Error).message})`);
   }
   const r = ShardFileSchema.safeParse(json);
-  if (!r.success) throw new ShardError(`${name}: not a shard file: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new ShardError(`${name}: not a shard file: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const m = NAME_RE.exec(name)!;
   if (Number(m[1]) !== r.data.index || Number(m[2]) !== r.data.count)
     throw new ShardError(`${name}: holds shard ${r.data.index} of ${r.data.count}, not what its name says`);
@@ -113,10 +120,12 @@ export async function readShards(store: ResultStore): Promise<{ run: OptimizeOpt
   if (names.length === 0) throw new ShardError(`merge: no shard-<i>-of-<n>.json in ${store.where}`);
   const files = await Promise.all(names.map(async (n) => parseShardFile(n, await store.read(n))));
   const counts = [...new Set(files.map((f) => f.count))];
-  if (counts.length > 1) throw new ShardError(`merge: ${store.where} mixes runs of ${counts.join(' and ')} tasks: keep one run's shards per prefix`);
+  if (counts.length > 1)
+    throw new ShardError(`merge: ${store.where} mixes runs of ${counts.join(' and ')} tasks: keep one run's shards per prefix`);
   const count = counts[0]!;
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !files.some((f) => f.index === i));
-  if (missing.length) throw new ShardError(`merge: shard ${missing.join(', ')} of ${count} missing in ${store.where} (task failed or still running?)`);
+  if (missing.length)
+    throw new ShardError(`merge: shard ${missing.join(', ')} of ${count} missing in ${store.where} (task failed or still running?)`);
   const first = files[0]!;
   for (const f of files)
     if (!isDeepStrictEqual(f.run, first.run))
@@ -127,7 +136,9 @@ export async function readShards(store: ResultStore): Promise<{ run: OptimizeOpt
     for (const o of f.outcomes) {
       const from = shardFileName(f);
       if (o.window >= windows || o.window % f.count !== f.index)
-        throw new ShardError(`merge: ${from} holds window ${o.window}, which is not its own (windows i ≡ ${f.index} mod ${f.count} of ${windows})`);
+        throw new ShardError(
+          `merge: ${from} holds window ${o.window}, which is not its own (windows i ≡ ${f.index} mod ${f.count} of ${windows})`,
+        );
       const seen = byWindow.get(o.window);
       if (seen) throw new ShardError(`merge: window ${o.window} is in both ${seen.from} and ${from}`);
       byWindow.set(o.window, { outcome: o, from });

@@ -20,7 +20,17 @@ export const SMALL_DATA: DataSpec = {
 export function smallOptions(data = SMALL_DATA): OptimizeOptions {
   const ctx = loadTrialContext(data);
   const def = strategyDefinition(DEFAULT_STRATEGY)!;
-  return { space: searchSpace(def), trials: 5, batch: 4, seed: 7, objective: 'sharpe', minTrades: 1, windows: ctx.windows, data, strategy: def.name };
+  return {
+    space: searchSpace(def),
+    trials: 5,
+    batch: 4,
+    seed: 7,
+    objective: 'sharpe',
+    minTrades: 1,
+    windows: ctx.windows,
+    data,
+    strategy: def.name,
+  };
 }
 
 async function resultBytes(opts: OptimizeOptions, evaluator: Evaluator): Promise<string> {
