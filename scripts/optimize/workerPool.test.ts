@@ -1,37 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { searchSpace } from '../../functions/src/domain/optimize/searchSpace.ts';
-import { DEFAULT_STRATEGY, strategyDefinition } from '../../functions/src/domain/strategy/index.ts';
 import { searchWindow, summarize, type OptimizeOptions } from './search.ts';
-import { inProcessEvaluator, loadTrialContext, type DataSpec, type Evaluator } from './trial.ts';
+import { SMALL_DATA, smallOptions } from './smallRun.ts';
+import { inProcessEvaluator, type Evaluator } from './trial.ts';
 import { TrialFailedError, workerEvaluator } from './workerPool.ts';
-
-// A small slice so each run takes about a second: 2 windows of 120:60 days of bundled 4h BTC, 5 trials each.
-export const SMALL_DATA: DataSpec = {
-  symbols: ['BTC/USDT'],
-  timeframe: '4h',
-  from: Date.parse('2019-01-01'),
-  to: Date.parse('2019-09-01'),
-  trainDays: 120,
-  testDays: 60,
-  blocks: 4,
-  doc: {},
-};
-
-export function smallOptions(data = SMALL_DATA): OptimizeOptions {
-  const ctx = loadTrialContext(data);
-  const def = strategyDefinition(DEFAULT_STRATEGY)!;
-  return {
-    space: searchSpace(def),
-    trials: 5,
-    batch: 4,
-    seed: 7,
-    objective: 'sharpe',
-    minTrades: 1,
-    windows: ctx.windows,
-    data,
-    strategy: def.name,
-  };
-}
 
 async function resultBytes(opts: OptimizeOptions, evaluator: Evaluator): Promise<string> {
   try {
