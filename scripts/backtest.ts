@@ -5,10 +5,10 @@
  * indicators up (no trading). Walk-forward and Monte Carlo on request. No trading logic of its own.
  * Exit codes: 0 ok, 1 bad data (file and line named), 2 usage (the flag named).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { TIMEFRAMES, timeframeMs, type Candle, type Timeframe } from '../functions/src/domain/candle.ts';
 import { ConfigError } from '../functions/src/domain/errors.ts';
@@ -22,6 +22,7 @@ import { INDICATOR_WARMUP } from '../functions/src/domain/indicators/index.ts';
 import { getStrategy } from '../functions/src/domain/strategy/index.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
 import { printSummary } from './backtest/console.ts';
+import { bps, cash, day, int, readJson, split, timeOf, warmup } from './backtest/flags.ts';
 import { DataFileError, loadCandles, loadGuard, tradedPart } from './backtest/data.ts';
 import { money } from './backtest/format.ts';
 import { renderReport } from './backtest/report.ts';
@@ -50,59 +51,6 @@ interface Flags {
   guard: Timeframe | 'none';
   progress: boolean;
   json?: boolean;
-}
-
-const num = (flag: string, min: number, max: number) => (v: string) => {
-  const n = v.trim() === '' ? NaN : Number(v);
-  if (!Number.isFinite(n) || n < min || n > max)
-    throw new InvalidArgumentError(`${flag} must be a number from ${min} to ${max} (got "${v}")`);
-  return n;
-};
-const int = (flag: string, min: number, max: number) => (v: string) => {
-  const n = num(flag, min, max)(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} must be a whole number (got "${v}")`);
-  return n;
-};
-/** basis points as config/bot takes them: 0 to 1000 (10 %), in steps of 0.01 */
-const bps = (flag: string) => (v: string) => {
-  const n = num(flag, 0, 1000)(v);
-  if (Math.abs(n * 100 - Math.round(n * 100)) > 1e-9) throw new InvalidArgumentError(`${flag} takes at most 2 decimals (got "${v}")`);
-  return n;
-};
-const cash = (v: string) => {
-  if (!/^\d{1,12}(\.\d{1,8})?$/.test(v) || !/[1-9]/.test(v))
-    throw new InvalidArgumentError(`--initial must be a positive decimal amount such as 10000 (got "${v}")`);
-  return v;
-};
-const warmup = (v: string) => {
-  const n = int('--warmup', 0, 5000)(v);
-  if (n > 0 && n < INDICATOR_WARMUP)
-    throw new InvalidArgumentError(`--warmup must be 0 (none) or from ${INDICATOR_WARMUP} (the indicators' warm-up) to 5000 (got "${v}")`);
-  return n;
-};
-const split = (v: string) => {
-  const m = /^(\d{1,4}):(\d{1,4})$/.exec(v);
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
-    throw new InvalidArgumentError(`--walk-forward must be TRAIN_DAYS:TEST_DAYS such as 14:7 (got "${v}")`);
-  return v;
-};
-const day = (flag: string) => (v: string) => {
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (!Number.isFinite(t) || v.length > 40)
-    throw new InvalidArgumentError(`${flag} must be an ISO date or time such as 2023-03-20 (got "${v}")`);
-  return v;
-};
-const timeOf = (v: string | undefined) => (v === undefined ? undefined : Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v));
-
-function readJson(file: string, flag: string): Record<string, unknown> {
-  let v: unknown;
-  try {
-    v = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`${flag}: cannot read JSON from ${file}: ${(err as Error).message}`);
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`${flag}: ${file} must hold a JSON object`);
-  return v as Record<string, unknown>;
 }
 
 /** Which candles the stops were checked on, per symbol (said in summary.json and on the console). */

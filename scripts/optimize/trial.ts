@@ -17,6 +17,7 @@ import {
 import { blockStats, type BlockStats } from '../../functions/src/domain/optimize/trust.ts';
 import { toAmount, toNumber } from '../../functions/src/domain/money.ts';
 import type { BotConfig } from '../../functions/src/config/schema.ts';
+import { getStrategy } from '../../functions/src/domain/strategy/index.ts';
 import { loadCandles } from '../backtest/data.ts';
 import { buildConfig, runBacktest } from '../backtest/run.ts';
 
@@ -89,7 +90,9 @@ export function loadTrialContext(data: DataSpec): TrialContext {
 
 /** The config a point makes; throws ConfigError (named field) when the point is invalid. */
 export function trialConfig(data: DataSpec, params: Record<string, unknown>): BotConfig {
-  return buildConfig(applyPoint(data.doc, params), data);
+  const config = buildConfig(applyPoint(data.doc, params), data);
+  getStrategy(config.strategy.name, config.strategy.params);
+  return config;
 }
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;

@@ -22,7 +22,12 @@ export interface TpeOptions {
   candidates: number;
 }
 
-export const TPE_DEFAULTS: TpeOptions = { startup: 16, candidates: 24 };
+/**
+ * 4 candidates, not Optuna's 24: proposals come in batches of 8 from one model, and a greedier
+ * argmax puts the whole batch on one spot (on a 10-dimension test function, 64 trials in batches of 8
+ * got closest with 2 to 4 candidates: mean best −2.3 to −2.9, 24 candidates −4.1, uniform −4.9).
+ */
+export const TPE_DEFAULTS: TpeOptions = { startup: 16, candidates: 4 };
 
 /** The good group's size for n observations: a quarter, at most 25 (hyperopt's γ, Optuna's cap). */
 export const goodCount = (n: number) => Math.min(25, Math.max(1, Math.ceil(0.25 * n)));
@@ -44,20 +49,36 @@ function uniform(dim: Dim, rand: () => number): ChoiceValue {
   return fromUnit(dim, rand());
 }
 
-/** A Parzen density over [0, 1]: kernels at the points (Scott's bandwidth, at least 0.05) plus a uniform prior of one point's weight. */
+/**
+ * A Parzen density over [0, 1] (hyperopt's adaptive Parzen estimator): a Gaussian kernel at each point,
+ * as wide as the larger gap to its neighbours (the bounds count as neighbours), never narrower than
+ * 1 / (n + 1) (Optuna's "magic clip"), plus a prior kernel of width 1 at the middle.
+ */
 function parzen(points: readonly number[]) {
   const n = points.length;
-  const mean = points.reduce((s, x) => s + x, 0) / Math.max(1, n);
-  const sd = Math.sqrt(points.reduce((s, x) => s + (x - mean) ** 2, 0) / Math.max(1, n));
-  const bw = Math.min(1, Math.max(0.05, 1.06 * sd * n ** -0.2));
+  const order = points.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
+  const bw = new Array<number>(n);
+  const floor = 1 / Math.min(100, n + 1);
+  order.forEach(({ p, i }, k) => {
+    const left = p - (k > 0 ? order[k - 1]!.p : 0);
+    const right = (k < n - 1 ? order[k + 1]!.p : 1) - p;
+    bw[i] = Math.min(1, Math.max(floor, left, right));
+  });
+  const centers = [...points, 0.5];
+  const widths = [...bw, 1];
   const density = (x: number) => {
-    let s = 1; // the prior: uniform density 1 on [0, 1]
-    for (const p of points) s += Math.exp(-0.5 * ((x - p) / bw) ** 2) / (bw * Math.sqrt(2 * Math.PI));
-    return s / (n + 1);
+    let s = 0;
+    for (let j = 0; j <= n; j++) s += Math.exp(-0.5 * ((x - centers[j]!) / widths[j]!) ** 2) / widths[j]!;
+    return s / ((n + 1) * Math.sqrt(2 * Math.PI));
   };
   const sample = (rand: () => number) => {
-    const k = Math.floor(rand() * (n + 1));
-    return k === n ? rand() : Math.min(1, Math.max(0, points[k]! + bw * gauss(rand)));
+    const j = Math.floor(rand() * (n + 1));
+    // a draw outside [0, 1] is redrawn (the kernel truncated to the range), at most a few times
+    for (let tries = 0; tries < 8; tries++) {
+      const x = centers[j]! + widths[j]! * gauss(rand);
+      if (x >= 0 && x <= 1) return x;
+    }
+    return Math.min(1, Math.max(0, centers[j]!));
   };
   return { density, sample };
 }
@@ -75,6 +96,10 @@ function categorical(values: readonly ChoiceValue[], seen: readonly ChoiceValue[
   };
 }
 
+/** Whole-number dimensions with fewer values than this are sampled as choices. */
+const FEW = 16;
+const range = (min: number, max: number) => Array.from({ length: max - min + 1 }, (_, i) => min + i);
+
 function proposeValue(
   dim: Dim,
   good: readonly ChoiceValue[],
@@ -82,14 +107,16 @@ function proposeValue(
   rand: () => number,
   candidates: number,
 ): ChoiceValue {
-  if (dim.kind === 'choice') {
-    const [l, g] = [categorical(dim.values, good), categorical(dim.values, bad)];
+  // a whole number with few values is a choice: a kernel over six values crowds onto the first good one
+  const values = dim.kind === 'choice' ? dim.values : dim.kind === 'int' && dim.max - dim.min < FEW ? range(dim.min, dim.max) : null;
+  if (values) {
+    const [l, g] = [categorical(values, good), categorical(values, bad)];
     let best = l.sample(rand);
     for (let c = 1; c < candidates; c++) {
       const i = l.sample(rand);
       if (l.p(i) / g.p(i) > l.p(best) / g.p(best)) best = i;
     }
-    return dim.values[best]!;
+    return values[best]!;
   }
   const unit = (vs: readonly ChoiceValue[]) => vs.map((v) => toUnit(dim, v as number));
   const [l, g] = [parzen(unit(good)), parzen(unit(bad))];

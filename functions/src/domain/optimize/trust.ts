@@ -158,6 +158,9 @@ export function deflatedSharpe(winner: BlockStats, trialSharpes: readonly number
   return { sharpe, expectedMax, trials: n, dsr: probabilisticSharpe(sharpe, expectedMax, m.n, m.skew, m.kurtosis) };
 }
 
+/** Equal up to the rounding of summing the same returns in another order. */
+const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
 /** Every way to choose k of 0..n−1, in lexicographic order. */
 function* combinations(n: number, k: number): Generator<number[]> {
   const idx = Array.from({ length: k }, (_, i) => i);
@@ -183,7 +186,7 @@ export interface Pbo {
 /**
  * PBO by CSCV over a trials × blocks matrix of block stats (every row the same S blocks, S even).
  * Performance of a trial on a set of blocks: its per-step Sharpe over their union. Ties rank in the
- * middle. Null with fewer than 2 trials or S < 2 (no selection, or no split to make).
+ * middle (equal up to rounding); the earliest trial wins an in-sample tie. Null with fewer than 2 trials or S < 2 (no selection, or no split to make).
  */
 export function pboCscv(matrix: readonly (readonly BlockStats[])[]): Pbo | null {
   const trials = matrix.length;
@@ -203,14 +206,14 @@ export function pboCscv(matrix: readonly (readonly BlockStats[])[]): Pbo | null 
       return stepSharpe({ n: t.n - st.n, s1: t.s1 - st.s1, s2: t.s2 - st.s2, s3: t.s3 - st.s3, s4: t.s4 - st.s4 });
     });
     let best = 0;
-    for (let i = 1; i < trials; i++) if (perfIn[i]! > perfIn[best]!) best = i;
+    for (let i = 1; i < trials; i++) if (perfIn[i]! > perfIn[best]! && !same(perfIn[i]!, perfIn[best]!)) best = i;
     const x = perfOut[best]!;
     let lower = 0;
     let ties = 0;
     for (let i = 0; i < trials; i++) {
       if (i === best) continue;
-      if (perfOut[i]! < x) lower++;
-      else if (perfOut[i] === x) ties++;
+      if (same(perfOut[i]!, x)) ties++;
+      else if (perfOut[i]! < x) lower++;
     }
     const omega = (1 + lower + ties / 2) / (trials + 1);
     const logit = Math.log(omega / (1 - omega));

@@ -1,0 +1,58 @@
+/** The backtester's flag parsers, shared with the optimiser (`npm run optimize`): each names its flag when it refuses a value. */
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError } from 'commander';
+import { INDICATOR_WARMUP } from '../../functions/src/domain/indicators/index.ts';
+import { UsageError } from '../lib/cli.ts';
+
+export const num = (flag: string, min: number, max: number) => (v: string) => {
+  const n = v.trim() === '' ? NaN : Number(v);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new InvalidArgumentError(`${flag} must be a number from ${min} to ${max} (got "${v}")`);
+  return n;
+};
+export const int = (flag: string, min: number, max: number) => (v: string) => {
+  const n = num(flag, min, max)(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} must be a whole number (got "${v}")`);
+  return n;
+};
+/** basis points as config/bot takes them: 0 to 1000 (10 %), in steps of 0.01 */
+export const bps = (flag: string) => (v: string) => {
+  const n = num(flag, 0, 1000)(v);
+  if (Math.abs(n * 100 - Math.round(n * 100)) > 1e-9) throw new InvalidArgumentError(`${flag} takes at most 2 decimals (got "${v}")`);
+  return n;
+};
+export const cash = (v: string) => {
+  if (!/^\d{1,12}(\.\d{1,8})?$/.test(v) || !/[1-9]/.test(v))
+    throw new InvalidArgumentError(`--initial must be a positive decimal amount such as 10000 (got "${v}")`);
+  return v;
+};
+export const warmup = (v: string) => {
+  const n = int('--warmup', 0, 5000)(v);
+  if (n > 0 && n < INDICATOR_WARMUP)
+    throw new InvalidArgumentError(`--warmup must be 0 (none) or from ${INDICATOR_WARMUP} (the indicators' warm-up) to 5000 (got "${v}")`);
+  return n;
+};
+export const split = (v: string) => {
+  const m = /^(\d{1,4}):(\d{1,4})$/.exec(v);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+    throw new InvalidArgumentError(`--walk-forward must be TRAIN_DAYS:TEST_DAYS such as 14:7 (got "${v}")`);
+  return v;
+};
+export const day = (flag: string) => (v: string) => {
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (!Number.isFinite(t) || v.length > 40)
+    throw new InvalidArgumentError(`${flag} must be an ISO date or time such as 2023-03-20 (got "${v}")`);
+  return v;
+};
+export const timeOf = (v: string | undefined) => (v === undefined ? undefined : Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v));
+
+export function readJson(file: string, flag: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${flag}: cannot read JSON from ${file}: ${(err as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`${flag}: ${file} must hold a JSON object`);
+  return v as Record<string, unknown>;
+}

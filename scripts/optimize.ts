@@ -1,0 +1,189 @@
+/**
+ * `npm run optimize -- --walk-forward TRAIN:TEST [flags]`: searches the strategy's declared params and
+ * the risk and regime ranges declared next to theirs (or a --space file's narrower ranges) inside each
+ * in-sample window, trades the winner on the next window out of sample, and prints the stitched
+ * out-of-sample result next to the defaults' on the same windows, with the deflated Sharpe ratio and
+ * the PBO of each window's search. `--out DIR` writes result.json (deterministic bytes) and report.html.
+ * Exit codes: 0 ok, 1 bad data (file and line named), 2 usage (the flag or key named).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { TIMEFRAMES, type Timeframe } from '../functions/src/domain/candle.ts';
+import { ConfigError } from '../functions/src/domain/errors.ts';
+import { EnvSchema } from '../functions/src/config/schema.ts';
+import { OBJECTIVES, type Objective } from '../functions/src/domain/optimize/objective.ts';
+import { searchSpace } from '../functions/src/domain/optimize/searchSpace.ts';
+import { narrowSpace, SpaceError } from '../functions/src/domain/optimize/space.ts';
+import { strategyDefinition, strategyNames } from '../functions/src/domain/strategy/index.ts';
+import { stdio, UsageError, type Io } from './lib/cli.ts';
+import { DataFileError } from './backtest/data.ts';
+import { bps, cash, day, int, readJson, split, timeOf } from './backtest/flags.ts';
+import { printOptimize, renderOptimizeReport, resultJson } from './optimize/output.ts';
+import { searchWindow, summarize, type OptimizeOptions } from './optimize/search.ts';
+import { inProcessEvaluator, loadTrialContext, trialConfig, type DataSpec, type Evaluator, type TrialContext } from './optimize/trial.ts';
+
+const ENV_DEFAULTS = EnvSchema.parse({});
+/** Points proposed at once, whatever the number of workers: the proposals, so the result, do not depend on it. */
+export const BATCH = 8;
+/** Time blocks per in-sample run for the PBO: C(16, 8) = 12,870 splits. */
+export const PBO_BLOCKS = 16;
+
+interface Flags {
+  data?: string;
+  symbols: string;
+  timeframe: Timeframe;
+  from?: string;
+  to?: string;
+  strategy?: string;
+  params?: string;
+  feeBps?: number;
+  slippageBps?: number;
+  initial?: string;
+  walkForward: string;
+  trials: number;
+  objective: Objective;
+  minTrades: number;
+  seed: number;
+  space?: string;
+  workers: number;
+  out?: string;
+  json?: boolean;
+}
+
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+function buildProgram(io: Io, done: (run: Promise<number>) => void): Command {
+  return new Command('optimize')
+    .description('search parameters inside walk-forward windows; report the stitched out-of-sample result, DSR and PBO')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .option('--data <files>', 'comma-separated CSVs named <BASE>_<QUOTE>-<tf>[-anything].csv[.gz]')
+    .option('--symbols <list>', 'bundled symbols, comma-separated (without --data)', ENV_DEFAULTS.SYMBOLS.join(','))
+    .addOption(new Option('--timeframe <tf>', 'decision timeframe').choices([...TIMEFRAMES]).default(ENV_DEFAULTS.TIMEFRAME))
+    .option('--from <iso>', 'first candle (inclusive)', day('--from'))
+    .option('--to <iso>', 'end (exclusive)', day('--to'))
+    .option('--strategy <name>', 'strategy name (default: config default)')
+    .option('--params <file.json>', 'a config/bot document the searched values are applied onto')
+    .option('--fee-bps <n>', 'paper fee in basis points (0 to 1000)', bps('--fee-bps'))
+    .option('--slippage-bps <n>', 'paper slippage in basis points (0 to 1000)', bps('--slippage-bps'))
+    .option('--initial <cash>', 'initial cash (a positive decimal)', cash)
+    .requiredOption('--walk-forward <train:test>', 'walk-forward windows in days, e.g. 365:91', split)
+    .option('--trials <n>', 'trials per in-sample window (1 to 10000)', int('--trials', 1, 10_000), 64)
+    .addOption(new Option('--objective <name>', 'what the search maximises').choices([...OBJECTIVES]).default('sharpe'))
+    .option('--min-trades <n>', 'round trips a trial needs in sample (min_trades: penalised below it)', int('--min-trades', 0, 100_000), 1)
+    .option('--seed <n>', 'random seed (same seed, same result)', int('--seed', 0, 2 ** 32 - 1), 1)
+    .option('--space <file.json>', 'narrower ranges: {"risk.stopAtrMult": {"min": 2, "max": 5}, "strategy.params.x": {"values": [true]}}')
+    .option('--workers <k>', 'parallel workers (1: this thread)', int('--workers', 1, 256), 1)
+    .option('--out <dir>', 'write result.json and report.html here')
+    .option('--json', 'print result.json instead of the readable summary')
+    .action((f: Flags) => done(execute(io, f)));
+}
+
+/** The evaluator for --workers (1: this thread). */
+export function evaluatorFor(data: DataSpec, ctx: TrialContext, workers: number): Evaluator {
+  if (workers !== 1) throw new UsageError('--workers: only 1 (this thread) is available in this build');
+  return inProcessEvaluator(data, ctx);
+}
+
+/** The options a run is made of, checked: every flag and the --space file, before anything runs. */
+export function optimizeOptions(f: Flags): { data: DataSpec; opts: Omit<OptimizeOptions, 'windows'> } {
+  const [from, to] = [timeOf(f.from), timeOf(f.to)];
+  if (from !== undefined && to !== undefined && from >= to) throw new UsageError(`--to (${f.to}) must be after --from (${f.from})`);
+  const doc = f.params ? readJson(f.params, '--params') : {};
+  const [trainDays, testDays] = f.walkForward.split(':').map(Number) as [number, number];
+  const data: DataSpec = {
+    ...(f.data ? { data: list(f.data) } : {}),
+    symbols: list(f.symbols),
+    timeframe: f.timeframe,
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    trainDays,
+    testDays,
+    blocks: PBO_BLOCKS,
+    doc,
+    ...(f.strategy !== undefined ? { strategy: f.strategy } : {}),
+    ...(f.feeBps !== undefined ? { feeBps: f.feeBps } : {}),
+    ...(f.slippageBps !== undefined ? { slippageBps: f.slippageBps } : {}),
+    ...(f.initial !== undefined ? { initial: f.initial } : {}),
+  };
+  let strategy: string;
+  try {
+    strategy = trialConfig(data, {}).strategy.name;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(`${f.params ? `--params ${f.params}` : 'flags'}: ${err.message}`);
+    throw err;
+  }
+  const def = strategyDefinition(strategy);
+  if (!def) throw new UsageError(`--strategy: unknown strategy "${strategy}" (known: ${strategyNames().join(', ')})`);
+  let space = searchSpace(def);
+  if (f.space) {
+    try {
+      space = narrowSpace(space, readJson(f.space, '--space'));
+    } catch (err) {
+      if (err instanceof SpaceError) throw new UsageError(`--space ${f.space}: ${err.message}`);
+      throw err;
+    }
+  }
+  if (Object.keys(space).length === 0) throw new UsageError(`strategy ${strategy}: nothing to search`);
+  const opts = { space, trials: f.trials, batch: BATCH, seed: f.seed, objective: f.objective, minTrades: f.minTrades, data, strategy };
+  return { data, opts };
+}
+
+async function execute(io: Io, f: Flags): Promise<number> {
+  const { data, opts: partial } = optimizeOptions(f);
+  const ctx = loadTrialContext(data);
+  if (ctx.windows.length === 0)
+    throw new UsageError(`--walk-forward ${f.walkForward}: the data is shorter than one in-sample and one out-of-sample window`);
+  const opts: OptimizeOptions = { ...partial, windows: ctx.windows };
+  const evaluator = evaluatorFor(data, ctx, f.workers);
+  const outcomes = [];
+  try {
+    for (let w = 0; w < ctx.windows.length; w++) {
+      outcomes.push(await searchWindow(w, opts, evaluator));
+      if (!f.json && process.stderr.isTTY) process.stderr.write(`window ${w + 1}/${ctx.windows.length} searched\r`);
+    }
+  } finally {
+    await evaluator.close();
+  }
+  const result = summarize(outcomes, opts);
+  if (f.out) {
+    const dir = resolve(f.out);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'result.json'), resultJson(result));
+    writeFileSync(join(dir, 'report.html'), renderOptimizeReport(result));
+  }
+  if (f.json) io.out(resultJson(result).trimEnd());
+  else {
+    printOptimize(io, result);
+    if (f.out) io.out(`wrote ${join(resolve(f.out), 'result.json')}, report.html`);
+  }
+  return 0;
+}
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  let run: Promise<number> = Promise.resolve(0);
+  const program = buildProgram(io, (r) => (run = r));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return await run;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' ? 0 : 2;
+    if (err instanceof UsageError) {
+      io.err(err.message);
+      return 2;
+    }
+    if (err instanceof DataFileError) {
+      io.err(err.message);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = await main(process.argv.slice(2));
