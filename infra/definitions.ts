@@ -138,6 +138,7 @@ export function optimizeJob(projectId: string): RunJobDef {
     // a task is deterministic: a retry writes the same shard, so retrying a lost instance is safe
     maxRetries: 1,
     command: ['npm', 'run', 'optimize', '--'],
-    args: ['--walk-forward', '365:91', '--shard', '--results', `gs://${optimizeBucket(projectId)}/latest`],
+    // --workers = the task's CPUs (a container may see more cores than it is given)
+    args: ['--walk-forward', '365:91', '--workers', '2', '--shard', '--results', `gs://${optimizeBucket(projectId)}/latest`],
   };
 }

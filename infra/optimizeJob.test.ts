@@ -28,6 +28,7 @@ describe('the optimiser as a Cloud Run job', () => {
     expect(job.spec.command).toEqual(['npm', 'run', 'optimize', '--']);
     const args = job.spec.args as readonly string[];
     expect(args).toContain('--shard');
+    expect(args[args.indexOf('--workers') + 1]).toBe(job.spec.cpu);
     expect(args[args.indexOf('--results') + 1]).toBe(`gs://${optimizeBucket('eagle-prod')}/latest`);
   });
 

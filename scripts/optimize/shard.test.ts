@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../lib/cli.ts';
 import { localResults } from './resultStore.ts';
 import { searchWindow, summarize } from './search.ts';
-import { mergeShards, runShard, ShardError, shardFromEnv, shardWindows } from './shard.ts';
+import { mergeShards, runShard, shardFromEnv, shardWindows } from './shard.ts';
 import { SMALL_DATA, smallOptions } from './smallRun.ts';
 import { inProcessEvaluator, loadTrialContext } from './trial.ts';
 
@@ -26,7 +27,7 @@ describe('shard from Cloud Run variables', () => {
     [env('3', '3'), 'CLOUD_RUN_TASK_INDEX must be below CLOUD_RUN_TASK_COUNT (got 3 of 3)'],
   ])('refuses %j: %s', (vars, message) => {
     expect(() => shardFromEnv(vars)).toThrow(
-      new ShardError(`--shard: ${message}${message.endsWith('not set') ? ' (Cloud Run sets it for each task of a job)' : ''}`),
+      new UsageError(`--shard: ${message}${message.endsWith('not set') ? ' (Cloud Run sets it for each task of a job)' : ''}`),
     );
   });
 

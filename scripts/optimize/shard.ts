@@ -8,6 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { OBJECTIVES } from '../../functions/src/domain/optimize/objective.ts';
+import { UsageError } from '../lib/cli.ts';
 import type { ResultStore } from './resultStore.ts';
 import { searchWindow, summarize, type OptimizeOptions, type OptimizeResult, type WindowOutcome } from './search.ts';
 import type { Evaluator } from './trial.ts';
@@ -17,7 +18,7 @@ export interface Shard {
   readonly count: number;
 }
 
-/** A shard setting or shard file that cannot be used: exit 2 (usage) for the environment, 1 for files. */
+/** A shard file that cannot be merged (exit 1); a bad shard setting is a UsageError (exit 2). */
 export class ShardError extends Error {
   override readonly name = 'ShardError';
 }
@@ -26,8 +27,8 @@ const MAX_TASKS = 10_000; // Cloud Run jobs' task limit
 
 function envInt(env: NodeJS.ProcessEnv, key: string): number {
   const raw = env[key];
-  if (raw === undefined || raw === '') throw new ShardError(`--shard: ${key} is not set (Cloud Run sets it for each task of a job)`);
-  if (!/^\d{1,5}$/.test(raw)) throw new ShardError(`--shard: ${key} must be a whole number (got "${raw}")`);
+  if (raw === undefined || raw === '') throw new UsageError(`--shard: ${key} is not set (Cloud Run sets it for each task of a job)`);
+  if (!/^\d{1,5}$/.test(raw)) throw new UsageError(`--shard: ${key} must be a whole number (got "${raw}")`);
   return Number(raw);
 }
 
@@ -35,8 +36,8 @@ function envInt(env: NodeJS.ProcessEnv, key: string): number {
 export function shardFromEnv(env: NodeJS.ProcessEnv = process.env): Shard {
   const index = envInt(env, 'CLOUD_RUN_TASK_INDEX');
   const count = envInt(env, 'CLOUD_RUN_TASK_COUNT');
-  if (count < 1 || count > MAX_TASKS) throw new ShardError(`--shard: CLOUD_RUN_TASK_COUNT must be from 1 to ${MAX_TASKS} (got ${count})`);
-  if (index >= count) throw new ShardError(`--shard: CLOUD_RUN_TASK_INDEX must be below CLOUD_RUN_TASK_COUNT (got ${index} of ${count})`);
+  if (count < 1 || count > MAX_TASKS) throw new UsageError(`--shard: CLOUD_RUN_TASK_COUNT must be from 1 to ${MAX_TASKS} (got ${count})`);
+  if (index >= count) throw new UsageError(`--shard: CLOUD_RUN_TASK_INDEX must be below CLOUD_RUN_TASK_COUNT (got ${index} of ${count})`);
   return { index, count };
 }
 
@@ -80,10 +81,17 @@ const ShardFileSchema = z.strictObject({
 });
 type ShardFile = z.infer<typeof ShardFileSchema>;
 
+/**
+ * The windows searched side by side on one evaluator: their batches interleave, so the workers stay
+ * busy while one window waits for its batch's slowest trial. Each window's search is its own, so the
+ * outcomes are the same as one window after another.
+ */
+export const searchWindows = (windows: readonly number[], opts: OptimizeOptions, evaluator: Evaluator): Promise<WindowOutcome[]> =>
+  Promise.all(windows.map((w) => searchWindow(w, opts, evaluator)));
+
 /** This task's windows searched and written as its shard file; returns the file's name. */
 export async function runShard(opts: OptimizeOptions, evaluator: Evaluator, store: ResultStore, s: Shard): Promise<string> {
-  const outcomes: WindowOutcome[] = [];
-  for (const w of shardWindows(opts.windows.length, s)) outcomes.push(await searchWindow(w, opts, evaluator));
+  const outcomes = await searchWindows(shardWindows(opts.windows.length, s), opts, evaluator);
   const name = shardFileName(s);
   await store.write(name, `${JSON.stringify({ format: FORMAT, index: s.index, count: s.count, run: opts, outcomes })}\n`);
   return name;
