@@ -159,7 +159,10 @@ async function execute(io: Io, f: Flags): Promise<number> {
       io.out(`wrote ${await runShard(opts, evaluator, store, shard)} to ${store.where}`);
       return 0;
     }
-    emit(io, summarize(await searchWindows(Object.keys(ctx.windows).map(Number), opts, evaluator), opts), f);
+    const progress = (w: number, done: number, total: number) => {
+      if (!f.json) process.stderr.write(`window ${w + 1} searched (${done}/${total})\n`);
+    };
+    emit(io, summarize(await searchWindows(Object.keys(ctx.windows).map(Number), opts, evaluator, progress), opts), f);
     return 0;
   } finally {
     await evaluator.close();

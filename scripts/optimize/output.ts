@@ -6,7 +6,7 @@
 import type { Io } from '../lib/io.ts';
 import { esc } from '../backtest/reportTables.ts';
 import { NONE, pct, ratio, share } from '../backtest/format.ts';
-import type { OptimizeResult, StitchedSummary } from './search.ts';
+import { NEIGHBOURS, type OptimizeResult, type StitchedSummary } from './search.ts';
 
 export const resultJson = (r: OptimizeResult): string => `${JSON.stringify(r, null, 2)}\n`;
 
@@ -35,7 +35,7 @@ export function printOptimize(io: Io, r: OptimizeResult): void {
     io.out(
       `  ${String(i + 1).padStart(2)}. ${w.outOfSample.from.slice(0, 10)} → ${w.outOfSample.to.slice(0, 10)}: ` +
         `OOS ${pct(w.outOfSampleResult.totalReturnPct)} (defaults ${pct(w.defaultsOutOfSampleResult.totalReturnPct)}), ` +
-        `IS Sharpe ${ratio(w.inSampleResult.sharpe)}, DSR ${num(w.deflatedSharpe.dsr)}, PBO ${num(w.pbo?.pbo ?? null)}` +
+        `IS score ${num(w.score)} (${NEIGHBOURS} nearest ${num(w.neighbours?.meanScore ?? null)}), DSR ${num(w.deflatedSharpe.dsr)}, PBO ${num(w.pbo?.pbo ?? null)}` +
         `${w.invalid ? `, ${w.invalid} invalid` : ''}`,
     );
     io.out(`      ${params(w.chosen)}`);

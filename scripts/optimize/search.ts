@@ -103,6 +103,8 @@ export interface WindowSummary {
   trials: number;
   invalid: number;
   deflatedSharpe: { sharpe: number; expectedMax: number; dsr: number | null };
+  /** the plateau test: the in-sample score of the valid trials nearest the winner (null without any) */
+  neighbours: { count: number; meanDistance: number; meanScore: number | null } | null;
   pbo: { pbo: number; splits: number; meanLogit: number } | null;
 }
 
@@ -181,6 +183,8 @@ function windowSummary(o: WindowOutcome, bounds: WindowBounds, opts: OptimizeOpt
     valid.map((t) => stepSharpe(mergeStats(t.blocks))),
   );
   const pbo = pboCscv(valid.map((t) => t.blocks));
+  const near = nearest(opts.space, winner, valid, NEIGHBOURS);
+  const scores = near.map((t) => trialScore(t.trial, opts));
   return {
     inSample: { from: iso(bounds.start), to: iso(bounds.split) },
     outOfSample: { from: iso(bounds.split), to: iso(bounds.stop) },
@@ -193,7 +197,39 @@ function windowSummary(o: WindowOutcome, bounds: WindowBounds, opts: OptimizeOpt
     invalid: o.trials.length - valid.length,
     deflatedSharpe: { sharpe: r6(d.sharpe), expectedMax: r6(d.expectedMax), dsr: d.dsr === null ? null : r4(d.dsr) },
     pbo: pbo && { pbo: r4(pbo.pbo), splits: pbo.splits, meanLogit: r4(pbo.meanLogit) },
+    neighbours: near.length
+      ? {
+          count: near.length,
+          meanDistance: r4(near.reduce((x, t) => x + t.distance, 0) / near.length),
+          meanScore: finite(scores.reduce((x, y) => x + y, 0) / scores.length),
+        }
+      : null,
   };
+}
+
+/** Trials compared with the winner for the plateau test. */
+export const NEIGHBOURS = 5;
+
+/**
+ * The `k` valid trials nearest the winner: each numeric key scaled to its range, a different choice
+ * counting as a full range, the root mean square over the keys (0: the same point, 1: opposite corners).
+ */
+function nearest(space: Space, winner: TrialResult, trials: readonly TrialResult[], k: number) {
+  const keys = Object.keys(space);
+  const distance = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+    let sum = 0;
+    for (const key of keys) {
+      const d = space[key]!;
+      const diff = d.kind === 'choice' ? Number(a[key] !== b[key]) : ((a[key] as number) - (b[key] as number)) / (d.max - d.min || 1);
+      sum += diff * diff;
+    }
+    return Math.sqrt(sum / Math.max(1, keys.length));
+  };
+  return trials
+    .filter((t) => t.trial !== winner.trial)
+    .map((trial) => ({ trial, distance: distance(winner.params, trial.params) }))
+    .sort((a, b) => a.distance - b.distance || a.trial.trial - b.trial.trial)
+    .slice(0, k);
 }
 
 const median = (xs: number[]) => {

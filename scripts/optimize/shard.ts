@@ -86,8 +86,15 @@ type ShardFile = z.infer<typeof ShardFileSchema>;
  * busy while one window waits for its batch's slowest trial. Each window's search is its own, so the
  * outcomes are the same as one window after another.
  */
-export const searchWindows = (windows: readonly number[], opts: OptimizeOptions, evaluator: Evaluator): Promise<WindowOutcome[]> =>
-  Promise.all(windows.map((w) => searchWindow(w, opts, evaluator)));
+export function searchWindows(
+  windows: readonly number[],
+  opts: OptimizeOptions,
+  evaluator: Evaluator,
+  onWindow?: (window: number, done: number, total: number) => void,
+): Promise<WindowOutcome[]> {
+  let done = 0;
+  return Promise.all(windows.map((w) => searchWindow(w, opts, evaluator).then((o) => (onWindow?.(w, ++done, windows.length), o))));
+}
 
 /** This task's windows searched and written as its shard file; returns the file's name. */
 export async function runShard(opts: OptimizeOptions, evaluator: Evaluator, store: ResultStore, s: Shard): Promise<string> {

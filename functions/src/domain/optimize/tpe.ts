@@ -100,6 +100,22 @@ function categorical(values: readonly ChoiceValue[], seen: readonly ChoiceValue[
 const FEW = 16;
 const range = (min: number, max: number) => Array.from({ length: max - min + 1 }, (_, i) => min + i);
 
+function pickChoice(
+  values: readonly ChoiceValue[],
+  good: readonly ChoiceValue[],
+  bad: readonly ChoiceValue[],
+  rand: () => number,
+  candidates: number,
+): ChoiceValue {
+  const [l, g] = [categorical(values, good), categorical(values, bad)];
+  let best = l.sample(rand);
+  for (let c = 1; c < candidates; c++) {
+    const i = l.sample(rand);
+    if (l.p(i) / g.p(i) > l.p(best) / g.p(best)) best = i;
+  }
+  return values[best]!;
+}
+
 function proposeValue(
   dim: Dim,
   good: readonly ChoiceValue[],
@@ -107,17 +123,9 @@ function proposeValue(
   rand: () => number,
   candidates: number,
 ): ChoiceValue {
+  if (dim.kind === 'choice') return pickChoice(dim.values, good, bad, rand, candidates);
   // a whole number with few values is a choice: a kernel over six values crowds onto the first good one
-  const values = dim.kind === 'choice' ? dim.values : dim.kind === 'int' && dim.max - dim.min < FEW ? range(dim.min, dim.max) : null;
-  if (values) {
-    const [l, g] = [categorical(values, good), categorical(values, bad)];
-    let best = l.sample(rand);
-    for (let c = 1; c < candidates; c++) {
-      const i = l.sample(rand);
-      if (l.p(i) / g.p(i) > l.p(best) / g.p(best)) best = i;
-    }
-    return values[best]!;
-  }
+  if (dim.kind === 'int' && dim.max - dim.min < FEW) return pickChoice(range(dim.min, dim.max), good, bad, rand, candidates);
   const unit = (vs: readonly ChoiceValue[]) => vs.map((v) => toUnit(dim, v as number));
   const [l, g] = [parzen(unit(good)), parzen(unit(bad))];
   let best = l.sample(rand);
