@@ -4,7 +4,6 @@
  * same bytes whatever K is (runTrial is pure). A trial that throws fails its batch with the trial
  * named; close() terminates every worker. Workers run the TypeScript through tsx, as the main thread.
  */
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DataSpec, Evaluator, TrialResult, TrialSpec } from './trial.ts';
 
@@ -18,8 +17,6 @@ export type FromWorker =
   | { readonly kind: 'ready' }
   | { readonly kind: 'done'; readonly id: number; readonly result: TrialResult }
   | { readonly kind: 'failed'; readonly id: number; readonly message: string };
-
-export const defaultWorkers = (): number => availableParallelism();
 
 const ENTRY = new URL('./trialWorker.ts', import.meta.url);
 
