@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { TIMEFRAMES, timeframeMs, type Candle, type Timeframe } from '../functions/src/domain/candle.ts';
 import { ConfigError } from '../functions/src/domain/errors.ts';
@@ -22,8 +22,8 @@ import { INDICATOR_WARMUP } from '../functions/src/domain/indicators/index.ts';
 import { getStrategy } from '../functions/src/domain/strategy/index.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
 import { printSummary } from './backtest/console.ts';
-import { bps, cash, day, int, readJson, split, timeOf, warmup } from './backtest/flags.ts';
-import { DataFileError, loadCandles, loadGuard, tradedPart } from './backtest/data.ts';
+import { bps, cash, day, exitCode, int, readJson, split, timeOf, warmup } from './backtest/flags.ts';
+import { loadCandles, loadGuard, tradedPart } from './backtest/data.ts';
 import { money } from './backtest/format.ts';
 import { renderReport } from './backtest/report.ts';
 import type { ReportSummary } from './backtest/reportTables.ts';
@@ -286,16 +286,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' ? 0 : 2;
-    if (err instanceof UsageError || err instanceof ConfigError) {
-      io.err(err.message);
-      return 2;
-    }
-    if (err instanceof DataFileError) {
-      io.err(err.message);
-      return 1;
-    }
-    throw err;
+    return exitCode(err, io);
   }
 }
 

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { TIMEFRAMES, type Timeframe } from '../functions/src/domain/candle.ts';
 import { ConfigError } from '../functions/src/domain/errors.ts';
 import { EnvSchema } from '../functions/src/config/schema.ts';
@@ -21,8 +21,7 @@ import { searchSpace } from '../functions/src/domain/optimize/searchSpace.ts';
 import { narrowSpace, SpaceError } from '../functions/src/domain/optimize/space.ts';
 import { strategyDefinition, strategyNames } from '../functions/src/domain/strategy/index.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
-import { DataFileError } from './backtest/data.ts';
-import { bps, cash, day, int, readJson, split, timeOf } from './backtest/flags.ts';
+import { bps, cash, day, exitCode, int, readJson, split, timeOf } from './backtest/flags.ts';
 import { printOptimize, renderOptimizeReport, resultJson } from './optimize/output.ts';
 import { resultStore } from './optimize/resultStore.ts';
 import { summarize, type OptimizeOptions, type OptimizeResult } from './optimize/search.ts';
@@ -205,16 +204,11 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     await program.parseAsync(merge ? argv.slice(1) : argv, { from: 'user' });
     return await run;
   } catch (err) {
-    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' ? 0 : 2;
-    if (err instanceof UsageError) {
-      io.err(err.message);
-      return 2;
-    }
-    if (err instanceof DataFileError || err instanceof ShardError) {
+    if (err instanceof ShardError) {
       io.err(err.message);
       return 1;
     }
-    throw err;
+    return exitCode(err, io);
   }
 }
 

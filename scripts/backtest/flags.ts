@@ -1,8 +1,10 @@
 /** The backtester's flag parsers, shared with the optimiser (`npm run optimize`): each names its flag when it refuses a value. */
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError } from 'commander';
+import { CommanderError, InvalidArgumentError } from 'commander';
+import { ConfigError } from '../../functions/src/domain/errors.ts';
 import { INDICATOR_WARMUP } from '../../functions/src/domain/indicators/index.ts';
-import { UsageError } from '../lib/cli.ts';
+import { UsageError, type Io } from '../lib/cli.ts';
+import { DataFileError } from './data.ts';
 
 export const num = (flag: string, min: number, max: number) => (v: string) => {
   const n = v.trim() === '' ? NaN : Number(v);
@@ -55,4 +57,14 @@ export function readJson(file: string, flag: string): Record<string, unknown> {
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`${flag}: ${file} must hold a JSON object`);
   return v as Record<string, unknown>;
+}
+
+/** The exit code of a failed run (2 usage, named; 1 bad data, file and line named); anything else is a bug and is rethrown. */
+export function exitCode(err: unknown, io: Io): number {
+  if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' ? 0 : 2;
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof DataFileError) {
+    io.err(err.message);
+    return err instanceof DataFileError ? 1 : 2;
+  }
+  throw err;
 }

@@ -14,6 +14,7 @@ import {
   windowBounds,
   type WindowBounds,
 } from '../../functions/src/domain/backtest/walkForward.ts';
+import type { ScoredMetrics } from '../../functions/src/domain/optimize/objective.ts';
 import { blockStats, type BlockStats } from '../../functions/src/domain/optimize/trust.ts';
 import { toAmount, toNumber } from '../../functions/src/domain/money.ts';
 import type { BotConfig } from '../../functions/src/config/schema.ts';
@@ -51,14 +52,8 @@ export interface TrialSpec {
   params: Record<string, unknown>;
 }
 
-export interface TrialMetrics {
-  totalReturnPct: number;
-  maxDrawdownPct: number;
-  sharpe: number | null;
-  sortino: number | null;
-  calmar: number | null;
-  /** round trips */
-  trades: number;
+/** What the objectives read (round trips as `trades`), plus fees and realized PnL net of fees. */
+export interface TrialMetrics extends ScoredMetrics {
   feesPaid: number;
   netPnl: number;
 }
