@@ -1,8 +1,8 @@
 /**
  * `bench optimize`: trials per second of the optimiser on 1 and on 2 worker threads, in the same run,
  * over the same fixed trials (uniform points of the default space, seeded; the first in-sample
- * window of 365:91 over the bundled 4h BTC/USDT, 2018–2020). Each pool is warmed up first (start-up
- * and JIT are reported apart); rounds alternate 1 and 2 workers and the median round counts.
+ * window of 365:91 over the bundled 4h BTC/USDT, 2018–2020). Each pool is warmed up first (every
+ * worker runs every trial once; start-up is reported apart); rounds alternate 1 and 2 workers and the median round counts.
  * Efficiency = speedup / workers. The workers' start-up (tsx, modules, candles) is printed separately.
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -14,7 +14,7 @@ import type { DataSpec, Evaluator, TrialSpec } from './optimize/trial.ts';
 import { workerEvaluator } from './optimize/workerPool.ts';
 
 const TRIALS = 48;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const data: DataSpec = {
   symbols: ['BTC/USDT'],
   timeframe: '4h',
@@ -39,7 +39,8 @@ async function started(k: number): Promise<{ ev: Evaluator; startMs: number }> {
   // one trial per worker: every worker has loaded its candles
   await ev.evaluate(trials.slice(0, k));
   const startMs = performance.now() - t0;
-  await ev.evaluate(trials); // warm-up (JIT) on the same trials
+  // warm-up (JIT) on the same trials: every worker runs each of them once, as the 1-worker pool does
+  for (let i = 0; i < k; i++) await ev.evaluate(trials);
   return { ev, startMs };
 }
 
