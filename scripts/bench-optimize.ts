@@ -71,8 +71,10 @@ try {
   const what = `${TRIALS} in-sample trials of 365 days of 4h BTC/USDT, median of ${ROUNDS} rounds after a warm-up`;
   console.log(`bench optimize: ${rate1.toFixed(1)} trials/s on 1 workers, efficiency 1.00 (${what})`);
   console.log(`bench optimize: ${rate2.toFixed(1)} trials/s on 2 workers, efficiency ${e.toFixed(2)} (same trials, same run)`);
+  // cores this process actually got: below K means other processes had the rest (the efficiency then measures the machine)
+  const got = (xs: { wall: number; cpu: number }[]) => median(xs.map((x) => x.cpu / x.wall)).toFixed(2);
   console.log(
-    `bench optimize cpu: ${(TRIALS / cpu1).toFixed(1)} trials per CPU-second on 1 worker, ${(TRIALS / cpu2).toFixed(1)} on 2 (parallel overhead ${((cpu2 / cpu1 - 1) * 100).toFixed(1)} %; load average ${load.toFixed(1)} on ${availableParallelism()} cores: efficiency is only meaningful on an otherwise idle machine)`,
+    `bench optimize cpu: ${(TRIALS / cpu1).toFixed(1)} trials per CPU-second on 1 worker, ${(TRIALS / cpu2).toFixed(1)} on 2 (parallel overhead ${((cpu2 / cpu1 - 1) * 100).toFixed(1)} %); cores obtained ${got(s1)} of 1 and ${got(s2)} of 2 (load average ${load.toFixed(1)} on ${availableParallelism()} cores)`,
   );
   console.log(
     `bench optimize start-up: ${Math.round(one.startMs)} ms for 1 worker, ${Math.round(two.startMs)} ms for 2 (tsx, modules, candles; once per run)`,
