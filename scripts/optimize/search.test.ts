@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { searchSpace } from '../../functions/src/domain/optimize/searchSpace.ts';
 import { strategyDefinition } from '../../functions/src/domain/strategy/index.ts';
+import { parseWindowOutcome } from './outcomeCodec.ts';
 import { resultJson } from './output.ts';
 import { searchWindow, summarize, type OptimizeOptions, type WindowOutcome } from './search.ts';
 import { inProcessEvaluator, loadTrialContext, runTrial, type DataSpec, type Evaluator } from './trial.ts';
@@ -78,5 +79,18 @@ describe('the search', { timeout: 60_000 }, () => {
     const r = runTrial(ctx, { window: 0, trial: 0, sample: 'in', params: { 'risk.stopAtrMult': -1 } });
     expect(r.metrics).toBeNull();
     expect(r.error).toMatch(/stopAtrMult/);
+  });
+});
+
+describe('a window outcome crossing a process boundary', { timeout: 60_000 }, () => {
+  it('round-trips through JSON and refuses a changed or extra field, naming it', async () => {
+    const o = await searchWindow(0, { ...OPTS, trials: 2 }, inProcessEvaluator(DATA, ctx));
+    const json = JSON.parse(JSON.stringify(o));
+    expect(parseWindowOutcome(json, 'shard 0')).toEqual(o);
+    expect(() => parseWindowOutcome({ ...json, extra: 1 }, 'shard 0')).toThrow(/shard 0: .*extra/);
+    const bad = structuredClone(json);
+    bad.trials[1].metrics.sharpe = 'high';
+    expect(() => parseWindowOutcome(bad, 'shard 0')).toThrow(/shard 0: trials.1.metrics.sharpe/);
+    expect(() => parseWindowOutcome({ ...json, winner: 5 }, 'shard 0')).toThrow(/winner 5/);
   });
 });
