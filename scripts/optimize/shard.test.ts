@@ -93,7 +93,7 @@ describe('shards and merge', () => {
     );
     expect(
       await variant((f) => (f['shard-1-of-3.json'] = f['shard-1-of-3.json']!.replace('"outcomes":[{', '"outcomes":[{"extra":1,'))),
-    ).toMatch(/^ShardError: shard-1-of-3.json: not a shard file: outcomes.0: Unrecognized key: "extra"/);
+    ).toMatch(/^ShardError: shard-1-of-3.json: not a shard file: outcomes.0: outcome: Unrecognized key: "extra"/);
     expect(await variant((f) => (f['shard-0-of-3.json'] = '{"format"'))).toMatch(/^ShardError: shard-0-of-3.json: not JSON/);
     expect(await variant((f) => (f['shard-0-of-3.json'] = f['shard-1-of-3.json']!))).toBe(
       'ShardError: shard-0-of-3.json: holds shard 1 of 3, not what its name says',

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { OBJECTIVES } from '../../functions/src/domain/optimize/objective.ts';
 import { UsageError } from '../lib/cli.ts';
+import { parseWindowOutcome } from './outcomeCodec.ts';
 import type { ResultStore } from './resultStore.ts';
 import { searchWindow, summarize, type OptimizeOptions, type OptimizeResult, type WindowOutcome } from './search.ts';
 import type { Evaluator } from './trial.ts';
@@ -50,7 +51,6 @@ const NAME_RE = /^shard-(\d+)-of-(\d+)\.json$/;
 
 const FORMAT = 'eagle-optimize-shard/1';
 const int = z.number().int();
-const trialShape = z.looseObject({ window: int, trial: int, sample: z.enum(['in', 'out']), params: z.record(z.string(), z.unknown()) });
 /** The run's options as summarize takes them (search.ts owns the nested shapes: space, data). */
 const RunSchema = z.strictObject({
   space: z.record(z.string(), z.looseObject({ kind: z.enum(['float', 'int', 'choice']) })),
@@ -69,17 +69,10 @@ const ShardFileSchema = z.strictObject({
   count: int.min(1).max(MAX_TASKS),
   /** every shard of one run carries the same */
   run: RunSchema,
-  outcomes: z.array(
-    z.strictObject({
-      window: int.min(0),
-      trials: z.array(trialShape).min(1),
-      winner: int.min(0),
-      outOfSample: trialShape,
-      defaults: trialShape,
-    }),
-  ),
+  /** each checked by outcomeCodec.ts */
+  outcomes: z.array(z.unknown()),
 });
-type ShardFile = z.infer<typeof ShardFileSchema>;
+type ShardFile = Omit<z.infer<typeof ShardFileSchema>, 'outcomes'> & { outcomes: WindowOutcome[] };
 
 /**
  * The windows searched side by side on one evaluator: their batches interleave, so the workers stay
@@ -123,7 +116,11 @@ function parseShardFile(name: string, text: string): ShardFile {
   const m = NAME_RE.exec(name)!;
   if (Number(m[1]) !== r.data.index || Number(m[2]) !== r.data.count)
     throw new ShardError(`${name}: holds shard ${r.data.index} of ${r.data.count}, not what its name says`);
-  return r.data;
+  try {
+    return { ...r.data, outcomes: r.data.outcomes.map((o, i) => parseWindowOutcome(o, `outcomes.${i}`)) };
+  } catch (err) {
+    throw new ShardError(`${name}: not a shard file: ${(err as Error).message}`);
+  }
 }
 
 /**
@@ -146,7 +143,7 @@ export async function readShards(store: ResultStore): Promise<{ run: OptimizeOpt
     if (!isDeepStrictEqual(f.run, first.run))
       throw new ShardError(`merge: ${shardFileName(f)} comes from a different run than ${shardFileName(first)} (the options differ)`);
   const windows = first.run.windows.length;
-  const byWindow = new Map<number, { outcome: ShardFile['outcomes'][number]; from: string }>();
+  const byWindow = new Map<number, { outcome: WindowOutcome; from: string }>();
   for (const f of files)
     for (const o of f.outcomes) {
       const from = shardFileName(f);
@@ -160,6 +157,6 @@ export async function readShards(store: ResultStore): Promise<{ run: OptimizeOpt
     }
   const absent = Array.from({ length: windows }, (_, i) => i).filter((i) => !byWindow.has(i));
   if (absent.length) throw new ShardError(`merge: window ${absent.join(', ')} of ${windows} in no shard`);
-  const outcomes = Array.from({ length: windows }, (_, i) => byWindow.get(i)!.outcome) as unknown as WindowOutcome[];
+  const outcomes = Array.from({ length: windows }, (_, i) => byWindow.get(i)!.outcome);
   return { run: first.run as unknown as OptimizeOptions, outcomes };
 }

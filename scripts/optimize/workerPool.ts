@@ -5,6 +5,7 @@
  * named; close() terminates every worker. Workers run the TypeScript through tsx, as the main thread.
  */
 import { Worker } from 'node:worker_threads';
+import { TrialResultSchema } from './outcomeCodec.ts';
 import type { DataSpec, Evaluator, TrialResult, TrialSpec } from './trial.ts';
 
 export class TrialFailedError extends Error {
@@ -77,9 +78,15 @@ export function workerEvaluator(data: DataSpec, workers: number): Evaluator {
       const task = tasks.get(m.id)!;
       tasks.delete(m.id);
       idle.push(w);
+      const checked = m.kind === 'done' ? TrialResultSchema.safeParse(m.result) : null;
       if (m.kind === 'failed') fail(task.batch, new TrialFailedError(`${describe(task.spec)} failed on worker ${k}: ${m.message}`));
+      else if (!checked!.success)
+        fail(
+          task.batch,
+          new TrialFailedError(`${describe(task.spec)}: worker ${k} replied ${checked!.error.issues[0]?.message ?? 'garbage'}`),
+        );
       else if (!task.batch.failed) {
-        task.batch.results[task.index] = m.result;
+        task.batch.results[task.index] = checked!.data as TrialResult;
         if (--task.batch.left === 0) task.batch.resolve(task.batch.results);
       }
       dispatch();
