@@ -23,7 +23,8 @@ export function printOptimize(io: Io, r: OptimizeResult): void {
   const wf = r.walkForward;
   io.out(
     `Optimise ${r.strategy} on ${r.symbols.join(', ')} ${r.timeframe}: ${wf.windows} windows of ${wf.trainDays} d in sample + ` +
-      `${wf.testDays} d out of sample, ${r.trialsPerWindow} trials each, objective ${r.objective}, min trades ${r.minTrades}, seed ${r.seed}`,
+      `${wf.testDays} d out of sample, ${r.trialsPerWindow} trials each, ` +
+      `objective ${r.objective}, min trades ${r.minTrades}, seed ${r.seed}`,
   );
   io.out(line('  out of sample, chosen  ', r.outOfSample));
   io.out(line('  out of sample, defaults', r.defaultsOutOfSample));
@@ -35,7 +36,8 @@ export function printOptimize(io: Io, r: OptimizeResult): void {
     io.out(
       `  ${String(i + 1).padStart(2)}. ${w.outOfSample.from.slice(0, 10)} → ${w.outOfSample.to.slice(0, 10)}: ` +
         `OOS ${pct(w.outOfSampleResult.totalReturnPct)} (defaults ${pct(w.defaultsOutOfSampleResult.totalReturnPct)}), ` +
-        `IS score ${num(w.score)} (${NEIGHBOURS} nearest ${num(w.neighbours?.meanScore ?? null)}), DSR ${num(w.deflatedSharpe.dsr)}, PBO ${num(w.pbo?.pbo ?? null)}` +
+        `IS score ${num(w.score)} (${NEIGHBOURS} nearest ${num(w.neighbours?.meanScore ?? null)}), ` +
+        `DSR ${num(w.deflatedSharpe.dsr)}, PBO ${num(w.pbo?.pbo ?? null)}` +
         `${w.invalid ? `, ${w.invalid} invalid` : ''}`,
     );
     io.out(`      ${params(w.chosen)}`);
@@ -50,7 +52,11 @@ function curve(points: readonly [number, number][], width = 900, height = 240): 
   const x = (t: number) => ((t - t0) / Math.max(1, t1 - t0)) * width;
   const y = (v: number) => height - ((v - lo) / Math.max(1e-9, hi - lo)) * height;
   const d = points.map((p, i) => `${x(p[0]).toFixed(1)},${y(vs[i]!).toFixed(1)}`).join(' ');
-  return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="stitched out-of-sample equity (log)"><polyline fill="none" stroke="#2962ff" stroke-width="1.5" points="${d}"/></svg>`;
+  return (
+    `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" ` +
+    `aria-label="stitched out-of-sample equity (log)">` +
+    `<polyline fill="none" stroke="#2962ff" stroke-width="1.5" points="${d}"/></svg>`
+  );
 }
 
 export function renderOptimizeReport(r: OptimizeResult): string {
@@ -72,20 +78,24 @@ export function renderOptimizeReport(r: OptimizeResult): string {
   const title = `Optimise ${r.strategy} ${r.symbols.join(', ')} ${r.timeframe}, objective ${r.objective}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:last-child{text-align:left}</style>
+<style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse;margin:12px 0}
+td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:last-child{text-align:left}</style>
 </head><body>
 <h1>${esc(title)}</h1>
-<p>${r.walkForward.windows} windows: ${r.walkForward.trainDays} days in sample, ${r.walkForward.testDays} out of sample; ${r.trialsPerWindow} trials per window, seed ${r.seed}.</p>
+<p>${r.walkForward.windows} windows: ${r.walkForward.trainDays} days in sample, ${r.walkForward.testDays} out of sample;
+${r.trialsPerWindow} trials per window, seed ${r.seed}.</p>
 <table><tr><th></th><th>return</th><th>max DD</th><th>Sharpe</th><th>Sortino</th><th>round trips</th></tr>
 ${stitched('chosen, out of sample', r.outOfSample)}
 ${stitched('defaults, out of sample', r.defaultsOutOfSample)}
 </table>
-<p>Deflated Sharpe ratio (each window's winner): median ${esc(num(r.trust.deflatedSharpeMedian))}, min ${esc(num(r.trust.deflatedSharpeMin))}.
+<p>Deflated Sharpe ratio (each window's winner): median ${esc(num(r.trust.deflatedSharpeMedian))},
+min ${esc(num(r.trust.deflatedSharpeMin))}.
 Probability of backtest overfitting (CSCV): mean ${esc(num(r.trust.pboMean))}, max ${esc(num(r.trust.pboMax))}.</p>
 <h2>Stitched out-of-sample equity (log scale)</h2>
 ${curve(r.stitched)}
 <h2>Windows</h2>
-<table><tr><th>#</th><th>out of sample</th><th>IS return</th><th>OOS return</th><th>defaults OOS</th><th>DSR</th><th>PBO</th><th>chosen</th></tr>
+<table><tr><th>#</th><th>out of sample</th><th>IS return</th><th>OOS return</th><th>defaults OOS</th>
+<th>DSR</th><th>PBO</th><th>chosen</th></tr>
 ${windows.join('\n')}
 </table>
 <script type="application/json" id="result">${JSON.stringify(r).replace(/</g, '\\u003c')}</script>

@@ -186,7 +186,8 @@ export interface Pbo {
 /**
  * PBO by CSCV over a trials × blocks matrix of block stats (every row the same S blocks, S even).
  * Performance of a trial on a set of blocks: its per-step Sharpe over their union. Ties rank in the
- * middle (equal up to rounding); the earliest trial wins an in-sample tie. Null with fewer than 2 trials or S < 2 (no selection, or no split to make).
+ * middle (equal up to rounding); the earliest trial wins an in-sample tie. Null with fewer than 2
+ * trials or S < 2 (no selection, or no split to make).
  */
 export function pboCscv(matrix: readonly (readonly BlockStats[])[]): Pbo | null {
   const trials = matrix.length;
