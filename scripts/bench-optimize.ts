@@ -73,12 +73,14 @@ try {
   console.log(`bench optimize: ${rate2.toFixed(1)} trials/s on 2 workers, efficiency ${e.toFixed(2)} (same trials, same run)`);
   // cores this process actually got: below K means other processes had the rest (the efficiency then measures the machine)
   const got = (xs: { wall: number; cpu: number }[]) => median(xs.map((x) => x.cpu / x.wall)).toFixed(2);
+  const overhead = ((cpu2 / cpu1 - 1) * 100).toFixed(1);
+  const machine = `load average ${load.toFixed(1)} on ${availableParallelism()} cores`;
   console.log(
-    `bench optimize cpu: ${(TRIALS / cpu1).toFixed(1)} trials per CPU-second on 1 worker, ${(TRIALS / cpu2).toFixed(1)} on 2 (parallel overhead ${((cpu2 / cpu1 - 1) * 100).toFixed(1)} %); cores obtained ${got(s1)} of 1 and ${got(s2)} of 2 (load average ${load.toFixed(1)} on ${availableParallelism()} cores)`,
+    `bench optimize cpu: ${(TRIALS / cpu1).toFixed(1)} trials per CPU-second on 1 worker, ${(TRIALS / cpu2).toFixed(1)} on 2 ` +
+      `(parallel overhead ${overhead} %); cores obtained ${got(s1)} of 1 and ${got(s2)} of 2 (${machine})`,
   );
-  console.log(
-    `bench optimize start-up: ${Math.round(one.startMs)} ms for 1 worker, ${Math.round(two.startMs)} ms for 2 (tsx, modules, candles; once per run)`,
-  );
+  const [start1, start2] = [Math.round(one.startMs), Math.round(two.startMs)];
+  console.log(`bench optimize start-up: ${start1} ms for 1 worker, ${start2} ms for 2 (tsx, modules, candles; once per run)`);
 } finally {
   await Promise.all([one.ev.close(), two.ev.close()]);
 }
