@@ -103,3 +103,42 @@ export function schedulerJobs(tickInterval = '1m'): SchedulerJobDef[] {
     { name: 'eagle-eye-watchdog', schedule: '* * * * *', target: 'watchdog', body: {}, attemptDeadlineSeconds: 30 },
   ];
 }
+
+export interface RunJobDef {
+  readonly name: string;
+  /** tasks per execution (CLOUD_RUN_TASK_COUNT); each searches walk-forward windows i ≡ task index (mod tasks) */
+  readonly tasks: number;
+  readonly parallelism: number;
+  readonly cpu: string;
+  readonly memory: '2Gi' | '4Gi';
+  readonly taskTimeoutSeconds: number;
+  readonly maxRetries: number;
+  /** the container's command; an execution may override the args (`gcloud run jobs execute --args=…`) */
+  readonly command: readonly string[];
+  readonly args: readonly string[];
+}
+
+/** Where the optimiser job's tasks leave their shard files (a bucket of its own; files expire). */
+export const optimizeBucket = (projectId: string) => `${projectId}-optimize`;
+export const OPTIMIZE_RESULTS_DAYS = 30;
+
+/**
+ * The optimiser as a Cloud Run job (`npm run optimize -- --shard`): each task runs its shard of the
+ * windows on every core of its instance (--workers defaults to them) and writes its shard file;
+ * `npm run optimize -- merge --results gs://…` reduces them. The image: Dockerfile at the root.
+ */
+export function optimizeJob(projectId: string): RunJobDef {
+  return {
+    name: 'eagle-eye-optimize',
+    tasks: 4,
+    parallelism: 4,
+    cpu: '2',
+    memory: '2Gi',
+    taskTimeoutSeconds: 3600,
+    // a task is deterministic: a retry writes the same shard, so retrying a lost instance is safe
+    maxRetries: 1,
+    command: ['npm', 'run', 'optimize', '--'],
+    // --workers = the task's CPUs (a container may see more cores than it is given)
+    args: ['--walk-forward', '365:91', '--workers', '2', '--shard', '--results', `gs://${optimizeBucket(projectId)}/latest`],
+  };
+}

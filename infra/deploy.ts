@@ -3,12 +3,13 @@
  * each function with gcloud (gen2: memory, timeout, max instances, its least-privilege service
  * account, secrets from Secret Manager, no public access but for signalWebhook (HMAC-authenticated); Pub/Sub functions behind the push
  * subscriptions infra:apply made), then hosting, rules, indexes and the candles index exemption
- * with firebase-tools. Run `npm run infra:apply` first for topics, subscriptions, jobs, alerts.
+ * with firebase-tools; the optimiser's Cloud Run job from the root Dockerfile. Run `npm run infra:apply`
+ * first for topics, subscriptions, jobs, alerts.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command } from 'commander';
-import { desiredResources } from './model.ts';
+import { desiredResources, type Spec } from './model.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -40,6 +41,11 @@ export function deployCommands(o: { project: string; region: string }): string[]
       ...(secrets ? [`--set-secrets=${secrets}`] : []),
     ]);
   }
+  cmds.push(
+    ...desiredResources({ projectId: o.project, region: o.region }).flatMap((r) =>
+      r.kind === 'runJob' ? [runJobCommand(o, r.name, r.spec)] : [],
+    ),
+  );
   cmds.push([
     'npx',
     'firebase',
@@ -50,6 +56,29 @@ export function deployCommands(o: { project: string; region: string }): string[]
     '--non-interactive',
   ]);
   return cmds;
+}
+
+/** A Cloud Run job from the root Dockerfile (gcloud builds it with Cloud Build); its tasks take their shard from Cloud Run's variables. */
+function runJobCommand(o: { project: string }, name: string, s: Spec): string[] {
+  return [
+    'gcloud',
+    'run',
+    'jobs',
+    'deploy',
+    name,
+    `--project=${o.project}`,
+    `--region=${String(s.region)}`,
+    '--source=.',
+    `--tasks=${String(s.tasks)}`,
+    `--parallelism=${String(s.parallelism)}`,
+    `--cpu=${String(s.cpu)}`,
+    `--memory=${String(s.memory)}`,
+    `--task-timeout=${String(s.taskTimeoutSeconds)}s`,
+    `--max-retries=${String(s.maxRetries)}`,
+    `--service-account=${String(s.serviceAccount)}`,
+    `--command=${(s.command as readonly string[]).join(',')}`,
+    `--args=${(s.args as readonly string[]).join(',')}`,
+  ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

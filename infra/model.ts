@@ -4,13 +4,13 @@
  * project; `infra:apply` creates or updates what differs; `npm run deploy` ships code (functions,
  * hosting, rules, indexes) with gcloud/firebase from the same model.
  */
-import { FUNCTIONS, SUBSCRIPTIONS, TOPICS, schedulerJobs } from './definitions.ts';
+import { FUNCTIONS, OPTIMIZE_RESULTS_DAYS, SUBSCRIPTIONS, TOPICS, optimizeBucket, optimizeJob, schedulerJobs } from './definitions.ts';
 import { backupPlan } from './backup.ts';
 import { CLOUD_RUNTIME } from '../functions/src/runtime.ts';
 
 export type ApiKind = 'topic' | 'subscription' | 'schedulerJob' | 'metricDescriptor' | 'alertPolicy' | 'budget';
 export type DeployKind =
-  'function' | 'serviceAccount' | 'secret' | 'firestoreRules' | 'firestoreIndexes' | 'fieldOverride' | 'hosting' | 'bucket';
+  'function' | 'serviceAccount' | 'secret' | 'firestoreRules' | 'firestoreIndexes' | 'fieldOverride' | 'hosting' | 'bucket' | 'runJob';
 export type Spec = Record<string, string | number | boolean | null | readonly string[]>;
 
 export interface Resource<K extends string = ApiKind | DeployKind> {
@@ -65,6 +65,8 @@ const SERVICE_ACCOUNTS: Record<string, readonly string[]> = {
     'roles/logging.logWriter',
   ],
   'eagle-eye-invoker': ['roles/run.invoker'],
+  // the optimiser job: reads the bundled candles from its image, writes shard files to its bucket
+  'eagle-eye-optimize': ['roles/storage.objectUser', 'roles/logging.logWriter'],
 };
 const FUNCTION_SA: Record<string, string> = { admin: 'eagle-eye-ops', budgetGuard: 'eagle-eye-ops' };
 const FUNCTION_SECRETS: Record<string, readonly string[]> = {
@@ -207,6 +209,24 @@ export function desiredResources(o: ModelOptions): Resource[] {
     kind: 'bucket',
     name: backup.bucket.name,
     spec: { location: backup.bucket.location, deleteAfterDays: backup.bucket.lifecycle.rule[0]!.condition.age },
+  });
+  const job = optimizeJob(o.projectId);
+  out.push({ kind: 'bucket', name: optimizeBucket(o.projectId), spec: { location: o.region, deleteAfterDays: OPTIMIZE_RESULTS_DAYS } });
+  out.push({
+    kind: 'runJob',
+    name: job.name,
+    spec: {
+      region: o.region,
+      tasks: job.tasks,
+      parallelism: job.parallelism,
+      cpu: job.cpu,
+      memory: job.memory,
+      taskTimeoutSeconds: job.taskTimeoutSeconds,
+      maxRetries: job.maxRetries,
+      serviceAccount: sa(o, 'eagle-eye-optimize'),
+      command: job.command,
+      args: job.args,
+    },
   });
   out.push({ kind: 'hosting', name: 'web/dist', spec: {} });
   return out;

@@ -4,9 +4,12 @@
  * in-sample window, trades the winner on the next window out of sample, and prints the stitched
  * out-of-sample result next to the defaults' on the same windows, with the deflated Sharpe ratio and
  * the PBO of each window's search. `--out DIR` writes result.json (deterministic bytes) and report.html.
- * Exit codes: 0 ok, 1 bad data (file and line named), 2 usage (the flag or key named).
+ * Trials run on --workers threads (default: every core). `--shard --results DIR|gs://…` runs one Cloud
+ * Run task's windows and writes its shard file; `merge --results …` reduces the shards to the same result.
+ * Exit codes: 0 ok, 1 bad data (file and line named) or shard files, 2 usage (the flag, key or variable named).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
@@ -20,7 +23,10 @@ import { strategyDefinition, strategyNames } from '../functions/src/domain/strat
 import { stdio, UsageError, type Io } from './lib/cli.ts';
 import { bps, cash, day, exitCode, int, readJson, split, timeOf } from './backtest/flags.ts';
 import { printOptimize, renderOptimizeReport, resultJson } from './optimize/output.ts';
-import { searchWindow, summarize, type OptimizeOptions } from './optimize/search.ts';
+import { resultStore } from './optimize/resultStore.ts';
+import { summarize, type OptimizeOptions, type OptimizeResult } from './optimize/search.ts';
+import { mergeShards, runShard, searchWindows, shardFromEnv, ShardError } from './optimize/shard.ts';
+import { workerEvaluator } from './optimize/workerPool.ts';
 import { inProcessEvaluator, loadTrialContext, trialConfig, type DataSpec, type Evaluator, type TrialContext } from './optimize/trial.ts';
 
 const ENV_DEFAULTS = EnvSchema.parse({});
@@ -47,6 +53,8 @@ interface Flags {
   seed: number;
   space?: string;
   workers: number;
+  shard?: boolean;
+  results?: string;
   out?: string;
   json?: boolean;
 }
@@ -78,16 +86,17 @@ function buildProgram(io: Io, done: (run: Promise<number>) => void): Command {
     .option('--min-trades <n>', 'round trips a trial needs in sample (min_trades: penalised below it)', int('--min-trades', 0, 100_000), 1)
     .option('--seed <n>', 'random seed (same seed, same result)', int('--seed', 0, 2 ** 32 - 1), 1)
     .option('--space <file.json>', 'narrower ranges: {"risk.stopAtrMult": {"min": 2, "max": 5}, "strategy.params.x": {"values": [true]}}')
-    .option('--workers <k>', 'parallel workers (1: this thread)', int('--workers', 1, 256), 1)
+    .option('--workers <k>', 'worker threads (1: this thread; default: every core)', int('--workers', 1, 256), availableParallelism())
+    .option('--shard', "run this Cloud Run task's windows (CLOUD_RUN_TASK_INDEX of CLOUD_RUN_TASK_COUNT) and write its shard to --results")
+    .option('--results <dir|gs://bucket/prefix>', 'where --shard writes (and merge reads) the shard files')
     .option('--out <dir>', 'write result.json and report.html here')
     .option('--json', 'print result.json instead of the readable summary')
     .action((f: Flags) => done(execute(io, f)));
 }
 
-/** The evaluator for --workers (1: this thread). */
+/** The evaluator for --workers (1: this thread, no start-up). */
 export function evaluatorFor(data: DataSpec, ctx: TrialContext, workers: number): Evaluator {
-  if (workers !== 1) throw new UsageError('--workers: only 1 (this thread) is available in this build');
-  return inProcessEvaluator(data, ctx);
+  return workers === 1 ? inProcessEvaluator(data, ctx) : workerEvaluator(data, workers);
 }
 
 /** The options a run is made of, checked: every flag and the --space file, before anything runs. */
@@ -140,17 +149,40 @@ async function execute(io: Io, f: Flags): Promise<number> {
   if (ctx.windows.length === 0)
     throw new UsageError(`--walk-forward ${f.walkForward}: the data is shorter than one in-sample and one out-of-sample window`);
   const opts: OptimizeOptions = { ...partial, windows: ctx.windows };
+  if (Boolean(f.shard) !== (f.results !== undefined)) throw new UsageError('--shard and --results go together');
+  const shard = f.shard ? shardFromEnv() : undefined;
   const evaluator = evaluatorFor(data, ctx, f.workers);
-  const outcomes = [];
   try {
-    for (let w = 0; w < ctx.windows.length; w++) {
-      outcomes.push(await searchWindow(w, opts, evaluator));
-      if (!f.json) process.stderr.write(`window ${w + 1}/${ctx.windows.length} searched\n`);
+    if (shard) {
+      const store = await resultStore(f.results!);
+      io.out(`wrote ${await runShard(opts, evaluator, store, shard)} to ${store.where}`);
+      return 0;
     }
+    const progress = (w: number, done: number, total: number) => {
+      if (!f.json) process.stderr.write(`window ${w + 1} searched (${done}/${total})\n`);
+    };
+    emit(io, summarize(await searchWindows(Object.keys(ctx.windows).map(Number), opts, evaluator, progress), opts), f);
+    return 0;
   } finally {
     await evaluator.close();
   }
-  const result = summarize(outcomes, opts);
+}
+
+/** `merge --results DIR|gs://…`: every shard of a run, checked, summarized as one process would. */
+function buildMerge(io: Io, done: (run: Promise<number>) => void): Command {
+  return new Command('optimize merge')
+    .description('merge the shard files of a sharded run into its result (the same bytes as one process)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .requiredOption('--results <dir|gs://bucket/prefix>', 'where the shard files are')
+    .option('--out <dir>', 'write result.json and report.html here')
+    .option('--json', 'print result.json instead of the readable summary')
+    .action((f: { results: string; out?: string; json?: boolean }) =>
+      done(resultStore(f.results).then(async (store) => (emit(io, await mergeShards(store), f), 0))),
+    );
+}
+
+function emit(io: Io, result: OptimizeResult, f: { out?: string; json?: boolean }): void {
   if (f.out) {
     const dir = resolve(f.out);
     mkdirSync(dir, { recursive: true });
@@ -162,16 +194,20 @@ async function execute(io: Io, f: Flags): Promise<number> {
     printOptimize(io, result);
     if (f.out) io.out(`wrote ${join(resolve(f.out), 'result.json')}, report.html`);
   }
-  return 0;
 }
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   let run: Promise<number> = Promise.resolve(0);
-  const program = buildProgram(io, (r) => (run = r));
+  const merge = argv[0] === 'merge';
+  const program = merge ? buildMerge(io, (r) => (run = r)) : buildProgram(io, (r) => (run = r));
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(merge ? argv.slice(1) : argv, { from: 'user' });
     return await run;
   } catch (err) {
+    if (err instanceof ShardError) {
+      io.err(err.message);
+      return 1;
+    }
     return exitCode(err, io);
   }
 }
