@@ -151,6 +151,14 @@ interface Sample {
   snapCandles: number;
   renderedStatus: number;
   renderedCandles: number;
+  /** the panels deferred past the header's frame (web/src/main.ts renderPanels): started, done */
+  panelsStart: number;
+  panelsDone: number;
+  /** the page's requests to Firestore's Listen channel during the sample (a streaming channel needs none) */
+  listenRequests: number;
+  /** candles the chart was handed for this tick (data-drawn), of the candles it shows */
+  drawn: number;
+  shown: number;
   cards: number;
   chart: number;
   header: number;
@@ -257,12 +265,14 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
     await page.click('[data-testid="signin-submit"]');
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     const signedIn = now() - signIn;
+    page.on('request', (r) => void (r.url().includes('/Listen/channel') && listenRequests++));
     await page.waitForFunction(`Number(document.querySelector('[data-testid="price-chart"]')?.dataset.candles) > 0`, undefined, {
       timeout: 60_000,
     });
     await page.evaluate(RECORDER);
     return { context, page, signedIn };
   };
+  let listenRequests = 0;
   const tabs = { main: await openTab('') };
   const page = tabs.main.page;
 
@@ -278,6 +288,7 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
         return before;
       }),
     );
+    listenRequests = 0;
     const { fired, response } = await fire();
     const tickSpans = spans;
     const entered = handlerEntered;
@@ -313,7 +324,12 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
             JSON.stringify(x.value) !== JSON.stringify(before[what]) &&
             (what !== 'cards' || (x.value as string[]).every((v, j) => v !== before.cards[j])),
         )!.paintedAt;
-      const mark = (m: string, phase = 'snapshot') => marks.find((x) => x.name === `${phase}:${m}` && x.at > fired)?.at ?? NaN;
+      const mark = (m: string, phase = 'snapshot', after = fired) =>
+        marks.find((x) => x.name === `${phase}:${m}` && x.at > after)?.at ?? NaN;
+      const chartData = (await p.evaluate(`({ ...document.querySelector('[data-testid="price-chart"]').dataset })`)) as Record<
+        string,
+        string
+      >;
       samples[name as keyof typeof tabs].push({
         rules,
         fire: fired,
@@ -329,6 +345,11 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
         snapCandles: mark('candles'),
         renderedStatus: mark('status', 'rendered'),
         renderedCandles: mark('candles', 'rendered'),
+        panelsStart: mark('panels', 'snapshot', mark('status')),
+        panelsDone: mark('panels', 'rendered', mark('status')),
+        listenRequests,
+        drawn: Number(chartData.drawn ?? chartData.candles),
+        shown: Number(chartData.candles),
         cards: first('cards'),
         chart: first('chart'),
         header: first('header'),
@@ -402,6 +423,8 @@ function report(label: string, all: Sample[], signedIn: number): void {
     ["status snapshot → rendered (the panels' code)", (s) => s.renderedStatus - s.snapStatus],
     ['status snapshot → market cards painted', (s) => s.cards - s.snapStatus],
     ['status snapshot → header painted', (s) => s.header - s.snapStatus],
+    ['status snapshot → deferred panels rendered (wallet, positions, performance, …)', (s) => s.panelsDone - s.snapStatus],
+    ['deferred panels: their code', (s) => s.panelsDone - s.panelsStart],
     ['candles committed → candle bucket snapshot in the page', (s) => s.snapCandles - s.candlesWritten],
     ["candle snapshot → rendered (the chart's code: setData of the stored candles and readings)", (s) => s.renderedCandles - s.snapCandles],
     ['candle snapshot → chart painted', (s) => s.chart - s.snapCandles],
@@ -415,8 +438,21 @@ function report(label: string, all: Sample[], signedIn: number): void {
   const cell = (xs: Sample[], f: (s: Sample) => number) =>
     `${fmt(pct(xs.map(f), 50)).padStart(5)} / ${fmt(pct(xs.map(f), 95)).padStart(5)}`;
   for (const [name, f] of rows) console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(noGet, f)} | ${cell(off, f)}`);
+  // Work, not time: what the page did per tick, whatever the machine's load.
+  const count = (f: (s: Sample) => number) => `p50 ${fmt(pct(all.map(f), 50))}, max ${fmt(Math.max(...all.map(f)))}`;
+  console.log(
+    `bench chart candles handed over per tick: ${count((s) => s.drawn)} (${label}; of ${fmt(
+      pct(
+        all.map((s) => s.shown),
+        50,
+      ),
+    )} shown: series.update of the tick's candles, not setData of all)`,
+  );
+  console.log(
+    `bench Listen channel requests per tick: ${count((s) => s.listenRequests)} (${label}; 0 = the snapshots streamed on the open WebChannel, ≥ 1 = long-polling)`,
+  );
   // Where a p95 comes from: the slowest samples, each with the phase that took longest.
-  const phases = rows.slice(0, 13);
+  const phases = rows.slice(0, 15).filter(([name]) => !name.includes('deferred'));
   const slowest = [...all].sort((a, b) => Math.max(b.cards, b.chart) - b.fire - (Math.max(a.cards, a.chart) - a.fire)).slice(0, 3);
   for (const s of slowest) {
     const [name, f] = phases.reduce((best, row) => (row[1](s) > best[1](s) ? row : best));

@@ -93,7 +93,7 @@ export function countReads(n: number, name = 'other'): void {
  * rendering and painting. Off otherwise (marks accumulate).
  */
 const markSnapshots = (globalThis as { __eagleBench?: boolean }).__eagleBench === true;
-function markSnapshot(name: string, phase: 'snapshot' | 'rendered'): void {
+export function markSnapshot(name: string, phase: 'snapshot' | 'rendered'): void {
   if (markSnapshots) performance.mark(`${phase}:${name}`);
 }
 
