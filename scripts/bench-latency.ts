@@ -19,8 +19,11 @@
  * - where the time goes: the tick's ports are timed in-process (a Proxy around each adapter), the page
  *   leaves a `snapshot:{listener}` performance mark per snapshot (web/src/firestore.ts, only when
  *   window.__eagleBench is set); rules evaluation is measured by alternating blocks of samples with
- *   production's rules and with open rules on the same emulator, same page, same run; sign-in by the
- *   time from submitting the form to the first status painted.
+ *   production's rules, open rules, the rules without their get() (the allow-list as a literal: what a
+ *   custom claim would cost) and with an exists() in its place, on the same emulator, same page, same
+ *   run; sign-in by the time from submitting the form to the first status painted.
+ * - work, not time: the candles the chart is handed per tick and the page's Listen channel requests
+ *   per tick (0: the snapshots stream on the open WebChannel, no long-polling).
  * - tab reads/hour: an hour of an open tab is 60 ticks (the scheduler fires every minute whatever the
  *   timeframe), counted in the page as the documents its listeners receive from the server
  *   (web/src/firestore.ts countReads: first snapshot and each changed document; cache and metadata-only
@@ -47,7 +50,7 @@ import { clearFirestore, startEmulatorStack } from '../emulators/stack.ts';
 import { functionPort } from '../infra/ports.ts';
 import { launchChromium, loadRules, OPEN_RULES, RULES, serveDashboard } from '../test/integration/browser.ts';
 import { seedDashboardUsers } from './local/dashboardUsers.ts';
-import { PATHS, candleBucketsPath } from '../functions/src/shared/store/index.ts';
+import { PATHS, SHADOW_LATEST, candleBucketsPath } from '../functions/src/shared/store/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PORT_OFFSET = Number(process.env.EAGLE_BENCH_PORT_OFFSET ?? 5000);
@@ -136,8 +139,8 @@ interface Paint {
 }
 
 interface Sample {
-  /** production's rules, the same without their get(), or open rules */
-  rules: 'on' | 'noGet' | 'off';
+  /** production's rules, the same with exists() in place of the get(), without the lookup, or open rules */
+  rules: 'on' | 'exists' | 'noGet' | 'off';
   fire: number;
   handler: number;
   loaded: number;
@@ -357,19 +360,25 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
     }
   };
   for (let i = 0; i < 3; i++) await sample(false);
-  // production's rules, the same without their get() (the allow-list as a literal), open rules: in turn
+  // production's rules, open rules, the same without their get() (the allow-list as a literal), with an exists(): in turn
   const variants = {
     on: RULES,
     noGet: RULES.replace(
       /get\(\/databases\/\$\(database\)\/documents\/config\/dashboardUsers\)\.data\.emails/,
       JSON.stringify([user!.email]),
     ),
+    // the allow-list's lookup as an exists() of one document (what a claim naming a grant document would cost)
+    exists: RULES.replace(
+      /request\.auth\.token\.email\.lower\(\)\s+in get\(\/databases\/\$\(database\)\/documents\/config\/dashboardUsers\)\.data\.emails/,
+      'exists(/databases/$(database)/documents/config/dashboardUsers)',
+    ),
     off: OPEN_RULES,
   };
-  if (variants.noGet === RULES) throw new Error('firestore.rules changed: the no-get() variant needs a new pattern');
+  if (variants.noGet === RULES || variants.exists === RULES)
+    throw new Error('firestore.rules changed: the no-get() variant needs a new pattern');
   let variant: keyof typeof variants = 'on';
-  for (let i = 0; i < 3 * SAMPLES; i++) {
-    const next = (['on', 'off', 'noGet'] as const)[Math.floor(i / BLOCK) % 3]!;
+  for (let i = 0; i < 4 * SAMPLES; i++) {
+    const next = (['on', 'off', 'noGet', 'exists'] as const)[Math.floor(i / BLOCK) % 4]!;
     if (next !== variant) {
       variant = next;
       await loadRules(stack.firestoreHost, PROJECT, variants[variant]);
@@ -389,6 +398,7 @@ function report(label: string, all: Sample[], signedIn: number): void {
   const on = all.filter((s) => s.rules === 'on');
   const off = all.filter((s) => s.rules === 'off');
   const noGet = all.filter((s) => s.rules === 'noGet');
+  const exists = all.filter((s) => s.rules === 'exists');
   const firePaint = (xs: Sample[]) => xs.map((s) => Math.max(s.cards, s.chart) - s.fire);
   const header = (xs: Sample[]) => xs.map((s) => s.header - s.statusIssued);
   console.log(
@@ -407,7 +417,7 @@ function report(label: string, all: Sample[], signedIn: number): void {
   );
   const write = (xs: Sample[]) => xs.map((s) => s.statusCommitted - s.statusIssued);
   console.log(
-    `ratio fire→paint p50 rules on/off (${label}): ${(pct(firePaint(on), 50) / pct(firePaint(off), 50)).toFixed(2)} (without the rules' get(): ${(pct(firePaint(noGet), 50) / pct(firePaint(off), 50)).toFixed(2)}); status/system write to commit p50 on ${fmt(pct(write(on), 50))} / no get() ${fmt(pct(write(noGet), 50))} / off ${fmt(pct(write(off), 50))} ms`,
+    `ratio fire→paint p50 rules on/off (${label}): ${(pct(firePaint(on), 50) / pct(firePaint(off), 50)).toFixed(2)} (without the rules' get(): ${(pct(firePaint(noGet), 50) / pct(firePaint(off), 50)).toFixed(2)}); status/system write to commit p50 on ${fmt(pct(write(on), 50))} / exists() ${fmt(pct(write(exists), 50))} / no get() ${fmt(pct(write(noGet), 50))} / off ${fmt(pct(write(off), 50))} ms`,
   );
   console.log(
     `bench sign-in → first status painted: ${fmt(signedIn)} ms (${label}; once per tab: the Auth emulator's sign-in, the ID token, the listeners' first snapshots)`,
@@ -433,11 +443,12 @@ function report(label: string, all: Sample[], signedIn: number): void {
     ['fire → chart painted', (s) => s.chart - s.fire],
   ];
   console.log(
-    `latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`,
+    `latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | exists() instead of get() (n=${exists.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`,
   );
   const cell = (xs: Sample[], f: (s: Sample) => number) =>
     `${fmt(pct(xs.map(f), 50)).padStart(5)} / ${fmt(pct(xs.map(f), 95)).padStart(5)}`;
-  for (const [name, f] of rows) console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(noGet, f)} | ${cell(off, f)}`);
+  for (const [name, f] of rows)
+    console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(exists, f)} | ${cell(noGet, f)} | ${cell(off, f)}`);
   // Work, not time: what the page did per tick, whatever the machine's load.
   const count = (f: (s: Sample) => number) => `p50 ${fmt(pct(all.map(f), 50))}, max ${fmt(Math.max(...all.map(f)))}`;
   console.log(
@@ -463,8 +474,9 @@ function report(label: string, all: Sample[], signedIn: number): void {
 }
 
 /**
- * What a write costs on this emulator right now, by size: one field, a copy of status/system, and one
- * candle merged into a copy of a full candle bucket (documents no page listens to), 10 of each.
+ * What a write costs on this emulator right now, by size and by whether the page listens: one field, a
+ * copy of status/system, and one candle merged into a copy of a full candle bucket (documents no page
+ * listens to); a small document the page listens to and one field of status/system; 10 of each.
  */
 async function writeProbes(db: Runtime['db'], label: string, symbol: string, tf: Timeframe): Promise<void> {
   const status = (await db.doc(PATHS.status).get()).data()!;
@@ -472,12 +484,16 @@ async function writeProbes(db: Runtime['db'], label: string, symbol: string, tf:
   const bucket = buckets.docs[0]!.data();
   const size = (d: unknown) => `${(JSON.stringify(d).length / 1024).toFixed(0)} KB`;
   await db.doc('bench_latency/bucket').set(bucket);
-  const times: Record<string, number[]> = { tiny: [], status: [], bucket: [] };
+  const times: Record<string, number[]> = { tiny: [], status: [], bucket: [], listenedTiny: [], listenedStatus: [] };
+  const shadow = { day: '20230319', status: 'verified', differences: 0, unexplained: 0 };
   for (let i = 0; i < 10; i++) {
     for (const [k, write] of [
       ['tiny', () => db.doc('bench_latency/tiny').set({ i })],
       ['status', () => db.doc('bench_latency/status').set({ ...status, lastTickAt: i }, { merge: true })],
       ['bucket', () => db.doc('bench_latency/bucket').set({ candles: { [String(i)]: [1, 2, 0.5, 1.5, i] } }, { merge: true })],
+      // documents the page listens to: a small one (shadow/latest, what the header shows beside the tick) and one field of status/system
+      ['listenedTiny', () => db.doc(SHADOW_LATEST).set({ ...shadow, checkedAt: Date.now() })],
+      ['listenedStatus', () => db.doc(PATHS.status).set({ lastTickLatencyMs: i }, { merge: true })],
     ] as const) {
       const t = now();
       await write();
@@ -485,7 +501,7 @@ async function writeProbes(db: Runtime['db'], label: string, symbol: string, tf:
     }
   }
   console.log(
-    `bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms, status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms, one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ${fmt(pct(times.bucket!, 50))} ms`,
+    `bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms, status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms, one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ${fmt(pct(times.bucket!, 50))} ms; listened to by the page: shadow/latest (${size({ ...shadow, checkedAt: 0 })}) ${fmt(pct(times.listenedTiny!, 50))} ms, one field of status/system ${fmt(pct(times.listenedStatus!, 50))} ms`,
   );
 }
 
