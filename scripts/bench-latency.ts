@@ -484,7 +484,8 @@ async function writeProbes(db: Runtime['db'], label: string, symbol: string, tf:
   const bucket = buckets.docs[0]!.data();
   const size = (d: unknown) => `${(JSON.stringify(d).length / 1024).toFixed(0)} KB`;
   await db.doc('bench_latency/bucket').set(bucket);
-  const times: Record<string, number[]> = { tiny: [], status: [], bucket: [], listenedTiny: [], listenedStatus: [] };
+  for (let j = 0; j < 4; j++) await db.doc(`bench_latency/bucket${j}`).set(bucket);
+  const times: Record<string, number[]> = { tiny: [], status: [], bucket: [], listenedTiny: [], listenedStatus: [], besideBuckets: [] };
   const shadow = { day: '20230319', status: 'verified', differences: 0, unexplained: 0 };
   for (let i = 0; i < 10; i++) {
     for (const [k, write] of [
@@ -494,14 +495,26 @@ async function writeProbes(db: Runtime['db'], label: string, symbol: string, tf:
       // documents the page listens to: a small one (shadow/latest, what the header shows beside the tick) and one field of status/system
       ['listenedTiny', () => db.doc(SHADOW_LATEST).set({ ...shadow, checkedAt: Date.now() })],
       ['listenedStatus', () => db.doc(PATHS.status).set({ lastTickLatencyMs: i }, { merge: true })],
+      // the status/system copy again, with 4 bucket merges issued beside it (as the tick issues its writes): timed to its own commit
+      [
+        'besideBuckets',
+        () => {
+          const own = db.doc('bench_latency/status').set({ ...status, lastTickAt: -i }, { merge: true });
+          const rest = [0, 1, 2, 3].map((j) =>
+            db.doc(`bench_latency/bucket${j}`).set({ candles: { [String(i)]: [1, 2, 0.5, 1.5, i] } }, { merge: true }),
+          );
+          return own.then(() => rest);
+        },
+      ],
     ] as const) {
       const t = now();
-      await write();
+      const rest = await write();
       times[k]!.push(now() - t);
+      if (Array.isArray(rest)) await Promise.all(rest);
     }
   }
   console.log(
-    `bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms, status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms, one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ${fmt(pct(times.bucket!, 50))} ms; listened to by the page: shadow/latest (${size({ ...shadow, checkedAt: 0 })}) ${fmt(pct(times.listenedTiny!, 50))} ms, one field of status/system ${fmt(pct(times.listenedStatus!, 50))} ms`,
+    `bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms, status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms, one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ${fmt(pct(times.bucket!, 50))} ms; listened to by the page: shadow/latest (${size({ ...shadow, checkedAt: 0 })}) ${fmt(pct(times.listenedTiny!, 50))} ms, one field of status/system ${fmt(pct(times.listenedStatus!, 50))} ms; the status/system copy with 4 bucket merges issued beside it ${fmt(pct(times.besideBuckets!, 50))} ms`,
   );
 }
 

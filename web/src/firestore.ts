@@ -90,7 +90,8 @@ export function countReads(n: number, name = 'other'): void {
  * `npm run bench` (scripts/bench-latency.ts) sets window.__eagleBench before the page loads: each
  * snapshot then leaves `snapshot:{listener}` and `rendered:{listener}` performance marks (before and
  * after its renderer), so the bench can tell the network-and-SDK part of a tick's latency from the
- * rendering and painting. Off otherwise (marks accumulate).
+ * rendering and painting; main.ts marks its deferred panels (`panels`) the same way. Off otherwise
+ * (marks accumulate).
  */
 const markSnapshots = (globalThis as { __eagleBench?: boolean }).__eagleBench === true;
 export function markSnapshot(name: string, phase: 'snapshot' | 'rendered'): void {
