@@ -153,6 +153,7 @@ interface Sample {
   snapStatus: number;
   snapCandles: number;
   renderedStatus: number;
+  decodedCandles: number;
   renderedCandles: number;
   /** the panels deferred past the header's frame (web/src/main.ts renderPanels): started, done */
   panelsStart: number;
@@ -347,6 +348,7 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
         snapStatus: mark('status'),
         snapCandles: mark('candles'),
         renderedStatus: mark('status', 'rendered'),
+        decodedCandles: mark('candles', 'decoded'),
         renderedCandles: mark('candles', 'rendered'),
         panelsStart: mark('panels', 'snapshot', mark('status')),
         panelsDone: mark('panels', 'rendered', mark('status')),
@@ -436,7 +438,11 @@ function report(label: string, all: Sample[], signedIn: number): void {
     ['status snapshot → deferred panels rendered (wallet, positions, performance, …)', (s) => s.panelsDone - s.snapStatus],
     ['deferred panels: their code', (s) => s.panelsDone - s.panelsStart],
     ['candles committed → candle bucket snapshot in the page', (s) => s.snapCandles - s.candlesWritten],
-    ["candle snapshot → rendered (the chart's code: setData of the stored candles and readings)", (s) => s.renderedCandles - s.snapCandles],
+    [
+      "candle snapshot → rendered (the chart's code: decode, merge, series.update of the tick's candles)",
+      (s) => s.renderedCandles - s.snapCandles,
+    ],
+    ['  of which the bucket decoded (the shared codec over the whole document)', (s) => s.decodedCandles - s.snapCandles],
     ['candle snapshot → chart painted', (s) => s.chart - s.snapCandles],
     ['fire → tick HTTP response (tick total)', (s) => s.response - s.fire],
     ['fire → market cards painted', (s) => s.cards - s.fire],
@@ -463,7 +469,7 @@ function report(label: string, all: Sample[], signedIn: number): void {
     `bench Listen channel requests per tick: ${count((s) => s.listenRequests)} (${label}; 0 = the snapshots streamed on the open WebChannel, ≥ 1 = long-polling)`,
   );
   // Where a p95 comes from: the slowest samples, each with the phase that took longest.
-  const phases = rows.slice(0, 15).filter(([name]) => !name.includes('deferred'));
+  const phases = rows.slice(0, 16).filter(([name]) => !name.includes('deferred') && !name.includes('of which'));
   const slowest = [...all].sort((a, b) => Math.max(b.cards, b.chart) - b.fire - (Math.max(a.cards, a.chart) - a.fire)).slice(0, 3);
   for (const s of slowest) {
     const [name, f] = phases.reduce((best, row) => (row[1](s) > best[1](s) ? row : best));
