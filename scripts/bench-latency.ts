@@ -163,6 +163,8 @@ interface Sample {
   /** candles the chart was handed for this tick (data-drawn), of the candles it shows */
   drawn: number;
   shown: number;
+  /** orders the previous tick published (their executeOrder transactions run beside this tick) */
+  ordersInFlight: number;
   cards: number;
   chart: number;
   header: number;
@@ -252,10 +254,11 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
     const fired = now();
     const res = await fetch(tickUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     if (!res.ok) throw new Error(`tick failed: HTTP ${res.status} ${await res.text()}`);
-    await res.text();
-    return { fired, response: now() };
+    const body = (await res.json()) as { published?: unknown[] };
+    return { fired, response: now(), published: body.published?.length ?? 0 };
   };
-  await fire(); // the first tick backfills the history
+  /** orders the tick before the sample published: executeOrder's transaction may still hold status/system */
+  let publishedBefore = (await fire()).published; // the first tick backfills the history
 
   /** A signed-in tab with the recorder installed; `init` runs before the page's scripts. */
   const openTab = async (init: string) => {
@@ -293,7 +296,9 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
       }),
     );
     listenRequests = 0;
-    const { fired, response } = await fire();
+    const { fired, response, published } = await fire();
+    const ordersInFlight = publishedBefore;
+    publishedBefore = published;
     const tickSpans = spans;
     const entered = handlerEntered;
     await Promise.all(
@@ -355,6 +360,7 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
         listenRequests,
         drawn: Number(chartData.drawn ?? chartData.candles),
         shown: Number(chartData.candles),
+        ordersInFlight,
         cards: first('cards'),
         chart: first('chart'),
         header: first('header'),
@@ -474,7 +480,7 @@ function report(label: string, all: Sample[], signedIn: number): void {
   for (const s of slowest) {
     const [name, f] = phases.reduce((best, row) => (row[1](s) > best[1](s) ? row : best));
     console.log(
-      `slowest (${label}): fire→paint ${fmt(Math.max(s.cards, s.chart) - s.fire)} ms, rules ${s.rules}, sample ${all.indexOf(s) + 1}/${all.length}; longest phase: ${name} ${fmt(f(s))} ms`,
+      `slowest (${label}): fire→paint ${fmt(Math.max(s.cards, s.chart) - s.fire)} ms, rules ${s.rules}, sample ${all.indexOf(s) + 1}/${all.length}, orders published by the tick before ${s.ordersInFlight}; longest phase: ${name} ${fmt(f(s))} ms`,
     );
   }
 }
