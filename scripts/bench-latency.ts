@@ -455,7 +455,8 @@ function report(label: string, all: Sample[], signedIn: number): void {
     ['fire → chart painted', (s) => s.chart - s.fire],
   ];
   console.log(
-    `latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | exists() instead of get() (n=${exists.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`,
+    `latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | exists() instead of get() ` +
+      `(n=${exists.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`,
   );
   const cell = (xs: Sample[], f: (s: Sample) => number) =>
     `${fmt(pct(xs.map(f), 50)).padStart(5)} / ${fmt(pct(xs.map(f), 95)).padStart(5)}`;
@@ -472,7 +473,8 @@ function report(label: string, all: Sample[], signedIn: number): void {
     )} shown: series.update of the tick's candles, not setData of all)`,
   );
   console.log(
-    `bench Listen channel requests per tick: ${count((s) => s.listenRequests)} (${label}; 0 = the snapshots streamed on the open WebChannel, ≥ 1 = long-polling)`,
+    `bench Listen channel requests per tick: ${count((s) => s.listenRequests)} (${label}; ` +
+      '0 = the snapshots streamed on the open WebChannel, ≥ 1 = long-polling)',
   );
   // Where a p95 comes from: the slowest samples, each with the phase that took longest.
   const phases = rows.slice(0, 16).filter(([name]) => !name.includes('deferred') && !name.includes('of which'));
@@ -480,7 +482,9 @@ function report(label: string, all: Sample[], signedIn: number): void {
   for (const s of slowest) {
     const [name, f] = phases.reduce((best, row) => (row[1](s) > best[1](s) ? row : best));
     console.log(
-      `slowest (${label}): fire→paint ${fmt(Math.max(s.cards, s.chart) - s.fire)} ms, rules ${s.rules}, sample ${all.indexOf(s) + 1}/${all.length}, orders published by the tick before ${s.ordersInFlight}; longest phase: ${name} ${fmt(f(s))} ms`,
+      `slowest (${label}): fire→paint ${fmt(Math.max(s.cards, s.chart) - s.fire)} ms, rules ${s.rules}, ` +
+        `sample ${all.indexOf(s) + 1}/${all.length}, orders published by the tick before ${s.ordersInFlight}; ` +
+        `longest phase: ${name} ${fmt(f(s))} ms`,
     );
   }
 }
@@ -526,7 +530,15 @@ async function writeProbes(db: Runtime['db'], label: string, symbol: string, tf:
     }
   }
   console.log(
-    `bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms, status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms, one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ${fmt(pct(times.bucket!, 50))} ms; listened to by the page: shadow/latest (${size({ ...shadow, checkedAt: 0 })}) ${fmt(pct(times.listenedTiny!, 50))} ms, one field of status/system ${fmt(pct(times.listenedStatus!, 50))} ms; the status/system copy with 4 bucket merges issued beside it ${fmt(pct(times.besideBuckets!, 50))} ms`,
+    [
+      `bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms`,
+      `status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms`,
+      `one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ` +
+        `${fmt(pct(times.bucket!, 50))} ms; listened to by the page: shadow/latest (${size({ ...shadow, checkedAt: 0 })}) ` +
+        `${fmt(pct(times.listenedTiny!, 50))} ms`,
+      `one field of status/system ${fmt(pct(times.listenedStatus!, 50))} ms; the status/system copy with 4 bucket merges ` +
+        `issued beside it ${fmt(pct(times.besideBuckets!, 50))} ms`,
+    ].join(', '),
   );
 }
 
