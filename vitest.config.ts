@@ -25,6 +25,7 @@ export default defineConfig({
             'emulators/**/*.test.ts',
             'infra/**/*.test.ts',
             'eslint/**/*.test.ts',
+            'web/src/**/*.test.ts',
           ],
           environment: 'node',
           // Under `npm test` the unit files share two cores with the integration chain and the stack tests:

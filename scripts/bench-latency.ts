@@ -19,8 +19,11 @@
  * - where the time goes: the tick's ports are timed in-process (a Proxy around each adapter), the page
  *   leaves a `snapshot:{listener}` performance mark per snapshot (web/src/firestore.ts, only when
  *   window.__eagleBench is set); rules evaluation is measured by alternating blocks of samples with
- *   production's rules and with open rules on the same emulator, same page, same run; sign-in by the
- *   time from submitting the form to the first status painted.
+ *   production's rules, open rules, the rules without their get() (the allow-list as a literal: what a
+ *   custom claim would cost) and with an exists() in its place, on the same emulator, same page, same
+ *   run; sign-in by the time from submitting the form to the first status painted.
+ * - work, not time: the candles the chart is handed per tick and the page's Listen channel requests
+ *   per tick (0: the snapshots stream on the open WebChannel, no long-polling).
  * - tab reads/hour: an hour of an open tab is 60 ticks (the scheduler fires every minute whatever the
  *   timeframe), counted in the page as the documents its listeners receive from the server
  *   (web/src/firestore.ts countReads: first snapshot and each changed document; cache and metadata-only
@@ -47,7 +50,7 @@ import { clearFirestore, startEmulatorStack } from '../emulators/stack.ts';
 import { functionPort } from '../infra/ports.ts';
 import { launchChromium, loadRules, OPEN_RULES, RULES, serveDashboard } from '../test/integration/browser.ts';
 import { seedDashboardUsers } from './local/dashboardUsers.ts';
-import { PATHS, candleBucketsPath } from '../functions/src/shared/store/index.ts';
+import { PATHS, SHADOW_LATEST, candleBucketsPath } from '../functions/src/shared/store/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PORT_OFFSET = Number(process.env.EAGLE_BENCH_PORT_OFFSET ?? 5000);
@@ -136,8 +139,8 @@ interface Paint {
 }
 
 interface Sample {
-  /** production's rules, the same without their get(), or open rules */
-  rules: 'on' | 'noGet' | 'off';
+  /** production's rules, the same with exists() in place of the get(), without the lookup, or open rules */
+  rules: 'on' | 'exists' | 'noGet' | 'off';
   fire: number;
   handler: number;
   loaded: number;
@@ -150,7 +153,18 @@ interface Sample {
   snapStatus: number;
   snapCandles: number;
   renderedStatus: number;
+  decodedCandles: number;
   renderedCandles: number;
+  /** the panels deferred past the header's frame (web/src/main.ts renderPanels): started, done */
+  panelsStart: number;
+  panelsDone: number;
+  /** the page's requests to Firestore's Listen channel during the sample (a streaming channel needs none) */
+  listenRequests: number;
+  /** candles the chart was handed for this tick (data-drawn), of the candles it shows */
+  drawn: number;
+  shown: number;
+  /** orders the previous tick published (their executeOrder transactions run beside this tick) */
+  ordersInFlight: number;
   cards: number;
   chart: number;
   header: number;
@@ -240,10 +254,11 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
     const fired = now();
     const res = await fetch(tickUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     if (!res.ok) throw new Error(`tick failed: HTTP ${res.status} ${await res.text()}`);
-    await res.text();
-    return { fired, response: now() };
+    const body = (await res.json()) as { published?: unknown[] };
+    return { fired, response: now(), published: body.published?.length ?? 0 };
   };
-  await fire(); // the first tick backfills the history
+  /** orders the tick before the sample published: executeOrder's transaction may still hold status/system */
+  let publishedBefore = (await fire()).published; // the first tick backfills the history
 
   /** A signed-in tab with the recorder installed; `init` runs before the page's scripts. */
   const openTab = async (init: string) => {
@@ -257,12 +272,14 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
     await page.click('[data-testid="signin-submit"]');
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     const signedIn = now() - signIn;
+    page.on('request', (r) => void (r.url().includes('/Listen/channel') && listenRequests++));
     await page.waitForFunction(`Number(document.querySelector('[data-testid="price-chart"]')?.dataset.candles) > 0`, undefined, {
       timeout: 60_000,
     });
     await page.evaluate(RECORDER);
     return { context, page, signedIn };
   };
+  let listenRequests = 0;
   const tabs = { main: await openTab('') };
   const page = tabs.main.page;
 
@@ -278,7 +295,10 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
         return before;
       }),
     );
-    const { fired, response } = await fire();
+    listenRequests = 0;
+    const { fired, response, published } = await fire();
+    const ordersInFlight = publishedBefore;
+    publishedBefore = published;
     const tickSpans = spans;
     const entered = handlerEntered;
     await Promise.all(
@@ -313,7 +333,12 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
             JSON.stringify(x.value) !== JSON.stringify(before[what]) &&
             (what !== 'cards' || (x.value as string[]).every((v, j) => v !== before.cards[j])),
         )!.paintedAt;
-      const mark = (m: string, phase = 'snapshot') => marks.find((x) => x.name === `${phase}:${m}` && x.at > fired)?.at ?? NaN;
+      const mark = (m: string, phase = 'snapshot', after = fired) =>
+        marks.find((x) => x.name === `${phase}:${m}` && x.at > after)?.at ?? NaN;
+      const chartData = (await p.evaluate(`({ ...document.querySelector('[data-testid="price-chart"]').dataset })`)) as Record<
+        string,
+        string
+      >;
       samples[name as keyof typeof tabs].push({
         rules,
         fire: fired,
@@ -328,7 +353,14 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
         snapStatus: mark('status'),
         snapCandles: mark('candles'),
         renderedStatus: mark('status', 'rendered'),
+        decodedCandles: mark('candles', 'decoded'),
         renderedCandles: mark('candles', 'rendered'),
+        panelsStart: mark('panels', 'snapshot', mark('status')),
+        panelsDone: mark('panels', 'rendered', mark('status')),
+        listenRequests,
+        drawn: Number(chartData.drawn ?? chartData.candles),
+        shown: Number(chartData.candles),
+        ordersInFlight,
         cards: first('cards'),
         chart: first('chart'),
         header: first('header'),
@@ -336,19 +368,25 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
     }
   };
   for (let i = 0; i < 3; i++) await sample(false);
-  // production's rules, the same without their get() (the allow-list as a literal), open rules: in turn
+  // production's rules, open rules, the same without their get() (the allow-list as a literal), with an exists(): in turn
   const variants = {
     on: RULES,
     noGet: RULES.replace(
       /get\(\/databases\/\$\(database\)\/documents\/config\/dashboardUsers\)\.data\.emails/,
       JSON.stringify([user!.email]),
     ),
+    // the allow-list's lookup as an exists() of one document (what a claim naming a grant document would cost)
+    exists: RULES.replace(
+      /request\.auth\.token\.email\.lower\(\)\s+in get\(\/databases\/\$\(database\)\/documents\/config\/dashboardUsers\)\.data\.emails/,
+      'exists(/databases/$(database)/documents/config/dashboardUsers)',
+    ),
     off: OPEN_RULES,
   };
-  if (variants.noGet === RULES) throw new Error('firestore.rules changed: the no-get() variant needs a new pattern');
+  if (variants.noGet === RULES || variants.exists === RULES)
+    throw new Error('firestore.rules changed: the no-get() variant needs a new pattern');
   let variant: keyof typeof variants = 'on';
-  for (let i = 0; i < 3 * SAMPLES; i++) {
-    const next = (['on', 'off', 'noGet'] as const)[Math.floor(i / BLOCK) % 3]!;
+  for (let i = 0; i < 4 * SAMPLES; i++) {
+    const next = (['on', 'off', 'noGet', 'exists'] as const)[Math.floor(i / BLOCK) % 4]!;
     if (next !== variant) {
       variant = next;
       await loadRules(stack.firestoreHost, PROJECT, variants[variant]);
@@ -368,6 +406,7 @@ function report(label: string, all: Sample[], signedIn: number): void {
   const on = all.filter((s) => s.rules === 'on');
   const off = all.filter((s) => s.rules === 'off');
   const noGet = all.filter((s) => s.rules === 'noGet');
+  const exists = all.filter((s) => s.rules === 'exists');
   const firePaint = (xs: Sample[]) => xs.map((s) => Math.max(s.cards, s.chart) - s.fire);
   const header = (xs: Sample[]) => xs.map((s) => s.header - s.statusIssued);
   console.log(
@@ -386,7 +425,7 @@ function report(label: string, all: Sample[], signedIn: number): void {
   );
   const write = (xs: Sample[]) => xs.map((s) => s.statusCommitted - s.statusIssued);
   console.log(
-    `ratio fire→paint p50 rules on/off (${label}): ${(pct(firePaint(on), 50) / pct(firePaint(off), 50)).toFixed(2)} (without the rules' get(): ${(pct(firePaint(noGet), 50) / pct(firePaint(off), 50)).toFixed(2)}); status/system write to commit p50 on ${fmt(pct(write(on), 50))} / no get() ${fmt(pct(write(noGet), 50))} / off ${fmt(pct(write(off), 50))} ms`,
+    `ratio fire→paint p50 rules on/off (${label}): ${(pct(firePaint(on), 50) / pct(firePaint(off), 50)).toFixed(2)} (without the rules' get(): ${(pct(firePaint(noGet), 50) / pct(firePaint(off), 50)).toFixed(2)}); status/system write to commit p50 on ${fmt(pct(write(on), 50))} / exists() ${fmt(pct(write(exists), 50))} / no get() ${fmt(pct(write(noGet), 50))} / off ${fmt(pct(write(off), 50))} ms`,
   );
   console.log(
     `bench sign-in → first status painted: ${fmt(signedIn)} ms (${label}; once per tab: the Auth emulator's sign-in, the ID token, the listeners' first snapshots)`,
@@ -402,33 +441,58 @@ function report(label: string, all: Sample[], signedIn: number): void {
     ["status snapshot → rendered (the panels' code)", (s) => s.renderedStatus - s.snapStatus],
     ['status snapshot → market cards painted', (s) => s.cards - s.snapStatus],
     ['status snapshot → header painted', (s) => s.header - s.snapStatus],
+    ['status snapshot → deferred panels rendered (wallet, positions, performance, …)', (s) => s.panelsDone - s.snapStatus],
+    ['deferred panels: their code', (s) => s.panelsDone - s.panelsStart],
     ['candles committed → candle bucket snapshot in the page', (s) => s.snapCandles - s.candlesWritten],
-    ["candle snapshot → rendered (the chart's code: setData of the stored candles and readings)", (s) => s.renderedCandles - s.snapCandles],
+    [
+      "candle snapshot → rendered (the chart's code: decode, merge, series.update of the tick's candles)",
+      (s) => s.renderedCandles - s.snapCandles,
+    ],
+    ['  of which the bucket decoded (the shared codec over the whole document)', (s) => s.decodedCandles - s.snapCandles],
     ['candle snapshot → chart painted', (s) => s.chart - s.snapCandles],
     ['fire → tick HTTP response (tick total)', (s) => s.response - s.fire],
     ['fire → market cards painted', (s) => s.cards - s.fire],
     ['fire → chart painted', (s) => s.chart - s.fire],
   ];
   console.log(
-    `latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`,
+    `latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | exists() instead of get() ` +
+      `(n=${exists.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`,
   );
   const cell = (xs: Sample[], f: (s: Sample) => number) =>
     `${fmt(pct(xs.map(f), 50)).padStart(5)} / ${fmt(pct(xs.map(f), 95)).padStart(5)}`;
-  for (const [name, f] of rows) console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(noGet, f)} | ${cell(off, f)}`);
+  for (const [name, f] of rows)
+    console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(exists, f)} | ${cell(noGet, f)} | ${cell(off, f)}`);
+  // Work, not time: what the page did per tick, whatever the machine's load.
+  const count = (f: (s: Sample) => number) => `p50 ${fmt(pct(all.map(f), 50))}, max ${fmt(Math.max(...all.map(f)))}`;
+  console.log(
+    `bench chart candles handed over per tick: ${count((s) => s.drawn)} (${label}; of ${fmt(
+      pct(
+        all.map((s) => s.shown),
+        50,
+      ),
+    )} shown: series.update of the tick's candles, not setData of all)`,
+  );
+  console.log(
+    `bench Listen channel requests per tick: ${count((s) => s.listenRequests)} (${label}; ` +
+      '0 = the snapshots streamed on the open WebChannel, ≥ 1 = long-polling)',
+  );
   // Where a p95 comes from: the slowest samples, each with the phase that took longest.
-  const phases = rows.slice(0, 13);
+  const phases = rows.slice(0, 16).filter(([name]) => !name.includes('deferred') && !name.includes('of which'));
   const slowest = [...all].sort((a, b) => Math.max(b.cards, b.chart) - b.fire - (Math.max(a.cards, a.chart) - a.fire)).slice(0, 3);
   for (const s of slowest) {
     const [name, f] = phases.reduce((best, row) => (row[1](s) > best[1](s) ? row : best));
     console.log(
-      `slowest (${label}): fire→paint ${fmt(Math.max(s.cards, s.chart) - s.fire)} ms, rules ${s.rules}, sample ${all.indexOf(s) + 1}/${all.length}; longest phase: ${name} ${fmt(f(s))} ms`,
+      `slowest (${label}): fire→paint ${fmt(Math.max(s.cards, s.chart) - s.fire)} ms, rules ${s.rules}, ` +
+        `sample ${all.indexOf(s) + 1}/${all.length}, orders published by the tick before ${s.ordersInFlight}; ` +
+        `longest phase: ${name} ${fmt(f(s))} ms`,
     );
   }
 }
 
 /**
- * What a write costs on this emulator right now, by size: one field, a copy of status/system, and one
- * candle merged into a copy of a full candle bucket (documents no page listens to), 10 of each.
+ * What a write costs on this emulator right now, by size and by whether the page listens: one field, a
+ * copy of status/system, and one candle merged into a copy of a full candle bucket (documents no page
+ * listens to); a small document the page listens to and one field of status/system; 10 of each.
  */
 async function writeProbes(db: Runtime['db'], label: string, symbol: string, tf: Timeframe): Promise<void> {
   const status = (await db.doc(PATHS.status).get()).data()!;
@@ -436,20 +500,45 @@ async function writeProbes(db: Runtime['db'], label: string, symbol: string, tf:
   const bucket = buckets.docs[0]!.data();
   const size = (d: unknown) => `${(JSON.stringify(d).length / 1024).toFixed(0)} KB`;
   await db.doc('bench_latency/bucket').set(bucket);
-  const times: Record<string, number[]> = { tiny: [], status: [], bucket: [] };
+  for (let j = 0; j < 4; j++) await db.doc(`bench_latency/bucket${j}`).set(bucket);
+  const times: Record<string, number[]> = { tiny: [], status: [], bucket: [], listenedTiny: [], listenedStatus: [], besideBuckets: [] };
+  const shadow = { day: '20230319', status: 'verified', differences: 0, unexplained: 0 };
   for (let i = 0; i < 10; i++) {
     for (const [k, write] of [
       ['tiny', () => db.doc('bench_latency/tiny').set({ i })],
       ['status', () => db.doc('bench_latency/status').set({ ...status, lastTickAt: i }, { merge: true })],
       ['bucket', () => db.doc('bench_latency/bucket').set({ candles: { [String(i)]: [1, 2, 0.5, 1.5, i] } }, { merge: true })],
+      // documents the page listens to: a small one (shadow/latest, what the header shows beside the tick) and one field of status/system
+      ['listenedTiny', () => db.doc(SHADOW_LATEST).set({ ...shadow, checkedAt: Date.now() })],
+      ['listenedStatus', () => db.doc(PATHS.status).set({ lastTickLatencyMs: i }, { merge: true })],
+      // the status/system copy again, with 4 bucket merges issued beside it (as the tick issues its writes): timed to its own commit
+      [
+        'besideBuckets',
+        () => {
+          const own = db.doc('bench_latency/status').set({ ...status, lastTickAt: -i }, { merge: true });
+          const rest = [0, 1, 2, 3].map((j) =>
+            db.doc(`bench_latency/bucket${j}`).set({ candles: { [String(i)]: [1, 2, 0.5, 1.5, i] } }, { merge: true }),
+          );
+          return own.then(() => rest);
+        },
+      ],
     ] as const) {
       const t = now();
-      await write();
+      const rest = await write();
       times[k]!.push(now() - t);
+      if (Array.isArray(rest)) await Promise.all(rest);
     }
   }
   console.log(
-    `bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms, status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms, one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ${fmt(pct(times.bucket!, 50))} ms`,
+    [
+      `bench emulator write p50 (${label}): one field ${fmt(pct(times.tiny!, 50))} ms`,
+      `status/system copy (${size(status)}) ${fmt(pct(times.status!, 50))} ms`,
+      `one candle merged into a bucket copy (${size(bucket)}, ${Object.keys(bucket.candles as object).length} candles) ` +
+        `${fmt(pct(times.bucket!, 50))} ms; listened to by the page: shadow/latest (${size({ ...shadow, checkedAt: 0 })}) ` +
+        `${fmt(pct(times.listenedTiny!, 50))} ms`,
+      `one field of status/system ${fmt(pct(times.listenedStatus!, 50))} ms; the status/system copy with 4 bucket merges ` +
+        `issued beside it ${fmt(pct(times.besideBuckets!, 50))} ms`,
+    ].join(', '),
   );
 }
 

@@ -101,3 +101,35 @@ export function regimeSegments(rows: readonly IndicatorRow[]): RegimeSegment[] {
   }
   return out;
 }
+
+/**
+ * Where a redraw of `next` may start when `prev` is on the chart: the index of the first candle that
+ * is new or changed, when only the newest drawn candle changed and newer ones were appended (what a
+ * tick does), so the chart can `update()` those few instead of setting every point again; null when
+ * anything older changed, was inserted or dropped (a backfill, a new bucket, another market): redraw all.
+ */
+export function tailFrom(
+  prev: readonly Candle[],
+  prevRows: readonly IndicatorRow[],
+  next: readonly Candle[],
+  nextRows: readonly IndicatorRow[],
+): number | null {
+  if (prev.length === 0 || next.length < prev.length) return null;
+  const same = (i: number) => {
+    const [a, b, r, s] = [prev[i]!, next[i]!, prevRows[i], nextRows[i]];
+    return (
+      a.t === b.t &&
+      a.o === b.o &&
+      a.h === b.h &&
+      a.l === b.l &&
+      a.c === b.c &&
+      a.v === b.v &&
+      r?.ema50 === s?.ema50 &&
+      r?.ema200 === s?.ema200 &&
+      r?.regime === s?.regime
+    );
+  };
+  for (let i = 0; i < prev.length - 1; i++) if (!same(i)) return null;
+  if (next[prev.length - 1]!.t !== prev[prev.length - 1]!.t) return null;
+  return same(prev.length - 1) ? prev.length : prev.length - 1;
+}

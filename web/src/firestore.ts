@@ -88,12 +88,13 @@ export function countReads(n: number, name = 'other'): void {
 
 /**
  * `npm run bench` (scripts/bench-latency.ts) sets window.__eagleBench before the page loads: each
- * snapshot then leaves `snapshot:{listener}` and `rendered:{listener}` performance marks (before and
- * after its renderer), so the bench can tell the network-and-SDK part of a tick's latency from the
- * rendering and painting. Off otherwise (marks accumulate).
+ * snapshot then leaves `snapshot:{listener}`, `decoded:{listener}` (a document listener, after the
+ * shared codec) and `rendered:{listener}` performance marks (before and after its renderer), so the bench can tell the network-and-SDK part of a tick's latency from the
+ * rendering and painting; main.ts marks its deferred panels (`panels`) the same way. Off otherwise
+ * (marks accumulate).
  */
 const markSnapshots = (globalThis as { __eagleBench?: boolean }).__eagleBench === true;
-function markSnapshot(name: string, phase: 'snapshot' | 'rendered'): void {
+export function markSnapshot(name: string, phase: 'snapshot' | 'decoded' | 'rendered'): void {
   if (markSnapshots) performance.mark(`${phase}:${name}`);
 }
 
@@ -192,6 +193,7 @@ export function watchDoc<T>(
         guard(name, () => {
           if (!snap.exists()) return onData(undefined, snap.metadata.fromCache);
           const value = decoded(name, sink, decode, snap.data(), path);
+          markSnapshot(name, 'decoded');
           if (value !== undefined) onData(value, snap.metadata.fromCache);
         });
         markSnapshot(name, 'rendered');

@@ -24,7 +24,7 @@ import {
 import { idToken, renderSignIn, signOutNow, watchAuth } from './auth.ts';
 import { ChartPanel } from './chartPanel.ts';
 import { byId, h, refreshAges, setMarketClock } from './dom.ts';
-import { config, watchDoc, watchQuery, type ListenerSink } from './firestore.ts';
+import { config, markSnapshot, watchDoc, watchQuery, type ListenerSink } from './firestore.ts';
 import { positionMark, type PositionPrice } from './marks.ts';
 import { fmtTime, setMarketNow } from './format.ts';
 import {
@@ -110,7 +110,7 @@ function sink(panel?: string): ListenerSink {
         renderCombined();
         renderCorruptStatus(err.message);
         showApp();
-        document.body.dataset.ready = 'true';
+        afterPaint(ready);
       }
       if (!panel) return;
       // Above what the panel shows from the good documents; the next render without it clears it.
@@ -121,10 +121,18 @@ function sink(panel?: string): ListenerSink {
   };
 }
 
+/** The market cards: they paint in the frame of the status snapshot that changed them (with the header). */
 function renderCombined(): void {
-  const all = markets();
-  renderMarkets(byId('markets'), all, status?.feeds ?? [], statusCached);
-  chart.setMarkets(all, marketNow());
+  renderMarkets(byId('markets'), markets(), status?.feeds ?? [], statusCached);
+  afterPaint(renderPanels);
+}
+
+/** The panels that combine several inputs; after the header's and cards' frame (see afterPaint). */
+function renderPanels(): void {
+  markSnapshot('panels', 'snapshot');
+  chart.setMarkets(markets(), marketNow());
+  renderFeeds(byId('feeds'), status ? status.feeds : null, statusCached);
+  renderLocks(byId('locks'), status ? status.locks : null, statusCached);
   // The equity in status.account is the tick's mark; wallet/paper keeps cash, PnL and fees.
   renderWallet(
     byId('wallet'),
@@ -138,6 +146,30 @@ function renderCombined(): void {
   });
   renderPerformance(byId('performance'), trades, chart.equityPoints(), positions, mark);
   horizons.render({ account: status?.account ?? null, today: chart.equityPoints(), now: marketNow() });
+  markSnapshot('panels', 'rendered');
+}
+
+let panelsDue: (() => void)[] = [];
+/**
+ * Runs `fn` once after the next frame has painted (a requestAnimationFrame callback runs before the
+ * paint, a task queued from it after), coalescing the snapshots of one tick into one render; a
+ * timer stands in when no frame comes (a tab being hidden). So a status snapshot paints the header
+ * and the market cards first and the heavier panels (wallet, positions, performance, horizons,
+ * chart tabs) a frame later (README → Dashboard → Latency).
+ */
+function afterPaint(fn: () => void): void {
+  if (!panelsDue.includes(fn)) panelsDue.push(fn);
+  if (panelsDue.length > 1) return;
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    const due = panelsDue;
+    panelsDue = [];
+    for (const f of due) f();
+  };
+  requestAnimationFrame(() => setTimeout(run, 0));
+  setTimeout(run, 250);
 }
 
 function start(): void {
@@ -154,13 +186,11 @@ function start(): void {
         statusCached = fromCache;
         setMarketClock(status?.lastTickAt ?? null, status?.marketTime ?? null);
         renderStatus(status, fromCache);
-        renderFeeds(byId('feeds'), status ? status.feeds : null, fromCache);
-        renderLocks(byId('locks'), status ? status.locks : null, fromCache);
         controls.setMode(status?.mode ?? null);
         renderCombined();
         showApp();
-        // Hook for browser tests: the first status snapshot has been rendered.
-        document.body.dataset.ready = 'true';
+        // Hook for browser tests: the first status snapshot has been rendered, every panel included.
+        afterPaint(ready);
       },
     ),
     watchDoc('access', PATHS.dashboardUsers, decoder(DashboardUsersDoc), sink(), (users) => {
@@ -221,6 +251,10 @@ function start(): void {
     ...horizons.listen(sink('horizons')),
   ];
   chart.attach(sink, () => renderCombined());
+}
+
+function ready(): void {
+  document.body.dataset.ready = 'true';
 }
 
 function stop(): void {

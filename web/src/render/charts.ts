@@ -20,7 +20,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { Candle } from '../../../functions/src/domain/candle.ts';
-import type { EquityPointView, IndicatorRow } from '../chartData.ts';
+import { tailFrom, type EquityPointView, type IndicatorRow } from '../chartData.ts';
 import { h } from '../dom.ts';
 import { fmtTime, humanize } from '../format.ts';
 import type { Regime, TradeView } from '../views.ts';
@@ -35,6 +35,9 @@ export const REGIME_COLORS: Record<Regime, string> = {
 };
 
 const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
+const candlePoint = (c: Candle) => ({ time: sec(c.t), open: c.o, high: c.h, low: c.l, close: c.c });
+const regimePoint = (r: IndicatorRow) => ({ time: sec(r.t), value: 1, color: `${REGIME_COLORS[r.regime]}1a` });
+const linePoint = (t: number, value: number | null) => (value === null ? { time: sec(t) } : { time: sec(t), value });
 
 export function baseChart(el: HTMLElement): IChartApi {
   return createChart(el, {
@@ -54,6 +57,9 @@ export class PriceChart {
   private readonly ema50: ISeriesApi<'Line'>;
   private readonly ema200: ISeriesApi<'Line'>;
   private readonly markers: ISeriesMarkersPluginApi<Time>;
+  /** what the chart holds: the series key and the candles and readings last handed over */
+  private drawn: { key: string; candles: readonly Candle[]; rows: readonly IndicatorRow[] } = { key: '', candles: [], rows: [] };
+  private markersKey = '';
 
   constructor(private readonly el: HTMLElement) {
     this.chart = baseChart(el);
@@ -88,7 +94,11 @@ export class PriceChart {
     this.markers = createSeriesMarkers(this.candles, []);
   }
 
-  /** Full redraw: up to two buckets (2,880 candles) is a few thousand points, well within one frame. */
+  /**
+   * A tick's update (the newest candle changed, newer ones appended, nothing older touched) hands the
+   * chart only those candles (`series.update`); anything else sets every point again. `data-drawn`
+   * says how many candles the last update handed over (`npm run bench` prints it per tick).
+   */
   update(
     candles: readonly Candle[],
     rows: readonly IndicatorRow[],
@@ -97,12 +107,26 @@ export class PriceChart {
     tfMs: number,
     series = '',
   ): void {
-    const format = { type: 'price' as const, precision: priceDecimals, minMove: 10 ** -priceDecimals };
-    this.candles.applyOptions({ priceFormat: format });
-    this.candles.setData(candles.map((c) => ({ time: sec(c.t), open: c.o, high: c.h, low: c.l, close: c.c })));
-    this.regime.setData(rows.map((r) => ({ time: sec(r.t), value: 1, color: `${REGIME_COLORS[r.regime]}1a` })));
-    this.ema50.setData(rows.map((r) => (r.ema50 === null ? { time: sec(r.t) } : { time: sec(r.t), value: r.ema50 })));
-    this.ema200.setData(rows.map((r) => (r.ema200 === null ? { time: sec(r.t) } : { time: sec(r.t), value: r.ema200 })));
+    const key = `${series} ${priceDecimals}`;
+    const from = key === this.drawn.key ? tailFrom(this.drawn.candles, this.drawn.rows, candles, rows) : null;
+    if (from === null) {
+      const format = { type: 'price' as const, precision: priceDecimals, minMove: 10 ** -priceDecimals };
+      this.candles.applyOptions({ priceFormat: format });
+      this.candles.setData(candles.map(candlePoint));
+      this.regime.setData(rows.map(regimePoint));
+      this.ema50.setData(rows.map((r) => linePoint(r.t, r.ema50)));
+      this.ema200.setData(rows.map((r) => linePoint(r.t, r.ema200)));
+    } else {
+      for (let i = from; i < candles.length; i++) {
+        const r = rows[i]!;
+        this.candles.update(candlePoint(candles[i]!));
+        this.regime.update(regimePoint(r));
+        this.ema50.update(linePoint(r.t, r.ema50));
+        this.ema200.update(linePoint(r.t, r.ema200));
+      }
+    }
+    this.drawn = { key, candles, rows };
+    this.el.dataset.drawn = String(candles.length - (from ?? 0));
     const first = candles[0]?.t ?? Infinity;
     const last = candles[candles.length - 1]?.t ?? -Infinity;
     // A fill comes after its decision candle closed: one newer than the newest candle sits on it.
@@ -116,7 +140,9 @@ export class PriceChart {
         color: t.side === 'buy' ? '#2ecc8f' : '#f0506e',
         text: t.side === 'buy' ? 'buy' : `sell ${humanize(t.reason)}`,
       }));
-    this.markers.setMarkers(marks);
+    const markersKey = JSON.stringify(marks);
+    if (markersKey !== this.markersKey) this.markers.setMarkers(marks);
+    this.markersKey = markersKey;
     this.el.dataset.series = series;
     this.el.dataset.candles = String(candles.length);
     this.el.dataset.ema50 = String(rows.filter((r) => r.ema50 !== null).length);
