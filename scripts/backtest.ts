@@ -22,7 +22,7 @@ import { INDICATOR_WARMUP } from '../functions/src/domain/indicators/index.ts';
 import { getStrategy } from '../functions/src/domain/strategy/index.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
 import { printSummary } from './backtest/console.ts';
-import { bps, cash, day, exitCode, int, readJson, split, timeOf, warmup } from './backtest/flags.ts';
+import { bps, cash, day, exitCode, int, readJson, split, timeOf, warmup, type DataFlags } from './backtest/flags.ts';
 import { loadCandles, loadGuard, tradedPart } from './backtest/data.ts';
 import { money } from './backtest/format.ts';
 import { renderReport } from './backtest/report.ts';
@@ -32,17 +32,7 @@ import { buildConfig, runBacktest } from './backtest/run.ts';
 /** The product's defaults (what the live tick trades without configuration), not the backtester's own. */
 const ENV_DEFAULTS = EnvSchema.parse({});
 
-interface Flags {
-  data?: string;
-  symbols: string;
-  timeframe: Timeframe;
-  from?: string;
-  to?: string;
-  strategy?: string;
-  params?: string;
-  feeBps?: number;
-  slippageBps?: number;
-  initial?: string;
+interface Flags extends DataFlags {
   out: string;
   walkForward?: string;
   grid?: string;

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
-import { TIMEFRAMES, type Timeframe } from '../functions/src/domain/candle.ts';
+import { TIMEFRAMES } from '../functions/src/domain/candle.ts';
 import { ConfigError } from '../functions/src/domain/errors.ts';
 import { EnvSchema } from '../functions/src/config/schema.ts';
 import { OBJECTIVES, type Objective } from '../functions/src/domain/optimize/objective.ts';
@@ -21,7 +21,7 @@ import { searchSpace } from '../functions/src/domain/optimize/searchSpace.ts';
 import { narrowSpace, SpaceError } from '../functions/src/domain/optimize/space.ts';
 import { strategyDefinition, strategyNames } from '../functions/src/domain/strategy/index.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
-import { bps, cash, day, exitCode, int, readJson, split, timeOf } from './backtest/flags.ts';
+import { bps, cash, day, exitCode, int, readJson, split, timeOf, type DataFlags } from './backtest/flags.ts';
 import { printOptimize, renderOptimizeReport, resultJson } from './optimize/output.ts';
 import { resultStore } from './optimize/resultStore.ts';
 import { summarize, type OptimizeOptions, type OptimizeResult } from './optimize/search.ts';
@@ -35,17 +35,7 @@ export const BATCH = 8;
 /** Time blocks per in-sample run for the PBO: C(16, 8) = 12,870 splits. */
 export const PBO_BLOCKS = 16;
 
-interface Flags {
-  data?: string;
-  symbols: string;
-  timeframe: Timeframe;
-  from?: string;
-  to?: string;
-  strategy?: string;
-  params?: string;
-  feeBps?: number;
-  slippageBps?: number;
-  initial?: string;
+interface Flags extends DataFlags {
   walkForward: string;
   trials: number;
   objective: Objective;

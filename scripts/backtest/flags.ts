@@ -5,6 +5,21 @@ import { ConfigError } from '../../functions/src/domain/errors.ts';
 import { INDICATOR_WARMUP } from '../../functions/src/domain/indicators/index.ts';
 import { UsageError, type Io } from '../lib/cli.ts';
 import { DataFileError } from './data.ts';
+import type { Timeframe } from '../../functions/src/domain/candle.ts';
+
+/** The flags both CLIs take for the data and the run's configuration (parsed by the helpers below). */
+export interface DataFlags {
+  data?: string;
+  symbols: string;
+  timeframe: Timeframe;
+  from?: string;
+  to?: string;
+  strategy?: string;
+  params?: string;
+  feeBps?: number;
+  slippageBps?: number;
+  initial?: string;
+}
 
 export const num = (flag: string, min: number, max: number) => (v: string) => {
   const n = v.trim() === '' ? NaN : Number(v);
