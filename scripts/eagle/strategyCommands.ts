@@ -60,7 +60,7 @@ export function strategyCommands(program: Command, io: Io, setCode: (code: numbe
           import('./strategyNew.ts'),
           import('../../functions/src/domain/strategy/index.ts'),
         ]);
-        for (const f of await newStrategy(name, strategyNames())) io.out(`wrote ${f}`);
+        for (const f of newStrategy(name, strategyNames())) io.out(`wrote ${f}`);
         io.out(
           `next: npx vitest run --project unit functions/src/strategies; npm run backtest -- --strategy ${name}; set strategy.name in config/bot`,
         );

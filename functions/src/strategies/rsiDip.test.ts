@@ -40,7 +40,11 @@ describe('rsi_dip', () => {
       stop: 1,
       target: 2.5,
     });
-    expect(getStrategy('rsi_dip', { stopAtr: 1 }).advise(input(25))).toEqual({ action: 'enter_long', reason: 'strategy_entry', stop: 1 });
+    expect(getStrategy('rsi_dip', { stopAtr: 1 }).advise(input(25))).toEqual({
+      action: 'enter_long',
+      reason: 'strategy_entry',
+      stop: 1,
+    });
     expect(() => getStrategy('rsi_dip', { stopAtr: 0 })).toThrow('strategy.params.stopAtr');
   });
 
