@@ -40,7 +40,7 @@ describe('chaos run, live, 100 orders against the exchange simulator', () => {
     // that no signal was lost or placed twice (below).
     expect(report.placed).toBeGreaterThan(0);
     // the exchange misbehaved and executeOrder crashed (which of the faults fire depends on how many requests the
-    // run made: 3 to 8 of the 10 kinds seen; some fault must have fired)
+    // run made: CI has seen 3 of the 10 kinds, other runs 5 or more; some fault must have fired)
     expect(Object.values(report.faultHits).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(Object.values(report.chaos.crashes).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(report.chaos.deliveries).toBeGreaterThan(report.chaos.published);
