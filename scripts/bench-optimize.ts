@@ -1,7 +1,7 @@
 /**
  * `bench optimize`: trials per second of the optimiser on 1 and on 2 worker threads, in the same run,
  * over the same fixed trials (uniform points of the default space, seeded; the first in-sample
- * window of 365:91 over the bundled 4h BTC/USDT, 2018–2020). Each pool is warmed up first (every
+ * window of 365:91 over the bundled 4h candles of the default symbols, 2018–2020). Each pool is warmed up first (every
  * worker runs every trial once; start-up is reported apart); rounds alternate 1 and 2 workers and the median round counts.
  * Efficiency = speedup / workers. The workers' start-up (tsx, modules, candles) is printed separately.
  */
@@ -12,11 +12,12 @@ import { DEFAULT_STRATEGY, strategyDefinition } from '../functions/src/domain/st
 import { mulberry32 } from '../functions/src/domain/testing/prng.ts';
 import type { DataSpec, Evaluator, TrialSpec } from './optimize/trial.ts';
 import { workerEvaluator } from './optimize/workerPool.ts';
+import { EnvSchema } from '../functions/src/config/schema.ts';
 
 const TRIALS = 48;
 const ROUNDS = 5;
 const data: DataSpec = {
-  symbols: ['BTC/USDT'],
+  symbols: [...EnvSchema.parse({}).SYMBOLS],
   timeframe: '4h',
   from: Date.parse('2018-01-01'),
   to: Date.parse('2020-01-01'),
@@ -68,7 +69,7 @@ try {
   const cpu1 = median(s1.map((s) => s.cpu));
   const cpu2 = median(s2.map((s) => s.cpu));
   const load = loadavg()[0]!;
-  const what = `${TRIALS} in-sample trials of 365 days of 4h BTC/USDT, median of ${ROUNDS} rounds after a warm-up`;
+  const what = `${TRIALS} in-sample trials of 365 days of 4h ${data.symbols.join(', ')} (the defaults), median of ${ROUNDS} rounds after a warm-up`;
   console.log(`bench optimize: ${rate1.toFixed(1)} trials/s on 1 workers, efficiency 1.00 (${what})`);
   console.log(`bench optimize: ${rate2.toFixed(1)} trials/s on 2 workers, efficiency ${e.toFixed(2)} (same trials, same run)`);
   // cores this process actually got: below K means other processes had the rest (the efficiency then measures the machine)
