@@ -2,6 +2,7 @@
  * Protection first, on the in-memory fakes (the same contract as Firestore): whatever pauses trading,
  * an open position's stop still fires; and when nothing runs the stops, the watchdog says so.
  */
+import { budgetNoticeEvent } from '../lib/testing/budgetNotice.ts';
 import { describe, expect, it } from 'vitest';
 import { MemoryBudgetNotices } from '../adapters/memory/MemoryBudgetNotices.ts';
 import { loadBundledCandles } from '../adapters/replay/ReplayMarketData.ts';
@@ -48,20 +49,9 @@ async function tickUntilExit(w: Awaited<ReturnType<typeof heldPosition>>, from: 
 describe('a pause never stops the stops', () => {
   it('a 100 % budget notice pauses entries; the open position is still stopped on the minute and the exit fills', async () => {
     const w = await heldPosition();
-    const notice = {
-      budgetDisplayName: 'eagle-eye monthly',
-      costAmount: 1.02,
-      costIntervalStart: '2023-04-01T07:00:00Z',
-      budgetAmount: 1,
-      budgetAmountType: 'SPECIFIED_AMOUNT',
-      currencyCode: 'USD',
-      alertThresholdExceeded: 1.0,
-    };
-    const attributes = { billingAccountId: '01D4EE-079462-DFD6EC', budgetId: 'b1', schemaVersion: '1.0' };
-    const event = { message: { data: Buffer.from(JSON.stringify(notice)).toString('base64'), attributes, messageId: 'n1' } };
     const r = await handleBudgetMessage(
       { store: w.store, ops: new MemoryBudgetNotices(), clock: { now: () => OPEN + M }, log: quiet, pausePct: 100 },
-      decodePubSubEvent(event, 'n1'),
+      decodePubSubEvent(budgetNoticeEvent(), 'n1'),
     );
     expect(r).toMatchObject({ status: 'recorded', paused: true });
     expect(w.db.status!.mode).toBe('PAUSED');

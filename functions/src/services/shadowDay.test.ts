@@ -16,6 +16,7 @@ import { decodePubSubEvent } from '../handlers/pubsub.ts';
 import { MemoryBudgetNotices } from '../adapters/memory/MemoryBudgetNotices.ts';
 import { createLogger } from '../lib/log.ts';
 import { handleBudgetMessage } from './budgetGuard.ts';
+import { budgetNoticeEvent } from '../lib/testing/budgetNotice.ts';
 import { asMessage, memoryDeps } from '../wiring/memory.ts';
 
 const DAY = '20230322';
@@ -186,17 +187,6 @@ describe('runShadowDay on the in-memory fakes', () => {
     const pauseAt = trades[2]!.time - 1;
     // as if the budget had been spent at pauseAt: the live ledger has none of the trades after it
     for (const t of trades.slice(2)) w.db.trades.delete(t.id);
-    const notice = {
-      budgetDisplayName: 'eagle',
-      costAmount: 5,
-      costIntervalStart: new Date(DAY_START).toISOString(),
-      budgetAmount: 5,
-      budgetAmountType: 'SPECIFIED_AMOUNT',
-      currencyCode: 'USD',
-      alertThresholdExceeded: 1,
-    };
-    const attributes = { billingAccountId: '01D4EE-079462-DFD6EC', budgetId: 'b1', schemaVersion: '1.0' };
-    const event = { message: { data: Buffer.from(JSON.stringify(notice)).toString('base64'), attributes, messageId: 'n1' } };
     const paused = await handleBudgetMessage(
       {
         store: w.store,
@@ -205,7 +195,7 @@ describe('runShadowDay on the in-memory fakes', () => {
         log: createLogger('error', {}, () => undefined),
         pausePct: 100,
       },
-      decodePubSubEvent(event, 'n1'),
+      decodePubSubEvent(budgetNoticeEvent({ costIntervalStart: new Date(DAY_START).toISOString() }), 'n1'),
     );
     expect(paused).toMatchObject({ status: 'recorded', paused: true });
     expect(w.db.auditLog).toEqual([
