@@ -17,20 +17,17 @@ import { benchmark, roundTrips, summarizeBacktest } from '../functions/src/domai
 import { applyPoint, gridPoints, walkForward, type Grid, type WalkForwardResult } from '../functions/src/domain/backtest/walkForward.ts';
 import { monteCarlo } from '../functions/src/domain/backtest/monteCarlo.ts';
 import { toAmount, toDecimalString, toNumber } from '../functions/src/domain/money.ts';
-import { EnvSchema, type BotConfig } from '../functions/src/config/schema.ts';
+import type { BotConfig } from '../functions/src/config/schema.ts';
 import { INDICATOR_WARMUP } from '../functions/src/domain/indicators/index.ts';
 import { getStrategy } from '../functions/src/domain/strategy/index.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
 import { printSummary } from './backtest/console.ts';
-import { bps, cash, day, exitCode, int, readJson, split, timeOf, warmup, type DataFlags } from './backtest/flags.ts';
+import { dataOptions, ENV_DEFAULTS, exitCode, int, readJson, split, timeOf, warmup, type DataFlags } from './backtest/flags.ts';
 import { loadCandles, loadGuard, tradedPart } from './backtest/data.ts';
 import { money } from './backtest/format.ts';
 import { renderReport } from './backtest/report.ts';
 import type { ReportSummary } from './backtest/reportTables.ts';
 import { buildConfig, runBacktest } from './backtest/run.ts';
-
-/** The product's defaults (what the live tick trades without configuration), not the backtester's own. */
-const ENV_DEFAULTS = EnvSchema.parse({});
 
 interface Flags extends DataFlags {
   out: string;
@@ -64,27 +61,13 @@ function guardSummary(guard: ReturnType<typeof loadGuard>, symbols: string[], ti
 }
 
 function buildProgram(io: Io, done: (code: number) => void): Command {
-  const program = new Command('backtest')
-    .description('backtest the engine over CSV files or the bundled candles')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .option(
-      '--data <files>',
-      'comma-separated CSVs named <BASE>_<QUOTE>-<tf>[-anything].csv[.gz] (header timestamp_ms,open,high,low,close,volume)',
-    )
-    .option('--symbols <list>', 'bundled symbols, comma-separated (without --data)', ENV_DEFAULTS.SYMBOLS.join(','))
-    .addOption(
-      new Option('--timeframe <tf>', 'decision timeframe (finer data is rolled up)')
-        .choices([...TIMEFRAMES])
-        .default(ENV_DEFAULTS.TIMEFRAME),
-    )
-    .option('--from <iso>', 'first candle (inclusive)', day('--from'))
-    .option('--to <iso>', 'end (exclusive)', day('--to'))
-    .option('--strategy <name>', 'strategy name (default: config default)')
-    .option('--params <file.json>', 'a config/bot document: strategy, risk, regime, paper, markets')
-    .option('--fee-bps <n>', 'paper fee in basis points (0 to 1000)', bps('--fee-bps'))
-    .option('--slippage-bps <n>', 'paper slippage in basis points (0 to 1000)', bps('--slippage-bps'))
-    .option('--initial <cash>', 'initial cash (a positive decimal)', cash)
+  const program = dataOptions(
+    new Command('backtest')
+      .description('backtest the engine over CSV files or the bundled candles')
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) }),
+    'a config/bot document: strategy, risk, regime, paper, markets',
+  )
     .option('--out <dir>', 'output folder', 'backtest-out')
     .option('--walk-forward <train:test>', 'walk-forward windows in days, e.g. 14:7 (needs --grid)', split)
     .option('--grid <file.json>', 'walk-forward grid: {"risk.stopAtrMult": [2, 3], ...}')

@@ -13,15 +13,13 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
-import { TIMEFRAMES } from '../functions/src/domain/candle.ts';
 import { ConfigError } from '../functions/src/domain/errors.ts';
-import { EnvSchema } from '../functions/src/config/schema.ts';
 import { OBJECTIVES, type Objective } from '../functions/src/domain/optimize/objective.ts';
 import { searchSpace } from '../functions/src/domain/optimize/searchSpace.ts';
 import { narrowSpace, SpaceError } from '../functions/src/domain/optimize/space.ts';
 import { strategyDefinition, strategyNames } from '../functions/src/domain/strategy/index.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
-import { bps, cash, day, exitCode, int, readJson, split, timeOf, type DataFlags } from './backtest/flags.ts';
+import { dataOptions, exitCode, int, readJson, split, timeOf, type DataFlags } from './backtest/flags.ts';
 import { printOptimize, renderOptimizeReport, resultJson } from './optimize/output.ts';
 import { resultStore } from './optimize/resultStore.ts';
 import { summarize, type OptimizeOptions, type OptimizeResult } from './optimize/search.ts';
@@ -29,7 +27,6 @@ import { mergeShards, runShard, searchWindows, shardFromEnv, ShardError } from '
 import { workerEvaluator } from './optimize/workerPool.ts';
 import { inProcessEvaluator, loadTrialContext, trialConfig, type DataSpec, type Evaluator, type TrialContext } from './optimize/trial.ts';
 
-const ENV_DEFAULTS = EnvSchema.parse({});
 /** Points proposed at once, whatever the number of workers: the proposals, so the result, do not depend on it. */
 export const BATCH = 8;
 /** Time blocks per in-sample run for the PBO: C(16, 8) = 12,870 splits. */
@@ -56,20 +53,13 @@ const list = (v: string) =>
     .filter(Boolean);
 
 function buildProgram(io: Io, done: (run: Promise<number>) => void): Command {
-  return new Command('optimize')
-    .description('search parameters inside walk-forward windows; report the stitched out-of-sample result, DSR and PBO')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .option('--data <files>', 'comma-separated CSVs named <BASE>_<QUOTE>-<tf>[-anything].csv[.gz]')
-    .option('--symbols <list>', 'bundled symbols, comma-separated (without --data)', ENV_DEFAULTS.SYMBOLS.join(','))
-    .addOption(new Option('--timeframe <tf>', 'decision timeframe').choices([...TIMEFRAMES]).default(ENV_DEFAULTS.TIMEFRAME))
-    .option('--from <iso>', 'first candle (inclusive)', day('--from'))
-    .option('--to <iso>', 'end (exclusive)', day('--to'))
-    .option('--strategy <name>', 'strategy name (default: config default)')
-    .option('--params <file.json>', 'a config/bot document the searched values are applied onto')
-    .option('--fee-bps <n>', 'paper fee in basis points (0 to 1000)', bps('--fee-bps'))
-    .option('--slippage-bps <n>', 'paper slippage in basis points (0 to 1000)', bps('--slippage-bps'))
-    .option('--initial <cash>', 'initial cash (a positive decimal)', cash)
+  return dataOptions(
+    new Command('optimize')
+      .description('search parameters inside walk-forward windows; report the stitched out-of-sample result, DSR and PBO')
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) }),
+    'a config/bot document the searched values are applied onto',
+  )
     .requiredOption('--walk-forward <train:test>', 'walk-forward windows in days, e.g. 365:91', split)
     .option('--trials <n>', 'trials per in-sample window (1 to 10000)', int('--trials', 1, 10_000), 64)
     .addOption(new Option('--objective <name>', 'what the search maximises').choices([...OBJECTIVES]).default('sharpe'))

@@ -1,11 +1,12 @@
 /** The backtester's flag parsers, shared with the optimiser (`npm run optimize`): each names its flag when it refuses a value. */
 import { readFileSync } from 'node:fs';
-import { CommanderError, InvalidArgumentError } from 'commander';
+import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
+import { EnvSchema } from '../../functions/src/config/schema.ts';
 import { ConfigError } from '../../functions/src/domain/errors.ts';
 import { INDICATOR_WARMUP } from '../../functions/src/domain/indicators/index.ts';
 import { UsageError, type Io } from '../lib/cli.ts';
 import { DataFileError } from './data.ts';
-import type { Timeframe } from '../../functions/src/domain/candle.ts';
+import { TIMEFRAMES, type Timeframe } from '../../functions/src/domain/candle.ts';
 
 /** The flags both CLIs take for the data and the run's configuration (parsed by the helpers below). */
 export interface DataFlags {
@@ -82,4 +83,29 @@ export function exitCode(err: unknown, io: Io): number {
     return err instanceof DataFileError ? 1 : 2;
   }
   throw err;
+}
+
+/** The product's defaults (what the live tick trades without configuration), not the CLIs' own. */
+export const ENV_DEFAULTS = EnvSchema.parse({});
+
+/** Both CLIs' data and run options (DataFlags), with the product's defaults; `paramsHelp` says what --params feeds. */
+export function dataOptions(cmd: Command, paramsHelp: string): Command {
+  return cmd
+    .option(
+      '--data <files>',
+      'comma-separated CSVs named <BASE>_<QUOTE>-<tf>[-anything].csv[.gz] (header timestamp_ms,open,high,low,close,volume)',
+    )
+    .option('--symbols <list>', 'bundled symbols, comma-separated (without --data)', ENV_DEFAULTS.SYMBOLS.join(','))
+    .addOption(
+      new Option('--timeframe <tf>', 'decision timeframe (finer data is rolled up)')
+        .choices([...TIMEFRAMES])
+        .default(ENV_DEFAULTS.TIMEFRAME),
+    )
+    .option('--from <iso>', 'first candle (inclusive)', day('--from'))
+    .option('--to <iso>', 'end (exclusive)', day('--to'))
+    .option('--strategy <name>', 'strategy name (default: config default)')
+    .option('--params <file.json>', paramsHelp)
+    .option('--fee-bps <n>', 'paper fee in basis points (0 to 1000)', bps('--fee-bps'))
+    .option('--slippage-bps <n>', 'paper slippage in basis points (0 to 1000)', bps('--slippage-bps'))
+    .option('--initial <cash>', 'initial cash (a positive decimal)', cash);
 }
