@@ -117,9 +117,9 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     admin = getTestServer('admin_dashboard');
     await new Promise<void>((r, j) => admin.once('error', j).listen(functionPort(ports, 'admin'), '127.0.0.1', () => r()));
     await runTick(T0);
-    // The audit of the day before ran already (a document that exists when the page starts listening: the emulator,
-    // under CI's load, missed the first creation of a never-written document under a listener in 3 of 4 runs here,
-    // while every later change, a deletion and a re-creation arrived; production Firestore has no such gap).
+    // The audit of the day before ran already: the document exists when the page starts listening. Under CI's
+    // load the emulator missed a document's creation under a listener (3 of 4 runs, and a re-creation after a
+    // deletion too), while every change to an existing one arrived; production Firestore has no such gap.
     await db.doc(SHADOW_LATEST).set({ day: '20230319', status: 'verified', differences: 0, unexplained: 0, checkedAt: T0 });
 
     Object.assign(process.env, {
@@ -246,12 +246,12 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { __marker: number }).__marker)).toBe(marker);
   });
 
-  it("the header shows the shadow backtest's verdict as the audit stores it (shadow/latest), and '—' when there is none", async () => {
+  it("the header shows the shadow backtest's verdict as the audit stores it (shadow/latest)", async () => {
     const verdict = () => page.textContent('[data-testid="shadow-verdict"]');
     await db.doc(SHADOW_LATEST).set({ day: '20230320', status: 'different', differences: 2, unexplained: 1, checkedAt: T0 });
     await expect.poll(verdict, { timeout: 20_000 }).toBe('live ≠ backtest ✗ 2023-03-20 (1 unexplained)');
-    await db.doc(SHADOW_LATEST).delete();
-    await expect.poll(verdict, { timeout: 20_000 }).toBe('—');
+    await db.doc(SHADOW_LATEST).set({ day: '20230321', status: 'explained', differences: 1, unexplained: 0, checkedAt: T0 });
+    await expect.poll(verdict, { timeout: 20_000 }).toBe('live ≈ backtest 2023-03-21 (1 explained)');
     await db.doc(SHADOW_LATEST).set({ day: '20230319', status: 'verified', differences: 0, unexplained: 0, checkedAt: T0 });
     await expect.poll(verdict, { timeout: 20_000 }).toBe('live = backtest ✓ 2023-03-19');
   });
@@ -498,9 +498,16 @@ describe('dashboard in Chromium, signed in, rules enforced', () => {
   });
 
   it('a reader sees everything but no controls, and is offered the read-only commands', async () => {
+    // No shadow verdict yet (this page's first snapshot says so): '—'. Its creation while a page listens is
+    // not tested here: the emulator missed it under CI's load (Firestore itself delivers it).
+    const latest = (await db.doc(SHADOW_LATEST).get()).data()!;
+    await db.doc(SHADOW_LATEST).delete();
     const reader = await (await browser.newContext()).newPage();
     await signIn(reader, users[1]!.email, users[1]!.password);
     await reader.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await expect.poll(() => reader.getAttribute('[data-testid="shadow-verdict"]', 'class'), { timeout: 20_000 }).toContain('shadow-none');
+    expect(await reader.textContent('[data-testid="shadow-verdict"]')).toBe('—');
+    await db.doc(SHADOW_LATEST).set(latest);
     await expect.poll(() => reader.textContent('[data-testid="mode-badge"]'), { timeout: 20_000 }).toBe('PAUSED');
     expect(await reader.isVisible('[data-testid="control-resume"]')).toBe(false);
     expect(await reader.locator('[data-testid^="close-"]').count()).toBe(0);
