@@ -5,46 +5,20 @@
  * its calls and fails: a request that reaches it has passed every check, so "no state change for
  * rejected input" is "getDeps never called for it".
  */
-import { request, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import fc from 'fast-check';
 import * as ff from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hostileLeaf, hostileString, hostileTree, prototypeIsClean } from '../lib/testing/hostile.ts';
+import { sendRaw } from '../lib/testing/rawHttp.ts';
 import { installJsonFrameworkErrors } from './frameworkErrors.ts';
 import { makeTickHandler, TickRequestSchema } from './tick.ts';
 import { makeAuditHandler } from './audit.ts';
 
-type Reply = { status: number; contentType: string | undefined; body: string };
-
-function send(port: number, method: string, contentType: string | null, body: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: '/',
-        headers: { ...(contentType && { 'content-type': contentType }), 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res
-          .on('data', (c: Buffer) => chunks.push(c))
-          .on('end', () =>
-            resolve({ status: res.statusCode!, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }),
-          );
-      },
-    );
-    // the server may answer 413 and close before reading a large body
-    req.on('error', (err: NodeJS.ErrnoException) =>
-      err.code === 'EPIPE' || err.code === 'ECONNRESET'
-        ? resolve({ status: 413, contentType: 'application/json', body: '{"error":"closed"}' })
-        : reject(err),
-    );
-    req.end(body);
-  });
-}
+/** One raw request with exactly this content type (or none): sendRaw adds nothing of its own. */
+const send = (port: number, method: string, contentType: string | null, body: string) =>
+  sendRaw(port, method, contentType ? { 'content-type': contentType } : {}, body);
 
 const METHODS = ['POST', 'POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 const CONTENT_TYPES = [
