@@ -11,7 +11,8 @@ import { timeframeMs } from '../../functions/src/domain/candle.ts';
 import { backtestLoop } from '../../functions/src/domain/engine/index.ts';
 import { getStrategy } from '../../functions/src/domain/strategy/index.ts';
 import { resolveRegimeParams } from '../../functions/src/domain/regime/index.ts';
-import { toAmount, toDecimalString } from '../../functions/src/domain/money.ts';
+import { toAmount } from '../../functions/src/domain/money.ts';
+import { tradeKey, type TradeKey } from '../../functions/src/domain/shadow/compare.ts';
 import type { Trade } from '../../functions/src/domain/trading.types.ts';
 import { parseBotConfig, parseEnv } from '../../functions/src/config/load.ts';
 import { rulesFor } from '../../functions/src/config/botConfig.ts';
@@ -32,18 +33,11 @@ const START = Date.parse('2020-06-13T08:00:00Z');
 const CANDLES = 90;
 const HISTORY = ENV.HISTORY_CANDLES;
 
-const key = (t: Trade) => ({
-  id: t.id,
-  time: t.time,
-  symbol: t.symbol,
-  side: t.side,
-  reason: t.reason,
-  qty: toDecimalString(t.qty),
-  price: toDecimalString(t.price),
-  fee: toDecimalString(t.fee),
-});
+/** Both drivers' trades in one order, as the shadow backtest compares them (domain/shadow tradeKey). */
+const sort = (ts: readonly Trade[]): TradeKey[] =>
+  [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(tradeKey);
 
-function diff(live: ReturnType<typeof key>[], backtest: ReturnType<typeof key>[]): string[] {
+function diff(live: TradeKey[], backtest: TradeKey[]): string[] {
   const out: string[] = [];
   const n = Math.max(live.length, backtest.length);
   for (let i = 0; i < n; i++) {
@@ -119,8 +113,6 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     ).toBe(true);
 
     const liveTrades = (await db.collection(PATHS.trades).get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
-    const sort = (ts: readonly Trade[]) =>
-      [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
     const live = sort(liveTrades);
     const result = backtest();
     const bt = sort(result.trades);
@@ -161,8 +153,6 @@ describe('parity: live path on the emulators vs backtestLoop, same candles', () 
     });
     expect(ticks.every((t) => t.pending.length === 0)).toBe(true);
     const liveTrades = (await db.collection(PATHS.trades).get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
-    const sort = (ts: readonly Trade[]) =>
-      [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
     const result = backtest(start, end, { tickTimes: steps }, PROTECTED);
     const bt = sort(result.trades);
     // the protections acted: every kind locked, and an entry waited for a lock
@@ -208,8 +198,6 @@ describe('parity with a user strategy written from the template (config/bot name
     });
     expect(ticks.every((t) => t.pending.length === 0)).toBe(true);
     const liveTrades = (await db.collection(PATHS.trades).get()).docs.map((d) => parseDoc(TradeDoc, d.ref.path, d.data()));
-    const sort = (ts: readonly Trade[]) =>
-      [...ts].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol) || a.side.localeCompare(b.side)).map(key);
     const result = backtest(start, start + (n - 1) * STEP, undefined, doc);
     const bt = sort(result.trades);
     expect(bt.map((t) => t.reason)).toEqual(expect.arrayContaining(['stop_loss', 'strategy_entry']));
