@@ -37,6 +37,15 @@ import type { StoredDayStart } from '../../domain/shadow/replayDay.ts';
 import type { AuditEntry } from '../../ports/ops.ts';
 
 type Ledger = Pick<Wallet, 'initialCash' | 'cash' | 'realizedPnl' | 'feesPaid' | 'tradeSeq'> & { positions: Record<string, Position> };
+/** What wallet/paper and positions/ store of a book (the wallet's derived fields are recomputed on read). */
+const ledgerOf = (w: Omit<Ledger, 'positions'>, positions: Readonly<Record<string, Position>>): Ledger => ({
+  initialCash: w.initialCash,
+  cash: w.cash,
+  realizedPnl: w.realizedPnl,
+  feesPaid: w.feesPaid,
+  tradeSeq: w.tradeSeq,
+  positions: { ...positions },
+});
 
 export class MemoryDb {
   config: unknown = undefined;
@@ -219,14 +228,7 @@ export class MemoryOrderLedger implements OrderLedger, AdjustmentLedger {
     this.db.orders.set(c.order.signalId, c.order);
     if (c.ledger) {
       const { wallet, positions } = c.ledger;
-      this.db.ledger = {
-        initialCash: wallet.initialCash,
-        cash: wallet.cash,
-        realizedPnl: wallet.realizedPnl,
-        feesPaid: wallet.feesPaid,
-        tradeSeq: wallet.tradeSeq,
-        positions: { ...positions },
-      };
+      this.db.ledger = ledgerOf(wallet, positions);
       const p = positions[c.order.symbol];
       if (p) this.db.positionDocs.set(c.order.symbol, p);
       else this.db.positionDocs.delete(c.order.symbol);
@@ -281,14 +283,7 @@ export class MemoryOrderLedger implements OrderLedger, AdjustmentLedger {
       const adj = decide(book);
       if (!adj) return null;
       const { wallet, positions, entries } = structuredClone(adj);
-      this.db.ledger = {
-        initialCash: wallet.initialCash,
-        cash: wallet.cash,
-        realizedPnl: wallet.realizedPnl,
-        feesPaid: wallet.feesPaid,
-        tradeSeq: wallet.tradeSeq,
-        positions: { ...positions },
-      };
+      this.db.ledger = ledgerOf(wallet, positions);
       for (const symbol of new Set(entries.map((e) => e.symbol))) {
         const p = positions[symbol];
         if (p) this.db.positionDocs.set(symbol, p);
