@@ -19,9 +19,9 @@
  * - where the time goes: the tick's ports are timed in-process (a Proxy around each adapter), the page
  *   leaves a `snapshot:{listener}` performance mark per snapshot (web/src/firestore.ts, only when
  *   window.__eagleBench is set); rules evaluation is measured by alternating blocks of samples with
- *   production's rules, open rules, the rules without their get() (the allow-list as a literal: what a
- *   custom claim would cost) and with an exists() in its place, on the same emulator, same page, same
- *   run; sign-in by the time from submitting the form to the first status painted.
+ *   production's rules (the access claim in the ID token, no lookup), open rules and the former rules
+ *   (the allow-list read by a get() per evaluation), on the same emulator, same page, same run; sign-in
+ *   by the time from submitting the form to the first status painted.
  * - work, not time: the candles the chart is handed per tick and the page's Listen channel requests
  *   per tick (0: the snapshots stream on the open WebChannel, no long-polling).
  * - tab reads/hour: an hour of an open tab is 60 ticks (the scheduler fires every minute whatever the
@@ -139,8 +139,8 @@ interface Paint {
 }
 
 interface Sample {
-  /** production's rules, the same with exists() in place of the get(), without the lookup, or open rules */
-  rules: 'on' | 'exists' | 'noGet' | 'off';
+  /** production's rules (the access claim), the former allow-list rules (a get() per evaluation), or open rules */
+  rules: 'on' | 'allowList' | 'off';
   fire: number;
   handler: number;
   loaded: number;
@@ -368,25 +368,19 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
     }
   };
   for (let i = 0; i < 3; i++) await sample(false);
-  // production's rules, open rules, the same without their get() (the allow-list as a literal), with an exists(): in turn
+  // production's rules (the access claim), open rules, and the rules before the claim (the allow-list read by a get()): in turn
   const variants = {
     on: RULES,
-    noGet: RULES.replace(
-      /get\(\/databases\/\$\(database\)\/documents\/config\/dashboardUsers\)\.data\.emails/,
-      JSON.stringify([user!.email]),
-    ),
-    // the allow-list's lookup as an exists() of one document (what a claim naming a grant document would cost)
-    exists: RULES.replace(
-      /request\.auth\.token\.email\.lower\(\)\s+in get\(\/databases\/\$\(database\)\/documents\/config\/dashboardUsers\)\.data\.emails/,
-      'exists(/databases/$(database)/documents/config/dashboardUsers)',
+    allowList: RULES.replace(
+      /request\.auth\.token\.get\('eagle', ''\) in \['reader', 'admin'\]/,
+      'request.auth.token.email.lower() in get(/databases/$(database)/documents/config/dashboardUsers).data.emails',
     ),
     off: OPEN_RULES,
   };
-  if (variants.noGet === RULES || variants.exists === RULES)
-    throw new Error('firestore.rules changed: the no-get() variant needs a new pattern');
+  if (variants.allowList === RULES) throw new Error('firestore.rules changed: the allow-list variant needs a new pattern');
   let variant: keyof typeof variants = 'on';
-  for (let i = 0; i < 4 * SAMPLES; i++) {
-    const next = (['on', 'off', 'noGet', 'exists'] as const)[Math.floor(i / BLOCK) % 4]!;
+  for (let i = 0; i < 3 * SAMPLES; i++) {
+    const next = (['on', 'off', 'allowList'] as const)[Math.floor(i / BLOCK) % 3]!;
     if (next !== variant) {
       variant = next;
       await loadRules(stack.firestoreHost, PROJECT, variants[variant]);
@@ -405,8 +399,7 @@ async function benchRun({ tf, symbols, t0 }: (typeof RUNS)[number]): Promise<voi
 function report(label: string, all: Sample[], signedIn: number): void {
   const on = all.filter((s) => s.rules === 'on');
   const off = all.filter((s) => s.rules === 'off');
-  const noGet = all.filter((s) => s.rules === 'noGet');
-  const exists = all.filter((s) => s.rules === 'exists');
+  const allowList = all.filter((s) => s.rules === 'allowList');
   const firePaint = (xs: Sample[]) => xs.map((s) => Math.max(s.cards, s.chart) - s.fire);
   const header = (xs: Sample[]) => xs.map((s) => s.header - s.statusIssued);
   console.log(
@@ -425,7 +418,7 @@ function report(label: string, all: Sample[], signedIn: number): void {
   );
   const write = (xs: Sample[]) => xs.map((s) => s.statusCommitted - s.statusIssued);
   console.log(
-    `ratio fire→paint p50 rules on/off (${label}): ${(pct(firePaint(on), 50) / pct(firePaint(off), 50)).toFixed(2)} (without the rules' get(): ${(pct(firePaint(noGet), 50) / pct(firePaint(off), 50)).toFixed(2)}); status/system write to commit p50 on ${fmt(pct(write(on), 50))} / exists() ${fmt(pct(write(exists), 50))} / no get() ${fmt(pct(write(noGet), 50))} / off ${fmt(pct(write(off), 50))} ms`,
+    `ratio fire→paint p50 rules on/off (${label}): ${(pct(firePaint(on), 50) / pct(firePaint(off), 50)).toFixed(2)} (the former allow-list get(): ${(pct(firePaint(allowList), 50) / pct(firePaint(off), 50)).toFixed(2)}); status/system write to commit p50 on ${fmt(pct(write(on), 50))} / allow-list get() ${fmt(pct(write(allowList), 50))} / off ${fmt(pct(write(off), 50))} ms`,
   );
   console.log(
     `bench sign-in → first status painted: ${fmt(signedIn)} ms (${label}; once per tab: the Auth emulator's sign-in, the ID token, the listeners' first snapshots)`,
@@ -455,13 +448,12 @@ function report(label: string, all: Sample[], signedIn: number): void {
     ['fire → chart painted', (s) => s.chart - s.fire],
   ];
   console.log(
-    `latency breakdown (${label}), ms, p50 / p95: production's rules (n=${on.length}) | exists() instead of get() ` +
-      `(n=${exists.length}) | rules without get() (n=${noGet.length}) | open rules (n=${off.length})`,
+    `latency breakdown (${label}), ms, p50 / p95: production's rules, the access claim (n=${on.length}) | ` +
+      `the former allow-list get() (n=${allowList.length}) | open rules (n=${off.length})`,
   );
   const cell = (xs: Sample[], f: (s: Sample) => number) =>
     `${fmt(pct(xs.map(f), 50)).padStart(5)} / ${fmt(pct(xs.map(f), 95)).padStart(5)}`;
-  for (const [name, f] of rows)
-    console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(exists, f)} | ${cell(noGet, f)} | ${cell(off, f)}`);
+  for (const [name, f] of rows) console.log(`  ${name.padEnd(72)} ${cell(on, f)} | ${cell(allowList, f)} | ${cell(off, f)}`);
   // Work, not time: what the page did per tick, whatever the machine's load.
   const count = (f: (s: Sample) => number) => `p50 ${fmt(pct(all.map(f), 50))}, max ${fmt(Math.max(...all.map(f)))}`;
   console.log(

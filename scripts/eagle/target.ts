@@ -21,6 +21,7 @@ import { ActionError, AdminRequestSchema } from '../../functions/src/services/ad
 import { functionUrl, localPorts, type LocalPorts } from '../../infra/ports.ts';
 import { progressBar } from '../lib/cli.ts';
 import { probeEmulator, UnreachableError } from './reach.ts';
+import { authPort } from '../../emulators/auth.ts';
 
 export interface Answer {
   status: number;
@@ -44,6 +45,8 @@ export function localEnv(opts: TargetOptions, vars: NodeJS.ProcessEnv = process.
   const ports = localPorts(opts.portOffset);
   process.env.FIRESTORE_EMULATOR_HOST = `${ports.host}:${ports.firestore}`;
   process.env.PUBSUB_EMULATOR_HOST = `${ports.host}:${ports.pubsub}`;
+  // access-sync sets the stack's sign-in accounts' claims
+  process.env.FIREBASE_AUTH_EMULATOR_HOST = `${ports.host}:${authPort(opts.portOffset)}`;
   process.env.METADATA_SERVER_DETECTION ??= 'none';
   const env = parseEnv({
     ...vars,

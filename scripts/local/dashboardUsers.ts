@@ -1,12 +1,16 @@
 /**
- * Local sign-in like production: a dashboard user on the Auth emulator (email verified, as the rules
- * require) and the allow-list config/dashboardUsers. `npm start` prints the credentials.
+ * Local sign-in like production: a dashboard admin and a reader on the Auth emulator (email verified),
+ * the allow-list config/dashboardUsers, and the access claims the rules check, set by the same
+ * `access-sync` an operator runs. `npm start` prints the credentials.
  */
 import { randomBytes } from 'node:crypto';
 import { initializeApp, deleteApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue, getFirestore } from 'firebase-admin/firestore';
 import { PATHS } from '../../functions/src/shared/store/index.ts';
+import { syncAccess } from '../../functions/src/services/dashboardAccess.ts';
+import { FirestoreOpsStore } from '../../functions/src/adapters/ops/FirestoreOpsStore.ts';
+import { FirebaseAuthAccounts } from '../../functions/src/adapters/ops/FirebaseAuthAccounts.ts';
 
 export interface SeededUser {
   email: string;
@@ -45,6 +49,7 @@ export async function seedDashboardUsers(projectId: string, env: Record<string, 
         },
         { merge: true },
       );
+    await syncAccess({ ops: new FirestoreOpsStore(getFirestore(app)), accounts: new FirebaseAuthAccounts(auth) });
     return users;
   } finally {
     await deleteApp(app);

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as ff from '@google-cloud/functions-framework';
-import { deleteApp, initializeApp } from 'firebase-admin/app';
+import { deleteApp, getApps, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { makeAdminHandler } from '../../functions/src/handlers/admin.ts';
@@ -20,6 +20,9 @@ import { authPort, emulatorIdToken, startAuthEmulator, type RunningAuthEmulator 
 import { FirestoreStateStore } from '../../functions/src/adapters/firestore/FirestoreStateStore.ts';
 import { emulatorEnv, eventually, pubsubClient, resetFirestore, serveCloudEvent, steppedClock, testRuntime } from './harness.ts';
 import { PATHS, candleBucketsPath } from '../../functions/src/shared/store/index.ts';
+import { ACCESS_CLAIM } from '../../functions/src/domain/access.ts';
+import { FirebaseAuthAccounts } from '../../functions/src/adapters/ops/FirebaseAuthAccounts.ts';
+import { describeAuthAccountsContract } from '../../functions/src/ports/contracts/authAccounts.contract.ts';
 
 const ADMIN = 'ops@example.com';
 const READER = 'reader@example.com';
@@ -333,5 +336,82 @@ describe('admin function (HTTP, real Firebase ID tokens from the Auth emulator)'
     const ok = await call({ action: 'config', set: { risk: { stopAtrMult: 2.5 } } });
     expect(ok).toMatchObject({ status: 200, body: { result: { saved: true, takesEffect: 'within 300 s (CONFIG_CACHE_MS)' } } });
     expect((await db.doc(PATHS.config).get()).data()).toEqual({ risk: { stopAtrMult: 2.5 } });
+  });
+
+  /** a password sign-in on the Auth emulator: its ID token's claims and its refresh token */
+  const signIn = async (email: string) => {
+    const res = await fetch(`http://${auth.host}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'eagle-eye-test', returnSecureToken: true }),
+    });
+    const { idToken } = (await res.json()) as { idToken: string };
+    return { idToken, claims: JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown> };
+  };
+  /** firebase-admin's revocation check (verifyIdToken with checkRevoked), the one production's refresh also applies */
+  const revokedToken = async (idToken: string) => {
+    const app = getApps().find((a) => a.name === 'admin-contract') ?? initializeApp({ projectId: e.projectId }, 'admin-contract');
+    return getAuth(app)
+      .verifyIdToken(idToken, true)
+      .then(
+        () => null,
+        (err: { code?: string }) => err.code ?? 'error',
+      );
+  };
+  /** Auth stamps a revocation in whole seconds: a sign-in and a revocation in the same second would not be told apart */
+  const nextSecond = () => new Promise<void>((r) => setTimeout(r, 1_050 - (Date.now() % 1000)));
+
+  it('access-sync gives the listed, verified accounts the claim the rules check; a removal revokes the sessions', async () => {
+    expect((await call({ action: 'access-sync' }, READER)).status).toBe(403);
+    const first = await call({ action: 'access-sync' });
+    expect(first.status).toBe(200);
+    const changed = (first.body.result.changes as { email: string; to: string | null }[]).map((c) => [c.email, c.to]);
+    expect(changed).toEqual(
+      expect.arrayContaining([
+        [ADMIN, 'admin'],
+        [READER, 'reader'],
+      ]),
+    );
+    expect(changed.find(([email]) => email === STRANGER || email === SQUATTER)).toBeUndefined();
+    expect((await signIn(ADMIN)).claims).toMatchObject({ [ACCESS_CLAIM]: 'admin', email_verified: true });
+    const reader = await signIn(READER);
+    expect(reader.claims[ACCESS_CLAIM]).toBe('reader');
+    expect(await revokedToken(reader.idToken)).toBeNull();
+    expect((await signIn(SQUATTER)).claims[ACCESS_CLAIM]).toBeUndefined();
+    expect((await call({ action: 'access-sync' })).body.result.changes).toEqual([]);
+
+    await nextSecond();
+    await db.doc(PATHS.dashboardUsers).set({ emails: [ADMIN], admins: [ADMIN] });
+    // the admin function reads the list itself: the removed reader is refused before any sync
+    expect((await call({ action: 'health' }, READER)).status).toBe(403);
+    const removal = await call({ action: 'access-sync' });
+    expect(removal.body.result.changes).toEqual([{ email: READER, from: 'reader', to: null, revoked: true }]);
+    expect(await revokedToken(reader.idToken)).toBe('auth/id-token-revoked');
+    expect((await signIn(READER)).claims[ACCESS_CLAIM]).toBeUndefined();
+    expect((await auditLog()).filter((l) => l.action === 'access-sync').map((l) => [l.who, l.status])).toEqual([
+      [READER, 403],
+      [ADMIN, 200],
+      [ADMIN, 200],
+      [ADMIN, 200],
+    ]);
+  });
+
+  describeAuthAccountsContract('Firebase Auth (emulator)', async () => {
+    const app = getApps().find((a) => a.name === 'admin-contract') ?? initializeApp({ projectId: e.projectId }, 'admin-contract');
+    const fb = getAuth(app);
+    return {
+      accounts: new FirebaseAuthAccounts(fb),
+      async create(email, verified, claims) {
+        const { uid } = await fb.createUser({ email, emailVerified: verified });
+        if (claims) await fb.setCustomUserClaims(uid, claims);
+        return uid;
+      },
+      claims: async (uid) => (await fb.getUser(uid)).customClaims ?? {},
+      settle: nextSecond,
+      async revoked(uid) {
+        const u = await fb.getUser(uid);
+        return Date.parse(u.tokensValidAfterTime!) > Date.parse(u.metadata.creationTime);
+      },
+    };
   });
 });

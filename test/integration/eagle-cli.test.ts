@@ -54,6 +54,7 @@ describe('eagle CLI against the emulators', () => {
       'health',
       'audit',
       'reconcile',
+      'access-sync',
       'config',
       'invoke',
       'indicators',

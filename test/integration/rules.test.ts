@@ -22,6 +22,7 @@ import {
 } from 'firebase/firestore';
 import { clearFirestore } from '../../emulators/stack.ts';
 import { emulatorEnv } from './harness.ts';
+import { ACCESS_CLAIM } from '../../functions/src/domain/access.ts';
 import {
   PATHS,
   SHADOW_LATEST,
@@ -47,6 +48,7 @@ const MAX_DAYS = 2000;
 
 const RULES = readFileSync(fileURLToPath(new URL('../../firestore.rules', import.meta.url)), 'utf8');
 const READER = 'reader@example.com';
+const ADMIN = 'admin@example.com';
 
 const T = Date.UTC(2023, 2, 20);
 const CANDLES = candleBucketPath('BTC/USDT', '1m', T);
@@ -78,7 +80,6 @@ const DOCS = [
 /** What the dashboard reads, as it reads it. */
 const PAGE_READS: [string, (db: Firestore) => Promise<unknown>][] = [
   [PATHS.status, (db) => getDoc(doc(db, PATHS.status))],
-  [PATHS.dashboardUsers, (db) => getDoc(doc(db, PATHS.dashboardUsers))],
   [PATHS.wallet, (db) => getDoc(doc(db, PATHS.wallet))],
   ['positions (limit 50)', (db) => getDocs(query(collection(db, PATHS.positions), limit(50)))],
   ['signals (latest 20)', (db) => getDocs(query(collection(db, PATHS.signals), orderBy('createdAt', 'desc'), limit(20)))],
@@ -100,7 +101,10 @@ describe('firestore.rules', () => {
   const [host, port] = e.firestoreHost.split(':');
   // rules-unit-testing types its instances as the compat API; they are modular Firestore instances at run time.
   const modular = (ctx: ReturnType<RulesTestEnvironment['unauthenticatedContext']>) => ctx.firestore() as unknown as Firestore;
-  const verified = (email: string) => modular(env.authenticatedContext(email.split('@')[0]!, { email, email_verified: true }));
+  /** a verified account whose ID token carries `claims` (access-sync sets the access claim from config/dashboardUsers) */
+  const signedIn = (email: string, claims: Record<string, unknown>, emailVerified = true) =>
+    modular(env.authenticatedContext(email.split('@')[0]!, { email, email_verified: emailVerified, ...claims }));
+  const reader = () => signedIn(READER, { [ACCESS_CLAIM]: 'reader' });
 
   beforeAll(async () => {
     // Every denied write is also logged by the SDK; the assertions say what matters.
@@ -110,7 +114,8 @@ describe('firestore.rules', () => {
     await env.withSecurityRulesDisabled(async (ctx) => {
       const db = modular(ctx);
       for (const path of DOCS) await setDoc(doc(db, path), { createdAt: 1, time: 1, seeded: true });
-      await setDoc(doc(db, PATHS.dashboardUsers), { emails: [READER], admins: [] });
+      // the list the claims come from: the rules must not read it (a reader listed here without a claim reads nothing)
+      await setDoc(doc(db, PATHS.dashboardUsers), { emails: [READER, ADMIN, 'listed@example.com'], admins: [ADMIN] });
     });
   });
   afterAll(async () => {
@@ -118,14 +123,15 @@ describe('firestore.rules', () => {
     await env?.cleanup();
   });
 
-  describe('an allow-listed, verified user', () => {
-    for (const [name, read] of PAGE_READS) it(`may read ${name}`, async () => void (await assertSucceeds(read(verified(READER)))));
-    it('matches the allow-list case-insensitively', async () =>
-      void (await assertSucceeds(getDoc(doc(verified('Reader@Example.com'), PATHS.status)))));
-    it('may not read beyond the page: config/bot, orders, intents, deadletters, the audit, telegram/, unbounded lists, candle listings', async () => {
-      const db = verified(READER);
+  describe('a verified user with the reader or admin claim', () => {
+    for (const [name, read] of PAGE_READS) it(`may read ${name}`, async () => void (await assertSucceeds(read(reader()))));
+    it('an admin reads what a reader reads', async () =>
+      void (await assertSucceeds(getDoc(doc(signedIn(ADMIN, { [ACCESS_CLAIM]: 'admin' }), PATHS.status)))));
+    it('may not read beyond the page: config/bot, the allow-list, orders, intents, deadletters, the audit, telegram/, unbounded lists, candle listings', async () => {
+      const db = reader();
       for (const path of [
         PATHS.config,
+        PATHS.dashboardUsers,
         orderPath('s1'),
         intentPath('s1'),
         deadLetterPath('d1'),
@@ -151,8 +157,12 @@ describe('firestore.rules', () => {
   describe('everyone else', () => {
     const cases: [string, () => Firestore][] = [
       ['anonymous', () => modular(env.unauthenticatedContext())],
-      ['signed in, not allow-listed', () => verified('stranger@example.com')],
-      ['allow-listed email, not verified', () => modular(env.authenticatedContext('r2', { email: READER, email_verified: false }))],
+      ['signed in, no claim', () => signedIn('stranger@example.com', {})],
+      ['allow-listed, claim not synced yet', () => signedIn('listed@example.com', {})],
+      ['reader claim, email not verified', () => signedIn(READER, { [ACCESS_CLAIM]: 'reader' }, false)],
+      ['a claim with another value', () => signedIn(READER, { [ACCESS_CLAIM]: 'owner' })],
+      ['a claim that is not a string', () => signedIn(READER, { [ACCESS_CLAIM]: true })],
+      ['another claim named like a role', () => signedIn(READER, { role: 'admin', admin: true })],
     ];
     for (const [who, db] of cases) {
       for (const [name, read] of PAGE_READS) it(`${who}: may not read ${name}`, async () => void (await assertFails(read(db()))));
@@ -162,7 +172,7 @@ describe('firestore.rules', () => {
   describe('no client writes anything', () => {
     const writers: [string, () => Firestore][] = [
       ['anonymous', () => modular(env.unauthenticatedContext())],
-      ['an allow-listed admin', () => verified(READER)],
+      ['an admin', () => signedIn(ADMIN, { [ACCESS_CLAIM]: 'admin' })],
     ];
     for (const [who, db] of writers) {
       it(`${who}: create, update and delete are denied on every collection`, async () => {

@@ -13,6 +13,7 @@ import {
   signOut,
   type User,
 } from 'firebase/auth';
+import { roleOfClaims, type Role } from '../../functions/src/domain/access.ts';
 import { h } from './dom.ts';
 import { app, config } from './firestore.ts';
 
@@ -24,6 +25,19 @@ export async function idToken(): Promise<string> {
   const user = auth.currentUser;
   if (!user) throw new Error('not signed in');
   return user.getIdToken();
+}
+
+/**
+ * The user's access claim from a freshly issued ID token, so a role access-sync changed shows at the
+ * next sign-in or reload. A refresh that fails (sessions revoked, account disabled) signs out.
+ */
+export async function accessRole(user: User): Promise<Role | null> {
+  try {
+    return roleOfClaims((await user.getIdTokenResult(true)).claims);
+  } catch {
+    await signOut(auth);
+    return null;
+  }
 }
 
 export function signOutNow(): Promise<void> {
@@ -70,7 +84,7 @@ export function renderSignIn(root: HTMLElement): void {
 }
 
 /** Calls onChange(user) on sign-in and onChange(null) on sign-out; the header shows who is signed in. */
-export function watchAuth(el: HTMLElement, onChange: (user: User | null) => void): void {
+export function watchAuth(el: HTMLElement, onChange: (user: User | null) => void | Promise<void>): void {
   onAuthStateChanged(auth, (user) => {
     if (user) {
       const out = h('button', { class: 'btn', title: 'sign out', testid: 'signout' }, 'sign out');
@@ -79,6 +93,6 @@ export function watchAuth(el: HTMLElement, onChange: (user: User | null) => void
     } else {
       el.replaceChildren();
     }
-    onChange(user);
+    void onChange(user);
   });
 }

@@ -8,7 +8,6 @@ import type { User } from 'firebase/auth';
 import { limit, orderBy, type FirestoreError, type Unsubscribe } from 'firebase/firestore';
 import {
   AlertDoc,
-  DashboardUsersDoc,
   LedgerDoc,
   PATHS,
   PositionDoc,
@@ -21,7 +20,8 @@ import {
   SHADOW_LATEST,
   ShadowLatestDoc,
 } from '../../functions/src/shared/store/index.ts';
-import { idToken, renderSignIn, signOutNow, watchAuth } from './auth.ts';
+import { accessRole, idToken, renderSignIn, signOutNow, watchAuth } from './auth.ts';
+import type { Role } from '../../functions/src/domain/access.ts';
 import { ChartPanel } from './chartPanel.ts';
 import { byId, h, refreshAges, setMarketClock } from './dom.ts';
 import { config, markSnapshot, watchDoc, watchQuery, type ListenerSink } from './firestore.ts';
@@ -56,7 +56,7 @@ import { renderTrades } from './render/trades.ts';
 import { renderWallet } from './render/wallet.ts';
 import { HORIZON_LISTENERS, watchHorizons } from './horizonsFeed.ts';
 
-const LISTENERS = ['status', 'access', 'wallet', 'positions', 'signals', 'trades', 'alerts', 'shadow', ...HORIZON_LISTENERS] as const;
+const LISTENERS = ['status', 'wallet', 'positions', 'signals', 'trades', 'alerts', 'shadow', ...HORIZON_LISTENERS] as const;
 
 const conn = new Connection(byId('connection'));
 const adminClient = config.adminUrl ? { url: config.adminUrl, token: idToken } : null;
@@ -66,6 +66,8 @@ const chart = new ChartPanel();
 const horizons = watchHorizons(byId('horizons'), byId('horizon-tabs'));
 let unsubscribers: Unsubscribe[] = [];
 let user: User | null = null;
+/** the access claim of the signed-in user's ID token (domain/access.ts): admins see the controls */
+let role: Role | null = null;
 
 // The latest of each input; panels that combine several re-render from here.
 let status: SystemStatus | null = null;
@@ -174,6 +176,12 @@ function afterPaint(fn: () => void): void {
 
 function start(): void {
   stop();
+  const isAdmin = role === 'admin';
+  controls.setEnabled(isAdmin);
+  byId('controls-panel').hidden = !isAdmin;
+  // readers too: the read-only commands (the admin function refuses them the rest)
+  commands.setAdmin(isAdmin);
+  byId('commands-panel').hidden = false;
   conn.expect(LISTENERS);
   unsubscribers = [
     watchDoc(
@@ -193,15 +201,6 @@ function start(): void {
         afterPaint(ready);
       },
     ),
-    watchDoc('access', PATHS.dashboardUsers, decoder(DashboardUsersDoc), sink(), (users) => {
-      const isAdmin = !!user?.email && (users?.admins ?? []).includes(user.email.toLowerCase());
-      controls.setEnabled(isAdmin);
-      byId('controls-panel').hidden = !isAdmin;
-      // readers too: the read-only commands (the admin function refuses them the rest)
-      commands.setAdmin(isAdmin);
-      byId('commands-panel').hidden = users === undefined;
-      renderCombined();
-    }),
     watchDoc('wallet', PATHS.wallet, decoder(LedgerDoc), sink('wallet'), (ledger, fromCache) => {
       wallet = ledger === undefined ? null : walletView(ledger);
       walletCached = fromCache;
@@ -288,7 +287,11 @@ function showNotAuthorised(): void {
         { class: 'signin', testid: 'not-authorised' },
         h('h2', {}, 'Not authorised'),
         h('p', {}, `${user?.email ?? 'This account'} is signed in but may not read this dashboard.`),
-        h('p', { class: 'muted' }, 'Ask an operator to add the address to config/dashboardUsers (and verify the email), then reload.'),
+        h(
+          'p',
+          { class: 'muted' },
+          'Ask an operator to add the address to config/dashboardUsers (and verify the email) and run access-sync, then reload.',
+        ),
         out,
       ),
     ],
@@ -324,9 +327,14 @@ document.addEventListener('visibilitychange', () => {
   }
 });
 
-watchAuth(byId('auth'), (u) => {
+watchAuth(byId('auth'), async (u) => {
   user = u;
+  role = null;
   if (u) {
+    // a fresh ID token: the access claim as access-sync last set it (a revoked session signs out here)
+    role = await accessRole(u);
+    if (user !== u) return;
+    if (!role) return showNotAuthorised();
     if (!document.hidden) start();
   } else {
     stop();

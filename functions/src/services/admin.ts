@@ -32,6 +32,8 @@ import { liftLocks, locksOf, unlockRefusal } from './adminLocks.ts';
 import { pastAsOf } from './tickAsOf.ts';
 import { runAudit } from './auditLedger.ts';
 import { runReconcile } from './reconcile.ts';
+import { syncAccess } from './dashboardAccess.ts';
+import type { AuthAccounts } from '../ports/access.ts';
 import { ReconcileError } from '../domain/reconcile/index.ts';
 import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
 
@@ -49,6 +51,8 @@ export interface AdminDeps {
   /** reconciliation's ledger writer, and the live exchange account (null in paper mode) */
   ledger: AdjustmentLedger;
   account: () => Promise<ExchangeAccount | null>;
+  /** the sign-in accounts whose access claim access-sync sets (loaded on first use) */
+  accounts: () => Promise<AuthAccounts>;
   tick: (req: { asOf?: number }) => Promise<unknown>;
   /** the target stack's market time (replay clock, or the wall clock live) */
   marketNow: () => Promise<number>;
@@ -277,6 +281,8 @@ export async function runAdminAction(deps: AdminDeps, req: AdminRequest, caller:
       });
     case 'reconcile':
       return reconcile(deps, req, caller.id);
+    case 'access-sync':
+      return syncAccess({ ops: deps.ops, accounts: await deps.accounts() });
     case 'config': {
       if (!req.set) return { config: parseBotConfig(await deps.store.getBotConfigDoc()) };
       const config = await setConfig(deps, req.set);

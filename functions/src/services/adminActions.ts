@@ -81,6 +81,7 @@ export const AdminRequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('force-exit'), symbol: z.union([symbol, z.literal('all')]) }).strict(),
   z.object({ action: z.literal('health'), since: duration.default(72 * 3_600_000) }).strict(),
   z.object({ action: z.literal('audit'), full: z.boolean().optional(), rollups: z.boolean().optional() }).strict(),
+  z.object({ action: z.literal('access-sync') }).strict(),
   z.object({ action: z.literal('config'), set: z.record(z.string(), z.unknown()).optional() }).strict(),
   // Without confirm it only compares; with it, it books the drift as adjustments, so it says why.
   z

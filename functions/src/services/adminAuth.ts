@@ -1,3 +1,4 @@
+import { roleIn } from '../domain/access.ts';
 import type { Caller, OpsStore, TokenVerifier } from '../ports/ops.ts';
 
 /** A refusal carries the caller when the token was valid (a 403): the handler records it. */
@@ -27,11 +28,11 @@ export async function authorize(
             caller: { kind: 'service_account', id: id.email },
           };
     }
-    const users = await deps.ops.dashboardUsers();
-    const admin = users.admins.includes(id.email);
-    if (!admin && !users.emails.includes(id.email))
+    // the allow-list itself, not the token's claim: a removal stops actions at once
+    const role = roleIn(await deps.ops.dashboardUsers(), id.email);
+    if (!role)
       return { ok: false, status: 403, error: `${id.email} is not an allow-listed dashboard user`, caller: { kind: 'user', id: id.email } };
-    return { ok: true, caller: { kind: 'user', id: id.email }, admin };
+    return { ok: true, caller: { kind: 'user', id: id.email }, admin: role === 'admin' };
   }
   return { ok: false, status: 401, error: 'invalid or expired token' };
 }

@@ -152,6 +152,18 @@ export function replyLines(action: string, result: unknown): string[] {
       );
     case 'reload-config':
       return [`config/bot is valid; it takes effect ${String(r.takesEffect)}`];
+    case 'access-sync': {
+      const changes = (r.changes as Row[] | undefined) ?? [];
+      const role = (x: unknown) => (x === null ? 'no access' : String(x));
+      return [
+        `${String(r.accounts)} sign-in accounts: ${String(r.admins)} admins, ${String(r.readers)} readers; ${changes.length} changed`,
+        ...changes.map(
+          (c) =>
+            `  ${String(c.email)}: ${role(c.from)} → ${role(c.to)}${c.revoked ? ' (sessions revoked; reads stop when its ID token expires, ≤ 1 h)' : ''}`,
+        ),
+        ...(changes.some((c) => c.to !== null) ? ['a changed account sees its new access after it reloads the dashboard'] : []),
+      ];
+    }
     default:
       return JSON.stringify(r, null, 2).split('\n');
   }

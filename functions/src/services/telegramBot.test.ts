@@ -30,6 +30,7 @@ function bot(rateLimit = { perMinute: 60, burst: 100 }) {
     scheduler: { setPaused: unused },
     ledger: { adjust: unused } as unknown as TelegramDeps['ledger'],
     account: async () => null,
+    accounts: unused,
     tick: unused,
     marketNow: async () => T,
     wallNow: () => T,

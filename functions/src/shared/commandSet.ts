@@ -38,6 +38,7 @@ export const ADMIN_ACTIONS = [
   'config',
   'reload-config',
   'reconcile',
+  'access-sync',
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 export const isReadOnly = (action: string): boolean => (READ_ONLY_ACTIONS as readonly string[]).includes(action);
@@ -109,6 +110,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   { name: 'health', usage: 'health [72h|3d]', summary: 'the post-deploy checklist', confirm: false, params: word('since') },
   { name: 'reconcile', usage: 'reconcile', summary: 'live: exchange vs ledger (compare only here)', confirm: false, params: none },
+  {
+    name: 'access-sync',
+    usage: 'access-sync',
+    summary: 'give sign-in accounts the dashboard access config/dashboardUsers lists',
+    confirm: true,
+    params: none,
+  },
 ];
 
 export const commandNamed = (name: string): CommandSpec | undefined => COMMANDS.find((c) => c.name === name);

@@ -1,3 +1,5 @@
+import { describeAuthAccountsContract } from '../../ports/contracts/authAccounts.contract.ts';
+import { MemoryAuthAccounts } from './MemoryAuthAccounts.ts';
 import { describeChatGuardContract } from '../../ports/contracts/chatGuard.contract.ts';
 import { MemoryChatGuard } from './MemoryChatGuard.ts';
 import { describeInboundStoreContract } from '../../ports/contracts/inboundStore.contract.ts';
@@ -41,3 +43,18 @@ describeInboundStoreContract(
 );
 
 describeChatGuardContract('in-memory fake', async () => new MemoryChatGuard());
+
+describeAuthAccountsContract('in-memory fake', async () => {
+  const accounts = new MemoryAuthAccounts();
+  let n = 0;
+  return {
+    accounts,
+    async create(email, verified, claims) {
+      const uid = `u${String(++n).padStart(4, '0')}`;
+      accounts.create(uid, email, verified, claims);
+      return uid;
+    },
+    claims: async (uid) => ({ ...accounts.users.get(uid)!.claims }),
+    revoked: async (uid) => accounts.users.get(uid)!.revocations > 0,
+  };
+});

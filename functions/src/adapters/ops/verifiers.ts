@@ -6,7 +6,9 @@
  * Both libraries load lazily: only the admin function pays for them.
  */
 import type { OAuth2Client } from 'google-auth-library';
+import type { Auth } from 'firebase-admin/auth';
 import type { TokenVerifier } from '../../ports/ops.ts';
+import { firebaseAuth } from './FirebaseAuthAccounts.ts';
 
 /**
  * The identity a verified token's claims stand for, or null. Only an address the provider says was
@@ -20,16 +22,11 @@ export function verifiedEmail(claims: { email?: unknown; email_verified?: unknow
 }
 
 export function firebaseVerifier(projectId: string): TokenVerifier {
-  let auth: Promise<{ verifyIdToken(t: string): Promise<{ email?: unknown; email_verified?: unknown }> }> | undefined;
+  let auth: Promise<Auth> | undefined;
   return {
     kind: 'user',
     async verify(token) {
-      auth ??= (async () => {
-        const { initializeApp, getApps } = await import('firebase-admin/app');
-        const { getAuth } = await import('firebase-admin/auth');
-        const app = getApps().find((a) => a.name === 'eagle-admin') ?? initializeApp({ projectId }, 'eagle-admin');
-        return getAuth(app);
-      })();
+      auth ??= firebaseAuth(projectId);
       try {
         return verifiedEmail(await (await auth).verifyIdToken(token));
       } catch {
