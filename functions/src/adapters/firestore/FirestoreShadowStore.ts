@@ -3,7 +3,7 @@ import { runTransaction } from './transaction.ts';
 import type { ShadowStore } from '../../ports/shadow.ts';
 import type { AuditEntry } from '../../ports/ops.ts';
 import type { Trade } from '../../domain/trading.types.ts';
-import { EquityDayDoc, PATHS, parseDoc, TradeDoc, equityDayPath } from '../../shared/store/index.ts';
+import { AuditLogDoc, EquityDayDoc, PATHS, parseDoc, TradeDoc, equityDayPath } from '../../shared/store/index.ts';
 import { dayStartFromDoc, SHADOW_LATEST, shadowDayPath, shadowLatestOf, shadowResultFromDoc } from '../../shared/store/shadow.ts';
 import type { StoredDayStart } from '../../domain/shadow/replayDay.ts';
 import type { ShadowResult } from '../../domain/shadow/compare.ts';
@@ -32,7 +32,7 @@ export class FirestoreShadowStore implements ShadowStore {
 
   async adminCalls(from: number, to: number, limit: number): Promise<AuditEntry[]> {
     const snap = await this.db.collection(PATHS.auditLog).where('at', '>=', from).where('at', '<', to).orderBy('at').limit(limit).get();
-    return snap.docs.map((d) => d.data() as AuditEntry);
+    return snap.docs.map((d): AuditEntry => parseDoc(AuditLogDoc, d.ref.path, d.data()));
   }
 
   async saveResult(result: ShadowResult): Promise<void> {

@@ -527,6 +527,29 @@ const emails = z
   .transform((xs) => xs.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()));
 export const DashboardUsersDoc = z.object({ emails, admins: emails });
 
+/**
+ * audit_log/{auto}: one admin call, refused and failed ones too, or the bot's own guard (`via: system`).
+ * Params Firestore cannot store were written as a bounded string with the reason (`paramsUnstorable`):
+ * they read back as `{ text, unstorable }`.
+ */
+export const AuditLogDoc = z
+  .object({
+    at: ms,
+    who: z.string(),
+    via: z.enum(['user', 'service_account', 'cli', 'telegram', 'system']),
+    action: z.string(),
+    params: z.union([z.record(z.string(), z.unknown()), z.string()]),
+    paramsUnstorable: z.string().optional(),
+    ok: z.boolean(),
+    status: z.number().int(),
+    summary: z.string(),
+  })
+  .strict()
+  .transform(({ params, paramsUnstorable, ...entry }) => ({
+    ...entry,
+    params: typeof params === 'string' ? { text: params, unstorable: paramsUnstorable ?? 'unknown' } : params,
+  }));
+
 /** inbound/k_{source}_{key}: the signal an inbound alert's idempotency key became. */
 export const InboundRecordDoc = z.object({
   source: z.string(),

@@ -3,6 +3,7 @@ import { toAmount } from '../../domain/money.ts';
 import type { Alert } from '../../domain/alerts.ts';
 import type { Signal } from '../../domain/trading.types.ts';
 import {
+  AuditLogDoc,
   AlertDoc,
   CandleBucketDoc,
   CorruptDocumentError,
@@ -131,5 +132,30 @@ describe('shared store codecs: what is encoded decodes to the same value', () =>
       });
     expect(bad).toThrow(CorruptDocumentError);
     expect(bad).toThrow(/signals\/x.*refPrice/);
+  });
+});
+
+describe('audit_log codec', () => {
+  const entry = {
+    at: Date.UTC(2026, 11, 5),
+    who: 'ops@example.com',
+    via: 'user',
+    action: 'pause',
+    params: { reason: 'maintenance' },
+    ok: true,
+    status: 200,
+    summary: 'mode PAUSED',
+  };
+  it('reads what recordAudit writes, and params it could not store as their text and reason', () => {
+    expect(parseDoc(AuditLogDoc, 'audit_log/a', entry)).toEqual(entry);
+    expect(parseDoc(AuditLogDoc, 'audit_log/b', { ...entry, params: '{"x":1}', paramsUnstorable: 'nested too deep' })).toEqual({
+      ...entry,
+      params: { text: '{"x":1}', unstorable: 'nested too deep' },
+    });
+  });
+  it('refuses a document that is not an audit entry, naming the path and field', () => {
+    expect(() => parseDoc(AuditLogDoc, 'audit_log/c', { ...entry, via: 'browser' })).toThrow(/audit_log\/c.*via/);
+    expect(() => parseDoc(AuditLogDoc, 'audit_log/d', { ...entry, extra: 1 })).toThrow(/audit_log\/d/);
+    expect(() => parseDoc(AuditLogDoc, 'audit_log/e', { ...entry, at: 'yesterday' })).toThrow(/at/);
   });
 });
