@@ -4,7 +4,8 @@
  * evaluate a batch), the evaluator runs them in sample, the best score is traded out of sample, and
  * so are the defaults (the same windows, for comparison). summarize stitches the windows' outcomes
  * (from one process or many shards) into one deterministic result, with the deflated Sharpe ratio
- * and the PBO of each window's search.
+ * and the PBO of each window's search, and pooled: the DSR of the stitched out-of-sample returns and
+ * the walk-forward PBO (every valid trial is also run out of sample, to rank the winner among them).
  */
 import { stitchWindows, type WindowBounds, type WindowRun } from '../../functions/src/domain/backtest/walkForward.ts';
 import { curveStats } from '../../functions/src/domain/performance/index.ts';
@@ -206,10 +207,10 @@ function stitch(outcomes: readonly WindowOutcome[], windows: readonly WindowBoun
 const validTrials = (o: WindowOutcome) => o.trials.filter((t) => t.metrics && t.blocks.length > 0);
 
 /** The valid trials' out-of-sample Sharpes and the winner's place among them (null: the winner is not among them). */
-function outOfSampleSharpes(o: WindowOutcome): { sharpes: number[]; winner: number } | null {
+function outOfSampleSharpes(o: WindowOutcome): { outOfSample: number[]; winner: number } | null {
   const ran = o.outOfSampleAll.flatMap((st, trial) => (st ? [{ trial, sharpe: stepSharpe(st) }] : []));
   const winner = ran.findIndex((r) => r.trial === o.winner);
-  return winner < 0 ? null : { sharpes: ran.map((r) => r.sharpe), winner };
+  return winner < 0 ? null : { outOfSample: ran.map((r) => r.sharpe), winner };
 }
 
 function windowSummary(o: WindowOutcome, bounds: WindowBounds, opts: OptimizeOptions): WindowSummary {
@@ -235,7 +236,8 @@ function windowSummary(o: WindowOutcome, bounds: WindowBounds, opts: OptimizeOpt
     invalid: o.trials.length - valid.length,
     deflatedSharpe: { sharpe: r6(d.sharpe), expectedMax: r6(d.expectedMax), dsr: d.dsr === null ? null : r4(d.dsr) },
     pbo: pbo && { pbo: r4(pbo.pbo), splits: pbo.splits, meanLogit: r4(pbo.meanLogit) },
-    outOfSampleRank: oos && oos.sharpes.length >= 2 ? { logit: r4(rankLogit(oos.sharpes, oos.winner)), trials: oos.sharpes.length } : null,
+    outOfSampleRank:
+      oos && oos.outOfSample.length >= 2 ? { logit: r4(rankLogit(oos.outOfSample, oos.winner)), trials: oos.outOfSample.length } : null,
     neighbours: near.length
       ? {
           count: near.length,
@@ -292,9 +294,7 @@ export function summarize(outcomes: readonly WindowOutcome[], opts: OptimizeOpti
     all.flatMap((o) => o.outOfSample.blocks),
     all.map((o) => validTrials(o).map((t) => stepSharpe(mergeStats(t.blocks)))),
   );
-  const pooledPbo = walkForwardPbo(
-    all.flatMap((o) => outOfSampleSharpes(o) ?? []).map((x) => ({ winner: x.winner, outOfSample: x.sharpes })),
-  );
+  const pooledPbo = walkForwardPbo(all.flatMap((o) => outOfSampleSharpes(o) ?? []));
   return {
     strategy: opts.strategy,
     symbols: opts.data.data ?? opts.data.symbols,

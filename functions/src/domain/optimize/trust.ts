@@ -6,7 +6,9 @@
  * - the probability of backtest overfitting by combinatorially symmetric cross-validation (Bailey,
  *   Borwein, López de Prado & Zhu 2015): cut the time into S blocks, take every half of them as in
  *   sample and the rest as out of sample, and count how often the in-sample best ranks in the lower
- *   half out of sample.
+ *   half out of sample;
+ * - pooled over a walk-forward's windows: the DSR of the stitched out-of-sample returns, and the share
+ *   of windows whose winner ranks in the lower half of its trials out of sample (walkForwardPbo).
  * Returns are per step (per candle), Sharpe ratios per step (not annualised). Floats throughout.
  */
 
