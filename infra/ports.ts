@@ -8,6 +8,8 @@ export interface LocalPorts {
   firestore: number;
   pubsub: number;
   hosting: number;
+  /** the Storage emulator (emulators/storage.ts), for the optimiser's gs:// shards */
+  storage: number;
   functionsBase: number;
   host: string;
 }
@@ -26,6 +28,7 @@ export function localPorts(offset = 0, file = FIREBASE_JSON): LocalPorts {
     firestore: port('firestore'),
     pubsub: port('pubsub'),
     hosting: port('hosting'),
+    storage: port('storage'),
     functionsBase: port('functions'),
     host: emulators.firestore?.host ?? '127.0.0.1',
   };

@@ -21,8 +21,8 @@ describe('npm run optimize', { timeout: 60_000 }, () => {
     const text = first.out.join('\n');
     expect(text).toMatch(/out of sample, chosen {2}: return [+−]?\d/);
     expect(text).toMatch(/out of sample, defaults: return/);
-    expect(text).toMatch(/deflated Sharpe ratio .* median/);
-    expect(text).toMatch(/PBO \(CSCV\): mean/);
+    expect(text).toMatch(/pooled: deflated Sharpe ratio of the stitched out-of-sample returns (\d\.\d\d|—) .*; walk-forward PBO/);
+    expect(text).toMatch(/per window: deflated Sharpe ratio of the winner median .* PBO \(CSCV\) mean/);
     const result = JSON.parse(readFileSync(join(a, 'result.json'), 'utf8'));
     expect(result.walkForward).toEqual({ trainDays: 60, testDays: 30, windows: 2 });
     expect(result.windows).toHaveLength(2);
@@ -33,6 +33,15 @@ describe('npm run optimize', { timeout: 60_000 }, () => {
       expect(w.chosen['risk.stopAtrMult']).toBeLessThanOrEqual(6);
     }
     expect(result.stitched.length).toBeGreaterThan(100);
+    // the pooled PBO is the share of windows whose winner ranked in the lower half out of sample
+    const ranks = result.windows.map((w: { outOfSampleRank: { logit: number; trials: number } }) => w.outOfSampleRank);
+    const { pooled } = result.trust;
+    expect(pooled.pbo).toEqual({
+      pbo: ranks.filter((x: { logit: number }) => x.logit <= 0).length / 2,
+      windows: 2,
+      meanLogit: expect.any(Number),
+    });
+    expect(pooled.deflatedSharpe.trials).toBe(8 - result.windows.reduce((s: number, w: { invalid: number }) => s + w.invalid, 0) / 2);
     expect(readFileSync(join(a, 'report.html'), 'utf8')).toContain(JSON.stringify(result.outOfSample).slice(0, 40));
     expect(await main([...SLICE, '--trials', '8', '--seed', '5', '--out', b, '--json'], io().io)).toBe(0);
     expect(readFileSync(join(b, 'result.json'))).toEqual(readFileSync(join(a, 'result.json')));

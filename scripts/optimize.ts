@@ -3,7 +3,8 @@
  * the risk and regime ranges declared next to theirs (or a --space file's narrower ranges) inside each
  * in-sample window, trades the winner on the next window out of sample, and prints the stitched
  * out-of-sample result next to the defaults' on the same windows, with the deflated Sharpe ratio and
- * the PBO of each window's search. `--out DIR` writes result.json (deterministic bytes) and report.html.
+ * the PBO of each window's search and, pooled over the windows, the stitched returns' DSR and the
+ * walk-forward PBO. `--out DIR` writes result.json (deterministic bytes) and report.html.
  * Trials run on --workers threads (default: every core). `--shard --results DIR|gs://…` runs one Cloud
  * Run task's windows and writes its shard file; `merge --results …` reduces the shards to the same result.
  * Exit codes: 0 ok, 1 bad data (file and line named) or shard files, 2 usage (the flag, key or variable named).

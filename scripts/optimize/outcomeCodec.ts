@@ -34,6 +34,7 @@ export const WindowOutcomeSchema = z.strictObject({
   winner: count,
   outOfSample: TrialResultSchema,
   defaults: TrialResultSchema,
+  outOfSampleAll: z.array(Block.nullable()),
 });
 
 /** Parse a window's outcome; the error names the path of the first bad field. */
@@ -44,5 +45,7 @@ export function parseWindowOutcome(v: unknown, where: string): WindowOutcome {
     throw new TypeError(`${where}: ${issue?.path.join('.') || 'outcome'}: ${issue?.message ?? 'invalid'}`);
   }
   if (r.data.winner >= r.data.trials.length) throw new TypeError(`${where}: winner ${r.data.winner} is not one of its trials`);
+  if (r.data.outOfSampleAll.length !== r.data.trials.length)
+    throw new TypeError(`${where}: outOfSampleAll has ${r.data.outOfSampleAll.length} entries for ${r.data.trials.length} trials`);
   return r.data as WindowOutcome;
 }

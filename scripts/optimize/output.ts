@@ -19,6 +19,18 @@ const line = (label: string, s: StitchedSummary) =>
   `${label}: return ${pct(s.totalReturnPct)}, max DD ${share(s.maxDrawdownPct)}, Sharpe ${ratio(s.sharpe)}, ` +
   `Sortino ${ratio(s.sortino)}, ${s.trades} round trips, fees ${s.feesPaid.toFixed(2)}`;
 
+/** The two pooled figures, in words (console and report). */
+export function pooledLine(r: OptimizeResult): string {
+  const d = r.trust.pooled.deflatedSharpe;
+  const p = r.trust.pooled.pbo;
+  return (
+    `pooled: deflated Sharpe ratio of the stitched out-of-sample returns ${num(d.dsr)} ` +
+    `(per-candle Sharpe ${num(d.sharpe, 4)} against ${num(d.expectedMax, 4)}, the best of ${num(d.trials, 1)} trials by luck); ` +
+    `walk-forward PBO ${num(p?.pbo ?? null)} (${p ? `${Math.round(p.pbo * p.windows)} of ${p.windows}` : 'no'} windows' winners ` +
+    `at or below their trials' median out of sample)`
+  );
+}
+
 export function printOptimize(io: Io, r: OptimizeResult): void {
   const wf = r.walkForward;
   io.out(
@@ -28,16 +40,17 @@ export function printOptimize(io: Io, r: OptimizeResult): void {
   );
   io.out(line('  out of sample, chosen  ', r.outOfSample));
   io.out(line('  out of sample, defaults', r.defaultsOutOfSample));
+  io.out(`  ${pooledLine(r)}`);
   io.out(
-    `  deflated Sharpe ratio (per window's winner): median ${num(r.trust.deflatedSharpeMedian)}, min ${num(r.trust.deflatedSharpeMin)}; ` +
-      `PBO (CSCV): mean ${num(r.trust.pboMean)}, max ${num(r.trust.pboMax)}`,
+    `  per window: deflated Sharpe ratio of the winner median ${num(r.trust.deflatedSharpeMedian)}, min ${num(r.trust.deflatedSharpeMin)}; ` +
+      `PBO (CSCV) mean ${num(r.trust.pboMean)}, max ${num(r.trust.pboMax)}`,
   );
   for (const [i, w] of r.windows.entries()) {
     io.out(
       `  ${String(i + 1).padStart(2)}. ${w.outOfSample.from.slice(0, 10)} → ${w.outOfSample.to.slice(0, 10)}: ` +
         `OOS ${pct(w.outOfSampleResult.totalReturnPct)} (defaults ${pct(w.defaultsOutOfSampleResult.totalReturnPct)}), ` +
         `IS score ${num(w.score)} (${NEIGHBOURS} nearest ${num(w.neighbours?.meanScore ?? null)}), ` +
-        `DSR ${num(w.deflatedSharpe.dsr)}, PBO ${num(w.pbo?.pbo ?? null)}` +
+        `DSR ${num(w.deflatedSharpe.dsr)}, PBO ${num(w.pbo?.pbo ?? null)}, OOS rank logit ${num(w.outOfSampleRank?.logit ?? null)}` +
         `${w.invalid ? `, ${w.invalid} invalid` : ''}`,
     );
     io.out(`      ${params(w.chosen)}`);
@@ -72,6 +85,7 @@ export function renderOptimizeReport(r: OptimizeResult): string {
       pct(w.defaultsOutOfSampleResult.totalReturnPct),
       num(w.deflatedSharpe.dsr),
       num(w.pbo?.pbo ?? null),
+      num(w.outOfSampleRank?.logit ?? null),
       params(w.chosen),
     ]),
   );
@@ -88,14 +102,15 @@ ${r.trialsPerWindow} trials per window, seed ${r.seed}.</p>
 ${stitched('chosen, out of sample', r.outOfSample)}
 ${stitched('defaults, out of sample', r.defaultsOutOfSample)}
 </table>
-<p>Deflated Sharpe ratio (each window's winner): median ${esc(num(r.trust.deflatedSharpeMedian))},
+<p>${esc(pooledLine(r))}.</p>
+<p>Per window: deflated Sharpe ratio of the winner: median ${esc(num(r.trust.deflatedSharpeMedian))},
 min ${esc(num(r.trust.deflatedSharpeMin))}.
 Probability of backtest overfitting (CSCV): mean ${esc(num(r.trust.pboMean))}, max ${esc(num(r.trust.pboMax))}.</p>
 <h2>Stitched out-of-sample equity (log scale)</h2>
 ${curve(r.stitched)}
 <h2>Windows</h2>
 <table><tr><th>#</th><th>out of sample</th><th>IS return</th><th>OOS return</th><th>defaults OOS</th>
-<th>DSR</th><th>PBO</th><th>chosen</th></tr>
+<th>DSR</th><th>PBO</th><th>OOS rank logit</th><th>chosen</th></tr>
 ${windows.join('\n')}
 </table>
 <script type="application/json" id="result">${JSON.stringify(r).replace(/</g, '\\u003c')}</script>

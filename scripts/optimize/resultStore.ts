@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { UsageError } from '../lib/cli.ts';
 
 export interface ResultStore {
   /** where the files are, for messages */
@@ -50,15 +51,37 @@ export function localResults(dir: string): ResultStore {
   };
 }
 
-/** Application Default Credentials (the job's service account on Cloud Run). Not exercised offline. */
-export async function gcsResults(uri: string): Promise<ResultStore> {
+/** STORAGE_EMULATOR_HOST as @google-cloud/storage reads it (it uses the raw value as its base URL): http://host:port, nothing else. */
+const EMULATOR_RE = /^http:\/\/([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/;
+
+/**
+ * The Storage emulator's URL when STORAGE_EMULATOR_HOST is set (then never production), undefined when
+ * it is not; a value that is not http://host:port is refused rather than guessed at.
+ */
+export function storageEmulator(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.STORAGE_EMULATOR_HOST;
+  if (raw === undefined) return undefined;
+  const m = EMULATOR_RE.exec(raw);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65_535)
+    throw new UsageError(
+      `STORAGE_EMULATOR_HOST must be http://host:port, e.g. http://127.0.0.1:9199 (got "${raw}"); unset it for Cloud Storage`,
+    );
+  return raw;
+}
+
+/**
+ * Cloud Storage with Application Default Credentials (the job's service account on Cloud Run), or the
+ * Storage emulator (emulators/storage.ts) when STORAGE_EMULATOR_HOST is set: no credentials are sent there.
+ */
+export async function gcsResults(uri: string, env: NodeJS.ProcessEnv = process.env): Promise<ResultStore> {
   const m = GCS_RE.exec(uri);
-  if (!m) throw new RangeError(`--results: ${uri} is not gs://bucket[/prefix]`);
+  if (!m) throw new UsageError(`--results: ${uri} is not gs://bucket[/prefix]`);
+  const emulator = storageEmulator(env);
   const { Storage } = await import('@google-cloud/storage');
-  const bucket = new Storage().bucket(m[1]!);
+  const bucket = new Storage(emulator ? { apiEndpoint: emulator } : {}).bucket(m[1]!);
   const prefix = m[2] ? `${m[2].replace(/\/+$/, '')}/` : '';
   return {
-    where: uri,
+    where: emulator ? `${uri} (Storage emulator ${emulator})` : uri,
     async write(name, text) {
       await bucket.file(prefix + flat(name)).save(text, { contentType: 'application/json', resumable: false });
     },

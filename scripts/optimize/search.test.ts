@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { searchSpace } from '../../functions/src/domain/optimize/searchSpace.ts';
+import { mergeStats } from '../../functions/src/domain/optimize/trust.ts';
 import { strategyDefinition } from '../../functions/src/domain/strategy/index.ts';
 import { parseWindowOutcome } from './outcomeCodec.ts';
 import { resultJson } from './output.ts';
@@ -50,8 +51,11 @@ describe('the search', { timeout: 60_000 }, () => {
     const one = await searchWindow(0, OPTS, inProcessEvaluator(DATA, ctx));
     const three = workers(3);
     expect(await searchWindow(0, OPTS, three)).toEqual(one);
-    // 20 trials: batches of 8, 8, 4, then the winner and the defaults out of sample
-    expect(three.calls).toEqual([8, 8, 4, 2]);
+    // 20 trials: batches of 8, 8, 4, then out of sample the winner, the defaults and every other valid trial
+    const valid = one.trials.filter((t) => t.metrics).map((t) => t.trial);
+    expect(three.calls).toEqual([8, 8, 4, 2 + valid.length - 1]);
+    expect(one.outOfSampleAll.flatMap((st, i) => (st ? [i] : []))).toEqual(valid);
+    expect(one.outOfSampleAll[one.winner]).toEqual(mergeStats(one.outOfSample.blocks));
     expect(one.trials.map((t) => t.trial)).toEqual([...Array(20).keys()]);
     expect(one.outOfSample.params).toEqual(one.trials[one.winner]!.params);
     expect(one.defaults.params).toEqual({});
@@ -92,5 +96,6 @@ describe('a window outcome crossing a process boundary', { timeout: 60_000 }, ()
     bad.trials[1].metrics.sharpe = 'high';
     expect(() => parseWindowOutcome(bad, 'shard 0')).toThrow(/shard 0: trials.1.metrics.sharpe/);
     expect(() => parseWindowOutcome({ ...json, winner: 5 }, 'shard 0')).toThrow(/winner 5/);
+    expect(() => parseWindowOutcome({ ...json, outOfSampleAll: [null] }, 'shard 0')).toThrow(/outOfSampleAll has 1 entries for 2 trials/);
   });
 });

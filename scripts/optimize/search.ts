@@ -4,7 +4,8 @@
  * evaluate a batch), the evaluator runs them in sample, the best score is traded out of sample, and
  * so are the defaults (the same windows, for comparison). summarize stitches the windows' outcomes
  * (from one process or many shards) into one deterministic result, with the deflated Sharpe ratio
- * and the PBO of each window's search.
+ * and the PBO of each window's search, and pooled: the DSR of the stitched out-of-sample returns and
+ * the walk-forward PBO (every valid trial is also run out of sample, to rank the winner among them).
  */
 import { stitchWindows, type WindowBounds, type WindowRun } from '../../functions/src/domain/backtest/walkForward.ts';
 import { curveStats } from '../../functions/src/domain/performance/index.ts';
@@ -12,7 +13,16 @@ import { ONE, toAmount } from '../../functions/src/domain/money.ts';
 import { score, type Objective } from '../../functions/src/domain/optimize/objective.ts';
 import type { Space } from '../../functions/src/domain/optimize/space.ts';
 import { proposeTpe, type Observation } from '../../functions/src/domain/optimize/tpe.ts';
-import { deflatedSharpe, mergeStats, pboCscv, stepSharpe } from '../../functions/src/domain/optimize/trust.ts';
+import {
+  deflatedSharpe,
+  mergeStats,
+  pboCscv,
+  pooledDeflatedSharpe,
+  rankLogit,
+  stepSharpe,
+  walkForwardPbo,
+  type BlockStats,
+} from '../../functions/src/domain/optimize/trust.ts';
 import { mulberry32 } from '../../functions/src/domain/testing/prng.ts';
 import type { DataSpec, Evaluator, TrialMetrics, TrialResult, TrialSpec } from './trial.ts';
 
@@ -38,6 +48,8 @@ export interface WindowOutcome {
   /** the winner out of sample, and the defaults (no params) on the same window */
   outOfSample: TrialResult;
   defaults: TrialResult;
+  /** every trial out of sample, in trial order, its returns' stats merged (null: not a valid config), for the walk-forward PBO */
+  outOfSampleAll: (BlockStats | null)[];
 }
 
 /** A seed per (run seed, window, batch): the same proposals whichever process runs the window. */
@@ -67,12 +79,17 @@ export async function searchWindow(window: number, opts: SearchOptions, evaluato
   }
   let winner = 0;
   for (let i = 1; i < trials.length; i++) if (trialScore(trials[i]!, opts) > trialScore(trials[winner]!, opts)) winner = i;
+  // the winner (with its equity, for the stitch), the defaults, then every other valid trial on the same window
+  const others = trials.filter((t) => t.metrics && t.trial !== winner);
   const out: TrialSpec[] = [
     { window, trial: winner, sample: 'out', params: trials[winner]!.params },
     { window, trial: -1, sample: 'out', params: {} },
+    ...others.map((t): TrialSpec => ({ window, trial: t.trial, sample: 'out', params: t.params })),
   ];
-  const [outOfSample, defaults] = checked(out, await evaluator.evaluate(out));
-  return { window, trials, winner, outOfSample: outOfSample!, defaults: defaults! };
+  const [outOfSample, defaults, ...rest] = checked(out, await evaluator.evaluate(out));
+  const outOfSampleAll = trials.map((): BlockStats | null => null);
+  for (const r of [outOfSample!, ...rest]) if (r.metrics) outOfSampleAll[r.trial] = mergeStats(r.blocks);
+  return { window, trials, winner, outOfSample: outOfSample!, defaults: defaults!, outOfSampleAll };
 }
 
 export interface OptimizeOptions extends SearchOptions {
@@ -106,6 +123,8 @@ export interface WindowSummary {
   /** the plateau test: the in-sample score of the valid trials nearest the winner (null without any) */
   neighbours: { count: number; meanDistance: number; meanScore: number | null } | null;
   pbo: { pbo: number; splits: number; meanLogit: number } | null;
+  /** the winner's out-of-sample Sharpe ranked among every valid trial's on the same window (rankLogit; ≤ 0: lower half) */
+  outOfSampleRank: { logit: number; trials: number } | null;
 }
 
 export interface OptimizeResult {
@@ -124,7 +143,17 @@ export interface OptimizeResult {
   outOfSample: StitchedSummary;
   /** the defaults (config/bot as is) over the same out-of-sample windows */
   defaultsOutOfSample: StitchedSummary;
-  trust: { deflatedSharpeMedian: number | null; deflatedSharpeMin: number | null; pboMean: number | null; pboMax: number | null };
+  trust: {
+    deflatedSharpeMedian: number | null;
+    deflatedSharpeMin: number | null;
+    pboMean: number | null;
+    pboMax: number | null;
+    /** one figure each for the whole walk-forward (trust.ts pooledDeflatedSharpe, walkForwardPbo) */
+    pooled: {
+      deflatedSharpe: { sharpe: number; expectedMax: number; trials: number; variance: number; dsr: number | null };
+      pbo: { pbo: number; windows: number; meanLogit: number } | null;
+    };
+  };
   windows: WindowSummary[];
   /** out-of-sample equity of the chosen points, compounding from 1 */
   stitched: [number, number][];
@@ -175,13 +204,23 @@ function stitch(outcomes: readonly WindowOutcome[], windows: readonly WindowBoun
   return { summary, stitched: wf.stitched.map(([t, v]) => [t, r6(v)] as [number, number]) };
 }
 
+const validTrials = (o: WindowOutcome) => o.trials.filter((t) => t.metrics && t.blocks.length > 0);
+
+/** The valid trials' out-of-sample Sharpes and the winner's place among them (null: the winner is not among them). */
+function outOfSampleSharpes(o: WindowOutcome): { outOfSample: number[]; winner: number } | null {
+  const ran = o.outOfSampleAll.flatMap((st, trial) => (st ? [{ trial, sharpe: stepSharpe(st) }] : []));
+  const winner = ran.findIndex((r) => r.trial === o.winner);
+  return winner < 0 ? null : { outOfSample: ran.map((r) => r.sharpe), winner };
+}
+
 function windowSummary(o: WindowOutcome, bounds: WindowBounds, opts: OptimizeOptions): WindowSummary {
-  const valid = o.trials.filter((t) => t.metrics && t.blocks.length > 0);
+  const valid = validTrials(o);
   const winner = o.trials[o.winner]!;
   const d = deflatedSharpe(
     mergeStats(winner.blocks),
     valid.map((t) => stepSharpe(mergeStats(t.blocks))),
   );
+  const oos = outOfSampleSharpes(o);
   const pbo = pboCscv(valid.map((t) => t.blocks));
   const near = nearest(opts.space, winner, valid, NEIGHBOURS);
   const scores = near.map((t) => trialScore(t.trial, opts));
@@ -197,6 +236,8 @@ function windowSummary(o: WindowOutcome, bounds: WindowBounds, opts: OptimizeOpt
     invalid: o.trials.length - valid.length,
     deflatedSharpe: { sharpe: r6(d.sharpe), expectedMax: r6(d.expectedMax), dsr: d.dsr === null ? null : r4(d.dsr) },
     pbo: pbo && { pbo: r4(pbo.pbo), splits: pbo.splits, meanLogit: r4(pbo.meanLogit) },
+    outOfSampleRank:
+      oos && oos.outOfSample.length >= 2 ? { logit: r4(rankLogit(oos.outOfSample, oos.winner)), trials: oos.outOfSample.length } : null,
     neighbours: near.length
       ? {
           count: near.length,
@@ -249,6 +290,11 @@ export function summarize(outcomes: readonly WindowOutcome[], opts: OptimizeOpti
   const defaults = stitch(all, opts.windows, (o) => o.defaults);
   const dsrs = windows.flatMap((w) => (w.deflatedSharpe.dsr === null ? [] : [w.deflatedSharpe.dsr]));
   const pbos = windows.flatMap((w) => (w.pbo ? [w.pbo.pbo] : []));
+  const pooledDsr = pooledDeflatedSharpe(
+    all.flatMap((o) => o.outOfSample.blocks),
+    all.map((o) => validTrials(o).map((t) => stepSharpe(mergeStats(t.blocks)))),
+  );
+  const pooledPbo = walkForwardPbo(all.flatMap((o) => outOfSampleSharpes(o) ?? []));
   return {
     strategy: opts.strategy,
     symbols: opts.data.data ?? opts.data.symbols,
@@ -269,6 +315,16 @@ export function summarize(outcomes: readonly WindowOutcome[], opts: OptimizeOpti
       deflatedSharpeMin: dsrs.length ? Math.min(...dsrs) : null,
       pboMean: pbos.length ? r4(pbos.reduce((s, x) => s + x, 0) / pbos.length) : null,
       pboMax: pbos.length ? Math.max(...pbos) : null,
+      pooled: {
+        deflatedSharpe: {
+          sharpe: r6(pooledDsr.sharpe),
+          expectedMax: r6(pooledDsr.expectedMax),
+          trials: r4(pooledDsr.trials),
+          variance: Number(pooledDsr.variance.toPrecision(6)),
+          dsr: pooledDsr.dsr === null ? null : r4(pooledDsr.dsr),
+        },
+        pbo: pooledPbo && { pbo: r4(pooledPbo.pbo), windows: pooledPbo.windows, meanLogit: r4(pooledPbo.meanLogit) },
+      },
     },
     windows,
     stitched: chosen.stitched,

@@ -49,7 +49,7 @@ export const shardWindows = (windows: number, s: Shard): number[] =>
 export const shardFileName = (s: Shard): string => `shard-${s.index}-of-${s.count}.json`;
 const NAME_RE = /^shard-(\d+)-of-(\d+)\.json$/;
 
-const FORMAT = 'eagle-optimize-shard/1';
+const FORMAT = 'eagle-optimize-shard/2';
 const int = z.number().int();
 /** The run's options as summarize takes them (search.ts owns the nested shapes: space, data). */
 const RunSchema = z.strictObject({

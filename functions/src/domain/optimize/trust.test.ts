@@ -8,8 +8,11 @@ import {
   normalCdf,
   normalQuantile,
   pboCscv,
+  pooledDeflatedSharpe,
   probabilisticSharpe,
+  rankLogit,
   stepSharpe,
+  walkForwardPbo,
 } from './trust.ts';
 
 /** an equity curve from step returns, starting at 100 */
@@ -114,5 +117,54 @@ describe('PBO by CSCV (Bailey, Borwein, López de Prado & Zhu 2015)', () => {
     expect(r.splits).toBe(12_870);
     expect(r.pbo).toBeGreaterThanOrEqual(0);
     expect(r.pbo).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('pooled over walk-forward windows', () => {
+  it("deflated Sharpe: the stitched returns' moments, N̄ = mean trials per window, the within-window variances pooled", () => {
+    // 200 out-of-sample returns alternating +2 % and −1 %, stitched from two windows of 100
+    const returns = Array.from({ length: 200 }, (_, i) => (i % 2 ? 0.02 : -0.01));
+    const segments = [returns.slice(0, 100), returns.slice(100)].map((r) => mergeStats(blockStats(curveOf(r), 4)));
+    // window means 0.2 and 5.2 apart: only the spread inside each window counts, (0.25 + 0.25) / 2 = 0.25
+    const d = pooledDeflatedSharpe(segments, [
+      [0, Math.SQRT1_2],
+      [5, 5 + Math.SQRT1_2],
+    ]);
+    expect(d.trials).toBe(2);
+    expect(d.variance).toBeCloseTo(0.25, 12);
+    expect(d.expectedMax).toBeCloseTo(0.259878, 5); // expectedMaxSharpe(2, 0.25), as tabulated above
+    // mean 0.005 over a sample sd of 0.015·√(200/199): SR 0.332499; skew 0, kurtosis 1: Φ((SR − SR*)·√199) = 0.847187
+    expect(d.sharpe).toBeCloseTo(0.332499, 6);
+    expect(d.dsr).toBeCloseTo(0.847187, 4);
+  });
+
+  it('deflated Sharpe: windows of different sizes weigh by their degrees of freedom; one window is the per-window DSR', () => {
+    const st = mergeStats(blockStats(curveOf(Array.from({ length: 300 }, (_, i) => ((i * 7) % 11) / 1000 - 0.004)), 4));
+    // squares 0.02 (3 trials) + 0 (1 trial) over 2 + 0 degrees of freedom; 2 trials per window on average
+    const d = pooledDeflatedSharpe([st], [[0.1, 0.2, 0.3], [0.5]]);
+    expect([d.trials, d.variance]).toEqual([2, expect.closeTo(0.01, 12)]);
+    expect(d.expectedMax).toBeCloseTo(expectedMaxSharpe(2, 0.01), 12);
+    const sharpes = [stepSharpe(st), 0.01, -0.02, 0.03];
+    expect(pooledDeflatedSharpe([st], [sharpes])).toEqual({ ...deflatedSharpe(st, sharpes), variance: expect.any(Number) });
+    expect(pooledDeflatedSharpe([], [])).toMatchObject({ trials: 0, variance: 0, expectedMax: 0, dsr: null });
+  });
+
+  it("rankLogit is CSCV's λ: the logit of (1 + below + ties/2) / (N + 1)", () => {
+    expect(rankLogit([1, 2, 3, 4], 3)).toBeCloseTo(Math.log(4), 12);
+    expect(rankLogit([1, 2, 3, 4], 0)).toBeCloseTo(-Math.log(4), 12);
+    expect(rankLogit([1, 1, 1], 0)).toBe(0);
+  });
+
+  it("walk-forward PBO: the share of windows whose winner is at or below its trials' median out of sample", () => {
+    const r = walkForwardPbo([
+      { winner: 0, outOfSample: [3, 1, 2] }, // best out of sample: logit ln 3
+      { winner: 1, outOfSample: [3, 1, 2] }, // worst: −ln 3
+      { winner: 0, outOfSample: [5] }, // nothing to rank against
+    ])!;
+    expect(r).toEqual({ pbo: 0.5, windows: 2, meanLogit: expect.closeTo(0, 12) });
+    expect(walkForwardPbo([{ winner: 3, outOfSample: [1, 2, 3, 4] }])!.pbo).toBe(0);
+    expect(walkForwardPbo([{ winner: 1, outOfSample: [1, 2, 3, 4] }])!.pbo).toBe(1);
+    expect(walkForwardPbo([{ winner: 0, outOfSample: [7] }])).toBeNull();
+    expect(walkForwardPbo([])).toBeNull();
   });
 });

@@ -6,7 +6,9 @@
  * - the probability of backtest overfitting by combinatorially symmetric cross-validation (Bailey,
  *   Borwein, López de Prado & Zhu 2015): cut the time into S blocks, take every half of them as in
  *   sample and the rest as out of sample, and count how often the in-sample best ranks in the lower
- *   half out of sample.
+ *   half out of sample;
+ * - pooled over a walk-forward's windows: the DSR of the stitched out-of-sample returns, and the share
+ *   of windows whose winner ranks in the lower half of its trials out of sample (walkForwardPbo).
  * Returns are per step (per candle), Sharpe ratios per step (not annualised). Floats throughout.
  */
 
@@ -149,13 +151,46 @@ export interface DeflatedSharpe {
  * included). One trial or trials of equal Sharpe: nothing was selected, the benchmark is 0 (the PSR).
  */
 export function deflatedSharpe(winner: BlockStats, trialSharpes: readonly number[]): DeflatedSharpe {
-  const n = trialSharpes.length;
-  const mean = n ? trialSharpes.reduce((s, x) => s + x, 0) / n : 0;
-  const variance = n > 1 ? trialSharpes.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1) : 0;
-  const expectedMax = expectedMaxSharpe(n, variance);
-  const m = moments(winner);
-  const sharpe = stepSharpe(winner);
-  return { sharpe, expectedMax, trials: n, dsr: probabilisticSharpe(sharpe, expectedMax, m.n, m.skew, m.kurtosis) };
+  const { sharpe, expectedMax, trials, dsr } = pooledDeflatedSharpe([winner], [trialSharpes]);
+  return { sharpe, expectedMax, trials, dsr };
+}
+
+export interface PooledDeflatedSharpe extends DeflatedSharpe {
+  /** the within-window variance of the trials' Sharpes, pooled over the windows */
+  variance: number;
+}
+
+/**
+ * The deflated Sharpe ratio of a walk-forward's stitched out-of-sample returns (every window's
+ * winner out of sample, block stats merged), each window's winner chosen from that window's trials
+ * (their per-step in-sample Sharpes). The benchmark is the expected maximum of N̄ trials with variance
+ * V̄: N̄ the mean number of trials per window, V̄ the within-window variances pooled (Σ over windows of
+ * Σ (SR − window mean)² over Σ (n − 1)). Each stitched segment was picked from its own window's trials,
+ * and the stitched Sharpe is close to a length-weighted mean of the segments', so its selection bias
+ * is one window's E[max], not that of one pick among every window's trials together (Σn, which no
+ * step of a walk-forward makes); and the spread between windows is the market changing, not the
+ * search. Trials sampled near each other (TPE) are not independent, so N̄ overstates the paper's
+ * "independent trials": the deflation errs on the strict side. `trials` is N̄.
+ */
+export function pooledDeflatedSharpe(
+  outOfSample: readonly BlockStats[],
+  trialSharpesByWindow: readonly (readonly number[])[],
+): PooledDeflatedSharpe {
+  const searched = trialSharpesByWindow.filter((xs) => xs.length > 0);
+  const trials = searched.length ? searched.reduce((s, xs) => s + xs.length, 0) / searched.length : 0;
+  let squares = 0;
+  let dof = 0;
+  for (const xs of searched) {
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    squares += xs.reduce((s, x) => s + (x - mean) ** 2, 0);
+    dof += xs.length - 1;
+  }
+  const variance = dof > 0 ? squares / dof : 0;
+  const expectedMax = expectedMaxSharpe(trials, variance);
+  const st = mergeStats(outOfSample);
+  const m = moments(st);
+  const sharpe = stepSharpe(st);
+  return { sharpe, expectedMax, trials, variance, dsr: probabilisticSharpe(sharpe, expectedMax, m.n, m.skew, m.kurtosis) };
 }
 
 /** Equal up to the rounding of summing the same returns in another order. */
@@ -172,6 +207,23 @@ function* combinations(n: number, k: number): Generator<number[]> {
     idx[i]! += 1;
     for (let j = i + 1; j < k; j++) idx[j] = idx[j - 1]! + 1;
   }
+}
+
+/**
+ * The logit of values[at]'s relative rank among the other values (CSCV's λ): ω = (1 + below + ties/2)
+ * / (N + 1), ties (equal up to rounding) ranked in the middle; ≤ 0 means at or below the median.
+ */
+export function rankLogit(values: readonly number[], at: number): number {
+  const x = values[at]!;
+  let lower = 0;
+  let ties = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (i === at) continue;
+    if (same(values[i]!, x)) ties++;
+    else if (values[i]! < x) lower++;
+  }
+  const omega = (1 + lower + ties / 2) / (values.length + 1);
+  return Math.log(omega / (1 - omega));
 }
 
 export interface Pbo {
@@ -208,19 +260,36 @@ export function pboCscv(matrix: readonly (readonly BlockStats[])[]): Pbo | null 
     });
     let best = 0;
     for (let i = 1; i < trials; i++) if (perfIn[i]! > perfIn[best]! && !same(perfIn[i]!, perfIn[best]!)) best = i;
-    const x = perfOut[best]!;
-    let lower = 0;
-    let ties = 0;
-    for (let i = 0; i < trials; i++) {
-      if (i === best) continue;
-      if (same(perfOut[i]!, x)) ties++;
-      else if (perfOut[i]! < x) lower++;
-    }
-    const omega = (1 + lower + ties / 2) / (trials + 1);
-    const logit = Math.log(omega / (1 - omega));
+    const logit = rankLogit(perfOut, best);
     splits++;
     if (logit <= 0) below++;
     logits += logit;
   }
   return { pbo: below / splits, splits, meanLogit: logits / splits };
+}
+
+export interface WalkForwardPbo {
+  /** share of the windows whose in-sample winner ranks at or below the median of its trials out of sample */
+  pbo: number;
+  /** windows ranked (those with 2 or more trials) */
+  windows: number;
+  meanLogit: number;
+}
+
+/**
+ * The walk-forward's own overfitting test, pooled over windows: in each window every trial is run on
+ * the next window out of sample, and the in-sample winner's out-of-sample performance is ranked among
+ * theirs (`rankLogit`, as CSCV ranks). CSCV's trial matrix cannot be pooled across windows, since
+ * trial i of one window and trial i of another are different points (each window's sampler goes its
+ * own way), so the pooled figure is the share of windows whose winner fell to the lower half. Null
+ * when no window had 2 trials.
+ */
+export function walkForwardPbo(windows: readonly { winner: number; outOfSample: readonly number[] }[]): WalkForwardPbo | null {
+  const logits = windows.filter((w) => w.outOfSample.length >= 2).map((w) => rankLogit(w.outOfSample, w.winner));
+  if (logits.length === 0) return null;
+  return {
+    pbo: logits.filter((l) => l <= 0).length / logits.length,
+    windows: logits.length,
+    meanLogit: logits.reduce((s, l) => s + l, 0) / logits.length,
+  };
 }
