@@ -70,6 +70,22 @@ describe('reconciliation in the live tick', () => {
     const alert = [...s.db.alerts.values()].find((a) => a.kind === 'reconcile')!;
     expect(alert).toMatchObject({ severity: 'critical' });
     expect(alert.message).toMatch(/BTC: the exchange holds 0\.00000000, the ledger .*sold outside the bot/);
+    // recorded beside the operators' calls, once: the shadow backtest explains the entries REDUCING holds
+    expect(s.db.auditLog).toEqual([
+      {
+        at: t,
+        who: 'reconciliation',
+        via: 'system',
+        action: 'reconcile-reduce',
+        params: { differences: 2 },
+        ok: true,
+        status: 200,
+        summary: 'mode REDUCING (was NORMAL): reconciliation: 2 difference(s) with the exchange (exits only)',
+      },
+    ]);
+    // the next reconciliation finds the same drift: REDUCING holds, nothing new to record
+    expect((await runTick(s.live, { tickId: 'l2', now: t + M })).reconciled?.clean).toBe(false);
+    expect(s.db.auditLog).toHaveLength(1);
 
     const shown = await s.reconcile(t + M, null);
     expect(shown).toMatchObject({ booked: null, after: null, mode: 'REDUCING', report: { clean: false } });

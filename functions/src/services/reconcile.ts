@@ -26,6 +26,8 @@ import { rulesFor } from '../config/botRuntime.ts';
 import type { ExchangeRules } from '../domain/marketRules.ts';
 import type { BotConfig } from '../config/schema.ts';
 import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
+import type { OpsStore } from '../ports/ops.ts';
+import { errorFields, type Logger } from '../lib/log.ts';
 import type { AdjustmentLedger, MarketView, StateStore, SystemStatus, TickSnapshot } from '../ports/state.ts';
 
 export interface Compared {
@@ -98,6 +100,9 @@ async function unsettled(store: StateStore, snap: TickSnapshot): Promise<Set<str
   return new Set(open.filter(([, p]) => !outcomes.has(p.state.pending!.signalId)).map(([symbol]) => symbol));
 }
 
+/** audit_log's action for the REDUCING a reconciliation raised (the shadow backtest reads it as a mode change) */
+export const REDUCE_ACTION = 'reconcile-reduce';
+
 /** Due at the first reconciliation, after a deploy, and every `everyTicks` tick intervals. */
 export function reconcileDue(
   status: SystemStatus | null,
@@ -112,7 +117,14 @@ export function reconcileDue(
 
 /** The tick's reconciliation: drift raises REDUCING and a critical alert; the mark records the run. */
 export async function reconcileInTick(
-  deps: { store: StateStore; account: ExchangeAccount; exchange: ExchangeRules },
+  deps: {
+    store: StateStore;
+    account: ExchangeAccount;
+    exchange: ExchangeRules;
+    /** audit_log: the shadow backtest explains the entries REDUCING held with it */
+    audit?: Pick<OpsStore, 'recordAudit'>;
+    log?: Logger;
+  },
   config: BotConfig,
   configured: readonly string[],
   now: number,
@@ -122,10 +134,24 @@ export async function reconcileInTick(
   const { report } = await compareAccount(deps, config, configured, now, tick);
   if (!report.clean) {
     await deps.store.raiseAlert(driftAlert(report, now));
-    await deps.store.changeMode(
-      { type: 'reduce' },
-      `reconciliation: ${report.differences.length} difference(s) with the exchange (exits only)`,
-    );
+    const reason = `reconciliation: ${report.differences.length} difference(s) with the exchange (exits only)`;
+    const t = await deps.store.changeMode({ type: 'reduce' }, reason);
+    if (t.ok && t.changed && deps.audit) {
+      const entry = {
+        at: now,
+        who: 'reconciliation',
+        via: 'system' as const,
+        action: REDUCE_ACTION,
+        params: { differences: report.differences.length },
+        ok: true,
+        status: 200,
+        summary: `mode ${t.mode} (was ${t.from}): ${reason}`,
+      };
+      // REDUCING holds already: a lost record only leaves the shadow backtest's differences unexplained
+      await deps.audit
+        .recordAudit(entry)
+        .catch((err: unknown) => deps.log?.log('ERROR', 'REDUCING not recorded in audit_log', errorFields(err)));
+    }
   }
   await deps.store.recordReconcile({ at: now, clean: report.clean, differences: report.differences.length, version });
   return report;

@@ -31,6 +31,7 @@ import { transitionMode } from '../domain/mode.ts';
 import { utcDay } from '../domain/wallet.ts';
 import type { ReconcileReport } from '../domain/reconcile/index.ts';
 import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
+import type { OpsStore } from '../ports/ops.ts';
 import { reconcileDue, reconcileInTick } from './reconcile.ts';
 import { configProblemAlert, executionParams, type BotConfigSource } from '../config/botConfig.ts';
 import type { CandleStore, Clock, MarketData, Metrics, SignalBus, Venue } from '../ports/index.ts';
@@ -57,6 +58,8 @@ export interface TickDeps {
   version: string;
   /** live mode only: the exchange account reconciliation reads (services/reconcile.ts) */
   account?: ExchangeAccount;
+  /** where the REDUCING a reconciliation raises is recorded beside the operators' calls (audit_log, via system) */
+  audit?: Pick<OpsStore, 'recordAudit'>;
 }
 
 export interface SymbolReport {
@@ -480,7 +483,7 @@ async function reconcileIfDue(
   if (!reconcileDue(tick.loaded.status, config, Number(deps.env.TICK_INTERVAL.slice(0, -1)) * 60_000, deps.version, now)) return null;
   try {
     const report = await reconcileInTick(
-      { store: deps.store, account: deps.account, exchange: await deps.venue.rules() },
+      { store: deps.store, account: deps.account, exchange: await deps.venue.rules(), audit: deps.audit, log },
       config,
       [...configured],
       now,

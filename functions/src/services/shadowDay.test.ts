@@ -10,13 +10,17 @@ import { toAmount } from '../domain/money.ts';
 import type { Trade } from '../domain/trading.types.ts';
 import { executeSignalMessage } from './executeSignal.ts';
 import { runTick } from './runTick.ts';
-import { runShadowDay, type ShadowDeps } from './shadowDay.ts';
+import { adminEvents, runShadowDay, type ShadowDeps } from './shadowDay.ts';
 import { makeAuditHandler } from '../handlers/audit.ts';
 import { decodePubSubEvent } from '../handlers/pubsub.ts';
 import { MemoryBudgetNotices } from '../adapters/memory/MemoryBudgetNotices.ts';
 import { createLogger } from '../lib/log.ts';
 import { handleBudgetMessage } from './budgetGuard.ts';
 import { budgetNoticeEvent } from '../lib/testing/budgetNotice.ts';
+import { MemoryExchangeAccount } from '../adapters/memory/MemoryExchangeAccount.ts';
+import { recordedExchangeRules } from '../adapters/paper/recordedRules.ts';
+import { parseBotConfig } from '../config/load.ts';
+import { reconcileInTick } from './reconcile.ts';
 import { asMessage, memoryDeps } from '../wiring/memory.ts';
 
 const DAY = '20230322';
@@ -210,6 +214,41 @@ describe('runShadowDay on the in-memory fakes', () => {
     ).toBe(true);
   });
 
+  it("a reconciliation's REDUCING is in audit_log and explains the entries the live book did not make after it", async () => {
+    const w = await liveDay();
+    const trades = dayTrades(w).sort((a, b) => a.time - b.time);
+    const reduceAt = trades[2]!.time - 1;
+    for (const t of trades.slice(2)) w.db.trades.delete(t.id);
+    // an exchange account that holds nothing the ledger says: drift → REDUCING (exits only)
+    const config = parseBotConfig(w.db.config);
+    const report = await reconcileInTick(
+      {
+        store: w.store,
+        account: new MemoryExchangeAccount({}),
+        exchange: recordedExchangeRules(),
+        audit: new MemoryBudgetNotices(w.db.auditLog),
+      },
+      config,
+      config.symbols ?? w.tick.env.SYMBOLS,
+      reduceAt,
+      'test',
+      { loaded: await w.store.loadTick(toAmount(config.paper.initialCash), reduceAt), pending: new Set() },
+    );
+    expect(report.clean).toBe(false);
+    expect(w.db.auditLog).toEqual([
+      expect.objectContaining({ at: reduceAt, who: 'reconciliation', via: 'system', action: 'reconcile-reduce' }),
+    ]);
+    const r = await runShadowDay(shadowOf(w), DAY, 1);
+    expect(r).toMatchObject({ status: 'explained' });
+    expect(r.ran && r.differences.length).toBe(trades.length - 2);
+    expect(
+      r.ran &&
+        r.differences.every(
+          (d) => d.explainedBy?.cause === 'mode_change' && /^reconcile-reduce by reconciliation/.test(d.explainedBy.detail),
+        ),
+    ).toBe(true);
+  });
+
   it("a late exit (repriced at the current candle) is explained as a late fill; an order in flight at the day's end is listed", async () => {
     const w = await liveDay();
     const exit = dayTrades(w).find((t) => t.side === 'sell')!;
@@ -277,5 +316,24 @@ describe('runShadowDay on the in-memory fakes', () => {
     const different = await call();
     expect(different).toMatchObject({ code: 409, body: { shadow: { day: DAY, status: 'different' } } });
     expect(different.body.shadow.differences.map((d) => d.id)).toContain(victim.id);
+  });
+});
+
+describe('adminEvents', () => {
+  const call = (action: string, params: Record<string, unknown>, ok = true) => ({
+    at: DAY_START + MIN,
+    who: 'ops@example.com',
+    via: 'user' as const,
+    action,
+    params,
+    ok,
+    status: ok ? 200 : 409,
+    summary: 'done',
+  });
+  it('a confirmed reconciliation (it books the drift and lifts REDUCING) is a mode change; a comparison or a refused call is none', () => {
+    expect(adminEvents([call('reconcile', { confirm: true, reason: 'sold by hand' })])).toEqual([
+      expect.objectContaining({ cause: 'mode_change', at: DAY_START + MIN }),
+    ]);
+    expect(adminEvents([call('reconcile', {}), call('reconcile', { confirm: true }, false), call('health', {})])).toEqual([]);
   });
 });

@@ -20,6 +20,7 @@ import type { AuditEntry } from '../ports/ops.ts';
 import type { ShadowStore } from '../ports/shadow.ts';
 import type { StateStore } from '../ports/state.ts';
 import { shadowResultToDoc } from '../shared/store/shadow.ts';
+import { REDUCE_ACTION } from './reconcile.ts';
 
 export interface ShadowDeps {
   store: Pick<StateStore, 'raiseAlert'>;
@@ -38,15 +39,16 @@ const ADMIN_CALLS_READ = 500;
 /** Differences listed in the alert; the whole diff is in shadow/{day}.result. */
 const ALERT_LISTS = 3;
 
-const MODE_ACTIONS = new Set(['pause', 'resume', 'kill', 'reset', 'budget-pause']);
+const MODE_ACTIONS = new Set(['pause', 'resume', 'kill', 'reset', 'budget-pause', REDUCE_ACTION]);
 const iso = (t: number): string => new Date(t).toISOString();
 
-/** Calls that moved what the engine decides with (an operator's, or the budget guard's pause), which the replay (run with the day's start) does not see. */
+/** Calls that moved what the engine decides with (an operator's, the budget guard's pause, a reconciliation's REDUCING), which the replay (run with the day's start) does not see. */
 export function adminEvents(calls: readonly AuditEntry[]): ShadowEvent[] {
   const out: ShadowEvent[] = [];
   for (const c of calls) {
     if (!c.ok) continue;
-    if (MODE_ACTIONS.has(c.action))
+    // a confirmed reconciliation books the drift and lifts REDUCING
+    if (MODE_ACTIONS.has(c.action) || (c.action === 'reconcile' && c.params.confirm === true))
       out.push({
         cause: 'mode_change',
         at: c.at,

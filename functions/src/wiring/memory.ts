@@ -18,6 +18,7 @@ import type { PubSubMessage } from '../ports/message.ts';
 import { CandleWindowCache } from '../services/candleWindow.ts';
 import type { ExecuteDeps } from '../services/executeSignal.ts';
 import type { TickDeps } from '../services/runTick.ts';
+import { MemoryBudgetNotices } from '../adapters/memory/MemoryBudgetNotices.ts';
 
 /**
  * What these tests are written against: the bundled 1m candles of BTC, ETH and SOL (2023-03-16 →
@@ -63,6 +64,8 @@ export function memoryDeps(env: Record<string, string> = {}) {
     metrics,
     log,
     version: 'test',
+    // read only by a live-mode reconciliation (services/reconcile.ts)
+    audit: new MemoryBudgetNotices(db.auditLog),
   };
   const execute: ExecuteDeps = {
     store,

@@ -24,6 +24,7 @@ import type { TickDeps } from '../services/runTick.ts';
 import type { ExecuteDeps } from '../services/executeSignal.ts';
 import type { Clock, MarketData, Venue } from '../ports/index.ts';
 import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
+import { FirestoreOpsStore } from '../adapters/ops/FirestoreOpsStore.ts';
 
 export const VERSION = process.env.K_REVISION ?? process.env.EAGLE_EYE_VERSION ?? 'dev';
 
@@ -103,7 +104,7 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
           metrics,
           log,
           version: VERSION,
-          ...(env.TRADING_MODE === 'live' && { account: (await liveExchangeAccount(env))! }),
+          ...(env.TRADING_MODE === 'live' && { account: (await liveExchangeAccount(env))!, audit: new FirestoreOpsStore(db) }),
           ...overrides,
         };
       })()),
