@@ -133,5 +133,8 @@ describe('reconciliation against the exchange simulator', () => {
     const balances = await account.balances();
     const wallet = (await store.getBook(A('10000'), clock.t)).wallet;
     expect(balances.USDT!.free + balances.USDT!.locked).toBe(wallet.cash);
+    // each REDUCING is in audit_log beside the operators' calls (the shadow backtest explains what it held)
+    const reduces = (await db.collection(PATHS.auditLog).where('action', '==', 'reconcile-reduce').get()).docs.map((d) => d.data());
+    expect(reduces.map((r) => [r.who, r.via, r.ok])).toEqual(Array.from({ length: 3 }, () => ['reconciliation', 'system', true]));
   });
 });
