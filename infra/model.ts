@@ -7,6 +7,17 @@
 import { FUNCTIONS, OPTIMIZE_RESULTS_DAYS, SUBSCRIPTIONS, TOPICS, optimizeBucket, optimizeJob, schedulerJobs } from './definitions.ts';
 import { backupPlan } from './backup.ts';
 import { CLOUD_RUNTIME } from '../functions/src/runtime.ts';
+import { readFileSync } from 'node:fs';
+
+interface FieldOverride {
+  readonly collectionGroup: string;
+  readonly fieldPath: string;
+  readonly indexes: readonly unknown[];
+  readonly ttl?: boolean;
+}
+const FIELD_OVERRIDES = (
+  JSON.parse(readFileSync(new URL('../firestore.indexes.json', import.meta.url), 'utf8')) as { fieldOverrides: FieldOverride[] }
+).fieldOverrides;
 
 export type ApiKind = 'topic' | 'subscription' | 'schedulerJob' | 'metricDescriptor' | 'alertPolicy' | 'budget';
 export type DeployKind =
@@ -204,7 +215,14 @@ export function desiredResources(o: ModelOptions): Resource[] {
     { kind: 'firestoreRules', name: 'firestore.rules', spec: {} },
     { kind: 'firestoreIndexes', name: 'firestore.indexes.json', spec: {} },
   );
-  out.push({ kind: 'fieldOverride', name: 'days.candles', spec: { indexes: [] } });
+  // firestore.indexes.json is what `firebase deploy` applies: the plan shows its field overrides (the candle map's index
+  // exemption, the TTL that deletes used Telegram buttons), never a second list of them
+  for (const f of FIELD_OVERRIDES)
+    out.push({
+      kind: 'fieldOverride',
+      name: `${f.collectionGroup}.${f.fieldPath}`,
+      spec: { indexed: f.indexes.length > 0, ttl: f.ttl === true },
+    });
   out.push({
     kind: 'bucket',
     name: backup.bucket.name,

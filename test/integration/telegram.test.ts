@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
+import { Timestamp } from '@google-cloud/firestore';
 import type { AddressInfo } from 'node:net';
 import * as ff from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
@@ -231,6 +232,9 @@ describe('telegram command bot (fake Bot API, real emulators)', () => {
     expect(await mode()).toBe('PAUSED');
     const used = await db.doc(telegramConfirmPath(button.split(':')[2]!)).get();
     expect(used.data()).toMatchObject({ chatId: ADMIN, command: 'pause lunch', usedAt: T });
+    // deleted by the TTL policy on telegram.expireAt (firestore.indexes.json) an hour after the button expired
+    expect(used.get('expireAt')).toBeInstanceOf(Timestamp);
+    expect((used.get('expireAt') as Timestamp).toMillis()).toBe((used.get('expiresAt') as number) + 3_600_000);
   });
 
   it('a chat over its rate limit (10 at once, 20 a minute) is told once; the rest are ignored and counted', async () => {
