@@ -66,7 +66,7 @@ describe('signed inbound signals', () => {
   it('a signed alert becomes a signal priced and sized from our own data; its id comes from the key; executeOrder fills it once', async () => {
     const w = await setup();
     const r = await w.send({ id: 'tv-1', symbol: 'ETHUSDT', side: 'buy', strategy: 'my pine', tag: 'x' });
-    const candle = loadBundledCandles('ETH/USDT', '1m').find((c) => c.t === w.db.status!.markets['ETH/USDT']!.lastCandleAt)!;
+    const candle = loadBundledCandles('ETH/USDT', '1m').find((c) => c.t === w.db.status!.markets['ETH-USDT']!.lastCandleAt)!;
     expect(r.status).toBe(202);
     const [signal] = w.bus.published;
     expect(signal).toMatchObject({

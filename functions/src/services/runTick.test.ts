@@ -67,7 +67,7 @@ describe('runTick on the in-memory fakes', () => {
     // the first tick walks the whole window it loaded
     expect(first).toHaveLength(300);
     expect(first.map((r) => r.t)).toEqual((await tick.candles.read('BTC/USDT', '1m', 0, T)).map((c) => c.t));
-    const market = db.status!.markets['BTC/USDT']!;
+    const market = db.status!.markets['BTC-USDT']!;
     expect(first.at(-1)).toEqual({ t: market.lastCandleAt, ema50: market.ema50, ema200: market.ema200, regime: market.regime });
     // the same EMAs the indicators compute over those candles in one pass
     const batch = computeIndicators(await tick.candles.read('BTC/USDT', '1m', 0, T));
@@ -78,7 +78,7 @@ describe('runTick on the in-memory fakes', () => {
     const after = await tick.candles.readings('BTC/USDT', '1m', 0, T + 3 * M);
     expect(after.slice(0, 300)).toEqual(first);
     expect(after.map((r) => r.t).slice(300)).toEqual([T - 30_000, T - 30_000 + M, T - 30_000 + 2 * M]);
-    expect(after.at(-1)).toMatchObject({ t: db.status!.markets['BTC/USDT']!.lastCandleAt, ema200: db.status!.markets['BTC/USDT']!.ema200 });
+    expect(after.at(-1)).toMatchObject({ t: db.status!.markets['BTC-USDT']!.lastCandleAt, ema200: db.status!.markets['BTC-USDT']!.ema200 });
   });
 
   it('never re-emits an order that has not settled; picks the position up once it has', async () => {

@@ -3,6 +3,7 @@
  * services with. They pass the same contract suites (ports/contracts) as the Firestore adapters.
  * Values are cloned in and out, so a caller can never mutate stored state by accident.
  */
+import { symbolKey } from '../../domain/alerts.ts';
 import { applyModeEvent, type AppliedMode, type ModeEvent, type ModeRecord } from '../../domain/mode.ts';
 import { openingWallet, utcDay } from '../../domain/wallet.ts';
 import { EMPTY_PROTECTIONS, liftLocks, type Lock } from '../../domain/protections/index.ts';
@@ -126,7 +127,8 @@ export class MemoryStateStore implements StateStore {
     for (const [symbol, p] of s.symbols) this.db.engine.set(symbol, p);
     this.db.status = {
       ...prev,
-      markets: { ...prev.markets, ...s.markets },
+      // keyed by document-safe id (BTC-USDT), as status/system.markets is
+      markets: { ...prev.markets, ...Object.fromEntries(Object.values(s.markets).map((m) => [symbolKey(m.symbol), m])) },
       feeds: s.feeds,
       account: s.account,
       entriesPausedUntil: s.entriesPausedUntil,

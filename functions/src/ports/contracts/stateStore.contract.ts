@@ -8,10 +8,19 @@ import { EMPTY_PROTECTIONS, type Lock } from '../../domain/protections/index.ts'
 import { toAmount as A } from '../../domain/money.ts';
 import { createSignal } from '../../domain/signal.ts';
 import type { Position, Trade } from '../../domain/trading.types.ts';
+import { symbolKey } from '../../domain/alerts.ts';
 import { findLedgerDiscrepancies, projectionDiscrepancies } from '../../domain/portfolio/ledger.ts';
 import { compareWithLedger, planAdjustment } from '../../domain/reconcile/index.ts';
 import { RiskParamsSchema } from '../../domain/risk/params.ts';
-import { AttemptRaceError, type AdjustmentLedger, type BookChange, type OrderLedger, type StateStore, type TickSave } from '../state.ts';
+import {
+  AttemptRaceError,
+  type AdjustmentLedger,
+  type BookChange,
+  type OrderLedger,
+  type MarketView,
+  type StateStore,
+  type TickSave,
+} from '../state.ts';
 
 export interface StateStoreSubject {
   store: StateStore;
@@ -127,14 +136,37 @@ export function describeStateStoreContract(name: string, make: () => Promise<Sta
       expect(snap.book.wallet).toMatchObject({ cash: CASH, equity: CASH, peakEquity: CASH, day: '20230320' });
     });
 
-    it('saveTick round-trips engine state, guards and marks exactly; loadTick sees them', async () => {
+    it('saveTick round-trips engine state, guards, marks and market views exactly; loadTick sees them', async () => {
       const { store } = await make();
-      const save = tickSave();
+      const market: MarketView = {
+        symbol: 'BTC/USDT',
+        timeframe: '1m',
+        lastCandleAt: T - 60_000,
+        price: 28_000.5,
+        regime: 'bull_trend',
+        stale: false,
+        staleSince: null,
+        error: null,
+        stop: A('27000'),
+        takeProfit: null,
+        updatedAt: T,
+        adx: 31.5,
+        pdi: 25,
+        mdi: 12,
+        atr: 120.25,
+        atrPct: 0.43,
+        atrPctAvg: 0.4,
+        ema50: 27_900,
+        ema200: 27_500,
+      };
+      const save = { ...tickSave(), markets: { 'BTC/USDT': market } };
       await store.saveTick(save);
       const snap = await store.loadTick(CASH, T);
       expect(snap.symbols.get('BTC/USDT')).toEqual(save.symbols.get('BTC/USDT'));
       expect(snap.book.wallet).toMatchObject(save.account);
       expect(snap.status).toMatchObject({ lastTickId: 'tick-1', marketTime: T });
+      // stored under the document-safe id, as status/system.markets is (find a market by its symbol field)
+      expect((await store.getStatus())!.markets).toEqual({ [symbolKey('BTC/USDT')]: market });
     });
 
     it('the mode moves only through changeMode: a tick never writes it; precedence holds; only a reset leaves KILLED', async () => {
