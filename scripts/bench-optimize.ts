@@ -5,8 +5,8 @@
  * warmed up alike (every worker runs every trial WARM times, so each worker's JIT has seen the same
  * work); then the rounds are paired, 1 and 2 workers back to back, the order swapped every round, so
  * the machine's load and drift hit both sides alike; the medians count. Efficiency = speedup / workers.
- * CPU per trial is printed for each side: the worker threads' own, and the whole process's (plus V8's
- * GC helper threads and the main thread), so a reader sees whether the baseline or the pair is off.
+ * CPU per trial is printed for each side: the worker threads' own, the main thread's, and the whole
+ * process's (plus V8's GC and JIT threads), so a reader sees whether the baseline or the pair is off.
  * The workers' start-up (tsx, modules, candles) is printed separately.
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -119,7 +119,8 @@ try {
   const machine = `load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores`;
   console.log(
     `bench optimize cpu: ${threads(s1)} ms per trial on 1 worker, ${threads(s2)} on 2 (worker threads); ` +
-      `main thread ${main(s1)} and ${main(s2)}; whole process ${whole(s1)} and ${whole(s2)} (+ GC helpers); cores obtained ${got(s1)} of 1 and ${got(s2)} of 2 (${machine})`,
+      `main thread ${main(s1)} and ${main(s2)}; whole process ${whole(s1)} and ${whole(s2)} (+ V8's GC and JIT threads); ` +
+      `cores obtained ${got(s1)} of 1 and ${got(s2)} of 2 (${machine})`,
   );
   const [start1, start2] = [Math.round(one.startMs), Math.round(two.startMs)];
   console.log(`bench optimize start-up: ${start1} ms for 1 worker, ${start2} ms for 2 (tsx, modules, candles; once per run)`);
