@@ -122,6 +122,12 @@ try {
       `main thread ${main(s1)} and ${main(s2)}; whole process ${whole(s1)} and ${whole(s2)} (+ V8's GC and JIT threads); ` +
       `cores obtained ${got(s1)} of 1 and ${got(s2)} of 2 (${machine})`,
   );
+  // what E would be had the 2 workers obtained 2 whole cores: CPU per trial on 1 worker ÷ on 2 (whole process)
+  const perCpu = median(s1.map((x) => x.cpu)) / median(s2.map((x) => x.cpu));
+  console.log(
+    `bench optimize cpu-efficiency: ${perCpu.toFixed(2)} (whole-process CPU per trial on 1 worker ÷ on 2: ` +
+      `the efficiency had the 2 workers obtained 2 whole cores)`,
+  );
   const [start1, start2] = [Math.round(one.startMs), Math.round(two.startMs)];
   console.log(`bench optimize start-up: ${start1} ms for 1 worker, ${start2} ms for 2 (tsx, modules, candles; once per run)`);
 } finally {
