@@ -121,20 +121,41 @@ function stepNows(decisionOpens: Float64Array, tf: number, tickTimes: readonly n
   return sortedUnique(all.subarray(0, n));
 }
 
-/** Step times (open times): the first is the warm-up batch (if any), then one per distinct candle time. */
+/**
+ * Step times (open times): the first is the warm-up batch (if any), then one per distinct candle time.
+ * Each series is ascending, so they are merged (not concatenated and sorted: a sort per backtest was
+ * 3–4 % of an optimiser trial).
+ */
 function stepTimes(candles: BacktestInput['candles'], warmupUntil: number | undefined): Float64Array {
+  const lists = Object.entries(candles);
   let n = 0;
-  for (const series of Object.values(candles)) n += series.length;
-  const all = new Float64Array(n);
-  let k = 0;
-  for (const [symbol, series] of Object.entries(candles)) {
+  for (const [symbol, series] of lists) {
     for (let i = 0; i < series.length; i++) {
       const t = series[i]!.t;
-      if (i > 0 && t <= series[i - 1]!.t) throw new RangeError(`${symbol}: candles must be strictly ascending (at index ${i})`);
-      all[k++] = warmupUntil !== undefined && t <= warmupUntil ? warmupUntil : t;
+      // (a time that is not a finite number would never be passed by the merge below)
+      if (!Number.isFinite(t) || (i > 0 && t <= series[i - 1]!.t))
+        throw new RangeError(`${symbol}: candle times must be finite and strictly ascending (at index ${i})`);
+    }
+    n += series.length;
+  }
+  // candles of the warm-up batch step at warmupUntil: still ascending (not strictly) per series
+  const time = (t: number) => (warmupUntil !== undefined && t <= warmupUntil ? warmupUntil : t);
+  const out = new Float64Array(n);
+  const at = new Int32Array(lists.length);
+  let u = 0;
+  for (;;) {
+    let next = Infinity;
+    for (let k = 0; k < lists.length; k++) {
+      const series = lists[k]![1];
+      if (at[k]! < series.length) next = Math.min(next, time(series[at[k]!]!.t));
+    }
+    if (next === Infinity) return out.subarray(0, u);
+    out[u++] = next;
+    for (let k = 0; k < lists.length; k++) {
+      const series = lists[k]![1];
+      while (at[k]! < series.length && time(series[at[k]!]!.t) === next) at[k]!++;
     }
   }
-  return sortedUnique(all);
 }
 
 /** The times ascending, each once (in place). One symbol (or symbols in lockstep order) is already ascending: no sort then. */
