@@ -128,6 +128,14 @@ try {
     `bench optimize cpu-efficiency: ${perCpu.toFixed(2)} (whole-process CPU per trial on 1 worker ÷ on 2: ` +
       `the efficiency had the 2 workers obtained 2 whole cores)`,
   );
+  // V8's background threads normally take ~0.1–0.5 ms per trial; an isolate that keeps recompiling takes ms (seen 2 runs in 22)
+  const background = (xs: Round[]) => median(xs.map((x) => x.cpu - x.threads - x.main)) / median(xs.map((x) => x.threads));
+  for (const [k, xs] of [[1, s1] as const, [2, s2] as const])
+    if (background(xs) > 0.25)
+      console.log(
+        `bench optimize warning: on the ${k}-worker side V8's background threads used ${(100 * background(xs)).toFixed(0)} % ` +
+          `of the trials' CPU (a JIT pathology in one of its isolates): this run's efficiency is not the pool's, run again`,
+      );
   const [start1, start2] = [Math.round(one.startMs), Math.round(two.startMs)];
   console.log(`bench optimize start-up: ${start1} ms for 1 worker, ${start2} ms for 2 (tsx, modules, candles; once per run)`);
 } finally {
