@@ -5,8 +5,7 @@
  * (loadTrialContext) and runs any trial of any window. The evaluator is how the search runs a batch.
  */
 import type { Candle, Timeframe } from '../../functions/src/domain/candle.ts';
-import { equityPoints } from '../../functions/src/domain/engine/index.ts';
-import { summarizeBacktest } from '../../functions/src/domain/backtest/summary.ts';
+import { scoreBacktest } from '../../functions/src/domain/backtest/summary.ts';
 import {
   applyPoint,
   oosWarmupUntil,
@@ -76,11 +75,24 @@ export interface TrialContext {
   readonly data: DataSpec;
   readonly candles: Readonly<Record<string, readonly Candle[]>>;
   readonly windows: readonly WindowBounds[];
+  /** the candles of each window's span ("window:in" / "window:out"), sliced on first use: every trial of a span shares them */
+  readonly spans: Map<string, Record<string, Candle[]>>;
 }
 
 export function loadTrialContext(data: DataSpec): TrialContext {
   const { candles } = loadCandles({ ...data, warmup: 0 });
-  return { data, candles, windows: windowBounds(candles, data) };
+  return { data, candles, windows: windowBounds(candles, data), spans: new Map() };
+}
+
+/** The candles a trial walks: the in-sample span, or the out-of-sample one with the in-sample candles as its warm-up. */
+function spanCandles(ctx: TrialContext, window: number, bounds: WindowBounds, inSample: boolean): Record<string, Candle[]> {
+  const key = `${window}:${inSample ? 'in' : 'out'}`;
+  let cs = ctx.spans.get(key);
+  if (!cs) {
+    cs = sliceCandles(ctx.candles, bounds.start, inSample ? bounds.split : bounds.stop);
+    ctx.spans.set(key, cs);
+  }
+  return cs;
 }
 
 /** The config a point makes; throws ConfigError (named field) when the point is invalid. */
@@ -103,12 +115,11 @@ export function runTrial(ctx: TrialContext, spec: TrialSpec): TrialResult {
     return { ...head, metrics: null, error: (err as Error).message, blocks: [] };
   }
   const inSample = spec.sample === 'in';
-  const cs = sliceCandles(ctx.candles, bounds.start, inSample ? bounds.split : bounds.stop);
   const warmupUntil = inSample ? undefined : oosWarmupUntil(bounds);
-  const run = runBacktest(cs, ctx.data.timeframe, config, { warmupUntil });
-  const s = summarizeBacktest(run.result, cs, toAmount(config.paper.initialCash));
-  const curve = equityPoints(run.result.equity).map((p) => [p.t, toNumber(p.equity)] as [number, number]);
-  const traded = inSample ? curve : curve.filter(([t]) => t >= bounds.split);
+  const run = runBacktest(spanCandles(ctx, spec.window, bounds, inSample), ctx.data.timeframe, config, { warmupUntil });
+  const s = scoreBacktest(run.result, toAmount(config.paper.initialCash));
+  const e = run.result.equity;
+  const values = Array.from(e.equity, toNumber);
   const metrics: TrialMetrics = {
     totalReturnPct: s.totalReturnPct,
     maxDrawdownPct: s.maxDrawdownPct,
@@ -122,11 +133,8 @@ export function runTrial(ctx: TrialContext, spec: TrialSpec): TrialResult {
   return {
     ...head,
     metrics,
-    blocks: blockStats(
-      traded.map(([, e]) => e),
-      ctx.data.blocks,
-    ),
-    ...(inSample ? {} : { equity: curve }),
+    blocks: blockStats(inSample ? values : values.filter((_, i) => e.t[i]! >= bounds.split), ctx.data.blocks),
+    ...(inSample ? {} : { equity: values.map((v, i) => [e.t[i]!, v] as [number, number]) }),
   };
 }
 

@@ -38,6 +38,11 @@ describe('workerEvaluator', () => {
     );
     const [r] = await ev.evaluate([good]);
     expect(r!.metrics).not.toBeNull();
+    // the bench's CPU per trial: the workers' own threads, summed
+    const used = await ev.threadCpuSeconds();
+    expect(used).toBeGreaterThan(0);
+    await ev.evaluate([good]);
+    expect(await ev.threadCpuSeconds()).toBeGreaterThan(used);
   }, 30_000);
 
   it('data a worker cannot load fails the batch with the loader error; close() ends the pool', async () => {

@@ -36,7 +36,13 @@ interface Batch {
 
 const describe = (s: TrialSpec) => `trial ${s.trial} (${s.sample} of sample) of window ${s.window}`;
 
-export function workerEvaluator(data: DataSpec, workers: number): Evaluator {
+/** An evaluator on worker threads, which can say how much CPU its threads have used. */
+export interface WorkerPool extends Evaluator {
+  /** CPU seconds the workers' own threads have used so far (V8's GC helper threads and the main thread not included) */
+  threadCpuSeconds(): Promise<number>;
+}
+
+export function workerEvaluator(data: DataSpec, workers: number): WorkerPool {
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`--workers must be a whole number ≥ 1 (got ${workers})`);
   const queue: Task[] = [];
   const idle: Worker[] = [];
@@ -108,6 +114,10 @@ export function workerEvaluator(data: DataSpec, workers: number): Evaluator {
         batch.forEach((spec, index) => queue.push({ spec, index, batch: b }));
         dispatch();
       });
+    },
+    async threadCpuSeconds() {
+      const used = await Promise.all(pool.map((w) => w.cpuUsage()));
+      return used.reduce((s, u) => s + (u.user + u.system) / 1e6, 0);
     },
     async close() {
       closed = true;

@@ -3,7 +3,7 @@ import type { BacktestResult } from '../engine/backtestLoop.ts';
 import { toAmount as A } from '../money.ts';
 import { openingBook } from '../portfolio/book.ts';
 import type { Trade } from '../trading.types.ts';
-import { benchmark, summarizeBacktest } from './summary.ts';
+import { benchmark, scoreBacktest, summarizeBacktest } from './summary.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2023, 0, 1);
@@ -100,6 +100,15 @@ describe('summarizeBacktest (hand-computed)', () => {
     ]);
     expect(s.monthly).toEqual([{ month: '2023-01', returnPct: 14.95, benchmarkReturnPct: null }]);
     expect(s.warmupFrom).toBeNull();
+  });
+
+  it('scoreBacktest is the head of the summary without the benchmark, months and lists (what the optimiser scores a trial by)', () => {
+    const { totalReturnPct, cagrPct, maxDrawdownPct, sharpe, sortino, calmar } = s;
+    expect(scoreBacktest(result([100, 110, 104.5, 114.95], trades), A('100'))).toEqual({
+      ...{ totalReturnPct, cagrPct, maxDrawdownPct, sharpe, sortino, calmar },
+      trades: 3,
+      feesPaid: '6.00000000',
+    });
   });
 
   it('benchmark: equal weight, held from the first close to the last', () => {

@@ -7,7 +7,7 @@
  * list. Money as 8-decimal strings; percentages rounded to 4 decimals.
  */
 import type { Candle } from '../candle.ts';
-import { equityPoints, type BacktestResult } from '../engine/backtestLoop.ts';
+import type { BacktestResult, EquitySeries } from '../engine/backtestLoop.ts';
 import { ONE, toAmount, toDecimalString, toNumber, type Amount } from '../money.ts';
 import { curveStats, monthlyReturns, roundTrips as tradeRoundTrips, summarizeTrades, type EquityPoint } from '../performance/index.ts';
 import type { Regime } from '../regime.types.ts';
@@ -171,18 +171,42 @@ export function benchmark(candles: Readonly<Record<string, readonly Candle[]>>, 
   };
 }
 
+/** What a search scores a run by: the strategy's curve as the summary measures it, its round trips and its fees. */
+export interface BacktestScore extends CurveSummary {
+  /** round trips (a buy and the sell that closed it) */
+  trades: number;
+  feesPaid: string;
+}
+
+/** The equity series as the curve's points (time, equity). */
+export function curvePoints(e: EquitySeries): EquityPoint[] {
+  return Array.from({ length: e.length }, (_, i) => ({ time: e.t[i]!, equity: e.equity[i]! }));
+}
+
+/**
+ * The summary's head without the benchmark, the months and the lists (the optimiser runs it per
+ * trial): summarizeBacktest reports these same fields from here.
+ */
+export function scoreBacktest(result: BacktestResult, initialCash: Amount, points = curvePoints(result.equity)): BacktestScore {
+  return {
+    ...curveSummary(points, initialCash),
+    trades: roundTrips(result.trades, result.entryRegimes).length,
+    feesPaid: toDecimalString(result.trades.reduce((s, t) => s + t.fee, 0n)),
+  };
+}
+
 export function summarizeBacktest(
   result: BacktestResult,
   candles: Readonly<Record<string, readonly Candle[]>>,
   initialCash: Amount,
   opts: { stepMs?: number; warmupFrom?: number } = {},
 ): BacktestSummary {
-  const points = equityPoints(result.equity).map((p) => ({ time: p.t, equity: p.equity }));
+  const points = curvePoints(result.equity);
   const first = points[0]?.time ?? 0;
   const lastT = points.at(-1)?.time ?? first;
   const finalEquity = points.at(-1)?.equity ?? initialCash;
   const perf = summarizeTrades(result.trades, points);
-  const curve = curveSummary(points, initialCash);
+  const { trades, feesPaid, ...curve } = scoreBacktest(result, initialCash, points);
   const trips = roundTrips(result.trades, result.entryRegimes);
   const wins = trips.filter((r) => r.pnl > 0n);
   const losses = trips.filter((r) => r.pnl < 0n);
@@ -205,10 +229,10 @@ export function summarizeBacktest(
     ...curve,
     winRatePct: trips.length > 0 ? r4((100 * wins.length) / trips.length) : null,
     profitFactor: losses.length > 0 ? r4(gross(wins) / -gross(losses)) : null,
-    trades: trips.length,
+    trades,
     fills: result.trades.length,
     exposurePct: perf.exposure === null ? null : r4(100 * perf.exposure),
-    feesPaid: toDecimalString(perf.feesPaid),
+    feesPaid,
     killSwitchAt: result.killedAt === null ? null : new Date(result.killedAt).toISOString(),
     dailyLossPauses: result.dailyLossPauses,
     protectionLocks: result.locks.reduce<Record<string, number>>((n, l) => ({ ...n, [l.protection]: (n[l.protection] ?? 0) + 1 }), {}),

@@ -158,7 +158,7 @@ export function accountStep(input: AccountStepInput): AccountStepResult {
     const paused = entriesPausedUntil !== null && now < entriesPausedUntil;
     let reserved = 0n;
     let open = Object.keys(positions).length;
-    for (const side of pending.values()) if (side === 'buy') open++;
+    if (pending.size > 0) for (const side of pending.values()) if (side === 'buy') open++;
     for (const intent of input.intents) {
       if (intent.side === 'sell') {
         (signals ??= []).push(createSignal({ ...intent, qty: intent.qty ?? positions[intent.symbol]?.qty ?? 0n }, now));

@@ -136,3 +136,25 @@ describe('backtestLoop with 1m guard candles under 4h decisions', () => {
     expect(findLedgerDiscrepancies(r.book.wallet, r.book.positions, r.trades)).toEqual([]);
   });
 });
+
+describe('backtestLoop step times', () => {
+  const c = (t: number): Candle => ({ t, o: 100, h: 101, l: 99, c: 100, v: 1 });
+  const risk = riskParams({});
+
+  it('one step per distinct candle time across symbols (merged, each once), the warm-up candles in the first', () => {
+    // A: hours 0..5; B: hours 2..7 and a gap at 4; warm-up through hour 1 → steps at 1 (the batch), 2, 3, 4, 5, 6, 7
+    const candles = { A: [0, 1, 2, 3, 4, 5].map((h) => c(h * H)), B: [2, 3, 5, 6, 7].map((h) => c(h * H)) };
+    const times = Array.from(run(candles, '1h', risk, { warmupUntil: H }).equity.t);
+    expect(times).toEqual([1, 2, 3, 4, 5, 6, 7].map((h) => h * H + H));
+  });
+
+  it('refuses candles out of order, repeated or at a time that is not a number, naming the symbol and index', () => {
+    expect(() => run({ A: [c(0), c(2 * H), c(H)] }, '1h', risk)).toThrow(
+      'A: candle times must be finite and strictly ascending (at index 2)',
+    );
+    expect(() => run({ A: [c(0)], B: [c(H), c(H)] }, '1h', risk)).toThrow(
+      'B: candle times must be finite and strictly ascending (at index 1)',
+    );
+    expect(() => run({ A: [c(NaN)] }, '1h', risk)).toThrow('A: candle times must be finite and strictly ascending (at index 0)');
+  });
+});

@@ -121,20 +121,41 @@ function stepNows(decisionOpens: Float64Array, tf: number, tickTimes: readonly n
   return sortedUnique(all.subarray(0, n));
 }
 
-/** Step times (open times): the first is the warm-up batch (if any), then one per distinct candle time. */
+/**
+ * Step times (open times): the first is the warm-up batch (if any), then one per distinct candle time.
+ * Each series is ascending, so they are merged (not concatenated and sorted: a sort per backtest was
+ * 3–4 % of an optimiser trial).
+ */
 function stepTimes(candles: BacktestInput['candles'], warmupUntil: number | undefined): Float64Array {
+  const lists = Object.entries(candles);
   let n = 0;
-  for (const series of Object.values(candles)) n += series.length;
-  const all = new Float64Array(n);
-  let k = 0;
-  for (const [symbol, series] of Object.entries(candles)) {
+  for (const [symbol, series] of lists) {
     for (let i = 0; i < series.length; i++) {
       const t = series[i]!.t;
-      if (i > 0 && t <= series[i - 1]!.t) throw new RangeError(`${symbol}: candles must be strictly ascending (at index ${i})`);
-      all[k++] = warmupUntil !== undefined && t <= warmupUntil ? warmupUntil : t;
+      // (a time that is not a finite number would never be passed by the merge below)
+      if (!Number.isFinite(t) || (i > 0 && t <= series[i - 1]!.t))
+        throw new RangeError(`${symbol}: candle times must be finite and strictly ascending (at index ${i})`);
+    }
+    n += series.length;
+  }
+  // candles of the warm-up batch step at warmupUntil: still ascending (not strictly) per series
+  const time = (t: number) => (warmupUntil !== undefined && t <= warmupUntil ? warmupUntil : t);
+  const out = new Float64Array(n);
+  const at = new Int32Array(lists.length);
+  let u = 0;
+  for (;;) {
+    let next = Infinity;
+    for (let k = 0; k < lists.length; k++) {
+      const series = lists[k]![1];
+      if (at[k]! < series.length) next = Math.min(next, time(series[at[k]!]!.t));
+    }
+    if (next === Infinity) return out.subarray(0, u);
+    out[u++] = next;
+    for (let k = 0; k < lists.length; k++) {
+      const series = lists[k]![1];
+      while (at[k]! < series.length && time(series[at[k]!]!.t) === next) at[k]!++;
     }
   }
-  return sortedUnique(all);
 }
 
 /** The times ascending, each once (in place). One symbol (or symbols in lockstep order) is already ascending: no sort then. */
@@ -247,19 +268,24 @@ export function backtestLoop(input: BacktestInput): BacktestResult {
     const stepped = engineStep({ book, slots, pending: noPending, now, params, protections: protection ?? undefined });
     const account = stepped.account;
     if (protection) protection.state = stepped.protections;
-    for (const l of stepped.locked) locks.push(l);
+    // (indexed: for-of over the step's lists, mostly frozen empty ones, allocates an iterator per step)
+    for (let i = 0; i < stepped.locked.length; i++) locks.push(stepped.locked[i]!);
     book = account.book;
     if (account.modeChange?.mode === 'KILLED' && killedAt === null) killedAt = now;
     if (book.entriesPausedUntil !== null && book.entriesPausedUntil !== pausedBefore) dailyLossPauses++;
-    for (const x of account.skipped) skipped[x.reason] = (skipped[x.reason] ?? 0) + 1;
-    for (const x of account.signals) signals.push(x);
+    for (let i = 0; i < account.skipped.length; i++) {
+      const reason = account.skipped[i]!.reason;
+      skipped[reason] = (skipped[reason] ?? 0) + 1;
+    }
+    for (let i = 0; i < account.signals.length; i++) signals.push(account.signals[i]!);
     equity.t[step] = now;
     equity.equity[step] = book.wallet.equity;
     equity.cash[step] = book.wallet.cash;
     equity.drawdownPct[step] = account.limits.drawdownPct;
     equity.killed[step] = book.mode === 'KILLED' ? 1 : 0;
     maxDrawdownPct = Math.max(maxDrawdownPct, account.limits.drawdownPct);
-    for (const published of account.publish) {
+    for (let i = 0; i < account.publish.length; i++) {
+      const published = account.publish[i]!;
       // The executor's price and time checks, as live: the signal must fit its own candle (a 1m guard
       // candle for a protective exit on one) and be current (fills here always are: a refusal means
       // the engine emitted an old or forged signal).

@@ -183,7 +183,8 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   const tf = state.timeframe;
   const step = timeframeMs(tf);
   // the last decision candle's ATR before this step (a handed-over snapshot is overwritten in place below)
-  const before: AtrHistory = state.lastCandleAt === null ? NO_ATRS : [[state.lastCandleAt, state.snapshot?.atr ?? null]];
+  const beforeAt = state.lastCandleAt;
+  const beforeAtr = state.snapshot?.atr ?? null;
   const stream = input.handOver ? state.indicators : cloneStream(state.indicators);
   let regime = state.regime;
   let snapshot = state.snapshot;
@@ -197,9 +198,12 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   // Each walked candle's ATR is kept only when stops may need it: a position is held (this step's
   // checks) or an order is in flight (the next steps' catch-up). No allocation per candle otherwise.
   const walkedAtr: (readonly [number, number | null])[] | null = input.position || state.pending ? [] : null;
-  const readings: CandleReading[] = [];
+  // handed over: the backtester stores no readings, so none are collected
+  const readings: CandleReading[] | null = input.handOver ? null : [];
   let walked = 0;
-  for (const c of candles) {
+  // Indexed loops over the candles: for-of allocates an iterator per call here (one array per symbol or a frozen empty one).
+  for (let i = 0; i < candles.length; i++) {
+    const c = candles[i]!;
     if (lastCandleAt !== null && c.t <= lastCandleAt) continue;
     // handed over: the previous snapshot object is nobody else's, so it is overwritten in place
     snapshot = nextIndicators(stream, c, input.handOver ? (snapshot ?? undefined) : undefined);
@@ -209,7 +213,7 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
       bars = pushBar(bars, c, window, ownBars);
       ownBars = true;
     }
-    if (!input.handOver) readings.push({ t: c.t, ema50: snapshot.ema50, ema200: snapshot.ema200, regime: regime.regime });
+    readings?.push({ t: c.t, ema50: snapshot.ema50, ema200: snapshot.ema200, regime: regime.regime });
     lastCandleAt = c.t;
     price = c.c;
     walked++;
@@ -257,7 +261,7 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
   const guard = position0 && input.guard ? input.guard : null;
   const out: { -readonly [K in keyof SymbolStepResult]: SymbolStepResult[K] } = {
     state: next,
-    readings,
+    readings: readings ?? NO_READINGS,
     position: position0,
     intent: null,
     stale,
@@ -273,7 +277,8 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
     out.protectedOn = guard ? guard.timeframe : tf;
     // Decision candles first, up to where the guard series begins; then the guard candles.
     const guardFrom = guard?.candles[0]?.t ?? Infinity;
-    for (const c of candles) {
+    for (let i = 0; i < candles.length; i++) {
+      const c = candles[i]!;
       if (c.t + step <= position.checkedUntil || (lastCandleAt !== null && c.t > lastCandleAt)) continue;
       if (c.t + step > guardFrom) break;
       const atr = atrAmount(atrAt(walkedAtr!, c.t) ?? atrAt(history, c.t) ?? snapshot?.atr ?? null);
@@ -287,6 +292,7 @@ export function symbolStep(input: SymbolStepInput): SymbolStepResult {
     }
     if (guard) {
       const gStep = timeframeMs(guard.timeframe);
+      const before: AtrHistory = beforeAt === null ? NO_ATRS : [[beforeAt, beforeAtr]];
       for (const g of guard.candles) {
         if (g.t + gStep <= position.checkedUntil) continue;
         const atr = atrAmount(atrKnownAt(g.t, step, [history, before, walkedAtr!], snapshot?.atr ?? null));
@@ -347,6 +353,7 @@ function levelBps<K extends 'stopAtrBps' | 'targetAtrBps'>(key: K, atrs: number 
 
 const NO_ALERTS: Alert[] = [];
 const NO_ATRS: SymbolState['recentAtr'] = Object.freeze([]);
+const NO_READINGS: readonly CandleReading[] = Object.freeze([]);
 
 function staleAlert(symbol: string, lastCandleAt: number | null, now: number, tf: Timeframe): Alert {
   return {

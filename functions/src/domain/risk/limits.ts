@@ -28,14 +28,17 @@ function amountsOf(risk: RiskParams): { kill: bigint; daily: bigint } {
   return a;
 }
 
-/** Limits of a wallet object under a params object: an unchanged book is not re-computed every step. */
-const memo = new WeakMap<Wallet, { risk: RiskParams; limits: RiskLimits }>();
+/**
+ * The limits of the last wallet object asked about, under its params object: an unchanged book is not
+ * re-computed every step. One entry, not a WeakMap: a held position marks a new wallet every step, and
+ * a WeakMap entry per wallet cost more than computing the limits again.
+ */
+let last: { wallet: Wallet; risk: RiskParams; limits: RiskLimits } | null = null;
 
 export function riskLimits(wallet: Wallet, risk: RiskParams): RiskLimits {
-  const hit = memo.get(wallet);
-  if (hit?.risk === risk) return hit.limits;
+  if (last !== null && last.wallet === wallet && last.risk === risk) return last.limits;
   const limits = computeLimits(wallet, risk);
-  memo.set(wallet, { risk, limits });
+  last = { wallet, risk, limits };
   return limits;
 }
 
