@@ -1,7 +1,7 @@
 /**
  * Sign-in accounts: the access claim is set, replaced and removed without touching the account's
  * other claims, and sessions can be revoked. Run against the in-memory fake (unit) and Firebase Auth
- * (the Auth emulator, test/integration/access.test.ts).
+ * (the Auth emulator, test/integration/admin.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { AuthAccounts } from '../access.ts';
