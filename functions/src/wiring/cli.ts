@@ -9,7 +9,7 @@ import { FirestoreStateStore } from '../adapters/firestore/FirestoreStateStore.t
 import { FirestoreCandleStore } from '../adapters/firestore/FirestoreCandleStore.ts';
 import { FirestoreOrderLedger } from '../adapters/firestore/FirestoreOrderLedger.ts';
 import { FirestoreOpsStore } from '../adapters/ops/FirestoreOpsStore.ts';
-import { FirebaseAuthAccounts, firebaseAuth } from '../adapters/ops/FirebaseAuthAccounts.ts';
+import { firebaseAuthAccounts } from '../adapters/ops/FirebaseAuthAccounts.ts';
 import { FirestoreSchedulerFlag } from '../adapters/scheduler/SchedulerControls.ts';
 import { createLogger } from '../lib/log.ts';
 import type { AdminDeps } from '../services/admin.ts';
@@ -47,7 +47,7 @@ export function cliAdminDeps(
     ledger: new FirestoreOrderLedger(db),
     account: () => liveExchangeAccount(env),
     // the stack's Auth emulator (FIREBASE_AUTH_EMULATOR_HOST) or, with credentials, production's Auth
-    accounts: async () => new FirebaseAuthAccounts(await firebaseAuth(env.PROJECT_ID)),
+    accounts: () => firebaseAuthAccounts(env.PROJECT_ID),
     wallNow: () => Date.now(),
     log: createLogger('error'),
     ...local,

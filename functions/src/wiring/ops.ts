@@ -12,7 +12,7 @@ import { FirestoreOrderLedger } from '../adapters/firestore/FirestoreOrderLedger
 import { FirestoreChatGuard } from '../adapters/firestore/FirestoreChatGuard.ts';
 import { FirestoreOpsStore } from '../adapters/ops/FirestoreOpsStore.ts';
 import { firebaseVerifier, googleServiceAccountVerifier } from '../adapters/ops/verifiers.ts';
-import { FirebaseAuthAccounts, firebaseAuth } from '../adapters/ops/FirebaseAuthAccounts.ts';
+import { firebaseAuthAccounts } from '../adapters/ops/FirebaseAuthAccounts.ts';
 import { schedulerControl } from '../adapters/scheduler/SchedulerControls.ts';
 import { createLogger } from '../lib/log.ts';
 import { createNotifier, notifying } from '../adapters/notify/index.ts';
@@ -56,7 +56,7 @@ export function createOpsRuntime(runtime: Runtime, opsEnv: OpsEnv = parseOpsEnv(
       scheduler: scheduler(),
       ledger: new FirestoreOrderLedger(db),
       account: () => liveExchangeAccount(env),
-      accounts: async () => new FirebaseAuthAccounts(await firebaseAuth(env.PROJECT_ID)),
+      accounts: () => firebaseAuthAccounts(env.PROJECT_ID),
       tick: async ({ asOf }) => runTick(await runtime.tickDeps(), { tickId: `admin-${randomUUID()}`, now: asOf }),
       marketNow: async () => clock.now(),
       wallNow: () => Date.now(),

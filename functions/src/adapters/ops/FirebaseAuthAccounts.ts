@@ -38,3 +38,7 @@ export async function firebaseAuth(projectId: string): Promise<Auth> {
   const { getAuth } = await import('firebase-admin/auth');
   return getAuth(getApps().find((a) => a.name === 'eagle-admin') ?? initializeApp({ projectId }, 'eagle-admin'));
 }
+
+/** The project's sign-in accounts on that app (the admin function's and `eagle`'s access-sync). */
+export const firebaseAuthAccounts = async (projectId: string): Promise<AuthAccounts> =>
+  new FirebaseAuthAccounts(await firebaseAuth(projectId));
