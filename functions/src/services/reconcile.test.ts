@@ -15,6 +15,7 @@ import { executeSignalMessage } from './executeSignal.ts';
 import { runReconcile } from './reconcile.ts';
 import { runTick } from './runTick.ts';
 import { asMessage, memoryDeps, testConfigDoc } from '../wiring/memory.ts';
+import { createLogger } from '../lib/log.ts';
 
 const M = 60_000;
 const OPEN = Date.parse('2023-04-10T12:00:00Z');
@@ -172,5 +173,29 @@ describe('reconciliation in the live tick', () => {
     expect(await executeSignalMessage(s.execute, asMessage(exit!))).toMatchObject({ status: 'filled' });
     expect(s.db.ledger!.positions['BTC/USDT']).toBeUndefined();
     expect(s.db.status!.mode).toBe('REDUCING');
+  });
+
+  it('when audit_log cannot take the REDUCING record, REDUCING still holds and the stop still fires', async () => {
+    const s = await liveStack();
+    const logged: string[] = [];
+    const live = {
+      ...s.live,
+      audit: { recordAudit: async () => Promise.reject(new Error('audit_log unavailable')) },
+      log: createLogger('error', {}, (line) => void logged.push(line)),
+    };
+    const stop = (s.p.entryPrice * 997n) / 1000n;
+    s.db.ledger!.positions['BTC/USDT'] = { ...s.p, stopLoss: stop };
+    const crossing = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t >= s.p.entryTime && A(c.l) <= stop)!;
+    await s.account.deposit('USDT', A('250'));
+    let exit;
+    for (let now = s.p.entryTime + 30_000; now < crossing.t + 3 * M && !exit; now += M) {
+      expect((await runTick(live, { tickId: `m${now}`, now })).reconciled?.clean).toBe(false);
+      expect(s.db.status!.mode).toBe('REDUCING');
+      exit = s.bus.published.find((x) => x.side === 'sell');
+    }
+    expect(exit).toMatchObject({ reason: 'stop_loss', candleTime: crossing.t });
+    expect(await executeSignalMessage(s.execute, asMessage(exit!))).toMatchObject({ status: 'filled' });
+    expect(s.db.auditLog).toEqual([]);
+    expect(logged.filter((l) => l.includes('REDUCING not recorded in audit_log'))).toHaveLength(1);
   });
 });
