@@ -5,11 +5,15 @@ import { nodeMismatch } from './functions/src/runtime.ts';
 const mismatch = nodeMismatch();
 if (mismatch) throw new Error(mismatch);
 
-// Three projects: `unit` is pure code (no emulator, runs alone with `npm run test:unit`);
+// Four projects: `unit` is pure code (no emulator, runs alone with `npm run test:unit`);
 // `integration` talks to the real Firestore and Pub/Sub emulators, which its global setup starts once;
-// `stack` runs the real `npm start`, which starts its own. `npm test` runs integration in one vitest
-// process and unit + stack in another, side by side (scripts/test.ts).
+// `integration-b` is more of the same on an emulator pair of its own; `stack` runs the real `npm start`,
+// which starts its own. `npm test` runs integration in one vitest process and unit, stack and
+// integration-b in another, side by side (scripts/test.ts).
 const STACK = ['test/integration/start*.test.ts'];
+// The longest integration file, on a second emulator pair (global-setup.ts) in the unit + stack process:
+// the two processes then take about as long as each other (scripts/test.ts).
+const LANE_B = ['test/integration/chaosLive.test.ts'];
 export default defineConfig({
   test: {
     // Under CI also write a machine-readable report; .ci/run turns it into a "N passed, N failed" line.
@@ -37,10 +41,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: [...STACK],
+          exclude: [...STACK, ...LANE_B],
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
           // One emulator pair is shared; files clear the data they use, so run them one at a time.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration-b',
+          include: LANE_B,
+          environment: 'node',
+          globalSetup: ['test/integration/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,

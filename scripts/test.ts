@@ -28,7 +28,7 @@ interface Run {
 }
 const RUNS: Run[] = [
   { name: 'integration', projects: ['integration'], stream: true },
-  { name: 'unit+stack', projects: ['unit', 'stack'], stream: false },
+  { name: 'unit+stack', projects: ['unit', 'stack', 'integration-b'], stream: false },
 ];
 const reportOf = (r: Run) => join(RESULTS, `vitest-${r.name.replace('+', '-')}.json`);
 

@@ -16,14 +16,17 @@ declare module 'vitest' {
 
 let stack: EmulatorStack | undefined;
 
+/**
+ * One emulator pair per project: `integration` at the test offset, `integration-b` (vitest.config.ts,
+ * run in the other vitest process) at 4× it (the stack files take 2× and 3×), under a project id of
+ * its own (firebase-tools keeps one hub locator per project id).
+ */
 export async function setup(project: TestProject): Promise<void> {
-  stack = await startEmulatorStack({ projectId: TEST_PROJECT_ID, portOffset: TEST_PORT_OFFSET });
-  project.provide('emulators', {
-    firestoreHost: stack.firestoreHost,
-    pubsubHost: stack.pubsubHost,
-    projectId: TEST_PROJECT_ID,
-    portOffset: TEST_PORT_OFFSET,
-  });
+  const b = project.name === 'integration-b';
+  const projectId = b ? `${TEST_PROJECT_ID}-b` : TEST_PROJECT_ID;
+  const portOffset = b ? 4 * TEST_PORT_OFFSET : TEST_PORT_OFFSET;
+  stack = await startEmulatorStack({ projectId, portOffset });
+  project.provide('emulators', { firestoreHost: stack.firestoreHost, pubsubHost: stack.pubsubHost, projectId, portOffset });
 }
 
 export async function teardown(): Promise<void> {
