@@ -50,7 +50,7 @@ export default tseslint.config(
     },
   },
   {
-    // Every layer boundary (eslint/layers.js): lib ← domain ← ports ← shared/config ← services ← adapters|handlers ← wiring ← entries.
+    // Every layer boundary (eslint/layers.js): lib ← domain ← strategies, ports ← shared/config ← services ← adapters|handlers ← wiring ← entries.
     // Tests and their kits may reach across (a contract test runs a fake and an adapter).
     files: ['functions/src/**/*.ts', 'web/src/**/*.ts'],
     ignores: ['**/*.test.ts', '**/testing/**', '**/fixtures/**'],

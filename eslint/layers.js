@@ -2,10 +2,11 @@
  * `layers/boundary`: every import (static, `export … from`, dynamic `import()`) goes down the layers,
  * never up or sideways:
  *
- *   lib ← domain ← ports ← shared, config ← services ← adapters | handlers ← wiring ← entries ← scripts, test
- *                                                                                    web: lib, domain, ports, shared
+ *   lib ← domain ← strategies ← config ← services ← adapters | handlers ← wiring ← entries ← scripts, test
+ *         domain ← ports ← shared ← config                                 web: lib, domain, ports, shared
  *
- * lib/ is plain utilities (no project import); domain/ is pure; ports/ are the shapes of the outside;
+ * lib/ is plain utilities (no project import); domain/ is pure; strategies/ are the user's strategies
+ * and the registry of all (the domain never reaches up to them); ports/ are the shapes of the outside;
  * shared/ (stored shapes) and config/ sit on them; services orchestrate over ports; adapters implement
  * ports and never call services; handlers are the transport edge and never pick adapters; wiring/ is
  * the one composition root; entries register functions. A cloud SDK or ccxt is imported only by
@@ -21,7 +22,9 @@ export function layerOf(rel) {
   if (fn) {
     const top = fn[1];
     if (top === 'index.ts' || top === 'runtime.ts') return 'entries';
-    return ['lib', 'domain', 'ports', 'shared', 'config', 'services', 'adapters', 'handlers', 'wiring', 'entries'].includes(top)
+    return ['lib', 'domain', 'strategies', 'ports', 'shared', 'config', 'services', 'adapters', 'handlers', 'wiring', 'entries'].includes(
+      top,
+    )
       ? top
       : null;
   }
@@ -30,11 +33,12 @@ export function layerOf(rel) {
   return null;
 }
 
-const BELOW_SERVICES = ['lib', 'domain', 'ports', 'shared', 'config'];
+const BELOW_SERVICES = ['lib', 'domain', 'strategies', 'ports', 'shared', 'config'];
 /** layer → the layers it may import from (its own included) */
 export const ALLOWED = {
   lib: ['lib'],
   domain: ['lib', 'domain'],
+  strategies: ['lib', 'domain', 'strategies'],
   ports: ['lib', 'domain', 'ports'],
   shared: ['lib', 'domain', 'ports', 'shared'],
   config: BELOW_SERVICES,
@@ -58,6 +62,7 @@ function packageAllowed(layer, name) {
 const WHY = {
   lib: 'lib/ is plain utilities: it imports nothing of the project',
   domain: 'the domain is pure: it sees only lib/',
+  strategies: "the user's strategies sit on the domain's strategy API",
   ports: 'ports are shapes over the domain',
   shared: 'the stored shapes sit on the domain and the ports',
   config: 'config sits on the domain, the ports and the stored shapes',
@@ -75,7 +80,7 @@ export const boundary = {
     type: 'problem',
     docs: {
       description:
-        'imports follow the layers: lib ← domain ← ports ← shared/config ← services ← adapters|handlers ← wiring ← entries ← scripts',
+        'imports follow the layers: lib ← domain ← strategies, ports ← shared/config ← services ← adapters|handlers ← wiring ← entries ← scripts',
     },
     messages: {
       layer: '{{from}}/ must not import {{to}}/ ({{spec}}): {{why}}.',

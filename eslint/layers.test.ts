@@ -14,6 +14,7 @@ const eslint = new ESLint({ cwd: fileURLToPath(new URL('..', import.meta.url)) }
 const HOME: Record<string, { file: string; module: string }> = {
   lib: { file: 'functions/src/lib/fixture.ts', module: 'functions/src/lib/log.ts' },
   domain: { file: 'functions/src/domain/fixture.ts', module: 'functions/src/domain/money.ts' },
+  strategies: { file: 'functions/src/strategies/fixture.ts', module: 'functions/src/strategies/registry.ts' },
   ports: { file: 'functions/src/ports/fixture.ts', module: 'functions/src/ports/index.ts' },
   shared: { file: 'functions/src/shared/fixture.ts', module: 'functions/src/shared/store/index.ts' },
   config: { file: 'functions/src/config/fixture.ts', module: 'functions/src/config/schema.ts' },

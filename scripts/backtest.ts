@@ -19,7 +19,7 @@ import { monteCarlo } from '../functions/src/domain/backtest/monteCarlo.ts';
 import { toAmount, toDecimalString, toNumber } from '../functions/src/domain/money.ts';
 import type { BotConfig } from '../functions/src/config/schema.ts';
 import { INDICATOR_WARMUP } from '../functions/src/domain/indicators/index.ts';
-import { getStrategy } from '../functions/src/domain/strategy/index.ts';
+import { getStrategy } from '../functions/src/strategies/registry.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
 import { printSummary } from './backtest/console.ts';
 import { dataOptions, ENV_DEFAULTS, exitCode, int, readJson, split, timeOf, warmup, type DataFlags } from './backtest/flags.ts';

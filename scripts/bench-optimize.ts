@@ -12,7 +12,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { searchSpace } from '../functions/src/domain/optimize/searchSpace.ts';
 import { proposeTpe } from '../functions/src/domain/optimize/tpe.ts';
-import { DEFAULT_STRATEGY, strategyDefinition } from '../functions/src/domain/strategy/index.ts';
+import { DEFAULT_STRATEGY } from '../functions/src/domain/strategy/index.ts';
+import { strategyDefinition } from '../functions/src/strategies/registry.ts';
 import { mulberry32 } from '../functions/src/domain/testing/prng.ts';
 import type { DataSpec, TrialSpec } from './optimize/trial.ts';
 import { workerEvaluator, type WorkerPool } from './optimize/workerPool.ts';

@@ -18,7 +18,7 @@ import { ConfigError } from '../functions/src/domain/errors.ts';
 import { OBJECTIVES, type Objective } from '../functions/src/domain/optimize/objective.ts';
 import { searchSpace } from '../functions/src/domain/optimize/searchSpace.ts';
 import { narrowSpace, SpaceError } from '../functions/src/domain/optimize/space.ts';
-import { strategyDefinition, strategyNames } from '../functions/src/domain/strategy/index.ts';
+import { strategyDefinition, strategyNames } from '../functions/src/strategies/registry.ts';
 import { stdio, UsageError, type Io } from './lib/cli.ts';
 import { dataOptions, exitCode, int, readJson, split, timeOf, type DataFlags } from './backtest/flags.ts';
 import { printOptimize, renderOptimizeReport, resultJson } from './optimize/output.ts';

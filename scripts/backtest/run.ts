@@ -13,7 +13,7 @@ import { backtestLoop, type BacktestResult } from '../../functions/src/domain/en
 import { toAmount } from '../../functions/src/domain/money.ts';
 import { resolveRegimeParams } from '../../functions/src/domain/regime/index.ts';
 import { REGIMES, type Regime } from '../../functions/src/domain/regime.types.ts';
-import { getStrategy } from '../../functions/src/domain/strategy/index.ts';
+import { getStrategy } from '../../functions/src/strategies/registry.ts';
 
 export interface ChartSeries {
   /** candle open times (ms), OHLC, EMAs (NaN during warm-up) and regime index into REGIMES */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineStrategy, rsi, STRATEGY_API_VERSION, type Advice } from '../../functions/src/domain/strategy/api.ts';
-import { strategyNames } from '../../functions/src/domain/strategy/index.ts';
+import { strategyNames } from '../../functions/src/strategies/registry.ts';
 import type { Io } from '../lib/cli.ts';
 import { runEagle } from './program.ts';
 import { analysisInput } from './analysis.ts';

@@ -12,7 +12,7 @@ import { recursive } from '../../functions/src/domain/backtest/recursive.ts';
 import { timeframeMs, type Timeframe } from '../../functions/src/domain/candle.ts';
 import { toAmount } from '../../functions/src/domain/money.ts';
 import { resolveRegimeParams } from '../../functions/src/domain/regime/index.ts';
-import { getStrategy } from '../../functions/src/domain/strategy/index.ts';
+import { getStrategy } from '../../functions/src/strategies/registry.ts';
 import type { Strategy } from '../../functions/src/domain/strategy/strategy.types.ts';
 import type { Io } from '../lib/cli.ts';
 

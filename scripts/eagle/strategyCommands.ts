@@ -58,7 +58,7 @@ export function strategyCommands(program: Command, io: Io, setCode: (code: numbe
       guarded(async () => {
         const [{ newStrategy }, { strategyNames }] = await Promise.all([
           import('./strategyNew.ts'),
-          import('../../functions/src/domain/strategy/index.ts'),
+          import('../../functions/src/strategies/registry.ts'),
         ]);
         for (const f of newStrategy(name, strategyNames())) io.out(`wrote ${f}`);
         io.out(

@@ -62,7 +62,7 @@ export const ${id} = defineStrategy({
 `;
   const test = `import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../domain/errors.ts';
-import { getStrategy } from '../domain/strategy/index.ts';
+import { getStrategy } from './registry.ts';
 import type { StrategyInput } from '../domain/strategy/api.ts';
 import type { IndicatorSnapshot } from '../domain/regime.types.ts';
 

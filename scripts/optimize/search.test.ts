@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { searchSpace } from '../../functions/src/domain/optimize/searchSpace.ts';
 import { mergeStats } from '../../functions/src/domain/optimize/trust.ts';
-import { strategyDefinition } from '../../functions/src/domain/strategy/index.ts';
+import { strategyDefinition } from '../../functions/src/strategies/registry.ts';
 import { parseWindowOutcome } from './outcomeCodec.ts';
 import { resultJson } from './output.ts';
 import { searchWindow, summarize, type OptimizeOptions, type WindowOutcome } from './search.ts';

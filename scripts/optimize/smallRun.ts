@@ -1,6 +1,7 @@
 /** A small optimiser run for tests (about a second per run): 2 windows of 120:60 days of bundled 4h BTC/USDT, 5 trials each. */
 import { searchSpace } from '../../functions/src/domain/optimize/searchSpace.ts';
-import { DEFAULT_STRATEGY, strategyDefinition } from '../../functions/src/domain/strategy/index.ts';
+import { DEFAULT_STRATEGY } from '../../functions/src/domain/strategy/index.ts';
+import { strategyDefinition } from '../../functions/src/strategies/registry.ts';
 import type { OptimizeOptions } from './search.ts';
 import { loadTrialContext, type DataSpec } from './trial.ts';
 

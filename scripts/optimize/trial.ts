@@ -17,7 +17,7 @@ import type { ScoredMetrics } from '../../functions/src/domain/optimize/objectiv
 import { blockStats, type BlockStats } from '../../functions/src/domain/optimize/trust.ts';
 import { toAmount, toNumber } from '../../functions/src/domain/money.ts';
 import type { BotConfig } from '../../functions/src/config/schema.ts';
-import { getStrategy } from '../../functions/src/domain/strategy/index.ts';
+import { getStrategy } from '../../functions/src/strategies/registry.ts';
 import { loadCandles } from '../backtest/data.ts';
 import { buildConfig, runBacktest } from '../backtest/run.ts';
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBundledSeries } from '../../functions/src/adapters/replay/ReplayMarketData.ts';
 import { timeframeMs } from '../../functions/src/domain/candle.ts';
 import { backtestLoop } from '../../functions/src/domain/engine/index.ts';
-import { getStrategy } from '../../functions/src/domain/strategy/index.ts';
+import { getStrategy } from '../../functions/src/strategies/registry.ts';
 import { resolveRegimeParams } from '../../functions/src/domain/regime/index.ts';
 import { toAmount } from '../../functions/src/domain/money.ts';
 import { tradeKey, type TradeKey } from '../../functions/src/domain/shadow/compare.ts';

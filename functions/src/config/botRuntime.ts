@@ -10,7 +10,7 @@
 import { toAmount } from '../domain/money.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { resolveRegimeParams, type ResolvedRegimeParams } from '../domain/regime/index.ts';
-import { getStrategy } from '../domain/strategy/index.ts';
+import { getStrategy } from '../strategies/registry.ts';
 import type { Strategy } from '../domain/strategy/strategy.types.ts';
 import type { ExecutionParams } from '../domain/engine/index.ts';
 import type { Timeframe } from '../domain/candle.ts';

@@ -13,7 +13,7 @@ import { backtestLoop } from '../domain/engine/index.ts';
 import { toAmount, toDecimalString } from '../domain/money.ts';
 import { ALL_SYMBOLS, type Lock } from '../domain/protections/index.ts';
 import { resolveRegimeParams } from '../domain/regime/index.ts';
-import { getStrategy } from '../domain/strategy/index.ts';
+import { getStrategy } from '../strategies/registry.ts';
 import type { Trade } from '../domain/trading.types.ts';
 import { executeSignalMessage } from './executeSignal.ts';
 import { runTick } from './runTick.ts';

@@ -21,7 +21,7 @@ import {
 import { toAmount, toNumber } from '../domain/money.ts';
 import { resolveRegimeParams } from '../domain/regime/index.ts';
 import { activeStop } from '../domain/risk/index.ts';
-import { getStrategy } from '../domain/strategy/index.ts';
+import { getStrategy } from '../strategies/registry.ts';
 import { activeLocks, EMPTY_PROTECTIONS } from '../domain/protections/index.ts';
 import type { Alert } from '../domain/alerts.ts';
 import { keyHealthAlerts } from '../domain/keyHealth.ts';

@@ -8,7 +8,7 @@
 import type { Candle } from '../domain/candle.ts';
 import { guardTimeframeFor } from '../domain/engine/index.ts';
 import { resolveRegimeParams } from '../domain/regime/index.ts';
-import { getStrategy } from '../domain/strategy/index.ts';
+import { getStrategy } from '../strategies/registry.ts';
 import { compareDay, describeDifference, type ShadowEvent, type ShadowVerdict } from '../domain/shadow/compare.ts';
 import { dayBounds, replayDay, replayWindow } from '../domain/shadow/replayDay.ts';
 import { utcDay } from '../domain/wallet.ts';

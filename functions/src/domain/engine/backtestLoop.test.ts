@@ -6,7 +6,7 @@ import { findLedgerDiscrepancies } from '../portfolio/ledger.ts';
 import { RegimeParamsSchema } from '../regime/params.ts';
 import { resolveRegimeParams } from '../regime/index.ts';
 import type { RiskParams } from '../risk/params.ts';
-import { getStrategy } from '../strategy/registry.ts';
+import { getStrategy } from '../../strategies/registry.ts';
 import { riskParams, testRules } from '../testing/builders.ts';
 import type { Timeframe } from '../candle.ts';
 import { rollUp } from '../rollup.ts';

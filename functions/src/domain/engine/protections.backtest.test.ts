@@ -11,7 +11,7 @@ import { toAmount as A } from '../money.ts';
 import { ALL_SYMBOLS, ProtectionParamsSchema, type Lock, type ProtectionParams } from '../protections/index.ts';
 import { RegimeParamsSchema } from '../regime/params.ts';
 import { resolveRegimeParams } from '../regime/index.ts';
-import { getStrategy } from '../strategy/registry.ts';
+import { getStrategy } from '../../strategies/registry.ts';
 import { riskParams, testRules } from '../testing/builders.ts';
 import type { Trade } from '../trading.types.ts';
 import { backtestLoop, type BacktestResult } from './backtestLoop.ts';

@@ -3,7 +3,7 @@ import type { Candle } from '../candle.ts';
 import { bundledCandles } from '../indicators/bundledCandles.testkit.ts';
 import { RegimeParamsSchema } from '../regime/params.ts';
 import { resolveRegimeParams } from '../regime/index.ts';
-import { getStrategy } from '../strategy/registry.ts';
+import { getStrategy } from '../../strategies/registry.ts';
 import { A, riskParams, testPosition } from '../testing/builders.ts';
 import { initialSymbolState, symbolStep, type SymbolState, type SymbolStepInput } from './symbolStep.ts';
 

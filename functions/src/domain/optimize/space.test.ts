@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RISK_SEARCH_RANGES, RiskParamsSchema } from '../risk/params.ts';
 import { REGIME_SEARCH_RANGES, RegimeParamsSchema } from '../regime/params.ts';
-import { strategyDefinition } from '../strategy/index.ts';
+import { strategyDefinition } from '../../strategies/registry.ts';
 import { dimOf, inDim, narrowSpace, SpaceError, spaceOfObject, spaceOfRanges } from './space.ts';
 import { searchSpace } from './searchSpace.ts';
 

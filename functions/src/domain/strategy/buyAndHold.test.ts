@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getStrategy } from './registry.ts';
+import { getStrategy } from '../../strategies/registry.ts';
 import type { IndicatorSnapshot } from '../regime.types.ts';
 
 const ind: IndicatorSnapshot = { t: 0, close: 100, adx: 30, pdi: 25, mdi: 10, atr: 1, atrPct: 1, atrPctAvg: 1, ema50: 99, ema200: 95 };

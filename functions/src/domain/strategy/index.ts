@@ -8,5 +8,5 @@ export {
 } from './strategy.types.ts';
 export { defineStrategy, MAX_HISTORY, type StrategyModule } from './api.ts';
 export { ema, roc, rsi, sma, type BarField, type IndicatorSpec } from './indicators.ts';
-export { DEFAULT_STRATEGY, getStrategy, SHIPPED_STRATEGIES, strategyDefinition, strategyNames } from './registry.ts';
+export { DEFAULT_STRATEGY, SHIPPED_STRATEGIES, strategyRegistry, type StrategyRegistry } from './registry.ts';
 export { REGIME_TREND_VERSION, RegimeTrendParamsSchema, adviseRegimeTrend, type RegimeTrendParams } from './regimeTrend.ts';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
-import { getStrategy, strategyNames } from './registry.ts';
+import { SHIPPED_STRATEGIES, strategyRegistry } from './registry.ts';
+
+const { getStrategy, strategyNames } = strategyRegistry(SHIPPED_STRATEGIES);
 
 describe('strategy registry', () => {
   it('builds regime_trend with defaults and a version', () => {
@@ -9,6 +11,10 @@ describe('strategy registry', () => {
     expect(s.version).toBe('regime_trend@1');
     expect(s.params).toEqual({ pullbackToEma50: false, pullbackAtrMult: 1, exitOnUnknown: false });
     expect(strategyNames()).toContain('regime_trend');
+  });
+
+  it('refuses two strategies with one name', () => {
+    expect(() => strategyRegistry([...SHIPPED_STRATEGIES, SHIPPED_STRATEGIES[0]!])).toThrow(/regime_trend: two strategies have this name/);
   });
 
   it('applies params', () => {

@@ -15,7 +15,7 @@ import { ConfigError } from '../errors.ts';
 import { symbolFromDoc, symbolToDoc, SymbolDoc } from '../../shared/store/codec.ts';
 import { defineStrategy, MAX_HISTORY, STRATEGY_API_VERSION, sma } from './api.ts';
 import { indicatorValue, type IndicatorSpec } from './indicators.ts';
-import { getStrategy } from './registry.ts';
+import { getStrategy } from '../../strategies/registry.ts';
 import { pushBar, strategyValues } from './window.ts';
 
 const candles = bundledCandles('BTC_USDT-1h').slice(10_000, 10_400);
