@@ -24,6 +24,7 @@ import type { TickDeps } from '../services/runTick.ts';
 import type { ExecuteDeps } from '../services/executeSignal.ts';
 import type { Clock, MarketData, Venue } from '../ports/index.ts';
 import type { ExchangeAccount } from '../ports/exchangeAccount.ts';
+import type { LazyExchange } from '../adapters/ccxt/loadExchange.ts';
 import { FirestoreOpsStore } from '../adapters/ops/FirestoreOpsStore.ts';
 
 export const VERSION = process.env.K_REVISION ?? process.env.EAGLE_EYE_VERSION ?? 'dev';
@@ -34,15 +35,21 @@ export function marketClock(env: Env): Clock {
   return new ReplayClock(Date.parse(env.REPLAY_START), env.REPLAY_SPEED, env.REPLAY_ANCHOR_MS ?? Date.now());
 }
 
-export async function marketSource(env: Env): Promise<MarketData> {
+/** `shared`: the live broker's ccxt instance (brokerAndVenue), used instead of an instance of its own. */
+export async function marketSource(env: Env, shared?: (() => Promise<LazyExchange>) | null): Promise<MarketData> {
   if (env.MARKET_SOURCE === 'replay') return new ReplayMarketData();
   // ccxt costs seconds to import: only the ccxt-configured instance pays for it.
   const { createCcxtMarketData } = await import('../adapters/ccxt/index.ts');
-  return createCcxtMarketData({ exchangeId: env.EXCHANGE_ID, budgetMs: env.FETCH_BUDGET_MS, exchangeConfig: apiUrlConfig(env) });
+  return createCcxtMarketData({
+    exchangeId: env.EXCHANGE_ID,
+    budgetMs: env.FETCH_BUDGET_MS,
+    exchangeConfig: apiUrlConfig(env),
+    ...(shared && { lazy: await shared() }),
+  });
 }
 
-/** Live mode only: the account reconciliation reads, with the live broker's keys (ccxt loads on first use). */
-export async function liveExchangeAccount(env: Env): Promise<ExchangeAccount | null> {
+/** Live mode only: the account reconciliation reads, with the live broker's keys (ccxt loads on first use); `shared` as marketSource's. */
+export async function liveExchangeAccount(env: Env, shared?: (() => Promise<LazyExchange>) | null): Promise<ExchangeAccount | null> {
   if (env.TRADING_MODE !== 'live') return null;
   const { createCcxtExchangeAccount } = await import('../adapters/ccxt/index.ts');
   return createCcxtExchangeAccount({
@@ -50,6 +57,7 @@ export async function liveExchangeAccount(env: Env): Promise<ExchangeAccount | n
     apiKey: env.EXCHANGE_API_KEY!,
     secret: env.EXCHANGE_API_SECRET!,
     exchangeConfig: apiUrlConfig(env),
+    ...(shared && { lazy: await shared() }),
   });
 }
 
@@ -95,7 +103,7 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
           store,
           config,
           candles,
-          source: await marketSource(env),
+          source: await marketSource(env, trading.exchange),
           venue,
           bus: lazyPubSubBus(env.PROJECT_ID, env.SIGNALS_TOPIC),
           clock,
@@ -104,7 +112,10 @@ export function createRuntime(env: Env = parseEnv(), overrides: Partial<TickDeps
           metrics,
           log,
           version: VERSION,
-          ...(env.TRADING_MODE === 'live' && { account: (await liveExchangeAccount(env))!, audit: new FirestoreOpsStore(db) }),
+          ...(env.TRADING_MODE === 'live' && {
+            account: (await liveExchangeAccount(env, trading.exchange))!,
+            audit: new FirestoreOpsStore(db),
+          }),
           ...overrides,
         };
       })()),

@@ -7,6 +7,7 @@ import type { Env } from '../config/schema.ts';
 import { PaperBroker } from '../adapters/paper/PaperBroker.ts';
 import { paperVenue } from '../adapters/paper/recordedRules.ts';
 import type { CcxtBroker } from '../adapters/ccxt/CcxtBroker.ts';
+import type { LazyExchange } from '../adapters/ccxt/loadExchange.ts';
 import type { Broker, Venue } from '../ports/index.ts';
 
 /** EXCHANGE_API_URL (the exchange simulator) for ccxt: createExchange rebases every REST URL onto it. */
@@ -14,13 +15,16 @@ export const apiUrlConfig = (env: Env): Record<string, unknown> => (env.EXCHANGE
 
 /**
  * Live: one broker per instance, created on first use, whose ccxt instance also serves the venue
- * (market rules, key health), so its markets load once. Paper: the recorded rules, no key.
+ * (market rules, key health) and, through `exchange`, the market data and the account reads, so the
+ * exchange's markets load once per instance and one rate limiter spaces all its requests. Paper: the
+ * recorded rules, no key, no shared instance.
  */
 export function brokerAndVenue(env: Env): {
   broker: () => Promise<(cfg: { feeBps: number; slippageBps: number }) => Broker>;
   venue: Venue;
+  exchange: (() => Promise<LazyExchange>) | null;
 } {
-  if (env.TRADING_MODE !== 'live') return { broker: async () => (cfg) => new PaperBroker(cfg), venue: paperVenue };
+  if (env.TRADING_MODE !== 'live') return { broker: async () => (cfg) => new PaperBroker(cfg), venue: paperVenue, exchange: null };
   let live: Promise<CcxtBroker> | undefined;
   const broker = () =>
     (live ??= (async () => {
@@ -38,6 +42,7 @@ export function brokerAndVenue(env: Env): {
       return () => b;
     },
     venue: { rules: async () => (await broker()).venue.rules(), keyHealth: async (now) => (await broker()).venue.keyHealth(now) },
+    exchange: async () => (await broker()).orders.lazy,
   };
 }
 

@@ -17,6 +17,8 @@ export interface CcxtExchangeAccountOptions {
   /** a ready ccxt instance (tests, the simulator) */
   readonly exchange?: Exchange;
   readonly exchangeConfig?: Record<string, unknown>;
+  /** the live broker's instance, to share (its markets load once); then exchangeId, exchange and exchangeConfig are ignored */
+  readonly lazy?: LazyExchange;
 }
 
 /** Binance's order states; NEW and PARTIALLY_FILLED are open. */
@@ -61,7 +63,7 @@ export class CcxtExchangeAccount implements ExchangeAccount {
   private readonly lazy: LazyExchange;
 
   constructor(opts: CcxtExchangeAccountOptions = {}) {
-    this.lazy = new LazyExchange({ exchangeId: opts.exchangeId, exchange: opts.exchange, config: opts.exchangeConfig });
+    this.lazy = opts.lazy ?? new LazyExchange({ exchangeId: opts.exchangeId, exchange: opts.exchange, config: opts.exchangeConfig });
     this.name = `ccxt:${this.lazy.id}`;
   }
 

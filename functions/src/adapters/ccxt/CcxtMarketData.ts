@@ -28,6 +28,8 @@ export interface CcxtMarketDataOptions {
   readonly exchangeId?: string;
   /** A ready ccxt instance (tests inject one wired to recorded responses). Skips the lazy import. */
   readonly exchange?: Exchange;
+  /** Another adapter's instance to share (a live runtime's: its markets load once); then exchangeId, exchange and exchangeConfig are ignored. */
+  readonly lazy?: LazyExchange;
   /** Extra ccxt constructor config, merged over our defaults (enableRateLimit: true, …). */
   readonly exchangeConfig?: Record<string, unknown>;
   /** Time for all pages and retries of one fetchClosedCandles call. Default 20 000 ms. */
@@ -65,7 +67,7 @@ export class CcxtMarketData implements MarketData {
   private readonly random: (() => number) | undefined;
 
   constructor(opts: CcxtMarketDataOptions = {}) {
-    this.lazy = new LazyExchange({ exchangeId: opts.exchangeId, exchange: opts.exchange, config: opts.exchangeConfig });
+    this.lazy = opts.lazy ?? new LazyExchange({ exchangeId: opts.exchangeId, exchange: opts.exchange, config: opts.exchangeConfig });
     this.name = `ccxt:${this.lazy.id}`;
     this.budgetMs = opts.budgetMs ?? 20_000;
     this.pageLimit = Math.min(MAX_PAGE, Math.max(1, Math.floor(opts.pageLimit ?? MAX_PAGE)));
