@@ -43,4 +43,12 @@ describe('npm start console lines', () => {
     });
     expect(formatFunctionLog('executeOrder', line)).toBe('  order rejected BTC/USDT buy: mode PAUSED allows no entries');
   });
+
+  it('an error says why: the reason or the error, after the message and the symbol', () => {
+    const dead = JSON.stringify({ severity: 'ERROR', message: 'message dead-lettered', messageId: '7', reason: 'stale entry: 3h old' });
+    expect(formatFunctionLog('executeOrder', dead)).toBe('[executeOrder] ERROR message dead-lettered: stale entry: 3h old');
+    const failed = JSON.stringify({ severity: 'CRITICAL', message: 'publish failed', symbol: 'BTC/USDT', error: 'UNAVAILABLE' });
+    expect(formatFunctionLog('tick', failed)).toBe('[tick] CRITICAL publish failed BTC/USDT: UNAVAILABLE');
+    expect(formatFunctionLog('tick', JSON.stringify({ severity: 'ERROR', message: 'boom' }))).toBe('[tick] ERROR boom');
+  });
 });

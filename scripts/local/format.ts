@@ -76,6 +76,10 @@ export function formatFunctionLog(target: string, line: string): string | null {
     return `  order filled ${entry.symbol ?? ''} ${entry.side ?? ''} ${entry.reason ?? ''} qty ${entry.qty} @ ${entry.price} fee ${entry.fee ?? '?'}${pnl}`;
   }
   if (entry.message?.startsWith('order ')) return `  ${entry.message} ${entry.symbol ?? ''} ${entry.side ?? ''}: ${entry.reason ?? ''}`;
-  if (sev === 'ERROR' || sev === 'CRITICAL') return `[${target}] ${sev} ${entry.message ?? ''} ${entry.symbol ?? ''} ${entry.error ?? ''}`;
+  if (sev === 'ERROR' || sev === 'CRITICAL') {
+    // what and why, never a bare "ERROR message dead-lettered": the reason or the error is the part a person acts on
+    const why = [entry.reason, entry.error].filter((x) => typeof x === 'string' && x !== '').join('; ');
+    return `[${target}] ${sev} ${[entry.message ?? '', entry.symbol ?? ''].filter(Boolean).join(' ')}${why ? `: ${why}` : ''}`;
+  }
   return null;
 }
