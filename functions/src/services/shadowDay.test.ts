@@ -7,10 +7,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryShadowStore } from '../adapters/memory/MemoryShadowStore.ts';
 import { toAmount } from '../domain/money.ts';
+import { timeframeMs } from '../domain/candle.ts';
+import { encodeSignal } from '../domain/signal.ts';
+import { testSignal } from '../domain/testing/builders.ts';
 import type { Trade } from '../domain/trading.types.ts';
 import { executeSignalMessage } from './executeSignal.ts';
 import { runTick } from './runTick.ts';
-import { adminEvents, runShadowDay, type ShadowDeps } from './shadowDay.ts';
+import { adminEvents, deadLetterEvents, runShadowDay, type ShadowDeps } from './shadowDay.ts';
 import { makeAuditHandler } from '../handlers/audit.ts';
 import { decodePubSubEvent } from '../handlers/pubsub.ts';
 import { MemoryBudgetNotices } from '../adapters/memory/MemoryBudgetNotices.ts';
@@ -283,6 +286,77 @@ describe('runShadowDay on the in-memory fakes', () => {
         expect.objectContaining({ cause: 'late_fill', at: emittedAt, detail: expect.stringMatching(/still in flight/) }),
       ]),
     );
+  });
+
+  it("an entry still in flight when the next day began explains itself from the replay's fill of it, before the tick that emitted it", async () => {
+    const w = await liveDay();
+    const entry = dayTrades(w).findLast((t) => t.side === 'buy')!;
+    // the live ledger booked it after the next day's start (its seq is outside the day): the day does not have it
+    w.db.trades.delete(entry.id);
+    const next = w.db.shadow.get('20230323')!.start!;
+    const sym = next.start.symbols[entry.symbol]!;
+    const emittedAt = entry.time + 30_000;
+    w.db.shadow.set('20230323', {
+      start: {
+        ...next,
+        start: {
+          ...next.start,
+          symbols: {
+            ...next.start.symbols,
+            [entry.symbol]: { ...sym, state: { ...sym.state, pending: { signalId: entry.signalId, side: 'buy', emittedAt } } },
+          },
+        },
+      },
+    });
+    const r = await runShadowDay(shadowOf(w), DAY, 1);
+    expect(r.ran && r.differences.find((d) => d.id === entry.id)).toMatchObject({
+      fields: ['missing_in_live'],
+      explainedBy: { cause: 'late_fill', at: entry.time, detail: expect.stringMatching(/still in flight/) },
+    });
+  });
+
+  it('an entry executeOrder refused as stale (delivered too late) is explained by its dead letter; without one it is critical', async () => {
+    const w = await liveDay();
+    const entry = dayTrades(w).find((t) => t.side === 'buy')!;
+    const signal = w.db.signals.get(entry.signalId)!;
+    // the live book never filled it: no trade, no order record (the ledger after it differs too)
+    w.db.trades.delete(entry.id);
+    w.db.orders.delete(entry.signalId);
+    const unexplained = await runShadowDay(shadowOf(w), DAY, 1);
+    expect(unexplained).toMatchObject({ status: 'different' });
+
+    // the message reaches executeOrder 5 candles late: it refuses the stale entry into deadletters/ with the reason
+    w.clock.t = signal.createdAt + 5 * MIN;
+    const outcome = await executeSignalMessage({ ...w.execute, candles: recordedCandles }, asMessage(signal));
+    expect(outcome).toMatchObject({ status: 'dead_lettered', reason: expect.stringMatching(/stale/) });
+    const r = await runShadowDay(shadowOf(w), DAY, 2);
+    expect(r).toMatchObject({ status: 'explained' });
+    expect(r.ran && r.differences.find((d) => d.id === entry.id)).toMatchObject({
+      fields: ['missing_in_live'],
+      explainedBy: { cause: 'dead_letter', at: entry.time, detail: expect.stringMatching(/dead-lettered by executeOrder .*stale/) },
+    });
+    expect(r.ran && r.differences.every((d) => d.explainedBy !== null)).toBe(true);
+  });
+
+  it('a dead letter explains from its candle close, on that day only; another source or no signal explains nothing', () => {
+    const letter = (candleTime: number, over: { source?: string; payload?: string } = {}) => {
+      const signal = testSignal({ candleTime });
+      return {
+        id: signal.id,
+        source: over.source ?? 'executeOrder',
+        reason: 'stale signal',
+        payload: over.payload ?? encodeSignal(signal),
+        attributes: {},
+        receivedAt: candleTime + 90 * MIN,
+      };
+    };
+    const end = DAY_START + 1440 * MIN;
+    const tf = timeframeMs(testSignal().timeframe);
+    const events = deadLetterEvents([letter(DAY_START + 60 * MIN), letter(DAY_START - tf - MIN), letter(end - tf)], DAY_START, end);
+    expect(events.map((e) => [e.cause, e.at])).toEqual([['dead_letter', DAY_START + 60 * MIN + tf]]);
+    expect(events[0]!.detail).toMatch(/^BTC\/USDT buy signal [0-9a-f]{32} of .* dead-lettered by executeOrder at .*: stale signal$/);
+    const others = [letter(DAY_START, { source: 'budgetGuard' }), letter(DAY_START, { payload: 'not json' })];
+    expect(deadLetterEvents(others, DAY_START, end)).toEqual([]);
   });
 
   it('the daily audit runs the shadow of the day before: 200 when verified, 409 with the difference when not', async () => {

@@ -2,8 +2,9 @@ import type { Firestore } from '@google-cloud/firestore';
 import { runTransaction } from './transaction.ts';
 import type { ShadowStore } from '../../ports/shadow.ts';
 import type { AuditEntry } from '../../ports/ops.ts';
+import type { DeadLetter } from '../../ports/state.ts';
 import type { Trade } from '../../domain/trading.types.ts';
-import { AuditLogDoc, EquityDayDoc, PATHS, parseDoc, TradeDoc, equityDayPath } from '../../shared/store/index.ts';
+import { AuditLogDoc, DeadLetterDoc, EquityDayDoc, PATHS, parseDoc, TradeDoc, equityDayPath } from '../../shared/store/index.ts';
 import { dayStartFromDoc, SHADOW_LATEST, shadowDayPath, shadowLatestOf, shadowResultFromDoc } from '../../shared/store/shadow.ts';
 import type { StoredDayStart } from '../../domain/shadow/replayDay.ts';
 import type { ShadowResult } from '../../domain/shadow/compare.ts';
@@ -33,6 +34,17 @@ export class FirestoreShadowStore implements ShadowStore {
   async adminCalls(from: number, to: number, limit: number): Promise<AuditEntry[]> {
     const snap = await this.db.collection(PATHS.auditLog).where('at', '>=', from).where('at', '<', to).orderBy('at').limit(limit).get();
     return snap.docs.map((d): AuditEntry => parseDoc(AuditLogDoc, d.ref.path, d.data()));
+  }
+
+  async deadLetters(from: number, to: number, limit: number): Promise<DeadLetter[]> {
+    const snap = await this.db
+      .collection(PATHS.deadletters)
+      .where('receivedAt', '>=', from)
+      .where('receivedAt', '<', to)
+      .orderBy('receivedAt')
+      .limit(limit)
+      .get();
+    return snap.docs.map((d): DeadLetter => parseDoc(DeadLetterDoc, d.ref.path, d.data()));
   }
 
   async saveResult(result: ShadowResult): Promise<void> {

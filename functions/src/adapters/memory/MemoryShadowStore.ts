@@ -29,6 +29,14 @@ export class MemoryShadowStore implements ShadowStore {
         .slice(0, limit),
     );
   }
+  async deadLetters(from: number, to: number, limit: number) {
+    return structuredClone(
+      [...this.db.deadletters.values()]
+        .filter((d) => d.receivedAt >= from && d.receivedAt < to)
+        .sort((a, b) => a.receivedAt - b.receivedAt)
+        .slice(0, limit),
+    );
+  }
   async saveResult(result: ShadowResult) {
     this.db.shadow.set(result.day, { ...this.db.shadow.get(result.day), result: structuredClone(result) });
     if (!this.db.shadowLatest || this.db.shadowLatest.day <= result.day) this.db.shadowLatest = structuredClone(result);

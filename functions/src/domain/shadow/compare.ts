@@ -2,14 +2,22 @@
  * The shadow backtest's verdict on one UTC day: the ledger's trades against the replay's, by id, on
  * id, time, side, reason, qty, price and fee. Every difference is listed. A difference is explained
  * only by an event that happened at or before it (a late fill, a manual close, a mode change, a
- * config change, an order in flight at the day's start): from that moment the live book is not the
+ * config change, an order in flight at the day's start, a signal the executor refused and
+ * dead-lettered, e.g. delivered too late to fill): from that moment the live book is not the
  * one the replay started from, so later trades are listed, not judged. Any difference before the
  * first event is unexplained: the day is 'different' and the caller raises a critical alert.
  */
 import { toDecimalString } from '../money.ts';
 import type { Trade } from '../trading.types.ts';
 
-export const SHADOW_CAUSES = ['late_fill', 'manual_close', 'mode_change', 'config_change', 'order_in_flight_at_start'] as const;
+export const SHADOW_CAUSES = [
+  'late_fill',
+  'manual_close',
+  'mode_change',
+  'config_change',
+  'order_in_flight_at_start',
+  'dead_letter',
+] as const;
 export type ShadowCause = (typeof SHADOW_CAUSES)[number];
 
 export interface ShadowEvent {

@@ -29,6 +29,28 @@ export function describeShadowStoreContract(name: string, make: () => Promise<{ 
       expect(await shadow.loadResult(DAY)).toEqual(result);
     });
 
+    it('dead letters read back by receivedAt in [from, to), ascending, at most the limit', async () => {
+      const { store, shadow } = await make();
+      const letter = (id: string, receivedAt: number) => ({
+        id,
+        source: 'executeOrder',
+        reason: `stale ${id}`,
+        payload: '{}',
+        attributes: { origin: 'test' },
+        receivedAt,
+      });
+      for (const [id, at] of [
+        ['c', T0 + 3],
+        ['a', T0 + 1],
+        ['before', T0 - 1],
+        ['b', T0 + 2],
+        ['at-end', T0 + 10],
+      ] as const)
+        await store.recordDeadLetter(letter(id, at));
+      expect(await shadow.deadLetters(T0, T0 + 10, 10)).toEqual([letter('a', T0 + 1), letter('b', T0 + 2), letter('c', T0 + 3)]);
+      expect((await shadow.deadLetters(T0, T0 + 10, 2)).map((l) => l.id)).toEqual(['a', 'b']);
+    });
+
     it("the day's tick times are the equity marks of that UTC day only, ascending", async () => {
       const { store, shadow } = await make();
       const day = Date.UTC(2023, 2, 20);
