@@ -20,7 +20,7 @@ import { toAmount, toDecimalString as d8 } from '../../functions/src/domain/mone
 import { ApiKeySchema } from './auth.ts';
 import { SimError } from './errors.ts';
 import { FaultConfigSchema } from './faults.ts';
-import type { ExchangeSim, Reply, Request } from './server.ts';
+import type { ExchangeSim, Reply, Request } from './exchange.ts';
 import * as wire from './wire.ts';
 
 const amount = z.string().regex(/^\d{1,12}(\.\d{1,8})?$/, 'a decimal such as "1000" or "0.5"');
