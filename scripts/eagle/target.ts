@@ -11,10 +11,10 @@ import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { parseEnv } from '../../functions/src/config/load.ts';
 import type { Env } from '../../functions/src/config/schema.ts';
-import { redact } from '../../functions/src/lib/redact.ts';
 import { unknownKeyError } from '../../functions/src/lib/unknownKeys.ts';
 import { toDecimalString } from '../../functions/src/domain/money.ts';
 import { runAdminAction } from '../../functions/src/services/admin.ts';
+import { recorder } from '../../functions/src/services/adminCall.ts';
 import { cliAdminDeps, createFirestore } from '../../functions/src/wiring/cli.ts';
 import type { OpsStore } from '../../functions/src/ports/ops.ts';
 import { ActionError, AdminRequestSchema } from '../../functions/src/services/adminActions.ts';
@@ -100,19 +100,7 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
         const field = issue.path.join('.') || '(body)';
         return { status: 400, body: { error: `${field}: ${issue.message}`, field } };
       }
-      const record = (status: number, summary: string) => {
-        const { action, ...params } = request;
-        return ops.recordAudit({
-          at: Date.now(),
-          who: caller.id,
-          via: caller.kind,
-          action: String(action),
-          params: redact(params),
-          ok: status === 200,
-          status,
-          summary,
-        });
-      };
+      const record = recorder(deps, caller, request);
       try {
         await probeEmulator(ports, opts.portOffset);
         const result = await runAdminAction(deps, parsed.data, caller);
@@ -126,7 +114,7 @@ export function localTarget(opts: TargetOptions, progress?: (line: string) => vo
       } catch (err) {
         if (err instanceof UnreachableError) throw err;
         const status = err instanceof ActionError ? err.status : 500;
-        await record(status, (err as Error).message).catch(() => undefined);
+        await record(status, (err as Error).message);
         return {
           status,
           body: { error: (err as Error).message, ...(err instanceof ActionError && err.field ? { field: err.field } : {}) },

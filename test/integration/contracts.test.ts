@@ -24,7 +24,11 @@ describeStateStoreContract('Firestore (emulator)', async () => {
 });
 describeShadowStoreContract('Firestore (emulator)', async () => {
   await resetFirestore();
-  return { store: new FirestoreStateStore(runtime.db), shadow: new FirestoreShadowStore(runtime.db) };
+  return {
+    store: new FirestoreStateStore(runtime.db),
+    shadow: new FirestoreShadowStore(runtime.db),
+    audit: new FirestoreOpsStore(runtime.db),
+  };
 });
 describeCandleStoreContract('Firestore (emulator)', async () => {
   await resetFirestore();

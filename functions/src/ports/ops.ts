@@ -14,7 +14,14 @@ export interface CostRecord {
   readonly receivedAt: number;
 }
 export interface AuditEntry {
+  /** when it was recorded (the wall clock; the bot's own guards record their market time) */
   readonly at: number;
+  /**
+   * the market time of a call that ran: the wall clock live, the replay clock on a replay stack. The
+   * shadow backtest places the call in its day by it (by `at` when absent: refused calls, entries
+   * recorded before 2026-12-05).
+   */
+  readonly marketAt?: number;
   readonly who: string;
   /** 'system': the bot's own guards (the budget guard's pause), recorded like an operator's call */
   readonly via: Caller['kind'] | 'system';

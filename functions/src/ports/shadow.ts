@@ -17,7 +17,7 @@ export interface ShadowStore {
   tradesBetween(fromSeq: number, throughSeq: number | null): Promise<Trade[]>;
   /** the live ticks' market times on that day (equity/{day}) */
   tickTimes(day: string): Promise<number[]>;
-  /** admin calls recorded (audit_log) with at in [from, to), at most `limit` */
+  /** admin calls recorded (audit_log) whose market time (marketAt, else at) is in [from, to), by it, at most `limit` */
   adminCalls(from: number, to: number, limit: number): Promise<AuditEntry[]>;
   /** dead letters (deadletters/) received in [from, to), by receivedAt, at most `limit` */
   deadLetters(from: number, to: number, limit: number): Promise<DeadLetter[]>;

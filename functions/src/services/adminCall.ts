@@ -6,11 +6,11 @@
 import { errorFields } from '../lib/log.ts';
 import { redact, redactText } from '../lib/redact.ts';
 import { unknownKeyError } from '../lib/unknownKeys.ts';
-import type { Caller } from '../ports/ops.ts';
+import type { Caller, OpsStore } from '../ports/ops.ts';
 import { runAdminAction, type AdminDeps } from './admin.ts';
 import { ADMIN_ACTIONS, ActionError, AdminRequestSchema, isReadOnly } from './adminActions.ts';
 
-type AuditDeps = Pick<AdminDeps, 'ops' | 'log' | 'wallNow'>;
+type AuditDeps = Pick<AdminDeps, 'log' | 'wallNow' | 'marketNow'> & { ops: Pick<OpsStore, 'recordAudit'> };
 
 function split(body: unknown): { given: unknown; action: string; params: Record<string, unknown> } {
   const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
@@ -21,13 +21,23 @@ function split(body: unknown): { given: unknown; action: string; params: Record<
 /**
  * Records one call in audit_log/. It never fails the call: the store writes whatever params were
  * sent (as a bounded string when Firestore could not hold them), and a failed write is logged.
+ * `at` is the wall clock; a call that ran also carries the target's market time (`marketAt`: the
+ * wall clock live, the replay clock on a replay stack), so the shadow backtest of a replayed day
+ * sees a pause made during it. A refused call moved nothing and reads no clock but the wall's.
  */
 export function recorder(deps: AuditDeps, caller: Caller, body: unknown) {
   const { action, params } = split(body);
   return async (status: number, summary: string): Promise<void> => {
     try {
+      const marketAt =
+        status === 200
+          ? await Promise.resolve()
+              .then(deps.marketNow)
+              .catch(() => null)
+          : null;
       await deps.ops.recordAudit({
         at: deps.wallNow(),
+        ...(marketAt !== null && { marketAt }),
         who: caller.id,
         via: caller.kind,
         action,

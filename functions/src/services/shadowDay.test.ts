@@ -15,6 +15,7 @@ import { executeSignalMessage } from './executeSignal.ts';
 import { runTick } from './runTick.ts';
 import { adminEvents, deadLetterEvents, runShadowDay, type ShadowDeps } from './shadowDay.ts';
 import { makeAuditHandler } from '../handlers/audit.ts';
+import { recorder } from './adminCall.ts';
 import { decodePubSubEvent } from '../handlers/pubsub.ts';
 import { MemoryBudgetNotices } from '../adapters/memory/MemoryBudgetNotices.ts';
 import { createLogger } from '../lib/log.ts';
@@ -186,6 +187,39 @@ describe('runShadowDay on the in-memory fakes', () => {
     const early = await runShadowDay(shadowOf(w), DAY, 3);
     expect(early).toMatchObject({ status: 'different' });
     expect(early.ran && early.differences[0]).toMatchObject({ id: trades[0]!.id, explainedBy: null });
+  });
+
+  it('a pause the admin recorder records on a replay stack carries its market time: it explains the replayed day', async () => {
+    const w = await liveDay();
+    const trades = dayTrades(w).sort((a, b) => a.time - b.time);
+    const pauseAt = trades[2]!.time - 1;
+    for (const t of trades.slice(2)) w.db.trades.delete(t.id);
+    // the wall clock is years later than the replay's market time
+    const wall = Date.parse('2026-12-05T12:00:00Z');
+    const deps = {
+      ops: new MemoryBudgetNotices(w.db.auditLog),
+      log: createLogger('error'),
+      wallNow: () => wall,
+      marketNow: async () => pauseAt,
+    };
+    await recorder(deps, { kind: 'user', id: 'ops@example.com' }, { action: 'pause' })(200, 'paused');
+    expect(w.db.auditLog.map((e) => [e.at, e.marketAt])).toEqual([[wall, pauseAt]]);
+    const r = await runShadowDay(shadowOf(w), DAY, 1);
+    expect(r).toMatchObject({ status: 'explained', events: [expect.objectContaining({ cause: 'mode_change', at: pauseAt })] });
+
+    // a market clock that cannot be read: the call is still recorded, by the wall clock
+    await recorder(
+      { ...deps, marketNow: () => Promise.reject(new Error('status/system unreadable')) },
+      { kind: 'cli', id: 'cli:ops' },
+      { action: 'resume' },
+    )(200, 'resumed');
+    expect(w.db.auditLog.map((e) => [e.at, e.marketAt])).toEqual([
+      [wall, pauseAt],
+      [wall, undefined],
+    ]);
+    // a refused call moved nothing: no market time
+    await recorder(deps, { kind: 'user', id: 'x@example.com' }, { action: 'kill' })(403, 'no');
+    expect(w.db.auditLog.at(-1)).not.toHaveProperty('marketAt');
   });
 
   it("the budget guard's pause is in audit_log and explains the entries the live book did not make after it", async () => {

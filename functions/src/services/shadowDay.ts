@@ -49,8 +49,10 @@ const iso = (t: number): string => new Date(t).toISOString();
 /** Calls that moved what the engine decides with (an operator's, the budget guard's pause, a reconciliation's REDUCING), which the replay (run with the day's start) does not see. */
 export function adminEvents(calls: readonly AuditEntry[]): ShadowEvent[] {
   const out: ShadowEvent[] = [];
-  for (const c of calls) {
-    if (!c.ok) continue;
+  for (const call of calls) {
+    if (!call.ok) continue;
+    // placed in the market's time: a replay stack's calls carry it beside the wall clock's
+    const c = { ...call, at: call.marketAt ?? call.at };
     // a confirmed reconciliation books the drift and lifts REDUCING
     if (MODE_ACTIONS.has(c.action) || (c.action === 'reconcile' && c.params.confirm === true))
       out.push({

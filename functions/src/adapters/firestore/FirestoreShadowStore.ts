@@ -32,8 +32,15 @@ export class FirestoreShadowStore implements ShadowStore {
   }
 
   async adminCalls(from: number, to: number, limit: number): Promise<AuditEntry[]> {
-    const snap = await this.db.collection(PATHS.auditLog).where('at', '>=', from).where('at', '<', to).orderBy('at').limit(limit).get();
-    return snap.docs.map((d): AuditEntry => parseDoc(AuditLogDoc, d.ref.path, d.data()));
+    // by market time, and by the wall clock for entries that carry no market time (refused calls, older entries)
+    const range = (field: 'marketAt' | 'at') =>
+      this.db.collection(PATHS.auditLog).where(field, '>=', from).where(field, '<', to).orderBy(field).limit(limit).get();
+    const snaps = await Promise.all([range('marketAt'), range('at')]);
+    const byId = new Map(snaps.flatMap((s) => s.docs).map((d) => [d.id, parseDoc(AuditLogDoc, d.ref.path, d.data())] as const));
+    return [...byId.values()]
+      .filter((e) => (e.marketAt ?? e.at) >= from && (e.marketAt ?? e.at) < to)
+      .sort((a, b) => (a.marketAt ?? a.at) - (b.marketAt ?? b.at))
+      .slice(0, limit);
   }
 
   async deadLetters(from: number, to: number, limit: number): Promise<DeadLetter[]> {

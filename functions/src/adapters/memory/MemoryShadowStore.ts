@@ -24,8 +24,8 @@ export class MemoryShadowStore implements ShadowStore {
   async adminCalls(from: number, to: number, limit: number) {
     return structuredClone(
       this.db.auditLog
-        .filter((e) => e.at >= from && e.at < to)
-        .sort((a, b) => a.at - b.at)
+        .filter((e) => (e.marketAt ?? e.at) >= from && (e.marketAt ?? e.at) < to)
+        .sort((a, b) => (a.marketAt ?? a.at) - (b.marketAt ?? b.at))
         .slice(0, limit),
     );
   }

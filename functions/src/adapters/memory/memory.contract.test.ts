@@ -22,7 +22,7 @@ describeStateStoreContract('in-memory fake', async () => {
 });
 describeShadowStoreContract('in-memory fake', async () => {
   const db = new MemoryDb();
-  return { store: new MemoryStateStore(db), shadow: new MemoryShadowStore(db) };
+  return { store: new MemoryStateStore(db), shadow: new MemoryShadowStore(db), audit: new MemoryBudgetNotices(db.auditLog) };
 });
 describeCandleStoreContract('in-memory fake', async () => new MemoryCandleStore());
 describeBudgetNoticesContract(

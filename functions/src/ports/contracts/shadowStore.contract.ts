@@ -3,6 +3,7 @@ import { initialSymbolState } from '../../domain/engine/index.ts';
 import { A, T0, testBook, testPosition, testWallet } from '../../domain/testing/builders.ts';
 import type { ShadowStore } from '../shadow.ts';
 import type { StateStore } from '../state.ts';
+import type { AuditEntry, OpsStore } from '../ops.ts';
 
 const DAY = '20230320';
 const start = {
@@ -17,7 +18,10 @@ const start = {
 const result = { day: DAY, status: 'verified' as const, liveTrades: 0, replayTrades: 0, events: [], differences: [], checkedAt: T0 + 1 };
 
 /** One contract for every ShadowStore (with the StateStore that writes the day's start): the in-memory fake and Firestore. */
-export function describeShadowStoreContract(name: string, make: () => Promise<{ store: StateStore; shadow: ShadowStore }>): void {
+export function describeShadowStoreContract(
+  name: string,
+  make: () => Promise<{ store: StateStore; shadow: ShadowStore; audit: Pick<OpsStore, 'recordAudit'> }>,
+): void {
   describe(`ShadowStore contract: ${name}`, () => {
     it("the tick's day start reads back exactly; the verdict is stored beside it without touching it", async () => {
       const { store, shadow } = await make();
@@ -27,6 +31,34 @@ export function describeShadowStoreContract(name: string, make: () => Promise<{ 
       await shadow.saveResult(result);
       expect(await shadow.loadDayStart(DAY)).toEqual({ start, config: { symbols: ['BTC/USDT'] } });
       expect(await shadow.loadResult(DAY)).toEqual(result);
+    });
+
+    it('admin calls read back by their market time (marketAt, else at) in [from, to), ascending, at most the limit', async () => {
+      const { shadow, audit } = await make();
+      const call = (action: string, at: number, marketAt?: number): AuditEntry => ({
+        at,
+        ...(marketAt === undefined ? {} : { marketAt }),
+        who: 'ops@example.com',
+        via: 'user',
+        action,
+        params: {},
+        ok: true,
+        status: 200,
+        summary: action,
+      });
+      // a replay stack's call: recorded years later by the wall clock, in the day by the market's
+      const wall = Date.parse('2026-12-05T12:00:00Z');
+      for (const c of [
+        call('resume', T0 + 5),
+        call('pause', wall, T0 + 2),
+        call('kill', T0 - 1),
+        call('later', wall + 1, T0 + 20),
+        call('reset', wall + 2),
+      ])
+        await audit.recordAudit(c);
+      expect(await shadow.adminCalls(T0, T0 + 10, 10)).toEqual([call('pause', wall, T0 + 2), call('resume', T0 + 5)]);
+      expect((await shadow.adminCalls(T0, T0 + 10, 1)).map((c) => c.action)).toEqual(['pause']);
+      expect((await shadow.adminCalls(wall, wall + 10, 10)).map((c) => c.action)).toEqual(['reset']);
     });
 
     it('dead letters read back by receivedAt in [from, to), ascending, at most the limit', async () => {

@@ -535,6 +535,7 @@ export const DashboardUsersDoc = z.object({ emails, admins: emails });
 export const AuditLogDoc = z
   .object({
     at: ms,
+    marketAt: ms.optional(),
     who: z.string(),
     via: z.enum(['user', 'service_account', 'cli', 'telegram', 'system']),
     action: z.string(),
