@@ -73,6 +73,19 @@ async function liveDay() {
 const dayTrades = (w: ReturnType<typeof memoryDeps>): Trade[] =>
   [...w.db.trades.values()].filter((t) => t.time >= DAY_START && t.time < DAY_START + 1440 * MIN);
 
+/** The next day's recorded start, as if its first tick had found this order of `symbol` still in flight. */
+function nextDayBeganWith(
+  w: ReturnType<typeof memoryDeps>,
+  symbol: string,
+  pending: { signalId: string; side: 'buy' | 'sell'; emittedAt: number },
+) {
+  const next = w.db.shadow.get('20230323')!.start!;
+  const s = next.start.symbols[symbol]!;
+  w.db.shadow.set('20230323', {
+    start: { ...next, start: { ...next.start, symbols: { ...next.start.symbols, [symbol]: { ...s, state: { ...s.state, pending } } } } },
+  });
+}
+
 describe('runShadowDay on the in-memory fakes', () => {
   it('a live day replays to the same trades: verified, stored, no alert; an altered fee is a critical difference naming the trade', async () => {
     const w = await liveDay();
@@ -299,21 +312,8 @@ describe('runShadowDay on the in-memory fakes', () => {
     });
 
     // the next day began with an order of the day still in flight: it is booked there, and the day says so
-    const next = w.db.shadow.get('20230323')!.start!;
-    const eth = next.start.symbols['ETH/USDT']!;
     const emittedAt = DAY_START + 1440 * MIN - 30_000;
-    w.db.shadow.set('20230323', {
-      start: {
-        ...next,
-        start: {
-          ...next.start,
-          symbols: {
-            ...next.start.symbols,
-            'ETH/USDT': { ...eth, state: { ...eth.state, pending: { signalId: 'x'.repeat(32), side: 'buy', emittedAt } } },
-          },
-        },
-      },
-    });
+    nextDayBeganWith(w, 'ETH/USDT', { signalId: 'x'.repeat(32), side: 'buy', emittedAt });
     const inFlight = await runShadowDay(shadowOf(w), DAY, 2);
     expect(inFlight.ran && inFlight.events).toEqual(
       expect.arrayContaining([
@@ -327,21 +327,7 @@ describe('runShadowDay on the in-memory fakes', () => {
     const entry = dayTrades(w).findLast((t) => t.side === 'buy')!;
     // the live ledger booked it after the next day's start (its seq is outside the day): the day does not have it
     w.db.trades.delete(entry.id);
-    const next = w.db.shadow.get('20230323')!.start!;
-    const sym = next.start.symbols[entry.symbol]!;
-    const emittedAt = entry.time + 30_000;
-    w.db.shadow.set('20230323', {
-      start: {
-        ...next,
-        start: {
-          ...next.start,
-          symbols: {
-            ...next.start.symbols,
-            [entry.symbol]: { ...sym, state: { ...sym.state, pending: { signalId: entry.signalId, side: 'buy', emittedAt } } },
-          },
-        },
-      },
-    });
+    nextDayBeganWith(w, entry.symbol, { signalId: entry.signalId, side: 'buy', emittedAt: entry.time + 30_000 });
     const r = await runShadowDay(shadowOf(w), DAY, 1);
     expect(r.ran && r.differences.find((d) => d.id === entry.id)).toMatchObject({
       fields: ['missing_in_live'],
