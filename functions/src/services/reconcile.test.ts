@@ -13,7 +13,7 @@ import { toAmount as A } from '../domain/money.ts';
 import { runAudit } from './auditLedger.ts';
 import { executeSignalMessage } from './executeSignal.ts';
 import { runReconcile } from './reconcile.ts';
-import { runTick } from './runTick.ts';
+import { runTick, type TickDeps } from './runTick.ts';
 import { asMessage, memoryDeps, testConfigDoc } from '../wiring/memory.ts';
 import { createLogger } from '../lib/log.ts';
 
@@ -40,6 +40,30 @@ async function liveStack(everyTicks = 1) {
   const reconcile = (now: number, confirm: { note: string; by: string } | null) =>
     runReconcile({ store: w.store, ledger, account, exchange: recordedExchangeRules() }, config(), config().symbols!, now, confirm);
   return { ...w, p, account, live, reconcile };
+}
+
+/**
+ * A deposit behind the bot's back puts it in REDUCING; with the position's stop set 0.3 % below its
+ * entry, tick a minute at a time (REDUCING on every tick) until the stop fires on the 1m candle that
+ * crossed it. Returns the exit signal; `eachTick` sees every tick's result.
+ */
+async function stopFiresInReducing(
+  s: Awaited<ReturnType<typeof liveStack>>,
+  live: TickDeps,
+  eachTick: (r: Awaited<ReturnType<typeof runTick>>) => void = () => {},
+) {
+  const stop = (s.p.entryPrice * 997n) / 1000n;
+  s.db.ledger!.positions['BTC/USDT'] = { ...s.p, stopLoss: stop };
+  const crossing = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t >= s.p.entryTime && A(c.l) <= stop)!;
+  await s.account.deposit('USDT', A('250'));
+  let exit;
+  for (let now = s.p.entryTime + 30_000; now < crossing.t + 3 * M && !exit; now += M) {
+    eachTick(await runTick(live, { tickId: `m${now}`, now }));
+    expect(s.db.status!.mode).toBe('REDUCING');
+    exit = s.bus.published.find((x) => x.side === 'sell');
+  }
+  expect(exit).toMatchObject({ reason: 'stop_loss', candleTime: crossing.t });
+  return exit!;
 }
 
 describe('reconciliation in the live tick', () => {
@@ -159,18 +183,8 @@ describe('reconciliation in the live tick', () => {
 
   it('in REDUCING the position is still protected: its stop fires and the exit fills', async () => {
     const s = await liveStack();
-    const stop = (s.p.entryPrice * 997n) / 1000n;
-    s.db.ledger!.positions['BTC/USDT'] = { ...s.p, stopLoss: stop };
-    const crossing = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t >= s.p.entryTime && A(c.l) <= stop)!;
-    await s.account.deposit('USDT', A('250'));
-    let exit;
-    for (let now = s.p.entryTime + 30_000; now < crossing.t + 3 * M && !exit; now += M) {
-      await runTick(s.live, { tickId: `m${now}`, now });
-      expect(s.db.status!.mode).toBe('REDUCING');
-      exit = s.bus.published.find((x) => x.side === 'sell');
-    }
-    expect(exit).toMatchObject({ reason: 'stop_loss', candleTime: crossing.t });
-    expect(await executeSignalMessage(s.execute, asMessage(exit!))).toMatchObject({ status: 'filled' });
+    const exit = await stopFiresInReducing(s, s.live);
+    expect(await executeSignalMessage(s.execute, asMessage(exit))).toMatchObject({ status: 'filled' });
     expect(s.db.ledger!.positions['BTC/USDT']).toBeUndefined();
     expect(s.db.status!.mode).toBe('REDUCING');
   });
@@ -183,18 +197,8 @@ describe('reconciliation in the live tick', () => {
       audit: { recordAudit: async () => Promise.reject(new Error('audit_log unavailable')) },
       log: createLogger('error', {}, (line) => void logged.push(line)),
     };
-    const stop = (s.p.entryPrice * 997n) / 1000n;
-    s.db.ledger!.positions['BTC/USDT'] = { ...s.p, stopLoss: stop };
-    const crossing = loadBundledCandles('BTC/USDT', '1m').find((c) => c.t >= s.p.entryTime && A(c.l) <= stop)!;
-    await s.account.deposit('USDT', A('250'));
-    let exit;
-    for (let now = s.p.entryTime + 30_000; now < crossing.t + 3 * M && !exit; now += M) {
-      expect((await runTick(live, { tickId: `m${now}`, now })).reconciled?.clean).toBe(false);
-      expect(s.db.status!.mode).toBe('REDUCING');
-      exit = s.bus.published.find((x) => x.side === 'sell');
-    }
-    expect(exit).toMatchObject({ reason: 'stop_loss', candleTime: crossing.t });
-    expect(await executeSignalMessage(s.execute, asMessage(exit!))).toMatchObject({ status: 'filled' });
+    const exit = await stopFiresInReducing(s, live, (r) => expect(r.reconciled?.clean).toBe(false));
+    expect(await executeSignalMessage(s.execute, asMessage(exit))).toMatchObject({ status: 'filled' });
     expect(s.db.auditLog).toEqual([]);
     expect(logged.filter((l) => l.includes('REDUCING not recorded in audit_log'))).toHaveLength(1);
   });
