@@ -14,7 +14,8 @@ declare module 'vitest' {
   }
 }
 
-let stack: EmulatorStack | undefined;
+/** every pair this process started: `npm run test:integration` runs both projects in one process */
+const stacks: EmulatorStack[] = [];
 
 /**
  * One emulator pair per project: `integration` at the test offset, `integration-b` (vitest.config.ts,
@@ -25,10 +26,11 @@ export async function setup(project: TestProject): Promise<void> {
   const b = project.name === 'integration-b';
   const projectId = b ? `${TEST_PROJECT_ID}-b` : TEST_PROJECT_ID;
   const portOffset = b ? 4 * TEST_PORT_OFFSET : TEST_PORT_OFFSET;
-  stack = await startEmulatorStack({ projectId, portOffset });
+  const stack = await startEmulatorStack({ projectId, portOffset });
+  stacks.push(stack);
   project.provide('emulators', { firestoreHost: stack.firestoreHost, pubsubHost: stack.pubsubHost, projectId, portOffset });
 }
 
 export async function teardown(): Promise<void> {
-  await stack?.stop();
+  await Promise.all(stacks.splice(0).map((s) => s.stop()));
 }
